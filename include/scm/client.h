@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libscm, the client side: talk to scmd over its socket (docs/protocol.md).
+ * The Linux form of OpenSCManager, CreateService, ChangeServiceConfig,
+ * DeleteService, StartService, ControlService and QueryServiceStatusEx.
+ *
+ * A struct scm_client is one connection; use it from one thread at a time.
+ * Every function returns >= 0 on success, -errno for a local failure
+ * (-ECONNREFUSED, -ETIMEDOUT, -EPROTO, -ENOMEM, ...) and SCM_ERR(win32) for
+ * an error the SCM reported; then scm_client_error_message() holds the SCM's
+ * sentence.  The library never logs and never exits.
+ */
+#ifndef SCM_CLIENT_H
+#define SCM_CLIENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <scm/error.h>
+#include <scm/types.h>
+
+struct scm_client;
+
+/* Connects to the socket at path (NULL: $SCM_SOCKET, else the system or
+ * user socket by uid), waiting up to timeout_ms for scmd to become ready
+ * (negative: 30 s).  On success *ret is a new client owned by the caller.
+ * -ETIMEDOUT when scmd did not accept in time. */
+int scm_connect(const char *path, int timeout_ms, struct scm_client **ret);
+
+/* Closes the connection and frees the client; NULL is fine. */
+void scm_disconnect(struct scm_client *c);
+
+/* Sets the deadline for each later call (negative: 60 s, the default). */
+void scm_client_set_timeout(struct scm_client *c, int timeout_ms);
+
+/* The SCM's message for the last SCM_ERR() returned on c, or "". */
+const char *scm_client_error_message(const struct scm_client *c);
+
+/* One JSON-RPC call.  params (an object, or NULL for none) is consumed.
+ * On success *ret_result is a new reference the caller must json_decref(). */
+int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result);
+
+/* What QueryServiceStatusEx returns. */
+struct scm_status {
+        enum scm_state state;
+        enum scm_service_type type;
+        uint32_t controls_accepted; /* SCM_ACCEPT_* bits */
+        uint32_t win32_exit_code;
+        uint32_t service_exit_code;
+        uint32_t checkpoint;
+        uint32_t wait_hint; /* milliseconds */
+        pid_t pid;          /* 0 when no process runs */
+        bool marked_for_delete;
+};
+
+/* Fills *ret from a status object as the protocol defines it.
+ * -EPROTO when a field is missing or malformed. */
+int scm_status_from_json(const json_t *obj, struct scm_status *ret);
+
+int scm_query_status(struct scm_client *c, const char *name, struct scm_status *ret);
+
+/* Starts name with args (NULL-terminated, may be NULL); *ret (may be NULL)
+ * receives the status once exec has succeeded. */
+int scm_start_service(struct scm_client *c, const char *name, const char *const *args,
+                      struct scm_status *ret);
+
+/* Sends control (SCM_CONTROL_* or 128..255); *ret (may be NULL) receives
+ * the status afterwards. */
+int scm_control_service(struct scm_client *c, const char *name, int control, struct scm_status *ret);
+
+/* Deletes name; *ret_marked (may be NULL) is true when the service was only
+ * marked for delete because it is running or open. */
+int scm_delete_service(struct scm_client *c, const char *name, bool *ret_marked);
+
+/* What CreateService takes.  Start from SCM_SERVICE_CONFIG_INIT; NULL
+ * strings take the defaults of docs/protocol.md; dependencies is
+ * NULL-terminated, "+Group" naming a group. */
+struct scm_service_config {
+        const char *name;
+        const char *display_name;
+        const char *description;
+        enum scm_service_type type;
+        enum scm_start_type start_type;
+        enum scm_error_control error_control;
+        const char *command_line;
+        const char *account;
+        const char *group;
+        const char *const *dependencies;
+};
+
+#define SCM_SERVICE_CONFIG_INIT                                                                    \
+        {.type = SCM_TYPE_OWN_PROCESS, .start_type = SCM_START_DEMAND, .error_control = SCM_ERROR_NORMAL}
+
+int scm_create_service(struct scm_client *c, const struct scm_service_config *config);
+
+#endif

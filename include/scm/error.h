@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every error the SCM reports, by its Win32 number, with a stable symbolic
+ * name (the Win32 name without "ERROR_") and a sentence a person can act on.
+ * The same table serves scmd (error replies), libscm (return values) and
+ * scctl (messages), so a number means one thing everywhere.
+ *
+ * libscm functions return -errno for local failures and SCM_ERR(win32) for
+ * errors the SCM reported; scm_error_win32() tells which.
+ */
+#ifndef SCM_ERROR_H
+#define SCM_ERROR_H
+
+#include <stdbool.h>
+
+enum scm_win32_error {
+        SCM_OK = 0,
+        SCM_ERROR_INVALID_FUNCTION = 1,
+        SCM_ERROR_FILE_NOT_FOUND = 2,
+        SCM_ERROR_PATH_NOT_FOUND = 3,
+        SCM_ERROR_ACCESS_DENIED = 5,
+        SCM_ERROR_INVALID_HANDLE = 6,
+        SCM_ERROR_NOT_ENOUGH_MEMORY = 8,
+        SCM_ERROR_INVALID_DATA = 13,
+        SCM_ERROR_NOT_SUPPORTED = 50,
+        SCM_ERROR_INVALID_PARAMETER = 87,
+        SCM_ERROR_INVALID_NAME = 123,
+        SCM_ERROR_BAD_EXE_FORMAT = 193,
+        SCM_ERROR_DEPENDENT_SERVICES_RUNNING = 1051,
+        SCM_ERROR_INVALID_SERVICE_CONTROL = 1052,
+        SCM_ERROR_SERVICE_REQUEST_TIMEOUT = 1053,
+        SCM_ERROR_SERVICE_NO_THREAD = 1054,
+        SCM_ERROR_SERVICE_DATABASE_LOCKED = 1055,
+        SCM_ERROR_SERVICE_ALREADY_RUNNING = 1056,
+        SCM_ERROR_INVALID_SERVICE_ACCOUNT = 1057,
+        SCM_ERROR_SERVICE_DISABLED = 1058,
+        SCM_ERROR_CIRCULAR_DEPENDENCY = 1059,
+        SCM_ERROR_SERVICE_DOES_NOT_EXIST = 1060,
+        SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061,
+        SCM_ERROR_SERVICE_NOT_ACTIVE = 1062,
+        SCM_ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063,
+        SCM_ERROR_EXCEPTION_IN_SERVICE = 1064,
+        SCM_ERROR_DATABASE_DOES_NOT_EXIST = 1065,
+        SCM_ERROR_SERVICE_SPECIFIC_ERROR = 1066,
+        SCM_ERROR_PROCESS_ABORTED = 1067,
+        SCM_ERROR_SERVICE_DEPENDENCY_FAIL = 1068,
+        SCM_ERROR_SERVICE_LOGON_FAILED = 1069,
+        SCM_ERROR_SERVICE_START_HANG = 1070,
+        SCM_ERROR_SERVICE_MARKED_FOR_DELETE = 1072,
+        SCM_ERROR_SERVICE_EXISTS = 1073,
+        SCM_ERROR_SERVICE_DEPENDENCY_DELETED = 1075,
+        SCM_ERROR_DUPLICATE_SERVICE_NAME = 1078,
+        SCM_ERROR_SHUTDOWN_IN_PROGRESS = 1115,
+        SCM_ERROR_TIMEOUT = 1460,
+        SCM_ERROR_RPC_SERVER_UNAVAILABLE = 1722,
+};
+
+/* libscm's encoding of an SCM-reported error as a negative return value.
+ * Distinct from every -errno (errno values stay far below 0x10000). */
+#define SCM_ERROR_BASE 0x10000
+#define SCM_ERR(win32) (-(SCM_ERROR_BASE + (int)(win32)))
+
+/* The Win32 number inside a SCM_ERR() value, or 0 when r is not one. */
+static inline int scm_error_win32(int r) {
+        return r <= -SCM_ERROR_BASE ? -r - SCM_ERROR_BASE : 0;
+}
+
+/* Symbolic name ("SERVICE_DISABLED") and default message of a Win32 number;
+ * NULL for a number not in the table. */
+const char *scm_error_name(int win32);
+const char *scm_error_message(int win32);
+
+/* The Win32 number for a symbolic name, or -1. */
+int scm_error_from_name(const char *name);
+
+/* The Win32 error that best describes errno e (ENOENT -> FILE_NOT_FOUND, ...). */
+int scm_error_from_errno(int e);
+
+#endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The error table: Win32 number, symbolic name, and the default sentence.
+ * Callers add the specifics (which service, which path) in front of the
+ * sentence; the table only says what the error means and what to do.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <scm/error.h>
+
+#include "cleanup.h"
+
+static const struct {
+        int win32;
+        const char *name;
+        const char *message;
+} errors[] = {
+        {SCM_OK, "SUCCESS", "The operation completed successfully."},
+        {SCM_ERROR_INVALID_FUNCTION, "INVALID_FUNCTION", "Incorrect function: the SCM has no such method."},
+        {SCM_ERROR_FILE_NOT_FOUND, "FILE_NOT_FOUND", "The system cannot find the file specified."},
+        {SCM_ERROR_PATH_NOT_FOUND, "PATH_NOT_FOUND", "The system cannot find the path specified."},
+        {SCM_ERROR_ACCESS_DENIED, "ACCESS_DENIED", "Access is denied."},
+        {SCM_ERROR_INVALID_HANDLE, "INVALID_HANDLE", "The handle is invalid."},
+        {SCM_ERROR_NOT_ENOUGH_MEMORY, "NOT_ENOUGH_MEMORY", "Not enough memory resources are available to process this command."},
+        {SCM_ERROR_INVALID_DATA, "INVALID_DATA", "The data is invalid."},
+        {SCM_ERROR_NOT_SUPPORTED, "NOT_SUPPORTED", "The request is not supported."},
+        {SCM_ERROR_INVALID_PARAMETER, "INVALID_PARAMETER", "The parameter is incorrect."},
+        {SCM_ERROR_INVALID_NAME, "INVALID_NAME", "The name is invalid."},
+        {SCM_ERROR_BAD_EXE_FORMAT, "BAD_EXE_FORMAT", "The program is not a valid executable."},
+        {SCM_ERROR_DEPENDENT_SERVICES_RUNNING, "DEPENDENT_SERVICES_RUNNING", "A stop control has been sent to a service that other running services are dependent on."},
+        {SCM_ERROR_INVALID_SERVICE_CONTROL, "INVALID_SERVICE_CONTROL", "The requested control is not valid for this service."},
+        {SCM_ERROR_SERVICE_REQUEST_TIMEOUT, "SERVICE_REQUEST_TIMEOUT", "The service did not respond to the start or control request in a timely fashion."},
+        {SCM_ERROR_SERVICE_NO_THREAD, "SERVICE_NO_THREAD", "A thread could not be created for the service."},
+        {SCM_ERROR_SERVICE_DATABASE_LOCKED, "SERVICE_DATABASE_LOCKED", "The service database could not be written; nothing was changed."},
+        {SCM_ERROR_SERVICE_ALREADY_RUNNING, "SERVICE_ALREADY_RUNNING", "An instance of the service is already running."},
+        {SCM_ERROR_INVALID_SERVICE_ACCOUNT, "INVALID_SERVICE_ACCOUNT", "The account name is invalid or does not exist."},
+        {SCM_ERROR_SERVICE_DISABLED, "SERVICE_DISABLED", "The service cannot be started because it is disabled."},
+        {SCM_ERROR_CIRCULAR_DEPENDENCY, "CIRCULAR_DEPENDENCY", "Circular service dependency was specified."},
+        {SCM_ERROR_SERVICE_DOES_NOT_EXIST, "SERVICE_DOES_NOT_EXIST", "The specified service does not exist as an installed service."},
+        {SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL, "SERVICE_CANNOT_ACCEPT_CTRL", "The service cannot accept control messages at this time."},
+        {SCM_ERROR_SERVICE_NOT_ACTIVE, "SERVICE_NOT_ACTIVE", "The service has not been started."},
+        {SCM_ERROR_FAILED_SERVICE_CONTROLLER_CONNECT, "FAILED_SERVICE_CONTROLLER_CONNECT", "The service process could not connect to the service controller."},
+        {SCM_ERROR_EXCEPTION_IN_SERVICE, "EXCEPTION_IN_SERVICE", "An exception occurred in the service when handling the control request."},
+        {SCM_ERROR_DATABASE_DOES_NOT_EXIST, "DATABASE_DOES_NOT_EXIST", "The database specified does not exist."},
+        {SCM_ERROR_SERVICE_SPECIFIC_ERROR, "SERVICE_SPECIFIC_ERROR", "The service has returned a service-specific error code."},
+        {SCM_ERROR_PROCESS_ABORTED, "PROCESS_ABORTED", "The process terminated unexpectedly."},
+        {SCM_ERROR_SERVICE_DEPENDENCY_FAIL, "SERVICE_DEPENDENCY_FAIL", "The dependency service or group failed to start."},
+        {SCM_ERROR_SERVICE_LOGON_FAILED, "SERVICE_LOGON_FAILED", "The service did not start due to a logon failure."},
+        {SCM_ERROR_SERVICE_START_HANG, "SERVICE_START_HANG", "After starting, the service hung in a start-pending state."},
+        {SCM_ERROR_SERVICE_MARKED_FOR_DELETE, "SERVICE_MARKED_FOR_DELETE", "The specified service has been marked for deletion."},
+        {SCM_ERROR_SERVICE_EXISTS, "SERVICE_EXISTS", "The specified service already exists."},
+        {SCM_ERROR_SERVICE_DEPENDENCY_DELETED, "SERVICE_DEPENDENCY_DELETED", "The dependency service does not exist or has been marked for deletion."},
+        {SCM_ERROR_DUPLICATE_SERVICE_NAME, "DUPLICATE_SERVICE_NAME", "The name is already in use as either a service name or a service display name."},
+        {SCM_ERROR_SHUTDOWN_IN_PROGRESS, "SHUTDOWN_IN_PROGRESS", "A system shutdown is in progress."},
+        {SCM_ERROR_TIMEOUT, "TIMEOUT", "This operation returned because the timeout period expired."},
+        {SCM_ERROR_RPC_SERVER_UNAVAILABLE, "RPC_S_SERVER_UNAVAILABLE", "The SCM is unavailable: scmd is not running, or not for this mode (see --root, --user, --system, --socket)."},
+};
+
+static int find(int win32) {
+        for (size_t i = 0; i < ELEMENTSOF(errors); i++)
+                if (errors[i].win32 == win32)
+                        return (int)i;
+        return -1;
+}
+
+const char *scm_error_name(int win32) {
+        int i = find(win32);
+        return i < 0 ? NULL : errors[i].name;
+}
+
+const char *scm_error_message(int win32) {
+        int i = find(win32);
+        return i < 0 ? NULL : errors[i].message;
+}
+
+int scm_error_from_name(const char *name) {
+        for (size_t i = 0; name && i < ELEMENTSOF(errors); i++)
+                if (strcmp(errors[i].name, name) == 0)
+                        return errors[i].win32;
+        return -1;
+}
+
+int scm_error_from_errno(int e) {
+        switch (e) {
+        case 0:
+                return SCM_OK;
+        case ENOENT:
+                return SCM_ERROR_FILE_NOT_FOUND;
+        case ENOTDIR:
+        case ELOOP:
+                return SCM_ERROR_PATH_NOT_FOUND;
+        case EACCES:
+        case EPERM:
+        case ETXTBSY:
+                return SCM_ERROR_ACCESS_DENIED;
+        case ENOEXEC:
+        case ELIBBAD:
+                return SCM_ERROR_BAD_EXE_FORMAT;
+        case ENOMEM:
+        case EMFILE:
+        case ENFILE:
+        case EAGAIN:
+                return SCM_ERROR_NOT_ENOUGH_MEMORY;
+        case ENAMETOOLONG:
+        case EINVAL:
+                return SCM_ERROR_INVALID_PARAMETER;
+        case ETIMEDOUT:
+                return SCM_ERROR_TIMEOUT;
+        default:
+                return SCM_ERROR_INVALID_FUNCTION;
+        }
+}
