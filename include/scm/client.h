@@ -38,6 +38,10 @@ void scm_client_set_timeout(struct scm_client *c, int timeout_ms);
 /* The SCM's message for the last SCM_ERR() returned on c, or "". */
 const char *scm_client_error_message(const struct scm_client *c);
 
+/* The whole error object ({"code", "message", "data"}) of the last SCM_ERR()
+ * returned on c, or NULL; borrowed, valid until the next call on c. */
+const json_t *scm_client_error_object(const struct scm_client *c);
+
 /* One JSON-RPC call.  params (an object, or NULL for none) is consumed.
  * On success *ret_result is a new reference the caller must json_decref(). */
 int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result);

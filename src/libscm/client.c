@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One connection to scmd: connecting with a deadline, and one JSON-RPC call
+ * at a time over it (docs/protocol.md, "Transport").
+ *
+ * The socket is non-blocking and every wait is a poll() bounded by the
+ * call's deadline, so no call can hang past it.  Received bytes collect in
+ * one buffer that grows to the longest line seen (an enumerate of 10,000
+ * services is several MiB) and no further than SCM_REPLY_MAX_BYTES; each
+ * call reads lines until the one carrying its id.  Lines without an id
+ * (notifications) and lines with another id (the late reply to a call that
+ * timed out) are skipped: ids only grow, so a stale reply never matches.
+ *
+ * Invariants: buf[0..len) holds received bytes not yet consumed, and
+ * buf[0..scanned) holds no newline.  Once the byte stream can no longer be
+ * split into lines (EOF, an I/O error, a line over the cap) the client is
+ * broken and every later call fails with -ENOTCONN.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <scm/client.h>
+
+#include "cleanup.h"
+#include "paths.h"
+
+#define CONNECT_TIMEOUT_DEFAULT_MS 30000
+#define CALL_TIMEOUT_DEFAULT_MS 60000
+#define CONNECT_BACKOFF_FIRST_MS 10
+#define CONNECT_BACKOFF_MAX_MS 100
+#define SCM_REPLY_MAX_BYTES (64u << 20)
+#define READ_CHUNK_BYTES (64u << 10)
+/* Past a reply this large the buffer is given back once it is empty. */
+#define BUFFER_KEEP_BYTES (1u << 20)
+
+struct scm_client {
+        int fd;
+        int timeout_ms;
+        bool broken;
+        json_int_t next_id;
+        char *buf;
+        size_t len;
+        size_t cap;
+        size_t scanned;
+        json_t *error;       /* the last error object, for scm_client_error_message() */
+        const char *message; /* points into error, or "" */
+};
+
+static int64_t now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left until deadline, as poll() takes them (0 once passed). */
+static int remaining_ms(int64_t deadline) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+                return 0;
+        return left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+static void sleep_ms(int ms) {
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+        nanosleep(&ts, NULL); /* an early wake-up only means one more try */
+}
+
+/* One attempt: a new connected non-blocking socket, or -errno. */
+static int connect_once(const struct sockaddr_un *addr) {
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        /* A non-blocking AF_UNIX connect completes at once or fails with
+         * EAGAIN when scmd's backlog is full; it never gives EINPROGRESS. */
+        while (connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return TAKE_FD(fd);
+}
+
+/* Whether a failed connect may succeed later: the socket is not there yet
+ * (scmd is loading its database), nobody listens yet, or the backlog is
+ * full. */
+static bool connect_retryable(int r) {
+        return r == -ENOENT || r == -ECONNREFUSED || r == -EAGAIN;
+}
+
+static int connect_until(const struct sockaddr_un *addr, int timeout_ms) {
+        int64_t deadline = now_ms() + timeout_ms;
+        int backoff = CONNECT_BACKOFF_FIRST_MS;
+
+        for (;;) {
+                int r = connect_once(addr);
+                if (r >= 0 || !connect_retryable(r))
+                        return r;
+                int left = remaining_ms(deadline);
+                if (left == 0)
+                        return -ETIMEDOUT;
+                sleep_ms(backoff < left ? backoff : left);
+                backoff = backoff * 2 > CONNECT_BACKOFF_MAX_MS ? CONNECT_BACKOFF_MAX_MS : backoff * 2;
+        }
+}
+
+int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
+        _cleanup_free_ char *auto_path = NULL;
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+
+        if (!ret)
+                return -EINVAL;
+        if (!path) {
+                auto_path = scm_client_socket_path(SCM_MODE_AUTO, NULL);
+                if (!auto_path)
+                        return errno > 0 ? -errno : -ENOMEM;
+                path = auto_path;
+        }
+        if (!path[0])
+                return -EINVAL;
+        if (strlen(path) >= sizeof(addr.sun_path))
+                return -ENAMETOOLONG;
+        memcpy(addr.sun_path, path, strlen(path) + 1);
+
+        struct scm_client *c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        int fd = connect_until(&addr, timeout_ms < 0 ? CONNECT_TIMEOUT_DEFAULT_MS : timeout_ms);
+        if (fd < 0) {
+                free(c);
+                return fd;
+        }
+        c->fd = fd;
+        c->timeout_ms = CALL_TIMEOUT_DEFAULT_MS;
+        c->next_id = 1;
+        c->message = "";
+        *ret = c;
+        return 0;
+}
+
+void scm_disconnect(struct scm_client *c) {
+        if (!c)
+                return;
+        if (c->fd >= 0)
+                close(c->fd);
+        json_decref(c->error);
+        free(c->buf);
+        free(c);
+}
+
+void scm_client_set_timeout(struct scm_client *c, int timeout_ms) {
+        c->timeout_ms = timeout_ms < 0 ? CALL_TIMEOUT_DEFAULT_MS : timeout_ms;
+}
+
+const char *scm_client_error_message(const struct scm_client *c) {
+        return c ? c->message : "";
+}
+
+const json_t *scm_client_error_object(const struct scm_client *c) {
+        return c ? c->error : NULL;
+}
+
+/* Waits until fd is ready for events or deadline passes. */
+static int wait_fd(int fd, short events, int64_t deadline) {
+        struct pollfd p = {.fd = fd, .events = events};
+
+        for (;;) {
+                int r = poll(&p, 1, remaining_ms(deadline));
+                if (r > 0)
+                        return 0;
+                if (r == 0)
+                        return -ETIMEDOUT;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
+static int send_all(struct scm_client *c, const char *data, size_t size, int64_t deadline) {
+        while (size > 0) {
+                ssize_t n = send(c->fd, data, size, MSG_NOSIGNAL);
+                if (n >= 0) {
+                        data += n;
+                        size -= (size_t)n;
+                        continue;
+                }
+                if (errno == EINTR)
+                        continue;
+                if (errno != EAGAIN)
+                        return -errno;
+                int r = wait_fd(c->fd, POLLOUT, deadline);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Makes room for one more read: the buffer doubles, up to the cap. */
+static int buffer_reserve(struct scm_client *c) {
+        if (c->cap - c->len >= READ_CHUNK_BYTES || c->cap >= SCM_REPLY_MAX_BYTES)
+                return c->len < c->cap ? 0 : -EMSGSIZE;
+
+        size_t cap = c->cap ? c->cap * 2 : READ_CHUNK_BYTES;
+        if (cap < c->len + READ_CHUNK_BYTES)
+                cap = c->len + READ_CHUNK_BYTES;
+        if (cap > SCM_REPLY_MAX_BYTES)
+                cap = SCM_REPLY_MAX_BYTES;
+        char *buf = realloc(c->buf, cap);
+        if (!buf)
+                return -ENOMEM;
+        c->buf = buf;
+        c->cap = cap;
+        return 0;
+}
+
+/* Reads once from the socket into the buffer, waiting up to deadline.
+ * -ECONNRESET when scmd closed the connection. */
+static int buffer_fill(struct scm_client *c, int64_t deadline) {
+        int r = buffer_reserve(c);
+        if (r < 0)
+                return r;
+        for (;;) {
+                ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+                if (n > 0) {
+                        c->len += (size_t)n;
+                        return 0;
+                }
+                if (n == 0)
+                        return -ECONNRESET;
+                if (errno == EINTR)
+                        continue;
+                if (errno != EAGAIN)
+                        return -errno;
+                r = wait_fd(c->fd, POLLIN, deadline);
+                if (r < 0)
+                        return r;
+        }
+}
+
+/* The next complete line, without its newline, NUL-terminated in place;
+ * valid until buffer_consume().  *ret_size is its length. */
+static int read_line(struct scm_client *c, int64_t deadline, char **ret_line, size_t *ret_size) {
+        for (;;) {
+                char *nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned);
+                if (nl) {
+                        *nl = '\0';
+                        *ret_line = c->buf;
+                        *ret_size = (size_t)(nl - c->buf);
+                        return 0;
+                }
+                c->scanned = c->len;
+                int r = buffer_fill(c, deadline);
+                if (r < 0)
+                        return r;
+        }
+}
+
+/* Drops the line read_line() returned, and its newline. */
+static void buffer_consume(struct scm_client *c, size_t line_size) {
+        size_t used = line_size + 1;
+
+        memmove(c->buf, c->buf + used, c->len - used);
+        c->len -= used;
+        c->scanned = 0;
+        if (c->len == 0 && c->cap > BUFFER_KEEP_BYTES) {
+                free(c->buf);
+                c->buf = NULL;
+                c->cap = 0;
+        }
+}
+
+/* Keeps an error reply for scm_client_error_message() and turns it into
+ * SCM_ERR(data.win32).  A JSON-RPC error without data.win32 is taken by
+ * its code when that is a Win32 number. */
+static int reply_error(struct scm_client *c, json_t *error) {
+        json_t *code = json_object_get(error, "code");
+        json_t *message = json_object_get(error, "message");
+        json_t *win32 = json_object_get(json_object_get(error, "data"), "win32");
+
+        if (!json_is_integer(code) || !json_is_string(message))
+                return -EPROTO;
+        json_int_t w = json_integer_value(json_is_integer(win32) ? win32 : code);
+        if (w <= 0 || w > 0xffff)
+                return -EPROTO;
+
+        json_decref(c->error);
+        c->error = json_incref(error);
+        c->message = json_string_value(message);
+        return SCM_ERR(w);
+}
+
+/* Whether reply answers our request id; other lines are skipped. */
+static bool reply_is_ours(const json_t *reply, json_int_t id) {
+        json_t *reply_id = json_object_get(reply, "id");
+
+        if (!reply_id)
+                return false; /* a notification */
+        /* "id": null answers a request scmd could not read.  Only one request
+         * of ours is ever outstanding, so it is ours; it is also how scmd
+         * refuses a connection over its limit. */
+        if (json_is_null(reply_id))
+                return json_object_get(reply, "error") != NULL;
+        return json_is_integer(reply_id) && json_integer_value(reply_id) == id;
+}
+
+/* Returns 0 with *ret_result from our reply, an SCM_ERR(), or -EPROTO. */
+static int reply_take(struct scm_client *c, const json_t *reply, json_t **ret_result) {
+        json_t *result = json_object_get(reply, "result");
+        json_t *error = json_object_get(reply, "error");
+
+        if (!result == !error)
+                return -EPROTO;
+        if (error)
+                return reply_error(c, error);
+        *ret_result = json_incref(result);
+        return 0;
+}
+
+/* Reads lines until the reply to id.  Returns 0 with *ret_result, an
+ * SCM_ERR(), or -errno. */
+static int receive_reply(struct scm_client *c, json_int_t id, int64_t deadline, json_t **ret_result) {
+        for (;;) {
+                char *line;
+                size_t size;
+                int r = read_line(c, deadline, &line, &size);
+                if (r < 0) {
+                        if (r != -ETIMEDOUT)
+                                c->broken = true;
+                        return r;
+                }
+                json_t *reply = json_loadb(line, size, 0, NULL);
+                buffer_consume(c, size);
+                if (!json_is_object(reply)) {
+                        json_decref(reply);
+                        return -EPROTO;
+                }
+                if (!reply_is_ours(reply, id)) {
+                        json_decref(reply);
+                        continue;
+                }
+                r = reply_take(c, reply, ret_result);
+                json_decref(reply);
+                return r;
+        }
+}
+
+/* The request line for method, newline-terminated; consumes params. */
+static char *request_line(json_int_t id, const char *method, json_t *params) {
+        json_t *req = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", id, "method", method);
+        if (!req || (params && json_object_set_new(req, "params", params) < 0)) {
+                if (!req)
+                        json_decref(params);
+                json_decref(req);
+                return NULL;
+        }
+        char *body = json_dumps(req, JSON_COMPACT);
+        json_decref(req);
+        if (!body)
+                return NULL;
+        size_t size = strlen(body);
+        char *line = realloc(body, size + 2);
+        if (!line) {
+                free(body);
+                return NULL;
+        }
+        memcpy(line + size, "\n", 2);
+        return line;
+}
+
+int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result) {
+        if (!c || !method || !ret_result || (params && !json_is_object(params))) {
+                json_decref(params);
+                return -EINVAL;
+        }
+        if (c->broken) {
+                json_decref(params);
+                return -ENOTCONN;
+        }
+
+        int64_t deadline = now_ms() + c->timeout_ms;
+        json_int_t id = c->next_id++;
+        _cleanup_free_ char *line = request_line(id, method, params);
+        if (!line)
+                return -ENOMEM;
+
+        int sent = send_all(c, line, strlen(line), deadline);
+        if (sent < 0 && sent != -EPIPE && sent != -ECONNRESET) {
+                c->broken = true; /* part of a request may have gone out */
+                return sent;
+        }
+        /* Even when scmd has closed the connection, the line saying why
+         * may still be waiting to be read. */
+        int r = receive_reply(c, id, deadline, ret_result);
+        if (sent < 0 && r == -ECONNRESET)
+                return sent;
+        return r;
+}
