@@ -14,3 +14,7 @@ int cmdline_split(const char *line, char ***ret_argv, int *ret_argc, const char 
 
 /* Frees a NULL-terminated vector of strings and the vector; NULL is fine. */
 void strv_free(char **v);
+
+static inline void strv_free_p(char ***v) {
+        strv_free(*v);
+}

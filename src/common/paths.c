@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Path resolution for each mode; see paths.h for the table. */
-#define _GNU_SOURCE
 #include "paths.h"
 
 #include <errno.h>

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON-RPC 2.0 request parsing and reply building; see jsonrpc.h. */
+#include "jsonrpc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <scm/error.h>
+
+void jsonrpc_request_clear(struct jsonrpc_request *req) {
+        json_decref(req->root);
+        *req = (struct jsonrpc_request){0};
+}
+
+static int invalid(const char *why, const char **ret_reason) {
+        *ret_reason = why;
+        return JSONRPC_INVALID_REQUEST;
+}
+
+int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret, const char **ret_reason) {
+        *ret = (struct jsonrpc_request){.id = json_null()};
+        json_error_t err;
+        /* REJECT_DUPLICATES: {"name":"a","name":"b"} must not pick one silently. */
+        json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
+        if (!root) {
+                *ret_reason = "the request is not valid JSON";
+                return JSONRPC_PARSE_ERROR;
+        }
+        ret->root = root;
+        if (!json_is_object(root))
+                return invalid("the request is not a JSON object", ret_reason);
+
+        json_t *id = json_object_get(root, "id");
+        if (id && (json_is_string(id) || json_is_integer(id)))
+                ret->id = id;
+        else if (id && !json_is_null(id))
+                return invalid("the request's id must be a number or a string", ret_reason);
+
+        json_t *version = json_object_get(root, "jsonrpc");
+        if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0)
+                return invalid("the request lacks \"jsonrpc\": \"2.0\"", ret_reason);
+        if (!id)
+                return invalid("the request has no id (scmd takes no notifications)", ret_reason);
+
+        json_t *method = json_object_get(root, "method");
+        if (!json_is_string(method))
+                return invalid("the request's method must be a string", ret_reason);
+        ret->method = json_string_value(method);
+
+        json_t *params = json_object_get(root, "params");
+        if (!params || json_is_null(params)) {
+                params = json_object();
+                if (!params || json_object_set_new(root, "params", params) < 0)
+                        return invalid("out of memory", ret_reason);
+        } else if (!json_is_object(params)) {
+                return invalid("the request's params must be an object", ret_reason);
+        }
+        ret->params = params;
+        return 0;
+}
+
+json_t *jsonrpc_result(json_t *id, json_t *result) {
+        return json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "result",
+                         result ? result : json_object());
+}
+
+json_t *jsonrpc_error(json_t *id, int code, int win32, const char *message) {
+        const char *name = scm_error_name(win32);
+        if (!message)
+                message = scm_error_message(win32);
+        return json_pack("{s:s, s:O, s:{s:i, s:s, s:{s:s, s:i}}}", "jsonrpc", "2.0", "id",
+                         id ? id : json_null(), "error", "code", code, "message",
+                         message ? message : "error", "data", "error", name ? name : "UNKNOWN",
+                         "win32", win32);
+}
+
+char *jsonrpc_line(const json_t *msg, size_t *ret_len) {
+        char *s = json_dumps(msg, JSON_COMPACT);
+        if (!s)
+                return NULL;
+        size_t n = strlen(s);
+        char *line = realloc(s, n + 2);
+        if (!line) {
+                free(s);
+                return NULL;
+        }
+        line[n] = '\n';
+        line[n + 1] = '\0';
+        *ret_len = n + 1;
+        return line;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON-RPC 2.0 framing as docs/protocol.md defines it: parse one request
+ * line, build reply and error objects, serialise one line.  Pure functions
+ * over jansson; no I/O, no logging.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define JSONRPC_PARSE_ERROR (-32700)
+#define JSONRPC_INVALID_REQUEST (-32600)
+#define JSONRPC_METHOD_NOT_FOUND (-32601)
+#define JSONRPC_INVALID_PARAMS (-32602)
+
+struct jsonrpc_request {
+        json_t *root;       /* owns everything below */
+        json_t *id;         /* borrowed; JSON null when absent */
+        const char *method; /* borrowed */
+        json_t *params;     /* borrowed; an object (empty when absent) */
+};
+
+/* Parses one request line (without its newline).  Returns 0, or a
+ * JSON-RPC error code with *ret_reason (static text); in both cases *ret
+ * holds what could be read (at least id, maybe null) and must be cleared
+ * with jsonrpc_request_clear(). */
+int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret, const char **ret_reason);
+void jsonrpc_request_clear(struct jsonrpc_request *req);
+
+/* {"jsonrpc":"2.0","id":id,"result":result}; result is consumed. */
+json_t *jsonrpc_result(json_t *id, json_t *result);
+/* {"jsonrpc":"2.0","id":id,"error":{"code":code,"message":..,"data":{"error":NAME,"win32":win32}}} */
+json_t *jsonrpc_error(json_t *id, int code, int win32, const char *message);
+/* The compact serialisation plus '\n', malloc'd; NULL on out-of-memory. */
+char *jsonrpc_line(const json_t *msg, size_t *ret_len);

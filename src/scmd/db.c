@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The service configuration database: one SQLite file in WAL mode, the
+ * Linux form of HKLM\SYSTEM\CurrentControlSet\Services.
+ *
+ * Every change is one IMMEDIATE transaction, committed before the caller
+ * touches memory (persist, then publish).  The schema is versioned with
+ * PRAGMA user_version; migrations[i] takes version i to i + 1 and runs in
+ * the same transaction as the version bump, so a crash leaves either the
+ * old schema or the new one.  A database from a newer scmd is refused,
+ * never guessed at.
+ *
+ * Workload: read whole at start-up, then a few small writes per client
+ * change and per service start/stop (the status-tracking record).  WAL
+ * with synchronous=NORMAL keeps those writes off fsync's path while a
+ * committed change survives a crash of scmd (not a power loss mid-write
+ * of the last transaction, which WAL then rolls back whole).
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+
+static const char *const migrations[] = {
+        /* 0 -> 1: the first schema. */
+        "CREATE TABLE services ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  display_name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  description TEXT NOT NULL DEFAULT '',"
+        "  type TEXT NOT NULL CHECK (type IN ('own','share','kernel-driver')),"
+        "  start_type TEXT NOT NULL CHECK (start_type IN"
+        "    ('boot','system','auto','delayed-auto','demand','disabled')),"
+        "  error_control TEXT NOT NULL CHECK (error_control IN"
+        "    ('ignore','normal','severe','critical')),"
+        "  command_line TEXT NOT NULL,"
+        "  account TEXT NOT NULL DEFAULT '',"
+        "  load_group TEXT NOT NULL DEFAULT '',"
+        "  marked_for_delete INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE dependencies ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  target TEXT NOT NULL,"
+        "  PRIMARY KEY (service_id, position)"
+        ");"
+        "CREATE TABLE service_status ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  state TEXT NOT NULL,"
+        "  win32_exit_code INTEGER NOT NULL DEFAULT 0,"
+        "  service_exit_code INTEGER NOT NULL DEFAULT 0,"
+        "  pid INTEGER NOT NULL DEFAULT 0,"
+        "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now'))"
+        ");",
+};
+#define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
+
+enum stmt {
+        STMT_BEGIN,
+        STMT_COMMIT,
+        STMT_ROLLBACK,
+        STMT_INSERT,
+        STMT_UPDATE,
+        STMT_DELETE,
+        STMT_MARK,
+        STMT_DEPS_CLEAR,
+        STMT_DEPS_ADD,
+        STMT_STATUS,
+        _STMT_MAX
+};
+
+static const char *const stmt_sql[_STMT_MAX] = {
+        [STMT_BEGIN] = "BEGIN IMMEDIATE",
+        [STMT_COMMIT] = "COMMIT",
+        [STMT_ROLLBACK] = "ROLLBACK",
+        [STMT_INSERT] = "INSERT INTO services (name, display_name, description, type, start_type,"
+                        " error_control, command_line, account, load_group)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [STMT_UPDATE] = "UPDATE services SET name = ?1, display_name = ?2, description = ?3,"
+                        " type = ?4, start_type = ?5, error_control = ?6, command_line = ?7,"
+                        " account = ?8, load_group = ?9 WHERE id = ?10",
+        [STMT_DELETE] = "DELETE FROM services WHERE id = ?1",
+        [STMT_MARK] = "UPDATE services SET marked_for_delete = 1 WHERE id = ?1",
+        [STMT_DEPS_CLEAR] = "DELETE FROM dependencies WHERE service_id = ?1",
+        [STMT_DEPS_ADD] = "INSERT INTO dependencies (service_id, position, target) VALUES (?1, ?2, ?3)",
+        [STMT_STATUS] = "INSERT INTO service_status (service_id, state, win32_exit_code,"
+                        " service_exit_code, pid, updated_at)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))"
+                        " ON CONFLICT (service_id) DO UPDATE SET state = excluded.state,"
+                        " win32_exit_code = excluded.win32_exit_code,"
+                        " service_exit_code = excluded.service_exit_code, pid = excluded.pid,"
+                        " updated_at = excluded.updated_at",
+};
+
+struct db {
+        sqlite3 *sql;
+        sqlite3_stmt *stmt[_STMT_MAX];
+};
+
+/* SQLite result codes to -errno, keeping "busy/locked" distinct. */
+static int sql_error(int rc) {
+        switch (rc & 0xff) {
+        case SQLITE_NOMEM:
+                return -ENOMEM;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+                return -EBUSY;
+        case SQLITE_CONSTRAINT:
+                return -EEXIST;
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+                return -EROFS;
+        case SQLITE_FULL:
+                return -ENOSPC;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+                return -EBADMSG;
+        default:
+                return -EIO;
+        }
+}
+
+static int step_done(sqlite3_stmt *st) {
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sql_error(rc);
+}
+
+static int exec_stmt(struct db *db, enum stmt which) {
+        return step_done(db->stmt[which]);
+}
+
+static int begin(struct db *db) {
+        return exec_stmt(db, STMT_BEGIN);
+}
+
+/* Commits when r >= 0, else rolls back; returns r or the commit's error. */
+static int end(struct db *db, int r) {
+        if (r >= 0) {
+                r = exec_stmt(db, STMT_COMMIT);
+                if (r >= 0)
+                        return 0;
+        }
+        exec_stmt(db, STMT_ROLLBACK);
+        return r;
+}
+
+static int schema_version(sqlite3 *sql) {
+        sqlite3_stmt *st;
+        int v = -1;
+        if (sqlite3_prepare_v2(sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        if (sqlite3_step(st) == SQLITE_ROW)
+                v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        return v;
+}
+
+static int migrate(sqlite3 *sql) {
+        int v = schema_version(sql);
+        if (v < 0)
+                return -EIO;
+        if (v > SCHEMA_VERSION) {
+                log_error("database schema version %d is newer than this scmd knows (%d); "
+                          "refusing to touch it",
+                          v, SCHEMA_VERSION);
+                return -EPROTO;
+        }
+        for (; v < SCHEMA_VERSION; v++) {
+                char bump[64];
+                snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+                char *err = NULL;
+                int rc = sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, &err);
+                if (rc == SQLITE_OK)
+                        rc = sqlite3_exec(sql, migrations[v], NULL, NULL, &err);
+                if (rc == SQLITE_OK)
+                        rc = sqlite3_exec(sql, bump, NULL, NULL, &err);
+                if (rc == SQLITE_OK)
+                        rc = sqlite3_exec(sql, "COMMIT", NULL, NULL, &err);
+                if (rc != SQLITE_OK) {
+                        log_error("database migration %d -> %d failed: %s", v, v + 1,
+                                  err ? err : sqlite3_errstr(rc));
+                        sqlite3_free(err);
+                        sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+                        return sql_error(rc);
+                }
+                log_info("database migrated to schema version %d", v + 1);
+        }
+        return 0;
+}
+
+int db_open(const char *path, struct db **ret) {
+        struct db *db = calloc(1, sizeof(*db));
+        if (!db)
+                return -ENOMEM;
+
+        int rc = sqlite3_open_v2(path, &db->sql,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 NULL);
+        int r = 0;
+        if (rc != SQLITE_OK) {
+                log_error("cannot open database %s: %s", path, sqlite3_errstr(rc));
+                r = sql_error(rc);
+                goto fail;
+        }
+        sqlite3_busy_timeout(db->sql, 5000);
+        char *err = NULL;
+        rc = sqlite3_exec(db->sql,
+                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                          " PRAGMA foreign_keys = ON;",
+                          NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+                log_error("cannot set up database %s: %s", path, err ? err : sqlite3_errstr(rc));
+                sqlite3_free(err);
+                r = sql_error(rc);
+                goto fail;
+        }
+        r = migrate(db->sql);
+        if (r < 0)
+                goto fail;
+        for (int i = 0; i < _STMT_MAX; i++) {
+                rc = sqlite3_prepare_v3(db->sql, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                        &db->stmt[i], NULL);
+                if (rc != SQLITE_OK) {
+                        log_error("cannot prepare statement: %s", sqlite3_errmsg(db->sql));
+                        r = sql_error(rc);
+                        goto fail;
+                }
+        }
+        *ret = db;
+        return 0;
+fail:
+        db_close(db);
+        return r;
+}
+
+void db_close(struct db *db) {
+        if (!db)
+                return;
+        for (int i = 0; i < _STMT_MAX; i++)
+                sqlite3_finalize(db->stmt[i]);
+        sqlite3_close(db->sql);
+        free(db);
+}
+
+int db_schema_version(struct db *db) {
+        return schema_version(db->sql);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+        sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
+static void bind_config(sqlite3_stmt *st, const struct service_config *c) {
+        bind_text(st, 1, c->name);
+        bind_text(st, 2, c->display_name);
+        bind_text(st, 3, c->description);
+        bind_text(st, 4, scm_type_name(c->type));
+        bind_text(st, 5, scm_start_type_name(c->start_type));
+        bind_text(st, 6, scm_error_control_name(c->error_control));
+        bind_text(st, 7, c->command_line);
+        bind_text(st, 8, c->account);
+        bind_text(st, 9, c->group);
+}
+
+static int write_dependencies(struct db *db, int64_t id, char **deps) {
+        sqlite3_bind_int64(db->stmt[STMT_DEPS_CLEAR], 1, id);
+        int r = exec_stmt(db, STMT_DEPS_CLEAR);
+        for (int i = 0; r >= 0 && deps && deps[i]; i++) {
+                sqlite3_stmt *st = db->stmt[STMT_DEPS_ADD];
+                sqlite3_bind_int64(st, 1, id);
+                sqlite3_bind_int(st, 2, i);
+                bind_text(st, 3, deps[i]);
+                r = step_done(st);
+        }
+        return r;
+}
+
+int db_insert_service(struct db *db, const struct service_config *c, int64_t *ret_id) {
+        int r = begin(db);
+        if (r < 0)
+                return r;
+        bind_config(db->stmt[STMT_INSERT], c);
+        r = exec_stmt(db, STMT_INSERT);
+        int64_t id = sqlite3_last_insert_rowid(db->sql);
+        if (r >= 0)
+                r = write_dependencies(db, id, c->dependencies);
+        r = end(db, r);
+        if (r >= 0)
+                *ret_id = id;
+        return r;
+}
+
+int db_update_service(struct db *db, int64_t id, const struct service_config *c) {
+        int r = begin(db);
+        if (r < 0)
+                return r;
+        sqlite3_stmt *st = db->stmt[STMT_UPDATE];
+        bind_config(st, c);
+        sqlite3_bind_int64(st, 10, id);
+        r = step_done(st);
+        if (r >= 0)
+                r = write_dependencies(db, id, c->dependencies);
+        return end(db, r);
+}
+
+static int exec_with_id(struct db *db, enum stmt which, int64_t id) {
+        int r = begin(db);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(db->stmt[which], 1, id);
+        return end(db, exec_stmt(db, which));
+}
+
+int db_delete_service(struct db *db, int64_t id) {
+        return exec_with_id(db, STMT_DELETE, id);
+}
+
+int db_mark_for_delete(struct db *db, int64_t id) {
+        return exec_with_id(db, STMT_MARK, id);
+}
+
+int db_save_status(struct db *db, int64_t id, const struct db_status *st) {
+        sqlite3_stmt *s = db->stmt[STMT_STATUS];
+        sqlite3_bind_int64(s, 1, id);
+        bind_text(s, 2, scm_state_name(st->state));
+        sqlite3_bind_int64(s, 3, st->win32_exit_code);
+        sqlite3_bind_int64(s, 4, st->service_exit_code);
+        sqlite3_bind_int64(s, 5, st->pid);
+        /* A single statement is its own transaction. */
+        return step_done(s);
+}
+
+/* ---- loading ---- */
+
+static char *column_strdup(sqlite3_stmt *st, int i) {
+        const unsigned char *t = sqlite3_column_text(st, i);
+        return strdup(t ? (const char *)t : "");
+}
+
+static int load_dependencies(struct db *db, int64_t id, char ***ret) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db->sql,
+                               "SELECT target FROM dependencies WHERE service_id = ?1"
+                               " ORDER BY position",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_int64(st, 1, id);
+        char **v = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r = v ? 0 : -ENOMEM;
+        while (r == 0 && sqlite3_step(st) == SQLITE_ROW) {
+                char **nv = realloc(v, (n + 2) * sizeof(char *));
+                if (!nv) {
+                        r = -ENOMEM;
+                        break;
+                }
+                v = nv;
+                v[n] = column_strdup(st, 0);
+                v[++n] = NULL;
+                if (!v[n - 1])
+                        r = -ENOMEM;
+        }
+        sqlite3_finalize(st);
+        if (r < 0) {
+                strv_free(v);
+                return r;
+        }
+        *ret = v;
+        return 0;
+}
+
+static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config *c) {
+        c->name = column_strdup(st, 1);
+        c->display_name = column_strdup(st, 2);
+        c->description = column_strdup(st, 3);
+        c->type = scm_type_from_name((const char *)sqlite3_column_text(st, 4));
+        c->start_type = scm_start_type_from_name((const char *)sqlite3_column_text(st, 5));
+        c->error_control = scm_error_control_from_name((const char *)sqlite3_column_text(st, 6));
+        c->command_line = column_strdup(st, 7);
+        c->account = column_strdup(st, 8);
+        c->group = column_strdup(st, 9);
+        if (!c->name || !c->display_name || !c->description || !c->command_line || !c->account ||
+            !c->group)
+                return -ENOMEM;
+        return load_dependencies(db, sqlite3_column_int64(st, 0), &c->dependencies);
+}
+
+int db_load(struct db *db, db_load_fn *fn, void *userdata) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(
+                db->sql,
+                "SELECT s.id, s.name, s.display_name, s.description, s.type, s.start_type,"
+                " s.error_control, s.command_line, s.account, s.load_group, s.marked_for_delete,"
+                " t.state, t.win32_exit_code, t.service_exit_code, t.pid"
+                " FROM services s LEFT JOIN service_status t ON t.service_id = s.id ORDER BY s.id",
+                -1, &st, NULL);
+        if (rc != SQLITE_OK)
+                return sql_error(rc);
+
+        int r = 0;
+        while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                struct service_config c = {0};
+                struct db_status status = {
+                        .state = sqlite3_column_type(st, 11) == SQLITE_NULL
+                                         ? SCM_STATE_STOPPED
+                                         : scm_state_from_name((const char *)sqlite3_column_text(st, 11)),
+                        .win32_exit_code = (uint32_t)sqlite3_column_int64(st, 12),
+                        .service_exit_code = (uint32_t)sqlite3_column_int64(st, 13),
+                        .pid = (pid_t)sqlite3_column_int64(st, 14),
+                        .marked_for_delete = sqlite3_column_int(st, 10) != 0,
+                };
+                r = row_to_config(db, st, &c);
+                if (r >= 0)
+                        r = fn(userdata, sqlite3_column_int64(st, 0), &c, &status);
+                service_config_clear(&c);
+        }
+        if (r >= 0 && rc != SQLITE_DONE)
+                r = sql_error(rc);
+        sqlite3_finalize(st);
+        return r;
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scmd's entry point: the start-up order of the Windows SCM.
+ *
+ *   1. options, paths, folders, and the instance lock (one scmd per root);
+ *   2. unless --foreground: fork; the parent exits 0 only once the child
+ *      is ready, so "scmd && scctl ..." never races;
+ *   3. signals, cgroups (killing what an earlier scmd left behind);
+ *   4. the database: open, migrate, load every service;
+ *   5. only now the socket: a client that came early has been retrying;
+ *   6. auto-start, then the loop until shutdown.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+struct options {
+        enum scm_mode mode;
+        const char *root;
+        bool foreground;
+        bool debug;
+        struct manager_options manager;
+};
+
+static void usage(FILE *f) {
+        fprintf(f,
+                "Usage: scmd [OPTIONS]\n"
+                "The scm Service Control Manager daemon.\n\n"
+                "Modes (default: --system as root, else --user):\n"
+                "  --system              database in /var/lib/scm, socket /run/scm/scm.sock\n"
+                "  --user                database in $XDG_STATE_HOME/scm, socket $XDG_RUNTIME_DIR/scm/scm.sock\n"
+                "  --root DIR            everything under DIR (db/, run/, log/)\n\n"
+                "Options:\n"
+                "  --foreground          stay in the foreground and log to stderr\n"
+                "  --stop-timeout MS     grace after SIGTERM before a service is killed (default 20000)\n"
+                "  --log-max-size BYTES  rotate a service's log past this size (default 1048576)\n"
+                "  --log-keep N          rotated logs kept per service (default 3)\n"
+                "  --debug               log debug messages too\n"
+                "  -h, --help            show this help\n"
+                "  --version             show the version\n");
+}
+
+static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno || end == s || *end || v > max || s[0] == '-')
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o) {
+        enum { OPT_SYSTEM = 256, OPT_USER, OPT_ROOT, OPT_FOREGROUND, OPT_STOP_TIMEOUT,
+               OPT_LOG_MAX, OPT_LOG_KEEP, OPT_DEBUG, OPT_VERSION };
+        static const struct option longopts[] = {
+                {"system", no_argument, NULL, OPT_SYSTEM},
+                {"user", no_argument, NULL, OPT_USER},
+                {"root", required_argument, NULL, OPT_ROOT},
+                {"foreground", no_argument, NULL, OPT_FOREGROUND},
+                {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+                {"log-max-size", required_argument, NULL, OPT_LOG_MAX},
+                {"log-keep", required_argument, NULL, OPT_LOG_KEEP},
+                {"debug", no_argument, NULL, OPT_DEBUG},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, OPT_VERSION},
+                {0},
+        };
+        unsigned long long v;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+                switch (c) {
+                case OPT_SYSTEM:
+                        o->mode = SCM_MODE_SYSTEM;
+                        break;
+                case OPT_USER:
+                        o->mode = SCM_MODE_USER;
+                        break;
+                case OPT_ROOT:
+                        o->mode = SCM_MODE_ROOT;
+                        o->root = optarg;
+                        break;
+                case OPT_FOREGROUND:
+                        o->foreground = true;
+                        break;
+                case OPT_STOP_TIMEOUT:
+                        if (parse_number(optarg, 24ULL * 3600 * 1000, &v) < 0) {
+                                fprintf(stderr, "scmd: --stop-timeout takes milliseconds, not '%s'\n", optarg);
+                                return -EINVAL;
+                        }
+                        o->manager.stop_timeout = v * USEC_PER_MSEC;
+                        break;
+                case OPT_LOG_MAX:
+                        if (parse_number(optarg, 1ULL << 40, &v) < 0 || v < 1024) {
+                                fprintf(stderr, "scmd: --log-max-size takes bytes (at least 1024), not '%s'\n", optarg);
+                                return -EINVAL;
+                        }
+                        o->manager.log_max_size = v;
+                        break;
+                case OPT_LOG_KEEP:
+                        if (parse_number(optarg, 100, &v) < 0) {
+                                fprintf(stderr, "scmd: --log-keep takes a count from 0 to 100, not '%s'\n", optarg);
+                                return -EINVAL;
+                        }
+                        o->manager.log_keep = (unsigned)v;
+                        break;
+                case OPT_DEBUG:
+                        o->debug = true;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        exit(0);
+                case OPT_VERSION:
+                        printf("scmd %s\n", SCM_VERSION);
+                        exit(0);
+                default:
+                        usage(stderr);
+                        return -EINVAL;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "scmd: unexpected argument '%s'\n", argv[optind]);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1; *s; s++)
+                if (*s == '/') {
+                        *s = '\0';
+                        if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                                return -errno;
+                        *s = '/';
+                }
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+static int make_folders(const struct scm_paths *p) {
+        const struct {
+                const char *path;
+                mode_t mode;
+        } dirs[] = {{p->db_dir, 0700}, {p->run_dir, 0755}, {p->log_dir, 0750}};
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                int r = mkdir_p(dirs[i].path, dirs[i].mode);
+                if (r < 0) {
+                        fprintf(stderr, "scmd: cannot create %s: %s\n", dirs[i].path, strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
+
+/* One scmd per database: a second one would fight over every service. */
+static int take_instance_lock(const struct scm_paths *p) {
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/scmd.lock", p->run_dir) < 0)
+                return -ENOMEM;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                int r = -errno;
+                if (r == -EWOULDBLOCK)
+                        fprintf(stderr, "scmd: another scmd already runs for %s (lock %s)\n",
+                                p->db_dir, path);
+                else
+                        fprintf(stderr, "scmd: cannot lock %s: %s\n", path, strerror(-r));
+                if (fd >= 0)
+                        close(fd);
+                return r;
+        }
+        return fd; /* held open, and so locked, until scmd exits */
+}
+
+/* Forks; the parent waits for one byte of readiness and exits with it.
+ * Returns the fd to write readiness to (in the child). */
+static int daemonize(void) {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        pid_t pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid > 0) {
+                close(fds[1]);
+                char ok = 0;
+                ssize_t n = read(fds[0], &ok, 1);
+                _exit(n == 1 && ok == 1 ? 0 : 1);
+        }
+        close(fds[0]);
+        setsid();
+        int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null_fd >= 0) {
+                dup2(null_fd, STDIN_FILENO);
+                dup2(null_fd, STDOUT_FILENO);
+                dup2(null_fd, STDERR_FILENO);
+                close(null_fd);
+        }
+        return fds[1];
+}
+
+static void raise_fd_limit(void) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &rl);
+        }
+}
+
+static char *cgroup_instance_name(const struct scm_paths *p) {
+        if (p->mode == SCM_MODE_SYSTEM)
+                return strdup("scm");
+        uint64_t h = 1469598103934665603ULL;
+        for (const char *s = p->db_dir; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        char *name;
+        return asprintf(&name, "scm-%016llx", (unsigned long long)h) < 0 ? NULL : name;
+}
+
+static int start_up(struct manager *m) {
+        int r = loop_new(&m->loop);
+        if (r >= 0)
+                r = manager_setup_signals(m);
+        if (r >= 0)
+                r = registry_new(&m->registry);
+        if (r < 0) {
+                log_error("cannot set up: %s", strerror(-r));
+                return r;
+        }
+
+        _cleanup_free_ char *instance = cgroup_instance_name(&m->paths);
+        m->cgroup_base_fd = instance ? cgroup_setup(instance) : -ENOMEM;
+        if (m->cgroup_base_fd < 0)
+                log_info("cgroups unavailable (%s): services are held by process group",
+                         strerror(-m->cgroup_base_fd));
+        else
+                cgroup_sweep(m->cgroup_base_fd);
+
+        r = db_open(m->paths.db_file, &m->db);
+        if (r >= 0)
+                r = manager_load(m);
+        if (r >= 0)
+                r = server_new(m, m->paths.socket, &m->server);
+        return r;
+}
+
+int main(int argc, char **argv) {
+        struct options o = {
+                .mode = SCM_MODE_AUTO,
+                .manager = {.stop_timeout = 20 * USEC_PER_SEC, .log_max_size = 1024 * 1024, .log_keep = 3},
+        };
+        if (parse_options(argc, argv, &o) < 0)
+                return 2;
+
+        struct manager m = {.signal_fd = -1, .cgroup_base_fd = -1, .options = o.manager};
+        int r = scm_paths_resolve(o.mode, o.root, &m.paths);
+        if (r < 0) {
+                fprintf(stderr, "scmd: cannot work out where to keep state: %s%s\n", strerror(-r),
+                        o.mode == SCM_MODE_USER || (o.mode == SCM_MODE_AUTO && geteuid())
+                                ? " (user mode needs HOME or XDG_STATE_HOME)"
+                                : "");
+                return 1;
+        }
+        if (make_folders(&m.paths) < 0)
+                return 1;
+        int lock_fd = take_instance_lock(&m.paths);
+        if (lock_fd < 0)
+                return 1;
+
+        int ready_fd = -1;
+        if (!o.foreground && getpid() != 1) {
+                ready_fd = daemonize();
+                if (ready_fd < 0) {
+                        fprintf(stderr, "scmd: cannot fork: %s\n", strerror(-ready_fd));
+                        return 1;
+                }
+                _cleanup_free_ char *log_path = NULL;
+                if (asprintf(&log_path, "%s/scmd.log", m.paths.log_dir) >= 0)
+                        log_open_file(log_path);
+        }
+        log_set_level(o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+        log_capture_set_limits(o.manager.log_max_size, o.manager.log_keep);
+        raise_fd_limit();
+        log_info("scmd %s starting in %s mode (database %s)", SCM_VERSION,
+                 scm_mode_name(m.paths.mode), m.paths.db_file);
+
+        r = start_up(&m);
+        if (r < 0) {
+                manager_free(&m);
+                return 1;
+        }
+        log_info("ready on %s", m.paths.socket);
+        if (ready_fd >= 0) {
+                char ok = 1;
+                (void)!write(ready_fd, &ok, 1);
+                close(ready_fd);
+        }
+
+        manager_autostart(&m);
+        r = loop_run(m.loop);
+        if (r < 0)
+                log_error("the event loop failed: %s", strerror(-r));
+        int status = r < 0 ? 1 : m.exit_status;
+        manager_free(&m);
+        close(lock_fd);
+        return status;
+}

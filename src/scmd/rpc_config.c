@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Methods that change the configuration database: create, change_config,
+ * delete, and the open/close handles that hold a service deleted while
+ * open.  Each builds the complete new configuration aside, validates all
+ * of it, commits it in one transaction, and only then changes memory: a
+ * refused or failed change leaves nothing behind, on disk or in memory.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+#include "validate.h"
+
+static const char *const config_keys[] = {
+        "name", "display_name", "description", "type", "start_type", "error_control",
+        "command_line", "account", "group", "dependencies", NULL,
+};
+
+/* Replaces *field with a copy of value when value is given. */
+static int set_string(struct rpc_call *call, char **field, const char *value) {
+        if (!value)
+                return 0;
+        char *copy = strdup(value);
+        if (!copy)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        free(*field);
+        *field = copy;
+        return 0;
+}
+
+static int read_enums(struct rpc_call *call, struct service_config *c) {
+        const char *type, *start, *errctl;
+        int r = rpc_get_string(call, "type", false, 32, &type);
+        if (r >= 0)
+                r = rpc_get_string(call, "start_type", false, 32, &start);
+        if (r >= 0)
+                r = rpc_get_string(call, "error_control", false, 32, &errctl);
+        if (r < 0)
+                return r;
+        if (type && (c->type = scm_type_from_name(type)) == SCM_TYPE_INVALID)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown type '%s' (own, share, kernel-driver)", type);
+        if (start && (c->start_type = scm_start_type_from_name(start)) == SCM_START_INVALID)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown start type '%s' (boot, system, auto, delayed-auto, "
+                                "demand, disabled)",
+                                start);
+        if (errctl && (c->error_control = scm_error_control_from_name(errctl)) ==
+                              SCM_ERROR_CONTROL_INVALID)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown error control '%s' (ignore, normal, severe, critical)",
+                                errctl);
+        return 0;
+}
+
+/* Applies the parameters given in the request onto c. */
+static int read_config(struct rpc_call *call, struct service_config *c) {
+        const char *display, *desc, *cmd, *account, *group;
+        int r = rpc_get_string(call, "display_name", false, SCM_DISPLAY_NAME_MAX_CHARS * 4, &display);
+        if (r >= 0)
+                r = rpc_get_string(call, "description", false, SCM_DESCRIPTION_MAX_BYTES, &desc);
+        if (r >= 0)
+                r = rpc_get_string(call, "command_line", false, SCM_COMMAND_LINE_MAX_BYTES, &cmd);
+        if (r >= 0)
+                r = rpc_get_string(call, "account", false, SCM_ACCOUNT_MAX_BYTES, &account);
+        if (r >= 0)
+                r = rpc_get_string(call, "group", false, SCM_GROUP_MAX_CHARS * 4, &group);
+        if (r >= 0)
+                r = read_enums(call, c);
+        if (r >= 0)
+                r = set_string(call, &c->display_name, display);
+        if (r >= 0)
+                r = set_string(call, &c->description, desc);
+        if (r >= 0)
+                r = set_string(call, &c->command_line, cmd);
+        if (r >= 0)
+                r = set_string(call, &c->account, account);
+        if (r >= 0)
+                r = set_string(call, &c->group, group);
+        if (r < 0 || !json_object_get(call->params, "dependencies"))
+                return r;
+        char **deps;
+        r = rpc_get_string_list(call, "dependencies", SCM_DEPENDENCIES_MAX, &deps);
+        if (r < 0)
+                return r;
+        strv_free(c->dependencies);
+        c->dependencies = deps;
+        return 0;
+}
+
+static int check_dependencies(struct rpc_call *call, const struct service_config *c) {
+        const char *reason;
+        for (char **d = c->dependencies; d && *d; d++) {
+                bool group = (*d)[0] == '+';
+                const char *target = group ? *d + 1 : *d;
+                int r = group ? validate_text(target, SCM_GROUP_MAX_CHARS, false, &reason)
+                              : validate_service_name(target, &reason);
+                if (r < 0)
+                        return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                        "dependency '%s' is not a valid %s name: %s", *d,
+                                        group ? "group" : "service", reason);
+                if (!group && names_equal(target, c->name))
+                        return rpc_fail(call, SCM_ERROR_CIRCULAR_DEPENDENCY,
+                                        "service %s cannot depend on itself", c->name);
+        }
+        return 0;
+}
+
+static int check_account(struct rpc_call *call, const char *account) {
+        if (!account[0] || strcmp(account, "LocalSystem") == 0)
+                return 0;
+        if (!getpwnam(account))
+                return rpc_fail(call, SCM_ERROR_INVALID_SERVICE_ACCOUNT,
+                                "the account '%s' does not exist on this machine", account);
+        return 0;
+}
+
+/* Every rule a whole configuration must satisfy, given the others. */
+static int check_config(struct rpc_call *call, const struct service_config *c,
+                        const struct service *self) {
+        const char *reason;
+        if (validate_text(c->display_name, SCM_DISPLAY_NAME_MAX_CHARS, false, &reason) < 0)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "bad display name: %s", reason);
+        if (validate_text(c->group, SCM_GROUP_MAX_CHARS, true, &reason) < 0)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "bad group name: %s", reason);
+        if ((c->start_type == SCM_START_BOOT || c->start_type == SCM_START_SYSTEM) &&
+            c->type != SCM_TYPE_KERNEL_DRIVER)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the start type '%s' is for kernel drivers only; use auto or demand",
+                                scm_start_type_name(c->start_type));
+
+        char **argv;
+        int argc;
+        int r = cmdline_split(c->command_line, &argv, &argc, &reason);
+        if (r == -ENOMEM)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        if (r < 0)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "bad command line: %s", reason);
+        strv_free(argv);
+
+        r = check_account(call, c->account);
+        if (r >= 0)
+                r = check_dependencies(call, c);
+        if (r < 0)
+                return r;
+
+        struct service *other = registry_find_name_or_display(call->manager->registry, c->display_name);
+        if (other && other != self)
+                return rpc_fail(call, SCM_ERROR_DUPLICATE_SERVICE_NAME,
+                                "the display name '%s' is already used by service %s",
+                                c->display_name, other->config.name);
+        return 0;
+}
+
+static int database_failed(struct rpc_call *call, int r) {
+        log_error("cannot write the configuration database: %s", strerror(-r));
+        return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                        "the configuration database could not be written (%s); nothing was changed",
+                        strerror(-r));
+}
+
+/* ---- create ---- */
+
+static int check_new_name(struct rpc_call *call, const char *name) {
+        const char *reason;
+        if (validate_service_name(name, &reason) < 0)
+                return rpc_fail(call, SCM_ERROR_INVALID_NAME, "'%s' is not a valid service name: %s",
+                                name, reason);
+        struct service *other = registry_find_name_or_display(call->manager->registry, name);
+        if (!other)
+                return 0;
+        if (!names_equal(other->config.name, name))
+                return rpc_fail(call, SCM_ERROR_DUPLICATE_SERVICE_NAME,
+                                "'%s' is already the display name of service %s", name,
+                                other->config.name);
+        if (other->marked_for_delete)
+                return rpc_fail(call, SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
+                                "service %s is marked for delete and goes once it stops and is "
+                                "closed; create it again after that",
+                                other->config.name);
+        return rpc_fail(call, SCM_ERROR_SERVICE_EXISTS, "a service named '%s' already exists",
+                        other->config.name);
+}
+
+int rpc_create(struct rpc_call *call, json_t **ret) {
+        const char *name, *cmd;
+        int r = rpc_check_keys(call, config_keys);
+        if (r >= 0)
+                r = rpc_get_string(call, "name", true, SCM_NAME_MAX_CHARS * 4, &name);
+        if (r >= 0)
+                r = rpc_get_string(call, "command_line", true, SCM_COMMAND_LINE_MAX_BYTES, &cmd);
+        if (r >= 0)
+                r = check_new_name(call, name);
+        if (r < 0)
+                return r;
+
+        struct service_config defaults = {
+                .name = (char *)name,
+                .display_name = (char *)name,
+                .type = SCM_TYPE_OWN_PROCESS,
+                .start_type = SCM_START_DEMAND,
+                .error_control = SCM_ERROR_NORMAL,
+        };
+        _cleanup_(service_config_clear) struct service_config c = {0};
+        if (service_config_copy(&defaults, &c) < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        r = read_config(call, &c);
+        if (r >= 0)
+                r = check_config(call, &c, NULL);
+        if (r < 0)
+                return r;
+
+        struct manager *m = call->manager;
+        int64_t id;
+        r = db_insert_service(m->db, &c, &id);
+        if (r < 0)
+                return database_failed(call, r);
+        struct service *s = NULL;
+        if (service_new(m, id, &c, &s) < 0 || registry_add(m->registry, s) < 0) {
+                service_free(s);
+                db_delete_service(m->db, id); /* undo: memory could not follow */
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        }
+        log_info("service %s: created", s->config.name);
+        *ret = service_config_json(s);
+        return 0;
+}
+
+/* ---- change_config ---- */
+
+int rpc_change_config(struct rpc_call *call, json_t **ret) {
+        struct service *s;
+        int r = rpc_check_keys(call, config_keys);
+        if (r >= 0)
+                r = rpc_get_service(call, &s);
+        if (r < 0)
+                return r;
+        if (s->marked_for_delete)
+                return rpc_fail(call, SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
+                                "service %s is marked for delete; it cannot be changed",
+                                s->config.name);
+
+        _cleanup_(service_config_clear) struct service_config c = {0};
+        if (service_config_copy(&s->config, &c) < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        r = read_config(call, &c);
+        if (r >= 0)
+                r = check_config(call, &c, s);
+        if (r < 0)
+                return r;
+
+        r = db_update_service(call->manager->db, s->id, &c);
+        if (r < 0)
+                return database_failed(call, r);
+
+        /* Committed: now memory. The name never changes. */
+        struct service_config old = s->config;
+        s->config = c;
+        s->config.name = old.name;
+        old.name = c.name;
+        c = (struct service_config){0};
+        registry_rename_display(call->manager->registry, s, old.display_name);
+        service_config_clear(&old);
+        log_info("service %s: configuration changed", s->config.name);
+        *ret = service_config_json(s);
+        return 0;
+}
+
+/* ---- delete ---- */
+
+int rpc_delete(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", NULL};
+        struct service *s;
+        int r = rpc_check_keys(call, keys);
+        if (r >= 0)
+                r = rpc_get_service(call, &s);
+        if (r < 0)
+                return r;
+        if (s->marked_for_delete)
+                return rpc_fail(call, SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
+                                "service %s is already marked for delete; it goes once it has "
+                                "stopped and every handle on it is closed",
+                                s->config.name);
+
+        r = db_mark_for_delete(call->manager->db, s->id);
+        if (r < 0)
+                return database_failed(call, r);
+        s->marked_for_delete = true;
+        log_info("service %s: marked for delete", s->config.name);
+        bool deleted = service_reap_if_deleted(s);
+        *ret = json_pack("{s:b, s:b}", "deleted", deleted, "marked_for_delete", !deleted);
+        return 0;
+}
+
+/* ---- open / close ---- */
+
+#define HANDLES_MAX 1024
+
+struct conn_handles {
+        unsigned count;
+        uint32_t next;
+        struct {
+                uint32_t handle;
+                struct service *service;
+        } v[];
+};
+
+int rpc_open(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", NULL};
+        struct service *s;
+        int r = rpc_check_keys(call, keys);
+        if (r >= 0)
+                r = rpc_get_service(call, &s);
+        if (r < 0)
+                return r;
+        struct conn_handles **slot = conn_handles_slot(call->conn), *h = *slot;
+        unsigned count = h ? h->count : 0;
+        if (count >= HANDLES_MAX)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                "this connection already holds %d open handles", HANDLES_MAX);
+        h = realloc(h, sizeof(*h) + (count + 1) * sizeof(h->v[0]));
+        if (!h)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        if (!*slot)
+                h->next = 0;
+        h->count = count + 1;
+        h->v[count].handle = ++h->next;
+        h->v[count].service = s;
+        *slot = h;
+        s->open_handles++;
+        *ret = json_pack("{s:I}", "handle", (json_int_t)h->v[count].handle);
+        return 0;
+}
+
+static void release_one(struct conn_handles *h, unsigned i) {
+        struct service *s = h->v[i].service;
+        h->v[i] = h->v[--h->count];
+        s->open_handles--;
+        service_reap_if_deleted(s);
+}
+
+int rpc_close(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"handle", NULL};
+        int r = rpc_check_keys(call, keys);
+        if (r < 0)
+                return r;
+        json_t *v = json_object_get(call->params, "handle");
+        if (!json_is_integer(v))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter 'handle' must be a number");
+        struct conn_handles *h = *conn_handles_slot(call->conn);
+        for (unsigned i = 0; h && i < h->count; i++)
+                if (h->v[i].handle == json_integer_value(v)) {
+                        release_one(h, i);
+                        *ret = json_object();
+                        return 0;
+                }
+        return rpc_fail(call, SCM_ERROR_INVALID_HANDLE, "no handle %lld is open on this connection",
+                        (long long)json_integer_value(v));
+}
+
+void conn_handles_release(struct manager *m, struct conn *c) {
+        struct conn_handles **slot = conn_handles_slot(c);
+        (void)m;
+        while (*slot && (*slot)->count > 0)
+                release_one(*slot, (*slot)->count - 1);
+        free(*slot);
+        *slot = NULL;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Read-only methods: ping, query_status, query_config, enumerate.  They
+ * never change state and never fail except on bad parameters or memory.
+ */
+#include "scmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "validate.h"
+
+static json_t *or_oom(struct rpc_call *call, json_t *v, int *r) {
+        *r = v ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        return v;
+}
+
+int rpc_ping(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {NULL};
+        int r = rpc_check_keys(call, keys);
+        if (r < 0)
+                return r;
+        *ret = or_oom(call,
+                      json_pack("{s:s, s:i, s:s, s:I}", "version", SCM_VERSION, "pid", (int)getpid(),
+                                "mode", scm_mode_name(call->manager->paths.mode), "services",
+                                (json_int_t)registry_count(call->manager->registry)),
+                      &r);
+        return r;
+}
+
+int rpc_query_status(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", NULL};
+        struct service *s;
+        int r = rpc_check_keys(call, keys);
+        if (r >= 0)
+                r = rpc_get_service(call, &s);
+        if (r >= 0)
+                *ret = or_oom(call, service_status_json(s), &r);
+        return r;
+}
+
+int rpc_query_config(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", NULL};
+        struct service *s;
+        int r = rpc_check_keys(call, keys);
+        if (r >= 0)
+                r = rpc_get_service(call, &s);
+        if (r >= 0)
+                *ret = or_oom(call, service_config_json(s), &r);
+        return r;
+}
+
+struct enum_filter {
+        enum scm_service_type type; /* INVALID: any */
+        int active;                 /* -1 any, 0 stopped only, 1 not stopped only */
+        const char *group;          /* NULL: any */
+};
+
+static int parse_filter(struct rpc_call *call, struct enum_filter *f) {
+        const char *type, *state;
+        int r = rpc_get_string(call, "type", false, 32, &type);
+        if (r >= 0)
+                r = rpc_get_string(call, "state", false, 32, &state);
+        if (r >= 0)
+                r = rpc_get_string(call, "group", false, SCM_GROUP_MAX_CHARS * 4, &f->group);
+        if (r < 0)
+                return r;
+        f->type = SCM_TYPE_INVALID;
+        if (type && (f->type = scm_type_from_name(type)) == SCM_TYPE_INVALID)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown type '%s' (own, share, kernel-driver)", type);
+        if (!state || strcmp(state, "all") == 0)
+                f->active = -1;
+        else if (strcmp(state, "active") == 0)
+                f->active = 1;
+        else if (strcmp(state, "inactive") == 0)
+                f->active = 0;
+        else
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown state filter '%s' (active, inactive, all)", state);
+        return 0;
+}
+
+static bool matches(const struct enum_filter *f, const struct service *s) {
+        if (f->type != SCM_TYPE_INVALID && s->config.type != f->type)
+                return false;
+        if (f->active >= 0 && (s->state != SCM_STATE_STOPPED) != (f->active == 1))
+                return false;
+        return !f->group || names_equal(f->group, s->config.group);
+}
+
+int rpc_enumerate(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"type", "state", "group", NULL};
+        struct enum_filter f;
+        int r = rpc_check_keys(call, keys);
+        if (r >= 0)
+                r = parse_filter(call, &f);
+        if (r < 0)
+                return r;
+
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n = registry_sorted(call->manager->registry, &all);
+        json_t *list = n >= 0 ? json_array() : NULL;
+        if (!list)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        for (ssize_t i = 0; i < n; i++) {
+                if (!matches(&f, all[i]))
+                        continue;
+                json_t *e = json_pack("{s:s, s:s, s:o}", "name", all[i]->config.name,
+                                      "display_name", all[i]->config.display_name, "status",
+                                      service_status_json(all[i]));
+                if (!e || json_array_append_new(list, e) < 0) {
+                        json_decref(list);
+                        return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+                }
+        }
+        *ret = or_oom(call, json_pack("{s:o}", "services", list), &r);
+        return r;
+}

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The client socket: accepting connections, framing lines, enforcing the
+ * limits of docs/protocol.md at the door, and writing replies without ever
+ * blocking on a client.
+ *
+ * Each connection has an input buffer (at most one request line plus what
+ * follows it in the same read) and an output queue.  A line longer than
+ * SCM_REQUEST_MAX_BYTES gets a parse error and is skipped up to its
+ * newline; a client whose unread replies pass OUTPUT_MAX is cut off.  A
+ * connection whose peer shut down its writing side is kept until its last
+ * deferred reply (a start waiting for exec) has been written.
+ *
+ * Connections have a 64-bit id that is never reused, so a deferred reply
+ * for a connection that has gone is simply dropped.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "jsonrpc.h"
+
+#define CONNECTIONS_MAX 1024
+#define OUTPUT_MAX (16u * 1024 * 1024)
+#define READ_CHUNK 16384
+
+struct conn {
+        struct server *server;
+        uint64_t id;
+        int fd;
+        struct loop_io io;
+        struct ucred peer;
+        char *in;
+        size_t in_len, in_cap;
+        bool skipping;    /* inside an oversized line: drop up to the newline */
+        bool read_closed; /* the peer will send nothing more */
+        char *out;
+        size_t out_len, out_cap, out_off;
+        unsigned deferred; /* replies owed */
+        struct conn *prev, *next;
+        struct conn_handles *handles; /* rpc_config.c */
+};
+
+struct server {
+        struct manager *manager;
+        char *path;
+        int fd;
+        struct loop_io io;
+        struct conn *conns;
+        unsigned count;
+        uint64_t next_id;
+};
+
+static void conn_free(struct conn *c) {
+        struct server *srv = c->server;
+        loop_io_remove(srv->manager->loop, &c->io);
+        close(c->fd);
+        conn_handles_release(srv->manager, c);
+        if (c->prev)
+                c->prev->next = c->next;
+        else
+                srv->conns = c->next;
+        if (c->next)
+                c->next->prev = c->prev;
+        srv->count--;
+        free(c->in);
+        free(c->out);
+        free(c);
+}
+
+static struct conn *conn_find(struct server *srv, uint64_t id) {
+        for (struct conn *c = srv->conns; c; c = c->next)
+                if (c->id == id)
+                        return c;
+        return NULL;
+}
+
+static void conn_update_events(struct conn *c) {
+        uint32_t ev = 0;
+        if (!c->read_closed)
+                ev |= EPOLLIN;
+        if (c->out_len > c->out_off)
+                ev |= EPOLLOUT;
+        loop_io_modify(c->server->manager->loop, &c->io, ev);
+}
+
+/* Writes what the socket takes now.  Returns false when the connection
+ * is finished with (error, or nothing more will come or go). */
+static bool conn_flush(struct conn *c) {
+        while (c->out_off < c->out_len) {
+                ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (n < 0) {
+                        if (errno == EAGAIN || errno == EINTR)
+                                break;
+                        return false;
+                }
+                c->out_off += (size_t)n;
+        }
+        if (c->out_off == c->out_len)
+                c->out_off = c->out_len = 0;
+        if (c->read_closed && c->deferred == 0 && c->out_len == 0)
+                return false;
+        conn_update_events(c);
+        return true;
+}
+
+/* Queues one message.  Returns false when the client is cut off. */
+static bool conn_queue(struct conn *c, json_t *msg) {
+        size_t len;
+        _cleanup_free_ char *line = msg ? jsonrpc_line(msg, &len) : NULL;
+        json_decref(msg);
+        if (!line)
+                return true; /* out of memory: the reply is lost, not the daemon */
+        if (c->out_len - c->out_off + len > OUTPUT_MAX) {
+                log_warning("client pid %d does not read its replies; disconnecting it",
+                            (int)c->peer.pid);
+                return false;
+        }
+        if (c->out_len + len > c->out_cap) {
+                if (c->out_off > 0) {
+                        memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+                        c->out_len -= c->out_off;
+                        c->out_off = 0;
+                }
+                size_t cap = c->out_cap ? c->out_cap : 4096;
+                while (cap < c->out_len + len)
+                        cap *= 2;
+                char *out = realloc(c->out, cap);
+                if (!out)
+                        return true;
+                c->out = out;
+                c->out_cap = cap;
+        }
+        memcpy(c->out + c->out_len, line, len);
+        c->out_len += len;
+        return true;
+}
+
+static void send_error(struct conn *c, json_t *id, int code, int win32, const char *message) {
+        conn_queue(c, jsonrpc_error(id, code, win32, message));
+}
+
+/* ---- requests ---- */
+
+static void handle_line(struct conn *c, const char *line, size_t len) {
+        struct jsonrpc_request req;
+        const char *reason;
+        int code = jsonrpc_parse(line, len, &req, &reason);
+        if (code != 0) {
+                send_error(c, req.id, code, SCM_ERROR_INVALID_DATA, reason);
+                jsonrpc_request_clear(&req);
+                return;
+        }
+        rpc_handler_fn *fn = rpc_find_handler(req.method);
+        if (!fn) {
+                _cleanup_free_ char *msg = NULL;
+                if (asprintf(&msg, "scmd has no method '%.64s' (see docs/protocol.md)", req.method) < 0)
+                        msg = NULL;
+                send_error(c, req.id, JSONRPC_METHOD_NOT_FOUND, SCM_ERROR_INVALID_FUNCTION, msg);
+                jsonrpc_request_clear(&req);
+                return;
+        }
+
+        struct rpc_call call = {
+                .manager = c->server->manager,
+                .conn = c,
+                .conn_id = c->id,
+                .id = req.id,
+                .params = req.params,
+        };
+        json_t *result = NULL;
+        int r = fn(&call, &result);
+        if (r == RPC_DEFERRED) {
+                c->deferred++;
+        } else if (r >= 0) {
+                conn_queue(c, jsonrpc_result(req.id, result));
+        } else {
+                int win32 = scm_error_win32(r);
+                if (!win32)
+                        win32 = scm_error_from_errno(-r);
+                int wire = call.jsonrpc_code ? call.jsonrpc_code : win32;
+                send_error(c, req.id, wire, win32, call.error);
+        }
+        free(call.error);
+        jsonrpc_request_clear(&req);
+}
+
+/* Handles every complete line in the input buffer. */
+static void handle_input(struct conn *c) {
+        size_t start = 0;
+        for (;;) {
+                char *nl = memchr(c->in + start, '\n', c->in_len - start);
+                if (!nl)
+                        break;
+                size_t len = (size_t)(nl - (c->in + start));
+                if (c->skipping)
+                        c->skipping = false; /* the end of an oversized line */
+                else if (len > 0)
+                        handle_line(c, c->in + start, len);
+                start += len + 1;
+        }
+        memmove(c->in, c->in + start, c->in_len - start);
+        c->in_len -= start;
+
+        if (c->in_len > SCM_REQUEST_MAX_BYTES) {
+                if (!c->skipping)
+                        send_error(c, NULL, JSONRPC_PARSE_ERROR, SCM_ERROR_INVALID_DATA,
+                                   "the request line is longer than 65536 bytes; it was skipped");
+                c->skipping = true;
+                c->in_len = 0;
+        }
+}
+
+static bool conn_read(struct conn *c) {
+        if (c->in_cap - c->in_len < READ_CHUNK) {
+                size_t cap = c->in_len + READ_CHUNK * 2;
+                char *in = realloc(c->in, cap);
+                if (!in)
+                        return false;
+                c->in = in;
+                c->in_cap = cap;
+        }
+        ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+        if (n < 0)
+                return errno == EAGAIN || errno == EINTR;
+        if (n == 0) {
+                /* A last line without its newline still counts as a request. */
+                c->read_closed = true;
+                if (c->in_len > 0 && !c->skipping)
+                        handle_line(c, c->in, c->in_len);
+                c->in_len = 0;
+                return true;
+        }
+        c->in_len += (size_t)n;
+        handle_input(c);
+        return true;
+}
+
+static void on_conn(struct loop_io *io, uint32_t events) {
+        struct conn *c = container_of(io, struct conn, io);
+        bool ok = true;
+        if ((events & EPOLLIN) && !c->read_closed)
+                ok = conn_read(c);
+        /* Gone both ways: nobody is left to read a reply. */
+        if (events & (EPOLLERR | EPOLLHUP))
+                ok = false;
+        if (ok)
+                ok = conn_flush(c);
+        if (!ok)
+                conn_free(c);
+}
+
+static void on_listen(struct loop_io *io, uint32_t events) {
+        struct server *srv = container_of(io, struct server, io);
+        (void)events;
+        for (int i = 0; i < 64; i++) {
+                int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+                if (fd < 0) {
+                        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                                log_warning("cannot accept a client: %m");
+                        return;
+                }
+                if (srv->count >= CONNECTIONS_MAX) {
+                        static const char busy[] =
+                                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":8,"
+                                "\"message\":\"scmd has too many connections (1024); try again later\","
+                                "\"data\":{\"error\":\"NOT_ENOUGH_MEMORY\",\"win32\":8}}}\n";
+                        (void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+                        close(fd);
+                        continue;
+                }
+                struct conn *c = calloc(1, sizeof(*c));
+                if (!c) {
+                        close(fd);
+                        continue;
+                }
+                c->server = srv;
+                c->id = ++srv->next_id;
+                c->fd = fd;
+                socklen_t len = sizeof(c->peer);
+                getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len);
+                if (loop_io_add(srv->manager->loop, &c->io, fd, EPOLLIN, on_conn) < 0) {
+                        close(fd);
+                        free(c);
+                        continue;
+                }
+                c->next = srv->conns;
+                if (c->next)
+                        c->next->prev = c;
+                srv->conns = c;
+                srv->count++;
+        }
+}
+
+/* ---- deferred replies ---- */
+
+static void deliver(struct server *srv, uint64_t conn_id, json_t *msg) {
+        struct conn *c = conn_find(srv, conn_id);
+        if (!c) {
+                json_decref(msg);
+                return;
+        }
+        if (c->deferred > 0)
+                c->deferred--;
+        if (!conn_queue(c, msg) || !conn_flush(c))
+                conn_free(c);
+}
+
+void server_reply(struct server *srv, uint64_t conn_id, json_t *id, json_t *result) {
+        deliver(srv, conn_id, jsonrpc_result(id, result));
+}
+
+void server_reply_error(struct server *srv, uint64_t conn_id, json_t *id, int code, int win32,
+                        const char *message) {
+        deliver(srv, conn_id, jsonrpc_error(id, code, win32, message));
+}
+
+/* ---- lifecycle ---- */
+
+int server_new(struct manager *m, const char *path, struct server **ret) {
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+                log_error("socket path %s is too long for AF_UNIX", path);
+                return -ENAMETOOLONG;
+        }
+        strcpy(addr.sun_path, path);
+
+        struct server *srv = calloc(1, sizeof(*srv));
+        if (!srv)
+                return -ENOMEM;
+        srv->manager = m;
+        srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (srv->fd < 0)
+                goto fail;
+        /* The instance lock (main.c) guarantees a socket here is stale. */
+        unlink(path);
+        /* Until access lists exist (docs/architecture.md), only scmd's own
+         * user may connect: the socket is 0600. */
+        mode_t old = umask(0177);
+        int r = bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr));
+        umask(old);
+        if (r < 0 || listen(srv->fd, 128) < 0)
+                goto fail;
+        if (loop_io_add(m->loop, &srv->io, srv->fd, EPOLLIN, on_listen) < 0)
+                goto fail;
+        srv->path = strdup(path);
+        *ret = srv;
+        return 0;
+fail:
+        r = -errno;
+        log_error("cannot listen on %s: %m", path);
+        if (srv->fd >= 0)
+                close(srv->fd);
+        free(srv);
+        return r;
+}
+
+void server_free(struct server *srv) {
+        if (!srv)
+                return;
+        while (srv->conns) {
+                conn_flush(srv->conns);
+                conn_free(srv->conns);
+        }
+        loop_io_remove(srv->manager->loop, &srv->io);
+        close(srv->fd);
+        /* Gone with us: a client now waits for the next scmd instead of
+         * connecting to a dead socket. */
+        if (srv->path)
+                unlink(srv->path);
+        free(srv->path);
+        free(srv);
+}
+
+const struct ucred *conn_peer(const struct conn *c) {
+        return &c->peer;
+}
+
+struct conn_handles **conn_handles_slot(struct conn *c) {
+        return &c->handles;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting a service process.  The parent does everything that can fail
+ * slowly or needs to explain itself (finding the program, building argv
+ * and the environment); the child only runs system calls, in a fixed
+ * order, and reports the first one that fails as {stage, errno} on a
+ * close-on-exec pipe.  EOF on that pipe means exec succeeded.  The parent
+ * never waits for the child: the pipe is watched by the loop.
+ *
+ * clone3() with CLONE_PIDFD | CLONE_INTO_CGROUP gives the pidfd and the
+ * cgroup membership atomically, so the process is never outside its
+ * cgroup and its pid can never be recycled under us.  On kernels without
+ * clone3 we fall back to fork() + pidfd_open() and join the cgroup by
+ * writing cgroup.procs from the child.
+ *
+ * scmd is single-threaded, so the child may call async-signal-unsafe
+ * functions such as initgroups() before exec.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *const stage_names[_SPAWN_STAGE_MAX] = {
+        [SPAWN_STAGE_SIGNALS] = "reset signals",
+        [SPAWN_STAGE_SESSION] = "create a session",
+        [SPAWN_STAGE_STDIO] = "set up standard input and output",
+        [SPAWN_STAGE_CGROUP] = "join the service's cgroup",
+        [SPAWN_STAGE_ACCOUNT] = "switch to the service's account",
+        [SPAWN_STAGE_CHDIR] = "change to the working folder",
+        [SPAWN_STAGE_EXEC] = "execute the program",
+};
+_Static_assert(ELEMENTSOF(stage_names) == _SPAWN_STAGE_MAX, "every stage has a name");
+
+const char *spawn_stage_name(enum spawn_stage stage) {
+        return stage >= 0 && stage < _SPAWN_STAGE_MAX ? stage_names[stage] : "start";
+}
+
+static int check_executable(const char *path) {
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EACCES;
+        if (access(path, X_OK) < 0)
+                return -errno;
+        return 0;
+}
+
+char *spawn_resolve_program(const char *program) {
+        if (strchr(program, '/')) {
+                int r = check_executable(program);
+                if (r < 0) {
+                        errno = -r;
+                        return NULL;
+                }
+                return strdup(program);
+        }
+        int first_error = ENOENT;
+        _cleanup_free_ char *path = strdup(SERVICE_PATH);
+        if (!path)
+                return NULL;
+        char *save = NULL;
+        for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+                char *candidate;
+                if (asprintf(&candidate, "%s/%s", dir, program) < 0)
+                        return NULL;
+                int r = check_executable(candidate);
+                if (r == 0)
+                        return candidate;
+                if (r != -ENOENT && first_error == ENOENT)
+                        first_error = -r;
+                free(candidate);
+        }
+        errno = first_error;
+        return NULL;
+}
+
+static _Noreturn void child_fail(int report_fd, enum spawn_stage stage) {
+        struct spawn_report rep = {.stage = stage, .error = errno};
+        (void)!write(report_fd, &rep, sizeof(rep));
+        _exit(127);
+}
+
+/* Runs in the child; never returns. */
+static _Noreturn void child(const struct spawn_request *req, int report_fd, bool join_cgroup) {
+        sigset_t all;
+        sigfillset(&all);
+        for (int sig = 1; sig < _NSIG; sig++)
+                signal(sig, SIG_DFL); /* SIGPIPE was ignored in scmd */
+        if (sigprocmask(SIG_UNBLOCK, &all, NULL) < 0)
+                child_fail(report_fd, SPAWN_STAGE_SIGNALS);
+
+        if (setsid() < 0)
+                child_fail(report_fd, SPAWN_STAGE_SESSION);
+
+        int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
+            dup2(req->stdout_fd, STDOUT_FILENO) < 0 || dup2(req->stdout_fd, STDERR_FILENO) < 0)
+                child_fail(report_fd, SPAWN_STAGE_STDIO);
+        /* Whatever scmd inherited without O_CLOEXEC must not reach the service. */
+        syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+
+        if (join_cgroup) {
+                int fd = openat(req->cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, "0", 1) < 0)
+                        child_fail(report_fd, SPAWN_STAGE_CGROUP);
+        }
+
+        if (req->switch_account) {
+                /* The fixed order: groups, then gid, then uid. */
+                if (initgroups(req->user, req->gid) < 0 ||
+                    setresgid(req->gid, req->gid, req->gid) < 0 ||
+                    setresuid(req->uid, req->uid, req->uid) < 0)
+                        child_fail(report_fd, SPAWN_STAGE_ACCOUNT);
+        }
+
+        if (chdir("/") < 0)
+                child_fail(report_fd, SPAWN_STAGE_CHDIR);
+
+        execve(req->path, req->argv, req->envp);
+        child_fail(report_fd, SPAWN_STAGE_EXEC);
+}
+
+static pid_t clone3_into(int cgroup_fd, int *ret_pidfd) {
+        struct clone_args args = {
+                .flags = CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+                .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+                .exit_signal = SIGCHLD,
+                .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
+        };
+        return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+int spawn_process(const struct spawn_request *req, struct spawn_result *ret) {
+        int pipe_fds[2];
+        if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+                return -errno;
+
+        int pidfd = -1;
+        bool join_cgroup = false;
+        pid_t pid = clone3_into(req->cgroup_fd, &pidfd);
+        if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
+                join_cgroup = req->cgroup_fd >= 0;
+                pid = fork();
+        }
+        if (pid < 0) {
+                int r = -errno;
+                close(pipe_fds[0]);
+                close(pipe_fds[1]);
+                return r;
+        }
+        if (pid == 0) {
+                close(pipe_fds[0]);
+                child(req, pipe_fds[1], join_cgroup);
+        }
+
+        close(pipe_fds[1]);
+        if (pidfd < 0) {
+                pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+                if (pidfd < 0) {
+                        /* Without a pidfd we cannot watch it safely: stop it now. */
+                        int r = -errno;
+                        kill(pid, SIGKILL);
+                        close(pipe_fds[0]);
+                        return r;
+                }
+        }
+        fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+        *ret = (struct spawn_result){.pid = pid, .pidfd = pidfd, .report_fd = pipe_fds[0]};
+        return 0;
+}
+
+int spawn_read_report(int report_fd, struct spawn_report *ret) {
+        struct spawn_report rep;
+        ssize_t n = read(report_fd, &rep, sizeof(rep));
+        if (n < 0)
+                return errno == EAGAIN || errno == EINTR ? -EAGAIN : 0;
+        if (n == 0)
+                return 0;
+        if (n != sizeof(rep)) {
+                /* A short report cannot come from our child: treat as exec failure. */
+                rep = (struct spawn_report){.stage = SPAWN_STAGE_EXEC, .error = EIO};
+        }
+        *ret = rep;
+        return 1;
+}

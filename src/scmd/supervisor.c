@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The manager: what scmd does as a whole rather than per service.  Loading
+ * the database at start-up, reaping every child (scmd is a child subreaper,
+ * or PID 1 in a container), auto-start, and the orderly shutdown on
+ * SIGTERM, SIGINT or SIGPWR: stop every service in parallel, kill what is
+ * left after the budget, then quit the loop.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#define DELAYED_AUTO_START_DELAY (120 * USEC_PER_SEC)
+/* Beyond the stop timeout: time for killed processes to go. */
+#define SHUTDOWN_GRACE (10 * USEC_PER_SEC)
+
+/* ---- the services that have a process ---- */
+
+void manager_track(struct manager *m, struct service *s) {
+        if (s->active)
+                return;
+        s->active = true;
+        s->active_prev = NULL;
+        s->active_next = m->active;
+        if (m->active)
+                m->active->active_prev = s;
+        m->active = s;
+}
+
+void manager_untrack(struct manager *m, struct service *s) {
+        if (!s->active)
+                return;
+        if (s->active_prev)
+                s->active_prev->active_next = s->active_next;
+        else
+                m->active = s->active_next;
+        if (s->active_next)
+                s->active_next->active_prev = s->active_prev;
+        s->active = false;
+        s->active_prev = s->active_next = NULL;
+}
+
+struct service *manager_find_pid(struct manager *m, pid_t pid) {
+        for (struct service *s = m->active; s; s = s->active_next)
+                if (s->pid == pid)
+                        return s;
+        return NULL;
+}
+
+/* ---- loading ---- */
+
+static int load_one(void *userdata, int64_t id, struct service_config *config,
+                    const struct db_status *status) {
+        struct manager *m = userdata;
+        if (status->marked_for_delete) {
+                /* Nothing runs yet, so a service marked before a restart goes now. */
+                int r = db_delete_service(m->db, id);
+                if (r < 0)
+                        return r;
+                log_info("service %s: deleted (it was marked for delete)", config->name);
+                return 0;
+        }
+        if (status->state != SCM_STATE_STOPPED)
+                log_warning("service %s was %s when scmd last ended; it is stopped now",
+                            config->name, scm_state_name(status->state));
+        struct service *s;
+        int r = service_new(m, id, config, &s);
+        if (r < 0)
+                return r;
+        s->win32_exit_code = status->win32_exit_code;
+        s->service_exit_code = status->service_exit_code;
+        r = registry_add(m->registry, s);
+        if (r < 0)
+                service_free(s);
+        return r;
+}
+
+int manager_load(struct manager *m) {
+        int r = db_load(m->db, load_one, m);
+        if (r < 0)
+                log_error("cannot load the services from the database: %s", strerror(-r));
+        else
+                log_info("loaded %zu services", registry_count(m->registry));
+        return r;
+}
+
+/* ---- start-up ---- */
+
+static void start_all(struct manager *m, enum scm_start_type type) {
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n = registry_sorted(m->registry, &all);
+        for (ssize_t i = 0; i < n; i++) {
+                struct service *s = all[i];
+                if (s->config.start_type != type || s->state != SCM_STATE_STOPPED ||
+                    s->marked_for_delete || s->config.type == SCM_TYPE_KERNEL_DRIVER)
+                        continue;
+                _cleanup_free_ char *message = NULL;
+                int r = service_start(s, NULL, &message);
+                if (r < 0)
+                        log_warning("service %s: %s failed: %s", s->config.name,
+                                    scm_start_type_name(type),
+                                    message ? message : scm_error_message(scm_error_win32(r)));
+        }
+}
+
+static void on_delayed_auto_start(struct loop_timer *t) {
+        struct manager *m = container_of(t, struct manager, delayed_timer);
+        if (!m->shutting_down)
+                start_all(m, SCM_START_DELAYED_AUTO);
+}
+
+void manager_autostart(struct manager *m) {
+        start_all(m, SCM_START_AUTO);
+        loop_timer_arm(m->loop, &m->delayed_timer, now_usec() + DELAYED_AUTO_START_DELAY,
+                       on_delayed_auto_start);
+}
+
+/* ---- shutdown ---- */
+
+static void finish_shutdown(struct manager *m) {
+        log_info("every service has stopped; scmd exits");
+        loop_quit(m->loop);
+}
+
+static void on_shutdown_deadline(struct loop_timer *t) {
+        struct manager *m = container_of(t, struct manager, shutdown_timer);
+        for (struct service *s = m->active; s; s = s->active_next)
+                log_error("service %s did not stop in time; leaving it", s->config.name);
+        m->exit_status = 1;
+        loop_quit(m->loop);
+}
+
+void manager_begin_shutdown(struct manager *m) {
+        if (m->shutting_down) {
+                log_info("already shutting down");
+                return;
+        }
+        m->shutting_down = true;
+        loop_timer_disarm(m->loop, &m->delayed_timer);
+        log_info("shutting down: stopping every service");
+        for (struct service *s = m->active, *next; s; s = next) {
+                next = s->active_next;
+                int r = service_dispatch(s, EV_STOP);
+                if (r < 0 && s->state != SCM_STATE_STOP_PENDING)
+                        service_kill(s); /* it cannot take a stop now: no time to wait */
+        }
+        if (!m->active) {
+                finish_shutdown(m);
+                return;
+        }
+        loop_timer_arm(m->loop, &m->shutdown_timer,
+                       now_usec() + m->options.stop_timeout + SHUTDOWN_GRACE, on_shutdown_deadline);
+}
+
+void manager_service_stopped(struct manager *m, struct service *s) {
+        bool quit = m->shutting_down && !m->active;
+        service_reap_if_deleted(s);
+        if (quit)
+                finish_shutdown(m);
+}
+
+/* ---- signals ---- */
+
+/* Reaps every child that has ended: a service's main process through its
+ * service, anything else (orphans re-parented to us) directly. */
+static void reap_children(struct manager *m) {
+        for (;;) {
+                siginfo_t si = {0};
+                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+                        return;
+                struct service *s = manager_find_pid(m, si.si_pid);
+                if (s && !s->main_exited)
+                        service_reap(s);
+                /* Still there (not a service's, or reaping failed): reap it here. */
+                siginfo_t gone = {0};
+                waitid(P_PID, (id_t)si.si_pid, &gone, WEXITED | WNOHANG);
+                if (!s && gone.si_pid)
+                        log_debug("reaped orphan pid %d", (int)si.si_pid);
+        }
+}
+
+static void on_signal(struct loop_io *io, uint32_t events) {
+        struct manager *m = container_of(io, struct manager, signal_io);
+        struct signalfd_siginfo info;
+        (void)events;
+        while (read(m->signal_fd, &info, sizeof(info)) == sizeof(info)) {
+                switch (info.ssi_signo) {
+                case SIGCHLD:
+                        reap_children(m);
+                        break;
+                case SIGTERM:
+                case SIGINT:
+                case SIGPWR:
+                        log_info("received %s", strsignal((int)info.ssi_signo));
+                        manager_begin_shutdown(m);
+                        break;
+                default:
+                        break;
+                }
+        }
+}
+
+static void ignore_signal(int sig) {
+        (void)sig;
+}
+
+int manager_setup_signals(struct manager *m) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGCHLD);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGPWR);
+        sigaddset(&set, SIGHUP);
+        /* As PID 1 a signal with the default action is dropped by the
+         * kernel; a handler (never run: the signals are blocked) makes
+         * sure they are queued for the signalfd. */
+        struct sigaction sa = {.sa_handler = ignore_signal};
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (sigismember(&set, sig))
+                        sigaction(sig, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+                return -errno;
+        m->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+        if (m->signal_fd < 0)
+                return -errno;
+        if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+                log_warning("cannot become a child subreaper: %m");
+        return loop_io_add(m->loop, &m->signal_io, m->signal_fd, EPOLLIN, on_signal);
+}
+
+void manager_free(struct manager *m) {
+        server_free(m->server);
+        registry_free(m->registry);
+        db_close(m->db);
+        if (m->signal_fd >= 0) {
+                loop_io_remove(m->loop, &m->signal_io);
+                close(m->signal_fd);
+        }
+        if (m->cgroup_base_fd >= 0)
+                close(m->cgroup_base_fd);
+        loop_free(m->loop);
+        scm_paths_free(&m->paths);
+}
