@@ -1,0 +1,39 @@
+# The front door.  Meson builds; this file only names the common jobs.
+#
+#   make            build everything into $(BUILD) (meson setup + ninja)
+#   make check      install missing build/test packages, build, run the whole suite
+#   make demo       install missing packages, build, walk through scmd and scctl
+#   make install    meson install (PREFIX via: meson configure build -Dprefix=...)
+#   make clean      remove $(BUILD)
+
+BUILD ?= build
+MESON ?= meson
+NINJA ?= ninja
+
+.PHONY: all build deps check demo install clean
+
+all: build
+
+# A build folder without build.ninja is a failed setup: start it again.
+build:
+	@if [ ! -f $(BUILD)/build.ninja ]; then \
+		rm -rf $(BUILD) && $(MESON) setup $(BUILD); \
+	fi
+	$(NINJA) -C $(BUILD)
+
+deps:
+	scripts/ensure-deps.sh
+
+check: deps
+	$(MAKE) build
+	tests/run-tests.sh $(BUILD)
+
+demo: deps
+	$(MAKE) build
+	scripts/demo.sh $(BUILD)
+
+install: build
+	$(MESON) install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Makes sure the Debian packages needed to build scm and run its tests are
+# installed.  As root, installs what is missing; otherwise prints the exact
+# command to run and exits 1.  The tests need nothing beyond these and the
+# base system (bash, coreutils, grep, util-linux for unshare): no python,
+# procps or socat — they read /proc directly.
+
+set -eu
+
+packages=(
+        gcc
+        make
+        meson
+        ninja-build
+        pkg-config
+        libsqlite3-dev
+        libjansson-dev
+        libcmocka-dev
+        util-linux # unshare, for the PID-namespace test
+)
+
+missing=()
+for p in "${packages[@]}"; do
+        status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+        exit 0
+fi
+
+echo "ensure-deps: missing packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+        echo "ensure-deps: run this, then try again:" >&2
+        echo "sudo apt-get install -y --no-install-recommends ${missing[*]}"
+        exit 1
+fi
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

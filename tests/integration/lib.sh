@@ -1,0 +1,558 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+#
+# The integration-test harness, sourced by tests/integration/test_*.sh.
+#
+# Each test is a shell function run by run_test: it gets a fresh folder $D
+# (mktemp -d), starts the real scmd there with daemon_start, reaches it only
+# through scctl (and the socket), and asserts with the helpers below, which
+# print TAP.  After each test, teardown stops scmd (SIGTERM, then SIGKILL
+# after a deadline), checks that no process the test-helper reported is still
+# alive, and removes $D.  A trap does the same if the script is interrupted.
+#
+# Every wait has a deadline and a description; nothing here sleeps to
+# synchronise.  Facts about processes come from /proc, read directly.
+#
+# Environment (tests/run-tests.sh sets these from the build folder):
+#   SCMD, SCCTL   the daemon and the CLI
+#   HELPER        tests/helpers/scm-test-helper
+#   EXAMPLES      folder with the example services
+#   WIRE_ABUSE    tests/integration/wire_abuse (test_wire.sh only)
+
+set -u
+
+TAP_N=0
+TAP_FAILED=0
+CURRENT_TEST=""
+D=""
+SCMD_PID=""
+DAEMON_RC=""
+OUT=""
+ERR=""
+RC=0
+
+# ---- TAP ------------------------------------------------------------------
+
+diag() {
+        local line
+        while IFS= read -r line; do
+                printf '# %s\n' "$line"
+        done <<<"$*"
+}
+
+tap_ok() {
+        TAP_N=$((TAP_N + 1))
+        printf 'ok %d - %s\n' "$TAP_N" "$1"
+}
+
+# tap_not_ok NAME [DIAGNOSTIC...]
+tap_not_ok() {
+        TAP_N=$((TAP_N + 1))
+        TAP_FAILED=$((TAP_FAILED + 1))
+        printf 'not ok %d - %s\n' "$TAP_N" "$1"
+        shift
+        [ $# -gt 0 ] && diag "$*"
+        [ -n "$CURRENT_TEST" ] && diag "in $CURRENT_TEST"
+        return 1
+}
+
+# tap_skip NAME REASON
+tap_skip() {
+        TAP_N=$((TAP_N + 1))
+        printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "$2"
+}
+
+# check NAME CMD...: ok when CMD succeeds.
+check() {
+        local name=$1
+        shift
+        if "$@"; then
+                tap_ok "$name"
+        else
+                tap_not_ok "$name" "command failed: $*"
+        fi
+}
+
+# assert_eq NAME EXPECTED ACTUAL
+assert_eq() {
+        if [ "$2" == "$3" ]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1" "expected: '$2'"$'\n'"got:      '$3'"
+        fi
+}
+
+# assert_ne NAME UNEXPECTED ACTUAL
+assert_ne() {
+        if [ "$2" != "$3" ]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1" "expected anything but '$2'"
+        fi
+}
+
+# assert_contains NAME HAYSTACK NEEDLE (case-sensitive substring)
+assert_contains() {
+        if [[ "$2" == *"$3"* ]]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1" "expected to contain: '$3'"$'\n'"in: $(printf '%.1500s' "$2")"
+        fi
+}
+
+# assert_icontains NAME HAYSTACK NEEDLE (case-insensitive)
+assert_icontains() {
+        if [[ "${2,,}" == *"${3,,}"* ]]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1" "expected to contain (any case): '$3'"$'\n'"in: $(printf '%.1500s' "$2")"
+        fi
+}
+
+# assert_not_contains NAME HAYSTACK NEEDLE
+assert_not_contains() {
+        if [[ "$2" != *"$3"* ]]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1" "expected not to contain: '$3'"$'\n'"in: $(printf '%.1500s' "$2")"
+        fi
+}
+
+# ---- time and waiting -----------------------------------------------------
+
+now_ms() {
+        local t=${EPOCHREALTIME/[.,]/}
+        echo $((t / 1000))
+}
+
+# poll_until SECS CMD...: runs CMD every 50 ms until it succeeds (0) or SECS
+# pass (1).  Silent.
+poll_until() {
+        local secs=$1
+        shift
+        local end=$(($(now_ms) + secs * 1000))
+        while :; do
+                "$@" && return 0
+                [ "$(now_ms)" -ge "$end" ] && return 1
+                sleep 0.05
+        done
+}
+
+# wait_until SECS DESCRIPTION CMD...: poll_until, and on timeout a failed
+# TAP point "wait: DESCRIPTION" with the command that never became true.
+wait_until() {
+        local secs=$1 desc=$2
+        shift 2
+        if poll_until "$secs" "$@"; then
+                return 0
+        fi
+        tap_not_ok "wait: $desc" "not true within ${secs}s: $*"
+        return 1
+}
+
+# ---- processes, read from /proc ---------------------------------------------
+
+# The state letter of pid (R, S, D, Z, ...), or nothing when it does not exist.
+proc_state() {
+        local stat
+        stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+        stat=${stat##*) }
+        echo "${stat%% *}"
+}
+
+# The parent pid of pid.
+proc_ppid() {
+        local stat rest
+        stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+        rest=${stat##*) }
+        rest=${rest#* }
+        echo "${rest%% *}"
+}
+
+# True when pid exists and is not a zombie.
+proc_alive() {
+        local s
+        [ -n "$1" ] || return 1
+        s=$(proc_state "$1") || return 1
+        [ -n "$s" ] && [ "$s" != Z ]
+}
+
+proc_gone() {
+        ! proc_alive "$1"
+}
+
+# Pids of zombies whose parent is $1.
+zombie_children() {
+        local f pid stat rest ppid state
+        for f in /proc/[0-9]*/stat; do
+                stat=$(cat "$f" 2>/dev/null) || continue
+                rest=${stat##*) }
+                state=${rest%% *}
+                rest=${rest#* }
+                ppid=${rest%% *}
+                if [ "$state" = Z ] && [ "$ppid" = "$1" ]; then
+                        pid=${f#/proc/}
+                        echo "${pid%/stat}"
+                fi
+        done
+}
+
+no_zombie_children() {
+        [ -z "$(zombie_children "$1")" ]
+}
+
+# ---- running commands -----------------------------------------------------
+
+# run CMD...: runs CMD, leaving its stdout in $OUT, stderr in $ERR, status in $RC.
+run() {
+        local errf
+        errf=$(mktemp "${D:-/tmp}/.err.XXXXXX")
+        OUT=$("$@" 2>"$errf")
+        RC=$?
+        ERR=$(cat "$errf")
+        rm -f "$errf"
+        return 0
+}
+
+# sc ARGS...: scctl on this test's scmd.
+sc() {
+        "$SCCTL" --root "$D" --timeout 10 "$@"
+}
+
+# run_sc ARGS...: run sc ARGS...
+run_sc() {
+        run sc "$@"
+}
+
+# What the last run printed, for diagnostics.
+last_run() {
+        printf 'exit %s\nstdout: %.1500s\nstderr: %.1500s' "$RC" "$OUT" "$ERR"
+}
+
+# assert_rc NAME EXPECTED: the last run's exit status.
+assert_rc() {
+        if [ "$RC" == "$2" ]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1" "expected exit status $2"$'\n'"$(last_run)"
+        fi
+}
+
+# assert_sc_ok NAME ARGS...: scctl ARGS exits 0.
+assert_sc_ok() {
+        local name=$1
+        shift
+        run_sc "$@"
+        if [ "$RC" -eq 0 ]; then
+                tap_ok "$name"
+        else
+                tap_not_ok "$name" "scctl $*"$'\n'"$(last_run)"
+        fi
+}
+
+# assert_sc_error NAME ERROR_NAME WIN32 ARGS...: scctl ARGS exits 1 and says
+# "ERROR_NAME (WIN32)" on stderr.
+assert_sc_error() {
+        local name=$1 ename=$2 num=$3
+        shift 3
+        run_sc "$@"
+        if [ "$RC" -eq 1 ] && [[ "$ERR" == *"$ename ($num)"* ]]; then
+                tap_ok "$name"
+        else
+                tap_not_ok "$name" "scctl $*"$'\n'"expected exit 1 and '$ename ($num)' on stderr"$'\n'"$(last_run)"
+        fi
+}
+
+# Quotes one word for a command line (docs/protocol.md, "Command line").
+cmdline_quote() {
+        local s=${1//\'/\'\\\'\'}
+        printf "'%s'" "$s"
+}
+
+# cmdline WORD...: the words quoted and joined into one command line.
+cmdline() {
+        local out="" w
+        for w in "$@"; do
+                out+="${out:+ }$(cmdline_quote "$w")"
+        done
+        printf '%s' "$out"
+}
+
+# ---- JSON (flat fields; enough for scctl --json output) -------------------
+
+# json_get JSON KEY: prints the first value of "KEY" (a string, unquoted and
+# with \" and \\ undone, or a number, true, false, null); 1 when absent.
+json_get() {
+        local re='"'"$2"'"[[:space:]]*:[[:space:]]*("(([^"\\]|\\.)*)"|-?[0-9][0-9.eE+-]*|true|false|null)'
+        if [[ $1 =~ $re ]]; then
+                if [ "${BASH_REMATCH[1]:0:1}" = '"' ]; then
+                        local v=${BASH_REMATCH[2]}
+                        v=${v//\\\"/\"}
+                        v=${v//\\\//\/}
+                        v=${v//\\\\/\\}
+                        printf '%s' "$v"
+                else
+                        printf '%s' "${BASH_REMATCH[1]}"
+                fi
+                return 0
+        fi
+        return 1
+}
+
+# status_field NAME FIELD: one field of `scctl --json query NAME`.
+status_field() {
+        local out
+        out=$(sc --json query "$1" 2>/dev/null) || return 1
+        json_get "$out" "$2"
+}
+
+# state_is NAME STATE
+state_is() {
+        [ "$(status_field "$1" state)" = "$2" ]
+}
+
+# wait_state NAME STATE [SECS]
+wait_state() {
+        wait_until "${3:-15}" "$1 is $2" state_is "$1" "$2"
+}
+
+# ---- the test-helper service -----------------------------------------------
+
+report_path() {
+        echo "$D/reports/$1.report"
+}
+
+# helper_cmdline NAME [HELPER OPTIONS...]: the command line of a helper
+# service reporting to report_path NAME.
+helper_cmdline() {
+        local name=$1
+        shift
+        cmdline "$HELPER" --report "$(report_path "$name")" "$@"
+}
+
+# create_helper NAME [HELPER OPTIONS...] [-- SCCTL CREATE OPTIONS...]
+create_helper() {
+        local name=$1 hopts=() copts=()
+        shift
+        while [ $# -gt 0 ]; do
+                if [ "$1" = -- ]; then
+                        shift
+                        copts=("$@")
+                        break
+                fi
+                hopts+=("$1")
+                shift
+        done
+        run_sc create "$name" --exec "$(helper_cmdline "$name" "${hopts[@]}")" "${copts[@]}"
+        if [ "$RC" -ne 0 ]; then
+                tap_not_ok "create $name" "$(last_run)"
+                return 1
+        fi
+}
+
+# report_get NAME KEY: the first value of KEY in NAME's report.
+report_get() {
+        local line
+        line=$(grep -m1 "^$2=" "$(report_path "$1")" 2>/dev/null) || return 1
+        printf '%s' "${line#*=}"
+}
+
+# report_all NAME KEY: every value of KEY, one a line.
+report_all() {
+        local line
+        while IFS= read -r line; do
+                printf '%s\n' "${line#*=}"
+        done < <(grep "^$2=" "$(report_path "$1")" 2>/dev/null)
+}
+
+# report_has NAME LINE: NAME's report has exactly the line LINE.
+report_has() {
+        grep -qxF -- "$2" "$(report_path "$1")" 2>/dev/null
+}
+
+# report_has_prefix NAME PREFIX: a line of NAME's report starts with PREFIX.
+report_has_prefix() {
+        grep -q -- "^$2" "$(report_path "$1")" 2>/dev/null
+}
+
+# report_lacks NAME PREFIX: NAME's report exists and no line starts with PREFIX.
+report_lacks() {
+        [ -f "$(report_path "$1")" ] && ! report_has_prefix "$1" "$2"
+}
+
+# wait_report NAME LINE [SECS]
+wait_report() {
+        wait_until "${3:-15}" "$1's report says $2" report_has "$1" "$2"
+}
+
+# start_helper NAME [ARGS...]: starts a created helper service, waits until it
+# is running and its report says ready=1.
+start_helper() {
+        local name=$1
+        shift
+        run_sc start "$name" "$@" --wait
+        if [ "$RC" -ne 0 ]; then
+                tap_not_ok "start $name" "$(last_run)"
+                return 1
+        fi
+        wait_report "$name" ready=1 || return 1
+}
+
+# ---- the daemon -------------------------------------------------------------
+
+scmd_log() {
+        [ -n "$D" ] && [ -f "$D/scmd.stderr" ] && tail -n 30 "$D/scmd.stderr"
+}
+
+# daemon_start [SCMD OPTIONS...]: starts scmd --root $D --foreground in the
+# background and waits until it answers.  SCMD_PID is its pid.
+daemon_start() {
+        mkdir -p "$D"
+        "$SCMD" --root "$D" --foreground "$@" </dev/null >>"$D/scmd.stdout" 2>>"$D/scmd.stderr" &
+        SCMD_PID=$!
+        echo "$SCMD_PID" >>"$D/scmd.pids"
+        local end=$(($(now_ms) + 15000))
+        while :; do
+                if "$SCCTL" --root "$D" --timeout 10 query >/dev/null 2>&1; then
+                        return 0
+                fi
+                if ! proc_alive "$SCMD_PID"; then
+                        wait "$SCMD_PID" 2>/dev/null
+                        tap_not_ok "scmd starts" "scmd --root $D --foreground $* exited with status $?"$'\n'"$(scmd_log)"
+                        SCMD_PID=""
+                        return 1
+                fi
+                if [ "$(now_ms)" -ge "$end" ]; then
+                        tap_not_ok "scmd starts" "scmd did not answer within 15 s"$'\n'"$(scmd_log)"
+                        return 1
+                fi
+                sleep 0.05
+        done
+}
+
+# daemon_stop [SECS]: SIGTERM to scmd; SIGKILL if it has not exited after
+# SECS (default 30).  DAEMON_RC is its exit status (137 if it was killed).
+# Returns 1 if it had to be killed.
+daemon_stop() {
+        local secs=${1:-30} killed=0
+        DAEMON_RC=""
+        [ -n "$SCMD_PID" ] || return 0
+        kill -TERM "$SCMD_PID" 2>/dev/null
+        if ! poll_until "$secs" proc_gone "$SCMD_PID"; then
+                kill -KILL "$SCMD_PID" 2>/dev/null
+                killed=1
+                poll_until 5 proc_gone "$SCMD_PID"
+        fi
+        wait "$SCMD_PID" 2>/dev/null
+        DAEMON_RC=$?
+        SCMD_PID=""
+        return $killed
+}
+
+# ---- per-test setup and teardown ---------------------------------------------
+
+# Pids the helper reported in this test (main, grandchild, orphan), and
+# which of them are still alive and still the helper (not a reused pid).
+leftover_processes() {
+        local f key pid
+        for f in "$D"/reports/*.report; do
+                [ -f "$f" ] || continue
+                for key in pid grandchild orphan; do
+                        while IFS= read -r pid; do
+                                pid=${pid#*=}
+                                proc_alive "$pid" || continue
+                                grep -qF "scm-test-helper" "/proc/$pid/cmdline" 2>/dev/null || continue
+                                echo "$pid"
+                        done < <(grep "^$key=" "$f")
+                done
+        done
+}
+
+# Stops scmd, checks that no helper process is left (a TAP point), removes $D.
+teardown() {
+        local quiet=${1:-}
+        [ -n "$D" ] || return 0
+        if [ -n "$SCMD_PID" ] && ! daemon_stop 30; then
+                [ -z "$quiet" ] && tap_not_ok "scmd exits on SIGTERM after $CURRENT_TEST" \
+                        "scmd had to be killed"$'\n'"$(scmd_log)"
+        fi
+        local left
+        left=$(leftover_processes | sort -u | tr '\n' ' ')
+        if [ -n "$left" ]; then
+                [ -z "$quiet" ] && tap_not_ok "no process left after $CURRENT_TEST" \
+                        "still alive: $left"$'\n'"$(for p in $left; do echo "$p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done)"
+                # shellcheck disable=SC2086
+                kill -KILL $left 2>/dev/null
+        elif [ -z "$quiet" ]; then
+                tap_ok "no process left after $CURRENT_TEST"
+        fi
+        if [ -n "${KEEP_TEST_DIRS:-}" ]; then
+                diag "kept $D"
+        else
+                rm -rf "$D"
+        fi
+        D=""
+}
+
+# run_test FUNCTION: runs one test in a fresh folder, then tears it down.
+run_test() {
+        CURRENT_TEST=$1
+        diag "=== $1"
+        D=$(mktemp -d /tmp/scm-it.XXXXXX)
+        mkdir -p "$D/reports"
+        "$1"
+        teardown
+        CURRENT_TEST=""
+}
+
+# finish: prints the plan and exits 1 if anything failed.
+finish() {
+        echo "1..$TAP_N"
+        [ "$TAP_FAILED" -eq 0 ]
+        exit $?
+}
+
+on_signal() {
+        diag "interrupted"
+        teardown quiet
+        echo "1..$TAP_N"
+        exit 1
+}
+
+trap 'teardown quiet' EXIT
+trap on_signal TERM INT HUP
+
+# ---- preconditions ------------------------------------------------------------
+
+is_root() {
+        [ "$(id -u)" -eq 0 ]
+}
+
+# The cgroup v2 mount point, or nothing.
+cgroup2_mount() {
+        local dev mnt type rest
+        while read -r dev mnt type rest; do
+                if [ "$type" = cgroup2 ]; then
+                        echo "$mnt"
+                        return 0
+                fi
+        done </proc/self/mounts
+        return 1
+}
+
+# `scmd --help` mentions OPTION.
+scmd_has_option() {
+        "$SCMD" --help 2>&1 | grep -qe "$1"
+}
+
+require_binaries() {
+        local v
+        for v in SCMD SCCTL HELPER; do
+                if [ -z "${!v:-}" ] || [ ! -x "${!v}" ]; then
+                        echo "Bail out! $v is not set to an executable (${!v:-unset}); run through tests/run-tests.sh"
+                        exit 1
+                fi
+        done
+}
+
+require_binaries
