@@ -125,7 +125,7 @@ static int read_control(struct rpc_call *call, enum svc_event *ret) {
 int rpc_control(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", "control", NULL};
         struct service *s;
-        enum svc_event event;
+        enum svc_event event = EV_INTERROGATE;
         int r = rpc_check_keys(call, keys);
         if (r >= 0)
                 r = rpc_get_service(call, &s);

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for src/scmd/db.c against a real SQLite file in a temporary
+ * folder: the schema is created and versioned, a service survives a close
+ * and reopen byte for byte, uniqueness is case-insensitive, a failed
+ * change leaves nothing behind, and a database from a newer scmd is
+ * refused rather than touched.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "scmd.h"
+
+struct fixture {
+        char dir[64];
+        char path[128];
+};
+
+static int setup(void **state) {
+        struct fixture *f = calloc(1, sizeof(*f));
+        strcpy(f->dir, "/tmp/scm-test-db-XXXXXX");
+        if (!mkdtemp(f->dir))
+                return -1;
+        snprintf(f->path, sizeof(f->path), "%s/scm.db", f->dir);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state) {
+        struct fixture *f = *state;
+        char cmd[256];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+        (void)!system(cmd);
+        free(f);
+        return 0;
+}
+
+static char *deps_web[] = {"db", "+Network", NULL};
+
+static struct service_config web(void) {
+        return (struct service_config){
+                .name = "Web",
+                .display_name = "Web server",
+                .description = "serves",
+                .type = SCM_TYPE_OWN_PROCESS,
+                .start_type = SCM_START_AUTO,
+                .error_control = SCM_ERROR_SEVERE,
+                .command_line = "/usr/bin/python3 -m http.server",
+                .account = "nobody",
+                .group = "Net",
+                .dependencies = deps_web,
+        };
+}
+
+struct loaded {
+        int count;
+        int64_t id;
+        struct service_config config;
+        struct db_status status;
+};
+
+static int collect(void *userdata, int64_t id, struct service_config *c, const struct db_status *st) {
+        struct loaded *l = userdata;
+        l->count++;
+        l->id = id;
+        service_config_clear(&l->config);
+        l->config = *c;
+        *c = (struct service_config){0};
+        l->status = *st;
+        return 0;
+}
+
+static void test_schema_version(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_schema_version(db), 1);
+        db_close(db);
+        /* Reopening migrates nothing and keeps the version. */
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_schema_version(db), 1);
+        db_close(db);
+}
+
+static void test_round_trip(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        struct service_config c = web();
+        int64_t id;
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        struct db_status st = {.state = SCM_STATE_RUNNING, .win32_exit_code = 1067, .pid = 99};
+        assert_int_equal(db_save_status(db, id, &st), 0);
+        db_close(db);
+
+        struct loaded l = {0};
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_load(db, collect, &l), 0);
+        assert_int_equal(l.count, 1);
+        assert_int_equal(l.id, id);
+        assert_string_equal(l.config.name, "Web");
+        assert_string_equal(l.config.display_name, "Web server");
+        assert_string_equal(l.config.description, "serves");
+        assert_int_equal(l.config.start_type, SCM_START_AUTO);
+        assert_int_equal(l.config.error_control, SCM_ERROR_SEVERE);
+        assert_string_equal(l.config.command_line, "/usr/bin/python3 -m http.server");
+        assert_string_equal(l.config.account, "nobody");
+        assert_string_equal(l.config.group, "Net");
+        assert_string_equal(l.config.dependencies[0], "db");
+        assert_string_equal(l.config.dependencies[1], "+Network");
+        assert_null(l.config.dependencies[2]);
+        assert_int_equal(l.status.state, SCM_STATE_RUNNING);
+        assert_int_equal(l.status.win32_exit_code, 1067);
+        assert_false(l.status.marked_for_delete);
+        service_config_clear(&l.config);
+        db_close(db);
+}
+
+static void test_names_unique_ignoring_case(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        struct service_config c = web();
+        int64_t id;
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        c.name = "WEB";
+        c.display_name = "other";
+        assert_int_equal(db_insert_service(db, &c, &id), -EEXIST);
+        c.name = "other";
+        c.display_name = "WEB SERVER";
+        assert_int_equal(db_insert_service(db, &c, &id), -EEXIST);
+
+        /* The failed inserts left nothing, not even dependencies. */
+        struct loaded l = {0};
+        assert_int_equal(db_load(db, collect, &l), 0);
+        assert_int_equal(l.count, 1);
+        service_config_clear(&l.config);
+        db_close(db);
+}
+
+static void test_update_and_delete(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        struct service_config c = web();
+        int64_t id;
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        c.start_type = SCM_START_DISABLED;
+        c.dependencies = NULL;
+        assert_int_equal(db_update_service(db, id, &c), 0);
+        struct loaded l = {0};
+        assert_int_equal(db_load(db, collect, &l), 0);
+        assert_int_equal(l.config.start_type, SCM_START_DISABLED);
+        assert_null(l.config.dependencies[0]);
+        service_config_clear(&l.config);
+
+        assert_int_equal(db_mark_for_delete(db, id), 0);
+        l = (struct loaded){0};
+        assert_int_equal(db_load(db, collect, &l), 0);
+        assert_true(l.status.marked_for_delete);
+        service_config_clear(&l.config);
+
+        assert_int_equal(db_delete_service(db, id), 0);
+        l = (struct loaded){0};
+        assert_int_equal(db_load(db, collect, &l), 0);
+        assert_int_equal(l.count, 0);
+        db_close(db);
+}
+
+static void test_newer_schema_refused(void **state) {
+        struct fixture *f = *state;
+        sqlite3 *sql;
+        assert_int_equal(sqlite3_open(f->path, &sql), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(sql, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(sql);
+        struct db *db;
+        assert_int_equal(db_open(f->path, &db), -EPROTO);
+        /* Untouched. */
+        assert_int_equal(sqlite3_open(f->path, &sql), SQLITE_OK);
+        sqlite3_stmt *st;
+        sqlite3_prepare_v2(sql, "PRAGMA user_version", -1, &st, NULL);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 99);
+        sqlite3_finalize(st);
+        sqlite3_close(sql);
+}
+
+static void test_not_a_database(void **state) {
+        struct fixture *f = *state;
+        FILE *fp = fopen(f->path, "w");
+        fputs("this is not an SQLite database, and it is long enough to have a header......\n", fp);
+        fclose(fp);
+        struct db *db;
+        assert_true(db_open(f->path, &db) < 0);
+}
+
+int main(void) {
+        log_set_level(LOG_LEVEL_ERROR);
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_names_unique_ignoring_case, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_update_and_delete, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
