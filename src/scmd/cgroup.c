@@ -67,7 +67,7 @@ static char *own_cgroup(void) {
         return found;
 }
 
-int cgroup_setup(const char *instance) {
+int cgroup_setup(const char *instance, char **ret_path) {
         _cleanup_free_ char *mnt = cgroup2_mount();
         _cleanup_free_ char *own = own_cgroup();
         if (!mnt || !own)
@@ -85,8 +85,10 @@ int cgroup_setup(const char *instance) {
         if (faccessat(fd, "cgroup.procs", W_OK, 0) < 0) {
                 int r = -errno;
                 close(fd);
+                rmdir(path);
                 return r;
         }
+        *ret_path = TAKE_PTR(path);
         return fd;
 }
 
@@ -148,6 +150,11 @@ int cgroup_populated(int cgroup_fd) {
 int cgroup_events_open(int cgroup_fd) {
         int fd = openat(cgroup_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         return fd < 0 ? -errno : fd;
+}
+
+void cgroup_teardown(const char *path) {
+        if (rmdir(path) < 0 && errno != ENOENT)
+                log_debug("cannot remove cgroup %s: %m", path);
 }
 
 void cgroup_service_remove(int base_fd, const char *dirname) {

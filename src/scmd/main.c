@@ -244,7 +244,7 @@ static int start_up(struct manager *m) {
         }
 
         _cleanup_free_ char *instance = cgroup_instance_name(&m->paths);
-        m->cgroup_base_fd = instance ? cgroup_setup(instance) : -ENOMEM;
+        m->cgroup_base_fd = instance ? cgroup_setup(instance, &m->cgroup_base_path) : -ENOMEM;
         if (m->cgroup_base_fd < 0)
                 log_info("cgroups unavailable (%s): services are held by process group",
                          strerror(-m->cgroup_base_fd));

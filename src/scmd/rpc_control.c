@@ -37,8 +37,8 @@ static void start_answered(struct start_waiter *w, struct service *s, int win32,
 
 static int refused(struct rpc_call *call, struct service *s, int r, const char *what) {
         int win32 = scm_error_win32(r);
-        return rpc_fail(call, win32, "cannot %s service %s while it is %s: %s", what,
-                        s->config.name, scm_state_name(s->state), scm_error_message(win32));
+        return rpc_fail(call, win32, "service %s is %s and cannot take '%s' now: %s",
+                        s->config.name, scm_state_name(s->state), what, scm_error_message(win32));
 }
 
 int rpc_start(struct rpc_call *call, json_t **ret) {

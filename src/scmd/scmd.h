@@ -249,9 +249,11 @@ int db_save_status(struct db *db, int64_t id, const struct db_status *st);
 /* ------------------------------------------------------------- cgroup.c */
 
 /* Finds scmd's own cgroup v2 folder and creates instance below it.
- * Returns a folder fd, or -errno when cgroups cannot be used (then services
- * are held by their process group). */
-int cgroup_setup(const char *instance);
+ * Returns a folder fd and its path in *ret_path, or -errno when cgroups
+ * cannot be used (then services are held by their process group). */
+int cgroup_setup(const char *instance, char **ret_path);
+/* Removes the instance folder if it is empty (at exit). */
+void cgroup_teardown(const char *path);
 /* Creates (if needed) and opens the folder for a service. */
 int cgroup_service_open(int base_fd, const char *dirname);
 /* Kills every process in the cgroup; 0 or -errno. */
@@ -391,6 +393,7 @@ struct manager {
         struct scm_paths paths;
         struct manager_options options;
         int cgroup_base_fd; /* -1: no cgroups */
+        char *cgroup_base_path;
         int signal_fd;
         struct loop_io signal_io;
         struct loop_timer shutdown_timer;

@@ -250,6 +250,9 @@ void manager_free(struct manager *m) {
         }
         if (m->cgroup_base_fd >= 0)
                 close(m->cgroup_base_fd);
+        if (m->cgroup_base_path)
+                cgroup_teardown(m->cgroup_base_path);
+        free(m->cgroup_base_path);
         loop_free(m->loop);
         scm_paths_free(&m->paths);
 }
