@@ -375,9 +375,10 @@ report_has_prefix() {
         grep -q -- "^$2" "$(report_path "$1")" 2>/dev/null
 }
 
-# report_lacks NAME PREFIX: NAME's report exists and no line starts with PREFIX.
+# report_lacks NAME PREFIX: no line of NAME's report starts with PREFIX (also
+# when there is no report: the service never ran).
 report_lacks() {
-        [ -f "$(report_path "$1")" ] && ! report_has_prefix "$1" "$2"
+        ! report_has_prefix "$1" "$2"
 }
 
 # wait_report NAME LINE [SECS]
