@@ -244,7 +244,8 @@ static int buffer_fill(struct scm_client *c, int64_t deadline) {
  * valid until buffer_consume().  *ret_size is its length. */
 static int read_line(struct scm_client *c, int64_t deadline, char **ret_line, size_t *ret_size) {
         for (;;) {
-                char *nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned);
+                char *nl = c->len > c->scanned ? memchr(c->buf + c->scanned, '\n', c->len - c->scanned)
+                                               : NULL;
                 if (nl) {
                         *nl = '\0';
                         *ret_line = c->buf;

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verbs about a service's configuration: create (CreateService), config
+ * (ChangeServiceConfig), delete (DeleteService) and qc (QueryServiceConfig).
+ *
+ * create and config share one option table; each option given becomes one
+ * field of the request's params and no other field is sent, so config
+ * changes exactly what was named.  The checks made here before sending
+ * (name rules, command-line splitting, lengths) only give the SCM's answer
+ * earlier; scmd judges again.
+ */
+#include <string.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+#include "scctl.h"
+#include "validate.h"
+
+enum {
+        OPT_EXEC = 0x100,
+        OPT_START,
+        OPT_TYPE,
+        OPT_ERROR_CONTROL,
+        OPT_DISPLAY_NAME,
+        OPT_DESCRIPTION,
+        OPT_GROUP,
+        OPT_DEPEND,
+        OPT_ACCOUNT,
+};
+
+static const struct option config_options[] = {
+        {"exec", required_argument, NULL, OPT_EXEC},
+        {"start", required_argument, NULL, OPT_START},
+        {"type", required_argument, NULL, OPT_TYPE},
+        {"error-control", required_argument, NULL, OPT_ERROR_CONTROL},
+        {"display-name", required_argument, NULL, OPT_DISPLAY_NAME},
+        {"description", required_argument, NULL, OPT_DESCRIPTION},
+        {"group", required_argument, NULL, OPT_GROUP},
+        {"depend", required_argument, NULL, OPT_DEPEND},
+        {"account", required_argument, NULL, OPT_ACCOUNT},
+        {},
+};
+
+static bool valid_start_type(const char *s) {
+        return scm_start_type_from_name(s) != SCM_START_INVALID;
+}
+
+static bool valid_type(const char *s) {
+        return scm_type_from_name(s) != SCM_TYPE_INVALID;
+}
+
+static bool valid_error_control(const char *s) {
+        return scm_error_control_from_name(s) != SCM_ERROR_CONTROL_INVALID;
+}
+
+/* Each option of config_options[] and the params field it sets. */
+static const struct config_field {
+        int opt;
+        const char *option;
+        const char *key;
+        bool (*valid)(const char *value); /* NULL: any text */
+        const char *values;               /* what valid() accepts, for people */
+} config_fields[] = {
+        {OPT_EXEC, "--exec", "command_line", NULL, NULL},
+        {OPT_START, "--start", "start_type", valid_start_type,
+         "boot, system, auto, delayed-auto, demand, disabled"},
+        {OPT_TYPE, "--type", "type", valid_type, "own, share, kernel-driver"},
+        {OPT_ERROR_CONTROL, "--error-control", "error_control", valid_error_control,
+         "ignore, normal, severe, critical"},
+        {OPT_DISPLAY_NAME, "--display-name", "display_name", NULL, NULL},
+        {OPT_DESCRIPTION, "--description", "description", NULL, NULL},
+        {OPT_GROUP, "--group", "group", NULL, NULL},
+        {OPT_DEPEND, "--depend", "dependencies", NULL, NULL},
+        {OPT_ACCOUNT, "--account", "account", NULL, NULL},
+};
+
+static const struct config_field *config_field_of(int opt) {
+        for (size_t i = 0; i < ELEMENTSOF(config_fields); i++)
+                if (config_fields[i].opt == opt)
+                        return &config_fields[i];
+        return NULL;
+}
+
+/* "A,B,+GROUP" as a list; empty entries are dropped, so "" is none.  NULL
+ * when an entry is not UTF-8 (or memory ran out). */
+static json_t *split_dependencies(const char *arg) {
+        json_t *list = json_array();
+
+        for (const char *p = arg; list && *p;) {
+                size_t n = strcspn(p, ",");
+                if (n > 0 && json_array_append_new(list, json_stringn(p, n)) < 0) {
+                        json_decref(list);
+                        return NULL;
+                }
+                p += n + (p[n] == ',');
+        }
+        return list;
+}
+
+/* Stores one option in params; returns 0 or an exit status. */
+static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *params) {
+        const struct config_field *f = config_field_of(opt);
+        if (!f)
+                return scctl_usage_error(ctx, "unexpected option");
+        if (f->valid && !f->valid(arg))
+                return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg, f->values);
+
+        json_t *value = opt == OPT_DEPEND ? split_dependencies(arg) : json_string(arg);
+        if (!value)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
+                                    "%s is not valid UTF-8 text", f->option);
+        json_object_set_new(params, f->key, value);
+        return 0;
+}
+
+/* Reads the options of create and config into params, then the one NAME. */
+static int parse_config(struct scctl *ctx, int argc, char **argv, json_t *params) {
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
+                int r = config_option(ctx, opt, optarg, params);
+                if (r != 0)
+                        return r;
+        }
+        if (opt < 0)
+                return ctx->exit_status;
+        if (argc - optind != 1)
+                return scctl_usage_error(ctx, "expects one service NAME");
+        return scctl_set_service(ctx, argv[optind]);
+}
+
+static int refuse(struct scctl *ctx, const char *option, const char *reason) {
+        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL, "%s: %s",
+                            option, reason);
+}
+
+static int check_command_line(struct scctl *ctx, const char *line) {
+        char **argv = NULL;
+        int argc;
+        const char *reason = NULL;
+
+        if (strlen(line) > SCM_COMMAND_LINE_MAX_BYTES)
+                return refuse(ctx, "--exec", "the command line is longer than 32,767 bytes");
+        int r = cmdline_split(line, &argv, &argc, &reason);
+        strv_free(argv);
+        if (r == -EINVAL)
+                return refuse(ctx, "--exec", reason);
+        return 0; /* out of memory here is no reason to refuse */
+}
+
+static int check_dependencies(struct scctl *ctx, const json_t *deps) {
+        size_t i;
+        json_t *dep;
+
+        if (json_array_size(deps) > SCM_DEPENDENCIES_MAX)
+                return refuse(ctx, "--depend", "more than 256 dependencies");
+        json_array_foreach(deps, i, dep) {
+                const char *s = json_string_value(dep);
+                const char *reason;
+                int r = s[0] == '+' ? validate_text(s + 1, SCM_GROUP_MAX_CHARS, false, &reason)
+                                    : validate_service_name(s, &reason);
+                if (r < 0)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
+                                            NULL, "--depend: '%s' is not a valid %s name: %s", s,
+                                            s[0] == '+' ? "group" : "service", reason);
+        }
+        return 0;
+}
+
+/* The checks scmd will make too, made before sending for an early answer. */
+static int check_config(struct scctl *ctx, const json_t *params) {
+        const char *line = json_string_value(json_object_get(params, "command_line"));
+        const char *display = json_string_value(json_object_get(params, "display_name"));
+        const char *group = json_string_value(json_object_get(params, "group"));
+        const char *description = json_string_value(json_object_get(params, "description"));
+        const char *account = json_string_value(json_object_get(params, "account"));
+        const char *reason;
+        int r;
+
+        if (line && (r = check_command_line(ctx, line)) != 0)
+                return r;
+        if (display && validate_text(display, SCM_DISPLAY_NAME_MAX_CHARS, false, &reason) < 0)
+                return refuse(ctx, "--display-name", reason);
+        if (group && validate_text(group, SCM_GROUP_MAX_CHARS, true, &reason) < 0)
+                return refuse(ctx, "--group", reason);
+        if (description && strlen(description) > SCM_DESCRIPTION_MAX_BYTES)
+                return refuse(ctx, "--description", "it is longer than 4,096 bytes");
+        if (account && strlen(account) > SCM_ACCOUNT_MAX_BYTES)
+                return refuse(ctx, "--account", "it is longer than 256 bytes");
+        return check_dependencies(ctx, json_object_get(params, "dependencies"));
+}
+
+/* Sends method with params plus the name, and prints the config that
+ * comes back. */
+static int send_config(struct scctl *ctx, const char *method, json_t *params) {
+        _cleanup_json_ json_t *result = NULL;
+
+        json_object_set_new(params, "name", json_string(ctx->name));
+        int r = scctl_call(ctx, method, json_incref(params), &result);
+        if (r != 0)
+                return r;
+        if (ctx->json)
+                output_json(result);
+        else
+                output_config_block(result);
+        return 0;
+}
+
+static int run_create(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *params = json_object();
+        int r = parse_config(ctx, argc, argv, params);
+        if (r != 0)
+                return r;
+        if (!json_object_get(params, "command_line"))
+                return scctl_usage_error(ctx, "--exec CMDLINE is required");
+        r = check_config(ctx, params);
+        return r != 0 ? r : send_config(ctx, "create", params);
+}
+
+static int run_config(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *params = json_object();
+        int r = parse_config(ctx, argc, argv, params);
+        if (r != 0)
+                return r;
+        if (json_object_size(params) == 0)
+                return scctl_usage_error(ctx, "nothing to change: give at least one option");
+        r = check_config(ctx, params);
+        return r != 0 ? r : send_config(ctx, "change_config", params);
+}
+
+/* Reads the one NAME of a verb without options of its own. */
+static int parse_name_only(struct scctl *ctx, int argc, char **argv) {
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        if (argc - optind != 1)
+                return scctl_usage_error(ctx, "expects one service NAME");
+        return scctl_set_service(ctx, argv[optind]);
+}
+
+/* Says why a service was only marked for delete: it runs, or a client
+ * holds it open. */
+static void explain_marked(struct scctl *ctx) {
+        _cleanup_json_ json_t *status = NULL;
+        struct scm_status s;
+
+        if (scm_call(ctx->client, "query_status", json_pack("{s:s}", "name", ctx->name), &status) < 0 ||
+            scm_status_from_json(status, &s) < 0)
+                return;
+        if (s.state == SCM_STATE_STOPPED) {
+                printf("It is stopped, but a client holds it open; it goes when that handle is "
+                       "closed.\n");
+                return;
+        }
+        printf("It is %s (PID %d); it goes once it has stopped and no client holds it open.\n",
+               scm_state_name(s.state), (int)s.pid);
+        output_hint(ctx, "stop it with: {scctl} stop {name}");
+}
+
+static int run_delete(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *result = NULL;
+        int r = parse_name_only(ctx, argc, argv);
+        if (r != 0)
+                return r;
+        r = scctl_call(ctx, "delete", json_pack("{s:s}", "name", ctx->name), &result);
+        if (r != 0)
+                return r;
+        if (ctx->json) {
+                output_json(result);
+                return 0;
+        }
+        if (json_is_true(json_object_get(result, "deleted"))) {
+                printf("Deleted service %s.\n", ctx->name);
+                return 0;
+        }
+        printf("Service %s is marked for delete, not deleted yet.\n", ctx->name);
+        fflush(stdout);
+        explain_marked(ctx);
+        return 0;
+}
+
+static int run_qc(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *result = NULL;
+        int r = parse_name_only(ctx, argc, argv);
+        if (r != 0)
+                return r;
+        r = scctl_call(ctx, "query_config", json_pack("{s:s}", "name", ctx->name), &result);
+        if (r != 0)
+                return r;
+        if (ctx->json)
+                output_json(result);
+        else
+                output_config_block(result);
+        return 0;
+}
+
+#define CONFIG_OPTIONS_HELP                                                                        \
+        "  --start TYPE           boot, system (kernel drivers only), auto, delayed-auto,\n"      \
+        "                         demand (the default) or disabled\n"                             \
+        "  --type TYPE            own (the default), share or kernel-driver\n"                    \
+        "  --display-name TEXT    the name people see (default: NAME)\n"                          \
+        "  --description TEXT     what the service does\n"                                        \
+        "  --group GROUP          the load-order group\n"                                         \
+        "  --depend A,B,+GROUP    services, and groups with a '+', that must run first;\n"        \
+        "                         \"\" for none\n"                                                \
+        "  --account USER         the account it runs as (default: scmd's own)\n"                 \
+        "  --error-control LEVEL  ignore, normal (the default), severe or critical\n"
+
+const struct scctl_verb verb_create = {
+        .name = "create",
+        .synopsis = "NAME --exec CMDLINE [OPTIONS]",
+        .summary = "Create a service (CreateService) and print its configuration",
+        .help = "  --exec CMDLINE         the program and its arguments, split like a shell\n"
+                "                         would but never run through one\n" CONFIG_OPTIONS_HELP,
+        .options = config_options,
+        .run = run_create,
+};
+
+const struct scctl_verb verb_config = {
+        .name = "config",
+        .synopsis = "NAME OPTION...",
+        .summary = "Change a service's configuration (ChangeServiceConfig)",
+        .help = "  --exec CMDLINE         the program and its arguments\n" CONFIG_OPTIONS_HELP
+                "\nOnly the options given change.  A running process keeps the settings it\n"
+                "started with.\n",
+        .options = config_options,
+        .run = run_config,
+};
+
+const struct scctl_verb verb_delete = {
+        .name = "delete",
+        .synopsis = "NAME",
+        .summary = "Delete a service (DeleteService), or mark it for delete while it runs",
+        .help = "A service that is running, or held open by a client, is only marked for\n"
+                "delete; it goes once it has stopped and the last handle is closed.\n",
+        .run = run_delete,
+};
+
+const struct scctl_verb verb_qc = {
+        .name = "qc",
+        .synopsis = "NAME",
+        .summary = "Print a service's configuration (QueryServiceConfig)",
+        .run = run_qc,
+};

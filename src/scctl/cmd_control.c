@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verbs that change what a service is doing: start (StartService);
+ * stop, pause, continue, interrogate and control (ControlService).
+ *
+ * Each prints the status that comes back, as sc.exe's queryex block.  With
+ * --wait the verb polls query_status every 50 ms until the service has left
+ * its pending state or the --timeout deadline passes (exit 4).  A start that
+ * ends stopped is a failure, reported with the service's exit codes: the
+ * daemon accepted the start, but the service did not stay up.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "scctl.h"
+
+#define WAIT_POLL_MS 50
+
+enum {
+        OPT_WAIT = 0x100,
+};
+
+static const struct option wait_options[] = {
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {},
+};
+
+static int64_t now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int64_t ms) {
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+        nanosleep(&ts, NULL);
+}
+
+static bool state_pending(enum scm_state s) {
+        return s == SCM_STATE_START_PENDING || s == SCM_STATE_STOP_PENDING ||
+               s == SCM_STATE_CONTINUE_PENDING || s == SCM_STATE_PAUSE_PENDING;
+}
+
+/* wait_settled()'s word that a service marked for delete has stopped and,
+ * so, is gone: the stop succeeded.  Not an exit status. */
+#define WAIT_DELETED (-2)
+
+/* Polls until *status is no longer pending.  Returns 0, WAIT_TIMEOUT (not
+ * yet reported: the caller prints the status first), WAIT_DELETED when
+ * goal is stopped and the service went as it got there, or the exit status
+ * of a failed query. */
+static int wait_settled(struct scctl *ctx, json_t **status, enum scm_state goal) {
+        int64_t deadline = now_ms() + ctx->timeout_ms;
+
+        for (;;) {
+                struct scm_status s;
+                if (scm_status_from_json(*status, &s) < 0)
+                        return output_call_error(ctx, -EPROTO);
+                if (!state_pending(s.state))
+                        return 0;
+                int64_t left = deadline - now_ms();
+                if (left <= 0)
+                        return SCCTL_EXIT_WAIT_TIMEOUT;
+                sleep_ms(left < WAIT_POLL_MS ? left : WAIT_POLL_MS);
+
+                json_t *next = NULL;
+                int r = scm_call(ctx->client, "query_status", json_pack("{s:s}", "name", ctx->name),
+                                 &next);
+                if (r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST) && s.marked_for_delete &&
+                    goal == SCM_STATE_STOPPED)
+                        return WAIT_DELETED;
+                if (r < 0)
+                        return output_call_error(ctx, r);
+                json_decref(*status);
+                *status = next;
+        }
+}
+
+/* " (the process exited with code 3)" or " (... killed by signal 9)". */
+static void describe_process_exit(const json_t *status, char *buf, size_t size) {
+        const json_t *exit = json_object_get(status, "process_exit");
+        json_t *code = json_object_get(exit, "code");
+        json_t *sig = json_object_get(exit, "signal");
+
+        buf[0] = '\0';
+        if (json_is_integer(code))
+                snprintf(buf, size, "; the process exited with code %lld",
+                         (long long)json_integer_value(code));
+        else if (json_is_integer(sig))
+                snprintf(buf, size, "; the process was killed by signal %lld (SIG%s)",
+                         (long long)json_integer_value(sig),
+                         sigabbrev_np((int)json_integer_value(sig)) ?: "?");
+}
+
+/* The service accepted the start but is stopped now.  The error is its
+ * win32_exit_code; SERVICE_NOT_ACTIVE when it stopped without one. */
+static int report_start_failed(struct scctl *ctx, const json_t *status, const struct scm_status *s) {
+        char how[128];
+        int win32 = s->win32_exit_code ? (int)s->win32_exit_code : SCM_ERROR_SERVICE_NOT_ACTIVE;
+
+        describe_process_exit(status, how, sizeof(how));
+        return output_error(ctx, SCCTL_EXIT_REFUSED, win32, json_pack("{s:O}", "status", status),
+                            "the service stopped during its start (WIN32_EXIT_CODE %u, "
+                            "SERVICE_EXIT_CODE %u)%s",
+                            s->win32_exit_code, s->service_exit_code, how);
+}
+
+static int report_wait_timeout(struct scctl *ctx, const json_t *status, const struct scm_status *s) {
+        return output_error(ctx, SCCTL_EXIT_WAIT_TIMEOUT, SCM_ERROR_TIMEOUT,
+                            json_pack("{s:O}", "status", status),
+                            "still %s after %g s (checkpoint 0x%x, wait hint %u ms)",
+                            scm_state_name(s->state), ctx->timeout_ms / 1000.0, s->checkpoint,
+                            s->wait_hint);
+}
+
+static int report_other_state(struct scctl *ctx, const json_t *status, const struct scm_status *s,
+                              enum scm_state goal) {
+        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_EXCEPTION_IN_SERVICE,
+                            json_pack("{s:O}", "status", status), "the service settled %s, not %s",
+                            scm_state_name(s->state), scm_state_name(goal));
+}
+
+/* A service marked for delete stopped and went; --json shows it as a
+ * result of its own shape, since there is no status left to show. */
+static int report_deleted(struct scctl *ctx) {
+        if (ctx->json) {
+                json_t *result = json_pack("{s:s, s:s, s:b}", "name", ctx->name, "state", "stopped",
+                                           "deleted", true);
+                output_json(result);
+                json_decref(result);
+        } else {
+                printf("Service %s has stopped and, being marked for delete, is deleted.\n",
+                       ctx->name);
+        }
+        return 0;
+}
+
+/* Waits if asked, prints the status, and judges it against goal (0: any
+ * state will do).  status is consumed. */
+static int finish(struct scctl *ctx, json_t *status, bool wait, enum scm_state goal) {
+        _cleanup_json_ json_t *current = status;
+        struct scm_status s;
+
+        int r = wait ? wait_settled(ctx, &current, goal) : 0;
+        if (r == WAIT_DELETED)
+                return report_deleted(ctx);
+        if (r != 0 && r != SCCTL_EXIT_WAIT_TIMEOUT)
+                return r;
+        if (scm_status_from_json(current, &s) < 0)
+                return output_call_error(ctx, -EPROTO);
+        if (!ctx->json)
+                output_status_block(current, true);
+        if (r == SCCTL_EXIT_WAIT_TIMEOUT)
+                return report_wait_timeout(ctx, current, &s);
+        if (goal == SCM_STATE_RUNNING && s.state == SCM_STATE_STOPPED &&
+            strcmp(ctx->verb->name, "start") == 0)
+                return report_start_failed(ctx, current, &s);
+        if (wait && goal != 0 && s.state != goal)
+                return report_other_state(ctx, current, &s, goal);
+        if (ctx->json)
+                output_json(current);
+        return 0;
+}
+
+/* Reads [--wait] NAME and leaves optind at what follows NAME. */
+static int parse_wait_and_name(struct scctl *ctx, int argc, char **argv, bool *ret_wait) {
+        int opt;
+        *ret_wait = false;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0)
+                if (opt == OPT_WAIT)
+                        *ret_wait = true;
+        if (opt < 0)
+                return ctx->exit_status;
+        if (optind >= argc)
+                return scctl_usage_error(ctx, "expects a service NAME");
+        return scctl_set_service(ctx, argv[optind++]);
+}
+
+static int start_params(struct scctl *ctx, char **args, int nargs, json_t **ret) {
+        json_t *params = json_pack("{s:s}", "name", ctx->name);
+        json_t *list = json_array();
+
+        if (nargs > SCM_ARGS_MAX) {
+                json_decref(params);
+                json_decref(list);
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
+                                    "more than 256 start arguments");
+        }
+        for (int i = 0; i < nargs; i++)
+                if (json_array_append_new(list, json_string(args[i])) < 0) {
+                        json_decref(params);
+                        json_decref(list);
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
+                                            NULL, "start argument %d is not valid UTF-8", i + 1);
+                }
+        if (nargs > 0)
+                json_object_set(params, "args", list);
+        json_decref(list);
+        *ret = params;
+        return 0;
+}
+
+static int run_start(struct scctl *ctx, int argc, char **argv) {
+        bool wait;
+        json_t *params = NULL, *status = NULL;
+
+        int r = parse_wait_and_name(ctx, argc, argv, &wait);
+        if (r == 0)
+                r = start_params(ctx, argv + optind, argc - optind, &params);
+        if (r == 0)
+                r = scctl_call(ctx, "start", params, &status);
+        return r != 0 ? r : finish(ctx, status, wait, SCM_STATE_RUNNING);
+}
+
+/* Sends control to ctx->name and finishes towards goal. */
+static int send_control(struct scctl *ctx, json_t *control, bool wait, enum scm_state goal) {
+        json_t *status = NULL;
+        int r = scctl_call(ctx, "control", json_pack("{s:s, s:o}", "name", ctx->name, "control", control),
+                           &status);
+        return r != 0 ? r : finish(ctx, status, wait, goal);
+}
+
+/* stop, pause, continue and interrogate: the verb is the control's name. */
+static int run_named_control(struct scctl *ctx, int argc, char **argv) {
+        const char *control = ctx->verb->name;
+        enum scm_state goal = strcmp(control, "stop") == 0       ? SCM_STATE_STOPPED
+                              : strcmp(control, "pause") == 0    ? SCM_STATE_PAUSED
+                              : strcmp(control, "continue") == 0 ? SCM_STATE_RUNNING
+                                                                 : 0;
+        bool wait;
+
+        int r = parse_wait_and_name(ctx, argc, argv, &wait);
+        if (r != 0)
+                return r;
+        if (optind < argc)
+                return scctl_usage_error(ctx, "expects one service NAME");
+        return send_control(ctx, json_string(control), wait, goal);
+}
+
+/* CODE: a control's name, or a number that scmd judges (128-255 are a
+ * service's own). */
+static int parse_control_code(struct scctl *ctx, const char *arg, json_t **ret) {
+        static const char *const names[] = {"stop", "pause", "continue", "interrogate", "paramchange"};
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (strcmp(arg, names[i]) == 0) {
+                        *ret = json_string(arg);
+                        return 0;
+                }
+        char *end;
+        errno = 0;
+        long code = strtol(arg, &end, 0);
+        if (!isdigit((unsigned char)arg[0]) || *end || errno)
+                return scctl_usage_error(ctx, "CODE '%s' is neither a number nor one of: "
+                                              "paramchange, stop, pause, continue, interrogate",
+                                         arg);
+        if (code < SCM_CONTROL_CUSTOM_FIRST || code > SCM_CONTROL_CUSTOM_LAST)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
+                                    "control code %ld is not one of a service's own (128-255)",
+                                    code);
+        *ret = json_integer(code);
+        return 0;
+}
+
+static int run_control(struct scctl *ctx, int argc, char **argv) {
+        json_t *control = NULL;
+
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        if (argc - optind != 2)
+                return scctl_usage_error(ctx, "expects a service NAME and a CODE");
+        int r = scctl_set_service(ctx, argv[optind]);
+        if (r == 0)
+                r = parse_control_code(ctx, argv[optind + 1], &control);
+        return r != 0 ? r : send_control(ctx, control, false, 0);
+}
+
+static const char wait_help[] =
+        "  --wait   wait until the service has left its pending state (at most --timeout\n"
+        "           seconds; exit status 4 when it has not)\n";
+
+const struct scctl_verb verb_start = {
+        .name = "start",
+        .synopsis = "NAME [ARGS...] [--wait]",
+        .summary = "Start a service (StartService) with optional arguments",
+        .help = "  --wait   wait until the service is running or has stopped (at most --timeout\n"
+                "           seconds; exit status 4 when it is still starting)\n\n"
+                "ARGS are passed after the command line's own words; put ARGS that begin with\n"
+                "'-' after '--'.  A start that ends with the service stopped fails (exit\n"
+                "status 1) and shows the service's exit codes.\n",
+        .options = wait_options,
+        .run = run_start,
+};
+
+const struct scctl_verb verb_stop = {
+        .name = "stop",
+        .synopsis = "NAME [--wait]",
+        .summary = "Stop a service (ControlService STOP)",
+        .help = wait_help,
+        .options = wait_options,
+        .run = run_named_control,
+};
+
+const struct scctl_verb verb_pause = {
+        .name = "pause",
+        .synopsis = "NAME [--wait]",
+        .summary = "Pause a service (ControlService PAUSE)",
+        .help = wait_help,
+        .options = wait_options,
+        .run = run_named_control,
+};
+
+const struct scctl_verb verb_continue = {
+        .name = "continue",
+        .synopsis = "NAME [--wait]",
+        .summary = "Resume a paused service (ControlService CONTINUE)",
+        .help = wait_help,
+        .options = wait_options,
+        .run = run_named_control,
+};
+
+const struct scctl_verb verb_interrogate = {
+        .name = "interrogate",
+        .synopsis = "NAME",
+        .summary = "Ask a service to report its status now (ControlService INTERROGATE)",
+        .run = run_named_control,
+};
+
+const struct scctl_verb verb_control = {
+        .name = "control",
+        .synopsis = "NAME CODE|paramchange",
+        .summary = "Send a control to a service (ControlService): paramchange or 128-255",
+        .help = "CODE is paramchange, a number from 128 to 255 that the service defines, or\n"
+                "one of stop, pause, continue, interrogate.\n",
+        .run = run_control,
+};

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scctl's entry point: the verb table, the global options (accepted before
+ * and after the verb), help and version, and the one connection to scmd
+ * that every verb shares.  A verb parses its own options through
+ * scctl_next_option(), which merges the global ones in, so
+ * "scctl --json query web" and "scctl query web --json" mean the same.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "scctl.h"
+#include "validate.h"
+
+#ifndef SCM_VERSION
+#define SCM_VERSION "unknown"
+#endif
+
+#define TIMEOUT_DEFAULT_MS 30000
+#define TIMEOUT_MAX_SECONDS 86400.0
+/* A call may take longer than connecting (a start waits for exec). */
+#define CALL_TIMEOUT_MIN_MS 60000
+
+static const struct scctl_verb *const verbs[] = {
+        &verb_create, &verb_config,    &verb_delete,  &verb_qc,    &verb_start,
+        &verb_stop,   &verb_pause,     &verb_continue, &verb_interrogate, &verb_control,
+        &verb_query,  &verb_queryex,   &verb_logs,
+};
+
+enum {
+        OPT_ROOT = 0x1000,
+        OPT_USER,
+        OPT_SYSTEM,
+        OPT_SOCKET,
+        OPT_TIMEOUT,
+        OPT_JSON,
+        OPT_VERSION,
+};
+
+static const struct option global_options[] = {
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"user", no_argument, NULL, OPT_USER},
+        {"system", no_argument, NULL, OPT_SYSTEM},
+        {"socket", required_argument, NULL, OPT_SOCKET},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+};
+
+static const char global_help[] =
+        "Global options (before or after the verb):\n"
+        "  --root DIR       the scmd started with --root DIR (socket DIR/run/scm.sock)\n"
+        "  --user           your own scmd ($XDG_RUNTIME_DIR/scm/scm.sock)\n"
+        "  --system         the system scmd (/run/scm/scm.sock)\n"
+        "  --socket PATH    the scmd listening on PATH (wins over the three above)\n"
+        "  --timeout SECS   how long to wait for scmd to accept, and for --wait (default 30)\n"
+        "  --json           print the SCM's result, or its error, as one line of JSON\n"
+        "  -h, --help       this help; scctl VERB --help for a verb's own\n"
+        "  --version        print the version\n";
+
+static const char exit_help[] =
+        "Exit status:\n"
+        "  0  success\n"
+        "  1  the SCM refused the request; its Win32 error was printed\n"
+        "  2  usage error\n"
+        "  3  scmd cannot be reached (RPC_S_SERVER_UNAVAILABLE, 1722)\n"
+        "  4  a --wait deadline passed\n";
+
+static void print_main_help(void) {
+        printf("usage: scctl [OPTIONS] VERB [ARGS...]\n\n"
+               "Create, configure, start, stop and query the services of scmd, the\n"
+               "Service Control Manager.  The verbs are those of Windows sc.exe.\n\n"
+               "Verbs:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                printf("  %-12s %s\n", verbs[i]->name, verbs[i]->summary);
+        printf("\n%s\n"
+               "Without --socket, --root, --user or --system, $SCM_SOCKET is used when set,\n"
+               "else the system socket for root and the user socket for anyone else.\n\n"
+               "%s",
+               global_help, exit_help);
+}
+
+static void print_verb_help(const struct scctl_verb *verb) {
+        printf("usage: scctl %s %s\n\n%s.\n", verb->name, verb->synopsis, verb->summary);
+        if (verb->help && verb->help[0])
+                printf("\n%s", verb->help);
+        printf("\n%s\n%s", global_help, exit_help);
+}
+
+int scctl_usage_error(struct scctl *ctx, const char *format, ...) {
+        va_list ap;
+
+        fflush(stdout);
+        fprintf(stderr, "scctl: %s%s", ctx->verb ? ctx->verb->name : "", ctx->verb ? ": " : "");
+        va_start(ap, format);
+        vfprintf(stderr, format, ap);
+        va_end(ap);
+        if (ctx->verb)
+                fprintf(stderr, "\nusage: scctl %s %s\n(see scctl %s --help)\n", ctx->verb->name,
+                        ctx->verb->synopsis, ctx->verb->name);
+        else
+                fprintf(stderr, "\n(see scctl --help)\n");
+        return SCCTL_EXIT_USAGE;
+}
+
+/* SECS as milliseconds: a decimal number of seconds, fractions allowed. */
+static int parse_timeout(const char *arg, int *ret_ms) {
+        char *end;
+        errno = 0;
+        double seconds = strtod(arg, &end);
+        if (errno != 0 || end == arg || *end != '\0' || !isfinite(seconds) || seconds < 0 ||
+            seconds > TIMEOUT_MAX_SECONDS)
+                return -EINVAL;
+        *ret_ms = (int)(seconds * 1000 + 0.5);
+        return 0;
+}
+
+static int set_mode(struct scctl *ctx, enum scm_mode mode, const char *root) {
+        if (ctx->mode != SCM_MODE_AUTO && ctx->mode != mode)
+                return scctl_usage_error(ctx, "--root, --user and --system exclude each other");
+        ctx->mode = mode;
+        ctx->root = root;
+        return 0;
+}
+
+/* Handles one global option; returns 0 or an exit status. */
+static int global_option(struct scctl *ctx, int opt, const char *arg) {
+        switch (opt) {
+        case OPT_ROOT:
+                if (!arg[0])
+                        return scctl_usage_error(ctx, "--root needs a directory");
+                return set_mode(ctx, SCM_MODE_ROOT, arg);
+        case OPT_USER:
+                return set_mode(ctx, SCM_MODE_USER, NULL);
+        case OPT_SYSTEM:
+                return set_mode(ctx, SCM_MODE_SYSTEM, NULL);
+        case OPT_SOCKET:
+                if (!arg[0])
+                        return scctl_usage_error(ctx, "--socket needs a path");
+                ctx->socket_option = arg;
+                return 0;
+        case OPT_TIMEOUT:
+                if (parse_timeout(arg, &ctx->timeout_ms) < 0)
+                        return scctl_usage_error(ctx, "--timeout '%s' is not a number of seconds "
+                                                      "from 0 to 86400", arg);
+                return 0;
+        case OPT_JSON:
+                ctx->json = true;
+                return 0;
+        default:
+                abort(); /* only called for the options of global_options[] */
+        }
+}
+
+static bool is_global_option(int opt) {
+        return opt >= OPT_ROOT && opt < OPT_VERSION;
+}
+
+/* The long options of ctx's verb followed by the global ones, terminated;
+ * malloc'd. */
+static struct option *merged_options(const struct scctl *ctx) {
+        size_t n = 0;
+        while (ctx->verb && ctx->verb->options && ctx->verb->options[n].name)
+                n++;
+        struct option *all = calloc(n + ELEMENTSOF(global_options) + 1, sizeof(*all));
+        if (!all)
+                return NULL;
+        if (n > 0)
+                memcpy(all, ctx->verb->options, n * sizeof(*all));
+        memcpy(all + n, global_options, sizeof(global_options));
+        return all;
+}
+
+static int bad_option(struct scctl *ctx, int opt, char **argv) {
+        const char *what = argv[optind - 1];
+        if (optopt > 0 && optopt < 0x100 && what[0] == '-' && what[1] != '-')
+                return opt == ':' ? scctl_usage_error(ctx, "option -%c needs a value", optopt)
+                                  : scctl_usage_error(ctx, "unknown option -%c", optopt);
+        return opt == ':' ? scctl_usage_error(ctx, "option %s needs a value", what)
+                          : scctl_usage_error(ctx, "unknown option %s", what);
+}
+
+int scctl_next_option(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_free_ struct option *options = merged_options(ctx);
+        char shortopts[64];
+
+        if (!options) {
+                fprintf(stderr, "scctl: out of memory\n");
+                ctx->exit_status = SCCTL_EXIT_REFUSED;
+                return -1;
+        }
+        /* Before the verb, stop at the first operand: it is the verb. */
+        snprintf(shortopts, sizeof(shortopts), "%s:h%s", ctx->verb ? "" : "+",
+                 ctx->verb && ctx->verb->short_options ? ctx->verb->short_options : "");
+        opterr = 0;
+        for (;;) {
+                int opt = getopt_long(argc, argv, shortopts, options, NULL);
+                if (opt == -1)
+                        return 0;
+                if (opt == '?' || opt == ':') {
+                        ctx->exit_status = bad_option(ctx, opt, argv);
+                        return -1;
+                }
+                if (opt == 'h' || opt == OPT_VERSION) {
+                        if (opt == OPT_VERSION)
+                                printf("scctl %s\n", SCM_VERSION);
+                        else if (ctx->verb)
+                                print_verb_help(ctx->verb);
+                        else
+                                print_main_help();
+                        ctx->exit_status = SCCTL_EXIT_DONE;
+                        return -1;
+                }
+                if (!is_global_option(opt))
+                        return opt;
+                ctx->exit_status = global_option(ctx, opt, optarg);
+                if (ctx->exit_status != 0)
+                        return -1;
+        }
+}
+
+int scctl_set_service(struct scctl *ctx, const char *name) {
+        const char *reason;
+
+        ctx->name = name;
+        if (validate_service_name(name, &reason) < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_NAME, NULL,
+                                    "'%s' is not a valid service name: %s", name, reason);
+        return 0;
+}
+
+static int resolve_socket(struct scctl *ctx) {
+        if (ctx->socket_path)
+                return 0;
+        ctx->socket_path = ctx->socket_option ? strdup(ctx->socket_option)
+                                              : scm_client_socket_path(ctx->mode, ctx->root);
+        return ctx->socket_path ? 0 : -(errno > 0 ? errno : ENOMEM);
+}
+
+int scctl_connect(struct scctl *ctx) {
+        if (ctx->client)
+                return 0;
+        int r = resolve_socket(ctx);
+        if (r >= 0)
+                r = scm_connect(ctx->socket_path, ctx->timeout_ms, &ctx->client);
+        if (r < 0)
+                return output_unreachable(ctx, r);
+        scm_client_set_timeout(ctx->client, ctx->timeout_ms > CALL_TIMEOUT_MIN_MS
+                                                    ? ctx->timeout_ms
+                                                    : CALL_TIMEOUT_MIN_MS);
+        return 0;
+}
+
+int scctl_call(struct scctl *ctx, const char *method, json_t *params, json_t **ret_result) {
+        int r = scctl_connect(ctx);
+        if (r != 0) {
+                json_decref(params);
+                return r;
+        }
+        r = scm_call(ctx->client, method, params, ret_result);
+        return r < 0 ? output_call_error(ctx, r) : 0;
+}
+
+static const struct scctl_verb *find_verb(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (strcmp(verbs[i]->name, name) == 0)
+                        return verbs[i];
+        return NULL;
+}
+
+static int run(struct scctl *ctx, int argc, char **argv) {
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        if (optind >= argc)
+                return scctl_usage_error(ctx, "no verb given");
+
+        ctx->verb = find_verb(argv[optind]);
+        if (!ctx->verb) {
+                const char *name = argv[optind];
+                return scctl_usage_error(ctx, "unknown verb '%s'", name);
+        }
+        int verb_argc = argc - optind;
+        char **verb_argv = argv + optind;
+        optind = 0; /* a fresh scan of the verb's own argv */
+        return ctx->verb->run(ctx, verb_argc, verb_argv);
+}
+
+int main(int argc, char **argv) {
+        struct scctl ctx = {.mode = SCM_MODE_AUTO, .timeout_ms = TIMEOUT_DEFAULT_MS};
+
+        int status = run(&ctx, argc, argv);
+        if (status == SCCTL_EXIT_DONE)
+                status = SCCTL_EXIT_OK;
+        scm_disconnect(ctx.client);
+        free(ctx.socket_path);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "scctl: cannot write the output: %m\n");
+                if (status == SCCTL_EXIT_OK)
+                        status = SCCTL_EXIT_REFUSED;
+        }
+        return status;
+}

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Everything scctl prints: the sc.exe-style blocks for a status and a
+ * config, the aligned table, JSON lines, and error reports.  Results go to
+ * stdout; errors go to stderr as "scctl: VERB NAME: WIN32_NAME (N): message"
+ * followed by at most one "hint:" line, or, under --json, to stdout as the
+ * SCM's own {"error": {...}} object, so a script reads one stream.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <scm/error.h>
+
+#include "cleanup.h"
+#include "scctl.h"
+#include "validate.h"
+
+/* The field labels of sc.exe are padded to 19 columns after an 8-space
+ * indent; a state's control list lines up under the state's name. */
+#define FIELD_INDENT "        "
+#define STATE_CONTINUATION_INDENT "                                "
+
+void output_json(const json_t *value) {
+        json_dumpf(value, stdout, JSON_COMPACT | JSON_ENCODE_ANY);
+        putchar('\n');
+}
+
+/* A wire name in sc.exe's spelling: "start-pending" -> "START_PENDING". */
+static void print_upper(const char *wire) {
+        for (const char *p = wire; p && *p; p++)
+                putchar(*p == '-' ? '_' : (*p >= 'a' && *p <= 'z') ? *p - 'a' + 'A' : *p);
+}
+
+static const char *string_field(const json_t *obj, const char *key) {
+        const char *s = json_string_value(json_object_get(obj, key));
+        return s ? s : "";
+}
+
+/* "        LABEL              :" and, when value is not empty, " value". */
+static void field(const char *label, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void field(const char *label, const char *format, ...) {
+        char value[512];
+        va_list ap;
+
+        va_start(ap, format);
+        vsnprintf(value, sizeof(value), format, ap);
+        va_end(ap);
+        printf(FIELD_INDENT "%-19s:%s%s\n", label, value[0] ? " " : "", value);
+}
+
+/* A field whose text may be long or span lines: the later lines go under
+ * an empty label, the way sc.exe lists dependencies. */
+static void field_text(const char *label, const char *text) {
+        const char *p = text;
+        do {
+                size_t n = strcspn(p, "\n");
+                printf(FIELD_INDENT "%-19s:%s%.*s\n", label, n ? " " : "", (int)n, p);
+                label = "";
+                p += n;
+        } while (*p++ == '\n' && *p);
+}
+
+static void field_type(const json_t *obj) {
+        const char *type = string_field(obj, "type");
+        enum scm_service_type t = scm_type_from_name(type);
+        const char *label = t == SCM_TYPE_OWN_PROCESS     ? "WIN32_OWN_PROCESS"
+                            : t == SCM_TYPE_SHARE_PROCESS ? "WIN32_SHARE_PROCESS"
+                            : t == SCM_TYPE_KERNEL_DRIVER ? "KERNEL_DRIVER"
+                                                          : type;
+        field("TYPE", "%x  %s", t == SCM_TYPE_INVALID ? 0u : (unsigned)t, label);
+}
+
+/* How a Win32 exit code reads: "0  (0x0)", "1067  PROCESS_ABORTED (0x42b)". */
+static void format_exit_code(char *buf, size_t size, unsigned code) {
+        const char *name = code ? scm_error_name((int)code) : NULL;
+        snprintf(buf, size, "%u  %s%s(0x%x)", code, name ? name : "", name ? " " : "", code);
+}
+
+/* "(STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN)" and the rarer bits. */
+static void print_accepted(uint32_t accepted) {
+        printf(STATE_CONTINUATION_INDENT "(%s, %s, %s%s%s)\n",
+               accepted & SCM_ACCEPT_STOP ? "STOPPABLE" : "NOT_STOPPABLE",
+               accepted & SCM_ACCEPT_PAUSE_CONTINUE ? "PAUSABLE" : "NOT_PAUSABLE",
+               accepted & SCM_ACCEPT_SHUTDOWN ? "ACCEPTS_SHUTDOWN" : "IGNORES_SHUTDOWN",
+               accepted & SCM_ACCEPT_PARAMCHANGE ? ", ACCEPTS_PARAMCHANGE" : "",
+               accepted & SCM_ACCEPT_PRESHUTDOWN ? ", ACCEPTS_PRESHUTDOWN" : "");
+}
+
+/* How the last process ended, from the status's process_exit. */
+static void field_process_exit(const json_t *status) {
+        const json_t *exit = json_object_get(status, "process_exit");
+        json_t *code = json_object_get(exit, "code");
+        json_t *sig = json_object_get(exit, "signal");
+
+        if (json_is_integer(code))
+                field("PROCESS_EXIT", "exited with code %lld", (long long)json_integer_value(code));
+        else if (json_is_integer(sig))
+                field("PROCESS_EXIT", "killed by signal %lld (SIG%s)",
+                      (long long)json_integer_value(sig),
+                      sigabbrev_np((int)json_integer_value(sig)) ?: "?");
+}
+
+void output_status_block(const json_t *status, bool ex) {
+        struct scm_status s;
+        char code[64];
+
+        if (scm_status_from_json(status, &s) < 0) {
+                output_json(status); /* not ours to judge; show what came */
+                return;
+        }
+        printf("SERVICE_NAME: %s\n", string_field(status, "name"));
+        field_type(status);
+        printf(FIELD_INDENT "%-19s: %d  ", "STATE", (int)s.state);
+        print_upper(scm_state_name(s.state));
+        putchar('\n');
+        print_accepted(s.controls_accepted);
+        format_exit_code(code, sizeof(code), s.win32_exit_code);
+        field("WIN32_EXIT_CODE", "%s", code);
+        field("SERVICE_EXIT_CODE", "%u  (0x%x)", s.service_exit_code, s.service_exit_code);
+        field("CHECKPOINT", "0x%x", s.checkpoint);
+        field("WAIT_HINT", "0x%x", s.wait_hint);
+        if (!ex)
+                return;
+        field("PID", "%d", (int)s.pid);
+        field("FLAGS", "%s", s.marked_for_delete ? "MARKED_FOR_DELETE" : "");
+        field_process_exit(status);
+}
+
+static void field_start_type(const json_t *config) {
+        enum scm_start_type t = scm_start_type_from_name(string_field(config, "start_type"));
+        static const char *const labels[_SCM_START_MAX] = {
+                [SCM_START_BOOT] = "BOOT_START",     [SCM_START_SYSTEM] = "SYSTEM_START",
+                [SCM_START_AUTO] = "AUTO_START",     [SCM_START_DEMAND] = "DEMAND_START",
+                [SCM_START_DISABLED] = "DISABLED",   [SCM_START_DELAYED_AUTO] = "AUTO_START  (DELAYED)",
+        };
+
+        if (t == SCM_START_INVALID)
+                field("START_TYPE", "%s", string_field(config, "start_type"));
+        else
+                field("START_TYPE", "%-3d %s", t == SCM_START_DELAYED_AUTO ? SCM_START_AUTO : t,
+                      labels[t]);
+}
+
+static void field_error_control(const json_t *config) {
+        const char *name = string_field(config, "error_control");
+        enum scm_error_control e = scm_error_control_from_name(name);
+
+        printf(FIELD_INDENT "%-19s: %-3d ", "ERROR_CONTROL", (int)e);
+        print_upper(name);
+        putchar('\n');
+}
+
+static void field_dependencies(const json_t *config) {
+        json_t *deps = json_object_get(config, "dependencies");
+        const char *label = "DEPENDENCIES";
+        size_t i;
+        json_t *dep;
+
+        json_array_foreach(deps, i, dep) {
+                field(label, "%s", json_string_value(dep) ?: "?");
+                label = "";
+        }
+        if (json_array_size(deps) == 0)
+                field(label, "%s", "");
+}
+
+void output_config_block(const json_t *config) {
+        const char *account = string_field(config, "account");
+
+        printf("SERVICE_NAME: %s\n", string_field(config, "name"));
+        field_type(config);
+        field_start_type(config);
+        field_error_control(config);
+        field_text("BINARY_PATH_NAME", string_field(config, "command_line"));
+        field_text("LOAD_ORDER_GROUP", string_field(config, "group"));
+        field_dependencies(config);
+        field_text("SERVICE_START_NAME", account[0] ? account : "(scmd's own account)");
+        field_text("DISPLAY_NAME", string_field(config, "display_name"));
+        field_text("DESCRIPTION", string_field(config, "description"));
+        field_text("LOG_FILE", string_field(config, "log_file"));
+}
+
+/* Columns on screen: characters, not bytes, for UTF-8 names. */
+static size_t text_width(const char *s) {
+        int chars = utf8_text_chars(s);
+        return chars < 0 ? strlen(s) : (size_t)chars;
+}
+
+void output_table(const char *const *header, size_t ncols, const char *const *cells, size_t rows) {
+        _cleanup_free_ size_t *width = calloc(ncols, sizeof(size_t));
+        if (!width)
+                return;
+        for (size_t c = 0; c < ncols; c++) {
+                width[c] = text_width(header[c]);
+                for (size_t r = 0; r < rows; r++) {
+                        size_t w = text_width(cells[r * ncols + c]);
+                        width[c] = w > width[c] ? w : width[c];
+                }
+        }
+        for (size_t r = 0; r <= rows; r++) {
+                const char *const *row = r == 0 ? header : cells + (r - 1) * ncols;
+                for (size_t c = 0; c < ncols; c++) {
+                        fputs(row[c], stdout);
+                        if (c + 1 < ncols)
+                                printf("%*s", (int)(width[c] - text_width(row[c]) + 2), "");
+                }
+                putchar('\n');
+        }
+}
+
+/* Shell-safe as it stands, or single-quoted. */
+static void print_quoted(FILE *f, const char *s) {
+        if (s[0] && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                              "_@%+=:,./-") == strlen(s)) {
+                fputs(s, f);
+                return;
+        }
+        fputc('\'', f);
+        for (; *s; s++) {
+                if (*s == '\'')
+                        fputs("'\\''", f);
+                else
+                        fputc(*s, f);
+        }
+        fputc('\'', f);
+}
+
+/* "scctl" and the connection options in use, so a hint can be pasted. */
+static void print_command(const struct scctl *ctx, FILE *f) {
+        fputs("scctl", f);
+        if (ctx->socket_option) {
+                fputs(" --socket ", f);
+                print_quoted(f, ctx->socket_option);
+        } else if (ctx->mode == SCM_MODE_ROOT) {
+                fputs(" --root ", f);
+                print_quoted(f, ctx->root);
+        } else if (ctx->mode != SCM_MODE_AUTO) {
+                fprintf(f, " --%s", scm_mode_name(ctx->mode));
+        }
+}
+
+void output_hint(struct scctl *ctx, const char *template) {
+        if (ctx->json || (strstr(template, "{name}") && !ctx->name))
+                return;
+        fputs("hint: ", stderr);
+        for (const char *p = template; *p;) {
+                if (strncmp(p, "{scctl}", 7) == 0) {
+                        print_command(ctx, stderr);
+                        p += 7;
+                } else if (strncmp(p, "{name}", 6) == 0) {
+                        print_quoted(stderr, ctx->name);
+                        p += 6;
+                } else {
+                        fputc(*p++, stderr);
+                }
+        }
+        fputc('\n', stderr);
+}
+
+/* What to do about an error, when there is one thing to say. */
+static const char *hint_for(const struct scctl *ctx, int win32) {
+        bool starting = ctx->verb && strcmp(ctx->verb->name, "start") == 0;
+
+        switch (win32) {
+        case SCM_ERROR_SERVICE_DISABLED:
+                return "enable it with: {scctl} config {name} --start demand";
+        case SCM_ERROR_SERVICE_DOES_NOT_EXIST:
+                return "'{scctl} query' lists the services";
+        case SCM_ERROR_SERVICE_ALREADY_RUNNING:
+                return "stop it first with: {scctl} stop {name}";
+        case SCM_ERROR_SERVICE_NOT_ACTIVE:
+                return starting ? "its output is in: {scctl} logs {name}"
+                                : "start it with: {scctl} start {name}";
+        case SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL:
+                return "it is starting or stopping; see where it is with: {scctl} queryex {name}";
+        case SCM_ERROR_INVALID_SERVICE_CONTROL:
+                return "'{scctl} queryex {name}' shows the controls it accepts now";
+        case SCM_ERROR_SERVICE_MARKED_FOR_DELETE:
+                return "it goes once it has stopped and no client holds it open; "
+                       "'{scctl} queryex {name}' shows its state";
+        case SCM_ERROR_SERVICE_EXISTS:
+                return "change it with: {scctl} config {name} OPTIONS";
+        case SCM_ERROR_DUPLICATE_SERVICE_NAME:
+                return "choose another --display-name; '{scctl} query' lists the names in use";
+        case SCM_ERROR_FILE_NOT_FOUND:
+        case SCM_ERROR_ACCESS_DENIED:
+        case SCM_ERROR_BAD_EXE_FORMAT:
+                return starting ? "'{scctl} qc {name}' shows the command line; change it with: "
+                                  "{scctl} config {name} --exec CMDLINE"
+                                : NULL;
+        case SCM_ERROR_INVALID_SERVICE_ACCOUNT:
+                return "the account must exist here ('getent passwd USER'); change it with: "
+                       "{scctl} config {name} --account USER";
+        case SCM_ERROR_SERVICE_LOGON_FAILED:
+                return "running a service as another account needs scmd to run as root";
+        case SCM_ERROR_INVALID_NAME:
+                return "a name is 1-256 characters of UTF-8 without '/', '\\' or control "
+                       "characters, and not '.' or '..'";
+        case SCM_ERROR_PROCESS_ABORTED:
+                return "its output is in: {scctl} logs {name}";
+        case SCM_ERROR_TIMEOUT:
+                return "it may still get there; watch it with: {scctl} queryex {name}";
+        default:
+                return NULL;
+        }
+}
+
+/* The JSON-RPC code scmd uses for a Win32 error (docs/protocol.md). */
+static int jsonrpc_code(int win32) {
+        return win32 == SCM_ERROR_INVALID_PARAMETER ? -32602 : win32;
+}
+
+static void print_json_error(int win32, json_t *data, const char *message) {
+        json_t *d = json_pack("{s:s, s:i}", "error", scm_error_name(win32) ?: "UNKNOWN", "win32", win32);
+        if (d && data)
+                json_object_update(d, data);
+        json_t *error = json_pack("{s:{s:i, s:s, s:o*}}", "error", "code", jsonrpc_code(win32),
+                                  "message", message, "data", d);
+        if (error)
+                output_json(error);
+        json_decref(error);
+}
+
+/* "scctl: VERB NAME: " */
+static void print_prefix(const struct scctl *ctx) {
+        fprintf(stderr, "scctl: %s", ctx->verb ? ctx->verb->name : "");
+        if (ctx->name)
+                fprintf(stderr, " %s", ctx->name);
+        fputs(": ", stderr);
+}
+
+static int report(struct scctl *ctx, int status, int win32, json_t *data, const char *message) {
+        fflush(stdout);
+        if (ctx->json) {
+                print_json_error(win32, data, message);
+        } else {
+                print_prefix(ctx);
+                fprintf(stderr, "%s (%d): %s\n", scm_error_name(win32) ?: "UNKNOWN", win32, message);
+                const char *hint = hint_for(ctx, win32);
+                if (hint)
+                        output_hint(ctx, hint);
+        }
+        json_decref(data);
+        return status;
+}
+
+int output_error(struct scctl *ctx, int status, int win32, json_t *data, const char *format, ...) {
+        _cleanup_free_ char *message = NULL;
+        va_list ap;
+
+        va_start(ap, format);
+        int r = vasprintf(&message, format, ap);
+        va_end(ap);
+        return report(ctx, status, win32, data, r < 0 ? "(out of memory)" : message);
+}
+
+static bool connection_lost(int r) {
+        return r == -ECONNRESET || r == -EPIPE || r == -ENOTCONN || r == -ETIMEDOUT;
+}
+
+int output_call_error(struct scctl *ctx, int r) {
+        int win32 = scm_error_win32(r);
+
+        if (win32 > 0) {
+                if (ctx->json) {
+                        /* The SCM's error object, exactly as it came. */
+                        json_t *error = json_pack("{s:O}", "error", scm_client_error_object(ctx->client));
+                        fflush(stdout);
+                        if (error)
+                                output_json(error);
+                        json_decref(error);
+                        return SCCTL_EXIT_REFUSED;
+                }
+                return report(ctx, SCCTL_EXIT_REFUSED, win32, NULL,
+                              scm_client_error_message(ctx->client));
+        }
+        if (r == -ETIMEDOUT)
+                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE,
+                                    NULL, "scmd at %s did not answer in time", ctx->socket_path);
+        if (connection_lost(r))
+                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE,
+                                    NULL, "the connection to scmd at %s broke: %s", ctx->socket_path,
+                                    strerror(-r));
+        if (r == -EPROTO || r == -EMSGSIZE)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_DATA, NULL,
+                                    "scmd's reply could not be read: %s", strerror(-r));
+        return output_error(ctx, SCCTL_EXIT_REFUSED, scm_error_from_errno(-r), NULL, "%s",
+                            strerror(-r));
+}
+
+/* Why connecting failed, for a person. */
+static const char *unreachable_reason(const char *path, int r) {
+        struct stat st;
+
+        switch (r) {
+        case -ETIMEDOUT:
+                return stat(path, &st) < 0 ? "there is no socket there"
+                                           : "nothing accepts connections there";
+        case -EACCES:
+        case -EPERM:
+                return "permission denied";
+        case -ENAMETOOLONG:
+                return "the path is too long for a socket";
+        default:
+                return strerror(-r);
+        }
+}
+
+static void unreachable_hint(struct scctl *ctx, int r) {
+        if (r == -EACCES || r == -EPERM)
+                output_hint(ctx, "that socket is not yours: run scctl as root, or use --user "
+                                 "for your own scmd");
+        else if (ctx->socket_option || (ctx->mode == SCM_MODE_AUTO && getenv("SCM_SOCKET")))
+                output_hint(ctx, "is scmd running, and listening on that socket?");
+        else if (ctx->mode == SCM_MODE_ROOT) {
+                fprintf(stderr, "hint: is scmd running? start it with: scmd --root ");
+                print_quoted(stderr, ctx->root);
+                fputc('\n', stderr);
+        } else if (ctx->mode == SCM_MODE_SYSTEM || (ctx->mode == SCM_MODE_AUTO && geteuid() == 0))
+                output_hint(ctx, "is scmd running? start it as root with: scmd");
+        else
+                output_hint(ctx, "is scmd running? start it with: scmd");
+}
+
+int output_unreachable(struct scctl *ctx, int r) {
+        if (!ctx->socket_path)
+                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE, NULL,
+                                    "cannot tell which socket to use (%s); give --socket or --root",
+                                    strerror(-r));
+
+        json_t *data = json_pack("{s:s}", "socket", ctx->socket_path);
+        char waited[64] = "";
+        if (r == -ETIMEDOUT)
+                snprintf(waited, sizeof(waited), " (waited %g s)", ctx->timeout_ms / 1000.0);
+        output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE, data,
+                     "cannot reach scmd at %s: %s%s", ctx->socket_path,
+                     unreachable_reason(ctx->socket_path, r), waited);
+        if (!ctx->json)
+                unreachable_hint(ctx, r);
+        return SCCTL_EXIT_UNREACHABLE;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scctl, the command-line client of scmd: verbs named after sc.exe, long
+ * options the Linux way.  This header is internal to src/scctl/: the
+ * context every verb works in, the verb descriptor, and the prototypes,
+ * grouped by the file that defines them.
+ *
+ * Convention: a function that reports a failure to the user returns an exit
+ * status (enum scctl_exit): 0 when all went well and the verb goes on, > 0
+ * once the failure has been printed, SCCTL_EXIT_DONE when the verb is over
+ * with success before doing anything (--help), so a caller passes any
+ * non-zero value up with "if (r != 0) return r;".  Helpers that print
+ * nothing return -errno as everywhere else.
+ */
+#pragma once
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include <scm/client.h>
+
+#include "paths.h"
+
+/* Documented in scctl --help and docs/scctl.1. */
+enum scctl_exit {
+        SCCTL_EXIT_OK = 0,
+        SCCTL_EXIT_REFUSED = 1,     /* the SCM (or a check before sending) refused */
+        SCCTL_EXIT_USAGE = 2,       /* bad command line */
+        SCCTL_EXIT_UNREACHABLE = 3, /* scmd could not be reached, or the connection broke */
+        SCCTL_EXIT_WAIT_TIMEOUT = 4, /* a --wait deadline passed */
+        SCCTL_EXIT_DONE = -1,        /* finished early (--help, --version): exit 0 */
+};
+
+struct scctl;
+
+/* A json_t * local released at the end of its scope (json_decrefp() is
+ * jansson's own, since 2.9). */
+#define _cleanup_json_ __attribute__((cleanup(json_decrefp)))
+
+/* One verb.  options (NULL-terminated, may be NULL) and short_options are
+ * the verb's own; the global options are accepted as well. */
+struct scctl_verb {
+        const char *name;
+        const char *synopsis; /* what follows "scctl NAME" */
+        const char *summary;  /* one line for scctl --help */
+        const char *help;     /* the verb's options and notes, for scctl VERB --help */
+        const char *short_options;
+        const struct option *options;
+        int (*run)(struct scctl *ctx, int argc, char **argv);
+};
+
+struct scctl {
+        const struct scctl_verb *verb; /* NULL while reading options before the verb */
+        const char *name;              /* the service the current request is about, or NULL */
+        enum scm_mode mode;            /* --root, --user, --system; else AUTO */
+        const char *root;
+        const char *socket_option; /* --socket PATH */
+        char *socket_path;         /* resolved when connecting */
+        int timeout_ms;            /* --timeout: connect deadline and --wait deadline */
+        bool json;
+        struct scm_client *client; /* connected on first use */
+        int exit_status;           /* set when scctl_next_option() returns -1 */
+};
+
+/* main.c: options, connection, calls */
+
+/* Reads the next option of argv (the verb's argv when ctx->verb is set:
+ * argv[0] is the verb; reset optind to 0 before the first call).  Global
+ * options are handled here.  Returns the verb option's val (> 0), 0 when
+ * the options are done (operands start at optind), or -1 when the verb must
+ * end now with ctx->exit_status (after --help, --version, or a usage error,
+ * already printed). */
+int scctl_next_option(struct scctl *ctx, int argc, char **argv);
+
+/* Sets the service the verb is about (ctx->name, for messages and hints)
+ * and checks it against the name rules before anything is sent.  Returns 0,
+ * or SCCTL_EXIT_REFUSED once INVALID_NAME has been reported. */
+int scctl_set_service(struct scctl *ctx, const char *name);
+
+/* Connects unless connected.  Returns 0, or SCCTL_EXIT_UNREACHABLE after
+ * printing why (RPC_S_SERVER_UNAVAILABLE, the socket tried, a hint). */
+int scctl_connect(struct scctl *ctx);
+
+/* scm_call() that connects first and reports failures: returns 0 with
+ * *ret_result (the caller's reference), or an exit status once printed.
+ * params is consumed. */
+int scctl_call(struct scctl *ctx, const char *method, json_t *params, json_t **ret_result);
+
+/* Prints "scctl: VERB: <message>" and a pointer to --help to stderr;
+ * returns SCCTL_EXIT_USAGE. */
+int scctl_usage_error(struct scctl *ctx, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* output.c: everything printed */
+
+/* Prints a result as one line of JSON on stdout. */
+void output_json(const json_t *value);
+
+/* The sc.exe block of a status object; ex adds PID and FLAGS (queryex). */
+void output_status_block(const json_t *status, bool ex);
+
+/* The sc.exe QueryServiceConfig block of a config object. */
+void output_config_block(const json_t *config);
+
+/* Prints rows of ncols cells (row-major, rows * ncols strings) under
+ * header, columns aligned; the last column is not padded. */
+void output_table(const char *const *header, size_t ncols, const char *const *cells, size_t rows);
+
+/* Reports that scmd could not be reached at ctx->socket_path (r from
+ * scm_connect()): RPC_S_SERVER_UNAVAILABLE, why, and how to start scmd.
+ * Returns SCCTL_EXIT_UNREACHABLE. */
+int output_unreachable(struct scctl *ctx, int r);
+
+/* Reports the failure r of a call (SCM_ERR() or -errno) on stderr, or as a
+ * JSON error object on stdout under --json, with a hint where one helps.
+ * Returns the exit status for it. */
+int output_call_error(struct scctl *ctx, int r);
+
+/* Reports an error found before anything was sent, or a failure seen in a
+ * result (a start that ended stopped), the way the SCM reports its own:
+ * win32 names it, the message says what went wrong.  data (may be NULL) is
+ * consumed and merged into the JSON error's "data".  Returns status. */
+int output_error(struct scctl *ctx, int status, int win32, json_t *data, const char *format, ...)
+        __attribute__((format(printf, 5, 6)));
+
+/* Prints "hint: " and a line, where "{scctl}" stands for the command with
+ * the connection options in use and "{name}" for ctx->name, both quoted
+ * for the shell. */
+void output_hint(struct scctl *ctx, const char *template);
+
+/* The verbs, one file per group. */
+
+/* cmd_config.c */
+extern const struct scctl_verb verb_create, verb_config, verb_delete, verb_qc;
+/* cmd_control.c */
+extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue,
+        verb_interrogate, verb_control;
+/* cmd_query.c */
+extern const struct scctl_verb verb_query, verb_queryex;
+/* cmd_logs.c */
+extern const struct scctl_verb verb_logs;
