@@ -421,9 +421,9 @@ static void unreachable_hint(struct scctl *ctx, int r) {
                 print_quoted(stderr, ctx->root);
                 fputc('\n', stderr);
         } else if (ctx->mode == SCM_MODE_SYSTEM || (ctx->mode == SCM_MODE_AUTO && geteuid() == 0))
-                output_hint(ctx, "is scmd running? start it as root with: scmd");
+                output_hint(ctx, "is scmd running? start it as root with: scmd --system");
         else
-                output_hint(ctx, "is scmd running? start it with: scmd");
+                output_hint(ctx, "is scmd running? start it with: scmd --user");
 }
 
 int output_unreachable(struct scctl *ctx, int r) {
