@@ -3,14 +3,15 @@
 #   make            build everything into $(BUILD) (meson setup + ninja)
 #   make check      install missing build/test packages, build, run the whole suite
 #   make demo       install missing packages, build, walk through scmd and scctl
+#   make check-asan the same suite on an ASan+UBSan build in build-asan/
 #   make install    meson install (PREFIX via: meson configure build -Dprefix=...)
-#   make clean      remove $(BUILD)
+#   make clean      remove $(BUILD) and $(BUILD)-asan
 
 BUILD ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all build deps check demo install clean
+.PHONY: all build deps check check-asan demo install clean
 
 all: build
 
@@ -28,6 +29,13 @@ check: deps
 	$(MAKE) build
 	tests/run-tests.sh $(BUILD)
 
+check-asan: deps
+	@if [ ! -f $(BUILD)-asan/build.ninja ]; then \
+		rm -rf $(BUILD)-asan && $(MESON) setup $(BUILD)-asan -Db_sanitize=address,undefined -Db_lundef=false; \
+	fi
+	$(NINJA) -C $(BUILD)-asan
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run-tests.sh $(BUILD)-asan
+
 demo: deps
 	$(MAKE) build
 	scripts/demo.sh $(BUILD)
@@ -36,4 +44,4 @@ install: build
 	$(MESON) install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan

@@ -349,21 +349,22 @@ static void case_invalid_json(void) {
 }
 
 static void case_not_a_request(void) {
-        static const char *const lines[] = {
-                "[1,2,3]\n",
-                "\"hello\"\n",
-                "42\n",
-                "null\n",
-                "{}\n",
-                "{\"jsonrpc\":\"1.0\",\"id\":2,\"method\":\"ping\"}\n",
-                "{\"jsonrpc\":\"2.0\",\"id\":3}\n",
-                "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":5}\n",
-                "{\"id\":5,\"method\":\"ping\"}\n",
+        static const char *const requests[] = {
+                "[1,2,3]",
+                "\"hello\"",
+                "42",
+                "null",
+                "{}",
+                "{\"jsonrpc\":\"1.0\",\"id\":2,\"method\":\"ping\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":3}",
+                "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":5}",
+                "{\"id\":5,\"method\":\"ping\"}",
         };
-        for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-                char what[96];
-                snprintf(what, sizeof(what), "not a request: %.*s", (int)strlen(lines[i]) - 1, lines[i]);
-                case_bad_line(what, lines[i], strlen(lines[i]), -32600, "INVALID_DATA");
+        for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+                char what[96], line[96];
+                int n = snprintf(line, sizeof(line), "%s\n", requests[i]);
+                snprintf(what, sizeof(what), "not a request: %s", requests[i]);
+                case_bad_line(what, line, (size_t)n, -32600, "INVALID_DATA");
         }
         check_alive("JSON that is not a request");
 }
