@@ -26,6 +26,21 @@ test_heartbeat() {
         assert_sc_ok "create heartbeat" create heartbeat --exec "$(cmdline "$EXAMPLES/heartbeat" 100)"
         assert_sc_ok "start heartbeat" start heartbeat --wait
         wait_until 10 "heartbeat logs its third beat" log_has heartbeat "heartbeat 3 at" && tap_ok "heartbeat beats"
+        run_sc logs heartbeat -n 2
+        local lines
+        lines=$(printf '%s\n' "$OUT" | grep -c .)
+        assert_eq "logs -n 2 prints two lines" 2 "$lines"
+
+        # logs -f follows: a beat logged after it started shows up in its output.
+        sc logs heartbeat -f >"$D/follow.out" 2>&1 &
+        local follower=$!
+        local last next
+        last=$(sc logs heartbeat -n 1 | grep -o "heartbeat [0-9]* at" | grep -o "[0-9]*")
+        next=$((${last:-0} + 3))
+        followed() { grep -q "heartbeat $next at" "$D/follow.out"; }
+        wait_until 10 "logs -f shows beat $next" followed && tap_ok "logs -f follows the log"
+        kill "$follower" 2>/dev/null
+        wait "$follower" 2>/dev/null
         assert_sc_ok "stop heartbeat" stop heartbeat --wait
         check "heartbeat says goodbye on SIGTERM" log_has heartbeat goodbye
         assert_eq "heartbeat exits 0 on stop (win32_exit_code 0)" 0 "$(status_field heartbeat win32_exit_code)"

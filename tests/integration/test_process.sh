@@ -84,8 +84,9 @@ test_stop_timeout() {
         local pid t0 elapsed
         pid=$(report_get stubborn pid)
         t0=$(now_ms)
-        run_sc stop stubborn
-        assert_rc "stop of a SIGTERM-ignoring service is accepted" 0
+        # --wait gives up after --timeout (1 s), before the stop timeout (2 s).
+        run "$SCCTL" --root "$D" --timeout 1 stop stubborn --wait
+        assert_rc "stop --wait with a deadline shorter than the stop: exit 4" 4
         wait_report stubborn signal=TERM 5 && tap_ok "...it got SIGTERM (and ignored it)"
         wait_state stubborn stopped 15 || return
         elapsed=$(($(now_ms) - t0))
