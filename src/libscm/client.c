@@ -104,7 +104,8 @@ static int connect_until(const struct sockaddr_un *addr, int timeout_ms) {
                 if (left == 0)
                         return -ETIMEDOUT;
                 sleep_ms(backoff < left ? backoff : left);
-                backoff = backoff * 2 > CONNECT_BACKOFF_MAX_MS ? CONNECT_BACKOFF_MAX_MS : backoff * 2;
+                backoff =
+                        backoff * 2 > CONNECT_BACKOFF_MAX_MS ? CONNECT_BACKOFF_MAX_MS : backoff * 2;
         }
 }
 
@@ -244,8 +245,9 @@ static int buffer_fill(struct scm_client *c, int64_t deadline) {
  * valid until buffer_consume().  *ret_size is its length. */
 static int read_line(struct scm_client *c, int64_t deadline, char **ret_line, size_t *ret_size) {
         for (;;) {
-                char *nl = c->len > c->scanned ? memchr(c->buf + c->scanned, '\n', c->len - c->scanned)
-                                               : NULL;
+                char *nl = c->len > c->scanned
+                                   ? memchr(c->buf + c->scanned, '\n', c->len - c->scanned)
+                                   : NULL;
                 if (nl) {
                         *nl = '\0';
                         *ret_line = c->buf;
@@ -322,7 +324,8 @@ static int reply_take(struct scm_client *c, const json_t *reply, json_t **ret_re
 
 /* Reads lines until the reply to id.  Returns 0 with *ret_result, an
  * SCM_ERR(), or -errno. */
-static int receive_reply(struct scm_client *c, json_int_t id, int64_t deadline, json_t **ret_result) {
+static int receive_reply(struct scm_client *c, json_int_t id, int64_t deadline,
+                         json_t **ret_result) {
         for (;;) {
                 char *line;
                 size_t size;

@@ -75,7 +75,8 @@ int scm_status_from_json(const json_t *obj, struct scm_status *ret) {
             get_u32(obj, "checkpoint", &s.checkpoint) < 0 ||
             get_u32(obj, "wait_hint", &s.wait_hint) < 0)
                 return -EPROTO;
-        if (!json_is_integer(pid) || json_integer_value(pid) < 0 || json_integer_value(pid) > INT_MAX)
+        if (!json_is_integer(pid) || json_integer_value(pid) < 0 ||
+            json_integer_value(pid) > INT_MAX)
                 return -EPROTO;
         s.pid = (pid_t)json_integer_value(pid);
         if (!json_is_boolean(marked))
@@ -171,7 +172,8 @@ static int control_to_json(int control, json_t **ret) {
         return 0;
 }
 
-int scm_control_service(struct scm_client *c, const char *name, int control, struct scm_status *ret) {
+int scm_control_service(struct scm_client *c, const char *name, int control,
+                        struct scm_status *ret) {
         json_t *v;
         int r = control_to_json(control, &v);
         if (r < 0)
@@ -222,8 +224,8 @@ static json_t *create_params(const struct scm_service_config *config) {
         if (!type || !start || !error_control)
                 return NULL;
         json_t *params = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", config->name,
-                                   "command_line", config->command_line, "type", type,
-                                   "start_type", start, "error_control", error_control);
+                                   "command_line", config->command_line, "type", type, "start_type",
+                                   start, "error_control", error_control);
         if (!params)
                 return NULL;
         json_t *deps = NULL;

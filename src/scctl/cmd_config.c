@@ -103,7 +103,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         if (!f)
                 return scctl_usage_error(ctx, "unexpected option");
         if (f->valid && !f->valid(arg))
-                return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg, f->values);
+                return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
+                                         f->values);
 
         json_t *value = opt == OPT_DEPEND ? split_dependencies(arg) : json_string(arg);
         if (!value)
@@ -243,8 +244,9 @@ static void explain_marked(struct scctl *ctx) {
         _cleanup_json_ json_t *status = NULL;
         struct scm_status s;
 
-        if (scm_call(ctx->client, "query_status", json_pack("{s:s}", "name", ctx->name), &status) < 0 ||
-            scm_status_from_json(status, &s) < 0)
+        int r = scm_call(ctx->client, "query_status", json_pack("{s:s}", "name", ctx->name),
+                         &status);
+        if (r < 0 || scm_status_from_json(status, &s) < 0)
                 return;
         if (s.state == SCM_STATE_STOPPED) {
                 printf("It is stopped, but a client holds it open; it goes when that handle is "
@@ -294,15 +296,15 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
 }
 
 #define CONFIG_OPTIONS_HELP                                                                        \
-        "  --start TYPE           boot, system (kernel drivers only), auto, delayed-auto,\n"      \
-        "                         demand (the default) or disabled\n"                             \
-        "  --type TYPE            own (the default), share or kernel-driver\n"                    \
-        "  --display-name TEXT    the name people see (default: NAME)\n"                          \
-        "  --description TEXT     what the service does\n"                                        \
-        "  --group GROUP          the load-order group\n"                                         \
-        "  --depend A,B,+GROUP    services, and groups with a '+', that must run first;\n"        \
-        "                         \"\" for none\n"                                                \
-        "  --account USER         the account it runs as (default: scmd's own)\n"                 \
+        "  --start TYPE           boot, system (kernel drivers only), auto, delayed-auto,\n"       \
+        "                         demand (the default) or disabled\n"                              \
+        "  --type TYPE            own (the default), share or kernel-driver\n"                     \
+        "  --display-name TEXT    the name people see (default: NAME)\n"                           \
+        "  --description TEXT     what the service does\n"                                         \
+        "  --group GROUP          the load-order group\n"                                          \
+        "  --depend A,B,+GROUP    services, and groups with a '+', that must run first;\n"         \
+        "                         \"\" for none\n"                                                 \
+        "  --account USER         the account it runs as (default: scmd's own)\n"                  \
         "  --error-control LEVEL  ignore, normal (the default), severe or critical\n"
 
 const struct scctl_verb verb_create = {

@@ -98,7 +98,8 @@ static void describe_process_exit(const json_t *status, char *buf, size_t size) 
 
 /* The service accepted the start but is stopped now.  The error is its
  * win32_exit_code; SERVICE_NOT_ACTIVE when it stopped without one. */
-static int report_start_failed(struct scctl *ctx, const json_t *status, const struct scm_status *s) {
+static int report_start_failed(struct scctl *ctx, const json_t *status,
+                               const struct scm_status *s) {
         char how[128];
         int win32 = s->win32_exit_code ? (int)s->win32_exit_code : SCM_ERROR_SERVICE_NOT_ACTIVE;
 
@@ -109,7 +110,8 @@ static int report_start_failed(struct scctl *ctx, const json_t *status, const st
                             s->win32_exit_code, s->service_exit_code, how);
 }
 
-static int report_wait_timeout(struct scctl *ctx, const json_t *status, const struct scm_status *s) {
+static int report_wait_timeout(struct scctl *ctx, const json_t *status,
+                               const struct scm_status *s) {
         return output_error(ctx, SCCTL_EXIT_WAIT_TIMEOUT, SCM_ERROR_TIMEOUT,
                             json_pack("{s:O}", "status", status),
                             "still %s after %g s (checkpoint 0x%x, wait hint %u ms)",
@@ -219,8 +221,8 @@ static int run_start(struct scctl *ctx, int argc, char **argv) {
 /* Sends control to ctx->name and finishes towards goal. */
 static int send_control(struct scctl *ctx, json_t *control, bool wait, enum scm_state goal) {
         json_t *status = NULL;
-        int r = scctl_call(ctx, "control", json_pack("{s:s, s:o}", "name", ctx->name, "control", control),
-                           &status);
+        int r = scctl_call(ctx, "control",
+                           json_pack("{s:s, s:o}", "name", ctx->name, "control", control), &status);
         return r != 0 ? r : finish(ctx, status, wait, goal);
 }
 
@@ -244,7 +246,8 @@ static int run_named_control(struct scctl *ctx, int argc, char **argv) {
 /* CODE: a control's name, or a number that scmd judges (128-255 are a
  * service's own). */
 static int parse_control_code(struct scctl *ctx, const char *arg, json_t **ret) {
-        static const char *const names[] = {"stop", "pause", "continue", "interrogate", "paramchange"};
+        static const char *const names[] = {"stop", "pause", "continue", "interrogate",
+                                            "paramchange"};
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (strcmp(arg, names[i]) == 0) {
@@ -255,8 +258,9 @@ static int parse_control_code(struct scctl *ctx, const char *arg, json_t **ret) 
         errno = 0;
         long code = strtol(arg, &end, 0);
         if (!isdigit((unsigned char)arg[0]) || *end || errno)
-                return scctl_usage_error(ctx, "CODE '%s' is neither a number nor one of: "
-                                              "paramchange, stop, pause, continue, interrogate",
+                return scctl_usage_error(ctx,
+                                         "CODE '%s' is neither a number nor one of: "
+                                         "paramchange, stop, pause, continue, interrogate",
                                          arg);
         if (code < SCM_CONTROL_CUSTOM_FIRST || code > SCM_CONTROL_CUSTOM_LAST)
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,

@@ -206,7 +206,8 @@ static int switch_if_rotated(struct log_output *out, const char *path, int *fd) 
 
         if (stat(path, &now) < 0)
                 return errno == ENOENT ? 0 : -errno; /* renamed; the new one is not there yet */
-        if (*fd >= 0 && fstat(*fd, &cur) == 0 && cur.st_dev == now.st_dev && cur.st_ino == now.st_ino)
+        if (*fd >= 0 && fstat(*fd, &cur) == 0 && cur.st_dev == now.st_dev &&
+            cur.st_ino == now.st_ino)
                 return 0;
         int fresh = open(path, O_RDONLY | O_CLOEXEC);
         if (fresh < 0)

@@ -36,14 +36,18 @@ static int filter_option(struct scctl *ctx, int opt, const char *arg, json_t *fi
         case OPT_STATE:
                 if (strcmp(arg, "active") != 0 && strcmp(arg, "inactive") != 0 &&
                     strcmp(arg, "all") != 0)
-                        return scctl_usage_error(ctx, "--state '%s' is not one of: active, "
-                                                      "inactive, all", arg);
+                        return scctl_usage_error(ctx,
+                                                 "--state '%s' is not one of: active, "
+                                                 "inactive, all",
+                                                 arg);
                 json_object_set_new(filters, "state", json_string(arg));
                 return 0;
         case OPT_TYPE:
                 if (scm_type_from_name(arg) == SCM_TYPE_INVALID)
-                        return scctl_usage_error(ctx, "--type '%s' is not one of: own, share, "
-                                                      "kernel-driver", arg);
+                        return scctl_usage_error(ctx,
+                                                 "--type '%s' is not one of: own, share, "
+                                                 "kernel-driver",
+                                                 arg);
                 json_object_set_new(filters, "type", json_string(arg));
                 return 0;
         case OPT_GROUP: {
@@ -100,8 +104,8 @@ static const char *start_type_of(struct scctl *ctx, const json_t *entry, int *re
 
         if (!s) {
                 const char *name = json_string_value(json_object_get(entry, "name"));
-                int r = scm_call(ctx->client, "query_config", json_pack("{s:s}", "name", name ?: ""),
-                                 &config);
+                int r = scm_call(ctx->client, "query_config",
+                                 json_pack("{s:s}", "name", name ?: ""), &config);
                 if (r < 0 && scm_error_win32(r) == 0) {
                         *ret_status = output_call_error(ctx, r);
                         return NULL;
@@ -115,7 +119,8 @@ static const char *start_type_of(struct scctl *ctx, const json_t *entry, int *re
 }
 
 /* Fills one table row from an enumerate entry; pid is the row's buffer. */
-static int table_row(struct scctl *ctx, const json_t *entry, const char **row, char *pid, size_t size) {
+static int table_row(struct scctl *ctx, const json_t *entry, const char **row, char *pid,
+                     size_t size) {
         const json_t *status = json_object_get(entry, "status");
         json_int_t p = json_integer_value(json_object_get(status, "pid"));
         int r = 0;
@@ -191,10 +196,10 @@ static int run_query(struct scctl *ctx, int argc, char **argv) {
 }
 
 #define QUERY_HELP                                                                                 \
-        "Without NAME, a table of every service: NAME, STATE, PID, START, DISPLAY NAME.\n"        \
-        "These options filter it:\n"                                                              \
-        "  --state STATE   active (not stopped), inactive (stopped) or all (the default)\n"       \
-        "  --type TYPE     own, share or kernel-driver\n"                                         \
+        "Without NAME, a table of every service: NAME, STATE, PID, START, DISPLAY NAME.\n"         \
+        "These options filter it:\n"                                                               \
+        "  --state STATE   active (not stopped), inactive (stopped) or all (the default)\n"        \
+        "  --type TYPE     own, share or kernel-driver\n"                                          \
         "  --group GROUP   the services of one load-order group (\"\" for those in none)\n"
 
 const struct scctl_verb verb_query = {
@@ -210,7 +215,8 @@ const struct scctl_verb verb_queryex = {
         .name = "queryex",
         .synopsis = "[NAME...] [--state active|inactive|all] [--type TYPE] [--group GROUP]",
         .summary = "Like query, with the PID and flags (QueryServiceStatusEx)",
-        .help = "With NAMEs, the status of each with its PID and flags, as sc.exe prints it.\n" QUERY_HELP,
+        .help = "With NAMEs, the status of each with its PID and flags, as sc.exe prints "
+                "it.\n" QUERY_HELP,
         .options = query_options,
         .run = run_query,
 };

@@ -27,9 +27,9 @@
 #define CALL_TIMEOUT_MIN_MS 60000
 
 static const struct scctl_verb *const verbs[] = {
-        &verb_create, &verb_config,    &verb_delete,  &verb_qc,    &verb_start,
-        &verb_stop,   &verb_pause,     &verb_continue, &verb_interrogate, &verb_control,
-        &verb_query,  &verb_queryex,   &verb_logs,
+        &verb_create, &verb_config,  &verb_delete,   &verb_qc,          &verb_start,
+        &verb_stop,   &verb_pause,   &verb_continue, &verb_interrogate, &verb_control,
+        &verb_query,  &verb_queryex, &verb_logs,
 };
 
 enum {
@@ -64,13 +64,12 @@ static const char global_help[] =
         "  -h, --help       this help; scctl VERB --help for a verb's own\n"
         "  --version        print the version\n";
 
-static const char exit_help[] =
-        "Exit status:\n"
-        "  0  success\n"
-        "  1  the SCM refused the request; its Win32 error was printed\n"
-        "  2  usage error\n"
-        "  3  scmd cannot be reached (RPC_S_SERVER_UNAVAILABLE, 1722)\n"
-        "  4  a --wait deadline passed\n";
+static const char exit_help[] = "Exit status:\n"
+                                "  0  success\n"
+                                "  1  the SCM refused the request; its Win32 error was printed\n"
+                                "  2  usage error\n"
+                                "  3  scmd cannot be reached (RPC_S_SERVER_UNAVAILABLE, 1722)\n"
+                                "  4  a --wait deadline passed\n";
 
 static void print_main_help(void) {
         printf("usage: scctl [OPTIONS] VERB [ARGS...]\n\n"
@@ -147,8 +146,10 @@ static int global_option(struct scctl *ctx, int opt, const char *arg) {
                 return 0;
         case OPT_TIMEOUT:
                 if (parse_timeout(arg, &ctx->timeout_ms) < 0)
-                        return scctl_usage_error(ctx, "--timeout '%s' is not a number of seconds "
-                                                      "from 0 to 86400", arg);
+                        return scctl_usage_error(ctx,
+                                                 "--timeout '%s' is not a number of seconds "
+                                                 "from 0 to 86400",
+                                                 arg);
                 return 0;
         case OPT_JSON:
                 ctx->json = true;

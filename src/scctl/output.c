@@ -133,9 +133,12 @@ void output_status_block(const json_t *status, bool ex) {
 static void field_start_type(const json_t *config) {
         enum scm_start_type t = scm_start_type_from_name(string_field(config, "start_type"));
         static const char *const labels[_SCM_START_MAX] = {
-                [SCM_START_BOOT] = "BOOT_START",     [SCM_START_SYSTEM] = "SYSTEM_START",
-                [SCM_START_AUTO] = "AUTO_START",     [SCM_START_DEMAND] = "DEMAND_START",
-                [SCM_START_DISABLED] = "DISABLED",   [SCM_START_DELAYED_AUTO] = "AUTO_START  (DELAYED)",
+                [SCM_START_BOOT] = "BOOT_START",
+                [SCM_START_SYSTEM] = "SYSTEM_START",
+                [SCM_START_AUTO] = "AUTO_START",
+                [SCM_START_DEMAND] = "DEMAND_START",
+                [SCM_START_DISABLED] = "DISABLED",
+                [SCM_START_DELAYED_AUTO] = "AUTO_START  (DELAYED)",
         };
 
         if (t == SCM_START_INVALID)
@@ -315,7 +318,8 @@ static int jsonrpc_code(int win32) {
 }
 
 static void print_json_error(int win32, json_t *data, const char *message) {
-        json_t *d = json_pack("{s:s, s:i}", "error", scm_error_name(win32) ?: "UNKNOWN", "win32", win32);
+        json_t *d = json_pack("{s:s, s:i}", "error", scm_error_name(win32) ?: "UNKNOWN", "win32",
+                              win32);
         if (d && data)
                 json_object_update(d, data);
         json_t *error = json_pack("{s:{s:i, s:s, s:o*}}", "error", "code", jsonrpc_code(win32),
@@ -339,7 +343,8 @@ static int report(struct scctl *ctx, int status, int win32, json_t *data, const 
                 print_json_error(win32, data, message);
         } else {
                 print_prefix(ctx);
-                fprintf(stderr, "%s (%d): %s\n", scm_error_name(win32) ?: "UNKNOWN", win32, message);
+                fprintf(stderr, "%s (%d): %s\n", scm_error_name(win32) ?: "UNKNOWN", win32,
+                        message);
                 const char *hint = hint_for(ctx, win32);
                 if (hint)
                         output_hint(ctx, hint);
@@ -368,7 +373,8 @@ int output_call_error(struct scctl *ctx, int r) {
         if (win32 > 0) {
                 if (ctx->json) {
                         /* The SCM's error object, exactly as it came. */
-                        json_t *error = json_pack("{s:O}", "error", scm_client_error_object(ctx->client));
+                        json_t *error =
+                                json_pack("{s:O}", "error", scm_client_error_object(ctx->client));
                         fflush(stdout);
                         if (error)
                                 output_json(error);
@@ -383,8 +389,8 @@ int output_call_error(struct scctl *ctx, int r) {
                                     NULL, "scmd at %s did not answer in time", ctx->socket_path);
         if (connection_lost(r))
                 return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE,
-                                    NULL, "the connection to scmd at %s broke: %s", ctx->socket_path,
-                                    strerror(-r));
+                                    NULL, "the connection to scmd at %s broke: %s",
+                                    ctx->socket_path, strerror(-r));
         if (r == -EPROTO || r == -EMSGSIZE)
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_DATA, NULL,
                                     "scmd's reply could not be read: %s", strerror(-r));
@@ -428,7 +434,8 @@ static void unreachable_hint(struct scctl *ctx, int r) {
 
 int output_unreachable(struct scctl *ctx, int r) {
         if (!ctx->socket_path)
-                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE, NULL,
+                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE,
+                                    NULL,
                                     "cannot tell which socket to use (%s); give --socket or --root",
                                     strerror(-r));
 

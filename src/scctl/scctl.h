@@ -26,9 +26,9 @@
 /* Documented in scctl --help and docs/scctl.1. */
 enum scctl_exit {
         SCCTL_EXIT_OK = 0,
-        SCCTL_EXIT_REFUSED = 1,     /* the SCM (or a check before sending) refused */
-        SCCTL_EXIT_USAGE = 2,       /* bad command line */
-        SCCTL_EXIT_UNREACHABLE = 3, /* scmd could not be reached, or the connection broke */
+        SCCTL_EXIT_REFUSED = 1,      /* the SCM (or a check before sending) refused */
+        SCCTL_EXIT_USAGE = 2,        /* bad command line */
+        SCCTL_EXIT_UNREACHABLE = 3,  /* scmd could not be reached, or the connection broke */
         SCCTL_EXIT_WAIT_TIMEOUT = 4, /* a --wait deadline passed */
         SCCTL_EXIT_DONE = -1,        /* finished early (--help, --version): exit 0 */
 };
@@ -90,7 +90,8 @@ int scctl_call(struct scctl *ctx, const char *method, json_t *params, json_t **r
 
 /* Prints "scctl: VERB: <message>" and a pointer to --help to stderr;
  * returns SCCTL_EXIT_USAGE. */
-int scctl_usage_error(struct scctl *ctx, const char *format, ...) __attribute__((format(printf, 2, 3)));
+int scctl_usage_error(struct scctl *ctx, const char *format, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* output.c: everything printed */
 
@@ -134,8 +135,8 @@ void output_hint(struct scctl *ctx, const char *template);
 /* cmd_config.c */
 extern const struct scctl_verb verb_create, verb_config, verb_delete, verb_qc;
 /* cmd_control.c */
-extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue,
-        verb_interrogate, verb_control;
+extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue, verb_interrogate,
+        verb_control;
 /* cmd_query.c */
 extern const struct scctl_verb verb_query, verb_queryex;
 /* cmd_logs.c */
