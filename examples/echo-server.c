@@ -66,7 +66,8 @@ static void echo(int i) {
 
 int main(int argc, char **argv) {
         long port = argc > 1 ? strtol(argv[1], NULL, 10) : 7007;
-        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        struct sockaddr_in addr = {.sin_family = AF_INET,
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         socklen_t len = sizeof(addr);
         sigset_t mask;
         int one = 1;
@@ -90,9 +91,10 @@ int main(int argc, char **argv) {
                 return 1;
         }
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(listener, 16) < 0 ||
-            getsockname(listener, (struct sockaddr *)&addr, &len) < 0) {
-                fprintf(stderr, "echo-server: cannot listen on 127.0.0.1:%ld: %s\n", port, strerror(errno));
+        if (bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+            listen(listener, 16) < 0 || getsockname(listener, (struct sockaddr *)&addr, &len) < 0) {
+                fprintf(stderr, "echo-server: cannot listen on 127.0.0.1:%ld: %s\n", port,
+                        strerror(errno));
                 return 1;
         }
         fds[1] = (struct pollfd){.fd = listener, .events = POLLIN};

@@ -77,8 +77,8 @@ int main(int argc, char **argv) {
                         continue;
                 for (char *p = buf; p < buf + n;) {
                         const struct inotify_event *ev = (const struct inotify_event *)p;
-                        printf("file-watcher: %s%s%s\n", ev->len ? ev->name : "", ev->len ? ": " : "",
-                               event_name(ev->mask));
+                        printf("file-watcher: %s%s%s\n", ev->len ? ev->name : "",
+                               ev->len ? ": " : "", event_name(ev->mask));
                         if (ev->mask & (IN_DELETE_SELF | IN_IGNORED))
                                 return 1;
                         p += sizeof(*ev) + ev->len;

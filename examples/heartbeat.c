@@ -24,7 +24,8 @@ int main(int argc, char **argv) {
 
         if (interval_ms <= 0)
                 interval_ms = 1000;
-        interval = (struct timespec){.tv_sec = interval_ms / 1000, .tv_nsec = (interval_ms % 1000) * 1000000L};
+        interval = (struct timespec){.tv_sec = interval_ms / 1000,
+                                     .tv_nsec = (interval_ms % 1000) * 1000000L};
 
         sigemptyset(&stop_signals);
         sigaddset(&stop_signals, SIGTERM);

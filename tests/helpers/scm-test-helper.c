@@ -260,7 +260,8 @@ static long parse_long(const char *opt, const char *s, long min, long max) {
         errno = 0;
         long v = strtol(s, &end, 10);
         if (errno || end == s || *end || v < min || v > max) {
-                fprintf(stderr, "scm-test-helper: %s needs a number in %ld..%ld, not '%s'\n", opt, min, max, s);
+                fprintf(stderr, "scm-test-helper: %s needs a number in %ld..%ld, not '%s'\n", opt,
+                        min, max, s);
                 exit(2);
         }
         return v;
@@ -274,8 +275,18 @@ static void usage(FILE *f) {
 }
 
 static void parse_options(int argc, char **argv, struct options *o) {
-        enum { OPT_REPORT = 256, OPT_PRINT, OPT_PRINT_EVERY, OPT_EXIT_AFTER, OPT_EXIT_CODE, OPT_CRASH_AFTER,
-               OPT_IGNORE_TERM, OPT_GRANDCHILD, OPT_ORPHAN, OPT_FLOOD };
+        enum {
+                OPT_REPORT = 256,
+                OPT_PRINT,
+                OPT_PRINT_EVERY,
+                OPT_EXIT_AFTER,
+                OPT_EXIT_CODE,
+                OPT_CRASH_AFTER,
+                OPT_IGNORE_TERM,
+                OPT_GRANDCHILD,
+                OPT_ORPHAN,
+                OPT_FLOOD
+        };
         static const struct option longopts[] = {
                 {"report", required_argument, NULL, OPT_REPORT},
                 {"print", required_argument, NULL, OPT_PRINT},
@@ -412,7 +423,8 @@ int main(int argc, char **argv) {
                                                    : si.ssi_signo == SIGINT ? "INT"
                                                                             : "HUP";
                                 report("signal=%s", name);
-                                if ((si.ssi_signo == SIGTERM && !o.ignore_term) || si.ssi_signo == SIGINT) {
+                                if ((si.ssi_signo == SIGTERM && !o.ignore_term) ||
+                                    si.ssi_signo == SIGINT) {
                                         report("exit=0");
                                         return 0;
                                 }

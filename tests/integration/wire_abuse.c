@@ -216,7 +216,8 @@ static long reply_error(const char *line, char **ret_name) {
         if (json_is_object(err)) {
                 code = (long)json_integer_value(json_object_get(err, "code"));
                 if (ret_name) {
-                        const char *name = json_string_value(json_object_get(json_object_get(err, "data"), "error"));
+                        const char *name = json_string_value(
+                                json_object_get(json_object_get(err, "data"), "error"));
                         *ret_name = name ? strdup(name) : NULL;
                 }
         }
@@ -296,14 +297,16 @@ static bool ping_works_within(int ms) {
 }
 
 static void check_alive(const char *after) {
-        tap(ping_works_within(REPLY_DEADLINE_MS), "after %s: a fresh connection's ping is answered", after);
+        tap(ping_works_within(REPLY_DEADLINE_MS), "after %s: a fresh connection's ping is answered",
+            after);
 }
 
 /* ---- the cases ---------------------------------------------------------- */
 
 /* Sends bytes then a ping on one connection: the bytes get error code,
  * and the connection still answers the ping. */
-static void case_bad_line(const char *what, const char *bytes, size_t len, long code, const char *name) {
+static void case_bad_line(const char *what, const char *bytes, size_t len, long code,
+                          const char *name) {
         int64_t deadline = now_ms() + REPLY_DEADLINE_MS;
         int fd = connect_scmd(deadline);
         char *line = NULL, *ping_line = NULL;
@@ -370,11 +373,14 @@ static void case_not_a_request(void) {
 }
 
 static void case_unknown_method(void) {
-        char *line = roundtrip("{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"method\":\"no_such_method\"}\n");
-        tap(is_error(line, -32601, "INVALID_FUNCTION"), "unknown method: error -32601 INVALID_FUNCTION");
+        char *line =
+                roundtrip("{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"method\":\"no_such_method\"}\n");
+        tap(is_error(line, -32601, "INVALID_FUNCTION"),
+            "unknown method: error -32601 INVALID_FUNCTION");
         json_t *j = line ? json_loads(line, 0, NULL) : NULL;
         const char *id = json_string_value(json_object_get(j, "id"));
-        json_t *win32 = json_object_get(json_object_get(json_object_get(j, "error"), "data"), "win32");
+        json_t *win32 =
+                json_object_get(json_object_get(json_object_get(j, "error"), "data"), "win32");
         tap(id && strcmp(id, "abc") == 0, "unknown method: the reply carries the request's id");
         tap(json_integer_value(win32) == 1, "unknown method: data.win32 is 1");
         json_decref(j);
@@ -483,9 +489,11 @@ static void case_half_closed(void) {
                 reader_free(&r[i]);
                 close(r[i].fd);
         }
-        tap(answered == opened, "half-closed partial request: each got an error -32700 reply (%d/%d)", answered,
+        tap(answered == opened,
+            "half-closed partial request: each got an error -32700 reply (%d/%d)", answered,
             opened);
-        tap(closed_after == opened, "half-closed: scmd closed each afterwards (%d/%d)", closed_after, opened);
+        tap(closed_after == opened, "half-closed: scmd closed each afterwards (%d/%d)",
+            closed_after, opened);
 
         /* A complete request without its newline is still a request. */
         deadline = now_ms() + REPLY_DEADLINE_MS;
@@ -499,7 +507,8 @@ static void case_half_closed(void) {
                 read_line(&one, deadline, &line);
         if (!(line && reply_is_result(line, 9)))
                 diag("reply: %.200s", line ? line : "(none)");
-        tap(line && reply_is_result(line, 9), "half-closed complete request without newline: answered");
+        tap(line && reply_is_result(line, 9),
+            "half-closed complete request without newline: answered");
         free(line);
         reader_free(&one);
         if (fd >= 0)
@@ -575,7 +584,8 @@ static void case_too_many_connections(void) {
         do {
                 pending = 0;
                 for (int i = 0; i < N; i++) {
-                        pfd[i] = (struct pollfd){.fd = st[i] == OPEN ? r[i].fd : -1, .events = POLLIN};
+                        pfd[i] = (struct pollfd){.fd = st[i] == OPEN ? r[i].fd : -1,
+                                                 .events = POLLIN};
                         pending += st[i] == OPEN;
                 }
                 if (!pending || poll(pfd, N, remaining(deadline)) <= 0)
@@ -593,12 +603,15 @@ static void case_too_many_connections(void) {
                                 /* The error line must be followed by EOF. */
                                 char *more = NULL;
                                 int k = read_line(&r[i], now_ms() + 2000, &more);
-                                if (code == 8 && name && strcmp(name, "NOT_ENOUGH_MEMORY") == 0 && k == 0) {
+                                if (code == 8 && name && strcmp(name, "NOT_ENOUGH_MEMORY") == 0 &&
+                                    k == 0) {
                                         st[i] = REJECTED;
                                 } else {
                                         if (broken++ < 3)
                                                 diag("connection %d: %.200s then %s", i, line,
-                                                     k == 0 ? "EOF" : k > 0 ? more : "no EOF");
+                                                     k == 0  ? "EOF"
+                                                     : k > 0 ? more
+                                                             : "no EOF");
                                         st[i] = BROKEN;
                                 }
                                 free(name);
@@ -618,9 +631,12 @@ static void case_too_many_connections(void) {
                 pending += st[i] == OPEN;
         }
         diag("served %d, rejected %d, broken %d, unanswered %d", served, rejected, broken, pending);
-        tap(served + rejected == opened, "1,100 connections: every one served or rejected with NOT_ENOUGH_MEMORY");
-        tap(rejected >= N - LIMIT, "1,100 connections: at least %d rejected (%d)", N - LIMIT, rejected);
-        tap(served >= LIMIT - 32 && served <= LIMIT, "1,100 connections: about %d served (%d)", LIMIT, served);
+        tap(served + rejected == opened,
+            "1,100 connections: every one served or rejected with NOT_ENOUGH_MEMORY");
+        tap(rejected >= N - LIMIT, "1,100 connections: at least %d rejected (%d)", N - LIMIT,
+            rejected);
+        tap(served >= LIMIT - 32 && served <= LIMIT, "1,100 connections: about %d served (%d)",
+            LIMIT, served);
 
         for (int i = 0; i < N; i++) {
                 if (r[i].fd >= 0)
@@ -663,7 +679,8 @@ static void case_never_reads(void) {
                         probes++;
                         if (!ping_works()) {
                                 others_ok = false;
-                                diag("ping on a fresh connection failed after %lld bytes sent", total);
+                                diag("ping on a fresh connection failed after %lld bytes sent",
+                                     total);
                                 break;
                         }
                         next_probe = now_ms() + 500;
@@ -696,8 +713,10 @@ static void case_never_reads(void) {
              closed    ? "scmd closed the connection"
              : stalled ? "scmd stopped reading (no close within 5 s)"
                        : "neither closed nor throttled before the test's budget");
-        tap(others_ok && probes > 0, "non-reading client: other clients are answered meanwhile (%d probes)", probes);
-        tap(closed || stalled, "non-reading client: scmd bounds it (closes it, or stops reading from it)");
+        tap(others_ok && probes > 0,
+            "non-reading client: other clients are answered meanwhile (%d probes)", probes);
+        tap(closed || stalled,
+            "non-reading client: scmd bounds it (closes it, or stops reading from it)");
         free(buf);
         close(fd);
         check_alive("a client that never reads");

@@ -108,8 +108,9 @@ static void test_adjacent_parts_join(void **state) {
 
 static void test_no_expansion(void **state) {
         (void)state;
-        check_split("p $HOME * ~ `id` $(id) a|b > out ; c &", WORDS("p", "$HOME", "*", "~", "`id`", "$(id)", "a|b",
-                                                                  ">", "out", ";", "c", "&"));
+        check_split(
+                "p $HOME * ~ `id` $(id) a|b > out ; c &",
+                WORDS("p", "$HOME", "*", "~", "`id`", "$(id)", "a|b", ">", "out", ";", "c", "&"));
 }
 
 static void test_utf8_words(void **state) {

@@ -138,7 +138,8 @@ static void test_names_unique_and_round_trip(void **state) {
                                 fail_msg("error name \"%s\" is used twice", name);
                 seen[n_seen++] = name;
                 if (scm_error_from_name(name) != win32)
-                        fail_msg("\"%s\" maps back to %d, not %d", name, scm_error_from_name(name), win32);
+                        fail_msg("\"%s\" maps back to %d, not %d", name, scm_error_from_name(name),
+                                 win32);
         }
         /* At least every number of the header was found by the scan. */
         assert_true(n_seen >= N_HEADER_ERRORS);

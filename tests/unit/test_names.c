@@ -146,12 +146,9 @@ static void test_accept_names_truncated(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_states),
-                cmocka_unit_test(test_types),
-                cmocka_unit_test(test_start_types),
-                cmocka_unit_test(test_error_controls),
-                cmocka_unit_test(test_accept_names),
-                cmocka_unit_test(test_accept_names_truncated),
+                cmocka_unit_test(test_states),       cmocka_unit_test(test_types),
+                cmocka_unit_test(test_start_types),  cmocka_unit_test(test_error_controls),
+                cmocka_unit_test(test_accept_names), cmocka_unit_test(test_accept_names_truncated),
         };
         return cmocka_run_group_tests_name("names", tests, NULL, NULL);
 }

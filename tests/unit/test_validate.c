@@ -114,7 +114,8 @@ static void test_control_chars(void **state) {
                 name[1] = (char)c;
                 expect_invalid_name(name);
         }
-        expect_invalid_name("a\x7f" "b");
+        expect_invalid_name("a\x7f"
+                            "b");
         expect_invalid_name("tab\tname");
         expect_invalid_name("new\nline");
 }
@@ -122,13 +123,13 @@ static void test_control_chars(void **state) {
 static void test_invalid_utf8(void **state) {
         (void)state;
         expect_invalid_name("\xff");
-        expect_invalid_name("a\x80");             /* lone continuation byte */
-        expect_invalid_name("\xc3");              /* truncated 2-byte sequence */
-        expect_invalid_name("\xe2\x82");          /* truncated 3-byte sequence */
-        expect_invalid_name("\xc0\xaf");          /* overlong '/' */
-        expect_invalid_name("\xe0\x80\xaf");      /* overlong '/', 3 bytes */
-        expect_invalid_name("\xed\xa0\x80");      /* UTF-16 surrogate U+D800 */
-        expect_invalid_name("\xf4\x90\x80\x80");  /* U+110000, past the end */
+        expect_invalid_name("a\x80");                /* lone continuation byte */
+        expect_invalid_name("\xc3");                 /* truncated 2-byte sequence */
+        expect_invalid_name("\xe2\x82");             /* truncated 3-byte sequence */
+        expect_invalid_name("\xc0\xaf");             /* overlong '/' */
+        expect_invalid_name("\xe0\x80\xaf");         /* overlong '/', 3 bytes */
+        expect_invalid_name("\xed\xa0\x80");         /* UTF-16 surrogate U+D800 */
+        expect_invalid_name("\xf4\x90\x80\x80");     /* U+110000, past the end */
         expect_invalid_name("\xf8\x88\x80\x80\x80"); /* 5-byte form */
 }
 
@@ -136,7 +137,9 @@ static void test_utf8_text_chars(void **state) {
         (void)state;
         assert_int_equal(utf8_text_chars(""), 0);
         assert_int_equal(utf8_text_chars("abc"), 3);
-        assert_int_equal(utf8_text_chars("gr\xc3\xbc\xc3\x9f" "e"), 5);
+        assert_int_equal(utf8_text_chars("gr\xc3\xbc\xc3\x9f"
+                                         "e"),
+                         5);
         assert_int_equal(utf8_text_chars("\xf0\x9f\x98\x80x"), 2);
         assert_int_equal(utf8_text_chars("a\x01"), -1);
         assert_int_equal(utf8_text_chars("\xc3"), -1);
@@ -146,7 +149,8 @@ static void test_validate_text(void **state) {
         (void)state;
         const char *reason = NULL;
         /* Display names may hold '/', '\\', '.' — only names may not. */
-        assert_int_equal(validate_text("Web / API \\ .", SCM_DISPLAY_NAME_MAX_CHARS, false, &reason), 0);
+        assert_int_equal(
+                validate_text("Web / API \\ .", SCM_DISPLAY_NAME_MAX_CHARS, false, &reason), 0);
         assert_int_equal(validate_text(".", SCM_DISPLAY_NAME_MAX_CHARS, false, &reason), 0);
         assert_int_equal(validate_text("", SCM_GROUP_MAX_CHARS, true, &reason), 0);
 
@@ -154,7 +158,8 @@ static void test_validate_text(void **state) {
         assert_int_equal(validate_text("", SCM_DISPLAY_NAME_MAX_CHARS, false, &reason), -EINVAL);
         assert_non_null(reason);
         reason = NULL;
-        assert_int_equal(validate_text("bad\x1b[0m", SCM_DISPLAY_NAME_MAX_CHARS, false, &reason), -EINVAL);
+        assert_int_equal(validate_text("bad\x1b[0m", SCM_DISPLAY_NAME_MAX_CHARS, false, &reason),
+                         -EINVAL);
         assert_non_null(reason);
         reason = NULL;
         assert_int_equal(validate_text(NULL, SCM_DISPLAY_NAME_MAX_CHARS, true, &reason), -EINVAL);
