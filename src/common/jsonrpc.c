@@ -21,7 +21,7 @@ int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret, con
         *ret = (struct jsonrpc_request){.id = json_null()};
         json_error_t err;
         /* REJECT_DUPLICATES: {"name":"a","name":"b"} must not pick one silently. */
-        json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
+        json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
         if (!root) {
                 *ret_reason = "the request is not valid JSON";
                 return JSONRPC_PARSE_ERROR;

@@ -293,6 +293,9 @@ int main(int argc, char **argv) {
                 if (asprintf(&log_path, "%s/scmd.log", m.paths.log_dir) >= 0)
                         log_open_file(log_path);
         }
+        /* The lock file names the holder, so "kill $(cat run/scmd.lock)" works. */
+        if (ftruncate(lock_fd, 0) == 0)
+                dprintf(lock_fd, "%d\n", (int)getpid());
         log_set_level(o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
         log_capture_set_limits(o.manager.log_max_size, o.manager.log_keep);
         raise_fd_limit();

@@ -43,6 +43,7 @@ struct conn {
         size_t in_len, in_cap;
         bool skipping;    /* inside an oversized line: drop up to the newline */
         bool read_closed; /* the peer will send nothing more */
+        bool cut_off;     /* too many unread replies: to be closed */
         char *out;
         size_t out_len, out_cap, out_off;
         unsigned deferred; /* replies owed */
@@ -114,16 +115,20 @@ static bool conn_flush(struct conn *c) {
         return true;
 }
 
-/* Queues one message.  Returns false when the client is cut off. */
+/* Queues one message.  Returns false when the client is cut off, which
+ * then sticks: the connection is closed by its caller. */
 static bool conn_queue(struct conn *c, json_t *msg) {
         size_t len;
-        _cleanup_free_ char *line = msg ? jsonrpc_line(msg, &len) : NULL;
+        _cleanup_free_ char *line = msg && !c->cut_off ? jsonrpc_line(msg, &len) : NULL;
         json_decref(msg);
+        if (c->cut_off)
+                return false;
         if (!line)
                 return true; /* out of memory: the reply is lost, not the daemon */
         if (c->out_len - c->out_off + len > OUTPUT_MAX) {
                 log_warning("client pid %d does not read its replies; disconnecting it",
                             (int)c->peer.pid);
+                c->cut_off = true;
                 return false;
         }
         if (c->out_len + len > c->out_cap) {
@@ -198,7 +203,7 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
 /* Handles every complete line in the input buffer. */
 static void handle_input(struct conn *c) {
         size_t start = 0;
-        for (;;) {
+        while (!c->cut_off) {
                 char *nl = memchr(c->in + start, '\n', c->in_len - start);
                 if (!nl)
                         break;
@@ -250,7 +255,7 @@ static void on_conn(struct loop_io *io, uint32_t events) {
         struct conn *c = container_of(io, struct conn, io);
         bool ok = true;
         if ((events & EPOLLIN) && !c->read_closed)
-                ok = conn_read(c);
+                ok = conn_read(c) && !c->cut_off;
         /* Gone both ways: nobody is left to read a reply. */
         if (events & (EPOLLERR | EPOLLHUP))
                 ok = false;

@@ -72,14 +72,18 @@ static void test_invalid_requests(void **state) {
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}",               /* method not a string */
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":[1]}", /* positional */
                 "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",       /* id an object */
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}", /* duplicate key */
+                "42", "\"hello\"", "null", "true",                           /* JSON, not objects */
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 struct jsonrpc_request req;
-                int code = parse(bad[i], &req);
-                assert_true(code == JSONRPC_INVALID_REQUEST || code == JSONRPC_PARSE_ERROR);
+                assert_int_equal(parse(bad[i], &req), JSONRPC_INVALID_REQUEST);
                 jsonrpc_request_clear(&req);
         }
+        /* A duplicate key is refused by the parser itself. */
+        struct jsonrpc_request req;
+        assert_int_equal(parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}", &req),
+                         JSONRPC_PARSE_ERROR);
+        jsonrpc_request_clear(&req);
 }
 
 static void test_id_kept_for_error_reply(void **state) {
