@@ -11,6 +11,7 @@ set -eu
 
 packages=(
         gcc
+        libc6-dev
         make
         meson
         ninja-build

@@ -99,7 +99,7 @@ int rpc_get_service(struct rpc_call *call, struct service **ret) {
         struct service *s = registry_find(call->manager->registry, name);
         if (!s)
                 return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST,
-                                "no service is named '%s' (scctl query lists them)", name);
+                                "no service is named '%s'", name);
         *ret = s;
         return 0;
 }

@@ -59,8 +59,8 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
                                 s->config.name);
         if (s->config.start_type == SCM_START_DISABLED)
                 return rpc_fail(call, SCM_ERROR_SERVICE_DISABLED,
-                                "service %s is disabled; enable it with: scctl config %s --start demand",
-                                s->config.name, s->config.name);
+                                "service %s is disabled; change its start type to start it",
+                                s->config.name);
         if (call->manager->shutting_down)
                 return rpc_fail(call, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
                                 "scmd is shutting down and starts nothing more");
