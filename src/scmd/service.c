@@ -174,6 +174,7 @@ static void answer_start_waiters(struct service *s, int win32) {
 /* ---- the process ---- */
 
 static void on_stop_timeout(struct loop_timer *t);
+static void release_process(struct service *s);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
 
@@ -335,7 +336,7 @@ static int spawn(struct service *s) {
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0) {
-                log_capture_close(&s->log);
+                release_process(s); /* the log pipe and the cgroup folder */
                 return fail_errno(s, "create its process", -r);
         }
         s->pid = res.pid;

@@ -174,7 +174,9 @@ void manager_service_stopped(struct manager *m, struct service *s) {
 /* Reaps every child that has ended: a service's main process through its
  * service, anything else (orphans re-parented to us) directly. */
 static void reap_children(struct manager *m) {
-        for (;;) {
+        /* Bounded, so a child that cannot be reaped can never spin the loop;
+         * the next SIGCHLD takes up what is left. */
+        for (int i = 0; i < 4096; i++) {
                 siginfo_t si = {0};
                 if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
                         return;

@@ -144,7 +144,23 @@ test_exit_by_itself() {
         assert_eq "...and process_exit code 3" 3 "$(json_get "$process_exit" code)"
 }
 
+# A client started before scmd waits for it, the way OpenSCManager waits
+# for the SCM's start event, instead of failing: the socket appears only
+# once the database is loaded.
+test_client_waits_for_scmd() {
+        "$SCCTL" --root "$D" --timeout 20 query >"$D/early.out" 2>&1 &
+        local client=$!
+        sleep 0.3 # not a synchronisation: the check below is what is asserted
+        check "an early client is still waiting, not failed" proc_alive "$client"
+        daemon_start || return
+        local end=$(($(now_ms) + 20000))
+        while proc_alive "$client" && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
+        wait "$client"
+        assert_eq "the early client got its answer once scmd was ready" 0 "$?"
+}
+
 run_test test_lifecycle
+run_test test_client_waits_for_scmd
 run_test test_case_insensitive_lookup
 run_test test_query_several
 run_test test_exit_by_itself
