@@ -136,3 +136,8 @@ int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entri
         *ret = list;
         return 0;
 }
+
+int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed, struct service **ret) {
+        int r = rpc_check_keys(call, allowed);
+        return r < 0 ? r : rpc_get_service(call, ret);
+}

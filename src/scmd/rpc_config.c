@@ -236,9 +236,7 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
 
 int rpc_change_config(struct rpc_call *call, json_t **ret) {
         struct service *s;
-        int r = rpc_check_keys(call, config_keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, config_keys, &s);
         if (r < 0)
                 return r;
         if (s->marked_for_delete)
@@ -277,9 +275,7 @@ int rpc_change_config(struct rpc_call *call, json_t **ret) {
 int rpc_delete(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
         struct service *s;
-        int r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, keys, &s);
         if (r < 0)
                 return r;
         if (s->marked_for_delete)
@@ -314,9 +310,7 @@ struct conn_handles {
 int rpc_open(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
         struct service *s;
-        int r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, keys, &s);
         if (r < 0)
                 return r;
         struct conn_handles **slot = conn_handles_slot(call->conn), *h = *slot;

@@ -45,9 +45,7 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", "args", NULL};
         struct service *s;
         _cleanup_(strv_free_p) char **args = NULL;
-        int r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 r = rpc_get_string_list(call, "args", SCM_ARGS_MAX, &args);
         if (r < 0)
@@ -126,9 +124,7 @@ int rpc_control(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", "control", NULL};
         struct service *s;
         enum svc_event event = EV_INTERROGATE;
-        int r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 r = read_control(call, &event);
         if (r < 0)

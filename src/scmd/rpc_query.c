@@ -33,9 +33,7 @@ int rpc_ping(struct rpc_call *call, json_t **ret) {
 int rpc_query_status(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
         struct service *s;
-        int r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 *ret = or_oom(call, service_status_json(s), &r);
         return r;
@@ -44,9 +42,7 @@ int rpc_query_status(struct rpc_call *call, json_t **ret) {
 int rpc_query_config(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
         struct service *s;
-        int r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = rpc_get_service(call, &s);
+        int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 *ret = or_oom(call, service_config_json(s), &r);
         return r;

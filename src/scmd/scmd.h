@@ -366,6 +366,8 @@ int rpc_check_keys(struct rpc_call *call, const char *const *allowed);
 int rpc_get_string(struct rpc_call *call, const char *key, bool required, size_t max_bytes,
                    const char **ret);
 int rpc_get_service(struct rpc_call *call, struct service **ret);
+/* rpc_check_keys(allowed), then rpc_get_service(): the start of most methods. */
+int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed, struct service **ret);
 int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries,
                         char ***ret);
 
