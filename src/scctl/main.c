@@ -178,13 +178,18 @@ static struct option *merged_options(const struct scctl *ctx) {
         return all;
 }
 
+/* Reports what getopt_long() refused: an unknown option (opt '?') or one
+ * without its value (':').  A long option is still argv[optind - 1]; a
+ * short one is optopt, as it may sit inside a cluster such as -fx. */
 static int bad_option(struct scctl *ctx, int opt, char **argv) {
         const char *what = argv[optind - 1];
-        if (optopt > 0 && optopt < 0x100 && what[0] == '-' && what[1] != '-')
-                return opt == ':' ? scctl_usage_error(ctx, "option -%c needs a value", optopt)
-                                  : scctl_usage_error(ctx, "unknown option -%c", optopt);
-        return opt == ':' ? scctl_usage_error(ctx, "option %s needs a value", what)
-                          : scctl_usage_error(ctx, "unknown option %s", what);
+        bool is_long = strncmp(what, "--", 2) == 0;
+
+        if (is_long)
+                return opt == ':' ? scctl_usage_error(ctx, "option %s needs a value", what)
+                                  : scctl_usage_error(ctx, "unknown option %s", what);
+        return opt == ':' ? scctl_usage_error(ctx, "option -%c needs a value", optopt)
+                          : scctl_usage_error(ctx, "unknown option -%c", optopt);
 }
 
 int scctl_next_option(struct scctl *ctx, int argc, char **argv) {
