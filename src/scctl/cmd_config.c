@@ -159,6 +159,9 @@ static int check_dependencies(struct scctl *ctx, const json_t *deps) {
                 const char *reason;
                 int r = s[0] == '+' ? validate_text(s + 1, SCM_GROUP_MAX_CHARS, false, &reason)
                                     : validate_service_name(s, &reason);
+                if (r == 0 && s[0] != '+' && names_equal(s, ctx->name))
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_CIRCULAR_DEPENDENCY,
+                                            NULL, "--depend: '%s' is the service itself", s);
                 if (r < 0)
                         return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                             NULL, "--depend: '%s' is not a valid %s name: %s", s,

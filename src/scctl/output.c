@@ -298,6 +298,8 @@ static const char *hint_for(const struct scctl *ctx, int win32) {
         case SCM_ERROR_INVALID_SERVICE_ACCOUNT:
                 return "the account must exist here ('getent passwd USER'); change it with: "
                        "{scctl} config {name} --account USER";
+        case SCM_ERROR_CIRCULAR_DEPENDENCY:
+                return "a service cannot depend on itself: leave {name} out of --depend";
         case SCM_ERROR_SERVICE_LOGON_FAILED:
                 return "running a service as another account needs scmd to run as root";
         case SCM_ERROR_INVALID_NAME:
