@@ -104,8 +104,10 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
         for (ssize_t i = 0; i < n; i++) {
                 if (!matches(&f, all[i]))
                         continue;
-                json_t *e = json_pack("{s:s, s:s, s:o}", "name", all[i]->config.name,
-                                      "display_name", all[i]->config.display_name, "status",
+                const struct service_config *c = &all[i]->config;
+                json_t *e = json_pack("{s:s, s:s, s:s, s:o}", "name", c->name, "display_name",
+                                      c->display_name, "start_type",
+                                      scm_start_type_name(c->start_type), "status",
                                       service_status_json(all[i]));
                 if (!e || json_array_append_new(list, e) < 0) {
                         json_decref(list);

@@ -157,6 +157,11 @@ static void send_error(struct conn *c, json_t *id, int code, int win32, const ch
 
 /* ---- requests ---- */
 
+static void send_too_long(struct conn *c) {
+        send_error(c, NULL, JSONRPC_PARSE_ERROR, SCM_ERROR_INVALID_DATA,
+                   "the request line is longer than 65536 bytes; it was skipped");
+}
+
 static void handle_line(struct conn *c, const char *line, size_t len) {
         struct jsonrpc_request req;
         const char *reason;
@@ -210,6 +215,8 @@ static void handle_input(struct conn *c) {
                 size_t len = (size_t)(nl - (c->in + start));
                 if (c->skipping)
                         c->skipping = false; /* the end of an oversized line */
+                else if (len > SCM_REQUEST_MAX_BYTES)
+                        send_too_long(c); /* it arrived whole, in one read */
                 else if (len > 0)
                         handle_line(c, c->in + start, len);
                 start += len + 1;
@@ -219,8 +226,7 @@ static void handle_input(struct conn *c) {
 
         if (c->in_len > SCM_REQUEST_MAX_BYTES) {
                 if (!c->skipping)
-                        send_error(c, NULL, JSONRPC_PARSE_ERROR, SCM_ERROR_INVALID_DATA,
-                                   "the request line is longer than 65536 bytes; it was skipped");
+                        send_too_long(c);
                 c->skipping = true;
                 c->in_len = 0;
         }

@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <scm/types.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -388,21 +390,28 @@ static void case_unknown_method(void) {
         check_alive("an unknown method");
 }
 
-/* 1 MiB without a newline, then a newline and a ping.  Written and read at
- * once, so neither side can block the other. */
-static void case_long_line(void) {
-        enum { LONG_LINE = 1 << 20 };
+/* An over-long line (len bytes: garbage, or a well-formed request padded
+ * past the limit, which scmd must refuse for its length and not its
+ * content), then a newline and a ping.  Written and read at once, so
+ * neither side can block the other. */
+static void case_long_line(size_t line_len, bool well_formed, const char *label) {
         int64_t deadline = now_ms() + 20000;
         int fd = connect_scmd(deadline);
-        if (!tap(fd >= 0, "1 MiB line: connect"))
+        if (!tap(fd >= 0, "%s: connect", label))
                 return;
 
         char ping[128];
         int plen = snprintf(ping, sizeof(ping), "\n" PING, 77);
-        size_t total = LONG_LINE + (size_t)plen;
+        size_t total = line_len + (size_t)plen;
         char *out = malloc(total);
-        memset(out, 'a', LONG_LINE);
-        memcpy(out + LONG_LINE, ping, (size_t)plen);
+        memset(out, 'a', line_len);
+        if (well_formed) {
+                static const char head[] =
+                        "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{\"pad\":\"";
+                memcpy(out, head, sizeof(head) - 1);
+                memcpy(out + line_len - 3, "\"}}", 3);
+        }
+        memcpy(out + line_len, ping, (size_t)plen);
 
         struct reader r;
         reader_init(&r, fd);
@@ -445,13 +454,13 @@ static void case_long_line(void) {
         if (!got_error)
                 diag("sent %zu of %zu bytes; first reply: %.200s%s", sent, total,
                      first_line ? first_line : "(none)", closed ? "; connection closed" : "");
-        tap(got_error, "1 MiB line: error -32700 INVALID_DATA");
-        tap(got_ping, "1 MiB line: the connection answers the ping after the next newline");
+        tap(got_error, "%s: error -32700 INVALID_DATA", label);
+        tap(got_ping, "%s: the connection answers the ping after the next newline", label);
         free(first_line);
         free(out);
         reader_free(&r);
         close(fd);
-        check_alive("a 1 MiB line");
+        check_alive(label);
 }
 
 /* Partial requests followed by shutdown(SHUT_WR): each is a final request,
@@ -738,7 +747,8 @@ int main(int argc, char **argv) {
         case_invalid_json();
         case_not_a_request();
         case_unknown_method();
-        case_long_line();
+        case_long_line(1 << 20, false, "1 MiB line");
+        case_long_line(SCM_REQUEST_MAX_BYTES + 4096, true, "a well-formed request over 64 KiB");
         case_half_closed();
         case_abandoned();
         case_too_many_connections();
