@@ -19,7 +19,8 @@ packages=(
         libsqlite3-dev
         libjansson-dev
         libcmocka-dev
-        util-linux # unshare, for the PID-namespace test
+        util-linux   # unshare, for the PID-namespace test
+        clang-format # the house style, checked by tests/style/test_format.sh
 )
 
 missing=()

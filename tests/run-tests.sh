@@ -6,6 +6,7 @@
 # Runs the whole suite in sequence and prints its TAP as it goes:
 #   1. every unit binary BUILD_DIR/tests/test_* (cmocka, CMOCKA_MESSAGE_OUTPUT=TAP)
 #   2. every tests/integration/test_*.sh (the real scmd in a temp folder)
+#   3. every tests/style/test_*.sh (house rules checked on the source)
 # each under `timeout`.  Then it counts the points: "ok" passed, "not ok"
 # failed, "ok ... # SKIP" skipped; a file that exits non-zero without a
 # "not ok" line, or times out, counts as one failure.  The last line is
@@ -86,6 +87,12 @@ for script in "$SRC"/tests/integration/test_*.sh; do
         [ -f "$script" ] || continue
         [[ "${script##*/}" == *"$FILTER"* ]] || continue
         run_one "integration/${script##*/}" "$INTEGRATION_TIMEOUT" bash "$script"
+done
+
+for script in "$SRC"/tests/style/test_*.sh; do
+        [ -f "$script" ] || continue
+        [[ "${script##*/}" == *"$FILTER"* ]] || continue
+        run_one "style/${script##*/}" "$UNIT_TIMEOUT" bash "$script"
 done
 
 if [ ${#failed_files[@]} -gt 0 ]; then

@@ -72,7 +72,8 @@ int scm_start_service(struct scm_client *c, const char *name, const char *const 
 
 /* Sends control (SCM_CONTROL_* or 128..255); *ret (may be NULL) receives
  * the status afterwards. */
-int scm_control_service(struct scm_client *c, const char *name, int control, struct scm_status *ret);
+int scm_control_service(struct scm_client *c, const char *name, int control,
+                        struct scm_status *ret);
 
 /* Deletes name; *ret_marked (may be NULL) is true when the service was only
  * marked for delete because it is running or open. */
@@ -95,7 +96,10 @@ struct scm_service_config {
 };
 
 #define SCM_SERVICE_CONFIG_INIT                                                                    \
-        {.type = SCM_TYPE_OWN_PROCESS, .start_type = SCM_START_DEMAND, .error_control = SCM_ERROR_NORMAL}
+        {                                                                                          \
+                .type = SCM_TYPE_OWN_PROCESS, .start_type = SCM_START_DEMAND,                      \
+                .error_control = SCM_ERROR_NORMAL                                                  \
+        }
 
 int scm_create_service(struct scm_client *c, const struct scm_service_config *config);
 

@@ -17,7 +17,8 @@ static int invalid(const char *why, const char **ret_reason) {
         return JSONRPC_INVALID_REQUEST;
 }
 
-int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret, const char **ret_reason) {
+int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret,
+                  const char **ret_reason) {
         *ret = (struct jsonrpc_request){.id = json_null()};
         json_error_t err;
         /* REJECT_DUPLICATES: {"name":"a","name":"b"} must not pick one silently. */

@@ -25,12 +25,14 @@ struct jsonrpc_request {
  * JSON-RPC error code with *ret_reason (static text); in both cases *ret
  * holds what could be read (at least id, maybe null) and must be cleared
  * with jsonrpc_request_clear(). */
-int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret, const char **ret_reason);
+int jsonrpc_parse(const char *line, size_t len, struct jsonrpc_request *ret,
+                  const char **ret_reason);
 void jsonrpc_request_clear(struct jsonrpc_request *req);
 
 /* {"jsonrpc":"2.0","id":id,"result":result}; result is consumed. */
 json_t *jsonrpc_result(json_t *id, json_t *result);
-/* {"jsonrpc":"2.0","id":id,"error":{"code":code,"message":..,"data":{"error":NAME,"win32":win32}}} */
+/* {"jsonrpc":"2.0","id":id,"error":{"code":code,"message":..,"data":{"error":NAME,"win32":win32}}}
+ */
 json_t *jsonrpc_error(json_t *id, int code, int win32, const char *message);
 /* The compact serialisation plus '\n', malloc'd; NULL on out-of-memory. */
 char *jsonrpc_line(const json_t *msg, size_t *ret_len);

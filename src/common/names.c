@@ -21,8 +21,8 @@ static const char *const state_names[_SCM_STATE_MAX] = {
 };
 
 static const char *const start_type_names[_SCM_START_MAX] = {
-        [SCM_START_BOOT] = "boot",     [SCM_START_SYSTEM] = "system",
-        [SCM_START_AUTO] = "auto",     [SCM_START_DEMAND] = "demand",
+        [SCM_START_BOOT] = "boot",         [SCM_START_SYSTEM] = "system",
+        [SCM_START_AUTO] = "auto",         [SCM_START_DEMAND] = "demand",
         [SCM_START_DISABLED] = "disabled", [SCM_START_DELAYED_AUTO] = "delayed-auto",
 };
 

@@ -180,7 +180,8 @@ void cgroup_sweep(int base_fd) {
                 size_t len = strlen(e->d_name);
                 if (e->d_type != DT_DIR || len <= 8 || strcmp(e->d_name + len - 8, ".service"))
                         continue;
-                _cleanup_close_ int fd = openat(base_fd, e->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+                _cleanup_close_ int fd =
+                        openat(base_fd, e->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
                 if (fd < 0)
                         continue;
                 if (cgroup_populated(fd) == 1) {

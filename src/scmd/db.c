@@ -87,7 +87,8 @@ static const char *const stmt_sql[_STMT_MAX] = {
         [STMT_DELETE] = "DELETE FROM services WHERE id = ?1",
         [STMT_MARK] = "UPDATE services SET marked_for_delete = 1 WHERE id = ?1",
         [STMT_DEPS_CLEAR] = "DELETE FROM dependencies WHERE service_id = ?1",
-        [STMT_DEPS_ADD] = "INSERT INTO dependencies (service_id, position, target) VALUES (?1, ?2, ?3)",
+        [STMT_DEPS_ADD] =
+                "INSERT INTO dependencies (service_id, position, target) VALUES (?1, ?2, ?3)",
         [STMT_STATUS] = "INSERT INTO service_status (service_id, state, win32_exit_code,"
                         " service_exit_code, pid, updated_at)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'))"
@@ -410,7 +411,8 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                 struct db_status status = {
                         .state = sqlite3_column_type(st, 11) == SQLITE_NULL
                                          ? SCM_STATE_STOPPED
-                                         : scm_state_from_name((const char *)sqlite3_column_text(st, 11)),
+                                         : scm_state_from_name(
+                                                   (const char *)sqlite3_column_text(st, 11)),
                         .win32_exit_code = (uint32_t)sqlite3_column_int64(st, 12),
                         .service_exit_code = (uint32_t)sqlite3_column_int64(st, 13),
                         .pid = (pid_t)sqlite3_column_int64(st, 14),

@@ -45,8 +45,9 @@ void log_msg(enum log_level level, const char *fmt, ...) {
         clock_gettime(CLOCK_REALTIME, &ts);
         gmtime_r(&ts.tv_sec, &tm);
         size_t n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
-        n += (size_t)snprintf(line + n, sizeof(line) - n, ".%03ldZ scmd[%d] %s: ",
-                              ts.tv_nsec / 1000000, (int)getpid(), level_names[level]);
+        n += (size_t)snprintf(line + n, sizeof(line) - n,
+                              ".%03ldZ scmd[%d] %s: ", ts.tv_nsec / 1000000, (int)getpid(),
+                              level_names[level]);
         va_list ap;
         va_start(ap, fmt);
         errno = saved; /* for %m */

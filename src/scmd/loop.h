@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 typedef uint64_t usec_t;
 #define USEC_PER_SEC 1000000ULL
@@ -33,7 +33,7 @@ typedef void loop_io_fn(struct loop_io *io, uint32_t events);
 typedef void loop_timer_fn(struct loop_timer *t);
 
 struct loop_io {
-        int fd;          /* -1 when not registered */
+        int fd; /* -1 when not registered */
         loop_io_fn *fn;
 };
 

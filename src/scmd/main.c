@@ -39,11 +39,13 @@ static void usage(FILE *f) {
                 "The scm Service Control Manager daemon.\n\n"
                 "Modes (default: --system as root, else --user):\n"
                 "  --system              database in /var/lib/scm, socket /run/scm/scm.sock\n"
-                "  --user                database in $XDG_STATE_HOME/scm, socket $XDG_RUNTIME_DIR/scm/scm.sock\n"
+                "  --user                database in $XDG_STATE_HOME/scm, socket "
+                "$XDG_RUNTIME_DIR/scm/scm.sock\n"
                 "  --root DIR            everything under DIR (db/, run/, log/)\n\n"
                 "Options:\n"
                 "  --foreground          stay in the foreground and log to stderr\n"
-                "  --stop-timeout MS     grace after SIGTERM before a service is killed (default 20000)\n"
+                "  --stop-timeout MS     grace after SIGTERM before a service is killed (default "
+                "20000)\n"
                 "  --log-max-size BYTES  rotate a service's log past this size (default 1048576)\n"
                 "  --log-keep N          rotated logs kept per service (default 3)\n"
                 "  --debug               log debug messages too\n"
@@ -62,8 +64,17 @@ static int parse_number(const char *s, unsigned long long max, unsigned long lon
 }
 
 static int parse_options(int argc, char **argv, struct options *o) {
-        enum { OPT_SYSTEM = 256, OPT_USER, OPT_ROOT, OPT_FOREGROUND, OPT_STOP_TIMEOUT,
-               OPT_LOG_MAX, OPT_LOG_KEEP, OPT_DEBUG, OPT_VERSION };
+        enum {
+                OPT_SYSTEM = 256,
+                OPT_USER,
+                OPT_ROOT,
+                OPT_FOREGROUND,
+                OPT_STOP_TIMEOUT,
+                OPT_LOG_MAX,
+                OPT_LOG_KEEP,
+                OPT_DEBUG,
+                OPT_VERSION
+        };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
                 {"user", no_argument, NULL, OPT_USER},
@@ -96,21 +107,28 @@ static int parse_options(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_STOP_TIMEOUT:
                         if (parse_number(optarg, 24ULL * 3600 * 1000, &v) < 0) {
-                                fprintf(stderr, "scmd: --stop-timeout takes milliseconds, not '%s'\n", optarg);
+                                fprintf(stderr,
+                                        "scmd: --stop-timeout takes milliseconds, not '%s'\n",
+                                        optarg);
                                 return -EINVAL;
                         }
                         o->manager.stop_timeout = v * USEC_PER_MSEC;
                         break;
                 case OPT_LOG_MAX:
                         if (parse_number(optarg, 1ULL << 40, &v) < 0 || v < 1024) {
-                                fprintf(stderr, "scmd: --log-max-size takes bytes (at least 1024), not '%s'\n", optarg);
+                                fprintf(stderr,
+                                        "scmd: --log-max-size takes bytes (at least 1024), not "
+                                        "'%s'\n",
+                                        optarg);
                                 return -EINVAL;
                         }
                         o->manager.log_max_size = v;
                         break;
                 case OPT_LOG_KEEP:
                         if (parse_number(optarg, 100, &v) < 0) {
-                                fprintf(stderr, "scmd: --log-keep takes a count from 0 to 100, not '%s'\n", optarg);
+                                fprintf(stderr,
+                                        "scmd: --log-keep takes a count from 0 to 100, not '%s'\n",
+                                        optarg);
                                 return -EINVAL;
                         }
                         o->manager.log_keep = (unsigned)v;
@@ -262,7 +280,9 @@ static int start_up(struct manager *m) {
 int main(int argc, char **argv) {
         struct options o = {
                 .mode = SCM_MODE_AUTO,
-                .manager = {.stop_timeout = 20 * USEC_PER_SEC, .log_max_size = 1024 * 1024, .log_keep = 3},
+                .manager = {.stop_timeout = 20 * USEC_PER_SEC,
+                            .log_max_size = 1024 * 1024,
+                            .log_keep = 3},
         };
         if (parse_options(argc, argv, &o) < 0)
                 return 2;

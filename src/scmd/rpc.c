@@ -86,7 +86,8 @@ int rpc_get_string(struct rpc_call *call, const char *key, bool required, size_t
                                 "the parameter '%s' is longer than %zu bytes", key, max_bytes);
         if (utf8_text_chars(json_string_value(v)) < 0 && strcmp(key, "description") != 0)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "the parameter '%s' holds a control character or invalid UTF-8", key);
+                                "the parameter '%s' holds a control character or invalid UTF-8",
+                                key);
         *ret = json_string_value(v);
         return 0;
 }
@@ -98,8 +99,8 @@ int rpc_get_service(struct rpc_call *call, struct service **ret) {
                 return r;
         struct service *s = registry_find(call->manager->registry, name);
         if (!s)
-                return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST,
-                                "no service is named '%s'", name);
+                return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST, "no service is named '%s'",
+                                name);
         *ret = s;
         return 0;
 }
@@ -125,8 +126,8 @@ int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entri
                 if (!json_is_string(e) || json_string_length(e) > SCM_COMMAND_LINE_MAX_BYTES) {
                         strv_free(list);
                         return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                        "entry %zu of '%s' must be a string of at most %d bytes",
-                                        i, key, SCM_COMMAND_LINE_MAX_BYTES);
+                                        "entry %zu of '%s' must be a string of at most %d bytes", i,
+                                        key, SCM_COMMAND_LINE_MAX_BYTES);
                 }
                 if (!(list[i] = strdup(json_string_value(e)))) {
                         strv_free(list);
@@ -137,7 +138,8 @@ int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entri
         return 0;
 }
 
-int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed, struct service **ret) {
+int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
+                            struct service **ret) {
         int r = rpc_check_keys(call, allowed);
         return r < 0 ? r : rpc_get_service(call, ret);
 }

@@ -18,8 +18,9 @@
 #include "validate.h"
 
 static const char *const config_keys[] = {
-        "name", "display_name", "description", "type", "start_type", "error_control",
-        "command_line", "account", "group", "dependencies", NULL,
+        "name",       "display_name",  "description",  "type",
+        "start_type", "error_control", "command_line", "account",
+        "group",      "dependencies",  NULL,
 };
 
 /* Replaces *field with a copy of value when value is given. */
@@ -51,8 +52,8 @@ static int read_enums(struct rpc_call *call, struct service_config *c) {
                                 "unknown start type '%s' (boot, system, auto, delayed-auto, "
                                 "demand, disabled)",
                                 start);
-        if (errctl && (c->error_control = scm_error_control_from_name(errctl)) ==
-                              SCM_ERROR_CONTROL_INVALID)
+        if (errctl &&
+            (c->error_control = scm_error_control_from_name(errctl)) == SCM_ERROR_CONTROL_INVALID)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
                                 "unknown error control '%s' (ignore, normal, severe, critical)",
                                 errctl);
@@ -62,7 +63,8 @@ static int read_enums(struct rpc_call *call, struct service_config *c) {
 /* Applies the parameters given in the request onto c. */
 static int read_config(struct rpc_call *call, struct service_config *c) {
         const char *display, *desc, *cmd, *account, *group;
-        int r = rpc_get_string(call, "display_name", false, SCM_DISPLAY_NAME_MAX_CHARS * 4, &display);
+        int r = rpc_get_string(call, "display_name", false, SCM_DISPLAY_NAME_MAX_CHARS * 4,
+                               &display);
         if (r >= 0)
                 r = rpc_get_string(call, "description", false, SCM_DESCRIPTION_MAX_BYTES, &desc);
         if (r >= 0)
@@ -131,9 +133,10 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "bad group name: %s", reason);
         if ((c->start_type == SCM_START_BOOT || c->start_type == SCM_START_SYSTEM) &&
             c->type != SCM_TYPE_KERNEL_DRIVER)
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "the start type '%s' is for kernel drivers only; use auto or demand",
-                                scm_start_type_name(c->start_type));
+                return rpc_fail(
+                        call, SCM_ERROR_INVALID_PARAMETER,
+                        "the start type '%s' is for kernel drivers only; use auto or demand",
+                        scm_start_type_name(c->start_type));
 
         char **argv;
         int argc;
@@ -150,7 +153,8 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         if (r < 0)
                 return r;
 
-        struct service *other = registry_find_name_or_display(call->manager->registry, c->display_name);
+        struct service *other =
+                registry_find_name_or_display(call->manager->registry, c->display_name);
         if (other && other != self)
                 return rpc_fail(call, SCM_ERROR_DUPLICATE_SERVICE_NAME,
                                 "the display name '%s' is already used by service %s",
@@ -170,8 +174,8 @@ static int database_failed(struct rpc_call *call, int r) {
 static int check_new_name(struct rpc_call *call, const char *name) {
         const char *reason;
         if (validate_service_name(name, &reason) < 0)
-                return rpc_fail(call, SCM_ERROR_INVALID_NAME, "'%s' is not a valid service name: %s",
-                                name, reason);
+                return rpc_fail(call, SCM_ERROR_INVALID_NAME,
+                                "'%s' is not a valid service name: %s", name, reason);
         struct service *other = registry_find_name_or_display(call->manager->registry, name);
         if (!other)
                 return 0;

@@ -25,7 +25,8 @@ struct deferred_start {
         json_t *id;
 };
 
-static void start_answered(struct start_waiter *w, struct service *s, int win32, const char *message) {
+static void start_answered(struct start_waiter *w, struct service *s, int win32,
+                           const char *message) {
         struct deferred_start *d = container_of(w, struct deferred_start, waiter);
         if (win32 == 0)
                 server_reply(d->server, d->conn_id, d->id, service_status_json(s));
@@ -63,9 +64,10 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
                 return rpc_fail(call, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
                                 "scmd is shutting down and starts nothing more");
         if (s->config.type == SCM_TYPE_KERNEL_DRIVER)
-                return rpc_fail(call, SCM_ERROR_NOT_SUPPORTED,
-                                "service %s is a kernel driver; this scmd does not load drivers yet",
-                                s->config.name);
+                return rpc_fail(
+                        call, SCM_ERROR_NOT_SUPPORTED,
+                        "service %s is a kernel driver; this scmd does not load drivers yet",
+                        s->config.name);
 
         struct deferred_start *d = calloc(1, sizeof(*d));
         if (!d)
@@ -97,8 +99,10 @@ static int read_control(struct rpc_call *call, enum svc_event *ret) {
                 const char *name;
                 enum svc_event event;
         } names[] = {
-                {"stop", EV_STOP},           {"pause", EV_PAUSE},
-                {"continue", EV_CONTINUE},   {"interrogate", EV_INTERROGATE},
+                {"stop", EV_STOP},
+                {"pause", EV_PAUSE},
+                {"continue", EV_CONTINUE},
+                {"interrogate", EV_INTERROGATE},
                 {"paramchange", EV_PARAMCHANGE},
         };
         json_t *v = json_object_get(call->params, "control");

@@ -23,9 +23,9 @@ int rpc_ping(struct rpc_call *call, json_t **ret) {
         if (r < 0)
                 return r;
         *ret = or_oom(call,
-                      json_pack("{s:s, s:i, s:s, s:I}", "version", SCM_VERSION, "pid", (int)getpid(),
-                                "mode", scm_mode_name(call->manager->paths.mode), "services",
-                                (json_int_t)registry_count(call->manager->registry)),
+                      json_pack("{s:s, s:i, s:s, s:I}", "version", SCM_VERSION, "pid",
+                                (int)getpid(), "mode", scm_mode_name(call->manager->paths.mode),
+                                "services", (json_int_t)registry_count(call->manager->registry)),
                       &r);
         return r;
 }
@@ -105,10 +105,10 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
                 if (!matches(&f, all[i]))
                         continue;
                 const struct service_config *c = &all[i]->config;
-                json_t *e = json_pack("{s:s, s:s, s:s, s:o}", "name", c->name, "display_name",
-                                      c->display_name, "start_type",
-                                      scm_start_type_name(c->start_type), "status",
-                                      service_status_json(all[i]));
+                json_t *e =
+                        json_pack("{s:s, s:s, s:s, s:o}", "name", c->name, "display_name",
+                                  c->display_name, "start_type", scm_start_type_name(c->start_type),
+                                  "status", service_status_json(all[i]));
                 if (!e || json_array_append_new(list, e) < 0) {
                         json_decref(list);
                         return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");

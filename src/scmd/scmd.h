@@ -64,13 +64,13 @@ enum svc_event {
 
 /* Side effects of a transition, carried out by service.c in this order. */
 enum svc_effect {
-        EFF_RESET_EXIT = 1u << 0,   /* clear exit codes before a new run */
-        EFF_SPAWN = 1u << 1,        /* start the process */
-        EFF_SIGNAL_STOP = 1u << 2,  /* ask the process to stop; arm the stop timer */
-        EFF_KILL = 1u << 3,         /* kill every process of the service */
-        EFF_ABORTED = 1u << 4,      /* win32 exit code := PROCESS_ABORTED */
-        EFF_TIMED_OUT = 1u << 5,    /* win32 exit code := SERVICE_REQUEST_TIMEOUT */
-        EFF_FINISH = 1u << 6,       /* release the process handles; persist the result */
+        EFF_RESET_EXIT = 1u << 0,  /* clear exit codes before a new run */
+        EFF_SPAWN = 1u << 1,       /* start the process */
+        EFF_SIGNAL_STOP = 1u << 2, /* ask the process to stop; arm the stop timer */
+        EFF_KILL = 1u << 3,        /* kill every process of the service */
+        EFF_ABORTED = 1u << 4,     /* win32 exit code := PROCESS_ABORTED */
+        EFF_TIMED_OUT = 1u << 5,   /* win32 exit code := SERVICE_REQUEST_TIMEOUT */
+        EFF_FINISH = 1u << 6,      /* release the process handles; persist the result */
 };
 
 struct transition {
@@ -113,10 +113,10 @@ enum process_exit_kind { EXIT_NONE, EXIT_CODE, EXIT_SIGNAL };
 
 struct log_capture {
         struct loop *loop;
-        const char *path;  /* borrowed from the service */
-        int pipe_fd;       /* read end, -1 when closed */
+        const char *path; /* borrowed from the service */
+        int pipe_fd;      /* read end, -1 when closed */
         struct loop_io io;
-        int file_fd;       /* -1 when closed */
+        int file_fd; /* -1 when closed */
         uint64_t file_size;
         bool at_line_start;
 };
@@ -150,14 +150,14 @@ struct service {
         int cgroup_fd; /* the service's cgroup folder; -1 without cgroups */
         int cgroup_events_fd;
         struct loop_io cgroup_io;
-        struct loop_timer timer;  /* stop timeout, then drain deadline */
+        struct loop_timer timer; /* stop timeout, then drain deadline */
         struct log_capture log;
         char *log_path;
 
         struct start_waiter *start_waiters;
-        char **start_args;  /* borrowed during service_start() only */
-        char *last_error;   /* the sentence for the last failed start */
-        bool exec_failed;   /* the exec report named a failed step */
+        char **start_args; /* borrowed during service_start() only */
+        char *last_error;  /* the sentence for the last failed start */
+        bool exec_failed;  /* the exec report named a failed step */
 
         /* supervisor.c: the services that have a process */
         struct service *active_prev, *active_next;
@@ -281,15 +281,15 @@ enum spawn_stage {
 };
 
 struct spawn_request {
-        const char *path;  /* resolved program */
+        const char *path; /* resolved program */
         char **argv;
         char **envp;
-        int stdout_fd;     /* also stderr */
-        int cgroup_fd;     /* -1: none */
+        int stdout_fd; /* also stderr */
+        int cgroup_fd; /* -1: none */
         bool switch_account;
         uid_t uid;
         gid_t gid;
-        const char *user;  /* for initgroups */
+        const char *user; /* for initgroups */
 };
 
 struct spawn_result {
@@ -346,9 +346,9 @@ struct rpc_call {
         struct manager *manager;
         struct conn *conn;
         uint64_t conn_id;
-        json_t *id;      /* borrowed */
-        json_t *params;  /* borrowed; an object (empty when absent) */
-        char *error;     /* message of the failure */
+        json_t *id;       /* borrowed */
+        json_t *params;   /* borrowed; an object (empty when absent) */
+        char *error;      /* message of the failure */
         int jsonrpc_code; /* for protocol-level failures, else 0 */
 };
 
@@ -367,14 +367,14 @@ int rpc_get_string(struct rpc_call *call, const char *key, bool required, size_t
                    const char **ret);
 int rpc_get_service(struct rpc_call *call, struct service **ret);
 /* rpc_check_keys(allowed), then rpc_get_service(): the start of most methods. */
-int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed, struct service **ret);
-int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries,
-                        char ***ret);
+int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
+                            struct service **ret);
+int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret);
 
 /* Handlers, by file. */
-rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate; /* rpc_query.c */
+rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate;    /* rpc_query.c */
 rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
-rpc_handler_fn rpc_start, rpc_control; /* rpc_control.c */
+rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */
 
 /* Per-connection open handles (rpc_config.c). */
 void conn_handles_release(struct manager *m, struct conn *c);

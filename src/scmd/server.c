@@ -174,7 +174,8 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
         rpc_handler_fn *fn = rpc_find_handler(req.method);
         if (!fn) {
                 _cleanup_free_ char *msg = NULL;
-                if (asprintf(&msg, "scmd has no method '%.64s' (see docs/protocol.md)", req.method) < 0)
+                if (asprintf(&msg, "scmd has no method '%.64s' (see docs/protocol.md)",
+                             req.method) < 0)
                         msg = NULL;
                 send_error(c, req.id, JSONRPC_METHOD_NOT_FOUND, SCM_ERROR_INVALID_FUNCTION, msg);
                 jsonrpc_request_clear(&req);
@@ -284,7 +285,8 @@ static void on_listen(struct loop_io *io, uint32_t events) {
                 if (srv->count >= CONNECTIONS_MAX) {
                         static const char busy[] =
                                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":8,"
-                                "\"message\":\"scmd has too many connections (1024); try again later\","
+                                "\"message\":\"scmd has too many connections (1024); try again "
+                                "later\","
                                 "\"data\":{\"error\":\"NOT_ENOUGH_MEMORY\",\"win32\":8}}}\n";
                         (void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
                         close(fd);

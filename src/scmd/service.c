@@ -101,7 +101,8 @@ static char *file_name(const char *name) {
         return asprintf(&s, "%.*s~%016llx", (int)cut, name, (unsigned long long)h) < 0 ? NULL : s;
 }
 
-int service_new(struct manager *m, int64_t id, struct service_config *config, struct service **ret) {
+int service_new(struct manager *m, int64_t id, struct service_config *config,
+                struct service **ret) {
         struct service *s = calloc(1, sizeof(*s));
         if (!s)
                 return -ENOMEM;
@@ -143,10 +144,12 @@ static void persist_status(struct service *s) {
         };
         int r = db_save_status(s->manager->db, s->id, &st);
         if (r < 0)
-                log_warning("service %s: cannot record its status: %s", s->config.name, strerror(-r));
+                log_warning("service %s: cannot record its status: %s", s->config.name,
+                            strerror(-r));
 }
 
-static void set_last_error(struct service *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_last_error(struct service *s, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 static void set_last_error(struct service *s, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
@@ -178,7 +181,8 @@ static void release_process(struct service *s);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
 
-static int resolve_account(struct service *s, struct spawn_request *req, const struct passwd **ret_pw) {
+static int resolve_account(struct service *s, struct spawn_request *req,
+                           const struct passwd **ret_pw) {
         const char *account = s->config.account;
         bool own = !account[0] || strcmp(account, "LocalSystem") == 0;
         struct passwd *pw = own ? getpwuid(geteuid()) : getpwnam(account);
@@ -234,7 +238,8 @@ static char **build_env(const struct service *s, const struct passwd *pw) {
         if (r >= 0)
                 r = env_push(&env, &n, "LOGNAME", pw->pw_name);
         if (r >= 0)
-                r = env_push(&env, &n, "SHELL", pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh");
+                r = env_push(&env, &n, "SHELL",
+                             pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh");
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(passthrough); i++) {
                 const char *v = getenv(passthrough[i]);
                 if (v)
@@ -345,7 +350,8 @@ static int spawn(struct service *s) {
         s->main_exited = false;
         manager_track(s->manager, s);
         loop_io_add(s->manager->loop, &s->pidfd_io, s->pidfd, EPOLLIN, on_pidfd);
-        loop_io_add(s->manager->loop, &s->exec_report_io, s->exec_report_fd, EPOLLIN, on_exec_report);
+        loop_io_add(s->manager->loop, &s->exec_report_io, s->exec_report_fd, EPOLLIN,
+                    on_exec_report);
         s->desired = SCM_STATE_RUNNING;
         log_debug("service %s: spawned %s as pid %d", s->config.name, path, (int)s->pid);
         return 0;
@@ -612,14 +618,14 @@ json_t *service_status_json(const struct service *s) {
         else if (s->exit_kind == EXIT_SIGNAL)
                 exit = json_pack("{s:i}", "signal", s->exit_value);
 
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o}",
-                         "name", s->config.name, "type", scm_type_name(s->config.type), "state",
-                         scm_state_name(s->state), "controls_accepted", accepted,
-                         "win32_exit_code", (json_int_t)s->win32_exit_code, "service_exit_code",
-                         (json_int_t)s->service_exit_code, "checkpoint",
-                         (json_int_t)s->checkpoint, "wait_hint", (json_int_t)s->wait_hint, "pid",
-                         (json_int_t)s->pid, "desired", scm_state_name(s->desired),
-                         "marked_for_delete", s->marked_for_delete, "process_exit", exit);
+        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o}", "name",
+                         s->config.name, "type", scm_type_name(s->config.type), "state",
+                         scm_state_name(s->state), "controls_accepted", accepted, "win32_exit_code",
+                         (json_int_t)s->win32_exit_code, "service_exit_code",
+                         (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
+                         "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)s->pid,
+                         "desired", scm_state_name(s->desired), "marked_for_delete",
+                         s->marked_for_delete, "process_exit", exit);
 }
 
 json_t *service_config_json(const struct service *s) {
@@ -627,13 +633,12 @@ json_t *service_config_json(const struct service *s) {
         json_t *deps = json_array();
         for (char **d = c->dependencies; deps && d && *d; d++)
                 json_array_append_new(deps, json_string(*d));
-        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "name",
-                         c->name, "display_name", c->display_name, "description", c->description,
-                         "type", scm_type_name(c->type), "start_type",
-                         scm_start_type_name(c->start_type), "error_control",
-                         scm_error_control_name(c->error_control), "command_line",
-                         c->command_line, "account", c->account, "group", c->group,
-                         "dependencies", deps, "log_file", s->log_path);
+        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "name", c->name,
+                         "display_name", c->display_name, "description", c->description, "type",
+                         scm_type_name(c->type), "start_type", scm_start_type_name(c->start_type),
+                         "error_control", scm_error_control_name(c->error_control), "command_line",
+                         c->command_line, "account", c->account, "group", c->group, "dependencies",
+                         deps, "log_file", s->log_path);
 }
 
 /* ---- deletion ---- */

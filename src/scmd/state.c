@@ -14,6 +14,8 @@
 
 #include "cleanup.h"
 
+/* The table reads best as a table: */
+/* clang-format off */
 #define REFUSE(err) {.refuse = SCM_ERROR_##err}
 #define NOT_ACTIVE REFUSE(SERVICE_NOT_ACTIVE)
 #define CANNOT_ACCEPT REFUSE(SERVICE_CANNOT_ACCEPT_CTRL)
@@ -100,6 +102,8 @@ static const struct transition table[_SCM_STATE_MAX][_EV_MAX] = {
                 [EV_EXITED] = ABORTED,
         },
 };
+
+/* clang-format on */
 
 static const struct transition ignored;
 

@@ -69,7 +69,8 @@ struct loaded {
         struct db_status status;
 };
 
-static int collect(void *userdata, int64_t id, struct service_config *c, const struct db_status *st) {
+static int collect(void *userdata, int64_t id, struct service_config *c,
+                   const struct db_status *st) {
         struct loaded *l = userdata;
         l->count++;
         l->id = id;
@@ -181,7 +182,8 @@ static void test_newer_schema_refused(void **state) {
         struct fixture *f = *state;
         sqlite3 *sql;
         assert_int_equal(sqlite3_open(f->path, &sql), SQLITE_OK);
-        assert_int_equal(sqlite3_exec(sql, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(sql, "PRAGMA user_version = 99", NULL, NULL, NULL),
+                         SQLITE_OK);
         sqlite3_close(sql);
         struct db *db;
         assert_int_equal(db_open(f->path, &db), -EPROTO);

@@ -65,14 +65,17 @@ static void test_invalid_requests(void **state) {
         (void)state;
         static const char *const bad[] = {
                 "[]",
-                "{\"id\":1,\"method\":\"ping\"}",                            /* no jsonrpc */
-                "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}",        /* wrong version */
-                "{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}",                 /* notification */
-                "{\"jsonrpc\":\"2.0\",\"id\":1}",                            /* no method */
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}",               /* method not a string */
+                "{\"id\":1,\"method\":\"ping\"}",                     /* no jsonrpc */
+                "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}", /* wrong version */
+                "{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}",          /* notification */
+                "{\"jsonrpc\":\"2.0\",\"id\":1}",                     /* no method */
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}",        /* method not a string */
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":[1]}", /* positional */
-                "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",       /* id an object */
-                "42", "\"hello\"", "null", "true",                           /* JSON, not objects */
+                "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",            /* id an object */
+                "42",
+                "\"hello\"",
+                "null",
+                "true", /* JSON, not objects */
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 struct jsonrpc_request req;

@@ -29,19 +29,20 @@ static bool accepted(const struct transition *t) {
 /* A request is either refused (and then changes nothing) or accepted. */
 static void test_refusals_change_nothing(void **state) {
         (void)state;
-        FOR_EACH_STATE(s) FOR_EACH_EVENT(e) {
-                const struct transition *t = state_transition(s, e);
-                if (!svc_event_is_request(e)) {
-                        assert_int_equal(t->refuse, 0);
-                        assert_int_equal(t->needs_accept, 0);
-                        continue;
+        FOR_EACH_STATE(s)
+                FOR_EACH_EVENT(e) {
+                        const struct transition *t = state_transition(s, e);
+                        if (!svc_event_is_request(e)) {
+                                assert_int_equal(t->refuse, 0);
+                                assert_int_equal(t->needs_accept, 0);
+                                continue;
+                        }
+                        if (t->refuse) {
+                                assert_int_equal(t->to, 0);
+                                assert_int_equal(t->effects, 0);
+                                assert_non_null(scm_error_name(t->refuse));
+                        }
                 }
-                if (t->refuse) {
-                        assert_int_equal(t->to, 0);
-                        assert_int_equal(t->effects, 0);
-                        assert_non_null(scm_error_name(t->refuse));
-                }
-        }
 }
 
 static void test_stopped_takes_only_start(void **state) {
@@ -51,25 +52,28 @@ static void test_stopped_takes_only_start(void **state) {
         assert_int_equal(t->to, SCM_STATE_START_PENDING);
         assert_true(t->effects & EFF_SPAWN);
         assert_true(t->effects & EFF_RESET_EXIT);
-        FOR_EACH_EVENT(e) if (is_control(e))
-                assert_int_equal(state_transition(SCM_STATE_STOPPED, e)->refuse,
-                                 SCM_ERROR_SERVICE_NOT_ACTIVE);
+        FOR_EACH_EVENT(e)
+                if (is_control(e))
+                        assert_int_equal(state_transition(SCM_STATE_STOPPED, e)->refuse,
+                                         SCM_ERROR_SERVICE_NOT_ACTIVE);
 }
 
 static void test_pending_states_refuse_controls(void **state) {
         (void)state;
         const enum scm_state pending[] = {SCM_STATE_START_PENDING, SCM_STATE_STOP_PENDING};
         for (size_t i = 0; i < 2; i++)
-                FOR_EACH_EVENT(e) if (is_control(e))
-                        assert_int_equal(state_transition(pending[i], e)->refuse,
-                                         SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+                FOR_EACH_EVENT(e)
+                        if (is_control(e))
+                                assert_int_equal(state_transition(pending[i], e)->refuse,
+                                                 SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
 }
 
 static void test_start_refused_unless_stopped(void **state) {
         (void)state;
-        FOR_EACH_STATE(s) if (s != SCM_STATE_STOPPED)
-                assert_int_equal(state_transition(s, EV_START)->refuse,
-                                 SCM_ERROR_SERVICE_ALREADY_RUNNING);
+        FOR_EACH_STATE(s)
+                if (s != SCM_STATE_STOPPED)
+                        assert_int_equal(state_transition(s, EV_START)->refuse,
+                                         SCM_ERROR_SERVICE_ALREADY_RUNNING);
 }
 
 /* A stop from any state where the process runs needs the stop bit and
@@ -103,14 +107,15 @@ static void test_interrogate_needs_no_bit(void **state) {
  * the process handles released. */
 static void test_stopped_only_when_gone(void **state) {
         (void)state;
-        FOR_EACH_STATE(s) FOR_EACH_EVENT(e) {
-                const struct transition *t = state_transition(s, e);
-                if (t->to != SCM_STATE_STOPPED)
-                        continue;
-                assert_false(svc_event_is_request(e));
-                assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED);
-                assert_true(t->effects & EFF_FINISH);
-        }
+        FOR_EACH_STATE(s)
+                FOR_EACH_EVENT(e) {
+                        const struct transition *t = state_transition(s, e);
+                        if (t->to != SCM_STATE_STOPPED)
+                                continue;
+                        assert_false(svc_event_is_request(e));
+                        assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED);
+                        assert_true(t->effects & EFF_FINISH);
+                }
 }
 
 /* A process that ends by itself anywhere but in stop-pending was not asked
@@ -135,15 +140,16 @@ static void test_exit_outcomes(void **state) {
 /* Spawning happens only from STOPPED; killing only on a stop timeout. */
 static void test_effects_in_place(void **state) {
         (void)state;
-        FOR_EACH_STATE(s) FOR_EACH_EVENT(e) {
-                const struct transition *t = state_transition(s, e);
-                if (t->effects & EFF_SPAWN)
-                        assert_true(s == SCM_STATE_STOPPED && e == EV_START);
-                if (t->effects & EFF_KILL)
-                        assert_true(s == SCM_STATE_STOP_PENDING && e == EV_STOP_TIMEOUT);
-                if (t->to)
-                        assert_non_null(scm_state_name(t->to));
-        }
+        FOR_EACH_STATE(s)
+                FOR_EACH_EVENT(e) {
+                        const struct transition *t = state_transition(s, e);
+                        if (t->effects & EFF_SPAWN)
+                                assert_true(s == SCM_STATE_STOPPED && e == EV_START);
+                        if (t->effects & EFF_KILL)
+                                assert_true(s == SCM_STATE_STOP_PENDING && e == EV_STOP_TIMEOUT);
+                        if (t->to)
+                                assert_non_null(scm_state_name(t->to));
+                }
 }
 
 /* Every state but PAUSED is reachable from STOPPED by requests and process
@@ -153,11 +159,13 @@ static void test_reachability(void **state) {
         (void)state;
         bool reach[_SCM_STATE_MAX] = {[SCM_STATE_STOPPED] = true};
         for (int round = 0; round < _SCM_STATE_MAX; round++)
-                FOR_EACH_STATE(s) if (reach[s]) FOR_EACH_EVENT(e) {
-                        const struct transition *t = state_transition(s, e);
-                        if (accepted(t) && t->to)
-                                reach[t->to] = true;
-                }
+                FOR_EACH_STATE(s)
+                        if (reach[s])
+                                FOR_EACH_EVENT(e) {
+                                        const struct transition *t = state_transition(s, e);
+                                        if (accepted(t) && t->to)
+                                                reach[t->to] = true;
+                                }
         FOR_EACH_STATE(s) {
                 assert_true(reach[s] == (s != SCM_STATE_PAUSED));
                 assert_int_equal(state_transition(s, EV_EXITED)->to,
