@@ -51,6 +51,15 @@ enum scm_error_control {
         SCM_ERROR_CONTROL_INVALID = -1,
 };
 
+/* How a service process talks to scmd (docs/protocol.md, "Kinds"). */
+enum scm_service_kind {
+        SCM_KIND_PLAIN = 0,  /* no protocol: running once exec succeeds, stopped by signal */
+        SCM_KIND_NATIVE = 1, /* links libscm: <scm/service.h> over SCM_CONTROL_FD */
+        SCM_KIND_NOTIFY = 2, /* speaks sd_notify on NOTIFY_SOCKET */
+        _SCM_KIND_MAX,
+        SCM_KIND_INVALID = -1,
+};
+
 /* Control codes (ControlService). 128..255 are the service's own. */
 enum scm_control {
         SCM_CONTROL_STOP = 1,
@@ -83,6 +92,8 @@ enum scm_accept {
 #define SCM_DEPENDENCIES_MAX 256
 #define SCM_ARGS_MAX 256
 #define SCM_REQUEST_MAX_BYTES 65536
+#define SCM_STATUS_TEXT_MAX_BYTES 256
+#define SCM_CONTROL_TIMEOUT_DEFAULT_MS 30000
 
 /* Names <-> values.  *_name() returns NULL for a value out of range;
  * *_from_name() returns the INVALID value for an unknown name. */
@@ -92,6 +103,8 @@ const char *scm_type_name(enum scm_service_type t);
 enum scm_service_type scm_type_from_name(const char *name);
 const char *scm_start_type_name(enum scm_start_type t);
 enum scm_start_type scm_start_type_from_name(const char *name);
+const char *scm_kind_name(enum scm_service_kind k);
+enum scm_service_kind scm_kind_from_name(const char *name);
 const char *scm_error_control_name(enum scm_error_control e);
 enum scm_error_control scm_error_control_from_name(const char *name);
 

@@ -26,6 +26,12 @@ static const char *const start_type_names[_SCM_START_MAX] = {
         [SCM_START_DISABLED] = "disabled", [SCM_START_DELAYED_AUTO] = "delayed-auto",
 };
 
+static const char *const kind_names[_SCM_KIND_MAX] = {
+        [SCM_KIND_PLAIN] = "plain",
+        [SCM_KIND_NATIVE] = "native",
+        [SCM_KIND_NOTIFY] = "notify",
+};
+
 static const char *const error_control_names[_SCM_ERROR_CONTROL_MAX] = {
         [SCM_ERROR_IGNORE] = "ignore",
         [SCM_ERROR_NORMAL] = "normal",
@@ -36,6 +42,7 @@ static const char *const error_control_names[_SCM_ERROR_CONTROL_MAX] = {
 _Static_assert(ELEMENTSOF(state_names) == _SCM_STATE_MAX, "state names");
 _Static_assert(ELEMENTSOF(start_type_names) == _SCM_START_MAX, "start type names");
 _Static_assert(ELEMENTSOF(error_control_names) == _SCM_ERROR_CONTROL_MAX, "error control names");
+_Static_assert(ELEMENTSOF(kind_names) == _SCM_KIND_MAX, "kind names");
 
 static int lookup(const char *const *table, int n, const char *name) {
         if (!name)
@@ -62,6 +69,15 @@ const char *scm_start_type_name(enum scm_start_type t) {
 enum scm_start_type scm_start_type_from_name(const char *name) {
         int i = lookup(start_type_names, _SCM_START_MAX, name);
         return i < 0 ? SCM_START_INVALID : (enum scm_start_type)i;
+}
+
+const char *scm_kind_name(enum scm_service_kind k) {
+        return k >= 0 && k < _SCM_KIND_MAX ? kind_names[k] : NULL;
+}
+
+enum scm_service_kind scm_kind_from_name(const char *name) {
+        int i = lookup(kind_names, _SCM_KIND_MAX, name);
+        return i < 0 ? SCM_KIND_INVALID : (enum scm_service_kind)i;
 }
 
 const char *scm_error_control_name(enum scm_error_control e) {

@@ -57,6 +57,12 @@ static const char *const migrations[] = {
         "  pid INTEGER NOT NULL DEFAULT 0,"
         "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now'))"
         ");",
+        /* 1 -> 2: how a service talks to scmd (native services, sd_notify). */
+        "ALTER TABLE services ADD COLUMN kind TEXT NOT NULL DEFAULT 'plain'"
+        "  CHECK (kind IN ('plain','native','notify'));"
+        "ALTER TABLE services ADD COLUMN control_timeout_ms INTEGER NOT NULL DEFAULT 30000;"
+        "ALTER TABLE services ADD COLUMN watchdog_ms INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE services ADD COLUMN pause_by_freeze INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -79,11 +85,13 @@ static const char *const stmt_sql[_STMT_MAX] = {
         [STMT_COMMIT] = "COMMIT",
         [STMT_ROLLBACK] = "ROLLBACK",
         [STMT_INSERT] = "INSERT INTO services (name, display_name, description, type, start_type,"
-                        " error_control, command_line, account, load_group)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        " error_control, command_line, account, load_group, kind,"
+                        " control_timeout_ms, watchdog_ms, pause_by_freeze)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13, ?14)",
         [STMT_UPDATE] = "UPDATE services SET name = ?1, display_name = ?2, description = ?3,"
                         " type = ?4, start_type = ?5, error_control = ?6, command_line = ?7,"
-                        " account = ?8, load_group = ?9 WHERE id = ?10",
+                        " account = ?8, load_group = ?9, kind = ?11, control_timeout_ms = ?12,"
+                        " watchdog_ms = ?13, pause_by_freeze = ?14 WHERE id = ?10",
         [STMT_DELETE] = "DELETE FROM services WHERE id = ?1",
         [STMT_MARK] = "UPDATE services SET marked_for_delete = 1 WHERE id = ?1",
         [STMT_DEPS_CLEAR] = "DELETE FROM dependencies WHERE service_id = ?1",
@@ -268,6 +276,10 @@ static void bind_config(sqlite3_stmt *st, const struct service_config *c) {
         bind_text(st, 7, c->command_line);
         bind_text(st, 8, c->account);
         bind_text(st, 9, c->group);
+        bind_text(st, 11, scm_kind_name(c->kind));
+        sqlite3_bind_int64(st, 12, c->control_timeout_ms);
+        sqlite3_bind_int64(st, 13, c->watchdog_ms);
+        sqlite3_bind_int(st, 14, c->pause_by_freeze);
 }
 
 static int write_dependencies(struct db *db, int64_t id, char **deps) {
@@ -387,6 +399,10 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
         c->command_line = column_strdup(st, 7);
         c->account = column_strdup(st, 8);
         c->group = column_strdup(st, 9);
+        c->kind = scm_kind_from_name((const char *)sqlite3_column_text(st, 15));
+        c->control_timeout_ms = (uint32_t)sqlite3_column_int64(st, 16);
+        c->watchdog_ms = (uint32_t)sqlite3_column_int64(st, 17);
+        c->pause_by_freeze = sqlite3_column_int(st, 18) != 0;
         if (!c->name || !c->display_name || !c->description || !c->command_line || !c->account ||
             !c->group)
                 return -ENOMEM;
@@ -399,7 +415,8 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                 db->sql,
                 "SELECT s.id, s.name, s.display_name, s.description, s.type, s.start_type,"
                 " s.error_control, s.command_line, s.account, s.load_group, s.marked_for_delete,"
-                " t.state, t.win32_exit_code, t.service_exit_code, t.pid"
+                " t.state, t.win32_exit_code, t.service_exit_code, t.pid,"
+                " s.kind, s.control_timeout_ms, s.watchdog_ms, s.pause_by_freeze"
                 " FROM services s LEFT JOIN service_status t ON t.service_id = s.id ORDER BY s.id",
                 -1, &st, NULL);
         if (rc != SQLITE_OK)

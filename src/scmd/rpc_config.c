@@ -18,9 +18,10 @@
 #include "validate.h"
 
 static const char *const config_keys[] = {
-        "name",       "display_name",  "description",  "type",
-        "start_type", "error_control", "command_line", "account",
-        "group",      "dependencies",  NULL,
+        "name",        "display_name",    "description",  "type",
+        "start_type",  "error_control",   "command_line", "account",
+        "group",       "dependencies",    "kind",         "control_timeout_ms",
+        "watchdog_ms", "pause_by_freeze", NULL,
 };
 
 /* Replaces *field with a copy of value when value is given. */
@@ -32,6 +33,42 @@ static int set_string(struct rpc_call *call, char **field, const char *value) {
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         free(*field);
         *field = copy;
+        return 0;
+}
+
+/* A whole number of milliseconds in [min, max] when key is given. */
+static int read_ms(struct rpc_call *call, const char *key, uint32_t min, uint32_t max,
+                   uint32_t *field) {
+        json_t *v = json_object_get(call->params, key);
+        if (!v)
+                return 0;
+        if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter '%s' must be a number of milliseconds from %u to %u",
+                                key, min, max);
+        *field = (uint32_t)json_integer_value(v);
+        return 0;
+}
+
+static int read_protocol(struct rpc_call *call, struct service_config *c) {
+        const char *kind;
+        int r = rpc_get_string(call, "kind", false, 32, &kind);
+        if (r < 0)
+                return r;
+        if (kind && (c->kind = scm_kind_from_name(kind)) == SCM_KIND_INVALID)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown kind '%s' (plain, native, notify)", kind);
+        r = read_ms(call, "control_timeout_ms", 100, 24u * 3600 * 1000, &c->control_timeout_ms);
+        if (r >= 0)
+                r = read_ms(call, "watchdog_ms", 0, 24u * 3600 * 1000, &c->watchdog_ms);
+        if (r < 0)
+                return r;
+        json_t *v = json_object_get(call->params, "pause_by_freeze");
+        if (v && !json_is_boolean(v))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter 'pause_by_freeze' must be true or false");
+        if (v)
+                c->pause_by_freeze = json_is_true(v);
         return 0;
 }
 
@@ -75,6 +112,8 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
                 r = rpc_get_string(call, "group", false, SCM_GROUP_MAX_CHARS * 4, &group);
         if (r >= 0)
                 r = read_enums(call, c);
+        if (r >= 0)
+                r = read_protocol(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)
@@ -137,6 +176,14 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
                         call, SCM_ERROR_INVALID_PARAMETER,
                         "the start type '%s' is for kernel drivers only; use auto or demand",
                         scm_start_type_name(c->start_type));
+
+        if (c->watchdog_ms && c->kind != SCM_KIND_NOTIFY)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "a watchdog is for notify services only (WATCHDOG=1)");
+        if (c->pause_by_freeze && c->kind == SCM_KIND_NATIVE)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "a native service pauses itself; pause by freezing is for plain "
+                                "and notify services");
 
         char **argv;
         int argc;
@@ -210,6 +257,8 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
                 .type = SCM_TYPE_OWN_PROCESS,
                 .start_type = SCM_START_DEMAND,
                 .error_control = SCM_ERROR_NORMAL,
+                .kind = SCM_KIND_PLAIN,
+                .control_timeout_ms = SCM_CONTROL_TIMEOUT_DEFAULT_MS,
         };
         _cleanup_(service_config_clear) struct service_config c = {0};
         if (service_config_copy(&defaults, &c) < 0)

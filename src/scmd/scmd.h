@@ -100,6 +100,10 @@ struct service_config {
         char *account;
         char *group;
         char **dependencies; /* NULL-terminated; "+Group" for a group */
+        enum scm_service_kind kind;
+        uint32_t control_timeout_ms; /* a control's answer; a native start's first report */
+        uint32_t watchdog_ms;        /* notify: WATCHDOG=1 at least this often; 0 off */
+        bool pause_by_freeze;        /* plain/notify: pause freezes the cgroup */
 };
 
 /* A callback waiting for the outcome of a start: error is 0 on success,

@@ -75,6 +75,10 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .account = strdup(from->account ? from->account : ""),
                 .group = strdup(from->group ? from->group : ""),
                 .dependencies = strv_copy(from->dependencies),
+                .kind = from->kind,
+                .control_timeout_ms = from->control_timeout_ms,
+                .watchdog_ms = from->watchdog_ms,
+                .pause_by_freeze = from->pause_by_freeze,
         };
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
             !c.group || !c.dependencies) {
@@ -633,12 +637,16 @@ json_t *service_config_json(const struct service *s) {
         json_t *deps = json_array();
         for (char **d = c->dependencies; deps && d && *d; d++)
                 json_array_append_new(deps, json_string(*d));
-        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "name", c->name,
-                         "display_name", c->display_name, "description", c->description, "type",
-                         scm_type_name(c->type), "start_type", scm_start_type_name(c->start_type),
-                         "error_control", scm_error_control_name(c->error_control), "command_line",
-                         c->command_line, "account", c->account, "group", c->group, "dependencies",
-                         deps, "log_file", s->log_path);
+        json_t *o = json_pack(
+                "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:b}",
+                "name", c->name, "display_name", c->display_name, "description", c->description,
+                "type", scm_type_name(c->type), "start_type", scm_start_type_name(c->start_type),
+                "error_control", scm_error_control_name(c->error_control), "command_line",
+                c->command_line, "account", c->account, "group", c->group, "dependencies", deps,
+                "log_file", s->log_path, "kind", scm_kind_name(c->kind), "control_timeout_ms",
+                (json_int_t)c->control_timeout_ms, "watchdog_ms", (json_int_t)c->watchdog_ms,
+                "pause_by_freeze", c->pause_by_freeze);
+        return o;
 }
 
 /* ---- deletion ---- */

@@ -21,6 +21,9 @@
 
 #include "scmd.h"
 
+/* The schema this scmd writes; bump with each migration added to db.c. */
+#define SCHEMA_VERSION_NOW 2
+
 struct fixture {
         char dir[64];
         char path[128];
@@ -59,6 +62,10 @@ static struct service_config web(void) {
                 .account = "nobody",
                 .group = "Net",
                 .dependencies = deps_web,
+                .kind = SCM_KIND_NOTIFY,
+                .control_timeout_ms = 1234,
+                .watchdog_ms = 5000,
+                .pause_by_freeze = true,
         };
 }
 
@@ -85,11 +92,11 @@ static void test_schema_version(void **state) {
         struct fixture *f = *state;
         struct db *db;
         assert_int_equal(db_open(f->path, &db), 0);
-        assert_int_equal(db_schema_version(db), 1);
+        assert_int_equal(db_schema_version(db), SCHEMA_VERSION_NOW);
         db_close(db);
         /* Reopening migrates nothing and keeps the version. */
         assert_int_equal(db_open(f->path, &db), 0);
-        assert_int_equal(db_schema_version(db), 1);
+        assert_int_equal(db_schema_version(db), SCHEMA_VERSION_NOW);
         db_close(db);
 }
 
@@ -120,6 +127,10 @@ static void test_round_trip(void **state) {
         assert_string_equal(l.config.dependencies[0], "db");
         assert_string_equal(l.config.dependencies[1], "+Network");
         assert_null(l.config.dependencies[2]);
+        assert_int_equal(l.config.kind, SCM_KIND_NOTIFY);
+        assert_int_equal(l.config.control_timeout_ms, 1234);
+        assert_int_equal(l.config.watchdog_ms, 5000);
+        assert_true(l.config.pause_by_freeze);
         assert_int_equal(l.status.state, SCM_STATE_RUNNING);
         assert_int_equal(l.status.win32_exit_code, 1067);
         assert_false(l.status.marked_for_delete);
@@ -197,6 +208,53 @@ static void test_newer_schema_refused(void **state) {
         sqlite3_close(sql);
 }
 
+/* A database written by the first schema keeps its services through every
+ * migration, and they get the defaults of the columns added since. */
+static void test_migrates_version_1(void **state) {
+        struct fixture *f = *state;
+        sqlite3 *sql;
+        assert_int_equal(sqlite3_open(f->path, &sql), SQLITE_OK);
+        assert_int_equal(
+                sqlite3_exec(
+                        sql,
+                        "CREATE TABLE services (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE"
+                        " COLLATE NOCASE, display_name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+                        " description TEXT NOT NULL DEFAULT '', type TEXT NOT NULL, start_type"
+                        " TEXT NOT NULL, error_control TEXT NOT NULL, command_line TEXT NOT NULL,"
+                        " account TEXT NOT NULL DEFAULT '', load_group TEXT NOT NULL DEFAULT '',"
+                        " marked_for_delete INTEGER NOT NULL DEFAULT 0);"
+                        "CREATE TABLE dependencies (service_id INTEGER NOT NULL REFERENCES"
+                        " services(id) ON DELETE CASCADE, position INTEGER NOT NULL, target TEXT"
+                        " NOT NULL, PRIMARY KEY (service_id, position));"
+                        "CREATE TABLE service_status (service_id INTEGER PRIMARY KEY REFERENCES"
+                        " services(id) ON DELETE CASCADE, state TEXT NOT NULL, win32_exit_code"
+                        " INTEGER NOT NULL DEFAULT 0, service_exit_code INTEGER NOT NULL DEFAULT"
+                        " 0, pid INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL DEFAULT"
+                        " 0);"
+                        "INSERT INTO services (name, display_name, type, start_type,"
+                        " error_control, command_line) VALUES ('old', 'Old', 'own', 'auto',"
+                        " 'normal', '/bin/true');"
+                        "PRAGMA user_version = 1;",
+                        NULL, NULL, NULL),
+                SQLITE_OK);
+        sqlite3_close(sql);
+
+        struct db *db;
+        struct loaded l = {0};
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_schema_version(db), SCHEMA_VERSION_NOW);
+        assert_int_equal(db_load(db, collect, &l), 0);
+        assert_int_equal(l.count, 1);
+        assert_string_equal(l.config.name, "old");
+        assert_int_equal(l.config.start_type, SCM_START_AUTO);
+        assert_int_equal(l.config.kind, SCM_KIND_PLAIN);
+        assert_int_equal(l.config.control_timeout_ms, 30000);
+        assert_int_equal(l.config.watchdog_ms, 0);
+        assert_false(l.config.pause_by_freeze);
+        service_config_clear(&l.config);
+        db_close(db);
+}
+
 static void test_not_a_database(void **state) {
         struct fixture *f = *state;
         FILE *fp = fopen(f->path, "w");
@@ -214,6 +272,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_names_unique_ignoring_case, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_update_and_delete, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
