@@ -9,6 +9,7 @@
  * (name rules, command-line splitting, lengths) only give the SCM's answer
  * earlier; scmd judges again.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
@@ -26,6 +27,10 @@ enum {
         OPT_GROUP,
         OPT_DEPEND,
         OPT_ACCOUNT,
+        OPT_KIND,
+        OPT_CONTROL_TIMEOUT,
+        OPT_WATCHDOG,
+        OPT_PAUSE_BY_FREEZE,
 };
 
 static const struct option config_options[] = {
@@ -38,6 +43,10 @@ static const struct option config_options[] = {
         {"group", required_argument, NULL, OPT_GROUP},
         {"depend", required_argument, NULL, OPT_DEPEND},
         {"account", required_argument, NULL, OPT_ACCOUNT},
+        {"kind", required_argument, NULL, OPT_KIND},
+        {"control-timeout", required_argument, NULL, OPT_CONTROL_TIMEOUT},
+        {"watchdog", required_argument, NULL, OPT_WATCHDOG},
+        {"pause-by-freeze", required_argument, NULL, OPT_PAUSE_BY_FREEZE},
         {},
 };
 
@@ -51,6 +60,20 @@ static bool valid_type(const char *s) {
 
 static bool valid_error_control(const char *s) {
         return scm_error_control_from_name(s) != SCM_ERROR_CONTROL_INVALID;
+}
+
+static bool valid_kind(const char *s) {
+        return scm_kind_from_name(s) != SCM_KIND_INVALID;
+}
+
+static bool valid_ms(const char *s) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 10);
+        return s[0] >= '0' && s[0] <= '9' && !*end && v <= 24UL * 3600 * 1000;
+}
+
+static bool valid_yes_no(const char *s) {
+        return !strcmp(s, "yes") || !strcmp(s, "no");
 }
 
 /* Each option of config_options[] and the params field it sets. */
@@ -72,6 +95,10 @@ static const struct config_field {
         {OPT_GROUP, "--group", "group", NULL, NULL},
         {OPT_DEPEND, "--depend", "dependencies", NULL, NULL},
         {OPT_ACCOUNT, "--account", "account", NULL, NULL},
+        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify"},
+        {OPT_CONTROL_TIMEOUT, "--control-timeout", "control_timeout_ms", valid_ms, "milliseconds"},
+        {OPT_WATCHDOG, "--watchdog", "watchdog_ms", valid_ms, "milliseconds (0: off)"},
+        {OPT_PAUSE_BY_FREEZE, "--pause-by-freeze", "pause_by_freeze", valid_yes_no, "yes, no"},
 };
 
 static const struct config_field *config_field_of(int opt) {
@@ -106,7 +133,15 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        json_t *value = opt == OPT_DEPEND ? split_dependencies(arg) : json_string(arg);
+        json_t *value;
+        if (opt == OPT_DEPEND)
+                value = split_dependencies(arg);
+        else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
+                value = json_integer(strtoll(arg, NULL, 10));
+        else if (opt == OPT_PAUSE_BY_FREEZE)
+                value = json_boolean(!strcmp(arg, "yes"));
+        else
+                value = json_string(arg);
         if (!value)
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
                                     "%s is not valid UTF-8 text", f->option);
@@ -308,7 +343,14 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --depend A,B,+GROUP    services, and groups with a '+', that must run first;\n"         \
         "                         \"\" for none\n"                                                 \
         "  --account USER         the account it runs as (default: scmd's own)\n"                  \
-        "  --error-control LEVEL  ignore, normal (the default), severe or critical\n"
+        "  --error-control LEVEL  ignore, normal (the default), severe or critical\n"              \
+        "  --kind KIND            how it talks to scmd: plain (the default: running once\n"        \
+        "                         exec succeeds), native (libscm's <scm/service.h>) or\n"          \
+        "                         notify (sd_notify READY=1)\n"                                    \
+        "  --control-timeout MS   how long a control (and a native start) may take\n"              \
+        "                         (default 30000)\n"                                               \
+        "  --watchdog MS          notify: WATCHDOG=1 must come at least this often\n"              \
+        "  --pause-by-freeze yes|no  plain/notify: pause freezes every process (cgroup)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -123,6 +123,9 @@ void output_status_block(const json_t *status, bool ex) {
         field("SERVICE_EXIT_CODE", "%u  (0x%x)", s.service_exit_code, s.service_exit_code);
         field("CHECKPOINT", "0x%x", s.checkpoint);
         field("WAIT_HINT", "0x%x", s.wait_hint);
+        const char *text = string_field(status, "status_text");
+        if (text[0])
+                field_text("STATUS_TEXT", text);
         if (!ex)
                 return;
         field("PID", "%d", (int)s.pid);
@@ -185,6 +188,15 @@ void output_config_block(const json_t *config) {
         field_text("DISPLAY_NAME", string_field(config, "display_name"));
         field_text("DESCRIPTION", string_field(config, "description"));
         field_text("LOG_FILE", string_field(config, "log_file"));
+        field_text("KIND", string_field(config, "kind"));
+        json_t *timeout = json_object_get(config, "control_timeout_ms");
+        if (json_is_integer(timeout))
+                field("CONTROL_TIMEOUT", "%lld ms", (long long)json_integer_value(timeout));
+        json_t *watchdog = json_object_get(config, "watchdog_ms");
+        if (json_integer_value(watchdog) > 0)
+                field("WATCHDOG", "%lld ms", (long long)json_integer_value(watchdog));
+        if (json_is_true(json_object_get(config, "pause_by_freeze")))
+                field_text("PAUSE", "by freezing its cgroup");
 }
 
 /* Columns on screen: characters, not bytes, for UTF-8 names. */
