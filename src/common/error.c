@@ -75,8 +75,16 @@ static const struct {
          "The dependency service does not exist or has been marked for deletion."},
         {SCM_ERROR_DUPLICATE_SERVICE_NAME, "DUPLICATE_SERVICE_NAME",
          "The name is already in use as either a service name or a service display name."},
+        {SCM_ERROR_DIFFERENT_SERVICE_ACCOUNT, "DIFFERENT_SERVICE_ACCOUNT",
+         "The account specified for this service is different from the account specified for "
+         "other services running in the same process."},
+        {SCM_ERROR_SERVICE_NOT_IN_EXE, "SERVICE_NOT_IN_EXE",
+         "The executable program that this service is configured to run in does not implement the "
+         "service."},
         {SCM_ERROR_SHUTDOWN_IN_PROGRESS, "SHUTDOWN_IN_PROGRESS",
          "A system shutdown is in progress."},
+        {SCM_ERROR_PRIVILEGE_NOT_HELD, "PRIVILEGE_NOT_HELD",
+         "A required privilege is not held by the client."},
         {SCM_ERROR_TIMEOUT, "TIMEOUT",
          "This operation returned because the timeout period expired."},
         {SCM_ERROR_RPC_SERVER_UNAVAILABLE, "RPC_S_SERVER_UNAVAILABLE",

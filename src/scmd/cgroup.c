@@ -134,6 +134,10 @@ int cgroup_kill(int cgroup_fd) {
         return r;
 }
 
+int cgroup_freeze(int cgroup_fd, bool frozen) {
+        return write_file_at(cgroup_fd, "cgroup.freeze", frozen ? "1" : "0");
+}
+
 int cgroup_populated(int cgroup_fd) {
         _cleanup_close_ int fd = openat(cgroup_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
         if (fd < 0)

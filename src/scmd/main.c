@@ -269,6 +269,14 @@ static int start_up(struct manager *m) {
         else
                 cgroup_sweep(m->cgroup_base_fd);
 
+        _cleanup_free_ char *notify_path = NULL;
+        if (asprintf(&notify_path, "%s/notify.sock", m->paths.run_dir) < 0)
+                return -ENOMEM;
+        r = notify_open(m, notify_path);
+        if (r < 0)
+                log_warning("no sd_notify socket at %s (%s): notify services cannot report",
+                            notify_path, strerror(-r));
+
         r = db_open(m->paths.db_file, &m->db);
         if (r >= 0)
                 r = manager_load(m);
@@ -287,7 +295,8 @@ int main(int argc, char **argv) {
         if (parse_options(argc, argv, &o) < 0)
                 return 2;
 
-        struct manager m = {.signal_fd = -1, .cgroup_base_fd = -1, .options = o.manager};
+        struct manager m = {
+                .signal_fd = -1, .cgroup_base_fd = -1, .notify_fd = -1, .options = o.manager};
         int r = scm_paths_resolve(o.mode, o.root, &m.paths);
         if (r < 0) {
                 fprintf(stderr, "scmd: cannot work out where to keep state: %s%s\n", strerror(-r),

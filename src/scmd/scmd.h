@@ -20,6 +20,7 @@
 #include <scm/error.h>
 #include <scm/types.h>
 
+#include "control.h"
 #include "loop.h"
 #include "paths.h"
 
@@ -27,6 +28,7 @@ struct db;
 struct server;
 struct conn;
 struct service;
+struct pending_control;
 struct manager;
 
 /* ---------------------------------------------------------------- log.c */
@@ -45,7 +47,8 @@ void log_set_level(enum log_level max);
 /* -------------------------------------------------------------- state.c */
 
 /* What can happen to a service.  The first group are requests (from a
- * client or from scmd itself); the rest are facts reported by the system. */
+ * client or from scmd itself); the rest are facts reported by the system
+ * or by the service. */
 enum svc_event {
         EV_START,
         EV_STOP,
@@ -59,18 +62,39 @@ enum svc_event {
         EV_SPAWN_FAILED,              /* a step before exec failed */
         EV_EXITED,                    /* the process and all of its cgroup ended */
         EV_STOP_TIMEOUT,              /* the stop grace period passed */
+        EV_HANG,                      /* a pending state made no progress in time */
+        EV_CONNECTED,                 /* native: the dispatcher said hello */
+        EV_READY,                     /* notify: READY=1 */
+        EV_STOPPING,                  /* notify: STOPPING=1 */
+        EV_WATCHDOG,                  /* notify: WATCHDOG=1 did not come in time */
+        /* native: the service reported a state; in the order of enum scm_state */
+        EV_REPORT_STOPPED,
+        EV_REPORT_START_PENDING,
+        EV_REPORT_STOP_PENDING,
+        EV_REPORT_RUNNING,
+        EV_REPORT_CONTINUE_PENDING,
+        EV_REPORT_PAUSE_PENDING,
+        EV_REPORT_PAUSED,
         _EV_MAX
 };
+
+#define EV_REPORT(state) ((enum svc_event)(EV_REPORT_STOPPED + (state)-SCM_STATE_STOPPED))
 
 /* Side effects of a transition, carried out by service.c in this order. */
 enum svc_effect {
         EFF_RESET_EXIT = 1u << 0,  /* clear exit codes before a new run */
         EFF_SPAWN = 1u << 1,       /* start the process */
-        EFF_SIGNAL_STOP = 1u << 2, /* ask the process to stop; arm the stop timer */
-        EFF_KILL = 1u << 3,        /* kill every process of the service */
-        EFF_ABORTED = 1u << 4,     /* win32 exit code := PROCESS_ABORTED */
-        EFF_TIMED_OUT = 1u << 5,   /* win32 exit code := SERVICE_REQUEST_TIMEOUT */
-        EFF_FINISH = 1u << 6,      /* release the process handles; persist the result */
+        EFF_ACK_START = 1u << 2,   /* the start is under way: answer the client */
+        EFF_SIGNAL_STOP = 1u << 3, /* SIGTERM to the process; arm the stop timer */
+        EFF_STOP_TIMER = 1u << 4,  /* arm the stop timer only (it is going by itself) */
+        EFF_DELIVER = 1u << 5,     /* send the control to the service's handler */
+        EFF_FREEZE = 1u << 6,      /* freeze the cgroup (pause) */
+        EFF_THAW = 1u << 7,        /* thaw the cgroup (continue, and before a stop) */
+        EFF_KILL = 1u << 8,        /* kill every process of the service */
+        EFF_ABORTED = 1u << 9,     /* win32 exit code := PROCESS_ABORTED, unless set */
+        EFF_TIMED_OUT = 1u << 10,  /* win32 exit code := SERVICE_REQUEST_TIMEOUT, unless set */
+        EFF_START_HANG = 1u << 11, /* win32 exit code := SERVICE_START_HANG, unless set */
+        EFF_FINISH = 1u << 12,     /* release the process handles; persist the result */
 };
 
 struct transition {
@@ -82,7 +106,8 @@ struct transition {
 
 /* The transition for event in state; never NULL.  An all-zero entry means
  * the event is ignored in that state. */
-const struct transition *state_transition(enum scm_state state, enum svc_event event);
+const struct transition *state_transition(enum scm_service_kind kind, enum scm_state state,
+                                          enum svc_event event);
 const char *svc_event_name(enum svc_event event);
 /* True for events that a client may request (and that may be refused). */
 bool svc_event_is_request(enum svc_event event);
@@ -153,15 +178,30 @@ struct service {
         bool main_exited;
         int cgroup_fd; /* the service's cgroup folder; -1 without cgroups */
         int cgroup_events_fd;
+        char *cgroup_name; /* "<name>.service" while it has a cgroup */
         struct loop_io cgroup_io;
         struct loop_timer timer; /* stop timeout, then drain deadline */
         struct log_capture log;
         char *log_path;
 
+        /* Hang detection: a pending state must progress before this fires. */
+        struct loop_timer progress_timer;
+        /* notify: WATCHDOG=1 must come before this fires. */
+        struct loop_timer watchdog_timer;
+        char status_text[SCM_STATUS_TEXT_MAX_BYTES + 1]; /* notify STATUS= */
+
+        /* native: the control channel (channel.c). */
+        int channel_fd;
+        struct loop_io channel_io;
+        struct pending_control *controls; /* sent, not yet answered; oldest first */
+        uint32_t next_control_id;
+        struct control_request *control_request; /* borrowed during service_control() */
+
         struct start_waiter *start_waiters;
         char **start_args; /* borrowed during service_start() only */
         char *last_error;  /* the sentence for the last failed start */
         bool exec_failed;  /* the exec report named a failed step */
+        bool connected;    /* native: the dispatcher said hello this run */
 
         /* supervisor.c: the services that have a process */
         struct service *active_prev, *active_next;
@@ -181,6 +221,29 @@ void service_free(struct service *s);
 /* Delivers a request or fact.  For requests returns 0 when accepted, or
  * SCM_ERR(win32) when the state table refuses it. */
 int service_dispatch(struct service *s, enum svc_event event);
+
+/* A control on its way to a native handler (channel.c): answered through
+ * fn once the handler returned (win32 = its result) or timed out. */
+struct control_request {
+        uint32_t code; /* SCM_CONTROL_* or 128..255 */
+        void (*fn)(struct control_request *r, struct service *s, int win32);
+        bool delivered; /* set when it went out: the answer comes later */
+};
+
+/* Sends a control: gated by the table, then delivered (native) or carried
+ * out at once.  Returns 0 when done at once, 1 when req->fn will be called
+ * later, or SCM_ERR(win32) when refused. */
+int service_control(struct service *s, enum svc_event event, struct control_request *req);
+
+/* scmd's own stop (shutdown): as a client's, with nobody waiting. */
+int service_stop(struct service *s);
+
+/* native: a status report from the service (channel.c), already checked. */
+void service_report(struct service *s, const struct control_status *st);
+/* native: the dispatcher connected. */
+void service_connected(struct service *s);
+/* notify: READY=1, STOPPING=1, STATUS=, EXTEND_TIMEOUT_USEC=, ERRNO=, WATCHDOG=1. */
+void service_notify(struct service *s, const char *key, const char *value);
 
 /* Starts s with extra arguments (NULL-terminated, may be NULL). */
 int service_start(struct service *s, char **args, char **ret_message);
@@ -262,6 +325,8 @@ void cgroup_teardown(const char *path);
 int cgroup_service_open(int base_fd, const char *dirname);
 /* Kills every process in the cgroup; 0 or -errno. */
 int cgroup_kill(int cgroup_fd);
+/* Freezes (pause) or thaws every process in the cgroup; 0 or -errno. */
+int cgroup_freeze(int cgroup_fd, bool frozen);
 /* 1 populated, 0 empty, -errno. */
 int cgroup_populated(int cgroup_fd);
 /* Opens cgroup.events for EPOLLPRI watching. */
@@ -286,6 +351,7 @@ enum spawn_stage {
 
 struct spawn_request {
         const char *path; /* resolved program */
+        int control_fd;   /* native: becomes fd 3; -1 none */
         char **argv;
         char **envp;
         int stdout_fd; /* also stderr */
@@ -314,6 +380,25 @@ const char *spawn_stage_name(enum spawn_stage stage);
 /* Finds program in PATH (or checks it when it holds a '/').  Returns a
  * malloc'd path, or NULL with errno (ENOENT, EACCES, ...). */
 char *spawn_resolve_program(const char *program);
+
+/* ------------------------------------------------------------ channel.c */
+
+struct control_status;
+
+/* Opens the control channel for a native service about to be spawned;
+ * *ret_child_fd is the service's end (owned by the caller).  Queues the
+ * start message with args. */
+int channel_open(struct service *s, char **args, int *ret_child_fd);
+/* Sends req (a control for the handler); answered through req->fn. */
+int channel_deliver(struct service *s, struct control_request *req);
+/* Closes the channel; every control still unanswered gets win32. */
+void channel_close(struct service *s, int win32);
+
+/* ------------------------------------------------------------- notify.c */
+
+/* Opens the sd_notify socket at path (datagrams, credentials passed). */
+int notify_open(struct manager *m, const char *path);
+void notify_close(struct manager *m);
 
 /* --------------------------------------------------------- logcapture.c */
 
@@ -405,6 +490,9 @@ struct manager {
         struct loop_timer shutdown_timer;
         struct loop_timer delayed_timer;
         struct service *active; /* list of services with a process */
+        int notify_fd;          /* the sd_notify socket; -1 none */
+        struct loop_io notify_io;
+        char *notify_path;
         bool shutting_down;
         int exit_status;
 };
@@ -426,3 +514,185 @@ void manager_track(struct manager *m, struct service *s);
 void manager_untrack(struct manager *m, struct service *s);
 /* Frees everything the manager holds. */
 void manager_free(struct manager *m);
+
+/* ------------------------------------------------------ least privilege */
+/*
+ * account.c, privileges.c, identity.c, sandbox.c, security.c,
+ * db_security.c and rpc_security.c: the service's account and logon
+ * session, its required privileges (capabilities) and the account privilege
+ * policy, its identity (a group of its own, its folders) and its write
+ * restriction (Landlock).  docs/architecture.md, "Least privilege".
+ */
+
+struct passwd;
+
+/* SERVICE_SID_TYPE_*: what identity a service has beside its account. */
+enum sid_type {
+        SID_TYPE_NONE,         /* the account's identity only */
+        SID_TYPE_UNRESTRICTED, /* plus a group of its own and its own folders */
+        SID_TYPE_RESTRICTED,   /* plus writes only where it is granted */
+        _SID_TYPE_MAX,
+        SID_TYPE_INVALID = -1,
+};
+
+/* A service's least-privilege settings, part of its configuration; a NULL
+ * pointer in a service_config means every default. */
+struct service_security {
+        uint64_t privileges; /* required capabilities, bit n = capability n; 0: the account's own */
+        enum sid_type sid_type;
+        gid_t gid;             /* the service's group, kept for its name; 0: none allocated */
+        char **writable_paths; /* restricted: more paths it may write; NULL-terminated, or NULL */
+        bool allow_weak_isolation; /* restricted: run without Landlock when the kernel lacks it */
+        bool restrict_network;     /* a network namespace of its own with only loopback */
+        bool interactive;          /* LocalSystem only: standard I/O on scmd's --console */
+};
+
+/* What a service's process does between fork and exec to become the
+ * service (built by security_plan_build() in scmd, carried out by
+ * security_enter() in the child). */
+struct security_plan {
+        struct passwd *pw; /* the account: name, uid, gid, home, shell (owned) */
+        bool switch_ids;   /* setresgid/setresuid to pw's ids */
+        bool set_groups;   /* setgroups(groups) */
+        gid_t *groups;
+        size_t n_groups;
+        bool set_caps; /* bounding, permitted, effective, inheritable (and ambient) := caps */
+        bool ambient;  /* raise caps into the ambient set (the account is not root) */
+        uint64_t caps;
+        bool no_new_privs;
+        int console_fd;  /* interactive: becomes stdin, stdout and stderr; -1 none */
+        bool new_netns;  /* a network namespace with only loopback up */
+        int landlock_fd; /* restricted: the ruleset to enforce; -1 none */
+        char *state_dir; /* the service's folders (sid type other than none), else NULL */
+        char *runtime_dir;
+        char *logs_dir;
+};
+
+/* security.c */
+
+/* Frees sec and everything it holds; NULL is fine. */
+void service_security_free(struct service_security *sec);
+/* A deep copy; NULL for NULL, and NULL with errno ENOMEM on failure. */
+struct service_security *service_security_dup(const struct service_security *sec);
+/* create/change_config: applies the least-privilege parameters of the
+ * request onto c (rpc_config.c's read_config), then checks them against the
+ * rest of c and allocates the service's group when it first gets an
+ * identity (check_config).  Each returns 0 or rpc_fail(). */
+int security_read_config(struct rpc_call *call, struct service_config *c);
+int security_check_config(struct rpc_call *call, struct service_config *c);
+/* Sets scmd's --console or --service-gid-range (name without dashes) from
+ * the command line; prints why on stderr and returns -EINVAL when refused. */
+int security_set_option(const char *name, const char *value);
+/* The help lines of those options, for scmd --help. */
+extern const char security_options_help[];
+
+/* Works out everything s's process must do to run as its account, with its
+ * privileges, identity and restrictions, and prepares what must be made
+ * before the fork (the account on first use, folders, the Landlock ruleset,
+ * the console).  Returns 0 with *ret, or SCM_ERR(win32) with s->last_error
+ * set: SERVICE_LOGON_FAILED, PRIVILEGE_NOT_HELD, NOT_SUPPORTED (no
+ * Landlock), PATH_NOT_FOUND (a writable path), ... */
+int security_plan_build(struct service *s, struct security_plan **ret);
+/* Adds STATE_DIRECTORY, RUNTIME_DIRECTORY and LOGS_DIRECTORY when the
+ * service has folders.  0 or -ENOMEM. */
+int security_plan_env(const struct security_plan *p, char ***envp);
+void security_plan_free(struct security_plan *p);
+static inline void security_plan_freep(struct security_plan **p) {
+        security_plan_free(*p);
+}
+/* In the child, at the account stage: console, network namespace, groups,
+ * ids, capabilities, session keyring, no_new_privs, Landlock, in that
+ * order.  Returns 0, or -1 with errno set and *ret_stage the step. */
+int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage);
+
+/* account.c */
+
+/* The well-known accounts: "" and LocalSystem are scmd's own; LocalService
+ * and NetworkService are system users scmd creates on first use. */
+#define ACCOUNT_LOCAL_SERVICE_USER "scm-localservice"
+#define ACCOUNT_NETWORK_SERVICE_USER "scm-networkservice"
+bool account_is_local_system(const char *account);
+bool account_is_well_known(const char *account);
+/* The user name an account setting stands for ("LocalService" ->
+ * "scm-localservice"; LocalSystem -> the name of scmd's own user), for the
+ * privilege policy.  NULL when account is not a well-known name and has
+ * no passwd entry.  Malloc'd. */
+char *account_policy_name(const char *account);
+/* The passwd entry of a service's account, copied (free with free()),
+ * creating LocalService's or NetworkService's user when it does not exist
+ * yet.  -ENOENT when the account does not exist, -EPERM when it would have
+ * to be created and scmd is not root, else -errno; *ret_error says why. */
+int account_lookup(const char *account, struct passwd **ret, char **ret_error);
+/* The supplementary groups of pw's user (getgrouplist) plus extra (0:
+ * none), malloc'd.  0 or -errno. */
+int account_groups(const struct passwd *pw, gid_t extra, gid_t **ret, size_t *ret_n);
+
+/* privileges.c */
+
+/* The capability named name ("CAP_NET_BIND_SERVICE", any case, "CAP_"
+ * optional), or -1. */
+int privilege_from_name(const char *name);
+const char *privilege_name(int cap);
+/* The highest capability this kernel knows. */
+int privilege_last_cap(void);
+/* caps as a JSON list of names, lowest first; NULL on out-of-memory. */
+json_t *privileges_to_json(uint64_t caps);
+/* The capabilities in caps, as "CAP_A, CAP_B" (malloc'd). */
+char *privileges_to_text(uint64_t caps);
+/* In the child: bounding, permitted, effective and inheritable sets :=
+ * caps, ambient too when ambient, around the switch of ids (setresgid,
+ * setresuid) when switch_ids.  0 or -errno. */
+int privileges_drop_bounding(uint64_t caps);
+int privileges_keep_across_setuid(bool keep);
+int privileges_apply(uint64_t caps, bool ambient);
+
+/* identity.c */
+
+const char *sid_type_name(enum sid_type t);
+enum sid_type sid_type_from_name(const char *name);
+/* The range service groups are allocated from (--service-gid-range). */
+void identity_gid_range(gid_t *ret_min, gid_t *ret_max);
+int identity_set_gid_range(gid_t min, gid_t max);
+/* The group of service name: the one recorded for it, else the lowest gid
+ * of the range that no service was ever given and no group of the system
+ * uses.  -ENOSPC when the range is used up. */
+int identity_allocate_gid(struct db *db, const char *name, gid_t *ret);
+/* The service's state, runtime and logs folders (malloc'd). */
+int identity_folders(const struct manager *m, const char *name, char **ret_state,
+                     char **ret_runtime, char **ret_logs);
+/* Creates the folders of plan (and their parents) owned by root and the
+ * service's group, mode 2770, fixing an existing folder's owner and mode.
+ * 0 or -errno with *ret_path the folder that failed. */
+int identity_make_folders(const struct security_plan *p, gid_t gid, const char **ret_path);
+
+/* sandbox.c */
+
+/* The Landlock ABI version of this kernel; 0 when it has none. */
+int sandbox_landlock_abi(void);
+/* A Landlock ruleset that allows writing only beneath paths (NULL-
+ * terminated) and to the device files every program writes (/dev/null,
+ * ...); reads and execution are not restricted.  Returns the ruleset fd, or
+ * -errno with *ret_path the path that failed (-ENOENT: it does not exist). */
+int sandbox_ruleset(char *const *paths, const char **ret_path);
+/* In the child: a new network namespace with loopback up.  0 or -errno. */
+int sandbox_new_netns(void);
+
+/* db_security.c: the tables of migration 3, on db.c's connection. */
+
+struct sqlite3 *db_sqlite(struct db *db);
+/* In db.c's transaction of an insert or update: saves c->security. */
+int db_security_save(struct db *db, int64_t id, const struct service_config *c);
+/* Loads the settings of service id (named name) into *ret (NULL when all are defaults). */
+int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret);
+/* The gid recorded for service name: 1 with *ret, 0 when none. */
+int db_security_gid_of(struct db *db, const char *name, gid_t *ret);
+/* 1 when gid was ever given to any service. */
+int db_security_gid_used(struct db *db, gid_t gid);
+/* The capabilities granted to the account user (a user name). */
+int db_account_privileges(struct db *db, const char *user, uint64_t *ret);
+/* Grants add and revokes remove for user, in one transaction. */
+int db_account_privileges_change(struct db *db, const char *user, uint64_t add, uint64_t remove);
+
+/* rpc_security.c */
+rpc_handler_fn rpc_add_account_rights, rpc_remove_account_rights, rpc_query_account_rights,
+        rpc_query_security;

@@ -123,6 +123,7 @@ int service_new(struct manager *m, int64_t id, struct service_config *config,
         s->desired = SCM_STATE_STOPPED;
         s->pidfd = s->exec_report_fd = s->cgroup_fd = s->cgroup_events_fd = -1;
         s->pidfd_io.fd = s->exec_report_io.fd = s->cgroup_io.fd = -1;
+        s->channel_fd = s->channel_io.fd = -1;
         log_capture_init(&s->log);
         *ret = s;
         return 0;
@@ -134,6 +135,7 @@ void service_free(struct service *s) {
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
+        free(s->cgroup_name);
         free(s);
 }
 
@@ -223,6 +225,28 @@ static int env_push(char ***env, size_t *n, const char *key, const char *value) 
         return 0;
 }
 
+/* How the process finds its way back to scmd, by kind. */
+static int push_protocol_env(const struct service *s, char ***env, size_t *n) {
+        char num[32];
+        int r = 0;
+        switch (s->config.kind) {
+        case SCM_KIND_NATIVE:
+                snprintf(num, sizeof(num), "%d", SCM_CONTROL_FD_NUMBER);
+                return env_push(env, n, SCM_CONTROL_FD_ENV, num);
+        case SCM_KIND_NOTIFY:
+                if (s->manager->notify_path)
+                        r = env_push(env, n, "NOTIFY_SOCKET", s->manager->notify_path);
+                if (r >= 0 && s->config.watchdog_ms) {
+                        snprintf(num, sizeof(num), "%llu",
+                                 (unsigned long long)s->config.watchdog_ms * 1000ULL);
+                        r = env_push(env, n, "WATCHDOG_USEC", num);
+                }
+                return r;
+        default:
+                return 0;
+        }
+}
+
 /* A fresh environment, not a filtered copy of scmd's: nothing of a desktop
  * session (DISPLAY, WAYLAND_DISPLAY, DBUS_SESSION_BUS_ADDRESS,
  * XDG_RUNTIME_DIR, ...) can leak into a service. */
@@ -251,6 +275,8 @@ static char **build_env(const struct service *s, const struct passwd *pw) {
         }
         if (r >= 0)
                 r = env_push(&env, &n, "SCM_SERVICE_NAME", s->config.name);
+        if (r >= 0)
+                r = push_protocol_env(s, &env, &n);
         if (r < 0) {
                 strv_free(env);
                 return NULL;
@@ -292,10 +318,14 @@ static int build_argv(struct service *s, char **args, char ***ret) {
 static int open_cgroup(struct service *s) {
         if (s->manager->cgroup_base_fd < 0)
                 return -1;
-        _cleanup_free_ char *fname = file_name(s->config.name), *dir = NULL;
-        if (!fname || asprintf(&dir, "%s.service", fname) < 0)
+        _cleanup_free_ char *fname = file_name(s->config.name);
+        free(s->cgroup_name);
+        s->cgroup_name = NULL;
+        if (!fname || asprintf(&s->cgroup_name, "%s.service", fname) < 0) {
+                s->cgroup_name = NULL;
                 return -ENOMEM;
-        int fd = cgroup_service_open(s->manager->cgroup_base_fd, dir);
+        }
+        int fd = cgroup_service_open(s->manager->cgroup_base_fd, s->cgroup_name);
         if (fd < 0)
                 log_warning("service %s: no cgroup (%s); holding it by process group",
                             s->config.name, strerror(-fd));
@@ -310,13 +340,14 @@ static int fail_errno(struct service *s, const char *what, int e) {
 /* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
  * Win32 error in win32_exit_code and a sentence in last_error. */
 static int spawn(struct service *s) {
-        struct spawn_request req = {.cgroup_fd = -1, .stdout_fd = -1};
+        struct spawn_request req = {.cgroup_fd = -1, .stdout_fd = -1, .control_fd = -1};
         const struct passwd *pw;
         int r = resolve_account(s, &req, &pw);
         if (r < 0)
                 return r;
         _cleanup_(strv_free_p) char **argv = NULL;
-        r = build_argv(s, s->start_args, &argv);
+        bool native = s->config.kind == SCM_KIND_NATIVE;
+        r = build_argv(s, native ? NULL : s->start_args, &argv);
         if (r < 0)
                 return r;
         _cleanup_free_ char *path = spawn_resolve_program(argv[0]);
@@ -331,16 +362,21 @@ static int spawn(struct service *s) {
         if (!envp)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 
-        _cleanup_close_ int out_fd = -1;
+        _cleanup_close_ int out_fd = -1, control_fd = -1;
         r = log_capture_open(&s->log, s->manager->loop, s->log_path, &out_fd);
         if (r < 0)
                 return fail_errno(s, "capture its output", -r);
+        if (native && (r = channel_open(s, s->start_args, &control_fd)) < 0) {
+                release_process(s);
+                return fail_errno(s, "open its control channel", -r);
+        }
         s->cgroup_fd = open_cgroup(s);
 
         req.path = path;
         req.argv = argv;
         req.envp = envp;
         req.stdout_fd = out_fd;
+        req.control_fd = control_fd;
         req.cgroup_fd = s->cgroup_fd >= 0 ? s->cgroup_fd : -1;
         struct spawn_result res;
         r = spawn_process(&req, &res);
@@ -395,58 +431,126 @@ static void release_process(struct service *s) {
                 close(s->cgroup_events_fd);
         if (s->cgroup_fd >= 0) {
                 close(s->cgroup_fd);
-                _cleanup_free_ char *fname = file_name(s->config.name), *dir = NULL;
-                if (fname && asprintf(&dir, "%s.service", fname) >= 0)
-                        cgroup_service_remove(s->manager->cgroup_base_fd, dir);
+                if (s->cgroup_name)
+                        cgroup_service_remove(s->manager->cgroup_base_fd, s->cgroup_name);
         }
+        free(s->cgroup_name);
+        s->cgroup_name = NULL;
         s->pidfd = s->cgroup_fd = s->cgroup_events_fd = -1;
         s->pid = 0;
+        loop_timer_disarm(l, &s->progress_timer);
+        loop_timer_disarm(l, &s->watchdog_timer);
+        channel_close(s, SCM_ERROR_SERVICE_NOT_ACTIVE);
         manager_untrack(s->manager, s);
         log_capture_close(&s->log);
 }
 
 /* ---- the table's executor ---- */
 
+/* How long past a wait hint a pending state may go without progress. */
+#define PROGRESS_GRACE (1 * USEC_PER_SEC)
+
+static void on_progress_timeout(struct loop_timer *t);
+static void on_watchdog_timeout(struct loop_timer *t);
+
+static bool is_pending(enum scm_state state) {
+        return state == SCM_STATE_START_PENDING || state == SCM_STATE_STOP_PENDING ||
+               state == SCM_STATE_PAUSE_PENDING || state == SCM_STATE_CONTINUE_PENDING;
+}
+
+/* Whether scmd watches a pending state for progress: native services in
+ * every pending state, notify services until READY=1.  Plain services and
+ * stops by signal have the stop timer instead. */
+static bool watches_progress(const struct service *s) {
+        if (s->config.kind == SCM_KIND_NATIVE)
+                return is_pending(s->state);
+        return s->config.kind == SCM_KIND_NOTIFY && s->state == SCM_STATE_START_PENDING;
+}
+
+/* (Re)arms the progress deadline: the wait hint, or the control timeout
+ * while the service has given none, plus a grace. */
+static void progress_arm(struct service *s) {
+        usec_t hint = (usec_t)(s->wait_hint ? s->wait_hint : s->config.control_timeout_ms);
+        loop_timer_arm(s->manager->loop, &s->progress_timer,
+                       now_usec() + hint * USEC_PER_MSEC + PROGRESS_GRACE, on_progress_timeout);
+}
+
+static void set_exit_code_once(struct service *s, uint32_t win32) {
+        if (!s->win32_exit_code)
+                s->win32_exit_code = win32;
+}
+
+static void arm_stop_timer(struct service *s) {
+        loop_timer_arm(s->manager->loop, &s->timer, now_usec() + s->manager->options.stop_timeout,
+                       on_stop_timeout);
+}
+
+/* Freezes or thaws every process of the service (pause by freezing). */
+static void freeze(struct service *s, bool frozen) {
+        int r = s->cgroup_fd >= 0 ? cgroup_freeze(s->cgroup_fd, frozen) : -ENOTSUP;
+        if (r < 0)
+                log_warning("service %s: cannot %s it: %s", s->config.name,
+                            frozen ? "freeze" : "thaw", strerror(-r));
+}
+
+static int deliver(struct service *s) {
+        return s->control_request ? channel_deliver(s, s->control_request)
+                                  : SCM_ERR(SCM_ERROR_INVALID_SERVICE_CONTROL);
+}
+
+static void reset_run(struct service *s) {
+        s->win32_exit_code = s->service_exit_code = 0;
+        s->checkpoint = s->wait_hint = 0;
+        s->exit_kind = EXIT_NONE;
+        s->status_text[0] = '\0';
+        s->connected = false;
+        free(s->last_error);
+        s->last_error = NULL;
+}
+
 static int apply(struct service *s, const struct transition *t) {
         uint32_t eff = t->effects;
+        int r;
 
-        if (eff & EFF_RESET_EXIT) {
-                s->win32_exit_code = s->service_exit_code = 0;
-                s->checkpoint = s->wait_hint = 0;
-                s->exit_kind = EXIT_NONE;
-                free(s->last_error);
-                s->last_error = NULL;
+        if (eff & EFF_RESET_EXIT)
+                reset_run(s);
+        if (eff & EFF_SPAWN && (r = spawn(s)) < 0) {
+                s->win32_exit_code = (uint32_t)scm_error_win32(r);
+                log_warning("%s", s->last_error ? s->last_error : "start failed");
+                persist_status(s);
+                return r;
         }
-        if (eff & EFF_SPAWN) {
-                int r = spawn(s);
-                if (r < 0) {
-                        s->win32_exit_code = (uint32_t)scm_error_win32(r);
-                        log_warning("%s", s->last_error ? s->last_error : "start failed");
-                        persist_status(s);
-                        return r;
-                }
-        }
+        if (eff & EFF_DELIVER && (r = deliver(s)) < 0)
+                return r;
+        if (eff & EFF_THAW)
+                freeze(s, false);
         if (eff & EFF_SIGNAL_STOP) {
                 s->desired = SCM_STATE_STOPPED;
                 signal_main(s, SIGTERM);
-                loop_timer_arm(s->manager->loop, &s->timer,
-                               now_usec() + s->manager->options.stop_timeout, on_stop_timeout);
         }
+        if (eff & (EFF_SIGNAL_STOP | EFF_STOP_TIMER))
+                arm_stop_timer(s);
+        if (eff & EFF_FREEZE)
+                freeze(s, true);
         if (eff & EFF_KILL)
                 service_kill(s);
         if (eff & EFF_ABORTED)
-                s->win32_exit_code = SCM_ERROR_PROCESS_ABORTED;
+                set_exit_code_once(s, SCM_ERROR_PROCESS_ABORTED);
         if (eff & EFF_TIMED_OUT)
-                s->win32_exit_code = SCM_ERROR_SERVICE_REQUEST_TIMEOUT;
+                set_exit_code_once(s, SCM_ERROR_SERVICE_REQUEST_TIMEOUT);
+        if (eff & EFF_START_HANG)
+                set_exit_code_once(s, SCM_ERROR_SERVICE_START_HANG);
         if (eff & EFF_FINISH)
                 release_process(s);
+        if (eff & EFF_ACK_START)
+                answer_start_waiters(s, 0);
         if (t->to)
                 enter(s, t->to);
         return 0;
 }
 
 int service_dispatch(struct service *s, enum svc_event event) {
-        const struct transition *t = state_transition(s->state, event);
+        const struct transition *t = state_transition(s->config.kind, s->state, event);
         if (svc_event_is_request(event)) {
                 if (t->refuse)
                         return SCM_ERR(t->refuse);
@@ -460,6 +564,36 @@ int service_dispatch(struct service *s, enum svc_event event) {
         return apply(s, t);
 }
 
+int service_control(struct service *s, enum svc_event event, struct control_request *req) {
+        req->delivered = false;
+        s->control_request = req;
+        int r = service_dispatch(s, event);
+        s->control_request = NULL;
+        if (r < 0)
+                return r;
+        if (event == EV_STOP)
+                s->desired = SCM_STATE_STOPPED;
+        return req->delivered ? 1 : 0;
+}
+
+static void internal_stop_answered(struct control_request *req, struct service *s, int win32) {
+        if (win32)
+                log_warning("service %s: its handler answered scmd's stop with %d (%s)",
+                            s->config.name, win32, scm_error_name(win32) ?: "its own code");
+        free(req);
+}
+
+int service_stop(struct service *s) {
+        struct control_request *req = calloc(1, sizeof(*req));
+        if (!req)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        *req = (struct control_request){.code = SCM_CONTROL_STOP, .fn = internal_stop_answered};
+        int r = service_control(s, EV_STOP, req);
+        if (r != 1)
+                free(req);
+        return r < 0 ? r : 0;
+}
+
 int service_start(struct service *s, char **args, char **ret_message) {
         s->start_args = args;
         int r = service_dispatch(s, EV_START);
@@ -469,26 +603,132 @@ int service_start(struct service *s, char **args, char **ret_message) {
         return r;
 }
 
-static void enter(struct service *s, enum scm_state state) {
-        enum scm_state old = s->state;
-        s->state = state;
-        /* A plain service accepts stop once it runs, nothing else. */
-        s->controls_accepted = state == SCM_STATE_RUNNING ? SCM_ACCEPT_STOP : 0;
-        if (old == state)
-                return;
+/* What a plain or notify service accepts in each state: scmd answers for it. */
+static uint32_t signalled_accepts(const struct service *s, enum scm_state state) {
+        uint32_t pause =
+                s->config.pause_by_freeze && s->cgroup_fd >= 0 ? SCM_ACCEPT_PAUSE_CONTINUE : 0;
+        switch (state) {
+        case SCM_STATE_START_PENDING:
+                return SCM_ACCEPT_STOP;
+        case SCM_STATE_RUNNING:
+        case SCM_STATE_PAUSED:
+                return SCM_ACCEPT_STOP | pause;
+        default:
+                return 0;
+        }
+}
+
+static void log_transition(const struct service *s, enum scm_state old, enum scm_state state) {
         if (state == SCM_STATE_STOPPED && s->win32_exit_code)
                 log_info("service %s: %s -> stopped (%s)", s->config.name, scm_state_name(old),
                          scm_error_name((int)s->win32_exit_code));
         else
                 log_info("service %s: %s -> %s (pid %d)", s->config.name, scm_state_name(old),
                          scm_state_name(state), (int)s->pid);
+}
+
+static void enter(struct service *s, enum scm_state state) {
+        enum scm_state old = s->state;
+        s->state = state;
+        if (s->config.kind != SCM_KIND_NATIVE)
+                s->controls_accepted = signalled_accepts(s, state);
+        else if (state == SCM_STATE_STOP_PENDING || state == SCM_STATE_STOPPED)
+                s->controls_accepted = 0; /* nothing more once a stop is under way */
+        if (old == state)
+                return;
+        log_transition(s, old, state);
+
+        if (watches_progress(s))
+                progress_arm(s);
+        else
+                loop_timer_disarm(s->manager->loop, &s->progress_timer);
+        if (s->config.kind == SCM_KIND_NOTIFY && s->config.watchdog_ms &&
+            state == SCM_STATE_RUNNING)
+                loop_timer_arm(s->manager->loop, &s->watchdog_timer,
+                               now_usec() + (usec_t)s->config.watchdog_ms * USEC_PER_MSEC,
+                               on_watchdog_timeout);
+        else if (state != SCM_STATE_RUNNING && state != SCM_STATE_PAUSED)
+                loop_timer_disarm(s->manager->loop, &s->watchdog_timer);
 
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
-        if (old == SCM_STATE_START_PENDING)
-                answer_start_waiters(s, state == SCM_STATE_STOPPED ? (int)s->win32_exit_code : 0);
-        if (state == SCM_STATE_STOPPED)
+        if (state == SCM_STATE_STOPPED) {
+                answer_start_waiters(s, (int)s->win32_exit_code);
                 manager_service_stopped(s->manager, s);
+        }
+}
+
+/* ---- what the service says ---- */
+
+void service_connected(struct service *s) {
+        s->connected = true;
+        service_dispatch(s, EV_CONNECTED);
+}
+
+void service_report(struct service *s, const struct control_status *st) {
+        bool progressed = st->state != (uint32_t)s->state || st->checkpoint != s->checkpoint ||
+                          st->wait_hint != s->wait_hint;
+        s->controls_accepted = st->controls_accepted;
+        s->checkpoint = st->checkpoint;
+        s->wait_hint = st->wait_hint;
+        if (st->state == SCM_STATE_STOPPED) {
+                s->win32_exit_code = st->win32_exit_code;
+                s->service_exit_code = st->service_exit_code;
+                s->desired = SCM_STATE_STOPPED;
+        }
+        service_dispatch(s, EV_REPORT((enum scm_state)st->state));
+        /* A pending state that moved on (or was entered) gets a new deadline. */
+        if (s->active && watches_progress(s) && progressed)
+                progress_arm(s);
+}
+
+static void notify_extend(struct service *s, const char *value) {
+        unsigned long long usec = strtoull(value, NULL, 10);
+        s->wait_hint = (uint32_t)(usec / 1000 > UINT32_MAX ? UINT32_MAX : usec / 1000);
+        if (watches_progress(s))
+                progress_arm(s);
+}
+
+void service_notify(struct service *s, const char *key, const char *value) {
+        if (strcmp(key, "READY") == 0 && strcmp(value, "1") == 0) {
+                service_dispatch(s, EV_READY);
+        } else if (strcmp(key, "STOPPING") == 0 && strcmp(value, "1") == 0) {
+                s->desired = SCM_STATE_STOPPED;
+                service_dispatch(s, EV_STOPPING);
+        } else if (strcmp(key, "STATUS") == 0) {
+                snprintf(s->status_text, sizeof(s->status_text), "%s", value);
+        } else if (strcmp(key, "EXTEND_TIMEOUT_USEC") == 0) {
+                notify_extend(s, value);
+        } else if (strcmp(key, "ERRNO") == 0) {
+                s->service_exit_code = (uint32_t)strtoul(value, NULL, 10);
+                s->win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
+        } else if (strcmp(key, "WATCHDOG") == 0 && strcmp(value, "1") == 0 &&
+                   loop_timer_armed(&s->watchdog_timer)) {
+                loop_timer_arm(s->manager->loop, &s->watchdog_timer,
+                               now_usec() + (usec_t)s->config.watchdog_ms * USEC_PER_MSEC,
+                               on_watchdog_timeout);
+        }
+}
+
+static void on_progress_timeout(struct loop_timer *t) {
+        struct service *s = container_of(t, struct service, progress_timer);
+        if (s->config.kind == SCM_KIND_NATIVE && !s->connected) {
+                /* Never reached its dispatcher: not a hang, no answer at all. */
+                log_warning("service %s: its dispatcher did not connect within %u ms; stopping it",
+                            s->config.name, s->config.control_timeout_ms);
+                set_exit_code_once(s, SCM_ERROR_SERVICE_REQUEST_TIMEOUT);
+        } else {
+                log_warning("service %s: hung in %s (checkpoint %u, wait hint %u ms); stopping it",
+                            s->config.name, scm_state_name(s->state), s->checkpoint, s->wait_hint);
+        }
+        service_dispatch(s, EV_HANG);
+}
+
+static void on_watchdog_timeout(struct loop_timer *t) {
+        struct service *s = container_of(t, struct service, watchdog_timer);
+        log_warning("service %s: no WATCHDOG=1 within %u ms; stopping it", s->config.name,
+                    s->config.watchdog_ms);
+        service_dispatch(s, EV_WATCHDOG);
 }
 
 /* ---- events from the system ---- */
@@ -622,14 +862,14 @@ json_t *service_status_json(const struct service *s) {
         else if (s->exit_kind == EXIT_SIGNAL)
                 exit = json_pack("{s:i}", "signal", s->exit_value);
 
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o}", "name",
-                         s->config.name, "type", scm_type_name(s->config.type), "state",
+        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s}",
+                         "name", s->config.name, "type", scm_type_name(s->config.type), "state",
                          scm_state_name(s->state), "controls_accepted", accepted, "win32_exit_code",
                          (json_int_t)s->win32_exit_code, "service_exit_code",
                          (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
                          "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)s->pid,
                          "desired", scm_state_name(s->desired), "marked_for_delete",
-                         s->marked_for_delete, "process_exit", exit);
+                         s->marked_for_delete, "process_exit", exit, "status_text", s->status_text);
 }
 
 json_t *service_config_json(const struct service *s) {

@@ -115,6 +115,13 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                 child_fail(report_fd, SPAWN_STAGE_STDIO);
         /* Whatever scmd inherited without O_CLOEXEC must not reach the service. */
         syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+        /* A native service's control channel, at the number its environment names. */
+        if (req->control_fd >= 0) {
+                if (req->control_fd == SCM_CONTROL_FD_NUMBER
+                            ? fcntl(SCM_CONTROL_FD_NUMBER, F_SETFD, 0) < 0
+                            : dup2(req->control_fd, SCM_CONTROL_FD_NUMBER) < 0)
+                        child_fail(report_fd, SPAWN_STAGE_STDIO);
+        }
 
         if (join_cgroup) {
                 int fd = openat(req->cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);

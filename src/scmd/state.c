@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The complete behaviour of a service, as one table indexed by state and
- * event.  Nothing else in scmd decides whether a request is accepted or
+ * The complete behaviour of a service, as one table indexed by kind, state
+ * and event.  Nothing else in scmd decides whether a request is accepted or
  * which state follows which: service.c only carries out the effects the
- * table names.  tests/unit/test_state.c walks every (state, event) pair.
+ * table names.  tests/unit/test_state.c walks every (kind, state, event).
+ *
+ * The kinds differ only where their processes differ:
+ *   - plain: running once exec succeeds; stop is SIGTERM; pause, when
+ *     configured, freezes the cgroup;
+ *   - notify: as plain, but running only at READY=1, stopping at STOPPING=1,
+ *     and a missed watchdog or a start without READY in time is a hang;
+ *   - native: every control goes to the service's handler and every state
+ *     comes from the service's own reports; scmd enters STOP_PENDING itself
+ *     when it delivers a stop, so no further control follows a stop.
  *
  * Control gating follows ControlService: a stopped service is
- * SERVICE_NOT_ACTIVE; start- and stop-pending ones CANNOT_ACCEPT_CTRL; an
- * accepted control still needs its SERVICE_ACCEPT_* bit, else
- * INVALID_SERVICE_CONTROL.  Interrogate needs no bit.
+ * SERVICE_NOT_ACTIVE; a stop-pending one CANNOT_ACCEPT_CTRL; a start-pending
+ * one takes only stop; an accepted control still needs its SERVICE_ACCEPT_*
+ * bit, else INVALID_SERVICE_CONTROL.  Interrogate needs no bit, nor do the
+ * custom controls 128-255, which go to a native handler as they are.
  */
 #include "scmd.h"
 
@@ -16,101 +26,168 @@
 
 /* The table reads best as a table: */
 /* clang-format off */
-#define REFUSE(err) {.refuse = SCM_ERROR_##err}
-#define NOT_ACTIVE REFUSE(SERVICE_NOT_ACTIVE)
-#define CANNOT_ACCEPT REFUSE(SERVICE_CANNOT_ACCEPT_CTRL)
-#define ALREADY_RUNNING REFUSE(SERVICE_ALREADY_RUNNING)
+#define REFUSE(err)        {.refuse = SCM_ERROR_##err}
+#define NOT_ACTIVE         REFUSE(SERVICE_NOT_ACTIVE)
+#define CANNOT_ACCEPT      REFUSE(SERVICE_CANNOT_ACCEPT_CTRL)
+#define ALREADY_RUNNING    REFUSE(SERVICE_ALREADY_RUNNING)
+#define INVALID_CONTROL    REFUSE(INVALID_SERVICE_CONTROL)
+#define ACCEPT(bit)        {.needs_accept = (bit)}
+#define GO(state, eff)     {.to = SCM_STATE_##state, .effects = (eff)}
+#define DO(eff)            {.effects = (eff)}
+#define CONTROL(state, eff, bit) {.to = (state), .effects = (eff), .needs_accept = (bit)}
 
-/* Stop from a state where the service runs: ask it, arm the timer. */
-#define STOP_FROM_RUNNING                                                                          \
-        {.to = SCM_STATE_STOP_PENDING, .effects = EFF_SIGNAL_STOP, .needs_accept = SCM_ACCEPT_STOP}
 /* The process went without being asked. */
-#define ABORTED {.to = SCM_STATE_STOPPED, .effects = EFF_ABORTED | EFF_FINISH}
-#define ACCEPT(bit) {.needs_accept = (bit)}
+#define ABORTED            GO(STOPPED, EFF_ABORTED | EFF_FINISH)
+/* Every process has gone after a stop (or after a kill that set the code). */
+#define STOPPED_CLEANLY    GO(STOPPED, EFF_FINISH)
 
-static const struct transition table[_SCM_STATE_MAX][_EV_MAX] = {
-        [SCM_STATE_STOPPED] = {
-                [EV_START] = {.to = SCM_STATE_START_PENDING, .effects = EFF_RESET_EXIT | EFF_SPAWN},
-                [EV_STOP] = NOT_ACTIVE,
-                [EV_PAUSE] = NOT_ACTIVE,
-                [EV_CONTINUE] = NOT_ACTIVE,
-                [EV_INTERROGATE] = NOT_ACTIVE,
-                [EV_PARAMCHANGE] = NOT_ACTIVE,
-                [EV_CUSTOM] = NOT_ACTIVE,
+/* ---- rows shared by every kind ---- */
+
+#define STOPPED_ROW                                                                                \
+        [EV_START] = GO(START_PENDING, EFF_RESET_EXIT | EFF_SPAWN),                               \
+        [EV_STOP] = NOT_ACTIVE, [EV_PAUSE] = NOT_ACTIVE, [EV_CONTINUE] = NOT_ACTIVE,              \
+        [EV_INTERROGATE] = NOT_ACTIVE, [EV_PARAMCHANGE] = NOT_ACTIVE, [EV_CUSTOM] = NOT_ACTIVE
+
+#define STOP_PENDING_ROW                                                                           \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = CANNOT_ACCEPT, [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,      \
+        [EV_INTERROGATE] = CANNOT_ACCEPT, [EV_PARAMCHANGE] = CANNOT_ACCEPT,                        \
+        [EV_CUSTOM] = CANNOT_ACCEPT,                                                               \
+        [EV_EXITED] = STOPPED_CLEANLY,                                                             \
+        [EV_STOP_TIMEOUT] = DO(EFF_KILL | EFF_TIMED_OUT),                                          \
+        [EV_HANG] = DO(EFF_KILL | EFF_TIMED_OUT)
+
+/* Start-pending takes only stop (with its accept bit). */
+#define START_PENDING_GATES(stop)                                                                  \
+        [EV_START] = ALREADY_RUNNING, [EV_STOP] = stop,                                            \
+        [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,                                 \
+        [EV_INTERROGATE] = CANNOT_ACCEPT, [EV_PARAMCHANGE] = CANNOT_ACCEPT,                        \
+        [EV_CUSTOM] = CANNOT_ACCEPT,                                                               \
+        [EV_SPAWN_FAILED] = STOPPED_CLEANLY,                                                       \
+        [EV_EXITED] = ABORTED,                                                                     \
+        [EV_HANG] = DO(EFF_KILL | EFF_START_HANG)
+
+/* ---- plain and notify: scmd drives the process by signals ---- */
+
+#define SIGNAL_STOP        CONTROL(SCM_STATE_STOP_PENDING, EFF_SIGNAL_STOP, SCM_ACCEPT_STOP)
+#define THAW_AND_STOP      CONTROL(SCM_STATE_STOP_PENDING, EFF_THAW | EFF_SIGNAL_STOP, SCM_ACCEPT_STOP)
+
+#define SIGNALLED_RUNNING_ROW                                                                      \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = SIGNAL_STOP,                                                                   \
+        [EV_PAUSE] = CONTROL(SCM_STATE_PAUSED, EFF_FREEZE, SCM_ACCEPT_PAUSE_CONTINUE),            \
+        [EV_CONTINUE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),                                         \
+        [EV_INTERROGATE] = ACCEPT(0),                                                              \
+        [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),                                         \
+        [EV_CUSTOM] = INVALID_CONTROL, /* no handler to deliver it to */                          \
+        [EV_EXITED] = ABORTED
+
+#define SIGNALLED_PAUSED_ROW                                                                       \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = THAW_AND_STOP,                                                                 \
+        [EV_PAUSE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),                                            \
+        [EV_CONTINUE] = CONTROL(SCM_STATE_RUNNING, EFF_THAW, SCM_ACCEPT_PAUSE_CONTINUE),          \
+        [EV_INTERROGATE] = ACCEPT(0),                                                              \
+        [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),                                         \
+        [EV_CUSTOM] = INVALID_CONTROL,                                                             \
+        [EV_EXITED] = ABORTED
+
+/* Never entered by plain or notify services: they pause in one step. */
+#define SIGNALLED_UNUSED_ROW                                                                       \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = THAW_AND_STOP,                                                                 \
+        [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,                                 \
+        [EV_INTERROGATE] = ACCEPT(0), [EV_PARAMCHANGE] = CANNOT_ACCEPT,                            \
+        [EV_CUSTOM] = INVALID_CONTROL,                                                             \
+        [EV_EXITED] = ABORTED
+
+/* ---- native: controls go to the handler, states come from reports ---- */
+
+#define DELIVER(bit)       CONTROL(0, EFF_DELIVER, bit)
+#define DELIVER_STOP       CONTROL(SCM_STATE_STOP_PENDING, EFF_DELIVER, SCM_ACCEPT_STOP)
+/* The service says it has stopped: its process should end now. */
+#define REPORTED_STOPPED   GO(STOP_PENDING, EFF_STOP_TIMER)
+
+#define REPORTS REPORTS_BUT_STOPPED, [EV_REPORT_STOPPED] = REPORTED_STOPPED
+#define REPORTS_BUT_STOPPED                                                                        \
+        [EV_REPORT_START_PENDING] = GO(START_PENDING, 0),                                          \
+        [EV_REPORT_STOP_PENDING] = GO(STOP_PENDING, 0),                                            \
+        [EV_REPORT_RUNNING] = GO(RUNNING, 0),                                                      \
+        [EV_REPORT_CONTINUE_PENDING] = GO(CONTINUE_PENDING, 0),                                    \
+        [EV_REPORT_PAUSE_PENDING] = GO(PAUSE_PENDING, 0),                                          \
+        [EV_REPORT_PAUSED] = GO(PAUSED, 0)
+
+#define NATIVE_ACTIVE_ROW(pending_hang)                                                            \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = DELIVER_STOP,                                                                  \
+        [EV_PAUSE] = DELIVER(SCM_ACCEPT_PAUSE_CONTINUE),                                           \
+        [EV_CONTINUE] = DELIVER(SCM_ACCEPT_PAUSE_CONTINUE),                                        \
+        [EV_INTERROGATE] = DELIVER(0),                                                             \
+        [EV_PARAMCHANGE] = DELIVER(SCM_ACCEPT_PARAMCHANGE),                                        \
+        [EV_CUSTOM] = DELIVER(0),                                                                  \
+        [EV_EXITED] = ABORTED,                                                                     \
+        [EV_HANG] = pending_hang,                                                                  \
+        REPORTS
+
+static const struct transition table[_SCM_KIND_MAX][_SCM_STATE_MAX][_EV_MAX] = {
+        [SCM_KIND_PLAIN] = {
+                [SCM_STATE_STOPPED] = { STOPPED_ROW },
+                [SCM_STATE_START_PENDING] = {
+                        START_PENDING_GATES(SIGNAL_STOP),
+                        [EV_SPAWNED] = GO(RUNNING, EFF_ACK_START),
+                },
+                [SCM_STATE_RUNNING] = { SIGNALLED_RUNNING_ROW },
+                [SCM_STATE_PAUSED] = { SIGNALLED_PAUSED_ROW },
+                [SCM_STATE_PAUSE_PENDING] = { SIGNALLED_UNUSED_ROW },
+                [SCM_STATE_CONTINUE_PENDING] = { SIGNALLED_UNUSED_ROW },
+                [SCM_STATE_STOP_PENDING] = { STOP_PENDING_ROW },
         },
-        [SCM_STATE_START_PENDING] = {
-                [EV_START] = ALREADY_RUNNING,
-                [EV_STOP] = CANNOT_ACCEPT,
-                [EV_PAUSE] = CANNOT_ACCEPT,
-                [EV_CONTINUE] = CANNOT_ACCEPT,
-                [EV_INTERROGATE] = CANNOT_ACCEPT,
-                [EV_PARAMCHANGE] = CANNOT_ACCEPT,
-                [EV_CUSTOM] = CANNOT_ACCEPT,
-                [EV_SPAWNED] = {.to = SCM_STATE_RUNNING},
-                [EV_SPAWN_FAILED] = {.to = SCM_STATE_STOPPED, .effects = EFF_FINISH},
-                [EV_EXITED] = ABORTED,
+        [SCM_KIND_NOTIFY] = {
+                [SCM_STATE_STOPPED] = { STOPPED_ROW },
+                [SCM_STATE_START_PENDING] = {
+                        START_PENDING_GATES(SIGNAL_STOP),
+                        [EV_SPAWNED] = DO(EFF_ACK_START),
+                        [EV_READY] = GO(RUNNING, 0),
+                        [EV_STOPPING] = GO(STOP_PENDING, EFF_STOP_TIMER),
+                },
+                [SCM_STATE_RUNNING] = {
+                        SIGNALLED_RUNNING_ROW,
+                        [EV_STOPPING] = GO(STOP_PENDING, EFF_STOP_TIMER),
+                        [EV_WATCHDOG] = DO(EFF_KILL | EFF_TIMED_OUT),
+                },
+                [SCM_STATE_PAUSED] = { SIGNALLED_PAUSED_ROW },
+                [SCM_STATE_PAUSE_PENDING] = { SIGNALLED_UNUSED_ROW },
+                [SCM_STATE_CONTINUE_PENDING] = { SIGNALLED_UNUSED_ROW },
+                [SCM_STATE_STOP_PENDING] = { STOP_PENDING_ROW },
         },
-        [SCM_STATE_RUNNING] = {
-                [EV_START] = ALREADY_RUNNING,
-                [EV_STOP] = STOP_FROM_RUNNING,
-                [EV_PAUSE] = {.to = SCM_STATE_PAUSE_PENDING, .needs_accept = SCM_ACCEPT_PAUSE_CONTINUE},
-                [EV_CONTINUE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),
-                [EV_INTERROGATE] = ACCEPT(0),
-                [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),
-                [EV_CUSTOM] = REFUSE(INVALID_SERVICE_CONTROL), /* plain: no channel yet */
-                [EV_EXITED] = ABORTED,
-        },
-        [SCM_STATE_STOP_PENDING] = {
-                [EV_START] = ALREADY_RUNNING,
-                [EV_STOP] = CANNOT_ACCEPT,
-                [EV_PAUSE] = CANNOT_ACCEPT,
-                [EV_CONTINUE] = CANNOT_ACCEPT,
-                [EV_INTERROGATE] = CANNOT_ACCEPT,
-                [EV_PARAMCHANGE] = CANNOT_ACCEPT,
-                [EV_CUSTOM] = CANNOT_ACCEPT,
-                [EV_EXITED] = {.to = SCM_STATE_STOPPED, .effects = EFF_FINISH},
-                [EV_STOP_TIMEOUT] = {.effects = EFF_KILL | EFF_TIMED_OUT},
-        },
-        [SCM_STATE_PAUSE_PENDING] = {
-                [EV_START] = ALREADY_RUNNING,
-                [EV_STOP] = STOP_FROM_RUNNING,
-                [EV_PAUSE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),
-                [EV_CONTINUE] = {.to = SCM_STATE_CONTINUE_PENDING, .needs_accept = SCM_ACCEPT_PAUSE_CONTINUE},
-                [EV_INTERROGATE] = ACCEPT(0),
-                [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),
-                [EV_CUSTOM] = REFUSE(INVALID_SERVICE_CONTROL),
-                [EV_EXITED] = ABORTED,
-        },
-        [SCM_STATE_PAUSED] = {
-                [EV_START] = ALREADY_RUNNING,
-                [EV_STOP] = STOP_FROM_RUNNING,
-                [EV_PAUSE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),
-                [EV_CONTINUE] = {.to = SCM_STATE_CONTINUE_PENDING, .needs_accept = SCM_ACCEPT_PAUSE_CONTINUE},
-                [EV_INTERROGATE] = ACCEPT(0),
-                [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),
-                [EV_CUSTOM] = REFUSE(INVALID_SERVICE_CONTROL),
-                [EV_EXITED] = ABORTED,
-        },
-        [SCM_STATE_CONTINUE_PENDING] = {
-                [EV_START] = ALREADY_RUNNING,
-                [EV_STOP] = STOP_FROM_RUNNING,
-                [EV_PAUSE] = {.to = SCM_STATE_PAUSE_PENDING, .needs_accept = SCM_ACCEPT_PAUSE_CONTINUE},
-                [EV_CONTINUE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),
-                [EV_INTERROGATE] = ACCEPT(0),
-                [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),
-                [EV_CUSTOM] = REFUSE(INVALID_SERVICE_CONTROL),
-                [EV_EXITED] = ABORTED,
+        [SCM_KIND_NATIVE] = {
+                [SCM_STATE_STOPPED] = { STOPPED_ROW },
+                [SCM_STATE_START_PENDING] = {
+                        START_PENDING_GATES(DELIVER_STOP),
+                        [EV_CONNECTED] = DO(EFF_ACK_START),
+                        REPORTS,
+                },
+                [SCM_STATE_RUNNING] = { NATIVE_ACTIVE_ROW({0}) },
+                [SCM_STATE_PAUSED] = { NATIVE_ACTIVE_ROW({0}) },
+                [SCM_STATE_PAUSE_PENDING] = { NATIVE_ACTIVE_ROW(DO(EFF_KILL | EFF_TIMED_OUT)) },
+                [SCM_STATE_CONTINUE_PENDING] = { NATIVE_ACTIVE_ROW(DO(EFF_KILL | EFF_TIMED_OUT)) },
+                [SCM_STATE_STOP_PENDING] = {
+                        STOP_PENDING_ROW,
+                        REPORTS_BUT_STOPPED,
+                        [EV_REPORT_STOPPED] = DO(EFF_STOP_TIMER),
+                },
         },
 };
-
 /* clang-format on */
 
 static const struct transition ignored;
 
-const struct transition *state_transition(enum scm_state state, enum svc_event event) {
-        if (state <= 0 || state >= _SCM_STATE_MAX || event < 0 || event >= _EV_MAX)
+const struct transition *state_transition(enum scm_service_kind kind, enum scm_state state,
+                                          enum svc_event event) {
+        if (kind < 0 || kind >= _SCM_KIND_MAX || state <= 0 || state >= _SCM_STATE_MAX ||
+            event < 0 || event >= _EV_MAX)
                 return &ignored;
-        return &table[state][event];
+        return &table[kind][state][event];
 }
 
 static const char *const event_names[_EV_MAX] = {
@@ -125,6 +202,18 @@ static const char *const event_names[_EV_MAX] = {
         [EV_SPAWN_FAILED] = "spawn-failed",
         [EV_EXITED] = "exited",
         [EV_STOP_TIMEOUT] = "stop-timeout",
+        [EV_HANG] = "hang",
+        [EV_CONNECTED] = "connected",
+        [EV_READY] = "ready",
+        [EV_STOPPING] = "stopping",
+        [EV_WATCHDOG] = "watchdog",
+        [EV_REPORT_STOPPED] = "report-stopped",
+        [EV_REPORT_START_PENDING] = "report-start-pending",
+        [EV_REPORT_STOP_PENDING] = "report-stop-pending",
+        [EV_REPORT_RUNNING] = "report-running",
+        [EV_REPORT_CONTINUE_PENDING] = "report-continue-pending",
+        [EV_REPORT_PAUSE_PENDING] = "report-pause-pending",
+        [EV_REPORT_PAUSED] = "report-paused",
 };
 _Static_assert(ELEMENTSOF(event_names) == _EV_MAX, "every event has a name");
 

@@ -150,7 +150,7 @@ void manager_begin_shutdown(struct manager *m) {
         log_info("shutting down: stopping every service");
         for (struct service *s = m->active, *next; s; s = next) {
                 next = s->active_next;
-                int r = service_dispatch(s, EV_STOP);
+                int r = service_stop(s);
                 if (r < 0 && s->state != SCM_STATE_STOP_PENDING)
                         service_kill(s); /* it cannot take a stop now: no time to wait */
         }
@@ -244,6 +244,7 @@ int manager_setup_signals(struct manager *m) {
 
 void manager_free(struct manager *m) {
         server_free(m->server);
+        notify_close(m);
         registry_free(m->registry);
         db_close(m->db);
         if (m->signal_fd >= 0) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for src/scmd/state.c: the transition table is the only
- * authority on service states, so every (state, event) pair is walked and
- * held to the rules of docs/protocol.md ("control" gating) and of
- * docs/architecture.md (STOPPED is entered only once every process is gone).
+ * authority on service states, so every (kind, state, event) triple is
+ * walked and held to the rules of docs/protocol.md ("control" gating) and
+ * of docs/architecture.md (STOPPED is entered only once every process is
+ * gone; what each kind may do).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "scmd.h"
 
+#define FOR_EACH_KIND(k) for (enum scm_service_kind k = 0; k < _SCM_KIND_MAX; k++)
 #define FOR_EACH_STATE(s) for (enum scm_state s = SCM_STATE_STOPPED; s < _SCM_STATE_MAX; s++)
 #define FOR_EACH_EVENT(e) for (enum svc_event e = 0; e < _EV_MAX; e++)
 
@@ -26,175 +28,273 @@ static bool accepted(const struct transition *t) {
         return t->refuse == 0;
 }
 
-/* A request is either refused (and then changes nothing) or accepted. */
+static const struct transition *T(enum scm_service_kind k, enum scm_state s, enum svc_event e) {
+        return state_transition(k, s, e);
+}
+
+/* A request is either refused (and then changes nothing) or accepted;
+ * facts are never refused. */
 static void test_refusals_change_nothing(void **state) {
         (void)state;
-        FOR_EACH_STATE(s)
-                FOR_EACH_EVENT(e) {
-                        const struct transition *t = state_transition(s, e);
-                        if (!svc_event_is_request(e)) {
-                                assert_int_equal(t->refuse, 0);
-                                assert_int_equal(t->needs_accept, 0);
-                                continue;
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s)
+                        FOR_EACH_EVENT(e) {
+                                const struct transition *t = T(k, s, e);
+                                if (!svc_event_is_request(e)) {
+                                        assert_int_equal(t->refuse, 0);
+                                        assert_int_equal(t->needs_accept, 0);
+                                } else if (t->refuse) {
+                                        assert_int_equal(t->to, 0);
+                                        assert_int_equal(t->effects, 0);
+                                        assert_non_null(scm_error_name(t->refuse));
+                                }
                         }
-                        if (t->refuse) {
-                                assert_int_equal(t->to, 0);
-                                assert_int_equal(t->effects, 0);
-                                assert_non_null(scm_error_name(t->refuse));
-                        }
-                }
 }
 
 static void test_stopped_takes_only_start(void **state) {
         (void)state;
-        const struct transition *t = state_transition(SCM_STATE_STOPPED, EV_START);
-        assert_true(accepted(t));
-        assert_int_equal(t->to, SCM_STATE_START_PENDING);
-        assert_true(t->effects & EFF_SPAWN);
-        assert_true(t->effects & EFF_RESET_EXIT);
-        FOR_EACH_EVENT(e)
-                if (is_control(e))
-                        assert_int_equal(state_transition(SCM_STATE_STOPPED, e)->refuse,
-                                         SCM_ERROR_SERVICE_NOT_ACTIVE);
-}
-
-static void test_pending_states_refuse_controls(void **state) {
-        (void)state;
-        const enum scm_state pending[] = {SCM_STATE_START_PENDING, SCM_STATE_STOP_PENDING};
-        for (size_t i = 0; i < 2; i++)
+        FOR_EACH_KIND(k) {
+                const struct transition *t = T(k, SCM_STATE_STOPPED, EV_START);
+                assert_true(accepted(t));
+                assert_int_equal(t->to, SCM_STATE_START_PENDING);
+                assert_true(t->effects & EFF_SPAWN);
+                assert_true(t->effects & EFF_RESET_EXIT);
                 FOR_EACH_EVENT(e)
                         if (is_control(e))
-                                assert_int_equal(state_transition(pending[i], e)->refuse,
+                                assert_int_equal(T(k, SCM_STATE_STOPPED, e)->refuse,
+                                                 SCM_ERROR_SERVICE_NOT_ACTIVE);
+        }
+}
+
+/* Stop-pending takes nothing; start-pending takes only a stop. */
+static void test_pending_gates(void **state) {
+        (void)state;
+        FOR_EACH_KIND(k)
+                FOR_EACH_EVENT(e)
+                        if (is_control(e)) {
+                                assert_int_equal(T(k, SCM_STATE_STOP_PENDING, e)->refuse,
                                                  SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+                                const struct transition *t = T(k, SCM_STATE_START_PENDING, e);
+                                if (e == EV_STOP) {
+                                        assert_true(accepted(t));
+                                        assert_int_equal(t->needs_accept, SCM_ACCEPT_STOP);
+                                } else {
+                                        assert_int_equal(t->refuse,
+                                                         SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+                                }
+                        }
 }
 
 static void test_start_refused_unless_stopped(void **state) {
         (void)state;
-        FOR_EACH_STATE(s)
-                if (s != SCM_STATE_STOPPED)
-                        assert_int_equal(state_transition(s, EV_START)->refuse,
-                                         SCM_ERROR_SERVICE_ALREADY_RUNNING);
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s)
+                        if (s != SCM_STATE_STOPPED)
+                                assert_int_equal(T(k, s, EV_START)->refuse,
+                                                 SCM_ERROR_SERVICE_ALREADY_RUNNING);
 }
 
-/* A stop from any state where the process runs needs the stop bit and
- * always asks the process first. */
-static void test_stop_needs_accept_bit(void **state) {
+/* An accepted stop needs the stop bit and leaves scmd in stop-pending, so
+ * no further control follows it; it is carried out by signal or by the
+ * handler, by kind. */
+static void test_stop(void **state) {
         (void)state;
-        FOR_EACH_STATE(s) {
-                const struct transition *t = state_transition(s, EV_STOP);
-                if (!accepted(t))
-                        continue;
-                assert_int_equal(t->needs_accept, SCM_ACCEPT_STOP);
-                assert_int_equal(t->to, SCM_STATE_STOP_PENDING);
-                assert_true(t->effects & EFF_SIGNAL_STOP);
-        }
-        assert_true(accepted(state_transition(SCM_STATE_RUNNING, EV_STOP)));
-        assert_true(accepted(state_transition(SCM_STATE_PAUSED, EV_STOP)));
-}
-
-static void test_interrogate_needs_no_bit(void **state) {
-        (void)state;
-        FOR_EACH_STATE(s) {
-                const struct transition *t = state_transition(s, EV_INTERROGATE);
-                if (accepted(t)) {
-                        assert_int_equal(t->needs_accept, 0);
-                        assert_int_equal(t->to, 0);
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s) {
+                        const struct transition *t = T(k, s, EV_STOP);
+                        if (!accepted(t))
+                                continue;
+                        assert_int_equal(t->needs_accept, SCM_ACCEPT_STOP);
+                        assert_int_equal(t->to, SCM_STATE_STOP_PENDING);
+                        if (k == SCM_KIND_NATIVE)
+                                assert_int_equal(t->effects, EFF_DELIVER);
+                        else
+                                assert_true(t->effects & EFF_SIGNAL_STOP);
                 }
-        }
+}
+
+static void test_interrogate_and_custom(void **state) {
+        (void)state;
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s) {
+                        const struct transition *t = T(k, s, EV_INTERROGATE);
+                        if (accepted(t)) {
+                                assert_int_equal(t->needs_accept, 0);
+                                assert_int_equal(t->to, 0);
+                        }
+                        t = T(k, s, EV_CUSTOM);
+                        bool active = s == SCM_STATE_RUNNING || s == SCM_STATE_PAUSED ||
+                                      s == SCM_STATE_PAUSE_PENDING ||
+                                      s == SCM_STATE_CONTINUE_PENDING;
+                        if (!active)
+                                continue;
+                        if (k == SCM_KIND_NATIVE) {
+                                /* Always delivered: 128-255 need no accept bit. */
+                                assert_true(accepted(t));
+                                assert_int_equal(t->needs_accept, 0);
+                                assert_int_equal(t->effects, EFF_DELIVER);
+                        } else {
+                                assert_int_equal(t->refuse, SCM_ERROR_INVALID_SERVICE_CONTROL);
+                        }
+                }
 }
 
 /* STOPPED is entered only by facts (never by a request) and always with
  * the process handles released. */
 static void test_stopped_only_when_gone(void **state) {
         (void)state;
-        FOR_EACH_STATE(s)
-                FOR_EACH_EVENT(e) {
-                        const struct transition *t = state_transition(s, e);
-                        if (t->to != SCM_STATE_STOPPED)
-                                continue;
-                        assert_false(svc_event_is_request(e));
-                        assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED);
-                        assert_true(t->effects & EFF_FINISH);
-                }
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s)
+                        FOR_EACH_EVENT(e) {
+                                const struct transition *t = T(k, s, e);
+                                if (t->to != SCM_STATE_STOPPED)
+                                        continue;
+                                assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED);
+                                assert_true(t->effects & EFF_FINISH);
+                        }
 }
 
 /* A process that ends by itself anywhere but in stop-pending was not asked
  * to: PROCESS_ABORTED.  In stop-pending it is the stop completing. */
 static void test_exit_outcomes(void **state) {
         (void)state;
-        FOR_EACH_STATE(s) {
-                const struct transition *t = state_transition(s, EV_EXITED);
-                if (s == SCM_STATE_STOPPED) {
-                        assert_int_equal(t->to, 0);
-                        assert_int_equal(t->effects, 0);
-                        continue;
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s) {
+                        const struct transition *t = T(k, s, EV_EXITED);
+                        if (s == SCM_STATE_STOPPED) {
+                                assert_int_equal(t->to, 0);
+                                assert_int_equal(t->effects, 0);
+                                continue;
+                        }
+                        assert_int_equal(t->to, SCM_STATE_STOPPED);
+                        assert_int_equal(!!(t->effects & EFF_ABORTED), s != SCM_STATE_STOP_PENDING);
                 }
-                assert_int_equal(t->to, SCM_STATE_STOPPED);
-                if (s == SCM_STATE_STOP_PENDING)
-                        assert_false(t->effects & EFF_ABORTED);
-                else
-                        assert_true(t->effects & EFF_ABORTED);
-        }
 }
 
-/* Spawning happens only from STOPPED; killing only on a stop timeout. */
+/* Each effect only where it belongs. */
 static void test_effects_in_place(void **state) {
         (void)state;
+        FOR_EACH_KIND(k)
+                FOR_EACH_STATE(s)
+                        FOR_EACH_EVENT(e) {
+                                uint32_t eff = T(k, s, e)->effects;
+                                if (eff & EFF_SPAWN)
+                                        assert_true(s == SCM_STATE_STOPPED && e == EV_START);
+                                if (eff & EFF_KILL)
+                                        assert_true(e == EV_STOP_TIMEOUT || e == EV_HANG ||
+                                                    e == EV_WATCHDOG);
+                                if (eff & EFF_DELIVER)
+                                        assert_int_equal(k, SCM_KIND_NATIVE);
+                                if (eff & (EFF_FREEZE | EFF_THAW | EFF_SIGNAL_STOP))
+                                        assert_int_not_equal(k, SCM_KIND_NATIVE);
+                                if (eff & EFF_START_HANG)
+                                        assert_true(s == SCM_STATE_START_PENDING && e == EV_HANG);
+                                if (e >= EV_READY && e <= EV_WATCHDOG && (eff || T(k, s, e)->to))
+                                        assert_int_equal(k, SCM_KIND_NOTIFY);
+                                if (e >= EV_REPORT_STOPPED && (eff || T(k, s, e)->to))
+                                        assert_int_equal(k, SCM_KIND_NATIVE);
+                        }
+}
+
+/* A start is answered once it is under way: at exec for plain and notify,
+ * at the dispatcher's hello for native. */
+static void test_start_acknowledged(void **state) {
+        (void)state;
+        assert_true(T(SCM_KIND_PLAIN, SCM_STATE_START_PENDING, EV_SPAWNED)->effects &
+                    EFF_ACK_START);
+        assert_int_equal(T(SCM_KIND_PLAIN, SCM_STATE_START_PENDING, EV_SPAWNED)->to,
+                         SCM_STATE_RUNNING);
+        assert_true(T(SCM_KIND_NOTIFY, SCM_STATE_START_PENDING, EV_SPAWNED)->effects &
+                    EFF_ACK_START);
+        assert_int_equal(T(SCM_KIND_NOTIFY, SCM_STATE_START_PENDING, EV_SPAWNED)->to, 0);
+        assert_int_equal(T(SCM_KIND_NOTIFY, SCM_STATE_START_PENDING, EV_READY)->to,
+                         SCM_STATE_RUNNING);
+        assert_int_equal(T(SCM_KIND_NATIVE, SCM_STATE_START_PENDING, EV_SPAWNED)->effects, 0);
+        assert_true(T(SCM_KIND_NATIVE, SCM_STATE_START_PENDING, EV_CONNECTED)->effects &
+                    EFF_ACK_START);
+}
+
+/* A native service's reports move it where it says, and a report of
+ * STOPPED waits, stop-pending, for its process to go. */
+static void test_native_reports(void **state) {
+        (void)state;
         FOR_EACH_STATE(s)
-                FOR_EACH_EVENT(e) {
-                        const struct transition *t = state_transition(s, e);
-                        if (t->effects & EFF_SPAWN)
-                                assert_true(s == SCM_STATE_STOPPED && e == EV_START);
-                        if (t->effects & EFF_KILL)
-                                assert_true(s == SCM_STATE_STOP_PENDING && e == EV_STOP_TIMEOUT);
-                        if (t->to)
-                                assert_non_null(scm_state_name(t->to));
+                FOR_EACH_STATE(reported) {
+                        if (s == SCM_STATE_STOPPED)
+                                continue;
+                        const struct transition *t = T(SCM_KIND_NATIVE, s, EV_REPORT(reported));
+                        if (reported == SCM_STATE_STOPPED) {
+                                assert_true(t->effects & EFF_STOP_TIMER);
+                                assert_true(t->to == SCM_STATE_STOP_PENDING || t->to == 0);
+                        } else {
+                                assert_int_equal(t->to, reported);
+                        }
                 }
 }
 
-/* Every state but PAUSED is reachable from STOPPED by requests and process
- * facts, and STOPPED from every state.  PAUSED is entered only when a
- * service reports it (native services, not yet in the table). */
+/* A start that never makes progress is a start hang; other pending states
+ * that hang are killed. */
+static void test_hangs(void **state) {
+        (void)state;
+        const enum scm_service_kind watched[] = {SCM_KIND_NATIVE, SCM_KIND_NOTIFY};
+        for (size_t i = 0; i < 2; i++) {
+                uint32_t eff = T(watched[i], SCM_STATE_START_PENDING, EV_HANG)->effects;
+                assert_true(eff & EFF_KILL);
+                assert_true(eff & EFF_START_HANG);
+        }
+        assert_true(T(SCM_KIND_NATIVE, SCM_STATE_STOP_PENDING, EV_HANG)->effects & EFF_KILL);
+        assert_true(T(SCM_KIND_NATIVE, SCM_STATE_PAUSE_PENDING, EV_HANG)->effects & EFF_KILL);
+        assert_true(T(SCM_KIND_NOTIFY, SCM_STATE_RUNNING, EV_WATCHDOG)->effects & EFF_KILL);
+}
+
+/* Which states each kind can reach, from STOPPED, by any event. */
 static void test_reachability(void **state) {
         (void)state;
-        bool reach[_SCM_STATE_MAX] = {[SCM_STATE_STOPPED] = true};
-        for (int round = 0; round < _SCM_STATE_MAX; round++)
-                FOR_EACH_STATE(s)
-                        if (reach[s])
-                                FOR_EACH_EVENT(e) {
-                                        const struct transition *t = state_transition(s, e);
-                                        if (accepted(t) && t->to)
-                                                reach[t->to] = true;
-                                }
-        FOR_EACH_STATE(s) {
-                assert_true(reach[s] == (s != SCM_STATE_PAUSED));
-                assert_int_equal(state_transition(s, EV_EXITED)->to,
-                                 s == SCM_STATE_STOPPED ? 0 : SCM_STATE_STOPPED);
+        FOR_EACH_KIND(k) {
+                bool reach[_SCM_STATE_MAX] = {[SCM_STATE_STOPPED] = true};
+                for (int round = 0; round < _SCM_STATE_MAX; round++)
+                        FOR_EACH_STATE(s)
+                                if (reach[s])
+                                        FOR_EACH_EVENT(e) {
+                                                const struct transition *t = T(k, s, e);
+                                                if (accepted(t) && t->to)
+                                                        reach[t->to] = true;
+                                        }
+                FOR_EACH_STATE(s) {
+                        bool two_step =
+                                s == SCM_STATE_PAUSE_PENDING || s == SCM_STATE_CONTINUE_PENDING;
+                        /* Plain and notify services pause in one step (freezing). */
+                        assert_int_equal(reach[s], k == SCM_KIND_NATIVE || !two_step);
+                }
         }
 }
 
 static void test_out_of_range_is_ignored(void **state) {
         (void)state;
-        const struct transition *t = state_transition(0, EV_START);
+        const struct transition *t = T(SCM_KIND_PLAIN, 0, EV_START);
         assert_int_equal(t->to, 0);
         assert_int_equal(t->effects, 0);
-        t = state_transition(SCM_STATE_RUNNING, _EV_MAX);
-        assert_int_equal(t->to, 0);
-        assert_string_equal(svc_event_name(EV_STOP_TIMEOUT), "stop-timeout");
+        assert_int_equal(T(_SCM_KIND_MAX, SCM_STATE_STOPPED, EV_START)->to, 0);
+        assert_int_equal(T(SCM_KIND_PLAIN, SCM_STATE_RUNNING, _EV_MAX)->to, 0);
+        assert_string_equal(svc_event_name(EV_REPORT_PAUSED), "report-paused");
         assert_string_equal(svc_event_name(_EV_MAX), "?");
+        assert_int_equal(EV_REPORT(SCM_STATE_PAUSED), EV_REPORT_PAUSED);
 }
 
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_refusals_change_nothing),
                 cmocka_unit_test(test_stopped_takes_only_start),
-                cmocka_unit_test(test_pending_states_refuse_controls),
+                cmocka_unit_test(test_pending_gates),
                 cmocka_unit_test(test_start_refused_unless_stopped),
-                cmocka_unit_test(test_stop_needs_accept_bit),
-                cmocka_unit_test(test_interrogate_needs_no_bit),
+                cmocka_unit_test(test_stop),
+                cmocka_unit_test(test_interrogate_and_custom),
                 cmocka_unit_test(test_stopped_only_when_gone),
                 cmocka_unit_test(test_exit_outcomes),
                 cmocka_unit_test(test_effects_in_place),
+                cmocka_unit_test(test_start_acknowledged),
+                cmocka_unit_test(test_native_reports),
+                cmocka_unit_test(test_hangs),
                 cmocka_unit_test(test_reachability),
                 cmocka_unit_test(test_out_of_range_is_ignored),
         };

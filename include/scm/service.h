@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libscm, the service side: what a native service process links to talk to
+ * scmd.  The Linux form of StartServiceCtrlDispatcher,
+ * RegisterServiceCtrlHandlerEx and SetServiceStatus.
+ *
+ * The pattern, as on Windows:
+ *
+ *   main()          -> scm_service_dispatcher(table): connects to scmd
+ *                      through the inherited control channel and returns
+ *                      only when every service it hosts has stopped;
+ *   ServiceMain     -> runs on a thread of its own with argv[0] = the
+ *                      service's name and the start arguments after it;
+ *                      calls scm_register_handler() first, reports
+ *                      START_PENDING with checkpoints while it starts, then
+ *                      RUNNING;
+ *   the handler     -> runs on the dispatcher's thread for every control;
+ *                      it must not block: set STOP_PENDING, hand the slow
+ *                      work to another thread, return NO_ERROR (0).
+ *
+ * Every function is thread-safe, never logs and returns >= 0, -errno, or
+ * SCM_ERR(win32): outside scmd, SCM_ERR(FAILED_SERVICE_CONTROLLER_CONNECT).
+ */
+#ifndef SCM_SERVICE_H
+#define SCM_SERVICE_H
+
+#include <stdint.h>
+
+#include <scm/error.h>
+#include <scm/types.h>
+
+/* ServiceMain. */
+typedef void scm_service_main_fn(int argc, char **argv);
+
+/* HandlerEx: returns NO_ERROR (0) or a Win32 error.  event_type and
+ * event_data are 0 and NULL for every control scmd sends today. */
+typedef uint32_t scm_handler_fn(uint32_t control, uint32_t event_type, void *event_data,
+                                void *context);
+
+/* One line of SERVICE_TABLE_ENTRY; the table ends with a NULL name.  A
+ * table of one entry runs that entry whatever the service is called (an
+ * own-process service); with several, scmd's start names the entry. */
+struct scm_dispatch_entry {
+        const char *name;
+        scm_service_main_fn *main;
+};
+
+/* SERVICE_STATUS without the type. */
+struct scm_service_status {
+        uint32_t state;             /* SCM_STATE_* */
+        uint32_t controls_accepted; /* SCM_ACCEPT_* */
+        uint32_t win32_exit_code;
+        uint32_t service_exit_code; /* with win32_exit_code SERVICE_SPECIFIC_ERROR */
+        uint32_t checkpoint;
+        uint32_t wait_hint; /* milliseconds */
+};
+
+typedef struct scm_status_handle scm_status_handle;
+
+/* Runs the dispatcher on the calling thread until every service it started
+ * has reported STOPPED.  Returns 0; SCM_ERR(FAILED_SERVICE_CONTROLLER_CONNECT)
+ * when not started by scmd; SCM_ERR(SERVICE_ALREADY_RUNNING) when a
+ * dispatcher already runs in this process; -ECONNRESET when scmd went away. */
+int scm_service_dispatcher(const struct scm_dispatch_entry *table);
+
+/* Registers the handler of service name (ignored in a one-entry table) with
+ * a context passed back to it.  *ret is valid for the process's life. */
+int scm_register_handler(const char *name, scm_handler_fn *fn, void *context,
+                         scm_status_handle **ret);
+
+/* Reports a status.  SCM_ERR(INVALID_DATA) for a state or accept bit that
+ * does not exist; SCM_ERR(INVALID_HANDLE) for a NULL handle. */
+int scm_set_service_status(scm_status_handle *h, const struct scm_service_status *status);
+
+/* A message for the interactive user (MessageBox with
+ * MB_SERVICE_NOTIFICATION): at most 1024 bytes; it reaches scmd's log and
+ * whoever watches the SCM. */
+int scm_service_message(scm_status_handle *h, const char *text);
+
+#endif

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The service side of libscm: the control dispatcher (<scm/service.h>).
+ *
+ * One dispatcher per process, on the thread that calls
+ * scm_service_dispatcher().  It owns the control channel's reading side:
+ * start messages become ServiceMain threads, control messages are handed
+ * to the registered handler on this thread and its result is sent back.
+ * Status reports are sent from whatever thread calls
+ * scm_set_service_status(); a SOCK_SEQPACKET send is one whole message, so
+ * reports from several threads never interleave.  A report of STOPPED
+ * wakes the dispatcher through an eventfd, and it returns once every
+ * service it started has stopped.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <scm/service.h>
+
+#include "cleanup.h"
+#include "control.h"
+#include "validate.h"
+
+#define HOSTED_MAX 64
+
+struct scm_status_handle {
+        char *name;     /* the table's */
+        char *scm_name; /* scmd's, from its start message: what reports carry */
+        scm_service_main_fn *main;
+        scm_handler_fn *handler;
+        void *context;
+        bool started;
+        bool stopped;
+};
+
+static struct {
+        pthread_mutex_t lock;
+        bool running;
+        int fd;
+        int wake_fd;
+        struct scm_status_handle hosted[HOSTED_MAX];
+        int count;
+} D = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wake_fd = -1};
+
+/* The inherited channel, or -1 when this process was not started by scmd. */
+static int channel_fd(void) {
+        const char *env = getenv(SCM_CONTROL_FD_ENV);
+        if (!env)
+                return -1;
+        char *end;
+        long fd = strtol(env, &end, 10);
+        if (*end || fd < 3 || fd > 1 << 20)
+                return -1;
+        int type;
+        socklen_t len = sizeof(type);
+        if (getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+                return -1;
+        return (int)fd;
+}
+
+/* The hosted service for name: the only one in a one-entry table. */
+static struct scm_status_handle *find_hosted(const char *name) {
+        if (D.count == 1)
+                return &D.hosted[0];
+        for (int i = 0; name && i < D.count; i++)
+                if (names_equal(D.hosted[i].name, name))
+                        return &D.hosted[i];
+        return NULL;
+}
+
+struct main_args {
+        scm_service_main_fn *main;
+        int argc;
+        char **argv;
+};
+
+static void *run_main(void *p) {
+        struct main_args *a = p;
+        a->main(a->argc, a->argv);
+        for (int i = 0; i < a->argc; i++)
+                free(a->argv[i]);
+        free(a->argv);
+        free(a);
+        return NULL;
+}
+
+static int send_status(const char *name, uint32_t state, uint32_t win32) {
+        struct control_status st = {.state = state, .win32_exit_code = win32};
+        return control_send(D.fd, control_status_msg(name, &st), 0);
+}
+
+/* Starts ServiceMain for a start message on a thread of its own. */
+static void on_start(const struct control_msg *m) {
+        pthread_mutex_lock(&D.lock);
+        struct scm_status_handle *h = find_hosted(m->service);
+        if (h && !h->scm_name)
+                h->scm_name = strdup(m->service);
+        if (h)
+                h->started = true;
+        pthread_mutex_unlock(&D.lock);
+        if (!h) {
+                send_status(m->service, SCM_STATE_STOPPED, SCM_ERROR_SERVICE_NOT_IN_EXE);
+                return;
+        }
+        struct main_args *a = calloc(1, sizeof(*a));
+        size_t n = json_array_size(m->args);
+        if (a)
+                a->argv = calloc(n + 1, sizeof(char *));
+        for (size_t i = 0; a && a->argv && i < n; i++)
+                a->argv[i] = strdup(json_string_value(json_array_get(m->args, i)));
+        if (a) {
+                a->main = h->main;
+                a->argc = (int)n;
+        }
+        pthread_t thread;
+        if (!a || !a->argv || pthread_create(&thread, NULL, run_main, a) != 0) {
+                send_status(m->service, SCM_STATE_STOPPED, SCM_ERROR_SERVICE_NO_THREAD);
+                pthread_mutex_lock(&D.lock);
+                h->stopped = true;
+                pthread_mutex_unlock(&D.lock);
+                if (a)
+                        free(a->argv);
+                free(a);
+                return;
+        }
+        pthread_detach(thread);
+}
+
+/* Hands a control to the service's handler, here, and sends its result. */
+static void on_control(const struct control_msg *m) {
+        pthread_mutex_lock(&D.lock);
+        struct scm_status_handle *h = find_hosted(m->service);
+        scm_handler_fn *fn = h ? h->handler : NULL;
+        void *context = h ? h->context : NULL;
+        pthread_mutex_unlock(&D.lock);
+        uint32_t result =
+                fn ? fn(m->control, 0, NULL, context) : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+        control_send(D.fd, control_result(m->service, m->id, result), 0);
+}
+
+static bool all_stopped(void) {
+        pthread_mutex_lock(&D.lock);
+        bool any_started = false, all = true;
+        for (int i = 0; i < D.count; i++) {
+                any_started |= D.hosted[i].started;
+                if (D.hosted[i].started && !D.hosted[i].stopped)
+                        all = false;
+        }
+        pthread_mutex_unlock(&D.lock);
+        return any_started && all;
+}
+
+/* Reads and handles one packet.  Returns 0, or -ECONNRESET at EOF. */
+static int read_one(void) {
+        char buf[CONTROL_PACKET_MAX + 1];
+        ssize_t n = recv(D.fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n < 0)
+                return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+        if (n == 0)
+                return -ECONNRESET;
+        struct control_msg m;
+        const char *why;
+        if ((size_t)n > CONTROL_PACKET_MAX || control_msg_parse(buf, (size_t)n, &m, &why) < 0)
+                return 0; /* not from scmd as we know it: nothing to do with it */
+        if (m.type == CTL_START)
+                on_start(&m);
+        else if (m.type == CTL_CONTROL)
+                on_control(&m);
+        control_msg_clear(&m);
+        return 0;
+}
+
+static int run(void) {
+        int r = control_send(D.fd, control_hello(), 0);
+        while (r >= 0 && !all_stopped()) {
+                struct pollfd p[2] = {{.fd = D.fd, .events = POLLIN},
+                                      {.fd = D.wake_fd, .events = POLLIN}};
+                if (poll(p, 2, -1) < 0) {
+                        r = errno == EINTR ? 0 : -errno;
+                        continue;
+                }
+                if (p[1].revents & POLLIN) {
+                        uint64_t v;
+                        (void)!read(D.wake_fd, &v, sizeof(v));
+                }
+                if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+                        r = read_one();
+        }
+        return r;
+}
+
+static int setup(const struct scm_dispatch_entry *table, int fd) {
+        D.count = 0;
+        for (; table->name && D.count < HOSTED_MAX; table++) {
+                if (!table->main)
+                        return -EINVAL;
+                struct scm_status_handle *h = &D.hosted[D.count];
+                *h = (struct scm_status_handle){.name = strdup(table->name), .main = table->main};
+                if (!h->name)
+                        return -ENOMEM;
+                D.count++;
+        }
+        if (D.count == 0)
+                return -EINVAL;
+        D.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (D.wake_fd < 0)
+                return -errno;
+        D.fd = fd;
+        return 0;
+}
+
+int scm_service_dispatcher(const struct scm_dispatch_entry *table) {
+        if (!table)
+                return -EINVAL;
+        int fd = channel_fd();
+        if (fd < 0)
+                return SCM_ERR(SCM_ERROR_FAILED_SERVICE_CONTROLLER_CONNECT);
+        pthread_mutex_lock(&D.lock);
+        if (D.running) {
+                pthread_mutex_unlock(&D.lock);
+                return SCM_ERR(SCM_ERROR_SERVICE_ALREADY_RUNNING);
+        }
+        int r = setup(table, fd);
+        D.running = r >= 0;
+        pthread_mutex_unlock(&D.lock);
+        if (r < 0)
+                return r;
+        r = run();
+        return r < 0 ? r : 0;
+}
+
+int scm_register_handler(const char *name, scm_handler_fn *fn, void *context,
+                         scm_status_handle **ret) {
+        if (!fn || !ret)
+                return -EINVAL;
+        pthread_mutex_lock(&D.lock);
+        struct scm_status_handle *h = D.running ? find_hosted(name) : NULL;
+        if (h) {
+                h->handler = fn;
+                h->context = context;
+        }
+        bool running = D.running;
+        pthread_mutex_unlock(&D.lock);
+        if (!running)
+                return SCM_ERR(SCM_ERROR_FAILED_SERVICE_CONTROLLER_CONNECT);
+        if (!h)
+                return SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST);
+        *ret = h;
+        return 0;
+}
+
+/* The name scmd knows the service by (from its start), else the table's. */
+static const char *reported_name(const struct scm_status_handle *h) {
+        return h->scm_name ? h->scm_name : h->name;
+}
+
+int scm_set_service_status(scm_status_handle *h, const struct scm_service_status *status) {
+        if (!h)
+                return SCM_ERR(SCM_ERROR_INVALID_HANDLE);
+        if (!status)
+                return -EINVAL;
+        struct control_status st = {
+                .state = status->state,
+                .controls_accepted = status->controls_accepted,
+                .win32_exit_code = status->win32_exit_code,
+                .service_exit_code = status->service_exit_code,
+                .checkpoint = status->checkpoint,
+                .wait_hint = status->wait_hint,
+        };
+        const char *why;
+        if (control_status_check(&st, &why) < 0)
+                return SCM_ERR(SCM_ERROR_INVALID_DATA);
+        int r = control_send(D.fd, control_status_msg(reported_name(h), &st), 0);
+        if (r < 0)
+                return r;
+        if (st.state == SCM_STATE_STOPPED) {
+                pthread_mutex_lock(&D.lock);
+                h->stopped = true;
+                pthread_mutex_unlock(&D.lock);
+                uint64_t one = 1;
+                (void)!write(D.wake_fd, &one, sizeof(one));
+        }
+        return 0;
+}
+
+int scm_service_message(scm_status_handle *h, const char *text) {
+        if (!h)
+                return SCM_ERR(SCM_ERROR_INVALID_HANDLE);
+        if (!text || strlen(text) > 1024)
+                return -EINVAL;
+        return control_send(D.fd, control_message(reported_name(h), text), 0);
+}

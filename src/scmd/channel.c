@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control channel of a native service: scmd's end of the
+ * SOCK_SEQPACKET socketpair whose other end the process inherits as fd 3.
+ *
+ * Controls are serialised per service, never globally: each one is sent
+ * at once with an id and its own deadline (the service's control timeout);
+ * the service's dispatcher answers them in order.  A handler that blocks
+ * makes only its own service's controls time out (SERVICE_REQUEST_TIMEOUT);
+ * every other service keeps answering, and scmd never waits on a service.
+ *
+ * Everything that arrives is checked (size, JSON, type, fields, service
+ * name) before it touches the service; a bad packet is logged and dropped,
+ * and a service that keeps sending garbage cannot do more than fill its
+ * own log.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "validate.h"
+
+struct pending_control {
+        struct pending_control *next;
+        struct service *service;
+        uint32_t id;
+        struct control_request *request;
+        struct loop_timer timer;
+};
+
+static void answer(struct service *s, struct pending_control *p, int win32) {
+        struct pending_control **pp = &s->controls;
+        while (*pp && *pp != p)
+                pp = &(*pp)->next;
+        if (*pp)
+                *pp = p->next;
+        loop_timer_disarm(s->manager->loop, &p->timer);
+        struct control_request *req = p->request;
+        free(p);
+        req->fn(req, s, win32);
+}
+
+static void on_control_timeout(struct loop_timer *t) {
+        struct pending_control *p = container_of(t, struct pending_control, timer);
+        struct service *s = p->service;
+        log_warning("service %s: its handler did not answer control %u within %u ms",
+                    s->config.name, p->request->code, s->config.control_timeout_ms);
+        answer(s, p, SCM_ERROR_SERVICE_REQUEST_TIMEOUT);
+}
+
+int channel_deliver(struct service *s, struct control_request *req) {
+        if (s->channel_fd < 0)
+                return SCM_ERR(SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+        struct pending_control *p = calloc(1, sizeof(*p));
+        if (!p)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        p->service = s;
+        p->id = ++s->next_control_id;
+        p->request = req;
+        int r = control_send(s->channel_fd, control_control(s->config.name, p->id, req->code),
+                             MSG_DONTWAIT);
+        if (r < 0) {
+                free(p);
+                log_warning("service %s: cannot send control %u: %s", s->config.name, req->code,
+                            strerror(-r));
+                /* A full channel means a dispatcher that reads nothing. */
+                return SCM_ERR(r == -EAGAIN ? SCM_ERROR_SERVICE_REQUEST_TIMEOUT
+                                            : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+        }
+        struct pending_control **tail = &s->controls;
+        while (*tail)
+                tail = &(*tail)->next;
+        *tail = p;
+        loop_timer_arm(s->manager->loop, &p->timer,
+                       now_usec() + (usec_t)s->config.control_timeout_ms * USEC_PER_MSEC,
+                       on_control_timeout);
+        req->delivered = true;
+        return 0;
+}
+
+static void on_result(struct service *s, const struct control_msg *m) {
+        for (struct pending_control *p = s->controls; p; p = p->next)
+                if (p->id == m->id) {
+                        answer(s, p, (int)m->result);
+                        return;
+                }
+        /* Late: its control already timed out. */
+        log_debug("service %s: result for control id %u came after its timeout", s->config.name,
+                  m->id);
+}
+
+static void handle(struct service *s, const struct control_msg *m) {
+        if (m->type != CTL_HELLO && !names_equal(m->service, s->config.name)) {
+                log_warning("service %s: dropped a message for another service ('%.64s')",
+                            s->config.name, m->service);
+                return;
+        }
+        switch (m->type) {
+        case CTL_HELLO:
+                service_connected(s);
+                break;
+        case CTL_STATUS:
+                service_report(s, &m->status);
+                break;
+        case CTL_RESULT:
+                on_result(s, m);
+                break;
+        case CTL_MESSAGE:
+                log_info("service %s says: %s", s->config.name, m->text);
+                break;
+        default:
+                log_warning("service %s: dropped a message scmd does not take", s->config.name);
+                break;
+        }
+}
+
+static void on_channel(struct loop_io *io, uint32_t events) {
+        struct service *s = container_of(io, struct service, channel_io);
+        /* At most a few packets per wake-up, so one chatty service cannot
+         * starve the loop. */
+        for (int i = 0; i < 16 && s->channel_fd >= 0; i++) {
+                char buf[CONTROL_PACKET_MAX + 1];
+                ssize_t n = recv(s->channel_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+                if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                        return;
+                if (n <= 0) {
+                        /* The process closed it: ended, or its dispatcher returned. */
+                        channel_close(s, SCM_ERROR_EXCEPTION_IN_SERVICE);
+                        return;
+                }
+                if ((size_t)n > CONTROL_PACKET_MAX) {
+                        log_warning("service %s: dropped a packet of %zd bytes (limit %d)",
+                                    s->config.name, n, CONTROL_PACKET_MAX);
+                        continue;
+                }
+                struct control_msg m;
+                const char *why;
+                if (control_msg_parse(buf, (size_t)n, &m, &why) < 0) {
+                        log_warning("service %s: dropped a bad message: %s", s->config.name, why);
+                        continue;
+                }
+                handle(s, &m);
+                control_msg_clear(&m);
+        }
+        (void)events;
+}
+
+int channel_open(struct service *s, char **args, int *ret_child_fd) {
+        int fds[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+                return -errno;
+        fcntl(fds[0], F_SETFL, O_NONBLOCK);
+        int r = control_send(fds[0], control_start(s->config.name, args), MSG_DONTWAIT);
+        if (r >= 0)
+                r = loop_io_add(s->manager->loop, &s->channel_io, fds[0], EPOLLIN, on_channel);
+        if (r < 0) {
+                close(fds[0]);
+                close(fds[1]);
+                return r;
+        }
+        s->channel_fd = fds[0];
+        s->next_control_id = 0;
+        *ret_child_fd = fds[1];
+        return 0;
+}
+
+void channel_close(struct service *s, int win32) {
+        if (s->channel_fd >= 0) {
+                loop_io_remove(s->manager->loop, &s->channel_io);
+                close(s->channel_fd);
+                s->channel_fd = -1;
+        }
+        while (s->controls)
+                answer(s, s->controls, win32);
+}

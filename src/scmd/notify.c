@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sd_notify socket: one datagram socket for every notify service, its
+ * path handed to each as $NOTIFY_SOCKET, so existing Linux daemons work
+ * unchanged.  A message is attributed by the sender's credentials as the
+ * kernel stamps them at receive time (SO_PASSCRED), never by anything the
+ * message says: the sender must be the service's main process or a process
+ * in the service's cgroup (without cgroups: in its session).  Anything else
+ * is dropped.
+ *
+ * The messages scmd takes: READY=1, STOPPING=1, STATUS=text,
+ * EXTEND_TIMEOUT_USEC=n, ERRNO=n, WATCHDOG=1; others are ignored, as
+ * systemd ignores what it does not know.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#define NOTIFY_MESSAGE_MAX 4096
+
+/* The last component of pid's cgroup v2 path ("web.service"), or "". */
+static void cgroup_leaf_of(pid_t pid, char *buf, size_t size) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        buf[0] = '\0';
+        char line[4096];
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "0::", 3) == 0) {
+                        line[strcspn(line, "\n")] = '\0';
+                        const char *leaf = strrchr(line, '/');
+                        snprintf(buf, size, "%s", leaf ? leaf + 1 : "");
+                        return;
+                }
+}
+
+static bool sent_by(struct service *s, pid_t pid, const char *leaf) {
+        if (pid == s->pid)
+                return true;
+        if (s->cgroup_fd >= 0)
+                return leaf[0] && s->cgroup_name && strcmp(leaf, s->cgroup_name) == 0;
+        return getsid(pid) == s->pid; /* its session */
+}
+
+static struct service *find_sender(struct manager *m, pid_t pid) {
+        char leaf[512];
+        cgroup_leaf_of(pid, leaf, sizeof(leaf));
+        for (struct service *s = m->active; s; s = s->active_next)
+                if (s->config.kind == SCM_KIND_NOTIFY && s->pid > 0 && sent_by(s, pid, leaf))
+                        return s;
+        return NULL;
+}
+
+static void deliver_lines(struct service *s, char *text) {
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq = '\0';
+                service_notify(s, line, eq + 1);
+                if (!s->active)
+                        return; /* the message ended the service's run */
+        }
+}
+
+static void on_notify(struct loop_io *io, uint32_t events) {
+        struct manager *m = container_of(io, struct manager, notify_io);
+        (void)events;
+        for (int i = 0; i < 64; i++) {
+                char buf[NOTIFY_MESSAGE_MAX + 1];
+                union {
+                        struct cmsghdr h;
+                        char space[CMSG_SPACE(sizeof(struct ucred))];
+                } control;
+                struct iovec iov = {.iov_base = buf, .iov_len = NOTIFY_MESSAGE_MAX};
+                struct msghdr msg = {.msg_iov = &iov,
+                                     .msg_iovlen = 1,
+                                     .msg_control = &control,
+                                     .msg_controllen = sizeof(control)};
+                ssize_t n = recvmsg(m->notify_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+                if (n < 0)
+                        return;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+                if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS ||
+                    (msg.msg_flags & MSG_TRUNC))
+                        continue;
+                struct ucred cred;
+                memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+                buf[n] = '\0';
+                struct service *s = find_sender(m, cred.pid);
+                if (!s) {
+                        log_debug("dropped a notify message from pid %d: not a notify service's",
+                                  (int)cred.pid);
+                        continue;
+                }
+                deliver_lines(s, buf);
+        }
+}
+
+int notify_open(struct manager *m, const char *path) {
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        if (strlen(path) >= sizeof(addr.sun_path))
+                return -ENAMETOOLONG;
+        strcpy(addr.sun_path, path);
+        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        int one = 1;
+        unlink(path);
+        if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+            bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+            /* Services run under their own accounts: anyone may send, and
+             * the credentials decide who is heard. */
+            chmod(path, 0666) < 0 ||
+            loop_io_add(m->loop, &m->notify_io, fd, EPOLLIN, on_notify) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        m->notify_fd = fd;
+        m->notify_path = strdup(path);
+        return 0;
+}
+
+void notify_close(struct manager *m) {
+        if (m->notify_fd < 0)
+                return;
+        loop_io_remove(m->loop, &m->notify_io);
+        close(m->notify_fd);
+        m->notify_fd = -1;
+        if (m->notify_path)
+                unlink(m->notify_path);
+        free(m->notify_path);
+        m->notify_path = NULL;
+}
