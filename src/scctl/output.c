@@ -123,6 +123,10 @@ void output_status_block(const json_t *status, bool ex) {
         field("SERVICE_EXIT_CODE", "%u  (0x%x)", s.service_exit_code, s.service_exit_code);
         field("CHECKPOINT", "0x%x", s.checkpoint);
         field("WAIT_HINT", "0x%x", s.wait_hint);
+        json_t *result = json_object_get(status, "control_result");
+        if (json_is_integer(result))
+                field("CONTROL_RESULT", "%lld  (the handler's answer)",
+                      (long long)json_integer_value(result));
         const char *text = string_field(status, "status_text");
         if (text[0])
                 field_text("STATUS_TEXT", text);
