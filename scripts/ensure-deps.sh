@@ -20,6 +20,7 @@ packages=(
         libjansson-dev
         libcmocka-dev
         util-linux   # unshare, for the PID-namespace test
+        passwd       # useradd: scmd makes LocalService's and NetworkService's users
         clang-format # the house style, checked by tests/style/test_format.sh
 )
 

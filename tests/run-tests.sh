@@ -26,6 +26,7 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export SCMD=${SCMD:-$BUILD/scmd}
 export SCCTL=${SCCTL:-$BUILD/scctl}
 export HELPER=${HELPER:-$BUILD/tests/scm-test-helper}
+export NATIVE=${NATIVE:-$BUILD/tests/scm-test-native}
 export EXAMPLES=${EXAMPLES:-$BUILD/examples}
 export WIRE_ABUSE=${WIRE_ABUSE:-$BUILD/tests/wire_abuse}
 export CMOCKA_MESSAGE_OUTPUT=TAP

@@ -31,6 +31,10 @@ enum {
         OPT_CONTROL_TIMEOUT,
         OPT_WATCHDOG,
         OPT_PAUSE_BY_FREEZE,
+        OPT_INTERACTIVE,
+        OPT_RESTRICT_NETWORK,
+        OPT_WRITABLE,
+        OPT_ALLOW_WEAK_ISOLATION,
 };
 
 static const struct option config_options[] = {
@@ -47,6 +51,10 @@ static const struct option config_options[] = {
         {"control-timeout", required_argument, NULL, OPT_CONTROL_TIMEOUT},
         {"watchdog", required_argument, NULL, OPT_WATCHDOG},
         {"pause-by-freeze", required_argument, NULL, OPT_PAUSE_BY_FREEZE},
+        {"interactive", optional_argument, NULL, OPT_INTERACTIVE},
+        {"restrict-network", optional_argument, NULL, OPT_RESTRICT_NETWORK},
+        {"writable", required_argument, NULL, OPT_WRITABLE},
+        {"allow-weak-isolation", optional_argument, NULL, OPT_ALLOW_WEAK_ISOLATION},
         {},
 };
 
@@ -99,6 +107,11 @@ static const struct config_field {
         {OPT_CONTROL_TIMEOUT, "--control-timeout", "control_timeout_ms", valid_ms, "milliseconds"},
         {OPT_WATCHDOG, "--watchdog", "watchdog_ms", valid_ms, "milliseconds (0: off)"},
         {OPT_PAUSE_BY_FREEZE, "--pause-by-freeze", "pause_by_freeze", valid_yes_no, "yes, no"},
+        {OPT_INTERACTIVE, "--interactive", "interactive", valid_yes_no, "yes, no"},
+        {OPT_RESTRICT_NETWORK, "--restrict-network", "restrict_network", valid_yes_no, "yes, no"},
+        {OPT_WRITABLE, "--writable", "writable_paths", NULL, NULL},
+        {OPT_ALLOW_WEAK_ISOLATION, "--allow-weak-isolation", "allow_weak_isolation", valid_yes_no,
+         "yes, no"},
 };
 
 static const struct config_field *config_field_of(int opt) {
@@ -129,16 +142,19 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         const struct config_field *f = config_field_of(opt);
         if (!f)
                 return scctl_usage_error(ctx, "unexpected option");
+        if (!arg)
+                arg = "yes"; /* a flag given without =no */
         if (f->valid && !f->valid(arg))
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
         json_t *value;
-        if (opt == OPT_DEPEND)
+        if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
-        else if (opt == OPT_PAUSE_BY_FREEZE)
+        else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
+                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -350,7 +366,11 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --control-timeout MS   how long a control (and a native start) may take\n"              \
         "                         (default 30000)\n"                                               \
         "  --watchdog MS          notify: WATCHDOG=1 must come at least this often\n"              \
-        "  --pause-by-freeze yes|no  plain/notify: pause freezes every process (cgroup)\n"
+        "  --pause-by-freeze yes|no  plain/notify: pause freezes every process (cgroup)\n"         \
+        "  --interactive[=no]     LocalSystem only: standard I/O on scmd's --console\n"            \
+        "  --restrict-network[=no]  a network namespace of its own, only loopback up\n"            \
+        "  --writable PATH,...    restricted: more paths it may write (\"\" for none)\n"           \
+        "  --allow-weak-isolation[=no]  restricted: start even without Landlock\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -27,9 +27,10 @@
 #define CALL_TIMEOUT_MIN_MS 60000
 
 static const struct scctl_verb *const verbs[] = {
-        &verb_create, &verb_config,  &verb_delete,   &verb_qc,          &verb_start,
-        &verb_stop,   &verb_pause,   &verb_continue, &verb_interrogate, &verb_control,
-        &verb_query,  &verb_queryex, &verb_logs,
+        &verb_create,  &verb_config,   &verb_delete,   &verb_qc,          &verb_start,
+        &verb_stop,    &verb_pause,    &verb_continue, &verb_interrogate, &verb_control,
+        &verb_query,   &verb_queryex,  &verb_logs,     &verb_privs,       &verb_qprivs,
+        &verb_sidtype, &verb_qsidtype, &verb_showsid,  &verb_privilege,
 };
 
 enum {

@@ -317,7 +317,11 @@ static const char *hint_for(const struct scctl *ctx, int win32) {
         case SCM_ERROR_CIRCULAR_DEPENDENCY:
                 return "a service cannot depend on itself: leave {name} out of --depend";
         case SCM_ERROR_SERVICE_LOGON_FAILED:
-                return "running a service as another account needs scmd to run as root";
+                return "the account must exist ('getent passwd USER'), and running a service as "
+                       "another account needs scmd to run as root";
+        case SCM_ERROR_PRIVILEGE_NOT_HELD:
+                return "grant it to the account with: {scctl} privilege grant ACCOUNT PRIVILEGE, "
+                       "or change what it requires with: {scctl} privs {name} PRIVILEGE...";
         case SCM_ERROR_INVALID_NAME:
                 return "a name is 1-256 characters of UTF-8 without '/', '\\' or control "
                        "characters, and not '.' or '..'";

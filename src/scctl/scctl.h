@@ -141,3 +141,6 @@ extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue,
 extern const struct scctl_verb verb_query, verb_queryex;
 /* cmd_logs.c */
 extern const struct scctl_verb verb_logs;
+/* cmd_security.c */
+extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidtype, verb_showsid,
+        verb_privilege;

@@ -63,6 +63,32 @@ static const char *const migrations[] = {
         "ALTER TABLE services ADD COLUMN control_timeout_ms INTEGER NOT NULL DEFAULT 30000;"
         "ALTER TABLE services ADD COLUMN watchdog_ms INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE services ADD COLUMN pause_by_freeze INTEGER NOT NULL DEFAULT 0;",
+        /* 2 -> 3: least privilege (db_security.c). */
+        "CREATE TABLE service_security ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  required_privileges TEXT NOT NULL DEFAULT '',"
+        "  sid_type TEXT NOT NULL DEFAULT 'none'"
+        "    CHECK (sid_type IN ('none','unrestricted','restricted')),"
+        "  allow_weak_isolation INTEGER NOT NULL DEFAULT 0,"
+        "  restrict_network INTEGER NOT NULL DEFAULT 0,"
+        "  interactive INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE service_writable_paths ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  path TEXT NOT NULL,"
+        "  PRIMARY KEY (service_id, position)"
+        ");"
+        "CREATE TABLE service_groups ("
+        "  gid INTEGER PRIMARY KEY,"
+        "  service_name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  allocated_at INTEGER NOT NULL DEFAULT (strftime('%s','now'))"
+        ");"
+        "CREATE TABLE account_privileges ("
+        "  account TEXT NOT NULL,"
+        "  privilege TEXT NOT NULL,"
+        "  PRIMARY KEY (account, privilege)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -262,6 +288,10 @@ int db_schema_version(struct db *db) {
         return schema_version(db->sql);
 }
 
+struct sqlite3 *db_sqlite(struct db *db) {
+        return db->sql;
+}
+
 static void bind_text(sqlite3_stmt *st, int i, const char *s) {
         sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
 }
@@ -304,6 +334,8 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
         int64_t id = sqlite3_last_insert_rowid(db->sql);
         if (r >= 0)
                 r = write_dependencies(db, id, c->dependencies);
+        if (r >= 0)
+                r = db_security_save(db, id, c);
         r = end(db, r);
         if (r >= 0)
                 *ret_id = id;
@@ -320,6 +352,8 @@ int db_update_service(struct db *db, int64_t id, const struct service_config *c)
         r = step_done(st);
         if (r >= 0)
                 r = write_dependencies(db, id, c->dependencies);
+        if (r >= 0)
+                r = db_security_save(db, id, c);
         return end(db, r);
 }
 
@@ -406,7 +440,8 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
         if (!c->name || !c->display_name || !c->description || !c->command_line || !c->account ||
             !c->group)
                 return -ENOMEM;
-        return load_dependencies(db, sqlite3_column_int64(st, 0), &c->dependencies);
+        int r = load_dependencies(db, sqlite3_column_int64(st, 0), &c->dependencies);
+        return r < 0 ? r : db_security_load(db, sqlite3_column_int64(st, 0), c->name, &c->security);
 }
 
 int db_load(struct db *db, db_load_fn *fn, void *userdata) {

@@ -49,8 +49,10 @@ static void usage(FILE *f) {
                 "  --log-max-size BYTES  rotate a service's log past this size (default 1048576)\n"
                 "  --log-keep N          rotated logs kept per service (default 3)\n"
                 "  --debug               log debug messages too\n"
+                "%s"
                 "  -h, --help            show this help\n"
-                "  --version             show the version\n");
+                "  --version             show the version\n",
+                security_options_help);
 }
 
 static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
@@ -73,7 +75,9 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_LOG_MAX,
                 OPT_LOG_KEEP,
                 OPT_DEBUG,
-                OPT_VERSION
+                OPT_VERSION,
+                OPT_CONSOLE,
+                OPT_SERVICE_GID_RANGE,
         };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
@@ -86,6 +90,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"debug", no_argument, NULL, OPT_DEBUG},
                 {"help", no_argument, NULL, 'h'},
                 {"version", no_argument, NULL, OPT_VERSION},
+                {"console", required_argument, NULL, OPT_CONSOLE},
+                {"service-gid-range", required_argument, NULL, OPT_SERVICE_GID_RANGE},
                 {0},
         };
         unsigned long long v;
@@ -135,6 +141,12 @@ static int parse_options(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_DEBUG:
                         o->debug = true;
+                        break;
+                case OPT_CONSOLE:
+                case OPT_SERVICE_GID_RANGE:
+                        if (security_set_option(c == OPT_CONSOLE ? "console" : "service-gid-range",
+                                                optarg) < 0)
+                                return -EINVAL;
                         break;
                 case 'h':
                         usage(stdout);

@@ -33,6 +33,10 @@ static const struct {
         {"control", rpc_control},
         {"open", rpc_open},
         {"close", rpc_close},
+        {"query_security", rpc_query_security},
+        {"add_account_rights", rpc_add_account_rights},
+        {"remove_account_rights", rpc_remove_account_rights},
+        {"query_account_rights", rpc_query_account_rights},
 };
 
 rpc_handler_fn *rpc_find_handler(const char *method) {

@@ -18,10 +18,27 @@
 #include "validate.h"
 
 static const char *const config_keys[] = {
-        "name",        "display_name",    "description",  "type",
-        "start_type",  "error_control",   "command_line", "account",
-        "group",       "dependencies",    "kind",         "control_timeout_ms",
-        "watchdog_ms", "pause_by_freeze", NULL,
+        "name",
+        "display_name",
+        "description",
+        "type",
+        "start_type",
+        "error_control",
+        "command_line",
+        "account",
+        "group",
+        "dependencies",
+        "kind",
+        "control_timeout_ms",
+        "watchdog_ms",
+        "pause_by_freeze",
+        "required_privileges",
+        "sid_type",
+        "writable_paths",
+        "allow_weak_isolation",
+        "restrict_network",
+        "interactive",
+        NULL,
 };
 
 /* Replaces *field with a copy of value when value is given. */
@@ -115,6 +132,8 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
         if (r >= 0)
                 r = read_protocol(call, c);
         if (r >= 0)
+                r = security_read_config(call, c);
+        if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)
                 r = set_string(call, &c->description, desc);
@@ -154,7 +173,7 @@ static int check_dependencies(struct rpc_call *call, const struct service_config
 }
 
 static int check_account(struct rpc_call *call, const char *account) {
-        if (!account[0] || strcmp(account, "LocalSystem") == 0)
+        if (account_is_well_known(account)) /* LocalSystem, LocalService, NetworkService */
                 return 0;
         if (!getpwnam(account))
                 return rpc_fail(call, SCM_ERROR_INVALID_SERVICE_ACCOUNT,
@@ -197,6 +216,8 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         r = check_account(call, c->account);
         if (r >= 0)
                 r = check_dependencies(call, c);
+        if (r >= 0)
+                r = security_check_config(call, c);
         if (r < 0)
                 return r;
 

@@ -125,6 +125,8 @@ struct service_config {
         char *account;
         char *group;
         char **dependencies; /* NULL-terminated; "+Group" for a group */
+        /* Least privilege (security.c); NULL: every default. */
+        struct service_security *security;
         enum scm_service_kind kind;
         uint32_t control_timeout_ms; /* a control's answer; a native start's first report */
         uint32_t watchdog_ms;        /* notify: WATCHDOG=1 at least this often; 0 off */
@@ -344,6 +346,11 @@ enum spawn_stage {
         SPAWN_STAGE_STDIO,
         SPAWN_STAGE_CGROUP,
         SPAWN_STAGE_ACCOUNT,
+        SPAWN_STAGE_CONSOLE,
+        SPAWN_STAGE_NETWORK,
+        SPAWN_STAGE_PRIVILEGES,
+        SPAWN_STAGE_KEYRING,
+        SPAWN_STAGE_SANDBOX,
         SPAWN_STAGE_CHDIR,
         SPAWN_STAGE_EXEC,
         _SPAWN_STAGE_MAX
@@ -356,10 +363,8 @@ struct spawn_request {
         char **envp;
         int stdout_fd; /* also stderr */
         int cgroup_fd; /* -1: none */
-        bool switch_account;
-        uid_t uid;
-        gid_t gid;
-        const char *user; /* for initgroups */
+        /* The account, its privileges, its confinement; NULL: none. */
+        const struct security_plan *security;
 };
 
 struct spawn_result {

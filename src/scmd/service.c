@@ -47,6 +47,7 @@ void service_config_clear(struct service_config *c) {
         free(c->account);
         free(c->group);
         strv_free(c->dependencies);
+        service_security_free(c->security);
         *c = (struct service_config){0};
 }
 
@@ -75,13 +76,14 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .account = strdup(from->account ? from->account : ""),
                 .group = strdup(from->group ? from->group : ""),
                 .dependencies = strv_copy(from->dependencies),
+                .security = service_security_dup(from->security),
                 .kind = from->kind,
                 .control_timeout_ms = from->control_timeout_ms,
                 .watchdog_ms = from->watchdog_ms,
                 .pause_by_freeze = from->pause_by_freeze,
         };
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
-            !c.group || !c.dependencies) {
+            !c.group || !c.dependencies || (from->security && !c.security)) {
                 service_config_clear(&c);
                 return -ENOMEM;
         }
@@ -186,33 +188,6 @@ static void on_stop_timeout(struct loop_timer *t);
 static void release_process(struct service *s);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
-
-static int resolve_account(struct service *s, struct spawn_request *req,
-                           const struct passwd **ret_pw) {
-        const char *account = s->config.account;
-        bool own = !account[0] || strcmp(account, "LocalSystem") == 0;
-        struct passwd *pw = own ? getpwuid(geteuid()) : getpwnam(account);
-        if (!pw) {
-                set_last_error(s, "service %s: account '%s' does not exist", s->config.name,
-                               own ? "(scmd's own)" : account);
-                return SCM_ERR(SCM_ERROR_INVALID_SERVICE_ACCOUNT);
-        }
-        if (!own && pw->pw_uid != geteuid()) {
-                if (geteuid() != 0) {
-                        set_last_error(s,
-                                       "service %s: scmd runs as uid %u and cannot start a service "
-                                       "as '%s'; run scmd as root, or clear the account",
-                                       s->config.name, (unsigned)geteuid(), account);
-                        return SCM_ERR(SCM_ERROR_SERVICE_LOGON_FAILED);
-                }
-                req->switch_account = true;
-                req->uid = pw->pw_uid;
-                req->gid = pw->pw_gid;
-                req->user = pw->pw_name;
-        }
-        *ret_pw = pw;
-        return 0;
-}
 
 static int env_push(char ***env, size_t *n, const char *key, const char *value) {
         char **v = realloc(*env, (*n + 2) * sizeof(char *));
@@ -341,8 +316,9 @@ static int fail_errno(struct service *s, const char *what, int e) {
  * Win32 error in win32_exit_code and a sentence in last_error. */
 static int spawn(struct service *s) {
         struct spawn_request req = {.cgroup_fd = -1, .stdout_fd = -1, .control_fd = -1};
-        const struct passwd *pw;
-        int r = resolve_account(s, &req, &pw);
+        /* The account, privileges and confinement: security.c. */
+        _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
+        int r = security_plan_build(s, &plan);
         if (r < 0)
                 return r;
         _cleanup_(strv_free_p) char **argv = NULL;
@@ -358,8 +334,8 @@ static int spawn(struct service *s) {
                                strchr(argv[0], '/') ? "" : " (searched the service's PATH)");
                 return SCM_ERR(scm_error_from_errno(e));
         }
-        _cleanup_(strv_free_p) char **envp = build_env(s, pw);
-        if (!envp)
+        _cleanup_(strv_free_p) char **envp = build_env(s, plan->pw);
+        if (!envp || security_plan_env(plan, &envp) < 0)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 
         _cleanup_close_ int out_fd = -1, control_fd = -1;
@@ -373,6 +349,7 @@ static int spawn(struct service *s) {
         s->cgroup_fd = open_cgroup(s);
 
         req.path = path;
+        req.security = plan;
         req.argv = argv;
         req.envp = envp;
         req.stdout_fd = out_fd;

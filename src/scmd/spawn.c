@@ -42,6 +42,11 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_STDIO] = "set up standard input and output",
         [SPAWN_STAGE_CGROUP] = "join the service's cgroup",
         [SPAWN_STAGE_ACCOUNT] = "switch to the service's account",
+        [SPAWN_STAGE_CONSOLE] = "attach the console",
+        [SPAWN_STAGE_NETWORK] = "make the service's network namespace",
+        [SPAWN_STAGE_PRIVILEGES] = "set the service's privileges",
+        [SPAWN_STAGE_KEYRING] = "join a new session keyring",
+        [SPAWN_STAGE_SANDBOX] = "restrict the service's writes (Landlock)",
         [SPAWN_STAGE_CHDIR] = "change to the working folder",
         [SPAWN_STAGE_EXEC] = "execute the program",
 };
@@ -129,13 +134,10 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                         child_fail(report_fd, SPAWN_STAGE_CGROUP);
         }
 
-        if (req->switch_account) {
-                /* The fixed order: groups, then gid, then uid. */
-                if (initgroups(req->user, req->gid) < 0 ||
-                    setresgid(req->gid, req->gid, req->gid) < 0 ||
-                    setresuid(req->uid, req->uid, req->uid) < 0)
-                        child_fail(report_fd, SPAWN_STAGE_ACCOUNT);
-        }
+        /* The account, its privileges and its confinement (security.c). */
+        enum spawn_stage stage;
+        if (req->security && security_enter(req->security, &stage) < 0)
+                child_fail(report_fd, stage);
 
         if (chdir("/") < 0)
                 child_fail(report_fd, SPAWN_STAGE_CHDIR);

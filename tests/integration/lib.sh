@@ -452,8 +452,9 @@ daemon_stop() {
 
 # ---- per-test setup and teardown ---------------------------------------------
 
-# Pids the helper reported in this test (main, grandchild, orphan), and
-# which of them are still alive and still the helper (not a reused pid).
+# Pids the helpers (scm-test-helper, scm-test-native) reported in this test
+# (main, grandchild, orphan), and which of them are still alive and still a
+# helper (not a reused pid).
 leftover_processes() {
         local f key pid
         for f in "$D"/reports/*.report; do
@@ -462,7 +463,7 @@ leftover_processes() {
                         while IFS= read -r pid; do
                                 pid=${pid#*=}
                                 proc_alive "$pid" || continue
-                                grep -qF "scm-test-helper" "/proc/$pid/cmdline" 2>/dev/null || continue
+                                grep -qE "scm-test-(helper|native)" "/proc/$pid/cmdline" 2>/dev/null || continue
                                 echo "$pid"
                         done < <(grep "^$key=" "$f")
                 done

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The least-privilege tables (schema migration 3, in db.c's list), on the
+ * connection db.c opened:
+ *
+ *   service_security        one row per service with settings other than
+ *                           the defaults: required privileges (capability
+ *                           names, comma-separated), sid type, and the
+ *                           flags allow_weak_isolation, restrict_network,
+ *                           interactive; it goes with its service.
+ *   service_writable_paths  a restricted service's --writable paths, in order.
+ *   service_groups          the gid given to each service name; rows are
+ *                           never deleted, so a gid is never given to
+ *                           another name.
+ *   account_privileges      the account privilege policy: (user, capability).
+ *
+ * A service's settings are written inside db.c's transaction of the
+ * insert or update, so a configuration is saved whole or not at all; the
+ * policy has transactions of its own.  Prepared per call: these run on a
+ * change of configuration or a start, never in a loop.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+
+static int sql_errno(int rc) {
+        switch (rc & 0xff) {
+        case SQLITE_OK:
+        case SQLITE_DONE:
+        case SQLITE_ROW:
+                return 0;
+        case SQLITE_NOMEM:
+                return -ENOMEM;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+                return -EBUSY;
+        case SQLITE_CONSTRAINT:
+                return -EEXIST;
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+                return -EROFS;
+        case SQLITE_FULL:
+                return -ENOSPC;
+        default:
+                return -EIO;
+        }
+}
+
+static void finalizep(sqlite3_stmt **st) {
+        sqlite3_finalize(*st);
+}
+#define _cleanup_stmt_ _cleanup_(finalizep)
+
+static int prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
+        return sql_errno(sqlite3_prepare_v2(db_sqlite(db), sql, -1, ret, NULL));
+}
+
+/* Runs a statement that returns no rows, with id bound to ?1. */
+static int exec_id(struct db *db, const char *sql, int64_t id) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db, sql, &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        return sql_errno(sqlite3_step(st));
+}
+
+static char *caps_to_names(uint64_t caps) {
+        char *text = privileges_to_text(caps);
+        /* "CAP_A, CAP_B" -> "CAP_A,CAP_B" */
+        for (char *p = text, *q = text; p && (*q = *p); p++)
+                q += *p != ' ';
+        return text;
+}
+
+static uint64_t caps_from_names(const char *text, const char *whose) {
+        uint64_t caps = 0;
+        _cleanup_free_ char *copy = strdup(text ? text : "");
+        char *save = NULL;
+        for (char *n = copy ? strtok_r(copy, ",", &save) : NULL; n;
+             n = strtok_r(NULL, ",", &save)) {
+                int cap = privilege_from_name(n);
+                if (cap < 0)
+                        log_warning("%s: the database names an unknown capability '%s'; ignored",
+                                    whose, n);
+                else
+                        caps |= 1ULL << cap;
+        }
+        return caps;
+}
+
+int db_security_save(struct db *db, int64_t id, const struct service_config *c) {
+        int r = exec_id(db, "DELETE FROM service_security WHERE service_id = ?1", id);
+        if (r >= 0)
+                r = exec_id(db, "DELETE FROM service_writable_paths WHERE service_id = ?1", id);
+        const struct service_security *sec = c->security;
+        if (r < 0 || !sec)
+                return r;
+
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        _cleanup_free_ char *caps = caps_to_names(sec->privileges);
+        if (!caps)
+                return -ENOMEM;
+        r = prepare(db,
+                    "INSERT INTO service_security (service_id, required_privileges, sid_type,"
+                    " allow_weak_isolation, restrict_network, interactive)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, caps, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, sid_type_name(sec->sid_type), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, sec->allow_weak_isolation);
+        sqlite3_bind_int(st, 5, sec->restrict_network);
+        sqlite3_bind_int(st, 6, sec->interactive);
+        r = sql_errno(sqlite3_step(st));
+
+        for (int i = 0; r >= 0 && sec->writable_paths && sec->writable_paths[i]; i++) {
+                _cleanup_stmt_ sqlite3_stmt *p = NULL;
+                r = prepare(db,
+                            "INSERT INTO service_writable_paths (service_id, position, path)"
+                            " VALUES (?1, ?2, ?3)",
+                            &p);
+                if (r < 0)
+                        break;
+                sqlite3_bind_int64(p, 1, id);
+                sqlite3_bind_int(p, 2, i);
+                sqlite3_bind_text(p, 3, sec->writable_paths[i], -1, SQLITE_STATIC);
+                r = sql_errno(sqlite3_step(p));
+        }
+        if (r < 0 || sec->gid == 0)
+                return r;
+
+        /* The gid is the name's for good: record it once, and make sure
+         * nobody else holds it. */
+        _cleanup_stmt_ sqlite3_stmt *g = NULL;
+        r = prepare(db, "INSERT OR IGNORE INTO service_groups (gid, service_name) VALUES (?1, ?2)",
+                    &g);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(g, 1, sec->gid);
+        sqlite3_bind_text(g, 2, c->name, -1, SQLITE_STATIC);
+        r = sql_errno(sqlite3_step(g));
+        gid_t recorded;
+        if (r >= 0 && (r = db_security_gid_of(db, c->name, &recorded)) >= 0 &&
+            (r == 0 || recorded != sec->gid))
+                r = -EEXIST;
+        return r < 0 ? r : 0;
+}
+
+static int load_paths(struct db *db, int64_t id, char ***ret) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db,
+                        "SELECT path FROM service_writable_paths WHERE service_id = ?1"
+                        " ORDER BY position",
+                        &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        char **v = NULL;
+        size_t n = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                char **nv = realloc(v, (n + 2) * sizeof(char *));
+                if (!nv) {
+                        strv_free(v);
+                        return -ENOMEM;
+                }
+                v = nv;
+                const unsigned char *t = sqlite3_column_text(st, 0);
+                v[n] = strdup(t ? (const char *)t : "");
+                v[n + 1] = NULL;
+                if (!v[n++]) {
+                        strv_free(v);
+                        return -ENOMEM;
+                }
+        }
+        if (rc != SQLITE_DONE) {
+                strv_free(v);
+                return sql_errno(rc);
+        }
+        *ret = v;
+        return 0;
+}
+
+int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db,
+                        "SELECT required_privileges, sid_type, allow_weak_isolation,"
+                        " restrict_network, interactive FROM service_security"
+                        " WHERE service_id = ?1",
+                        &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return sql_errno(rc);
+        gid_t gid = 0;
+        r = db_security_gid_of(db, name, &gid);
+        if (r < 0)
+                return r;
+        if (rc == SQLITE_DONE && gid == 0) {
+                *ret = NULL;
+                return 0;
+        }
+
+        struct service_security *sec = calloc(1, sizeof(*sec));
+        if (!sec)
+                return -ENOMEM;
+        sec->gid = gid;
+        if (rc == SQLITE_ROW) {
+                sec->privileges = caps_from_names((const char *)sqlite3_column_text(st, 0), name);
+                sec->sid_type = sid_type_from_name((const char *)sqlite3_column_text(st, 1));
+                if (sec->sid_type == SID_TYPE_INVALID)
+                        sec->sid_type = SID_TYPE_RESTRICTED; /* the CHECK forbids it; be safe */
+                sec->allow_weak_isolation = sqlite3_column_int(st, 2) != 0;
+                sec->restrict_network = sqlite3_column_int(st, 3) != 0;
+                sec->interactive = sqlite3_column_int(st, 4) != 0;
+                r = load_paths(db, id, &sec->writable_paths);
+                if (r < 0) {
+                        service_security_free(sec);
+                        return r;
+                }
+        }
+        *ret = sec;
+        return 0;
+}
+
+int db_security_gid_of(struct db *db, const char *name, gid_t *ret) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db, "SELECT gid FROM service_groups WHERE service_name = ?1", &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                *ret = (gid_t)sqlite3_column_int64(st, 0);
+                return 1;
+        }
+        return rc == SQLITE_DONE ? 0 : sql_errno(rc);
+}
+
+int db_security_gid_used(struct db *db, gid_t gid) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db, "SELECT 1 FROM service_groups WHERE gid = ?1", &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, gid);
+        int rc = sqlite3_step(st);
+        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sql_errno(rc);
+}
+
+/* ---- the account privilege policy ---- */
+
+int db_account_privileges(struct db *db, const char *user, uint64_t *ret) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db, "SELECT privilege FROM account_privileges WHERE account = ?1", &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+        uint64_t caps = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                int cap = privilege_from_name((const char *)sqlite3_column_text(st, 0));
+                if (cap >= 0)
+                        caps |= 1ULL << cap;
+        }
+        if (rc != SQLITE_DONE)
+                return sql_errno(rc);
+        *ret = caps;
+        return 0;
+}
+
+static int change_one(struct db *db, const char *sql, const char *user, int cap) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare(db, sql, &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, privilege_name(cap), -1, SQLITE_STATIC);
+        return sql_errno(sqlite3_step(st));
+}
+
+int db_account_privileges_change(struct db *db, const char *user, uint64_t add, uint64_t remove) {
+        sqlite3 *sql = db_sqlite(db);
+        int r = sql_errno(sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+        if (r < 0)
+                return r;
+        for (int i = 0; r >= 0 && i < 64; i++) {
+                if (add & (1ULL << i))
+                        r = change_one(db,
+                                       "INSERT OR IGNORE INTO account_privileges (account,"
+                                       " privilege) VALUES (?1, ?2)",
+                                       user, i);
+                else if (remove & (1ULL << i))
+                        r = change_one(db,
+                                       "DELETE FROM account_privileges WHERE account = ?1"
+                                       " AND privilege = ?2",
+                                       user, i);
+        }
+        if (r >= 0)
+                r = sql_errno(sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL));
+        if (r < 0)
+                sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+        return r;
+}

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Least privilege, put together: a service's security settings (part of
+ * its configuration), the checks made when they change, and the plan that
+ * turns them into a process.
+ *
+ * Before the fork, security_plan_build() works out everything that can
+ * fail in a way worth explaining: the account (made on first use for
+ * LocalService and NetworkService; gone since it was configured is
+ * SERVICE_LOGON_FAILED), the account privilege policy (PRIVILEGE_NOT_HELD),
+ * the service's group and folders, the Landlock ruleset (NOT_SUPPORTED
+ * without Landlock unless weak isolation is allowed; PATH_NOT_FOUND for a
+ * writable path that is not there), the console.  In the child,
+ * security_enter() only makes system calls, in a fixed order:
+ *
+ *   console -> network namespace -> bounding set -> groups -> gid -> uid
+ *   (keeping capabilities across it) -> capability sets and ambient ->
+ *   new session keyring -> no_new_privs -> Landlock
+ *
+ * The order is forced: a network namespace and the bounding set need
+ * privileges the account does not have; the keyring is joined after the
+ * switch so that it belongs to the account; Landlock comes last, after
+ * no_new_privs, which it requires of an unprivileged process.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/keyctl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+#include "validate.h"
+
+#define WRITABLE_PATHS_MAX 64
+
+static char *console_path; /* scmd --console */
+
+/* ---- the settings ---- */
+
+void service_security_free(struct service_security *sec) {
+        if (!sec)
+                return;
+        strv_free(sec->writable_paths);
+        free(sec);
+}
+
+struct service_security *service_security_dup(const struct service_security *sec) {
+        if (!sec)
+                return NULL;
+        struct service_security *c = malloc(sizeof(*c));
+        if (!c)
+                return NULL;
+        *c = *sec;
+        c->writable_paths = NULL;
+        size_t n = 0;
+        while (sec->writable_paths && sec->writable_paths[n])
+                n++;
+        if (sec->writable_paths) {
+                c->writable_paths = calloc(n + 1, sizeof(char *));
+                for (size_t i = 0; c->writable_paths && i < n; i++)
+                        if (!(c->writable_paths[i] = strdup(sec->writable_paths[i]))) {
+                                strv_free(c->writable_paths);
+                                c->writable_paths = NULL;
+                        }
+                if (!c->writable_paths) {
+                        free(c);
+                        errno = ENOMEM;
+                        return NULL;
+                }
+        }
+        return c;
+}
+
+/* ---- scmd's options ---- */
+
+const char security_options_help[] =
+        "  --console PATH        the terminal interactive services use (e.g. /dev/tty9)\n"
+        "  --service-gid-range MIN-MAX\n"
+        "                        the group ids given to services with an identity (default\n"
+        "                        810000-819999)\n";
+
+int security_set_option(const char *name, const char *value) {
+        if (strcmp(name, "console") == 0) {
+                if (value[0] != '/') {
+                        fprintf(stderr, "scmd: --console takes an absolute path, not '%s'\n",
+                                value);
+                        return -EINVAL;
+                }
+                free(console_path);
+                console_path = strdup(value);
+                return console_path ? 0 : -ENOMEM;
+        }
+        unsigned long min, max;
+        int end = 0;
+        if (value[0] == '-' || sscanf(value, "%lu-%lu%n", &min, &max, &end) != 2 ||
+            value[end] != '\0' || min > UINT32_MAX || max > UINT32_MAX ||
+            identity_set_gid_range((gid_t)min, (gid_t)max) < 0) {
+                fprintf(stderr,
+                        "scmd: --service-gid-range takes MIN-MAX with 1000 <= MIN <= MAX, not "
+                        "'%s'\n",
+                        value);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* ---- create and change_config ---- */
+
+static const char *const security_keys[] = {
+        "required_privileges",  "sid_type",         "writable_paths",
+        "allow_weak_isolation", "restrict_network", "interactive",
+};
+
+static int read_privileges(struct rpc_call *call, struct service_security *sec) {
+        _cleanup_(strv_free_p) char **names = NULL;
+        int r = rpc_get_string_list(call, "required_privileges", 64, &names);
+        if (r < 0 || !names)
+                return r;
+        uint64_t caps = 0;
+        for (char **n = names; *n; n++) {
+                int cap = privilege_from_name(*n);
+                if (cap < 0)
+                        return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                        "'%.64s' is not a privilege: give capability names such "
+                                        "as CAP_NET_BIND_SERVICE",
+                                        *n);
+                if (cap > privilege_last_cap())
+                        return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                        "this kernel does not know the capability %s",
+                                        privilege_name(cap));
+                caps |= 1ULL << cap;
+        }
+        sec->privileges = caps;
+        return 0;
+}
+
+/* True when a component of path is "..". */
+static bool has_dot_dot(const char *path) {
+        for (const char *c = path; *c; c += strcspn(c, "/")) {
+                c += strspn(c, "/");
+                if (strncmp(c, "..", 2) == 0 && (c[2] == '/' || c[2] == '\0'))
+                        return true;
+        }
+        return false;
+}
+
+static int read_writable(struct rpc_call *call, struct service_security *sec) {
+        char **paths;
+        int r = rpc_get_string_list(call, "writable_paths", WRITABLE_PATHS_MAX, &paths);
+        if (r < 0 || !paths)
+                return r;
+        for (char **p = paths; *p; p++) {
+                const char *why = NULL;
+                if ((*p)[0] != '/')
+                        why = "it is not an absolute path";
+                else if (strlen(*p) >= PATH_MAX)
+                        why = "it is too long";
+                else if (utf8_text_chars(*p) < 0)
+                        why = "it holds a control character or invalid UTF-8";
+                else if (has_dot_dot(*p))
+                        why = "it goes up with '..'";
+                if (why) {
+                        r = rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                     "the writable path '%.256s' is refused: %s", *p, why);
+                        strv_free(paths);
+                        return r;
+                }
+        }
+        strv_free(sec->writable_paths);
+        sec->writable_paths = paths;
+        return 0;
+}
+
+static int read_flag(struct rpc_call *call, const char *key, bool *field) {
+        json_t *v = json_object_get(call->params, key);
+        if (!v)
+                return 0;
+        if (!json_is_boolean(v))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter '%s' must be true or false", key);
+        *field = json_is_true(v);
+        return 0;
+}
+
+int security_read_config(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (size_t i = 0; i < ELEMENTSOF(security_keys); i++)
+                any = any || json_object_get(call->params, security_keys[i]);
+        if (!any)
+                return 0;
+        if (!c->security && !(c->security = calloc(1, sizeof(*c->security))))
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        struct service_security *sec = c->security;
+
+        const char *sid;
+        int r = rpc_get_string(call, "sid_type", false, 32, &sid);
+        if (r < 0)
+                return r;
+        if (sid && (sec->sid_type = sid_type_from_name(sid)) == SID_TYPE_INVALID)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "unknown sid type '%s' (none, unrestricted, restricted)", sid);
+        r = read_privileges(call, sec);
+        if (r >= 0)
+                r = read_writable(call, sec);
+        if (r >= 0)
+                r = read_flag(call, "allow_weak_isolation", &sec->allow_weak_isolation);
+        if (r >= 0)
+                r = read_flag(call, "restrict_network", &sec->restrict_network);
+        if (r >= 0)
+                r = read_flag(call, "interactive", &sec->interactive);
+        return r;
+}
+
+int security_check_config(struct rpc_call *call, const struct service_config *c) {
+        struct service_security *sec = c->security;
+        if (!sec)
+                return 0;
+        if (sec->interactive && !account_is_local_system(c->account))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "an interactive service must run as LocalSystem, not as '%s'",
+                                c->account);
+        if (sec->sid_type != SID_TYPE_NONE && sec->gid == 0) {
+                int r = identity_allocate_gid(call->manager->db, c->name, &sec->gid);
+                if (r == -ENOSPC) {
+                        gid_t min, max;
+                        identity_gid_range(&min, &max);
+                        return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                        "no group id is left for service %s: every one of "
+                                        "%u-%u has been given out",
+                                        c->name, (unsigned)min, (unsigned)max);
+                }
+                if (r < 0)
+                        return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                                        "the configuration database could not be read (%s); "
+                                        "nothing was changed",
+                                        strerror(-r));
+        }
+        return 0;
+}
+
+/* ---- the plan ---- */
+
+static int plan_fail(struct service *s, int win32, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static int plan_fail(struct service *s, int win32, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        free(s->last_error);
+        if (vasprintf(&s->last_error, fmt, ap) < 0)
+                s->last_error = NULL;
+        va_end(ap);
+        return SCM_ERR(win32);
+}
+
+void security_plan_free(struct security_plan *p) {
+        if (!p)
+                return;
+        free(p->pw);
+        free(p->groups);
+        if (p->console_fd >= 0)
+                close(p->console_fd);
+        if (p->landlock_fd >= 0)
+                close(p->landlock_fd);
+        free(p->state_dir);
+        free(p->runtime_dir);
+        free(p->logs_dir);
+        free(p);
+}
+
+static int plan_account(struct service *s, struct security_plan *p) {
+        const char *account = s->config.account ? s->config.account : "";
+        _cleanup_free_ char *why = NULL;
+        int r = account_lookup(account, &p->pw, &why);
+        if (r == -ENOMEM)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        if (r < 0)
+                return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: cannot log on as '%s': %s", s->config.name,
+                                 account[0] ? account : "LocalSystem", why ? why : strerror(-r));
+        p->switch_ids = p->pw->pw_uid != geteuid();
+        if (p->switch_ids && geteuid() != 0)
+                return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: scmd runs as uid %u and cannot start a service as "
+                                 "'%s'; run scmd as root, or clear the account",
+                                 s->config.name, (unsigned)geteuid(), account);
+        return 0;
+}
+
+static int plan_privileges(struct service *s, const struct service_security *sec,
+                           struct security_plan *p) {
+        if (!sec || !sec->privileges)
+                return 0; /* the account's default */
+        if (p->pw->pw_uid != 0) {
+                uint64_t granted = 0;
+                int r = db_account_privileges(s->manager->db, p->pw->pw_name, &granted);
+                if (r < 0)
+                        return plan_fail(s, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                                         "service %s: cannot read the account privilege policy: "
+                                         "%s",
+                                         s->config.name, strerror(-r));
+                uint64_t missing = sec->privileges & ~granted;
+                if (missing) {
+                        _cleanup_free_ char *names = privileges_to_text(missing);
+                        return plan_fail(s, SCM_ERROR_PRIVILEGE_NOT_HELD,
+                                         "service %s: its account %s is not granted %s %s, "
+                                         "which the service requires",
+                                         s->config.name, p->pw->pw_name,
+                                         __builtin_popcountll(missing) > 1 ? "the privileges"
+                                                                           : "the privilege",
+                                         names ? names : "?");
+                }
+        }
+        p->set_caps = true;
+        p->caps = sec->privileges;
+        p->ambient = p->pw->pw_uid != 0;
+        p->no_new_privs = true;
+        privilege_last_cap(); /* read /proc now, not in the child */
+        return 0;
+}
+
+static int plan_identity(struct service *s, const struct service_security *sec,
+                         struct security_plan *p) {
+        gid_t gid = 0;
+        if (sec && sec->sid_type != SID_TYPE_NONE) {
+                if (geteuid() != 0)
+                        return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                         "service %s: a service identity (sid type %s) needs "
+                                         "scmd to run as root",
+                                         s->config.name, sid_type_name(sec->sid_type));
+                gid = sec->gid;
+                if (gid == 0)
+                        return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                         "service %s: it has no group id recorded", s->config.name);
+                if (identity_folders(s->manager, s->config.name, &p->state_dir, &p->runtime_dir,
+                                     &p->logs_dir) < 0)
+                        return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+                const char *path = NULL;
+                int r = identity_make_folders(p, gid, &path);
+                if (r < 0)
+                        return plan_fail(s, scm_error_from_errno(-r),
+                                         "service %s: cannot make its folder %s: %s",
+                                         s->config.name, path, strerror(-r));
+        }
+        if (!p->switch_ids && gid == 0)
+                return 0; /* scmd's own groups */
+        int r = account_groups(p->pw, gid, &p->groups, &p->n_groups);
+        if (r < 0)
+                return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: cannot find the groups of %s: %s", s->config.name,
+                                 p->pw->pw_name, strerror(-r));
+        p->set_groups = true;
+        return 0;
+}
+
+static int plan_console(struct service *s, const struct service_security *sec,
+                        struct security_plan *p) {
+        if (!sec || !sec->interactive)
+                return 0;
+        if (!account_is_local_system(s->config.account))
+                return plan_fail(s, SCM_ERROR_INVALID_PARAMETER,
+                                 "service %s: an interactive service must run as LocalSystem",
+                                 s->config.name);
+        if (!console_path) {
+                log_warning("service %s is interactive, but scmd has no console: its output goes "
+                            "to its log",
+                            s->config.name);
+                return 0;
+        }
+        p->console_fd = open(console_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (p->console_fd < 0)
+                return plan_fail(s, scm_error_from_errno(errno),
+                                 "service %s: cannot open the console %s: %s", s->config.name,
+                                 console_path, strerror(errno));
+        return 0;
+}
+
+static int plan_sandbox(struct service *s, const struct service_security *sec,
+                        struct security_plan *p) {
+        if (!sec)
+                return 0;
+        p->new_netns = sec->restrict_network;
+        if (sec->sid_type != SID_TYPE_RESTRICTED)
+                return 0;
+        if (sandbox_landlock_abi() <= 0) {
+                if (!sec->allow_weak_isolation)
+                        return plan_fail(
+                                s, SCM_ERROR_NOT_SUPPORTED,
+                                "service %s is restricted, but this kernel has no Landlock, so "
+                                "its writes cannot be restricted; it was not started (allow weak "
+                                "isolation to run it with its account and group only)",
+                                s->config.name);
+                log_warning("service %s: this kernel has no Landlock; it runs without write "
+                            "restriction (weak isolation is allowed for it)",
+                            s->config.name);
+                return 0;
+        }
+        size_t n = 0;
+        while (sec->writable_paths && sec->writable_paths[n])
+                n++;
+        _cleanup_free_ char **paths = calloc(n + 4, sizeof(char *));
+        if (!paths)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        size_t k = 0;
+        paths[k++] = p->state_dir;
+        paths[k++] = p->runtime_dir;
+        paths[k++] = p->logs_dir;
+        for (size_t i = 0; i < n; i++)
+                paths[k++] = sec->writable_paths[i];
+        const char *path = NULL;
+        int fd = sandbox_ruleset(paths, &path);
+        if (fd == -ENOENT)
+                return plan_fail(s, SCM_ERROR_PATH_NOT_FOUND,
+                                 "service %s: the writable path %s does not exist", s->config.name,
+                                 path);
+        if (fd < 0)
+                return plan_fail(s, scm_error_from_errno(-fd),
+                                 "service %s: cannot build its write restriction%s%s: %s",
+                                 s->config.name, path ? " at " : "", path ? path : "",
+                                 strerror(-fd));
+        p->landlock_fd = fd;
+        p->no_new_privs = true;
+        return 0;
+}
+
+int security_plan_build(struct service *s, struct security_plan **ret) {
+        struct security_plan *p = calloc(1, sizeof(*p));
+        if (!p)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        p->console_fd = p->landlock_fd = -1;
+        const struct service_security *sec = s->config.security;
+        int r = plan_account(s, p);
+        if (r >= 0)
+                r = plan_privileges(s, sec, p);
+        if (r >= 0)
+                r = plan_identity(s, sec, p);
+        if (r >= 0)
+                r = plan_console(s, sec, p);
+        if (r >= 0)
+                r = plan_sandbox(s, sec, p);
+        if (r < 0) {
+                security_plan_free(p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}
+
+int security_plan_env(const struct security_plan *p, char ***envp) {
+        const struct {
+                const char *key, *value;
+        } vars[] = {
+                {"STATE_DIRECTORY", p->state_dir},
+                {"RUNTIME_DIRECTORY", p->runtime_dir},
+                {"LOGS_DIRECTORY", p->logs_dir},
+        };
+        size_t n = 0;
+        while ((*envp)[n])
+                n++;
+        for (size_t i = 0; i < ELEMENTSOF(vars); i++) {
+                if (!vars[i].value)
+                        continue;
+                char **v = realloc(*envp, (n + 2) * sizeof(char *));
+                if (!v)
+                        return -ENOMEM;
+                *envp = v;
+                if (asprintf(&v[n], "%s=%s", vars[i].key, vars[i].value) < 0)
+                        return -ENOMEM;
+                v[++n] = NULL;
+        }
+        return 0;
+}
+
+/* ---- in the child ---- */
+
+static int fail_at(enum spawn_stage stage, int r, enum spawn_stage *ret_stage) {
+        *ret_stage = stage;
+        errno = r < 0 ? -r : errno;
+        return -1;
+}
+
+int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage) {
+        int r;
+        if (p->console_fd >= 0) {
+                for (int fd = 0; fd <= 2; fd++)
+                        if (dup2(p->console_fd, fd) < 0)
+                                return fail_at(SPAWN_STAGE_CONSOLE, 0, ret_stage);
+                (void)ioctl(STDIN_FILENO, TIOCSCTTY, 0); /* a terminal not taken by another */
+        }
+        if (p->new_netns && (r = sandbox_new_netns()) < 0)
+                return fail_at(SPAWN_STAGE_NETWORK, r, ret_stage);
+        if (p->set_caps && (r = privileges_drop_bounding(p->caps)) < 0)
+                return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
+        if (p->set_groups && setgroups(p->n_groups, p->groups) < 0)
+                return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
+        if (p->switch_ids) {
+                if (p->set_caps && (r = privileges_keep_across_setuid(true)) < 0)
+                        return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
+                if (setresgid(p->pw->pw_gid, p->pw->pw_gid, p->pw->pw_gid) < 0 ||
+                    setresuid(p->pw->pw_uid, p->pw->pw_uid, p->pw->pw_uid) < 0)
+                        return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
+                if (p->set_caps && (r = privileges_keep_across_setuid(false)) < 0)
+                        return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
+        }
+        if (p->set_caps && (r = privileges_apply(p->caps, p->ambient)) < 0)
+                return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
+        /* A logon session of its own.  Where keyrings are unavailable (no
+         * CONFIG_KEYS, or a seccomp filter of a container) there is none to
+         * share either. */
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+            errno != EPERM)
+                return fail_at(SPAWN_STAGE_KEYRING, 0, ret_stage);
+        if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1UL, 0UL, 0UL, 0UL) < 0)
+                return fail_at(SPAWN_STAGE_PRIVILEGES, 0, ret_stage);
+        if (p->landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, p->landlock_fd, 0) < 0)
+                return fail_at(SPAWN_STAGE_SANDBOX, 0, ret_stage);
+        return 0;
+}

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scm-test-native: the native test service.  It links libscm and registers
+ * itself with scm_service_dispatcher(), as a Windows service test binary
+ * registers itself with StartServiceCtrlDispatcher, and reports what
+ * happened inside it to a report file, so tests/integration/test_native.sh
+ * asserts on facts (the arguments ServiceMain got, the controls its handler
+ * received) rather than on scmd's opinion of itself.
+ *
+ * The report (--report FILE) is appended to as scm-test-helper's is: one
+ * `key=value` line per fact, one write() on an O_APPEND descriptor, then
+ * fsync, so a test can poll it while the service runs.  The facts:
+ *   pid=N, cgroup=PATH       at once, from main (PATH: the "0::" line of
+ *                            /proc/self/cgroup)
+ *   started argc=N           ServiceMain began; then one argv=S per argument
+ *   message=R                what scm_service_message() returned (--message)
+ *   checkpoint=N             each START_PENDING checkpoint reported
+ *   running=1                RUNNING reported
+ *   control=N                each control the handler receives, BEFORE it acts
+ *   answered=N:W             the handler returns W for control N
+ *   bad_status=W, bad_accept=W  what scm_set_service_status() returned for a
+ *                            status that does not exist (--bad-status): the
+ *                            Win32 number of an SCM_ERR(), else the -errno
+ *   raw_bad_packet=sent      (--raw-bad-packet)
+ *   stopped=1                STOPPED reported
+ *   result=0|NAME|-ERRNO     what scm_service_dispatcher() returned
+ * Each control is also printed to stdout ("control N received"), so
+ * `scctl logs` shows it too.
+ *
+ * Modes:
+ *   --progress N --wait-hint MS --step MS   START_PENDING with checkpoints
+ *                        1..N, one every step, then RUNNING (defaults 0,
+ *                        1000, 100)
+ *   --never-report       register, report START_PENDING once with the wait
+ *                        hint, then nothing ever again
+ *   --no-dispatcher      never call scm_service_dispatcher(): just sleep
+ *   --block-handler CODE the handler sleeps forever when it gets CODE
+ *   --accept LIST        controls_accepted while running: a comma list of
+ *                        stop, pause, paramchange, or none (default stop)
+ *   --start-accept LIST  controls_accepted while START_PENDING (default none)
+ *   --exit-code N        stop ends with STOPPED, win32 1066 and code N
+ *   --stop-slowly MS     stop: STOP_PENDING with checkpoints from a worker
+ *                        thread for MS, then STOPPED
+ *   --stop-hang          stop: STOP_PENDING (wait hint 500) once, then nothing
+ *   --handler-error W    custom controls (128-255) answer W
+ *   --message TEXT       scm_service_message(TEXT) at start
+ *   --bad-status         once running, report state 99 and an unknown
+ *                        accept bit through the library
+ *   --raw-bad-packet     once running, send() malformed packets on fd 3
+ *                        past the library
+ * Run outside scmd, the dispatcher fails: it prints the Win32 name
+ * (FAILED_SERVICE_CONTROLLER_CONNECT) and exits 3.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <scm/service.h>
+
+static struct {
+        const char *report;
+        long progress;
+        long wait_hint_ms;
+        long step_ms;
+        bool never_report;
+        bool no_dispatcher;
+        long block_code;
+        uint32_t accept;
+        uint32_t start_accept;
+        long exit_code;
+        long stop_slowly_ms;
+        bool stop_hang;
+        long handler_error;
+        const char *message;
+        bool bad_status;
+        bool raw_bad_packet;
+} opt = {
+        .wait_hint_ms = 1000,
+        .step_ms = 100,
+        .block_code = -1,
+        .accept = SCM_ACCEPT_STOP,
+        .exit_code = -1,
+        .stop_slowly_ms = -1,
+};
+
+static int report_fd = -1;
+
+/* The service's state, shared by ServiceMain and the handler. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static scm_status_handle *handle;
+static struct scm_service_status status;
+static bool stop_requested;
+
+__attribute__((format(printf, 1, 2))) static void report(const char *fmt, ...) {
+        char line[4096];
+        va_list ap;
+
+        if (report_fd < 0)
+                return;
+        va_start(ap, fmt);
+        int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        if (n > (int)sizeof(line) - 2)
+                n = (int)sizeof(line) - 2;
+        for (int i = 0; i < n; i++)
+                if (line[i] == '\n')
+                        line[i] = ' ';
+        line[n] = '\n';
+        if (write(report_fd, line, (size_t)n + 1) == n + 1)
+                fsync(report_fd);
+}
+
+static void sleep_ms(long ms) {
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+static _Noreturn void sleep_forever(void) {
+        for (;;)
+                sleep_ms(3600 * 1000);
+}
+
+/* The Win32 number of an SCM_ERR(), else the -errno itself. */
+static int win32_or_errno(int r) {
+        int win32 = scm_error_win32(r);
+        return win32 ? win32 : r;
+}
+
+/* Reports a status; the caller holds lock. */
+static void set_status(uint32_t state, uint32_t checkpoint, uint32_t wait_hint) {
+        status.state = state;
+        status.checkpoint = checkpoint;
+        status.wait_hint = wait_hint;
+        switch (state) {
+        case SCM_STATE_START_PENDING:
+                status.controls_accepted = opt.start_accept;
+                break;
+        case SCM_STATE_RUNNING:
+        case SCM_STATE_PAUSED:
+                status.controls_accepted = opt.accept;
+                break;
+        default:
+                status.controls_accepted = 0;
+        }
+        int r = scm_set_service_status(handle, &status);
+        if (r < 0)
+                report("set_status_error=%d", win32_or_errno(r));
+}
+
+static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data, void *context) {
+        (void)event_type, (void)event_data, (void)context;
+        uint32_t result = 0;
+
+        report("control=%u", control);
+        printf("control %u received\n", control);
+        fflush(stdout);
+        if (opt.block_code >= 0 && control == (uint32_t)opt.block_code)
+                sleep_forever();
+
+        pthread_mutex_lock(&lock);
+        switch (control) {
+        case SCM_CONTROL_STOP:
+                set_status(SCM_STATE_STOP_PENDING, 1, opt.stop_hang ? 500 : 1000);
+                stop_requested = true; /* ServiceMain does the rest */
+                pthread_cond_broadcast(&wake);
+                break;
+        case SCM_CONTROL_PAUSE:
+                set_status(SCM_STATE_PAUSED, 0, 0);
+                break;
+        case SCM_CONTROL_CONTINUE:
+                set_status(SCM_STATE_RUNNING, 0, 0);
+                break;
+        case SCM_CONTROL_INTERROGATE:
+                set_status(status.state, status.checkpoint, status.wait_hint);
+                break;
+        case SCM_CONTROL_PARAMCHANGE:
+                break;
+        default:
+                if (control >= SCM_CONTROL_CUSTOM_FIRST && control <= SCM_CONTROL_CUSTOM_LAST)
+                        result = (uint32_t)(opt.handler_error > 0 ? opt.handler_error : 0);
+                else
+                        result = 120; /* ERROR_CALL_NOT_IMPLEMENTED */
+        }
+        pthread_mutex_unlock(&lock);
+        report("answered=%u:%u", control, result);
+        return result;
+}
+
+/* Past the library: packets scmd must drop without harm. */
+static void send_raw_bad_packets(const char *name) {
+        char buf[512];
+        const char *truncated = "{\"type\":\"status\",\"service\":";
+        send(3, truncated, strlen(truncated), MSG_NOSIGNAL);
+        snprintf(buf, sizeof(buf),
+                 "{\"type\":\"status\",\"service\":\"%s\",\"state\":99,\"controls_accepted\":0,"
+                 "\"win32_exit_code\":0,\"service_exit_code\":0,\"checkpoint\":0,"
+                 "\"wait_hint\":0}",
+                 name);
+        send(3, buf, strlen(buf), MSG_NOSIGNAL);
+        report("raw_bad_packet=sent");
+}
+
+static void stop_work(void) {
+        if (opt.stop_hang)
+                sleep_forever();
+        if (opt.stop_slowly_ms > 0) {
+                long step = opt.stop_slowly_ms / 5 > 0 ? opt.stop_slowly_ms / 5 : 1;
+                uint32_t checkpoint = 2;
+                for (long done = 0; done < opt.stop_slowly_ms; done += step) {
+                        sleep_ms(step);
+                        pthread_mutex_lock(&lock);
+                        set_status(SCM_STATE_STOP_PENDING, checkpoint++, (uint32_t)step * 4);
+                        pthread_mutex_unlock(&lock);
+                }
+        }
+        pthread_mutex_lock(&lock);
+        if (opt.exit_code >= 0) {
+                status.win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
+                status.service_exit_code = (uint32_t)opt.exit_code;
+        }
+        report("stopped=1");
+        set_status(SCM_STATE_STOPPED, 0, 0);
+        pthread_mutex_unlock(&lock);
+}
+
+static void service_main(int argc, char **argv) {
+        report("started argc=%d", argc);
+        for (int i = 0; i < argc; i++)
+                report("argv=%s", argv[i]);
+        int r = scm_register_handler(argv[0], handler, NULL, &handle);
+        if (r < 0) {
+                report("register_error=%d", win32_or_errno(r));
+                return;
+        }
+        if (opt.message)
+                report("message=%d", win32_or_errno(scm_service_message(handle, opt.message)));
+
+        pthread_mutex_lock(&lock);
+        if (opt.never_report) {
+                set_status(SCM_STATE_START_PENDING, 0, (uint32_t)opt.wait_hint_ms);
+                pthread_mutex_unlock(&lock);
+                sleep_forever();
+        }
+        for (long i = 1; i <= opt.progress && !stop_requested; i++) {
+                set_status(SCM_STATE_START_PENDING, (uint32_t)i, (uint32_t)opt.wait_hint_ms);
+                report("checkpoint=%ld", i);
+                pthread_mutex_unlock(&lock);
+                sleep_ms(opt.step_ms);
+                pthread_mutex_lock(&lock);
+        }
+        if (!stop_requested) {
+                set_status(SCM_STATE_RUNNING, 0, 0);
+                report("running=1");
+        }
+        pthread_mutex_unlock(&lock);
+
+        if (opt.bad_status) {
+                struct scm_service_status bad = {.state = 99};
+                report("bad_status=%d", win32_or_errno(scm_set_service_status(handle, &bad)));
+                bad = (struct scm_service_status){.state = SCM_STATE_RUNNING,
+                                                  .controls_accepted = 0x8000};
+                report("bad_accept=%d", win32_or_errno(scm_set_service_status(handle, &bad)));
+        }
+        if (opt.raw_bad_packet)
+                send_raw_bad_packets(argv[0]);
+
+        pthread_mutex_lock(&lock);
+        while (!stop_requested)
+                pthread_cond_wait(&wake, &lock);
+        pthread_mutex_unlock(&lock);
+        stop_work();
+}
+
+static void report_cgroup(void) {
+        FILE *f = fopen("/proc/self/cgroup", "re");
+        char line[4096];
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "0::", 3) == 0) {
+                        line[strcspn(line, "\n")] = '\0';
+                        report("cgroup=%s", line + 3);
+                        break;
+                }
+        if (f)
+                fclose(f);
+}
+
+static long parse_long(const char *name, const char *s, long min, long max) {
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || end == s || *end || v < min || v > max) {
+                fprintf(stderr, "scm-test-native: %s needs a number in %ld..%ld, not '%s'\n", name,
+                        min, max, s);
+                exit(2);
+        }
+        return v;
+}
+
+static uint32_t parse_accept(const char *list) {
+        uint32_t mask = 0;
+        char *copy = strdup(list), *save = NULL;
+        if (!copy)
+                exit(1);
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                if (strcmp(w, "stop") == 0)
+                        mask |= SCM_ACCEPT_STOP;
+                else if (strcmp(w, "pause") == 0)
+                        mask |= SCM_ACCEPT_PAUSE_CONTINUE;
+                else if (strcmp(w, "paramchange") == 0)
+                        mask |= SCM_ACCEPT_PARAMCHANGE;
+                else if (strcmp(w, "none") != 0) {
+                        fprintf(stderr, "scm-test-native: unknown control '%s' to accept\n", w);
+                        exit(2);
+                }
+        }
+        free(copy);
+        return mask;
+}
+
+static void parse_options(int argc, char **argv) {
+        enum {
+                OPT_REPORT = 256,
+                OPT_PROGRESS,
+                OPT_WAIT_HINT,
+                OPT_STEP,
+                OPT_NEVER_REPORT,
+                OPT_NO_DISPATCHER,
+                OPT_BLOCK_HANDLER,
+                OPT_ACCEPT,
+                OPT_START_ACCEPT,
+                OPT_EXIT_CODE,
+                OPT_STOP_SLOWLY,
+                OPT_STOP_HANG,
+                OPT_HANDLER_ERROR,
+                OPT_MESSAGE,
+                OPT_BAD_STATUS,
+                OPT_RAW_BAD_PACKET,
+        };
+        static const struct option longopts[] = {
+                {"report", required_argument, NULL, OPT_REPORT},
+                {"progress", required_argument, NULL, OPT_PROGRESS},
+                {"wait-hint", required_argument, NULL, OPT_WAIT_HINT},
+                {"step", required_argument, NULL, OPT_STEP},
+                {"never-report", no_argument, NULL, OPT_NEVER_REPORT},
+                {"no-dispatcher", no_argument, NULL, OPT_NO_DISPATCHER},
+                {"block-handler", required_argument, NULL, OPT_BLOCK_HANDLER},
+                {"accept", required_argument, NULL, OPT_ACCEPT},
+                {"start-accept", required_argument, NULL, OPT_START_ACCEPT},
+                {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+                {"stop-slowly", required_argument, NULL, OPT_STOP_SLOWLY},
+                {"stop-hang", no_argument, NULL, OPT_STOP_HANG},
+                {"handler-error", required_argument, NULL, OPT_HANDLER_ERROR},
+                {"message", required_argument, NULL, OPT_MESSAGE},
+                {"bad-status", no_argument, NULL, OPT_BAD_STATUS},
+                {"raw-bad-packet", no_argument, NULL, OPT_RAW_BAD_PACKET},
+                {0},
+        };
+        int c;
+        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+                switch (c) {
+                case OPT_REPORT:
+                        opt.report = optarg;
+                        break;
+                case OPT_PROGRESS:
+                        opt.progress = parse_long("--progress", optarg, 0, 1000);
+                        break;
+                case OPT_WAIT_HINT:
+                        opt.wait_hint_ms = parse_long("--wait-hint", optarg, 0, INT_MAX);
+                        break;
+                case OPT_STEP:
+                        opt.step_ms = parse_long("--step", optarg, 0, INT_MAX);
+                        break;
+                case OPT_NEVER_REPORT:
+                        opt.never_report = true;
+                        break;
+                case OPT_NO_DISPATCHER:
+                        opt.no_dispatcher = true;
+                        break;
+                case OPT_BLOCK_HANDLER:
+                        opt.block_code = parse_long("--block-handler", optarg, 0, 255);
+                        break;
+                case OPT_ACCEPT:
+                        opt.accept = parse_accept(optarg);
+                        break;
+                case OPT_START_ACCEPT:
+                        opt.start_accept = parse_accept(optarg);
+                        break;
+                case OPT_EXIT_CODE:
+                        opt.exit_code = parse_long("--exit-code", optarg, 0, INT_MAX);
+                        break;
+                case OPT_STOP_SLOWLY:
+                        opt.stop_slowly_ms = parse_long("--stop-slowly", optarg, 0, INT_MAX);
+                        break;
+                case OPT_STOP_HANG:
+                        opt.stop_hang = true;
+                        break;
+                case OPT_HANDLER_ERROR:
+                        opt.handler_error = parse_long("--handler-error", optarg, 0, INT_MAX);
+                        break;
+                case OPT_MESSAGE:
+                        opt.message = optarg;
+                        break;
+                case OPT_BAD_STATUS:
+                        opt.bad_status = true;
+                        break;
+                case OPT_RAW_BAD_PACKET:
+                        opt.raw_bad_packet = true;
+                        break;
+                default:
+                        fprintf(stderr, "usage: scm-test-native [--report FILE] [MODES...]\n");
+                        exit(2);
+                }
+        }
+}
+
+int main(int argc, char **argv) {
+        parse_options(argc, argv);
+        if (opt.report) {
+                report_fd = open(opt.report, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+                if (report_fd < 0)
+                        fprintf(stderr, "scm-test-native: cannot open report %s: %m\n", opt.report);
+        }
+        report("pid=%d", (int)getpid());
+        report_cgroup();
+        if (opt.no_dispatcher) {
+                report("no_dispatcher=1");
+                sleep_forever();
+        }
+
+        /* One entry: it runs whatever scmd calls the service. */
+        static const struct scm_dispatch_entry table[] = {
+                {"scm-test-native", service_main},
+                {NULL, NULL},
+        };
+        int r = scm_service_dispatcher(table);
+        if (r < 0) {
+                int win32 = scm_error_win32(r);
+                const char *name = win32 ? scm_error_name(win32) : NULL;
+                if (name) {
+                        report("result=%s", name);
+                        printf("%s\n", name);
+                } else {
+                        report("result=%d", r);
+                        printf("%s\n", strerror(-r));
+                }
+                return 3;
+        }
+        report("result=0");
+        return 0;
+}
