@@ -584,7 +584,7 @@ struct service_security *service_security_dup(const struct service_security *sec
  * rest of c and allocates the service's group when it first gets an
  * identity (check_config).  Each returns 0 or rpc_fail(). */
 int security_read_config(struct rpc_call *call, struct service_config *c);
-int security_check_config(struct rpc_call *call, struct service_config *c);
+int security_check_config(struct rpc_call *call, const struct service_config *c);
 /* Sets scmd's --console or --service-gid-range (name without dashes) from
  * the command line; prints why on stderr and returns -EINVAL when refused. */
 int security_set_option(const char *name, const char *value);
