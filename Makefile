@@ -6,12 +6,15 @@
 #   make check-asan the same suite on an ASan+UBSan build in build-asan/
 #   make install    meson install (PREFIX via: meson configure build -Dprefix=...)
 #   make clean      remove $(BUILD) and $(BUILD)-asan
+#   make bench      install the peers it measures against, build, run bench/run.sh
+#                   (about 12 minutes; bench/README.md), writing bench/results/latest.csv
+#   make bench-plot draw bench/results/cold-start.png from bench/results/latest.csv
 
 BUILD ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all build deps check check-asan demo install clean
+.PHONY: all build deps check check-asan demo install clean bench bench-deps bench-plot
 
 all: build
 
@@ -39,6 +42,16 @@ check-asan: deps
 demo: deps
 	$(MAKE) build
 	scripts/demo.sh $(BUILD)
+
+bench-deps:
+	scripts/ensure-bench-deps.sh
+
+bench: deps bench-deps
+	$(MAKE) build
+	bench/run.sh $(BUILD)
+
+bench-plot: bench-deps
+	bench/plot.sh
 
 install: build
 	$(MESON) install -C $(BUILD)
