@@ -26,6 +26,17 @@
  *   --spawn-grandchild   fork a child that sleeps forever in its own process group
  *   --orphan             double-fork a process that exits after 200 ms (reparented)
  *   --flood BYTES        write BYTES bytes of log lines to stdout at start
+ * sd_notify modes (a notify service; messages go to $NOTIFY_SOCKET, or to
+ * --notify-socket PATH, and each is reported as notify=MESSAGE):
+ *   --notify-status TEXT       STATUS=TEXT at start
+ *   --notify-ready-after MS    READY=1 after MS ms
+ *   --notify-from-grandchild   READY=1 comes from a forked child that then
+ *                              sleeps (grandchild=PID, notify-from=PID)
+ *   --notify-watchdog-for MS   WATCHDOG=1 every $WATCHDOG_USEC/4 until MS ms
+ *                              after start, then never (watchdog-stopped=1)
+ *   --notify-errno N           ERRNO=N before exiting
+ *   --notify-stopping          STOPPING=1 before exiting
+ *   --notify-send MESSAGE      not a service: send MESSAGE once and exit
  * Default: sleep until SIGTERM (or SIGINT), report it, exit 0.
  * Arguments after the options (a service's start arguments) are only reported.
  */
@@ -38,12 +49,15 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +75,14 @@ struct options {
         bool spawn_grandchild;
         bool orphan;
         long long flood_bytes;
+        const char *notify_socket;
+        const char *notify_status;
+        long notify_ready_after_ms;
+        bool notify_from_grandchild;
+        long notify_watchdog_for_ms;
+        long notify_errno;
+        bool notify_stopping;
+        const char *notify_send;
 };
 
 static int report_fd = -1;
@@ -241,6 +263,67 @@ static void spawn_orphan(int sfd) {
                 ;
 }
 
+/* sd_notify(3): one datagram to path ('@': the abstract namespace).
+ * Returns 0 or -errno. */
+static int notify_send(const char *path, const char *msg) {
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        if (!path || !path[0])
+                return -ENOENT;
+        size_t len = strlen(path);
+        if (len >= sizeof(addr.sun_path))
+                return -ENAMETOOLONG;
+        memcpy(addr.sun_path, path, len);
+        if (addr.sun_path[0] == '@')
+                addr.sun_path[0] = '\0';
+        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        int r = 0;
+        if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&addr,
+                   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+                r = -errno;
+        close(fd);
+        return r;
+}
+
+/* Sends msg to the service's notify socket and reports it. */
+static void notify(const struct options *o, const char *msg) {
+        int r = notify_send(o->notify_socket ? o->notify_socket : getenv("NOTIFY_SOCKET"), msg);
+        if (r < 0)
+                report("notify-error=%s: %s", msg, strerror(-r));
+        else
+                report("notify=%s", msg);
+}
+
+/* READY=1 from a child of the service's main process, which then stays
+ * (a message is attributed to its sender while the sender lives). */
+static void notify_ready_from_grandchild(const struct options *o, int sfd) {
+        pid_t pid = fork();
+        if (pid < 0) {
+                report("grandchild-error=%s", strerror(errno));
+                return;
+        }
+        if (pid == 0) {
+                child_reset_signals(sfd);
+                report("notify-from=%d", (int)getpid());
+                notify(o, "READY=1");
+                for (;;)
+                        pause();
+        }
+        report("grandchild=%d", (int)pid);
+}
+
+/* What a notify service says as it exits. */
+static void notify_exiting(const struct options *o) {
+        char msg[64];
+        if (o->notify_errno >= 0) {
+                snprintf(msg, sizeof(msg), "ERRNO=%ld", o->notify_errno);
+                notify(o, msg);
+        }
+        if (o->notify_stopping)
+                notify(o, "STOPPING=1");
+}
+
 static void crash(void) {
         struct rlimit no_core = {0, 0};
         sigset_t segv;
@@ -270,7 +353,11 @@ static long parse_long(const char *opt, const char *s, long min, long max) {
 static void usage(FILE *f) {
         fputs("usage: scm-test-helper [--report FILE] [--print TEXT] [--print-every MS]\n"
               "         [--exit-after MS [--exit-code N]] [--crash-after MS] [--ignore-term]\n"
-              "         [--spawn-grandchild] [--orphan] [--flood BYTES] [ARGS...]\n",
+              "         [--spawn-grandchild] [--orphan] [--flood BYTES]\n"
+              "         [--notify-socket PATH] [--notify-status TEXT] [--notify-ready-after MS]\n"
+              "         [--notify-from-grandchild] [--notify-watchdog-for MS]\n"
+              "         [--notify-errno N] [--notify-stopping] [ARGS...]\n"
+              "       scm-test-helper [--notify-socket PATH] --notify-send MESSAGE\n",
               f);
 }
 
@@ -285,7 +372,15 @@ static void parse_options(int argc, char **argv, struct options *o) {
                 OPT_IGNORE_TERM,
                 OPT_GRANDCHILD,
                 OPT_ORPHAN,
-                OPT_FLOOD
+                OPT_FLOOD,
+                OPT_NOTIFY_SOCKET,
+                OPT_NOTIFY_STATUS,
+                OPT_NOTIFY_READY_AFTER,
+                OPT_NOTIFY_FROM_GRANDCHILD,
+                OPT_NOTIFY_WATCHDOG_FOR,
+                OPT_NOTIFY_ERRNO,
+                OPT_NOTIFY_STOPPING,
+                OPT_NOTIFY_SEND,
         };
         static const struct option longopts[] = {
                 {"report", required_argument, NULL, OPT_REPORT},
@@ -298,12 +393,25 @@ static void parse_options(int argc, char **argv, struct options *o) {
                 {"spawn-grandchild", no_argument, NULL, OPT_GRANDCHILD},
                 {"orphan", no_argument, NULL, OPT_ORPHAN},
                 {"flood", required_argument, NULL, OPT_FLOOD},
+                {"notify-socket", required_argument, NULL, OPT_NOTIFY_SOCKET},
+                {"notify-status", required_argument, NULL, OPT_NOTIFY_STATUS},
+                {"notify-ready-after", required_argument, NULL, OPT_NOTIFY_READY_AFTER},
+                {"notify-from-grandchild", no_argument, NULL, OPT_NOTIFY_FROM_GRANDCHILD},
+                {"notify-watchdog-for", required_argument, NULL, OPT_NOTIFY_WATCHDOG_FOR},
+                {"notify-errno", required_argument, NULL, OPT_NOTIFY_ERRNO},
+                {"notify-stopping", no_argument, NULL, OPT_NOTIFY_STOPPING},
+                {"notify-send", required_argument, NULL, OPT_NOTIFY_SEND},
                 {"help", no_argument, NULL, 'h'},
                 {0},
         };
         int c;
 
-        *o = (struct options){.print_every_ms = -1, .exit_after_ms = -1, .crash_after_ms = -1};
+        *o = (struct options){.print_every_ms = -1,
+                              .exit_after_ms = -1,
+                              .crash_after_ms = -1,
+                              .notify_ready_after_ms = -1,
+                              .notify_watchdog_for_ms = -1,
+                              .notify_errno = -1};
         /* '+': stop at the first non-option, so start arguments that look
          * like options are reported, not parsed. */
         while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -338,6 +446,32 @@ static void parse_options(int argc, char **argv, struct options *o) {
                 case OPT_FLOOD:
                         o->flood_bytes = parse_long("--flood", optarg, 0, LONG_MAX);
                         break;
+                case OPT_NOTIFY_SOCKET:
+                        o->notify_socket = optarg;
+                        break;
+                case OPT_NOTIFY_STATUS:
+                        o->notify_status = optarg;
+                        break;
+                case OPT_NOTIFY_READY_AFTER:
+                        o->notify_ready_after_ms =
+                                parse_long("--notify-ready-after", optarg, 0, INT_MAX);
+                        break;
+                case OPT_NOTIFY_FROM_GRANDCHILD:
+                        o->notify_from_grandchild = true;
+                        break;
+                case OPT_NOTIFY_WATCHDOG_FOR:
+                        o->notify_watchdog_for_ms =
+                                parse_long("--notify-watchdog-for", optarg, 0, INT_MAX);
+                        break;
+                case OPT_NOTIFY_ERRNO:
+                        o->notify_errno = parse_long("--notify-errno", optarg, 0, INT_MAX);
+                        break;
+                case OPT_NOTIFY_STOPPING:
+                        o->notify_stopping = true;
+                        break;
+                case OPT_NOTIFY_SEND:
+                        o->notify_send = optarg;
+                        break;
                 case 'h':
                         usage(stdout);
                         exit(0);
@@ -370,6 +504,17 @@ int main(int argc, char **argv) {
                 if (report_fd < 0)
                         fprintf(stderr, "scm-test-helper: cannot open report %s: %m\n", o.report);
         }
+        if (o.notify_send) {
+                int r = notify_send(o.notify_socket ? o.notify_socket : getenv("NOTIFY_SOCKET"),
+                                    o.notify_send);
+                if (r < 0) {
+                        fprintf(stderr, "scm-test-helper: cannot send '%s': %s\n", o.notify_send,
+                                strerror(-r));
+                        return 1;
+                }
+                report("notify-sent=%s", o.notify_send);
+                return 0;
+        }
 
         /* Signals arrive through a signalfd, so the loop has no handler races. */
         sigemptyset(&mask);
@@ -397,13 +542,27 @@ int main(int argc, char **argv) {
         if (o.flood_bytes > 0)
                 flood(o.flood_bytes);
         report("ready=1");
+        if (o.notify_status) {
+                char *msg;
+                if (asprintf(&msg, "STATUS=%s", o.notify_status) >= 0) {
+                        notify(&o, msg);
+                        free(msg);
+                }
+        }
 
         int64_t start = now_ms();
-        enum { PRINT, EXIT, CRASH, N_DEADLINES };
+        const char *wd = getenv("WATCHDOG_USEC");
+        long pet_ms = wd ? atol(wd) / 4000 : 0;
+        if (o.notify_watchdog_for_ms < 0 || pet_ms <= 0)
+                pet_ms = 0;
+        enum { PRINT, EXIT, CRASH, NOTIFY_READY, WATCHDOG, N_DEADLINES };
         int64_t deadlines[N_DEADLINES] = {
                 [PRINT] = o.print_every_ms > 0 ? start + o.print_every_ms : -1,
                 [EXIT] = o.exit_after_ms >= 0 ? start + o.exit_after_ms : -1,
                 [CRASH] = o.crash_after_ms >= 0 ? start + o.crash_after_ms : -1,
+                [NOTIFY_READY] =
+                        o.notify_ready_after_ms >= 0 ? start + o.notify_ready_after_ms : -1,
+                [WATCHDOG] = pet_ms > 0 ? start : -1,
         };
         long ticks = 0;
 
@@ -425,6 +584,7 @@ int main(int argc, char **argv) {
                                 report("signal=%s", name);
                                 if ((si.ssi_signo == SIGTERM && !o.ignore_term) ||
                                     si.ssi_signo == SIGINT) {
+                                        notify_exiting(&o);
                                         report("exit=0");
                                         return 0;
                                 }
@@ -435,8 +595,25 @@ int main(int argc, char **argv) {
                 if (deadlines[CRASH] >= 0 && now >= deadlines[CRASH])
                         crash();
                 if (deadlines[EXIT] >= 0 && now >= deadlines[EXIT]) {
+                        notify_exiting(&o);
                         report("exit=%d", o.exit_code);
                         return o.exit_code;
+                }
+                if (deadlines[NOTIFY_READY] >= 0 && now >= deadlines[NOTIFY_READY]) {
+                        deadlines[NOTIFY_READY] = -1;
+                        if (o.notify_from_grandchild)
+                                notify_ready_from_grandchild(&o, sfd);
+                        else
+                                notify(&o, "READY=1");
+                }
+                if (deadlines[WATCHDOG] >= 0 && now >= deadlines[WATCHDOG]) {
+                        if (now - start < o.notify_watchdog_for_ms) {
+                                notify(&o, "WATCHDOG=1");
+                                deadlines[WATCHDOG] = now + pet_ms;
+                        } else {
+                                report("watchdog-stopped=1");
+                                deadlines[WATCHDOG] = -1;
+                        }
                 }
                 if (deadlines[PRINT] >= 0 && now >= deadlines[PRINT]) {
                         printf("tick %ld\n", ++ticks);
