@@ -10,8 +10,8 @@
  * The report (--report FILE) is appended to as scm-test-helper's is: one
  * `key=value` line per fact, one write() on an O_APPEND descriptor, then
  * fsync, so a test can poll it while the service runs.  The facts:
- *   pid=N, cgroup=PATH       at once, from main (PATH: the "0::" line of
- *                            /proc/self/cgroup)
+ *   pid=N, process_argc=N, cgroup=PATH   at once, from main (PATH: the
+ *                            "0::" line of /proc/self/cgroup)
  *   started argc=N           ServiceMain began; then one argv=S per argument
  *   message=R                what scm_service_message() returned (--message)
  *   checkpoint=N             each START_PENDING checkpoint reported
@@ -42,6 +42,12 @@
  *   --stop-slowly MS     stop: STOP_PENDING with checkpoints from a worker
  *                        thread for MS, then STOPPED
  *   --stop-hang          stop: STOP_PENDING (wait hint 500) once, then nothing
+ *   --pause-hang         pause: PAUSE_PENDING (wait hint 300) once, then nothing
+ *   --stall-reports      START_PENDING with checkpoint 1 and the wait hint,
+ *                        the very same report every step, forever
+ *   --fail-start N       while starting, report STOPPED with win32 1066 and
+ *                        service-specific code N (a failed initialisation)
+ *   --linger-after-stop  the process stays after the dispatcher returned
  *   --handler-error W    custom controls (128-255) answer W
  *   --message TEXT       scm_service_message(TEXT) at start
  *   --bad-status         once running, report state 99 and an unknown
@@ -81,6 +87,10 @@ static struct {
         long exit_code;
         long stop_slowly_ms;
         bool stop_hang;
+        bool pause_hang;
+        bool stall_reports;
+        long fail_start;
+        bool linger_after_stop;
         long handler_error;
         const char *message;
         bool bad_status;
@@ -92,6 +102,7 @@ static struct {
         .accept = SCM_ACCEPT_STOP,
         .exit_code = -1,
         .stop_slowly_ms = -1,
+        .fail_start = -1,
 };
 
 static int report_fd = -1;
@@ -180,7 +191,10 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
                 pthread_cond_broadcast(&wake);
                 break;
         case SCM_CONTROL_PAUSE:
-                set_status(SCM_STATE_PAUSED, 0, 0);
+                if (opt.pause_hang)
+                        set_status(SCM_STATE_PAUSE_PENDING, 1, 300);
+                else
+                        set_status(SCM_STATE_PAUSED, 0, 0);
                 break;
         case SCM_CONTROL_CONTINUE:
                 set_status(SCM_STATE_RUNNING, 0, 0);
@@ -255,6 +269,21 @@ static void service_main(int argc, char **argv) {
                 set_status(SCM_STATE_START_PENDING, 0, (uint32_t)opt.wait_hint_ms);
                 pthread_mutex_unlock(&lock);
                 sleep_forever();
+        }
+        if (opt.fail_start >= 0) {
+                status.win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
+                status.service_exit_code = (uint32_t)opt.fail_start;
+                report("stopped=1");
+                set_status(SCM_STATE_STOPPED, 0, 0);
+                pthread_mutex_unlock(&lock);
+                return;
+        }
+        while (opt.stall_reports) {
+                set_status(SCM_STATE_START_PENDING, 1, (uint32_t)opt.wait_hint_ms);
+                report("checkpoint=1");
+                pthread_mutex_unlock(&lock);
+                sleep_ms(opt.step_ms);
+                pthread_mutex_lock(&lock);
         }
         for (long i = 1; i <= opt.progress && !stop_requested; i++) {
                 set_status(SCM_STATE_START_PENDING, (uint32_t)i, (uint32_t)opt.wait_hint_ms);
@@ -346,6 +375,10 @@ static void parse_options(int argc, char **argv) {
                 OPT_EXIT_CODE,
                 OPT_STOP_SLOWLY,
                 OPT_STOP_HANG,
+                OPT_PAUSE_HANG,
+                OPT_STALL_REPORTS,
+                OPT_FAIL_START,
+                OPT_LINGER_AFTER_STOP,
                 OPT_HANDLER_ERROR,
                 OPT_MESSAGE,
                 OPT_BAD_STATUS,
@@ -364,6 +397,10 @@ static void parse_options(int argc, char **argv) {
                 {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
                 {"stop-slowly", required_argument, NULL, OPT_STOP_SLOWLY},
                 {"stop-hang", no_argument, NULL, OPT_STOP_HANG},
+                {"pause-hang", no_argument, NULL, OPT_PAUSE_HANG},
+                {"stall-reports", no_argument, NULL, OPT_STALL_REPORTS},
+                {"fail-start", required_argument, NULL, OPT_FAIL_START},
+                {"linger-after-stop", no_argument, NULL, OPT_LINGER_AFTER_STOP},
                 {"handler-error", required_argument, NULL, OPT_HANDLER_ERROR},
                 {"message", required_argument, NULL, OPT_MESSAGE},
                 {"bad-status", no_argument, NULL, OPT_BAD_STATUS},
@@ -409,6 +446,18 @@ static void parse_options(int argc, char **argv) {
                 case OPT_STOP_HANG:
                         opt.stop_hang = true;
                         break;
+                case OPT_PAUSE_HANG:
+                        opt.pause_hang = true;
+                        break;
+                case OPT_STALL_REPORTS:
+                        opt.stall_reports = true;
+                        break;
+                case OPT_FAIL_START:
+                        opt.fail_start = parse_long("--fail-start", optarg, 0, INT_MAX);
+                        break;
+                case OPT_LINGER_AFTER_STOP:
+                        opt.linger_after_stop = true;
+                        break;
                 case OPT_HANDLER_ERROR:
                         opt.handler_error = parse_long("--handler-error", optarg, 0, INT_MAX);
                         break;
@@ -436,6 +485,7 @@ int main(int argc, char **argv) {
                         fprintf(stderr, "scm-test-native: cannot open report %s: %m\n", opt.report);
         }
         report("pid=%d", (int)getpid());
+        report("process_argc=%d", argc);
         report_cgroup();
         if (opt.no_dispatcher) {
                 report("no_dispatcher=1");
@@ -461,5 +511,7 @@ int main(int argc, char **argv) {
                 return 3;
         }
         report("result=0");
+        if (opt.linger_after_stop)
+                sleep_forever();
         return 0;
 }

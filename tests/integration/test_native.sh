@@ -97,8 +97,8 @@ collect_checkpoints() {
 # -> STOPPED, and the handler got 2, 3, 1 in that order.
 test_native_lifecycle() {
         daemon_start --stop-timeout 2000 || return
-        create_native life --progress 6 --wait-hint 1000 --step 250 --accept stop,pause \
-                --stop-slowly 600 -- --control-timeout 2000 || return
+        local opts=(--progress 6 --wait-hint 1000 --step 250 --accept stop,pause --stop-slowly 600)
+        create_native life "${opts[@]}" -- --control-timeout 2000 || return
 
         run_sc --json start life one "two words"
         assert_rc "start life one 'two words'" 0
@@ -132,6 +132,8 @@ test_native_lifecycle() {
         assert_eq "argv[0] is the service's name" life "$(report_all life argv | sed -n 1p)"
         assert_eq "argv[1] is the first start argument" one "$(report_all life argv | sed -n 2p)"
         assert_eq "argv[2] is 'two words', one argument" "two words" "$(report_all life argv | sed -n 3p)"
+        assert_eq "the start arguments go to ServiceMain, not to the process's argv" \
+                $((3 + ${#opts[@]})) "$(report_get life process_argc)"
 
         run_sc --json pause life --wait
         assert_rc "pause life --wait" 0
@@ -162,6 +164,19 @@ test_native_lifecycle() {
         assert_contains "logs show control 2" "$OUT" "control 2 received"
         assert_contains "logs show control 3" "$OUT" "control 3 received"
         assert_contains "logs show control 1" "$OUT" "control 1 received"
+}
+
+# Stop goes to the handler in PAUSED as in RUNNING.
+test_stop_while_paused() {
+        daemon_start --stop-timeout 2000 || return
+        create_native pz --accept stop,pause -- --control-timeout 2000 || return
+        start_native pz || return
+        assert_sc_ok "pause pz" pause pz --wait
+        run_sc --json query pz
+        assert_contains "paused, pz accepts stop (as it reported)" "$OUT" '"stop"'
+        assert_sc_ok "stop pz while paused" stop pz --wait
+        assert_eq "pz stopped cleanly" 0 "$(status_field pz win32_exit_code)"
+        assert_eq "the handler received 2, then 1" "2 1" "$(report_all pz control | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # ControlService's gating, in its order (docs/protocol.md, "control").
@@ -306,6 +321,36 @@ test_timeout_isolation() {
         wait_until 5 "A's pid $pid is gone" proc_gone "$pid" && tap_ok "A's process is gone"
 }
 
+# A control waiting on a handler is answered as soon as the process dies,
+# not at the end of the control timeout.
+test_control_pending_when_killed() {
+        daemon_start --stop-timeout 2000 || return
+        create_native doomed --block-handler 200 -- --control-timeout 8000 || return
+        start_native doomed || return
+        (
+                t0=$(now_ms)
+                sc control doomed 200 >"$D/c.out" 2>"$D/c.err"
+                echo "$? $(($(now_ms) - t0))" >"$D/c.rc"
+        ) &
+        local bg=$!
+        wait_report doomed control=200 5 || return
+        local t0
+        t0=$(now_ms)
+        kill -KILL "$(report_get doomed pid)"
+        wait "$bg"
+        local rc ms
+        read -r rc ms <"$D/c.rc"
+        local after=$(($(now_ms) - t0))
+        assert_eq "the pending control fails (exit 1)" 1 "$rc"
+        if [ "$after" -lt 2000 ]; then
+                tap_ok "...answered ${after} ms after the kill, not after the 8 s control timeout"
+        else
+                tap_not_ok "...answered soon after the kill" "${after} ms after the kill: $(cat "$D/c.err")"
+        fi
+        wait_state doomed stopped 5
+        assert_eq "doomed: PROCESS_ABORTED (1067)" 1067 "$(status_field doomed win32_exit_code)"
+}
+
 test_hangs() {
         daemon_start --stop-timeout 2000 || return
 
@@ -342,6 +387,20 @@ test_hangs() {
         wait_until 5 "absent's pid $pid is gone" proc_gone "$pid" && tap_ok "absent's process is gone"
         check_cgroup_drained absent
 
+        # Not a native program at all: it ends without a word.
+        run_sc create plainly --kind native --exec "$(cmdline "$(command -v true)")" --control-timeout 5000
+        assert_rc "create plainly (/bin/true as a native service)" 0
+        t0=$(now_ms)
+        run_sc start plainly
+        took=$(($(now_ms) - t0))
+        assert_rc "start plainly fails" 1
+        assert_contains "...with PROCESS_ABORTED (1067)" "$ERR" "PROCESS_ABORTED (1067)"
+        if [ "$took" -lt 2500 ]; then
+                tap_ok "...as soon as it ended, not after its 5 s control timeout ($took ms)"
+        else
+                tap_not_ok "...as soon as it ended" "took $took ms"
+        fi
+
         # Accepts the stop, then never progresses: killed.
         create_native stuck --stop-hang -- --control-timeout 1000 || return
         start_native stuck || return
@@ -358,6 +417,45 @@ test_hangs() {
         assert_eq "...by SIGKILL" 9 "$(json_get "$process_exit" signal)"
         wait_until 5 "stuck's pid $pid is gone" proc_gone "$pid" && tap_ok "stuck's process is gone"
         check_cgroup_drained stuck
+}
+
+# Progress is a change: the same report again and again is no progress; a
+# pause-pending that stalls is killed like any other pending state.
+test_stalls() {
+        daemon_start --stop-timeout 2000 || return
+        create_native stall --stall-reports --wait-hint 300 --step 100 -- --control-timeout 1000 || return
+        local t0
+        t0=$(now_ms)
+        run_sc start stall
+        assert_rc "start stall" 0
+        wait_state stall stopped 10 || return
+        local took=$(($(now_ms) - t0))
+        assert_eq "reporting checkpoint 1 over and over is a start hang (1070)" 1070 \
+                "$(status_field stall win32_exit_code)"
+        if [ "$took" -lt 4000 ]; then
+                tap_ok "...detected after the wait hint (300 ms) + 1 s, not re-armed by each report ($took ms)"
+        else
+                tap_not_ok "...detected after the wait hint + 1 s" "took $took ms"
+        fi
+        local reports
+        reports=$(grep -c '^checkpoint=1$' "$(report_path stall)")
+        if [ "$reports" -ge 5 ]; then
+                tap_ok "...although it reported $reports times"
+        else
+                tap_not_ok "...although it kept reporting" "only $reports reports"
+        fi
+
+        create_native pausing --pause-hang --accept stop,pause -- --control-timeout 1000 || return
+        start_native pausing || return
+        local pid
+        pid=$(status_field pausing pid)
+        run_sc --json pause pausing
+        assert_rc "pause pausing (its handler answers)" 0
+        assert_eq "pausing is pause-pending" pause-pending "$(json_get "$OUT" state)"
+        wait_state pausing stopped 10 || return
+        tap_ok "a stalled pause-pending ends stopped"
+        assert_eq "...killed: SERVICE_REQUEST_TIMEOUT (1053)" 1053 "$(status_field pausing win32_exit_code)"
+        wait_until 5 "pausing's pid $pid is gone" proc_gone "$pid" && tap_ok "pausing's process is gone"
 }
 
 test_exit_codes() {
@@ -380,6 +478,40 @@ test_exit_codes() {
         assert_eq "ServiceMain ran twice" 2 "$(grep -c '^started' "$(report_path failing)")"
         assert_sc_ok "stop failing again" stop failing --wait
         assert_eq "...1066 again" 1066 "$(status_field failing win32_exit_code)"
+
+        # ServiceMain gives up while starting: the Windows way to fail a start.
+        create_native quitter --fail-start 7 || return
+        run_sc start quitter --wait
+        assert_rc "start --wait of a service that reports STOPPED while starting fails" 1
+        assert_contains "...showing its codes" "$ERR" "WIN32_EXIT_CODE 1066, SERVICE_EXIT_CODE 7"
+        run_sc --json query quitter
+        assert_eq "quitter is stopped" stopped "$(json_get "$OUT" state)"
+        assert_eq "...with its own win32_exit_code 1066, not PROCESS_ABORTED" 1066 "$(json_get "$OUT" win32_exit_code)"
+        assert_eq "...and service_exit_code 7" 7 "$(json_get "$OUT" service_exit_code)"
+
+        # Reported STOPPED, but the process stays: stop-pending until killed
+        # after the stop timeout; the exit codes are the ones reported.
+        create_native lingerer --exit-code 5 --linger-after-stop || return
+        start_native lingerer || return
+        run_sc stop lingerer
+        assert_rc "stop lingerer" 0
+        wait_report lingerer result=0 5 || return
+        assert_eq "reported STOPPED, its process still there: stop-pending" stop-pending \
+                "$(status_field lingerer state)"
+        wait_state lingerer stopped 10 || return
+        run_sc --json query lingerer
+        assert_eq "killed after the stop timeout, the reported win32_exit_code 1066 stays" 1066 \
+                "$(json_get "$OUT" win32_exit_code)"
+        assert_eq "...and service_exit_code 5" 5 "$(json_get "$OUT" service_exit_code)"
+
+        create_native lingerer0 --linger-after-stop || return
+        start_native lingerer0 || return
+        run_sc stop lingerer0
+        wait_report lingerer0 result=0 5 || return
+        wait_state lingerer0 stopped 10 || return
+        run_sc --json query lingerer0
+        assert_eq "reported STOPPED with 0, killed after the stop timeout: win32_exit_code 0 as reported" 0 \
+                "$(json_get "$OUT" win32_exit_code)"
 
         create_native victim || return
         start_native victim || return
@@ -431,10 +563,13 @@ test_validation() {
 }
 
 run_test test_native_lifecycle
+run_test test_stop_while_paused
 run_test test_native_gating
 run_test test_handler_error
 run_test test_timeout_isolation
+run_test test_control_pending_when_killed
 run_test test_hangs
+run_test test_stalls
 run_test test_exit_codes
 run_test test_outside_scmd
 run_test test_validation

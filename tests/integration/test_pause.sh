@@ -127,7 +127,36 @@ test_pause_notify() {
         assert_eq "np stopped cleanly" 0 "$(status_field np win32_exit_code)"
 }
 
+# A frozen service cannot pet its watchdog: paused is not hung.
+test_pause_watchdog() {
+        daemon_start --stop-timeout 2000 || return
+        create_helper wd --notify-ready-after 0 --notify-watchdog-for 600000 -- --kind notify \
+                --pause-by-freeze yes --watchdog 500 --control-timeout 2000 || return
+        start_helper wd || return
+        if ! has_own_cgroup wd; then
+                tap_skip "a paused service is not killed by its watchdog" "no cgroup for services here"
+                return
+        fi
+        assert_sc_ok "pause wd" pause wd --wait
+        wait_until 5 "wd is frozen" cgroup_frozen wd 1 || return
+        if poll_until 2 eval '! state_is wd paused'; then
+                tap_not_ok "paused for 4 watchdog periods, wd is not killed" \
+                        "wd left paused: $(sc --json query wd)"$'\n'"$(scmd_log)"
+                return
+        fi
+        tap_ok "paused for 4 watchdog periods, wd is not killed"
+        assert_sc_ok "continue wd" continue wd --wait
+        if poll_until 1 eval '! state_is wd running'; then
+                tap_not_ok "thawed, wd pets again and keeps running" "$(sc --json query wd)"$'\n'"$(scmd_log)"
+        else
+                tap_ok "thawed, wd pets again and keeps running"
+        fi
+        assert_sc_ok "stop wd" stop wd --wait
+        assert_eq "wd stopped cleanly" 0 "$(status_field wd win32_exit_code)"
+}
+
 run_test test_pause_by_freeze
 run_test test_pause_not_configured
 run_test test_pause_notify
+run_test test_pause_watchdog
 finish
