@@ -39,6 +39,8 @@
  *   --notify-send MESSAGE      not a service: send MESSAGE once and exit
  * Default: sleep until SIGTERM (or SIGINT), report it, exit 0.
  * Arguments after the options (a service's start arguments) are only reported.
+ * Least-privilege modes (--report-security, --try-write PATH, --try-bind PORT,
+ * --try-privileged, --exec-without-landlock): see helper_security.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +63,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "helper_security.h"
 
 extern char **environ;
 
@@ -497,6 +501,7 @@ int main(int argc, char **argv) {
         struct options o;
         sigset_t mask;
 
+        argc = security_modes_take(argc, argv);
         parse_options(argc, argv, &o);
 
         if (o.report) {
@@ -529,6 +534,7 @@ int main(int argc, char **argv) {
         }
 
         report_identity(argc, argv);
+        security_modes_run(report);
 
         if (o.print) {
                 printf("stdout: %s\n", o.print);

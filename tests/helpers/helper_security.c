@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The least-privilege modes of scm-test-helper: what the service's process
+ * really holds and may do, reported as facts.
+ *
+ *   --report-security    at start: groups=, one line per Cap* set and
+ *                        NoNewPrivs of /proc/self/status (CapEff=0000...),
+ *                        keyring= and keyring-desc= (the session keyring:
+ *                        its id and "keyring;UID;GID;PERM;NAME"), netns=,
+ *                        net-ifaces= (every interface) and lo-up=0|1
+ *   --try-write PATH     (repeatable) whether it may write PATH:
+ *                        write:PATH=ok or the errno's name (EACCES).  A
+ *                        folder: a new file is made in it and removed; a
+ *                        file: it is opened for appending, never changed;
+ *                        anything else: a new file is made there and removed
+ *   --try-bind PORT      (repeatable) bind:PORT= binding TCP 127.0.0.1:PORT
+ *   --try-privileged     what needs a capability, each tried in a child
+ *                        process: chown= (giving a file in /tmp away:
+ *                        CAP_CHOWN), kill-init= (signal 0 to PID 1:
+ *                        CAP_KILL for other than root), setuid= (to root,
+ *                        or from root to 65534: CAP_SETUID), sethostname=
+ *                        (to its own name: CAP_SYS_ADMIN); ok or the errno's
+ *                        name
+ *   --exec-without-landlock PROGRAM [ARGS...]
+ *                        not a service: run PROGRAM (scmd) under a seccomp
+ *                        filter that makes the Landlock system calls fail
+ *                        with ENOSYS, as on a kernel without Landlock
+ *
+ * These options are taken out of argv, wherever they are before a "--",
+ * before the helper's own options are read, so they mix with them freely.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/keyctl.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helper_security.h"
+
+#define MAX_TRIES 64
+
+static bool report_security;
+static bool try_privileged;
+static const char *try_write[MAX_TRIES];
+static int n_try_write;
+static long try_bind[MAX_TRIES];
+static int n_try_bind;
+
+static const char *errno_name(int e) {
+        const char *n = strerrorname_np(e);
+        return n ? n : "E?";
+}
+
+static const char *result(int r) {
+        return r == 0 ? "ok" : errno_name(r < 0 ? -r : r);
+}
+
+/* ---- --exec-without-landlock ---- */
+
+#if defined(__x86_64__)
+#define ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define ARCH AUDIT_ARCH_AARCH64
+#endif
+
+static _Noreturn void exec_without_landlock(char **argv) {
+        struct sock_filter filter[] = {
+#ifdef ARCH
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+#endif
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SYS_landlock_create_ruleset, 0, 2),
+                BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, SYS_landlock_restrict_self, 1, 0),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = {.len = sizeof(filter) / sizeof(filter[0]), .filter = filter};
+        /* As root no no_new_privs is needed, and none is wanted: it would
+         * reach every service. */
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+                fprintf(stderr, "scm-test-helper: seccomp: %m\n");
+                exit(1);
+        }
+        execv(argv[0], argv);
+        fprintf(stderr, "scm-test-helper: cannot execute %s: %m\n", argv[0]);
+        exit(127);
+}
+
+/* ---- taking the options out of argv ---- */
+
+/* The value of option name at argv[*i] ("--name=V" or "--name V"), moving
+ * *i past it; NULL when argv[*i] is not that option. */
+static const char *value_of(char **argv, int argc, int *i, const char *name) {
+        size_t n = strlen(name);
+        if (strncmp(argv[*i], name, n) != 0)
+                return NULL;
+        if (argv[*i][n] == '=')
+                return argv[*i] + n + 1;
+        if (argv[*i][n] != '\0' || *i + 1 >= argc)
+                return NULL;
+        return argv[++*i];
+}
+
+int security_modes_take(int argc, char **argv) {
+        int out = 1;
+        int i = 1;
+        for (; i < argc; i++) {
+                const char *a = argv[i], *v;
+                if (strcmp(a, "--") == 0)
+                        break;
+                if (strcmp(a, "--exec-without-landlock") == 0) {
+                        if (i + 1 >= argc) {
+                                fprintf(stderr, "scm-test-helper: --exec-without-landlock needs "
+                                                "a program\n");
+                                exit(2);
+                        }
+                        exec_without_landlock(argv + i + 1);
+                }
+                if (strcmp(a, "--report-security") == 0) {
+                        report_security = true;
+                } else if (strcmp(a, "--try-privileged") == 0) {
+                        try_privileged = true;
+                } else if ((v = value_of(argv, argc, &i, "--try-write"))) {
+                        if (n_try_write < MAX_TRIES)
+                                try_write[n_try_write++] = v;
+                } else if ((v = value_of(argv, argc, &i, "--try-bind"))) {
+                        if (n_try_bind < MAX_TRIES)
+                                try_bind[n_try_bind++] = strtol(v, NULL, 10);
+                } else {
+                        /* Not ours: keep it (and a value it may take). */
+                        argv[out++] = argv[i];
+                        continue;
+                }
+        }
+        for (; i < argc; i++)
+                argv[out++] = argv[i];
+        argv[out] = NULL;
+        return out;
+}
+
+/* ---- the facts ---- */
+
+static void report_status_lines(report_fn *report) {
+        FILE *f = fopen("/proc/self/status", "re");
+        char line[512];
+        if (!f)
+                return;
+        while (fgets(line, sizeof(line), f)) {
+                line[strcspn(line, "\n")] = '\0';
+                char *colon = strchr(line, ':');
+                if (!colon)
+                        continue;
+                *colon = '\0';
+                const char *value = colon + 1 + strspn(colon + 1, " \t");
+                if (strncmp(line, "Cap", 3) == 0 || strcmp(line, "NoNewPrivs") == 0 ||
+                    strcmp(line, "Groups") == 0)
+                        report("%s=%s", strcmp(line, "Groups") == 0 ? "groups" : line, value);
+        }
+        fclose(f);
+}
+
+static void report_keyring(report_fn *report) {
+        long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+        if (id < 0) {
+                report("keyring=%s", errno_name(errno));
+                return;
+        }
+        char desc[256];
+        long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, id, desc, sizeof(desc));
+        report("keyring=%ld", id);
+        report("keyring-desc=%s", n > 0 && (size_t)n <= sizeof(desc) ? desc : "?");
+}
+
+static void report_network(report_fn *report) {
+        char ns[PATH_MAX];
+        ssize_t n = readlink("/proc/self/ns/net", ns, sizeof(ns) - 1);
+        report("netns=%s", n > 0 ? (ns[n] = '\0', ns) : "?");
+
+        struct if_nameindex *ifs = if_nameindex();
+        char names[1024] = "";
+        for (struct if_nameindex *i = ifs; i && i->if_index; i++)
+                snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+                         names[0] ? "," : "", i->if_name);
+        if (ifs)
+                if_freenameindex(ifs);
+        report("net-ifaces=%s", names);
+
+        int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq ifr = {0};
+        strncpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name) - 1);
+        if (sock >= 0 && ioctl(sock, SIOCGIFFLAGS, &ifr) == 0)
+                report("lo-up=%d", (ifr.ifr_flags & IFF_UP) ? 1 : 0);
+        if (sock >= 0)
+                close(sock);
+}
+
+/* 0 when path may be written, else -errno; changes nothing that exists. */
+static int can_write(const char *path) {
+        struct stat st;
+        char probe[PATH_MAX];
+        if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                int fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                close(fd);
+                return 0;
+        }
+        if (stat(path, &st) == 0)
+                snprintf(probe, sizeof(probe), "%s/.scm-try-write.%d", path, (int)getpid());
+        else
+                snprintf(probe, sizeof(probe), "%s", path);
+        int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        close(fd);
+        unlink(probe);
+        return 0;
+}
+
+static int can_bind(long port) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int r = bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ? -errno : 0;
+        close(fd);
+        return r;
+}
+
+/* Each probe runs in a child of its own, so that one that succeeds (a
+ * setuid) changes nothing for the service; it returns 0 or an errno. */
+static int probe_chown(void) {
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/.scm-try-chown.%d", (int)getpid());
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return errno;
+        /* Giving a file away needs CAP_CHOWN, whoever owns it. */
+        int r = fchown(fd, getuid() == 0 ? 1 : 0, (gid_t)-1) < 0 ? errno : 0;
+        close(fd);
+        unlink(path);
+        return r;
+}
+
+static int probe_kill_init(void) {
+        return kill(1, 0) < 0 ? errno : 0;
+}
+
+static int probe_setuid(void) {
+        uid_t to = getuid() == 0 ? 65534 : 0;
+        return setresuid(to, to, to) < 0 ? errno : 0;
+}
+
+static int probe_sethostname(void) {
+        char host[HOST_NAME_MAX + 1] = "";
+        gethostname(host, sizeof(host) - 1);
+        return sethostname(host, strlen(host)) < 0 ? errno : 0;
+}
+
+static int in_child(int (*probe)(void)) {
+        pid_t pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0)
+                _exit(probe());
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
+}
+
+static void report_privileged(report_fn *report) {
+        report("chown=%s", result(in_child(probe_chown)));
+        report("kill-init=%s", result(in_child(probe_kill_init)));
+        report("setuid=%s", result(in_child(probe_setuid)));
+        report("sethostname=%s", result(in_child(probe_sethostname)));
+}
+
+void security_modes_run(report_fn *report) {
+        if (report_security) {
+                report_status_lines(report);
+                report_keyring(report);
+                report_network(report);
+        }
+        for (int i = 0; i < n_try_write; i++)
+                report("write:%s=%s", try_write[i], result(can_write(try_write[i])));
+        for (int i = 0; i < n_try_bind; i++)
+                report("bind:%ld=%s", try_bind[i], result(can_bind(try_bind[i])));
+        if (try_privileged)
+                report_privileged(report);
+}
