@@ -207,16 +207,26 @@ test_attribution() {
         run_sc start waiter
         assert_rc "start waiter" 0
         wait_report waiter ready=1 5 || return
-        run "$HELPER" --notify-socket "$sock" --notify-send READY=1
-        assert_rc "the test script sends READY=1 to $sock" 0
-        wait_until 5 "scmd logs the stranger's message as dropped" scmd_log_has "dropped a notify message from pid" &&
+        # The stranger is a child of this script, not of scmd; it stays
+        # alive after sending, so scmd can see who it is.
+        "$HELPER" --report "$(report_path stranger)" --notify-socket "$sock" --notify-ready-after 0 &
+        local stranger=$!
+        wait_report stranger notify=READY=1 5
+        wait_until 5 "scmd logs the stranger's message as dropped" \
+                scmd_log_has "dropped a notify message from pid $stranger:" &&
                 tap_ok "scmd received the stranger's READY=1 and dropped it"
         if poll_until 1 state_is waiter running; then
                 tap_not_ok "a stranger's READY=1 is ignored" "waiter became running"
         else
                 tap_ok "a stranger's READY=1 is ignored: waiter stays start-pending"
         fi
+        kill "$stranger"
+        wait "$stranger"
         assert_sc_ok "stop waiter" stop waiter --wait
+
+        # --notify-send: one datagram from a process that ends at once.
+        run "$HELPER" --notify-socket "$sock" --notify-send READY=1
+        assert_rc "the test script sends READY=1 to $sock and ends" 0
 
         create_notify_helper family --notify-ready-after 200 --notify-from-grandchild \
                 -- --control-timeout 5000 || return
@@ -260,15 +270,21 @@ test_attribution_same_name_cgroup() {
         local other
         other=$(mktemp -d "$mnt/scm-test-impostor.XXXXXX")
         mkdir "$other/imp.service"
-        run sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --notify-socket "$3" --notify-send READY=1' \
-                sh "$other/imp.service" "$HELPER" "$D/run/notify.sock"
-        assert_rc "an impostor in $other/imp.service sends READY=1" 0
+        # The impostor stays alive after sending, so scmd can see its cgroup.
+        sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --report "$3" --notify-socket "$4" --notify-ready-after 0' \
+                sh "$other/imp.service" "$HELPER" "$(report_path impostor)" "$D/run/notify.sock" &
+        local impostor=$!
+        wait_report impostor notify=READY=1 5
+        assert_eq "the impostor is in $other/imp.service" "0::${other#"$mnt"}/imp.service" \
+                "$(grep '^0::' "/proc/$impostor/cgroup" 2>/dev/null)"
         if poll_until 1 state_is imp running; then
                 tap_not_ok "$name" "imp became running: scmd matched only the last component of the sender's cgroup ('imp.service'), the service's is '$cg'"
         else
                 tap_ok "$name"
         fi
         check "imp itself never sent READY=1" report_lacks imp notify=READY=1
+        kill "$impostor"
+        wait "$impostor"
         rmdir "$other/imp.service" "$other" 2>/dev/null
         assert_sc_ok "stop imp" stop imp --wait
 }
