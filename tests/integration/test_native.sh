@@ -97,7 +97,7 @@ collect_checkpoints() {
 # -> STOPPED, and the handler got 2, 3, 1 in that order.
 test_native_lifecycle() {
         daemon_start --stop-timeout 2000 || return
-        local opts=(--progress 6 --wait-hint 1000 --step 250 --accept stop,pause --stop-slowly 600)
+        local opts=(--progress 6 --wait-hint 1000 --step 250 --accept "stop,pause" --stop-slowly 600)
         create_native life "${opts[@]}" -- --control-timeout 2000 || return
 
         run_sc --json start life one "two words"
@@ -250,6 +250,11 @@ test_native_gating() {
                 -- --control-timeout 2000 || return
         run_sc start early
         assert_rc "start early" 0
+        # The start is answered at the dispatcher's hello, before ServiceMain
+        # has reported anything: wait for its first START_PENDING.
+        accepts_stop() { [[ "$(sc --json query "$1")" == *'"controls_accepted":["stop"]'* ]]; }
+        wait_until 5 "early reports that it accepts stop" accepts_stop early || return
+        assert_eq "...while start-pending" start-pending "$(status_field early state)"
         run_sc --json stop early
         assert_rc "start-pending with the stop bit: stop is delivered" 0
         check "...the handler received stop (1)" report_has early control=1
@@ -338,8 +343,8 @@ test_control_pending_when_killed() {
         t0=$(now_ms)
         kill -KILL "$(report_get doomed pid)"
         wait "$bg"
-        local rc ms
-        read -r rc ms <"$D/c.rc"
+        local rc
+        read -r rc _ <"$D/c.rc"
         local after=$(($(now_ms) - t0))
         assert_eq "the pending control fails (exit 1)" 1 "$rc"
         if [ "$after" -lt 2000 ]; then
