@@ -67,7 +67,7 @@ static char *own_cgroup(void) {
         return found;
 }
 
-int cgroup_setup(const char *instance, char **ret_path) {
+int cgroup_setup(const char *instance, char **ret_path, char **ret_rel) {
         _cleanup_free_ char *mnt = cgroup2_mount();
         _cleanup_free_ char *own = own_cgroup();
         if (!mnt || !own)
@@ -88,7 +88,13 @@ int cgroup_setup(const char *instance, char **ret_path) {
                 rmdir(path);
                 return r;
         }
+        char *rel;
+        if (asprintf(&rel, "%s/%s", strcmp(own, "/") == 0 ? "" : own, instance) < 0) {
+                close(fd);
+                return -ENOMEM;
+        }
         *ret_path = TAKE_PTR(path);
+        *ret_rel = rel;
         return fd;
 }
 

@@ -50,9 +50,10 @@ static void usage(FILE *f) {
                 "  --log-keep N          rotated logs kept per service (default 3)\n"
                 "  --debug               log debug messages too\n"
                 "%s"
+                "%s"
                 "  -h, --help            show this help\n"
                 "  --version             show the version\n",
-                security_options_help);
+                security_options_help, recovery_options_help);
 }
 
 static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
@@ -78,6 +79,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_VERSION,
                 OPT_CONSOLE,
                 OPT_SERVICE_GID_RANGE,
+                OPT_REBOOT_COMMAND,
+                OPT_BOOT_ACCEPT,
         };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
@@ -92,6 +95,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"version", no_argument, NULL, OPT_VERSION},
                 {"console", required_argument, NULL, OPT_CONSOLE},
                 {"service-gid-range", required_argument, NULL, OPT_SERVICE_GID_RANGE},
+                {"reboot-command", required_argument, NULL, OPT_REBOOT_COMMAND},
+                {"boot-accept", required_argument, NULL, OPT_BOOT_ACCEPT},
                 {0},
         };
         unsigned long long v;
@@ -145,6 +150,13 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 case OPT_CONSOLE:
                 case OPT_SERVICE_GID_RANGE:
                         if (security_set_option(c == OPT_CONSOLE ? "console" : "service-gid-range",
+                                                optarg) < 0)
+                                return -EINVAL;
+                        break;
+                case OPT_REBOOT_COMMAND:
+                case OPT_BOOT_ACCEPT:
+                        if (recovery_set_option(c == OPT_BOOT_ACCEPT ? "boot-accept"
+                                                                     : "reboot-command",
                                                 optarg) < 0)
                                 return -EINVAL;
                         break;
@@ -274,7 +286,9 @@ static int start_up(struct manager *m) {
         }
 
         _cleanup_free_ char *instance = cgroup_instance_name(&m->paths);
-        m->cgroup_base_fd = instance ? cgroup_setup(instance, &m->cgroup_base_path) : -ENOMEM;
+        m->cgroup_base_fd =
+                instance ? cgroup_setup(instance, &m->cgroup_base_path, &m->cgroup_base_rel)
+                         : -ENOMEM;
         if (m->cgroup_base_fd < 0)
                 log_info("cgroups unavailable (%s): services are held by process group",
                          strerror(-m->cgroup_base_fd));
@@ -360,6 +374,7 @@ int main(int argc, char **argv) {
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));
         int status = r < 0 ? 1 : m.exit_status;
+        recovery_finish(&m); /* the reboot hook, when a failure action asked for it */
         manager_free(&m);
         close(lock_fd);
         return status;

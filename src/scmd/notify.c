@@ -5,8 +5,11 @@
  * unchanged.  A message is attributed by the sender's credentials as the
  * kernel stamps them at receive time (SO_PASSCRED), never by anything the
  * message says: the sender must be the service's main process or a process
- * in the service's cgroup (without cgroups: in its session).  Anything else
- * is dropped.
+ * whose cgroup is the service's, by its whole path (without cgroups: a
+ * process in its session).  Anything else is dropped — also a message whose
+ * sender has already been reaped when scmd reads it, since nothing can then
+ * say whose it was (send READY=1 from the main process, or from a process
+ * that outlives the send).
  *
  * The messages scmd takes: READY=1, STOPPING=1, STATUS=text,
  * EXTEND_TIMEOUT_USEC=n, ERRNO=n, WATCHDOG=1; others are ignored, as
@@ -28,8 +31,9 @@
 
 #define NOTIFY_MESSAGE_MAX 4096
 
-/* The last component of pid's cgroup v2 path ("web.service"), or "". */
-static void cgroup_leaf_of(pid_t pid, char *buf, size_t size) {
+/* pid's cgroup v2 path as its "0::" line of /proc/PID/cgroup names it
+ * ("/scm/web.service"), or "". */
+static void cgroup_of(pid_t pid, char *buf, size_t size) {
         char path[64];
         snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
         _cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -38,25 +42,34 @@ static void cgroup_leaf_of(pid_t pid, char *buf, size_t size) {
         while (f && fgets(line, sizeof(line), f))
                 if (strncmp(line, "0::", 3) == 0) {
                         line[strcspn(line, "\n")] = '\0';
-                        const char *leaf = strrchr(line, '/');
-                        snprintf(buf, size, "%s", leaf ? leaf + 1 : "");
+                        snprintf(buf, size, "%s", line + 3);
                         return;
                 }
 }
 
-static bool sent_by(struct service *s, pid_t pid, const char *leaf) {
+/* The whole path is compared, never a part of it: a process in some other
+ * tree's "web.service" (systemd's, another scmd's) is not this service. */
+static bool in_cgroup_of(const struct manager *m, const struct service *s, const char *cgroup) {
+        if (!cgroup[0] || !s->cgroup_name || !m->cgroup_base_rel)
+                return false;
+        size_t base = strlen(m->cgroup_base_rel);
+        return strncmp(cgroup, m->cgroup_base_rel, base) == 0 && cgroup[base] == '/' &&
+               strcmp(cgroup + base + 1, s->cgroup_name) == 0;
+}
+
+static bool sent_by(const struct manager *m, struct service *s, pid_t pid, const char *cgroup) {
         if (pid == s->pid)
                 return true;
         if (s->cgroup_fd >= 0)
-                return leaf[0] && s->cgroup_name && strcmp(leaf, s->cgroup_name) == 0;
+                return in_cgroup_of(m, s, cgroup);
         return getsid(pid) == s->pid; /* its session */
 }
 
 static struct service *find_sender(struct manager *m, pid_t pid) {
-        char leaf[512];
-        cgroup_leaf_of(pid, leaf, sizeof(leaf));
+        char cgroup[4096];
+        cgroup_of(pid, cgroup, sizeof(cgroup));
         for (struct service *s = m->active; s; s = s->active_next)
-                if (s->config.kind == SCM_KIND_NOTIFY && s->pid > 0 && sent_by(s, pid, leaf))
+                if (s->config.kind == SCM_KIND_NOTIFY && s->pid > 0 && sent_by(m, s, pid, cgroup))
                         return s;
         return NULL;
 }

@@ -160,6 +160,7 @@ struct service {
         /* Current state (QueryServiceStatusEx) and desired state. */
         enum scm_state state;
         enum scm_state desired; /* RUNNING or STOPPED */
+        bool stop_requested;    /* a client or the shutdown asked it to stop (failure.c) */
         uint32_t controls_accepted;
         uint32_t win32_exit_code;
         uint32_t service_exit_code;
@@ -199,11 +200,13 @@ struct service {
         uint32_t next_control_id;
         struct control_request *control_request; /* borrowed during service_control() */
 
+        struct service_recovery *recovery; /* failure.c, lkg.c; NULL until needed */
         struct start_waiter *start_waiters;
-        char **start_args; /* borrowed during service_start() only */
-        char *last_error;  /* the sentence for the last failed start */
-        bool exec_failed;  /* the exec report named a failed step */
-        bool connected;    /* native: the dispatcher said hello this run */
+        char **start_args;  /* borrowed during service_start() only */
+        char *last_error;   /* the sentence for the last failed start */
+        bool exec_failed;   /* the exec report named a failed step */
+        bool connected;     /* native: the dispatcher said hello this run */
+        bool stop_reported; /* native: it reported STOPPED; its codes stand */
 
         /* supervisor.c: the services that have a process */
         struct service *active_prev, *active_next;
@@ -318,9 +321,10 @@ int db_save_status(struct db *db, int64_t id, const struct db_status *st);
 /* ------------------------------------------------------------- cgroup.c */
 
 /* Finds scmd's own cgroup v2 folder and creates instance below it.
- * Returns a folder fd and its path in *ret_path, or -errno when cgroups
+ * Returns a folder fd, its path in *ret_path and the path as
+ * /proc/PID/cgroup shows it ("/scm") in *ret_rel, or -errno when cgroups
  * cannot be used (then services are held by their process group). */
-int cgroup_setup(const char *instance, char **ret_path);
+int cgroup_setup(const char *instance, char **ret_path, char **ret_rel);
 /* Removes the instance folder if it is empty (at exit). */
 void cgroup_teardown(const char *path);
 /* Creates (if needed) and opens the folder for a service. */
@@ -490,6 +494,7 @@ struct manager {
         struct manager_options options;
         int cgroup_base_fd; /* -1: no cgroups */
         char *cgroup_base_path;
+        char *cgroup_base_rel; /* as /proc/PID/cgroup names it */
         int signal_fd;
         struct loop_io signal_io;
         struct loop_timer shutdown_timer;
@@ -701,3 +706,148 @@ int db_account_privileges_change(struct db *db, const char *user, uint64_t add, 
 /* rpc_security.c */
 rpc_handler_fn rpc_add_account_rights, rpc_remove_account_rights, rpc_query_account_rights,
         rpc_query_security;
+
+/* ------------------------------------------------- failure and recovery */
+/*
+ * failure.c, lkg.c, db_failure.c, db_lkg.c and rpc_failure.c: failure
+ * actions with a reset period, error control at boot, and the last known
+ * good configuration.  docs/architecture.md, "Failure and recovery".
+ */
+
+/* SC_ACTION_TYPE: what a failure makes scmd do. */
+enum failure_action_type {
+        FAILURE_ACTION_NONE,
+        FAILURE_ACTION_RESTART,
+        FAILURE_ACTION_RUN, /* run the failure command */
+        FAILURE_ACTION_REBOOT,
+        _FAILURE_ACTION_MAX,
+        FAILURE_ACTION_INVALID = -1,
+};
+
+struct failure_action {
+        enum failure_action_type type;
+        uint32_t delay_ms; /* after the failure */
+};
+
+#define FAILURE_RESET_INFINITE UINT32_MAX /* the failure count never goes back to 0 */
+#define FAILURE_ACTIONS_MAX 64
+#define FAILURE_REBOOT_MESSAGE_MAX_BYTES 1024
+
+/* SERVICE_FAILURE_ACTIONS plus SERVICE_FAILURE_ACTIONS_FLAG. */
+struct failure_config {
+        uint32_t reset_period_s; /* seconds without a failure before the count is 0 again */
+        struct failure_action *actions;
+        size_t n_actions;
+        char *command;           /* run: a command line, "%1%" = the failure count; "" none */
+        char *reboot_message;    /* reboot: broadcast before; "" the default sentence */
+        bool non_crash_failures; /* STOPPED with a non-zero Win32 exit code is a failure too */
+};
+
+/* Why a stop is a failure. */
+enum failure_kind {
+        FAILURE_NOT,       /* not a failure */
+        FAILURE_CRASH,     /* the process ended without reporting STOPPED (1067) */
+        FAILURE_HANG,      /* a start hang, a pending hang or a missed watchdog (1070, 1053) */
+        FAILURE_NON_CRASH, /* STOPPED with a non-zero exit code, and the flag is set */
+};
+
+/* What scmd keeps for one service beyond its status; allocated on first
+ * need, freed with the service (failure_service_free). */
+struct service_recovery {
+        struct service *service;
+        unsigned failure_count;
+        usec_t last_failure; /* monotonic; meaningful while failure_count > 0 */
+        struct loop_timer action_timer;
+        enum failure_action_type pending; /* what action_timer carries out */
+        unsigned pending_count;           /* for the failure with that number */
+        bool boot_pending; /* lkg.c: an auto-start service the boot still waits for */
+};
+
+/* failure.c */
+
+const char *failure_action_name(enum failure_action_type t);
+enum failure_action_type failure_action_from_name(const char *name);
+void failure_config_clear(struct failure_config *c);
+
+/* The arithmetic (pure; tests/unit/test_failure.c).  The failure count as
+ * it stands at now: count, or 0 once the reset period has passed since
+ * the last failure. */
+unsigned failure_count_current(unsigned count, usec_t last_failure, usec_t now,
+                               uint32_t reset_period_s);
+/* The action of failure number count (1 = the first): the Nth action, the
+ * last one for any later failure; NULL when there are none. */
+const struct failure_action *failure_action_for(const struct failure_config *c, unsigned count);
+/* Whether a service that reached STOPPED with win32 failed. */
+enum failure_kind failure_classify(uint32_t win32, bool desired_running, bool stop_requested,
+                                   bool exec_failed, bool non_crash_failures);
+/* cmd with every "%1%" replaced by count (malloc'd), or NULL. */
+char *failure_expand_command(const char *cmd, unsigned count);
+
+/* Hooks.  service.c's enter() calls failure_service_entered() after a
+ * state change (before a STOPPED service is reaped), service_free() calls
+ * failure_service_free(), supervisor.c's reap_children() offers every
+ * ended child that is not a service's to failure_command_reap(). */
+void failure_service_entered(struct service *s, enum scm_state old);
+void failure_service_free(struct service *s);
+/* s->recovery, allocated if it was not yet; NULL on out-of-memory. */
+struct service_recovery *failure_recovery_of(struct service *s);
+void failure_command_reap(struct manager *m, pid_t pid);
+/* Cancels every waiting action (a roll back to last known good). */
+void failure_cancel_all(struct manager *m);
+/* The failure count now and the waiting action, added to o (a
+ * query_failure_actions result). */
+int failure_runtime_json(const struct service *s, const struct failure_config *c, json_t *o);
+
+/* scmd's options of this section (--reboot-command, --boot-accept), by
+ * name without dashes; prints why on stderr and returns -EINVAL when
+ * refused. */
+int recovery_set_option(const char *name, const char *value);
+extern const char recovery_options_help[];
+/* After the loop (main.c): runs the reboot hook if a reboot action asked
+ * for it, and lets go of everything of this section. */
+void recovery_finish(struct manager *m);
+
+/* lkg.c */
+
+/* supervisor.c's manager_autostart(), after the auto-start services were
+ * started: the boot now waits for each to reach RUNNING or fail. */
+void lkg_autostart_done(struct manager *m);
+/* From failure_service_entered() and failure_service_free(). */
+void lkg_service_entered(struct service *s, enum scm_state old);
+void lkg_service_gone(struct service *s);
+int lkg_set_boot_accept(const char *value);
+void lkg_finish(void);
+/* The methods' work: each returns 0, or SCM_ERR(win32) with *ret_error
+ * (malloc'd) saying why. */
+int lkg_accept_boot(struct manager *m, char **ret_error);
+int lkg_reject_boot(struct manager *m, char **ret_error);
+int lkg_restore_by_hand(struct manager *m, json_t **ret_result, char **ret_error);
+json_t *lkg_boot_status_json(struct manager *m);
+
+/* db_failure.c: the failure tables of migration 4, on db.c's connection. */
+
+/* A service's failure actions; the defaults (none, reset 0) when it has
+ * none saved.  0 or -errno. */
+int db_failure_load(struct db *db, int64_t id, struct failure_config *ret);
+/* Saves c as service id's failure actions, in one transaction. */
+int db_failure_save(struct db *db, int64_t id, const struct failure_config *c);
+
+/* db_lkg.c: the last known good copy, in the same database. */
+
+struct db_lkg_info {
+        int64_t saved_at; /* unix time */
+        int64_t services;
+};
+/* Copies the configuration tables into the last known good copy, in one
+ * transaction.  0 or -errno. */
+int db_lkg_save(struct db *db, struct db_lkg_info *ret);
+/* 1 with *ret when a copy exists, 0 when none, or -errno. */
+int db_lkg_info(struct db *db, struct db_lkg_info *ret);
+/* Replaces the configuration tables with the copy, in one transaction;
+ * the status records of services that stay are kept.  -ENOENT when there
+ * is no copy. */
+int db_lkg_restore(struct db *db);
+
+/* rpc_failure.c */
+rpc_handler_fn rpc_change_failure_actions, rpc_query_failure_actions, rpc_query_boot_status,
+        rpc_notify_boot_config_status, rpc_restore_last_known_good;

@@ -134,6 +134,7 @@ int service_new(struct manager *m, int64_t id, struct service_config *config,
 void service_free(struct service *s) {
         if (!s)
                 return;
+        failure_service_free(s);
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
@@ -481,6 +482,7 @@ static void reset_run(struct service *s) {
         s->exit_kind = EXIT_NONE;
         s->status_text[0] = '\0';
         s->connected = false;
+        s->stop_reported = false;
         free(s->last_error);
         s->last_error = NULL;
 }
@@ -513,7 +515,7 @@ static int apply(struct service *s, const struct transition *t) {
                 service_kill(s);
         if (eff & EFF_ABORTED)
                 set_exit_code_once(s, SCM_ERROR_PROCESS_ABORTED);
-        if (eff & EFF_TIMED_OUT)
+        if (eff & EFF_TIMED_OUT && !s->stop_reported)
                 set_exit_code_once(s, SCM_ERROR_SERVICE_REQUEST_TIMEOUT);
         if (eff & EFF_START_HANG)
                 set_exit_code_once(s, SCM_ERROR_SERVICE_START_HANG);
@@ -548,8 +550,10 @@ int service_control(struct service *s, enum svc_event event, struct control_requ
         s->control_request = NULL;
         if (r < 0)
                 return r;
-        if (event == EV_STOP)
+        if (event == EV_STOP) {
                 s->desired = SCM_STATE_STOPPED;
+                s->stop_requested = true; /* so never a failure (failure.c) */
+        }
         return req->delivered ? 1 : 0;
 }
 
@@ -629,6 +633,7 @@ static void enter(struct service *s, enum scm_state state) {
 
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
+        failure_service_entered(s, old); /* failure actions, boot acceptance */
         if (state == SCM_STATE_STOPPED) {
                 answer_start_waiters(s, (int)s->win32_exit_code);
                 manager_service_stopped(s->manager, s);
@@ -649,6 +654,7 @@ void service_report(struct service *s, const struct control_status *st) {
         s->checkpoint = st->checkpoint;
         s->wait_hint = st->wait_hint;
         if (st->state == SCM_STATE_STOPPED) {
+                s->stop_reported = true;
                 s->win32_exit_code = st->win32_exit_code;
                 s->service_exit_code = st->service_exit_code;
                 s->desired = SCM_STATE_STOPPED;

@@ -121,6 +121,7 @@ static void on_delayed_auto_start(struct loop_timer *t) {
 
 void manager_autostart(struct manager *m) {
         start_all(m, SCM_START_AUTO);
+        lkg_autostart_done(m); /* the boot waits for them: error control, last known good */
         loop_timer_arm(m->loop, &m->delayed_timer, now_usec() + DELAYED_AUTO_START_DELAY,
                        on_delayed_auto_start);
 }
@@ -183,6 +184,8 @@ static void reap_children(struct manager *m) {
                 struct service *s = manager_find_pid(m, si.si_pid);
                 if (s && !s->main_exited)
                         service_reap(s);
+                if (!s)
+                        failure_command_reap(m, si.si_pid); /* a failure command's */
                 /* Still there (not a service's, or reaping failed): reap it here. */
                 siginfo_t gone = {0};
                 waitid(P_PID, (id_t)si.si_pid, &gone, WEXITED | WNOHANG);
@@ -256,6 +259,7 @@ void manager_free(struct manager *m) {
         if (m->cgroup_base_path)
                 cgroup_teardown(m->cgroup_base_path);
         free(m->cgroup_base_path);
+        free(m->cgroup_base_rel);
         loop_free(m->loop);
         scm_paths_free(&m->paths);
 }
