@@ -9,51 +9,51 @@
 # run, on one trivial service (bench/svc.c, which stamps CLOCK_MONOTONIC
 # itself).  bench/README.md states the method and the latest results.
 #
-# Every number is the median of several repetitions.  Every run is bounded
-# (bench-tool's deadlines; a peer that cannot start 10,000 services within
-# BOUND_10K_MS is skipped at 10,000 with a note).  Every process started is
-# ended: as root the whole run lives in its own PID namespace (when it ends,
-# the kernel kills whatever is left), and in any case the EXIT trap stops
-# each manager's tree by pid (bench-tool kill-tree).
+# Every number is the median of several repetitions; the repetitions of
+# the cold starts go round the managers in turn, so a slow minute of the
+# machine falls on all of them alike.  Every run is bounded (bench-tool's
+# deadlines; a manager that cannot start 10,000 services within
+# BOUND_10K_MS, or stops making progress, is skipped at 10,000 with a
+# note).  Every process started is ended: as root the whole run lives in a
+# PID namespace of its own (when it ends, the kernel kills whatever is
+# left), and in any case the EXIT trap stops each manager's tree by pid.
 #
 # Knobs (environment):
 #   BENCH_MANAGERS   which to run (default: scm floor runit s6 daemontools supervisord)
 #   BENCH_QUICK=1    fewer repetitions and no 10,000 (a smoke test, not results)
 #   BENCH_OUT        the CSV to write (default bench/results/latest.csv)
-#   BENCH_NOTES      a notes file beside the CSV (default: BENCH_OUT with .notes)
+#   BENCH_NOTES      the notes written beside it (default: BENCH_OUT with .notes)
+#   BENCH_REVISION   what to call the scm measured (default: git's HEAD of the source)
 
 set -u
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ALL_MANAGERS="scm floor runit s6 daemontools supervisord"
 
 # ------------------------------------------------------------------ table
 
-# print_table CSV: one row per measurement, one column per manager, each
-# cell the median and, for peers, its ratio to scm (peer / scm: above 1
-# means scm is faster or smaller, except for rates, marked "higher is
-# better").
+# print_table CSV: one row per measurement, one column per manager; each
+# cell the median and, for the others, its ratio to scm (other / scm).
 print_table() {
-        awk -F, '
+        awk -F, -v managers="$ALL_MANAGERS" '
         NR == 1 { next }
         {
                 key = $1 SUBSEP $2
                 if (!(key in seen)) { seen[key] = 1; order[++rows] = key; label[key] = $1; nval[key] = $2; unit[key] = $5 }
                 val[key, $3] = $4
-                if ($7 != "") note[key, $3] = $7
         }
         END {
-                split("scm floor runit s6 daemontools supervisord", m, " ")
-                printf "%-34s", "measurement"
-                for (i = 1; i <= 6; i++) printf " | %-17s", m[i]
+                nm = split(managers, m, " ")
+                printf "%-32s", "measurement (median)"
+                for (i = 1; i <= nm; i++) printf " | %-16s", m[i]
                 printf "\n"
-                for (i = 0; i < 34 + 6 * 20; i++) printf "-"
+                for (i = 0; i < 32 + nm * 19; i++) printf "-"
                 printf "\n"
                 for (r = 1; r <= rows; r++) {
                         k = order[r]
-                        name = label[k] (nval[k] != "" ? " N=" nval[k] : "") " (" unit[k] ")"
-                        printf "%-34s", name
+                        printf "%-32s", label[k] " N=" nval[k] " " unit[k]
                         base = val[k, "scm"]
-                        for (i = 1; i <= 6; i++) {
+                        for (i = 1; i <= nm; i++) {
                                 v = val[k, m[i]]
                                 if (v == "") cell = "-"
                                 else if (v !~ /^[0-9.]+$/) cell = v
@@ -62,7 +62,7 @@ print_table() {
                                         if (m[i] != "scm" && base ~ /^[0-9.]+$/ && base > 0)
                                                 cell = cell sprintf(" (%.2fx)", v / base)
                                 }
-                                printf " | %-17s", cell
+                                printf " | %-16s", cell
                         }
                         printf "\n"
                 }
@@ -79,6 +79,11 @@ if [ $# -lt 1 ] || [ ! -d "$1" ]; then
         exit 2
 fi
 BUILD=$(cd "$1" && pwd)
+REVISION=${BENCH_REVISION:-$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [ -z "${BENCH_REVISION:-}" ] && ! git -C "$SRC" diff --quiet HEAD -- src include 2>/dev/null; then
+        REVISION="$REVISION plus uncommitted changes in src/ or include/"
+fi
+export BENCH_REVISION=$REVISION
 
 # As root, run the whole benchmark in a PID namespace of its own: when it
 # ends, however it ends, the kernel kills every process it left.
@@ -100,42 +105,47 @@ for f in "$SCMD" "$SCCTL" "$SVC" "$TOOL" "$B/bench-floor" "$B/bench-scm-create" 
         }
 done
 
-# The peers resolve their helpers (runsv, s6-supervise, supervise) through
+# The peers find their helpers (runsv, s6-supervise, supervise) through
 # PATH: give every manager the same short, standard one.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
-# Enough descriptors for 10,000 services under any manager (scmd holds
-# several per running service); the same limit for every manager.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# Every manager gets the same descriptor limit: the most this machine
+# allows (raising the hard limit needs CAP_SYS_RESOURCE).
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+FD_LIMIT=$(ulimit -n)
 
 OUT=${BENCH_OUT:-$SRC/bench/results/latest.csv}
 NOTES=${BENCH_NOTES:-${OUT%.csv}.notes}
-MANAGERS=${BENCH_MANAGERS:-scm floor runit s6 daemontools supervisord}
+MANAGERS=${BENCH_MANAGERS:-$ALL_MANAGERS}
 QUICK=${BENCH_QUICK:-0}
 
-# Repetitions and bounds, chosen so the whole run stays under 15 minutes
-# on a 2-core machine (bench/README.md has the arithmetic).
+# Repetitions and bounds, chosen so that the whole run stays under 15
+# minutes on a 2-core machine (bench/README.md has the arithmetic).
 if [ "$QUICK" = 1 ]; then
         SIZES="100 1000"
-        REPS_100=2 REPS_1000=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=1
-        WAKE_S=3
+        REPS_100=2 REPS_1000=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=2
+        STATUS_ROUNDS=1 WAKE_S=5
 else
         SIZES="100 1000 10000"
-        REPS_100=5 REPS_1000=3 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=3
-        WAKE_S=12
+        REPS_100=5 REPS_1000=5 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=5
+        STATUS_ROUNDS=3 WAKE_S=60
 fi
-BOUND_MS=30000     # any cold start of 100 or 1000
-BOUND_10K_MS=30000 # a cold start of 10,000: past this a peer is skipped at 10,000
+BOUND_MS=30000     # a cold start of 100 or 1000
+BOUND_10K_MS=30000 # a cold start of 10,000; past it a manager is skipped at 10,000
+STALL_MS=5000      # no new service for this long: the manager has given up
 STOP_BOUND_MS=30000
 SETTLE_S=1.5 # after a cold start of 1000, before stop-all (supervise sleeps 1 s after a start)
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/scm-bench.XXXXXX")
-CURRENT_PID= # the manager running now, for the trap
-HELPER_PID=  # a client running beside it (the scm restarter)
+declare -A PIDS=() # manager -> pid of the one running now, for the trap
+HELPER_PID=        # a client running beside scmd (the restarter)
 
 cleanup() {
         [ -n "$HELPER_PID" ] && kill "$HELPER_PID" 2>/dev/null
-        [ -n "$CURRENT_PID" ] && stop_manager_tree "$CURRENT_PID"
+        local m
+        for m in "${!PIDS[@]}"; do
+                "$TOOL" kill-tree "${PIDS[$m]}" >/dev/null 2>&1
+        done
         rm -rf "$W"
 }
 trap cleanup EXIT
@@ -144,19 +154,20 @@ trap 'exit 130' INT TERM
 say() { printf '%s\n' "$*" >&2; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+list_median() { printf '%s\n' "$@" | median; }
 
 mkdir -p "$(dirname "$OUT")"
 CSV=$W/results.csv
 echo "measurement,n,manager,median,unit,reps,note" >"$CSV"
 : >"$W/notes"
 
-# record MEASUREMENT N MANAGER VALUE UNIT REPS [NOTE]
+# record MEASUREMENT N MANAGER VALUE UNIT REPS [NOTE]  (no commas in fields)
 record() {
         printf '%s,%s,%s,%s,%s,%s,%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "${7:-}" >>"$CSV"
         say "  $1 N=$2 $3: $4 $5 (${6} reps)${7:+ — $7}"
 }
 note() {
-        printf '%s\n' "$*" >>"$W/notes"
+        printf -- '- %s\n' "$*" >>"$W/notes"
         say "  note: $*"
 }
 
@@ -173,10 +184,12 @@ have_manager() {
 
 # ------------------------------------------------------------ the managers
 
-# Waits up to 15 s for PID to end (scmd and supervisord exit by themselves
-# after stopping everything), then stops whatever is left of its tree.
-stop_manager_tree() {
-        local pid=$1 i
+# stop_tree MANAGER: waits up to 15 s for its root process to end (scmd and
+# supervisord exit by themselves after a stop-all), then stops whatever is
+# left of its tree, by pid.
+stop_tree() {
+        local m=$1 pid=${PIDS[$1]:-} i
+        [ -n "$pid" ] || return 0
         for ((i = 0; i < 300; i++)); do
                 kill -0 "$pid" 2>/dev/null || break
                 sleep 0.05
@@ -186,14 +199,18 @@ stop_manager_tree() {
                 kill -0 "$pid" 2>/dev/null || break
                 sleep 0.05
         done
-        CURRENT_PID=
+        unset "PIDS[$m]"
+        # Let the kernel finish tearing down this run's processes (and
+        # scmd's cgroups) before the next run is timed.
+        sleep 0.5
 }
 
-# scm's databases are made once per size by bench-scm-create, with the
-# stamp file's path in the command line, and copied before each run.
+# scm's databases are made by bench-scm-create, with the stamp file's path
+# in the command line, and copied before each run.
 scm_template() { echo "$W/templates/scm-$1"; }
 
-make_scm_template() { # N START_TYPE DIR -> prints creates/s
+# make_scm_template N START_TYPE DIR: prints the creates per second.
+make_scm_template() {
         local n=$1 type=$2 root=$3 pid rate
         mkdir -p "$root"
         "$SCMD" --root "$root" --foreground 2>>"$W/scm-create.log" &
@@ -244,7 +261,7 @@ prepare() {
         esac
 }
 
-# launch_cmd MANAGER N [restart]: the command that starts the manager.
+# launch_cmd MANAGER N [restart]: CMD is the command that starts it.
 launch_cmd() {
         local m=$1 n=$2 d=$W/$1
         case $m in
@@ -257,12 +274,12 @@ launch_cmd() {
         esac
 }
 
-# How each one stops every service at once: its own shutdown (scmd,
-# supervisord, s6-svscan, the floor: SIGTERM; runsvdir: SIGHUP, which
-# sends each runsv TERM), or for daemontools, whose svscan has none,
-# one `svc -dx` over every service folder.
-stop_args() { # MANAGER PID
-        local m=$1 pid=$2
+# stop_args MANAGER: STOP is how it stops every service at once: its own
+# shutdown (scmd, supervisord, s6-svscan, the floor: SIGTERM; runsvdir:
+# SIGHUP, which sends each runsv TERM), or for daemontools, whose svscan
+# has none, one `svc -dx` over every service folder.
+stop_args() {
+        local m=$1 pid=${PIDS[$1]}
         case $m in
         scm | floor | s6 | supervisord) STOP=(signal "$pid" 15) ;;
         runit) STOP=(signal "$pid" 1) ;;
@@ -280,111 +297,221 @@ stop_how() {
         esac
 }
 
-status_cmd() { # MANAGER: the command-line status of one service
+# stop_all MANAGER: stops every service the manager's way, and its tree.
+# STOPPED is the time until every service process had ended (ms), or
+# "timeout K/N".
+stop_all() {
+        local m=$1
+        stop_args "$m"
+        STOPPED=$("$TOOL" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}")
+        stop_tree "$m"
+}
+
+status_cmd() { # MANAGER: CMD is the command-line status of one service
         local d=$W/$1
         case $1 in
-        scm) CMD=("$SCCTL" --root "$d/root" query svc00001) ;;
-        runit) CMD=(sv status "$d/sv/svc00001") ;;
-        s6) CMD=(s6-svstat "$d/sv/svc00001") ;;
-        daemontools) CMD=(svstat "$d/sv/svc00001") ;;
-        supervisord) CMD=(supervisorctl -c "$d/supervisord.conf" status svc00001) ;;
-        *) CMD=() ;;
+        scm) CMD=("$SCCTL" --root "$d/root" query svc00001) LABEL="scctl query" ;;
+        runit) CMD=(sv status "$d/sv/svc00001") LABEL="sv status" ;;
+        s6) CMD=(s6-svstat "$d/sv/svc00001") LABEL="s6-svstat" ;;
+        daemontools) CMD=(svstat "$d/sv/svc00001") LABEL="svstat" ;;
+        supervisord) CMD=(supervisorctl -c "$d/supervisord.conf" status svc00001) LABEL="supervisorctl status" ;;
+        *) CMD=() LABEL= ;;
         esac
 }
 
-# start MANAGER N BOUND_MS [restart]: starts it; STARTED is the cold-start
-# time in ms, or "timeout K" (K services had started); CURRENT_PID its pid.
+# start MANAGER N BOUND_MS [restart]: prepares and starts it.  STARTED is
+# the cold-start time in ms, or "timeout K" / "stalled K" (K had started).
 start_manager() {
         local m=$1 n=$2 bound=$3
         prepare "$m" "$n"
         launch_cmd "$m" "$n" ${4:-}
-        STARTED=$("$TOOL" start "$W/$m/stamps" "$n" "$bound" "$W/$m/pid" "$W/$m/log" -- "${CMD[@]}")
-        CURRENT_PID=$(cat "$W/$m/pid")
+        STARTED=$("$TOOL" start "$W/$m/stamps" "$n" "$bound" "$STALL_MS" "$W/$m/pid" \
+                "$W/$m/log" -- "${CMD[@]}")
+        PIDS[$m]=$(cat "$W/$m/pid")
 }
 
-# --------------------------------------------------------------- the runs
-
-hyperfine_median_ms() { # RUNS CMD... -> median ms of the command line
-        local runs=$1
-        shift
-        hyperfine -N --warmup 3 --runs "$runs" --export-csv "$W/hf.csv" "$*" >/dev/null 2>&1 &&
-                awk -F, 'NR == 2 { printf "%.3f\n", $4 * 1000 }' "$W/hf.csv"
+# Why a manager fell short of N, from its own log where it says.
+shortfall_reason() {
+        local m=$1 log=$W/$1/log
+        case $m in
+        scm) grep -q 'Too many open files' "$log" 2>/dev/null &&
+                echo "scmd: Too many open files (it holds 4 descriptors per running service; the limit here is $FD_LIMIT)" ;;
+        runit) grep -q 'too many services' "$log" 2>/dev/null && echo "runsvdir: too many services (it supervises at most 1000)" ;;
+        daemontools) grep -q 'too many services' "$log" 2>/dev/null && echo "svscan: running too many services (it supervises at most 1000)" ;;
+        supervisord) echo "supervisord holds 3 descriptors per process (the limit here is $FD_LIMIT) and is still reading its configuration and spawning" ;;
+        esac
 }
 
-# The extra measurements taken once, on the last cold start of 1000.
-measure_running_1000() { # MANAGER PID
-        local m=$1 pid=$2 pss procs a b runs v
-        read -r pss procs < <("$TOOL" pss "$pid" "$SVC")
-        record memory 1000 "$m" "$pss" kB 1 "PSS of $procs manager process(es)"
-        record memory_per_service 1000 "$m" "$(awk -v p="$pss" 'BEGIN { printf "%.0f", p * 1024 / 1000 }')" bytes 1
+pss_of() { # MANAGER N -> records memory rows for the manager running now
+        local m=$1 n=$2 pss procs
+        read -r pss procs < <("$TOOL" pss "${PIDS[$m]}" "$SVC")
+        record memory "$n" "$m" "$pss" kB 1 "PSS of $procs manager process(es) with $n services running"
+        record memory_per_service "$n" "$m" "$(awk -v p="$pss" -v n="$n" 'BEGIN { printf "%.0f", p * 1024 / n }')" bytes 1 "memory / N"
+}
 
-        status_cmd "$m"
-        if [ ${#CMD[@]} -gt 0 ]; then
-                runs=100
-                [ "$m" = supervisord ] && runs=15 # ~0.3-1 s a call
-                v=$(hyperfine_median_ms "$runs" "${CMD[@]}")
-                record status_cli 1000 "$m" "${v:-failed}" ms "$runs" "${CMD[0]##*/} ${CMD[*]:1:1}"
-        fi
-        if [ "$m" = scm ]; then
-                local q=() p50=() p99=() i line
+# --------------------------------------------------------------- phases
+
+# 6. Services through the API; the databases the cold starts use; scmd's
+# start-up with 10,000 in its database; its memory with none and with
+# 10,000 stopped services (the running ones are measured in phase 1).
+phase_api() {
+        say "== creating services through libscm; scmd start-up"
+        mkdir -p "$W/templates" "$W/scm"
+        local n rates=() ups=() i root pid pss procs
+        for n in 1 100 1000; do
+                make_scm_template "$n" auto "$(scm_template "$n")" >/dev/null
+        done
+        # scmd with no service at all: its fixed cost.
+        root=$W/templates/empty
+        mkdir -p "$root"
+        "$TOOL" time "$SCMD" --root "$root" >/dev/null
+        PIDS[scm]=$(cat "$root/run/scmd.lock")
+        read -r pss procs < <("$TOOL" pss "${PIDS[scm]}" "$SVC")
+        record memory 0 scm "$pss" kB 1 "scmd with an empty database"
+        kill -TERM "${PIDS[scm]}"
+        stop_tree scm
+
+        [[ " $SIZES " == *" 10000 "* ]] || return 0
+        # Three runs of 10,000: auto-start (kept for the cold start),
+        # demand-start (kept for the start-up time), auto-start again.
+        rates+=("$(make_scm_template 10000 auto "$(scm_template 10000)")")
+        rates+=("$(make_scm_template 10000 demand "$W/templates/scm-demand-10000")")
+        rates+=("$(make_scm_template 10000 auto "$W/templates/scm-scratch")")
+        rm -rf "$W/templates/scm-scratch"
+        record create_rate 10000 scm "$(list_median "${rates[@]}")" services/s 3 "bench-scm-create: scm_create_service over one connection (higher is better); runs: ${rates[*]}"
+
+        root=$W/templates/scm-demand-10000
+        for ((i = 1; i <= REPS_STARTUP; i++)); do
+                # Without --foreground scmd returns once its socket accepts.
+                ups+=("$("$TOOL" time "$SCMD" --root "$root")")
+                PIDS[scm]=$(cat "$root/run/scmd.lock")
+                if [ "$i" -eq "$REPS_STARTUP" ]; then
+                        read -r pss procs < <("$TOOL" pss "${PIDS[scm]}" "$SVC")
+                        record memory_stopped 10000 scm "$pss" kB 1 "scmd with 10,000 demand-start services loaded and none running"
+                        record memory_stopped_per_service 10000 scm "$(awk -v p="$pss" 'BEGIN { printf "%.0f", p * 1024 / 10000 }')" bytes 1 "memory_stopped / N"
+                fi
+                kill -TERM "${PIDS[scm]}"
+                stop_tree scm
+        done
+        record startup_ready 10000 scm "$(list_median "${ups[@]}")" ms "$REPS_STARTUP" "scmd --root DIR (daemonizes and returns once its socket accepts); 10,000 demand-start services; runs: ${ups[*]}"
+}
+
+# 1, 4 and 5: cold start at each size; memory with every service running
+# (1000 and 10,000); stop-all at 1000.  Repetitions go round the managers.
+phase_cold() {
+        local n reps bound rep m out
+        declare -A times=() stops=() skip=()
+        for n in $SIZES; do
+                case $n in
+                100) reps=$REPS_100 ;;
+                1000) reps=$REPS_1000 ;;
+                *) reps=$REPS_10K ;;
+                esac
+                bound=$BOUND_MS
+                [ "$n" -ge 10000 ] && bound=$BOUND_10K_MS
+                for ((rep = 1; rep <= reps; rep++)); do
+                        say "== cold start of $n services, round $rep of $reps"
+                        for m in $MANAGERS; do
+                                [ -z "${skip[$m]:-}" ] || continue
+                                start_manager "$m" "$n" "$bound"
+                                out=$STARTED
+                                if [[ ! $out =~ ^[0-9.]+$ ]]; then
+                                        local got=${out#* } why
+                                        why=$(shortfall_reason "$m")
+                                        note "$m: cold start of $n: ${out%% *} after $got of $n services had started${why:+ — $why}; not measured at $n"
+                                        record cold_start "$n" "$m" "skipped" ms 0 "only $got of $n started within the bound"
+                                        skip[$m]=1
+                                        stop_tree "$m"
+                                        continue
+                                fi
+                                times[$m]+=" $out"
+                                if [ "$n" -eq 1000 ]; then
+                                        sleep "$SETTLE_S"
+                                        [ "$rep" -eq "$reps" ] && pss_of "$m" "$n"
+                                        stop_all "$m"
+                                        stops[$m]+=" ${STOPPED// /_}"
+                                else
+                                        if [ "$n" -ge 10000 ] && [ "$rep" -eq "$reps" ]; then
+                                                sleep 1
+                                                pss_of "$m" "$n"
+                                        fi
+                                        stop_all "$m"
+                                fi
+                        done
+                done
+                for m in $MANAGERS; do
+                        [ -n "${times[$m]:-}" ] || continue
+                        # shellcheck disable=SC2086
+                        record cold_start "$n" "$m" "$(list_median ${times[$m]})" ms "$reps" "runs:${times[$m]}"
+                        if [ -n "${stops[$m]:-}" ]; then
+                                if [[ ${stops[$m]} == *timeout* ]]; then
+                                        record stop_all "$n" "$m" timeout ms "$reps" "$(stop_how "$m"); runs:${stops[$m]}"
+                                else
+                                        # shellcheck disable=SC2086
+                                        record stop_all "$n" "$m" "$(list_median ${stops[$m]})" ms "$reps" "$(stop_how "$m"); runs:${stops[$m]}"
+                                fi
+                        fi
+                done
+                times=() stops=() skip=()
+        done
+}
+
+# 8 and 3: every manager with 1000 services, all at once and idle: their
+# wake-ups over one window, then the status of one service per call
+# (interleaved rounds), then scm's library round trip.
+phase_running() {
+        local m a b r v i
+        declare -A before=() cli=()
+        say "== all managers with 1000 services running: idle wake-ups over ${WAKE_S} s"
+        for m in $MANAGERS; do
+                start_manager "$m" 1000 "$BOUND_MS"
+                [[ $STARTED =~ ^[0-9.]+$ ]] || note "$m: only ${STARTED#* } of 1000 started for the idle and status measurements"
+        done
+        sleep 2
+        for m in $MANAGERS; do
+                read -r a _ < <("$TOOL" switches "${PIDS[$m]}" "$SVC")
+                before[$m]=$a
+        done
+        sleep "$WAKE_S"
+        for m in $MANAGERS; do
+                read -r b _ < <("$TOOL" switches "${PIDS[$m]}" "$SVC")
+                v=$(awk -v a="${before[$m]}" -v b="$b" -v s="$WAKE_S" 'BEGIN { printf "%.0f", (b - a) * 60 / s }')
+                record idle_wakeups 1000 "$m" "$v" per_min 1 "voluntary + involuntary context switches of the manager process(es) over ${WAKE_S} s$([ "$WAKE_S" -ne 60 ] && echo " scaled to a minute")"
+        done
+
+        say "== status of one service per call ($STATUS_ROUNDS rounds)"
+        for ((r = 1; r <= STATUS_ROUNDS; r++)); do
+                for m in $MANAGERS; do
+                        status_cmd "$m"
+                        [ ${#CMD[@]} -gt 0 ] || continue
+                        local runs=100
+                        [ "$m" = supervisord ] && runs=5 # about a second a call
+                        hyperfine -N --warmup 3 --runs "$runs" --export-csv "$W/hf.csv" "${CMD[*]}" >/dev/null 2>&1 &&
+                                cli[$m]+=" $(awk -F, 'NR == 2 { printf "%.3f", $4 * 1000 }' "$W/hf.csv")"
+                done
+        done
+        for m in $MANAGERS; do
+                status_cmd "$m"
+                [ -n "${cli[$m]:-}" ] || continue
+                # shellcheck disable=SC2086
+                record status_cli 1000 "$m" "$(list_median ${cli[$m]})" ms "$STATUS_ROUNDS" "$LABEL: hyperfine's median per round; rounds:${cli[$m]}"
+        done
+
+        if [ -n "${PIDS[scm]:-}" ]; then
+                say "== scm library round trip"
+                local q=() p50=() p99=() line
                 for ((i = 0; i < REPS_QUERY; i++)); do
-                        line=$("$B/bench-scm-query" "$W/scm/root/run/scm.sock" svc00001 2)
+                        line=$("$B/bench-scm-query" "$W/scm/root/run/scm.sock" svc00001 1)
                         read -r a b v _ <<<"$line"
                         q+=("$a") p50+=("$b") p99+=("$v")
                 done
-                record lib_query_rate 1000 scm "$(printf '%s\n' "${q[@]}" | median)" queries/s "$REPS_QUERY" "bench-scm-query, one connection, 2 s a rep (higher is better)"
-                record lib_query_p50 1000 scm "$(printf '%s\n' "${p50[@]}" | median)" us "$REPS_QUERY"
-                record lib_query_p99 1000 scm "$(printf '%s\n' "${p99[@]}" | median)" us "$REPS_QUERY"
+                record lib_query_rate 1000 scm "$(list_median "${q[@]}")" queries/s "$REPS_QUERY" "bench-scm-query: scm_query_status on one connection for 1 s a run (higher is better); runs: ${q[*]}"
+                record lib_query_p50 1000 scm "$(list_median "${p50[@]}")" us "$REPS_QUERY" "median over runs of each run's p50"
+                record lib_query_p99 1000 scm "$(list_median "${p99[@]}")" us "$REPS_QUERY" "median over runs of each run's p99"
         fi
-
-        sleep 1
-        read -r a _ < <("$TOOL" switches "$pid" "$SVC")
-        sleep "$WAKE_S"
-        read -r b _ < <("$TOOL" switches "$pid" "$SVC")
-        record idle_wakeups 1000 "$m" "$(awk -v a="$a" -v b="$b" -v s="$WAKE_S" 'BEGIN { printf "%.0f", (b - a) * 60 / s }')" per_min 1 "context switches of the manager process(es) over ${WAKE_S} s, scaled to a minute"
-}
-
-cold_start() { # MANAGER N REPS
-        local m=$1 n=$2 reps=$3 bound=$BOUND_MS i out pid t pss procs
-        local times=() stops=()
-        [ "$n" -ge 10000 ] && bound=$BOUND_10K_MS
-        for ((i = 1; i <= reps; i++)); do
-                start_manager "$m" "$n" "$bound"
-                out=$STARTED pid=$CURRENT_PID
-                if [[ $out == timeout* ]]; then
-                        note "$m: cold start of $n services did not finish within $((bound / 1000)) s (${out#timeout } of $n had started); skipped at $n"
-                        record cold_start "$n" "$m" skipped ms 0 "not all $n started within $((bound / 1000)) s"
-                        stop_manager_tree "$pid"
-                        return
-                fi
-                times+=("$out")
-                if [ "$n" -eq 1000 ]; then
-                        sleep "$SETTLE_S"
-                        [ "$i" -eq "$reps" ] && measure_running_1000 "$m" "$pid"
-                        stop_args "$m" "$pid"
-                        t=$("$TOOL" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}")
-                        stops+=("$t")
-                elif [ "$n" -ge 10000 ] && [ "$i" -eq "$reps" ]; then
-                        sleep 1
-                        read -r pss procs < <("$TOOL" pss "$pid" "$SVC")
-                        record memory "$n" "$m" "$pss" kB 1 "PSS of $procs manager process(es)"
-                        record memory_per_service "$n" "$m" "$(awk -v p="$pss" -v n="$n" 'BEGIN { printf "%.0f", p * 1024 / n }')" bytes 1
-                        stop_args "$m" "$pid"
-                        "$TOOL" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}" >/dev/null
-                else
-                        stop_args "$m" "$pid"
-                        "$TOOL" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}" >/dev/null
-                fi
-                stop_manager_tree "$pid"
+        for m in $MANAGERS; do
+                stop_all "$m"
         done
-        record cold_start "$n" "$m" "$(printf '%s\n' "${times[@]}" | median)" ms "$reps" "runs: ${times[*]}"
-        if [ ${#stops[@]} -gt 0 ]; then
-                if printf '%s\n' "${stops[@]}" | grep -q timeout; then
-                        record stop_all "$n" "$m" timeout ms "$reps" "$(stop_how "$m"); runs: ${stops[*]}"
-                else
-                        record stop_all "$n" "$m" "$(printf '%s\n' "${stops[@]}" | median)" ms "$reps" "$(stop_how "$m"); runs: ${stops[*]}"
-                fi
-        fi
 }
 
 # >>> SCM_RESTART_BY: "client" until scm has failure actions.  When the
@@ -393,120 +520,80 @@ cold_start() { # MANAGER N REPS
 # >>> no longer runs, and the row's note changes with it.
 SCM_RESTART_BY=${SCM_RESTART_BY:-client}
 
-restart_bench() { # MANAGER
-        local m=$1 out pid lines a=() b=() x y
-        start_manager "$m" 1 "$BOUND_MS" restart
-        out=$STARTED pid=$CURRENT_PID
-        if [[ $out == timeout* ]]; then
-                note "$m: could not start the restart test's service"
-                stop_manager_tree "$pid"
-                return
-        fi
-        local how=""
-        if [ "$m" = scm ]; then
-                if [ "$SCM_RESTART_BY" = action ]; then
-                        # "$SCCTL" --root "$W/scm/root" failure svc00000 --reset 0 --actions restart/0
-                        how="scm's own failure action (restart, delay 0)"
-                else
-                        "$B/bench-scm-restarter" "$W/scm/root/run/scm.sock" svc00000 >/dev/null &
-                        HELPER_PID=$!
-                        how="NOT an scm feature yet: a libscm client polls query_status in a tight loop and calls start once STOPPED"
+# 2. Restart after kill -9, once the service has run 2 s and again 0.1 s
+# after it came back.
+phase_restart() {
+        local m lines a b x y how
+        for m in $MANAGERS; do
+                say "== restart after kill -9: $m"
+                start_manager "$m" 1 "$BOUND_MS" restart
+                if [[ ! $STARTED =~ ^[0-9.]+$ ]]; then
+                        note "$m: the restart test's service did not start"
+                        stop_tree "$m"
+                        continue
                 fi
+                how=""
+                if [ "$m" = scm ]; then
+                        if [ "$SCM_RESTART_BY" = action ]; then
+                                # "$SCCTL" --root "$W/scm/root" failure svc00000 --actions restart/0
+                                how="scm's own failure action (restart with delay 0)"
+                        else
+                                "$B/bench-scm-restarter" "$W/scm/root/run/scm.sock" svc00000 >/dev/null &
+                                HELPER_PID=$!
+                                how="NOT an scm feature yet: a libscm client polls query_status in a tight loop and calls start once STOPPED"
+                        fi
+                fi
+                lines=$("$TOOL" restart "$W/$m/stamps" "$REPS_RESTART" 2000 100 5000)
+                if [ -n "$HELPER_PID" ]; then
+                        kill "$HELPER_PID" 2>/dev/null
+                        wait "$HELPER_PID" 2>/dev/null
+                        HELPER_PID=
+                fi
+                stop_all "$m"
+                a=() b=()
+                while read -r x y; do
+                        [[ $x =~ ^[0-9.]+$ ]] || continue
+                        a+=("$x") b+=("$y")
+                done <<<"$lines"
+                if [ ${#a[@]} -eq 0 ]; then
+                        record restart_after_2s 1 "$m" failed ms 0 "${lines//,/;}"
+                        continue
+                fi
+                record restart_after_2s 1 "$m" "$(list_median "${a[@]}")" ms "${#a[@]}" "${how:+$how; }kill -9 -> the new process's stamp; runs: ${a[*]}"
+                record restart_after_0.1s 1 "$m" "$(list_median "${b[@]}")" ms "${#b[@]}" "${how:+$how; }killed again 0.1 s after it came back; runs: ${b[*]}"
+        done
+}
+
+# 7. Notification latency: the subscriptions issue brings its own program.
+# >>> When it exists (built as $B/bench-scm-notify), run it here and record
+# >>> its median; until then the row says so.
+phase_notify() {
+        if [ -x "$B/bench-scm-notify" ]; then
+                note "bench-scm-notify exists but run.sh does not run it yet"
         fi
-        lines=$("$TOOL" restart "$W/$m/stamps" "$REPS_RESTART" 2000 100 5000)
-        if [ -n "$HELPER_PID" ]; then
-                kill "$HELPER_PID" 2>/dev/null
-                wait "$HELPER_PID" 2>/dev/null
-                HELPER_PID=
-        fi
-        stop_args "$m" "$pid"
-        "$TOOL" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}" >/dev/null
-        stop_manager_tree "$pid"
-        while read -r x y; do
-                [[ $x =~ ^[0-9.]+$ ]] || continue
-                a+=("$x") b+=("$y")
-        done <<<"$lines"
-        if [ ${#a[@]} -eq 0 ]; then
-                record restart_after_2s 1 "$m" failed ms 0 "$lines"
-                return
-        fi
-        record restart_after_2s 1 "$m" "$(printf '%s\n' "${a[@]}" | median)" ms "${#a[@]}" "${how:+$how; }kill -9 -> new stamp; runs: ${a[*]}"
-        record restart_after_0.1s 1 "$m" "$(printf '%s\n' "${b[@]}" | median)" ms "${#b[@]}" "${how:+$how; }again 0.1 s after it came back; runs: ${b[*]}"
+        record notify_latency 1 scm pending us 0 "pending the notification issue"
 }
 
 # ------------------------------------------------------------------ main
 
 T_START=$(date +%s)
-say "bench: work folder $W; managers: $MANAGERS"
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+say "bench: scm at $REVISION; work folder $W; managers: $MANAGERS"
 for m in $MANAGERS; do
         have_manager "$m" || {
-                note "$m is not installed (scripts/ensure-bench-deps.sh); left out"
+                note "$m is not installed (scripts/ensure-bench-deps.sh installs it); left out"
                 MANAGERS=${MANAGERS//$m/}
         }
 done
-
-# 6. Creating services through the API, which also makes the databases
-# the cold starts use.  Three runs of 10,000: auto-start (kept for the
-# cold start of 10,000), demand-start (kept for scmd's start-up time),
-# auto-start again.
-if [[ " $MANAGERS " == *" scm "* ]]; then
-        say "== creating services through libscm"
-        mkdir -p "$W/templates"
-        for n in 1 100 1000; do
-                make_scm_template "$n" auto "$(scm_template "$n")" >/dev/null
-        done
-        rates=()
-        if [[ " $SIZES " == *" 10000 "* ]]; then
-                rates+=("$(make_scm_template 10000 auto "$(scm_template 10000)")")
-                rates+=("$(make_scm_template 10000 demand "$W/templates/scm-demand-10000")")
-                rates+=("$(make_scm_template 10000 auto "$W/templates/scm-scratch")")
-                rm -rf "$W/templates/scm-scratch"
-                record create_rate 10000 scm "$(printf '%s\n' "${rates[@]}" | median)" services/s 3 "bench-scm-create: scm_create_service over one connection (higher is better); runs: ${rates[*]}"
-
-                say "== scmd start-up with 10,000 services in the database (to socket ready)"
-                ups=()
-                for ((i = 0; i < REPS_STARTUP; i++)); do
-                        root=$W/templates/scm-demand-10000
-                        # Without --foreground scmd returns once its socket accepts.
-                        ups+=("$("$TOOL" time "$SCMD" --root "$root")")
-                        pid=$(cat "$root/run/scmd.lock")
-                        CURRENT_PID=$pid
-                        kill -TERM "$pid"
-                        stop_manager_tree "$pid"
-                done
-                record startup_ready 10000 scm "$(printf '%s\n' "${ups[@]}" | median)" ms "$REPS_STARTUP" "scmd --root (daemonizes; returns when the socket accepts); demand-start services; runs: ${ups[*]}"
-        fi
-fi
-
-# 1, 4, 5, 8 (and 3, once the services run): cold start at each size.
-for n in $SIZES; do
-        case $n in
-        100) reps=$REPS_100 ;;
-        1000) reps=$REPS_1000 ;;
-        *) reps=$REPS_10K ;;
-        esac
-        for m in $MANAGERS; do
-                say "== cold start: $m, $n services, $reps runs"
-                cold_start "$m" "$n" "$reps"
-        done
-done
-
-# 2. Restart after a crash.
-for m in $MANAGERS; do
-        say "== restart after kill -9: $m"
-        restart_bench "$m"
-done
-
-# 7. Notification latency: the subscriptions issue brings its own program.
-# >>> When bench/ has it (built as $B/bench-scm-notify), run it here and
-# >>> record its median; until then the row says so.
-if [ -x "$B/bench-scm-notify" ]; then
-        note "bench-scm-notify exists but is not wired in yet"
-fi
-record notify_latency 1 scm pending us 0 "pending the notification issue"
+[[ " $MANAGERS " == *" scm "* ]] && phase_api
+phase_cold
+phase_running
+phase_restart
+phase_notify
 
 T_END=$(date +%s)
-note "total run time $((T_END - T_START)) s; machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r)"
+note "scm at $REVISION; the whole run took $((T_END - T_START)) s; load average $LOAD_START at the start and $(cut -d' ' -f1 /proc/loadavg) at the end"
+note "machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), descriptor limit $FD_LIMIT"
 
 cp "$CSV" "$OUT"
 cp "$W/notes" "$NOTES"

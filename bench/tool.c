@@ -8,10 +8,12 @@
  * machine nothing while it waits.
  *
  *   now                                    CLOCK_MONOTONIC in ns
- *   start STAMPS N TIMEOUT_MS PIDFILE LOG -- CMD...
+ *   start STAMPS N TIMEOUT_MS STALL_MS PIDFILE LOG -- CMD...
  *        t0, then runs CMD (own session, output to LOG, its pid to PIDFILE)
  *        and waits until STAMPS holds N stamps; prints the latest stamp - t0
- *        in ms.  CMD is left running.
+ *        in ms.  CMD is left running.  Prints "timeout K" when TIMEOUT_MS
+ *        passed with only K stamps, "stalled K" when no stamp came for
+ *        STALL_MS after the first (a manager that has given up on the rest).
  *   wait STAMPS N TIMEOUT_MS               waits until STAMPS holds N stamps
  *   time CMD...                            runs CMD, waits for it; prints ms
  *   stop STAMPS TIMEOUT_MS signal PID SIG | exec CMD...
@@ -148,17 +150,27 @@ static int stamps_read(struct stamps *s) {
         return n < 0 ? -1 : 0;
 }
 
-/* Waits until the file holds at least n stamps, or until deadline_ns.
- * Returns 0, or -ETIMEDOUT. */
-static int stamps_wait_count(struct stamps *s, size_t n, int64_t deadline_ns) {
+/* Waits until the file holds at least n stamps, or until deadline_ns, or
+ * until no stamp came for stall_ns (0: no such limit).  Returns 0,
+ * -ETIMEDOUT or -EBUSY (stalled). */
+static int stamps_wait_count_or_stall(struct stamps *s, size_t n, int64_t deadline_ns,
+                                      int64_t stall_ns) {
+        size_t last_n = s->n;
+        int64_t last_progress = now_ns();
         for (;;) {
                 if (stamps_read(s) < 0)
                         return -EIO;
                 if (s->n >= n)
                         return 0;
-                int64_t left = deadline_ns - now_ns();
+                int64_t t = now_ns(), left = deadline_ns - t;
+                if (s->n != last_n) {
+                        last_n = s->n;
+                        last_progress = t;
+                }
                 if (left <= 0)
                         return -ETIMEDOUT;
+                if (stall_ns > 0 && s->n > 0 && t - last_progress >= stall_ns)
+                        return -EBUSY;
                 struct pollfd p = {.fd = s->inotify_fd, .events = POLLIN};
                 /* inotify wakes us on each append; the bounded timeout only
                  * guards against an event missed between read and poll. */
@@ -170,6 +182,10 @@ static int stamps_wait_count(struct stamps *s, size_t n, int64_t deadline_ns) {
         }
 }
 
+static int stamps_wait_count(struct stamps *s, size_t n, int64_t deadline_ns) {
+        return stamps_wait_count_or_stall(s, n, deadline_ns, 0);
+}
+
 static double ms_of(int64_t ns) {
         return (double)ns / 1e6;
 }
@@ -177,13 +193,14 @@ static double ms_of(int64_t ns) {
 /* ---- start ---- */
 
 static int cmd_start(int argc, char **argv) {
-        if (argc < 8 || strcmp(argv[6], "--") != 0)
+        if (argc < 9 || strcmp(argv[7], "--") != 0)
                 return 2;
         const char *stamps_path = argv[1];
         size_t n = strtoul(argv[2], NULL, 10);
         int64_t timeout = strtoll(argv[3], NULL, 10) * 1000000LL;
-        const char *pidfile = argv[4], *logfile = argv[5];
-        char **cmd = argv + 7;
+        int64_t stall = strtoll(argv[4], NULL, 10) * 1000000LL;
+        const char *pidfile = argv[5], *logfile = argv[6];
+        char **cmd = argv + 8;
 
         struct stamps s;
         if (stamps_open(&s, stamps_path) < 0)
@@ -213,9 +230,9 @@ static int cmd_start(int argc, char **argv) {
                 fprintf(f, "%d\n", (int)pid);
                 fclose(f);
         }
-        int r = stamps_wait_count(&s, n, t0 + timeout);
-        if (r == -ETIMEDOUT) {
-                printf("timeout %zu\n", s.n);
+        int r = stamps_wait_count_or_stall(&s, n, t0 + timeout, stall);
+        if (r == -ETIMEDOUT || r == -EBUSY) {
+                printf("%s %zu\n", r == -EBUSY ? "stalled" : "timeout", s.n);
                 return EXIT_DEADLINE;
         }
         if (r < 0)
