@@ -141,6 +141,9 @@ extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue,
 extern const struct scctl_verb verb_query, verb_queryex;
 /* cmd_logs.c */
 extern const struct scctl_verb verb_logs;
+/* cmd_failure.c */
+extern const struct scctl_verb verb_failure, verb_qfailure, verb_failureflag, verb_qfailureflag,
+        verb_boot, verb_lkg;
 /* cmd_security.c */
 extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidtype, verb_showsid,
         verb_privilege;

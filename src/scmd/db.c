@@ -89,6 +89,26 @@ static const char *const migrations[] = {
         "  privilege TEXT NOT NULL,"
         "  PRIMARY KEY (account, privilege)"
         ");",
+        /* 3 -> 4: failure actions (db_failure.c) and the last known good copy (db_lkg.c). */
+        "CREATE TABLE service_failure_actions ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  reset_period INTEGER CHECK (reset_period IS NULL OR reset_period >= 0),"
+        "  command TEXT NOT NULL DEFAULT '',"
+        "  reboot_message TEXT NOT NULL DEFAULT '',"
+        "  non_crash_failures INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE service_failure_steps ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  action TEXT NOT NULL CHECK (action IN ('none','restart','run','reboot')),"
+        "  delay_ms INTEGER NOT NULL CHECK (delay_ms >= 0),"
+        "  PRIMARY KEY (service_id, position)"
+        ");"
+        "CREATE TABLE last_known_good ("
+        "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+        "  saved_at INTEGER NOT NULL,"
+        "  services INTEGER NOT NULL"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -37,6 +37,11 @@ static const struct {
         {"add_account_rights", rpc_add_account_rights},
         {"remove_account_rights", rpc_remove_account_rights},
         {"query_account_rights", rpc_query_account_rights},
+        {"change_failure_actions", rpc_change_failure_actions},
+        {"query_failure_actions", rpc_query_failure_actions},
+        {"query_boot_status", rpc_query_boot_status},
+        {"notify_boot_config_status", rpc_notify_boot_config_status},
+        {"restore_last_known_good", rpc_restore_last_known_good},
 };
 
 rpc_handler_fn *rpc_find_handler(const char *method) {

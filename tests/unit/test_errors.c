@@ -54,11 +54,14 @@ static const int header_errors[] = {
         SCM_ERROR_SERVICE_START_HANG,
         SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
         SCM_ERROR_SERVICE_EXISTS,
+        SCM_ERROR_ALREADY_RUNNING_LKG,
         SCM_ERROR_SERVICE_DEPENDENCY_DELETED,
+        SCM_ERROR_BOOT_ALREADY_ACCEPTED,
         SCM_ERROR_DUPLICATE_SERVICE_NAME,
         SCM_ERROR_DIFFERENT_SERVICE_ACCOUNT,
         SCM_ERROR_SHUTDOWN_IN_PROGRESS,
         SCM_ERROR_PRIVILEGE_NOT_HELD,
+        SCM_ERROR_NOT_FOUND,
         SCM_ERROR_TIMEOUT,
         SCM_ERROR_RPC_SERVER_UNAVAILABLE,
 };
@@ -111,6 +114,9 @@ static void test_protocol_names(void **state) {
                 {"NOT_ENOUGH_MEMORY", 8},
                 {"SERVICE_DATABASE_LOCKED", 1055},
                 {"INVALID_HANDLE", 6},
+                {"ALREADY_RUNNING_LKG", 1074},
+                {"BOOT_ALREADY_ACCEPTED", 1076},
+                {"NOT_FOUND", 1168},
         };
         for (size_t i = 0; i < sizeof(contract) / sizeof(contract[0]); i++) {
                 assert_int_equal(scm_error_from_name(contract[i].name), contract[i].win32);
