@@ -25,6 +25,7 @@
 
 #include "cleanup.h"
 #include "cmdline.h"
+#include "db_util.h"
 
 static const char *const migrations[] = {
         /* 0 -> 1: the first schema. */
@@ -157,9 +158,12 @@ struct db {
         sqlite3_stmt *stmt[_STMT_MAX];
 };
 
-/* SQLite result codes to -errno, keeping "busy/locked" distinct. */
-static int sql_error(int rc) {
+int db_errno(int rc) {
         switch (rc & 0xff) {
+        case SQLITE_OK:
+        case SQLITE_DONE:
+        case SQLITE_ROW:
+                return 0;
         case SQLITE_NOMEM:
                 return -ENOMEM;
         case SQLITE_BUSY:
@@ -184,7 +188,7 @@ static int step_done(sqlite3_stmt *st) {
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
-        return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sql_error(rc);
+        return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_errno(rc);
 }
 
 static int exec_stmt(struct db *db, enum stmt which) {
@@ -243,7 +247,7 @@ static int migrate(sqlite3 *sql) {
                                   err ? err : sqlite3_errstr(rc));
                         sqlite3_free(err);
                         sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
-                        return sql_error(rc);
+                        return db_errno(rc);
                 }
                 log_info("database migrated to schema version %d", v + 1);
         }
@@ -261,7 +265,7 @@ int db_open(const char *path, struct db **ret) {
         int r = 0;
         if (rc != SQLITE_OK) {
                 log_error("cannot open database %s: %s", path, sqlite3_errstr(rc));
-                r = sql_error(rc);
+                r = db_errno(rc);
                 goto fail;
         }
         sqlite3_busy_timeout(db->sql, 5000);
@@ -273,7 +277,7 @@ int db_open(const char *path, struct db **ret) {
         if (rc != SQLITE_OK) {
                 log_error("cannot set up database %s: %s", path, err ? err : sqlite3_errstr(rc));
                 sqlite3_free(err);
-                r = sql_error(rc);
+                r = db_errno(rc);
                 goto fail;
         }
         r = migrate(db->sql);
@@ -284,7 +288,7 @@ int db_open(const char *path, struct db **ret) {
                                         &db->stmt[i], NULL);
                 if (rc != SQLITE_OK) {
                         log_error("cannot prepare statement: %s", sqlite3_errmsg(db->sql));
-                        r = sql_error(rc);
+                        r = db_errno(rc);
                         goto fail;
                 }
         }
@@ -310,6 +314,14 @@ int db_schema_version(struct db *db) {
 
 struct sqlite3 *db_sqlite(struct db *db) {
         return db->sql;
+}
+
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
+        return db_errno(sqlite3_prepare_v2(db->sql, sql, -1, ret, NULL));
+}
+
+int db_exec(struct db *db, const char *sql) {
+        return db_errno(sqlite3_exec(db->sql, sql, NULL, NULL, NULL));
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s) {
@@ -406,7 +418,7 @@ int db_save_status(struct db *db, int64_t id, const struct db_status *st) {
 
 /* ---- loading ---- */
 
-static char *column_strdup(sqlite3_stmt *st, int i) {
+char *db_column_strdup(sqlite3_stmt *st, int i) {
         const unsigned char *t = sqlite3_column_text(st, i);
         return strdup(t ? (const char *)t : "");
 }
@@ -429,7 +441,7 @@ static int load_dependencies(struct db *db, int64_t id, char ***ret) {
                         break;
                 }
                 v = nv;
-                v[n] = column_strdup(st, 0);
+                v[n] = db_column_strdup(st, 0);
                 v[++n] = NULL;
                 if (!v[n - 1])
                         r = -ENOMEM;
@@ -444,15 +456,15 @@ static int load_dependencies(struct db *db, int64_t id, char ***ret) {
 }
 
 static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config *c) {
-        c->name = column_strdup(st, 1);
-        c->display_name = column_strdup(st, 2);
-        c->description = column_strdup(st, 3);
+        c->name = db_column_strdup(st, 1);
+        c->display_name = db_column_strdup(st, 2);
+        c->description = db_column_strdup(st, 3);
         c->type = scm_type_from_name((const char *)sqlite3_column_text(st, 4));
         c->start_type = scm_start_type_from_name((const char *)sqlite3_column_text(st, 5));
         c->error_control = scm_error_control_from_name((const char *)sqlite3_column_text(st, 6));
-        c->command_line = column_strdup(st, 7);
-        c->account = column_strdup(st, 8);
-        c->group = column_strdup(st, 9);
+        c->command_line = db_column_strdup(st, 7);
+        c->account = db_column_strdup(st, 8);
+        c->group = db_column_strdup(st, 9);
         c->kind = scm_kind_from_name((const char *)sqlite3_column_text(st, 15));
         c->control_timeout_ms = (uint32_t)sqlite3_column_int64(st, 16);
         c->watchdog_ms = (uint32_t)sqlite3_column_int64(st, 17);
@@ -475,7 +487,7 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                 " FROM services s LEFT JOIN service_status t ON t.service_id = s.id ORDER BY s.id",
                 -1, &st, NULL);
         if (rc != SQLITE_OK)
-                return sql_error(rc);
+                return db_errno(rc);
 
         int r = 0;
         while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -496,7 +508,7 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                 service_config_clear(&c);
         }
         if (r >= 0 && rc != SQLITE_DONE)
-                r = sql_error(rc);
+                r = db_errno(rc);
         sqlite3_finalize(st);
         return r;
 }

@@ -22,50 +22,15 @@
 #include <string.h>
 
 #include "cleanup.h"
-
-static int sql_errno(int rc) {
-        switch (rc & 0xff) {
-        case SQLITE_OK:
-        case SQLITE_DONE:
-        case SQLITE_ROW:
-                return 0;
-        case SQLITE_NOMEM:
-                return -ENOMEM;
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-                return -EBUSY;
-        case SQLITE_CONSTRAINT:
-                return -EEXIST;
-        case SQLITE_READONLY:
-        case SQLITE_PERM:
-                return -EROFS;
-        case SQLITE_FULL:
-                return -ENOSPC;
-        default:
-                return -EIO;
-        }
-}
-
-static void finalizep(sqlite3_stmt **st) {
-        sqlite3_finalize(*st);
-}
-#define _cleanup_stmt_ _cleanup_(finalizep)
-
-static int prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
-        return sql_errno(sqlite3_prepare_v2(db_sqlite(db), sql, -1, ret, NULL));
-}
-
-static char *column_strdup(sqlite3_stmt *st, int i) {
-        const unsigned char *t = sqlite3_column_text(st, i);
-        return strdup(t ? (const char *)t : "");
-}
+#include "db_util.h"
 
 static int load_steps(struct db *db, int64_t id, struct failure_config *c) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db,
-                        "SELECT action, delay_ms FROM service_failure_steps WHERE service_id = ?1"
-                        " ORDER BY position",
-                        &st);
+        int r = db_prepare(
+                db,
+                "SELECT action, delay_ms FROM service_failure_steps WHERE service_id = ?1"
+                " ORDER BY position",
+                &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -85,16 +50,16 @@ static int load_steps(struct db *db, int64_t id, struct failure_config *c) {
                                                          : (uint32_t)delay,
                 };
         }
-        return sql_errno(rc);
+        return db_errno(rc);
 }
 
 int db_failure_load(struct db *db, int64_t id, struct failure_config *ret) {
         _cleanup_(failure_config_clear) struct failure_config c = {0};
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db,
-                        "SELECT reset_period, command, reboot_message, non_crash_failures"
-                        " FROM service_failure_actions WHERE service_id = ?1",
-                        &st);
+        int r = db_prepare(db,
+                           "SELECT reset_period, command, reboot_message, non_crash_failures"
+                           " FROM service_failure_actions WHERE service_id = ?1",
+                           &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -106,14 +71,14 @@ int db_failure_load(struct db *db, int64_t id, struct failure_config *ret) {
                                    : reset < 0                       ? 0
                                    : reset >= FAILURE_RESET_INFINITE ? FAILURE_RESET_INFINITE - 1
                                                                      : (uint32_t)reset;
-                c.command = column_strdup(st, 1);
-                c.reboot_message = column_strdup(st, 2);
+                c.command = db_column_strdup(st, 1);
+                c.reboot_message = db_column_strdup(st, 2);
                 c.non_crash_failures = sqlite3_column_int(st, 3) != 0;
         } else if (rc == SQLITE_DONE) {
                 c.command = strdup("");
                 c.reboot_message = strdup("");
         } else {
-                return sql_errno(rc);
+                return db_errno(rc);
         }
         if (!c.command || !c.reboot_message)
                 return -ENOMEM;
@@ -125,13 +90,9 @@ int db_failure_load(struct db *db, int64_t id, struct failure_config *ret) {
         return 0;
 }
 
-static int exec_sql(struct db *db, const char *sql) {
-        return sql_errno(sqlite3_exec(db_sqlite(db), sql, NULL, NULL, NULL));
-}
-
 static int save(struct db *db, int64_t id, const struct failure_config *c) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(
+        int r = db_prepare(
                 db,
                 "INSERT INTO service_failure_actions (service_id, reset_period, command,"
                 " reboot_message, non_crash_failures) VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -149,21 +110,21 @@ static int save(struct db *db, int64_t id, const struct failure_config *c) {
         sqlite3_bind_text(st, 3, c->command ? c->command : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, c->reboot_message ? c->reboot_message : "", -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 5, c->non_crash_failures);
-        r = sql_errno(sqlite3_step(st));
+        r = db_errno(sqlite3_step(st));
         if (r < 0)
                 return r;
 
         _cleanup_stmt_ sqlite3_stmt *clear = NULL, *add = NULL;
-        r = prepare(db, "DELETE FROM service_failure_steps WHERE service_id = ?1", &clear);
+        r = db_prepare(db, "DELETE FROM service_failure_steps WHERE service_id = ?1", &clear);
         if (r >= 0)
-                r = prepare(db,
-                            "INSERT INTO service_failure_steps (service_id, position, action,"
-                            " delay_ms) VALUES (?1, ?2, ?3, ?4)",
-                            &add);
+                r = db_prepare(db,
+                               "INSERT INTO service_failure_steps (service_id, position, action,"
+                               " delay_ms) VALUES (?1, ?2, ?3, ?4)",
+                               &add);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(clear, 1, id);
-        r = sql_errno(sqlite3_step(clear));
+        r = db_errno(sqlite3_step(clear));
         for (size_t i = 0; r >= 0 && i < c->n_actions; i++) {
                 sqlite3_reset(add);
                 sqlite3_bind_int64(add, 1, id);
@@ -171,19 +132,19 @@ static int save(struct db *db, int64_t id, const struct failure_config *c) {
                 sqlite3_bind_text(add, 3, failure_action_name(c->actions[i].type), -1,
                                   SQLITE_STATIC);
                 sqlite3_bind_int64(add, 4, c->actions[i].delay_ms);
-                r = sql_errno(sqlite3_step(add));
+                r = db_errno(sqlite3_step(add));
         }
         return r;
 }
 
 int db_failure_save(struct db *db, int64_t id, const struct failure_config *c) {
-        int r = exec_sql(db, "BEGIN IMMEDIATE");
+        int r = db_exec(db, "BEGIN IMMEDIATE");
         if (r < 0)
                 return r;
         r = save(db, id, c);
         if (r >= 0)
-                r = exec_sql(db, "COMMIT");
+                r = db_exec(db, "COMMIT");
         if (r < 0)
-                exec_sql(db, "ROLLBACK");
+                db_exec(db, "ROLLBACK");
         return r;
 }

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "db_util.h"
 #include "cmdline.h"
 
 /* The configuration, parents first (the order rows are put back in). */
@@ -45,34 +46,6 @@ static const char *const config_tables[] = {
         "service_failure_steps",
 };
 
-static int sql_errno(int rc) {
-        switch (rc & 0xff) {
-        case SQLITE_OK:
-        case SQLITE_DONE:
-        case SQLITE_ROW:
-                return 0;
-        case SQLITE_NOMEM:
-                return -ENOMEM;
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-                return -EBUSY;
-        case SQLITE_CONSTRAINT:
-                return -EEXIST;
-        case SQLITE_READONLY:
-        case SQLITE_PERM:
-                return -EROFS;
-        case SQLITE_FULL:
-                return -ENOSPC;
-        default:
-                return -EIO;
-        }
-}
-
-static void finalizep(sqlite3_stmt **st) {
-        sqlite3_finalize(*st);
-}
-#define _cleanup_stmt_ _cleanup_(finalizep)
-
 static void sqlite_freep(char **p) {
         sqlite3_free(*p);
 }
@@ -84,7 +57,7 @@ static int exec_sql(struct db *db, const char *sql) {
         if (rc != SQLITE_OK)
                 log_debug("last known good: %s: %s", sql, err ? err : sqlite3_errstr(rc));
         sqlite3_free(err);
-        return sql_errno(rc);
+        return db_errno(rc);
 }
 
 /* fmt is sqlite3_mprintf()'s: %w quotes an identifier. */
@@ -108,10 +81,10 @@ static int table_exists(struct db *db, const char *table) {
                                     " AND name = ?1",
                                     -1, &st, NULL);
         if (rc != SQLITE_OK)
-                return sql_errno(rc);
+                return db_errno(rc);
         sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
-        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sql_errno(rc);
+        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_errno(rc);
 }
 
 /* The columns of main.table, in order, NULL-terminated. */
@@ -120,7 +93,7 @@ static int table_columns(struct db *db, const char *table, char ***ret) {
         int rc = sqlite3_prepare_v2(db_sqlite(db), "SELECT name FROM pragma_table_info(?1, 'main')",
                                     -1, &st, NULL);
         if (rc != SQLITE_OK)
-                return sql_errno(rc);
+                return db_errno(rc);
         sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
         char **v = calloc(1, sizeof(char *));
         size_t n = 0;
@@ -140,7 +113,7 @@ static int table_columns(struct db *db, const char *table, char ***ret) {
         }
         if (rc != SQLITE_DONE) {
                 strv_free(v);
-                return sql_errno(rc);
+                return db_errno(rc);
         }
         *ret = v;
         return 0;
@@ -198,12 +171,12 @@ static int read_info(struct db *db, struct db_lkg_info *ret) {
                                     "SELECT saved_at, services FROM last_known_good WHERE id = 1",
                                     -1, &st, NULL);
         if (rc != SQLITE_OK)
-                return sql_errno(rc);
+                return db_errno(rc);
         rc = sqlite3_step(st);
         if (rc == SQLITE_DONE)
                 return 0;
         if (rc != SQLITE_ROW)
-                return sql_errno(rc);
+                return db_errno(rc);
         *ret = (struct db_lkg_info){.saved_at = sqlite3_column_int64(st, 0),
                                     .services = sqlite3_column_int64(st, 1)};
         return 1;

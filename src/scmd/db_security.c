@@ -27,48 +27,17 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "db_util.h"
 #include "cmdline.h"
-
-static int sql_errno(int rc) {
-        switch (rc & 0xff) {
-        case SQLITE_OK:
-        case SQLITE_DONE:
-        case SQLITE_ROW:
-                return 0;
-        case SQLITE_NOMEM:
-                return -ENOMEM;
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-                return -EBUSY;
-        case SQLITE_CONSTRAINT:
-                return -EEXIST;
-        case SQLITE_READONLY:
-        case SQLITE_PERM:
-                return -EROFS;
-        case SQLITE_FULL:
-                return -ENOSPC;
-        default:
-                return -EIO;
-        }
-}
-
-static void finalizep(sqlite3_stmt **st) {
-        sqlite3_finalize(*st);
-}
-#define _cleanup_stmt_ _cleanup_(finalizep)
-
-static int prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
-        return sql_errno(sqlite3_prepare_v2(db_sqlite(db), sql, -1, ret, NULL));
-}
 
 /* Runs a statement that returns no rows, with id bound to ?1. */
 static int exec_id(struct db *db, const char *sql, int64_t id) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db, sql, &st);
+        int r = db_prepare(db, sql, &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
-        return sql_errno(sqlite3_step(st));
+        return db_errno(sqlite3_step(st));
 }
 
 static char *caps_to_names(uint64_t caps) {
@@ -107,11 +76,11 @@ int db_security_save(struct db *db, int64_t id, const struct service_config *c) 
         _cleanup_free_ char *caps = caps_to_names(sec->privileges);
         if (!caps)
                 return -ENOMEM;
-        r = prepare(db,
-                    "INSERT INTO service_security (service_id, required_privileges, sid_type,"
-                    " allow_weak_isolation, restrict_network, interactive)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    &st);
+        r = db_prepare(db,
+                       "INSERT INTO service_security (service_id, required_privileges, sid_type,"
+                       " allow_weak_isolation, restrict_network, interactive)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -120,20 +89,20 @@ int db_security_save(struct db *db, int64_t id, const struct service_config *c) 
         sqlite3_bind_int(st, 4, sec->allow_weak_isolation);
         sqlite3_bind_int(st, 5, sec->restrict_network);
         sqlite3_bind_int(st, 6, sec->interactive);
-        r = sql_errno(sqlite3_step(st));
+        r = db_errno(sqlite3_step(st));
 
         for (int i = 0; r >= 0 && sec->writable_paths && sec->writable_paths[i]; i++) {
                 _cleanup_stmt_ sqlite3_stmt *p = NULL;
-                r = prepare(db,
-                            "INSERT INTO service_writable_paths (service_id, position, path)"
-                            " VALUES (?1, ?2, ?3)",
-                            &p);
+                r = db_prepare(db,
+                               "INSERT INTO service_writable_paths (service_id, position, path)"
+                               " VALUES (?1, ?2, ?3)",
+                               &p);
                 if (r < 0)
                         break;
                 sqlite3_bind_int64(p, 1, id);
                 sqlite3_bind_int(p, 2, i);
                 sqlite3_bind_text(p, 3, sec->writable_paths[i], -1, SQLITE_STATIC);
-                r = sql_errno(sqlite3_step(p));
+                r = db_errno(sqlite3_step(p));
         }
         if (r < 0 || sec->gid == 0)
                 return r;
@@ -141,13 +110,13 @@ int db_security_save(struct db *db, int64_t id, const struct service_config *c) 
         /* The gid is the name's for good: record it once, and make sure
          * nobody else holds it. */
         _cleanup_stmt_ sqlite3_stmt *g = NULL;
-        r = prepare(db, "INSERT OR IGNORE INTO service_groups (gid, service_name) VALUES (?1, ?2)",
-                    &g);
+        r = db_prepare(
+                db, "INSERT OR IGNORE INTO service_groups (gid, service_name) VALUES (?1, ?2)", &g);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(g, 1, sec->gid);
         sqlite3_bind_text(g, 2, c->name, -1, SQLITE_STATIC);
-        r = sql_errno(sqlite3_step(g));
+        r = db_errno(sqlite3_step(g));
         gid_t recorded;
         if (r >= 0 && (r = db_security_gid_of(db, c->name, &recorded)) >= 0 &&
             (r == 0 || recorded != sec->gid))
@@ -157,10 +126,10 @@ int db_security_save(struct db *db, int64_t id, const struct service_config *c) 
 
 static int load_paths(struct db *db, int64_t id, char ***ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db,
-                        "SELECT path FROM service_writable_paths WHERE service_id = ?1"
-                        " ORDER BY position",
-                        &st);
+        int r = db_prepare(db,
+                           "SELECT path FROM service_writable_paths WHERE service_id = ?1"
+                           " ORDER BY position",
+                           &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -184,7 +153,7 @@ static int load_paths(struct db *db, int64_t id, char ***ret) {
         }
         if (rc != SQLITE_DONE) {
                 strv_free(v);
-                return sql_errno(rc);
+                return db_errno(rc);
         }
         *ret = v;
         return 0;
@@ -192,17 +161,17 @@ static int load_paths(struct db *db, int64_t id, char ***ret) {
 
 int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db,
-                        "SELECT required_privileges, sid_type, allow_weak_isolation,"
-                        " restrict_network, interactive FROM service_security"
-                        " WHERE service_id = ?1",
-                        &st);
+        int r = db_prepare(db,
+                           "SELECT required_privileges, sid_type, allow_weak_isolation,"
+                           " restrict_network, interactive FROM service_security"
+                           " WHERE service_id = ?1",
+                           &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
         int rc = sqlite3_step(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return sql_errno(rc);
+                return db_errno(rc);
         gid_t gid = 0;
         r = db_security_gid_of(db, name, &gid);
         if (r < 0)
@@ -236,7 +205,7 @@ int db_security_load(struct db *db, int64_t id, const char *name, struct service
 
 int db_security_gid_of(struct db *db, const char *name, gid_t *ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db, "SELECT gid FROM service_groups WHERE service_name = ?1", &st);
+        int r = db_prepare(db, "SELECT gid FROM service_groups WHERE service_name = ?1", &st);
         if (r < 0)
                 return r;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -245,24 +214,24 @@ int db_security_gid_of(struct db *db, const char *name, gid_t *ret) {
                 *ret = (gid_t)sqlite3_column_int64(st, 0);
                 return 1;
         }
-        return rc == SQLITE_DONE ? 0 : sql_errno(rc);
+        return rc == SQLITE_DONE ? 0 : db_errno(rc);
 }
 
 int db_security_gid_used(struct db *db, gid_t gid) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db, "SELECT 1 FROM service_groups WHERE gid = ?1", &st);
+        int r = db_prepare(db, "SELECT 1 FROM service_groups WHERE gid = ?1", &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, gid);
         int rc = sqlite3_step(st);
-        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sql_errno(rc);
+        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_errno(rc);
 }
 
 /* ---- the account privilege policy ---- */
 
 int db_account_privileges(struct db *db, const char *user, uint64_t *ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db, "SELECT privilege FROM account_privileges WHERE account = ?1", &st);
+        int r = db_prepare(db, "SELECT privilege FROM account_privileges WHERE account = ?1", &st);
         if (r < 0)
                 return r;
         sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
@@ -274,24 +243,24 @@ int db_account_privileges(struct db *db, const char *user, uint64_t *ret) {
                         caps |= 1ULL << cap;
         }
         if (rc != SQLITE_DONE)
-                return sql_errno(rc);
+                return db_errno(rc);
         *ret = caps;
         return 0;
 }
 
 static int change_one(struct db *db, const char *sql, const char *user, int cap) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = prepare(db, sql, &st);
+        int r = db_prepare(db, sql, &st);
         if (r < 0)
                 return r;
         sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, privilege_name(cap), -1, SQLITE_STATIC);
-        return sql_errno(sqlite3_step(st));
+        return db_errno(sqlite3_step(st));
 }
 
 int db_account_privileges_change(struct db *db, const char *user, uint64_t add, uint64_t remove) {
         sqlite3 *sql = db_sqlite(db);
-        int r = sql_errno(sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+        int r = db_errno(sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL));
         if (r < 0)
                 return r;
         for (int i = 0; r >= 0 && i < 64; i++) {
@@ -307,7 +276,7 @@ int db_account_privileges_change(struct db *db, const char *user, uint64_t add, 
                                        user, i);
         }
         if (r >= 0)
-                r = sql_errno(sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL));
+                r = db_errno(sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL));
         if (r < 0)
                 sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
         return r;
