@@ -253,9 +253,26 @@ void service_notify(struct service *s, const char *key, const char *value);
 /* Starts s with extra arguments (NULL-terminated, may be NULL). */
 int service_start(struct service *s, char **args, char **ret_message);
 
+/* The sentence for a failed start (kept in s->last_error). */
+void service_set_last_error(struct service *s, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+/* The name as a file name: itself when short, else a prefix and a hash,
+ * so "NAME.service" and "NAME.log.N" stay under NAME_MAX.  malloc'd. */
+char *service_file_name(const char *name);
+
+/* ------------------------------------------------------------ process.c */
+
+/* The EFF_SPAWN effect: starts s's process.  On failure s stays STOPPED
+ * with a sentence in last_error; returns SCM_ERR(win32). */
+int process_spawn(struct service *s);
+/* The EFF_FINISH effect: every process has gone; releases the handles. */
+void process_release(struct service *s);
+/* Signals the main process (through its pidfd). */
+void process_signal(struct service *s, int sig);
+/* Arms the stop timer: EV_STOP_TIMEOUT after scmd's --stop-timeout. */
+void process_arm_stop_timer(struct service *s);
 /* Collects the main process's exit if it has ended (pidfd or SIGCHLD). */
 void service_reap(struct service *s);
-
 /* Asks every process of s to go now (shutdown escalation). */
 void service_kill(struct service *s);
 
