@@ -87,6 +87,9 @@ static const struct {
          "service."},
         {SCM_ERROR_SHUTDOWN_IN_PROGRESS, "SHUTDOWN_IN_PROGRESS",
          "A system shutdown is in progress."},
+        {SCM_ERROR_SERVICE_NOTIFY_CLIENT_LAGGING, "SERVICE_NOTIFY_CLIENT_LAGGING",
+         "The service notification client is lagging too far behind the current state of "
+         "services in the machine."},
         {SCM_ERROR_PRIVILEGE_NOT_HELD, "PRIVILEGE_NOT_HELD",
          "A required privilege is not held by the client."},
         {SCM_ERROR_NOT_FOUND, "NOT_FOUND", "Element not found."},

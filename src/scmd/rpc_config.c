@@ -302,6 +302,7 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         }
         log_info("service %s: created", s->config.name);
+        events_service_created(s);
         *ret = service_config_json(s);
         return 0;
 }

@@ -215,6 +215,10 @@ struct service {
         /* registry.c */
         struct service *next_by_name;
         struct service *next_by_display;
+
+        /* events.c: state changes since loaded or created; the subscriptions naming it */
+        uint64_t event_changes;
+        struct event_watch *event_watches;
 };
 
 /* Creates a stopped service owning config (moved in, *config zeroed).
@@ -454,6 +458,18 @@ const struct ucred *conn_peer(const struct conn *c);
 /* Where rpc_config.c keeps the connection's open handles. */
 struct conn_handles **conn_handles_slot(struct conn *c);
 
+struct iovec;
+struct conn_events;
+/* Queues the concatenated parts (whole lines) on c.  counted: an event,
+ * held to the events' bound (a reply's otherwise); over it the client is
+ * cut off with SERVICE_NOTIFY_CLIENT_LAGGING.  Never frees c. */
+void conn_send_event(struct conn *c, const struct iovec *parts, size_t n_parts, bool counted);
+/* Ends c after one last error line (id null) saying why: it stops being
+ * read, unsent output is dropped, and it is closed once the line is out. */
+void conn_cut_off(struct conn *c, int win32, const char *message);
+/* Where events.c keeps the connection's subscriptions. */
+struct conn_events **conn_events_slot(struct conn *c);
+
 /* ---------------------------------------------------------------- rpc.c */
 
 /* One request being served.  Handlers fail with rpc_fail(). */
@@ -490,9 +506,63 @@ int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entri
 rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate;    /* rpc_query.c */
 rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
 rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */
+rpc_handler_fn rpc_subscribe, rpc_unsubscribe, rpc_service_message;            /* rpc_events.c */
 
 /* Per-connection open handles (rpc_config.c). */
 void conn_handles_release(struct manager *m, struct conn *c);
+
+/* ------------------------------------------------------------- events.c */
+
+/* Beside state changes, a subscription may ask for these. */
+enum events_kind {
+        EVENTS_CREATED = 1u << 0,
+        EVENTS_DELETED = 1u << 1,
+        EVENTS_MESSAGE = 1u << 2,
+};
+
+/* A state's bit in a subscription's mask (Win32's SERVICE_NOTIFY_*). */
+#define EVENTS_STATE_BIT(state) (1u << ((state)-1))
+#define EVENTS_ALL_STATES (EVENTS_STATE_BIT(_SCM_STATE_MAX) - 1)
+
+#define EVENTS_SUBSCRIPTIONS_MAX 64 /* per connection */
+#define EVENTS_SERVICES_MAX 1024    /* names in one subscription */
+#define EVENTS_MESSAGE_MAX_BYTES 1024
+
+struct event_sub;
+struct event_watch;
+
+/* The subscriptions of the manager; all zero is none. */
+struct event_hub {
+        struct event_sub *all; /* subscriptions to every service */
+        uint64_t generation;   /* counts fan-outs */
+};
+
+/* Subscribes conn to the state changes of services (n_services of them,
+ * reordered; NULL: every service, also those created later) whose new
+ * state is in states (EVENTS_STATE_BIT()s), and to kinds (enum
+ * events_kind).  The current state of each service is reported at once
+ * when it is in states.  Returns 0 with *ret_id, -E2BIG when conn has
+ * EVENTS_SUBSCRIPTIONS_MAX, or -ENOMEM. */
+int events_subscribe(struct manager *m, struct conn *conn, struct service **services,
+                     size_t n_services, uint32_t states, uint32_t kinds, uint32_t *ret_id);
+/* Cancels subscription id of conn; -ENOENT when conn has none such. */
+int events_unsubscribe(struct manager *m, struct conn *conn, uint32_t id);
+/* Cancels every subscription of conn (server.c, when it closes). */
+void events_conn_closed(struct manager *m, struct conn *conn);
+
+/* The hooks: service.c calls the first when s entered a new state (after
+ * persisting it), the next two when s was created (rpc_config.c) and just
+ * before it is deleted (service.c). */
+void events_status_changed(struct service *s, enum scm_state old);
+void events_service_created(struct service *s);
+void events_service_deleted(struct service *s);
+/* A message from s for the interactive user (MessageBox with
+ * MB_SERVICE_NOTIFICATION): logged, and sent to the subscribers of
+ * messages.  text is cut to EVENTS_MESSAGE_MAX_BYTES; control characters
+ * and invalid UTF-8 are replaced. */
+void events_service_message(struct service *s, const char *text);
+/* s's sequence number: 1 when loaded or created, +1 per state change. */
+uint64_t events_seq(const struct service *s);
 
 /* --------------------------------------------------------- supervisor.c */
 
@@ -520,6 +590,7 @@ struct manager {
         int notify_fd;          /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
         char *notify_path;
+        struct event_hub events;
         bool shutting_down;
         int exit_status;
 };

@@ -5,11 +5,20 @@
  * blocking on a client.
  *
  * Each connection has an input buffer (at most one request line plus what
- * follows it in the same read) and an output queue.  A line longer than
- * SCM_REQUEST_MAX_BYTES gets a parse error and is skipped up to its
- * newline; a client whose unread replies pass OUTPUT_MAX is cut off.  A
- * connection whose peer shut down its writing side is kept until its last
- * deferred reply (a start waiting for exec) has been written.
+ * follows it in the same read) and an output queue of replies and events.
+ * A line longer than SCM_REQUEST_MAX_BYTES gets a parse error and is
+ * skipped up to its newline.  A connection whose peer shut down its
+ * writing side is kept until its last deferred reply (a start waiting for
+ * exec) has been written.
+ *
+ * A client that does not read is cut off, one way for both kinds of
+ * output: when its unread output would pass OUTPUT_MAX, or its unread
+ * events EVENTS_MAX (smaller: events come whether asked or not), scmd
+ * stops reading it, drops what it has not sent (finishing the line under
+ * way), and queues one last error line saying why; the connection closes
+ * once that line is out, or when the client closes.  Memory held for it
+ * falls to that line at once; until the client reads, it costs what an
+ * idle connection costs.
  *
  * Connections have a 64-bit id that is never reused, so a deferred reply
  * for a connection that has gone is simply dropped.
@@ -23,6 +32,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,6 +41,7 @@
 
 #define CONNECTIONS_MAX 1024
 #define OUTPUT_MAX (16u * 1024 * 1024)
+#define EVENTS_MAX (4u * 1024 * 1024)
 #define READ_CHUNK 16384
 
 struct conn {
@@ -43,12 +54,17 @@ struct conn {
         size_t in_len, in_cap;
         bool skipping;    /* inside an oversized line: drop up to the newline */
         bool read_closed; /* the peer will send nothing more */
-        bool cut_off;     /* too many unread replies: to be closed */
+        bool cut_off;     /* does not read: its last line queued, to be closed */
         char *out;
         size_t out_len, out_cap, out_off;
+        /* Unread event bytes, counted down by every byte written: never
+         * more than the truth, exact for a client that reads nothing. */
+        size_t out_events;
+        bool out_mid_line; /* the last write ended inside a line */
         unsigned deferred; /* replies owed */
         struct conn *prev, *next;
         struct conn_handles *handles; /* rpc_config.c */
+        struct conn_events *events;   /* events.c */
 };
 
 struct server {
@@ -66,6 +82,7 @@ static void conn_free(struct conn *c) {
         loop_io_remove(srv->manager->loop, &c->io);
         close(c->fd);
         conn_handles_release(srv->manager, c);
+        events_conn_closed(srv->manager, c);
         if (c->prev)
                 c->prev->next = c->next;
         else
@@ -87,16 +104,15 @@ static struct conn *conn_find(struct server *srv, uint64_t id) {
 
 static void conn_update_events(struct conn *c) {
         uint32_t ev = 0;
-        if (!c->read_closed)
+        if (!c->read_closed && !c->cut_off)
                 ev |= EPOLLIN;
         if (c->out_len > c->out_off)
                 ev |= EPOLLOUT;
         loop_io_modify(c->server->manager->loop, &c->io, ev);
 }
 
-/* Writes what the socket takes now.  Returns false when the connection
- * is finished with (error, or nothing more will come or go). */
-static bool conn_flush(struct conn *c) {
+/* Writes what the socket takes now; false on an error of the socket. */
+static bool conn_write(struct conn *c) {
         while (c->out_off < c->out_len) {
                 ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
                                  MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -106,49 +122,130 @@ static bool conn_flush(struct conn *c) {
                         return false;
                 }
                 c->out_off += (size_t)n;
+                c->out_events -= (size_t)n < c->out_events ? (size_t)n : c->out_events;
+                c->out_mid_line = c->out[c->out_off - 1] != '\n';
         }
         if (c->out_off == c->out_len)
                 c->out_off = c->out_len = 0;
-        if (c->read_closed && c->deferred == 0 && c->out_len == 0)
+        return true;
+}
+
+/* Writes what the socket takes now.  Returns false when the connection
+ * is finished with (error, or nothing more will come or go). */
+static bool conn_flush(struct conn *c) {
+        if (!conn_write(c))
+                return false;
+        /* A subscription is a standing request: it keeps a half-closed
+         * connection open, as a deferred reply does. */
+        if (c->out_len == 0 && (c->cut_off || (c->read_closed && c->deferred == 0 && !c->events)))
                 return false;
         conn_update_events(c);
         return true;
 }
 
-/* Queues one message.  Returns false when the client is cut off, which
- * then sticks: the connection is closed by its caller. */
-static bool conn_queue(struct conn *c, json_t *msg) {
+/* Makes room for len more bytes of output; false when out of memory. */
+static bool out_reserve(struct conn *c, size_t len) {
+        if (c->out_len + len <= c->out_cap)
+                return true;
+        if (c->out_off > 0) {
+                memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+                c->out_len -= c->out_off;
+                c->out_off = 0;
+        }
+        size_t cap = c->out_cap ? c->out_cap : 4096;
+        while (cap < c->out_len + len)
+                cap *= 2;
+        char *out = realloc(c->out, cap);
+        if (!out)
+                return false;
+        c->out = out;
+        c->out_cap = cap;
+        return true;
+}
+
+void conn_cut_off(struct conn *c, int win32, const char *message) {
+        if (c->cut_off)
+                return;
+        log_warning("client pid %d: %s; disconnecting it", (int)c->peer.pid, message);
+        c->cut_off = true;
+        /* Its writes fail from now on (EPIPE): it learns at once that
+         * nothing more is read, and still reads what is sent. */
+        shutdown(c->fd, SHUT_RD);
+        c->out_events = 0;
+
+        /* Keep the rest of a line already begun, so that the client can
+         * still split what it gets into lines; drop everything after it,
+         * and give its memory back. */
+        size_t rest = 0;
+        if (c->out_mid_line && c->out_off < c->out_len) {
+                char *nl = memchr(c->out + c->out_off, '\n', c->out_len - c->out_off);
+                rest = nl ? (size_t)(nl - (c->out + c->out_off)) + 1 : c->out_len - c->out_off;
+        }
+        size_t len = 0;
+        json_t *msg = jsonrpc_error(NULL, win32, win32, message);
+        _cleanup_free_ char *line = msg ? jsonrpc_line(msg, &len) : NULL;
+        json_decref(msg);
+        char *out = malloc(rest + len);
+        if (out) {
+                memcpy(out, c->out + c->out_off, rest);
+                if (line)
+                        memcpy(out + rest, line, len);
+                free(c->out);
+                c->out = out;
+                c->out_off = 0;
+                c->out_len = c->out_cap = rest + (line ? len : 0);
+        } else {
+                c->out_len = c->out_off + rest; /* at least nothing more */
+        }
+        conn_update_events(c);
+}
+
+/* Queues one reply. */
+static void conn_queue(struct conn *c, json_t *msg) {
         size_t len;
         _cleanup_free_ char *line = msg && !c->cut_off ? jsonrpc_line(msg, &len) : NULL;
         json_decref(msg);
-        if (c->cut_off)
-                return false;
-        if (!line)
-                return true; /* out of memory: the reply is lost, not the daemon */
+        if (c->cut_off || !line)
+                return; /* cut off; or out of memory: the reply is lost, not the daemon */
         if (c->out_len - c->out_off + len > OUTPUT_MAX) {
-                log_warning("client pid %d does not read its replies; disconnecting it",
-                            (int)c->peer.pid);
-                c->cut_off = true;
-                return false;
+                conn_cut_off(c, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                             "the client does not read its replies (16 MiB unread)");
+                return;
         }
-        if (c->out_len + len > c->out_cap) {
-                if (c->out_off > 0) {
-                        memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-                        c->out_len -= c->out_off;
-                        c->out_off = 0;
-                }
-                size_t cap = c->out_cap ? c->out_cap : 4096;
-                while (cap < c->out_len + len)
-                        cap *= 2;
-                char *out = realloc(c->out, cap);
-                if (!out)
-                        return true;
-                c->out = out;
-                c->out_cap = cap;
+        if (out_reserve(c, len)) {
+                memcpy(c->out + c->out_len, line, len);
+                c->out_len += len;
         }
-        memcpy(c->out + c->out_len, line, len);
-        c->out_len += len;
-        return true;
+}
+
+void conn_send_event(struct conn *c, const struct iovec *parts, size_t n_parts, bool counted) {
+        if (c->cut_off)
+                return;
+        size_t len = 0, pending = c->out_len - c->out_off;
+        for (size_t i = 0; i < n_parts; i++)
+                len += parts[i].iov_len;
+        if (pending + len > OUTPUT_MAX || (counted && c->out_events + len > EVENTS_MAX)) {
+                conn_cut_off(c, SCM_ERROR_SERVICE_NOTIFY_CLIENT_LAGGING,
+                             "the client does not read its events (over 4 MiB of events, or "
+                             "16 MiB in all, unread)");
+                return;
+        }
+        if (!out_reserve(c, len)) {
+                conn_cut_off(c, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                             "scmd ran out of memory for the client's events");
+                return;
+        }
+        for (size_t i = 0; i < n_parts; i++) {
+                memcpy(c->out + c->out_len, parts[i].iov_base, parts[i].iov_len);
+                c->out_len += parts[i].iov_len;
+        }
+        if (counted)
+                c->out_events += len;
+        /* With output already waiting, EPOLLOUT is set and the loop writes
+         * it in turn.  Otherwise write now; an error is the loop's to see
+         * (EPOLLERR, EPOLLHUP): the caller may be walking connections. */
+        if (pending == 0 && conn_write(c) && c->out_len > 0)
+                conn_update_events(c);
 }
 
 static void send_error(struct conn *c, json_t *id, int code, int win32, const char *message) {
@@ -261,8 +358,8 @@ static bool conn_read(struct conn *c) {
 static void on_conn(struct loop_io *io, uint32_t events) {
         struct conn *c = container_of(io, struct conn, io);
         bool ok = true;
-        if ((events & EPOLLIN) && !c->read_closed)
-                ok = conn_read(c) && !c->cut_off;
+        if ((events & EPOLLIN) && !c->read_closed && !c->cut_off)
+                ok = conn_read(c);
         /* Gone both ways: nobody is left to read a reply. */
         if (events & (EPOLLERR | EPOLLHUP))
                 ok = false;
@@ -325,7 +422,8 @@ static void deliver(struct server *srv, uint64_t conn_id, json_t *msg) {
         }
         if (c->deferred > 0)
                 c->deferred--;
-        if (!conn_queue(c, msg) || !conn_flush(c))
+        conn_queue(c, msg);
+        if (!conn_flush(c))
                 conn_free(c);
 }
 
@@ -401,4 +499,8 @@ const struct ucred *conn_peer(const struct conn *c) {
 
 struct conn_handles **conn_handles_slot(struct conn *c) {
         return &c->handles;
+}
+
+struct conn_events **conn_events_slot(struct conn *c) {
+        return &c->events;
 }

@@ -372,6 +372,7 @@ static void enter(struct service *s, enum scm_state state) {
 
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
+        events_status_changed(s, old);
         failure_service_entered(s, old); /* failure actions, boot acceptance */
         if (state == SCM_STATE_STOPPED) {
                 answer_start_waiters(s, (int)s->win32_exit_code);
@@ -468,14 +469,15 @@ json_t *service_status_json(const struct service *s) {
         else if (s->exit_kind == EXIT_SIGNAL)
                 exit = json_pack("{s:i}", "signal", s->exit_value);
 
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s}",
+        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s, s:I}",
                          "name", s->config.name, "type", scm_type_name(s->config.type), "state",
                          scm_state_name(s->state), "controls_accepted", accepted, "win32_exit_code",
                          (json_int_t)s->win32_exit_code, "service_exit_code",
                          (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
                          "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)s->pid,
                          "desired", scm_state_name(s->desired), "marked_for_delete",
-                         s->marked_for_delete, "process_exit", exit, "status_text", s->status_text);
+                         s->marked_for_delete, "process_exit", exit, "status_text", s->status_text,
+                         "seq", (json_int_t)events_seq(s));
 }
 
 json_t *service_config_json(const struct service *s) {
@@ -508,6 +510,7 @@ bool service_reap_if_deleted(struct service *s) {
                 return false;
         }
         log_info("service %s: deleted", s->config.name);
+        events_service_deleted(s);
         registry_remove(m->registry, s);
         service_free(s);
         return true;

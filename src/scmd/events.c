@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Status notifications: who subscribed to what, and the fan-out of every
+ * event to them (NotifyServiceStatusChange).
+ *
+ * A subscription belongs to one connection and asks for state changes of
+ * some services (or of every service, including those created later)
+ * whose new state is in its mask, and for the SCM's own events: created,
+ * deleted, and the messages services send for the interactive user.  A
+ * subscription to all services sits on the hub's list; one to named
+ * services has a watch on each of them, so an event costs time in the
+ * number of subscriptions that may want it, not in the number there are.
+ *
+ * Every service numbers its state changes: seq is 1 when scmd loads the
+ * service or it is created and grows by one with each change, so a client
+ * subscribed to every state of a service sees 1, 2, 3 ... and can tell it
+ * missed nothing.  An event is serialised once, whatever the number of
+ * subscribers; each connection gets it once, with the ids of its
+ * subscriptions that asked for it spliced in front.
+ *
+ * Nothing here is lost quietly: a connection that cannot take an event
+ * (it does not read, or memory ran out) is cut off by server.c with
+ * SERVICE_NOTIFY_CLIENT_LAGGING as its last message.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "cleanup.h"
+
+struct event_watch {
+        struct event_sub *sub;
+        struct service *service;         /* NULL once the service is deleted */
+        struct event_watch *prev, *next; /* the service's watches */
+};
+
+struct event_sub {
+        struct conn_events *owner;
+        uint32_t id;
+        uint32_t states; /* EVENTS_STATE_BIT() of the states asked for */
+        uint32_t kinds;  /* EVENTS_CREATED | EVENTS_DELETED | EVENTS_MESSAGE */
+        bool all;
+        struct event_sub *prev, *next; /* the hub's subscriptions to all, when all */
+        struct event_sub *owner_next;  /* the connection's subscriptions */
+        size_t n_watches;
+        struct event_watch watches[];
+};
+
+/* A connection's share: its subscriptions, and where one fan-out collects
+ * the ids of those that matched. */
+struct conn_events {
+        struct conn *conn;
+        struct event_sub *subs;
+        unsigned count;
+        uint32_t last_id;
+        uint64_t generation; /* the fan-out that last matched this connection */
+        unsigned n_matched;
+        uint32_t matched[EVENTS_SUBSCRIPTIONS_MAX];
+        struct conn_events *next_target;
+};
+
+enum event_type { EVENT_STATUS, EVENT_CREATED, EVENT_DELETED, EVENT_MESSAGE };
+
+static const char *const methods[] = {
+        [EVENT_STATUS] = "status_changed",
+        [EVENT_CREATED] = "service_created",
+        [EVENT_DELETED] = "service_deleted",
+        [EVENT_MESSAGE] = "service_message",
+};
+
+uint64_t events_seq(const struct service *s) {
+        return s->event_changes + 1;
+}
+
+static int64_t realtime_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- matching ---- */
+
+static bool sub_wants(const struct event_sub *sub, enum event_type type, uint32_t state_bit) {
+        switch (type) {
+        case EVENT_STATUS:
+                return sub->states & state_bit;
+        case EVENT_CREATED:
+                return sub->kinds & EVENTS_CREATED;
+        case EVENT_DELETED:
+                return sub->kinds & EVENTS_DELETED;
+        case EVENT_MESSAGE:
+                return sub->kinds & EVENTS_MESSAGE;
+        }
+        return false;
+}
+
+/* Adds sub's id to its connection's matches, and the connection to the
+ * targets of this fan-out when it is the first of its subscriptions. */
+static void collect(struct event_sub *sub, uint64_t generation, struct conn_events **targets) {
+        struct conn_events *ce = sub->owner;
+        if (ce->generation != generation) {
+                ce->generation = generation;
+                ce->n_matched = 0;
+                ce->next_target = *targets;
+                *targets = ce;
+        }
+        if (ce->n_matched < EVENTS_SUBSCRIPTIONS_MAX)
+                ce->matched[ce->n_matched++] = sub->id;
+}
+
+/* ---- sending ---- */
+
+/* Sends the event to ce, naming the subscriptions in ce->matched.  body
+ * is its params' compact JSON, serialised once for every connection. */
+static void send_to(struct conn_events *ce, enum event_type type, const char *body, size_t body_len,
+                    bool counted) {
+        char head[128 + EVENTS_SUBSCRIPTIONS_MAX * 11];
+        int n = snprintf(head, sizeof(head),
+                         "{\"jsonrpc\":\"2.0\",\"method\":\"%s\",\"params\":{\"subscriptions\":[",
+                         methods[type]);
+        for (unsigned i = 0; i < ce->n_matched; i++)
+                n += snprintf(head + n, sizeof(head) - (size_t)n, "%s%u", i ? "," : "",
+                              ce->matched[i]);
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "],");
+        /* body is "{...}": its members follow ours, its brace closes params. */
+        const struct iovec parts[] = {
+                {.iov_base = head, .iov_len = (size_t)n},
+                {.iov_base = (char *)body + 1, .iov_len = body_len - 1},
+                {.iov_base = (char *)"}\n", .iov_len = 2},
+        };
+        conn_send_event(ce->conn, parts, ELEMENTSOF(parts), counted);
+}
+
+/* Serialises params (consumed) once and sends it to every target. */
+static void send_all(struct conn_events *targets, enum event_type type, json_t *params,
+                     bool counted) {
+        _cleanup_free_ char *body = params ? json_dumps(params, JSON_COMPACT) : NULL;
+        size_t body_len = body ? strlen(body) : 0;
+        json_decref(params);
+        for (struct conn_events *ce = targets, *next; ce; ce = next) {
+                next = ce->next_target;
+                if (body)
+                        send_to(ce, type, body, body_len, counted);
+                else /* out of memory: better cut off than an event missed unawares */
+                        conn_cut_off(ce->conn, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                     "scmd ran out of memory for an event of the client");
+        }
+}
+
+static json_t *status_params(struct service *s, const char *previous) {
+        json_t *status = service_status_json(s);
+        if (!status)
+                return NULL;
+        return json_pack("{s:s, s:I, s:s?, s:I, s:o}", "name", s->config.name, "seq",
+                         (json_int_t)events_seq(s), "previous", previous, "time_us",
+                         (json_int_t)realtime_usec(), "status", status);
+}
+
+/* Sends an event about s to every subscription that wants it.  params
+ * is built only when someone does. */
+static void fan_out(struct service *s, enum event_type type, uint32_t state_bit,
+                    json_t *(*build)(struct service *s, const void *arg), const void *arg) {
+        struct event_hub *hub = &s->manager->events;
+        struct conn_events *targets = NULL;
+        uint64_t generation = ++hub->generation;
+
+        for (struct event_sub *sub = hub->all; sub; sub = sub->next)
+                if (sub_wants(sub, type, state_bit))
+                        collect(sub, generation, &targets);
+        for (struct event_watch *w = s->event_watches; w; w = w->next)
+                if (sub_wants(w->sub, type, state_bit))
+                        collect(w->sub, generation, &targets);
+        if (targets)
+                send_all(targets, type, build(s, arg), true);
+}
+
+/* ---- the hooks ---- */
+
+static json_t *build_status(struct service *s, const void *arg) {
+        return status_params(s, scm_state_name(*(const enum scm_state *)arg));
+}
+
+void events_status_changed(struct service *s, enum scm_state old) {
+        s->event_changes++;
+        fan_out(s, EVENT_STATUS, EVENTS_STATE_BIT(s->state), build_status, &old);
+}
+
+static json_t *build_created(struct service *s, const void *arg) {
+        json_t *params = status_params(s, NULL);
+        (void)arg;
+        json_object_del(params, "previous"); /* it had none */
+        return params;
+}
+
+void events_service_created(struct service *s) {
+        fan_out(s, EVENT_CREATED, 0, build_created, NULL);
+}
+
+static json_t *build_deleted(struct service *s, const void *arg) {
+        (void)arg;
+        return json_pack("{s:s, s:I, s:I}", "name", s->config.name, "seq",
+                         (json_int_t)events_seq(s), "time_us", (json_int_t)realtime_usec());
+}
+
+void events_service_deleted(struct service *s) {
+        fan_out(s, EVENT_DELETED, 0, build_deleted, NULL);
+        /* The subscriptions that named it keep their other services. */
+        for (struct event_watch *w = s->event_watches, *next; w; w = next) {
+                next = w->next;
+                w->service = NULL;
+                w->prev = w->next = NULL;
+        }
+        s->event_watches = NULL;
+}
+
+static json_t *build_message(struct service *s, const void *arg) {
+        return json_pack("{s:s, s:s, s:I}", "name", s->config.name, "text", (const char *)arg,
+                         "time_us", (json_int_t)realtime_usec());
+}
+
+/* text as it may be shown and logged: at most EVENTS_MESSAGE_MAX_BYTES,
+ * cut at a character boundary, control characters as spaces, and invalid
+ * UTF-8 as '?'. */
+static char *clean_message(const char *text) {
+        size_t len = strnlen(text, EVENTS_MESSAGE_MAX_BYTES + 1);
+        if (len > EVENTS_MESSAGE_MAX_BYTES) {
+                len = EVENTS_MESSAGE_MAX_BYTES;
+                while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+                        len--;
+        }
+        char *copy = strndup(text, len);
+        if (!copy)
+                return NULL;
+        for (char *p = copy; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        *p = ' ';
+        json_t *probe = json_string(copy); /* jansson checks the UTF-8 */
+        if (!probe)
+                for (char *p = copy; *p; p++)
+                        if ((unsigned char)*p >= 0x80)
+                                *p = '?';
+        json_decref(probe);
+        return copy;
+}
+
+void events_service_message(struct service *s, const char *text) {
+        _cleanup_free_ char *clean = clean_message(text ? text : "");
+        if (!clean)
+                return;
+        log_info("service %s: message for the interactive user: %s", s->config.name, clean);
+        fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
+}
+
+/* ---- subscriptions ---- */
+
+static void sub_free(struct event_hub *hub, struct event_sub *sub) {
+        if (sub->all) {
+                if (sub->prev)
+                        sub->prev->next = sub->next;
+                else
+                        hub->all = sub->next;
+                if (sub->next)
+                        sub->next->prev = sub->prev;
+        }
+        for (size_t i = 0; i < sub->n_watches; i++) {
+                struct event_watch *w = &sub->watches[i];
+                if (!w->service)
+                        continue;
+                if (w->prev)
+                        w->prev->next = w->next;
+                else
+                        w->service->event_watches = w->next;
+                if (w->next)
+                        w->next->prev = w->prev;
+        }
+        free(sub);
+}
+
+static int compare_pointers(const void *a, const void *b) {
+        uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* Reports the current state of s to this new subscription, when asked. */
+static void report_current(struct event_sub *sub, struct service *s) {
+        if (!(sub->states & EVENTS_STATE_BIT(s->state)))
+                return;
+        struct conn_events *ce = sub->owner;
+        ce->n_matched = 1;
+        ce->matched[0] = sub->id;
+        ce->next_target = NULL;
+        /* Part of the answer to subscribe: bounded like a reply, not like
+         * events, so subscribing to thousands of services is not lagging. */
+        send_all(ce, EVENT_STATUS, status_params(s, NULL), false);
+}
+
+int events_subscribe(struct manager *m, struct conn *conn, struct service **services,
+                     size_t n_services, uint32_t states, uint32_t kinds, uint32_t *ret_id) {
+        struct conn_events **slot = conn_events_slot(conn), *ce = *slot;
+        if (ce && ce->count >= EVENTS_SUBSCRIPTIONS_MAX)
+                return -E2BIG;
+        if (!ce) {
+                ce = calloc(1, sizeof(*ce));
+                if (!ce)
+                        return -ENOMEM;
+                ce->conn = conn;
+                *slot = ce;
+        }
+
+        /* The same service named twice is watched once. */
+        if (services && n_services > 1) {
+                qsort(services, n_services, sizeof(*services), compare_pointers);
+                size_t k = 1;
+                for (size_t i = 1; i < n_services; i++)
+                        if (services[i] != services[k - 1])
+                                services[k++] = services[i];
+                n_services = k;
+        }
+        size_t n_watches = services ? n_services : 0;
+        struct event_sub *sub = calloc(1, sizeof(*sub) + n_watches * sizeof(sub->watches[0]));
+        if (!sub)
+                return -ENOMEM;
+        sub->owner = ce;
+        sub->id = ++ce->last_id;
+        sub->states = states;
+        sub->kinds = kinds;
+        sub->all = !services;
+        sub->n_watches = n_watches;
+
+        /* The current states first, so that every later change is news. */
+        if (sub->all) {
+                _cleanup_free_ struct service **all = NULL;
+                ssize_t n = registry_sorted(m->registry, &all);
+                if (n < 0) {
+                        free(sub);
+                        return -ENOMEM;
+                }
+                for (ssize_t i = 0; i < n; i++)
+                        report_current(sub, all[i]);
+                sub->next = m->events.all;
+                if (sub->next)
+                        sub->next->prev = sub;
+                m->events.all = sub;
+        } else {
+                for (size_t i = 0; i < n_watches; i++) {
+                        struct event_watch *w = &sub->watches[i];
+                        struct service *s = services[i];
+                        report_current(sub, s);
+                        w->sub = sub;
+                        w->service = s;
+                        w->next = s->event_watches;
+                        if (w->next)
+                                w->next->prev = w;
+                        s->event_watches = w;
+                }
+        }
+        sub->owner_next = ce->subs;
+        ce->subs = sub;
+        ce->count++;
+        *ret_id = sub->id;
+        return 0;
+}
+
+int events_unsubscribe(struct manager *m, struct conn *conn, uint32_t id) {
+        struct conn_events *ce = *conn_events_slot(conn);
+        for (struct event_sub **p = ce ? &ce->subs : NULL; p && *p; p = &(*p)->owner_next)
+                if ((*p)->id == id) {
+                        struct event_sub *sub = *p;
+                        *p = sub->owner_next;
+                        ce->count--;
+                        sub_free(&m->events, sub);
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+void events_conn_closed(struct manager *m, struct conn *conn) {
+        struct conn_events **slot = conn_events_slot(conn), *ce = *slot;
+        if (!ce)
+                return;
+        while (ce->subs) {
+                struct event_sub *sub = ce->subs;
+                ce->subs = sub->owner_next;
+                sub_free(&m->events, sub);
+        }
+        free(ce);
+        *slot = NULL;
+}
