@@ -29,6 +29,7 @@ export HELPER=${HELPER:-$BUILD/tests/scm-test-helper}
 export NATIVE=${NATIVE:-$BUILD/tests/scm-test-native}
 export EXAMPLES=${EXAMPLES:-$BUILD/examples}
 export WIRE_ABUSE=${WIRE_ABUSE:-$BUILD/tests/wire_abuse}
+export EVENTS_CHECK=${EVENTS_CHECK:-$BUILD/tests/events_check}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}

@@ -57,6 +57,7 @@ struct scm_status {
         uint32_t wait_hint; /* milliseconds */
         pid_t pid;          /* 0 when no process runs */
         bool marked_for_delete;
+        uint64_t seq; /* the service's sequence number (<scm/notify.h>) */
 };
 
 /* Fills *ret from a status object as the protocol defines it.

@@ -8,8 +8,9 @@
  * one buffer that grows to the longest line seen (an enumerate of 10,000
  * services is several MiB) and no further than SCM_REPLY_MAX_BYTES; each
  * call reads lines until the one carrying its id.  Lines without an id
- * (notifications) and lines with another id (the late reply to a call that
- * timed out) are skipped: ids only grow, so a stale reply never matches.
+ * (notifications) are queued for <scm/notify.h> (notify.c), never dropped;
+ * lines with another id (the late reply to a call that timed out) are
+ * skipped: ids only grow, so a stale reply never matches.
  *
  * Invariants: buf[0..len) holds received bytes not yet consumed, and
  * buf[0..scanned) holds no newline.  Once the byte stream can no longer be
@@ -29,6 +30,7 @@
 #include <scm/client.h>
 
 #include "cleanup.h"
+#include "client-internal.h"
 #include "paths.h"
 
 #define CONNECT_TIMEOUT_DEFAULT_MS 30000
@@ -40,20 +42,7 @@
 /* Past a reply this large the buffer is given back once it is empty. */
 #define BUFFER_KEEP_BYTES (1u << 20)
 
-struct scm_client {
-        int fd;
-        int timeout_ms;
-        bool broken;
-        json_int_t next_id;
-        char *buf;
-        size_t len;
-        size_t cap;
-        size_t scanned;
-        json_t *error;       /* the last error object, for scm_client_error_message() */
-        const char *message; /* points into error, or "" */
-};
-
-static int64_t now_ms(void) {
+int64_t client_now_ms(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -61,7 +50,7 @@ static int64_t now_ms(void) {
 
 /* Milliseconds left until deadline, as poll() takes them (0 once passed). */
 static int remaining_ms(int64_t deadline) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - client_now_ms();
         if (left <= 0)
                 return 0;
         return left > INT32_MAX ? INT32_MAX : (int)left;
@@ -93,7 +82,7 @@ static bool connect_retryable(int r) {
 }
 
 static int connect_until(const struct sockaddr_un *addr, int timeout_ms) {
-        int64_t deadline = now_ms() + timeout_ms;
+        int64_t deadline = client_now_ms() + timeout_ms;
         int backoff = CONNECT_BACKOFF_FIRST_MS;
 
         for (;;) {
@@ -136,6 +125,7 @@ int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
                 return fd;
         }
         c->fd = fd;
+        c->events_tail = &c->events;
         c->timeout_ms = CALL_TIMEOUT_DEFAULT_MS;
         c->next_id = 1;
         c->message = "";
@@ -149,6 +139,7 @@ void scm_disconnect(struct scm_client *c) {
         if (c->fd >= 0)
                 close(c->fd);
         json_decref(c->error);
+        notify_queue_clear(c);
         free(c->buf);
         free(c);
 }
@@ -322,10 +313,7 @@ static int reply_take(struct scm_client *c, const json_t *reply, json_t **ret_re
         return 0;
 }
 
-/* Reads lines until the reply to id.  Returns 0 with *ret_result, an
- * SCM_ERR(), or -errno. */
-static int receive_reply(struct scm_client *c, json_int_t id, int64_t deadline,
-                         json_t **ret_result) {
+int client_receive(struct scm_client *c, json_int_t id, int64_t deadline, json_t **ret_result) {
         for (;;) {
                 char *line;
                 size_t size;
@@ -341,11 +329,24 @@ static int receive_reply(struct scm_client *c, json_int_t id, int64_t deadline,
                         json_decref(reply);
                         return -EPROTO;
                 }
+                if (!json_object_get(reply, "id")) {
+                        notify_queue_push(c, reply, size);
+                        if (id == 0)
+                                return 0;
+                        continue;
+                }
                 if (!reply_is_ours(reply, id)) {
                         json_decref(reply);
                         continue;
                 }
-                r = reply_take(c, reply, ret_result);
+                if (id == 0) {
+                        /* Between calls only an id-null error can be ours:
+                         * the last line of a connection scmd cut off. */
+                        c->broken = true;
+                        r = reply_error(c, json_object_get(reply, "error"));
+                } else {
+                        r = reply_take(c, reply, ret_result);
+                }
                 json_decref(reply);
                 return r;
         }
@@ -384,7 +385,7 @@ int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **
                 return -ENOTCONN;
         }
 
-        int64_t deadline = now_ms() + c->timeout_ms;
+        int64_t deadline = client_now_ms() + c->timeout_ms;
         json_int_t id = c->next_id++;
         _cleanup_free_ char *line = request_line(id, method, params);
         if (!line)
@@ -397,7 +398,7 @@ int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **
         }
         /* Even when scmd has closed the connection, the line saying why
          * may still be waiting to be read. */
-        int r = receive_reply(c, id, deadline, ret_result);
+        int r = client_receive(c, id, deadline, ret_result);
         if (sent < 0 && r == -ECONNRESET)
                 return sent;
         return r;

@@ -82,6 +82,10 @@ int scm_status_from_json(const json_t *obj, struct scm_status *ret) {
         if (!json_is_boolean(marked))
                 return -EPROTO;
         s.marked_for_delete = json_is_true(marked);
+        json_t *seq = json_object_get(obj, "seq");
+        if (!json_is_integer(seq) || json_integer_value(seq) < 1)
+                return -EPROTO;
+        s.seq = (uint64_t)json_integer_value(seq);
         *ret = s;
         return 0;
 }

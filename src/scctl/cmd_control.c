@@ -4,10 +4,13 @@
  * stop, pause, continue, interrogate and control (ControlService).
  *
  * Each prints the status that comes back, as sc.exe's queryex block.  With
- * --wait the verb polls query_status every 50 ms until the service has left
- * its pending state or the --timeout deadline passes (exit 4).  A start that
- * ends stopped is a failure, reported with the service's exit codes: the
- * daemon accepted the start, but the service did not stay up.
+ * --wait the verb subscribes to the service's state changes before it sends
+ * the request, then waits for the event that takes the service out of its
+ * pending state, or for the --timeout deadline (exit 4).  Nothing is
+ * polled, and no change can slip between the request and the wait: the
+ * reply's sequence number says which events are older than it.  A start
+ * that ends stopped is a failure, reported with the service's exit codes:
+ * the daemon accepted the start, but the service did not stay up.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,10 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <scm/notify.h>
+
 #include "cleanup.h"
 #include "scctl.h"
-
-#define WAIT_POLL_MS 50
 
 enum {
         OPT_WAIT = 0x100,
@@ -35,11 +38,6 @@ static int64_t now_ms(void) {
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(int64_t ms) {
-        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
-        nanosleep(&ts, NULL);
-}
-
 static bool state_pending(enum scm_state s) {
         return s == SCM_STATE_START_PENDING || s == SCM_STATE_STOP_PENDING ||
                s == SCM_STATE_CONTINUE_PENDING || s == SCM_STATE_PAUSE_PENDING;
@@ -49,35 +47,68 @@ static bool state_pending(enum scm_state s) {
  * so, is gone: the stop succeeded.  Not an exit status. */
 #define WAIT_DELETED (-2)
 
-/* Polls until *status is no longer pending.  Returns 0, WAIT_TIMEOUT (not
- * yet reported: the caller prints the status first), WAIT_DELETED when
- * goal is stopped and the service went as it got there, or the exit status
- * of a failed query. */
+/* Subscribes to ctx->name's changes before the request that makes them,
+ * so that none can come between the request and the wait.  Returns 0 or
+ * an exit status. */
+static int subscribe_for_wait(struct scctl *ctx) {
+        const char *const names[] = {ctx->name, NULL};
+        int r = scctl_connect(ctx);
+        if (r != 0)
+                return r;
+        r = scm_subscribe(ctx->client, names, SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_DELETED, NULL);
+        return r < 0 ? output_call_error(ctx, r) : 0;
+}
+
+/* A service marked for delete that has stopped goes in the same breath,
+ * unless a handle holds it: a query, answered after that, tells. */
+static bool gone_after_stop(struct scctl *ctx, const struct scm_status *s) {
+        json_t *result = NULL;
+        if (s->state != SCM_STATE_STOPPED || !s->marked_for_delete)
+                return false;
+        int r = scm_call(ctx->client, "query_status", json_pack("{s:s}", "name", ctx->name),
+                         &result);
+        json_decref(result);
+        return r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST);
+}
+
+/* Waits on the subscription of subscribe_for_wait() until *status is no
+ * longer pending, replacing *status with each newer one.  Returns 0,
+ * WAIT_TIMEOUT (not yet reported: the caller prints the status first),
+ * WAIT_DELETED when goal is stopped and the service went as it got there,
+ * or the exit status of a failure. */
 static int wait_settled(struct scctl *ctx, json_t **status, enum scm_state goal) {
         int64_t deadline = now_ms() + ctx->timeout_ms;
+        struct scm_status s;
 
-        for (;;) {
-                struct scm_status s;
-                if (scm_status_from_json(*status, &s) < 0)
-                        return output_call_error(ctx, -EPROTO);
-                if (!state_pending(s.state))
-                        return 0;
+        if (scm_status_from_json(*status, &s) < 0)
+                return output_call_error(ctx, -EPROTO);
+        while (state_pending(s.state)) {
                 int64_t left = deadline - now_ms();
-                if (left <= 0)
+                struct scm_event e;
+                int r = scm_wait_event(ctx->client, left > 0 ? (int)left : 0, &e);
+                if (r == -ETIMEDOUT)
                         return SCCTL_EXIT_WAIT_TIMEOUT;
-                sleep_ms(left < WAIT_POLL_MS ? left : WAIT_POLL_MS);
-
-                json_t *next = NULL;
-                int r = scm_call(ctx->client, "query_status", json_pack("{s:s}", "name", ctx->name),
-                                 &next);
-                if (r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST) && s.marked_for_delete &&
-                    goal == SCM_STATE_STOPPED)
-                        return WAIT_DELETED;
                 if (r < 0)
                         return output_call_error(ctx, r);
-                json_decref(*status);
-                *status = next;
+                if (e.type == SCM_EVENT_DELETED) {
+                        scm_event_clear(&e);
+                        if (goal == SCM_STATE_STOPPED)
+                                return WAIT_DELETED;
+                        return output_error(
+                                ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_SERVICE_DOES_NOT_EXIST, NULL,
+                                "the service was deleted while it was %s", scm_state_name(s.state));
+                }
+                /* Events up to the reply's seq are older than the reply. */
+                if (e.type == SCM_EVENT_STATUS && e.seq > s.seq) {
+                        s = e.status;
+                        json_decref(*status);
+                        *status = json_incref(json_object_get(e.params, "status"));
+                }
+                scm_event_clear(&e);
         }
+        if (goal == SCM_STATE_STOPPED && gone_after_stop(ctx, &s))
+                return WAIT_DELETED;
+        return 0;
 }
 
 /* " (the process exited with code 3)" or " (... killed by signal 9)". */
@@ -213,16 +244,25 @@ static int run_start(struct scctl *ctx, int argc, char **argv) {
         int r = parse_wait_and_name(ctx, argc, argv, &wait);
         if (r == 0)
                 r = start_params(ctx, argv + optind, argc - optind, &params);
+        if (r == 0 && wait)
+                r = subscribe_for_wait(ctx);
         if (r == 0)
                 r = scctl_call(ctx, "start", params, &status);
+        else
+                json_decref(params);
         return r != 0 ? r : finish(ctx, status, wait, SCM_STATE_RUNNING);
 }
 
 /* Sends control to ctx->name and finishes towards goal. */
 static int send_control(struct scctl *ctx, json_t *control, bool wait, enum scm_state goal) {
         json_t *status = NULL;
-        int r = scctl_call(ctx, "control",
-                           json_pack("{s:s, s:o}", "name", ctx->name, "control", control), &status);
+        int r = wait ? subscribe_for_wait(ctx) : 0;
+        if (r != 0) {
+                json_decref(control);
+                return r;
+        }
+        r = scctl_call(ctx, "control",
+                       json_pack("{s:s, s:o}", "name", ctx->name, "control", control), &status);
         return r != 0 ? r : finish(ctx, status, wait, goal);
 }
 

@@ -118,6 +118,49 @@ assert_not_contains() {
         fi
 }
 
+# tap_relay: relays the TAP lines of a C test program (stdin) as this
+# script's own points; keeps diagnostics.  A line RELAY_EXIT=N (the
+# program's exit status, echoed after it) sets RELAY_EXIT.
+tap_relay() {
+        local line
+        while IFS= read -r line; do
+                case $line in
+                "not ok "*)
+                        line=${line#not ok }
+                        line=${line#* }
+                        tap_not_ok "${line#- }"
+                        ;;
+                "ok "*" # SKIP "*)
+                        line=${line#ok }
+                        line=${line#* }
+                        line=${line#- }
+                        tap_skip "${line%% # SKIP *}" "${line#* # SKIP }"
+                        ;;
+                "ok "*)
+                        line=${line#ok }
+                        line=${line#* }
+                        tap_ok "${line#- }"
+                        ;;
+                "1.."*) ;;
+                "RELAY_EXIT="*) RELAY_EXIT=${line#*=} ;;
+                *) printf '%s\n' "$line" ;;
+                esac
+        done
+}
+
+# relay_program NAME SECS CMD...: runs CMD (a C test program printing TAP)
+# for at most SECS, relaying its points; a failure if it exits non-zero
+# without having reported a failed point.
+relay_program() {
+        local name=$1 secs=$2 before=$TAP_FAILED
+        shift 2
+        RELAY_EXIT=""
+        tap_relay < <(timeout "$secs" "$@" 2>&1; echo "RELAY_EXIT=$?")
+        if [ "$RELAY_EXIT" != 0 ] && [ "$TAP_FAILED" -eq "$before" ]; then
+                tap_not_ok "$name ran to the end" "exit status ${RELAY_EXIT:-unknown} (124: timed out)"
+        fi
+}
+
 # ---- time and waiting -----------------------------------------------------
 
 now_ms() {

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of libscm share and callers never see: the connection
+ * object, and the two halves of notifications.  client.c reads lines and
+ * hands every notification to notify.c's queue; notify.c asks client.c to
+ * read more when its queue is empty.  Hidden from the library's ABI.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct scm_client;
+
+#define SCM_HIDDEN __attribute__((visibility("hidden")))
+
+/* One notification waiting for scm_next_event(). */
+struct notify_node {
+        struct notify_node *next;
+        json_t *msg;
+        size_t size; /* of its line, for the bound */
+};
+
+struct scm_client {
+        int fd;
+        int timeout_ms;
+        bool broken;
+        json_int_t next_id;
+        char *buf;
+        size_t len;
+        size_t cap;
+        size_t scanned;
+        json_t *error;       /* the last error object, for scm_client_error_message() */
+        const char *message; /* points into error, or "" */
+
+        /* notify.c: notifications read and not yet taken, oldest first. */
+        struct notify_node *events, **events_tail;
+        size_t events_bytes;
+        bool events_lost; /* some were dropped: say so before queueing more */
+};
+
+/* CLOCK_MONOTONIC in milliseconds. */
+SCM_HIDDEN int64_t client_now_ms(void);
+
+/* Reads lines until the reply to id, queueing every notification on the
+ * way; with id 0, until one notification has been queued.  Returns 0 (with
+ * *ret_result when id > 0), -ETIMEDOUT at deadline, SCM_ERR() for an error
+ * reply (with id 0: the id-null error of a connection scmd cut off), or
+ * -errno; any failure but -ETIMEDOUT breaks the client. */
+SCM_HIDDEN int client_receive(struct scm_client *c, json_int_t id, int64_t deadline,
+                              json_t **ret_result);
+
+/* Queues a notification (msg is taken; size is its line's). */
+SCM_HIDDEN void notify_queue_push(struct scm_client *c, json_t *msg, size_t size);
+/* Frees every queued notification. */
+SCM_HIDDEN void notify_queue_clear(struct scm_client *c);

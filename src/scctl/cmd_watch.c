@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * watch: a live view of the SCM.  One subscription (<scm/notify.h>) to
+ * every state of the services named, or of every service plus creations,
+ * deletions and services' messages when none is; then one line per event
+ * until SIGINT or SIGTERM, which end it with status 0.
+ *
+ * The loop polls two descriptors, the connection and a signalfd, and
+ * takes every event the library holds before it sleeps again, so an event
+ * read during a call is never left waiting.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <scm/notify.h>
+
+#include "cleanup.h"
+#include "scctl.h"
+
+/* "2024-05-01 12:00:00.123" in local time. */
+static void format_time(int64_t time_us, char *buf, size_t size) {
+        time_t t = (time_t)(time_us / 1000000);
+        struct tm tm;
+        size_t n = strftime(buf, size, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+        snprintf(buf + n, size - n, ".%03d", (int)(time_us % 1000000 / 1000));
+}
+
+/* " (exited with code 3)", " (killed by signal 9)", or nothing. */
+static void print_process_exit(const json_t *status) {
+        const json_t *exit = json_object_get(status, "process_exit");
+        json_t *code = json_object_get(exit, "code");
+        json_t *sig = json_object_get(exit, "signal");
+        if (json_is_integer(code))
+                printf(" (exited with code %lld)", (long long)json_integer_value(code));
+        else if (json_is_integer(sig))
+                printf(" (killed by signal %lld, SIG%s)", (long long)json_integer_value(sig),
+                       sigabbrev_np((int)json_integer_value(sig)) ?: "?");
+}
+
+/* What a status says beyond its state: the pid while there is a process,
+ * the exit codes once stopped, and the service's own status text. */
+static void print_status_detail(const struct scm_event *e) {
+        const json_t *status = json_object_get(e->params, "status");
+        const char *text = json_string_value(json_object_get(status, "status_text"));
+        if (e->status.state == SCM_STATE_STOPPED) {
+                const char *name = scm_error_name((int)e->status.win32_exit_code);
+                printf("  win32_exit_code %u%s%s, service_exit_code %u", e->status.win32_exit_code,
+                       e->status.win32_exit_code && name ? " " : "",
+                       e->status.win32_exit_code && name ? name : "", e->status.service_exit_code);
+                print_process_exit(status);
+        } else if (e->status.pid > 0) {
+                printf("  pid %d", (int)e->status.pid);
+        }
+        if (text && text[0])
+                printf("  \"%s\"", text);
+}
+
+static void print_event(struct scctl *ctx, const struct scm_event *e) {
+        if (ctx->json) {
+                static const char *const names[] = {
+                        [SCM_EVENT_STATUS] = "status_changed",
+                        [SCM_EVENT_CREATED] = "service_created",
+                        [SCM_EVENT_DELETED] = "service_deleted",
+                        [SCM_EVENT_MESSAGE] = "service_message",
+                };
+                json_t *line = json_pack("{s:s}", "event", names[e->type]);
+                json_object_update(line, e->params);
+                json_object_del(line, "subscriptions");
+                output_json(line);
+                json_decref(line);
+                fflush(stdout);
+                return;
+        }
+        char when[64];
+        format_time(e->time_us, when, sizeof(when));
+        printf("%s  %s  ", when, e->name);
+        switch (e->type) {
+        case SCM_EVENT_STATUS:
+                if (e->previous)
+                        printf("%s -> %s", scm_state_name(e->previous),
+                               scm_state_name(e->status.state));
+                else
+                        printf("is %s", scm_state_name(e->status.state));
+                print_status_detail(e);
+                break;
+        case SCM_EVENT_CREATED:
+                printf("created");
+                break;
+        case SCM_EVENT_DELETED:
+                printf("deleted");
+                break;
+        case SCM_EVENT_MESSAGE:
+                printf("message: %s", e->text);
+                break;
+        }
+        putchar('\n');
+        fflush(stdout);
+}
+
+/* Prints every event the client holds or can read now.  Returns 0 or an
+ * exit status. */
+static int drain(struct scctl *ctx) {
+        for (;;) {
+                struct scm_event e;
+                int r = scm_next_event(ctx->client, &e);
+                if (r == 0)
+                        return 0;
+                if (r < 0)
+                        return output_call_error(ctx, r);
+                print_event(ctx, &e);
+                scm_event_clear(&e);
+        }
+}
+
+/* SIGINT and SIGTERM, blocked and readable from a descriptor.  Also when
+ * they came ignored, as for a background job of a script: the watch must
+ * still end on them. */
+static int signal_fd(void) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+                return -errno;
+        int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+        return fd < 0 ? -errno : fd;
+}
+
+static int run_watch(struct scctl *ctx, int argc, char **argv) {
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        const char *const *names = optind < argc ? (const char *const *)argv + optind : NULL;
+        for (int i = optind; i < argc; i++) {
+                int r = scctl_set_service(ctx, argv[i]);
+                if (r != 0)
+                        return r;
+        }
+        uint32_t mask = SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_DELETED | SCM_NOTIFY_MESSAGE;
+        if (!names)
+                mask |= SCM_NOTIFY_CREATED;
+
+        /* Before subscribing: a signal from then on ends the watch cleanly. */
+        _cleanup_close_ int sfd = signal_fd();
+        if (sfd < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, scm_error_from_errno(-sfd), NULL,
+                                    "cannot watch for signals: %s", strerror(-sfd));
+        int r = scctl_connect(ctx);
+        if (r != 0)
+                return r;
+        r = scm_subscribe(ctx->client, names, mask, NULL);
+        if (r < 0)
+                return output_call_error(ctx, r);
+
+        for (;;) {
+                r = drain(ctx);
+                if (r != 0)
+                        return r;
+                struct pollfd p[] = {
+                        {.fd = scm_client_fd(ctx->client), .events = POLLIN},
+                        {.fd = sfd, .events = POLLIN},
+                };
+                if (poll(p, 2, -1) < 0 && errno != EINTR)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, scm_error_from_errno(errno),
+                                            NULL, "poll: %m");
+                if (p[1].revents)
+                        return 0;
+        }
+}
+
+const struct scctl_verb verb_watch = {
+        .name = "watch",
+        .synopsis = "[NAME...] [--json]",
+        .summary = "Show every change of state of services as it happens, until interrupted",
+        .help = "One line per event: the time, the service, its old and new state, its pid or\n"
+                "exit codes, and its status text.  Each service is first shown in the state it\n"
+                "is in.  Without NAMEs every service is watched, and services created, deleted,\n"
+                "and their messages for the interactive user are shown too.  With --json each\n"
+                "event is one line of JSON: the event's params (docs/protocol.md, \"Events\")\n"
+                "and \"event\", its kind.  SIGINT or SIGTERM end it with exit status 0.\n",
+        .run = run_watch,
+};
