@@ -44,14 +44,14 @@ print_table() {
         }
         END {
                 nm = split(managers, m, " ")
-                printf "%-32s", "measurement (median)"
+                printf "%-40s", "measurement (median)"
                 for (i = 1; i <= nm; i++) printf " | %-16s", m[i]
                 printf "\n"
-                for (i = 0; i < 32 + nm * 19; i++) printf "-"
+                for (i = 0; i < 40 + nm * 19; i++) printf "-"
                 printf "\n"
                 for (r = 1; r <= rows; r++) {
                         k = order[r]
-                        printf "%-32s", label[k] " N=" nval[k] " " unit[k]
+                        printf "%-40s", label[k] " N=" nval[k] " " unit[k]
                         base = val[k, "scm"]
                         for (i = 1; i <= nm; i++) {
                                 v = val[k, m[i]]
@@ -123,18 +123,19 @@ QUICK=${BENCH_QUICK:-0}
 # minutes on a 2-core machine (bench/README.md has the arithmetic).
 if [ "$QUICK" = 1 ]; then
         SIZES="100 1000"
-        REPS_100=2 REPS_1000=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=2
+        REPS=2 PEER_REPS=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=2
         STATUS_ROUNDS=1 WAKE_S=5
 else
+        # scm and the floor, whose ratio is a target, get more runs than the peers.
         SIZES="100 1000 10000"
-        REPS_100=5 REPS_1000=5 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=5
-        STATUS_ROUNDS=3 WAKE_S=60
+        REPS=5 PEER_REPS=3 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=5
+        STATUS_ROUNDS=3 WAKE_S=30
 fi
 BOUND_MS=30000     # a cold start of 100 or 1000
-BOUND_10K_MS=30000 # a cold start of 10,000; past it a manager is skipped at 10,000
-STALL_MS=5000      # no new service for this long: the manager has given up
+BOUND_10K_MS=20000 # a cold start of 10,000; past it a manager is skipped at 10,000
+STALL_MS=3000      # no new service for this long: the manager has given up
 STOP_BOUND_MS=30000
-SETTLE_S=1.5 # after a cold start of 1000, before stop-all (supervise sleeps 1 s after a start)
+SETTLE_S=1.1 # after a cold start of 1000, before stop-all (supervise sleeps 1 s after a start)
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/scm-bench.XXXXXX")
 declare -A PIDS=() # manager -> pid of the one running now, for the trap
@@ -202,7 +203,7 @@ stop_tree() {
         unset "PIDS[$m]"
         # Let the kernel finish tearing down this run's processes (and
         # scmd's cgroups) before the next run is timed.
-        sleep 0.5
+        sleep 0.3
 }
 
 # scm's databases are made by bench-scm-create, with the stamp file's path
@@ -399,20 +400,22 @@ phase_api() {
 # 1, 4 and 5: cold start at each size; memory with every service running
 # (1000 and 10,000); stop-all at 1000.  Repetitions go round the managers.
 phase_cold() {
-        local n reps bound rep m out
+        local n reps last bound rep m out
         declare -A times=() stops=() skip=()
         for n in $SIZES; do
-                case $n in
-                100) reps=$REPS_100 ;;
-                1000) reps=$REPS_1000 ;;
-                *) reps=$REPS_10K ;;
-                esac
+                reps=$REPS
+                [ "$n" -ge 10000 ] && reps=$REPS_10K
                 bound=$BOUND_MS
                 [ "$n" -ge 10000 ] && bound=$BOUND_10K_MS
                 for ((rep = 1; rep <= reps; rep++)); do
                         say "== cold start of $n services, round $rep of $reps"
                         for m in $MANAGERS; do
                                 [ -z "${skip[$m]:-}" ] || continue
+                                last=$reps
+                                if [ "$n" -lt 10000 ] && [ "$m" != scm ] && [ "$m" != floor ]; then
+                                        [ "$rep" -le "$PEER_REPS" ] || continue
+                                        last=$PEER_REPS
+                                fi
                                 start_manager "$m" "$n" "$bound"
                                 out=$STARTED
                                 if [[ ! $out =~ ^[0-9.]+$ ]]; then
@@ -427,11 +430,11 @@ phase_cold() {
                                 times[$m]+=" $out"
                                 if [ "$n" -eq 1000 ]; then
                                         sleep "$SETTLE_S"
-                                        [ "$rep" -eq "$reps" ] && pss_of "$m" "$n"
+                                        [ "$rep" -eq "$last" ] && pss_of "$m" "$n"
                                         stop_all "$m"
                                         stops[$m]+=" ${STOPPED// /_}"
                                 else
-                                        if [ "$n" -ge 10000 ] && [ "$rep" -eq "$reps" ]; then
+                                        if [ "$n" -ge 10000 ] && [ "$rep" -eq "$last" ]; then
                                                 sleep 1
                                                 pss_of "$m" "$n"
                                         fi
@@ -442,13 +445,14 @@ phase_cold() {
                 for m in $MANAGERS; do
                         [ -n "${times[$m]:-}" ] || continue
                         # shellcheck disable=SC2086
-                        record cold_start "$n" "$m" "$(list_median ${times[$m]})" ms "$reps" "runs:${times[$m]}"
+                        set -- ${times[$m]}
+                        record cold_start "$n" "$m" "$(list_median "$@")" ms "$#" "runs:${times[$m]}"
                         if [ -n "${stops[$m]:-}" ]; then
                                 if [[ ${stops[$m]} == *timeout* ]]; then
-                                        record stop_all "$n" "$m" timeout ms "$reps" "$(stop_how "$m"); runs:${stops[$m]}"
+                                        record stop_all "$n" "$m" timeout ms "$#" "$(stop_how "$m"); runs:${stops[$m]}"
                                 else
                                         # shellcheck disable=SC2086
-                                        record stop_all "$n" "$m" "$(list_median ${stops[$m]})" ms "$reps" "$(stop_how "$m"); runs:${stops[$m]}"
+                                        record stop_all "$n" "$m" "$(list_median ${stops[$m]})" ms "$#" "$(stop_how "$m"); runs:${stops[$m]}"
                                 fi
                         fi
                 done
@@ -485,7 +489,7 @@ phase_running() {
                         status_cmd "$m"
                         [ ${#CMD[@]} -gt 0 ] || continue
                         local runs=100
-                        [ "$m" = supervisord ] && runs=5 # about a second a call
+                        [ "$m" = supervisord ] && runs=3 # about a second a call
                         hyperfine -N --warmup 3 --runs "$runs" --export-csv "$W/hf.csv" "${CMD[*]}" >/dev/null 2>&1 &&
                                 cli[$m]+=" $(awk -F, 'NR == 2 { printf "%.3f", $4 * 1000 }' "$W/hf.csv")"
                 done
@@ -514,11 +518,17 @@ phase_running() {
         done
 }
 
-# >>> SCM_RESTART_BY: "client" until scm has failure actions.  When the
-# >>> failure-actions issue lands, set it to "action" and fill in the
-# >>> configuration below (restart with delay 0); the restarter client then
-# >>> no longer runs, and the row's note changes with it.
-SCM_RESTART_BY=${SCM_RESTART_BY:-client}
+# How scm restarts a crashed service: "action", its own failure action
+# (restart with delay 0, scctl failure), where this scctl has it; else
+# "client", a libscm client that polls query_status and starts the service
+# once it is STOPPED (bench/scm-restarter.c), labelled as such.
+if [ -z "${SCM_RESTART_BY:-}" ]; then
+        if "$SCCTL" failure --help >/dev/null 2>&1; then
+                SCM_RESTART_BY=action
+        else
+                SCM_RESTART_BY=client
+        fi
+fi
 
 # 2. Restart after kill -9, once the service has run 2 s and again 0.1 s
 # after it came back.
@@ -535,12 +545,13 @@ phase_restart() {
                 how=""
                 if [ "$m" = scm ]; then
                         if [ "$SCM_RESTART_BY" = action ]; then
-                                # "$SCCTL" --root "$W/scm/root" failure svc00000 --actions restart/0
-                                how="scm's own failure action (restart with delay 0)"
+                                "$SCCTL" --root "$W/scm/root" failure svc00000 --reset infinite \
+                                        --actions restart/0 >/dev/null
+                                how="scm's failure action: restart with delay 0"
                         else
                                 "$B/bench-scm-restarter" "$W/scm/root/run/scm.sock" svc00000 >/dev/null &
                                 HELPER_PID=$!
-                                how="NOT an scm feature yet: a libscm client polls query_status in a tight loop and calls start once STOPPED"
+                                how="NOT an scm feature: a libscm client polls query_status in a tight loop and calls start once STOPPED"
                         fi
                 fi
                 lines=$("$TOOL" restart "$W/$m/stamps" "$REPS_RESTART" 2000 100 5000)
