@@ -31,18 +31,6 @@ static void format_time(int64_t time_us, char *buf, size_t size) {
         snprintf(buf + n, size - n, ".%03d", (int)(time_us % 1000000 / 1000));
 }
 
-/* " (exited with code 3)", " (killed by signal 9)", or nothing. */
-static void print_process_exit(const json_t *status) {
-        const json_t *exit = json_object_get(status, "process_exit");
-        json_t *code = json_object_get(exit, "code");
-        json_t *sig = json_object_get(exit, "signal");
-        if (json_is_integer(code))
-                printf(" (exited with code %lld)", (long long)json_integer_value(code));
-        else if (json_is_integer(sig))
-                printf(" (killed by signal %lld, SIG%s)", (long long)json_integer_value(sig),
-                       sigabbrev_np((int)json_integer_value(sig)) ?: "?");
-}
-
 /* What a status says beyond its state: the pid while there is a process,
  * the exit codes once stopped, and the service's own status text. */
 static void print_status_detail(const struct scm_event *e) {
@@ -53,7 +41,9 @@ static void print_status_detail(const struct scm_event *e) {
                 printf("  win32_exit_code %u%s%s, service_exit_code %u", e->status.win32_exit_code,
                        e->status.win32_exit_code && name ? " " : "",
                        e->status.win32_exit_code && name ? name : "", e->status.service_exit_code);
-                print_process_exit(status);
+                char how[64];
+                if (output_process_exit(status, how, sizeof(how)))
+                        printf(" (%s)", how);
         } else if (e->status.pid > 0) {
                 printf("  pid %d", (int)e->status.pid);
         }

@@ -90,18 +90,25 @@ static void print_accepted(uint32_t accepted) {
                accepted & SCM_ACCEPT_PRESHUTDOWN ? ", ACCEPTS_PRESHUTDOWN" : "");
 }
 
-/* How the last process ended, from the status's process_exit. */
-static void field_process_exit(const json_t *status) {
+bool output_process_exit(const json_t *status, char *buf, size_t size) {
         const json_t *exit = json_object_get(status, "process_exit");
         json_t *code = json_object_get(exit, "code");
         json_t *sig = json_object_get(exit, "signal");
 
         if (json_is_integer(code))
-                field("PROCESS_EXIT", "exited with code %lld", (long long)json_integer_value(code));
+                snprintf(buf, size, "exited with code %lld", (long long)json_integer_value(code));
         else if (json_is_integer(sig))
-                field("PROCESS_EXIT", "killed by signal %lld (SIG%s)",
-                      (long long)json_integer_value(sig),
-                      sigabbrev_np((int)json_integer_value(sig)) ?: "?");
+                snprintf(buf, size, "killed by signal %lld (SIG%s)",
+                         (long long)json_integer_value(sig),
+                         sigabbrev_np((int)json_integer_value(sig)) ?: "?");
+        return json_is_integer(code) || json_is_integer(sig);
+}
+
+/* How the last process ended, from the status's process_exit. */
+static void field_process_exit(const json_t *status) {
+        char how[64];
+        if (output_process_exit(status, how, sizeof(how)))
+                field("PROCESS_EXIT", "%s", how);
 }
 
 void output_status_block(const json_t *status, bool ex) {

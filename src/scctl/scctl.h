@@ -101,6 +101,10 @@ void output_json(const json_t *value);
 /* The sc.exe block of a status object; ex adds PID and FLAGS (queryex). */
 void output_status_block(const json_t *status, bool ex);
 
+/* How the status's last process ended, "exited with code 3" or "killed by
+ * signal 9 (SIGKILL)", into buf; false (buf untouched) when none has. */
+bool output_process_exit(const json_t *status, char *buf, size_t size);
+
 /* The sc.exe QueryServiceConfig block of a config object. */
 void output_config_block(const json_t *config);
 
