@@ -234,6 +234,37 @@ static void masks_and_order(struct scm_client *driver) {
         scm_disconnect(pause);
 }
 
+/* Each state bit alone: a subscriber for one state sees that state and
+ * nothing else, through a whole start and stop. */
+static void one_bit_each(struct scm_client *driver) {
+        static const enum scm_state states[] = {SCM_STATE_STOPPED, SCM_STATE_START_PENDING,
+                                                SCM_STATE_RUNNING, SCM_STATE_STOP_PENDING};
+        const char *const n3[] = {"n3", NULL};
+        struct scm_client *c[4];
+        struct scm_event ev[8];
+
+        tap(create(driver, "n3") == 0, "create n3");
+        for (int i = 0; i < 4; i++) {
+                c[i] = client();
+                scm_subscribe(c[i], n3, SCM_NOTIFY_STATE(states[i]), NULL);
+                int n = count_now(c[i], ev, 8);
+                clear_events(ev, n > 0 ? n : 0); /* stopped's report */
+        }
+        tap(scm_start_service(driver, "n3", NULL, NULL) == 0 &&
+                    scm_control_service(driver, "n3", SCM_CONTROL_STOP, NULL) == 0 &&
+                    scm_wait_status(driver, "n3", SCM_NOTIFY_STOPPED, 10000, NULL) == 0,
+            "start and stop n3");
+        for (int i = 0; i < 4; i++) {
+                int n = count_now(c[i], ev, 8);
+                tap(n == 1 && ev[0].type == SCM_EVENT_STATUS && ev[0].status.state == states[i] &&
+                            ev[0].seq == (uint64_t)(i ? i + 1 : 5),
+                    "a subscriber for %s alone got exactly that change (%d events)",
+                    scm_state_name(states[i]), n);
+                clear_events(ev, n > 0 ? n : 0);
+                scm_disconnect(c[i]);
+        }
+}
+
 static void wait_status(struct scm_client *driver) {
         const char *const n1[] = {"n1", NULL};
         struct scm_client *c = client();
@@ -394,6 +425,7 @@ static void cancel_on_close(struct scm_client *driver) {
 static void basics(void) {
         struct scm_client *driver = client();
         masks_and_order(driver);
+        one_bit_each(driver);
         wait_status(driver);
         created_deleted_messages(driver);
         struct scm_client *c = client();
