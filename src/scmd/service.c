@@ -260,10 +260,12 @@ static int apply(struct service *s, const struct transition *t) {
                 set_exit_code_once(s, SCM_ERROR_SERVICE_START_HANG);
         if (eff & EFF_FINISH)
                 process_release(s);
-        if (eff & EFF_ACK_START)
-                answer_start_waiters(s, 0);
         if (t->to)
                 enter(s, t->to);
+        /* After entering: a plain start is answered with RUNNING.  Never
+         * with STOPPED, where enter() may have freed s (test_state.c). */
+        if (eff & EFF_ACK_START)
+                answer_start_waiters(s, 0);
         return 0;
 }
 

@@ -32,7 +32,8 @@ test_heartbeat() {
         assert_eq "logs -n 2 prints two lines" 2 "$lines"
 
         # logs -f follows: a beat logged after it started shows up in its output.
-        sc logs heartbeat -f >"$D/follow.out" 2>&1 &
+        # $SCCTL itself, not the sc function: $! must be scctl's pid to kill it.
+        "$SCCTL" --root "$D" --timeout 10 logs heartbeat -f >"$D/follow.out" 2>&1 &
         local follower=$!
         local last next
         last=$(sc logs heartbeat -n 1 | grep -o "heartbeat [0-9]* at" | grep -o "[0-9]*")

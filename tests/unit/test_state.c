@@ -189,6 +189,10 @@ static void test_effects_in_place(void **state) {
                                         assert_int_not_equal(k, SCM_KIND_NATIVE);
                                 if (eff & EFF_START_HANG)
                                         assert_true(s == SCM_STATE_START_PENDING && e == EV_HANG);
+                                /* The start is answered after the state is entered, which
+                                 * STOPPED may free. */
+                                if (eff & EFF_ACK_START)
+                                        assert_int_not_equal(T(k, s, e)->to, SCM_STATE_STOPPED);
                                 if (e >= EV_READY && e <= EV_WATCHDOG && (eff || T(k, s, e)->to))
                                         assert_int_equal(k, SCM_KIND_NOTIFY);
                                 if (e >= EV_REPORT_STOPPED && (eff || T(k, s, e)->to))
