@@ -52,6 +52,9 @@ set xtics ("100" 100, "1000" 1000, "10,000" 10000)
 set grid
 set key top left
 set datafile missing "NaN"
-plot for [i=2:7] "$DATA" using 1:i with linespoints lw 2 pt 7 title word("$MANAGERS", i-1)
+# scm thick, the floor dashed, the peers plain.
+plot "$DATA" using 1:2 with linespoints lw 4 pt 7 ps 1.3 lc rgb "#c00000" title "scm", \
+     "$DATA" using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb "#000000" title "floor (spawn directly)", \
+     for [i=4:7] "$DATA" using 1:i with linespoints lw 2 pt 7 title word("$MANAGERS", i-1)
 GNUPLOT
 echo "bench-plot: wrote ${PNG#"$SRC"/}"
