@@ -123,12 +123,12 @@ QUICK=${BENCH_QUICK:-0}
 # minutes on a 2-core machine (bench/README.md has the arithmetic).
 if [ "$QUICK" = 1 ]; then
         SIZES="100 1000"
-        REPS=2 PEER_REPS=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=2
+        REPS=2 PEER_REPS=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=2 REPS_NOTIFY=1
         STATUS_ROUNDS=1 WAKE_S=5
 else
         # scm and the floor, whose ratio is a target, get more runs than the peers.
         SIZES="100 1000 10000"
-        REPS=5 PEER_REPS=3 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=5
+        REPS=5 PEER_REPS=3 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=5 REPS_NOTIFY=3
         STATUS_ROUNDS=3 WAKE_S=30
 fi
 BOUND_MS=30000     # a cold start of 100 or 1000
@@ -575,14 +575,30 @@ phase_restart() {
         done
 }
 
-# 7. Notification latency: the subscriptions issue brings its own program.
-# >>> When it exists (built as $B/bench-scm-notify), run it here and record
-# >>> its median; until then the row says so.
+# 7. Notification latency: bench-notify-latency (notify_latency.c, from the
+# notifications issue) starts its own scmd, subscribes 1, 100 and 1000
+# connections to one service and times each status change to its delivery.
+# Three runs; the median of their medians.
 phase_notify() {
-        if [ -x "$B/bench-scm-notify" ]; then
-                note "bench-scm-notify exists but run.sh does not run it yet"
+        local exe=$B/bench-notify-latency i n line subs med p99 rest
+        declare -A meds=() p99s=()
+        if [ ! -x "$exe" ]; then
+                record notify_latency 1 scm pending us 0 "pending the notification issue"
+                return
         fi
-        record notify_latency 1 scm pending us 0 "pending the notification issue"
+        say "== notification latency (bench-notify-latency)"
+        for ((i = 1; i <= REPS_NOTIFY; i++)); do
+                while read -r subs _ med p99 rest; do
+                        [[ $subs =~ ^[0-9]+$ ]] || continue
+                        meds[$subs]+=" $med" p99s[$subs]+=" $p99"
+                done < <("$exe" --scmd "$SCMD" --cycles 100 1 100 1000 2>>"$W/notify.log")
+        done
+        for n in 1 100 1000; do
+                [ -n "${meds[$n]:-}" ] || continue
+                # shellcheck disable=SC2086
+                record notify_latency "$n" scm "$(list_median ${meds[$n]})" us "$REPS_NOTIFY" "N = subscribers; a status change to its delivery on every subscribed connection (bench-notify-latency: 100 start/stop cycles a run); run medians:${meds[$n]}; run p99s:${p99s[$n]}"
+        done
+        [ -n "${meds[1]:-}" ] || record notify_latency 1 scm failed us 0 "bench-notify-latency printed no result (see its stderr)"
 }
 
 # ------------------------------------------------------------------ main
@@ -600,7 +616,7 @@ done
 phase_cold
 phase_running
 phase_restart
-phase_notify
+[[ " $MANAGERS " == *" scm "* ]] && phase_notify
 
 T_END=$(date +%s)
 note "scm at $REVISION; the whole run took $((T_END - T_START)) s; load average $LOAD_START at the start and $(cut -d' ' -f1 /proc/loadavg) at the end"
