@@ -49,6 +49,7 @@ struct conn {
         uint64_t id;
         int fd;
         struct loop_io io;
+        uint32_t watching; /* the events the loop watches for now */
         struct ucred peer;
         char *in;
         size_t in_len, in_cap;
@@ -108,7 +109,9 @@ static void conn_update_events(struct conn *c) {
                 ev |= EPOLLIN;
         if (c->out_len > c->out_off)
                 ev |= EPOLLOUT;
-        loop_io_modify(c->server->manager->loop, &c->io, ev);
+        /* One system call less per request when nothing changed. */
+        if (ev != c->watching && loop_io_modify(c->server->manager->loop, &c->io, ev) == 0)
+                c->watching = ev;
 }
 
 /* Writes what the socket takes now; false on an error of the socket. */
@@ -399,7 +402,8 @@ static void on_listen(struct loop_io *io, uint32_t events) {
                 c->fd = fd;
                 socklen_t len = sizeof(c->peer);
                 getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len);
-                if (loop_io_add(srv->manager->loop, &c->io, fd, EPOLLIN, on_conn) < 0) {
+                if (loop_io_add(srv->manager->loop, &c->io, fd, c->watching = EPOLLIN, on_conn) <
+                    0) {
                         close(fd);
                         free(c);
                         continue;
