@@ -402,8 +402,8 @@ static void on_listen(struct loop_io *io, uint32_t events) {
                 c->fd = fd;
                 socklen_t len = sizeof(c->peer);
                 getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len);
-                if (loop_io_add(srv->manager->loop, &c->io, fd, c->watching = EPOLLIN, on_conn) <
-                    0) {
+                c->watching = EPOLLIN;
+                if (loop_io_add(srv->manager->loop, &c->io, fd, c->watching, on_conn) < 0) {
                         close(fd);
                         free(c);
                         continue;
