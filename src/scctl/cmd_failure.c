@@ -157,26 +157,12 @@ static int failure_option(struct scctl *ctx, int opt, const char *arg, json_t *p
         }
 }
 
-/* change_failure_actions with params (consumed) for the current service. */
 static int change(struct scctl *ctx, json_t *params) {
-        _cleanup_json_ json_t *result = NULL;
-        json_object_set_new(params, "name", json_string(ctx->name));
-        int r = scctl_call(ctx, "change_failure_actions", params, &result);
-        if (r != 0)
-                return r;
-        if (ctx->json)
-                output_json(result);
-        else
-                printf("[SC] ChangeServiceConfig2 SUCCESS\n");
-        return 0;
+        return scctl_change_service(ctx, "change_failure_actions", params);
 }
 
 static int query(struct scctl *ctx, json_t **ret) {
-        int r = scctl_call(ctx, "query_failure_actions", json_pack("{s:s}", "name", ctx->name),
-                           ret);
-        if (r == 0 && ctx->json)
-                output_json(*ret);
-        return r;
+        return scctl_query_service(ctx, "query_failure_actions", ret);
 }
 
 /* ---- failure, qfailure ---- */

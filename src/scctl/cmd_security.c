@@ -61,25 +61,12 @@ static void print_upper(const char *s) {
                 putchar(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
 }
 
-/* Changes the fields in params (consumed) of the current service. */
 static int change(struct scctl *ctx, json_t *params) {
-        _cleanup_json_ json_t *result = NULL;
-        json_object_set_new(params, "name", json_string(ctx->name));
-        int r = scctl_call(ctx, "change_config", params, &result);
-        if (r != 0)
-                return r;
-        if (ctx->json)
-                output_json(result);
-        else
-                printf("[SC] ChangeServiceConfig2 SUCCESS\n");
-        return 0;
+        return scctl_change_service(ctx, "change_config", params);
 }
 
 static int query(struct scctl *ctx, json_t **ret) {
-        int r = scctl_call(ctx, "query_security", json_pack("{s:s}", "name", ctx->name), ret);
-        if (r == 0 && ctx->json)
-                output_json(*ret);
-        return r;
+        return scctl_query_service(ctx, "query_security", ret);
 }
 
 /* ---- privs, qprivs ---- */

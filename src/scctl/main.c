@@ -276,6 +276,26 @@ int scctl_call(struct scctl *ctx, const char *method, json_t *params, json_t **r
         return r < 0 ? output_call_error(ctx, r) : 0;
 }
 
+int scctl_change_service(struct scctl *ctx, const char *method, json_t *params) {
+        _cleanup_json_ json_t *result = NULL;
+        json_object_set_new(params, "name", json_string(ctx->name));
+        int r = scctl_call(ctx, method, params, &result);
+        if (r != 0)
+                return r;
+        if (ctx->json)
+                output_json(result);
+        else
+                printf("[SC] ChangeServiceConfig2 SUCCESS\n");
+        return 0;
+}
+
+int scctl_query_service(struct scctl *ctx, const char *method, json_t **ret) {
+        int r = scctl_call(ctx, method, json_pack("{s:s}", "name", ctx->name), ret);
+        if (r == 0 && ctx->json)
+                output_json(*ret);
+        return r;
+}
+
 static const struct scctl_verb *find_verb(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (strcmp(verbs[i]->name, name) == 0)

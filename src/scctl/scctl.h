@@ -88,6 +88,14 @@ int scctl_connect(struct scctl *ctx);
  * params is consumed. */
 int scctl_call(struct scctl *ctx, const char *method, json_t *params, json_t **ret_result);
 
+/* ChangeServiceConfig2-style verbs: method with params (consumed) plus the
+ * current service's name; prints the result (--json) or "[SC] ... SUCCESS".
+ * Returns an exit status. */
+int scctl_change_service(struct scctl *ctx, const char *method, json_t *params);
+/* Query verbs: method for the current service; *ret is the result, also
+ * printed with --json.  Returns an exit status. */
+int scctl_query_service(struct scctl *ctx, const char *method, json_t **ret);
+
 /* Prints "scctl: VERB: <message>" and a pointer to --help to stderr;
  * returns SCCTL_EXIT_USAGE. */
 int scctl_usage_error(struct scctl *ctx, const char *format, ...)

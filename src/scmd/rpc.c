@@ -155,3 +155,10 @@ int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
         int r = rpc_check_keys(call, allowed);
         return r < 0 ? r : rpc_get_service(call, ret);
 }
+
+int rpc_database_failed(struct rpc_call *call, int r) {
+        log_error("cannot write the configuration database: %s", strerror(-r));
+        return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                        "the configuration database could not be written (%s); nothing was changed",
+                        strerror(-r));
+}

@@ -230,13 +230,6 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         return 0;
 }
 
-static int database_failed(struct rpc_call *call, int r) {
-        log_error("cannot write the configuration database: %s", strerror(-r));
-        return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
-                        "the configuration database could not be written (%s); nothing was changed",
-                        strerror(-r));
-}
-
 /* ---- create ---- */
 
 static int check_new_name(struct rpc_call *call, const char *name) {
@@ -294,7 +287,7 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
         int64_t id;
         r = db_insert_service(m->db, &c, &id);
         if (r < 0)
-                return database_failed(call, r);
+                return rpc_database_failed(call, r);
         struct service *s = NULL;
         if (service_new(m, id, &c, &s) < 0 || registry_add(m->registry, s) < 0) {
                 service_free(s);
@@ -330,7 +323,7 @@ int rpc_change_config(struct rpc_call *call, json_t **ret) {
 
         r = db_update_service(call->manager->db, s->id, &c);
         if (r < 0)
-                return database_failed(call, r);
+                return rpc_database_failed(call, r);
 
         /* Committed: now memory. The name never changes. */
         struct service_config old = s->config;
@@ -361,7 +354,7 @@ int rpc_delete(struct rpc_call *call, json_t **ret) {
 
         r = db_mark_for_delete(call->manager->db, s->id);
         if (r < 0)
-                return database_failed(call, r);
+                return rpc_database_failed(call, r);
         s->marked_for_delete = true;
         log_info("service %s: marked for delete", s->config.name);
         bool deleted = service_reap_if_deleted(s);

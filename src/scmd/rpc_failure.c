@@ -182,13 +182,8 @@ int rpc_change_failure_actions(struct rpc_call *call, json_t **ret) {
         if (r < 0)
                 return r;
         r = db_failure_save(m->db, s->id, &c);
-        if (r < 0) {
-                log_error("cannot write the configuration database: %s", strerror(-r));
-                return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
-                                "the configuration database could not be written (%s); nothing "
-                                "was changed",
-                                strerror(-r));
-        }
+        if (r < 0)
+                return rpc_database_failed(call, r);
         log_info("service %s: failure actions changed", s->config.name);
         *ret = failure_json(s, &c);
         return 0;

@@ -101,13 +101,8 @@ static int change_rights(struct rpc_call *call, bool grant, json_t **ret) {
         if (!root) {
                 r = db_account_privileges_change(call->manager->db, user, grant ? caps : 0,
                                                  grant ? 0 : caps);
-                if (r < 0) {
-                        log_error("cannot write the configuration database: %s", strerror(-r));
-                        return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
-                                        "the configuration database could not be written (%s); "
-                                        "nothing was changed",
-                                        strerror(-r));
-                }
+                if (r < 0)
+                        return rpc_database_failed(call, r);
                 _cleanup_free_ char *names = privileges_to_text(caps);
                 log_info("account %s: %s %s", user, grant ? "granted" : "revoked",
                          names ? names : "privileges");

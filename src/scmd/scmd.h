@@ -497,6 +497,9 @@ int rpc_check_keys(struct rpc_call *call, const char *const *allowed);
 int rpc_get_string(struct rpc_call *call, const char *key, bool required, size_t max_bytes,
                    const char **ret);
 int rpc_get_service(struct rpc_call *call, struct service **ret);
+/* Logs a failed database write (-errno r) once and fails the call with
+ * SERVICE_DATABASE_LOCKED: nothing was changed. */
+int rpc_database_failed(struct rpc_call *call, int r);
 /* rpc_check_keys(allowed), then rpc_get_service(): the start of most methods. */
 int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
                             struct service **ret);
