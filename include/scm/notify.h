@@ -47,6 +47,9 @@
 #define SCM_NOTIFY_CREATED 0x00080u
 #define SCM_NOTIFY_DELETED 0x00100u
 #define SCM_NOTIFY_MESSAGE 0x10000u /* scm's own: messages for the interactive user */
+/* scm's own: changes within a state (checkpoint, wait hint, status text)
+ * of the services and states subscribed to, as SCM_EVENT_PROGRESS. */
+#define SCM_NOTIFY_PROGRESS 0x20000u
 
 #define SCM_NOTIFY_ALL_STATES 0x0007fu
 /* The bit of an enum scm_state. */
@@ -57,15 +60,17 @@ enum scm_event_type {
         SCM_EVENT_CREATED,
         SCM_EVENT_DELETED,
         SCM_EVENT_MESSAGE,
+        SCM_EVENT_PROGRESS, /* a service in a state made progress: checkpoint, wait hint, text */
 };
 
 struct scm_event {
         enum scm_event_type type;
         const char *name;         /* the service */
-        uint64_t seq;             /* STATUS, CREATED, DELETED: the service's sequence number */
+        uint64_t seq;             /* STATUS, CREATED, DELETED, PROGRESS: the service's sequence
+                                   * number (PROGRESS: that of the state it is in) */
         enum scm_state previous;  /* STATUS: the state it left; 0 in the report made when
                                    * subscribing, which tells the state it is in */
-        struct scm_status status; /* STATUS, CREATED */
+        struct scm_status status; /* STATUS, CREATED, PROGRESS */
         const char *text;         /* MESSAGE: the text, at most 1024 bytes */
         int64_t time_us;          /* when it happened: microseconds since the epoch */
         json_t *params;           /* the notification's params, owned; the strings above

@@ -26,13 +26,13 @@
 #define QUEUE_MAX_BYTES (4u << 20)
 #define FOREVER_MS (INT64_MAX / 4)
 #define KNOWN_BITS                                                                                 \
-        (SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_CREATED | SCM_NOTIFY_DELETED | SCM_NOTIFY_MESSAGE)
+        (SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_CREATED | SCM_NOTIFY_DELETED | SCM_NOTIFY_MESSAGE |    \
+         SCM_NOTIFY_PROGRESS)
 
 static const char *const methods[] = {
-        [SCM_EVENT_STATUS] = "status_changed",
-        [SCM_EVENT_CREATED] = "service_created",
-        [SCM_EVENT_DELETED] = "service_deleted",
-        [SCM_EVENT_MESSAGE] = "service_message",
+        [SCM_EVENT_STATUS] = "status_changed",    [SCM_EVENT_CREATED] = "service_created",
+        [SCM_EVENT_DELETED] = "service_deleted",  [SCM_EVENT_MESSAGE] = "service_message",
+        [SCM_EVENT_PROGRESS] = "status_progress",
 };
 
 /* ---- the queue ---- */
@@ -131,7 +131,8 @@ static int event_from_json(const json_t *msg, struct scm_event *ret) {
                         return -EPROTO;
                 e.seq = (uint64_t)json_integer_value(seq);
         }
-        if (e.type == SCM_EVENT_STATUS || e.type == SCM_EVENT_CREATED) {
+        if (e.type == SCM_EVENT_STATUS || e.type == SCM_EVENT_CREATED ||
+            e.type == SCM_EVENT_PROGRESS) {
                 if (scm_status_from_json(json_object_get(params, "status"), &e.status) < 0)
                         return -EPROTO;
         }
@@ -228,6 +229,7 @@ static json_t *subscribe_params(const char *const *names, uint32_t mask) {
                 {SCM_NOTIFY_CREATED, "created"},
                 {SCM_NOTIFY_DELETED, "deleted"},
                 {SCM_NOTIFY_MESSAGE, "message"},
+                {SCM_NOTIFY_PROGRESS, "progress"},
         };
         json_t *params = json_object(), *states = json_array(), *scm = json_array();
         bool ok = params && states && scm;

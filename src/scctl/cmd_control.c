@@ -11,12 +11,22 @@
  * reply's sequence number says which events are older than it.  A start
  * that ends stopped is a failure, reported with the service's exit codes:
  * the daemon accepted the start, but the service did not stay up.
+ *
+ * On a terminal (standard error a tty, no --json) the wait shows one live
+ * line on standard error: the state, the checkpoint and wait hint as the
+ * service advances them, its status text and the time so far.  It comes
+ * from the subscription's progress events (scmd sends one per change
+ * within a state) and is erased before the final block is printed, so what
+ * stays on the screen, and all that a pipe or a file gets, is the same as
+ * without a terminal.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <scm/notify.h>
 
@@ -43,6 +53,30 @@ static bool state_pending(enum scm_state s) {
                s == SCM_STATE_CONTINUE_PENDING || s == SCM_STATE_PAUSE_PENDING;
 }
 
+/* How often the live line's clock is redrawn while nothing happens. */
+#define LIVE_REDRAW_MS 250
+
+/* Whether the wait shows a live line: a person is watching standard error. */
+static bool live_wanted(const struct scctl *ctx) {
+        return !ctx->json && isatty(STDERR_FILENO);
+}
+
+/* Draws the live line over the last one: "web: start-pending, checkpoint 3,
+ * wait hint 5000 ms, 1.2 s: Loading the cache". */
+static void live_draw(const struct scctl *ctx, const struct scm_status *s, const json_t *status,
+                      int64_t elapsed_ms) {
+        const char *text = json_string_value(json_object_get(status, "status_text"));
+        fprintf(stderr, "\r\033[K%s: %s, checkpoint %u, wait hint %u ms, %.1f s%s%s", ctx->name,
+                scm_state_name(s->state), s->checkpoint, s->wait_hint, elapsed_ms / 1000.0,
+                text && *text ? ": " : "", text && *text ? text : "");
+        fflush(stderr);
+}
+
+static void live_erase(void) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+}
+
 /* wait_settled()'s word that a service marked for delete has stopped and,
  * so, is gone: the stop succeeded.  Not an exit status. */
 #define WAIT_DELETED (-2)
@@ -55,7 +89,10 @@ static int subscribe_for_wait(struct scctl *ctx) {
         int r = scctl_connect(ctx);
         if (r != 0)
                 return r;
-        r = scm_subscribe(ctx->client, names, SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_DELETED, NULL);
+        uint32_t mask = SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_DELETED;
+        if (live_wanted(ctx))
+                mask |= SCM_NOTIFY_PROGRESS;
+        r = scm_subscribe(ctx->client, names, mask, NULL);
         return r < 0 ? output_call_error(ctx, r) : 0;
 }
 
@@ -72,12 +109,13 @@ static bool gone_after_stop(struct scctl *ctx, const struct scm_status *s) {
 }
 
 /* Waits on the subscription of subscribe_for_wait() until *status is no
- * longer pending, replacing *status with each newer one.  Returns 0,
+ * longer pending, replacing *status with each newer one, and with live
+ * draws the live line as it goes (the caller erases it).  Returns 0,
  * WAIT_TIMEOUT (not yet reported: the caller prints the status first),
  * WAIT_DELETED when goal is stopped and the service went as it got there,
- * or the exit status of a failure. */
-static int wait_settled(struct scctl *ctx, json_t **status, enum scm_state goal) {
-        int64_t deadline = now_ms() + ctx->timeout_ms;
+ * or the exit status of a failure (reported, the live line erased). */
+static int wait_events(struct scctl *ctx, json_t **status, enum scm_state goal, bool live) {
+        int64_t started = now_ms(), deadline = started + ctx->timeout_ms;
         struct scm_status s;
 
         if (scm_status_from_json(*status, &s) < 0)
@@ -85,21 +123,35 @@ static int wait_settled(struct scctl *ctx, json_t **status, enum scm_state goal)
         while (state_pending(s.state)) {
                 int64_t left = deadline - now_ms();
                 struct scm_event e;
-                int r = scm_wait_event(ctx->client, left > 0 ? (int)left : 0, &e);
+                if (live)
+                        live_draw(ctx, &s, *status, now_ms() - started);
+                int slice = left > 0 ? (int)left : 0;
+                if (live && slice > LIVE_REDRAW_MS)
+                        slice = LIVE_REDRAW_MS;
+                int r = scm_wait_event(ctx->client, slice, &e);
+                if (r == -ETIMEDOUT && left > slice)
+                        continue; /* only the live line's clock to redraw */
                 if (r == -ETIMEDOUT)
                         return SCCTL_EXIT_WAIT_TIMEOUT;
-                if (r < 0)
+                if (r < 0) {
+                        if (live)
+                                live_erase();
                         return output_call_error(ctx, r);
+                }
                 if (e.type == SCM_EVENT_DELETED) {
                         scm_event_clear(&e);
                         if (goal == SCM_STATE_STOPPED)
                                 return WAIT_DELETED;
+                        if (live)
+                                live_erase();
                         return output_error(
                                 ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_SERVICE_DOES_NOT_EXIST, NULL,
                                 "the service was deleted while it was %s", scm_state_name(s.state));
                 }
-                /* Events up to the reply's seq are older than the reply. */
-                if (e.type == SCM_EVENT_STATUS && e.seq > s.seq) {
+                /* Events up to the reply's seq are older than the reply; progress
+                 * comes within the state of its seq. */
+                if ((e.type == SCM_EVENT_STATUS && e.seq > s.seq) ||
+                    (e.type == SCM_EVENT_PROGRESS && e.seq == s.seq)) {
                         s = e.status;
                         json_decref(*status);
                         *status = json_incref(json_object_get(e.params, "status"));
@@ -109,6 +161,14 @@ static int wait_settled(struct scctl *ctx, json_t **status, enum scm_state goal)
         if (goal == SCM_STATE_STOPPED && gone_after_stop(ctx, &s))
                 return WAIT_DELETED;
         return 0;
+}
+
+static int wait_settled(struct scctl *ctx, json_t **status, enum scm_state goal) {
+        bool live = live_wanted(ctx);
+        int r = wait_events(ctx, status, goal, live);
+        if (live)
+                live_erase();
+        return r;
 }
 
 /* " (the process exited with code 3)" or " (... killed by signal 9)". */

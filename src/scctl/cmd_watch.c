@@ -2,7 +2,8 @@
 /*
  * watch: a live view of the SCM.  One subscription (<scm/notify.h>) to
  * every state of the services named, or of every service plus creations,
- * deletions and services' messages when none is; then one line per event
+ * deletions and services' messages when none is (with --progress, also
+ * the changes within a state); then one line per event
  * until SIGINT or SIGTERM, which end it with status 0.
  *
  * The loop polls two descriptors, the connection and a signalfd, and
@@ -58,6 +59,7 @@ static void print_event(struct scctl *ctx, const struct scm_event *e) {
                         [SCM_EVENT_CREATED] = "service_created",
                         [SCM_EVENT_DELETED] = "service_deleted",
                         [SCM_EVENT_MESSAGE] = "service_message",
+                        [SCM_EVENT_PROGRESS] = "status_progress",
                 };
                 json_t *line = json_pack("{s:s}", "event", names[e->type]);
                 json_object_update(line, e->params);
@@ -87,6 +89,11 @@ static void print_event(struct scctl *ctx, const struct scm_event *e) {
                 break;
         case SCM_EVENT_MESSAGE:
                 printf("message: %s", e->text);
+                break;
+        case SCM_EVENT_PROGRESS:
+                printf("%s, checkpoint %u, wait hint %u ms", scm_state_name(e->status.state),
+                       e->status.checkpoint, e->status.wait_hint);
+                print_status_detail(e);
                 break;
         }
         putchar('\n');
@@ -124,8 +131,21 @@ static int signal_fd(void) {
         return fd < 0 ? -errno : fd;
 }
 
+enum {
+        OPT_PROGRESS = 0x100,
+};
+
+static const struct option watch_options[] = {
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {},
+};
+
 static int run_watch(struct scctl *ctx, int argc, char **argv) {
-        int opt = scctl_next_option(ctx, argc, argv);
+        bool progress = false;
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0)
+                if (opt == OPT_PROGRESS)
+                        progress = true;
         if (opt < 0)
                 return ctx->exit_status;
         const char *const *names = optind < argc ? (const char *const *)argv + optind : NULL;
@@ -137,6 +157,8 @@ static int run_watch(struct scctl *ctx, int argc, char **argv) {
         uint32_t mask = SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_DELETED | SCM_NOTIFY_MESSAGE;
         if (!names)
                 mask |= SCM_NOTIFY_CREATED;
+        if (progress)
+                mask |= SCM_NOTIFY_PROGRESS;
 
         /* Before subscribing: a signal from then on ends the watch cleanly. */
         _cleanup_close_ int sfd = signal_fd();
@@ -168,13 +190,16 @@ static int run_watch(struct scctl *ctx, int argc, char **argv) {
 
 const struct scctl_verb verb_watch = {
         .name = "watch",
-        .synopsis = "[NAME...] [--json]",
+        .synopsis = "[NAME...] [--progress] [--json]",
         .summary = "Show every change of state of services as it happens, until interrupted",
         .help = "One line per event: the time, the service, its old and new state, its pid or\n"
                 "exit codes, and its status text.  Each service is first shown in the state it\n"
                 "is in.  Without NAMEs every service is watched, and services created, deleted,\n"
                 "and their messages for the interactive user are shown too.  With --json each\n"
                 "event is one line of JSON: the event's params (docs/protocol.md, \"Events\")\n"
-                "and \"event\", its kind.  SIGINT or SIGTERM end it with exit status 0.\n",
+                "and \"event\", its kind.  SIGINT or SIGTERM end it with exit status 0.\n"
+                "  --progress  also a line for each change within a state: a new checkpoint,\n"
+                "              wait hint or status text\n",
+        .options = watch_options,
         .run = run_watch,
 };

@@ -11,6 +11,12 @@
  * services has a watch on each of them, so an event costs time in the
  * number of subscriptions that may want it, not in the number there are.
  *
+ * A subscription may also ask for progress: a status_progress event each
+ * time a service it covers changes checkpoint, wait hint or status text
+ * without changing state, so a client can show a start or stop as it
+ * goes (scctl start --wait on a terminal).  These do not count in seq:
+ * they carry the seq of the state they happen in.
+ *
  * Every service numbers its state changes: seq is 1 when scmd loads the
  * service or it is created and grows by one with each change, so a client
  * subscribed to every state of a service sees 1, 2, 3 ... and can tell it
@@ -64,12 +70,11 @@ struct conn_events {
         struct conn_events *next_target;
 };
 
-enum event_type { EVENT_STATUS, EVENT_CREATED, EVENT_DELETED, EVENT_MESSAGE };
+enum event_type { EVENT_STATUS, EVENT_PROGRESS, EVENT_CREATED, EVENT_DELETED, EVENT_MESSAGE };
 
 static const char *const methods[] = {
-        [EVENT_STATUS] = "status_changed",
-        [EVENT_CREATED] = "service_created",
-        [EVENT_DELETED] = "service_deleted",
+        [EVENT_STATUS] = "status_changed",   [EVENT_PROGRESS] = "status_progress",
+        [EVENT_CREATED] = "service_created", [EVENT_DELETED] = "service_deleted",
         [EVENT_MESSAGE] = "service_message",
 };
 
@@ -89,6 +94,8 @@ static bool sub_wants(const struct event_sub *sub, enum event_type type, uint32_
         switch (type) {
         case EVENT_STATUS:
                 return sub->states & state_bit;
+        case EVENT_PROGRESS:
+                return (sub->kinds & EVENTS_PROGRESS) && (sub->states & state_bit);
         case EVENT_CREATED:
                 return sub->kinds & EVENTS_CREATED;
         case EVENT_DELETED:
@@ -188,6 +195,17 @@ static json_t *build_status(struct service *s, const void *arg) {
 void events_status_changed(struct service *s, enum scm_state old) {
         s->event_changes++;
         fan_out(s, EVENT_STATUS, EVENTS_STATE_BIT(s->state), build_status, &old);
+}
+
+static json_t *build_progress(struct service *s, const void *arg) {
+        json_t *params = status_params(s, NULL);
+        (void)arg;
+        json_object_del(params, "previous"); /* it is still in its state */
+        return params;
+}
+
+void events_status_progress(struct service *s) {
+        fan_out(s, EVENT_PROGRESS, EVENTS_STATE_BIT(s->state), build_progress, NULL);
 }
 
 static json_t *build_created(struct service *s, const void *arg) {

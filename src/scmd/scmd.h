@@ -521,6 +521,7 @@ enum events_kind {
         EVENTS_CREATED = 1u << 0,
         EVENTS_DELETED = 1u << 1,
         EVENTS_MESSAGE = 1u << 2,
+        EVENTS_PROGRESS = 1u << 3, /* changes within a state: checkpoint, wait hint, status text */
 };
 
 /* A state's bit in a subscription's mask (Win32's SERVICE_NOTIFY_*). */
@@ -557,6 +558,10 @@ void events_conn_closed(struct manager *m, struct conn *conn);
  * persisting it), the next two when s was created (rpc_config.c) and just
  * before it is deleted (service.c). */
 void events_status_changed(struct service *s, enum scm_state old);
+/* s stayed in its state but its checkpoint, wait hint or status text
+ * changed (service.c): a status_progress event to the subscriptions that
+ * asked for progress and whose states hold s's state.  seq stays. */
+void events_status_progress(struct service *s);
 void events_service_created(struct service *s);
 void events_service_deleted(struct service *s);
 /* A message from s for the interactive user (MessageBox with

@@ -401,10 +401,13 @@ void service_report(struct service *s, const struct control_status *st) {
                 s->service_exit_code = st->service_exit_code;
                 s->desired = SCM_STATE_STOPPED;
         }
+        enum scm_state before = s->state;
         service_dispatch(s, EV_REPORT((enum scm_state)st->state));
         /* A pending state that moved on (or was entered) gets a new deadline. */
         if (s->active && watches_progress(s) && progressed)
                 progress_arm(s);
+        if (progressed && s->state == before)
+                events_status_progress(s); /* a change of state made its own event */
 }
 
 static void notify_extend(struct service *s, const char *value) {
@@ -412,6 +415,14 @@ static void notify_extend(struct service *s, const char *value) {
         s->wait_hint = (uint32_t)(usec / 1000 > UINT32_MAX ? UINT32_MAX : usec / 1000);
         if (watches_progress(s))
                 progress_arm(s);
+        events_status_progress(s);
+}
+
+static void notify_status_text(struct service *s, const char *value) {
+        if (strncmp(s->status_text, value, sizeof(s->status_text) - 1) == 0)
+                return;
+        snprintf(s->status_text, sizeof(s->status_text), "%s", value);
+        events_status_progress(s);
 }
 
 void service_notify(struct service *s, const char *key, const char *value) {
@@ -421,7 +432,7 @@ void service_notify(struct service *s, const char *key, const char *value) {
                 s->desired = SCM_STATE_STOPPED;
                 service_dispatch(s, EV_STOPPING);
         } else if (strcmp(key, "STATUS") == 0) {
-                snprintf(s->status_text, sizeof(s->status_text), "%s", value);
+                notify_status_text(s, value);
         } else if (strcmp(key, "EXTEND_TIMEOUT_USEC") == 0) {
                 notify_extend(s, value);
         } else if (strcmp(key, "ERRNO") == 0) {
