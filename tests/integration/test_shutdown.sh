@@ -111,7 +111,7 @@ test_pid1_in_namespace() {
         local unshare_pid=$!
         local scmd_host
         ready() { scmd_host=$(child_of "$unshare_pid") && sc query >/dev/null 2>&1; }
-        if ! wait_until 15 "scmd in a PID namespace answers" ready; then
+        if ! wait_until 60 "scmd in a PID namespace answers" ready; then
                 diag "$(scmd_log)"
                 [ -n "${scmd_host:-}" ] && kill -KILL "$scmd_host" 2>/dev/null
                 kill -KILL "$unshare_pid" 2>/dev/null
