@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The control channel of a native service: scmd's end of the
+ * The control channel of a native service's process: scmd's end of the
  * SOCK_SEQPACKET socketpair whose other end the process inherits as fd 3.
+ * The channel is the process's (struct process); every message but the
+ * dispatcher's hello names the service it is about, and is handed to the
+ * member of that name.
  *
  * Controls are serialised per service, never globally: each one is sent
  * at once with an id and its own deadline (the service's control timeout);
@@ -56,7 +59,8 @@ static void on_control_timeout(struct loop_timer *t) {
 }
 
 int channel_deliver(struct service *s, struct control_request *req) {
-        if (s->channel_fd < 0)
+        struct process *proc = s->process;
+        if (!proc || proc->channel_fd < 0)
                 return SCM_ERR(SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
         struct pending_control *p = calloc(1, sizeof(*p));
         if (!p)
@@ -64,7 +68,7 @@ int channel_deliver(struct service *s, struct control_request *req) {
         p->service = s;
         p->id = ++s->next_control_id;
         p->request = req;
-        int r = control_send(s->channel_fd, control_control(s->config.name, p->id, req->code),
+        int r = control_send(proc->channel_fd, control_control(s->config.name, p->id, req->code),
                              MSG_DONTWAIT);
         if (r < 0) {
                 free(p);
@@ -96,16 +100,27 @@ static void on_result(struct service *s, const struct control_msg *m) {
                   m->id);
 }
 
-static void handle(struct service *s, const struct control_msg *m) {
-        if (m->type != CTL_HELLO && !names_equal(m->service, s->config.name)) {
+/* The dispatcher said hello: every member hears it. */
+static void on_hello(struct process *p) {
+        p->connected = true;
+        for (struct service *s = p->members, *next; s; s = next) {
+                next = s->member_next;
+                service_connected(s);
+        }
+}
+
+static void handle(struct process *p, const struct control_msg *m) {
+        if (m->type == CTL_HELLO) {
+                on_hello(p);
+                return;
+        }
+        struct service *s = process_member(p, m->service);
+        if (!s) {
                 log_warning("service %s: dropped a message for another service ('%.64s')",
-                            s->config.name, m->service);
+                            process_name(p), m->service);
                 return;
         }
         switch (m->type) {
-        case CTL_HELLO:
-                service_connected(s);
-                break;
         case CTL_STATUS:
                 service_report(s, &m->status);
                 break;
@@ -121,62 +136,73 @@ static void handle(struct service *s, const struct control_msg *m) {
         }
 }
 
-static void on_channel(struct loop_io *io, uint32_t events) {
-        struct service *s = container_of(io, struct service, channel_io);
+static void read_packets(struct process *p) {
         /* At most a few packets per wake-up, so one chatty service cannot
          * starve the loop. */
-        for (int i = 0; i < 16 && s->channel_fd >= 0; i++) {
+        for (int i = 0; i < 16 && p->channel_fd >= 0 && p->members; i++) {
                 char buf[CONTROL_PACKET_MAX + 1];
-                ssize_t n = recv(s->channel_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+                ssize_t n = recv(p->channel_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
                 if (n < 0 && (errno == EAGAIN || errno == EINTR))
                         return;
                 if (n <= 0) {
                         /* The process closed it: ended, or its dispatcher returned. */
-                        channel_close(s, SCM_ERROR_EXCEPTION_IN_SERVICE);
+                        channel_close(p, SCM_ERROR_EXCEPTION_IN_SERVICE);
                         return;
                 }
                 if ((size_t)n > CONTROL_PACKET_MAX) {
                         log_warning("service %s: dropped a packet of %zd bytes (limit %d)",
-                                    s->config.name, n, CONTROL_PACKET_MAX);
+                                    process_name(p), n, CONTROL_PACKET_MAX);
                         continue;
                 }
                 struct control_msg m;
                 const char *why;
                 if (control_msg_parse(buf, (size_t)n, &m, &why) < 0) {
-                        log_warning("service %s: dropped a bad message: %s", s->config.name, why);
+                        log_warning("service %s: dropped a bad message: %s", process_name(p), why);
                         continue;
                 }
-                handle(s, &m);
+                handle(p, &m);
                 control_msg_clear(&m);
         }
-        (void)events;
 }
 
-int channel_open(struct service *s, char **args, int *ret_child_fd) {
+static void on_channel(struct loop_io *io, uint32_t events) {
+        struct process *p = container_of(io, struct process, channel_io);
+        (void)events;
+        process_ref(p); /* what a message does must not free p under us */
+        read_packets(p);
+        process_unref(p);
+}
+
+int channel_open(struct process *p, struct service *s, char **args, int *ret_child_fd) {
         int fds[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
                 return -errno;
         fcntl(fds[0], F_SETFL, O_NONBLOCK);
         int r = control_send(fds[0], control_start(s->config.name, args), MSG_DONTWAIT);
         if (r >= 0)
-                r = loop_io_add(s->manager->loop, &s->channel_io, fds[0], EPOLLIN, on_channel);
+                r = loop_io_add(p->manager->loop, &p->channel_io, fds[0], EPOLLIN, on_channel);
         if (r < 0) {
                 close(fds[0]);
                 close(fds[1]);
                 return r;
         }
-        s->channel_fd = fds[0];
+        p->channel_fd = fds[0];
         s->next_control_id = 0;
         *ret_child_fd = fds[1];
         return 0;
 }
 
-void channel_close(struct service *s, int win32) {
-        if (s->channel_fd >= 0) {
-                loop_io_remove(s->manager->loop, &s->channel_io);
-                close(s->channel_fd);
-                s->channel_fd = -1;
-        }
+void channel_forget(struct service *s, int win32) {
         while (s->controls)
                 answer(s, s->controls, win32);
+}
+
+void channel_close(struct process *p, int win32) {
+        if (p->channel_fd >= 0) {
+                loop_io_remove(p->manager->loop, &p->channel_io);
+                close(p->channel_fd);
+                p->channel_fd = -1;
+        }
+        for (struct service *s = p->members; s; s = s->member_next)
+                channel_forget(s, win32);
 }

@@ -49,27 +49,29 @@ static void cgroup_of(pid_t pid, char *buf, size_t size) {
 
 /* The whole path is compared, never a part of it: a process in some other
  * tree's "web.service" (systemd's, another scmd's) is not this service. */
-static bool in_cgroup_of(const struct manager *m, const struct service *s, const char *cgroup) {
-        if (!cgroup[0] || !s->cgroup_name || !m->cgroup_base_rel)
+static bool in_cgroup_of(const struct manager *m, const struct process *p, const char *cgroup) {
+        if (!cgroup[0] || !p->cgroup_name || !m->cgroup_base_rel)
                 return false;
         size_t base = strlen(m->cgroup_base_rel);
         return strncmp(cgroup, m->cgroup_base_rel, base) == 0 && cgroup[base] == '/' &&
-               strcmp(cgroup + base + 1, s->cgroup_name) == 0;
+               strcmp(cgroup + base + 1, p->cgroup_name) == 0;
 }
 
-static bool sent_by(const struct manager *m, struct service *s, pid_t pid, const char *cgroup) {
-        if (pid == s->pid)
+static bool sent_by(const struct manager *m, const struct process *p, pid_t pid,
+                    const char *cgroup) {
+        if (pid == p->pid)
                 return true;
-        if (s->cgroup_fd >= 0)
-                return in_cgroup_of(m, s, cgroup);
-        return getsid(pid) == s->pid; /* its session */
+        if (p->cgroup_fd >= 0)
+                return in_cgroup_of(m, p, cgroup);
+        return getsid(pid) == p->pid; /* its session */
 }
 
 static struct service *find_sender(struct manager *m, pid_t pid) {
         char cgroup[4096];
         cgroup_of(pid, cgroup, sizeof(cgroup));
         for (struct service *s = m->active; s; s = s->active_next)
-                if (s->config.kind == SCM_KIND_NOTIFY && s->pid > 0 && sent_by(m, s, pid, cgroup))
+                if (s->config.kind == SCM_KIND_NOTIFY && s->process && s->process->pid > 0 &&
+                    sent_by(m, s->process, pid, cgroup))
                         return s;
         return NULL;
 }
@@ -82,7 +84,7 @@ static void deliver_lines(struct service *s, char *text) {
                         continue;
                 *eq = '\0';
                 service_notify(s, line, eq + 1);
-                if (!s->active)
+                if (!s->process)
                         return; /* the message ended the service's run */
         }
 }

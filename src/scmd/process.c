@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A service's process: starting it (argv, a fresh environment, the log
- * pipe, the control channel, the cgroup, spawn.c), signalling and killing
- * it, and watching it go.
+ * A service's process (struct process): starting it (argv, a fresh
+ * environment, the log pipe, the control channel, the cgroup, spawn.c),
+ * signalling and killing it, and watching it go.
+ *
+ * The process is an object of its own, apart from the service: it holds
+ * what belongs to the operating system's process (pid, pidfd, exec report,
+ * log capture, cgroup, control channel) and lists the services attached to
+ * it, its members.  Each member holds a reference; the handles are released
+ * when the last member lets go (EFF_FINISH), which happens only after every
+ * process of the cgroup has gone.
  *
  * A process is watched through three handles, all in the loop: its pidfd
  * (it ended), its exec report pipe (exec succeeded or which step failed),
  * and, after the main process ended, its cgroup.events (every process of
- * the service has gone).  What they report becomes an event of the table
- * (spawned, spawn-failed, exited, stop-timeout); the service is STOPPED
- * only when all of its processes are gone, so no grandchild outlives it.
+ * the cgroup has gone).  What they report becomes an event of the table
+ * (spawned, spawn-failed, exited, stop-timeout) for every member; a service
+ * is STOPPED only when all of its processes are gone, so no grandchild
+ * outlives it.
  */
 #include "scmd.h"
 
@@ -27,6 +35,7 @@
 
 #include "cleanup.h"
 #include "cmdline.h"
+#include "validate.h"
 
 /* How long a killed cgroup may take to empty before we stop waiting. */
 #define DRAIN_TIMEOUT (5 * USEC_PER_SEC)
@@ -137,17 +146,112 @@ static int build_argv(struct service *s, char **args, char ***ret) {
         return 0;
 }
 
-static int open_cgroup(struct service *s) {
-        if (s->manager->cgroup_base_fd < 0)
-                return -1;
-        _cleanup_free_ char *fname = service_file_name(s->config.name);
-        free(s->cgroup_name);
-        s->cgroup_name = NULL;
-        if (!fname || asprintf(&s->cgroup_name, "%s.service", fname) < 0) {
-                s->cgroup_name = NULL;
+/* ---- the object ---- */
+
+static int process_new(struct service *s, struct process **ret) {
+        struct process *p = calloc(1, sizeof(*p));
+        if (!p || !(p->log_path = strdup(s->log_path))) {
+                free(p);
                 return -ENOMEM;
         }
-        int fd = cgroup_service_open(s->manager->cgroup_base_fd, s->cgroup_name);
+        p->manager = s->manager;
+        p->pidfd = p->exec_report_fd = p->cgroup_fd = p->cgroup_events_fd = -1;
+        p->pidfd_io.fd = p->exec_report_io.fd = p->cgroup_io.fd = -1;
+        p->channel_fd = p->channel_io.fd = -1;
+        log_capture_init(&p->log);
+        *ret = p;
+        return 0;
+}
+
+static void close_exec_report(struct process *p) {
+        loop_io_remove(p->manager->loop, &p->exec_report_io);
+        if (p->exec_report_fd >= 0)
+                close(p->exec_report_fd);
+        p->exec_report_fd = -1;
+}
+
+/* Lets go of every handle; the processes have gone (or never were). */
+static void process_free(struct process *p) {
+        struct loop *l = p->manager->loop;
+        loop_timer_disarm(l, &p->drain_timer);
+        close_exec_report(p);
+        loop_io_remove(l, &p->pidfd_io);
+        if (p->pidfd >= 0)
+                close(p->pidfd);
+        loop_io_remove(l, &p->cgroup_io);
+        if (p->cgroup_events_fd >= 0)
+                close(p->cgroup_events_fd);
+        if (p->cgroup_fd >= 0) {
+                close(p->cgroup_fd);
+                if (p->cgroup_name)
+                        cgroup_service_remove(p->manager->cgroup_base_fd, p->cgroup_name);
+        }
+        channel_close(p, SCM_ERROR_SERVICE_NOT_ACTIVE);
+        log_capture_close(&p->log);
+        free(p->cgroup_name);
+        free(p->log_path);
+        free(p);
+}
+
+void process_ref(struct process *p) {
+        p->refs++;
+}
+
+void process_unref(struct process *p) {
+        if (--p->refs == 0)
+                process_free(p);
+}
+
+static void attach(struct process *p, struct service *s) {
+        struct service **tail = &p->members;
+        while (*tail)
+                tail = &(*tail)->member_next;
+        *tail = s;
+        s->member_next = NULL;
+        s->process = p;
+        p->refs++;
+        manager_track(p->manager, s);
+}
+
+static void detach(struct service *s) {
+        struct process *p = s->process;
+        struct service **pp = &p->members;
+        while (*pp && *pp != s)
+                pp = &(*pp)->member_next;
+        if (*pp)
+                *pp = s->member_next;
+        s->member_next = NULL;
+        s->process = NULL;
+        manager_untrack(p->manager, s);
+        process_unref(p);
+}
+
+struct service *process_member(struct process *p, const char *name) {
+        for (struct service *s = p->members; s; s = s->member_next)
+                if (names_equal(s->config.name, name))
+                        return s;
+        return NULL;
+}
+
+const char *process_name(const struct process *p) {
+        return p->members ? p->members->config.name : "(gone)";
+}
+
+pid_t service_pid(const struct service *s) {
+        return s->process ? s->process->pid : 0;
+}
+
+/* ---- starting ---- */
+
+static int open_cgroup(struct process *p, const struct service *s) {
+        if (p->manager->cgroup_base_fd < 0)
+                return -1;
+        _cleanup_free_ char *fname = service_file_name(s->config.name);
+        if (!fname || asprintf(&p->cgroup_name, "%s.service", fname) < 0) {
+                p->cgroup_name = NULL;
+                return -ENOMEM;
+        }
+        int fd = cgroup_service_open(p->manager->cgroup_base_fd, p->cgroup_name);
         if (fd < 0)
                 log_warning("service %s: no cgroup (%s); holding it by process group",
                             s->config.name, strerror(-fd));
@@ -159,10 +263,44 @@ static int fail_errno(struct service *s, const char *what, int e) {
         return SCM_ERR(scm_error_from_errno(e));
 }
 
+/* Makes p's process for s: log pipe, channel, cgroup, spawn.  On failure
+ * p holds what it had made, for process_free(). */
+static int spawn_into(struct process *p, struct service *s, const char *path, char **argv,
+                      char **envp, const struct security_plan *plan) {
+        struct spawn_request req = {.cgroup_fd = -1, .stdout_fd = -1, .control_fd = -1};
+        _cleanup_close_ int out_fd = -1, control_fd = -1;
+        int r = log_capture_open(&p->log, p->manager->loop, p->log_path, &out_fd);
+        if (r < 0)
+                return fail_errno(s, "capture its output", -r);
+        if (s->config.kind == SCM_KIND_NATIVE &&
+            (r = channel_open(p, s, s->start_args, &control_fd)) < 0)
+                return fail_errno(s, "open its control channel", -r);
+        p->cgroup_fd = open_cgroup(p, s);
+
+        req.path = path;
+        req.security = plan;
+        req.argv = argv;
+        req.envp = envp;
+        req.stdout_fd = out_fd;
+        req.control_fd = control_fd;
+        req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
+        struct spawn_result res;
+        r = spawn_process(&req, &res);
+        if (r < 0)
+                return fail_errno(s, "create its process", -r);
+        p->pid = res.pid;
+        p->pidfd = res.pidfd;
+        p->exec_report_fd = res.report_fd;
+        loop_io_add(p->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
+        loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
+                    on_exec_report);
+        log_debug("service %s: spawned %s as pid %d", s->config.name, path, (int)p->pid);
+        return 0;
+}
+
 /* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
  * Win32 error in win32_exit_code and a sentence in last_error. */
 int process_spawn(struct service *s) {
-        struct spawn_request req = {.cgroup_fd = -1, .stdout_fd = -1, .control_fd = -1};
         /* The account, privileges and confinement: security.c. */
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
         int r = security_plan_build(s, &plan);
@@ -185,88 +323,46 @@ int process_spawn(struct service *s) {
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 
-        _cleanup_close_ int out_fd = -1, control_fd = -1;
-        r = log_capture_open(&s->log, s->manager->loop, s->log_path, &out_fd);
-        if (r < 0)
-                return fail_errno(s, "capture its output", -r);
-        if (native && (r = channel_open(s, s->start_args, &control_fd)) < 0) {
-                process_release(s);
-                return fail_errno(s, "open its control channel", -r);
-        }
-        s->cgroup_fd = open_cgroup(s);
-
-        req.path = path;
-        req.security = plan;
-        req.argv = argv;
-        req.envp = envp;
-        req.stdout_fd = out_fd;
-        req.control_fd = control_fd;
-        req.cgroup_fd = s->cgroup_fd >= 0 ? s->cgroup_fd : -1;
-        struct spawn_result res;
-        r = spawn_process(&req, &res);
+        struct process *p;
+        if (process_new(s, &p) < 0)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        r = spawn_into(p, s, path, argv, envp, plan);
         if (r < 0) {
-                process_release(s); /* the log pipe and the cgroup folder */
-                return fail_errno(s, "create its process", -r);
+                process_free(p); /* the log pipe, the channel and the cgroup folder */
+                return r;
         }
-        s->pid = res.pid;
-        s->pidfd = res.pidfd;
-        s->exec_report_fd = res.report_fd;
-        s->main_exited = false;
-        manager_track(s->manager, s);
-        loop_io_add(s->manager->loop, &s->pidfd_io, s->pidfd, EPOLLIN, on_pidfd);
-        loop_io_add(s->manager->loop, &s->exec_report_io, s->exec_report_fd, EPOLLIN,
-                    on_exec_report);
+        attach(p, s);
         s->desired = SCM_STATE_RUNNING;
-        log_debug("service %s: spawned %s as pid %d", s->config.name, path, (int)s->pid);
         return 0;
 }
 
 void process_signal(struct service *s, int sig) {
-        if (s->pidfd >= 0 && syscall(SYS_pidfd_send_signal, s->pidfd, sig, NULL, 0) < 0 &&
+        struct process *p = s->process;
+        if (p && p->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0 &&
             errno != ESRCH)
-                log_warning("service %s: cannot signal pid %d: %m", s->config.name, (int)s->pid);
+                log_warning("service %s: cannot signal pid %d: %m", s->config.name, (int)p->pid);
 }
 
 void service_kill(struct service *s) {
+        struct process *p = s->process;
+        if (!p)
+                return;
         process_signal(s, SIGKILL);
-        if (s->cgroup_fd >= 0)
-                cgroup_kill(s->cgroup_fd);
-        else if (s->pid > 0)
-                kill(-s->pid, SIGKILL); /* its session's process group */
+        if (p->cgroup_fd >= 0)
+                cgroup_kill(p->cgroup_fd);
+        else if (p->pid > 0)
+                kill(-p->pid, SIGKILL); /* its session's process group */
 }
 
-static void close_exec_report(struct service *s) {
-        loop_io_remove(s->manager->loop, &s->exec_report_io);
-        if (s->exec_report_fd >= 0)
-                close(s->exec_report_fd);
-        s->exec_report_fd = -1;
-}
-
-/* The EFF_FINISH effect: every process has gone; let go of the handles. */
+/* The EFF_FINISH effect: s lets go of its process. */
 void process_release(struct service *s) {
         struct loop *l = s->manager->loop;
         loop_timer_disarm(l, &s->timer);
-        close_exec_report(s);
-        loop_io_remove(l, &s->pidfd_io);
-        if (s->pidfd >= 0)
-                close(s->pidfd);
-        loop_io_remove(l, &s->cgroup_io);
-        if (s->cgroup_events_fd >= 0)
-                close(s->cgroup_events_fd);
-        if (s->cgroup_fd >= 0) {
-                close(s->cgroup_fd);
-                if (s->cgroup_name)
-                        cgroup_service_remove(s->manager->cgroup_base_fd, s->cgroup_name);
-        }
-        free(s->cgroup_name);
-        s->cgroup_name = NULL;
-        s->pidfd = s->cgroup_fd = s->cgroup_events_fd = -1;
-        s->pid = 0;
         loop_timer_disarm(l, &s->progress_timer);
         loop_timer_disarm(l, &s->watchdog_timer);
-        channel_close(s, SCM_ERROR_SERVICE_NOT_ACTIVE);
-        manager_untrack(s->manager, s);
-        log_capture_close(&s->log);
+        channel_forget(s, SCM_ERROR_SERVICE_NOT_ACTIVE);
+        if (s->process)
+                detach(s);
 }
 
 /* ---- events from the system ---- */
@@ -279,110 +375,133 @@ static void on_stop_timeout(struct loop_timer *t) {
 }
 
 /* Reads the exec report; returns true when it is settled (and dispatched). */
-static bool settle_exec_report(struct service *s) {
-        if (s->exec_report_fd < 0)
+static bool settle_exec_report(struct process *p) {
+        if (p->exec_report_fd < 0)
                 return true;
         struct spawn_report rep;
-        int r = spawn_read_report(s->exec_report_fd, &rep);
+        int r = spawn_read_report(p->exec_report_fd, &rep);
         if (r == -EAGAIN)
                 return false;
-        close_exec_report(s);
-        if (r == 0) {
-                service_dispatch(s, EV_SPAWNED);
-                return true;
+        close_exec_report(p);
+        process_ref(p);
+        for (struct service *s = p->members, *next; s; s = next) {
+                next = s->member_next;
+                if (r == 0) {
+                        service_dispatch(s, EV_SPAWNED);
+                        continue;
+                }
+                s->win32_exit_code = (uint32_t)scm_error_from_errno(rep.error);
+                service_set_last_error(s, "service %s: cannot %s: %s", s->config.name,
+                                       spawn_stage_name((enum spawn_stage)rep.stage),
+                                       strerror(rep.error));
+                log_warning("%s", s->last_error);
         }
-        s->exec_failed = true;
-        s->win32_exit_code = (uint32_t)scm_error_from_errno(rep.error);
-        service_set_last_error(s, "service %s: cannot %s: %s", s->config.name,
-                               spawn_stage_name((enum spawn_stage)rep.stage), strerror(rep.error));
-        log_warning("%s", s->last_error);
+        p->exec_failed = r != 0;
+        process_unref(p);
         return true;
 }
 
 static void on_exec_report(struct loop_io *io, uint32_t events) {
-        struct service *s = container_of(io, struct service, exec_report_io);
+        struct process *p = container_of(io, struct process, exec_report_io);
         (void)events;
-        settle_exec_report(s);
+        settle_exec_report(p);
 }
 
-/* Every process of the service has gone: tell the table. */
-static void all_gone(struct service *s) {
-        bool failed_exec = s->exec_failed;
-        s->exec_failed = false;
-        service_dispatch(s, failed_exec ? EV_SPAWN_FAILED : EV_EXITED);
+/* Every process of the cgroup has gone: tell the table, for every member. */
+static void all_gone(struct process *p) {
+        enum svc_event event = p->exec_failed ? EV_SPAWN_FAILED : EV_EXITED;
+        p->exec_failed = false;
+        loop_timer_disarm(p->manager->loop, &p->drain_timer);
+        process_ref(p);
+        while (p->members) {
+                struct service *s = p->members;
+                service_dispatch(s, event);
+                if (p->members == s) {
+                        /* The table kept it in its process: it cannot stay in one that is gone. */
+                        log_warning("service %s: its process has gone in state %s", s->config.name,
+                                    scm_state_name(s->state));
+                        process_release(s);
+                }
+        }
+        process_unref(p);
 }
 
 static void on_drain_timeout(struct loop_timer *t) {
-        struct service *s = container_of(t, struct service, timer);
+        struct process *p = container_of(t, struct process, drain_timer);
         log_warning("service %s: processes are still in its cgroup %llu s after being killed; "
                     "giving up on them",
-                    s->config.name, (unsigned long long)(DRAIN_TIMEOUT / USEC_PER_SEC));
-        all_gone(s);
+                    process_name(p), (unsigned long long)(DRAIN_TIMEOUT / USEC_PER_SEC));
+        all_gone(p);
 }
 
 static void on_cgroup_event(struct loop_io *io, uint32_t events) {
-        struct service *s = container_of(io, struct service, cgroup_io);
+        struct process *p = container_of(io, struct process, cgroup_io);
         (void)events;
-        if (cgroup_populated(s->cgroup_fd) != 1)
-                all_gone(s);
+        if (cgroup_populated(p->cgroup_fd) != 1)
+                all_gone(p);
 }
 
 /* The main process ended: kill what it left behind, then wait for the
  * cgroup to empty (or, without cgroups, for nothing). */
-static void drain(struct service *s) {
-        if (s->cgroup_fd < 0) {
-                kill(-s->pid, SIGKILL);
-                all_gone(s);
+static void drain(struct process *p) {
+        if (p->cgroup_fd < 0) {
+                kill(-p->pid, SIGKILL);
+                all_gone(p);
                 return;
         }
-        if (cgroup_populated(s->cgroup_fd) != 1) {
-                all_gone(s);
+        if (cgroup_populated(p->cgroup_fd) != 1) {
+                all_gone(p);
                 return;
         }
-        cgroup_kill(s->cgroup_fd);
-        s->cgroup_events_fd = cgroup_events_open(s->cgroup_fd);
-        if (s->cgroup_events_fd < 0 ||
-            loop_io_add(s->manager->loop, &s->cgroup_io, s->cgroup_events_fd, EPOLLPRI,
+        cgroup_kill(p->cgroup_fd);
+        p->cgroup_events_fd = cgroup_events_open(p->cgroup_fd);
+        if (p->cgroup_events_fd < 0 ||
+            loop_io_add(p->manager->loop, &p->cgroup_io, p->cgroup_events_fd, EPOLLPRI,
                         on_cgroup_event) < 0) {
-                all_gone(s);
+                all_gone(p);
                 return;
         }
-        loop_timer_arm(s->manager->loop, &s->timer, now_usec() + DRAIN_TIMEOUT, on_drain_timeout);
+        /* The drain deadline takes over from the members' stop timers. */
+        for (struct service *s = p->members; s; s = s->member_next)
+                loop_timer_disarm(p->manager->loop, &s->timer);
+        loop_timer_arm(p->manager->loop, &p->drain_timer, now_usec() + DRAIN_TIMEOUT,
+                       on_drain_timeout);
         /* It may have emptied between the check and the watch. */
-        if (cgroup_populated(s->cgroup_fd) != 1)
-                all_gone(s);
+        if (cgroup_populated(p->cgroup_fd) != 1)
+                all_gone(p);
 }
 
-static void record_exit(struct service *s, const siginfo_t *si) {
-        if (si->si_code == CLD_EXITED) {
-                s->exit_kind = EXIT_CODE;
-                s->exit_value = si->si_status;
-        } else {
-                s->exit_kind = EXIT_SIGNAL;
-                s->exit_value = si->si_status;
+static void record_exit(struct process *p, const siginfo_t *si) {
+        p->exit_kind = si->si_code == CLD_EXITED ? EXIT_CODE : EXIT_SIGNAL;
+        p->exit_value = si->si_status;
+        for (struct service *s = p->members; s; s = s->member_next) {
+                s->exit_kind = p->exit_kind;
+                s->exit_value = p->exit_value;
         }
-        log_info("service %s: pid %d %s %d", s->config.name, (int)s->pid,
-                 s->exit_kind == EXIT_CODE ? "exited with code" : "was killed by signal",
-                 s->exit_value);
+        log_info("service %s: pid %d %s %d", process_name(p), (int)p->pid,
+                 p->exit_kind == EXIT_CODE ? "exited with code" : "was killed by signal",
+                 p->exit_value);
 }
 
-void service_reap(struct service *s) {
-        if (s->main_exited || s->pidfd < 0)
+void process_reap(struct process *p) {
+        if (p->main_exited || p->pidfd < 0)
                 return;
         siginfo_t si = {0};
-        if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+        if (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
                 return; /* not yet */
-        s->main_exited = true;
-        loop_io_remove(s->manager->loop, &s->pidfd_io);
-        record_exit(s, &si);
+        p->main_exited = true;
+        loop_io_remove(p->manager->loop, &p->pidfd_io);
+        process_ref(p);
+        record_exit(p, &si);
         /* The report pipe is settled now: the child has exec'd or died. */
-        settle_exec_report(s);
-        drain(s);
+        settle_exec_report(p);
+        drain(p);
+        process_unref(p);
 }
 
 static void on_pidfd(struct loop_io *io, uint32_t events) {
         (void)events;
-        service_reap(container_of(io, struct service, pidfd_io));
+        process_reap(container_of(io, struct process, pidfd_io));
 }
 
 void process_arm_stop_timer(struct service *s) {

@@ -4,10 +4,14 @@
  * each file, grouped by file.  docs/architecture.md tells how they fit.
  *
  * Ownership in one paragraph: the manager owns the registry, which owns
- * every service; a service owns its process handles (pidfd, exec report
- * pipe, log pipe, cgroup) and its pending start replies; the server owns
- * the connections.  Memory follows the database: a change is committed
- * first, then applied to the in-memory object, then made visible.
+ * every service; a running service holds a reference on its struct process,
+ * which owns what belongs to the operating system's process (pid, pidfd,
+ * exec report pipe, log pipe, cgroup, control channel) and lists its member
+ * services; the process goes when its last member lets go of it.  A service
+ * owns its state, its timers, its pending controls and its pending start
+ * replies; the server owns the connections.  Memory follows the database: a
+ * change is committed first, then applied to the in-memory object, then
+ * made visible.
  */
 #pragma once
 
@@ -28,6 +32,7 @@ struct db;
 struct server;
 struct conn;
 struct service;
+struct process;
 struct pending_control;
 struct manager;
 
@@ -172,19 +177,10 @@ struct service {
         bool marked_for_delete;
         unsigned open_handles;
 
-        /* The running process; pid 0 and fds -1 when none. */
-        pid_t pid;
-        int pidfd;
-        struct loop_io pidfd_io;
-        int exec_report_fd;
-        struct loop_io exec_report_io;
-        bool main_exited;
-        int cgroup_fd; /* the service's cgroup folder; -1 without cgroups */
-        int cgroup_events_fd;
-        char *cgroup_name; /* "<name>.service" while it has a cgroup */
-        struct loop_io cgroup_io;
-        struct loop_timer timer; /* stop timeout, then drain deadline */
-        struct log_capture log;
+        /* The process it runs in (process.c); NULL when it has none. */
+        struct process *process;
+        struct service *member_next; /* the process's other members */
+        struct loop_timer timer;     /* stop timeout */
         char *log_path;
 
         /* Hang detection: a pending state must progress before this fires. */
@@ -193,9 +189,7 @@ struct service {
         struct loop_timer watchdog_timer;
         char status_text[SCM_STATUS_TEXT_MAX_BYTES + 1]; /* notify STATUS= */
 
-        /* native: the control channel (channel.c). */
-        int channel_fd;
-        struct loop_io channel_io;
+        /* native: controls on the process's channel (channel.c). */
         struct pending_control *controls; /* sent, not yet answered; oldest first */
         uint32_t next_control_id;
         struct control_request *control_request; /* borrowed during service_control() */
@@ -204,7 +198,6 @@ struct service {
         struct start_waiter *start_waiters;
         char **start_args;  /* borrowed during service_start() only */
         char *last_error;   /* the sentence for the last failed start */
-        bool exec_failed;   /* the exec report named a failed step */
         bool connected;     /* native: the dispatcher said hello this run */
         bool stop_reported; /* native: it reported STOPPED; its codes stand */
 
@@ -266,19 +259,59 @@ char *service_file_name(const char *name);
 
 /* ------------------------------------------------------------ process.c */
 
+/* One process of the operating system and everything scmd holds for it.
+ * A service runs in one; its members are the services attached to it.
+ * pid 0 and fds -1 when none. */
+struct process {
+        struct manager *manager;
+        unsigned refs;           /* one per member, plus short holds */
+        struct service *members; /* attached, linked by member_next */
+        pid_t pid;
+        int pidfd;
+        struct loop_io pidfd_io;
+        int exec_report_fd;
+        struct loop_io exec_report_io;
+        bool main_exited;
+        bool exec_failed; /* the exec report named a failed step */
+        enum process_exit_kind exit_kind;
+        int exit_value;
+        int cgroup_fd; /* its cgroup folder; -1 without cgroups */
+        int cgroup_events_fd;
+        char *cgroup_name; /* the folder's name while it has one */
+        struct loop_io cgroup_io;
+        struct loop_timer drain_timer; /* killed, the cgroup must empty by then */
+        struct log_capture log;
+        char *log_path;
+        /* native: the control channel (channel.c). */
+        int channel_fd;
+        struct loop_io channel_io;
+        bool connected; /* the dispatcher said hello */
+};
+
 /* The EFF_SPAWN effect: starts s's process.  On failure s stays STOPPED
  * with a sentence in last_error; returns SCM_ERR(win32). */
 int process_spawn(struct service *s);
-/* The EFF_FINISH effect: every process has gone; releases the handles. */
+/* The EFF_FINISH effect: s lets go of its process, whose handles are
+ * released when no member is left (every process has gone by then). */
 void process_release(struct service *s);
-/* Signals the main process (through its pidfd). */
+/* Signals s's main process (through its pidfd). */
 void process_signal(struct service *s, int sig);
 /* Arms the stop timer: EV_STOP_TIMEOUT after scmd's --stop-timeout. */
 void process_arm_stop_timer(struct service *s);
 /* Collects the main process's exit if it has ended (pidfd or SIGCHLD). */
-void service_reap(struct service *s);
+void process_reap(struct process *p);
 /* Asks every process of s to go now (shutdown escalation). */
 void service_kill(struct service *s);
+/* A short hold on p across calls that may let members go; the last
+ * unref releases its handles. */
+void process_ref(struct process *p);
+void process_unref(struct process *p);
+/* s's main pid, 0 when it has no process. */
+pid_t service_pid(const struct service *s);
+/* The member of p called name (any case), or NULL. */
+struct service *process_member(struct process *p, const char *name);
+/* A name for p in the log: its first member's. */
+const char *process_name(const struct process *p);
 
 void service_add_start_waiter(struct service *s, struct start_waiter *w);
 
@@ -415,14 +448,16 @@ char *spawn_resolve_program(const char *program);
 
 struct control_status;
 
-/* Opens the control channel for a native service about to be spawned;
- * *ret_child_fd is the service's end (owned by the caller).  Queues the
- * start message with args. */
-int channel_open(struct service *s, char **args, int *ret_child_fd);
-/* Sends req (a control for the handler); answered through req->fn. */
+/* Opens the control channel of process p about to be spawned for native
+ * service s; *ret_child_fd is the process's end (owned by the caller).
+ * Queues the start message of s with args. */
+int channel_open(struct process *p, struct service *s, char **args, int *ret_child_fd);
+/* Sends req (a control for s's handler); answered through req->fn. */
 int channel_deliver(struct service *s, struct control_request *req);
-/* Closes the channel; every control still unanswered gets win32. */
-void channel_close(struct service *s, int win32);
+/* Every control of s still unanswered gets win32 (s leaves its process). */
+void channel_forget(struct service *s, int win32);
+/* Closes p's channel; every control of its members still unanswered gets win32. */
+void channel_close(struct process *p, int win32);
 
 /* ------------------------------------------------------------- notify.c */
 
@@ -613,8 +648,8 @@ void manager_autostart(struct manager *m);
 void manager_begin_shutdown(struct manager *m);
 /* Called by service.c when a service reached STOPPED. */
 void manager_service_stopped(struct manager *m, struct service *s);
-/* A service by main pid, or NULL. */
-struct service *manager_find_pid(struct manager *m, pid_t pid);
+/* The process of a service by its main pid, or NULL. */
+struct process *manager_find_process(struct manager *m, pid_t pid);
 /* Adds s to / removes s from the services that have a process. */
 void manager_track(struct manager *m, struct service *s);
 void manager_untrack(struct manager *m, struct service *s);

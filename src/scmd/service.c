@@ -109,10 +109,6 @@ int service_new(struct manager *m, int64_t id, struct service_config *config,
         *config = (struct service_config){0};
         s->state = SCM_STATE_STOPPED;
         s->desired = SCM_STATE_STOPPED;
-        s->pidfd = s->exec_report_fd = s->cgroup_fd = s->cgroup_events_fd = -1;
-        s->pidfd_io.fd = s->exec_report_io.fd = s->cgroup_io.fd = -1;
-        s->channel_fd = s->channel_io.fd = -1;
-        log_capture_init(&s->log);
         *ret = s;
         return 0;
 }
@@ -124,7 +120,6 @@ void service_free(struct service *s) {
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
-        free(s->cgroup_name);
         free(s);
 }
 
@@ -135,7 +130,7 @@ static void persist_status(struct service *s) {
                 .state = s->state,
                 .win32_exit_code = s->win32_exit_code,
                 .service_exit_code = s->service_exit_code,
-                .pid = s->pid,
+                .pid = service_pid(s),
         };
         int r = db_save_status(s->manager->db, s->id, &st);
         if (r < 0)
@@ -204,7 +199,8 @@ static void set_exit_code_once(struct service *s, uint32_t win32) {
 
 /* Freezes or thaws every process of the service (pause by freezing). */
 static void freeze(struct service *s, bool frozen) {
-        int r = s->cgroup_fd >= 0 ? cgroup_freeze(s->cgroup_fd, frozen) : -ENOTSUP;
+        int fd = s->process ? s->process->cgroup_fd : -1;
+        int r = fd >= 0 ? cgroup_freeze(fd, frozen) : -ENOTSUP;
         if (r < 0)
                 log_warning("service %s: cannot %s it: %s", s->config.name,
                             frozen ? "freeze" : "thaw", strerror(-r));
@@ -327,8 +323,8 @@ int service_start(struct service *s, char **args, char **ret_message) {
 
 /* What a plain or notify service accepts in each state: scmd answers for it. */
 static uint32_t signalled_accepts(const struct service *s, enum scm_state state) {
-        uint32_t pause =
-                s->config.pause_by_freeze && s->cgroup_fd >= 0 ? SCM_ACCEPT_PAUSE_CONTINUE : 0;
+        bool frozen_ok = s->config.pause_by_freeze && s->process && s->process->cgroup_fd >= 0;
+        uint32_t pause = frozen_ok ? SCM_ACCEPT_PAUSE_CONTINUE : 0;
         switch (state) {
         case SCM_STATE_START_PENDING:
                 return SCM_ACCEPT_STOP;
@@ -346,7 +342,7 @@ static void log_transition(const struct service *s, enum scm_state old, enum scm
                          scm_error_name((int)s->win32_exit_code));
         else
                 log_info("service %s: %s -> %s (pid %d)", s->config.name, scm_state_name(old),
-                         scm_state_name(state), (int)s->pid);
+                         scm_state_name(state), (int)service_pid(s));
 }
 
 static void enter(struct service *s, enum scm_state state) {
@@ -404,7 +400,7 @@ void service_report(struct service *s, const struct control_status *st) {
         enum scm_state before = s->state;
         service_dispatch(s, EV_REPORT((enum scm_state)st->state));
         /* A pending state that moved on (or was entered) gets a new deadline. */
-        if (s->active && watches_progress(s) && progressed)
+        if (s->process && watches_progress(s) && progressed)
                 progress_arm(s);
         if (progressed && s->state == before)
                 events_status_progress(s); /* a change of state made its own event */
@@ -487,7 +483,7 @@ json_t *service_status_json(const struct service *s) {
                          scm_state_name(s->state), "controls_accepted", accepted, "win32_exit_code",
                          (json_int_t)s->win32_exit_code, "service_exit_code",
                          (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
-                         "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)s->pid,
+                         "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)service_pid(s),
                          "desired", scm_state_name(s->desired), "marked_for_delete",
                          s->marked_for_delete, "process_exit", exit, "status_text", s->status_text,
                          "seq", (json_int_t)events_seq(s));

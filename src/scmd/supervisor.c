@@ -50,10 +50,12 @@ void manager_untrack(struct manager *m, struct service *s) {
         s->active_prev = s->active_next = NULL;
 }
 
-struct service *manager_find_pid(struct manager *m, pid_t pid) {
+/* Every process has a member while it runs, so the active services find
+ * every process. */
+struct process *manager_find_process(struct manager *m, pid_t pid) {
         for (struct service *s = m->active; s; s = s->active_next)
-                if (s->pid == pid)
-                        return s;
+                if (s->process && s->process->pid == pid)
+                        return s->process;
         return NULL;
 }
 
@@ -181,15 +183,15 @@ static void reap_children(struct manager *m) {
                 siginfo_t si = {0};
                 if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
                         return;
-                struct service *s = manager_find_pid(m, si.si_pid);
-                if (s && !s->main_exited)
-                        service_reap(s);
-                if (!s)
+                struct process *p = manager_find_process(m, si.si_pid);
+                if (p && !p->main_exited)
+                        process_reap(p);
+                if (!p)
                         failure_command_reap(m, si.si_pid); /* a failure command's */
                 /* Still there (not a service's, or reaping failed): reap it here. */
                 siginfo_t gone = {0};
                 waitid(P_PID, (id_t)si.si_pid, &gone, WEXITED | WNOHANG);
-                if (!s && gone.si_pid)
+                if (!p && gone.si_pid)
                         log_debug("reaped orphan pid %d", (int)si.si_pid);
         }
 }
