@@ -161,3 +161,5 @@ extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidt
         verb_privilege;
 /* cmd_watch.c */
 extern const struct scctl_verb verb_watch;
+/* cmd_analyze.c */
+extern const struct scctl_verb verb_analyze;

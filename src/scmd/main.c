@@ -323,6 +323,7 @@ int main(int argc, char **argv) {
 
         struct manager m = {
                 .signal_fd = -1, .cgroup_base_fd = -1, .notify_fd = -1, .options = o.manager};
+        timeline_scmd_started(&m);
         int r = scm_paths_resolve(o.mode, o.root, &m.paths);
         if (r < 0) {
                 fprintf(stderr, "scmd: cannot work out where to keep state: %s%s\n", strerror(-r),

@@ -29,6 +29,7 @@ static const struct {
         {"query_status", rpc_query_status},
         {"query_config", rpc_query_config},
         {"enumerate", rpc_enumerate},
+        {"query_timeline", rpc_query_timeline},
         {"start", rpc_start},
         {"control", rpc_control},
         {"open", rpc_open},

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Read-only methods: ping, query_status, query_config, enumerate.  They
+ * Read-only methods: ping, query_status, query_config, enumerate,
+ * query_timeline.  They
  * never change state and never fail except on bad parameters or memory.
  */
 #include "scmd.h"
@@ -116,4 +117,35 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
         }
         *ret = or_oom(call, json_pack("{s:o}", "services", list), &r);
         return r;
+}
+
+/* Every service's timeline entry, by name; NULL on out-of-memory. */
+static json_t *timeline_list(struct manager *m) {
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n = registry_sorted(m->registry, &all);
+        json_t *list = n >= 0 ? json_array() : NULL;
+        for (ssize_t i = 0; list && i < n; i++)
+                if (json_array_append_new(list, timeline_service_json(all[i])) < 0) {
+                        json_decref(list);
+                        list = NULL;
+                }
+        return list;
+}
+
+int rpc_query_timeline(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {NULL};
+        int r = rpc_check_keys(call, keys);
+        if (r < 0)
+                return r;
+        json_t *list = timeline_list(call->manager);
+        json_t *o = list ? timeline_manager_json(call->manager) : NULL;
+        if (!o)
+                json_decref(list);
+        /* json_object_set_new() takes list, also when it fails. */
+        if (!o || json_object_set_new(o, "services", list) < 0) {
+                json_decref(o);
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        }
+        *ret = o;
+        return 0;
 }

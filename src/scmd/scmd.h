@@ -157,6 +157,18 @@ struct log_capture {
         bool at_line_start;
 };
 
+/* timeline.c: when a service's last run entered its states, realtime
+ * microseconds since the epoch; 0 never.  A run begins when it leaves
+ * STOPPED; start_requested is when a start that had to wait was asked for. */
+struct service_timeline {
+        int64_t start_requested;
+        int64_t start_pending;
+        int64_t running;
+        int64_t stop_pending;
+        int64_t stopped;
+        bool request_waiting; /* start_requested is for the run to come */
+};
+
 struct service {
         struct manager *manager;
         int64_t id; /* database row */
@@ -212,6 +224,7 @@ struct service {
         /* events.c: state changes since loaded or created; the subscriptions naming it */
         uint64_t event_changes;
         struct event_watch *event_watches;
+        struct service_timeline timeline; /* timeline.c */
 };
 
 /* Creates a stopped service owning config (moved in, *config zeroed).
@@ -541,7 +554,8 @@ int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
 int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret);
 
 /* Handlers, by file. */
-rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate;    /* rpc_query.c */
+rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate,
+        rpc_query_timeline;                                                    /* rpc_query.c */
 rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
 rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */
 rpc_handler_fn rpc_subscribe, rpc_unsubscribe, rpc_service_message;            /* rpc_events.c */
@@ -615,6 +629,13 @@ struct manager_options {
         unsigned log_keep;
 };
 
+/* timeline.c: scmd's own times, as struct service_timeline's. */
+struct boot_timeline {
+        int64_t scmd_started;
+        int64_t autostart_started;
+        int64_t autostart_done;
+};
+
 struct manager {
         struct loop *loop;
         struct db *db;
@@ -636,6 +657,7 @@ struct manager {
         struct event_hub events;
         bool shutting_down;
         int exit_status;
+        struct boot_timeline timeline; /* timeline.c */
 };
 
 /* Loads the database into memory and sweeps leftovers of an earlier run. */
@@ -982,3 +1004,22 @@ int db_lkg_restore(struct db *db);
 /* rpc_failure.c */
 rpc_handler_fn rpc_change_failure_actions, rpc_query_failure_actions, rpc_query_boot_status,
         rpc_notify_boot_config_status, rpc_restore_last_known_good;
+
+/* ----------------------------------------------------------- timeline.c */
+
+/* The hooks (one line each where it happens).  enter() in service.c calls
+ * timeline_service_entered() after every change of state; a start that
+ * waits before START_PENDING (for its dependencies) calls
+ * timeline_start_requested() when the request came (ignored unless s is
+ * stopped); main.c and manager_autostart() call the others. */
+void timeline_service_entered(struct service *s, enum scm_state old);
+void timeline_start_requested(struct service *s);
+void timeline_scmd_started(struct manager *m);
+/* The auto-start began (clears the end), and it ended: every auto-start
+ * service has been started (or failed to). */
+void timeline_autostart_began(struct manager *m);
+void timeline_autostart_done(struct manager *m);
+/* The query_timeline entry of s, and scmd's own times plus "now" (both
+ * docs/protocol.md, query_timeline); NULL on out-of-memory. */
+json_t *timeline_service_json(const struct service *s);
+json_t *timeline_manager_json(const struct manager *m);

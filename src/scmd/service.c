@@ -370,6 +370,7 @@ static void enter(struct service *s, enum scm_state state) {
 
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
+        timeline_service_entered(s, old);
         events_status_changed(s, old);
         failure_service_entered(s, old); /* failure actions, boot acceptance */
         if (state == SCM_STATE_STOPPED) {

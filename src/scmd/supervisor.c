@@ -122,7 +122,9 @@ static void on_delayed_auto_start(struct loop_timer *t) {
 }
 
 void manager_autostart(struct manager *m) {
+        timeline_autostart_began(m);
         start_all(m, SCM_START_AUTO);
+        timeline_autostart_done(m);
         lkg_autostart_done(m); /* the boot waits for them: error control, last known good */
         loop_timer_arm(m->loop, &m->delayed_timer, now_usec() + DELAYED_AUTO_START_DELAY,
                        on_delayed_auto_start);
