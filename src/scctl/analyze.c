@@ -145,11 +145,6 @@ int64_t analyze_end(const struct analyze_timeline *tl) {
         return hi > lo + 1000 ? hi : lo + 1000;
 }
 
-int64_t analyze_start_of(const struct analyze_service *s) {
-        return s->start_requested && s->start_requested < s->start_pending ? s->start_requested
-                                                                           : s->start_pending;
-}
-
 /* ---- classes ---- */
 
 enum analyze_class analyze_class_of(const struct analyze_service *s) {
@@ -188,9 +183,11 @@ static int by_duration(const void *pa, const void *pb) {
         return by_name(*(const size_t *)pa, *(const size_t *)pb);
 }
 
+/* By START_PENDING, not by request: a boot requests every auto-start
+ * service at once, and the order they could begin in is the story. */
 static int by_start(const void *pa, const void *pb) {
-        int64_t a = analyze_start_of(&sorting->services[*(const size_t *)pa]);
-        int64_t b = analyze_start_of(&sorting->services[*(const size_t *)pb]);
+        int64_t a = sorting->services[*(const size_t *)pa].start_pending;
+        int64_t b = sorting->services[*(const size_t *)pb].start_pending;
         if (a != b)
                 return a < b ? -1 : 1;
         return by_name(*(const size_t *)pa, *(const size_t *)pb);

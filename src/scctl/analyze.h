@@ -60,16 +60,13 @@ enum analyze_class {
 enum analyze_class analyze_class_of(const struct analyze_service *s);
 const char *analyze_class_name(enum analyze_class c);
 
-/* When a service's last start was asked for: start_requested, else
- * start_pending (0: never started). */
-int64_t analyze_start_of(const struct analyze_service *s);
-
 /* Blame: the indexes of the services that went from START_PENDING to
  * RUNNING in their last run, longest first (ties by name), into ret (room
  * for n_services).  Returns how many. */
 size_t analyze_blame(const struct analyze_timeline *tl, size_t *ret);
 
-/* The plot's rows: the services that started, by start (ties by name),
+/* The plot's rows: the services that started, by when they entered
+ * START_PENDING (ties by name),
  * into ret (room for n_services).  Returns how many. */
 size_t analyze_plot_rows(const struct analyze_timeline *tl, size_t *ret);
 
