@@ -19,6 +19,7 @@ packages=(
         libsqlite3-dev
         libjansson-dev
         libcmocka-dev
+        libsodium-dev # the machine secret store: sealing at rest (XChaCha20-Poly1305)
         util-linux   # unshare, for the PID-namespace test
         passwd       # useradd: scmd makes LocalService's and NetworkService's users
         clang-format # the house style, checked by tests/style/test_format.sh

@@ -163,3 +163,5 @@ extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidt
 extern const struct scctl_verb verb_watch;
 /* cmd_analyze.c */
 extern const struct scctl_verb verb_analyze;
+/* cmd_secret.c */
+extern const struct scctl_verb verb_secret;

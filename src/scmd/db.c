@@ -110,6 +110,20 @@ static const char *const migrations[] = {
         "  saved_at INTEGER NOT NULL,"
         "  services INTEGER NOT NULL"
         ");",
+        /* 4 -> 5: the machine secret store (db_secret.c): sealed values only.
+         * Keyed by name, without a foreign key, so a roll back to last known
+         * good (which re-inserts every service row) does not take them. */
+        "CREATE TABLE service_secrets ("
+        "  service_name TEXT NOT NULL COLLATE NOCASE,"
+        "  key TEXT NOT NULL,"
+        "  scheme INTEGER NOT NULL DEFAULT 1,"
+        "  nonce BLOB NOT NULL,"
+        "  ciphertext BLOB NOT NULL,"
+        "  size INTEGER NOT NULL CHECK (size >= 0),"
+        "  created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')),"
+        "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')),"
+        "  PRIMARY KEY (service_name, key)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -398,7 +412,17 @@ static int exec_with_id(struct db *db, enum stmt which, int64_t id) {
 }
 
 int db_delete_service(struct db *db, int64_t id) {
-        return exec_with_id(db, STMT_DELETE, id);
+        int r = begin(db);
+        if (r < 0)
+                return r;
+        /* Its secrets have no foreign key (db_secret.c): they go here, in
+         * the same transaction. */
+        r = db_secret_delete_service(db, id);
+        if (r >= 0) {
+                sqlite3_bind_int64(db->stmt[STMT_DELETE], 1, id);
+                r = exec_stmt(db, STMT_DELETE);
+        }
+        return end(db, r);
 }
 
 int db_mark_for_delete(struct db *db, int64_t id) {

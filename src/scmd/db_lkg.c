@@ -300,6 +300,11 @@ static int restore(struct db *db) {
         }
         if (r >= 0)
                 r = put_back_status(db);
+        /* Secrets are not configuration and are not copied (db_secret.c):
+         * those of services that stay are kept, those of services the copy
+         * does not have go. */
+        if (r >= 0)
+                r = db_secret_drop_orphans(db);
         if (r >= 0)
                 crash_point();
         return r;

@@ -275,7 +275,12 @@ static char *cgroup_instance_name(const struct scm_paths *p) {
 }
 
 static int start_up(struct manager *m) {
-        int r = loop_new(&m->loop);
+        int r = secrets_init();
+        if (r < 0) {
+                log_error("cannot initialise libsodium: the secret store cannot work");
+                return r;
+        }
+        r = loop_new(&m->loop);
         if (r >= 0)
                 r = manager_setup_signals(m);
         if (r >= 0)
@@ -294,6 +299,7 @@ static int start_up(struct manager *m) {
                          strerror(-m->cgroup_base_fd));
         else
                 cgroup_sweep(m->cgroup_base_fd);
+        secrets_sweep(m); /* the secrets folders of services an earlier scmd ran */
 
         _cleanup_free_ char *notify_path = NULL;
         if (asprintf(&notify_path, "%s/notify.sock", m->paths.run_dir) < 0)

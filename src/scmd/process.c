@@ -114,6 +114,14 @@ static char **build_env(const struct service *s, const struct passwd *pw) {
         return env;
 }
 
+/* Only the folder's path: a secret itself never goes into the environment. */
+static int push_credentials_env(const struct service *s, char ***env) {
+        size_t n = 0;
+        while ((*env)[n])
+                n++;
+        return env_push(env, &n, "CREDENTIALS_DIRECTORY", s->credentials_dir);
+}
+
 /* argv: the command line's words, then the start arguments. */
 static int build_argv(struct service *s, char **args, char ***ret) {
         char **argv;
@@ -323,12 +331,19 @@ int process_spawn(struct service *s) {
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 
-        struct process *p;
-        if (process_new(s, &p) < 0)
-                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        r = spawn_into(p, s, path, argv, envp, plan);
+        /* Its secrets, as files in a private memory-backed folder (secrets.c). */
+        r = secrets_deliver(s, plan);
+        if (r >= 0 && s->credentials_dir && push_credentials_env(s, &envp) < 0)
+                r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        struct process *p = NULL;
+        if (r >= 0 && process_new(s, &p) < 0)
+                r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        if (r >= 0)
+                r = spawn_into(p, s, path, argv, envp, plan);
         if (r < 0) {
-                process_free(p); /* the log pipe, the channel and the cgroup folder */
+                if (p)
+                        process_free(p); /* the log pipe, the channel and the cgroup folder */
+                secrets_withdraw(s);
                 return r;
         }
         attach(p, s);
@@ -363,6 +378,7 @@ void process_release(struct service *s) {
         channel_forget(s, SCM_ERROR_SERVICE_NOT_ACTIVE);
         if (s->process)
                 detach(s);
+        secrets_withdraw(s); /* its own folder, even when the process goes on */
 }
 
 /* ---- events from the system ---- */

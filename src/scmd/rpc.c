@@ -46,6 +46,9 @@ static const struct {
         {"subscribe", rpc_subscribe},
         {"unsubscribe", rpc_unsubscribe},
         {"service_message", rpc_service_message},
+        {"set_secret", rpc_set_secret},
+        {"list_secrets", rpc_list_secrets},
+        {"delete_secret", rpc_delete_secret},
 };
 
 rpc_handler_fn *rpc_find_handler(const char *method) {

@@ -221,6 +221,9 @@ struct service {
         struct service *next_by_name;
         struct service *next_by_display;
 
+        /* secrets.c: its delivered secrets' folder while it has a process; NULL none */
+        char *credentials_dir;
+
         /* events.c: state changes since loaded or created; the subscriptions naming it */
         uint64_t event_changes;
         struct event_watch *event_watches;
@@ -1023,3 +1026,99 @@ void timeline_autostart_done(struct manager *m);
  * docs/protocol.md, query_timeline); NULL on out-of-memory. */
 json_t *timeline_service_json(const struct service *s);
 json_t *timeline_manager_json(const struct manager *m);
+
+/* ------------------------------------------------- machine secret store */
+/*
+ * secrets.c, db_secret.c and rpc_secret.c: secrets held by scmd for a
+ * service, sealed at rest with the machine key, handed to the service at
+ * start as files in a private memory-backed folder ($CREDENTIALS_DIRECTORY).
+ * docs/architecture.md, "The machine secret store".
+ */
+
+#define SECRET_MACHINE_KEY_BYTES 32 /* crypto_aead_xchacha20poly1305_ietf_KEYBYTES */
+#define SECRET_NONCE_BYTES 24       /* ..._NPUBBYTES: random, one per value */
+#define SECRET_TAG_BYTES 16         /* ..._ABYTES */
+#define SECRET_VALUE_MAX_BYTES 32768
+#define SECRET_KEY_NAME_MAX 64
+#define SECRETS_PER_SERVICE_MAX 64
+
+/* A value sealed for (service, key): what the database holds. */
+struct sealed_secret {
+        unsigned char nonce[SECRET_NONCE_BYTES];
+        unsigned char *ciphertext; /* plaintext_size + SECRET_TAG_BYTES bytes, malloc'd */
+        size_t ciphertext_size;
+        size_t plaintext_size;
+};
+
+/* secrets.c */
+
+/* sodium_init(); at start-up, before anything else here.  0 or -EIO. */
+int secrets_init(void);
+/* Wipes and frees the machine key held in memory (at exit). */
+void secrets_finish(void);
+/* A key name is a safe file name: 1..64 of [A-Za-z0-9_.-], not "." or "..".
+ * Returns 0, or -EINVAL with *ret_reason saying why. */
+int secret_key_name_check(const char *name, const char **ret_reason);
+/* The machine key (SECRET_MACHINE_KEY_BYTES), read from DB_DIR/secrets.key
+ * on first need and kept in locked memory; created (random, 0600, written
+ * aside and renamed into place) when create is set and there is none.
+ * Returns 0 with *ret (owned by secrets.c), -ENOENT when there is none and
+ * create is not set, or -errno with *ret_error (malloc'd) saying what is
+ * wrong with the file (too open, wrong size, another owner, ...). */
+int secrets_machine_key(const struct manager *m, bool create, const unsigned char **ret,
+                        char **ret_error);
+/* Seals len bytes of plain for (service, key) under machine_key with a
+ * fresh random nonce; the pair is bound as associated data, so the row
+ * opens only for the same service and key.  0 or -ENOMEM. */
+int secret_seal(const unsigned char *machine_key, const char *service, const char *key,
+                const void *plain, size_t len, struct sealed_secret *ret);
+void sealed_secret_clear(struct sealed_secret *s);
+/* Opens a sealed value: 0 with *ret_plain (malloc'd; wipe with
+ * secret_plain_free()) and *ret_len, -EBADMSG when it does not
+ * authenticate (another key, another service or key name, a changed
+ * byte), -ENOMEM. */
+int secret_open(const unsigned char *machine_key, const char *service, const char *key,
+                const unsigned char *nonce, size_t nonce_size, const unsigned char *ciphertext,
+                size_t ciphertext_size, unsigned char **ret_plain, size_t *ret_len);
+/* Wipes len bytes at p and frees it; NULL is fine. */
+void secret_plain_free(void *p, size_t len);
+/* Before a start: when s has secrets, makes its private memory-backed
+ * folder RUN_DIR/credentials/NAME (a tmpfs mount as root; a folder on a
+ * tmpfs RUN_DIR otherwise), readable only by the account of plan (or the
+ * service's group), and writes each secret into it as a read-only file.
+ * Sets s->credentials_dir (NULL when s has no secrets).  Returns 0, or
+ * SCM_ERR(win32) with s->last_error set; nothing is left on failure. */
+int secrets_deliver(struct service *s, const struct security_plan *plan);
+/* Removes s's folder (unmount, remove) when it has one. */
+void secrets_withdraw(struct service *s);
+/* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials. */
+void secrets_sweep(const struct manager *m);
+
+/* db_secret.c: the table of migration 5, on db.c's connection. */
+
+struct db_secret_row {
+        const char *key;
+        size_t size;
+        int64_t created_at, updated_at; /* unix time */
+        const unsigned char *nonce;
+        size_t nonce_size;
+        const unsigned char *ciphertext;
+        size_t ciphertext_size;
+};
+/* Called per row, in key order; the row is valid during the call only.
+ * A negative return stops the walk and is returned. */
+typedef int db_secret_fn(void *userdata, const struct db_secret_row *row);
+
+/* Sets (adds or replaces) service's key, in one transaction. */
+int db_secret_put(struct db *db, const char *service, const char *key,
+                  const struct sealed_secret *sealed, bool *ret_replaced);
+/* -ENOENT when service has no such key. */
+int db_secret_delete(struct db *db, const char *service, const char *key);
+/* Every secret of service id; inside db.c's transaction of the delete. */
+int db_secret_delete_service(struct db *db, int64_t id);
+/* Drops the secrets of names that have no service (after a roll back). */
+int db_secret_drop_orphans(struct db *db);
+int db_secret_list(struct db *db, const char *service, db_secret_fn *fn, void *userdata);
+
+/* rpc_secret.c */
+rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;

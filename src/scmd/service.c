@@ -120,6 +120,7 @@ void service_free(struct service *s) {
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
+        secrets_withdraw(s); /* nothing left: it has no process */
         free(s);
 }
 

@@ -88,7 +88,11 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
 }
 
 int manager_load(struct manager *m) {
-        int r = db_load(m->db, load_one, m);
+        /* Secrets of services that are gone (db_secret.c has no foreign key). */
+        int r = db_secret_drop_orphans(m->db);
+        if (r < 0)
+                log_warning("cannot drop the secrets of deleted services: %s", strerror(-r));
+        r = db_load(m->db, load_one, m);
         if (r < 0)
                 log_error("cannot load the services from the database: %s", strerror(-r));
         else
@@ -266,4 +270,5 @@ void manager_free(struct manager *m) {
         free(m->cgroup_base_rel);
         loop_free(m->loop);
         scm_paths_free(&m->paths);
+        secrets_finish();
 }

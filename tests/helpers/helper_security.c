@@ -13,6 +13,12 @@
  *                        folder: a new file is made in it and removed; a
  *                        file: it is opened for appending, never changed;
  *                        anything else: a new file is made there and removed
+ *   --try-read PATH      (repeatable) whether it may read the file PATH:
+ *                        read:PATH=hex:CONTENTS (the bytes in hex, so a
+ *                        secret read never appears in the report as it
+ *                        is) or the errno's name; a PATH that starts with
+ *                        $CREDENTIALS_DIRECTORY has it replaced by the
+ *                        variable's value (the line keeps it as given)
  *   --try-bind PORT      (repeatable) bind:PORT= binding TCP 127.0.0.1:PORT
  *   --try-privileged     what needs a capability, each tried in a child
  *                        process: chown= (giving a file in /tmp away:
@@ -59,6 +65,8 @@ static bool report_security;
 static bool try_privileged;
 static const char *try_write[MAX_TRIES];
 static int n_try_write;
+static const char *try_read[MAX_TRIES];
+static int n_try_read;
 static long try_bind[MAX_TRIES];
 static int n_try_bind;
 
@@ -141,6 +149,9 @@ int security_modes_take(int argc, char **argv) {
                 } else if ((v = value_of(argv, argc, &i, "--try-write"))) {
                         if (n_try_write < MAX_TRIES)
                                 try_write[n_try_write++] = v;
+                } else if ((v = value_of(argv, argc, &i, "--try-read"))) {
+                        if (n_try_read < MAX_TRIES)
+                                try_read[n_try_read++] = v;
                 } else if ((v = value_of(argv, argc, &i, "--try-bind"))) {
                         if (n_try_bind < MAX_TRIES)
                                 try_bind[n_try_bind++] = strtol(v, NULL, 10);
@@ -235,6 +246,35 @@ static int can_write(const char *path) {
         return 0;
 }
 
+/* Reads the file at path (with a leading $CREDENTIALS_DIRECTORY expanded)
+ * and reports its bytes in hex, or why it could not. */
+static void report_read(report_fn *report, const char *path) {
+        static const char var[] = "$CREDENTIALS_DIRECTORY";
+        char full[PATH_MAX];
+        const char *dir = getenv("CREDENTIALS_DIRECTORY");
+        if (strncmp(path, var, sizeof(var) - 1) == 0)
+                snprintf(full, sizeof(full), "%s%s", dir ? dir : "(unset)", path + sizeof(var) - 1);
+        else
+                snprintf(full, sizeof(full), "%s", path);
+        int fd = open(full, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+                report("read:%s=%s", path, errno_name(errno));
+                return;
+        }
+        unsigned char buf[4096];
+        char hex[2 * sizeof(buf) + 1] = "";
+        ssize_t n = read(fd, buf, sizeof(buf));
+        int e = errno;
+        close(fd);
+        if (n < 0) {
+                report("read:%s=%s", path, errno_name(e));
+                return;
+        }
+        for (ssize_t i = 0; i < n; i++)
+                snprintf(hex + 2 * i, 3, "%02x", buf[i]);
+        report("read:%s=hex:%s", path, hex);
+}
+
 static int can_bind(long port) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
@@ -307,6 +347,8 @@ void security_modes_run(report_fn *report) {
         }
         for (int i = 0; i < n_try_write; i++)
                 report("write:%s=%s", try_write[i], result(can_write(try_write[i])));
+        for (int i = 0; i < n_try_read; i++)
+                report_read(report, try_read[i]);
         for (int i = 0; i < n_try_bind; i++)
                 report("bind:%ld=%s", try_bind[i], result(can_bind(try_bind[i])));
         if (try_privileged)

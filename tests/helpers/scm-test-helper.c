@@ -39,8 +39,9 @@
  *   --notify-send MESSAGE      not a service: send MESSAGE once and exit
  * Default: sleep until SIGTERM (or SIGINT), report it, exit 0.
  * Arguments after the options (a service's start arguments) are only reported.
- * Least-privilege modes (--report-security, --try-write PATH, --try-bind PORT,
- * --try-privileged, --exec-without-landlock): see helper_security.c.
+ * Least-privilege modes (--report-security, --try-write PATH, --try-read PATH,
+ * --try-bind PORT, --try-privileged, --exec-without-landlock): see
+ * helper_security.c.
  */
 #include <errno.h>
 #include <fcntl.h>

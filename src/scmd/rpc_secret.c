@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The methods of the machine secret store: set_secret, list_secrets and
+ * delete_secret (the Linux form of LsaStorePrivateData for a service's
+ * own store).  No method ever returns a value: list_secrets gives key
+ * names, sizes and times.  A value is taken from the request, sealed
+ * (secrets.c) and wiped from the request before the reply; it is never
+ * logged, and no error message quotes it.
+ *
+ * A value is JSON text ("value") or any bytes as base64 ("value_base64",
+ * what scctl sends); at most SECRET_VALUE_MAX_BYTES, which keeps the
+ * base64 form of the largest value inside the 64 KiB request line.
+ *
+ * Who may call: root and scmd's own user, checked here by the peer's
+ * credentials, until per-service access lists take that over.
+ */
+#include "scmd.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static int check_caller(struct rpc_call *call) {
+        const struct ucred *peer = call->conn ? conn_peer(call->conn) : NULL;
+        if (peer && peer->uid != 0 && peer->uid != geteuid())
+                return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                                "only root and scmd's own user may reach the secret store; uid "
+                                "%u may not",
+                                (unsigned)peer->uid);
+        return 0;
+}
+
+/* The start of each method: caller, parameters, service, key name. */
+static int get_target(struct rpc_call *call, const char *const *keys, bool want_key,
+                      struct service **ret_s, const char **ret_key) {
+        int r = check_caller(call);
+        if (r >= 0)
+                r = rpc_get_service_checked(call, keys, ret_s);
+        if (r < 0 || !want_key)
+                return r;
+        const char *key, *reason;
+        r = rpc_get_string(call, "key", true, SECRET_KEY_NAME_MAX * 4, &key);
+        if (r < 0)
+                return r;
+        if (secret_key_name_check(key, &reason) < 0)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "'%.64s' is not a valid secret key name: %s", key, reason);
+        *ret_key = key;
+        return 0;
+}
+
+/* A JSON string's bytes, wiped where jansson keeps them. */
+static void wipe_string(json_t *v) {
+        if (json_is_string(v))
+                sodium_memzero((char *)json_string_value(v), json_string_length(v));
+}
+
+static void wipe_values(struct rpc_call *call) {
+        wipe_string(json_object_get(call->params, "value"));
+        wipe_string(json_object_get(call->params, "value_base64"));
+}
+
+/* The value's bytes: *ret points into the request ("value") or to a
+ * malloc'd decoded copy (*ret_owned, "value_base64"). */
+static int get_value(struct rpc_call *call, const unsigned char **ret, size_t *ret_len,
+                     unsigned char **ret_owned) {
+        json_t *text = json_object_get(call->params, "value");
+        json_t *b64 = json_object_get(call->params, "value_base64");
+        if (!text == !b64)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "give the secret in exactly one of 'value' and 'value_base64'");
+        json_t *v = text ? text : b64;
+        if (!json_is_string(v))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter '%s' must be a string",
+                                text ? "value" : "value_base64");
+        size_t n = json_string_length(v);
+        const char *s = json_string_value(v);
+        if (text) {
+                if (n > SECRET_VALUE_MAX_BYTES)
+                        return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                        "the secret is %zu bytes long; at most %d are allowed", n,
+                                        SECRET_VALUE_MAX_BYTES);
+                *ret = (const unsigned char *)s;
+                *ret_len = n;
+                *ret_owned = NULL;
+                return 0;
+        }
+        unsigned char *bytes = malloc(n / 4 * 3 + 3);
+        if (!bytes)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        size_t len = 0;
+        if (sodium_base642bin(bytes, n / 4 * 3 + 3, s, n, NULL, &len, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0) {
+                secret_plain_free(bytes, n / 4 * 3 + 3);
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter 'value_base64' is not base64 (RFC 4648, with "
+                                "padding)");
+        }
+        if (len > SECRET_VALUE_MAX_BYTES) {
+                secret_plain_free(bytes, n / 4 * 3 + 3);
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the secret is %zu bytes long; at most %d are allowed", len,
+                                SECRET_VALUE_MAX_BYTES);
+        }
+        *ret = bytes;
+        *ret_len = len;
+        *ret_owned = bytes;
+        return 0;
+}
+
+struct census {
+        const char *key;
+        size_t n;
+        bool has_key;
+};
+
+static int count_one(void *userdata, const struct db_secret_row *row) {
+        struct census *c = userdata;
+        c->n++;
+        c->has_key |= strcmp(row->key, c->key) == 0;
+        return 0;
+}
+
+static int store(struct rpc_call *call, struct service *s, const char *key,
+                 const unsigned char *value, size_t len, bool *ret_replaced) {
+        struct census c = {.key = key};
+        int r = db_secret_list(call->manager->db, s->config.name, count_one, &c);
+        if (r < 0)
+                return rpc_database_failed(call, r);
+        if (c.n >= SECRETS_PER_SERVICE_MAX && !c.has_key)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s already has %d secrets, the most it may have",
+                                s->config.name, SECRETS_PER_SERVICE_MAX);
+        const unsigned char *mkey;
+        _cleanup_free_ char *why = NULL;
+        r = secrets_machine_key(call->manager, true, &mkey, &why);
+        if (r < 0) {
+                log_error("the secret store cannot be used: %s", why ? why : strerror(-r));
+                return rpc_fail(call, SCM_ERROR_INVALID_DATA, "the secret store cannot be used: %s",
+                                why ? why : strerror(-r));
+        }
+        struct sealed_secret sealed;
+        if (secret_seal(mkey, s->config.name, key, value, len, &sealed) < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        r = db_secret_put(call->manager->db, s->config.name, key, &sealed, ret_replaced);
+        sealed_secret_clear(&sealed);
+        return r < 0 ? rpc_database_failed(call, r) : 0;
+}
+
+int rpc_set_secret(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", "key", "value", "value_base64", NULL};
+        struct service *s;
+        const char *key = NULL;
+        const unsigned char *value = NULL;
+        size_t len = 0;
+        unsigned char *owned = NULL;
+        bool replaced = false;
+        int r = get_target(call, keys, true, &s, &key);
+        if (r >= 0 && s->marked_for_delete)
+                r = rpc_fail(call, SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
+                             "service %s is marked for delete", s->config.name);
+        if (r >= 0)
+                r = get_value(call, &value, &len, &owned);
+        if (r >= 0)
+                r = store(call, s, key, value, len, &replaced);
+        secret_plain_free(owned, len);
+        wipe_values(call);
+        if (r < 0)
+                return r;
+        log_info("service %s: secret %s %s (%zu bytes)", s->config.name, key,
+                 replaced ? "replaced" : "added", len);
+        *ret = json_pack("{s:s, s:s, s:I, s:b}", "name", s->config.name, "key", key, "size",
+                         (json_int_t)len, "replaced", replaced);
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
+
+static int list_one(void *userdata, const struct db_secret_row *row) {
+        json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "key", row->key, "size",
+                              (json_int_t)row->size, "created", (json_int_t)row->created_at,
+                              "updated", (json_int_t)row->updated_at);
+        return o && json_array_append_new(userdata, o) == 0 ? 0 : -ENOMEM;
+}
+
+int rpc_list_secrets(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", NULL};
+        struct service *s;
+        int r = get_target(call, keys, false, &s, NULL);
+        if (r < 0)
+                return r;
+        json_t *list = json_array();
+        if (!list)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        r = db_secret_list(call->manager->db, s->config.name, list_one, list);
+        if (r < 0) {
+                json_decref(list);
+                return r == -ENOMEM ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory")
+                                    : rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                                               "the configuration database could not be read "
+                                               "(%s)",
+                                               strerror(-r));
+        }
+        *ret = json_pack("{s:s, s:o}", "name", s->config.name, "secrets", list);
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
+
+int rpc_delete_secret(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", "key", NULL};
+        struct service *s;
+        const char *key = NULL;
+        int r = get_target(call, keys, true, &s, &key);
+        if (r < 0)
+                return r;
+        r = db_secret_delete(call->manager->db, s->config.name, key);
+        if (r == -ENOENT)
+                return rpc_fail(call, SCM_ERROR_FILE_NOT_FOUND, "service %s has no secret '%s'",
+                                s->config.name, key);
+        if (r < 0)
+                return rpc_database_failed(call, r);
+        log_info("service %s: secret %s deleted", s->config.name, key);
+        *ret = json_object();
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
