@@ -167,6 +167,36 @@ test_key_file_refused() {
         assert_eq "...and it is left as it was" 31 "$(stat -c %s "$D/db/secrets.key")"
 }
 
+# A roll back to the last known good configuration keeps the secrets of the
+# services it keeps; a service it brings back has none, and the secrets of
+# a service it removes are gone with it.
+test_roll_back() {
+        daemon_start || return
+        create_helper kept || return
+        create_helper dropped || return
+        daemon_stop
+        daemon_start || return
+        wait_until 10 "the boot is accepted (the copy holds kept and dropped)" \
+                bash -c '[[ $("$0" --root "$1" --json boot status) == *"\"boot\":\"accepted\""* ]]' \
+                "$SCCTL" "$D" || return
+        set_secret kept k kept-value
+        set_secret dropped k dropped-value
+        assert_sc_ok "delete dropped (and its secret)" delete dropped
+        create_helper late || return
+        set_secret late k late-value
+        assert_sc_ok "lkg restore" lkg restore
+        run_sc --json secret list kept
+        assert_contains "kept keeps its secret" "$OUT" '"key":"k"'
+        run_sc --json secret list dropped
+        assert_contains "dropped is back from the copy, without its deleted secret" "$OUT" \
+                '"secrets":[]'
+        run_sc query late
+        assert_rc "late is gone" 1
+        create_helper late || return
+        run_sc --json secret list late
+        assert_contains "...and a new late does not inherit its secret" "$OUT" '"secrets":[]'
+}
+
 # ---- delivery, as root ---------------------------------------------------------
 
 test_delivery() {
@@ -248,6 +278,31 @@ test_service_group() {
         assert_sc_ok "stop g" stop g --wait
 }
 
+test_change_while_running() {
+        needs_root "a change takes effect at the next start" || return
+        local folder
+        folder=$(credentials_of r)
+        daemon_start || return
+        create_helper r --try-read '$CREDENTIALS_DIRECTORY/k' || return
+        set_secret r k first
+        start_helper r || return
+        set_secret r k second
+        assert_eq "a running service's file keeps the value it started with" first \
+                "$(cat "$folder/k")"
+        assert_sc_ok "stop r" stop r --wait
+        : >"$(report_path r)"
+        start_helper r || return
+        assert_eq "the next start delivers the new value" "hex:$(hex_of second)" \
+                "$(report_get r 'read:$CREDENTIALS_DIRECTORY/k')"
+        assert_sc_ok "secret delete r k" secret delete r k
+        assert_sc_ok "stop r" stop r --wait
+        : >"$(report_path r)"
+        start_helper r || return
+        check "without secrets: no CREDENTIALS_DIRECTORY" report_lacks r env=CREDENTIALS_DIRECTORY=
+        check "...and no folder" test ! -e "$folder"
+        assert_sc_ok "stop r" stop r --wait
+}
+
 test_sweep_after_crash() {
         needs_root "the folder left by a killed scmd is swept at start-up" || return
         local folder
@@ -309,8 +364,10 @@ test_user_mode() {
 
 run_test test_set_list_delete
 run_test test_key_file_refused
+run_test test_roll_back
 run_test test_delivery
 run_test test_service_group
+run_test test_change_while_running
 run_test test_sweep_after_crash
 run_test test_user_mode
 cleanup_all
