@@ -498,9 +498,16 @@ static int fill_folder(const char *path, const struct delivery *d, const struct 
         *ret_what = "make";
         if (mkdir(path, 0700) < 0)
                 return -errno;
-        int r;
+        int r = 0;
         *ret_what = "mount a tmpfs on";
-        if (root && (r = mount_tmpfs(path, d)) < 0)
+        if (root)
+                r = mount_tmpfs(path, d);
+        bool mounted = root && r >= 0;
+        /* Root without CAP_SYS_ADMIN (a container): a folder will do where
+         * it is in memory anyway. */
+        if (r == -EPERM && memory_backed(path))
+                r = 0;
+        if (r < 0)
                 return r;
         _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
@@ -516,8 +523,8 @@ static int fill_folder(const char *path, const struct delivery *d, const struct 
         if (fchmod(fd, o->dir_mode) < 0)
                 return -errno;
         /* Filled: nobody, not even its owner, changes it from now on. */
-        if (root && mount(NULL, path, NULL,
-                          MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        if (mounted && mount(NULL, path, NULL,
+                             MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
                 log_warning("cannot make the secrets folder %s read-only: %m", path);
         return 0;
 }
@@ -585,6 +592,17 @@ int secrets_deliver(struct service *s, const struct security_plan *plan) {
         const char *what = NULL;
         r = fill_folder(path, &d, &o, &what);
         delivery_clear(&d); /* the plaintext is wiped here, whatever happened */
+        if (r == -EPERM && strcmp(what, "mount a tmpfs on") == 0) {
+                remove_folder(path);
+                r = delivery_fail(&d, SCM_ERROR_NOT_SUPPORTED,
+                                  "service %s has secrets, but scmd may not mount a tmpfs on %s "
+                                  "and %s is not on a memory-backed file system; secrets are "
+                                  "never written to disk (give scmd CAP_SYS_ADMIN, or a run "
+                                  "folder on tmpfs)",
+                                  name, path, base);
+                free(path);
+                return r;
+        }
         if (r < 0) {
                 remove_folder(path);
                 r = delivery_fail(&d, scm_error_from_errno(-r),

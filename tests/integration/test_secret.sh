@@ -362,6 +362,41 @@ test_user_mode() {
         umount "$D/run" && MADE_MOUNTS=()
 }
 
+test_root_without_mount() {
+        needs_root "root that may not mount (a container without CAP_SYS_ADMIN)" || return
+        command -v setpriv >/dev/null || {
+                tap_skip "root that may not mount" "no setpriv"
+                return
+        }
+        printf '#!/bin/sh\nexec setpriv --bounding-set=-sys_admin %q "$@"\n' "$SCMD" >"$D/scmd-nomount"
+        chmod +x "$D/scmd-nomount"
+        SCMD=$D/scmd-nomount daemon_start || return
+        create_helper m --try-read '$CREDENTIALS_DIRECTORY/k' || return
+        set_secret m k no-mount-value
+        assert_sc_error "a run folder on disk and no right to mount: refused (NOT_SUPPORTED)" \
+                NOT_SUPPORTED 50 start m
+        assert_contains "...saying it may not mount a tmpfs" "$ERR" "may not mount a tmpfs"
+        check "...and no process ran" report_lacks m pid=
+        check "...and nothing is left" test ! -e "$(credentials_of m)"
+        daemon_stop
+        mkdir -p "$D/run"
+        mount -t tmpfs -o size=1m,mode=0755 scm-test "$D/run" || {
+                tap_not_ok "mount a tmpfs on $D/run"
+                return
+        }
+        MADE_MOUNTS+=("$D/run")
+        SCMD=$D/scmd-nomount daemon_start || return
+        start_helper m || return
+        assert_eq "on a tmpfs run folder it is served from a plain folder" \
+                "hex:$(hex_of no-mount-value)" "$(report_get m 'read:$CREDENTIALS_DIRECTORY/k')"
+        check "...not a mount of its own" bash -c '! grep -qF " $1 " /proc/self/mounts' _ \
+                "$(credentials_of m)"
+        assert_sc_ok "stop m" stop m --wait
+        check "...gone after the stop" test ! -e "$(credentials_of m)"
+        daemon_stop
+        umount "$D/run" && MADE_MOUNTS=()
+}
+
 run_test test_set_list_delete
 run_test test_key_file_refused
 run_test test_roll_back
@@ -370,5 +405,6 @@ run_test test_service_group
 run_test test_change_while_running
 run_test test_sweep_after_crash
 run_test test_user_mode
+run_test test_root_without_mount
 cleanup_all
 finish
