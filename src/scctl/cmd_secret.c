@@ -12,6 +12,7 @@
  * buffers that held it are wiped before scctl exits.
  */
 #include <errno.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,21 +43,36 @@ static ssize_t read_stream(int fd, unsigned char *buf) {
         return (ssize_t)len;
 }
 
+/* The terminal's settings while echo is off, put back by a signal that
+ * ends scctl meanwhile (^C), so the shell does not inherit a silent tty. */
+static struct termios saved_tty;
+
+static void restore_tty_and_die(int sig) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+        signal(sig, SIG_DFL);
+        raise(sig);
+}
+
 /* From a terminal: a prompt on stderr, one line, echo off. */
 static ssize_t read_terminal(const char *service, const char *key, unsigned char *buf) {
-        struct termios old, quiet;
-        if (tcgetattr(STDIN_FILENO, &old) < 0)
+        static const int signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP};
+        struct sigaction sa = {.sa_handler = restore_tty_and_die}, old_sa[5];
+        if (tcgetattr(STDIN_FILENO, &saved_tty) < 0)
                 return -errno;
-        quiet = old;
+        struct termios quiet = saved_tty;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag |= ECHONL;
         fprintf(stderr, "Secret %s for %s: ", key, service);
         fflush(stderr);
-        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) < 0)
-                return -errno;
-        ssize_t n = read(STDIN_FILENO, buf, VALUE_MAX + 1);
+        for (size_t i = 0; i < 5; i++)
+                sigaction(signals[i], &sa, &old_sa[i]);
+        ssize_t n = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) < 0
+                            ? -1
+                            : read(STDIN_FILENO, buf, VALUE_MAX + 1);
         int e = errno;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+        for (size_t i = 0; i < 5; i++)
+                sigaction(signals[i], &old_sa[i], NULL);
         return n < 0 ? -e : n;
 }
 
