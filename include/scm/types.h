@@ -94,6 +94,9 @@ enum scm_accept {
 #define SCM_REQUEST_MAX_BYTES 65536
 #define SCM_STATUS_TEXT_MAX_BYTES 256
 #define SCM_CONTROL_TIMEOUT_DEFAULT_MS 30000
+/* SERVICE_PRESHUTDOWN_INFO: the default, and "as long as it makes progress". */
+#define SCM_PRESHUTDOWN_TIMEOUT_DEFAULT_MS 180000
+#define SCM_PRESHUTDOWN_TIMEOUT_INFINITE 0xFFFFFFFFu
 
 /* Names <-> values.  *_name() returns NULL for a value out of range;
  * *_from_name() returns the INVALID value for an unknown name. */

@@ -35,6 +35,7 @@ enum {
         OPT_RESTRICT_NETWORK,
         OPT_WRITABLE,
         OPT_ALLOW_WEAK_ISOLATION,
+        OPT_PRESHUTDOWN_TIMEOUT,
 };
 
 static const struct option config_options[] = {
@@ -55,6 +56,7 @@ static const struct option config_options[] = {
         {"restrict-network", optional_argument, NULL, OPT_RESTRICT_NETWORK},
         {"writable", required_argument, NULL, OPT_WRITABLE},
         {"allow-weak-isolation", optional_argument, NULL, OPT_ALLOW_WEAK_ISOLATION},
+        {"preshutdown-timeout", required_argument, NULL, OPT_PRESHUTDOWN_TIMEOUT},
         {},
 };
 
@@ -78,6 +80,14 @@ static bool valid_ms(const char *s) {
         char *end;
         unsigned long v = strtoul(s, &end, 10);
         return s[0] >= '0' && s[0] <= '9' && !*end && v <= 24UL * 3600 * 1000;
+}
+
+/* Milliseconds up to 0xFFFFFFFF, or "infinite" (that value). */
+static bool valid_preshutdown_ms(const char *s) {
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        return !strcmp(s, "infinite") ||
+               (s[0] >= '0' && s[0] <= '9' && !*end && v <= SCM_PRESHUTDOWN_TIMEOUT_INFINITE);
 }
 
 static bool valid_yes_no(const char *s) {
@@ -112,6 +122,8 @@ static const struct config_field {
         {OPT_WRITABLE, "--writable", "writable_paths", NULL, NULL},
         {OPT_ALLOW_WEAK_ISOLATION, "--allow-weak-isolation", "allow_weak_isolation", valid_yes_no,
          "yes, no"},
+        {OPT_PRESHUTDOWN_TIMEOUT, "--preshutdown-timeout", "preshutdown_timeout_ms",
+         valid_preshutdown_ms, "milliseconds up to 4294967295, or infinite"},
 };
 
 static const struct config_field *config_field_of(int opt) {
@@ -153,6 +165,9 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
+        else if (opt == OPT_PRESHUTDOWN_TIMEOUT)
+                value = json_integer(!strcmp(arg, "infinite") ? SCM_PRESHUTDOWN_TIMEOUT_INFINITE
+                                                              : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
                  opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION)
                 value = json_boolean(!strcmp(arg, "yes"));
@@ -367,6 +382,8 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         (default 30000)\n"                                               \
         "  --watchdog MS          notify: WATCHDOG=1 must come at least this often\n"              \
         "  --pause-by-freeze yes|no  plain/notify: pause freezes every process (cgroup)\n"         \
+        "  --preshutdown-timeout MS|infinite  native: how long PRESHUTDOWN may take at\n"          \
+        "                         shutdown while it makes progress (default 180000)\n"             \
         "  --interactive[=no]     LocalSystem only: standard I/O on scmd's --console\n"            \
         "  --restrict-network[=no]  a network namespace of its own, only loopback up\n"            \
         "  --writable PATH,...    restricted: more paths it may write (\"\" for none)\n"           \

@@ -21,12 +21,16 @@ enum {
         OPT_STATE = 0x100,
         OPT_TYPE,
         OPT_GROUP,
+        OPT_BOOT,
+        OPT_FAILED_DRIVERS,
 };
 
 static const struct option query_options[] = {
         {"state", required_argument, NULL, OPT_STATE},
         {"type", required_argument, NULL, OPT_TYPE},
         {"group", required_argument, NULL, OPT_GROUP},
+        {"boot", no_argument, NULL, OPT_BOOT},
+        {"failed-drivers", no_argument, NULL, OPT_FAILED_DRIVERS},
         {},
 };
 
@@ -178,15 +182,24 @@ static int query_table(struct scctl *ctx, json_t *filters) {
 static int run_query(struct scctl *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *filters = json_object();
         bool ex = strcmp(ctx->verb->name, "queryex") == 0;
-        int opt;
+        int opt, boot = 0;
 
         while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
+                if (opt == OPT_BOOT || opt == OPT_FAILED_DRIVERS) {
+                        boot = opt;
+                        continue;
+                }
                 int r = filter_option(ctx, opt, optarg, filters);
                 if (r != 0)
                         return r;
         }
         if (opt < 0)
                 return ctx->exit_status;
+        if (boot && (optind != argc || json_object_size(filters) > 0))
+                return scctl_usage_error(ctx, "--boot and --failed-drivers take no NAME and "
+                                              "no filter");
+        if (boot)
+                return scctl_query_boot(ctx, boot == OPT_FAILED_DRIVERS);
         if (optind == argc)
                 return query_table(ctx, filters);
         if (json_object_size(filters) > 0)
@@ -200,11 +213,15 @@ static int run_query(struct scctl *ctx, int argc, char **argv) {
         "These options filter it:\n"                                                               \
         "  --state STATE   active (not stopped), inactive (stopped) or all (the default)\n"        \
         "  --type TYPE     own, share or kernel-driver\n"                                          \
-        "  --group GROUP   the services of one load-order group (\"\" for those in none)\n"
+        "  --group GROUP   the services of one load-order group (\"\" for those in none)\n"        \
+        "--boot: where the boot sequence (drivers, auto-start, delayed-auto) or the\n"             \
+        "shutdown is, since when, and what it waits for.  --failed-drivers: the boot\n"            \
+        "and system drivers that should be loaded and are not.\n"
 
 const struct scctl_verb verb_query = {
         .name = "query",
-        .synopsis = "[NAME...] [--state active|inactive|all] [--type TYPE] [--group GROUP]",
+        .synopsis = "[NAME...] [--state active|inactive|all] [--type TYPE] [--group GROUP] | "
+                    "--boot | --failed-drivers",
         .summary = "Print the status of services (QueryServiceStatus), or list them all",
         .help = "With NAMEs, the status of each, as sc.exe prints it.\n" QUERY_HELP,
         .options = query_options,

@@ -32,7 +32,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_query,    &verb_queryex,     &verb_logs,         &verb_privs,       &verb_qprivs,
         &verb_sidtype,  &verb_qsidtype,    &verb_showsid,      &verb_privilege,   &verb_failure,
         &verb_qfailure, &verb_failureflag, &verb_qfailureflag, &verb_boot,        &verb_lkg,
-        &verb_watch,    &verb_analyze,     &verb_secret,
+        &verb_watch,    &verb_analyze,     &verb_secret,       &verb_shutdown,
 };
 
 enum {

@@ -208,6 +208,11 @@ void output_config_block(const json_t *config) {
                 field("WATCHDOG", "%lld ms", (long long)json_integer_value(watchdog));
         if (json_is_true(json_object_get(config, "pause_by_freeze")))
                 field_text("PAUSE", "by freezing its cgroup");
+        json_t *preshutdown = json_object_get(config, "preshutdown_timeout_ms");
+        if (json_integer_value(preshutdown) == SCM_PRESHUTDOWN_TIMEOUT_INFINITE)
+                field_text("PRESHUTDOWN_TIMEOUT", "infinite (while it makes progress)");
+        else if (json_is_integer(preshutdown))
+                field("PRESHUTDOWN_TIMEOUT", "%lld ms", (long long)json_integer_value(preshutdown));
 }
 
 /* Columns on screen: characters, not bytes, for UTF-8 names. */

@@ -165,3 +165,8 @@ extern const struct scctl_verb verb_watch;
 extern const struct scctl_verb verb_analyze;
 /* cmd_secret.c */
 extern const struct scctl_verb verb_secret;
+
+/* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
+ * returns 0 or an exit status. */
+int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only);
+extern const struct scctl_verb verb_shutdown;

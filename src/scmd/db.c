@@ -124,6 +124,9 @@ static const char *const migrations[] = {
         "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')),"
         "  PRIMARY KEY (service_name, key)"
         ");",
+        /* 5 -> 6: how long a preshutdown may take (SERVICE_PRESHUTDOWN_INFO). */
+        "ALTER TABLE services ADD COLUMN preshutdown_timeout_ms INTEGER NOT NULL DEFAULT 180000"
+        "  CHECK (preshutdown_timeout_ms >= 0 AND preshutdown_timeout_ms <= 4294967295);",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -147,12 +150,13 @@ static const char *const stmt_sql[_STMT_MAX] = {
         [STMT_ROLLBACK] = "ROLLBACK",
         [STMT_INSERT] = "INSERT INTO services (name, display_name, description, type, start_type,"
                         " error_control, command_line, account, load_group, kind,"
-                        " control_timeout_ms, watchdog_ms, pause_by_freeze)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13, ?14)",
+                        " control_timeout_ms, watchdog_ms, pause_by_freeze, preshutdown_timeout_ms)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13, ?14, ?15)",
         [STMT_UPDATE] = "UPDATE services SET name = ?1, display_name = ?2, description = ?3,"
                         " type = ?4, start_type = ?5, error_control = ?6, command_line = ?7,"
                         " account = ?8, load_group = ?9, kind = ?11, control_timeout_ms = ?12,"
-                        " watchdog_ms = ?13, pause_by_freeze = ?14 WHERE id = ?10",
+                        " watchdog_ms = ?13, pause_by_freeze = ?14, preshutdown_timeout_ms = ?15"
+                        " WHERE id = ?10",
         [STMT_DELETE] = "DELETE FROM services WHERE id = ?1",
         [STMT_MARK] = "UPDATE services SET marked_for_delete = 1 WHERE id = ?1",
         [STMT_DEPS_CLEAR] = "DELETE FROM dependencies WHERE service_id = ?1",
@@ -356,6 +360,7 @@ static void bind_config(sqlite3_stmt *st, const struct service_config *c) {
         sqlite3_bind_int64(st, 12, c->control_timeout_ms);
         sqlite3_bind_int64(st, 13, c->watchdog_ms);
         sqlite3_bind_int(st, 14, c->pause_by_freeze);
+        sqlite3_bind_int64(st, 15, c->preshutdown_timeout_ms);
 }
 
 static int write_dependencies(struct db *db, int64_t id, char **deps) {
@@ -493,6 +498,7 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
         c->control_timeout_ms = (uint32_t)sqlite3_column_int64(st, 16);
         c->watchdog_ms = (uint32_t)sqlite3_column_int64(st, 17);
         c->pause_by_freeze = sqlite3_column_int(st, 18) != 0;
+        c->preshutdown_timeout_ms = (uint32_t)sqlite3_column_int64(st, 19);
         if (!c->name || !c->display_name || !c->description || !c->command_line || !c->account ||
             !c->group)
                 return -ENOMEM;
@@ -507,8 +513,9 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                 "SELECT s.id, s.name, s.display_name, s.description, s.type, s.start_type,"
                 " s.error_control, s.command_line, s.account, s.load_group, s.marked_for_delete,"
                 " t.state, t.win32_exit_code, t.service_exit_code, t.pid,"
-                " s.kind, s.control_timeout_ms, s.watchdog_ms, s.pause_by_freeze"
-                " FROM services s LEFT JOIN service_status t ON t.service_id = s.id ORDER BY s.id",
+                " s.kind, s.control_timeout_ms, s.watchdog_ms, s.pause_by_freeze,"
+                " s.preshutdown_timeout_ms FROM services s LEFT JOIN service_status t ON "
+                "t.service_id = s.id ORDER BY s.id",
                 -1, &st, NULL);
         if (rc != SQLITE_OK)
                 return db_errno(rc);

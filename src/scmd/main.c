@@ -8,7 +8,8 @@
  *   3. signals, cgroups (killing what an earlier scmd left behind);
  *   4. the database: open, migrate, load every service;
  *   5. only now the socket: a client that came early has been retrying;
- *   6. auto-start, then the loop until shutdown.
+ *   6. the boot sequence (boot.c), then the loop until the shutdown
+ *      sequence (shutdown.c) is over.
  */
 #include "scmd.h"
 
@@ -51,9 +52,10 @@ static void usage(FILE *f) {
                 "  --debug               log debug messages too\n"
                 "%s"
                 "%s"
+                "%s"
                 "  -h, --help            show this help\n"
                 "  --version             show the version\n",
-                security_options_help, recovery_options_help);
+                boot_options_help, security_options_help, recovery_options_help);
 }
 
 static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
@@ -81,6 +83,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_SERVICE_GID_RANGE,
                 OPT_REBOOT_COMMAND,
                 OPT_BOOT_ACCEPT,
+                OPT_DELAYED_AUTO_DELAY,
+                OPT_SHUTDOWN_BUDGET,
         };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
@@ -97,6 +101,8 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"service-gid-range", required_argument, NULL, OPT_SERVICE_GID_RANGE},
                 {"reboot-command", required_argument, NULL, OPT_REBOOT_COMMAND},
                 {"boot-accept", required_argument, NULL, OPT_BOOT_ACCEPT},
+                {"delayed-auto-delay", required_argument, NULL, OPT_DELAYED_AUTO_DELAY},
+                {"shutdown-budget", required_argument, NULL, OPT_SHUTDOWN_BUDGET},
                 {0},
         };
         unsigned long long v;
@@ -158,6 +164,14 @@ static int parse_options(int argc, char **argv, struct options *o) {
                         if (recovery_set_option(c == OPT_BOOT_ACCEPT ? "boot-accept"
                                                                      : "reboot-command",
                                                 optarg) < 0)
+                                return -EINVAL;
+                        break;
+                case OPT_DELAYED_AUTO_DELAY:
+                case OPT_SHUTDOWN_BUDGET:
+                        if (boot_set_option(&o->manager,
+                                            c == OPT_SHUTDOWN_BUDGET ? "shutdown-budget"
+                                                                     : "delayed-auto-delay",
+                                            optarg) < 0)
                                 return -EINVAL;
                         break;
                 case 'h':
@@ -322,7 +336,9 @@ int main(int argc, char **argv) {
                 .mode = SCM_MODE_AUTO,
                 .manager = {.stop_timeout = 20 * USEC_PER_SEC,
                             .log_max_size = 1024 * 1024,
-                            .log_keep = 3},
+                            .log_keep = 3,
+                            .shutdown_budget = 20 * USEC_PER_SEC,
+                            .delayed_auto_delay = 120 * USEC_PER_SEC},
         };
         if (parse_options(argc, argv, &o) < 0)
                 return 2;
@@ -376,7 +392,7 @@ int main(int argc, char **argv) {
                 close(ready_fd);
         }
 
-        manager_autostart(&m);
+        boot_start(&m); /* drivers, auto-start, then the delayed-auto services */
         r = loop_run(m.loop);
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));

@@ -292,6 +292,7 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
         req.stdout_fd = out_fd;
         req.control_fd = control_fd;
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
+        req.low_priority = s->start_low_priority;
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)
@@ -347,6 +348,7 @@ int process_spawn(struct service *s) {
                 return r;
         }
         attach(p, s);
+        s->low_priority = s->start_low_priority; /* boot.c raises it at RUNNING */
         s->desired = SCM_STATE_RUNNING;
         return 0;
 }

@@ -43,6 +43,8 @@ static const struct {
         {"query_boot_status", rpc_query_boot_status},
         {"notify_boot_config_status", rpc_notify_boot_config_status},
         {"restore_last_known_good", rpc_restore_last_known_good},
+        {"query_boot_phase", rpc_query_boot_phase},
+        {"shutdown", rpc_shutdown},
         {"subscribe", rpc_subscribe},
         {"unsubscribe", rpc_unsubscribe},
         {"service_message", rpc_service_message},

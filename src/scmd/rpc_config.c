@@ -32,6 +32,7 @@ static const char *const config_keys[] = {
         "control_timeout_ms",
         "watchdog_ms",
         "pause_by_freeze",
+        "preshutdown_timeout_ms",
         "required_privileges",
         "sid_type",
         "writable_paths",
@@ -78,6 +79,9 @@ static int read_protocol(struct rpc_call *call, struct service_config *c) {
         r = read_ms(call, "control_timeout_ms", 100, 24u * 3600 * 1000, &c->control_timeout_ms);
         if (r >= 0)
                 r = read_ms(call, "watchdog_ms", 0, 24u * 3600 * 1000, &c->watchdog_ms);
+        if (r >= 0)
+                r = read_ms(call, "preshutdown_timeout_ms", 0, SCM_PRESHUTDOWN_TIMEOUT_INFINITE,
+                            &c->preshutdown_timeout_ms);
         if (r < 0)
                 return r;
         json_t *v = json_object_get(call->params, "pause_by_freeze");
@@ -273,6 +277,7 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
                 .error_control = SCM_ERROR_NORMAL,
                 .kind = SCM_KIND_PLAIN,
                 .control_timeout_ms = SCM_CONTROL_TIMEOUT_DEFAULT_MS,
+                .preshutdown_timeout_ms = SCM_PRESHUTDOWN_TIMEOUT_DEFAULT_MS,
         };
         _cleanup_(service_config_clear) struct service_config c = {0};
         if (service_config_copy(&defaults, &c) < 0)

@@ -73,6 +73,7 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
         if (!d)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         _cleanup_free_ char *message = NULL;
+        boot_start_by_hand(s); /* a delayed-auto service: at once, normal priority */
         r = service_start(s, args, &message);
         if (r < 0) {
                 free(d);

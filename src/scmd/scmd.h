@@ -62,6 +62,8 @@ enum svc_event {
         EV_INTERROGATE,
         EV_PARAMCHANGE,
         EV_CUSTOM,
+        EV_SHUTDOWN,    /* scmd's shutdown, to a service that accepts it (shutdown.c) */
+        EV_PRESHUTDOWN, /* the same, before everything else, waited for on progress */
         _EV_REQUEST_MAX,
         EV_SPAWNED = _EV_REQUEST_MAX, /* exec succeeded */
         EV_SPAWN_FAILED,              /* a step before exec failed */
@@ -136,6 +138,9 @@ struct service_config {
         uint32_t control_timeout_ms; /* a control's answer; a native start's first report */
         uint32_t watchdog_ms;        /* notify: WATCHDOG=1 at least this often; 0 off */
         bool pause_by_freeze;        /* plain/notify: pause freezes the cgroup */
+        /* native: how long a preshutdown may take while it makes progress;
+         * SCM_PRESHUTDOWN_TIMEOUT_INFINITE: as long as it makes progress */
+        uint32_t preshutdown_timeout_ms;
 };
 
 /* A callback waiting for the outcome of a start: error is 0 on success,
@@ -212,6 +217,15 @@ struct service {
         char *last_error;   /* the sentence for the last failed start */
         bool connected;     /* native: the dispatcher said hello this run */
         bool stop_reported; /* native: it reported STOPPED; its codes stand */
+
+        /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
+        bool start_low_priority; /* the next spawn lowers it */
+        bool low_priority;       /* this run was lowered and is not back yet */
+
+        /* shutdown.c */
+        bool preshutdown_sent;       /* it took PRESHUTDOWN: no SHUTDOWN follows */
+        bool preshutdown_settled;    /* stopped, cut off, or back to running */
+        usec_t preshutdown_deadline; /* monotonic; 0: none but progress */
 
         /* supervisor.c: the services that have a process */
         struct service *active_prev, *active_next;
@@ -419,6 +433,7 @@ enum spawn_stage {
         SPAWN_STAGE_SESSION,
         SPAWN_STAGE_STDIO,
         SPAWN_STAGE_CGROUP,
+        SPAWN_STAGE_PRIORITY,
         SPAWN_STAGE_ACCOUNT,
         SPAWN_STAGE_CONSOLE,
         SPAWN_STAGE_NETWORK,
@@ -439,6 +454,7 @@ struct spawn_request {
         int cgroup_fd; /* -1: none */
         /* The account, its privileges, its confinement; NULL: none. */
         const struct security_plan *security;
+        bool low_priority; /* nice 19 and SCHED_IDLE (a delayed-auto start, boot.c) */
 };
 
 struct spawn_result {
@@ -630,6 +646,48 @@ struct manager_options {
         usec_t stop_timeout;
         uint64_t log_max_size;
         unsigned log_keep;
+        usec_t shutdown_budget;    /* shutdown.c: the stop phase, then kill (--shutdown-budget) */
+        usec_t delayed_auto_delay; /* boot.c: auto-start done -> delayed-auto (--delayed-auto-delay)
+                                    */
+};
+
+/* boot.c: where the boot sequence is. */
+enum boot_step {
+        BOOT_STEP_DRIVERS,      /* boot and system drivers checked, loaded when not yet */
+        BOOT_STEP_AUTO_START,   /* auto-start services, group order, dependencies first */
+        BOOT_STEP_DELAYED_WAIT, /* the delay before the delayed-auto services */
+        BOOT_STEP_DELAYED_AUTO, /* delayed-auto services, at the lowest CPU priority */
+        BOOT_STEP_DONE,
+        _BOOT_STEP_MAX,
+};
+
+struct boot_sequence {
+        enum boot_step step;
+        int64_t since;           /* unix time the step began */
+        int64_t delayed_at;      /* unix time the delayed-auto services start; 0: not armed */
+        bool lower_priority;     /* scmd can raise a lowered priority back (CAP_SYS_NICE) */
+        int normal_nice;         /* scmd's own nice: what a service goes back to */
+        struct loop_timer timer; /* the delay before the delayed-auto services */
+};
+
+/* shutdown.c: where the shutdown sequence is. */
+enum shutdown_phase {
+        SHUTDOWN_NONE,
+        SHUTDOWN_PRESHUTDOWN, /* waiting for the services that took PRESHUTDOWN */
+        SHUTDOWN_STOPPING,    /* SHUTDOWN or stop to the rest, within the budget */
+        SHUTDOWN_KILLING,     /* the budget passed: what is left was killed */
+        _SHUTDOWN_PHASE_MAX,
+};
+
+struct shutdown_state {
+        enum shutdown_phase phase;
+        usec_t began;           /* monotonic: the shutdown began */
+        usec_t since;           /* monotonic: the phase began */
+        int64_t since_unix;     /* the same, unix time */
+        usec_t budget_deadline; /* monotonic: the stop phase ends */
+        usec_t next_log;        /* monotonic: the next waiting lines */
+        bool finished;          /* the loop was told to quit */
+        struct loop_timer timer;
 };
 
 /* timeline.c: scmd's own times, as struct service_timeline's. */
@@ -651,8 +709,8 @@ struct manager {
         char *cgroup_base_rel; /* as /proc/PID/cgroup names it */
         int signal_fd;
         struct loop_io signal_io;
-        struct loop_timer shutdown_timer;
-        struct loop_timer delayed_timer;
+        struct boot_sequence boot;
+        struct shutdown_state shutdown;
         struct service *active; /* list of services with a process */
         int notify_fd;          /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
@@ -667,9 +725,7 @@ struct manager {
 int manager_load(struct manager *m);
 /* Hooks up signals (SIGCHLD reaping, SIGTERM/SIGINT/SIGPWR shutdown). */
 int manager_setup_signals(struct manager *m);
-/* Starts every auto-start service. */
-void manager_autostart(struct manager *m);
-/* Begins the orderly stop of every service; the loop quits when done. */
+/* Begins the shutdown sequence (shutdown.c); the loop quits when done. */
 void manager_begin_shutdown(struct manager *m);
 /* Called by service.c when a service reached STOPPED. */
 void manager_service_stopped(struct manager *m, struct service *s);
@@ -680,6 +736,41 @@ void manager_track(struct manager *m, struct service *s);
 void manager_untrack(struct manager *m, struct service *s);
 /* Frees everything the manager holds. */
 void manager_free(struct manager *m);
+
+/* --------------------------------------------------------------- boot.c */
+
+/* The boot sequence, from main.c once the socket is open: drivers, then an
+ * auto-start round, then (after the delay) the delayed-auto services. */
+void boot_start(struct manager *m);
+/* One auto-start round and what follows it; lkg.c runs it again after a
+ * roll back. */
+void manager_autostart(struct manager *m);
+/* The shutdown began: nothing more is started. */
+void boot_shutdown_begins(struct manager *m);
+/* A start by a client: at once, at normal priority (rpc_start). */
+void boot_start_by_hand(struct service *s);
+/* service.c: s reached RUNNING; a lowered priority goes back to normal. */
+void boot_service_running(struct service *s);
+/* query_boot_phase's result (docs/protocol.md). */
+json_t *boot_phase_json(struct manager *m);
+const char *boot_step_name(enum boot_step step);
+/* scmd's --delayed-auto-delay and --shutdown-budget (seconds), by name
+ * without dashes, into o; prints why on stderr and returns -EINVAL. */
+int boot_set_option(struct manager_options *o, const char *name, const char *value);
+extern const char boot_options_help[];
+
+/* ----------------------------------------------------------- shutdown.c */
+
+/* Begins the shutdown sequence (manager_begin_shutdown()). */
+void shutdown_begin(struct manager *m);
+/* supervisor.c: a service reached STOPPED while shutting down. */
+void shutdown_service_stopped(struct manager *m);
+const char *shutdown_phase_name(enum shutdown_phase phase);
+/* The services the current phase waits for, with their progress. */
+json_t *shutdown_pending_json(struct manager *m);
+
+/* ----------------------------------------------------------- rpc_boot.c */
+rpc_handler_fn rpc_query_boot_phase, rpc_shutdown;
 
 /* ------------------------------------------------------ least privilege */
 /*

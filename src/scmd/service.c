@@ -67,6 +67,7 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .control_timeout_ms = from->control_timeout_ms,
                 .watchdog_ms = from->watchdog_ms,
                 .pause_by_freeze = from->pause_by_freeze,
+                .preshutdown_timeout_ms = from->preshutdown_timeout_ms,
         };
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
             !c.group || !c.dependencies || (from->security && !c.security)) {
@@ -288,7 +289,7 @@ int service_control(struct service *s, enum svc_event event, struct control_requ
         s->control_request = NULL;
         if (r < 0)
                 return r;
-        if (event == EV_STOP) {
+        if (event == EV_STOP || event == EV_SHUTDOWN || event == EV_PRESHUTDOWN) {
                 s->desired = SCM_STATE_STOPPED;
                 s->stop_requested = true; /* so never a failure (failure.c) */
         }
@@ -369,6 +370,8 @@ static void enter(struct service *s, enum scm_state state) {
         else if (state != SCM_STATE_RUNNING && state != SCM_STATE_PAUSED)
                 loop_timer_disarm(s->manager->loop, &s->watchdog_timer);
 
+        if (state == SCM_STATE_RUNNING)
+                boot_service_running(s); /* a delayed-auto start back to normal priority */
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
         timeline_service_entered(s, old);
@@ -497,14 +500,15 @@ json_t *service_config_json(const struct service *s) {
         for (char **d = c->dependencies; deps && d && *d; d++)
                 json_array_append_new(deps, json_string(*d));
         json_t *o = json_pack(
-                "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:b}",
+                "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:b, s:I}",
                 "name", c->name, "display_name", c->display_name, "description", c->description,
                 "type", scm_type_name(c->type), "start_type", scm_start_type_name(c->start_type),
                 "error_control", scm_error_control_name(c->error_control), "command_line",
                 c->command_line, "account", c->account, "group", c->group, "dependencies", deps,
                 "log_file", s->log_path, "kind", scm_kind_name(c->kind), "control_timeout_ms",
                 (json_int_t)c->control_timeout_ms, "watchdog_ms", (json_int_t)c->watchdog_ms,
-                "pause_by_freeze", c->pause_by_freeze);
+                "pause_by_freeze", c->pause_by_freeze, "preshutdown_timeout_ms",
+                (json_int_t)c->preshutdown_timeout_ms);
         return o;
 }
 

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_SESSION] = "create a session",
         [SPAWN_STAGE_STDIO] = "set up standard input and output",
         [SPAWN_STAGE_CGROUP] = "join the service's cgroup",
+        [SPAWN_STAGE_PRIORITY] = "lower its CPU priority",
         [SPAWN_STAGE_ACCOUNT] = "switch to the service's account",
         [SPAWN_STAGE_CONSOLE] = "attach the console",
         [SPAWN_STAGE_NETWORK] = "make the service's network namespace",
@@ -132,6 +134,15 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                 int fd = openat(req->cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
                 if (fd < 0 || write(fd, "0", 1) < 0)
                         child_fail(report_fd, SPAWN_STAGE_CGROUP);
+        }
+
+        /* A delayed-auto start runs at the lowest CPU priority until it
+         * reports RUNNING (boot.c); any process may lower its own. */
+        if (req->low_priority) {
+                struct sched_param idle = {0};
+                if (setpriority(PRIO_PROCESS, 0, 19) < 0 ||
+                    sched_setscheduler(0, SCHED_IDLE, &idle) < 0)
+                        child_fail(report_fd, SPAWN_STAGE_PRIORITY);
         }
 
         /* The account, its privileges and its confinement (security.c). */

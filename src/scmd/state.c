@@ -19,6 +19,9 @@
  * one takes only stop; an accepted control still needs its SERVICE_ACCEPT_*
  * bit, else INVALID_SERVICE_CONTROL.  Interrogate needs no bit, nor do the
  * custom controls 128-255, which go to a native handler as they are.
+ * Shutdown and preshutdown are scmd's own requests (shutdown.c), never a
+ * client's: delivered to a native handler that accepts them, they end the
+ * service as a stop does; plain and notify services are stopped instead.
  */
 #include "scmd.h"
 
@@ -46,13 +49,15 @@
 #define STOPPED_ROW                                                                                \
         [EV_START] = GO(START_PENDING, EFF_RESET_EXIT | EFF_SPAWN),                               \
         [EV_STOP] = NOT_ACTIVE, [EV_PAUSE] = NOT_ACTIVE, [EV_CONTINUE] = NOT_ACTIVE,              \
-        [EV_INTERROGATE] = NOT_ACTIVE, [EV_PARAMCHANGE] = NOT_ACTIVE, [EV_CUSTOM] = NOT_ACTIVE
+        [EV_INTERROGATE] = NOT_ACTIVE, [EV_PARAMCHANGE] = NOT_ACTIVE, [EV_CUSTOM] = NOT_ACTIVE,   \
+        [EV_SHUTDOWN] = NOT_ACTIVE, [EV_PRESHUTDOWN] = NOT_ACTIVE
 
 #define STOP_PENDING_ROW                                                                           \
         [EV_START] = ALREADY_RUNNING,                                                              \
         [EV_STOP] = CANNOT_ACCEPT, [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,      \
         [EV_INTERROGATE] = CANNOT_ACCEPT, [EV_PARAMCHANGE] = CANNOT_ACCEPT,                        \
-        [EV_CUSTOM] = CANNOT_ACCEPT,                                                               \
+        [EV_CUSTOM] = CANNOT_ACCEPT, [EV_SHUTDOWN] = CANNOT_ACCEPT,                                \
+        [EV_PRESHUTDOWN] = CANNOT_ACCEPT,                                                          \
         [EV_EXITED] = STOPPED_CLEANLY,                                                             \
         [EV_STOP_TIMEOUT] = DO(EFF_KILL | EFF_TIMED_OUT),                                          \
         [EV_HANG] = DO(EFF_KILL | EFF_TIMED_OUT)
@@ -62,7 +67,8 @@
         [EV_START] = ALREADY_RUNNING, [EV_STOP] = stop,                                            \
         [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,                                 \
         [EV_INTERROGATE] = CANNOT_ACCEPT, [EV_PARAMCHANGE] = CANNOT_ACCEPT,                        \
-        [EV_CUSTOM] = CANNOT_ACCEPT,                                                               \
+        [EV_CUSTOM] = CANNOT_ACCEPT, [EV_SHUTDOWN] = CANNOT_ACCEPT,                                \
+        [EV_PRESHUTDOWN] = CANNOT_ACCEPT,                                                          \
         [EV_SPAWN_FAILED] = STOPPED_CLEANLY,                                                       \
         [EV_EXITED] = ABORTED,                                                                     \
         [EV_HANG] = DO(EFF_KILL | EFF_START_HANG)
@@ -80,6 +86,7 @@
         [EV_INTERROGATE] = ACCEPT(0),                                                              \
         [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),                                         \
         [EV_CUSTOM] = INVALID_CONTROL, /* no handler to deliver it to */                          \
+        [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL,                       \
         [EV_EXITED] = ABORTED
 
 #define SIGNALLED_PAUSED_ROW                                                                       \
@@ -90,6 +97,7 @@
         [EV_INTERROGATE] = ACCEPT(0),                                                              \
         [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),                                         \
         [EV_CUSTOM] = INVALID_CONTROL,                                                             \
+        [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL,                       \
         [EV_EXITED] = ABORTED
 
 /* Never entered by plain or notify services: they pause in one step. */
@@ -99,12 +107,15 @@
         [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,                                 \
         [EV_INTERROGATE] = ACCEPT(0), [EV_PARAMCHANGE] = CANNOT_ACCEPT,                            \
         [EV_CUSTOM] = INVALID_CONTROL,                                                             \
+        [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL,                       \
         [EV_EXITED] = ABORTED
 
 /* ---- native: controls go to the handler, states come from reports ---- */
 
 #define DELIVER(bit)       CONTROL(0, EFF_DELIVER, bit)
 #define DELIVER_STOP       CONTROL(SCM_STATE_STOP_PENDING, EFF_DELIVER, SCM_ACCEPT_STOP)
+/* Shutdown and preshutdown end the service as a stop does (shutdown.c). */
+#define DELIVER_ENDING(bit) CONTROL(SCM_STATE_STOP_PENDING, EFF_DELIVER, bit)
 /* The service says it has stopped: its process should end now. */
 #define REPORTED_STOPPED   GO(STOP_PENDING, EFF_STOP_TIMER)
 
@@ -125,6 +136,8 @@
         [EV_INTERROGATE] = DELIVER(0),                                                             \
         [EV_PARAMCHANGE] = DELIVER(SCM_ACCEPT_PARAMCHANGE),                                        \
         [EV_CUSTOM] = DELIVER(0),                                                                  \
+        [EV_SHUTDOWN] = DELIVER_ENDING(SCM_ACCEPT_SHUTDOWN),                                       \
+        [EV_PRESHUTDOWN] = DELIVER_ENDING(SCM_ACCEPT_PRESHUTDOWN),                                 \
         [EV_EXITED] = ABORTED,                                                                     \
         [EV_HANG] = pending_hang,                                                                  \
         REPORTS
@@ -198,6 +211,8 @@ static const char *const event_names[_EV_MAX] = {
         [EV_INTERROGATE] = "interrogate",
         [EV_PARAMCHANGE] = "paramchange",
         [EV_CUSTOM] = "custom",
+        [EV_SHUTDOWN] = "shutdown",
+        [EV_PRESHUTDOWN] = "preshutdown",
         [EV_SPAWNED] = "spawned",
         [EV_SPAWN_FAILED] = "spawn-failed",
         [EV_EXITED] = "exited",

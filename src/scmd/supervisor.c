@@ -2,9 +2,8 @@
 /*
  * The manager: what scmd does as a whole rather than per service.  Loading
  * the database at start-up, reaping every child (scmd is a child subreaper,
- * or PID 1 in a container), auto-start, and the orderly shutdown on
- * SIGTERM, SIGINT or SIGPWR: stop every service in parallel, kill what is
- * left after the budget, then quit the loop.
+ * or PID 1 in a container), and turning SIGTERM, SIGINT and SIGPWR into the
+ * shutdown sequence (shutdown.c).  The boot sequence is boot.c's.
  */
 #include "scmd.h"
 
@@ -19,10 +18,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-
-#define DELAYED_AUTO_START_DELAY (120 * USEC_PER_SEC)
-/* Beyond the stop timeout: time for killed processes to go. */
-#define SHUTDOWN_GRACE (10 * USEC_PER_SEC)
 
 /* ---- the services that have a process ---- */
 
@@ -100,82 +95,17 @@ int manager_load(struct manager *m) {
         return r;
 }
 
-/* ---- start-up ---- */
-
-static void start_all(struct manager *m, enum scm_start_type type) {
-        _cleanup_free_ struct service **all = NULL;
-        ssize_t n = registry_sorted(m->registry, &all);
-        for (ssize_t i = 0; i < n; i++) {
-                struct service *s = all[i];
-                if (s->config.start_type != type || s->state != SCM_STATE_STOPPED ||
-                    s->marked_for_delete || s->config.type == SCM_TYPE_KERNEL_DRIVER)
-                        continue;
-                _cleanup_free_ char *message = NULL;
-                int r = service_start(s, NULL, &message);
-                if (r < 0)
-                        log_warning("service %s: %s failed: %s", s->config.name,
-                                    scm_start_type_name(type),
-                                    message ? message : scm_error_message(scm_error_win32(r)));
-        }
-}
-
-static void on_delayed_auto_start(struct loop_timer *t) {
-        struct manager *m = container_of(t, struct manager, delayed_timer);
-        if (!m->shutting_down)
-                start_all(m, SCM_START_DELAYED_AUTO);
-}
-
-void manager_autostart(struct manager *m) {
-        timeline_autostart_began(m);
-        start_all(m, SCM_START_AUTO);
-        timeline_autostart_done(m);
-        lkg_autostart_done(m); /* the boot waits for them: error control, last known good */
-        loop_timer_arm(m->loop, &m->delayed_timer, now_usec() + DELAYED_AUTO_START_DELAY,
-                       on_delayed_auto_start);
-}
-
 /* ---- shutdown ---- */
 
-static void finish_shutdown(struct manager *m) {
-        log_info("every service has stopped; scmd exits");
-        loop_quit(m->loop);
-}
-
-static void on_shutdown_deadline(struct loop_timer *t) {
-        struct manager *m = container_of(t, struct manager, shutdown_timer);
-        for (struct service *s = m->active; s; s = s->active_next)
-                log_error("service %s did not stop in time; leaving it", s->config.name);
-        m->exit_status = 1;
-        loop_quit(m->loop);
-}
-
 void manager_begin_shutdown(struct manager *m) {
-        if (m->shutting_down) {
-                log_info("already shutting down");
-                return;
-        }
-        m->shutting_down = true;
-        loop_timer_disarm(m->loop, &m->delayed_timer);
-        log_info("shutting down: stopping every service");
-        for (struct service *s = m->active, *next; s; s = next) {
-                next = s->active_next;
-                int r = service_stop(s);
-                if (r < 0 && s->state != SCM_STATE_STOP_PENDING)
-                        service_kill(s); /* it cannot take a stop now: no time to wait */
-        }
-        if (!m->active) {
-                finish_shutdown(m);
-                return;
-        }
-        loop_timer_arm(m->loop, &m->shutdown_timer,
-                       now_usec() + m->options.stop_timeout + SHUTDOWN_GRACE, on_shutdown_deadline);
+        shutdown_begin(m);
 }
 
 void manager_service_stopped(struct manager *m, struct service *s) {
-        bool quit = m->shutting_down && !m->active;
+        bool shutting_down = m->shutting_down;
         service_reap_if_deleted(s);
-        if (quit)
-                finish_shutdown(m);
+        if (shutting_down)
+                shutdown_service_stopped(m);
 }
 
 /* ---- signals ---- */

@@ -36,11 +36,19 @@
  *   --no-dispatcher      never call scm_service_dispatcher(): just sleep
  *   --block-handler CODE the handler sleeps forever when it gets CODE
  *   --accept LIST        controls_accepted while running: a comma list of
- *                        stop, pause, paramchange, or none (default stop)
+ *                        stop, pause, paramchange, shutdown, preshutdown, or
+ *                        none (default stop)
  *   --start-accept LIST  controls_accepted while START_PENDING (default none)
  *   --exit-code N        stop ends with STOPPED, win32 1066 and code N
  *   --stop-slowly MS     stop: STOP_PENDING with checkpoints from a worker
  *                        thread for MS, then STOPPED
+ *   --preshutdown-progress MS  preshutdown (accept it with --accept
+ *                        preshutdown): STOP_PENDING with a new checkpoint
+ *                        every --step from a worker thread for MS, then
+ *                        STOPPED (also reported: preshutdown_checkpoint=N)
+ *   --preshutdown-hang   preshutdown: STOP_PENDING (wait hint --wait-hint)
+ *                        once, then nothing
+ *   (shutdown, when accepted, is taken as a stop is)
  *   --stop-hang          stop: STOP_PENDING (wait hint 500) once, then nothing
  *   --pause-hang         pause: PAUSE_PENDING (wait hint 300) once, then nothing
  *   --stall-reports      START_PENDING with checkpoint 1 and the wait hint,
@@ -87,6 +95,8 @@ static struct {
         long exit_code;
         long stop_slowly_ms;
         bool stop_hang;
+        long preshutdown_ms;
+        bool preshutdown_hang;
         bool pause_hang;
         bool stall_reports;
         long fail_start;
@@ -102,6 +112,7 @@ static struct {
         .accept = SCM_ACCEPT_STOP,
         .exit_code = -1,
         .stop_slowly_ms = -1,
+        .preshutdown_ms = -1,
         .fail_start = -1,
 };
 
@@ -113,6 +124,7 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static scm_status_handle *handle;
 static struct scm_service_status status;
 static bool stop_requested;
+static bool preshutdown_requested;
 
 __attribute__((format(printf, 1, 2))) static void report(const char *fmt, ...) {
         char line[4096];
@@ -185,6 +197,13 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
 
         pthread_mutex_lock(&lock);
         switch (control) {
+        case SCM_CONTROL_PRESHUTDOWN:
+                set_status(SCM_STATE_STOP_PENDING, 1,
+                           opt.preshutdown_hang ? (uint32_t)opt.wait_hint_ms : 2000);
+                preshutdown_requested = stop_requested = true;
+                pthread_cond_broadcast(&wake);
+                break;
+        case SCM_CONTROL_SHUTDOWN:
         case SCM_CONTROL_STOP:
                 set_status(SCM_STATE_STOP_PENDING, 1, opt.stop_hang ? 500 : 1000);
                 stop_requested = true; /* ServiceMain does the rest */
@@ -229,10 +248,27 @@ static void send_raw_bad_packets(const char *name) {
         report("raw_bad_packet=sent");
 }
 
-static void stop_work(void) {
-        if (opt.stop_hang)
+/* Preshutdown's work: a new checkpoint every step for preshutdown_ms. */
+static void preshutdown_work(void) {
+        if (opt.preshutdown_hang)
                 sleep_forever();
-        if (opt.stop_slowly_ms > 0) {
+        long step = opt.step_ms > 0 ? opt.step_ms : 100;
+        uint32_t checkpoint = 2;
+        for (long done = 0; done < opt.preshutdown_ms; done += step) {
+                sleep_ms(step);
+                pthread_mutex_lock(&lock);
+                set_status(SCM_STATE_STOP_PENDING, checkpoint, (uint32_t)step * 4 + 1000);
+                pthread_mutex_unlock(&lock);
+                report("preshutdown_checkpoint=%u", checkpoint++);
+        }
+}
+
+static void stop_work(void) {
+        if (preshutdown_requested)
+                preshutdown_work();
+        else if (opt.stop_hang)
+                sleep_forever();
+        if (!preshutdown_requested && opt.stop_slowly_ms > 0) {
                 long step = opt.stop_slowly_ms / 5 > 0 ? opt.stop_slowly_ms / 5 : 1;
                 uint32_t checkpoint = 2;
                 for (long done = 0; done < opt.stop_slowly_ms; done += step) {
@@ -352,6 +388,10 @@ static uint32_t parse_accept(const char *list) {
                         mask |= SCM_ACCEPT_PAUSE_CONTINUE;
                 else if (strcmp(w, "paramchange") == 0)
                         mask |= SCM_ACCEPT_PARAMCHANGE;
+                else if (strcmp(w, "shutdown") == 0)
+                        mask |= SCM_ACCEPT_SHUTDOWN;
+                else if (strcmp(w, "preshutdown") == 0)
+                        mask |= SCM_ACCEPT_PRESHUTDOWN;
                 else if (strcmp(w, "none") != 0) {
                         fprintf(stderr, "scm-test-native: unknown control '%s' to accept\n", w);
                         exit(2);
@@ -375,6 +415,8 @@ static void parse_options(int argc, char **argv) {
                 OPT_EXIT_CODE,
                 OPT_STOP_SLOWLY,
                 OPT_STOP_HANG,
+                OPT_PRESHUTDOWN_PROGRESS,
+                OPT_PRESHUTDOWN_HANG,
                 OPT_PAUSE_HANG,
                 OPT_STALL_REPORTS,
                 OPT_FAIL_START,
@@ -397,6 +439,8 @@ static void parse_options(int argc, char **argv) {
                 {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
                 {"stop-slowly", required_argument, NULL, OPT_STOP_SLOWLY},
                 {"stop-hang", no_argument, NULL, OPT_STOP_HANG},
+                {"preshutdown-progress", required_argument, NULL, OPT_PRESHUTDOWN_PROGRESS},
+                {"preshutdown-hang", no_argument, NULL, OPT_PRESHUTDOWN_HANG},
                 {"pause-hang", no_argument, NULL, OPT_PAUSE_HANG},
                 {"stall-reports", no_argument, NULL, OPT_STALL_REPORTS},
                 {"fail-start", required_argument, NULL, OPT_FAIL_START},
@@ -445,6 +489,13 @@ static void parse_options(int argc, char **argv) {
                         break;
                 case OPT_STOP_HANG:
                         opt.stop_hang = true;
+                        break;
+                case OPT_PRESHUTDOWN_PROGRESS:
+                        opt.preshutdown_ms =
+                                parse_long("--preshutdown-progress", optarg, 0, INT_MAX);
+                        break;
+                case OPT_PRESHUTDOWN_HANG:
+                        opt.preshutdown_hang = true;
                         break;
                 case OPT_PAUSE_HANG:
                         opt.pause_hang = true;

@@ -22,7 +22,7 @@
 #include "scmd.h"
 
 /* The schema this scmd writes; bump with each migration added to db.c. */
-#define SCHEMA_VERSION_NOW 5
+#define SCHEMA_VERSION_NOW 6
 
 struct fixture {
         char dir[64];
@@ -66,6 +66,7 @@ static struct service_config web(void) {
                 .control_timeout_ms = 1234,
                 .watchdog_ms = 5000,
                 .pause_by_freeze = true,
+                .preshutdown_timeout_ms = 0xFFFFFFFFu,
         };
 }
 
@@ -131,6 +132,7 @@ static void test_round_trip(void **state) {
         assert_int_equal(l.config.control_timeout_ms, 1234);
         assert_int_equal(l.config.watchdog_ms, 5000);
         assert_true(l.config.pause_by_freeze);
+        assert_int_equal(l.config.preshutdown_timeout_ms, 0xFFFFFFFFu);
         assert_int_equal(l.status.state, SCM_STATE_RUNNING);
         assert_int_equal(l.status.win32_exit_code, 1067);
         assert_false(l.status.marked_for_delete);
@@ -251,6 +253,7 @@ static void test_migrates_version_1(void **state) {
         assert_int_equal(l.config.control_timeout_ms, 30000);
         assert_int_equal(l.config.watchdog_ms, 0);
         assert_false(l.config.pause_by_freeze);
+        assert_int_equal(l.config.preshutdown_timeout_ms, 180000);
         service_config_clear(&l.config);
         db_close(db);
 }

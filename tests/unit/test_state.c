@@ -236,6 +236,38 @@ static void test_native_reports(void **state) {
                 }
 }
 
+/* Shutdown and preshutdown (scmd's own, shutdown.c) reach only a native
+ * handler that accepts them, in an active state, and leave it stopping as
+ * a stop does; plain and notify services have no handler for them. */
+static void test_shutdown_controls(void **state) {
+        (void)state;
+        const struct {
+                enum svc_event event;
+                uint32_t bit;
+        } ending[] = {{EV_SHUTDOWN, SCM_ACCEPT_SHUTDOWN}, {EV_PRESHUTDOWN, SCM_ACCEPT_PRESHUTDOWN}};
+        for (size_t i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+                FOR_EACH_KIND(k)
+                        FOR_EACH_STATE(s) {
+                                const struct transition *t = T(k, s, ending[i].event);
+                                bool active = s == SCM_STATE_RUNNING || s == SCM_STATE_PAUSED ||
+                                              s == SCM_STATE_PAUSE_PENDING ||
+                                              s == SCM_STATE_CONTINUE_PENDING;
+                                if (!active) {
+                                        assert_int_not_equal(t->refuse, 0);
+                                        continue;
+                                }
+                                if (k != SCM_KIND_NATIVE) {
+                                        assert_int_equal(t->refuse,
+                                                         SCM_ERROR_INVALID_SERVICE_CONTROL);
+                                        continue;
+                                }
+                                assert_true(accepted(t));
+                                assert_int_equal(t->needs_accept, ending[i].bit);
+                                assert_int_equal(t->to, SCM_STATE_STOP_PENDING);
+                                assert_int_equal(t->effects, EFF_DELIVER);
+                        }
+}
+
 /* A start that never makes progress is a start hang; other pending states
  * that hang are killed. */
 static void test_hangs(void **state) {
@@ -299,6 +331,7 @@ int main(void) {
                 cmocka_unit_test(test_start_acknowledged),
                 cmocka_unit_test(test_native_reports),
                 cmocka_unit_test(test_hangs),
+                cmocka_unit_test(test_shutdown_controls),
                 cmocka_unit_test(test_reachability),
                 cmocka_unit_test(test_out_of_range_is_ignored),
         };

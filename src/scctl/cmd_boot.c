@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot and shutdown sequences seen from the command line: `query
+ * --boot` (where the boot, or the shutdown, is and what it waits for),
+ * `query --failed-drivers` (boot and system drivers that are not loaded),
+ * both from query_boot_phase; and `shutdown`, which asks scmd to shut down
+ * as SIGTERM does and returns once the sequence has begun.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "scctl.h"
+
+#define LABEL "%-18s"
+
+static const char *utc(json_int_t t, char *buf, size_t size) {
+        time_t v = (time_t)t;
+        struct tm tm;
+        if (!gmtime_r(&v, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+                snprintf(buf, size, "?");
+        return buf;
+}
+
+static const char *str(const json_t *o, const char *key) {
+        return json_string_value(json_object_get(o, key)) ?: "";
+}
+
+static json_int_t num(const json_t *o, const char *key) {
+        return json_integer_value(json_object_get(o, key));
+}
+
+static void print_pending(const json_t *list) {
+        json_t *v;
+        size_t i;
+        if (json_array_size(list) == 0)
+                printf(LABEL ": (none)\n", "WAITING FOR");
+        json_array_foreach(list, i, v) {
+                const char *text = str(v, "status_text");
+                printf(LABEL ": %s (%s, checkpoint %lld, wait hint %lld ms%s%s%s)\n",
+                       i == 0 ? "WAITING FOR" : "", str(v, "name"), str(v, "state"),
+                       (long long)num(v, "checkpoint"), (long long)num(v, "wait_hint"),
+                       text[0] ? ", \"" : "", text, text[0] ? "\"" : "");
+        }
+}
+
+static void print_failed_drivers(const json_t *list, const char *label) {
+        json_t *v;
+        size_t i;
+        if (json_array_size(list) == 0)
+                printf(LABEL ": (none)\n", label);
+        json_array_foreach(list, i, v)
+                printf(LABEL ": %s (%s): %s (%lld): %s\n", i == 0 ? label : "", str(v, "name"),
+                       str(v, "start_type"), str(v, "error"), (long long)num(v, "win32_exit_code"),
+                       str(v, "message"));
+}
+
+static void print_boot_phase(const json_t *st) {
+        char when[64];
+        printf(LABEL ": %s (since %s)\n", "PHASE", str(st, "phase"),
+               utc(num(st, "since"), when, sizeof(when)));
+        json_t *at = json_object_get(st, "delayed_auto_at");
+        if (json_is_integer(at))
+                printf(LABEL ": at %s (%lld s after the auto-start)\n", "DELAYED-AUTO",
+                       utc(json_integer_value(at), when, sizeof(when)),
+                       (long long)num(st, "delayed_auto_delay_s"));
+        print_pending(json_object_get(st, "pending"));
+        print_failed_drivers(json_object_get(st, "failed_drivers"), "FAILED DRIVERS");
+}
+
+int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only) {
+        _cleanup_json_ json_t *result = NULL;
+        int r = scctl_call(ctx, "query_boot_phase", json_object(), &result);
+        if (r != 0)
+                return r;
+        json_t *failed = json_object_get(result, "failed_drivers");
+        if (ctx->json)
+                output_json(failed_drivers_only ? failed : result);
+        else if (failed_drivers_only)
+                print_failed_drivers(failed, "FAILED DRIVERS");
+        else
+                print_boot_phase(result);
+        return 0;
+}
+
+static int run_shutdown(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *result = NULL;
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        if (optind != argc)
+                return scctl_usage_error(ctx, "takes no operands");
+        int r = scctl_call(ctx, "shutdown", json_object(), &result);
+        if (r != 0)
+                return r;
+        if (ctx->json)
+                output_json(result);
+        else
+                printf("[SC] shutdown SUCCESS: scmd is shutting down (%s)\n", str(result, "phase"));
+        return 0;
+}
+
+const struct scctl_verb verb_shutdown = {
+        .name = "shutdown",
+        .synopsis = "",
+        .summary = "Shut scmd down as SIGTERM does: preshutdown, stop every service, exit",
+        .help = "Answers once the shutdown has begun.  First PRESHUTDOWN to the services\n"
+                "that accept it, waited for while they make progress (up to each one's\n"
+                "preshutdown timeout); then SHUTDOWN or stop to the rest, dependents first,\n"
+                "within scmd's --shutdown-budget; then what is left is killed.\n"
+                "`scctl query --boot` shows where it is.\n",
+        .run = run_shutdown,
+};

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The methods of the boot and shutdown sequences: query_boot_phase (where
+ * the boot or the shutdown is, and what it waits for) and shutdown (what
+ * SIGTERM does, asked over the socket).  The boot's acceptance and the
+ * last known good configuration are rpc_failure.c's.
+ */
+#include "scmd.h"
+
+#include <sys/socket.h>
+
+static int no_params(struct rpc_call *call) {
+        static const char *const none[] = {NULL};
+        return rpc_check_keys(call, none);
+}
+
+int rpc_query_boot_phase(struct rpc_call *call, json_t **ret) {
+        int r = no_params(call);
+        if (r < 0)
+                return r;
+        *ret = boot_phase_json(call->manager);
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
+
+int rpc_shutdown(struct rpc_call *call, json_t **ret) {
+        int r = no_params(call);
+        if (r < 0)
+                return r;
+        struct manager *m = call->manager;
+        if (m->shutting_down)
+                return rpc_fail(call, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
+                                "scmd is already shutting down (%s)",
+                                shutdown_phase_name(m->shutdown.phase));
+        log_info("shutdown asked by a client (uid %d)", (int)conn_peer(call->conn)->uid);
+        manager_begin_shutdown(m);
+        /* The reply goes out before scmd exits: server_free() flushes it. */
+        *ret = boot_phase_json(m);
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
