@@ -12,8 +12,8 @@
  * duration written after it, a light bar while it ran, a middle one while
  * it stopped.  The colour is the service's state now: running, stopped,
  * failed (stopped with a non-zero exit code) or pending.  Each row's
- * <title> (a browser's tooltip) holds the name, display name, state and
- * times in full.  Vertical dashed lines mark when the auto-start began and
+ * <title> (a browser's tooltip) holds the name, display name, state,
+ * group, dependencies and times in full.  Vertical dashed lines mark when the auto-start began and
  * ended.
  *
  * The time area is a fixed 1,000 px wide whatever the span: a boot of
@@ -177,6 +177,14 @@ static void write_tooltip(struct plot *p, const struct analyze_service *s) {
         analyze_xml_escape(f, s->state);
         if (s->win32_exit_code)
                 fprintf(f, ", exit code %u", s->win32_exit_code);
+        if (s->group[0]) {
+                fputs("\ngroup ", f);
+                analyze_xml_escape(f, s->group);
+        }
+        for (size_t i = 0; i < s->n_dependencies; i++) {
+                fputs(i == 0 ? "\ndepends on " : ", ", f);
+                analyze_xml_escape(f, s->dependencies[i]);
+        }
         for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
                 int64_t t = *(const int64_t *)((const char *)s + times[i].offset);
                 if (t)

@@ -259,6 +259,8 @@ static void test_svg(void **state) {
         assert_int_equal(count(svg, "class=\"wait\""), 1); /* top's request */
         assert_null(strstr(svg, "<script"));
         assert_non_null(strstr(svg, "auto-start began"));
+        assert_non_null(strstr(svg, "<title>top: running\ndepends on mid, +Net\n"));
+        assert_non_null(strstr(svg, "<title>net1: running\ngroup net\n"));
         free(svg);
         analyze_timeline_clear(&tl);
 
