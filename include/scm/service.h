@@ -14,9 +14,14 @@
  *                      calls scm_register_handler() first, reports
  *                      START_PENDING with checkpoints while it starts, then
  *                      RUNNING;
- *   the handler     -> runs on the dispatcher's thread for every control;
- *                      it must not block: set STOP_PENDING, hand the slow
- *                      work to another thread, return NO_ERROR (0).
+ *   the handler     -> runs for every control on a thread of its service's
+ *                      own, one control at a time, in the order they came;
+ *                      it should not block (set STOP_PENDING, hand the slow
+ *                      work to another thread, return NO_ERROR), but a
+ *                      handler that does holds up only its own service's
+ *                      controls: the other services of a shared process
+ *                      keep answering (unlike Windows, where every handler
+ *                      of a process runs on the dispatcher's one thread).
  *
  * Every function is thread-safe, never logs and returns >= 0, -errno, or
  * SCM_ERR(win32): outside scmd, SCM_ERR(FAILED_SERVICE_CONTROLLER_CONNECT).
@@ -58,9 +63,10 @@ struct scm_service_status {
 typedef struct scm_status_handle scm_status_handle;
 
 /* Runs the dispatcher on the calling thread until every service it started
- * has reported STOPPED.  Returns 0; SCM_ERR(FAILED_SERVICE_CONTROLLER_CONNECT)
- * when not started by scmd; SCM_ERR(SERVICE_ALREADY_RUNNING) when a
- * dispatcher already runs in this process; -ECONNRESET when scmd went away. */
+ * has reported STOPPED and every control it took has been answered.  Returns 0;
+ * SCM_ERR(FAILED_SERVICE_CONTROLLER_CONNECT) when not started by scmd;
+ * SCM_ERR(SERVICE_ALREADY_RUNNING) when a dispatcher already runs in this process; -ECONNRESET when
+ * scmd went away. */
 int scm_service_dispatcher(const struct scm_dispatch_entry *table);
 
 /* Registers the handler of service name (ignored in a one-entry table) with

@@ -4,13 +4,18 @@
  *
  * One dispatcher per process, on the thread that calls
  * scm_service_dispatcher().  It owns the control channel's reading side:
- * start messages become ServiceMain threads, control messages are handed
- * to the registered handler on this thread and its result is sent back.
+ * start messages become ServiceMain threads, control messages are queued
+ * for their service's handler thread (made at the service's first control),
+ * which calls the handler one control at a time and sends the result back.
+ * A handler that blocks so holds up its own service only: in a shared
+ * process the other services' controls are answered meanwhile, which is
+ * scmd's promise that controls are serialised per service, never globally.
  * Status reports are sent from whatever thread calls
  * scm_set_service_status(); a SOCK_SEQPACKET send is one whole message, so
- * reports from several threads never interleave.  A report of STOPPED
- * wakes the dispatcher through an eventfd, and it returns once every
- * service it started has stopped.
+ * messages from several threads never interleave.  A report of STOPPED, and
+ * a handler's end, wake the dispatcher through an eventfd; it returns once
+ * every service it started has stopped and every control it took has been
+ * answered.
  */
 #include <errno.h>
 #include <poll.h>
@@ -30,6 +35,14 @@
 
 #define HOSTED_MAX 64
 
+/* A control waiting for its service's handler thread. */
+struct queued_control {
+        struct queued_control *next;
+        uint32_t id;
+        uint32_t control;
+        char service[]; /* the name scmd sent it with */
+};
+
 struct scm_status_handle {
         char *name;     /* the table's */
         char *scm_name; /* scmd's, from its start message: what reports carry */
@@ -38,6 +51,11 @@ struct scm_status_handle {
         void *context;
         bool started;
         bool stopped;
+        /* The handler thread and its queue, under D.lock. */
+        bool has_thread;
+        bool busy; /* a control is in the handler now */
+        pthread_cond_t wake;
+        struct queued_control *queue, **queue_tail;
 };
 
 static struct {
@@ -102,8 +120,10 @@ static void on_start(const struct control_msg *m) {
         struct scm_status_handle *h = find_hosted(m->service);
         if (h && !h->scm_name)
                 h->scm_name = strdup(m->service);
-        if (h)
+        if (h) {
                 h->started = true;
+                h->stopped = false; /* a service of a shared process may start again */
+        }
         pthread_mutex_unlock(&D.lock);
         if (!h) {
                 send_status(m->service, SCM_STATE_STOPPED, SCM_ERROR_SERVICE_NOT_IN_EXE);
@@ -133,24 +153,81 @@ static void on_start(const struct control_msg *m) {
         pthread_detach(thread);
 }
 
-/* Hands a control to the service's handler, here, and sends its result. */
-static void on_control(const struct control_msg *m) {
+static void wake_dispatcher(void) {
+        uint64_t one = 1;
+        (void)!write(D.wake_fd, &one, sizeof(one));
+}
+
+/* Calls h's handler for q (without the lock) and sends the result. */
+static void run_handler(struct scm_status_handle *h, struct queued_control *q) {
         pthread_mutex_lock(&D.lock);
-        struct scm_status_handle *h = find_hosted(m->service);
-        scm_handler_fn *fn = h ? h->handler : NULL;
-        void *context = h ? h->context : NULL;
+        scm_handler_fn *fn = h->handler;
+        void *context = h->context;
         pthread_mutex_unlock(&D.lock);
         uint32_t result =
-                fn ? fn(m->control, 0, NULL, context) : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
-        control_send(D.fd, control_result(m->service, m->id, result), 0);
+                fn ? fn(q->control, 0, NULL, context) : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+        control_send(D.fd, control_result(q->service, q->id, result), 0);
+}
+
+/* A service's handler thread: its controls, one at a time, for ever. */
+static void *handler_thread(void *p) {
+        struct scm_status_handle *h = p;
+        pthread_mutex_lock(&D.lock);
+        for (;;) {
+                while (!h->queue)
+                        pthread_cond_wait(&h->wake, &D.lock);
+                struct queued_control *q = h->queue;
+                h->queue = q->next;
+                if (!h->queue)
+                        h->queue_tail = &h->queue;
+                h->busy = true;
+                pthread_mutex_unlock(&D.lock);
+                run_handler(h, q);
+                free(q);
+                pthread_mutex_lock(&D.lock);
+                h->busy = false;
+                wake_dispatcher();
+        }
+        return NULL;
+}
+
+/* Queues a control for its service's handler thread, making the thread at
+ * the service's first control.  Answered here at once when it cannot be. */
+static void on_control(const struct control_msg *m) {
+        size_t len = strlen(m->service) + 1;
+        struct queued_control *q = malloc(sizeof(*q) + len);
+        pthread_mutex_lock(&D.lock);
+        struct scm_status_handle *h = find_hosted(m->service);
+        if (h && q && !h->has_thread) {
+                pthread_t thread;
+                h->has_thread = pthread_create(&thread, NULL, handler_thread, h) == 0;
+                if (h->has_thread)
+                        pthread_detach(thread);
+        }
+        if (!h || !q || !h->has_thread) {
+                pthread_mutex_unlock(&D.lock);
+                free(q);
+                uint32_t result = !h   ? SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL
+                                  : !q ? SCM_ERROR_NOT_ENOUGH_MEMORY
+                                       : SCM_ERROR_SERVICE_NO_THREAD;
+                control_send(D.fd, control_result(m->service, m->id, result), 0);
+                return;
+        }
+        *q = (struct queued_control){.id = m->id, .control = m->control};
+        memcpy(q->service, m->service, len);
+        *h->queue_tail = q;
+        h->queue_tail = &q->next;
+        pthread_cond_signal(&h->wake);
+        pthread_mutex_unlock(&D.lock);
 }
 
 static bool all_stopped(void) {
         pthread_mutex_lock(&D.lock);
         bool any_started = false, all = true;
         for (int i = 0; i < D.count; i++) {
-                any_started |= D.hosted[i].started;
-                if (D.hosted[i].started && !D.hosted[i].stopped)
+                const struct scm_status_handle *h = &D.hosted[i];
+                any_started |= h->started;
+                if ((h->started && !h->stopped) || h->busy || h->queue)
                         all = false;
         }
         pthread_mutex_unlock(&D.lock);
@@ -205,6 +282,8 @@ static int setup(const struct scm_dispatch_entry *table, int fd) {
                 *h = (struct scm_status_handle){.name = strdup(table->name), .main = table->main};
                 if (!h->name)
                         return -ENOMEM;
+                h->queue_tail = &h->queue;
+                pthread_cond_init(&h->wake, NULL);
                 D.count++;
         }
         if (D.count == 0)
@@ -284,8 +363,7 @@ int scm_set_service_status(scm_status_handle *h, const struct scm_service_status
                 pthread_mutex_lock(&D.lock);
                 h->stopped = true;
                 pthread_mutex_unlock(&D.lock);
-                uint64_t one = 1;
-                (void)!write(D.wake_fd, &one, sizeof(one));
+                wake_dispatcher();
         }
         return 0;
 }

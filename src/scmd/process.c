@@ -9,7 +9,10 @@
  * log capture, cgroup, control channel) and lists the services attached to
  * it, its members.  Each member holds a reference; the handles are released
  * when the last member lets go (EFF_FINISH), which happens only after every
- * process of the cgroup has gone.
+ * process of the cgroup has gone.  A service of type own is the only member
+ * of its process; services of type share join a running one (share.c says
+ * which), and a member is never signalled or killed alone while others run
+ * in its process: it is cut loose instead.
  *
  * A process is watched through three handles, all in the loop: its pidfd
  * (it ended), its exec report pipe (exec succeeded or which step failed),
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -198,6 +202,8 @@ static void process_free(struct process *p) {
         log_capture_close(&p->log);
         free(p->cgroup_name);
         free(p->log_path);
+        free(p->command_line);
+        free(p->account);
         free(p);
 }
 
@@ -230,6 +236,7 @@ static void detach(struct service *s) {
                 *pp = s->member_next;
         s->member_next = NULL;
         s->process = NULL;
+        s->cut_loose = false;
         manager_untrack(p->manager, s);
         process_unref(p);
 }
@@ -251,11 +258,19 @@ pid_t service_pid(const struct service *s) {
 
 /* ---- starting ---- */
 
+/* An own process's cgroup is "NAME.service"; a shared one's
+ * "NAME.share-N.service", after the member that spawned it and numbered,
+ * since a new one may start while the last is still ending. */
 static int open_cgroup(struct process *p, const struct service *s) {
+        static unsigned shared_count;
         if (p->manager->cgroup_base_fd < 0)
                 return -1;
         _cleanup_free_ char *fname = service_file_name(s->config.name);
-        if (!fname || asprintf(&p->cgroup_name, "%s.service", fname) < 0) {
+        int n = !fname ? -1
+                : p->shared
+                        ? asprintf(&p->cgroup_name, "%s.share-%u.service", fname, ++shared_count)
+                        : asprintf(&p->cgroup_name, "%s.service", fname);
+        if (n < 0) {
                 p->cgroup_name = NULL;
                 return -ENOMEM;
         }
@@ -307,12 +322,54 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
         return 0;
 }
 
+/* A shared process records what its members must have in common. */
+static int make_shared(struct process *p, const struct service *s,
+                       const struct security_plan *plan) {
+        p->shared = true;
+        p->command_line = strdup(s->config.command_line);
+        p->account = strdup(s->config.account);
+        p->restrict_network = plan->new_netns;
+        p->caps = plan->set_caps ? plan->caps : 0;
+        return p->command_line && p->account ? 0 : -ENOMEM;
+}
+
+static void on_joined(struct loop_timer *t) {
+        struct service *s = container_of(t, struct service, timer);
+        if (s->process && s->process->connected && !s->connected)
+                service_connected(s);
+}
+
+/* s joins p, a running shared process: its start goes on p's channel.  If
+ * p's dispatcher has said hello, s hears it after its start has been
+ * entered and its waiters set: on the next turn of the loop, or before its
+ * first report if that comes first (service_report()). */
+static int join(struct process *p, struct service *s) {
+        int r = control_send(p->channel_fd, control_start(s->config.name, s->start_args),
+                             MSG_DONTWAIT);
+        if (r < 0)
+                return fail_errno(s, "send its start to its process", -r);
+        attach(p, s);
+        s->next_control_id = 0;
+        s->desired = SCM_STATE_RUNNING;
+        if (p->connected)
+                loop_timer_arm(s->manager->loop, &s->timer, now_usec(), on_joined);
+        log_debug("service %s: joins the process of %s (pid %d)", s->config.name, process_name(p),
+                  (int)p->pid);
+        return 0;
+}
+
 /* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
  * Win32 error in win32_exit_code and a sentence in last_error. */
 int process_spawn(struct service *s) {
+        struct process *running = NULL;
+        int r = s->config.type == SCM_TYPE_SHARE_PROCESS ? share_find_process(s, &running) : 0;
+        if (r < 0)
+                return r;
+        if (running)
+                return join(running, s);
         /* The account, privileges and confinement: security.c. */
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
-        int r = security_plan_build(s, &plan);
+        r = security_plan_build(s, &plan);
         if (r < 0)
                 return r;
         _cleanup_(strv_free_p) char **argv = NULL;
@@ -339,6 +396,8 @@ int process_spawn(struct service *s) {
         struct process *p = NULL;
         if (r >= 0 && process_new(s, &p) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        if (r >= 0 && s->config.type == SCM_TYPE_SHARE_PROCESS && make_shared(p, s, plan) < 0)
+                r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         if (r >= 0)
                 r = spawn_into(p, s, path, argv, envp, plan);
         if (r < 0) {
@@ -360,10 +419,51 @@ void process_signal(struct service *s, int sig) {
                 log_warning("service %s: cannot signal pid %d: %m", s->config.name, (int)p->pid);
 }
 
+static bool others_run(const struct service *s) {
+        for (const struct service *m = s->process->members; m; m = m->member_next)
+                if (m != s && !m->cut_loose)
+                        return true;
+        return false;
+}
+
+bool process_member_leaves(struct service *s) {
+        struct process *p = s->process;
+        if (!p || !p->shared)
+                return false;
+        if (others_run(s))
+                return true;
+        p->closed = true; /* its dispatcher returns now: nobody may join */
+        return false;
+}
+
+static void on_cut_loose(struct loop_timer *t) {
+        struct service *s = container_of(t, struct service, timer);
+        if (s->process && s->cut_loose)
+                service_dispatch(s, EV_EXITED);
+}
+
+/* A member of a shared process that must go while others run in it: it is
+ * given up on (on the next turn of the loop, as if its process had ended)
+ * and the process takes no new member, since it may still run the member's
+ * threads.  The process ends, or is killed, with its last member. */
+static void cut_loose(struct service *s) {
+        log_warning("service %s: giving up on it; its process (pid %d) goes on for the other "
+                    "services in it",
+                    s->config.name, (int)s->process->pid);
+        s->cut_loose = true;
+        s->process->closed = true;
+        loop_timer_arm(s->manager->loop, &s->timer, now_usec(), on_cut_loose);
+}
+
 void service_kill(struct service *s) {
         struct process *p = s->process;
         if (!p)
                 return;
+        if (p->shared && others_run(s)) {
+                cut_loose(s);
+                return;
+        }
+        p->closed = true;
         process_signal(s, SIGKILL);
         if (p->cgroup_fd >= 0)
                 cgroup_kill(p->cgroup_fd);

@@ -222,6 +222,8 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
                 r = check_dependencies(call, c);
         if (r >= 0)
                 r = security_check_config(call, c);
+        if (r >= 0)
+                r = share_check_config(call, c);
         if (r < 0)
                 return r;
 

@@ -33,6 +33,7 @@ struct server;
 struct conn;
 struct service;
 struct process;
+struct rpc_call;
 struct pending_control;
 struct manager;
 
@@ -71,6 +72,7 @@ enum svc_event {
         EV_STOP_TIMEOUT,              /* the stop grace period passed */
         EV_HANG,                      /* a pending state made no progress in time */
         EV_CONNECTED,                 /* native: the dispatcher said hello */
+        EV_LEFT_PROCESS,              /* share: it reported STOPPED; its process goes on */
         EV_READY,                     /* notify: READY=1 */
         EV_STOPPING,                  /* notify: STOPPING=1 */
         EV_WATCHDOG,                  /* notify: WATCHDOG=1 did not come in time */
@@ -216,6 +218,7 @@ struct service {
         char **start_args;  /* borrowed during service_start() only */
         char *last_error;   /* the sentence for the last failed start */
         bool connected;     /* native: the dispatcher said hello this run */
+        bool cut_loose;     /* share: given up on while the other members run */
         bool stop_reported; /* native: it reported STOPPED; its codes stand */
 
         /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
@@ -316,6 +319,13 @@ struct process {
         int channel_fd;
         struct loop_io channel_io;
         bool connected; /* the dispatcher said hello */
+        /* type share (share.c): what its members must have in common. */
+        bool shared;
+        bool closed; /* it takes no new members */
+        char *command_line;
+        char *account;
+        bool restrict_network;
+        uint64_t caps; /* its capabilities; 0: the account's own */
 };
 
 /* The EFF_SPAWN effect: starts s's process.  On failure s stays STOPPED
@@ -342,6 +352,25 @@ pid_t service_pid(const struct service *s);
 struct service *process_member(struct process *p, const char *name);
 /* A name for p in the log: its first member's. */
 const char *process_name(const struct process *p);
+/* native share: s reported STOPPED.  True when other members still run in
+ * its process, so s leaves it (EV_LEFT_PROCESS); false when s is the last,
+ * and the process is expected to end. */
+bool process_member_leaves(struct service *s);
+
+/* -------------------------------------------------------------- share.c */
+
+/* create/change_config: the rules of type share; 0 or rpc_fail(). */
+int share_check_config(struct rpc_call *call, const struct service_config *c);
+/* For a share service about to start: 1 with *ret, the running process it
+ * joins; 0 when it needs a new process; SCM_ERR(win32) with s->last_error
+ * when it may not run in the process of its command line
+ * (DIFFERENT_SERVICE_ACCOUNT, PRIVILEGE_NOT_HELD, INVALID_PARAMETER). */
+int share_find_process(struct service *s, struct process **ret);
+/* The capabilities s's process needs: s's own, or for a share service the
+ * union of every configured member's; 0 when any needs the account's own. */
+uint64_t share_required_privileges(const struct service *s);
+/* Whether two account settings name the same account ("" is LocalSystem). */
+bool share_accounts_equal(const char *a, const char *b);
 
 void service_add_start_waiter(struct service *s, struct start_waiter *w);
 

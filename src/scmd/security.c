@@ -298,9 +298,10 @@ static int plan_account(struct service *s, struct security_plan *p) {
         return 0;
 }
 
-static int plan_privileges(struct service *s, const struct service_security *sec,
-                           struct security_plan *p) {
-        if (!sec || !sec->privileges)
+static int plan_privileges(struct service *s, struct security_plan *p) {
+        /* A shared process's: the union of its members' (share.c). */
+        uint64_t want = share_required_privileges(s);
+        if (!want)
                 return 0; /* the account's default */
         if (p->pw->pw_uid != 0) {
                 uint64_t granted = 0;
@@ -310,7 +311,7 @@ static int plan_privileges(struct service *s, const struct service_security *sec
                                          "service %s: cannot read the account privilege policy: "
                                          "%s",
                                          s->config.name, strerror(-r));
-                uint64_t missing = sec->privileges & ~granted;
+                uint64_t missing = want & ~granted;
                 if (missing) {
                         _cleanup_free_ char *names = privileges_to_text(missing);
                         return plan_fail(s, SCM_ERROR_PRIVILEGE_NOT_HELD,
@@ -323,7 +324,7 @@ static int plan_privileges(struct service *s, const struct service_security *sec
                 }
         }
         p->set_caps = true;
-        p->caps = sec->privileges;
+        p->caps = want;
         p->ambient = p->pw->pw_uid != 0;
         p->no_new_privs = true;
         privilege_last_cap(); /* read /proc now, not in the child */
@@ -442,7 +443,7 @@ int security_plan_build(struct service *s, struct security_plan **ret) {
         const struct service_security *sec = s->config.security;
         int r = plan_account(s, p);
         if (r >= 0)
-                r = plan_privileges(s, sec, p);
+                r = plan_privileges(s, p);
         if (r >= 0)
                 r = plan_identity(s, sec, p);
         if (r >= 0)

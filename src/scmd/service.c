@@ -391,6 +391,9 @@ void service_connected(struct service *s) {
 }
 
 void service_report(struct service *s, const struct control_status *st) {
+        /* A member that joined a connected process hears the hello first. */
+        if (!s->connected && s->process && s->process->connected)
+                service_connected(s);
         bool progressed = st->state != (uint32_t)s->state || st->checkpoint != s->checkpoint ||
                           st->wait_hint != s->wait_hint;
         s->controls_accepted = st->controls_accepted;
@@ -401,6 +404,11 @@ void service_report(struct service *s, const struct control_status *st) {
                 s->win32_exit_code = st->win32_exit_code;
                 s->service_exit_code = st->service_exit_code;
                 s->desired = SCM_STATE_STOPPED;
+        }
+        if (st->state == SCM_STATE_STOPPED && process_member_leaves(s)) {
+                /* The others go on in its process; s is STOPPED, perhaps freed. */
+                service_dispatch(s, EV_LEFT_PROCESS);
+                return;
         }
         enum scm_state before = s->state;
         service_dispatch(s, EV_REPORT((enum scm_state)st->state));

@@ -12,7 +12,10 @@
  *     and a missed watchdog or a start without READY in time is a hang;
  *   - native: every control goes to the service's handler and every state
  *     comes from the service's own reports; scmd enters STOP_PENDING itself
- *     when it delivers a stop, so no further control follows a stop.
+ *     when it delivers a stop, so no further control follows a stop.  A
+ *     member of a shared process that reports STOPPED while other members
+ *     run in it is STOPPED at once (left-process); the last one waits for
+ *     the process to end, as an own-process service does.
  *
  * Control gating follows ControlService: a stopped service is
  * SERVICE_NOT_ACTIVE; a stop-pending one CANNOT_ACCEPT_CTRL; a start-pending
@@ -119,8 +122,12 @@
 /* The service says it has stopped: its process should end now. */
 #define REPORTED_STOPPED   GO(STOP_PENDING, EFF_STOP_TIMER)
 
+/* A member of a shared process stopped while others run in it: it leaves. */
+#define LEFT_PROCESS       GO(STOPPED, EFF_FINISH)
+
 #define REPORTS REPORTS_BUT_STOPPED, [EV_REPORT_STOPPED] = REPORTED_STOPPED
 #define REPORTS_BUT_STOPPED                                                                        \
+        [EV_LEFT_PROCESS] = LEFT_PROCESS,                                                          \
         [EV_REPORT_START_PENDING] = GO(START_PENDING, 0),                                          \
         [EV_REPORT_STOP_PENDING] = GO(STOP_PENDING, 0),                                            \
         [EV_REPORT_RUNNING] = GO(RUNNING, 0),                                                      \
@@ -219,6 +226,7 @@ static const char *const event_names[_EV_MAX] = {
         [EV_STOP_TIMEOUT] = "stop-timeout",
         [EV_HANG] = "hang",
         [EV_CONNECTED] = "connected",
+        [EV_LEFT_PROCESS] = "left-process",
         [EV_READY] = "ready",
         [EV_STOPPING] = "stopping",
         [EV_WATCHDOG] = "watchdog",

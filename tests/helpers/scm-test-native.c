@@ -62,6 +62,11 @@
  *                        accept bit through the library
  *   --raw-bad-packet     once running, send() malformed packets on fd 3
  *                        past the library
+ *   --services A,B,...   host these services (a shared process): the
+ *                        dispatcher table has one entry per name, every
+ *                        mode applies to each, and each fact of a service
+ *                        is reported as NAME:key=value (pid=, process_argc=,
+ *                        cgroup= and result= are the process's, unprefixed)
  * Run outside scmd, the dispatcher fails: it prints the Win32 name
  * (FAILED_SERVICE_CONTROLLER_CONNECT) and exits 3.
  */
@@ -69,6 +74,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <strings.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -105,6 +111,7 @@ static struct {
         const char *message;
         bool bad_status;
         bool raw_bad_packet;
+        const char *services;
 } opt = {
         .wait_hint_ms = 1000,
         .step_ms = 100,
@@ -118,13 +125,24 @@ static struct {
 
 static int report_fd = -1;
 
-/* The service's state, shared by ServiceMain and the handler. */
+#define HOSTED_MAX 16
+
+/* One hosted service's state, shared by its ServiceMain and its handler. */
+struct hosted {
+        char name[256];
+        scm_status_handle *handle;
+        struct scm_service_status status;
+        bool stop_requested;
+        bool preshutdown_requested;
+        pthread_cond_t wake;
+};
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static scm_status_handle *handle;
-static struct scm_service_status status;
-static bool stop_requested;
-static bool preshutdown_requested;
+static struct hosted hosted[HOSTED_MAX];
+static int n_hosted;
+static bool prefix_facts; /* --services: NAME:key=value */
+/* The service this thread works for (ServiceMain's and its handler's). */
+static __thread struct hosted *self;
 
 __attribute__((format(printf, 1, 2))) static void report(const char *fmt, ...) {
         char line[4096];
@@ -132,11 +150,15 @@ __attribute__((format(printf, 1, 2))) static void report(const char *fmt, ...) {
 
         if (report_fd < 0)
                 return;
+        int n = 0;
+        if (prefix_facts && self)
+                n = snprintf(line, sizeof(line), "%s:", self->name);
         va_start(ap, fmt);
-        int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+        int m = vsnprintf(line + n, sizeof(line) - 1 - (size_t)n, fmt, ap);
         va_end(ap);
-        if (n < 0)
+        if (m < 0)
                 return;
+        n += m;
         if (n > (int)sizeof(line) - 2)
                 n = (int)sizeof(line) - 2;
         for (int i = 0; i < n; i++)
@@ -164,8 +186,9 @@ static int win32_or_errno(int r) {
         return win32 ? win32 : r;
 }
 
-/* Reports a status; the caller holds lock. */
+/* Reports a status of this thread's service; the caller holds lock. */
 static void set_status(uint32_t state, uint32_t checkpoint, uint32_t wait_hint) {
+        struct scm_service_status status = self->status;
         status.state = state;
         status.checkpoint = checkpoint;
         status.wait_hint = wait_hint;
@@ -180,14 +203,16 @@ static void set_status(uint32_t state, uint32_t checkpoint, uint32_t wait_hint) 
         default:
                 status.controls_accepted = 0;
         }
-        int r = scm_set_service_status(handle, &status);
+        self->status = status;
+        int r = scm_set_service_status(self->handle, &status);
         if (r < 0)
                 report("set_status_error=%d", win32_or_errno(r));
 }
 
 static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data, void *context) {
-        (void)event_type, (void)event_data, (void)context;
+        (void)event_type, (void)event_data;
         uint32_t result = 0;
+        self = context;
 
         report("control=%u", control);
         printf("control %u received\n", control);
@@ -200,14 +225,14 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
         case SCM_CONTROL_PRESHUTDOWN:
                 set_status(SCM_STATE_STOP_PENDING, 1,
                            opt.preshutdown_hang ? (uint32_t)opt.wait_hint_ms : 2000);
-                preshutdown_requested = stop_requested = true;
-                pthread_cond_broadcast(&wake);
+                self->preshutdown_requested = self->stop_requested = true;
+                pthread_cond_broadcast(&self->wake);
                 break;
         case SCM_CONTROL_SHUTDOWN:
         case SCM_CONTROL_STOP:
                 set_status(SCM_STATE_STOP_PENDING, 1, opt.stop_hang ? 500 : 1000);
-                stop_requested = true; /* ServiceMain does the rest */
-                pthread_cond_broadcast(&wake);
+                self->stop_requested = true; /* ServiceMain does the rest */
+                pthread_cond_broadcast(&self->wake);
                 break;
         case SCM_CONTROL_PAUSE:
                 if (opt.pause_hang)
@@ -219,7 +244,7 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
                 set_status(SCM_STATE_RUNNING, 0, 0);
                 break;
         case SCM_CONTROL_INTERROGATE:
-                set_status(status.state, status.checkpoint, status.wait_hint);
+                set_status(self->status.state, self->status.checkpoint, self->status.wait_hint);
                 break;
         case SCM_CONTROL_PARAMCHANGE:
                 break;
@@ -264,11 +289,11 @@ static void preshutdown_work(void) {
 }
 
 static void stop_work(void) {
-        if (preshutdown_requested)
+        if (self->preshutdown_requested)
                 preshutdown_work();
         else if (opt.stop_hang)
                 sleep_forever();
-        if (!preshutdown_requested && opt.stop_slowly_ms > 0) {
+        if (!self->preshutdown_requested && opt.stop_slowly_ms > 0) {
                 long step = opt.stop_slowly_ms / 5 > 0 ? opt.stop_slowly_ms / 5 : 1;
                 uint32_t checkpoint = 2;
                 for (long done = 0; done < opt.stop_slowly_ms; done += step) {
@@ -280,25 +305,43 @@ static void stop_work(void) {
         }
         pthread_mutex_lock(&lock);
         if (opt.exit_code >= 0) {
-                status.win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
-                status.service_exit_code = (uint32_t)opt.exit_code;
+                self->status.win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
+                self->status.service_exit_code = (uint32_t)opt.exit_code;
         }
         report("stopped=1");
         set_status(SCM_STATE_STOPPED, 0, 0);
         pthread_mutex_unlock(&lock);
 }
 
+/* The hosted service scmd started as name: the only one, or by name. */
+static struct hosted *find_hosted(const char *name) {
+        if (n_hosted == 1)
+                return &hosted[0];
+        for (int i = 0; i < n_hosted; i++)
+                if (strcasecmp(hosted[i].name, name) == 0)
+                        return &hosted[i];
+        return NULL;
+}
+
 static void service_main(int argc, char **argv) {
+        self = find_hosted(argv[0]);
+        if (!self)
+                return; /* the dispatcher starts only what its table has */
+        pthread_mutex_lock(&lock);
+        self->stop_requested = self->preshutdown_requested = false; /* it may start again */
+        self->status = (struct scm_service_status){0};
+        pthread_mutex_unlock(&lock);
         report("started argc=%d", argc);
         for (int i = 0; i < argc; i++)
                 report("argv=%s", argv[i]);
-        int r = scm_register_handler(argv[0], handler, NULL, &handle);
+        int r = scm_register_handler(argv[0], handler, self, &self->handle);
         if (r < 0) {
                 report("register_error=%d", win32_or_errno(r));
                 return;
         }
         if (opt.message)
-                report("message=%d", win32_or_errno(scm_service_message(handle, opt.message)));
+                report("message=%d",
+                       win32_or_errno(scm_service_message(self->handle, opt.message)));
 
         pthread_mutex_lock(&lock);
         if (opt.never_report) {
@@ -307,8 +350,8 @@ static void service_main(int argc, char **argv) {
                 sleep_forever();
         }
         if (opt.fail_start >= 0) {
-                status.win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
-                status.service_exit_code = (uint32_t)opt.fail_start;
+                self->status.win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
+                self->status.service_exit_code = (uint32_t)opt.fail_start;
                 report("stopped=1");
                 set_status(SCM_STATE_STOPPED, 0, 0);
                 pthread_mutex_unlock(&lock);
@@ -321,14 +364,14 @@ static void service_main(int argc, char **argv) {
                 sleep_ms(opt.step_ms);
                 pthread_mutex_lock(&lock);
         }
-        for (long i = 1; i <= opt.progress && !stop_requested; i++) {
+        for (long i = 1; i <= opt.progress && !self->stop_requested; i++) {
                 set_status(SCM_STATE_START_PENDING, (uint32_t)i, (uint32_t)opt.wait_hint_ms);
                 report("checkpoint=%ld", i);
                 pthread_mutex_unlock(&lock);
                 sleep_ms(opt.step_ms);
                 pthread_mutex_lock(&lock);
         }
-        if (!stop_requested) {
+        if (!self->stop_requested) {
                 set_status(SCM_STATE_RUNNING, 0, 0);
                 report("running=1");
         }
@@ -336,17 +379,17 @@ static void service_main(int argc, char **argv) {
 
         if (opt.bad_status) {
                 struct scm_service_status bad = {.state = 99};
-                report("bad_status=%d", win32_or_errno(scm_set_service_status(handle, &bad)));
+                report("bad_status=%d", win32_or_errno(scm_set_service_status(self->handle, &bad)));
                 bad = (struct scm_service_status){.state = SCM_STATE_RUNNING,
                                                   .controls_accepted = 0x8000};
-                report("bad_accept=%d", win32_or_errno(scm_set_service_status(handle, &bad)));
+                report("bad_accept=%d", win32_or_errno(scm_set_service_status(self->handle, &bad)));
         }
         if (opt.raw_bad_packet)
                 send_raw_bad_packets(argv[0]);
 
         pthread_mutex_lock(&lock);
-        while (!stop_requested)
-                pthread_cond_wait(&wake, &lock);
+        while (!self->stop_requested)
+                pthread_cond_wait(&self->wake, &lock);
         pthread_mutex_unlock(&lock);
         stop_work();
 }
@@ -425,6 +468,7 @@ static void parse_options(int argc, char **argv) {
                 OPT_MESSAGE,
                 OPT_BAD_STATUS,
                 OPT_RAW_BAD_PACKET,
+                OPT_SERVICES,
         };
         static const struct option longopts[] = {
                 {"report", required_argument, NULL, OPT_REPORT},
@@ -449,6 +493,7 @@ static void parse_options(int argc, char **argv) {
                 {"message", required_argument, NULL, OPT_MESSAGE},
                 {"bad-status", no_argument, NULL, OPT_BAD_STATUS},
                 {"raw-bad-packet", no_argument, NULL, OPT_RAW_BAD_PACKET},
+                {"services", required_argument, NULL, OPT_SERVICES},
                 {0},
         };
         int c;
@@ -521,11 +566,29 @@ static void parse_options(int argc, char **argv) {
                 case OPT_RAW_BAD_PACKET:
                         opt.raw_bad_packet = true;
                         break;
+                case OPT_SERVICES:
+                        opt.services = optarg;
+                        break;
                 default:
                         fprintf(stderr, "usage: scm-test-native [--report FILE] [MODES...]\n");
                         exit(2);
                 }
         }
+}
+
+/* The dispatcher table: one entry, which runs whatever scmd calls the
+ * service, or one per name of --services. */
+static void set_hosted(struct scm_dispatch_entry *table) {
+        char *copy = strdup(opt.services ? opt.services : "scm-test-native"), *save = NULL;
+        for (char *w = strtok_r(copy, ",", &save); w && n_hosted < HOSTED_MAX;
+             w = strtok_r(NULL, ",", &save)) {
+                struct hosted *h = &hosted[n_hosted];
+                snprintf(h->name, sizeof(h->name), "%s", w);
+                pthread_cond_init(&h->wake, NULL);
+                table[n_hosted++] = (struct scm_dispatch_entry){h->name, service_main};
+        }
+        free(copy);
+        prefix_facts = opt.services != NULL;
 }
 
 int main(int argc, char **argv) {
@@ -543,11 +606,8 @@ int main(int argc, char **argv) {
                 sleep_forever();
         }
 
-        /* One entry: it runs whatever scmd calls the service. */
-        static const struct scm_dispatch_entry table[] = {
-                {"scm-test-native", service_main},
-                {NULL, NULL},
-        };
+        struct scm_dispatch_entry table[HOSTED_MAX + 1] = {{0}};
+        set_hosted(table);
         int r = scm_service_dispatcher(table);
         if (r < 0) {
                 int win32 = scm_error_win32(r);

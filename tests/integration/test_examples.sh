@@ -3,7 +3,8 @@
 #
 # The example services (examples/) run under scmd and do what their headers
 # say: heartbeat beats and says goodbye on stop, echo-server echoes over
-# loopback TCP, file-watcher logs changes in its folder.
+# loopback TCP, file-watcher logs changes in its folder, svchost runs two
+# shared-process services in one process.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -84,7 +85,30 @@ test_file_watcher() {
         assert_sc_ok "stop watcher" stop watcher --wait
 }
 
+test_svchost() {
+        require_example svchost || return
+        daemon_start || return
+        local m
+        for m in tick tock; do
+                assert_sc_ok "create $m (share)" create "$m" --type share --kind native \
+                        --exec "$(cmdline "$EXAMPLES/svchost")"
+                assert_sc_ok "start $m" start "$m" --wait
+        done
+        wait_state tick running 10 && wait_state tock running 10 || return
+        local pid
+        pid=$(status_field tick pid)
+        assert_eq "tick and tock run in one process" "$pid" "$(status_field tock pid)"
+        wait_until 10 "the first one's log shows both" eval 'log_has tick "tick 2" && log_has tick "tock 1"' &&
+                tap_ok "both work in it (tick's log)"
+        assert_sc_ok "stop tick" stop tick --wait
+        check "tock runs on" state_is tock running
+        check "...in the same process" proc_alive "$pid"
+        assert_sc_ok "stop tock" stop tock --wait
+        wait_until 10 "svchost ends with its last service" proc_gone "$pid" && tap_ok "svchost has ended"
+}
+
 run_test test_heartbeat
 run_test test_echo_server
 run_test test_file_watcher
+run_test test_svchost
 finish

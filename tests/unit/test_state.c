@@ -140,7 +140,8 @@ static void test_interrogate_and_custom(void **state) {
 }
 
 /* STOPPED is entered only by facts (never by a request) and always with
- * the process handles released. */
+ * the process handles released: when the process has gone, or, for a
+ * member of a shared process, when it left a process that goes on. */
 static void test_stopped_only_when_gone(void **state) {
         (void)state;
         FOR_EACH_KIND(k)
@@ -149,7 +150,8 @@ static void test_stopped_only_when_gone(void **state) {
                                 const struct transition *t = T(k, s, e);
                                 if (t->to != SCM_STATE_STOPPED)
                                         continue;
-                                assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED);
+                                assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED ||
+                                            e == EV_LEFT_PROCESS);
                                 assert_true(t->effects & EFF_FINISH);
                         }
 }
@@ -195,7 +197,8 @@ static void test_effects_in_place(void **state) {
                                         assert_int_not_equal(T(k, s, e)->to, SCM_STATE_STOPPED);
                                 if (e >= EV_READY && e <= EV_WATCHDOG && (eff || T(k, s, e)->to))
                                         assert_int_equal(k, SCM_KIND_NOTIFY);
-                                if (e >= EV_REPORT_STOPPED && (eff || T(k, s, e)->to))
+                                if ((e >= EV_REPORT_STOPPED || e == EV_LEFT_PROCESS) &&
+                                    (eff || T(k, s, e)->to))
                                         assert_int_equal(k, SCM_KIND_NATIVE);
                         }
 }
@@ -317,6 +320,24 @@ static void test_out_of_range_is_ignored(void **state) {
         assert_int_equal(EV_REPORT(SCM_STATE_PAUSED), EV_REPORT_PAUSED);
 }
 
+/* A member of a shared process that reports STOPPED while others run in
+ * it leaves at once from every active state; other kinds never share. */
+static void test_left_process(void **state) {
+        (void)state;
+        FOR_EACH_STATE(s) {
+                const struct transition *t = T(SCM_KIND_NATIVE, s, EV_LEFT_PROCESS);
+                if (s == SCM_STATE_STOPPED) {
+                        assert_int_equal(t->to, 0);
+                        continue;
+                }
+                assert_int_equal(t->to, SCM_STATE_STOPPED);
+                assert_int_equal(t->effects, EFF_FINISH);
+                assert_int_equal(T(SCM_KIND_PLAIN, s, EV_LEFT_PROCESS)->to, 0);
+                assert_int_equal(T(SCM_KIND_NOTIFY, s, EV_LEFT_PROCESS)->to, 0);
+        }
+        assert_string_equal(svc_event_name(EV_LEFT_PROCESS), "left-process");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_refusals_change_nothing),
@@ -334,6 +355,7 @@ int main(void) {
                 cmocka_unit_test(test_shutdown_controls),
                 cmocka_unit_test(test_reachability),
                 cmocka_unit_test(test_out_of_range_is_ignored),
+                cmocka_unit_test(test_left_process),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
