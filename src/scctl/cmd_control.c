@@ -35,10 +35,17 @@
 
 enum {
         OPT_WAIT = 0x100,
+        OPT_WITH_DEPENDENTS,
 };
 
 static const struct option wait_options[] = {
         {"wait", no_argument, NULL, OPT_WAIT},
+        {},
+};
+
+static const struct option stop_options[] = {
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {"with-dependents", no_argument, NULL, OPT_WITH_DEPENDENTS},
         {},
 };
 
@@ -313,17 +320,49 @@ static int run_start(struct scctl *ctx, int argc, char **argv) {
         return r != 0 ? r : finish(ctx, status, wait, SCM_STATE_RUNNING);
 }
 
-/* Sends control to ctx->name and finishes towards goal. */
-static int send_control(struct scctl *ctx, json_t *control, bool wait, enum scm_state goal) {
+/* Sends control (with extra params, consumed; may be NULL) to ctx->name
+ * and finishes towards goal. */
+static int send_control_with(struct scctl *ctx, json_t *control, json_t *extra, bool wait,
+                             enum scm_state goal) {
         json_t *status = NULL;
         int r = wait ? subscribe_for_wait(ctx) : 0;
         if (r != 0) {
                 json_decref(control);
+                json_decref(extra);
                 return r;
         }
-        r = scctl_call(ctx, "control",
-                       json_pack("{s:s, s:o}", "name", ctx->name, "control", control), &status);
+        json_t *params = json_pack("{s:s, s:o}", "name", ctx->name, "control", control);
+        if (extra) {
+                json_object_update(params, extra);
+                json_decref(extra);
+        }
+        r = scctl_call(ctx, "control", params, &status);
         return r != 0 ? r : finish(ctx, status, wait, goal);
+}
+
+static int send_control(struct scctl *ctx, json_t *control, bool wait, enum scm_state goal) {
+        return send_control_with(ctx, control, NULL, wait, goal);
+}
+
+/* stop [--wait] [--with-dependents] NAME */
+static int run_stop(struct scctl *ctx, int argc, char **argv) {
+        bool wait = false, with_dependents = false;
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
+                if (opt == OPT_WAIT)
+                        wait = true;
+                else if (opt == OPT_WITH_DEPENDENTS)
+                        with_dependents = true;
+        }
+        if (opt < 0)
+                return ctx->exit_status;
+        if (argc - optind != 1)
+                return scctl_usage_error(ctx, "expects one service NAME");
+        int r = scctl_set_service(ctx, argv[optind]);
+        if (r != 0)
+                return r;
+        json_t *extra = with_dependents ? json_pack("{s:b}", "with_dependents", 1) : NULL;
+        return send_control_with(ctx, json_string("stop"), extra, wait, SCM_STATE_STOPPED);
 }
 
 /* stop, pause, continue and interrogate: the verb is the control's name. */
@@ -403,11 +442,16 @@ const struct scctl_verb verb_start = {
 
 const struct scctl_verb verb_stop = {
         .name = "stop",
-        .synopsis = "NAME [--wait]",
+        .synopsis = "NAME [--wait] [--with-dependents]",
         .summary = "Stop a service (ControlService STOP)",
-        .help = wait_help,
-        .options = wait_options,
-        .run = run_named_control,
+        .help = "  --wait             wait until the service has stopped (at most --timeout\n"
+                "                     seconds; exit status 4 when it has not)\n"
+                "  --with-dependents  first stop every running service that depends on it,\n"
+                "                     dependents first (scctl enumdepend NAME lists them);\n"
+                "                     without it such a stop fails with\n"
+                "                     DEPENDENT_SERVICES_RUNNING\n",
+        .options = stop_options,
+        .run = run_stop,
 };
 
 const struct scctl_verb verb_pause = {

@@ -327,7 +327,17 @@ static const char *hint_for(const struct scctl *ctx, int win32) {
                 return "the account must exist here ('getent passwd USER'); change it with: "
                        "{scctl} config {name} --account USER";
         case SCM_ERROR_CIRCULAR_DEPENDENCY:
-                return "a service cannot depend on itself: leave {name} out of --depend";
+                return "break the cycle the message names: change a service's --depend or "
+                       "--group, or the order ({scctl} group-order)";
+        case SCM_ERROR_DEPENDENT_SERVICES_RUNNING:
+                return "'{scctl} enumdepend {name}' lists them; stop them all with: {scctl} stop "
+                       "{name} --with-dependents";
+        case SCM_ERROR_SERVICE_DEPENDENCY_DELETED:
+                return "'{scctl} qc {name}' shows its dependencies; change them with: {scctl} "
+                       "config {name} --depend A,B,+GROUP";
+        case SCM_ERROR_SERVICE_DEPENDENCY_FAIL:
+                return "the message names the dependency that could not run; '{scctl} qc {name}' "
+                       "lists the dependencies";
         case SCM_ERROR_SERVICE_LOGON_FAILED:
                 return "the account must exist ('getent passwd USER'), and running a service as "
                        "another account needs scmd to run as root";

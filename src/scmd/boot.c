@@ -176,26 +176,19 @@ void boot_start_by_hand(struct service *s) {
 
 /* ---- the steps ---- */
 
-static void start_all(struct manager *m, enum scm_start_type type) {
+/* Every delayed-auto service about to be started gets (low: true) or
+ * loses the lowered priority of its next spawn.  The spawns happen inside
+ * depend_start_all(), each when its dependencies run. */
+static void mark_delayed_auto(struct manager *m, bool low) {
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(m->registry, &all);
-        for (ssize_t i = 0; i < n; i++) {
-                struct service *s = all[i];
-                if (s->config.start_type != type || s->state != SCM_STATE_STOPPED ||
-                    s->marked_for_delete || s->config.type == SCM_TYPE_KERNEL_DRIVER)
-                        continue;
-                s->start_low_priority = type == SCM_START_DELAYED_AUTO && m->boot.lower_priority;
-                _cleanup_free_ char *message = NULL;
-                int r = service_start(s, NULL, &message);
-                s->start_low_priority = false;
-                if (r < 0)
-                        log_warning("service %s: %s failed: %s", s->config.name,
-                                    scm_start_type_name(type),
-                                    message ? message : scm_error_message(scm_error_win32(r)));
-        }
+        for (ssize_t i = 0; i < n; i++)
+                if (all[i]->config.start_type == SCM_START_DELAYED_AUTO)
+                        all[i]->start_low_priority = low && all[i]->state == SCM_STATE_STOPPED;
 }
 
 static void delayed_auto_done(struct manager *m) {
+        mark_delayed_auto(m, false);
         if (!m->shutting_down)
                 enter_step(m, BOOT_STEP_DONE);
 }
@@ -206,8 +199,9 @@ static void on_delayed_auto_start(struct loop_timer *t) {
                 return;
         m->boot.delayed_at = 0;
         enter_step(m, BOOT_STEP_DELAYED_AUTO);
-        start_all(m, SCM_START_DELAYED_AUTO);
-        delayed_auto_done(m);
+        mark_delayed_auto(m, m->boot.lower_priority);
+        /* Group by group, dependencies first (depend.c). */
+        depend_start_all(m, SCM_START_DELAYED_AUTO, delayed_auto_done);
 }
 
 static void auto_start_done(struct manager *m) {
@@ -220,13 +214,18 @@ static void auto_start_done(struct manager *m) {
                        on_delayed_auto_start);
 }
 
+/* Every auto-start service has started or failed (depend_start_all()). */
+static void on_autostart_done(struct manager *m) {
+        timeline_autostart_done(m);
+        lkg_autostart_done(m); /* error control, last known good */
+        auto_start_done(m);
+}
+
 void manager_autostart(struct manager *m) {
         enter_step(m, BOOT_STEP_AUTO_START);
         timeline_autostart_began(m);
-        start_all(m, SCM_START_AUTO);
-        timeline_autostart_done(m);
-        lkg_autostart_done(m); /* the boot waits for them: error control, last known good */
-        auto_start_done(m);
+        /* Group by group, dependencies first, the independent ones at once. */
+        depend_start_all(m, SCM_START_AUTO, on_autostart_done);
 }
 
 void boot_start(struct manager *m) {

@@ -127,6 +127,11 @@ static const char *const migrations[] = {
         /* 5 -> 6: how long a preshutdown may take (SERVICE_PRESHUTDOWN_INFO). */
         "ALTER TABLE services ADD COLUMN preshutdown_timeout_ms INTEGER NOT NULL DEFAULT 180000"
         "  CHECK (preshutdown_timeout_ms >= 0 AND preshutdown_timeout_ms <= 4294967295);",
+        /* 6 -> 7: the group order list (db_group.c). */
+        "CREATE TABLE group_order ("
+        "  position INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -3,8 +3,10 @@
  * Error control at boot, boot acceptance, and the last known good
  * configuration.
  *
- * The boot: manager_autostart() starts every auto-start service and then
- * calls lkg_autostart_done(), which marks each one the boot waits for.  A
+ * The boot: manager_autostart() starts every auto-start service (group by
+ * group, dependencies first: depend.c) and, once each has started or
+ * failed, calls lkg_autostart_done(), which judges them (and marks any one
+ * still pending as one the boot waits for).  A
  * service is settled when it reaches RUNNING (it started) or STOPPED before
  * that (it failed, when with an error); failure_service_entered() passes
  * every state change on.  A failure is handled by the service's error
@@ -253,7 +255,10 @@ void lkg_autostart_done(struct manager *m) {
          * a failure may begin a roll back, which needs the whole picture. */
         for (ssize_t i = 0; i < n; i++) {
                 struct service *s = all[i];
-                if (!is_autostart(s) || s->state == SCM_STATE_STOPPED)
+                /* Called once every one has started or failed (depend.c):
+                 * running means settled; only one still pending is waited for. */
+                if (!is_autostart(s) || s->state == SCM_STATE_STOPPED ||
+                    s->state == SCM_STATE_RUNNING || s->state == SCM_STATE_PAUSED)
                         continue;
                 struct service_recovery *rec = failure_recovery_of(s);
                 if (!rec) {
@@ -452,7 +457,12 @@ static void on_rollback(struct loop_timer *t) {
                 log_error("boot: cannot roll back to the last known good configuration (%s); the "
                           "auto-start runs again with the configuration as it is",
                           strerror(-r));
-        manager_autostart(m); /* the second round: lkg_autostart_done() */
+        /* The second round: nothing here waits until it is done (then
+         * lkg_autostart_done()); a service stopping meanwhile is not a cue
+         * to restore again. */
+        boot.restore_step = false;
+        boot.phase = BOOT_STARTING;
+        manager_autostart(m);
 }
 
 /* ---- the methods ---- */

@@ -51,6 +51,9 @@ static const struct {
         {"set_secret", rpc_set_secret},
         {"list_secrets", rpc_list_secrets},
         {"delete_secret", rpc_delete_secret},
+        {"query_group_order", rpc_query_group_order},
+        {"set_group_order", rpc_set_group_order},
+        {"enumerate_dependents", rpc_enumerate_dependents},
 };
 
 rpc_handler_fn *rpc_find_handler(const char *method) {

@@ -176,6 +176,20 @@ static int check_dependencies(struct rpc_call *call, const struct service_config
         return 0;
 }
 
+/* A dependency on a service that does not exist is allowed (its start
+ * fails); a cycle among those that do, or through groups, is not. */
+static int check_cycles(struct rpc_call *call, const struct service_config *c) {
+        _cleanup_free_ char *cycle = NULL;
+        int r = depend_find_cycle(call->manager, c, NULL, &cycle);
+        if (r < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        if (r > 0)
+                return rpc_fail(call, SCM_ERROR_CIRCULAR_DEPENDENCY,
+                                "the dependencies of service %s would make a cycle: %s", c->name,
+                                cycle);
+        return 0;
+}
+
 static int check_account(struct rpc_call *call, const char *account) {
         if (account_is_well_known(account)) /* LocalSystem, LocalService, NetworkService */
                 return 0;
@@ -220,6 +234,8 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         r = check_account(call, c->account);
         if (r >= 0)
                 r = check_dependencies(call, c);
+        if (r >= 0)
+                r = check_cycles(call, c);
         if (r >= 0)
                 r = security_check_config(call, c);
         if (r >= 0)

@@ -7,10 +7,15 @@
  *
  * A start is answered when exec has succeeded or failed, not before: the
  * reply is deferred through a start waiter, so a missing library or a
- * refused account comes back to the caller as the start's own error.
+ * refused account comes back to the caller as the start's own error.  A
+ * service with dependencies starts after them (depend_start()): the reply
+ * waits for them too, and a dependency that fails is the start's error.
+ * A stop is refused while a dependent runs, unless it is asked to stop the
+ * dependents first (depend_stop_dependents()).
  */
 #include "scmd.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,9 +77,16 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
         struct deferred_start *d = calloc(1, sizeof(*d));
         if (!d)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        d->waiter.fn = start_answered;
+        d->server = call->manager->server;
+        d->conn_id = call->conn_id;
         _cleanup_free_ char *message = NULL;
         boot_start_by_hand(s); /* a delayed-auto service: at once, normal priority */
-        r = service_start(s, args, &message);
+        r = depend_start(s, args, &d->waiter, &message);
+        if (r == 1) {
+                d->id = json_incref(call->id); /* after its dependencies */
+                return RPC_DEFERRED;
+        }
         if (r < 0) {
                 free(d);
                 if (message)
@@ -86,9 +98,6 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
                 *ret = service_status_json(s);
                 return 0;
         }
-        d->waiter.fn = start_answered;
-        d->server = call->manager->server;
-        d->conn_id = call->conn_id;
         d->id = json_incref(call->id);
         service_add_start_waiter(s, &d->waiter);
         return RPC_DEFERRED;
@@ -164,21 +173,15 @@ static void control_answered(struct control_request *req, struct service *s, int
         free(d);
 }
 
-int rpc_control(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", "control", NULL};
-        struct service *s;
-        enum svc_event event = EV_INTERROGATE;
-        uint32_t code = 0;
-        int r = rpc_get_service_checked(call, keys, &s);
-        if (r >= 0)
-                r = read_control(call, &event, &code);
-        if (r < 0)
-                return r;
+/* Sends the control; 0 with *ret, RPC_DEFERRED (d answers later), or the
+ * refusal. */
+static int send_control(struct rpc_call *call, struct service *s, enum svc_event event,
+                        uint32_t code, json_t **ret) {
         struct deferred_control *d = calloc(1, sizeof(*d));
         if (!d)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         d->request = (struct control_request){.code = code, .fn = control_answered};
-        r = service_control(s, event, &d->request);
+        int r = service_control(s, event, &d->request);
         if (r == 1) {
                 d->server = call->manager->server;
                 d->conn_id = call->conn_id;
@@ -190,4 +193,117 @@ int rpc_control(struct rpc_call *call, json_t **ret) {
                 return refused(call, s, r, svc_event_name(event));
         *ret = service_status_json(s);
         return 0;
+}
+
+/* "a, b and c" of the running ones among services (n of them), into a
+ * malloc'd string; NULL when none runs. */
+static char *running_names(struct service **services, size_t n) {
+        char *list = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&list, &len);
+        if (!f)
+                return NULL;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+                if (services[i]->state != SCM_STATE_STOPPED)
+                        fprintf(f, "%s%s", k++ ? ", " : "", services[i]->config.name);
+        fclose(f);
+        if (k == 0) {
+                free(list);
+                return NULL;
+        }
+        return list;
+}
+
+/* A stop waiting for the dependents to stop first (with_dependents). */
+struct deferred_stop {
+        struct manager *manager;
+        uint64_t conn_id;
+        json_t *id;
+        char *name;
+};
+
+static void dependents_stopped(void *userdata, int win32, const char *message) {
+        struct deferred_stop *d = userdata;
+        struct server *srv = d->manager->server;
+        struct service *s = registry_find(d->manager->registry, d->name);
+        json_t *result = NULL;
+        struct rpc_call call = {.manager = d->manager, .conn_id = d->conn_id, .id = d->id};
+        if (win32) {
+                server_reply_error(srv, d->conn_id, d->id, win32, win32, message);
+        } else if (!s) {
+                server_reply_error(srv, d->conn_id, d->id, SCM_ERROR_SERVICE_DOES_NOT_EXIST,
+                                   SCM_ERROR_SERVICE_DOES_NOT_EXIST,
+                                   "the service was deleted while its dependents stopped");
+        } else {
+                /* The last dependent stopped just now: s's own stop, as a
+                 * plain control would have been sent. */
+                int r = send_control(&call, s, EV_STOP, SCM_CONTROL_STOP, &result);
+                if (r == 0)
+                        server_reply(srv, d->conn_id, d->id, result);
+                else if (r < 0)
+                        server_reply_error(srv, d->conn_id, d->id, scm_error_win32(r),
+                                           scm_error_win32(r), call.error);
+        }
+        free(call.error);
+        json_decref(d->id);
+        free(d->name);
+        free(d);
+}
+
+/* A stop of a service that has running dependents: refused, or (with
+ * with_dependents) carried out after they have stopped.  Returns 0 when
+ * no dependent runs: the stop goes on as any control. */
+static int stop_with_dependents(struct rpc_call *call, struct service *s, bool with_dependents) {
+        _cleanup_free_ struct service **deps = NULL;
+        ssize_t n = depend_dependents(call->manager, s, &deps);
+        if (n < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        _cleanup_free_ char *running = running_names(deps, (size_t)n);
+        if (!running)
+                return 0;
+        if (!with_dependents)
+                return rpc_fail(call, SCM_ERROR_DEPENDENT_SERVICES_RUNNING,
+                                "service %s cannot stop while services that depend on it run: %s; "
+                                "stop them first, or stop it with its dependents",
+                                s->config.name, running);
+        struct deferred_stop *d = calloc(1, sizeof(*d));
+        if (!d || !(d->name = strdup(s->config.name))) {
+                free(d);
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        }
+        d->manager = call->manager;
+        d->conn_id = call->conn_id;
+        d->id = json_incref(call->id);
+        int r = depend_stop_dependents(s, dependents_stopped, d);
+        if (r == 1)
+                return RPC_DEFERRED;
+        json_decref(d->id);
+        free(d->name);
+        free(d);
+        return r == 0 ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}
+
+int rpc_control(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", "control", "with_dependents", NULL};
+        struct service *s;
+        enum svc_event event = EV_INTERROGATE;
+        uint32_t code = 0;
+        int r = rpc_get_service_checked(call, keys, &s);
+        if (r >= 0)
+                r = read_control(call, &event, &code);
+        if (r < 0)
+                return r;
+        json_t *with = json_object_get(call->params, "with_dependents");
+        if (with && (!json_is_boolean(with) || (json_is_true(with) && event != EV_STOP)))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter 'with_dependents' must be true or false, and true "
+                                "only with the control stop");
+        if (event == EV_STOP && s->state != SCM_STATE_STOPPED &&
+            s->state != SCM_STATE_STOP_PENDING) {
+                r = stop_with_dependents(call, s, json_is_true(with));
+                if (r != 0)
+                        return r;
+        }
+        return send_control(call, s, event, code, ret);
 }

@@ -117,6 +117,7 @@ int service_new(struct manager *m, int64_t id, struct service_config *config,
 void service_free(struct service *s) {
         if (!s)
                 return;
+        depend_service_gone(s);
         failure_service_free(s);
         service_config_clear(&s->config);
         free(s->log_path);
@@ -323,6 +324,14 @@ int service_start(struct service *s, char **args, char **ret_message) {
         return r;
 }
 
+void service_fail_start(struct service *s, int win32, const char *message) {
+        s->win32_exit_code = (uint32_t)win32;
+        s->service_exit_code = 0;
+        free(s->last_error);
+        s->last_error = message ? strdup(message) : NULL;
+        persist_status(s);
+}
+
 /* What a plain or notify service accepts in each state: scmd answers for it. */
 static uint32_t signalled_accepts(const struct service *s, enum scm_state state) {
         bool frozen_ok = s->config.pause_by_freeze && s->process && s->process->cgroup_fd >= 0;
@@ -377,6 +386,7 @@ static void enter(struct service *s, enum scm_state state) {
         timeline_service_entered(s, old);
         events_status_changed(s, old);
         failure_service_entered(s, old); /* failure actions, boot acceptance */
+        depend_service_entered(s, old);  /* start and stop cascades */
         if (state == SCM_STATE_STOPPED) {
                 answer_start_waiters(s, (int)s->win32_exit_code);
                 manager_service_stopped(s->manager, s);

@@ -14,8 +14,9 @@
  *      preshutdown work and is stopped in the next phase.  The phase ends
  *      when each of them has stopped or was cut off.
  *   2. stopping: every other service gets SHUTDOWN when it accepts it, else
- *      a stop (SIGTERM for plain and notify services), all at once; one
- *      that handled PRESHUTDOWN never gets SHUTDOWN.  The whole phase has
+ *      a stop (SIGTERM for plain and notify services), each once every
+ *      service that depends on it has stopped, the independent ones at once
+ *      (depend_stop_all()); one that handled PRESHUTDOWN never gets SHUTDOWN.  The whole phase has
  *      one budget (--shutdown-budget, 20 s).
  *   3. killing: at the budget every process still there is killed; scmd
  *      waits at most KILL_GRACE for them to be reaped, then exits.
@@ -166,11 +167,12 @@ static void begin_stopping(struct manager *m) {
                 n++;
         log_info("shutdown: stopping %zu services (budget %llu s)", n,
                  (unsigned long long)(m->options.shutdown_budget / USEC_PER_SEC));
-        /* service_stop() may end a service at once (and untrack it). */
-        for (struct service *s = m->active, *next; s; s = next) {
-                next = s->active_next;
-                stop_for_shutdown(s);
-        }
+        /* Dependents before their dependencies (depend.c).  A stop may end a
+         * service at once: shutdown_service_stopped() finishes when the last
+         * has gone. */
+        depend_stop_all(m, NULL, 0, stop_for_shutdown, NULL);
+        if (m->shutdown.finished)
+                return;
         if (!m->active) {
                 finish(m);
                 return;
@@ -297,6 +299,7 @@ void shutdown_begin(struct manager *m) {
         m->shutting_down = true;
         m->shutdown.began = now_usec();
         boot_shutdown_begins(m);
+        depend_cancel_starts(m); /* no start waiting for its dependencies goes on */
         log_info("shutting down");
         begin_preshutdown(m);
 }

@@ -88,6 +88,8 @@ int manager_load(struct manager *m) {
         if (r < 0)
                 log_warning("cannot drop the secrets of deleted services: %s", strerror(-r));
         r = db_load(m->db, load_one, m);
+        if (r >= 0)
+                r = depend_load(m);
         if (r < 0)
                 log_error("cannot load the services from the database: %s", strerror(-r));
         else
@@ -184,6 +186,7 @@ int manager_setup_signals(struct manager *m) {
 }
 
 void manager_free(struct manager *m) {
+        depend_free(m);
         server_free(m->server);
         notify_close(m);
         registry_free(m->registry);

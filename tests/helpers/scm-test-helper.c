@@ -37,6 +37,12 @@
  *   --notify-errno N           ERRNO=N before exiting
  *   --notify-stopping          STOPPING=1 before exiting
  *   --notify-send MESSAGE      not a service: send MESSAGE once and exit
+ * Order stamps (--stamp FILE --name NAME): lines "start NAME T" at start,
+ * "ready NAME T" as it becomes ready (just before READY=1 for a notify
+ * service, at ready=1 otherwise), "stop NAME T" at SIGTERM/SIGINT and "exit
+ * NAME T" as it exits, T in CLOCK_MONOTONIC nanoseconds, appended to one
+ * file that several services share (one write() each, O_APPEND), so a test
+ * can check the order services started and stopped in.
  * Default: sleep until SIGTERM (or SIGINT), report it, exit 0.
  * Arguments after the options (a service's start arguments) are only reported.
  * Least-privilege modes (--report-security, --try-write PATH, --try-read PATH,
@@ -88,9 +94,26 @@ struct options {
         long notify_errno;
         bool notify_stopping;
         const char *notify_send;
+        const char *stamp;
+        const char *name;
 };
 
 static int report_fd = -1;
+static int stamp_fd = -1;
+static const char *stamp_name = "?";
+
+/* Appends "WHAT NAME T" to the stamp file (--stamp). */
+static void stamp(const char *what) {
+        struct timespec ts;
+        char line[512];
+        if (stamp_fd < 0)
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int n = snprintf(line, sizeof(line), "%s %s %lld\n", what, stamp_name,
+                         (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+        if (n > 0 && n < (int)sizeof(line) && write(stamp_fd, line, (size_t)n) != n)
+                fprintf(stderr, "scm-test-helper: cannot write the stamp: %m\n");
+}
 
 /* Appends one "key=value" line to the report and fsyncs it.  A report that
  * cannot be written is not a reason to stop the service: it is said once on
@@ -359,6 +382,7 @@ static void usage(FILE *f) {
         fputs("usage: scm-test-helper [--report FILE] [--print TEXT] [--print-every MS]\n"
               "         [--exit-after MS [--exit-code N]] [--crash-after MS] [--ignore-term]\n"
               "         [--spawn-grandchild] [--orphan] [--flood BYTES]\n"
+              "         [--stamp FILE --name NAME]\n"
               "         [--notify-socket PATH] [--notify-status TEXT] [--notify-ready-after MS]\n"
               "         [--notify-from-grandchild] [--notify-watchdog-for MS]\n"
               "         [--notify-errno N] [--notify-stopping] [ARGS...]\n"
@@ -386,6 +410,8 @@ static void parse_options(int argc, char **argv, struct options *o) {
                 OPT_NOTIFY_ERRNO,
                 OPT_NOTIFY_STOPPING,
                 OPT_NOTIFY_SEND,
+                OPT_STAMP,
+                OPT_NAME,
         };
         static const struct option longopts[] = {
                 {"report", required_argument, NULL, OPT_REPORT},
@@ -406,6 +432,8 @@ static void parse_options(int argc, char **argv, struct options *o) {
                 {"notify-errno", required_argument, NULL, OPT_NOTIFY_ERRNO},
                 {"notify-stopping", no_argument, NULL, OPT_NOTIFY_STOPPING},
                 {"notify-send", required_argument, NULL, OPT_NOTIFY_SEND},
+                {"stamp", required_argument, NULL, OPT_STAMP},
+                {"name", required_argument, NULL, OPT_NAME},
                 {"help", no_argument, NULL, 'h'},
                 {0},
         };
@@ -423,6 +451,12 @@ static void parse_options(int argc, char **argv, struct options *o) {
                 switch (c) {
                 case OPT_REPORT:
                         o->report = optarg;
+                        break;
+                case OPT_STAMP:
+                        o->stamp = optarg;
+                        break;
+                case OPT_NAME:
+                        o->name = optarg;
                         break;
                 case OPT_PRINT:
                         o->print = optarg;
@@ -510,6 +544,14 @@ int main(int argc, char **argv) {
                 if (report_fd < 0)
                         fprintf(stderr, "scm-test-helper: cannot open report %s: %m\n", o.report);
         }
+        if (o.stamp) {
+                stamp_fd = open(o.stamp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+                if (stamp_fd < 0)
+                        fprintf(stderr, "scm-test-helper: cannot open stamp file %s: %m\n",
+                                o.stamp);
+                stamp_name = o.name ? o.name : "?";
+        }
+        stamp("start");
         if (o.notify_send) {
                 int r = notify_send(o.notify_socket ? o.notify_socket : getenv("NOTIFY_SOCKET"),
                                     o.notify_send);
@@ -549,6 +591,8 @@ int main(int argc, char **argv) {
         if (o.flood_bytes > 0)
                 flood(o.flood_bytes);
         report("ready=1");
+        if (o.notify_ready_after_ms < 0)
+                stamp("ready");
         if (o.notify_status) {
                 char *msg;
                 if (asprintf(&msg, "STATUS=%s", o.notify_status) >= 0) {
@@ -589,10 +633,13 @@ int main(int argc, char **argv) {
                                                    : si.ssi_signo == SIGINT ? "INT"
                                                                             : "HUP";
                                 report("signal=%s", name);
+                                if (si.ssi_signo != SIGHUP)
+                                        stamp("stop");
                                 if ((si.ssi_signo == SIGTERM && !o.ignore_term) ||
                                     si.ssi_signo == SIGINT) {
                                         notify_exiting(&o);
                                         report("exit=0");
+                                        stamp("exit");
                                         return 0;
                                 }
                         }
@@ -604,10 +651,12 @@ int main(int argc, char **argv) {
                 if (deadlines[EXIT] >= 0 && now >= deadlines[EXIT]) {
                         notify_exiting(&o);
                         report("exit=%d", o.exit_code);
+                        stamp("exit");
                         return o.exit_code;
                 }
                 if (deadlines[NOTIFY_READY] >= 0 && now >= deadlines[NOTIFY_READY]) {
                         deadlines[NOTIFY_READY] = -1;
+                        stamp("ready");
                         if (o.notify_from_grandchild)
                                 notify_ready_from_grandchild(&o, sfd);
                         else
