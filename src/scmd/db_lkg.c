@@ -12,7 +12,9 @@
  * the copy lacks takes its default.  (A migration that changes what a
  * column means must convert lkg_T too, or drop it.)
  *
- * Which tables are configuration is listed below, parents first.  A table
+ * Which tables are configuration is listed below, parents first; those
+ * that do not hang on services (the group order list) are copied and put
+ * back whole.  A table
  * in the list that does not exist (an older schema) is skipped.  Every
  * table that refers to services(id) must be in the list or be status
  * (service_status, kept by name across a restore): a restore deletes
@@ -35,6 +37,12 @@
 #include "cleanup.h"
 #include "db_util.h"
 #include "cmdline.h"
+
+/* The configuration that does not hang on services: copied and put back
+ * whole.  A copy made before it existed leaves the current one. */
+static const char *const whole_tables[] = {
+        "group_order",
+};
 
 /* The configuration, parents first (the order rows are put back in). */
 static const char *const config_tables[] = {
@@ -215,6 +223,13 @@ static int save(struct db *db) {
                                      " WHERE marked_for_delete = 0)",
                                      t, t);
         }
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(whole_tables); i++) {
+                const char *t = whole_tables[i];
+                int exists = table_exists(db, t);
+                r = exists < 0 ? exists : exec_fmt(db, "DROP TABLE IF EXISTS \"lkg_%w\"", t);
+                if (r >= 0 && exists)
+                        r = exec_fmt(db, "CREATE TABLE \"lkg_%w\" AS SELECT * FROM \"%w\"", t, t);
+        }
         if (r >= 0)
                 r = exec_sql(db, "INSERT INTO last_known_good (id, saved_at, services)"
                                  " VALUES (1, strftime('%s','now'), (SELECT count(*) FROM"
@@ -269,6 +284,45 @@ static void crash_point(void) {
         }
 }
 
+/* Puts the copy of table t back into it, the columns both have;
+ * nothing when either does not exist. */
+static int put_back(struct db *db, const char *t) {
+        _cleanup_free_ char *copy = NULL;
+        if (asprintf(&copy, "lkg_%s", t) < 0)
+                return -ENOMEM;
+        int have = table_exists(db, t), have_copy = table_exists(db, copy);
+        if (have < 0 || have_copy < 0)
+                return have < 0 ? have : have_copy;
+        if (!have || !have_copy)
+                return 0;
+        _cleanup_sqlite_free_ char *list = NULL, *prefixed = NULL;
+        int r = common_columns(db, t, copy, NULL, NULL, &list, &prefixed);
+        if (r == -ENOENT)
+                return 0;
+        return r < 0 ? r
+                     : exec_fmt(db, "INSERT INTO \"%w\" (%s) SELECT %s FROM \"%w\"", t, list, list,
+                                copy);
+}
+
+/* The tables of whole_tables whose copy exists are emptied and refilled. */
+static int put_back_whole(struct db *db) {
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(whole_tables); i++) {
+                _cleanup_free_ char *copy = NULL;
+                if (asprintf(&copy, "lkg_%s", whole_tables[i]) < 0)
+                        return -ENOMEM;
+                int have_copy = table_exists(db, copy);
+                if (have_copy <= 0) {
+                        r = have_copy;
+                        continue;
+                }
+                r = exec_fmt(db, "DELETE FROM \"%w\"", whole_tables[i]);
+                if (r >= 0)
+                        r = put_back(db, whole_tables[i]);
+        }
+        return r;
+}
+
 static int restore(struct db *db) {
         struct db_lkg_info info;
         int r = read_info(db, &info);
@@ -278,26 +332,10 @@ static int restore(struct db *db) {
                 r = keep_status(db);
         if (r >= 0)
                 r = exec_sql(db, "DELETE FROM services"); /* and, by cascade, what hangs on them */
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(config_tables); i++) {
-                const char *t = config_tables[i];
-                _cleanup_free_ char *copy = NULL;
-                if (asprintf(&copy, "lkg_%s", t) < 0)
-                        return -ENOMEM;
-                int have = table_exists(db, t), have_copy = table_exists(db, copy);
-                if (have < 0 || have_copy < 0)
-                        return have < 0 ? have : have_copy;
-                if (!have || !have_copy)
-                        continue;
-                _cleanup_sqlite_free_ char *list = NULL, *prefixed = NULL;
-                r = common_columns(db, t, copy, NULL, NULL, &list, &prefixed);
-                if (r == -ENOENT) {
-                        r = 0;
-                        continue;
-                }
-                if (r >= 0)
-                        r = exec_fmt(db, "INSERT INTO \"%w\" (%s) SELECT %s FROM \"%w\"", t, list,
-                                     list, copy);
-        }
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(config_tables); i++)
+                r = put_back(db, config_tables[i]);
+        if (r >= 0)
+                r = put_back_whole(db);
         if (r >= 0)
                 r = put_back_status(db);
         /* Secrets are not configuration and are not copied (db_secret.c):

@@ -400,6 +400,8 @@ static int restore(struct manager *m, json_t **ret_result) {
                 return r;
         json_t *added = json_array(), *removed = json_array();
         r = added && removed ? follow(m, added, removed) : -ENOMEM;
+        if (r >= 0)
+                r = depend_load(m); /* the group order list is configuration too */
         if (r < 0) {
                 log_error("the last known good configuration is restored in the database, but "
                           "memory could not follow (%s): restart scmd",

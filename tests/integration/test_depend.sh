@@ -105,9 +105,23 @@ test_cycles() {
         assert_contains "the group order survives a restart" "$OUT" '{"groups":["G","H"]}'
         run_sc group-order
         assert_contains "group-order shows it" "$OUT" "2. H"
+        # The order list is configuration: the last known good copy (saved
+        # when this boot was accepted) has it, and a restore puts it back.
+        wait_until 15 "the boot is accepted" boot_accepted || return
+        assert_sc_ok "group-order set K" group-order set K
+        assert_sc_ok "lkg restore" lkg restore
+        run_sc --json group-order
+        assert_eq "the last known good copy brings the order back" '{"groups":["G","H"]}' "$OUT"
+
         assert_sc_ok "group-order set '' empties it" group-order set ""
         run_sc --json group-order
         assert_eq "the list is empty" '{"groups":[]}' "$OUT"
+}
+
+boot_accepted() {
+        local out
+        out=$(sc --json boot status 2>/dev/null) || return 1
+        [[ "$out" == *'"accepted"'* ]]
 }
 
 test_start_cascade() {

@@ -19,6 +19,11 @@ log_count() {
         grep -cF -- "$1" "$D/scmd.stderr"
 }
 
+# log_count_is N LINE: LINE is in scmd's log exactly N times.
+log_count_is() {
+        [ "$(log_count "$2")" = "$1" ]
+}
+
 # boot_field KEY: one field of `scctl --json boot status`.
 boot_field() {
         local out
@@ -211,6 +216,9 @@ test_crash_inside_rollback() {
         # Its services were stopped for the roll back and died with it: the
         # cgroup sweep of the next scmd takes whatever is left.
         daemon_start || return
+        # The boot judges its services once every one has started or failed.
+        wait_until 15 "crit's failure is judged" log_count_is $((before + 2)) \
+                "error: boot: service crit (error control critical) failed to start"
         assert_eq "the next scmd found the change whole: crit failed again" $((before + 2)) \
                 "$(log_count "error: boot: service crit (error control critical) failed to start")"
         wait_until 10 "and rolled back now" boot_is accepted || return
