@@ -361,19 +361,19 @@ ssize_t depend_dependents(struct manager *m, struct service *s, struct service *
                 r = 0;
                 goto out;
         }
-        /* Everything that reaches s, until nothing more is added. */
-        for (bool grew = true; grew;) {
-                grew = false;
-                for (size_t j = 0; j < d.n; j++) {
-                        if (d.member[j] || j == self)
-                                continue;
-                        for (size_t k = 0; k < d.n; k++)
-                                if ((k == self || d.member[k]) && depends_on(d.all[j], d.all[k])) {
-                                        d.member[j] = grew = true;
-                                        break;
-                                }
-                }
-        }
+        /* Everything that reaches s: a worklist of the services added, each
+         * scanned once for the services that depend on it. */
+        size_t *work = calloc(d.n + 1, sizeof(*work)), n_work = 0;
+        if (!work)
+                goto out;
+        work[n_work++] = self;
+        for (size_t w = 0; w < n_work; w++)
+                for (size_t j = 0; j < d.n; j++)
+                        if (!d.member[j] && j != self && depends_on(d.all[j], d.all[work[w]])) {
+                                d.member[j] = true;
+                                work[n_work++] = j;
+                        }
+        free(work);
         place(&d, self);
         d.n_order--; /* s itself, placed last */
         *ret = d.order;
@@ -824,6 +824,13 @@ static int ensure_group(struct manager *m, const char *group, struct dep_watch *
         int r = group_verdict(t, ret_message);
         target_free(t);
         return r;
+}
+
+int depend_start_service(struct service *s, char **ret_message) {
+        if (s->manager->shutting_down)
+                return SCM_ERR(SCM_ERROR_SHUTDOWN_IN_PROGRESS);
+        int r = ensure_service(s->manager, s, NULL, ret_message);
+        return r < 0 ? r : 0;
 }
 
 int depend_start(struct service *s, char **args, struct start_waiter *w, char **ret_message) {

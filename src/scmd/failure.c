@@ -587,7 +587,7 @@ static void restart(struct service *s, unsigned count) {
         log_info("service %s: failure %u: restarting it", s->config.name, count);
         note(s, "failure %u: restarting the service", count);
         _cleanup_free_ char *message = NULL;
-        int r = service_start(s, NULL, &message);
+        int r = depend_start_service(s, &message); /* its stopped dependencies first */
         if (r < 0)
                 log_warning("service %s: failure %u: the restart failed: %s", s->config.name, count,
                             message ? message : scm_error_message(scm_error_win32(r)));

@@ -1292,6 +1292,12 @@ void depend_cancel_starts(struct manager *m);
  * or failed to start). */
 int depend_start(struct service *s, char **args, struct start_waiter *w, char **ret_message);
 
+/* scmd's own start of s (a failure action's restart): after its stopped
+ * dependencies, as depend_start() but with nobody waiting.  Returns 0 when
+ * the start is under way (now, or once the dependencies run), or
+ * SCM_ERR(win32) with *ret_message (may be NULL) when it failed at once. */
+int depend_start_service(struct service *s, char **ret_message);
+
 /* A client's stop of s with its dependents (rpc_control): stops every
  * running service that depends on s, directly or not, dependents first.
  * Returns 0 when none is running (nothing to do), 1 when done(userdata, 0,

@@ -256,6 +256,41 @@ test_stop_dependents() {
         assert_sc_ok "other stops as before (no dependents)" stop other --wait
 }
 
+# A failure action's restart starts the stopped dependencies first.
+test_restart_cascades() {
+        daemon_start || return
+        dep_service base 200 || return
+        dep_service crashy 100 --depend base || return
+        assert_sc_ok "failure crashy --actions restart/0" failure crashy --reset 60 --actions restart/0
+        assert_sc_ok "start crashy (and base)" start crashy --wait
+        local base_pid crashy_pid
+        base_pid=$(status_field base pid)
+        crashy_pid=$(status_field crashy pid)
+        kill -KILL "$base_pid"
+        wait_state base stopped || return
+        kill -KILL "$crashy_pid"
+        wait_until 15 "crashy runs again" poll_restarted crashy "$crashy_pid" || return
+        check "base runs again" state_is base running
+        load_stamps
+        assert_eq "base was started twice" 2 "$(count_stamps start base)"
+        local second_base second_crashy
+        second_base=$(grep "^ready base " "$D/stamps" | tail -1 | cut -d' ' -f3)
+        second_crashy=$(grep "^start crashy " "$D/stamps" | tail -1 | cut -d' ' -f3)
+        if [ "$second_base" -lt "$second_crashy" ]; then
+                tap_ok "the restart waited for base to be ready"
+        else
+                tap_not_ok "the restart waited for base to be ready" "$(cat "$D/stamps")"
+        fi
+}
+
+# poll_restarted NAME OLD_PID: NAME runs with another pid.
+poll_restarted() {
+        local pid
+        state_is "$1" running || return 1
+        pid=$(status_field "$1" pid) || return 1
+        [ "$pid" != "$2" ]
+}
+
 # 50 auto-start services in groups G1, G2, G3 and none: in each group 5
 # roots, 5 that depend on a root, 5 that depend on one of those; G2's
 # third rank also depends on a G1 service, G3's on group G2; the 5
@@ -359,5 +394,6 @@ run_test test_cycles
 run_test test_start_cascade
 run_test test_dependency_errors
 run_test test_stop_dependents
+run_test test_restart_cascades
 run_test test_boot_order
 finish
