@@ -228,7 +228,8 @@ static void write_row(struct plot *p, const struct analyze_service *s, size_t ro
                         "fill-opacity=\"0.04\"/>\n",
                         top, ROW_H);
         write_name(p, s->name, bar_y + BAR_H - 3);
-        if (s->start_requested && s->start_requested < s->start_pending)
+        /* A wait too short to see is left out, not widened to a pixel. */
+        if (s->start_requested && x_of(p, s->start_pending) - x_of(p, s->start_requested) >= 1)
                 write_bar(p, "wait", s->start_requested, s->start_pending,
                           top + (ROW_H - WAIT_H) / 2.0, WAIT_H, "#999999", 1);
         write_bar(p, "start", s->start_pending, started_until, bar_y, BAR_H, colour, 1);

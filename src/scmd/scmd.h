@@ -166,7 +166,7 @@ struct log_capture {
 
 /* timeline.c: when a service's last run entered its states, realtime
  * microseconds since the epoch; 0 never.  A run begins when it leaves
- * STOPPED; start_requested is when a start that had to wait was asked for. */
+ * STOPPED; start_requested is when a start through depend.c was asked for. */
 struct service_timeline {
         int64_t start_requested;
         int64_t start_pending;

@@ -4,7 +4,8 @@
 # Boot analysis (scctl analyze; docs/protocol.md, query_timeline): a small
 # boot of notify helpers that take clearly different times to say READY=1
 # (2 s against 0.2 s), two of them auto-start services started together by
-# scmd, the rest started by hand in dependency order.  blame lists the
+# scmd, the rest started by hand (top's start starting mid, its dependency,
+# first).  blame lists the
 # slow one first, critical-chain walks back through a service and a
 # "+Group" dependency, the plot is well-formed SVG with one bar per
 # service and the colour of its state, and every edge of the dot output
@@ -47,9 +48,9 @@ make_boot() {
         daemon_start || return 1
         wait_state quick running 20 || return 1
         wait_state base running 20 || return 1
-        # By hand, dependencies first (what the dependency cascade will do).
-        start_helper mid || return 1
+        # top's start brings up mid first (the dependency cascade): top waits.
         start_helper top || return 1
+        wait_state mid running 20 || return 1
         start_helper late || return 1
         start_helper "$ODD" || return 1
         run_sc start bad
@@ -121,15 +122,17 @@ print(len(c), c[0]["name"], c[0]["running_at"] - c[0]["start_pending_at"] >= 200
                 run py 'import sys, xml.etree.ElementTree as E
 ns = "{http://www.w3.org/2000/svg}"
 root = E.parse(sys.argv[1]).getroot()
-rows = {}
+rows, waits = {}, []
 for g in root.iter(ns + "g"):
     if g.get("class") == "service":
         name = g.find(ns + "title").text.split(":")[0].split(" (")[0]
         starts = [r for r in g.iter(ns + "rect") if r.get("class") == "start"]
         rows[name] = (len(starts), starts[0].get("fill") if starts else None)
+        if any(r.get("class") == "wait" for r in g.iter(ns + "rect")):
+            waits.append(name)
 print(root.tag == ns + "svg", len(rows), all(n == 1 for n, _ in rows.values()))
 print(rows.get("base"), rows.get("bad"), rows.get(sys.argv[2]))
-print(" ".join(sorted(rows)))' "$D/boot.svg" "$ODD"
+print("top" in waits, "base" in waits)' "$D/boot.svg" "$ODD"
                 local lines
                 mapfile -t lines <<<"$OUT"
                 if [ "$RC" -ne 0 ]; then
@@ -139,6 +142,8 @@ print(" ".join(sorted(rows)))' "$D/boot.svg" "$ODD"
                                 "True 7 True" "${lines[0]}"
                         assert_eq "running green, failed red, the escaped name back whole" \
                                 "(1, '#2ca02c') (1, '#d62728') (1, '#2ca02c')" "${lines[1]}"
+                        assert_eq "top's wait for mid is drawn; base (auto-start, no dependency) has none" \
+                                "True False" "${lines[2]}"
                 fi
         elif command -v xmllint >/dev/null; then
                 check "the plot is well-formed XML" xmllint --noout "$D/boot.svg"
