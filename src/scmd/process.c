@@ -118,12 +118,19 @@ static char **build_env(const struct service *s, const struct passwd *pw) {
         return env;
 }
 
-/* Only the folder's path: a secret itself never goes into the environment. */
+/* Only paths: a secret itself never goes into the environment.  A shared
+ * process also learns where every member's folder is (by its name). */
 static int push_credentials_env(const struct service *s, char ***env) {
         size_t n = 0;
         while ((*env)[n])
                 n++;
-        return env_push(env, &n, "CREDENTIALS_DIRECTORY", s->credentials_dir);
+        int r = s->credentials_dir ? env_push(env, &n, "CREDENTIALS_DIRECTORY", s->credentials_dir)
+                                   : 0;
+        if (r >= 0 && s->config.type == SCM_TYPE_SHARE_PROCESS) {
+                _cleanup_free_ char *root = secrets_folder_root(s->manager);
+                r = root ? env_push(env, &n, "SCM_CREDENTIALS_ROOT", root) : -ENOMEM;
+        }
+        return r;
 }
 
 /* argv: the command line's words, then the start arguments. */
@@ -344,10 +351,20 @@ static void on_joined(struct loop_timer *t) {
  * entered and its waiters set: on the next turn of the loop, or before its
  * first report if that comes first (service_report()). */
 static int join(struct process *p, struct service *s) {
-        int r = control_send(p->channel_fd, control_start(s->config.name, s->start_args),
-                             MSG_DONTWAIT);
+        /* Its secrets in a folder of its own, as for a start (the process
+         * finds it under $SCM_CREDENTIALS_ROOT, by the member's name). */
+        _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
+        int r = security_plan_build(s, &plan);
         if (r < 0)
+                return r;
+        r = secrets_deliver(s, plan);
+        if (r < 0)
+                return r;
+        r = control_send(p->channel_fd, control_start(s->config.name, s->start_args), MSG_DONTWAIT);
+        if (r < 0) {
+                secrets_withdraw(s);
                 return fail_errno(s, "send its start to its process", -r);
+        }
         attach(p, s);
         s->next_control_id = 0;
         s->desired = SCM_STATE_RUNNING;
@@ -391,7 +408,7 @@ int process_spawn(struct service *s) {
 
         /* Its secrets, as files in a private memory-backed folder (secrets.c). */
         r = secrets_deliver(s, plan);
-        if (r >= 0 && s->credentials_dir && push_credentials_env(s, &envp) < 0)
+        if (r >= 0 && push_credentials_env(s, &envp) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         struct process *p = NULL;
         if (r >= 0 && process_new(s, &p) < 0)

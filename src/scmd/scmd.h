@@ -1215,6 +1215,9 @@ void secret_plain_free(void *p, size_t len);
  * Sets s->credentials_dir (NULL when s has no secrets).  Returns 0, or
  * SCM_ERR(win32) with s->last_error set; nothing is left on failure. */
 int secrets_deliver(struct service *s, const struct security_plan *plan);
+/* RUN_DIR/credentials, where each service's folder is, by its file name
+ * (service_file_name()); malloc'd, NULL on out-of-memory. */
+char *secrets_folder_root(const struct manager *m);
 /* Removes s's folder (unmount, remove) when it has one. */
 void secrets_withdraw(struct service *s);
 /* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials. */

@@ -307,7 +307,7 @@ int secret_open(const unsigned char *mkey, const char *service, const char *key,
 
 /* ---- delivery ---- */
 
-static char *credentials_base(const struct manager *m) {
+char *secrets_folder_root(const struct manager *m) {
         char *p;
         return asprintf(&p, "%s/" CREDENTIALS_FOLDER, m->paths.run_dir) < 0 ? NULL : p;
 }
@@ -344,7 +344,7 @@ void secrets_withdraw(struct service *s) {
 }
 
 void secrets_sweep(const struct manager *m) {
-        _cleanup_free_ char *base = credentials_base(m);
+        _cleanup_free_ char *base = secrets_folder_root(m);
         DIR *d = base ? opendir(base) : NULL;
         if (!d)
                 return;
@@ -560,7 +560,7 @@ int secrets_deliver(struct service *s, const struct security_plan *plan) {
                 return r < 0 ? SCM_ERR(d.win32) : 0;
         }
 
-        _cleanup_free_ char *base = credentials_base(s->manager);
+        _cleanup_free_ char *base = secrets_folder_root(s->manager);
         _cleanup_free_ char *fname = service_file_name(name);
         char *path = NULL;
         if (!base || !fname || asprintf(&path, "%s/%s", base, fname) < 0) {

@@ -362,6 +362,35 @@ test_user_mode() {
         umount "$D/run" && MADE_MOUNTS=()
 }
 
+# Shared-process services: a folder per member, each removed when its
+# member stops, even while the process goes on with the other.
+test_shared_members() {
+        needs_root "the members of a shared process" || return
+        local native host pid
+        native=$(dirname "$HELPER")/scm-test-native
+        host=$(cmdline "$native" --report "$(report_path host)" --services a,b)
+        daemon_start || return
+        assert_sc_ok "create share member a" create a --type share --kind native --exec "$host"
+        assert_sc_ok "create share member b" create b --type share --kind native --exec "$host"
+        set_secret a ka value-a
+        set_secret b kb value-b
+        assert_sc_ok "start a" start a --wait
+        assert_sc_ok "start b (joins a's process)" start b --wait
+        pid=$(status_field a pid)
+        assert_eq "...one process" "$pid" "$(status_field b pid)"
+        assert_eq "a's folder holds a's secret" value-a "$(cat "$(credentials_of a)/ka")"
+        assert_eq "b's folder holds b's secret" value-b "$(cat "$(credentials_of b)/kb")"
+        check "CREDENTIALS_DIRECTORY is the starting member's folder" \
+                grep -qaF "CREDENTIALS_DIRECTORY=$(credentials_of a)" "/proc/$pid/environ"
+        check "SCM_CREDENTIALS_ROOT says where every member's folder is" \
+                grep -qaF "SCM_CREDENTIALS_ROOT=$D/run/credentials" "/proc/$pid/environ"
+        assert_sc_ok "stop b" stop b --wait
+        check "b's folder is gone with b" test ! -e "$(credentials_of b)"
+        check "...a's is still there" test -e "$(credentials_of a)/ka"
+        assert_sc_ok "stop a" stop a --wait
+        check "a's folder is gone with a" test ! -e "$(credentials_of a)"
+}
+
 test_root_without_mount() {
         needs_root "root that may not mount (a container without CAP_SYS_ADMIN)" || return
         command -v setpriv >/dev/null || {
@@ -406,5 +435,6 @@ run_test test_change_while_running
 run_test test_sweep_after_crash
 run_test test_user_mode
 run_test test_root_without_mount
+run_test test_shared_members
 cleanup_all
 finish
