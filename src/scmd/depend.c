@@ -408,6 +408,7 @@ struct start_target {
         struct start_waiter *clients;
         char **args;
         struct dep_watch *deps; /* one per dependency (a group: one per member) */
+        char **dep_names;       /* a service: its dependencies when it was made */
         size_t n_deps, pending;
         size_t met;       /* a group: members running */
         char *first_text; /* and its sentence */
@@ -517,6 +518,7 @@ static void target_free(struct start_target *t) {
         if (t->service && t->service->start_target == t)
                 t->service->start_target = NULL;
         strv_free(t->args);
+        strv_free(t->dep_names);
         free(t->group);
         free(t->first_text);
         free(t->deps);
@@ -609,8 +611,13 @@ static int ensure_dependency(struct manager *m, const char *who, const char *dep
 /* Ensures every dependency of t's service; counts the pending ones. */
 static int ensure_dependencies(struct start_target *t, char **ret_message) {
         struct service *s = t->service;
+        /* A change_config meanwhile must not move what the answers refer to. */
+        if (!(t->dep_names = strv_dup(s->config.dependencies))) {
+                *ret_message = text("out of memory");
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        }
         size_t i = 0;
-        for (char **d = s->config.dependencies; d && *d && i < t->n_deps; d++, i++) {
+        for (char **d = t->dep_names; *d && i < t->n_deps; d++, i++) {
                 t->deps[i] = (struct dep_watch){.owner = t, .fn = on_dependency_answered};
                 int r = ensure_dependency(t->m, s->config.name, *d, &t->deps[i], ret_message);
                 if (r < 0)
@@ -663,7 +670,7 @@ static void target_launch(struct start_target *t) {
 static void on_dependency_answered(struct dep_watch *w, int win32, const char *message) {
         struct start_target *t = w->owner;
         if (win32) {
-                const char *dep = t->service->config.dependencies[w - t->deps];
+                const char *dep = t->dep_names[w - t->deps];
                 _cleanup_free_ char *why = text(
                         "service %s depends on %s, which failed to start: %s",
                         t->service->config.name, dep, message ? message : scm_error_message(win32));
