@@ -228,10 +228,15 @@ void manager_autostart(struct manager *m) {
         depend_start_all(m, SCM_START_AUTO, on_autostart_done);
 }
 
+static void drivers_done(struct manager *m) {
+        if (!m->shutting_down)
+                manager_autostart(m);
+}
+
 void boot_start(struct manager *m) {
         probe_priority(m);
         enter_step(m, BOOT_STEP_DRIVERS);
-        manager_autostart(m);
+        driver_boot(m, drivers_done);
 }
 
 void boot_shutdown_begins(struct manager *m) {
@@ -284,5 +289,5 @@ json_t *boot_phase_json(struct manager *m) {
                          (json_int_t)(m->options.delayed_auto_delay / USEC_PER_SEC),
                          "shutdown_budget_s",
                          (json_int_t)(m->options.shutdown_budget / USEC_PER_SEC), "failed_drivers",
-                         json_array());
+                         driver_failed_json(m));
 }

@@ -199,6 +199,30 @@ static int check_account(struct rpc_call *call, const char *account) {
         return 0;
 }
 
+/* A kernel driver: a module name, then its parameters; no process kind. */
+static int check_driver(struct rpc_call *call, const struct service_config *c) {
+        if (c->kind != SCM_KIND_PLAIN || c->pause_by_freeze)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "kernel driver %s is a module loaded by modprobe: it has no kind "
+                                "(plain) and cannot pause",
+                                c->name);
+        char **argv;
+        int argc;
+        const char *reason;
+        int r = cmdline_split(c->command_line, &argv, &argc, &reason);
+        if (r == -ENOMEM)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        bool valid = r >= 0 && argc >= 1 && driver_module_name_valid(argv[0]);
+        strv_free(argv);
+        if (!valid)
+                return rpc_fail(
+                        call, SCM_ERROR_INVALID_PARAMETER,
+                        "kernel driver %s: the command line must be a module name (letters, "
+                        "digits, '_' and '-') and its parameters, not '%.64s'",
+                        c->name, c->command_line);
+        return 0;
+}
+
 /* Every rule a whole configuration must satisfy, given the others. */
 static int check_config(struct rpc_call *call, const struct service_config *c,
                         const struct service *self) {
@@ -214,6 +238,9 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
                         "the start type '%s' is for kernel drivers only; use auto or demand",
                         scm_start_type_name(c->start_type));
 
+        int driver_r = c->type == SCM_TYPE_KERNEL_DRIVER ? check_driver(call, c) : 0;
+        if (driver_r < 0)
+                return driver_r;
         if (c->watchdog_ms && c->kind != SCM_KIND_NOTIFY)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
                                 "a watchdog is for notify services only (WATCHDOG=1)");

@@ -43,6 +43,10 @@ static void start_answered(struct start_waiter *w, struct service *s, int win32,
 
 static int refused(struct rpc_call *call, struct service *s, int r, const char *what) {
         int win32 = scm_error_win32(r);
+        /* A kernel driver's unload that could not begin says why itself. */
+        if (s->config.type == SCM_TYPE_KERNEL_DRIVER && s->last_error &&
+            (win32 == SCM_ERROR_PRIVILEGE_NOT_HELD || win32 == SCM_ERROR_FILE_NOT_FOUND))
+                return rpc_fail(call, win32, "%s", s->last_error);
         return rpc_fail(call, win32, "service %s is %s and cannot take '%s' now: %s",
                         s->config.name, scm_state_name(s->state), what, scm_error_message(win32));
 }
@@ -68,12 +72,6 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
         if (call->manager->shutting_down)
                 return rpc_fail(call, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
                                 "scmd is shutting down and starts nothing more");
-        if (s->config.type == SCM_TYPE_KERNEL_DRIVER)
-                return rpc_fail(
-                        call, SCM_ERROR_NOT_SUPPORTED,
-                        "service %s is a kernel driver; this scmd does not load drivers yet",
-                        s->config.name);
-
         struct deferred_start *d = calloc(1, sizeof(*d));
         if (!d)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");

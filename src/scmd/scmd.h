@@ -15,6 +15,7 @@
  */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -104,6 +105,17 @@ enum svc_effect {
         EFF_TIMED_OUT = 1u << 10,  /* win32 exit code := SERVICE_REQUEST_TIMEOUT, unless set */
         EFF_START_HANG = 1u << 11, /* win32 exit code := SERVICE_START_HANG, unless set */
         EFF_FINISH = 1u << 12,     /* release the process handles; persist the result */
+        EFF_UNLOAD = 1u << 13,     /* kernel driver: unload the module (driver.c) */
+};
+
+/* The table's rows: a service's kind, or a kernel driver's rows whatever
+ * its kind (state_rows_of()). */
+enum svc_rows {
+        SVC_ROWS_PLAIN = SCM_KIND_PLAIN,
+        SVC_ROWS_NATIVE = SCM_KIND_NATIVE,
+        SVC_ROWS_NOTIFY = SCM_KIND_NOTIFY,
+        SVC_ROWS_DRIVER = _SCM_KIND_MAX, /* type kernel-driver: a module, no process */
+        _SVC_ROWS_MAX,
 };
 
 struct transition {
@@ -115,8 +127,11 @@ struct transition {
 
 /* The transition for event in state; never NULL.  An all-zero entry means
  * the event is ignored in that state. */
-const struct transition *state_transition(enum scm_service_kind kind, enum scm_state state,
+const struct transition *state_transition(enum svc_rows rows, enum scm_state state,
                                           enum svc_event event);
+struct service_config;
+/* Which rows of the table a service with config c follows. */
+enum svc_rows state_rows_of(const struct service_config *c);
 const char *svc_event_name(enum svc_event event);
 /* True for events that a client may request (and that may be refused). */
 bool svc_event_is_request(enum svc_event event);
@@ -225,6 +240,9 @@ struct service {
         /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
         bool start_low_priority; /* the next spawn lowers it */
         bool low_priority;       /* this run was lowered and is not back yet */
+
+        /* driver.c: a kernel driver's load or unload under way */
+        struct driver_job *driver_job;
 
         /* shutdown.c */
         bool preshutdown_sent;       /* it took PRESHUTDOWN: no SHUTDOWN follows */
@@ -703,6 +721,16 @@ struct boot_sequence {
         struct loop_timer timer; /* the delay before the delayed-auto services */
 };
 
+struct driver_job;
+
+/* driver.c: the kernel drivers' loads and unloads under way. */
+struct driver_state {
+        struct driver_job *jobs; /* modprobe runs, or a settle is due */
+        size_t boot_pending;     /* the boot's drivers step waits for these */
+        void (*boot_done)(struct manager *m);
+        struct loop_timer boot_timer;
+};
+
 /* shutdown.c: where the shutdown sequence is. */
 enum shutdown_phase {
         SHUTDOWN_NONE,
@@ -744,6 +772,7 @@ struct manager {
         struct loop_io signal_io;
         struct boot_sequence boot;
         struct shutdown_state shutdown;
+        struct driver_state drivers;
         struct service *active; /* list of services with a process */
         int notify_fd;          /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
@@ -792,6 +821,32 @@ const char *boot_step_name(enum boot_step step);
  * without dashes, into o; prints why on stderr and returns -EINVAL. */
 int boot_set_option(struct manager_options *o, const char *name, const char *value);
 extern const char boot_options_help[];
+
+/* ------------------------------------------------------------- driver.c */
+
+/* The EFF_SPAWN effect of a kernel driver: RUNNING (through the loop) when
+ * its module is loaded, else `modprobe` in a child.  The EFF_UNLOAD effect:
+ * `modprobe -r`.  0, or SCM_ERR(win32) with s->last_error naming the
+ * module: PRIVILEGE_NOT_HELD (no CAP_SYS_MODULE), FILE_NOT_FOUND (no
+ * modules for this kernel, no modprobe), INVALID_PARAMETER (no module
+ * named). */
+int driver_load(struct service *s);
+int driver_unload(struct service *s);
+/* A module name as the kernel takes it: letters, digits, '_', '-'. */
+bool driver_module_name_valid(const char *name);
+/* supervisor.c's reaping, for a child that is no service's: true when it
+ * was a modprobe of driver.c (si from a WNOWAIT peek; the caller reaps). */
+bool driver_child_exited(struct manager *m, const siginfo_t *si);
+/* service_free(): s goes; its job (if any) finishes without it. */
+void driver_service_gone(struct service *s);
+/* boot.c's drivers step: boot, system and auto drivers are loaded, demand
+ * and disabled ones found loaded are running; done(m), through the loop,
+ * once no load of the step is under way. */
+void driver_boot(struct manager *m, void (*done)(struct manager *m));
+/* The boot and system drivers that are not loaded (after the drivers step). */
+json_t *driver_failed_json(struct manager *m);
+/* At exit (manager_free()): kills what modprobe still runs. */
+void driver_finish(struct manager *m);
 
 /* ----------------------------------------------------------- shutdown.c */
 

@@ -119,6 +119,7 @@ void service_free(struct service *s) {
                 return;
         depend_service_gone(s);
         failure_service_free(s);
+        driver_service_gone(s);
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
@@ -231,13 +232,16 @@ static int apply(struct service *s, const struct transition *t) {
 
         if (eff & EFF_RESET_EXIT)
                 reset_run(s);
-        if (eff & EFF_SPAWN && (r = process_spawn(s)) < 0) {
+        bool driver = s->config.type == SCM_TYPE_KERNEL_DRIVER;
+        if (eff & EFF_SPAWN && (r = driver ? driver_load(s) : process_spawn(s)) < 0) {
                 s->win32_exit_code = (uint32_t)scm_error_win32(r);
                 log_warning("%s", s->last_error ? s->last_error : "start failed");
                 persist_status(s);
                 return r;
         }
         if (eff & EFF_DELIVER && (r = deliver(s)) < 0)
+                return r;
+        if (eff & EFF_UNLOAD && (r = driver_unload(s)) < 0)
                 return r;
         if (eff & EFF_THAW)
                 freeze(s, false);
@@ -269,7 +273,7 @@ static int apply(struct service *s, const struct transition *t) {
 }
 
 int service_dispatch(struct service *s, enum svc_event event) {
-        const struct transition *t = state_transition(s->config.kind, s->state, event);
+        const struct transition *t = state_transition(state_rows_of(&s->config), s->state, event);
         if (svc_event_is_request(event)) {
                 if (t->refuse)
                         return SCM_ERR(t->refuse);
@@ -336,6 +340,8 @@ void service_fail_start(struct service *s, int win32, const char *message) {
 static uint32_t signalled_accepts(const struct service *s, enum scm_state state) {
         bool frozen_ok = s->config.pause_by_freeze && s->process && s->process->cgroup_fd >= 0;
         uint32_t pause = frozen_ok ? SCM_ACCEPT_PAUSE_CONTINUE : 0;
+        if (s->config.type == SCM_TYPE_KERNEL_DRIVER)
+                return state == SCM_STATE_RUNNING ? SCM_ACCEPT_STOP : 0;
         switch (state) {
         case SCM_STATE_START_PENDING:
                 return SCM_ACCEPT_STOP;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The complete behaviour of a service, as one table indexed by kind, state
+ * The complete behaviour of a service, as one table indexed by kind (the
+ * rows: plain, native, notify, or a kernel driver whatever its kind), state
  * and event.  Nothing else in scmd decides whether a request is accepted or
  * which state follows which: service.c only carries out the effects the
  * table names.  tests/unit/test_state.c walks every (kind, state, event).
@@ -15,7 +16,9 @@
  *     when it delivers a stop, so no further control follows a stop.  A
  *     member of a shared process that reports STOPPED while other members
  *     run in it is STOPPED at once (left-process); the last one waits for
- *     the process to end, as an own-process service does.
+ *     the process to end, as an own-process service does;
+ *   - driver (type kernel-driver): no process; start loads the module and
+ *     stop unloads it (driver.c), each pending until modprobe has ended.
  *
  * Control gating follows ControlService: a stopped service is
  * SERVICE_NOT_ACTIVE; a stop-pending one CANNOT_ACCEPT_CTRL; a start-pending
@@ -149,7 +152,22 @@
         [EV_HANG] = pending_hang,                                                                  \
         REPORTS
 
-static const struct transition table[_SCM_KIND_MAX][_SCM_STATE_MAX][_EV_MAX] = {
+/* ---- kernel drivers: a module loaded by modprobe, no process (driver.c) ----
+ * Their facts reuse the process events: spawned = the module is loaded,
+ * spawn-failed = modprobe failed (loading, or unloading), exited = the
+ * module is gone. */
+
+#define UNLOAD             CONTROL(SCM_STATE_STOP_PENDING, EFF_UNLOAD, SCM_ACCEPT_STOP)
+
+#define DRIVER_BUSY_ROW                                                                            \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = CANNOT_ACCEPT, [EV_PAUSE] = CANNOT_ACCEPT, [EV_CONTINUE] = CANNOT_ACCEPT,      \
+        [EV_INTERROGATE] = CANNOT_ACCEPT, [EV_PARAMCHANGE] = CANNOT_ACCEPT,                        \
+        [EV_CUSTOM] = CANNOT_ACCEPT, [EV_SHUTDOWN] = CANNOT_ACCEPT,                                \
+        [EV_PRESHUTDOWN] = CANNOT_ACCEPT,                                                          \
+        [EV_EXITED] = ABORTED
+
+static const struct transition table[_SVC_ROWS_MAX][_SCM_STATE_MAX][_EV_MAX] = {
         [SCM_KIND_PLAIN] = {
                 [SCM_STATE_STOPPED] = { STOPPED_ROW },
                 [SCM_STATE_START_PENDING] = {
@@ -197,17 +215,47 @@ static const struct transition table[_SCM_KIND_MAX][_SCM_STATE_MAX][_EV_MAX] = {
                         [EV_REPORT_STOPPED] = DO(EFF_STOP_TIMER),
                 },
         },
+        [SVC_ROWS_DRIVER] = {
+                [SCM_STATE_STOPPED] = { STOPPED_ROW },
+                [SCM_STATE_START_PENDING] = {
+                        DRIVER_BUSY_ROW,
+                        [EV_SPAWNED] = GO(RUNNING, EFF_ACK_START),
+                        [EV_SPAWN_FAILED] = STOPPED_CLEANLY,
+                },
+                [SCM_STATE_RUNNING] = {
+                        [EV_START] = ALREADY_RUNNING,
+                        [EV_STOP] = UNLOAD,
+                        [EV_PAUSE] = INVALID_CONTROL, [EV_CONTINUE] = INVALID_CONTROL,
+                        [EV_INTERROGATE] = ACCEPT(0), [EV_PARAMCHANGE] = INVALID_CONTROL,
+                        [EV_CUSTOM] = INVALID_CONTROL, [EV_SHUTDOWN] = INVALID_CONTROL,
+                        [EV_PRESHUTDOWN] = INVALID_CONTROL,
+                        [EV_EXITED] = ABORTED, /* unloaded behind scmd's back */
+                },
+                [SCM_STATE_PAUSED] = { DRIVER_BUSY_ROW },
+                [SCM_STATE_PAUSE_PENDING] = { DRIVER_BUSY_ROW },
+                [SCM_STATE_CONTINUE_PENDING] = { DRIVER_BUSY_ROW },
+                [SCM_STATE_STOP_PENDING] = {
+                        STOP_PENDING_ROW,
+                        [EV_SPAWN_FAILED] = GO(RUNNING, 0), /* still loaded */
+                },
+        },
 };
 /* clang-format on */
 
 static const struct transition ignored;
 
-const struct transition *state_transition(enum scm_service_kind kind, enum scm_state state,
+const struct transition *state_transition(enum svc_rows rows, enum scm_state state,
                                           enum svc_event event) {
-        if (kind < 0 || kind >= _SCM_KIND_MAX || state <= 0 || state >= _SCM_STATE_MAX ||
+        if (rows < 0 || rows >= _SVC_ROWS_MAX || state <= 0 || state >= _SCM_STATE_MAX ||
             event < 0 || event >= _EV_MAX)
                 return &ignored;
-        return &table[kind][state][event];
+        return &table[rows][state][event];
+}
+
+enum svc_rows state_rows_of(const struct service_config *c) {
+        if (c->type == SCM_TYPE_KERNEL_DRIVER)
+                return SVC_ROWS_DRIVER;
+        return (enum svc_rows)c->kind;
 }
 
 static const char *const event_names[_EV_MAX] = {

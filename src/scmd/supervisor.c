@@ -124,7 +124,7 @@ static void reap_children(struct manager *m) {
                 struct process *p = manager_find_process(m, si.si_pid);
                 if (p && !p->main_exited)
                         process_reap(p);
-                if (!p)
+                if (!p && !driver_child_exited(m, &si))     /* a kernel driver's modprobe */
                         failure_command_reap(m, si.si_pid); /* a failure command's */
                 /* Still there (not a service's, or reaping failed): reap it here. */
                 siginfo_t gone = {0};
@@ -189,6 +189,7 @@ void manager_free(struct manager *m) {
         depend_free(m);
         server_free(m->server);
         notify_close(m);
+        driver_finish(m); /* before the services go */
         registry_free(m->registry);
         db_close(m->db);
         if (m->signal_fd >= 0) {

@@ -16,7 +16,7 @@
 
 #include "scmd.h"
 
-#define FOR_EACH_KIND(k) for (enum scm_service_kind k = 0; k < _SCM_KIND_MAX; k++)
+#define FOR_EACH_KIND(k) for (enum svc_rows k = 0; k < _SVC_ROWS_MAX; k++)
 #define FOR_EACH_STATE(s) for (enum scm_state s = SCM_STATE_STOPPED; s < _SCM_STATE_MAX; s++)
 #define FOR_EACH_EVENT(e) for (enum svc_event e = 0; e < _EV_MAX; e++)
 
@@ -24,11 +24,17 @@ static bool is_control(enum svc_event e) {
         return svc_event_is_request(e) && e != EV_START;
 }
 
+/* A kernel driver has no pause: it never enters these. */
+static bool entered(enum svc_rows k, enum scm_state s) {
+        return k != SVC_ROWS_DRIVER || s == SCM_STATE_STOPPED || s == SCM_STATE_START_PENDING ||
+               s == SCM_STATE_RUNNING || s == SCM_STATE_STOP_PENDING;
+}
+
 static bool accepted(const struct transition *t) {
         return t->refuse == 0;
 }
 
-static const struct transition *T(enum scm_service_kind k, enum scm_state s, enum svc_event e) {
+static const struct transition *T(enum svc_rows k, enum scm_state s, enum svc_event e) {
         return state_transition(k, s, e);
 }
 
@@ -66,7 +72,8 @@ static void test_stopped_takes_only_start(void **state) {
         }
 }
 
-/* Stop-pending takes nothing; start-pending takes only a stop. */
+/* Stop-pending takes nothing; start-pending takes only a stop (a kernel
+ * driver's load, not even that). */
 static void test_pending_gates(void **state) {
         (void)state;
         FOR_EACH_KIND(k)
@@ -75,7 +82,7 @@ static void test_pending_gates(void **state) {
                                 assert_int_equal(T(k, SCM_STATE_STOP_PENDING, e)->refuse,
                                                  SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
                                 const struct transition *t = T(k, SCM_STATE_START_PENDING, e);
-                                if (e == EV_STOP) {
+                                if (e == EV_STOP && k != SVC_ROWS_DRIVER) {
                                         assert_true(accepted(t));
                                         assert_int_equal(t->needs_accept, SCM_ACCEPT_STOP);
                                 } else {
@@ -106,8 +113,10 @@ static void test_stop(void **state) {
                                 continue;
                         assert_int_equal(t->needs_accept, SCM_ACCEPT_STOP);
                         assert_int_equal(t->to, SCM_STATE_STOP_PENDING);
-                        if (k == SCM_KIND_NATIVE)
+                        if (k == SVC_ROWS_NATIVE)
                                 assert_int_equal(t->effects, EFF_DELIVER);
+                        else if (k == SVC_ROWS_DRIVER)
+                                assert_int_equal(t->effects, EFF_UNLOAD);
                         else
                                 assert_true(t->effects & EFF_SIGNAL_STOP);
                 }
@@ -126,9 +135,9 @@ static void test_interrogate_and_custom(void **state) {
                         bool active = s == SCM_STATE_RUNNING || s == SCM_STATE_PAUSED ||
                                       s == SCM_STATE_PAUSE_PENDING ||
                                       s == SCM_STATE_CONTINUE_PENDING;
-                        if (!active)
+                        if (!active || !entered(k, s))
                                 continue;
-                        if (k == SCM_KIND_NATIVE) {
+                        if (k == SVC_ROWS_NATIVE) {
                                 /* Always delivered: 128-255 need no accept bit. */
                                 assert_true(accepted(t));
                                 assert_int_equal(t->needs_accept, 0);
@@ -186,9 +195,11 @@ static void test_effects_in_place(void **state) {
                                         assert_true(e == EV_STOP_TIMEOUT || e == EV_HANG ||
                                                     e == EV_WATCHDOG);
                                 if (eff & EFF_DELIVER)
-                                        assert_int_equal(k, SCM_KIND_NATIVE);
+                                        assert_int_equal(k, SVC_ROWS_NATIVE);
                                 if (eff & (EFF_FREEZE | EFF_THAW | EFF_SIGNAL_STOP))
-                                        assert_int_not_equal(k, SCM_KIND_NATIVE);
+                                        assert_true(k == SVC_ROWS_PLAIN || k == SVC_ROWS_NOTIFY);
+                                if (eff & EFF_UNLOAD)
+                                        assert_int_equal(k, SVC_ROWS_DRIVER);
                                 if (eff & EFF_START_HANG)
                                         assert_true(s == SCM_STATE_START_PENDING && e == EV_HANG);
                                 /* The start is answered after the state is entered, which
@@ -196,10 +207,10 @@ static void test_effects_in_place(void **state) {
                                 if (eff & EFF_ACK_START)
                                         assert_int_not_equal(T(k, s, e)->to, SCM_STATE_STOPPED);
                                 if (e >= EV_READY && e <= EV_WATCHDOG && (eff || T(k, s, e)->to))
-                                        assert_int_equal(k, SCM_KIND_NOTIFY);
+                                        assert_int_equal(k, SVC_ROWS_NOTIFY);
                                 if ((e >= EV_REPORT_STOPPED || e == EV_LEFT_PROCESS) &&
                                     (eff || T(k, s, e)->to))
-                                        assert_int_equal(k, SCM_KIND_NATIVE);
+                                        assert_int_equal(k, SVC_ROWS_NATIVE);
                         }
 }
 
@@ -207,17 +218,17 @@ static void test_effects_in_place(void **state) {
  * at the dispatcher's hello for native. */
 static void test_start_acknowledged(void **state) {
         (void)state;
-        assert_true(T(SCM_KIND_PLAIN, SCM_STATE_START_PENDING, EV_SPAWNED)->effects &
+        assert_true(T(SVC_ROWS_PLAIN, SCM_STATE_START_PENDING, EV_SPAWNED)->effects &
                     EFF_ACK_START);
-        assert_int_equal(T(SCM_KIND_PLAIN, SCM_STATE_START_PENDING, EV_SPAWNED)->to,
+        assert_int_equal(T(SVC_ROWS_PLAIN, SCM_STATE_START_PENDING, EV_SPAWNED)->to,
                          SCM_STATE_RUNNING);
-        assert_true(T(SCM_KIND_NOTIFY, SCM_STATE_START_PENDING, EV_SPAWNED)->effects &
+        assert_true(T(SVC_ROWS_NOTIFY, SCM_STATE_START_PENDING, EV_SPAWNED)->effects &
                     EFF_ACK_START);
-        assert_int_equal(T(SCM_KIND_NOTIFY, SCM_STATE_START_PENDING, EV_SPAWNED)->to, 0);
-        assert_int_equal(T(SCM_KIND_NOTIFY, SCM_STATE_START_PENDING, EV_READY)->to,
+        assert_int_equal(T(SVC_ROWS_NOTIFY, SCM_STATE_START_PENDING, EV_SPAWNED)->to, 0);
+        assert_int_equal(T(SVC_ROWS_NOTIFY, SCM_STATE_START_PENDING, EV_READY)->to,
                          SCM_STATE_RUNNING);
-        assert_int_equal(T(SCM_KIND_NATIVE, SCM_STATE_START_PENDING, EV_SPAWNED)->effects, 0);
-        assert_true(T(SCM_KIND_NATIVE, SCM_STATE_START_PENDING, EV_CONNECTED)->effects &
+        assert_int_equal(T(SVC_ROWS_NATIVE, SCM_STATE_START_PENDING, EV_SPAWNED)->effects, 0);
+        assert_true(T(SVC_ROWS_NATIVE, SCM_STATE_START_PENDING, EV_CONNECTED)->effects &
                     EFF_ACK_START);
 }
 
@@ -229,7 +240,7 @@ static void test_native_reports(void **state) {
                 FOR_EACH_STATE(reported) {
                         if (s == SCM_STATE_STOPPED)
                                 continue;
-                        const struct transition *t = T(SCM_KIND_NATIVE, s, EV_REPORT(reported));
+                        const struct transition *t = T(SVC_ROWS_NATIVE, s, EV_REPORT(reported));
                         if (reported == SCM_STATE_STOPPED) {
                                 assert_true(t->effects & EFF_STOP_TIMER);
                                 assert_true(t->to == SCM_STATE_STOP_PENDING || t->to == 0);
@@ -237,6 +248,34 @@ static void test_native_reports(void **state) {
                                 assert_int_equal(t->to, reported);
                         }
                 }
+}
+
+/* A kernel driver: loading is start-pending until modprobe ends, a failed
+ * load is stopped, a stop unloads it, and a failed unload leaves it
+ * running; its facts are the process events (driver.c). */
+static void test_driver(void **state) {
+        (void)state;
+        const enum svc_rows d = SVC_ROWS_DRIVER;
+        assert_true(T(d, SCM_STATE_STOPPED, EV_START)->effects & EFF_SPAWN);
+        const struct transition *t = T(d, SCM_STATE_START_PENDING, EV_SPAWNED);
+        assert_int_equal(t->to, SCM_STATE_RUNNING);
+        assert_true(t->effects & EFF_ACK_START);
+        t = T(d, SCM_STATE_START_PENDING, EV_SPAWN_FAILED);
+        assert_int_equal(t->to, SCM_STATE_STOPPED);
+        assert_true(t->effects & EFF_FINISH);
+        assert_int_equal(T(d, SCM_STATE_START_PENDING, EV_STOP)->refuse,
+                         SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+        t = T(d, SCM_STATE_RUNNING, EV_STOP);
+        assert_int_equal(t->to, SCM_STATE_STOP_PENDING);
+        assert_int_equal(t->effects, EFF_UNLOAD);
+        assert_int_equal(T(d, SCM_STATE_RUNNING, EV_PAUSE)->refuse,
+                         SCM_ERROR_INVALID_SERVICE_CONTROL);
+        assert_int_equal(T(d, SCM_STATE_STOP_PENDING, EV_EXITED)->to, SCM_STATE_STOPPED);
+        assert_int_equal(T(d, SCM_STATE_STOP_PENDING, EV_SPAWN_FAILED)->to, SCM_STATE_RUNNING);
+        struct service_config c = {.type = SCM_TYPE_KERNEL_DRIVER, .kind = SCM_KIND_NATIVE};
+        assert_int_equal(state_rows_of(&c), SVC_ROWS_DRIVER);
+        c.type = SCM_TYPE_OWN_PROCESS;
+        assert_int_equal(state_rows_of(&c), SVC_ROWS_NATIVE);
 }
 
 /* Shutdown and preshutdown (scmd's own, shutdown.c) reach only a native
@@ -255,11 +294,11 @@ static void test_shutdown_controls(void **state) {
                                 bool active = s == SCM_STATE_RUNNING || s == SCM_STATE_PAUSED ||
                                               s == SCM_STATE_PAUSE_PENDING ||
                                               s == SCM_STATE_CONTINUE_PENDING;
-                                if (!active) {
+                                if (!active || !entered(k, s)) {
                                         assert_int_not_equal(t->refuse, 0);
                                         continue;
                                 }
-                                if (k != SCM_KIND_NATIVE) {
+                                if (k != SVC_ROWS_NATIVE) {
                                         assert_int_equal(t->refuse,
                                                          SCM_ERROR_INVALID_SERVICE_CONTROL);
                                         continue;
@@ -275,15 +314,15 @@ static void test_shutdown_controls(void **state) {
  * that hang are killed. */
 static void test_hangs(void **state) {
         (void)state;
-        const enum scm_service_kind watched[] = {SCM_KIND_NATIVE, SCM_KIND_NOTIFY};
+        const enum svc_rows watched[] = {SVC_ROWS_NATIVE, SVC_ROWS_NOTIFY};
         for (size_t i = 0; i < 2; i++) {
                 uint32_t eff = T(watched[i], SCM_STATE_START_PENDING, EV_HANG)->effects;
                 assert_true(eff & EFF_KILL);
                 assert_true(eff & EFF_START_HANG);
         }
-        assert_true(T(SCM_KIND_NATIVE, SCM_STATE_STOP_PENDING, EV_HANG)->effects & EFF_KILL);
-        assert_true(T(SCM_KIND_NATIVE, SCM_STATE_PAUSE_PENDING, EV_HANG)->effects & EFF_KILL);
-        assert_true(T(SCM_KIND_NOTIFY, SCM_STATE_RUNNING, EV_WATCHDOG)->effects & EFF_KILL);
+        assert_true(T(SVC_ROWS_NATIVE, SCM_STATE_STOP_PENDING, EV_HANG)->effects & EFF_KILL);
+        assert_true(T(SVC_ROWS_NATIVE, SCM_STATE_PAUSE_PENDING, EV_HANG)->effects & EFF_KILL);
+        assert_true(T(SVC_ROWS_NOTIFY, SCM_STATE_RUNNING, EV_WATCHDOG)->effects & EFF_KILL);
 }
 
 /* Which states each kind can reach, from STOPPED, by any event. */
@@ -302,19 +341,21 @@ static void test_reachability(void **state) {
                 FOR_EACH_STATE(s) {
                         bool two_step =
                                 s == SCM_STATE_PAUSE_PENDING || s == SCM_STATE_CONTINUE_PENDING;
-                        /* Plain and notify services pause in one step (freezing). */
-                        assert_int_equal(reach[s], k == SCM_KIND_NATIVE || !two_step);
+                        /* Plain and notify services pause in one step (freezing);
+                         * a kernel driver does not pause. */
+                        assert_int_equal(reach[s],
+                                         entered(k, s) && (k == SVC_ROWS_NATIVE || !two_step));
                 }
         }
 }
 
 static void test_out_of_range_is_ignored(void **state) {
         (void)state;
-        const struct transition *t = T(SCM_KIND_PLAIN, 0, EV_START);
+        const struct transition *t = T(SVC_ROWS_PLAIN, 0, EV_START);
         assert_int_equal(t->to, 0);
         assert_int_equal(t->effects, 0);
-        assert_int_equal(T(_SCM_KIND_MAX, SCM_STATE_STOPPED, EV_START)->to, 0);
-        assert_int_equal(T(SCM_KIND_PLAIN, SCM_STATE_RUNNING, _EV_MAX)->to, 0);
+        assert_int_equal(T(_SVC_ROWS_MAX, SCM_STATE_STOPPED, EV_START)->to, 0);
+        assert_int_equal(T(SVC_ROWS_PLAIN, SCM_STATE_RUNNING, _EV_MAX)->to, 0);
         assert_string_equal(svc_event_name(EV_REPORT_PAUSED), "report-paused");
         assert_string_equal(svc_event_name(_EV_MAX), "?");
         assert_int_equal(EV_REPORT(SCM_STATE_PAUSED), EV_REPORT_PAUSED);
@@ -325,15 +366,15 @@ static void test_out_of_range_is_ignored(void **state) {
 static void test_left_process(void **state) {
         (void)state;
         FOR_EACH_STATE(s) {
-                const struct transition *t = T(SCM_KIND_NATIVE, s, EV_LEFT_PROCESS);
+                const struct transition *t = T(SVC_ROWS_NATIVE, s, EV_LEFT_PROCESS);
                 if (s == SCM_STATE_STOPPED) {
                         assert_int_equal(t->to, 0);
                         continue;
                 }
                 assert_int_equal(t->to, SCM_STATE_STOPPED);
                 assert_int_equal(t->effects, EFF_FINISH);
-                assert_int_equal(T(SCM_KIND_PLAIN, s, EV_LEFT_PROCESS)->to, 0);
-                assert_int_equal(T(SCM_KIND_NOTIFY, s, EV_LEFT_PROCESS)->to, 0);
+                assert_int_equal(T(SVC_ROWS_PLAIN, s, EV_LEFT_PROCESS)->to, 0);
+                assert_int_equal(T(SVC_ROWS_NOTIFY, s, EV_LEFT_PROCESS)->to, 0);
         }
         assert_string_equal(svc_event_name(EV_LEFT_PROCESS), "left-process");
 }
@@ -353,6 +394,7 @@ int main(void) {
                 cmocka_unit_test(test_native_reports),
                 cmocka_unit_test(test_hangs),
                 cmocka_unit_test(test_shutdown_controls),
+                cmocka_unit_test(test_driver),
                 cmocka_unit_test(test_reachability),
                 cmocka_unit_test(test_out_of_range_is_ignored),
                 cmocka_unit_test(test_left_process),
