@@ -126,10 +126,12 @@ boot_accepted() {
 
 test_start_cascade() {
         daemon_start || return
-        dep_service a 400 || return
+        # Long enough to be ready that the independent ones overlap even on
+        # a loaded machine.
+        dep_service a 1000 || return
         dep_service b 300 --depend a || return
-        dep_service g1 400 --group G || return
-        dep_service g2 300 --group G || return
+        dep_service g1 1000 --group G || return
+        dep_service g2 1000 --group G || return
         dep_service c 100 --depend b,+G || return
         dep_service off 100 --group G --start disabled || return
 
@@ -305,7 +307,7 @@ test_boot_order() {
                 for i in 1 2 3 4 5; do
                         local extra=()
                         [ "$g$i" = 11 ] && extra=(--depend pre)
-                        dep_service "r$g$i" 700 --group "G$g" --start auto "${extra[@]}" || return
+                        dep_service "r$g$i" 1000 --group "G$g" --start auto "${extra[@]}" || return
                         dep_service "m$g$i" 300 --group "G$g" --start auto --depend "r$g$i" || return
                         local d="m$g$i"
                         [ "$g" = 2 ] && d+=",m1$i"
