@@ -44,7 +44,8 @@ typedef uint32_t scm_handler_fn(uint32_t control, uint32_t event_type, void *eve
 
 /* One line of SERVICE_TABLE_ENTRY; the table ends with a NULL name.  A
  * table of one entry runs that entry whatever the service is called (an
- * own-process service); with several, scmd's start names the entry. */
+ * own-process service), one service at a time; with several, scmd's start
+ * names the entry (a shared process). */
 struct scm_dispatch_entry {
         const char *name;
         scm_service_main_fn *main;

@@ -115,15 +115,32 @@ static int send_status(const char *name, uint32_t state, uint32_t win32) {
 }
 
 /* Starts ServiceMain for a start message on a thread of its own. */
+/* The hosted service a start is for, marked started; NULL when this
+ * process has none free for it. */
+static struct scm_status_handle *take_start(const char *name) {
+        struct scm_status_handle *h = find_hosted(name);
+        if (!h)
+                return NULL;
+        bool renamed = !h->scm_name || !names_equal(h->scm_name, name);
+        /* A one-entry table runs one service at a time, whatever its name:
+         * a second service of a shared process is not in this program. */
+        if (renamed && h->started && !h->stopped)
+                return NULL;
+        if (renamed) {
+                char *copy = strdup(name);
+                if (copy) {
+                        free(h->scm_name);
+                        h->scm_name = copy;
+                }
+        }
+        h->started = true;
+        h->stopped = false; /* a service of a shared process may start again */
+        return h;
+}
+
 static void on_start(const struct control_msg *m) {
         pthread_mutex_lock(&D.lock);
-        struct scm_status_handle *h = find_hosted(m->service);
-        if (h && !h->scm_name)
-                h->scm_name = strdup(m->service);
-        if (h) {
-                h->started = true;
-                h->stopped = false; /* a service of a shared process may start again */
-        }
+        struct scm_status_handle *h = take_start(m->service);
         pthread_mutex_unlock(&D.lock);
         if (!h) {
                 send_status(m->service, SCM_STATE_STOPPED, SCM_ERROR_SERVICE_NOT_IN_EXE);

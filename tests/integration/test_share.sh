@@ -180,6 +180,28 @@ test_hung_member() {
                 tap_ok "the process is gone"
 }
 
+# A program whose dispatcher table has one entry hosts one service at a
+# time: a second member's start is answered SERVICE_NOT_IN_EXE, the first
+# runs on.
+test_one_entry_table() {
+        daemon_start || return
+        local m
+        for m in a b; do
+                run_sc create "$m" --type share --kind native \
+                        --exec "$(cmdline "$NATIVE" --report "$(report_path one)")"
+                assert_rc "create $m (a one-entry table)" 0
+        done
+        run_sc start a --wait
+        assert_rc "start a" 0
+        wait_state a running 10 || return
+        run_sc start b --wait
+        check "start b fails" test "$RC" -ne 0
+        wait_state b stopped 10
+        assert_eq "b: SERVICE_NOT_IN_EXE (1083)" 1083 "$(status_field b win32_exit_code)"
+        check "a runs on" state_is a running
+        assert_sc_ok "stop a" stop a --wait
+}
+
 test_different_account() {
         daemon_start || return
         create_member a || return
@@ -244,6 +266,7 @@ test_privileges_union() {
 run_test test_one_process
 run_test test_per_service_controls
 run_test test_hung_member
+run_test test_one_entry_table
 run_test test_different_account
 run_test test_kind_must_be_native
 run_test test_privileges_union
