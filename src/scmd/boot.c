@@ -253,7 +253,8 @@ static json_t *progress_json(const struct service *s) {
 }
 
 /* What the boot step still waits for: the services of its start type
- * that are starting (or, before the delayed-auto step, not started yet). */
+ * that are starting or waiting for their dependencies (or, before the
+ * delayed-auto step, not started yet). */
 static json_t *boot_pending_json(struct manager *m) {
         json_t *list = json_array();
         _cleanup_free_ struct service **all = NULL;
@@ -263,11 +264,12 @@ static json_t *boot_pending_json(struct manager *m) {
                 const struct service *s = all[i];
                 enum scm_start_type t = s->config.start_type;
                 bool pending = false;
+                /* Starting, or waiting for its dependencies (depend.c). */
+                bool starting = s->state == SCM_STATE_START_PENDING || depend_start_waiting(s);
                 if (step == BOOT_STEP_AUTO_START)
-                        pending = t == SCM_START_AUTO && s->state == SCM_STATE_START_PENDING;
+                        pending = t == SCM_START_AUTO && starting;
                 else if (step == BOOT_STEP_DELAYED_AUTO)
-                        pending =
-                                t == SCM_START_DELAYED_AUTO && s->state == SCM_STATE_START_PENDING;
+                        pending = t == SCM_START_DELAYED_AUTO && starting;
                 else if (step == BOOT_STEP_DELAYED_WAIT)
                         pending = t == SCM_START_DELAYED_AUTO && s->state == SCM_STATE_STOPPED &&
                                   !s->marked_for_delete;

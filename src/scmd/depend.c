@@ -833,6 +833,10 @@ static int ensure_group(struct manager *m, const char *group, struct dep_watch *
         return r;
 }
 
+bool depend_start_waiting(const struct service *s) {
+        return s->start_target && !s->start_target->started;
+}
+
 int depend_start_service(struct service *s, char **ret_message) {
         if (s->manager->shutting_down)
                 return SCM_ERR(SCM_ERROR_SHUTDOWN_IN_PROGRESS);

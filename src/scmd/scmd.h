@@ -1350,6 +1350,9 @@ void depend_cancel_starts(struct manager *m);
  * or failed to start). */
 int depend_start(struct service *s, char **args, struct start_waiter *w, char **ret_message);
 
+/* Whether s is to start once its dependencies run (query_boot_phase). */
+bool depend_start_waiting(const struct service *s);
+
 /* scmd's own start of s (a failure action's restart): after its stopped
  * dependencies, as depend_start() but with nobody waiting.  Returns 0 when
  * the start is under way (now, or once the dependencies run), or

@@ -285,6 +285,14 @@ test_restart_cascades() {
         fi
 }
 
+# The auto-start step's pending list has a stopped service (one waiting
+# for its dependencies).
+boot_lists_waiting() {
+        local out
+        out=$(sc --json query --boot 2>/dev/null) || return 1
+        [[ "$out" == *'"phase":"auto-start"'* && "$out" == *'"state":"stopped"'* ]]
+}
+
 # poll_restarted NAME OLD_PID: NAME runs with another pid.
 poll_restarted() {
         local pid
@@ -330,6 +338,9 @@ test_boot_order() {
         daemon_stop
         rm -f "$D/stamps"
         daemon_start || return
+        wait_until 10 "query --boot lists a service waiting for its dependencies" \
+                boot_lists_waiting || return
+        tap_ok "query --boot lists the services waiting for their dependencies (stopped)"
         local n
         for n in "${all[@]}"; do
                 wait_state "$n" running 60 || return
