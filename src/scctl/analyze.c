@@ -12,7 +12,11 @@
  * first member runs, so it stands for that member.  A dependency that
  * became RUNNING after the service started did not hold it back (it was
  * started by hand, or the service was started without waiting for it) and
- * is not followed.
+ * is not followed.  The auto-start adds one more kind of wait: it runs the
+ * groups of the group order one after the other (then the services of no
+ * group listed), each once the one before has come up or failed, so an
+ * auto-start service also waited for every auto-start service of an
+ * earlier phase.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,9 +68,23 @@ static int read_service(json_t *o, struct analyze_service *s) {
         return 0;
 }
 
+static int read_group_order(const json_t *list, struct analyze_timeline *tl) {
+        size_t n = json_array_size(list);
+        tl->group_order = calloc(n + 1, sizeof(char *));
+        if (!tl->group_order)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const char *g = json_string_value(json_array_get(list, i));
+                if (g)
+                        tl->group_order[tl->n_group_order++] = g;
+        }
+        return 0;
+}
+
 int analyze_timeline_read(json_t *result, struct analyze_timeline *ret) {
         json_t *list = json_object_get(result, "services");
-        if (!json_is_array(list))
+        json_t *order = json_object_get(result, "group_order");
+        if (!json_is_array(list) || (order && !json_is_array(order) && !json_is_null(order)))
                 return -EPROTO;
         struct analyze_timeline tl = {
                 .scmd_started = time_field(result, "scmd_started_at"),
@@ -76,7 +94,7 @@ int analyze_timeline_read(json_t *result, struct analyze_timeline *ret) {
                 .source = json_incref(result),
         };
         tl.services = calloc(json_array_size(list) + 1, sizeof(*tl.services));
-        if (!tl.services) {
+        if (!tl.services || read_group_order(order, &tl) < 0) {
                 analyze_timeline_clear(&tl);
                 return -ENOMEM;
         }
@@ -96,6 +114,7 @@ void analyze_timeline_clear(struct analyze_timeline *tl) {
         for (size_t i = 0; i < tl->n_services; i++)
                 free(tl->services[i].dependencies);
         free(tl->services);
+        free(tl->group_order);
         json_decref(tl->source);
         *tl = (struct analyze_timeline){0};
 }
@@ -230,7 +249,44 @@ ssize_t analyze_resolve_dependency(const struct analyze_timeline *tl, const char
         return first;
 }
 
-/* The dependency of s that held it back, or -1. */
+/* The phase of the auto-start that starts a service of group. */
+static size_t phase_of(const struct analyze_timeline *tl, const char *group) {
+        for (size_t i = 0; group[0] && i < tl->n_group_order; i++)
+                if (names_equal(tl->group_order[i], group))
+                        return i;
+        return tl->n_group_order;
+}
+
+/* Whether the auto-start started s (its request came while it ran). */
+static bool autostarted(const struct analyze_timeline *tl, const struct analyze_service *s) {
+        return strcmp(s->start_type, "auto") == 0 && s->start_requested && tl->autostart_started &&
+               s->start_requested >= tl->autostart_started &&
+               (!tl->autostart_done || s->start_requested <= tl->autostart_done);
+}
+
+/* The auto-start service of an earlier phase than s's that came up or
+ * failed last before s started, or -1; *ret_when is when. */
+static ssize_t phase_holder(const struct analyze_timeline *tl, const struct analyze_service *s,
+                            int64_t *ret_when) {
+        ssize_t best = -1;
+        if (!autostarted(tl, s))
+                return -1;
+        size_t phase = phase_of(tl, s->group);
+        for (size_t i = 0; i < tl->n_services; i++) {
+                const struct analyze_service *x = &tl->services[i];
+                int64_t settled = x->running ? x->running : x->stopped;
+                if (!autostarted(tl, x) || phase_of(tl, x->group) >= phase || !settled ||
+                    settled > s->start_pending)
+                        continue;
+                if (best < 0 || settled > *ret_when) {
+                        best = (ssize_t)i;
+                        *ret_when = settled;
+                }
+        }
+        return best;
+}
+
+/* What held s back, or -1. */
 static ssize_t holder(const struct analyze_timeline *tl, const struct analyze_service *s) {
         ssize_t best = -1;
         if (!s->start_pending)
@@ -242,7 +298,24 @@ static ssize_t holder(const struct analyze_timeline *tl, const struct analyze_se
                 if (best < 0 || tl->services[i].running > tl->services[best].running)
                         best = i;
         }
+        int64_t when = 0;
+        ssize_t phase = phase_holder(tl, s, &when);
+        if (phase >= 0 && (best < 0 || when > tl->services[best].running))
+                best = phase;
         return best;
+}
+
+const char *analyze_held_by(const struct analyze_timeline *tl, const struct analyze_service *s,
+                            size_t next) {
+        const char *via = "group order";
+        for (size_t d = 0; d < s->n_dependencies; d++) {
+                if (analyze_resolve_dependency(tl, s->dependencies[d]) != (ssize_t)next)
+                        continue;
+                if (s->dependencies[d][0] != '+')
+                        return NULL;
+                via = s->dependencies[d];
+        }
+        return via;
 }
 
 size_t analyze_critical_chain(const struct analyze_timeline *tl, size_t first, size_t *ret) {

@@ -33,6 +33,8 @@ struct analyze_timeline {
         int64_t scmd_started, autostart_started, autostart_done, now;
         struct analyze_service *services;
         size_t n_services;
+        const char **group_order; /* the auto-start's phases, first to last */
+        size_t n_group_order;
         json_t *source; /* holds the strings */
 };
 
@@ -75,10 +77,19 @@ size_t analyze_plot_rows(const struct analyze_timeline *tl, size_t *ret);
  * first.  -1 when none ran. */
 ssize_t analyze_resolve_dependency(const struct analyze_timeline *tl, const char *dep);
 
-/* The critical chain ending in service first: first, then the dependency
- * that became RUNNING last before it started, and so on back, into ret
- * (room for n_services).  Returns the length (at least 1). */
+/* The critical chain ending in service first: first, then what held it
+ * back, and so on back, into ret (room for n_services).  What held a
+ * service back is, of its dependencies and (when the auto-start started
+ * it) of the auto-start services of the groups before its own in the
+ * group order, the one that became RUNNING (or, for the latter, failed)
+ * last before it entered START_PENDING.  Returns the length (at least 1). */
 size_t analyze_critical_chain(const struct analyze_timeline *tl, size_t first, size_t *ret);
+
+/* Why service s waited for service next in a chain: "+Group" when through
+ * a group dependency, "group order" when through the auto-start's phases,
+ * NULL when s names next itself. */
+const char *analyze_held_by(const struct analyze_timeline *tl, const struct analyze_service *s,
+                            size_t next);
 
 /* The service that became RUNNING last, or -1 when none did (critical-chain
  * without a name). */

@@ -87,21 +87,6 @@ static int run_blame(struct scctl *ctx, const struct analyze_timeline *tl) {
 
 /* ---- critical-chain ---- */
 
-/* The "+Group" dependency of s through which it depended on next, or NULL
- * when it named next itself. */
-static const char *via_group(const struct analyze_timeline *tl, const struct analyze_service *s,
-                             size_t next) {
-        const char *via = NULL;
-        for (size_t d = 0; d < s->n_dependencies; d++) {
-                if (analyze_resolve_dependency(tl, s->dependencies[d]) != (ssize_t)next)
-                        continue;
-                if (s->dependencies[d][0] != '+')
-                        return NULL;
-                via = s->dependencies[d];
-        }
-        return via;
-}
-
 static void print_chain_entry(const struct analyze_service *s, int64_t origin, size_t depth,
                               const char *via) {
         for (size_t i = 1; i < depth; i++)
@@ -114,7 +99,7 @@ static void print_chain_entry(const struct analyze_service *s, int64_t origin, s
         else
                 printf(s->start_pending ? " (not running)" : " (not started)");
         if (via)
-                printf(" (for %s)", via);
+                printf(via[0] == '+' ? " (for %s)" : " (%s)", via);
         putchar('\n');
 }
 
@@ -124,7 +109,7 @@ static int chain_json(const struct analyze_timeline *tl, const size_t *chain, si
         for (size_t i = 0; list && i < n; i++) {
                 const struct analyze_service *s = &tl->services[chain[i]];
                 const char *via =
-                        i > 0 ? via_group(tl, &tl->services[chain[i - 1]], chain[i]) : NULL;
+                        i > 0 ? analyze_held_by(tl, &tl->services[chain[i - 1]], chain[i]) : NULL;
                 json_t *e =
                         json_pack("{s:s, s:o, s:o, s:o}", "name", s->name, "start_pending_at",
                                   time_json(s->start_pending), "running_at", time_json(s->running),
@@ -171,7 +156,7 @@ static int run_critical_chain(struct scctl *ctx, const struct analyze_timeline *
         print_origin(origin);
         for (size_t i = 0; i < n; i++)
                 print_chain_entry(&tl->services[chain[i]], origin, i,
-                                  i > 0 ? via_group(tl, &tl->services[chain[i - 1]], chain[i])
+                                  i > 0 ? analyze_held_by(tl, &tl->services[chain[i - 1]], chain[i])
                                         : NULL);
         return 0;
 }
@@ -241,8 +226,10 @@ const struct scctl_verb verb_analyze = {
                 "  critical-chain [NAME]  what NAME waited for: each dependency that became\n"
                 "                      RUNNING last before the one above it started, with\n"
                 "                      \"@start +duration\" in seconds; a \"+Group\" dependency\n"
-                "                      is the member that ran first.  Without NAME, the\n"
-                "                      service that became RUNNING last\n"
+                "                      is the member that ran first; an auto-start service\n"
+                "                      also waited for the groups before its own in the\n"
+                "                      group order.  Without NAME, the service that became\n"
+                "                      RUNNING last\n"
                 "  plot                an SVG timeline on stdout (scctl analyze plot > boot.svg,\n"
                 "                      then open it in a browser): one row per service\n"
                 "  dot                 the dependency graph in Graphviz's language on stdout\n"

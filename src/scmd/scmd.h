@@ -1203,7 +1203,8 @@ void timeline_scmd_started(struct manager *m);
  * service has been started (or failed to). */
 void timeline_autostart_began(struct manager *m);
 void timeline_autostart_done(struct manager *m);
-/* The query_timeline entry of s, and scmd's own times plus "now" (both
+/* The query_timeline entry of s, and scmd's own times plus "now" and the
+ * group order (both
  * docs/protocol.md, query_timeline); NULL on out-of-memory. */
 json_t *timeline_service_json(const struct service *s);
 json_t *timeline_manager_json(const struct manager *m);

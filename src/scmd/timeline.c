@@ -87,14 +87,15 @@ static json_t *time_json(int64_t t) {
         return t ? json_integer((json_int_t)t) : json_null();
 }
 
-static json_t *dependencies_json(const struct service_config *c) {
-        json_t *deps = json_array();
-        for (char **d = c->dependencies; deps && d && *d; d++)
-                if (json_array_append_new(deps, json_string(*d)) < 0) {
-                        json_decref(deps);
+/* A NULL-terminated list (may be NULL) as a JSON list; NULL on out-of-memory. */
+static json_t *strv_json(char *const *v) {
+        json_t *list = json_array();
+        for (char *const *p = v; list && p && *p; p++)
+                if (json_array_append_new(list, json_string(*p)) < 0) {
+                        json_decref(list);
                         return NULL;
                 }
-        return deps;
+        return list;
 }
 
 json_t *timeline_service_json(const struct service *s) {
@@ -102,7 +103,7 @@ json_t *timeline_service_json(const struct service *s) {
         const struct service_timeline *t = &s->timeline;
         return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "name",
                          c->name, "display_name", c->display_name, "group", c->group ?: "",
-                         "dependencies", dependencies_json(c), "start_type",
+                         "dependencies", strv_json(c->dependencies), "start_type",
                          scm_start_type_name(c->start_type), "state", scm_state_name(s->state),
                          "start_requested_at", time_json(t->start_requested), "start_pending_at",
                          time_json(t->start_pending), "running_at", time_json(t->running),
@@ -112,8 +113,8 @@ json_t *timeline_service_json(const struct service *s) {
 
 json_t *timeline_manager_json(const struct manager *m) {
         const struct boot_timeline *t = &m->timeline;
-        return json_pack("{s:o, s:o, s:o, s:I}", "scmd_started_at", time_json(t->scmd_started),
+        return json_pack("{s:o, s:o, s:o, s:I, s:o}", "scmd_started_at", time_json(t->scmd_started),
                          "autostart_started_at", time_json(t->autostart_started),
                          "autostart_done_at", time_json(t->autostart_done), "now",
-                         (json_int_t)realtime_usec());
+                         (json_int_t)realtime_usec(), "group_order", strv_json(m->group_order));
 }

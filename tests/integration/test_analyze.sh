@@ -3,9 +3,10 @@
 #
 # Boot analysis (scctl analyze; docs/protocol.md, query_timeline): a small
 # boot of notify helpers that take clearly different times to say READY=1
-# (2 s against 0.2 s), two of them auto-start services started together by
-# scmd, the rest started by hand (top's start starting mid, its dependency,
-# first).  blame lists the
+# (2 s against 0.2 s), two of them auto-start services of group Core
+# started together by scmd, then an auto-start service of no group (the
+# group order's next phase), the rest started by hand (top's start
+# starting mid, its dependency, first).  blame lists the
 # slow one first, critical-chain walks back through a service and a
 # "+Group" dependency, the plot is well-formed SVG with one bar per
 # service and the colour of its state, and every edge of the dot output
@@ -43,11 +44,15 @@ make_boot() {
         create_helper late -- --depend +Core || return 1
         create_helper bad --exit-after 100 --exit-code 3 || return 1
         create_helper "$ODD" || return 1
+        # after: auto-start, in no group: the auto-start's second phase.
+        create_helper after -- --start auto || return 1
+        assert_sc_ok "the group order is Core" group-order set Core || return 1
         # The auto-start runs when scmd starts: base and quick start together.
         daemon_stop || return 1
         daemon_start || return 1
         wait_state quick running 20 || return 1
         wait_state base running 20 || return 1
+        wait_state after running 20 || return 1
         # top's start brings up mid first (the dependency cascade): top waits.
         start_helper top || return 1
         wait_state mid running 20 || return 1
@@ -71,7 +76,7 @@ test_analyze() {
                 tap_not_ok "blame lists the slowest start first" "$(last_run)"
         fi
         # bad is plain: running once exec succeeded, then it failed.
-        assert_eq "blame lists every service that reached running" 7 "$(grep -c 's ' <<<"$OUT")"
+        assert_eq "blame lists every service that reached running" 8 "$(grep -c 's ' <<<"$OUT")"
 
         if have_python; then
                 run_sc --json analyze blame
@@ -111,6 +116,10 @@ print(len(c), c[0]["name"], c[0]["running_at"] - c[0]["start_pending_at"] >= 200
         assert_contains "late waited for the first of Core to run: quick, for +Core" "$OUT" \
                 "└─quick @"
         assert_contains "the group is named" "$OUT" "(for +Core)"
+        assert_sc_ok "analyze critical-chain after" analyze critical-chain after
+        assert_contains "after waited for the last of Core, base: the group order" "$OUT" \
+                "└─base @"
+        assert_contains "the group order is named" "$OUT" "(group order)"
         assert_sc_error "critical-chain of no service" SERVICE_DOES_NOT_EXIST 1060 \
                 analyze critical-chain nothing
 
@@ -139,14 +148,14 @@ print("top" in waits)' "$D/boot.svg" "$ODD"
                         tap_not_ok "the plot is well-formed XML" "$(last_run)"
                 else
                         assert_eq "the plot is SVG, one row per started service, one start bar each" \
-                                "True 7 True" "${lines[0]}"
+                                "True 8 True" "${lines[0]}"
                         assert_eq "running green, failed red, the escaped name back whole" \
                                 "(1, '#2ca02c') (1, '#d62728') (1, '#2ca02c')" "${lines[1]}"
                         assert_eq "top's wait for mid is drawn" True "${lines[2]}"
                 fi
         elif command -v xmllint >/dev/null; then
                 check "the plot is well-formed XML" xmllint --noout "$D/boot.svg"
-                assert_eq "one start bar per started service" 7 "$(grep -c 'class="start"' "$D/boot.svg")"
+                assert_eq "one start bar per started service" 8 "$(grep -c 'class="start"' "$D/boot.svg")"
         else
                 tap_skip "the plot is well-formed XML" "neither python3 nor xmllint is installed"
         fi

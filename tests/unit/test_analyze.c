@@ -43,20 +43,36 @@ static json_t *svc(const char *name, const char *group, const char *deps, long r
 #undef AT
 }
 
-/* A timeline of the services given (NULL-terminated), read into *tl. */
-static void timeline(struct analyze_timeline *tl, ...) {
+/* A timeline of the services in ap (NULL-terminated), with the auto-start
+ * from 10 ms to autostart_done_ms and the group order (a JSON list,
+ * taken), read into *tl. */
+static void vtimeline(struct analyze_timeline *tl, json_t *order, long autostart_done_ms,
+                      va_list ap) {
         json_t *list = json_array();
-        va_list ap;
-        va_start(ap, tl);
         for (json_t *s; (s = va_arg(ap, json_t *));)
                 json_array_append_new(list, s);
-        va_end(ap);
-        json_t *result = json_pack("{s:I, s:I, s:I, s:I, s:o}", "scmd_started_at", (json_int_t)T0,
-                                   "autostart_started_at", (json_int_t)(T0 + 10000),
-                                   "autostart_done_at", (json_int_t)(T0 + 20000), "now",
-                                   (json_int_t)(T0 + 9000000), "services", list);
+        json_t *result =
+                json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "scmd_started_at", (json_int_t)T0,
+                          "autostart_started_at", (json_int_t)(T0 + 10000), "autostart_done_at",
+                          (json_int_t)(T0 + autostart_done_ms * 1000), "now",
+                          (json_int_t)(T0 + 9000000), "services", list, "group_order", order);
         assert_int_equal(analyze_timeline_read(result, tl), 0);
         json_decref(result); /* the timeline keeps its own reference */
+}
+
+static void timeline(struct analyze_timeline *tl, ...) {
+        va_list ap;
+        va_start(ap, tl);
+        vtimeline(tl, json_array(), 20, ap);
+        va_end(ap);
+}
+
+/* As timeline(), with the group order Core, Net and an auto-start to 5 s. */
+static void boot_timeline(struct analyze_timeline *tl, ...) {
+        va_list ap;
+        va_start(ap, tl);
+        vtimeline(tl, json_pack("[s, s]", "Core", "Net"), 5000, ap);
+        va_end(ap);
 }
 
 /* The boot of the tests: base (slow) <- mid <- top, which also needs any
@@ -204,6 +220,37 @@ static void test_critical_chain(void **state) {
         analyze_timeline_clear(&tl);
 }
 
+static void test_critical_chain_group_order(void **state) {
+        (void)state;
+        struct analyze_timeline tl;
+        /* The auto-start: Core, then Net, then the rest; "manual" was
+         * started by hand (no request through the cascade), "late" after
+         * the auto-start. */
+        boot_timeline(&tl, svc("core_a", "Core", NULL, 10, 10, 500, "running", 0),
+                      svc("core_b", "core", NULL, 10, 10, 1200, "running", 0),
+                      svc("net_x", "Net", "+Core", 1200, 1200, 1300, "running", 0),
+                      svc("app", "", "net_x", 1300, 1300, 1400, "running", 0),
+                      svc("manual", "Net", NULL, -1, 1250, 1260, "running", 0),
+                      svc("late", "", NULL, 6000, 6000, 6100, "running", 0), NULL);
+        assert_int_equal(tl.n_group_order, 2);
+        /* +Core was met by core_a at 0.5 s, but net_x's phase waited for
+         * core_b, the last of Core to come up. */
+        assert_chain(&tl, "net_x", (const char *[]){"net_x", "core_b"}, 2);
+        const struct analyze_service *net_x = &tl.services[analyze_find(&tl, "net_x")];
+        assert_string_equal(analyze_held_by(&tl, net_x, (size_t)analyze_find(&tl, "core_b")),
+                            "group order");
+        assert_string_equal(analyze_held_by(&tl, net_x, (size_t)analyze_find(&tl, "core_a")),
+                            "+Core");
+        /* app named net_x, which came up last of the earlier phases. */
+        assert_chain(&tl, "app", (const char *[]){"app", "net_x", "core_b"}, 3);
+        assert_null(analyze_held_by(&tl, &tl.services[analyze_find(&tl, "app")],
+                                    (size_t)analyze_find(&tl, "net_x")));
+        /* Neither a start by hand nor a later one waited for a phase. */
+        assert_chain(&tl, "manual", (const char *[]){"manual"}, 1);
+        assert_chain(&tl, "late", (const char *[]){"late"}, 1);
+        analyze_timeline_clear(&tl);
+}
+
 /* What writer wrote, as a malloc'd string. */
 static char *capture(void (*writer)(FILE *f, const char *text), const char *text) {
         char *buf = NULL;
@@ -318,6 +365,7 @@ int main(void) {
                 cmocka_unit_test(test_plot_rows_by_start),
                 cmocka_unit_test(test_classes),
                 cmocka_unit_test(test_critical_chain),
+                cmocka_unit_test(test_critical_chain_group_order),
                 cmocka_unit_test(test_escaping),
                 cmocka_unit_test(test_svg),
                 cmocka_unit_test(test_dot),

@@ -84,6 +84,7 @@ static void test_manager_times(void **state) {
         json_t *o = timeline_manager_json(&m);
         assert_non_null(o);
         assert_true(json_integer_value(json_object_get(o, "now")) >= m.timeline.autostart_done);
+        assert_int_equal(json_array_size(json_object_get(o, "group_order")), 0);
         json_decref(o);
 }
 
