@@ -159,6 +159,8 @@ extern const struct scctl_verb verb_failure, verb_qfailure, verb_failureflag, ve
 /* cmd_security.c */
 extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidtype, verb_showsid,
         verb_privilege;
+/* cmd_acl.c */
+extern const struct scctl_verb verb_sdshow, verb_sdset;
 /* cmd_watch.c */
 extern const struct scctl_verb verb_watch;
 /* cmd_analyze.c */

@@ -132,6 +132,15 @@ static const char *const migrations[] = {
         "  position INTEGER PRIMARY KEY,"
         "  name TEXT NOT NULL UNIQUE COLLATE NOCASE"
         ");",
+        /* 7 -> 8: access lists (db_acl.c), in their canonical text form. */
+        "CREATE TABLE service_access ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  access_list TEXT NOT NULL"
+        ");"
+        "CREATE TABLE scm_access ("
+        "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+        "  access_list TEXT NOT NULL"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -507,8 +516,11 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
         if (!c->name || !c->display_name || !c->description || !c->command_line || !c->account ||
             !c->group)
                 return -ENOMEM;
-        int r = load_dependencies(db, sqlite3_column_int64(st, 0), &c->dependencies);
-        return r < 0 ? r : db_security_load(db, sqlite3_column_int64(st, 0), c->name, &c->security);
+        int64_t id = sqlite3_column_int64(st, 0);
+        int r = load_dependencies(db, id, &c->dependencies);
+        if (r >= 0)
+                r = db_security_load(db, id, c->name, &c->security);
+        return r < 0 ? r : db_acl_load_service(db, id, c->name, &c->access);
 }
 
 int db_load(struct db *db, db_load_fn *fn, void *userdata) {

@@ -52,6 +52,7 @@ static const char *const config_tables[] = {
         "service_writable_paths",
         "service_failure_actions",
         "service_failure_steps",
+        "service_access",
 };
 
 static void sqlite_freep(char **p) {

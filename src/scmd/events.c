@@ -108,8 +108,13 @@ static bool sub_wants(const struct event_sub *sub, enum event_type type, uint32_
 
 /* Adds sub's id to its connection's matches, and the connection to the
  * targets of this fan-out when it is the first of its subscriptions. */
-static void collect(struct event_sub *sub, uint64_t generation, struct conn_events **targets) {
+static void collect(struct event_sub *sub, const struct service *s, uint64_t generation,
+                    struct conn_events **targets) {
         struct conn_events *ce = sub->owner;
+        /* Nothing about a service reaches a caller who may not query it,
+         * whatever it subscribed to: access lists change. */
+        if (!conn_may_query(ce->conn, s))
+                return;
         if (ce->generation != generation) {
                 ce->generation = generation;
                 ce->n_matched = 0;
@@ -178,10 +183,10 @@ static void fan_out(struct service *s, enum event_type type, uint32_t state_bit,
 
         for (struct event_sub *sub = hub->all; sub; sub = sub->next)
                 if (sub_wants(sub, type, state_bit))
-                        collect(sub, generation, &targets);
+                        collect(sub, s, generation, &targets);
         for (struct event_watch *w = s->event_watches; w; w = w->next)
                 if (sub_wants(w->sub, type, state_bit))
-                        collect(w->sub, generation, &targets);
+                        collect(w->sub, s, generation, &targets);
         if (targets)
                 send_all(targets, type, build(s, arg), true);
 }
@@ -306,9 +311,9 @@ static int compare_pointers(const void *a, const void *b) {
 
 /* Reports the current state of s to this new subscription, when asked. */
 static void report_current(struct event_sub *sub, struct service *s) {
-        if (!(sub->states & EVENTS_STATE_BIT(s->state)))
-                return;
         struct conn_events *ce = sub->owner;
+        if (!(sub->states & EVENTS_STATE_BIT(s->state)) || !conn_may_query(ce->conn, s))
+                return;
         ce->n_matched = 1;
         ce->matched[0] = sub->id;
         ce->next_target = NULL;

@@ -53,9 +53,10 @@ static void usage(FILE *f) {
                 "%s"
                 "%s"
                 "%s"
+                "%s"
                 "  -h, --help            show this help\n"
                 "  --version             show the version\n",
-                boot_options_help, security_options_help, recovery_options_help);
+                boot_options_help, security_options_help, recovery_options_help, acl_options_help);
 }
 
 static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
@@ -85,6 +86,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_BOOT_ACCEPT,
                 OPT_DELAYED_AUTO_DELAY,
                 OPT_SHUTDOWN_BUDGET,
+                OPT_ADMIN_GROUP,
         };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
@@ -103,6 +105,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"boot-accept", required_argument, NULL, OPT_BOOT_ACCEPT},
                 {"delayed-auto-delay", required_argument, NULL, OPT_DELAYED_AUTO_DELAY},
                 {"shutdown-budget", required_argument, NULL, OPT_SHUTDOWN_BUDGET},
+                {"admin-group", required_argument, NULL, OPT_ADMIN_GROUP},
                 {0},
         };
         unsigned long long v;
@@ -172,6 +175,10 @@ static int parse_options(int argc, char **argv, struct options *o) {
                                             c == OPT_SHUTDOWN_BUDGET ? "shutdown-budget"
                                                                      : "delayed-auto-delay",
                                             optarg) < 0)
+                                return -EINVAL;
+                        break;
+                case OPT_ADMIN_GROUP:
+                        if (acl_set_option("admin-group", optarg) < 0)
                                 return -EINVAL;
                         break;
                 case 'h':

@@ -18,49 +18,104 @@
 #include "jsonrpc.h"
 #include "validate.h"
 
-static const struct {
-        const char *method;
-        rpc_handler_fn *fn;
-} methods[] = {
-        {"ping", rpc_ping},
-        {"create", rpc_create},
-        {"change_config", rpc_change_config},
-        {"delete", rpc_delete},
-        {"query_status", rpc_query_status},
-        {"query_config", rpc_query_config},
-        {"enumerate", rpc_enumerate},
-        {"query_timeline", rpc_query_timeline},
-        {"start", rpc_start},
-        {"control", rpc_control},
-        {"open", rpc_open},
-        {"close", rpc_close},
-        {"query_security", rpc_query_security},
-        {"add_account_rights", rpc_add_account_rights},
-        {"remove_account_rights", rpc_remove_account_rights},
-        {"query_account_rights", rpc_query_account_rights},
-        {"change_failure_actions", rpc_change_failure_actions},
-        {"query_failure_actions", rpc_query_failure_actions},
-        {"query_boot_status", rpc_query_boot_status},
-        {"notify_boot_config_status", rpc_notify_boot_config_status},
-        {"restore_last_known_good", rpc_restore_last_known_good},
-        {"query_boot_phase", rpc_query_boot_phase},
-        {"shutdown", rpc_shutdown},
-        {"subscribe", rpc_subscribe},
-        {"unsubscribe", rpc_unsubscribe},
-        {"service_message", rpc_service_message},
-        {"set_secret", rpc_set_secret},
-        {"list_secrets", rpc_list_secrets},
-        {"delete_secret", rpc_delete_secret},
-        {"query_group_order", rpc_query_group_order},
-        {"set_group_order", rpc_set_group_order},
-        {"enumerate_dependents", rpc_enumerate_dependents},
+#define R(x) ACL_BIT(ACL_##x)
+
+/* Every method, the object its rights are checked on, and the rights it
+ * needs there (docs/protocol.md, "Access lists", has this table for
+ * people).  An entry without rights is refused for everyone but admins;
+ * tests/unit/test_acl.c checks that only RPC_ADMINS_ONLY entries lack them. */
+static const struct rpc_method methods[] = {
+        {"ping", rpc_ping, RPC_ON_SCM, R(CONNECT)},
+        {"create", rpc_create, RPC_ON_SCM, R(CREATE_SERVICE)},
+        {"change_config", rpc_change_config, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"delete", rpc_delete, RPC_ON_SERVICE, R(DELETE)},
+        {"query_status", rpc_query_status, RPC_ON_SERVICE, R(QUERY_STATUS)},
+        {"query_config", rpc_query_config, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        /* Leaves out the services the caller may not query-status. */
+        {"enumerate", rpc_enumerate, RPC_ON_SCM, R(ENUMERATE)},
+        /* Leaves out the services the caller may not query-status, too. */
+        {"query_timeline", rpc_query_timeline, RPC_ON_SCM, R(ENUMERATE)},
+        {"start", rpc_start, RPC_ON_SERVICE, R(START)},
+        {"control", rpc_control, RPC_ON_SERVICE, 0, rpc_control_rights},
+        {"open", rpc_open, RPC_ON_SERVICE, R(QUERY_STATUS)},
+        {"close", rpc_close, RPC_ON_SCM, R(CONNECT)},
+        {"query_security", rpc_query_security, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"add_account_rights", rpc_add_account_rights, RPC_ADMINS_ONLY},
+        {"remove_account_rights", rpc_remove_account_rights, RPC_ADMINS_ONLY},
+        {"query_account_rights", rpc_query_account_rights, RPC_ON_SCM, R(ENUMERATE)},
+        {"change_failure_actions", rpc_change_failure_actions, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"query_failure_actions", rpc_query_failure_actions, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"query_boot_status", rpc_query_boot_status, RPC_ON_SCM, R(ENUMERATE)},
+        {"notify_boot_config_status", rpc_notify_boot_config_status, RPC_ON_SCM,
+         R(MODIFY_BOOT_CONFIG)},
+        {"restore_last_known_good", rpc_restore_last_known_good, RPC_ON_SCM, R(MODIFY_BOOT_CONFIG)},
+        {"query_boot_phase", rpc_query_boot_phase, RPC_ON_SCM, R(ENUMERATE)},
+        /* Like Windows' shutdown privilege, which no access list grants. */
+        {"shutdown", rpc_shutdown, RPC_ADMINS_ONLY},
+        /* Named services need query-status each (rpc_events.c); events of
+         * services the caller may not query-status never reach it (events.c). */
+        {"subscribe", rpc_subscribe, RPC_ON_SCM, R(CONNECT)},
+        {"unsubscribe", rpc_unsubscribe, RPC_ON_SCM, R(CONNECT)},
+        /* Speaks for the service: until services have their own channel. */
+        {"service_message", rpc_service_message, RPC_ADMINS_ONLY},
+        {"set_secret", rpc_set_secret, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"list_secrets", rpc_list_secrets, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"delete_secret", rpc_delete_secret, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"query_group_order", rpc_query_group_order, RPC_ON_SCM, R(CONNECT)},
+        {"set_group_order", rpc_set_group_order, RPC_ON_SCM, R(MODIFY_BOOT_CONFIG)},
+        /* Leaves out the dependents the caller may not query-status. */
+        {"enumerate_dependents", rpc_enumerate_dependents, RPC_ON_SERVICE, R(ENUMERATE_DEPENDENTS)},
+        {"query_object_security", rpc_query_object_security, RPC_ON_SERVICE_OR_SCM,
+         R(READ_CONTROL)},
+        {"set_object_security", rpc_set_object_security, RPC_ON_SERVICE_OR_SCM, R(WRITE_DAC)},
 };
 
-rpc_handler_fn *rpc_find_handler(const char *method) {
+const struct rpc_method *rpc_find_method(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(methods); i++)
-                if (strcmp(methods[i].method, method) == 0)
-                        return methods[i].fn;
+                if (strcmp(methods[i].name, name) == 0)
+                        return &methods[i];
         return NULL;
+}
+
+const struct rpc_method *rpc_methods(size_t *ret_n) {
+        *ret_n = ELEMENTSOF(methods);
+        return methods;
+}
+
+/* The object of a call: 0 with *ret the service, or NULL for the SCM;
+ * -ENOENT when the parameters name no service that exists (the handler
+ * then fails on them by itself, before it touches anything). */
+static int object_of(const struct rpc_call *call, enum rpc_object object,
+                     const struct service **ret) {
+        if (object == RPC_ON_SCM || (object == RPC_ON_SERVICE_OR_SCM &&
+                                     json_is_true(json_object_get(call->params, "scm")))) {
+                *ret = NULL;
+                return 0;
+        }
+        const char *name = json_string_value(json_object_get(call->params, "name"));
+        const struct service *s = name ? registry_find(call->manager->registry, name) : NULL;
+        if (!s)
+                return -ENOENT;
+        *ret = s;
+        return 0;
+}
+
+int rpc_dispatch(const struct rpc_method *m, struct rpc_call *call, json_t **ret) {
+        uint32_t rights = m->rights_of ? m->rights_of(call) : m->rights;
+        if (!rpc_caller(call)->admin) {
+                if (m->object == RPC_ADMINS_ONLY || rights == 0)
+                        return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                                        "access denied: '%s' is for administrators only (root, "
+                                        "scmd's own user, members of scmd's --admin-group)",
+                                        m->name);
+                const struct service *s;
+                int r = rpc_require(call, NULL, R(CONNECT));
+                if (r >= 0 && object_of(call, m->object, &s) == 0)
+                        r = rpc_require(call, s, rights);
+                if (r < 0)
+                        return r;
+        }
+        return m->fn(call, ret);
 }
 
 int rpc_fail(struct rpc_call *call, int win32, const char *fmt, ...) {

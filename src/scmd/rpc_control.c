@@ -135,6 +135,31 @@ static int read_control(struct rpc_call *call, enum svc_event *ret, uint32_t *re
                         "paramchange or a number from 128 to 255");
 }
 
+uint32_t rpc_control_rights(const struct rpc_call *call) {
+        enum svc_event event;
+        uint32_t code;
+        /* Without the call's failure recorded: the handler reports a bad
+         * control itself. */
+        struct rpc_call probe = *call;
+        probe.error = NULL;
+        int r = read_control(&probe, &event, &code);
+        free(probe.error);
+        if (r < 0)
+                return ACL_BIT(ACL_USER_DEFINED_CONTROL); /* the handler refuses it anyway */
+        switch (event) {
+        case EV_STOP:
+                return ACL_BIT(ACL_STOP);
+        case EV_PAUSE:
+        case EV_CONTINUE:
+        case EV_PARAMCHANGE:
+                return ACL_BIT(ACL_PAUSE_CONTINUE);
+        case EV_INTERROGATE:
+                return ACL_BIT(ACL_INTERROGATE);
+        default:
+                return ACL_BIT(ACL_USER_DEFINED_CONTROL);
+        }
+}
+
 /* A control waiting for a native handler's answer. */
 struct deferred_control {
         struct control_request request;

@@ -127,6 +127,9 @@ int rpc_enumerate_dependents(struct rpc_call *call, json_t **ret) {
         for (ssize_t i = 0; i < n; i++) {
                 if (active >= 0 && (deps[i]->state != SCM_STATE_STOPPED) != (active == 1))
                         continue;
+                /* Silently, as enumerate: one the caller may not query is not there. */
+                if (!rpc_may(call, deps[i], ACL_BIT(ACL_QUERY_STATUS)))
+                        continue;
                 const struct service_config *c = &deps[i]->config;
                 json_t *e = json_pack("{s:s, s:s, s:o}", "name", c->name, "display_name",
                                       c->display_name, "status", service_status_json(deps[i]));

@@ -103,7 +103,8 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
         if (!list)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         for (ssize_t i = 0; i < n; i++) {
-                if (!matches(&f, all[i]))
+                /* Silently: a service the caller may not query is not there. */
+                if (!matches(&f, all[i]) || !rpc_may(call, all[i], ACL_BIT(ACL_QUERY_STATUS)))
                         continue;
                 const struct service_config *c = &all[i]->config;
                 json_t *e =
@@ -119,13 +120,15 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
         return r;
 }
 
-/* Every service's timeline entry, by name; NULL on out-of-memory. */
-static json_t *timeline_list(struct manager *m) {
+/* The timeline entry of every service the caller may query, by name;
+ * NULL on out-of-memory. */
+static json_t *timeline_list(struct rpc_call *call) {
         _cleanup_free_ struct service **all = NULL;
-        ssize_t n = registry_sorted(m->registry, &all);
+        ssize_t n = registry_sorted(call->manager->registry, &all);
         json_t *list = n >= 0 ? json_array() : NULL;
         for (ssize_t i = 0; list && i < n; i++)
-                if (json_array_append_new(list, timeline_service_json(all[i])) < 0) {
+                if (rpc_may(call, all[i], ACL_BIT(ACL_QUERY_STATUS)) &&
+                    json_array_append_new(list, timeline_service_json(all[i])) < 0) {
                         json_decref(list);
                         list = NULL;
                 }
@@ -137,7 +140,7 @@ int rpc_query_timeline(struct rpc_call *call, json_t **ret) {
         int r = rpc_check_keys(call, keys);
         if (r < 0)
                 return r;
-        json_t *list = timeline_list(call->manager);
+        json_t *list = timeline_list(call);
         json_t *o = list ? timeline_manager_json(call->manager) : NULL;
         if (!o)
                 json_decref(list);

@@ -11,8 +11,9 @@
  * what scctl sends); at most SECRET_VALUE_MAX_BYTES, which keeps the
  * base64 form of the largest value inside the 64 KiB request line.
  *
- * Who may call: root and scmd's own user, checked here by the peer's
- * credentials, until per-service access lists take that over.
+ * Who may call is rpc.c's access check: set_secret and delete_secret
+ * need change-config on the service, list_secrets query-config (names
+ * and sizes only, as query_config shows the rest of the configuration).
  */
 #include "scmd.h"
 
@@ -20,27 +21,13 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "cleanup.h"
 
-static int check_caller(struct rpc_call *call) {
-        const struct ucred *peer = call->conn ? conn_peer(call->conn) : NULL;
-        if (peer && peer->uid != 0 && peer->uid != geteuid())
-                return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
-                                "only root and scmd's own user may reach the secret store; uid "
-                                "%u may not",
-                                (unsigned)peer->uid);
-        return 0;
-}
-
-/* The start of each method: caller, parameters, service, key name. */
+/* The start of each method: parameters, service, key name. */
 static int get_target(struct rpc_call *call, const char *const *keys, bool want_key,
                       struct service **ret_s, const char **ret_key) {
-        int r = check_caller(call);
-        if (r >= 0)
-                r = rpc_get_service_checked(call, keys, ret_s);
+        int r = rpc_get_service_checked(call, keys, ret_s);
         if (r < 0 || !want_key)
                 return r;
         const char *key, *reason;

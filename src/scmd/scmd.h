@@ -37,6 +37,7 @@ struct process;
 struct rpc_call;
 struct pending_control;
 struct manager;
+struct acl;
 
 /* ---------------------------------------------------------------- log.c */
 
@@ -151,6 +152,8 @@ struct service_config {
         char **dependencies; /* NULL-terminated; "+Group" for a group */
         /* Least privilege (security.c); NULL: every default. */
         struct service_security *security;
+        /* Who may do what to it (acl.c); NULL: the default list. */
+        struct acl *access;
         enum scm_service_kind kind;
         uint32_t control_timeout_ms; /* a control's answer; a native start's first report */
         uint32_t watchdog_ms;        /* notify: WATCHDOG=1 at least this often; 0 off */
@@ -573,6 +576,10 @@ struct ucred;
 struct conn_handles;
 /* The peer's credentials (SO_PEERCRED at accept). */
 const struct ucred *conn_peer(const struct conn *c);
+/* The peer as access lists see it: uid, gid and groups (SO_PEERGROUPS,
+ * else the groups of its uid's user) read at accept, and whether it is an
+ * admin then. */
+const struct acl_caller *conn_caller(const struct conn *c);
 /* Where rpc_config.c keeps the connection's open handles. */
 struct conn_handles **conn_handles_slot(struct conn *c);
 
@@ -608,7 +615,34 @@ typedef int rpc_handler_fn(struct rpc_call *call, json_t **ret_result);
 /* Records a failure with a message and returns SCM_ERR(win32). */
 int rpc_fail(struct rpc_call *call, int win32, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
-rpc_handler_fn *rpc_find_handler(const char *method);
+
+/* Which object a method's rights are checked on (rpc.c's dispatcher). */
+enum rpc_object {
+        RPC_ON_SCM,            /* the SCM */
+        RPC_ON_SERVICE,        /* the service params.name names */
+        RPC_ON_SERVICE_OR_SCM, /* the SCM when params.scm is true, else params.name's service */
+        RPC_ADMINS_ONLY,       /* no right grants it: admins only */
+};
+
+/* One method of the protocol: its handler, and what a caller needs to
+ * call it.  Besides these rights, every method needs connect on the SCM. */
+struct rpc_method {
+        const char *name;
+        rpc_handler_fn *fn;
+        enum rpc_object object;
+        uint32_t rights; /* ACL_BIT()s needed on the object */
+        /* Instead of rights, when they depend on the parameters. */
+        uint32_t (*rights_of)(const struct rpc_call *call);
+};
+
+/* The method named name, or NULL. */
+const struct rpc_method *rpc_find_method(const char *name);
+/* The whole table (tests/unit/test_acl.c checks every entry names a right). */
+const struct rpc_method *rpc_methods(size_t *ret_n);
+/* Checks the caller's rights for m (rpc_acl.c) and runs m's handler.  A
+ * method without a right in the table is refused for everyone but admins:
+ * the check fails closed. */
+int rpc_dispatch(const struct rpc_method *m, struct rpc_call *call, json_t **ret_result);
 
 /* Parameter helpers: each returns 0, or rpc_fail(INVALID_PARAMETER). */
 int rpc_check_keys(struct rpc_call *call, const char *const *allowed);
@@ -628,7 +662,9 @@ rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate,
         rpc_query_timeline;                                                    /* rpc_query.c */
 rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
 rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */
-rpc_handler_fn rpc_subscribe, rpc_unsubscribe, rpc_service_message;            /* rpc_events.c */
+/* The right a control needs: stop, pause-continue, interrogate or user-defined-control. */
+uint32_t rpc_control_rights(const struct rpc_call *call);
+rpc_handler_fn rpc_subscribe, rpc_unsubscribe, rpc_service_message; /* rpc_events.c */
 
 /* Per-connection open handles (rpc_config.c). */
 void conn_handles_release(struct manager *m, struct conn *c);
@@ -778,7 +814,8 @@ struct manager {
         struct loop_io notify_io;
         char *notify_path;
         struct event_hub events;
-        char **group_order; /* depend.c: the group order list (NULL-terminated) */
+        char **group_order;     /* depend.c: the group order list (NULL-terminated) */
+        struct acl *scm_access; /* the SCM's access list (acl.c); NULL: the default */
         bool shutting_down;
         int exit_status;
         struct boot_timeline timeline; /* timeline.c */
@@ -860,6 +897,138 @@ json_t *shutdown_pending_json(struct manager *m);
 
 /* ----------------------------------------------------------- rpc_boot.c */
 rpc_handler_fn rpc_query_boot_phase, rpc_shutdown;
+
+/* -------------------------------------------------------- access lists */
+/*
+ * acl.c, db_acl.c and rpc_acl.c: who may do what to the SCM and to each
+ * service, checked on every request by rpc.c's dispatcher.
+ * docs/architecture.md, "Access lists"; docs/protocol.md, the text form.
+ */
+
+/* The rights, one bit each (ACL_BIT()); the first six are the SCM's,
+ * read-control and write-dac belong to both objects, the rest to a
+ * service.  Their names are docs/protocol.md's. */
+enum acl_right {
+        ACL_CONNECT,
+        ACL_CREATE_SERVICE,
+        ACL_ENUMERATE,
+        ACL_LOCK,
+        ACL_QUERY_LOCK_STATUS,
+        ACL_MODIFY_BOOT_CONFIG,
+        ACL_QUERY_CONFIG,
+        ACL_CHANGE_CONFIG,
+        ACL_QUERY_STATUS,
+        ACL_ENUMERATE_DEPENDENTS,
+        ACL_START,
+        ACL_STOP,
+        ACL_PAUSE_CONTINUE,
+        ACL_INTERROGATE,
+        ACL_USER_DEFINED_CONTROL,
+        ACL_DELETE,
+        ACL_READ_CONTROL,
+        ACL_WRITE_DAC,
+        _ACL_RIGHT_MAX
+};
+#define ACL_BIT(right) (1u << (right))
+
+enum acl_object { ACL_OBJECT_SCM, ACL_OBJECT_SERVICE };
+
+enum acl_principal_kind {
+        ACL_PRINCIPAL_EVERYONE,
+        ACL_PRINCIPAL_UID,
+        ACL_PRINCIPAL_GID,
+        ACL_PRINCIPAL_USER,    /* by name, looked up when parsed */
+        ACL_PRINCIPAL_GROUP,   /* by name, looked up when parsed */
+        ACL_PRINCIPAL_ACCOUNT, /* the account the service runs as (services only) */
+};
+
+#define ACL_ENTRIES_MAX 64
+#define ACL_TEXT_MAX_BYTES 8192
+
+struct acl_entry {
+        enum acl_principal_kind kind;
+        uint32_t id;   /* uid or gid; for user/group when resolved */
+        bool resolved; /* user/group: the name was found; uid/gid: always */
+        char *name;    /* user/group: the name as given; else NULL */
+        uint32_t rights;
+};
+
+struct acl {
+        size_t n;
+        struct acl_entry *entries;
+};
+
+/* Who is asking: SO_PEERCRED and SO_PEERGROUPS of the connection, and
+ * whether that makes it an admin (acl_caller_is_admin()). */
+struct acl_caller {
+        uid_t uid;
+        gid_t gid;
+        gid_t *groups;
+        size_t n_groups;
+        bool admin;
+};
+
+/* acl.c */
+
+const char *acl_right_name(enum acl_right right);
+/* Every right that applies to object. */
+uint32_t acl_object_rights(enum acl_object object);
+/* The list an object without one of its own has (static; never freed). */
+const struct acl *acl_default(enum acl_object object);
+void acl_free(struct acl *acl);
+/* A deep copy; NULL for NULL, and NULL on out-of-memory. */
+struct acl *acl_dup(const struct acl *acl);
+/* Parses the text form into *ret.  strict: a user or group name that does
+ * not exist is an error (sdset); else such an entry matches nobody (load).
+ * Returns 0, -EINVAL with *ret_error (malloc'd; names the word that is
+ * wrong), or -ENOMEM. */
+int acl_parse(const char *text, enum acl_object object, bool strict, struct acl **ret,
+              char **ret_error);
+/* The canonical text form of acl (NULL: the default list), malloc'd; NULL
+ * on out-of-memory. */
+char *acl_format(const struct acl *acl, enum acl_object object);
+/* "start,stop" (or "all"), and "user:alice": parts of the text form. */
+char *acl_format_rights(uint32_t rights, enum acl_object object);
+char *acl_format_principal(const struct acl_entry *e);
+/* Whether these credentials are an admin's: uid 0, scmd's own uid, or
+ * a member of --admin-group. */
+bool acl_caller_is_admin(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups);
+/* The rights of wanted that c holds on an object with list acl (NULL: the
+ * default).  account: the service's account setting, for the principal
+ * "account" (NULL for the SCM). */
+uint32_t acl_granted(const struct acl *acl, enum acl_object object, const struct acl_caller *c,
+                     const char *account, uint32_t wanted);
+/* scmd's --admin-group; prints why on stderr and returns -EINVAL when
+ * refused. */
+int acl_set_option(const char *name, const char *value);
+extern const char acl_options_help[];
+
+/* db_acl.c: the tables of the access-list migration, on db.c's connection.
+ * Each stores the canonical text form. */
+
+/* Service id's stored list, or *ret NULL when it has none (the default).
+ * A stored text that no longer parses is logged and read as the empty
+ * list (admins only): fail closed.  0 or -errno. */
+int db_acl_load_service(struct db *db, int64_t id, const char *name, struct acl **ret);
+/* Stores acl as service id's list (NULL: back to the default), in one
+ * transaction. */
+int db_acl_save_service(struct db *db, int64_t id, const struct acl *acl);
+int db_acl_load_scm(struct db *db, struct acl **ret);
+int db_acl_save_scm(struct db *db, const struct acl *acl);
+
+/* rpc_acl.c */
+
+/* The caller of call. */
+const struct acl_caller *rpc_caller(const struct rpc_call *call);
+/* Whether call's caller holds every right of rights on s (NULL: the SCM);
+ * no message, for silent filtering. */
+bool rpc_may(const struct rpc_call *call, const struct service *s, uint32_t rights);
+/* Whether the owner of connection c may query s's status (events.c). */
+bool conn_may_query(const struct conn *c, const struct service *s);
+/* rpc_may(), or rpc_fail(ACCESS_DENIED) naming the caller, the first right
+ * missing and the object. */
+int rpc_require(struct rpc_call *call, const struct service *s, uint32_t rights);
+rpc_handler_fn rpc_query_object_security, rpc_set_object_security;
 
 /* ------------------------------------------------------ least privilege */
 /*

@@ -27,6 +27,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -51,6 +53,7 @@ struct conn {
         struct loop_io io;
         uint32_t watching; /* the events the loop watches for now */
         struct ucred peer;
+        struct acl_caller caller; /* who the peer is to access lists */
         char *in;
         size_t in_len, in_cap;
         bool skipping;    /* inside an oversized line: drop up to the newline */
@@ -91,6 +94,7 @@ static void conn_free(struct conn *c) {
         if (c->next)
                 c->next->prev = c->prev;
         srv->count--;
+        free(c->caller.groups);
         free(c->in);
         free(c->out);
         free(c);
@@ -271,8 +275,8 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
                 jsonrpc_request_clear(&req);
                 return;
         }
-        rpc_handler_fn *fn = rpc_find_handler(req.method);
-        if (!fn) {
+        const struct rpc_method *method = rpc_find_method(req.method);
+        if (!method) {
                 _cleanup_free_ char *msg = NULL;
                 if (asprintf(&msg, "scmd has no method '%.64s' (see docs/protocol.md)",
                              req.method) < 0)
@@ -290,7 +294,7 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
                 .params = req.params,
         };
         json_t *result = NULL;
-        int r = fn(&call, &result);
+        int r = rpc_dispatch(method, &call, &result);
         if (r == RPC_DEFERRED) {
                 c->deferred++;
         } else if (r >= 0) {
@@ -372,6 +376,62 @@ static void on_conn(struct loop_io *io, uint32_t events) {
                 conn_free(c);
 }
 
+/* The peer's supplementary groups: SO_PEERGROUPS (Linux 4.13), else those
+ * of its uid's user, else none.  malloc'd into *ret; 0 or -errno. */
+static int peer_groups(int fd, uid_t uid, gid_t gid, gid_t **ret, size_t *ret_n) {
+        socklen_t len = 64 * sizeof(gid_t);
+        for (int tries = 0; tries < 3; tries++) {
+                gid_t *groups = malloc(len ? len : sizeof(gid_t));
+                if (!groups)
+                        return -ENOMEM;
+                socklen_t got = len;
+                if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &got) == 0) {
+                        *ret = groups;
+                        *ret_n = got / sizeof(gid_t);
+                        return 0;
+                }
+                free(groups);
+                if (errno != ERANGE)
+                        break;
+                len = got; /* the kernel said how much it needs */
+        }
+        struct passwd *pw = getpwuid(uid);
+        if (!pw)
+                return -ENOENT;
+        int n = 64;
+        for (int tries = 0; tries < 3; tries++) {
+                gid_t *groups = malloc((size_t)n * sizeof(gid_t));
+                if (!groups)
+                        return -ENOMEM;
+                int want = n;
+                if (getgrouplist(pw->pw_name, gid, groups, &want) >= 0) {
+                        *ret = groups;
+                        *ret_n = (size_t)want;
+                        return 0;
+                }
+                free(groups);
+                n = want > n ? want : n * 2;
+        }
+        return -E2BIG;
+}
+
+/* Reads who the peer is, once: access lists check every request of it
+ * against this (rpc_acl.c). */
+static void conn_identify(struct conn *c) {
+        socklen_t len = sizeof(c->peer);
+        if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) < 0)
+                c->peer = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+        c->caller.uid = c->peer.uid;
+        c->caller.gid = c->peer.gid;
+        if (peer_groups(c->fd, c->peer.uid, c->peer.gid, &c->caller.groups, &c->caller.n_groups) <
+            0) {
+                c->caller.groups = NULL;
+                c->caller.n_groups = 0;
+        }
+        c->caller.admin = acl_caller_is_admin(c->caller.uid, c->caller.gid, c->caller.groups,
+                                              c->caller.n_groups);
+}
+
 static void on_listen(struct loop_io *io, uint32_t events) {
         struct server *srv = container_of(io, struct server, io);
         (void)events;
@@ -400,8 +460,7 @@ static void on_listen(struct loop_io *io, uint32_t events) {
                 c->server = srv;
                 c->id = ++srv->next_id;
                 c->fd = fd;
-                socklen_t len = sizeof(c->peer);
-                getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len);
+                conn_identify(c);
                 c->watching = EPOLLIN;
                 if (loop_io_add(srv->manager->loop, &c->io, fd, c->watching, on_conn) < 0) {
                         close(fd);
@@ -459,9 +518,11 @@ int server_new(struct manager *m, const char *path, struct server **ret) {
                 goto fail;
         /* The instance lock (main.c) guarantees a socket here is stale. */
         unlink(path);
-        /* Until access lists exist (docs/architecture.md), only scmd's own
-         * user may connect: the socket is 0600. */
-        mode_t old = umask(0177);
+        /* Every request is checked against access lists (rpc_acl.c), so
+         * root's scmd lets every local user connect: its socket is 0666.
+         * Any other scmd is one user's own (user mode) and keeps its
+         * socket 0600: other users have no business there. */
+        mode_t old = umask(geteuid() == 0 ? 0111 : 0177);
         int r = bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr));
         umask(old);
         if (r < 0 || listen(srv->fd, 128) < 0)
@@ -499,6 +560,10 @@ void server_free(struct server *srv) {
 
 const struct ucred *conn_peer(const struct conn *c) {
         return &c->peer;
+}
+
+const struct acl_caller *conn_caller(const struct conn *c) {
+        return &c->caller;
 }
 
 struct conn_handles **conn_handles_slot(struct conn *c) {

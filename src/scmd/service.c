@@ -34,6 +34,7 @@ void service_config_clear(struct service_config *c) {
         free(c->group);
         strv_free(c->dependencies);
         service_security_free(c->security);
+        acl_free(c->access);
         *c = (struct service_config){0};
 }
 
@@ -63,6 +64,7 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .group = strdup(from->group ? from->group : ""),
                 .dependencies = strv_copy(from->dependencies),
                 .security = service_security_dup(from->security),
+                .access = acl_dup(from->access),
                 .kind = from->kind,
                 .control_timeout_ms = from->control_timeout_ms,
                 .watchdog_ms = from->watchdog_ms,
@@ -70,7 +72,8 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .preshutdown_timeout_ms = from->preshutdown_timeout_ms,
         };
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
-            !c.group || !c.dependencies || (from->security && !c.security)) {
+            !c.group || !c.dependencies || (from->security && !c.security) ||
+            (from->access && !c.access)) {
                 service_config_clear(&c);
                 return -ENOMEM;
         }

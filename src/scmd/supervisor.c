@@ -87,7 +87,9 @@ int manager_load(struct manager *m) {
         int r = db_secret_drop_orphans(m->db);
         if (r < 0)
                 log_warning("cannot drop the secrets of deleted services: %s", strerror(-r));
-        r = db_load(m->db, load_one, m);
+        r = db_acl_load_scm(m->db, &m->scm_access);
+        if (r >= 0)
+                r = db_load(m->db, load_one, m);
         if (r >= 0)
                 r = depend_load(m);
         if (r < 0)
@@ -202,6 +204,7 @@ void manager_free(struct manager *m) {
                 cgroup_teardown(m->cgroup_base_path);
         free(m->cgroup_base_path);
         free(m->cgroup_base_rel);
+        acl_free(m->scm_access);
         loop_free(m->loop);
         scm_paths_free(&m->paths);
         secrets_finish();

@@ -22,7 +22,7 @@
 #include "scmd.h"
 
 /* The schema this scmd writes; bump with each migration added to db.c. */
-#define SCHEMA_VERSION_NOW 7
+#define SCHEMA_VERSION_NOW 8
 
 struct fixture {
         char dir[64];
