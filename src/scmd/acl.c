@@ -282,7 +282,10 @@ static int parse_principal(struct parser *p, const char *word, struct acl_entry 
                                           prefixes[i].prefix);
                 if (!(e->name = strdup(rest)))
                         return -ENOMEM;
-                return resolve_name(p, e);
+                int r = resolve_name(p, e);
+                if (r < 0)
+                        free(TAKE_PTR(e->name));
+                return r;
         }
         return parse_fail(p,
                           "unknown principal '%s' (principals: uid:N, gid:N, user:NAME, "
