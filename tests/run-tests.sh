@@ -30,6 +30,7 @@ export NATIVE=${NATIVE:-$BUILD/tests/scm-test-native}
 export EXAMPLES=${EXAMPLES:-$BUILD/examples}
 export WIRE_ABUSE=${WIRE_ABUSE:-$BUILD/tests/wire_abuse}
 export EVENTS_CHECK=${EVENTS_CHECK:-$BUILD/tests/events_check}
+export ACL_CHECK=${ACL_CHECK:-$BUILD/tests/acl_check}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}

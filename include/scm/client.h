@@ -104,4 +104,13 @@ struct scm_service_config {
 
 int scm_create_service(struct scm_client *c, const struct scm_service_config *config);
 
+/* The access list of service name, or of the SCM when name is NULL, in its
+ * text form (docs/protocol.md, "Access lists"): QueryServiceObjectSecurity.
+ * *ret is malloc'd.  SCM_ERR(SCM_ERROR_ACCESS_DENIED) without read-control. */
+int scm_query_object_security(struct scm_client *c, const char *name, char **ret);
+
+/* Replaces that list with text, or with the default list when text is
+ * NULL: SetServiceObjectSecurity.  Needs write-dac. */
+int scm_set_object_security(struct scm_client *c, const char *name, const char *text);
+
 #endif

@@ -213,6 +213,46 @@ int scm_delete_service(struct scm_client *c, const char *name, bool *ret_marked)
         return 0;
 }
 
+/* The object of an access-list call: {"name": name}, or {"scm": true}. */
+static json_t *object_params(const char *name) {
+        return name ? name_params(name) : json_pack("{s:b}", "scm", true);
+}
+
+int scm_query_object_security(struct scm_client *c, const char *name, char **ret) {
+        json_t *params = object_params(name);
+        if (!params)
+                return -ENOMEM;
+        json_t *result = NULL;
+        int r = scm_call(c, "query_object_security", params, &result);
+        if (r < 0)
+                return r;
+        const char *text = json_string_value(json_object_get(result, "access_list"));
+        char *copy = text ? strdup(text) : NULL;
+        json_decref(result);
+        if (!text)
+                return -EPROTO;
+        if (!copy)
+                return -ENOMEM;
+        *ret = copy;
+        return 0;
+}
+
+int scm_set_object_security(struct scm_client *c, const char *name, const char *text) {
+        json_t *params = object_params(name);
+        if (!params)
+                return -ENOMEM;
+        int r = text ? json_object_set_new(params, "access_list", json_string(text))
+                     : json_object_set_new(params, "default", json_true());
+        if (r < 0) {
+                json_decref(params);
+                return -EINVAL; /* text is not UTF-8 */
+        }
+        json_t *result = NULL;
+        r = scm_call(c, "set_object_security", params, &result);
+        json_decref(result);
+        return r < 0 ? r : 0;
+}
+
 /* Adds key: value when value is not NULL. */
 static int set_string(json_t *params, const char *key, const char *value) {
         if (!value)

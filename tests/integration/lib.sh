@@ -18,6 +18,7 @@
 #   HELPER        tests/helpers/scm-test-helper
 #   EXAMPLES      folder with the example services
 #   WIRE_ABUSE    tests/integration/wire_abuse (test_wire.sh only)
+#   ACL_CHECK     tests/integration/acl_check (test_acl.sh only)
 
 set -u
 

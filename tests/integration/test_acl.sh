@@ -404,6 +404,40 @@ test_text_form_and_admins() {
         assert_eq "the SCM's list after a restart" "" "$OUT"
 }
 
+# ---- the last known good configuration ------------------------------------------
+
+test_last_known_good() {
+        daemon_start --boot-accept manual || return
+        create_helper k || return
+        assert_sc_ok "sdset k before the boot is accepted" sdset k "allow uid:4242 stop"
+        assert_sc_ok "sdset --scm" sdset --scm "allow everyone connect"
+        assert_sc_ok "boot accept: the copy is saved" boot accept
+        assert_sc_ok "sdset k after" sdset k "allow everyone query-status"
+        assert_sc_ok "sdset --scm after" sdset --scm "allow everyone connect,enumerate"
+        assert_sc_ok "lkg restore" lkg restore
+        run_sc sdshow k
+        assert_eq "a service's list is part of the copy" "allow uid:4242 stop" "$OUT"
+        run_sc sdshow --scm
+        assert_eq "the SCM's is not" "allow everyone connect,enumerate" "$OUT"
+        assert_sc_ok "delete k" delete k
+        create_helper k || return
+        run_sc --json sdshow k
+        assert_eq "a service made again under a deleted one's name has the default list" true \
+                "$(json_get "$OUT" default)"
+}
+
+# ---- libscm ----------------------------------------------------------------------
+
+test_libscm() {
+        if [ -z "${ACL_CHECK:-}" ] || [ ! -x "$ACL_CHECK" ]; then
+                tap_not_ok "acl_check is built" "ACL_CHECK=${ACL_CHECK:-unset}"
+                return
+        fi
+        daemon_start || return
+        create_helper lib || return
+        relay_program "acl_check" 60 "$ACL_CHECK" "$D/run/scm.sock" lib
+}
+
 # ---- user mode: a user's own scmd -------------------------------------------------
 
 test_user_mode() {
@@ -433,6 +467,8 @@ run_test test_service_rights
 run_test test_scm_rights
 run_test test_enumeration_filtered
 run_test test_text_form_and_admins
+run_test test_last_known_good
+run_test test_libscm
 run_test test_user_mode
 cleanup_accounts
 finish
