@@ -279,6 +279,13 @@ test_scm_rights() {
                 boot accept
         assert_denied "modify-boot-config not granted: lkg restore" modify-boot-config "$U2" \
                 lkg restore
+        if "$SCCTL" --help | grep -q '^  group-order '; then
+                assert_allowed "modify-boot-config granted: group-order set" "$U1" group-order set a,b
+                assert_denied "modify-boot-config not granted: group-order set" modify-boot-config \
+                        "$U2" group-order set ""
+                assert_allowed "the group order needs only connect to read" "$U2" group-order
+                assert_contains "... and is the one $U1 set" "$OUT" "b"
+        fi
 
         grant_scm read-control
         assert_allowed "read-control granted: sdshow --scm" "$U1" sdshow --scm
@@ -329,6 +336,22 @@ test_enumeration_filtered() {
         assert_contains "root sees mine" "$OUT" '"name":"mine"'
 
         assert_denied "$U1 may not subscribe to hidden by name" query-status "$U1" watch hidden
+
+        if "$SCCTL" --help | grep -q '^  enumdepend '; then
+                assert_sc_ok "create dep-seen (depends on seen)" create dep-seen --exec /bin/true \
+                        --depend seen
+                assert_sc_ok "create dep-hidden (depends on seen)" create dep-hidden \
+                        --exec /bin/true --depend seen
+                assert_sc_ok "dep-hidden: only $U2 may query it" sdset dep-hidden \
+                        "allow user:$U2 query-status"
+                run_as "$U1" --json enumdepend seen
+                assert_contains "$U1's enumdepend seen shows dep-seen" "$OUT" '"name":"dep-seen"'
+                assert_not_contains "... and not dep-hidden" "$OUT" '"name":"dep-hidden"'
+                run_sc --json enumdepend seen
+                assert_contains "root's shows dep-hidden" "$OUT" '"name":"dep-hidden"'
+                assert_sc_ok "delete dep-seen" delete dep-seen
+                assert_sc_ok "delete dep-hidden" delete dep-hidden
+        fi
 
         # A subscription to every service: hidden's events never reach U1.
         as "$U1" "$SCCTL" --root "$D" --timeout 10 watch --json >"$D/watch.out" 2>"$D/watch.err" &
