@@ -252,9 +252,9 @@ static json_t *progress_json(const struct service *s) {
                          "wait_hint", (json_int_t)s->wait_hint, "status_text", s->status_text);
 }
 
-/* What the boot step still waits for: the services of its start type
- * that are starting or waiting for their dependencies (or, before the
- * delayed-auto step, not started yet). */
+/* What the boot step still waits for: the drivers being loaded, the
+ * services of its start type that are starting or waiting for their
+ * dependencies (or, before the delayed-auto step, not started yet). */
 static json_t *boot_pending_json(struct manager *m) {
         json_t *list = json_array();
         _cleanup_free_ struct service **all = NULL;
@@ -266,7 +266,10 @@ static json_t *boot_pending_json(struct manager *m) {
                 bool pending = false;
                 /* Starting, or waiting for its dependencies (depend.c). */
                 bool starting = s->state == SCM_STATE_START_PENDING || depend_start_waiting(s);
-                if (step == BOOT_STEP_AUTO_START)
+                if (step == BOOT_STEP_DRIVERS)
+                        pending = s->config.type == SCM_TYPE_KERNEL_DRIVER &&
+                                  s->state == SCM_STATE_START_PENDING;
+                else if (step == BOOT_STEP_AUTO_START)
                         pending = t == SCM_START_AUTO && starting;
                 else if (step == BOOT_STEP_DELAYED_AUTO)
                         pending = t == SCM_START_DELAYED_AUTO && starting;

@@ -16,15 +16,16 @@
  *   2. stopping: every other service gets SHUTDOWN when it accepts it, else
  *      a stop (SIGTERM for plain and notify services), each once every
  *      service that depends on it has stopped, the independent ones at once
- *      (depend_stop_all()); one that handled PRESHUTDOWN never gets SHUTDOWN.  The whole phase has
- *      one budget (--shutdown-budget, 20 s).
+ *      (depend_stop_all()); one that handled PRESHUTDOWN never gets
+ *      SHUTDOWN.  The whole phase has one budget (--shutdown-budget, 20 s).
  *   3. killing: at the budget every process still there is killed; scmd
  *      waits at most KILL_GRACE for them to be reaped, then exits.
  *
  * So the whole shutdown takes at most the preshutdown phase, plus the
  * budget, plus KILL_GRACE.  While it waits, scmd logs one line per service
- * still waited for (a second into a phase, then every WAITING_LOG_EVERY): its state, checkpoint,
- * wait hint and status text.  Kernel drivers stay loaded, as on Windows.
+ * still waited for (a second into a phase, then every WAITING_LOG_EVERY):
+ * its state, checkpoint, wait hint and status text.  Kernel drivers stay
+ * loaded, as on Windows.
  *
  * Nothing here decides a service's state: controls go through
  * service_control() and the table; shutdown.c only chooses what to ask
