@@ -637,6 +637,18 @@ static void target_launch(struct start_target *t) {
                             "scmd is shutting down and starts nothing more");
                 return;
         }
+        if (s->marked_for_delete || s->config.start_type == SCM_START_DISABLED) {
+                /* Changed while it waited: refused as a start would be. */
+                _cleanup_free_ char *why =
+                        text("service %s is %s and cannot be started", s->config.name,
+                             s->marked_for_delete ? "marked for delete" : "disabled");
+                t->started = true; /* nothing ran: its exit code stays */
+                target_done(t,
+                            s->marked_for_delete ? SCM_ERROR_SERVICE_MARKED_FOR_DELETE
+                                                 : SCM_ERROR_SERVICE_DISABLED,
+                            why);
+                return;
+        }
         int r = service_start(s, t->args, &message);
         if (r < 0) {
                 int win32 = scm_error_win32(r);

@@ -198,6 +198,22 @@ test_dependency_errors() {
         assert_sc_error "a dependency whose program is missing: SERVICE_DEPENDENCY_FAIL" \
                 SERVICE_DEPENDENCY_FAIL 1068 start v
 
+        # A dependency disabled while the start waits for its own dependency.
+        dep_service slow 1500 || return
+        dep_service mid2 100 --depend slow || return
+        create_helper top2 -- --depend mid2 || return
+        sc start top2 >"$D/top2.out" 2>"$D/top2.err" &
+        local starting=$!
+        wait_until 10 "slow is starting" state_is slow start-pending || return
+        assert_sc_ok "disable mid2 meanwhile" config mid2 --start disabled
+        wait_until 15 "the start of top2 is answered" proc_gone "$starting" || return
+        wait "$starting"
+        assert_eq "...with exit status 1" 1 $?
+        assert_contains "...SERVICE_DEPENDENCY_FAIL, mid2 is disabled" "$(cat "$D/top2.err")" \
+                "SERVICE_DEPENDENCY_FAIL (1068)"
+        assert_contains "...naming it" "$(cat "$D/top2.err")" "mid2 is disabled"
+        check "mid2 never ran" report_lacks mid2 pid=
+
         # Group dependencies.
         create_helper q -- --depend +Empty || return
         assert_sc_error "a group without services: SERVICE_DEPENDENCY_DELETED" \
