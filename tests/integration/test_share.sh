@@ -73,6 +73,10 @@ test_one_process() {
         check "...b too" state_is b running
         run_sc query b
         assert_contains "query b says SHARE_PROCESS" "$OUT" "SHARE_PROCESS"
+        run_sc queryex a
+        assert_contains "queryex a shows the shared pid" "$OUT" "PID                : $pid"
+        run_sc queryex b
+        assert_contains "queryex b shows the shared pid" "$OUT" "PID                : $pid"
 
         assert_sc_ok "stop a" stop a --wait
         check "a is stopped" state_is a stopped
