@@ -167,6 +167,41 @@ test_key_file_refused() {
         assert_eq "...and it is left as it was" 31 "$(stat -c %s "$D/db/secrets.key")"
 }
 
+# Who may: set and delete need change-config on the service, list needs
+# query-config (everyone has it by default); checked as real users.
+test_access() {
+        needs_root "the secret store's rights, as real users" || return
+        command -v setpriv >/dev/null || {
+                tap_skip "the secret store's rights" "no setpriv"
+                return
+        }
+        local u=scmsu$$ v=scmsv$$
+        make_user "$u" && make_user "$v" || return
+        chmod 711 "$D"
+        daemon_start || return
+        create_helper web || return
+        run_sc sdshow web
+        assert_sc_ok "sdset web grants $u change-config" sdset web "$OUT; allow user:$u change-config"
+        run sh -c 'printf secret-by-u | setpriv --reuid="$1" --regid="$1" --init-groups \
+                "$2" --root "$3" --timeout 10 secret set web k' _ "$u" "$SCCTL" "$D"
+        assert_rc "$u (change-config) may set a secret" 0
+        run sh -c 'printf secret-by-v | setpriv --reuid="$1" --regid="$1" --init-groups \
+                "$2" --root "$3" --timeout 10 secret set web k' _ "$v" "$SCCTL" "$D"
+        assert_rc "$v (no change-config) may not" 1
+        assert_contains "...ACCESS_DENIED naming change-config" "$ERR" "lacks the right 'change-config'"
+        run setpriv --reuid="$v" --regid="$v" --init-groups "$SCCTL" --root "$D" --timeout 10 \
+                --json secret list web
+        assert_rc "$v may list the keys (query-config, everyone's by default)" 0
+        assert_contains "...and sees k" "$OUT" '"key":"k"'
+        assert_not_contains "...but not its value" "$OUT" secret-by-u
+        run setpriv --reuid="$v" --regid="$v" --init-groups "$SCCTL" --root "$D" --timeout 10 \
+                secret delete web k
+        assert_contains "$v may not delete it" "$ERR" "lacks the right 'change-config'"
+        run setpriv --reuid="$u" --regid="$u" --init-groups "$SCCTL" --root "$D" --timeout 10 \
+                secret delete web k
+        assert_rc "$u may" 0
+}
+
 # A roll back to the last known good configuration keeps the secrets of the
 # services it keeps; a service it brings back has none, and the secrets of
 # a service it removes are gone with it.
@@ -429,6 +464,7 @@ test_root_without_mount() {
 run_test test_set_list_delete
 run_test test_key_file_refused
 run_test test_roll_back
+run_test test_access
 run_test test_delivery
 run_test test_service_group
 run_test test_change_while_running
