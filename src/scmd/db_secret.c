@@ -106,6 +106,18 @@ int db_secret_drop_orphans(struct db *db) {
                            " (SELECT name FROM services)");
 }
 
+int db_secret_count(struct db *db, int64_t *ret) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db, "SELECT count(*) FROM service_secrets", &st);
+        if (r < 0)
+                return r;
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+                return db_errno(rc) < 0 ? db_errno(rc) : -EIO;
+        *ret = sqlite3_column_int64(st, 0);
+        return 0;
+}
+
 int db_secret_list(struct db *db, const char *service, db_secret_fn *fn, void *userdata) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db,

@@ -1414,8 +1414,10 @@ int secret_key_name_check(const char *name, const char **ret_reason);
  * on first need and kept in locked memory; created (random, 0600, written
  * aside and renamed into place) when create is set and there is none.
  * Returns 0 with *ret (owned by secrets.c), -ENOENT when there is none and
- * create is not set, or -errno with *ret_error (malloc'd) saying what is
- * wrong with the file (too open, wrong size, another owner, ...). */
+ * create is not set, -ENOKEY when there is none but the database holds
+ * secrets (sealed with the lost one: never replaced behind them), or
+ * -errno with *ret_error (malloc'd) saying what is wrong with the file
+ * (too open, wrong size, another owner, ...). */
 int secrets_machine_key(const struct manager *m, bool create, const unsigned char **ret,
                         char **ret_error);
 /* Seals len bytes of plain for (service, key) under machine_key with a
@@ -1470,6 +1472,8 @@ int db_secret_put(struct db *db, const char *service, const char *key,
 int db_secret_delete(struct db *db, const char *service, const char *key);
 /* Every secret of service id; inside db.c's transaction of the delete. */
 int db_secret_delete_service(struct db *db, int64_t id);
+/* How many secrets the table holds, of every service. */
+int db_secret_count(struct db *db, int64_t *ret);
 /* Drops the secrets of names that have no service (after a roll back). */
 int db_secret_drop_orphans(struct db *db);
 int db_secret_list(struct db *db, const char *service, db_secret_fn *fn, void *userdata);

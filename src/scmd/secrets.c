@@ -218,6 +218,15 @@ int secrets_machine_key(const struct manager *m, bool create, const unsigned cha
                 return say(ret_error, -ENOMEM, "out of memory");
         }
         int r = read_key_file(path, key, ret_error);
+        int64_t sealed = 0;
+        /* A lost key is not replaced behind the secrets sealed with it: a
+         * new one would leave them unopenable, mixed with new ones. */
+        if (r == -ENOENT && create && m->db && db_secret_count(m->db, &sealed) >= 0 && sealed > 0)
+                r = say(ret_error, -ENOKEY,
+                        "there is no machine key %s, but the database holds %lld secrets sealed "
+                        "with one; put the key back from a backup, or delete those secrets, "
+                        "before setting new ones",
+                        path, (long long)sealed);
         if (r == -ENOENT && create) {
                 r = create_key_file(path, ret_error);
                 if (r >= 0)

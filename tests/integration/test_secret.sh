@@ -165,6 +165,18 @@ test_key_file_refused() {
                 secret set web token </dev/null
         assert_contains "...saying so" "$ERR" "exactly 32 bytes"
         assert_eq "...and it is left as it was" 31 "$(stat -c %s "$D/db/secrets.key")"
+
+        # A lost key is not replaced while secrets sealed with it remain.
+        daemon_stop
+        rm "$D/db/secrets.key"
+        daemon_start || return
+        assert_sc_error "a lost key with secrets left: set_secret refused (INVALID_DATA)" \
+                INVALID_DATA 13 secret set web other </dev/null
+        assert_contains "...saying to put it back" "$ERR" "put the key back from a backup"
+        check "...and no new key was made" test ! -e "$D/db/secrets.key"
+        assert_sc_ok "delete the secret sealed with the lost key" secret delete web token
+        assert_sc_ok "...then a new key is made for a new secret" secret set web other </dev/null
+        check "...there it is" test -s "$D/db/secrets.key"
 }
 
 # Who may: set and delete need change-config on the service, list needs
