@@ -61,6 +61,21 @@ int rpc_require(struct rpc_call *call, const struct service *s, uint32_t rights)
                         (unsigned)c->uid, acl_right_name(right));
 }
 
+void rpc_hide_unqueryable(const struct rpc_call *call, json_t *list) {
+        if (rpc_caller(call)->admin)
+                return;
+        for (size_t i = json_array_size(list); i-- > 0;) {
+                json_t *e = json_array_get(list, i);
+                const char *name = json_is_string(e)
+                                           ? json_string_value(e)
+                                           : json_string_value(json_object_get(e, "name"));
+                const struct service *s =
+                        name ? registry_find(call->manager->registry, name) : NULL;
+                if (!s || !rpc_may(call, s, ACL_BIT(ACL_QUERY_STATUS)))
+                        json_array_remove(list, i);
+        }
+}
+
 /* ---- the methods ---- */
 
 /* The object of the call: 0 with *ret the service or NULL for the SCM. */

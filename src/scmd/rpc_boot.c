@@ -19,7 +19,12 @@ int rpc_query_boot_phase(struct rpc_call *call, json_t **ret) {
         if (r < 0)
                 return r;
         *ret = boot_phase_json(call->manager);
-        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        if (!*ret)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        /* The services a caller may not query are not there (rpc_acl.c). */
+        rpc_hide_unqueryable(call, json_object_get(*ret, "pending"));
+        rpc_hide_unqueryable(call, json_object_get(*ret, "failed_drivers"));
+        return 0;
 }
 
 int rpc_shutdown(struct rpc_call *call, json_t **ret) {

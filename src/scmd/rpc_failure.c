@@ -215,7 +215,12 @@ int rpc_query_boot_status(struct rpc_call *call, json_t **ret) {
         int r = no_params(call);
         if (r < 0)
                 return r;
-        *ret = lkg_boot_status_json(call->manager);
+        json_t *o = lkg_boot_status_json(call->manager);
+        if (!o)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_hide_unqueryable(call, json_object_get(o, "pending"));
+        rpc_hide_unqueryable(call, json_object_get(o, "failures"));
+        *ret = o;
         return 0;
 }
 
@@ -233,7 +238,12 @@ int rpc_notify_boot_config_status(struct rpc_call *call, json_t **ret) {
                             : lkg_reject_boot(call->manager, &error);
         if (r < 0)
                 return rpc_fail(call, scm_error_win32(r), "%s", error ? error : "out of memory");
-        *ret = lkg_boot_status_json(call->manager);
+        json_t *o = lkg_boot_status_json(call->manager);
+        if (!o)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_hide_unqueryable(call, json_object_get(o, "pending"));
+        rpc_hide_unqueryable(call, json_object_get(o, "failures"));
+        *ret = o;
         return 0;
 }
 

@@ -372,6 +372,30 @@ test_enumeration_filtered() {
         assert_sc_ok "stop seen" stop seen --wait
 }
 
+# boot_failed NAME: the boot status lists NAME among its failures (root).
+boot_failed() {
+        [[ "$(sc --json boot status 2>/dev/null)" == *'"name":"'"$1"'"'* ]]
+}
+
+test_boot_status_filtered() {
+        needs_users "the boot status names only what a user may query" || return
+        daemon_start || return
+        assert_sc_ok "create fail-hidden (auto, no program)" create fail-hidden --start auto \
+                --exec /nonexistent/scm-acl-test
+        assert_sc_ok "create fail-seen (auto, no program)" create fail-seen --start auto \
+                --exec /nonexistent/scm-acl-test
+        assert_sc_ok "fail-hidden: only $U2 may query it" sdset fail-hidden "allow user:$U2 query-status"
+        daemon_stop
+        daemon_start || return
+        wait_until 30 "the boot recorded fail-hidden's failure" boot_failed fail-hidden || return
+        wait_until 30 "the boot recorded fail-seen's failure" boot_failed fail-seen || return
+        run_as "$U1" --json boot status
+        assert_contains "$U1's boot status names fail-seen" "$OUT" '"name":"fail-seen"'
+        assert_not_contains "... and not fail-hidden" "$OUT" '"name":"fail-hidden"'
+        run_as "$U2" --json boot status
+        assert_contains "$U2's names fail-hidden" "$OUT" '"name":"fail-hidden"'
+}
+
 # ---- the text form and admins ----------------------------------------------------
 
 test_text_form_and_admins() {
@@ -489,6 +513,7 @@ run_test test_stop_refused_then_granted
 run_test test_service_rights
 run_test test_scm_rights
 run_test test_enumeration_filtered
+run_test test_boot_status_filtered
 run_test test_text_form_and_admins
 run_test test_last_known_good
 run_test test_libscm
