@@ -292,10 +292,25 @@ void output_hint(struct scctl *ctx, const char *template) {
         fputc('\n', stderr);
 }
 
+/* What to do about a refusal by an access list (the SCM's message starts
+ * "access denied:"; docs/protocol.md, "Access lists"). */
+static const char *access_hint(const struct scctl *ctx, const char *message) {
+        if (strstr(message, "administrators only"))
+                return "run it as root, or as a member of scmd's --admin-group";
+        if (strstr(message, "on the SCM") || !ctx->name)
+                return "'{scctl} sdshow --scm' shows who holds which right on the SCM; an "
+                       "administrator grants one with: {scctl} sdset --scm TEXT";
+        return "'{scctl} sdshow {name}' shows who holds which right; an administrator grants "
+               "one with: {scctl} sdset {name} TEXT";
+}
+
 /* What to do about an error, when there is one thing to say. */
-static const char *hint_for(const struct scctl *ctx, int win32) {
+static const char *hint_for(const struct scctl *ctx, int win32, const char *message) {
         bool starting = ctx->verb && strcmp(ctx->verb->name, "start") == 0;
 
+        if (win32 == SCM_ERROR_ACCESS_DENIED && message &&
+            strncmp(message, "access denied:", 14) == 0)
+                return access_hint(ctx, message);
         switch (win32) {
         case SCM_ERROR_SERVICE_DISABLED:
                 return "enable it with: {scctl} config {name} --start demand";
@@ -389,7 +404,7 @@ static int report(struct scctl *ctx, int status, int win32, json_t *data, const 
                 print_prefix(ctx);
                 fprintf(stderr, "%s (%d): %s\n", scm_error_name(win32) ?: "UNKNOWN", win32,
                         message);
-                const char *hint = hint_for(ctx, win32);
+                const char *hint = hint_for(ctx, win32, message);
                 if (hint)
                         output_hint(ctx, hint);
         }

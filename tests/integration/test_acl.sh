@@ -160,6 +160,7 @@ test_stop_refused_then_granted() {
                 "$U1" stop web
         assert_contains "the denial names the user, its uid and the service" "$ERR" \
                 "user '$U1' (uid $(id -u "$U1")) lacks the right 'stop' on service 'web'"
+        assert_contains "a hint names sdshow and sdset" "$ERR" "hint: 'scctl --root $D sdshow web' shows"
         assert_eq "web still runs" running "$(status_field web state)"
         assert_allowed "$U1 may query web before" "$U1" query web
         assert_contains "... and sees it running" "$OUT" RUNNING
@@ -308,6 +309,7 @@ test_scm_rights() {
         if [ "$RC" -eq 1 ] && [[ "$ERR" == *"ACCESS_DENIED (5)"* ]] &&
                 [[ "$ERR" == *"administrators only"* ]]; then
                 tap_ok "the privilege policy is for admins only"
+                assert_contains "... and the hint says so" "$ERR" "hint: run it as root"
         else
                 tap_not_ok "the privilege policy is for admins only" "$(last_run)"
         fi
