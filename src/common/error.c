@@ -68,6 +68,8 @@ static const struct {
          "The service did not start due to a logon failure."},
         {SCM_ERROR_SERVICE_START_HANG, "SERVICE_START_HANG",
          "After starting, the service hung in a start-pending state."},
+        {SCM_ERROR_INVALID_SERVICE_LOCK, "INVALID_SERVICE_LOCK",
+         "The specified service database lock is invalid."},
         {SCM_ERROR_SERVICE_MARKED_FOR_DELETE, "SERVICE_MARKED_FOR_DELETE",
          "The specified service has been marked for deletion."},
         {SCM_ERROR_SERVICE_EXISTS, "SERVICE_EXISTS", "The specified service already exists."},

@@ -68,6 +68,9 @@ static const struct rpc_method methods[] = {
         {"query_object_security", rpc_query_object_security, RPC_ON_SERVICE_OR_SCM,
          R(READ_CONTROL)},
         {"set_object_security", rpc_set_object_security, RPC_ON_SERVICE_OR_SCM, R(WRITE_DAC)},
+        {"lock_service_database", rpc_lock_service_database, RPC_ON_SCM, R(LOCK)},
+        {"unlock_service_database", rpc_unlock_service_database, RPC_ON_SCM, R(LOCK)},
+        {"query_lock_status", rpc_query_lock_status, RPC_ON_SCM, R(QUERY_LOCK_STATUS)},
 };
 
 const struct rpc_method *rpc_find_method(const char *name) {

@@ -794,6 +794,14 @@ struct boot_timeline {
         int64_t autostart_done;
 };
 
+/* The service database lock (rpc_lock.c). */
+struct scm_lock {
+        bool held;
+        uint64_t conn_id; /* the connection holding it */
+        uid_t uid;        /* its peer */
+        int64_t since;    /* unix time */
+};
+
 struct manager {
         struct loop *loop;
         struct db *db;
@@ -816,6 +824,7 @@ struct manager {
         struct event_hub events;
         char **group_order;     /* depend.c: the group order list (NULL-terminated) */
         struct acl *scm_access; /* the SCM's access list (acl.c); NULL: the default */
+        struct scm_lock lock;   /* rpc_lock.c */
         bool shutting_down;
         int exit_status;
         struct boot_timeline timeline; /* timeline.c */
@@ -1033,6 +1042,11 @@ void rpc_hide_unqueryable(const struct rpc_call *call, json_t *list);
  * missing and the object. */
 int rpc_require(struct rpc_call *call, const struct service *s, uint32_t rights);
 rpc_handler_fn rpc_query_object_security, rpc_set_object_security;
+
+/* rpc_lock.c: the service database lock (struct manager's lock). */
+rpc_handler_fn rpc_lock_service_database, rpc_unlock_service_database, rpc_query_lock_status;
+/* Lets go of the lock when connection conn_id held it (server.c). */
+void lock_conn_closed(struct manager *m, uint64_t conn_id);
 
 /* ------------------------------------------------------ least privilege */
 /*

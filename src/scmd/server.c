@@ -87,6 +87,7 @@ static void conn_free(struct conn *c) {
         close(c->fd);
         conn_handles_release(srv->manager, c);
         events_conn_closed(srv->manager, c);
+        lock_conn_closed(srv->manager, c->id);
         if (c->prev)
                 c->prev->next = c->next;
         else

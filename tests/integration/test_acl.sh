@@ -149,6 +149,15 @@ grant_scm() {
         [ "$RC" -eq 0 ] || tap_not_ok "sdset --scm for $1" "$(last_run)"
 }
 
+# lock_state: TRUE or FALSE, from root's querylock.
+lock_state() {
+        sc querylock 2>/dev/null | sed -n 's/^ *IsLocked *: //p'
+}
+
+lock_is() {
+        [ "$(lock_state)" = "$1" ]
+}
+
 # ---- the issue's own case ----------------------------------------------------
 
 test_stop_refused_then_granted() {
@@ -300,8 +309,40 @@ test_scm_rights() {
         run_sc sdshow --scm
         assert_eq "the SCM's list is the one $U1 set" "allow everyone connect,enumerate" "$OUT"
 
-        tap_skip "lock granted and not" "no method needs it yet (LockServiceDatabase is not implemented)"
-        tap_skip "query-lock-status granted and not" "no method needs it yet"
+        grant_scm lock
+        assert_allowed "lock granted: lock (and unlock at the end of its input)" "$U1" lock </dev/null
+        assert_denied "lock not granted: lock" lock "$U2" lock </dev/null
+        grant_scm query-lock-status
+        assert_allowed "query-lock-status granted: querylock" "$U1" querylock
+        assert_denied "query-lock-status not granted: querylock" query-lock-status "$U2" querylock
+
+        # The lock is real: held while its holder's input lasts, one holder at a time.
+        mkfifo "$D/lock.in"
+        as "$U1" "$SCCTL" --root "$D" --timeout 10 lock <"$D/lock.in" >"$D/lock.out" 2>&1 &
+        local holder=$!
+        exec 7>"$D/lock.in"
+        wait_until 15 "the database is locked" lock_is TRUE
+        run_sc querylock
+        assert_contains "querylock names $U1 as the owner" "$OUT" "LockOwner     : $U1"
+        assert_sc_error "a second lock: SERVICE_DATABASE_LOCKED" SERVICE_DATABASE_LOCKED 1055 lock \
+                </dev/null
+        echo >&7
+        exec 7>&-
+        wait "$holder"
+        assert_eq "$U1's lock ended well" 0 "$?"
+        assert_eq "... after unlocking" FALSE "$(lock_state)"
+        # scctl itself is the background job here, so killing it closes its
+        # connection while its input is still open.
+        (exec setpriv --reuid="$(id -u "$U1")" --regid="$(id -g "$U1")" --init-groups \
+                "$SCCTL" --root "$D" --timeout 10 lock <"$D/lock.in" >"$D/lock.out" 2>&1) &
+        holder=$!
+        exec 7>"$D/lock.in"
+        wait_until 15 "the database is locked again" lock_is TRUE
+        kill -KILL "$holder"
+        wait "$holder" 2>/dev/null
+        wait_until 15 "a lock goes with its holder's connection" lock_is FALSE &&
+                tap_ok "a lock goes with its holder's connection"
+        exec 7>&-
 
         # Admins only, whatever the list.
         assert_sc_ok "sdset --scm everything to everyone" sdset --scm "allow everyone all"
