@@ -43,6 +43,21 @@ stop_watch() {
 
 trap 'stop_watch; teardown quiet; cleanup_accounts' EXIT
 
+# Users and groups an earlier run left behind when it was killed (its pid is
+# gone): only names of this script's own pattern.
+remove_stale_accounts() {
+        local name pid
+        is_root || return 0
+        while IFS=: read -r name _; do
+                [[ $name =~ ^scmacl-[abg]-([0-9]+)$ ]] || continue
+                pid=${BASH_REMATCH[1]}
+                [ "$pid" != $$ ] && ! proc_alive "$pid" || continue
+                userdel "$name" >/dev/null 2>&1
+                groupdel "$name" >/dev/null 2>&1
+        done < <(getent passwd; getent group)
+}
+remove_stale_accounts
+
 SERVICE_RIGHTS=(query-config change-config query-status enumerate-dependents start stop
         pause-continue interrogate user-defined-control delete read-control write-dac)
 SCM_RIGHTS=(connect create-service enumerate lock query-lock-status modify-boot-config
