@@ -290,6 +290,14 @@ static int stop_with_dependents(struct rpc_call *call, struct service *s, bool w
                                 "service %s cannot stop while services that depend on it run: %s; "
                                 "stop them first, or stop it with its dependents",
                                 s->config.name, running);
+        /* Stopping a dependent this way is stopping it: the caller needs the
+         * right on each, or --with-dependents would reach past its list. */
+        for (ssize_t i = 0; i < n; i++)
+                if (deps[i]->state != SCM_STATE_STOPPED) {
+                        int r = rpc_require(call, deps[i], ACL_BIT(ACL_STOP));
+                        if (r < 0)
+                                return r;
+                }
         struct deferred_stop *d = calloc(1, sizeof(*d));
         if (!d || !(d->name = strdup(s->config.name))) {
                 free(d);

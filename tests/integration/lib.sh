@@ -16,6 +16,7 @@
 # Environment (tests/run-tests.sh sets these from the build folder):
 #   SCMD, SCCTL   the daemon and the CLI
 #   HELPER        tests/helpers/scm-test-helper
+#   NATIVE        tests/helpers/scm-test-native (links libscm's dispatcher)
 #   EXAMPLES      folder with the example services
 #   WIRE_ABUSE    tests/integration/wire_abuse (test_wire.sh only)
 #   ACL_CHECK     tests/integration/acl_check (test_acl.sh only)
@@ -374,24 +375,60 @@ helper_cmdline() {
         cmdline "$HELPER" --report "$(report_path "$name")" "$@"
 }
 
-# create_helper NAME [HELPER OPTIONS...] [-- SCCTL CREATE OPTIONS...]
-create_helper() {
-        local name=$1 hopts=() copts=()
-        shift
+# split_options ARGS...: BEFORE_DASHES gets the words before a "--",
+# AFTER_DASHES the words after it (none when there is no "--").
+split_options() {
+        BEFORE_DASHES=()
+        AFTER_DASHES=()
         while [ $# -gt 0 ]; do
                 if [ "$1" = -- ]; then
                         shift
-                        copts=("$@")
-                        break
+                        AFTER_DASHES=("$@")
+                        return
                 fi
-                hopts+=("$1")
+                BEFORE_DASHES+=("$1")
                 shift
         done
-        run_sc create "$name" --exec "$(helper_cmdline "$name" "${hopts[@]}")" "${copts[@]}"
+}
+
+# create_helper NAME [HELPER OPTIONS...] [-- SCCTL CREATE OPTIONS...]
+create_helper() {
+        local name=$1
+        shift
+        split_options "$@"
+        run_sc create "$name" --exec "$(helper_cmdline "$name" "${BEFORE_DASHES[@]}")" \
+                "${AFTER_DASHES[@]}"
         if [ "$RC" -ne 0 ]; then
                 tap_not_ok "create $name" "$(last_run)"
                 return 1
         fi
+}
+
+# create_native NAME [NATIVE OPTIONS...] [-- SCCTL CREATE OPTIONS...]: a
+# native service running $NATIVE (tests/helpers/scm-test-native.c),
+# reporting to report_path NAME.
+create_native() {
+        local name=$1
+        shift
+        split_options "$@"
+        run_sc create "$name" --kind native \
+                --exec "$(cmdline "$NATIVE" --report "$(report_path "$name")" "${BEFORE_DASHES[@]}")" \
+                "${AFTER_DASHES[@]}"
+        if [ "$RC" -ne 0 ]; then
+                tap_not_ok "create native $name" "$(last_run)"
+                return 1
+        fi
+}
+
+# start_native NAME: starts it, waits until it is running and its report
+# says so.
+start_native() {
+        run_sc start "$1" --wait
+        if [ "$RC" -ne 0 ]; then
+                tap_not_ok "start $1" "$(last_run)"$'\n'"$(scmd_log)"
+                return 1
+        fi
+        wait_report "$1" running=1 10
 }
 
 # report_get NAME KEY: the first value of KEY in NAME's report.
@@ -593,7 +630,7 @@ scmd_has_option() {
 
 require_binaries() {
         local v
-        for v in SCMD SCCTL HELPER; do
+        for v in SCMD SCCTL HELPER NATIVE; do
                 if [ -z "${!v:-}" ] || [ ! -x "${!v}" ]; then
                         echo "Bail out! $v is not set to an executable (${!v:-unset}); run through tests/run-tests.sh"
                         exit 1

@@ -199,6 +199,30 @@ test_stop_refused_then_granted() {
         assert_denied "$U2 still may not start web" start "$U2" start web
 }
 
+# --with-dependents stops the dependents too: the stop right is needed on
+# each of them, not only on the service named.
+test_stop_with_dependents_needs_each() {
+        needs_users "stop --with-dependents checks stop on every dependent" || return
+        daemon_start || return
+        create_helper base || return
+        create_helper app -- --depend base || return
+        start_helper app || return
+        assert_eq "starting app started base" running "$(status_field base state)"
+        run_sc sdshow base
+        assert_sc_ok "sdset base grants $U1 stop" sdset base "$OUT; allow user:$U1 stop"
+        assert_denied "$U1 may not stop app through base --with-dependents" stop \
+                "$U1" stop base --with-dependents --wait
+        assert_contains "...the denial names app" "$ERR" "lacks the right 'stop' on service 'app'"
+        assert_eq "app still runs" running "$(status_field app state)"
+        assert_eq "base still runs" running "$(status_field base state)"
+        run_sc sdshow app
+        assert_sc_ok "sdset app grants $U1 stop" sdset app "$OUT; allow user:$U1 stop"
+        assert_allowed "$U1 may stop base --with-dependents now" "$U1" stop base \
+                --with-dependents --wait
+        assert_eq "app stopped" stopped "$(status_field app state)"
+        assert_eq "base stopped" stopped "$(status_field base state)"
+}
+
 # ---- every right of a service ---------------------------------------------------
 
 test_service_rights() {
@@ -568,6 +592,7 @@ test_user_mode() {
 }
 
 run_test test_stop_refused_then_granted
+run_test test_stop_with_dependents_needs_each
 run_test test_service_rights
 run_test test_scm_rights
 run_test test_enumeration_filtered

@@ -10,35 +10,8 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NATIVE=${NATIVE:-$(dirname "$HELPER")/scm-test-native}
-if [ ! -x "$NATIVE" ]; then
-        echo "Bail out! NATIVE is not an executable ($NATIVE); run through tests/run-tests.sh"
-        exit 1
-fi
-
 SCHED_OTHER=0
 SCHED_IDLE=5
-
-# create_native NAME [NATIVE OPTIONS...] [-- SCCTL CREATE OPTIONS...]
-create_native() {
-        local name=$1 nopts=() copts=()
-        shift
-        while [ $# -gt 0 ]; do
-                if [ "$1" = -- ]; then
-                        shift
-                        copts=("$@")
-                        break
-                fi
-                nopts+=("$1")
-                shift
-        done
-        run_sc create "$name" --kind native \
-                --exec "$(cmdline "$NATIVE" --report "$(report_path "$name")" "${nopts[@]}")" "${copts[@]}"
-        if [ "$RC" -ne 0 ]; then
-                tap_not_ok "create native $name" "$(last_run)"
-                return 1
-        fi
-}
 
 # "NICE POLICY" of the task whose stat file is $1 (proc(5): fields 19 and 41).
 task_priority() {

@@ -12,44 +12,6 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NATIVE=${NATIVE:-$(dirname "$HELPER")/scm-test-native}
-if [ ! -x "$NATIVE" ]; then
-        echo "Bail out! NATIVE is not an executable ($NATIVE); run through tests/run-tests.sh"
-        exit 1
-fi
-
-# create_native NAME [NATIVE OPTIONS...] [-- SCCTL CREATE OPTIONS...]: a
-# native service running scm-test-native, reporting to report_path NAME.
-create_native() {
-        local name=$1 nopts=() copts=()
-        shift
-        while [ $# -gt 0 ]; do
-                if [ "$1" = -- ]; then
-                        shift
-                        copts=("$@")
-                        break
-                fi
-                nopts+=("$1")
-                shift
-        done
-        run_sc create "$name" --kind native \
-                --exec "$(cmdline "$NATIVE" --report "$(report_path "$name")" "${nopts[@]}")" "${copts[@]}"
-        if [ "$RC" -ne 0 ]; then
-                tap_not_ok "create native $name" "$(last_run)"
-                return 1
-        fi
-}
-
-# start_native NAME: starts it, waits until it is running and says so.
-start_native() {
-        run_sc start "$1" --wait
-        if [ "$RC" -ne 0 ]; then
-                tap_not_ok "start $1" "$(last_run)"$'\n'"$(scmd_log)"
-                return 1
-        fi
-        wait_report "$1" running=1 10
-}
-
 # The service's cgroup (from its report) is gone, or holds no process.
 cgroup_drained() {
         local cg dir

@@ -11,21 +11,6 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NATIVE=${NATIVE:-$(dirname "$HELPER")/scm-test-native}
-
-# create_native NAME [NATIVE OPTIONS...]: a native test service.
-create_native() {
-        local name=$1
-        shift
-        run_sc create "$name" --kind native \
-                --exec "$(cmdline "$NATIVE" --report "$(report_path "$name")" "$@")" \
-                --control-timeout 5000
-        if [ "$RC" -ne 0 ]; then
-                tap_not_ok "create native $name" "$(last_run)"
-                return 1
-        fi
-}
-
 # watch_start FILE ARGS...: `scctl watch --json ARGS` into FILE, in the
 # background, once its subscription is made (its first line is the report
 # of the current state).  WATCH_PID is its pid.
@@ -60,7 +45,7 @@ progress_checkpoints() {
 
 test_progress_events() {
         daemon_start || return
-        create_native steps --progress 5 --wait-hint 2000 --step 200 || return
+        create_native steps --progress 5 --wait-hint 2000 --step 200 -- --control-timeout 5000 || return
         local with="$D/with.jsonl" without="$D/without.jsonl"
         watch_start "$with" --progress steps || return
         local with_pid=$WATCH_PID
@@ -89,7 +74,7 @@ test_progress_events() {
 test_live_start_and_stop() {
         daemon_start || return
         create_native live --progress 6 --wait-hint 2000 --step 300 --accept stop \
-                --stop-slowly 1500 || return
+                --stop-slowly 1500 -- --control-timeout 5000 || return
         local out="$D/start.tty"
         on_terminal "$out" start live --wait
         assert_rc "start --wait on a terminal succeeds" 0

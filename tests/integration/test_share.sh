@@ -14,12 +14,6 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NATIVE=${NATIVE:-$(dirname "$HELPER")/scm-test-native}
-if [ ! -x "$NATIVE" ]; then
-        echo "Bail out! NATIVE is not an executable ($NATIVE); run through tests/run-tests.sh"
-        exit 1
-fi
-
 # The command line every member shares: one process hosting a and b.
 host_cmdline() {
         cmdline "$NATIVE" --report "$(report_path host)" --services a,b "$@"

@@ -12,42 +12,6 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NATIVE=${NATIVE:-$(dirname "$HELPER")/scm-test-native}
-if [ ! -x "$NATIVE" ]; then
-        echo "Bail out! NATIVE is not an executable ($NATIVE); run through tests/run-tests.sh"
-        exit 1
-fi
-
-# create_native NAME [NATIVE OPTIONS...] [-- SCCTL CREATE OPTIONS...]
-create_native() {
-        local name=$1 nopts=() copts=()
-        shift
-        while [ $# -gt 0 ]; do
-                if [ "$1" = -- ]; then
-                        shift
-                        copts=("$@")
-                        break
-                fi
-                nopts+=("$1")
-                shift
-        done
-        run_sc create "$name" --kind native \
-                --exec "$(cmdline "$NATIVE" --report "$(report_path "$name")" "${nopts[@]}")" "${copts[@]}"
-        if [ "$RC" -ne 0 ]; then
-                tap_not_ok "create native $name" "$(last_run)"
-                return 1
-        fi
-}
-
-start_native() {
-        run_sc start "$1" --wait
-        if [ "$RC" -ne 0 ]; then
-                tap_not_ok "start $1" "$(last_run)"$'\n'"$(scmd_log)"
-                return 1
-        fi
-        wait_report "$1" running=1 10
-}
-
 # shutdown_timed [SECS]: SIGTERM to scmd; ELAPSED_MS is how long it took
 # to exit (DAEMON_RC its status).  A failed point when it had to be killed.
 shutdown_timed() {
