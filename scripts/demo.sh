@@ -5,7 +5,8 @@
 #
 # Starts a private scmd under a fresh temporary folder, installs two of the
 # example services (examples/heartbeat.c and examples/echo-server.c), and
-# walks through create -> start -> query -> logs -> stop -> delete, printing
+# walks through create -> start -> query -> logs -> dependencies -> analyze
+# -> stop -> delete, printing
 # each command before its output.  At the end it stops scmd and checks that
 # no process is left.  Nothing outside the temporary folder is touched.
 
@@ -163,12 +164,31 @@ show logs echo
 say "Ask scmd about a service that does not exist: errors carry their Win32 name and number."
 show query no-such-service || echo "(exit status $?: the SCM said no)"
 
-say "Stop the heartbeat (SIGTERM); it says goodbye in its log."
-show stop heartbeat --wait
+say "Dependencies: make the echo server depend on the heartbeat."
+show config echo --depend heartbeat
+
+say "The heartbeat cannot stop while a service that depends on it runs."
+show stop heartbeat || echo "(exit status $?: the SCM said no)"
+show enumdepend heartbeat
+
+say "--with-dependents stops the dependents first, then the service itself."
+show stop heartbeat --with-dependents --wait
+show query
+
+say "Starting the echo server starts its dependency, the heartbeat, first."
+show start echo --wait
+SERVICE_PIDS+=("$(pid_of heartbeat)" "$(pid_of echo)")
+show query
+
+say "scctl analyze shows how long each start took and what waited for what."
+show analyze blame
+show analyze critical-chain echo
+
+say "Stop both again (SIGTERM); the heartbeat says goodbye in its log."
+show stop heartbeat --with-dependents --wait
 show logs heartbeat -n 2
 
-say "Stop the echo server, then delete both services (DeleteService)."
-show stop echo --wait
+say "Delete both services (DeleteService)."
 show delete heartbeat
 show delete echo
 show query
