@@ -70,12 +70,12 @@ static int64_t now_ms(void) {
 
 static struct scm_client *client(void) {
         struct scm_client *c = NULL;
-        int r = scm_connect(socket_path, 10000, &c);
+        int r = scm_connect(socket_path, 30000, &c);
         if (r < 0) {
                 printf("Bail out! cannot connect to %s: %s\n", socket_path, strerror(-r));
                 exit(1);
         }
-        scm_client_set_timeout(c, 20000);
+        scm_client_set_timeout(c, 60000);
         return c;
 }
 
@@ -202,7 +202,7 @@ static void masks_and_order(struct scm_client *driver) {
         tap(scm_control_service(driver, "n1", SCM_CONTROL_STOP, &st) == 0 &&
                     st.state == SCM_STATE_STOP_PENDING,
             "stop n1: stop-pending");
-        tap(scm_wait_status(driver, "n1", SCM_NOTIFY_STOPPED, 10000, &st) == 0 &&
+        tap(scm_wait_status(driver, "n1", SCM_NOTIFY_STOPPED, 60000, &st) == 0 &&
                     st.state == SCM_STATE_STOPPED && st.seq == 5,
             "scm_wait_status(stopped) returns the stopped status, seq 5");
         n = count_now(every, ev, 8);
@@ -252,7 +252,7 @@ static void one_bit_each(struct scm_client *driver) {
         }
         tap(scm_start_service(driver, "n3", NULL, NULL) == 0 &&
                     scm_control_service(driver, "n3", SCM_CONTROL_STOP, NULL) == 0 &&
-                    scm_wait_status(driver, "n3", SCM_NOTIFY_STOPPED, 10000, NULL) == 0,
+                    scm_wait_status(driver, "n3", SCM_NOTIFY_STOPPED, 60000, NULL) == 0,
             "start and stop n3");
         for (int i = 0; i < 4; i++) {
                 int n = count_now(c[i], ev, 8);
@@ -289,7 +289,7 @@ static void wait_status(struct scm_client *driver) {
         /* The caller's own subscription keeps its events across a wait. */
         tap(scm_subscribe(c, n1, SCM_NOTIFY_ALL_STATES, &own) == 0, "subscribe for every state");
         tap(scm_control_service(driver, "n1", SCM_CONTROL_STOP, NULL) == 0, "stop n1");
-        tap(scm_wait_status(c, "n1", SCM_NOTIFY_STOPPED, 10000, &st) == 0 &&
+        tap(scm_wait_status(c, "n1", SCM_NOTIFY_STOPPED, 60000, &st) == 0 &&
                     st.state == SCM_STATE_STOPPED,
             "scm_wait_status(stopped) on a client with a subscription of its own");
         int n = count_now(c, ev, 8);
@@ -401,7 +401,7 @@ static void cancel_on_close(struct scm_client *driver) {
         for (int i = 0; i < N; i++)
                 scm_disconnect(c[i]);
         int after = count_fds(pid);
-        for (int64_t deadline = now_ms() + 5000; after != before && now_ms() < deadline;
+        for (int64_t deadline = now_ms() + 30000; after != before && now_ms() < deadline;
              after = count_fds(pid))
                 usleep(10000);
         tap(during == before + N && after == before,
@@ -414,7 +414,7 @@ static void cancel_on_close(struct scm_client *driver) {
         clear_events(ev, n > 0 ? n : 0);
         tap(scm_start_service(driver, "n1", NULL, NULL) == 0 &&
                     scm_control_service(driver, "n1", SCM_CONTROL_STOP, NULL) == 0 &&
-                    scm_wait_status(driver, "n1", SCM_NOTIFY_STOPPED, 10000, NULL) == 0,
+                    scm_wait_status(driver, "n1", SCM_NOTIFY_STOPPED, 60000, NULL) == 0,
             "start and stop n1 after they left");
         n = count_now(witness, ev, 8);
         tap(n == 4, "a subscriber that stayed sees the 4 changes (%d)", n);
@@ -442,7 +442,7 @@ enum {
         CYCLES = 25,
         SUBSCRIBERS = 50,
         EVENTS_PER_SERVICE = 1 + CYCLES * 4 + 1, /* created, the changes, deleted */
-        BURST_DEADLINE_MS = 180000,              /* generous: ASan on a loaded machine */
+        BURST_DEADLINE_MS = 600000,              /* generous: ASan on a loaded machine */
 };
 
 /* Long names make long events, so that the one who never reads passes
@@ -524,7 +524,7 @@ static void drive(void) {
                 }
                 for (int i = 0; i < SERVICES; i++) {
                         burst_name(name, sizeof(name), i);
-                        if (scm_wait_status(c, name, SCM_NOTIFY_STOPPED, 20000, NULL) < 0)
+                        if (scm_wait_status(c, name, SCM_NOTIFY_STOPPED, 60000, NULL) < 0)
                                 _exit(13);
                 }
         }
@@ -559,7 +559,7 @@ static long read_idle(int fd, int *ret_events, bool *ret_eof) {
         long code = 0;
         int events = 0;
         *ret_eof = false;
-        for (int64_t deadline = now_ms() + 15000; now_ms() < deadline;) {
+        for (int64_t deadline = now_ms() + 60000; now_ms() < deadline;) {
                 struct pollfd p = {.fd = fd, .events = POLLIN};
                 if (poll(&p, 1, 1000) <= 0)
                         continue;
@@ -633,7 +633,7 @@ static void burst(void) {
         int64_t took = now_ms() - start;
         /* It exits after the reply to its last delete, which comes after
          * the event. */
-        for (int64_t deadline = now_ms() + 10000; status < 0 && now_ms() < deadline;)
+        for (int64_t deadline = now_ms() + 60000; status < 0 && now_ms() < deadline;)
                 if (waitpid(driver, &status, WNOHANG) == 0) {
                         status = -1;
                         usleep(10000);

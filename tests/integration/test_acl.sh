@@ -99,7 +99,7 @@ as() {
 run_as() {
         local u=$1
         shift
-        run as "$u" "$SCCTL" --root "$D" --timeout 10 "$@"
+        run as "$u" "$SCCTL" --root "$D" --timeout 60 "$@"
 }
 
 # every_right_but RIGHT LIST...: LIST without RIGHT, joined by ','.
@@ -357,7 +357,7 @@ test_scm_rights() {
 
         # The lock is real: held while its holder's input lasts, one holder at a time.
         mkfifo "$D/lock.in"
-        as "$U1" "$SCCTL" --root "$D" --timeout 10 lock <"$D/lock.in" >"$D/lock.out" 2>&1 &
+        as "$U1" "$SCCTL" --root "$D" --timeout 60 lock <"$D/lock.in" >"$D/lock.out" 2>&1 &
         local holder=$!
         exec 7>"$D/lock.in"
         wait_until 15 "the database is locked" lock_is TRUE
@@ -373,7 +373,7 @@ test_scm_rights() {
         # scctl itself is the background job here, so killing it closes its
         # connection while its input is still open.
         (exec setpriv --reuid="$(id -u "$U1")" --regid="$(id -g "$U1")" --init-groups \
-                "$SCCTL" --root "$D" --timeout 10 lock <"$D/lock.in" >"$D/lock.out" 2>&1) &
+                "$SCCTL" --root "$D" --timeout 60 lock <"$D/lock.in" >"$D/lock.out" 2>&1) &
         holder=$!
         exec 7>"$D/lock.in"
         wait_until 15 "the database is locked again" lock_is TRUE
@@ -436,7 +436,7 @@ test_enumeration_filtered() {
         fi
 
         # A subscription to every service: hidden's events never reach U1.
-        as "$U1" "$SCCTL" --root "$D" --timeout 10 watch --json >"$D/watch.out" 2>"$D/watch.err" &
+        as "$U1" "$SCCTL" --root "$D" --timeout 60 watch --json >"$D/watch.out" 2>"$D/watch.err" &
         WATCH_PID=$!
         wait_until 15 "$U1's watch shows seen" grep -q '"name":"seen"' "$D/watch.out" || return
         start_helper hidden || return
@@ -564,7 +564,7 @@ test_libscm() {
         fi
         daemon_start || return
         create_helper lib || return
-        relay_program "acl_check" 60 "$ACL_CHECK" "$D/run/scm.sock" lib
+        relay_program "acl_check" 300 "$ACL_CHECK" "$D/run/scm.sock" lib
 }
 
 # ---- user mode: a user's own scmd -------------------------------------------------

@@ -18,7 +18,7 @@ have_events_check() {
 test_subscriptions() {
         have_events_check || return
         daemon_start || return
-        relay_program "events_check basics" 120 "$EVENTS_CHECK" "$D/run/scm.sock" basics
+        relay_program "events_check basics" 300 "$EVENTS_CHECK" "$D/run/scm.sock" basics
         if is_root; then
                 check "scmd's log has the service's message" \
                         grep -q "service n1: message for the interactive user: the disk is almost full" \
@@ -29,7 +29,7 @@ test_subscriptions() {
 test_burst() {
         have_events_check || return
         daemon_start || return
-        relay_program "events_check burst" 240 "$EVENTS_CHECK" "$D/run/scm.sock" burst
+        relay_program "events_check burst" 720 "$EVENTS_CHECK" "$D/run/scm.sock" burst
         check "scmd is alive after the burst" proc_alive "$SCMD_PID"
         assert_eq "scmd cut off exactly one client, the one that did not read" 1 \
                 "$(grep -c "does not read its events" "$D/scmd.stderr")"
@@ -102,7 +102,7 @@ test_wait_without_polling() {
                 # LeakSanitizer cannot work under ptrace (make check-asan).
                 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
                         run strace -f -qq -s 256 -e trace=sendto,sendmsg,write -o "$D/strace.out" \
-                        "$SCCTL" --root "$D" --timeout 10 stop slow --wait
+                        "$SCCTL" --root "$D" --timeout 60 stop slow --wait
                 assert_rc "stop slow --wait (the stop times out after 1 s and kills it)" 0
                 assert_eq "stop --wait sent two requests: subscribe and control" 2 \
                         "$(grep -c 'sendto(.*method' "$D/strace.out")"

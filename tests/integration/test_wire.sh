@@ -13,7 +13,7 @@ test_wire_abuse() {
         fi
         daemon_start || return
         local before=$TAP_FAILED
-        relay_program wire_abuse 240 "$WIRE_ABUSE" "$D/run/scm.sock"
+        relay_program wire_abuse 600 "$WIRE_ABUSE" "$D/run/scm.sock"
         check "scmd is still alive after the abuse" proc_alive "$SCMD_PID"
         run_sc --json query
         assert_rc "scctl still works after the abuse" 0
