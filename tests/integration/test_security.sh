@@ -107,15 +107,15 @@ state_dir() { echo "$D/db-services/$1"; }
 runtime_dir() { echo "$D/run/services/$1"; }
 logs_dir() { echo "$D/log-services/$1"; }
 
-# A file in /var/tmp owned by USER, writable by everyone (so only Landlock
-# can refuse a write to it).
+# others_file USER: OTHERS_FILE is a new file in /var/tmp owned by USER,
+# writable by everyone (so only Landlock can refuse a write to it).  Not
+# called in $(...): it must add the file to MADE_FILES of this shell, or
+# cleanup_accounts would never remove it.
 others_file() {
-        local f
-        f=$(mktemp /var/tmp/scm-it-others.XXXXXX)
-        chown "$1" "$f"
-        chmod 0666 "$f"
-        MADE_FILES+=("$f")
-        echo "$f"
+        OTHERS_FILE=$(mktemp /var/tmp/scm-it-others.XXXXXX) || return 1
+        MADE_FILES+=("$OTHERS_FILE")
+        chown "$1" "$OTHERS_FILE"
+        chmod 0666 "$OTHERS_FILE"
 }
 
 # ---- accounts -----------------------------------------------------------------
@@ -354,7 +354,8 @@ test_identity_unrestricted() {
         open_test_folder
         daemon_start || return
         local others
-        others=$(others_file nobody)
+        others_file nobody || return
+        others=$OTHERS_FILE
         create_helper ua --report-security --try-write "$(state_dir ua)" --try-write "$(runtime_dir ua)" \
                 --try-write "$(logs_dir ua)" --try-write "$(state_dir ub)" --try-write /etc \
                 --try-write "$others" -- --account nobody || return
@@ -430,7 +431,8 @@ test_identity_restricted() {
         mkdir -m 0777 "$D/grant" "$D/notgranted"
         daemon_start || return
         local others
-        others=$(others_file nobody)
+        others_file nobody || return
+        others=$OTHERS_FILE
         create_helper other -- --account nobody || return
         assert_sc_ok "sidtype other unrestricted" sidtype other unrestricted
         start_helper other || return
