@@ -220,18 +220,28 @@ static int send_control(struct rpc_call *call, struct service *s, enum svc_event
 
 /* "a, b and c" of the running ones among services (n of them), into a
  * malloc'd string; NULL when none runs. */
-static char *running_names(struct service **services, size_t n) {
+/* The running ones among services, as "a, b": those the caller may not
+ * query-status are counted, not named, as enumerate would not show them.
+ * NULL when none runs (or out of memory). */
+static char *running_names(const struct rpc_call *call, struct service **services, size_t n) {
         char *list = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&list, &len);
         if (!f)
                 return NULL;
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-                if (services[i]->state != SCM_STATE_STOPPED)
-                        fprintf(f, "%s%s", k++ ? ", " : "", services[i]->config.name);
+        size_t named = 0, hidden = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (services[i]->state == SCM_STATE_STOPPED)
+                        continue;
+                if (!rpc_may(call, services[i], ACL_BIT(ACL_QUERY_STATUS)))
+                        hidden++;
+                else
+                        fprintf(f, "%s%s", named++ ? ", " : "", services[i]->config.name);
+        }
+        if (hidden)
+                fprintf(f, "%s%zu you may not query", named ? " and " : "", hidden);
         fclose(f);
-        if (k == 0) {
+        if (named + hidden == 0) {
                 free(list);
                 return NULL;
         }
@@ -282,7 +292,7 @@ static int stop_with_dependents(struct rpc_call *call, struct service *s, bool w
         ssize_t n = depend_dependents(call->manager, s, &deps);
         if (n < 0)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        _cleanup_free_ char *running = running_names(deps, (size_t)n);
+        _cleanup_free_ char *running = running_names(call, deps, (size_t)n);
         if (!running)
                 return 0;
         if (!with_dependents)
@@ -293,10 +303,14 @@ static int stop_with_dependents(struct rpc_call *call, struct service *s, bool w
         /* Stopping a dependent this way is stopping it: the caller needs the
          * right on each, or --with-dependents would reach past its list. */
         for (ssize_t i = 0; i < n; i++)
-                if (deps[i]->state != SCM_STATE_STOPPED) {
-                        int r = rpc_require(call, deps[i], ACL_BIT(ACL_STOP));
-                        if (r < 0)
-                                return r;
+                if (deps[i]->state != SCM_STATE_STOPPED &&
+                    !rpc_may(call, deps[i], ACL_BIT(ACL_STOP))) {
+                        if (rpc_may(call, deps[i], ACL_BIT(ACL_QUERY_STATUS)))
+                                return rpc_require(call, deps[i], ACL_BIT(ACL_STOP));
+                        return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                                        "access denied: a service that depends on %s runs, and "
+                                        "you lack the right 'stop' on it",
+                                        s->config.name);
                 }
         struct deferred_stop *d = calloc(1, sizeof(*d));
         if (!d || !(d->name = strdup(s->config.name))) {

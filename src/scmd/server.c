@@ -22,6 +22,13 @@
  *
  * Connections have a 64-bit id that is never reused, so a deferred reply
  * for a connection that has gone is simply dropped.
+ *
+ * The socket is open to every local user, so connections are shared out
+ * by who holds them: a user who is not an admin holds at most
+ * CONNECTIONS_PER_USER_MAX at once, and non-admins together at most
+ * CONNECTIONS_MAX - CONNECTIONS_ADMIN_RESERVE, so that no user can take
+ * every slot (and with each its output allowance) and lock root out.  A
+ * connection is identified before it is counted for that reason.
  */
 #include "scmd.h"
 
@@ -42,6 +49,8 @@
 #include "jsonrpc.h"
 
 #define CONNECTIONS_MAX 1024
+#define CONNECTIONS_ADMIN_RESERVE 64 /* of CONNECTIONS_MAX, for admins alone */
+#define CONNECTIONS_PER_USER_MAX 64  /* a user who is not an admin */
 #define OUTPUT_MAX (16u * 1024 * 1024)
 #define EVENTS_MAX (4u * 1024 * 1024)
 #define READ_CHUNK 16384
@@ -433,6 +442,46 @@ static void conn_identify(struct conn *c) {
                                               c->caller.n_groups);
 }
 
+/* Sends a refused connection its one error line (best effort: the
+ * socket is new, so the line fits in its buffer). */
+static void refuse(int fd, const char *message) {
+        json_t *msg = jsonrpc_error(NULL, SCM_ERROR_NOT_ENOUGH_MEMORY, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                    message);
+        size_t len = 0;
+        _cleanup_free_ char *line = msg ? jsonrpc_line(msg, &len) : NULL;
+        json_decref(msg);
+        if (line)
+                (void)!send(fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static unsigned connections_of(const struct server *srv, uid_t uid) {
+        unsigned n = 0;
+        for (const struct conn *c = srv->conns; c; c = c->next)
+                n += c->caller.uid == uid;
+        return n;
+}
+
+/* Whether c, identified, may have a slot; else it has been told why. */
+static bool admit(struct server *srv, const struct conn *c) {
+        char message[256];
+        if (srv->count >= CONNECTIONS_MAX ||
+            (!c->caller.admin && srv->count >= CONNECTIONS_MAX - CONNECTIONS_ADMIN_RESERVE)) {
+                snprintf(message, sizeof(message),
+                         "scmd has too many connections (%d); try again later", CONNECTIONS_MAX);
+                refuse(c->fd, message);
+                return false;
+        }
+        if (!c->caller.admin && connections_of(srv, c->caller.uid) >= CONNECTIONS_PER_USER_MAX) {
+                snprintf(message, sizeof(message),
+                         "uid %u already holds %d connections to scmd, the most a user who is "
+                         "not an administrator may hold; close some and try again",
+                         (unsigned)c->caller.uid, CONNECTIONS_PER_USER_MAX);
+                refuse(c->fd, message);
+                return false;
+        }
+        return true;
+}
+
 static void on_listen(struct loop_io *io, uint32_t events) {
         struct server *srv = container_of(io, struct server, io);
         (void)events;
@@ -443,28 +492,25 @@ static void on_listen(struct loop_io *io, uint32_t events) {
                                 log_warning("cannot accept a client: %m");
                         return;
                 }
-                if (srv->count >= CONNECTIONS_MAX) {
-                        static const char busy[] =
-                                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":8,"
-                                "\"message\":\"scmd has too many connections (1024); try again "
-                                "later\","
-                                "\"data\":{\"error\":\"NOT_ENOUGH_MEMORY\",\"win32\":8}}}\n";
-                        (void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-                        close(fd);
-                        continue;
-                }
                 struct conn *c = calloc(1, sizeof(*c));
                 if (!c) {
                         close(fd);
                         continue;
                 }
                 c->server = srv;
-                c->id = ++srv->next_id;
                 c->fd = fd;
                 conn_identify(c);
+                if (!admit(srv, c)) {
+                        free(c->caller.groups);
+                        free(c);
+                        close(fd);
+                        continue;
+                }
+                c->id = ++srv->next_id;
                 c->watching = EPOLLIN;
                 if (loop_io_add(srv->manager->loop, &c->io, fd, c->watching, on_conn) < 0) {
                         close(fd);
+                        free(c->caller.groups);
                         free(c);
                         continue;
                 }

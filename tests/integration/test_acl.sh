@@ -223,6 +223,69 @@ test_stop_with_dependents_needs_each() {
         assert_eq "base stopped" stopped "$(status_field base state)"
 }
 
+# A user who may stop base but not see its running dependent learns that
+# one runs, not its name: not in DEPENDENT_SERVICES_RUNNING, not in the
+# denial of --with-dependents.
+test_hidden_dependents_not_named() {
+        needs_users "a refused stop does not name dependents the user may not query" || return
+        daemon_start || return
+        create_helper base || return
+        create_helper hiddendep -- --depend base || return
+        start_helper hiddendep || return
+        run_sc sdshow base
+        assert_sc_ok "sdset base grants $U1 stop" sdset base "$OUT; allow user:$U1 stop"
+        assert_sc_ok "sdset hiddendep: admins only" sdset hiddendep ""
+        run_as "$U1" stop base --wait
+        if [ "$RC" -eq 1 ] && [[ "$ERR" == *"DEPENDENT_SERVICES_RUNNING (1051)"* ]]; then
+                tap_ok "$U1's stop of base: DEPENDENT_SERVICES_RUNNING"
+        else
+                tap_not_ok "$U1's stop of base: DEPENDENT_SERVICES_RUNNING" "$(last_run)"
+        fi
+        assert_contains "...counting the dependent it may not see" "$ERR" "1 you may not query"
+        assert_not_contains "...without naming it" "$ERR" hiddendep
+        run_sc stop base --wait
+        assert_contains "root's refusal names it" "$ERR" hiddendep
+        run_as "$U1" stop base --with-dependents --wait
+        if [ "$RC" -eq 1 ] && [[ "$ERR" == *"ACCESS_DENIED (5)"* ]]; then
+                tap_ok "$U1's stop --with-dependents: ACCESS_DENIED"
+        else
+                tap_not_ok "$U1's stop --with-dependents: ACCESS_DENIED" "$(last_run)"
+        fi
+        assert_not_contains "...without naming the dependent" "$ERR" hiddendep
+        assert_eq "hiddendep still runs" running "$(status_field hiddendep state)"
+}
+
+# ---- connections: no user takes every slot ----------------------------------------
+
+holds() {
+        grep -q "^held $1\$" "$D/hold.out"
+}
+
+test_connections_per_user() {
+        needs_users "a user who is not an admin holds at most 64 connections" || return
+        daemon_start || return
+        mkfifo "$D/hold.in"
+        as "$U1" "$WIRE_ABUSE" "$D/run/scm.sock" hold 64 <"$D/hold.in" >"$D/hold.out" 2>&1 &
+        local holder=$!
+        exec 7>"$D/hold.in"
+        if wait_until 60 "$U1 holds 64 connections" holds 64; then
+                tap_ok "$U1 may hold 64 connections"
+                run_as "$U1" query
+                if [ "$RC" -ne 0 ] && [[ "$ERR" == *"already holds 64 connections"* ]]; then
+                        tap_ok "...but not a 65th, and is told why"
+                else
+                        tap_not_ok "...but not a 65th, and is told why" "$(last_run)"
+                fi
+                assert_allowed "$U2 still connects" "$U2" query
+                assert_sc_ok "root still connects" query
+        else
+                diag "$(cat "$D/hold.out")"
+        fi
+        exec 7>&-
+        wait "$holder"
+        assert_allowed "$U1 connects again once it let go" "$U1" query
+}
+
 # ---- every right of a service ---------------------------------------------------
 
 test_service_rights() {
@@ -593,6 +656,8 @@ test_user_mode() {
 
 run_test test_stop_refused_then_granted
 run_test test_stop_with_dependents_needs_each
+run_test test_hidden_dependents_not_named
+run_test test_connections_per_user
 run_test test_service_rights
 run_test test_scm_rights
 run_test test_enumeration_filtered

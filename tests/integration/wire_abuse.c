@@ -733,9 +733,50 @@ static void case_never_reads(void) {
         check_alive("a client that never reads");
 }
 
+/* "wire_abuse SOCKET hold N": opens N connections, each answered one
+ * ping, and holds them until its standard input ends.  It prints "held N"
+ * once all are open, or the first refusal's line ("refused K: LINE", K
+ * the connections it held before) and exits 1.  For test_acl.sh, which
+ * runs it as a user who is not an admin to fill that user's share. */
+static int hold(int n) {
+        struct rlimit rl;
+        getrlimit(RLIMIT_NOFILE, &rl);
+        if (rl.rlim_cur < (rlim_t)n + 16 && rl.rlim_max >= (rlim_t)n + 16) {
+                rl.rlim_cur = (rlim_t)n + 16;
+                setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        for (int i = 0; i < n; i++) {
+                int64_t deadline = now_ms() + 4 * REPLY_DEADLINE_MS;
+                int fd = connect_scmd(deadline);
+                char request[128], *line = NULL;
+                snprintf(request, sizeof(request), PING, i + 1);
+                struct reader r;
+                reader_init(&r, fd);
+                if (fd < 0 || send_all(fd, request, strlen(request), deadline) < 0 ||
+                    read_line(&r, deadline, &line) <= 0 || !reply_is_result(line, i + 1)) {
+                        printf("refused %d: %s\n", i, line ? line : "(no reply)");
+                        fflush(stdout);
+                        return 1;
+                }
+                free(line);
+                reader_free(&r); /* keeps fd open: the point is to hold it */
+        }
+        printf("held %d\n", n);
+        fflush(stdout);
+        char c;
+        while (read(STDIN_FILENO, &c, 1) > 0)
+                ;
+        return 0;
+}
+
 int main(int argc, char **argv) {
+        if (argc == 4 && strcmp(argv[2], "hold") == 0) {
+                socket_path = argv[1];
+                signal(SIGPIPE, SIG_IGN);
+                return hold(atoi(argv[3]));
+        }
         if (argc != 2) {
-                fprintf(stderr, "usage: wire_abuse SOCKET\n");
+                fprintf(stderr, "usage: wire_abuse SOCKET [hold N]\n");
                 return 2;
         }
         socket_path = argv[1];
