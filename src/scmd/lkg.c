@@ -67,14 +67,15 @@ static struct {
         struct manager *m;
         enum boot_phase phase;
         bool manual_accept;
-        bool running_lkg;   /* the configuration was restored from the copy since scmd started */
-        bool severe_failed; /* a severe or critical service failed in this round */
-        bool restore_step;  /* roll back: the services were told to stop; restore next */
-        bool finished;      /* scmd is exiting: nothing more happens */
-        unsigned round;     /* auto-start rounds so far */
-        size_t pending;     /* services the boot still waits for */
-        char *reason;       /* why the configuration is what it is; NULL: as it was saved */
-        json_t *failures;   /* this scmd's boot failures */
+        bool running_lkg;     /* the configuration was restored from the copy since scmd started */
+        bool severe_failed;   /* a severe or critical service failed in this round */
+        bool restore_step;    /* roll back: the services were told to stop; restore next */
+        bool finished;        /* scmd is exiting: nothing more happens */
+        unsigned round;       /* auto-start rounds so far */
+        size_t pending;       /* services the boot still waits for */
+        char *reason;         /* why the configuration is what it is; NULL: as it was saved */
+        char *reason_service; /* the service reason names, or NULL (lkg_reason_service()) */
+        json_t *failures;     /* this scmd's boot failures */
         int64_t accepted_at;
         const char *accepted_by;
         struct loop_timer timer;
@@ -97,12 +98,16 @@ void lkg_finish(void) {
         boot.failures = NULL;
         free(boot.reason);
         boot.reason = NULL;
+        free(boot.reason_service);
+        boot.reason_service = NULL;
 }
 
 static void set_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void set_reason(const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
+        free(boot.reason_service); /* set again by the one reason that names one */
+        boot.reason_service = NULL;
         free(boot.reason);
         if (vasprintf(&boot.reason, fmt, ap) < 0)
                 boot.reason = NULL;
@@ -228,6 +233,7 @@ static void boot_failure(struct service *s) {
         }
         set_reason("rolled back at boot: service %s (error control %s) failed to start: %s",
                    s->config.name, ecname, error);
+        boot.reason_service = strdup(s->config.name);
         begin_rollback();
 }
 
@@ -546,6 +552,10 @@ int lkg_restore_by_hand(struct manager *m, json_t **ret_result, char **ret_error
         char when[64];
         set_reason("restored by a client at %s", utc(time(NULL), when, sizeof(when)));
         return 0;
+}
+
+const char *lkg_reason_service(void) {
+        return boot.reason_service;
 }
 
 json_t *lkg_boot_status_json(struct manager *m) {

@@ -220,6 +220,12 @@ int rpc_query_boot_status(struct rpc_call *call, json_t **ret) {
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         rpc_hide_unqueryable(call, json_object_get(o, "pending"));
         rpc_hide_unqueryable(call, json_object_get(o, "failures"));
+        const char *named = lkg_reason_service();
+        const struct service *s = named ? registry_find(call->manager->registry, named) : NULL;
+        if (named && (!s || !rpc_may(call, s, ACL_BIT(ACL_QUERY_STATUS))))
+                json_object_set_new(o, "reason",
+                                    json_string("rolled back at boot: a service you may not query "
+                                                "failed to start"));
         *ret = o;
         return 0;
 }
@@ -243,6 +249,12 @@ int rpc_notify_boot_config_status(struct rpc_call *call, json_t **ret) {
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         rpc_hide_unqueryable(call, json_object_get(o, "pending"));
         rpc_hide_unqueryable(call, json_object_get(o, "failures"));
+        const char *named = lkg_reason_service();
+        const struct service *s = named ? registry_find(call->manager->registry, named) : NULL;
+        if (named && (!s || !rpc_may(call, s, ACL_BIT(ACL_QUERY_STATUS))))
+                json_object_set_new(o, "reason",
+                                    json_string("rolled back at boot: a service you may not query "
+                                                "failed to start"));
         *ret = o;
         return 0;
 }

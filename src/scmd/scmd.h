@@ -1347,6 +1347,10 @@ int lkg_accept_boot(struct manager *m, char **ret_error);
 int lkg_reject_boot(struct manager *m, char **ret_error);
 int lkg_restore_by_hand(struct manager *m, json_t **ret_result, char **ret_error);
 json_t *lkg_boot_status_json(struct manager *m);
+/* The service the boot status's reason names (a roll back at boot), or
+ * NULL; rpc_failure.c words the reason without it for whoever may not
+ * query that service. */
+const char *lkg_reason_service(void);
 
 /* db_failure.c: the failure tables of migration 4, on db.c's connection. */
 

@@ -255,6 +255,33 @@ test_hidden_dependents_not_named() {
         assert_eq "hiddendep still runs" running "$(status_field hiddendep state)"
 }
 
+# A roll back at boot names the failed service in the boot status's reason:
+# not to a user who may not query it.
+test_rollback_reason_filtered() {
+        needs_users "the reason of a roll back names only what a user may query" || return
+        daemon_start || return
+        create_helper critsecret -- --start auto --error-control critical || return
+        assert_sc_ok "critsecret: only $U2 may query it" sdset critsecret \
+                "allow user:$U2 query-status,query-config"
+        daemon_stop 30 || return
+        daemon_start || return
+        wait_state critsecret running 10 || return
+        wait_until 10 "the boot is accepted" boot_is accepted || return
+        assert_sc_ok "break critsecret" config critsecret --exec /nonexistent/critsecret
+        daemon_stop 30 || return
+        daemon_start || return
+        wait_until 10 "the boot rolled back and came up" boot_is accepted || return
+        run_sc --json boot status
+        assert_contains "root's reason names critsecret" "$OUT" \
+                "rolled back at boot: service critsecret"
+        run_as "$U1" --json boot status
+        assert_contains "$U1's reason says a service failed" "$OUT" \
+                "rolled back at boot: a service you may not query failed to start"
+        assert_not_contains "... without naming it" "$OUT" critsecret
+        run_as "$U2" --json boot status
+        assert_contains "$U2's reason names it" "$OUT" "rolled back at boot: service critsecret"
+}
+
 # ---- connections: no user takes every slot ----------------------------------------
 
 holds() {
@@ -518,6 +545,10 @@ test_enumeration_filtered() {
 }
 
 # boot_failed NAME: the boot status lists NAME among its failures (root).
+boot_is() {
+        [[ "$(sc --json boot status 2>/dev/null)" == *'"boot":"'"$1"'"'* ]]
+}
+
 boot_failed() {
         [[ "$(sc --json boot status 2>/dev/null)" == *'"name":"'"$1"'"'* ]]
 }
@@ -658,6 +689,7 @@ run_test test_stop_refused_then_granted
 run_test test_stop_with_dependents_needs_each
 run_test test_hidden_dependents_not_named
 run_test test_connections_per_user
+run_test test_rollback_reason_filtered
 run_test test_service_rights
 run_test test_scm_rights
 run_test test_enumeration_filtered
