@@ -3,6 +3,11 @@
  * scmd's own log: one line per event, "LEVEL message", to stderr in the
  * foreground or appended to scmd.log in the log folder otherwise.  Each
  * event is logged once, where it is handled.
+ *
+ * Messages carry text from outside (a service's message, a module's error,
+ * names): a control character in it is written escaped ("\n", "\x1b"), so
+ * that a line of the log is always one event of scmd's and nobody can
+ * forge one, or a terminal's escape sequence, through what scmd logs.
  */
 #include "scmd.h"
 
@@ -10,6 +15,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +41,30 @@ void log_set_level(enum log_level max) {
         max_level = max;
 }
 
+/* Appends text to buf (holding n bytes, at most size) with each control
+ * character escaped; cut where the next character would not fit.  The new
+ * length. */
+static size_t escape_into(char *buf, size_t n, size_t size, const char *text) {
+        for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+                char esc[5];
+                size_t len = 1;
+                if (*p == '\n' || *p == '\t' || *p == '\r')
+                        len = (size_t)snprintf(esc, sizeof(esc), "\\%c",
+                                               *p == '\n'   ? 'n'
+                                               : *p == '\t' ? 't'
+                                                            : 'r');
+                else if (*p < 0x20 || *p == 0x7f)
+                        len = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", *p);
+                else
+                        esc[0] = (char)*p;
+                if (n + len > size)
+                        break;
+                memcpy(buf + n, esc, len);
+                n += len;
+        }
+        return n;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...) {
         if (level > max_level)
                 return;
@@ -48,14 +78,14 @@ void log_msg(enum log_level level, const char *fmt, ...) {
         n += (size_t)snprintf(line + n, sizeof(line) - n,
                               ".%03ldZ scmd[%d] %s: ", ts.tv_nsec / 1000000, (int)getpid(),
                               level_names[level]);
+        char text[2048];
         va_list ap;
         va_start(ap, fmt);
         errno = saved; /* for %m */
-        int m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+        if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
+                text[0] = '\0';
         va_end(ap);
-        n = m < 0 ? n : n + (size_t)m;
-        if (n > sizeof(line) - 2)
-                n = sizeof(line) - 2;
+        n = escape_into(line, n, sizeof(line) - 1, text);
         line[n++] = '\n';
         (void)!write(log_fd, line, n);
         errno = saved;

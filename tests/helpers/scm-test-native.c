@@ -61,7 +61,8 @@
  *   --bad-status         once running, report state 99 and an unknown
  *                        accept bit through the library
  *   --raw-bad-packet     once running, send() malformed packets on fd 3
- *                        past the library
+ *                        past the library, and a message whose text holds
+ *                        a newline and an escape sequence
  *   --services A,B,...   host these services (a shared process): the
  *                        dispatcher table has one entry per name, every
  *                        mode applies to each, and each fact of a service
@@ -268,6 +269,12 @@ static void send_raw_bad_packets(const char *name) {
                  "{\"type\":\"status\",\"service\":\"%s\",\"state\":99,\"controls_accepted\":0,"
                  "\"win32_exit_code\":0,\"service_exit_code\":0,\"checkpoint\":0,"
                  "\"wait_hint\":0}",
+                 name);
+        send(3, buf, strlen(buf), MSG_NOSIGNAL);
+        /* Taken, but its newline must not start a line of scmd's log. */
+        snprintf(buf, sizeof(buf),
+                 "{\"type\":\"message\",\"service\":\"%s\",\"text\":\"one\\nFORGED "
+                 "error: \\u001b[2Jtwo\"}",
                  name);
         send(3, buf, strlen(buf), MSG_NOSIGNAL);
         report("raw_bad_packet=sent");

@@ -519,6 +519,13 @@ test_validation() {
 
         count_drops() { [ "$(grep -c "service bad: dropped a bad message" "$D/scmd.stderr")" -ge 2 ]; }
         wait_until 5 "scmd drops both raw packets" count_drops && tap_ok "scmd dropped both bad packets"
+        wait_until 5 "scmd logs the raw message" scmd_log_has 'service bad says: one\nFORGED error: \x1b[2Jtwo' &&
+                tap_ok "a newline and an escape in a service's message are logged escaped"
+        if grep -q "^FORGED" "$D/scmd.stderr"; then
+                tap_not_ok "...so the service cannot forge a line of scmd's log" "$(scmd_log)"
+        else
+                tap_ok "...so the service cannot forge a line of scmd's log"
+        fi
         run_sc --json query bad
         assert_eq "bad still runs" running "$(json_get "$OUT" state)"
         check "...its process is alive" proc_alive "$(json_get "$OUT" pid)"
