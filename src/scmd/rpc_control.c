@@ -51,6 +51,21 @@ static int refused(struct rpc_call *call, struct service *s, int r, const char *
                         s->config.name, scm_state_name(s->state), what, scm_error_message(win32));
 }
 
+/* Start arguments of a plain or notify service are appended to its
+ * command line: they choose what runs, as the command line does, so they
+ * need change-config as well as start.  A native service's go to its
+ * ServiceMain, which takes them from any start-right holder, as on
+ * Windows. */
+static int check_args_right(struct rpc_call *call, const struct service *s) {
+        if (s->config.kind == SCM_KIND_NATIVE || rpc_may(call, s, ACL_BIT(ACL_CHANGE_CONFIG)))
+                return 0;
+        return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                        "access denied: start arguments of service %s (kind %s) are added to its "
+                        "command line, so passing them needs the right 'change-config' on it, "
+                        "which you lack; start it without arguments",
+                        s->config.name, scm_kind_name(s->config.kind));
+}
+
 int rpc_start(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", "args", NULL};
         struct service *s;
@@ -58,6 +73,8 @@ int rpc_start(struct rpc_call *call, json_t **ret) {
         int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 r = rpc_get_string_list(call, "args", SCM_ARGS_MAX, &args);
+        if (r >= 0 && args && args[0])
+                r = check_args_right(call, s);
         if (r < 0)
                 return r;
 

@@ -282,6 +282,33 @@ test_rollback_reason_filtered() {
         assert_contains "$U2's reason names it" "$OUT" "rolled back at boot: service critsecret"
 }
 
+# Start arguments of a plain service are appended to its command line: a
+# user who may only start it cannot choose them.
+test_start_args_need_change_config() {
+        needs_users "start arguments of a plain service need change-config" || return
+        daemon_start || return
+        create_helper argsvc || return
+        run_sc sdshow argsvc
+        local base=$OUT
+        assert_sc_ok "sdset argsvc grants $U1 start" sdset argsvc "$base; allow user:$U1 start,stop"
+        run_as "$U1" start argsvc injected
+        if [ "$RC" -eq 1 ] && [[ "$ERR" == *"ACCESS_DENIED (5)"* ]] &&
+                [[ "$ERR" == *"needs the right 'change-config'"* ]]; then
+                tap_ok "$U1 may not start argsvc with arguments"
+        else
+                tap_not_ok "$U1 may not start argsvc with arguments" "$(last_run)"
+        fi
+        assert_eq "...and argsvc did not start" stopped "$(status_field argsvc state)"
+        assert_allowed "$U1 may start it without" "$U1" start argsvc
+        wait_report argsvc ready=1 10 || return
+        check "...and it got no argument of $U1's" report_lacks argsvc argv=injected
+        assert_allowed "$U1 stops it" "$U1" stop argsvc --wait
+        assert_sc_ok "sdset argsvc grants $U1 change-config too" sdset argsvc \
+                "$base; allow user:$U1 start,stop,change-config"
+        assert_allowed "with change-config $U1 may pass arguments" "$U1" start argsvc extra
+        wait_until 10 "argsvc got the argument" report_has argsvc argv=extra
+}
+
 # ---- connections: no user takes every slot ----------------------------------------
 
 holds() {
@@ -690,6 +717,7 @@ run_test test_stop_with_dependents_needs_each
 run_test test_hidden_dependents_not_named
 run_test test_connections_per_user
 run_test test_rollback_reason_filtered
+run_test test_start_args_need_change_config
 run_test test_service_rights
 run_test test_scm_rights
 run_test test_enumeration_filtered
