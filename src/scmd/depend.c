@@ -431,6 +431,7 @@ struct stop_job {
         struct service **services; /* NULL once gone */
         size_t n;
         bool *asked;
+        bool *stopped;                /* asked, and seen STOPPED since */
         struct service ***dependents; /* of services[i], NULL-terminated; NULL entries gone */
         int (*stop)(struct stop_job *job, struct service *s);
         void (*done)(struct stop_job *job, int win32, const char *message);
@@ -787,10 +788,20 @@ static void on_member_answered(struct dep_watch *w, int win32, const char *messa
 static void try_member(struct start_target *t, struct service *x, size_t i) {
         _cleanup_free_ char *why = NULL;
         t->deps[i] = (struct dep_watch){.owner = t, .fn = on_member_answered};
+        if (is_up(x)) {
+                /* Running is what the group needs, whatever its start type
+                 * became since (disabled, marked) or whatever it is (a
+                 * loaded kernel driver). */
+                t->met++;
+                return;
+        }
         if (x->marked_for_delete || x->config.start_type == SCM_START_DISABLED ||
             x->config.type == SCM_TYPE_KERNEL_DRIVER) {
                 why = text("service %s is %s", x->config.name,
-                           x->marked_for_delete ? "marked for delete" : "disabled");
+                           x->marked_for_delete ? "marked for delete"
+                           : x->config.type == SCM_TYPE_KERNEL_DRIVER
+                                   ? "a kernel driver that is not loaded (only the boot loads one)"
+                                   : "disabled");
                 group_member_failed(t, SCM_ERROR_SERVICE_DEPENDENCY_FAIL, why);
                 return;
         }
@@ -995,6 +1006,7 @@ static void stop_job_free(struct stop_job *job) {
         free(job->dependents);
         free(job->services);
         free(job->asked);
+        free(job->stopped);
         free(job);
 }
 
@@ -1017,6 +1029,24 @@ static bool dependent_running(struct service **dependents) {
                 if (dependents[i]->state != SCM_STATE_STOPPED)
                         return true;
         return false;
+}
+
+/* A running dependent the job will not stop: one outside its set, or one
+ * it stopped already that was started again.  Only a client's job can meet
+ * one (the shutdown refuses every start); waiting for it would keep the
+ * client waiting for ever. */
+static struct service *stop_blocker(const struct stop_job *job, struct service **dependents) {
+        for (size_t k = 0; dependents && dependents[k]; k++) {
+                struct service *d = dependents[k];
+                if (d->state == SCM_STATE_STOPPED)
+                        continue;
+                size_t j = 0;
+                while (j < job->n && job->services[j] != d)
+                        j++;
+                if (j == job->n || job->stopped[j])
+                        return d;
+        }
+        return NULL;
 }
 
 static void stop_job_finish(struct stop_job *job, int win32, const char *message) {
@@ -1045,10 +1075,30 @@ static void stop_job_kick(struct stop_job *job) {
                 all_stopped = true;
                 for (size_t i = 0; i < job->n; i++) {
                         struct service *s = job->services[i];
-                        if (!s || s->state == SCM_STATE_STOPPED)
+                        if (!s)
                                 continue;
+                        if (s->state == SCM_STATE_STOPPED) {
+                                job->stopped[i] |= job->asked[i];
+                                continue;
+                        }
                         all_stopped = false;
-                        if (job->asked[i] || dependent_running(job->dependents[i]))
+                        struct service *b = NULL;
+                        if (job->client_done && job->stopped[i])
+                                b = s;
+                        else if (job->client_done && !job->asked[i])
+                                b = stop_blocker(job, job->dependents[i]);
+                        if (b) {
+                                _cleanup_free_ char *why =
+                                        text("service %s was started while its dependencies "
+                                             "waited to stop with their dependents; stop it first",
+                                             b->config.name);
+                                job->kicking = false;
+                                stop_job_finish(job, SCM_ERROR_DEPENDENT_SERVICES_RUNNING, why);
+                                return;
+                        }
+                        if (job->asked[i])
+                                continue;
+                        if (dependent_running(job->dependents[i]))
                                 continue;
                         job->asked[i] = true;
                         int r = job->stop(job, s);
@@ -1077,8 +1127,9 @@ static struct stop_job *stop_job_new(struct manager *m, struct service **service
         job->n = n;
         job->services = calloc(n + 1, sizeof(*job->services));
         job->asked = calloc(n + 1, sizeof(bool));
+        job->stopped = calloc(n + 1, sizeof(bool));
         job->dependents = calloc(n + 1, sizeof(*job->dependents));
-        bool ok = job->services && job->asked && job->dependents;
+        bool ok = job->services && job->asked && job->stopped && job->dependents;
         for (size_t i = 0; ok && i < n; i++) {
                 job->services[i] = services[i];
                 ok = (job->dependents[i] = direct_dependents(m, services[i])) != NULL;

@@ -421,10 +421,52 @@ test_boot_order() {
         assert_eq "every dependent had exited before its dependency was stopped" "" "$bad"
 }
 
+# A group dependency is met by a running member whatever its start type
+# became (disabled while it runs).
+test_group_running_disabled() {
+        daemon_start || return
+        dep_service gm 100 --group RunDis || return
+        create_helper gu -- --depend +RunDis || return
+        assert_sc_ok "start gm" start gm --wait
+        assert_sc_ok "disable gm while it runs" config gm --start disabled
+        assert_sc_ok "a group whose running member is disabled is met" start gu --wait
+        check "gu is running" state_is gu running
+}
+
+# stop --with-dependents while a stopped dependent is started again: the
+# client is answered (DEPENDENT_SERVICES_RUNNING naming it), not left to
+# wait for ever.
+test_stop_dependents_restarted() {
+        daemon_start --stop-timeout 3000 || return
+        dep_service sbase 100 || return
+        create_helper sfast -- --depend sbase || return
+        create_helper sslow --ignore-term -- --depend sbase || return
+        assert_sc_ok "start sfast (and sbase)" start sfast --wait
+        assert_sc_ok "start sslow" start sslow --wait
+        "$SCCTL" --root "$D" --timeout 30 stop sbase --with-dependents --wait \
+                >"$D/swd.out" 2>"$D/swd.err" &
+        local client=$!
+        wait_state sfast stopped || return
+        assert_sc_ok "start sfast again meanwhile" start sfast --wait
+        if poll_until 25 proc_gone "$client"; then
+                tap_ok "the stop --with-dependents client is answered"
+        else
+                tap_not_ok "the stop --with-dependents client is answered" "still waiting"
+                kill "$client" 2>/dev/null
+        fi
+        wait "$client"
+        assert_ne "...with a failure" 0 $?
+        assert_contains "...DEPENDENT_SERVICES_RUNNING" "$(cat "$D/swd.err")" 1051
+        assert_contains "...naming the service started again" "$(cat "$D/swd.err")" "sfast"
+        check "sbase still runs" state_is sbase running
+}
+
 run_test test_cycles
 run_test test_start_cascade
 run_test test_dependency_errors
 run_test test_stop_dependents
+run_test test_group_running_disabled
+run_test test_stop_dependents_restarted
 run_test test_restart_cascades
 run_test test_boot_order
 finish
