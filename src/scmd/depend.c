@@ -447,6 +447,7 @@ static struct {
         struct start_target *targets;
         struct start_all *boots;
         struct stop_job *stops;
+        bool cancelling; /* depend_cancel_starts(): every answer is its own */
 } run;
 
 static char **strv_dup(char **v) {
@@ -682,6 +683,12 @@ static void target_launch(struct start_target *t) {
 
 static void on_dependency_answered(struct dep_watch *w, int win32, const char *message) {
         struct start_target *t = w->owner;
+        if (run.cancelling) {
+                /* Not the dependency's failure: the dependent's start is
+                 * cancelled for the same reason. */
+                target_done(t, win32, message);
+                return;
+        }
         if (win32) {
                 const char *dep = t->dep_names[w - t->deps];
                 _cleanup_free_ char *why = text(
@@ -773,6 +780,10 @@ static void group_member_failed(struct start_target *t, int win32, const char *m
 
 static void on_member_answered(struct dep_watch *w, int win32, const char *message) {
         struct start_target *t = w->owner;
+        if (run.cancelling) {
+                target_done(t, win32, message);
+                return;
+        }
         if (win32)
                 group_member_failed(t, win32, message);
         else
@@ -1167,9 +1178,11 @@ void depend_cancel_starts(struct manager *m) {
         (void)m;
         while (run.boots)
                 start_all_free(run.boots);
+        run.cancelling = true;
         while (run.targets)
                 target_done(run.targets, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
                             "scmd is shutting down and starts nothing more");
+        run.cancelling = false;
 }
 
 void depend_stop_all(struct manager *m, struct service **services, size_t n,

@@ -437,7 +437,7 @@ test_group_running_disabled() {
 # client is answered (DEPENDENT_SERVICES_RUNNING naming it), not left to
 # wait for ever.
 test_stop_dependents_restarted() {
-        daemon_start --stop-timeout 3000 || return
+        daemon_start --stop-timeout 60000 || return
         dep_service sbase 100 || return
         create_helper sfast -- --depend sbase || return
         create_helper sslow --ignore-term -- --depend sbase || return
@@ -448,6 +448,8 @@ test_stop_dependents_restarted() {
         local client=$!
         wait_state sfast stopped || return
         assert_sc_ok "start sfast again meanwhile" start sfast --wait
+        check "sslow is still stopping (it ignores SIGTERM)" state_is sslow stop-pending
+        kill -KILL "$(status_field sslow pid)"
         if poll_until 25 proc_gone "$client"; then
                 tap_ok "the stop --with-dependents client is answered"
         else
@@ -461,12 +463,36 @@ test_stop_dependents_restarted() {
         check "sbase still runs" state_is sbase running
 }
 
+# A start waiting for its dependency when the shutdown begins is answered
+# SHUTDOWN_IN_PROGRESS (not a failure of its dependency), and nothing is
+# recorded as its exit code.
+test_shutdown_cancels_waiting_start() {
+        daemon_start || return
+        dep_service slowdep 8000 || return
+        create_helper waiter -- --depend slowdep || return
+        "$SCCTL" --root "$D" --timeout 30 start waiter --wait >"$D/w.out" 2>"$D/w.err" &
+        local client=$!
+        wait_state slowdep start-pending || return
+        daemon_stop 60
+        if poll_until 20 proc_gone "$client"; then
+                tap_ok "the waiting client is answered"
+        else
+                tap_not_ok "the waiting client is answered" "still waiting"
+                kill "$client" 2>/dev/null
+        fi
+        wait "$client"
+        assert_ne "...with a failure" 0 $?
+        assert_contains "...SHUTDOWN_IN_PROGRESS" "$(cat "$D/w.err")" 1115
+        assert_not_contains "...not a dependency failure" "$(cat "$D/w.err")" 1068
+}
+
 run_test test_cycles
 run_test test_start_cascade
 run_test test_dependency_errors
 run_test test_stop_dependents
 run_test test_group_running_disabled
 run_test test_stop_dependents_restarted
+run_test test_shutdown_cancels_waiting_start
 run_test test_restart_cascades
 run_test test_boot_order
 finish
