@@ -244,6 +244,11 @@ void boot_shutdown_begins(struct manager *m) {
         m->boot.delayed_at = 0;
 }
 
+void boot_rollback_begins(struct manager *m) {
+        boot_shutdown_begins(m);
+        mark_delayed_auto(m, false);
+}
+
 /* ---- query_boot_phase ---- */
 
 static json_t *progress_json(const struct service *s) {

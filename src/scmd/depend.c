@@ -550,7 +550,7 @@ static void target_done(struct start_target *t, int win32, const char *message) 
                         break;
                 }
         t->next = NULL;
-        if (s && win32 && !t->started && win32 != SCM_ERROR_SHUTDOWN_IN_PROGRESS) {
+        if (s && win32 && !t->started && !run.cancelling) {
                 log_warning("service %s: not started: %s", s->config.name, message);
                 service_fail_start(s, win32, message);
         }
@@ -1174,14 +1174,13 @@ static void public_done(struct stop_job *job, int win32, const char *message) {
                 done(m);
 }
 
-void depend_cancel_starts(struct manager *m) {
+void depend_cancel_starts(struct manager *m, int win32, const char *message) {
         (void)m;
         while (run.boots)
                 start_all_free(run.boots);
         run.cancelling = true;
         while (run.targets)
-                target_done(run.targets, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
-                            "scmd is shutting down and starts nothing more");
+                target_done(run.targets, win32, message);
         run.cancelling = false;
 }
 
@@ -1189,7 +1188,8 @@ void depend_stop_all(struct manager *m, struct service **services, size_t n,
                      void (*stop)(struct service *s), void (*done)(struct manager *m)) {
         _cleanup_free_ struct service **active = NULL;
         if (!services) {
-                depend_cancel_starts(m);
+                depend_cancel_starts(m, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
+                                     "scmd is shutting down and starts nothing more");
                 n = 0;
                 for (struct service *s = m->active; s; s = s->active_next)
                         n++;

@@ -442,6 +442,14 @@ static void on_rollback(struct loop_timer *t) {
                 log_warning("boot: %s; stopping every service",
                             boot.reason ? boot.reason : "rolling back");
                 failure_cancel_all(m);
+                /* Nothing more starts meanwhile: not the boot's next group,
+                 * not the delayed-auto services, not a start that waited
+                 * for a dependency stopped here (manager_autostart() below
+                 * starts the boot again). */
+                boot_rollback_begins(m);
+                depend_cancel_starts(m, SCM_ERROR_ALREADY_RUNNING_LKG,
+                                     "a roll back to the last known good configuration is under "
+                                     "way; the start is cancelled");
                 for (struct service *s = m->active, *next; s; s = next) {
                         next = s->active_next;
                         if (service_stop(s) < 0 && s->state != SCM_STATE_STOP_PENDING) {

@@ -856,6 +856,10 @@ void boot_start(struct manager *m);
 void manager_autostart(struct manager *m);
 /* The shutdown began: nothing more is started. */
 void boot_shutdown_begins(struct manager *m);
+/* A roll back began (lkg.c): the delayed-auto timer is off and no
+ * delayed-auto service keeps the lowered priority of its next spawn; the
+ * auto-start round after it arms the timer again. */
+void boot_rollback_begins(struct manager *m);
 /* A start by a client: at once, at normal priority (rpc_start). */
 void boot_start_by_hand(struct service *s);
 /* service.c: s reached RUNNING; a lowered priority goes back to normal. */
@@ -1530,10 +1534,11 @@ void depend_start_all(struct manager *m, enum scm_start_type type, void (*done)(
 void depend_stop_all(struct manager *m, struct service **services, size_t n,
                      void (*stop)(struct service *s), void (*done)(struct manager *m));
 
-/* Answers every start still waiting for its dependencies with
- * SHUTDOWN_IN_PROGRESS and drops the boot's start_all jobs (their done is
- * not called): shutdown_begin(). */
-void depend_cancel_starts(struct manager *m);
+/* Answers every start still waiting for its dependencies with win32 and
+ * message (their dependents the same, no exit code recorded) and drops the
+ * boot's start_all jobs (their done is not called): shutdown_begin()
+ * (SHUTDOWN_IN_PROGRESS), a roll back (ALREADY_RUNNING_LKG). */
+void depend_cancel_starts(struct manager *m, int win32, const char *message);
 
 /* A client's start of s: after its dependencies (rpc_start).  Returns what
  * service_start() returns when s can start now (every dependency running,

@@ -300,7 +300,9 @@ void shutdown_begin(struct manager *m) {
         m->shutting_down = true;
         m->shutdown.began = now_usec();
         boot_shutdown_begins(m);
-        depend_cancel_starts(m); /* no start waiting for its dependencies goes on */
+        /* No start waiting for its dependencies goes on. */
+        depend_cancel_starts(m, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
+                             "scmd is shutting down and starts nothing more");
         log_info("shutting down");
         begin_preshutdown(m);
 }

@@ -486,6 +486,36 @@ test_shutdown_cancels_waiting_start() {
         assert_not_contains "...not a dependency failure" "$(cat "$D/w.err")" 1068
 }
 
+# A roll back (boot reject) while the auto-start waits for a slow service
+# of the first group: the boot's next group is not started during the roll
+# back; the auto-start after it starts the groups in order again.
+test_rollback_cancels_boot() {
+        daemon_start --boot-accept manual --stop-timeout 5000 || return
+        assert_sc_ok "group-order set R1,R2" group-order set R1,R2
+        dep_service ra 3000 --group R1 --start auto || return
+        dep_service rb 100 --group R2 --start auto || return
+        daemon_stop 30
+        daemon_start --boot-accept manual --stop-timeout 5000 || return
+        wait_state rb running 30 || return
+        assert_sc_ok "boot accept (a last known good copy)" boot accept
+        daemon_stop 30
+        rm -f "$D/stamps"
+        daemon_start --boot-accept manual --stop-timeout 5000 || return
+        wait_state ra start-pending || return
+        assert_sc_ok "boot reject while ra (group R1) starts" boot reject
+        wait_until 40 "the second auto-start brought rb up" state_is rb running || return
+        local last_ready_ra first_start_rb
+        last_ready_ra=$(grep "^ready ra " "$D/stamps" | tail -1 | cut -d' ' -f3)
+        first_start_rb=$(grep "^start rb " "$D/stamps" | head -1 | cut -d' ' -f3)
+        if [ -n "$last_ready_ra" ] && [ -n "$first_start_rb" ] &&
+                [ "$last_ready_ra" -lt "$first_start_rb" ]; then
+                tap_ok "rb (group R2) was not started during the roll back, only after ra ran"
+        else
+                tap_not_ok "rb (group R2) was not started during the roll back, only after ra ran" \
+                        "$(cat "$D/stamps")"
+        fi
+}
+
 run_test test_cycles
 run_test test_start_cascade
 run_test test_dependency_errors
@@ -493,6 +523,7 @@ run_test test_stop_dependents
 run_test test_group_running_disabled
 run_test test_stop_dependents_restarted
 run_test test_shutdown_cancels_waiting_start
+run_test test_rollback_cancels_boot
 run_test test_restart_cascades
 run_test test_boot_order
 finish
