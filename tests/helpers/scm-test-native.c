@@ -48,7 +48,8 @@
  *                        STOPPED (also reported: preshutdown_checkpoint=N)
  *   --preshutdown-hang   preshutdown: STOP_PENDING (wait hint --wait-hint)
  *                        once, then nothing
- *   (shutdown, when accepted, is taken as a stop is)
+ *   (a stop, and a shutdown when accepted, report STOP_PENDING with a wait
+ *   hint of 10 s, then STOPPED as soon as ServiceMain has done its work)
  *   --stop-hang          stop: STOP_PENDING (wait hint 500) once, then nothing
  *   --pause-hang         pause: PAUSE_PENDING (wait hint 300) once, then nothing
  *   --stall-reports      START_PENDING with checkpoint 1 and the wait hint,
@@ -127,6 +128,8 @@ static struct {
 static int report_fd = -1;
 
 #define HOSTED_MAX 16
+/* The wait hint of the STOP_PENDING a stop gets (--stop-hang: 500 ms). */
+#define STOP_WAIT_HINT_MS 10000
 
 /* One hosted service's state, shared by its ServiceMain and its handler. */
 struct hosted {
@@ -231,7 +234,9 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
                 break;
         case SCM_CONTROL_SHUTDOWN:
         case SCM_CONTROL_STOP:
-                set_status(SCM_STATE_STOP_PENDING, 1, opt.stop_hang ? 500 : 1000);
+                /* ServiceMain reports STOPPED at once; the hint is only
+                 * scmd's deadline for it, ample for ASan on a busy machine. */
+                set_status(SCM_STATE_STOP_PENDING, 1, opt.stop_hang ? 500 : STOP_WAIT_HINT_MS);
                 self->stop_requested = true; /* ServiceMain does the rest */
                 pthread_cond_broadcast(&self->wake);
                 break;
