@@ -164,10 +164,14 @@ test_watchdog() {
         assert_rc "start dog --wait" 0
         check "WATCHDOG_USEC=1000000 is in its environment" report_has dog env=WATCHDOG_USEC=1000000
         check "NOTIFY_SOCKET is scmd's" report_has dog "env=NOTIFY_SOCKET=$D/run/notify.sock"
+        # The helper writes this itself once it has run 1.6 s: alive then,
+        # it was not killed at the end of its first 1 s period.  (Not scmd's
+        # state now: that turns stopped 1 s after the last pet, a window a
+        # busy machine may let pass before the query.)
         wait_report dog watchdog-stopped=1 5 || return
+        tap_ok "petted for 1.6 s, it ran past its 1 s watchdog"
         local pid
         pid=$(report_get dog pid)
-        assert_eq "petted for 1.6 s, it ran past its 1 s watchdog" running "$(status_field dog state)"
         wait_state dog stopped 5 || return
         tap_ok "once the petting stopped, dog was stopped ($(($(now_ms) - t0)) ms after the start)"
         run_sc --json query dog
