@@ -337,6 +337,7 @@ static int make_shared(struct process *p, const struct service *s,
         p->account = strdup(s->config.account);
         p->restrict_network = plan->new_netns;
         p->caps = plan->set_caps ? plan->caps : 0;
+        p->root = plan->pw && plan->pw->pw_uid == 0;
         return p->command_line && p->account ? 0 : -ENOMEM;
 }
 

@@ -351,6 +351,7 @@ struct process {
         char *account;
         bool restrict_network;
         uint64_t caps; /* its capabilities; 0: the account's own */
+        bool root;     /* its account is uid 0, whose own are every capability */
 };
 
 /* The EFF_SPAWN effect: starts s's process.  On failure s stays STOPPED
@@ -392,8 +393,10 @@ int share_check_config(struct rpc_call *call, const struct service_config *c);
  * (DIFFERENT_SERVICE_ACCOUNT, PRIVILEGE_NOT_HELD, INVALID_PARAMETER). */
 int share_find_process(struct service *s, struct process **ret);
 /* The capabilities s's process needs: s's own, or for a share service the
- * union of every configured member's; 0 when any needs the account's own. */
-uint64_t share_required_privileges(const struct service *s);
+ * union of every configured member's.  A member that requires none has
+ * the account's own: every capability for root (root: the account is uid
+ * 0; then the union is 0, unrestricted), none for any other account. */
+uint64_t share_required_privileges(const struct service *s, bool root);
 /* Whether two account settings name the same account ("" is LocalSystem). */
 bool share_accounts_equal(const char *a, const char *b);
 

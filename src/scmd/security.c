@@ -300,7 +300,7 @@ static int plan_account(struct service *s, struct security_plan *p) {
 
 static int plan_privileges(struct service *s, struct security_plan *p) {
         /* A shared process's: the union of its members' (share.c). */
-        uint64_t want = share_required_privileges(s);
+        uint64_t want = share_required_privileges(s, p->pw->pw_uid == 0);
         if (!want)
                 return 0; /* the account's default */
         if (p->pw->pw_uid != 0) {

@@ -17,8 +17,10 @@
  * identity (sid type) and a console belong to a whole process, so a share
  * service has neither.  The process's privileges are the union of the
  * required privileges of every configured member (the process is spawned
- * once, for members that may start later); a member that requires none
- * (the account's own) leaves the process unrestricted.  The network
+ * once, for members that may start later).  A member that requires none
+ * has the account's own: for root that is every capability, so the
+ * process is unrestricted; for any other account it is none, so it adds
+ * nothing (and must not take away what the others require).  The network
  * restriction must be the same for every member of a process.
  */
 #include "scmd.h"
@@ -68,9 +70,9 @@ static uint64_t privileges_of(const struct service *s) {
         return s->config.security ? s->config.security->privileges : 0;
 }
 
-uint64_t share_required_privileges(const struct service *s) {
+uint64_t share_required_privileges(const struct service *s, bool root) {
         uint64_t own = privileges_of(s);
-        if (s->config.type != SCM_TYPE_SHARE_PROCESS || !own)
+        if (s->config.type != SCM_TYPE_SHARE_PROCESS || (!own && root))
                 return own;
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(s->manager->registry, &all);
@@ -80,8 +82,8 @@ uint64_t share_required_privileges(const struct service *s) {
         for (ssize_t i = 0; i < n; i++) {
                 if (!same_process_config(s, all[i]))
                         continue;
-                if (!privileges_of(all[i]))
-                        return 0; /* one member has the account's own: so has the process */
+                if (!privileges_of(all[i]) && root)
+                        return 0; /* one member has all of root's: so has the process */
                 caps |= privileges_of(all[i]);
         }
         return caps;
@@ -124,9 +126,10 @@ static int check_join(struct service *s, struct process *p) {
                                        p->restrict_network ? "restricts it" : "does not");
                 return SCM_ERR(SCM_ERROR_INVALID_PARAMETER);
         }
-        uint64_t want = privileges_of(s);
-        if (p->caps && (!want || (want & ~p->caps))) {
-                _cleanup_free_ char *names = privileges_to_text(want & ~p->caps);
+        /* What the process holds: its set, else its account's own. */
+        uint64_t want = privileges_of(s), have = p->caps ? p->caps : p->root ? UINT64_MAX : 0;
+        if (want ? (want & ~have) != 0 : p->root && p->caps != 0) {
+                _cleanup_free_ char *names = privileges_to_text(want & ~have);
                 service_set_last_error(
                         s,
                         "service %s requires %s, which its process (pid %d, service %s) was "

@@ -261,6 +261,42 @@ test_privileges_union() {
         assert_sc_ok "stop b" stop b --wait
 }
 
+# For an account other than root, a member that requires no privileges has
+# the account's own, which are none: it adds nothing to the process and
+# takes nothing from what the other members require.
+test_privileges_union_other_account() {
+        local name="a member without privileges does not strip the others' (account nobody)"
+        if ! is_root; then
+                tap_skip "$name" "not root"
+                return
+        fi
+        daemon_start || return
+        chmod 711 "$D"
+        mkdir -p "$D/reports" && chmod 1777 "$D/reports"
+        assert_sc_ok "privilege grant nobody CAP_NET_BIND_SERVICE" privilege grant nobody \
+                CAP_NET_BIND_SERVICE
+        create_member a --account nobody || return
+        create_member b --account nobody || return
+        assert_sc_ok "privs a CAP_NET_BIND_SERVICE" privs a CAP_NET_BIND_SERVICE
+        start_member b || return
+        local pid
+        pid=$(status_field b pid)
+        assert_eq "started by b (no privileges of its own), the process holds a's (CapEff)" \
+                "$(cap_mask 10)" "$(proc_caps "$pid")"
+        start_member a || return
+        assert_eq "a joins it" "$pid" "$(status_field a pid)"
+        assert_sc_ok "stop a" stop a --wait
+        assert_sc_ok "stop b" stop b --wait
+        assert_sc_ok "start a alone" start a --wait
+        pid=$(status_field a pid)
+        assert_eq "started by a, the process holds its privilege (CapEff)" "$(cap_mask 10)" \
+                "$(proc_caps "$pid")"
+        assert_sc_ok "start b" start b --wait
+        assert_eq "b joins it" "$pid" "$(status_field b pid)"
+        assert_sc_ok "stop b again" stop b --wait
+        assert_sc_ok "stop a again" stop a --wait
+}
+
 run_test test_one_process
 run_test test_per_service_controls
 run_test test_hung_member
@@ -268,4 +304,5 @@ run_test test_one_entry_table
 run_test test_different_account
 run_test test_kind_must_be_native
 run_test test_privileges_union
+run_test test_privileges_union_other_account
 finish
