@@ -1035,9 +1035,23 @@ static struct service **direct_dependents(struct manager *m, struct service *s) 
         return v;
 }
 
-static bool dependent_running(struct service **dependents) {
-        for (size_t i = 0; dependents && dependents[i]; i++)
-                if (dependents[i]->state != SCM_STATE_STOPPED)
+/* A dependent the job must see stopped first is not.  The shutdown's job
+ * (no client) leaves kernel drivers loaded: one never holds its
+ * dependencies up. */
+static bool dependent_running(const struct stop_job *job, struct service **dependents) {
+        for (size_t i = 0; dependents && dependents[i]; i++) {
+                const struct service *d = dependents[i];
+                if (!job->client_done && d->config.type == SCM_TYPE_KERNEL_DRIVER)
+                        continue;
+                if (d->state != SCM_STATE_STOPPED)
+                        return true;
+        }
+        return false;
+}
+
+static bool in_job(const struct stop_job *job, const struct service *s) {
+        for (size_t i = 0; i < job->n; i++)
+                if (job->services[i] == s)
                         return true;
         return false;
 }
@@ -1099,17 +1113,25 @@ static void stop_job_kick(struct stop_job *job) {
                         else if (job->client_done && !job->asked[i])
                                 b = stop_blocker(job, job->dependents[i]);
                         if (b) {
+                                /* Named only when the caller's stop right
+                                 * on it was checked (rpc_control.c). */
                                 _cleanup_free_ char *why =
-                                        text("service %s was started while its dependencies "
-                                             "waited to stop with their dependents; stop it first",
-                                             b->config.name);
+                                        in_job(job, b)
+                                                ? text("service %s was started while its "
+                                                       "dependencies waited to stop with their "
+                                                       "dependents; stop it first",
+                                                       b->config.name)
+                                                : text("a service that depends on %s was started "
+                                                       "while it waited to stop; stop that "
+                                                       "service first",
+                                                       s->config.name);
                                 job->kicking = false;
                                 stop_job_finish(job, SCM_ERROR_DEPENDENT_SERVICES_RUNNING, why);
                                 return;
                         }
                         if (job->asked[i])
                                 continue;
-                        if (dependent_running(job->dependents[i]))
+                        if (dependent_running(job, job->dependents[i]))
                                 continue;
                         job->asked[i] = true;
                         int r = job->stop(job, s);

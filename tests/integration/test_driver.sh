@@ -161,8 +161,32 @@ EOS
         assert_contains "...and scmd says why" "$(cat "$D/scmd.stderr")" "Module $builtin is builtin."
 }
 
+# At shutdown a kernel driver stays loaded, and one that depends on a
+# service does not hold that service up: it is stopped (SIGTERM) at once,
+# not killed at the budget.
+test_shutdown_driver_dependent() {
+        local builtin
+        if ! builtin_module >/dev/null; then
+                tap_skip "a driver depending on a service at shutdown" "no built-in module here"
+                return
+        fi
+        builtin=$(builtin_module)
+        daemon_start --shutdown-budget 15 || return
+        create_helper under || return
+        assert_sc_ok "start under" start under --wait
+        assert_sc_ok "a driver of the built-in module $builtin, depending on under" \
+                create drvdep --type kernel-driver --exec "$builtin" --depend under
+        assert_sc_ok "start drvdep (found loaded)" start drvdep --wait
+        check "drvdep is running" state_is drvdep running
+        daemon_stop 60
+        assert_eq "scmd exits 0" 0 "$DAEMON_RC"
+        check "under was stopped with SIGTERM, not killed at the budget" \
+                report_has under signal=TERM
+}
+
 run_test test_missing_module
 run_test test_boot_drivers
 run_test test_no_privilege
 run_test test_modprobe_outcomes
+run_test test_shutdown_driver_dependent
 finish
