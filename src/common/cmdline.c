@@ -15,6 +15,19 @@ void strv_free(char **v) {
         free(v);
 }
 
+char **strv_copy(char *const *v) {
+        size_t n = 0;
+        while (v && v[n])
+                n++;
+        char **c = calloc(n + 1, sizeof(char *));
+        for (size_t i = 0; c && i < n; i++)
+                if (!(c[i] = strdup(v[i]))) {
+                        strv_free(c);
+                        return NULL;
+                }
+        return c;
+}
+
 static int push_word(char ***argv, int *argc, char *word) {
         char **v = realloc(*argv, sizeof(char *) * (size_t)(*argc + 2));
         if (!v)

@@ -15,6 +15,10 @@ int cmdline_split(const char *line, char ***ret_argv, int *ret_argc, const char 
 /* Frees a NULL-terminated vector of strings and the vector; NULL is fine. */
 void strv_free(char **v);
 
+/* A deep copy of the NULL-terminated vector v (NULL: an empty vector), or
+ * NULL when memory ran out. */
+char **strv_copy(char *const *v);
+
 static inline void strv_free_p(char ***v) {
         strv_free(*v);
 }

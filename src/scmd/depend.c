@@ -450,17 +450,6 @@ static struct {
         bool cancelling; /* depend_cancel_starts(): every answer is its own */
 } run;
 
-static char **strv_dup(char **v) {
-        size_t n = strv_count(v);
-        char **c = calloc(n + 1, sizeof(char *));
-        for (size_t i = 0; c && i < n; i++)
-                if (!(c[i] = strdup(v[i]))) {
-                        strv_free(c);
-                        return NULL;
-                }
-        return c;
-}
-
 static char *text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *text(const char *fmt, ...) {
         va_list ap;
@@ -614,7 +603,7 @@ static int ensure_dependency(struct manager *m, const char *who, const char *dep
 static int ensure_dependencies(struct start_target *t, char **ret_message) {
         struct service *s = t->service;
         /* A change_config meanwhile must not move what the answers refer to. */
-        if (!(t->dep_names = strv_dup(s->config.dependencies))) {
+        if (!(t->dep_names = strv_copy(s->config.dependencies))) {
                 *ret_message = text("out of memory");
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         }
@@ -909,7 +898,7 @@ int depend_start(struct service *s, char **args, struct start_waiter *w, char **
                 target_free(t);
                 return service_start(s, args, ret_message);
         }
-        if (args && !(t->args = strv_dup(args))) {
+        if (args && !(t->args = strv_copy(args))) {
                 target_free(t);
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         }
@@ -1367,7 +1356,7 @@ int depend_load(struct manager *m) {
 }
 
 int depend_set_group_order(struct manager *m, char **groups) {
-        char **copy = strv_dup(groups);
+        char **copy = strv_copy(groups);
         if (!copy)
                 return -ENOMEM;
         int r = db_group_order_save(m->db, groups);

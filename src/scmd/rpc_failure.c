@@ -211,10 +211,9 @@ static int no_params(struct rpc_call *call) {
         return rpc_check_keys(call, keys);
 }
 
-int rpc_query_boot_status(struct rpc_call *call, json_t **ret) {
-        int r = no_params(call);
-        if (r < 0)
-                return r;
+/* The boot status as the caller may see it: without the services it may
+ * not query, in the lists and in the reason. */
+static int boot_status(struct rpc_call *call, json_t **ret) {
         json_t *o = lkg_boot_status_json(call->manager);
         if (!o)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
@@ -228,6 +227,13 @@ int rpc_query_boot_status(struct rpc_call *call, json_t **ret) {
                                                 "failed to start"));
         *ret = o;
         return 0;
+}
+
+int rpc_query_boot_status(struct rpc_call *call, json_t **ret) {
+        int r = no_params(call);
+        if (r < 0)
+                return r;
+        return boot_status(call, ret);
 }
 
 int rpc_notify_boot_config_status(struct rpc_call *call, json_t **ret) {
@@ -244,19 +250,7 @@ int rpc_notify_boot_config_status(struct rpc_call *call, json_t **ret) {
                             : lkg_reject_boot(call->manager, &error);
         if (r < 0)
                 return rpc_fail(call, scm_error_win32(r), "%s", error ? error : "out of memory");
-        json_t *o = lkg_boot_status_json(call->manager);
-        if (!o)
-                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        rpc_hide_unqueryable(call, json_object_get(o, "pending"));
-        rpc_hide_unqueryable(call, json_object_get(o, "failures"));
-        const char *named = lkg_reason_service();
-        const struct service *s = named ? registry_find(call->manager->registry, named) : NULL;
-        if (named && (!s || !rpc_may(call, s, ACL_BIT(ACL_QUERY_STATUS))))
-                json_object_set_new(o, "reason",
-                                    json_string("rolled back at boot: a service you may not query "
-                                                "failed to start"));
-        *ret = o;
-        return 0;
+        return boot_status(call, ret);
 }
 
 int rpc_restore_last_known_good(struct rpc_call *call, json_t **ret) {

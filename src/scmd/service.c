@@ -38,19 +38,6 @@ void service_config_clear(struct service_config *c) {
         *c = (struct service_config){0};
 }
 
-static char **strv_copy(char **v) {
-        size_t n = 0;
-        while (v && v[n])
-                n++;
-        char **c = calloc(n + 1, sizeof(char *));
-        for (size_t i = 0; c && i < n; i++)
-                if (!(c[i] = strdup(v[i]))) {
-                        strv_free(c);
-                        return NULL;
-                }
-        return c;
-}
-
 int service_config_copy(const struct service_config *from, struct service_config *to) {
         struct service_config c = {
                 .name = strdup(from->name ? from->name : ""),

@@ -163,6 +163,23 @@ static void test_long_line(void **state) {
         free(line);
 }
 
+static void test_strv_copy(void **state) {
+        (void)state;
+        char *words[] = {"a", "two words", "", NULL};
+        char **copy = strv_copy(words);
+        assert_non_null(copy);
+        for (size_t i = 0; i < 3; i++) {
+                assert_string_equal(copy[i], words[i]);
+                assert_ptr_not_equal(copy[i], words[i]);
+        }
+        assert_null(copy[3]);
+        strv_free(copy);
+        copy = strv_copy(NULL);
+        assert_non_null(copy);
+        assert_null(copy[0]);
+        strv_free(copy);
+}
+
 static void test_strv_free_null(void **state) {
         (void)state;
         strv_free(NULL);
@@ -184,6 +201,7 @@ int main(void) {
                 cmocka_unit_test(test_trailing_backslash),
                 cmocka_unit_test(test_long_line),
                 cmocka_unit_test(test_strv_free_null),
+                cmocka_unit_test(test_strv_copy),
         };
         return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }
