@@ -9,25 +9,13 @@
  * with SERVICE an existing service whose list was never set, by a caller
  * that is an admin.  Output is TAP on stdout.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <scm/client.h>
 
-static int tap_count, tap_failures;
-
-__attribute__((format(printf, 2, 3))) static void tap(bool ok, const char *fmt, ...) {
-        va_list ap;
-        printf("%sok %d - ", ok ? "" : "not ", ++tap_count);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        fputc('\n', stdout);
-        if (!ok)
-                tap_failures++;
-}
+#include "tap.h"
 
 /* The list of name (NULL: the SCM) equals expected. */
 static void expect_list(struct scm_client *c, const char *name, const char *expected,
@@ -86,6 +74,5 @@ int main(int argc, char **argv) {
         tap(scm_set_object_security(c, NULL, NULL) == 0, "the SCM back to its default");
 
         scm_disconnect(c);
-        printf("1..%d\n", tap_count);
-        return tap_failures ? 1 : 0;
+        return tap_finish();
 }

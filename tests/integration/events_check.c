@@ -24,7 +24,6 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,30 +36,9 @@
 #include <scm/client.h>
 #include <scm/notify.h>
 
+#include "tap.h"
+
 static const char *socket_path;
-static int tap_count, tap_failures;
-
-__attribute__((format(printf, 1, 2))) static void diag(const char *fmt, ...) {
-        va_list ap;
-        fputs("# ", stdout);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        fputc('\n', stdout);
-        fflush(stdout);
-}
-
-__attribute__((format(printf, 2, 3))) static bool tap(bool ok, const char *fmt, ...) {
-        va_list ap;
-        printf("%sok %d - ", ok ? "" : "not ", ++tap_count);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        fputc('\n', stdout);
-        fflush(stdout);
-        tap_failures += !ok;
-        return ok;
-}
 
 static int64_t now_ms(void) {
         struct timespec ts;
@@ -326,7 +304,7 @@ static void created_deleted_messages(struct scm_client *driver) {
         clear_events(ev, n > 0 ? n : 0);
 
         if (geteuid() != 0) {
-                printf("ok %d - service_message # SKIP only root may send one\n", ++tap_count);
+                tap_skip("service_message", "only root may send one");
         } else {
                 const char *text = "the disk is almost full";
                 int r = call_error(driver, "service_message",
@@ -686,6 +664,5 @@ int main(int argc, char **argv) {
                 burst();
         else
                 return 2;
-        printf("1..%d\n", tap_count);
-        return tap_failures ? 1 : 0;
+        return tap_finish();
 }

@@ -17,7 +17,6 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,42 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 #define REPLY_DEADLINE_MS 20000
 #define PING "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"}\n"
 
 static const char *socket_path;
-static int tap_count;
-static int tap_failures;
-
-/* ---- TAP ---------------------------------------------------------------- */
-
-__attribute__((format(printf, 1, 2))) static void diag(const char *fmt, ...) {
-        va_list ap;
-        fputs("# ", stdout);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        fputc('\n', stdout);
-        fflush(stdout);
-}
-
-__attribute__((format(printf, 2, 3))) static bool tap(bool ok, const char *fmt, ...) {
-        va_list ap;
-        printf("%sok %d - ", ok ? "" : "not ", ++tap_count);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        fputc('\n', stdout);
-        fflush(stdout);
-        if (!ok)
-                tap_failures++;
-        return ok;
-}
-
-static void tap_skip(const char *what, const char *reason) {
-        printf("ok %d - %s # SKIP %s\n", ++tap_count, what, reason);
-        fflush(stdout);
-}
 
 /* ---- time and sockets --------------------------------------------------- */
 
@@ -783,7 +752,7 @@ int main(int argc, char **argv) {
         signal(SIGPIPE, SIG_IGN);
 
         if (!tap(ping_works_within(10000), "scmd answers ping on %s", socket_path)) {
-                printf("Bail out! scmd is not answering\n1..%d\n", tap_count);
+                tap_bail_out("scmd is not answering");
                 return 1;
         }
         case_garbage();
@@ -797,6 +766,5 @@ int main(int argc, char **argv) {
         case_too_many_connections();
         case_never_reads();
 
-        printf("1..%d\n", tap_count);
-        return tap_failures ? 1 : 0;
+        return tap_finish();
 }
