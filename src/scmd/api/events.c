@@ -78,10 +78,6 @@ static const char *const methods[] = {
         [EVENT_MESSAGE] = "service_message",
 };
 
-uint64_t events_seq(const struct service *s) {
-        return s->event_changes + 1;
-}
-
 static int64_t realtime_usec(void) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);

@@ -46,24 +46,6 @@
 
 static gid_t gid_min = GID_MIN_DEFAULT, gid_max = GID_MAX_DEFAULT;
 
-static const char *const sid_type_names[_SID_TYPE_MAX] = {
-        [SID_TYPE_NONE] = "none",
-        [SID_TYPE_UNRESTRICTED] = "unrestricted",
-        [SID_TYPE_RESTRICTED] = "restricted",
-};
-_Static_assert(ELEMENTSOF(sid_type_names) == _SID_TYPE_MAX, "every sid type has a name");
-
-const char *sid_type_name(enum sid_type t) {
-        return t >= 0 && t < _SID_TYPE_MAX ? sid_type_names[t] : NULL;
-}
-
-enum sid_type sid_type_from_name(const char *name) {
-        for (int i = 0; name && i < _SID_TYPE_MAX; i++)
-                if (strcmp(sid_type_names[i], name) == 0)
-                        return (enum sid_type)i;
-        return SID_TYPE_INVALID;
-}
-
 void identity_gid_range(gid_t *ret_min, gid_t *ret_max) {
         *ret_min = gid_min;
         *ret_max = gid_max;
