@@ -11,7 +11,22 @@
  *   6. the boot sequence (boot.c), then the loop until the shutdown
  *      sequence (shutdown.c) is over.
  */
-#include "scmd.h"
+#include "acl.h"
+#include "boot.h"
+#include "cgroup.h"
+#include "db.h"
+#include "failure.h"
+#include "log.h"
+#include "logcapture.h"
+#include "loop.h"
+#include "manager.h"
+#include "notify.h"
+#include "registry.h"
+#include "secrets.h"
+#include "security.h"
+#include "server.h"
+#include "supervisor.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +38,12 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
+#include "paths.h"
 
 struct options {
         enum scm_mode mode;

@@ -20,8 +20,15 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
+#include <jansson.h>
 
-#include "scmd.h"
+#include "acl.h"
+#include "db.h"
+#include "rpc.h"
+#include "service_config.h"
 
 #define R(x) ACL_BIT(ACL_##x)
 

@@ -18,8 +18,14 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
 
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "log.h"
+#include "service_config.h"
 
 /* The schema this scmd writes; bump with each migration added to db.c. */
 #define SCHEMA_VERSION_NOW 8

@@ -16,9 +16,14 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <stdbool.h>
 
 #include "cmdline.h"
-#include "scmd.h"
+#include "depend.h"
+#include "manager.h"
+#include "registry.h"
+#include "service.h"
+#include "service_config.h"
 
 static struct manager m;
 

@@ -23,8 +23,16 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
 
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "failure.h"
+#include "failure_config.h"
+#include "loop.h"
+#include "service_config.h"
 
 #define SEC USEC_PER_SEC
 

@@ -22,8 +22,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
+#include <jansson.h>
 
-#include "scmd.h"
+#include "db.h"
+#include "manager.h"
+#include "secrets.h"
+#include "service.h"
+#include "service_config.h"
 
 static const char plaintext[] = "correct horse battery staple";
 

@@ -18,8 +18,18 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
+#include <jansson.h>
 
-#include "scmd.h"
+#include "account.h"
+#include "db.h"
+#include "identity.h"
+#include "manager.h"
+#include "privilege_names.h"
+#include "security_config.h"
+#include "service_config.h"
 
 static void test_privilege_names(void **state) {
         (void)state;

@@ -13,8 +13,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
 
-#include "scmd.h"
+#include "service_config.h"
+#include "state.h"
 
 #define FOR_EACH_KIND(k) for (enum svc_rows k = 0; k < _SVC_ROWS_MAX; k++)
 #define FOR_EACH_STATE(s) for (enum scm_state s = SCM_STATE_STOPPED; s < _SCM_STATE_MAX; s++)

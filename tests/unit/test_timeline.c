@@ -12,8 +12,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <scm/types.h>
+#include <jansson.h>
 
-#include "scmd.h"
+#include "manager.h"
+#include "service.h"
+#include "timeline.h"
 
 /* Moves s to state through the hook, as service.c's enter() does. */
 static void go(struct service *s, enum scm_state state) {

@@ -28,7 +28,13 @@
  * (it does not read, or memory ran out) is cut off by server.c with
  * SERVICE_NOTIFY_CLIENT_LAGGING as its last message.
  */
-#include "scmd.h"
+#include "events.h"
+#include "log.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc_acl.h"
+#include "server.h"
+#include "service.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +42,11 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

@@ -5,13 +5,23 @@
  * unknown parameter is an error, not ignored, so a typo in a client never
  * silently does nothing.
  */
-#include "scmd.h"
+#include "rpc.h"
+#include "acl.h"
+#include "log.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc_acl.h"
+#include "service.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

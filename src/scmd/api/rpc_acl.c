@@ -10,13 +10,25 @@
  * A denial names the caller, the first right it lacks and the object, so
  * the person reading it knows what to ask an administrator for.
  */
-#include "scmd.h"
+#include "rpc_acl.h"
+#include "acl.h"
+#include "db.h"
+#include "log.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc.h"
+#include "server.h"
+#include "service.h"
 
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

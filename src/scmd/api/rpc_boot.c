@@ -5,9 +5,18 @@
  * SIGTERM does, asked over the socket).  The boot's acceptance and the
  * last known good configuration are rpc_failure.c's.
  */
-#include "scmd.h"
+#include "boot.h"
+#include "log.h"
+#include "manager.h"
+#include "rpc.h"
+#include "rpc_acl.h"
+#include "server.h"
+#include "shutdown.h"
+#include "supervisor.h"
 
 #include <sys/socket.h>
+#include <scm/error.h>
+#include <jansson.h>
 
 static int no_params(struct rpc_call *call) {
         static const char *const none[] = {NULL};

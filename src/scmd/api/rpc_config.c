@@ -6,12 +6,30 @@
  * of it, commits it in one transaction, and only then changes memory: a
  * refused or failed change leaves nothing behind, on disk or in memory.
  */
-#include "scmd.h"
+#include "account.h"
+#include "db.h"
+#include "depend.h"
+#include "driver.h"
+#include "events.h"
+#include "log.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc.h"
+#include "rpc_config_security.h"
+#include "server.h"
+#include "service.h"
+#include "service_config.h"
+#include "share.h"
 
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

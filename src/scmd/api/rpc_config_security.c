@@ -6,12 +6,23 @@
  * against the rest of it, allocating the service's group when it first
  * gets an identity.  The plan they become at start is exec/security.c's.
  */
-#include "scmd.h"
+#include "rpc_config_security.h"
+#include "account.h"
+#include "identity.h"
+#include "manager.h"
+#include "privilege_names.h"
+#include "rpc.h"
+#include "security_config.h"
+#include "service_config.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

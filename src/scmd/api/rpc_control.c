@@ -13,11 +13,26 @@
  * A stop is refused while a dependent runs, unless it is asked to stop the
  * dependents first (depend_stop_dependents()).
  */
-#include "scmd.h"
+#include "acl.h"
+#include "boot.h"
+#include "depend.h"
+#include "loop.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc.h"
+#include "rpc_acl.h"
+#include "server.h"
+#include "service.h"
+#include "state.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

@@ -7,11 +7,22 @@
  * with the services' group dependencies), saved in one transaction, then
  * put in memory.
  */
-#include "scmd.h"
+#include "acl.h"
+#include "depend.h"
+#include "log.h"
+#include "manager.h"
+#include "rpc.h"
+#include "rpc_acl.h"
+#include "service.h"
+#include "service_config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

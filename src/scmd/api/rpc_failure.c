@@ -8,11 +8,25 @@
  * actions, checked, and committed in one transaction; nothing in memory
  * holds the configuration (failure.c reads it when a failure needs it).
  */
-#include "scmd.h"
+#include "acl.h"
+#include "db.h"
+#include "failure.h"
+#include "failure_config.h"
+#include "lkg.h"
+#include "log.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc.h"
+#include "rpc_acl.h"
+#include "service.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

@@ -10,11 +10,19 @@
  * start.  It is here so that the SCM rights lock and query-lock-status
  * guard something real, and for programs that take it out of habit.
  */
-#include "scmd.h"
+#include "lock.h"
+#include "acl.h"
+#include "manager.h"
+#include "rpc.h"
+#include "rpc_acl.h"
 
 #include <pwd.h>
 #include <stdio.h>
 #include <time.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

@@ -4,11 +4,22 @@
  * query_timeline.  They
  * never change state and never fail except on bad parameters or memory.
  */
-#include "scmd.h"
+#include "acl.h"
+#include "manager.h"
+#include "registry.h"
+#include "rpc.h"
+#include "rpc_acl.h"
+#include "service.h"
+#include "service_config.h"
+#include "timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "validate.h"

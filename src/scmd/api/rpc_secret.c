@@ -15,12 +15,20 @@
  * need change-config on the service, list_secrets query-config (names
  * and sizes only, as query_config shows the rest of the configuration).
  */
-#include "scmd.h"
+#include "db.h"
+#include "log.h"
+#include "manager.h"
+#include "rpc.h"
+#include "secrets.h"
+#include "service.h"
 
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

@@ -12,13 +12,26 @@
  * scmd has made that user.  Root holds every privilege and cannot lose
  * one; a grant to root changes nothing.
  */
-#include "scmd.h"
+#include "account.h"
+#include "db.h"
+#include "identity.h"
+#include "log.h"
+#include "manager.h"
+#include "privilege_names.h"
+#include "rpc.h"
+#include "sandbox.h"
+#include "security_config.h"
+#include "service.h"
 
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

@@ -30,7 +30,14 @@
  * every slot (and with each its output allowance) and lock root out.  A
  * connection is identified before it is counted for that reason.
  */
-#include "scmd.h"
+#include "server.h"
+#include "acl.h"
+#include "events.h"
+#include "lock.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "rpc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +51,10 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "jsonrpc.h"

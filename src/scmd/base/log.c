@@ -9,7 +9,7 @@
  * that a line of the log is always one event of scmd's and nobody can
  * forge one, or a terminal's escape sequence, through what scmd logs.
  */
-#include "scmd.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>

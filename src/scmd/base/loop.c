@@ -15,6 +15,8 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #define BATCH 64
 

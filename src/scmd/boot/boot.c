@@ -24,7 +24,18 @@
  * The step is kept for `query_boot_phase`; once the shutdown begins, that
  * reports the shutdown's phase instead (shutdown.c).
  */
-#include "scmd.h"
+#include "boot.h"
+#include "depend.h"
+#include "driver.h"
+#include "lkg.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "registry.h"
+#include "service.h"
+#include "shutdown.h"
+#include "timeline.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +49,10 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

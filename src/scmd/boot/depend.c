@@ -36,7 +36,15 @@
  * The running cascades are kept in one static (there is one scmd, and one
  * manager, per process), as lkg.c keeps its boot.
  */
-#include "scmd.h"
+#include "depend.h"
+#include "db.h"
+#include "log.h"
+#include "manager.h"
+#include "process.h"
+#include "registry.h"
+#include "service.h"
+#include "service_config.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -44,6 +52,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

@@ -27,7 +27,15 @@
  * loaded after that step are the failed drivers (`query_boot_phase`).
  * At shutdown drivers stay loaded, as on Windows.
  */
-#include "scmd.h"
+#include "driver.h"
+#include "boot.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "registry.h"
+#include "service.h"
+#include "spawner.h"
+#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +50,11 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

@@ -37,7 +37,20 @@
  * state of the whole section (options, the reboot asked for, the commands
  * running) is kept in statics: there is one scmd per process.
  */
-#include "scmd.h"
+#include "failure.h"
+#include "db.h"
+#include "depend.h"
+#include "failure_config.h"
+#include "lkg.h"
+#include "log.h"
+#include "logcapture.h"
+#include "loop.h"
+#include "manager.h"
+#include "registry.h"
+#include "security.h"
+#include "service.h"
+#include "spawner.h"
+#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +64,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

@@ -33,13 +33,29 @@
  *
  * The state is one static: there is one scmd, and one boot, per process.
  */
-#include "scmd.h"
+#include "lkg.h"
+#include "boot.h"
+#include "db.h"
+#include "depend.h"
+#include "failure.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "registry.h"
+#include "service.h"
+#include "service_config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "validate.h"

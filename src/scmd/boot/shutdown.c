@@ -31,12 +31,25 @@
  * service_control() and the table; shutdown.c only chooses what to ask
  * and when, and watches the clock.
  */
-#include "scmd.h"
+#include "shutdown.h"
+#include "boot.h"
+#include "depend.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "service.h"
+#include "state.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

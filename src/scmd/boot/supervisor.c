@@ -5,7 +5,24 @@
  * or PID 1 in a container), and turning SIGTERM, SIGINT and SIGPWR into the
  * shutdown sequence (shutdown.c).  The boot sequence is boot.c's.
  */
-#include "scmd.h"
+#include "supervisor.h"
+#include "acl.h"
+#include "cgroup.h"
+#include "db.h"
+#include "depend.h"
+#include "driver.h"
+#include "failure.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "notify.h"
+#include "process.h"
+#include "registry.h"
+#include "secrets.h"
+#include "server.h"
+#include "service.h"
+#include "service_config.h"
+#include "shutdown.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +33,9 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

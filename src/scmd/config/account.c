@@ -17,7 +17,8 @@
  * The well-known names are matched without regard to case, as Windows
  * does, and may carry Windows' "NT AUTHORITY\" prefix.
  */
-#include "scmd.h"
+#include "account.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

@@ -28,7 +28,8 @@
  * "account", the account the service runs as, is looked up when an entry
  * of it is needed by a check.
  */
-#include "scmd.h"
+#include "acl.h"
+#include "account.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -39,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

@@ -16,12 +16,18 @@
  * committed change survives a crash of scmd (not a power loss mid-write
  * of the last transaction, which WAL then rolls back whole).
  */
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "log.h"
+#include "service_config.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

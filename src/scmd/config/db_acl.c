@@ -15,11 +15,16 @@
  * (a right a later scmd dropped) reads as the empty list, which only
  * admins pass: a damaged list never grants more than it said.
  */
-#include "scmd.h"
+#include "acl.h"
+#include "db.h"
+#include "db_util.h"
+#include "log.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "db_util.h"

@@ -14,12 +14,15 @@
  * written whole in one transaction of its own.  Statements are prepared
  * per call: they run on a failure or a change, never in a loop.
  */
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "failure_config.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "cleanup.h"
 #include "db_util.h"

@@ -5,7 +5,8 @@
  * whole at start-up and replaced whole by set_group_order, in one
  * transaction, so a crash leaves the old list or the new one.
  */
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "cmdline.h"
 #include "db_util.h"
+#include "cleanup.h"
 
 int db_group_order_load(struct db *db, char ***ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;

@@ -24,7 +24,9 @@
  * old state or the new one: never a half-made copy, never a half-restored
  * configuration.  Services marked for delete are not copied.
  */
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "log.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "db_util.h"

@@ -19,12 +19,16 @@
  * Prepared per call: these run on a client's request or a start, never in
  * a loop.
  */
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "service.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "db_util.h"

@@ -19,12 +19,18 @@
  * policy has transactions of its own.  Prepared per call: these run on a
  * change of configuration or a start, never in a loop.
  */
-#include "scmd.h"
+#include "db.h"
+#include "db_util.h"
+#include "log.h"
+#include "privilege_names.h"
+#include "security_config.h"
+#include "service_config.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "cleanup.h"
 #include "db_util.h"

@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "cleanup.h"
-#include "scmd.h"
+#include "db.h"
 
 /* SQLite result codes to 0 (OK, DONE, ROW) or -errno; busy/locked is
  * -EBUSY, a constraint -EEXIST, corruption -EBADMSG. */

@@ -4,7 +4,7 @@
  * names of the actions and freeing.  What a failure makes scmd do is
  * boot/failure.c's.
  */
-#include "scmd.h"
+#include "failure_config.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,12 +4,14 @@
  * privileges in the configuration, the protocol and the account privilege
  * policy.  What they make a process hold is exec/privileges.c's.
  */
-#include "scmd.h"
+#include "privilege_names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 

@@ -4,7 +4,7 @@
  * configured: copying and freeing them, and the names of the SID types.
  * What they make a process do is exec/security.c's.
  */
-#include "scmd.h"
+#include "security_config.h"
 
 #include <errno.h>
 #include <stdlib.h>

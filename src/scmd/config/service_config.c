@@ -5,9 +5,13 @@
  * own have files of their own beside this one (security_config.c,
  * failure_config.c, acl.c).
  */
-#include "scmd.h"
+#include "service_config.h"
+#include "acl.h"
+#include "security_config.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -17,7 +17,12 @@
  * and a service that keeps sending garbage cannot do more than fill its
  * own log.
  */
-#include "scmd.h"
+#include "channel.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "service.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +31,13 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "validate.h"
+#include "control.h"
 
 struct pending_control {
         struct pending_control *next;

@@ -4,7 +4,10 @@
  * finds a process by its pid (the reaping of children), and what the
  * shutdown and the boot walk.
  */
-#include "scmd.h"
+#include "manager.h"
+#include "process.h"
+#include "service.h"
+#include <stdbool.h>
 
 void manager_track(struct manager *m, struct service *s) {
         if (s->active)

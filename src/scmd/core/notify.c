@@ -15,7 +15,12 @@
  * EXTEND_TIMEOUT_USEC=n, ERRNO=n, WATCHDOG=1; others are ignored, as
  * systemd ignores what it does not know.
  */
-#include "scmd.h"
+#include "notify.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "service.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +31,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

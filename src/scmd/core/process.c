@@ -22,7 +22,20 @@
  * is STOPPED only when all of its processes are gone, so no grandchild
  * outlives it.
  */
-#include "scmd.h"
+#include "process.h"
+#include "cgroup.h"
+#include "channel.h"
+#include "log.h"
+#include "logcapture.h"
+#include "loop.h"
+#include "manager.h"
+#include "secrets.h"
+#include "security.h"
+#include "service.h"
+#include "service_config.h"
+#include "share.h"
+#include "spawner.h"
+#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,10 +49,15 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "cmdline.h"
 #include "validate.h"
+#include "control.h"
 
 /* How long a killed cgroup may take to empty before we stop waiting. */
 #define DRAIN_TIMEOUT (5 * USEC_PER_SEC)

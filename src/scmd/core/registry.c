@@ -5,12 +5,14 @@
  * case-folded text (the folding of the name rules), grown by doubling at a
  * load factor of one.  The registry owns the services it holds.
  */
-#include "scmd.h"
+#include "registry.h"
+#include "service.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "validate.h"
 

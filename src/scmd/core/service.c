@@ -9,7 +9,25 @@
  * enters the new state.  Entering a state is where the status-tracking
  * record is persisted and where waiting clients are answered.
  */
-#include "scmd.h"
+#include "service.h"
+#include "boot.h"
+#include "cgroup.h"
+#include "channel.h"
+#include "db.h"
+#include "depend.h"
+#include "driver.h"
+#include "events.h"
+#include "failure.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "registry.h"
+#include "secrets.h"
+#include "service_config.h"
+#include "state.h"
+#include "supervisor.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,9 +35,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
 
 #include "cleanup.h"
 #include "cmdline.h"
+#include "control.h"
 
 static void enter(struct service *s, enum scm_state state);
 

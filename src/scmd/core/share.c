@@ -23,11 +23,24 @@
  * nothing (and must not take away what the others require).  The network
  * restriction must be the same for every member of a process.
  */
-#include "scmd.h"
+#include "share.h"
+#include "account.h"
+#include "manager.h"
+#include "privilege_names.h"
+#include "process.h"
+#include "registry.h"
+#include "rpc.h"
+#include "security_config.h"
+#include "service.h"
+#include "service_config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

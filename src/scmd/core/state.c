@@ -29,9 +29,13 @@
  * client's: delivered to a native handler that accepts them, they end the
  * service as a stop does; plain and notify services are stopped instead.
  */
-#include "scmd.h"
+#include "state.h"
+#include "service_config.h"
 
 #include "cleanup.h"
+#include <scm/error.h>
+#include <scm/types.h>
+#include <stdbool.h>
 
 /* The table reads best as a table: */
 /* clang-format off */

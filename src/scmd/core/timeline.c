@@ -19,9 +19,17 @@
  * start that must wait (for its dependencies) calls
  * timeline_start_requested() when the request came.
  */
-#include "scmd.h"
+#include "timeline.h"
+#include "manager.h"
+#include "service.h"
+#include "service_config.h"
 
 #include <time.h>
+#include <scm/types.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
+#include "cmdline.h"
 
 static int64_t realtime_usec(void) {
         struct timespec ts;

@@ -15,7 +15,8 @@
  * function here reports it, and scmd holds services by process group
  * instead (see docs/architecture.md).
  */
-#include "scmd.h"
+#include "cgroup.h"
+#include "log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

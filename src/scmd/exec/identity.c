@@ -27,7 +27,10 @@
  * repaired before each start and kept after a stop and a delete, like the
  * service's data on Windows.
  */
-#include "scmd.h"
+#include "identity.h"
+#include "db.h"
+#include "manager.h"
+#include "security.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +40,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

@@ -7,7 +7,9 @@
  * dropped) and a new file is begun, so a chatty service can never fill the
  * disk.  A service blocked on a full pipe only ever blocks itself.
  */
-#include "scmd.h"
+#include "logcapture.h"
+#include "log.h"
+#include "loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

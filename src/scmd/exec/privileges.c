@@ -21,7 +21,8 @@
  * Which account may hold which capability is the account privilege policy,
  * kept by db_security.c and checked by security.c before a start.
  */
-#include "scmd.h"
+#include "privileges.h"
+#include "privilege_names.h"
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -32,6 +33,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

@@ -21,7 +21,7 @@
  * path; the child only enforces it (landlock_restrict_self), after
  * no_new_privs.
  */
-#include "scmd.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <stdint.h>
 
 #include "cleanup.h"
 

@@ -33,7 +33,14 @@
  * the service's process is released, and start-up sweeps what a crashed
  * scmd left.
  */
-#include "scmd.h"
+#include "secrets.h"
+#include "db.h"
+#include "log.h"
+#include "manager.h"
+#include "security.h"
+#include "security_config.h"
+#include "service.h"
+#include "service_config.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +56,9 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 

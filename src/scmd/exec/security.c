@@ -22,7 +22,19 @@
  * switch so that it belongs to the account; Landlock comes last, after
  * no_new_privs, which it requires of an unprivileged process.
  */
-#include "scmd.h"
+#include "security.h"
+#include "account.h"
+#include "db.h"
+#include "identity.h"
+#include "log.h"
+#include "manager.h"
+#include "privilege_names.h"
+#include "privileges.h"
+#include "sandbox.h"
+#include "security_config.h"
+#include "service.h"
+#include "share.h"
+#include "spawner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +50,9 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <scm/error.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
 #include "cmdline.h"

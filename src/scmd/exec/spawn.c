@@ -16,7 +16,8 @@
  * scmd is single-threaded, so the child may call async-signal-unsafe
  * functions such as initgroups() before exec.
  */
-#include "scmd.h"
+#include "spawner.h"
+#include "security.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +33,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <stdbool.h>
 
 #include "cleanup.h"
+#include "control.h"
 
 #define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

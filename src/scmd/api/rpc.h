@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The method table and what every handler shares: the call, its
+ * parameters, its failure.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct manager;
+struct conn;
+struct service;
+
+/* One request being served.  Handlers fail with rpc_fail(). */
+struct rpc_call {
+        struct manager *manager;
+        struct conn *conn;
+        uint64_t conn_id;
+        json_t *id;       /* borrowed */
+        json_t *params;   /* borrowed; an object (empty when absent) */
+        char *error;      /* message of the failure */
+        int jsonrpc_code; /* for protocol-level failures, else 0 */
+};
+
+#define RPC_DEFERRED 1
+
+typedef int rpc_handler_fn(struct rpc_call *call, json_t **ret_result);
+
+/* Records a failure with a message and returns SCM_ERR(win32). */
+int rpc_fail(struct rpc_call *call, int win32, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Which object a method's rights are checked on (rpc.c's dispatcher). */
+enum rpc_object {
+        RPC_ON_SCM,            /* the SCM */
+        RPC_ON_SERVICE,        /* the service params.name names */
+        RPC_ON_SERVICE_OR_SCM, /* the SCM when params.scm is true, else params.name's service */
+        RPC_ADMINS_ONLY,       /* no right grants it: admins only */
+};
+
+/* One method of the protocol: its handler, and what a caller needs to
+ * call it.  Besides these rights, every method needs connect on the SCM. */
+struct rpc_method {
+        const char *name;
+        rpc_handler_fn *fn;
+        enum rpc_object object;
+        uint32_t rights; /* ACL_BIT()s needed on the object */
+        /* Instead of rights, when they depend on the parameters. */
+        uint32_t (*rights_of)(const struct rpc_call *call);
+};
+
+/* The method named name, or NULL. */
+const struct rpc_method *rpc_find_method(const char *name);
+/* The whole table (tests/unit/test_acl.c checks every entry names a right). */
+const struct rpc_method *rpc_methods(size_t *ret_n);
+/* Checks the caller's rights for m (rpc_acl.c) and runs m's handler.  A
+ * method without a right in the table is refused for everyone but admins:
+ * the check fails closed. */
+int rpc_dispatch(const struct rpc_method *m, struct rpc_call *call, json_t **ret_result);
+
+/* Parameter helpers: each returns 0, or rpc_fail(INVALID_PARAMETER). */
+int rpc_check_keys(struct rpc_call *call, const char *const *allowed);
+int rpc_get_string(struct rpc_call *call, const char *key, bool required, size_t max_bytes,
+                   const char **ret);
+int rpc_get_service(struct rpc_call *call, struct service **ret);
+/* Logs a failed database write (-errno r) once and fails the call with
+ * SERVICE_DATABASE_LOCKED: nothing was changed. */
+int rpc_database_failed(struct rpc_call *call, int r);
+/* rpc_check_keys(allowed), then rpc_get_service(): the start of most methods. */
+int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
+                            struct service **ret);
+int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret);
+
+/* Handlers, by file. */
+rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate,
+        rpc_query_timeline;                                                    /* rpc_query.c */
+rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
+rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */
+/* The right a control needs: stop, pause-continue, interrogate or user-defined-control. */
+uint32_t rpc_control_rights(const struct rpc_call *call);
+rpc_handler_fn rpc_subscribe, rpc_unsubscribe, rpc_service_message; /* rpc_events.c */
+
+/* Per-connection open handles (rpc_config.c). */
+void conn_handles_release(struct manager *m, struct conn *c);
+
+/* ----------------------------------------------------------- rpc_boot.c */
+rpc_handler_fn rpc_query_boot_phase, rpc_shutdown;
+
+rpc_handler_fn rpc_query_object_security, rpc_set_object_security;
+/* rpc_lock.c: the service database lock (struct manager's lock). */
+rpc_handler_fn rpc_lock_service_database, rpc_unlock_service_database, rpc_query_lock_status;
+/* rpc_security.c */
+rpc_handler_fn rpc_add_account_rights, rpc_remove_account_rights, rpc_query_account_rights,
+        rpc_query_security;
+/* rpc_failure.c */
+rpc_handler_fn rpc_change_failure_actions, rpc_query_failure_actions, rpc_query_boot_status,
+        rpc_notify_boot_config_status, rpc_restore_last_known_good;
+/* rpc_secret.c */
+rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;
+/* rpc_depend.c */
+rpc_handler_fn rpc_query_group_order, rpc_set_group_order, rpc_enumerate_dependents;

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scmd's own log: to stderr in the foreground, else to its file.
+ */
+#pragma once
+
+#include <stdarg.h>
+
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+
+/* Logs to stderr (foreground) or to the file set by log_open_file(). */
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int log_open_file(const char *path);
+void log_set_level(enum log_level max);
+#define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)

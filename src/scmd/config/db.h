@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The configuration database (SQLite): one connection, one file per group
+ * of tables (db.c the services and their status, db_*.c the rest).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <scm/types.h>
+
+#include "acl.h"
+#include "failure_config.h"
+#include "service_config.h"
+
+struct db;
+struct sqlite3;
+
+struct db_status {
+        enum scm_state state;
+        uint32_t win32_exit_code;
+        uint32_t service_exit_code;
+        pid_t pid;
+        bool marked_for_delete;
+};
+
+typedef int db_load_fn(void *userdata, int64_t id, struct service_config *config,
+                       const struct db_status *status);
+
+/* Opens (creating if needed) and migrates the database.  -errno, or
+ * -EPROTO when the file's schema is newer than this scmd knows. */
+int db_open(const char *path, struct db **ret);
+void db_close(struct db *db);
+int db_schema_version(struct db *db);
+/* Calls fn for every service; fn takes ownership of the config strings. */
+int db_load(struct db *db, db_load_fn *fn, void *userdata);
+int db_insert_service(struct db *db, const struct service_config *c, int64_t *ret_id);
+int db_update_service(struct db *db, int64_t id, const struct service_config *c);
+int db_delete_service(struct db *db, int64_t id);
+int db_mark_for_delete(struct db *db, int64_t id);
+int db_save_status(struct db *db, int64_t id, const struct db_status *st);
+
+/* db_acl.c: the tables of the access-list migration, on db.c's connection.
+ * Each stores the canonical text form. */
+
+/* Service id's stored list, or *ret NULL when it has none (the default).
+ * A stored text that no longer parses is logged and read as the empty
+ * list (admins only): fail closed.  0 or -errno. */
+int db_acl_load_service(struct db *db, int64_t id, const char *name, struct acl **ret);
+/* Stores acl as service id's list (NULL: back to the default), in one
+ * transaction. */
+int db_acl_save_service(struct db *db, int64_t id, const struct acl *acl);
+int db_acl_load_scm(struct db *db, struct acl **ret);
+int db_acl_save_scm(struct db *db, const struct acl *acl);
+
+/* db_security.c: the tables of migration 3, on db.c's connection. */
+
+struct sqlite3 *db_sqlite(struct db *db);
+/* In db.c's transaction of an insert or update: saves c->security. */
+int db_security_save(struct db *db, int64_t id, const struct service_config *c);
+/* Loads the settings of service id (named name) into *ret (NULL when all are defaults). */
+int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret);
+/* The gid recorded for service name: 1 with *ret, 0 when none. */
+int db_security_gid_of(struct db *db, const char *name, gid_t *ret);
+/* 1 when gid was ever given to any service. */
+int db_security_gid_used(struct db *db, gid_t gid);
+/* The capabilities granted to the account user (a user name). */
+int db_account_privileges(struct db *db, const char *user, uint64_t *ret);
+/* Grants add and revokes remove for user, in one transaction. */
+int db_account_privileges_change(struct db *db, const char *user, uint64_t add, uint64_t remove);
+
+/* db_failure.c: the failure tables of migration 4, on db.c's connection. */
+
+/* A service's failure actions; the defaults (none, reset 0) when it has
+ * none saved.  0 or -errno. */
+int db_failure_load(struct db *db, int64_t id, struct failure_config *ret);
+/* Saves c as service id's failure actions, in one transaction. */
+int db_failure_save(struct db *db, int64_t id, const struct failure_config *c);
+
+/* db_lkg.c: the last known good copy, in the same database. */
+
+struct db_lkg_info {
+        int64_t saved_at; /* unix time */
+        int64_t services;
+};
+/* Copies the configuration tables into the last known good copy, in one
+ * transaction.  0 or -errno. */
+int db_lkg_save(struct db *db, struct db_lkg_info *ret);
+/* 1 with *ret when a copy exists, 0 when none, or -errno. */
+int db_lkg_info(struct db *db, struct db_lkg_info *ret);
+/* Replaces the configuration tables with the copy, in one transaction;
+ * the status records of services that stay are kept.  -ENOENT when there
+ * is no copy. */
+int db_lkg_restore(struct db *db);
+
+#define SECRET_MACHINE_KEY_BYTES 32 /* crypto_aead_xchacha20poly1305_ietf_KEYBYTES */
+#define SECRET_NONCE_BYTES 24       /* ..._NPUBBYTES: random, one per value */
+#define SECRET_TAG_BYTES 16         /* ..._ABYTES */
+#define SECRET_VALUE_MAX_BYTES 32768
+#define SECRET_KEY_NAME_MAX 64
+#define SECRETS_PER_SERVICE_MAX 64
+
+/* A value sealed for (service, key): what the database holds. */
+struct sealed_secret {
+        unsigned char nonce[SECRET_NONCE_BYTES];
+        unsigned char *ciphertext; /* plaintext_size + SECRET_TAG_BYTES bytes, malloc'd */
+        size_t ciphertext_size;
+        size_t plaintext_size;
+};
+
+/* db_secret.c: the table of migration 5, on db.c's connection. */
+
+struct db_secret_row {
+        const char *key;
+        size_t size;
+        int64_t created_at, updated_at; /* unix time */
+        const unsigned char *nonce;
+        size_t nonce_size;
+        const unsigned char *ciphertext;
+        size_t ciphertext_size;
+};
+/* Called per row, in key order; the row is valid during the call only.
+ * A negative return stops the walk and is returned. */
+typedef int db_secret_fn(void *userdata, const struct db_secret_row *row);
+
+/* Sets (adds or replaces) service's key, in one transaction. */
+int db_secret_put(struct db *db, const char *service, const char *key,
+                  const struct sealed_secret *sealed, bool *ret_replaced);
+/* -ENOENT when service has no such key. */
+int db_secret_delete(struct db *db, const char *service, const char *key);
+/* Every secret of service id; inside db.c's transaction of the delete. */
+int db_secret_delete_service(struct db *db, int64_t id);
+/* How many secrets the table holds, of every service. */
+int db_secret_count(struct db *db, int64_t *ret);
+/* Drops the secrets of names that have no service (after a roll back). */
+int db_secret_drop_orphans(struct db *db);
+int db_secret_list(struct db *db, const char *service, db_secret_fn *fn, void *userdata);
+
+/* db_group.c: the group order list (migration 7), on db.c's connection. */
+
+/* The list, NULL-terminated, malloc'd.  0 or -errno. */
+int db_group_order_load(struct db *db, char ***ret);
+/* Replaces the list, in one transaction.  0 or -errno. */
+int db_group_order_save(struct db *db, char *const *groups);

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sd_notify socket: READY=1, STATUS=, WATCHDOG=1 and the rest from
+ * notify services.
+ */
+#pragma once
+
+struct manager;
+
+/* Opens the sd_notify socket at path (datagrams, credentials passed). */
+int notify_open(struct manager *m, const char *path);
+void notify_close(struct manager *m);

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A process of the operating system and everything scmd holds for it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "logcapture.h"
+#include "loop.h"
+#include "service.h"
+
+/* One process of the operating system and everything scmd holds for it.
+ * A service runs in one; its members are the services attached to it.
+ * pid 0 and fds -1 when none. */
+struct process {
+        struct manager *manager;
+        unsigned refs;           /* one per member, plus short holds */
+        struct service *members; /* attached, linked by member_next */
+        pid_t pid;
+        int pidfd;
+        struct loop_io pidfd_io;
+        int exec_report_fd;
+        struct loop_io exec_report_io;
+        bool main_exited;
+        bool exec_failed; /* the exec report named a failed step */
+        enum process_exit_kind exit_kind;
+        int exit_value;
+        int cgroup_fd; /* its cgroup folder; -1 without cgroups */
+        int cgroup_events_fd;
+        char *cgroup_name; /* the folder's name while it has one */
+        struct loop_io cgroup_io;
+        struct loop_timer drain_timer; /* killed, the cgroup must empty by then */
+        struct log_capture log;
+        char *log_path;
+        /* native: the control channel (channel.c). */
+        int channel_fd;
+        struct loop_io channel_io;
+        bool connected; /* the dispatcher said hello */
+        /* type share (share.c): what its members must have in common. */
+        bool shared;
+        bool closed; /* it takes no new members */
+        char *command_line;
+        char *account;
+        bool restrict_network;
+        uint64_t caps; /* its capabilities; 0: the account's own */
+        bool root;     /* its account is uid 0, whose own are every capability */
+};
+
+/* The EFF_SPAWN effect: starts s's process.  On failure s stays STOPPED
+ * with a sentence in last_error; returns SCM_ERR(win32). */
+int process_spawn(struct service *s);
+/* The EFF_FINISH effect: s lets go of its process, whose handles are
+ * released when no member is left (every process has gone by then). */
+void process_release(struct service *s);
+/* Signals s's main process (through its pidfd). */
+void process_signal(struct service *s, int sig);
+/* Arms the stop timer: EV_STOP_TIMEOUT after scmd's --stop-timeout. */
+void process_arm_stop_timer(struct service *s);
+/* Collects the main process's exit if it has ended (pidfd or SIGCHLD). */
+void process_reap(struct process *p);
+/* Asks every process of s to go now (shutdown escalation). */
+void service_kill(struct service *s);
+/* A short hold on p across calls that may let members go; the last
+ * unref releases its handles. */
+void process_ref(struct process *p);
+void process_unref(struct process *p);
+/* s's main pid, 0 when it has no process. */
+pid_t service_pid(const struct service *s);
+/* The member of p called name (any case), or NULL. */
+struct service *process_member(struct process *p, const char *name);
+/* A name for p in the log: its first member's. */
+const char *process_name(const struct process *p);
+/* native share: s reported STOPPED.  True when other members still run in
+ * its process, so s leaves it (EV_LEFT_PROCESS); false when s is the last,
+ * and the process is expected to end. */
+bool process_member_leaves(struct service *s);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every service by name and by display name.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct service;
+
+struct registry;
+
+int registry_new(struct registry **ret);
+void registry_free(struct registry *r); /* frees every service */
+int registry_add(struct registry *r, struct service *s);
+void registry_remove(struct registry *r, struct service *s);
+struct service *registry_find(const struct registry *r, const char *name);
+/* The service whose name or display name is text, ignoring case. */
+struct service *registry_find_name_or_display(const struct registry *r, const char *text);
+size_t registry_count(const struct registry *r);
+/* Every service sorted by name into a malloc'd array (caller frees the
+ * array, not the services).  Returns the count or -ENOMEM. */
+ssize_t registry_sorted(const struct registry *r, struct service ***ret);
+/* Re-files s after its display name changed from old_display. */
+void registry_rename_display(struct registry *r, struct service *s, const char *old_display);

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A service: its configuration, its current and desired state, and what
+ * it holds while it runs.  service_dispatch() is the only way it changes
+ * state (state.h's table); what the layers above do at each change is
+ * in struct service_hooks (manager.h).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <scm/types.h>
+
+#include "control.h"
+#include "loop.h"
+#include "service_config.h"
+#include "state.h"
+#include "timeline.h"
+
+struct manager;
+struct process;
+struct pending_control;
+struct service_recovery;
+struct start_target;
+struct driver_job;
+struct event_watch;
+struct control_status;
+
+/* A callback waiting for the outcome of a start: error is 0 on success,
+ * else a Win32 error with message. */
+struct start_waiter {
+        struct start_waiter *next;
+        void (*fn)(struct start_waiter *w, struct service *s, int win32, const char *message);
+};
+
+enum process_exit_kind { EXIT_NONE, EXIT_CODE, EXIT_SIGNAL };
+
+struct service {
+        struct manager *manager;
+        int64_t id; /* database row */
+        struct service_config config;
+
+        /* Current state (QueryServiceStatusEx) and desired state. */
+        enum scm_state state;
+        enum scm_state desired; /* RUNNING or STOPPED */
+        bool stop_requested;    /* a client or the shutdown asked it to stop (failure.c) */
+        uint32_t controls_accepted;
+        uint32_t win32_exit_code;
+        uint32_t service_exit_code;
+        uint32_t checkpoint;
+        uint32_t wait_hint;
+        enum process_exit_kind exit_kind;
+        int exit_value;
+
+        bool marked_for_delete;
+        unsigned open_handles;
+
+        /* The process it runs in (process.c); NULL when it has none. */
+        struct process *process;
+        struct service *member_next; /* the process's other members */
+        struct loop_timer timer;     /* stop timeout */
+        char *log_path;
+
+        /* Hang detection: a pending state must progress before this fires. */
+        struct loop_timer progress_timer;
+        /* notify: WATCHDOG=1 must come before this fires. */
+        struct loop_timer watchdog_timer;
+        char status_text[SCM_STATUS_TEXT_MAX_BYTES + 1]; /* notify STATUS= */
+
+        /* native: controls on the process's channel (channel.c). */
+        struct pending_control *controls; /* sent, not yet answered; oldest first */
+        uint32_t next_control_id;
+        struct control_request *control_request; /* borrowed during service_control() */
+
+        struct service_recovery *recovery; /* failure.c, lkg.c; NULL until needed */
+        struct start_target *start_target; /* depend.c: the cascade bringing it up, or NULL */
+        struct start_waiter *start_waiters;
+        char **start_args;  /* borrowed during service_start() only */
+        char *last_error;   /* the sentence for the last failed start */
+        bool connected;     /* native: the dispatcher said hello this run */
+        bool cut_loose;     /* share: given up on while the other members run */
+        bool stop_reported; /* native: it reported STOPPED; its codes stand */
+
+        /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
+        bool start_low_priority; /* the next spawn lowers it */
+        bool low_priority;       /* this run was lowered and is not back yet */
+
+        /* driver.c: a kernel driver's load or unload under way */
+        struct driver_job *driver_job;
+
+        /* shutdown.c */
+        bool preshutdown_sent;       /* it took PRESHUTDOWN: no SHUTDOWN follows */
+        bool preshutdown_settled;    /* stopped, cut off, or back to running */
+        usec_t preshutdown_deadline; /* monotonic; 0: none but progress */
+
+        /* supervisor.c: the services that have a process */
+        struct service *active_prev, *active_next;
+        bool active;
+
+        /* registry.c */
+        struct service *next_by_name;
+        struct service *next_by_display;
+
+        /* secrets.c: its delivered secrets' folder while it has a process; NULL none */
+        char *credentials_dir;
+
+        /* events.c: state changes since loaded or created; the subscriptions naming it */
+        uint64_t event_changes;
+        struct event_watch *event_watches;
+        struct service_timeline timeline; /* timeline.c */
+};
+
+/* Creates a stopped service owning config (moved in, *config zeroed).
+ * Returns 0 or -ENOMEM. */
+int service_new(struct manager *m, int64_t id, struct service_config *config, struct service **ret);
+/* Frees a service that has no process (pid 0). */
+void service_free(struct service *s);
+
+/* Delivers a request or fact.  For requests returns 0 when accepted, or
+ * SCM_ERR(win32) when the state table refuses it. */
+int service_dispatch(struct service *s, enum svc_event event);
+
+/* A control on its way to a native handler (channel.c): answered through
+ * fn once the handler returned (win32 = its result) or timed out. */
+struct control_request {
+        uint32_t code; /* SCM_CONTROL_* or 128..255 */
+        void (*fn)(struct control_request *r, struct service *s, int win32);
+        bool delivered; /* set when it went out: the answer comes later */
+};
+
+/* Sends a control: gated by the table, then delivered (native) or carried
+ * out at once.  Returns 0 when done at once, 1 when req->fn will be called
+ * later, or SCM_ERR(win32) when refused. */
+int service_control(struct service *s, enum svc_event event, struct control_request *req);
+
+/* scmd's own stop (shutdown): as a client's, with nobody waiting. */
+int service_stop(struct service *s);
+
+/* native: a status report from the service (channel.c), already checked. */
+void service_report(struct service *s, const struct control_status *st);
+/* native: the dispatcher connected. */
+void service_connected(struct service *s);
+/* notify: READY=1, STOPPING=1, STATUS=, EXTEND_TIMEOUT_USEC=, ERRNO=, WATCHDOG=1. */
+void service_notify(struct service *s, const char *key, const char *value);
+
+/* Starts s with extra arguments (NULL-terminated, may be NULL). */
+int service_start(struct service *s, char **args, char **ret_message);
+/* A start of stopped s that could not begin (a dependency failed): win32
+ * becomes its exit code and message its last error, persisted. */
+void service_fail_start(struct service *s, int win32, const char *message);
+
+/* The sentence for a failed start (kept in s->last_error). */
+void service_set_last_error(struct service *s, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+void service_add_start_waiter(struct service *s, struct start_waiter *w);
+
+/* A status object (docs/protocol.md, "Status"); NULL on out-of-memory. */
+json_t *service_status_json(const struct service *s);
+json_t *service_config_json(const struct service *s);
+
+/* Deletes s now if it is marked for delete, stopped and not open.
+ * Returns true when s was deleted (and freed). */
+bool service_reap_if_deleted(struct service *s);
+/* s's sequence number: 1 when loaded or created, +1 per state change. */
+uint64_t events_seq(const struct service *s);

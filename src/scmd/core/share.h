@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared-process services (type share): several services in one process.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct service;
+struct service_config;
+struct process;
+struct rpc_call;
+
+/* create/change_config: the rules of type share; 0 or rpc_fail(). */
+int share_check_config(struct rpc_call *call, const struct service_config *c);
+/* For a share service about to start: 1 with *ret, the running process it
+ * joins; 0 when it needs a new process; SCM_ERR(win32) with s->last_error
+ * when it may not run in the process of its command line
+ * (DIFFERENT_SERVICE_ACCOUNT, PRIVILEGE_NOT_HELD, INVALID_PARAMETER). */
+int share_find_process(struct service *s, struct process **ret);
+/* The capabilities s's process needs: s's own, or for a share service the
+ * union of every configured member's.  A member that requires none has
+ * the account's own: every capability for root (root: the account is uid
+ * 0; then the union is 0, unrestricted), none for any other account. */
+uint64_t share_required_privileges(const struct service *s, bool root);
+/* Whether two account settings name the same account ("" is LocalSystem). */
+bool share_accounts_equal(const char *a, const char *b);

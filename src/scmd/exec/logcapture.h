@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A service's stdout and stderr: a pipe read by the loop into a log file
+ * rotated by size.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loop.h"
+
+struct log_capture {
+        struct loop *loop;
+        const char *path; /* borrowed from the service */
+        int pipe_fd;      /* read end, -1 when closed */
+        struct loop_io io;
+        int file_fd; /* -1 when closed */
+        uint64_t file_size;
+        bool at_line_start;
+};
+
+void log_capture_init(struct log_capture *lc);
+/* Opens the pipe and the log file at path (kept borrowed); *ret_write_fd
+ * is the service's end, owned by the caller.  Returns 0 or -errno. */
+int log_capture_open(struct log_capture *lc, struct loop *l, const char *path, int *ret_write_fd);
+/* Reads what the pipe still holds, then closes it and the file. */
+void log_capture_close(struct log_capture *lc);
+void log_capture_set_limits(uint64_t max_size, unsigned keep);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Least privilege put together: the plan that turns a service's account,
+ * privileges, identity and restrictions into what its process does
+ * between fork and exec.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spawner.h"
+
+struct passwd;
+struct service;
+
+/* What a service's process does between fork and exec to become the
+ * service (built by security_plan_build() in scmd, carried out by
+ * security_enter() in the child). */
+struct security_plan {
+        struct passwd *pw; /* the account: name, uid, gid, home, shell (owned) */
+        bool switch_ids;   /* setresgid/setresuid to pw's ids */
+        bool set_groups;   /* setgroups(groups) */
+        gid_t *groups;
+        size_t n_groups;
+        bool set_caps; /* bounding, permitted, effective, inheritable (and ambient) := caps */
+        bool ambient;  /* raise caps into the ambient set (the account is not root) */
+        uint64_t caps;
+        bool no_new_privs;
+        int console_fd;  /* interactive: becomes stdin, stdout and stderr; -1 none */
+        bool new_netns;  /* a network namespace with only loopback up */
+        int landlock_fd; /* restricted: the ruleset to enforce; -1 none */
+        char *state_dir; /* the service's folders (sid type other than none), else NULL */
+        char *runtime_dir;
+        char *logs_dir;
+};
+
+/* Sets scmd's --console or --service-gid-range (name without dashes) from
+ * the command line; prints why on stderr and returns -EINVAL when refused. */
+int security_set_option(const char *name, const char *value);
+/* The help lines of those options, for scmd --help. */
+extern const char security_options_help[];
+
+/* Works out everything s's process must do to run as its account, with its
+ * privileges, identity and restrictions, and prepares what must be made
+ * before the fork (the account on first use, folders, the Landlock ruleset,
+ * the console).  Returns 0 with *ret, or SCM_ERR(win32) with s->last_error
+ * set: SERVICE_LOGON_FAILED, PRIVILEGE_NOT_HELD, NOT_SUPPORTED (no
+ * Landlock), PATH_NOT_FOUND (a writable path), ... */
+int security_plan_build(struct service *s, struct security_plan **ret);
+/* Adds STATE_DIRECTORY, RUNTIME_DIRECTORY and LOGS_DIRECTORY when the
+ * service has folders.  0 or -ENOMEM. */
+int security_plan_env(const struct security_plan *p, char ***envp);
+void security_plan_free(struct security_plan *p);
+static inline void security_plan_freep(struct security_plan **p) {
+        security_plan_free(*p);
+}
+/* In the child, at the account stage: console, network namespace, groups,
+ * ids, capabilities, session keyring, no_new_privs, Landlock, in that
+ * order.  Returns 0, or -1 with errno set and *ret_stage the step. */
+int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage);

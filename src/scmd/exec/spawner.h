@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spawn.c: starting a process: fork, the child's steps, exec, and the report of a
+ * failed step through a close-on-exec pipe.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct security_plan;
+
+enum spawn_stage {
+        SPAWN_STAGE_SIGNALS,
+        SPAWN_STAGE_SESSION,
+        SPAWN_STAGE_STDIO,
+        SPAWN_STAGE_CGROUP,
+        SPAWN_STAGE_PRIORITY,
+        SPAWN_STAGE_ACCOUNT,
+        SPAWN_STAGE_CONSOLE,
+        SPAWN_STAGE_NETWORK,
+        SPAWN_STAGE_PRIVILEGES,
+        SPAWN_STAGE_KEYRING,
+        SPAWN_STAGE_SANDBOX,
+        SPAWN_STAGE_CHDIR,
+        SPAWN_STAGE_EXEC,
+        _SPAWN_STAGE_MAX
+};
+
+struct spawn_request {
+        const char *path; /* resolved program */
+        int control_fd;   /* native: becomes fd 3; -1 none */
+        char **argv;
+        char **envp;
+        int stdout_fd; /* also stderr */
+        int cgroup_fd; /* -1: none */
+        /* The account, its privileges, its confinement; NULL: none. */
+        const struct security_plan *security;
+        bool low_priority; /* nice 19 and SCHED_IDLE (a delayed-auto start, boot.c) */
+};
+
+struct spawn_result {
+        pid_t pid;
+        int pidfd;
+        int report_fd; /* EOF: exec succeeded; else a struct spawn_report */
+};
+
+struct spawn_report {
+        int32_t stage;
+        int32_t error;
+};
+
+int spawn_process(const struct spawn_request *req, struct spawn_result *ret);
+/* 0: exec succeeded; 1: *ret filled with the failure; -EAGAIN: not yet. */
+int spawn_read_report(int report_fd, struct spawn_report *ret);
+const char *spawn_stage_name(enum spawn_stage stage);
+/* Finds program in PATH (or checks it when it holds a '/').  Returns a
+ * malloc'd path, or NULL with errno (ENOENT, EACCES, ...). */
+char *spawn_resolve_program(const char *program);
