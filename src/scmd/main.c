@@ -11,26 +11,11 @@
  *   6. the boot sequence (boot.c), then the loop until the shutdown
  *      sequence (shutdown.c) is over.
  */
-#include "acl.h"
-#include "boot.h"
-#include "cgroup.h"
-#include "db.h"
-#include "failure.h"
-#include "log.h"
-#include "logcapture.h"
-#include "loop.h"
-#include "manager.h"
-#include "notify.h"
-#include "registry.h"
-#include "secrets.h"
-#include "security.h"
-#include "server.h"
-#include "supervisor.h"
-#include "timeline.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +23,32 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
 
+#include <scm/types.h>
+
+#include "acl.h"
+#include "boot.h"
+#include "cgroup.h"
 #include "cleanup.h"
+#include "db.h"
+#include "depend.h"
+#include "driver.h"
+#include "events.h"
+#include "failure.h"
+#include "lock.h"
+#include "log.h"
+#include "logcapture.h"
+#include "loop.h"
+#include "manager.h"
+#include "notify.h"
 #include "paths.h"
+#include "registry.h"
+#include "secrets.h"
+#include "security.h"
+#include "server.h"
+#include "shutdown.h"
+#include "supervisor.h"
+#include "timeline.h"
 
 struct options {
         enum scm_mode mode;
@@ -314,6 +319,33 @@ static char *cgroup_instance_name(const struct scm_paths *p) {
         return asprintf(&name, "scm-%016llx", (unsigned long long)h) < 0 ? NULL : name;
 }
 
+/* Frees everything, in this order: the dependency state, the connections
+ * (with what they hold open), then what the manager holds. */
+static void tear_down(struct manager *m) {
+        depend_free(m);
+        server_free(m->server);
+        m->server = NULL;
+        manager_free(m);
+}
+
+/* The layers above core hear of each service's life through these. */
+static void wire_hooks(struct manager *m) {
+        m->hooks = (struct service_hooks){
+                .running = boot_service_running,
+                .state_changed = events_status_changed,
+                .failure_entered = failure_service_entered,
+                .depend_entered = depend_service_entered,
+                .stopped = manager_service_stopped,
+                .progress = events_status_progress,
+                .deleted = events_service_deleted,
+                .depend_gone = depend_service_gone,
+                .failure_gone = failure_service_free,
+                .driver_gone = driver_service_gone,
+                .driver_load = driver_load,
+                .driver_unload = driver_unload,
+        };
+}
+
 static int start_up(struct manager *m) {
         int r = secrets_init();
         if (r < 0) {
@@ -339,7 +371,7 @@ static int start_up(struct manager *m) {
                          strerror(-m->cgroup_base_fd));
         else
                 cgroup_sweep(m->cgroup_base_fd);
-        secrets_sweep(m); /* the secrets folders of services an earlier scmd ran */
+        secrets_sweep(&m->paths); /* the secrets folders of services an earlier scmd ran */
 
         _cleanup_free_ char *notify_path = NULL;
         if (asprintf(&notify_path, "%s/notify.sock", m->paths.run_dir) < 0)
@@ -371,6 +403,18 @@ int main(int argc, char **argv) {
 
         struct manager m = {
                 .signal_fd = -1, .cgroup_base_fd = -1, .notify_fd = -1, .options = o.manager};
+        /* The parts of the manager that the layers above core own. */
+        struct boot_sequence boot = {.manager = &m};
+        struct driver_state drivers = {.manager = &m};
+        struct shutdown_state shutdown = {.manager = &m};
+        struct event_hub events = {0};
+        struct scm_lock lock = {0};
+        m.boot = &boot;
+        m.drivers = &drivers;
+        m.shutdown = &shutdown;
+        m.events = &events;
+        m.lock = &lock;
+        wire_hooks(&m);
         timeline_scmd_started(&m);
         int r = scm_paths_resolve(o.mode, o.root, &m.paths);
         if (r < 0) {
@@ -408,7 +452,7 @@ int main(int argc, char **argv) {
 
         r = start_up(&m);
         if (r < 0) {
-                manager_free(&m);
+                tear_down(&m);
                 return 1;
         }
         log_info("ready on %s", m.paths.socket);
@@ -424,7 +468,7 @@ int main(int argc, char **argv) {
                 log_error("the event loop failed: %s", strerror(-r));
         int status = r < 0 ? 1 : m.exit_status;
         recovery_finish(&m); /* the reboot hook, when a failure action asked for it */
-        manager_free(&m);
+        tear_down(&m);
         close(lock_fd);
         return status;
 }

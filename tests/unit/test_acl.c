@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdbool.h>
-#include <jansson.h>
 
 #include "acl.h"
 #include "db.h"

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdbool.h>
+#include <sqlite3.h>
 
 #include "db.h"
 #include "db_util.h"

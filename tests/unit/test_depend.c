@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
-#include <stdbool.h>
 
 #include "cmdline.h"
 #include "depend.h"

@@ -20,12 +20,12 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdbool.h>
+#include <sqlite3.h>
 
 #include "db.h"
 #include "db_util.h"

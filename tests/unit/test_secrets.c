@@ -20,12 +20,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdbool.h>
-#include <jansson.h>
 
 #include "db.h"
 #include "manager.h"
@@ -172,10 +172,10 @@ static void test_machine_key_file(void **state) {
         char *why = NULL;
 
         secrets_finish();
-        assert_int_equal(secrets_machine_key(&m, false, &key, &why), -ENOENT);
+        assert_int_equal(secrets_machine_key(&m.paths, m.db, false, &key, &why), -ENOENT);
         free(why);
         why = NULL;
-        assert_int_equal(secrets_machine_key(&m, true, &key, &why), 0);
+        assert_int_equal(secrets_machine_key(&m.paths, m.db, true, &key, &why), 0);
         assert_non_null(key);
         struct stat st;
         assert_int_equal(stat(path, &st), 0);
@@ -186,7 +186,7 @@ static void test_machine_key_file(void **state) {
 
         /* Read back as it was written; no temporary file left beside it. */
         secrets_finish();
-        assert_int_equal(secrets_machine_key(&m, false, &key, &why), 0);
+        assert_int_equal(secrets_machine_key(&m.paths, m.db, false, &key, &why), 0);
         assert_memory_equal(first, key, sizeof(first));
         char cmd[160];
         snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", dir);
@@ -195,7 +195,7 @@ static void test_machine_key_file(void **state) {
         /* Too open: refused, and the message says so. */
         secrets_finish();
         assert_int_equal(chmod(path, 0644), 0);
-        assert_int_equal(secrets_machine_key(&m, true, &key, &why), -EPERM);
+        assert_int_equal(secrets_machine_key(&m.paths, m.db, true, &key, &why), -EPERM);
         assert_non_null(why);
         assert_non_null(strstr(why, "0644"));
         free(why);
@@ -204,7 +204,7 @@ static void test_machine_key_file(void **state) {
 
         /* The wrong size: refused, never replaced. */
         assert_int_equal(truncate(path, SECRET_MACHINE_KEY_BYTES - 1), 0);
-        assert_int_equal(secrets_machine_key(&m, true, &key, &why), -EINVAL);
+        assert_int_equal(secrets_machine_key(&m.paths, m.db, true, &key, &why), -EINVAL);
         assert_non_null(strstr(why, "exactly"));
         free(why);
         why = NULL;

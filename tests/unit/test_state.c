@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdbool.h>
 
 #include <cmocka.h>
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdbool.h>
 
 #include "service_config.h"
 #include "state.h"

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <scm/types.h>
 #include <jansson.h>
+#include <scm/types.h>
 
 #include "manager.h"
 #include "service.h"

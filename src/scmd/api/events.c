@@ -29,26 +29,27 @@
  * SERVICE_NOTIFY_CLIENT_LAGGING as its last message.
  */
 #include "events.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
+#include "cleanup.h"
 #include "log.h"
 #include "manager.h"
 #include "registry.h"
 #include "rpc_acl.h"
 #include "server.h"
 #include "service.h"
-
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/uio.h>
-#include <time.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 struct event_watch {
         struct event_sub *sub;
@@ -184,7 +185,7 @@ static json_t *status_params(struct service *s, const char *previous) {
  * is built only when someone does. */
 static void fan_out(struct service *s, enum event_type type, uint32_t state_bit,
                     json_t *(*build)(struct service *s, const void *arg), const void *arg) {
-        struct event_hub *hub = &s->manager->events;
+        struct event_hub *hub = s->manager->events;
         struct conn_events *targets = NULL;
         uint64_t generation = ++hub->generation;
 
@@ -372,10 +373,10 @@ int events_subscribe(struct manager *m, struct conn *conn, struct service **serv
                 }
                 for (ssize_t i = 0; i < n; i++)
                         report_current(sub, all[i]);
-                sub->next = m->events.all;
+                sub->next = m->events->all;
                 if (sub->next)
                         sub->next->prev = sub;
-                m->events.all = sub;
+                m->events->all = sub;
         } else {
                 for (size_t i = 0; i < n_watches; i++) {
                         struct event_watch *w = &sub->watches[i];
@@ -403,7 +404,7 @@ int events_unsubscribe(struct manager *m, struct conn *conn, uint32_t id) {
                         struct event_sub *sub = *p;
                         *p = sub->owner_next;
                         ce->count--;
-                        sub_free(&m->events, sub);
+                        sub_free(m->events, sub);
                         return 0;
                 }
         return -ENOENT;
@@ -416,7 +417,7 @@ void events_conn_closed(struct manager *m, struct conn *conn) {
         while (ce->subs) {
                 struct event_sub *sub = ce->subs;
                 ce->subs = sub->owner_next;
-                sub_free(&m->events, sub);
+                sub_free(m->events, sub);
         }
         free(ce);
         *slot = NULL;

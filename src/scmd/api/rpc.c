@@ -6,26 +6,27 @@
  * silently does nothing.
  */
 #include "rpc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "acl.h"
+#include "cleanup.h"
+#include "cmdline.h"
+#include "jsonrpc.h"
 #include "log.h"
 #include "manager.h"
 #include "registry.h"
 #include "rpc_acl.h"
 #include "service.h"
-
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
-#include "jsonrpc.h"
 #include "validate.h"
 
 #define R(x) ACL_BIT(ACL_##x)

@@ -11,7 +11,20 @@
  * the person reading it knows what to ask an administrator for.
  */
 #include "rpc_acl.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "acl.h"
+#include "cleanup.h"
 #include "db.h"
 #include "log.h"
 #include "manager.h"
@@ -19,18 +32,6 @@
 #include "rpc.h"
 #include "server.h"
 #include "service.h"
-
-#include <errno.h>
-#include <pwd.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 const struct acl_caller *rpc_caller(const struct rpc_call *call) {
         return conn_caller(call->conn);

@@ -5,6 +5,11 @@
  * SIGTERM does, asked over the socket).  The boot's acceptance and the
  * last known good configuration are rpc_failure.c's.
  */
+#include <sys/socket.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "boot.h"
 #include "log.h"
 #include "manager.h"
@@ -13,10 +18,6 @@
 #include "server.h"
 #include "shutdown.h"
 #include "supervisor.h"
-
-#include <sys/socket.h>
-#include <scm/error.h>
-#include <jansson.h>
 
 static int no_params(struct rpc_call *call) {
         static const char *const none[] = {NULL};
@@ -44,7 +45,7 @@ int rpc_shutdown(struct rpc_call *call, json_t **ret) {
         if (m->shutting_down)
                 return rpc_fail(call, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
                                 "scmd is already shutting down (%s)",
-                                shutdown_phase_name(m->shutdown.phase));
+                                shutdown_phase_name(m->shutdown->phase));
         log_info("shutdown asked by a client (uid %d)", (int)conn_peer(call->conn)->uid);
         manager_begin_shutdown(m);
         /* The reply goes out before scmd exits: server_free() flushes it. */

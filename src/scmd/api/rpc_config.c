@@ -6,7 +6,20 @@
  * of it, commits it in one transaction, and only then changes memory: a
  * refused or failed change leaves nothing behind, on disk or in memory.
  */
+#include <errno.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "account.h"
+#include "cleanup.h"
+#include "cmdline.h"
 #include "db.h"
 #include "depend.h"
 #include "driver.h"
@@ -20,19 +33,6 @@
 #include "service.h"
 #include "service_config.h"
 #include "share.h"
-
-#include <errno.h>
-#include <pwd.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 #include "validate.h"
 
 static const char *const config_keys[] = {
@@ -242,6 +242,15 @@ static int check_driver(struct rpc_call *call, const struct service_config *c) {
 }
 
 /* Every rule a whole configuration must satisfy, given the others. */
+/* The rules of type share (share.c). */
+static int check_share(struct rpc_call *call, const struct service_config *c) {
+        _cleanup_free_ char *why = NULL;
+        int r = share_check_config(c, &why);
+        if (r < 0 && !why)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        return r < 0 ? rpc_fail(call, scm_error_win32(r), "%s", why) : 0;
+}
+
 static int check_config(struct rpc_call *call, const struct service_config *c,
                         const struct service *self) {
         const char *reason;
@@ -284,7 +293,7 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         if (r >= 0)
                 r = security_check_config(call, c);
         if (r >= 0)
-                r = share_check_config(call, c);
+                r = check_share(call, c);
         if (r < 0)
                 return r;
 

@@ -7,25 +7,26 @@
  * gets an identity.  The plan they become at start is exec/security.c's.
  */
 #include "rpc_config_security.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "account.h"
+#include "cleanup.h"
+#include "cmdline.h"
 #include "identity.h"
 #include "manager.h"
 #include "privilege_names.h"
 #include "rpc.h"
 #include "security_config.h"
 #include "service_config.h"
-
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 #include "validate.h"
 
 #define WRITABLE_PATHS_MAX 64

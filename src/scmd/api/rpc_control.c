@@ -13,9 +13,22 @@
  * A stop is refused while a dependent runs, unless it is asked to stop the
  * dependents first (depend_stop_dependents()).
  */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "acl.h"
 #include "boot.h"
+#include "cleanup.h"
+#include "cmdline.h"
 #include "depend.h"
+#include "jsonrpc.h"
 #include "loop.h"
 #include "manager.h"
 #include "registry.h"
@@ -24,19 +37,6 @@
 #include "server.h"
 #include "service.h"
 #include "state.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
-#include "jsonrpc.h"
 
 struct deferred_start {
         struct start_waiter waiter;

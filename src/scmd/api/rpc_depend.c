@@ -7,7 +7,18 @@
  * with the services' group dependencies), saved in one transaction, then
  * put in memory.
  */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "acl.h"
+#include "cleanup.h"
+#include "cmdline.h"
 #include "depend.h"
 #include "log.h"
 #include "manager.h"
@@ -15,17 +26,6 @@
 #include "rpc_acl.h"
 #include "service.h"
 #include "service_config.h"
-
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 #include "validate.h"
 
 #define GROUP_ORDER_MAX 1024

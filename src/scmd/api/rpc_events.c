@@ -5,24 +5,24 @@
  * speaks for a service until services have a channel of their own.  They
  * check their parameters here and leave the subscriptions to events.c.
  */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "acl.h"
+#include "cleanup.h"
 #include "events.h"
 #include "manager.h"
 #include "registry.h"
 #include "rpc.h"
 #include "rpc_acl.h"
 #include "service.h"
-
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 /* A list parameter of names from table (NULL-terminated) as bits, bit i
  * for table[i]; absent: dflt. */

@@ -8,7 +8,18 @@
  * actions, checked, and committed in one transaction; nothing in memory
  * holds the configuration (failure.c reads it when a failure needs it).
  */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "acl.h"
+#include "cleanup.h"
+#include "cmdline.h"
 #include "db.h"
 #include "failure.h"
 #include "failure_config.h"
@@ -19,17 +30,6 @@
 #include "rpc.h"
 #include "rpc_acl.h"
 #include "service.h"
-
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 
 static json_t *actions_json(const struct failure_config *c) {
         json_t *list = json_array();

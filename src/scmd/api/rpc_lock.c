@@ -10,21 +10,21 @@
  * start.  It is here so that the SCM rights lock and query-lock-status
  * guard something real, and for programs that take it out of habit.
  */
-#include "lock.h"
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "acl.h"
+#include "cleanup.h"
+#include "lock.h"
 #include "manager.h"
 #include "rpc.h"
 #include "rpc_acl.h"
-
-#include <pwd.h>
-#include <stdio.h>
-#include <time.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 static int no_params(struct rpc_call *call) {
         static const char *const none[] = {NULL};
@@ -32,7 +32,7 @@ static int no_params(struct rpc_call *call) {
 }
 
 static json_t *status_json(const struct manager *m) {
-        const struct scm_lock *l = &m->lock;
+        const struct scm_lock *l = m->lock;
         if (!l->held)
                 return json_pack("{s:b, s:s, s:I}", "locked", false, "owner", "", "duration_s",
                                  (json_int_t)0);
@@ -48,7 +48,7 @@ int rpc_lock_service_database(struct rpc_call *call, json_t **ret) {
         int r = no_params(call);
         if (r < 0)
                 return r;
-        struct scm_lock *l = &call->manager->lock;
+        struct scm_lock *l = call->manager->lock;
         if (l->held)
                 return rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
                                 "the service database is already locked%s",
@@ -67,7 +67,7 @@ int rpc_unlock_service_database(struct rpc_call *call, json_t **ret) {
         int r = no_params(call);
         if (r < 0)
                 return r;
-        struct scm_lock *l = &call->manager->lock;
+        struct scm_lock *l = call->manager->lock;
         if (!l->held || l->conn_id != call->conn_id)
                 return rpc_fail(call, SCM_ERROR_INVALID_SERVICE_LOCK,
                                 "this connection does not hold the service database lock");
@@ -85,6 +85,6 @@ int rpc_query_lock_status(struct rpc_call *call, json_t **ret) {
 }
 
 void lock_conn_closed(struct manager *m, uint64_t conn_id) {
-        if (m->lock.held && m->lock.conn_id == conn_id)
-                m->lock = (struct scm_lock){0};
+        if (m->lock->held && m->lock->conn_id == conn_id)
+                *m->lock = (struct scm_lock){0};
 }

@@ -4,7 +4,17 @@
  * query_timeline.  They
  * never change state and never fail except on bad parameters or memory.
  */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "acl.h"
+#include "cleanup.h"
 #include "manager.h"
 #include "registry.h"
 #include "rpc.h"
@@ -12,16 +22,6 @@
 #include "service.h"
 #include "service_config.h"
 #include "timeline.h"
-
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 #include "validate.h"
 
 static json_t *or_oom(struct rpc_call *call, json_t *v, int *r) {

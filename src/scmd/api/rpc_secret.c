@@ -15,22 +15,22 @@
  * need change-config on the service, list_secrets query-config (names
  * and sizes only, as query_config shows the rest of the configuration).
  */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <sodium.h>
+
+#include "cleanup.h"
 #include "db.h"
 #include "log.h"
 #include "manager.h"
 #include "rpc.h"
 #include "secrets.h"
 #include "service.h"
-
-#include <errno.h>
-#include <sodium.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 /* The start of each method: parameters, service, key name. */
 static int get_target(struct rpc_call *call, const char *const *keys, bool want_key,
@@ -134,7 +134,7 @@ static int store(struct rpc_call *call, struct service *s, const char *key,
                                 s->config.name, SECRETS_PER_SERVICE_MAX);
         const unsigned char *mkey;
         _cleanup_free_ char *why = NULL;
-        r = secrets_machine_key(call->manager, true, &mkey, &why);
+        r = secrets_machine_key(&call->manager->paths, call->manager->db, true, &mkey, &why);
         if (r < 0) {
                 log_error("the secret store cannot be used: %s", why ? why : strerror(-r));
                 return rpc_fail(call, SCM_ERROR_INVALID_DATA, "the secret store cannot be used: %s",

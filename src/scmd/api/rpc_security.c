@@ -12,7 +12,20 @@
  * scmd has made that user.  Root holds every privilege and cannot lose
  * one; a grant to root changes nothing.
  */
+#include <errno.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+
 #include "account.h"
+#include "cleanup.h"
+#include "cmdline.h"
 #include "db.h"
 #include "identity.h"
 #include "log.h"
@@ -22,19 +35,6 @@
 #include "sandbox.h"
 #include "security_config.h"
 #include "service.h"
-
-#include <errno.h>
-#include <pwd.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 
 #define ALL_CAPS(last) ((last) >= 63 ? ~0ULL : (1ULL << ((last) + 1)) - 1)
 
@@ -176,7 +176,7 @@ int rpc_query_security(struct rpc_call *call, json_t **ret) {
 
         _cleanup_free_ char *state = NULL, *runtime = NULL, *logs = NULL;
         if (v->sid_type != SID_TYPE_NONE &&
-            identity_folders(s->manager, s->config.name, &state, &runtime, &logs) < 0)
+            identity_folders(&s->manager->paths, s->config.name, &state, &runtime, &logs) < 0)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         json_t *paths = json_array();
         for (char **p = v->writable_paths; paths && p && *p; p++)

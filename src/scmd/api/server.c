@@ -31,18 +31,13 @@
  * connection is identified before it is counted for that reason.
  */
 #include "server.h"
-#include "acl.h"
-#include "events.h"
-#include "lock.h"
-#include "log.h"
-#include "loop.h"
-#include "manager.h"
-#include "rpc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -51,13 +46,19 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
 
+#include <jansson.h>
+#include <scm/error.h>
+
+#include "acl.h"
 #include "cleanup.h"
+#include "events.h"
 #include "jsonrpc.h"
+#include "lock.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "rpc.h"
 
 #define CONNECTIONS_MAX 1024
 #define CONNECTIONS_ADMIN_RESERVE 64 /* of CONNECTIONS_MAX, for admins alone */

@@ -9,14 +9,14 @@
 #include "loop.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
-#include <stdint.h>
-#include <stdbool.h>
 
 #define BATCH 64
 

@@ -25,6 +25,26 @@
  * reports the shutdown's phase instead (shutdown.c).
  */
 #include "boot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <scm/types.h>
+
+#include "cleanup.h"
 #include "depend.h"
 #include "driver.h"
 #include "lkg.h"
@@ -36,25 +56,6 @@
 #include "service.h"
 #include "shutdown.h"
 #include "timeline.h"
-
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/capability.h>
-#include <sched.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 static const char *const step_names[_BOOT_STEP_MAX] = {
         [BOOT_STEP_DRIVERS] = "drivers",
@@ -70,8 +71,8 @@ const char *boot_step_name(enum boot_step step) {
 }
 
 static void enter_step(struct manager *m, enum boot_step step) {
-        m->boot.step = step;
-        m->boot.since = (int64_t)time(NULL);
+        m->boot->step = step;
+        m->boot->since = (int64_t)time(NULL);
         log_info("boot: %s", step_names[step]);
 }
 
@@ -121,9 +122,9 @@ static bool can_raise_to(int nice) {
 static void probe_priority(struct manager *m) {
         errno = 0;
         int nice = getpriority(PRIO_PROCESS, 0);
-        m->boot.normal_nice = errno ? 0 : nice;
-        m->boot.lower_priority = can_raise_to(m->boot.normal_nice);
-        if (!m->boot.lower_priority)
+        m->boot->normal_nice = errno ? 0 : nice;
+        m->boot->lower_priority = can_raise_to(m->boot->normal_nice);
+        if (!m->boot->lower_priority)
                 log_info("boot: delayed-auto services start at normal CPU priority: scmd could "
                          "not raise a lowered priority back (it lacks CAP_SYS_NICE)");
 }
@@ -176,7 +177,7 @@ void boot_service_running(struct service *s) {
         if (!s->low_priority)
                 return;
         s->low_priority = false;
-        int r = raise_service(s, s->manager->boot.normal_nice);
+        int r = raise_service(s, s->manager->boot->normal_nice);
         if (r < 0)
                 log_warning("service %s: cannot put it back to normal CPU priority: %s",
                             s->config.name, strerror(-r));
@@ -209,12 +210,12 @@ static void delayed_auto_done(struct manager *m) {
 }
 
 static void on_delayed_auto_start(struct loop_timer *t) {
-        struct manager *m = container_of(t, struct manager, boot.timer);
+        struct manager *m = container_of(t, struct boot_sequence, timer)->manager;
         if (m->shutting_down)
                 return;
-        m->boot.delayed_at = 0;
+        m->boot->delayed_at = 0;
         enter_step(m, BOOT_STEP_DELAYED_AUTO);
-        mark_delayed_auto(m, m->boot.lower_priority);
+        mark_delayed_auto(m, m->boot->lower_priority);
         /* Group by group, dependencies first (depend.c). */
         depend_start_all(m, SCM_START_DELAYED_AUTO, delayed_auto_done);
 }
@@ -223,9 +224,9 @@ static void auto_start_done(struct manager *m) {
         if (m->shutting_down)
                 return;
         enter_step(m, BOOT_STEP_DELAYED_WAIT);
-        m->boot.delayed_at =
+        m->boot->delayed_at =
                 (int64_t)time(NULL) + (int64_t)(m->options.delayed_auto_delay / USEC_PER_SEC);
-        loop_timer_arm(m->loop, &m->boot.timer, now_usec() + m->options.delayed_auto_delay,
+        loop_timer_arm(m->loop, &m->boot->timer, now_usec() + m->options.delayed_auto_delay,
                        on_delayed_auto_start);
 }
 
@@ -255,8 +256,8 @@ void boot_start(struct manager *m) {
 }
 
 void boot_shutdown_begins(struct manager *m) {
-        loop_timer_disarm(m->loop, &m->boot.timer);
-        m->boot.delayed_at = 0;
+        loop_timer_disarm(m->loop, &m->boot->timer);
+        m->boot->delayed_at = 0;
 }
 
 void boot_rollback_begins(struct manager *m) {
@@ -279,7 +280,7 @@ static json_t *boot_pending_json(struct manager *m) {
         json_t *list = json_array();
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(m->registry, &all);
-        enum boot_step step = m->boot.step;
+        enum boot_step step = m->boot->step;
         for (ssize_t i = 0; list && i < n; i++) {
                 const struct service *s = all[i];
                 enum scm_start_type t = s->config.start_type;
@@ -304,11 +305,11 @@ static json_t *boot_pending_json(struct manager *m) {
 
 json_t *boot_phase_json(struct manager *m) {
         bool down = m->shutting_down;
-        json_t *delayed_at = m->boot.delayed_at ? json_integer(m->boot.delayed_at) : json_null();
+        json_t *delayed_at = m->boot->delayed_at ? json_integer(m->boot->delayed_at) : json_null();
         return json_pack("{s:s, s:s, s:I, s:o, s:o, s:I, s:I, s:o}", "phase",
-                         down ? shutdown_phase_name(m->shutdown.phase) : step_names[m->boot.step],
-                         "boot_step", step_names[m->boot.step], "since",
-                         (json_int_t)(down ? m->shutdown.since_unix : m->boot.since), "pending",
+                         down ? shutdown_phase_name(m->shutdown->phase) : step_names[m->boot->step],
+                         "boot_step", step_names[m->boot->step], "since",
+                         (json_int_t)(down ? m->shutdown->since_unix : m->boot->since), "pending",
                          down ? shutdown_pending_json(m) : boot_pending_json(m), "delayed_auto_at",
                          delayed_at, "delayed_auto_delay_s",
                          (json_int_t)(m->options.delayed_auto_delay / USEC_PER_SEC),

@@ -27,6 +27,7 @@ enum boot_step {
 };
 
 struct boot_sequence {
+        struct manager *manager;
         enum boot_step step;
         int64_t since;           /* unix time the step began */
         int64_t delayed_at;      /* unix time the delayed-auto services start; 0: not armed */

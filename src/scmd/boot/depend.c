@@ -37,6 +37,21 @@
  * manager, per process), as lkg.c keeps its boot.
  */
 #include "depend.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <scm/error.h>
+#include <scm/types.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
 #include "db.h"
 #include "log.h"
 #include "manager.h"
@@ -45,20 +60,6 @@
 #include "service.h"
 #include "service_config.h"
 #include "timeline.h"
-
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 #include "validate.h"
 
 /* ---- the graph, as the configuration says it ---- */

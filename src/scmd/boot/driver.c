@@ -28,19 +28,13 @@
  * At shutdown drivers stay loaded, as on Windows.
  */
 #include "driver.h"
-#include "boot.h"
-#include "log.h"
-#include "loop.h"
-#include "manager.h"
-#include "registry.h"
-#include "service.h"
-#include "spawner.h"
-#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +44,21 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <jansson.h>
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
 
+#include "boot.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "registry.h"
+#include "service.h"
+#include "spawner.h"
+#include "state.h"
 
 #define OUTPUT_KEPT 512 /* the tail of modprobe's output, for the message */
 
@@ -166,7 +167,7 @@ static int precheck(struct service *s, const char *module, bool unload, char **r
 
 static void job_free(struct driver_job *j) {
         struct manager *m = j->manager;
-        for (struct driver_job **pp = &m->drivers.jobs; *pp; pp = &(*pp)->next)
+        for (struct driver_job **pp = &m->drivers->jobs; *pp; pp = &(*pp)->next)
                 if (*pp == j) {
                         *pp = j->next;
                         break;
@@ -273,8 +274,8 @@ static struct driver_job *job_new(struct service *s, bool unload) {
         j->service = s;
         j->unload = unload;
         j->out_fd = -1;
-        j->next = s->manager->drivers.jobs;
-        s->manager->drivers.jobs = j;
+        j->next = s->manager->drivers->jobs;
+        s->manager->drivers->jobs = j;
         s->driver_job = j;
         return j;
 }
@@ -371,7 +372,7 @@ int driver_unload(struct service *s) {
 }
 
 bool driver_child_exited(struct manager *m, const siginfo_t *si) {
-        for (struct driver_job *j = m->drivers.jobs; j; j = j->next) {
+        for (struct driver_job *j = m->drivers->jobs; j; j = j->next) {
                 if (j->pid != si->si_pid)
                         continue;
                 read_output(j); /* what it wrote before it ended */
@@ -393,16 +394,16 @@ void driver_service_gone(struct service *s) {
 /* ---- the boot's drivers step ---- */
 
 static void on_boot_done(struct loop_timer *t) {
-        struct manager *m = container_of(t, struct manager, drivers.boot_timer);
-        void (*done)(struct manager *) = m->drivers.boot_done;
-        m->drivers.boot_done = NULL;
+        struct manager *m = container_of(t, struct driver_state, boot_timer)->manager;
+        void (*done)(struct manager *) = m->drivers->boot_done;
+        m->drivers->boot_done = NULL;
         if (done)
                 done(m);
 }
 
 static void boot_job_done(struct manager *m) {
-        if (m->drivers.boot_pending > 0 && --m->drivers.boot_pending == 0)
-                loop_timer_arm(m->loop, &m->drivers.boot_timer, now_usec(), on_boot_done);
+        if (m->drivers->boot_pending > 0 && --m->drivers->boot_pending == 0)
+                loop_timer_arm(m->loop, &m->drivers->boot_timer, now_usec(), on_boot_done);
 }
 
 static bool loads_at_boot(enum scm_start_type t) {
@@ -410,8 +411,8 @@ static bool loads_at_boot(enum scm_start_type t) {
 }
 
 void driver_boot(struct manager *m, void (*done)(struct manager *m)) {
-        m->drivers.boot_done = done;
-        m->drivers.boot_pending = 0;
+        m->drivers->boot_done = done;
+        m->drivers->boot_pending = 0;
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(m->registry, &all);
         for (ssize_t i = 0; i < n; i++) {
@@ -427,16 +428,16 @@ void driver_boot(struct manager *m, void (*done)(struct manager *m)) {
                 int r = service_start(s, NULL, &message); /* a failure is logged there */
                 if (r >= 0 && s->driver_job) {
                         s->driver_job->boot = true;
-                        m->drivers.boot_pending++;
+                        m->drivers->boot_pending++;
                 }
         }
-        if (m->drivers.boot_pending == 0)
-                loop_timer_arm(m->loop, &m->drivers.boot_timer, now_usec(), on_boot_done);
+        if (m->drivers->boot_pending == 0)
+                loop_timer_arm(m->loop, &m->drivers->boot_timer, now_usec(), on_boot_done);
 }
 
 json_t *driver_failed_json(struct manager *m) {
         json_t *list = json_array();
-        if (m->boot.step == BOOT_STEP_DRIVERS)
+        if (m->boot->step == BOOT_STEP_DRIVERS)
                 return list; /* not settled yet */
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(m->registry, &all);
@@ -458,9 +459,9 @@ json_t *driver_failed_json(struct manager *m) {
 }
 
 void driver_finish(struct manager *m) {
-        loop_timer_disarm(m->loop, &m->drivers.boot_timer);
-        while (m->drivers.jobs) {
-                struct driver_job *j = m->drivers.jobs;
+        loop_timer_disarm(m->loop, &m->drivers->boot_timer);
+        while (m->drivers->jobs) {
+                struct driver_job *j = m->drivers->jobs;
                 if (j->pid > 0) {
                         log_warning("kernel driver %s: modprobe (pid %d) still runs at exit; "
                                     "killing it",

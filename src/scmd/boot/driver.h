@@ -17,6 +17,7 @@ struct service;
 
 /* driver.c: the kernel drivers' loads and unloads under way. */
 struct driver_state {
+        struct manager *manager;
         struct driver_job *jobs; /* modprobe runs, or a settle is due */
         size_t boot_pending;     /* the boot's drivers step waits for these */
         void (*boot_done)(struct manager *m);

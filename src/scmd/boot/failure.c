@@ -38,6 +38,28 @@
  * running) is kept in statics: there is one scmd per process.
  */
 #include "failure.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
 #include "db.h"
 #include "depend.h"
 #include "failure_config.h"
@@ -46,32 +68,12 @@
 #include "logcapture.h"
 #include "loop.h"
 #include "manager.h"
+#include "process.h"
 #include "registry.h"
 #include "security.h"
 #include "service.h"
 #include "spawner.h"
 #include "supervisor.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
-#include <pwd.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 
 #define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* How long scmd waits for the reboot hook before it exits anyway. */
@@ -337,16 +339,6 @@ static char **command_env(const struct service *s, const struct security_plan *p
         return env;
 }
 
-/* The plan of s's own process (account, privileges, confinement), without
- * disturbing the sentence of its last failed start. */
-static int command_plan(struct service *s, struct security_plan **ret, char **ret_error) {
-        char *saved = TAKE_PTR(s->last_error);
-        int r = security_plan_build(s, ret);
-        *ret_error = TAKE_PTR(s->last_error);
-        s->last_error = saved;
-        return r;
-}
-
 static void run_command(struct service *s, unsigned count) {
         struct manager *m = s->manager;
         _cleanup_(failure_config_clear) struct failure_config c = {0};
@@ -368,7 +360,7 @@ static void run_command(struct service *s, unsigned count) {
         }
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
         _cleanup_free_ char *error = NULL;
-        if (command_plan(s, &plan, &error) < 0) {
+        if (process_security_plan(s, &plan, &error) < 0) {
                 log_warning("service %s: failure %u: cannot run the command as the service: %s",
                             s->config.name, count, error ? error : "out of memory");
                 return;

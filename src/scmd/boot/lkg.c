@@ -34,7 +34,21 @@
  * The state is one static: there is one scmd, and one boot, per process.
  */
 #include "lkg.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "boot.h"
+#include "cleanup.h"
 #include "db.h"
 #include "depend.h"
 #include "failure.h"
@@ -45,19 +59,6 @@
 #include "registry.h"
 #include "service.h"
 #include "service_config.h"
-
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 #include "validate.h"
 
 /* Beyond the stop timeout: time for killed processes to go. */

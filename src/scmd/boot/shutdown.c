@@ -32,7 +32,20 @@
  * and when, and watches the clock.
  */
 #include "shutdown.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "boot.h"
+#include "cleanup.h"
 #include "depend.h"
 #include "log.h"
 #include "loop.h"
@@ -40,18 +53,6 @@
 #include "process.h"
 #include "service.h"
 #include "state.h"
-
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
 
 /* After the kill at the budget: time for the killed processes to be reaped. */
 #define KILL_GRACE (3 * USEC_PER_SEC)
@@ -73,10 +74,10 @@ const char *shutdown_phase_name(enum shutdown_phase phase) {
 }
 
 static void enter_phase(struct manager *m, enum shutdown_phase phase) {
-        m->shutdown.phase = phase;
-        m->shutdown.since = now_usec();
-        m->shutdown.since_unix = (int64_t)time(NULL);
-        m->shutdown.next_log = m->shutdown.since + WAITING_LOG_FIRST;
+        m->shutdown->phase = phase;
+        m->shutdown->since = now_usec();
+        m->shutdown->since_unix = (int64_t)time(NULL);
+        m->shutdown->next_log = m->shutdown->since + WAITING_LOG_FIRST;
 }
 
 /* ---- what each service is asked ---- */
@@ -125,7 +126,7 @@ static void log_waiting_for(struct service *s) {
                 snprintf(hint, sizeof(hint), "%u ms", s->wait_hint);
         log_info("shutdown (%s): waiting for service %s: %s, checkpoint %u, wait hint %s, "
                  "status text '%s'",
-                 phase_names[s->manager->shutdown.phase], s->config.name, scm_state_name(s->state),
+                 phase_names[s->manager->shutdown->phase], s->config.name, scm_state_name(s->state),
                  s->checkpoint, hint, s->status_text);
 }
 
@@ -135,14 +136,14 @@ static bool in_preshutdown(const struct service *s) {
 }
 
 static bool waited_for(const struct service *s) {
-        return s->manager->shutdown.phase == SHUTDOWN_PRESHUTDOWN ? in_preshutdown(s) : s->active;
+        return s->manager->shutdown->phase == SHUTDOWN_PRESHUTDOWN ? in_preshutdown(s) : s->active;
 }
 
 static void log_waiting(struct manager *m) {
         for (struct service *s = m->active; s; s = s->active_next)
                 if (waited_for(s))
                         log_waiting_for(s);
-        m->shutdown.next_log = now_usec() + WAITING_LOG_EVERY;
+        m->shutdown->next_log = now_usec() + WAITING_LOG_EVERY;
 }
 
 /* ---- the phases ---- */
@@ -150,12 +151,12 @@ static void log_waiting(struct manager *m) {
 static void on_timer(struct loop_timer *t);
 
 static void finish(struct manager *m) {
-        if (m->shutdown.finished)
+        if (m->shutdown->finished)
                 return;
-        m->shutdown.finished = true;
-        loop_timer_disarm(m->loop, &m->shutdown.timer);
+        m->shutdown->finished = true;
+        loop_timer_disarm(m->loop, &m->shutdown->timer);
         log_info("shutdown: every service has stopped (%.1f s); scmd exits",
-                 (double)(now_usec() - m->shutdown.began) / USEC_PER_SEC);
+                 (double)(now_usec() - m->shutdown->began) / USEC_PER_SEC);
         loop_quit(m->loop);
 }
 
@@ -170,12 +171,12 @@ static void begin_killing(struct manager *m) {
                 s->stop_requested = true;
                 service_kill(s);
         }
-        loop_timer_arm(m->loop, &m->shutdown.timer, now_usec() + KILL_GRACE, on_timer);
+        loop_timer_arm(m->loop, &m->shutdown->timer, now_usec() + KILL_GRACE, on_timer);
 }
 
 static void begin_stopping(struct manager *m) {
         enter_phase(m, SHUTDOWN_STOPPING);
-        m->shutdown.budget_deadline = now_usec() + m->options.shutdown_budget;
+        m->shutdown->budget_deadline = now_usec() + m->options.shutdown_budget;
         size_t n = 0;
         for (struct service *s = m->active; s; s = s->active_next)
                 n++;
@@ -185,13 +186,13 @@ static void begin_stopping(struct manager *m) {
          * service at once: shutdown_service_stopped() finishes when the last
          * has gone. */
         depend_stop_all(m, NULL, 0, stop_for_shutdown, NULL);
-        if (m->shutdown.finished)
+        if (m->shutdown->finished)
                 return;
         if (!m->active) {
                 finish(m);
                 return;
         }
-        loop_timer_arm(m->loop, &m->shutdown.timer, m->shutdown.next_log, on_timer);
+        loop_timer_arm(m->loop, &m->shutdown->timer, m->shutdown->next_log, on_timer);
 }
 
 /* Settles the preshutdown services that are done: stopped ones untrack
@@ -236,17 +237,17 @@ static void check_preshutdown(struct manager *m) {
         usec_t next = settle_preshutdown(m, now);
         if (preshutdown_done(m)) {
                 log_info("shutdown: the preshutdown phase is over (%.1f s)",
-                         (double)(now - m->shutdown.since) / USEC_PER_SEC);
+                         (double)(now - m->shutdown->since) / USEC_PER_SEC);
                 begin_stopping(m);
                 return;
         }
-        if (now >= m->shutdown.next_log)
+        if (now >= m->shutdown->next_log)
                 log_waiting(m);
-        if (next > m->shutdown.next_log)
-                next = m->shutdown.next_log;
+        if (next > m->shutdown->next_log)
+                next = m->shutdown->next_log;
         if (next > now + PRESHUTDOWN_TICK)
                 next = now + PRESHUTDOWN_TICK;
-        loop_timer_arm(m->loop, &m->shutdown.timer, next, on_timer);
+        loop_timer_arm(m->loop, &m->shutdown->timer, next, on_timer);
 }
 
 static void begin_preshutdown(struct manager *m) {
@@ -272,22 +273,22 @@ static void begin_preshutdown(struct manager *m) {
 }
 
 static void on_timer(struct loop_timer *t) {
-        struct manager *m = container_of(t, struct manager, shutdown.timer);
+        struct manager *m = container_of(t, struct shutdown_state, timer)->manager;
         usec_t now = now_usec();
-        switch (m->shutdown.phase) {
+        switch (m->shutdown->phase) {
         case SHUTDOWN_PRESHUTDOWN:
                 check_preshutdown(m);
                 break;
         case SHUTDOWN_STOPPING:
-                if (now >= m->shutdown.budget_deadline) {
+                if (now >= m->shutdown->budget_deadline) {
                         begin_killing(m);
                         break;
                 }
                 log_waiting(m);
-                usec_t next = m->shutdown.next_log;
+                usec_t next = m->shutdown->next_log;
                 loop_timer_arm(m->loop, t,
-                               next < m->shutdown.budget_deadline ? next
-                                                                  : m->shutdown.budget_deadline,
+                               next < m->shutdown->budget_deadline ? next
+                                                                   : m->shutdown->budget_deadline,
                                on_timer);
                 break;
         case SHUTDOWN_KILLING:
@@ -307,11 +308,11 @@ static void on_timer(struct loop_timer *t) {
 
 void shutdown_begin(struct manager *m) {
         if (m->shutting_down) {
-                log_info("already shutting down (%s)", phase_names[m->shutdown.phase]);
+                log_info("already shutting down (%s)", phase_names[m->shutdown->phase]);
                 return;
         }
         m->shutting_down = true;
-        m->shutdown.began = now_usec();
+        m->shutdown->began = now_usec();
         boot_shutdown_begins(m);
         /* No start waiting for its dependencies goes on. */
         depend_cancel_starts(m, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
@@ -321,10 +322,10 @@ void shutdown_begin(struct manager *m) {
 }
 
 void shutdown_service_stopped(struct manager *m) {
-        switch (m->shutdown.phase) {
+        switch (m->shutdown->phase) {
         case SHUTDOWN_PRESHUTDOWN:
                 if (preshutdown_done(m))
-                        loop_timer_arm(m->loop, &m->shutdown.timer, now_usec(), on_timer);
+                        loop_timer_arm(m->loop, &m->shutdown->timer, now_usec(), on_timer);
                 break;
         case SHUTDOWN_STOPPING:
         case SHUTDOWN_KILLING:

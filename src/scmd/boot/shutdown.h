@@ -24,6 +24,7 @@ enum shutdown_phase {
 };
 
 struct shutdown_state {
+        struct manager *manager;
         enum shutdown_phase phase;
         usec_t began;           /* monotonic: the shutdown began */
         usec_t since;           /* monotonic: the phase began */

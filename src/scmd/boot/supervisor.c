@@ -6,8 +6,24 @@
  * shutdown sequence (shutdown.c).  The boot sequence is boot.c's.
  */
 #include "supervisor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <scm/types.h>
+
 #include "acl.h"
 #include "cgroup.h"
+#include "cleanup.h"
 #include "db.h"
 #include "depend.h"
 #include "driver.h"
@@ -19,25 +35,9 @@
 #include "process.h"
 #include "registry.h"
 #include "secrets.h"
-#include "server.h"
 #include "service.h"
 #include "service_config.h"
 #include "shutdown.h"
-
-#include <errno.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/epoll.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-
-#include "cleanup.h"
 
 /* ---- loading ---- */
 
@@ -90,7 +90,8 @@ void manager_begin_shutdown(struct manager *m) {
         shutdown_begin(m);
 }
 
-void manager_service_stopped(struct manager *m, struct service *s) {
+void manager_service_stopped(struct service *s) {
+        struct manager *m = s->manager;
         bool shutting_down = m->shutting_down;
         service_reap_if_deleted(s);
         if (shutting_down)
@@ -173,8 +174,6 @@ int manager_setup_signals(struct manager *m) {
 }
 
 void manager_free(struct manager *m) {
-        depend_free(m);
-        server_free(m->server);
         notify_close(m);
         driver_finish(m); /* before the services go */
         registry_free(m->registry);

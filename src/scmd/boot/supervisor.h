@@ -14,7 +14,8 @@ int manager_load(struct manager *m);
 int manager_setup_signals(struct manager *m);
 /* Begins the shutdown sequence (shutdown.c); the loop quits when done. */
 void manager_begin_shutdown(struct manager *m);
-/* Called by service.c when a service reached STOPPED. */
-void manager_service_stopped(struct manager *m, struct service *s);
-/* Frees everything the manager holds. */
+/* The hook of a service that reached STOPPED (struct service_hooks). */
+void manager_service_stopped(struct service *s);
+/* Frees everything the manager holds but the dependency state and the
+ * server (main.c frees those first). */
 void manager_free(struct manager *m);

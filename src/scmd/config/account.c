@@ -18,7 +18,6 @@
  * does, and may carry Windows' "NT AUTHORITY\" prefix.
  */
 #include "account.h"
-#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,15 +25,16 @@
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
+#include "log.h"
 
 extern char **environ;
 

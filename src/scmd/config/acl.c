@@ -29,20 +29,20 @@
  * of it is needed by a check.
  */
 #include "acl.h"
-#include "account.h"
 
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <stdint.h>
-#include <stdbool.h>
 
+#include "account.h"
 #include "cleanup.h"
 
 static const char *const right_names[_ACL_RIGHT_MAX] = {

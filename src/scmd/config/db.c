@@ -17,21 +17,21 @@
  * of the last transaction, which WAL then rolls back whole).
  */
 #include "db.h"
-#include "db_util.h"
-#include "log.h"
-#include "service_config.h"
 
 #include <errno.h>
-#include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdint.h>
+#include <sqlite3.h>
 
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db_util.h"
+#include "log.h"
+#include "service_config.h"
 
 static const char *const migrations[] = {
         /* 0 -> 1: the first schema. */

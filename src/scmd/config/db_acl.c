@@ -15,19 +15,18 @@
  * (a right a later scmd dropped) reads as the empty list, which only
  * admins pass: a damaged list never grants more than it said.
  */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
 #include "acl.h"
+#include "cleanup.h"
 #include "db.h"
 #include "db_util.h"
 #include "log.h"
-
-#include <errno.h>
-#include <sqlite3.h>
-#include <stdlib.h>
-#include <stdint.h>
-#include <stdbool.h>
-
-#include "cleanup.h"
-#include "db_util.h"
 
 /* The list in column 0 of st's row, for an object called what. */
 static int row_to_acl(sqlite3_stmt *st, enum acl_object object, const char *what,

@@ -14,18 +14,17 @@
  * written whole in one transaction of its own.  Statements are prepared
  * per call: they run on a failure or a change, never in a loop.
  */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "cleanup.h"
 #include "db.h"
 #include "db_util.h"
 #include "failure_config.h"
-
-#include <errno.h>
-#include <sqlite3.h>
-#include <stdlib.h>
-#include <string.h>
-#include <stdint.h>
-
-#include "cleanup.h"
-#include "db_util.h"
 
 static int load_steps(struct db *db, int64_t id, struct failure_config *c) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;

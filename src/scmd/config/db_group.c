@@ -5,16 +5,14 @@
  * whole at start-up and replaced whole by set_group_order, in one
  * transaction, so a crash leaves the old list or the new one.
  */
-#include "db.h"
-#include "db_util.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "db_util.h"
 #include "cleanup.h"
+#include "cmdline.h"
+#include "db.h"
+#include "db_util.h"
 
 int db_group_order_load(struct db *db, char ***ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;

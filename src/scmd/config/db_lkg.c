@@ -24,22 +24,21 @@
  * old state or the new one: never a half-made copy, never a half-restored
  * configuration.  Services marked for delete are not copied.
  */
-#include "db.h"
-#include "db_util.h"
-#include "log.h"
-
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdbool.h>
+
+#include <sqlite3.h>
 
 #include "cleanup.h"
-#include "db_util.h"
 #include "cmdline.h"
+#include "db.h"
+#include "db_util.h"
+#include "log.h"
 
 /* The configuration that does not hang on services: copied and put back
  * whole.  A copy made before it existed leaves the current one. */

@@ -19,18 +19,16 @@
  * Prepared per call: these run on a client's request or a start, never in
  * a loop.
  */
-#include "db.h"
-#include "db_util.h"
-#include "service.h"
-
 #include <errno.h>
-#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
-#include <stdbool.h>
+
+#include <sqlite3.h>
 
 #include "cleanup.h"
+#include "db.h"
 #include "db_util.h"
 
 int db_secret_put(struct db *db, const char *service, const char *key,

@@ -19,22 +19,21 @@
  * policy has transactions of its own.  Prepared per call: these run on a
  * change of configuration or a start, never in a loop.
  */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
 #include "db.h"
 #include "db_util.h"
 #include "log.h"
 #include "privilege_names.h"
 #include "security_config.h"
 #include "service_config.h"
-
-#include <errno.h>
-#include <sqlite3.h>
-#include <stdlib.h>
-#include <string.h>
-#include <stdint.h>
-
-#include "cleanup.h"
-#include "db_util.h"
-#include "cmdline.h"
 
 /* Runs a statement that returns no rows, with id bound to ?1. */
 static int exec_id(struct db *db, const char *sql, int64_t id) {

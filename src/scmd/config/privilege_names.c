@@ -6,11 +6,12 @@
  */
 #include "privilege_names.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdint.h>
+
 #include <jansson.h>
 
 #include "cleanup.h"

@@ -6,8 +6,6 @@
  * failure_config.c, acl.c).
  */
 #include "service_config.h"
-#include "acl.h"
-#include "security_config.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -15,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "cmdline.h"
+#include "security_config.h"
 
 void service_config_clear(struct service_config *c) {
         free(c->name);

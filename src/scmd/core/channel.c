@@ -18,26 +18,27 @@
  * own log.
  */
 #include "channel.h"
-#include "log.h"
-#include "loop.h"
-#include "manager.h"
-#include "process.h"
-#include "service.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
 #include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
-#include "validate.h"
 #include "control.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "service.h"
+#include "validate.h"
 
 struct pending_control {
         struct pending_control *next;

@@ -5,9 +5,11 @@
  * shutdown and the boot walk.
  */
 #include "manager.h"
+
+#include <stdbool.h>
+
 #include "process.h"
 #include "service.h"
-#include <stdbool.h>
 
 void manager_track(struct manager *m, struct service *s) {
         if (s->active)

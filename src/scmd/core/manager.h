@@ -10,17 +10,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <scm/types.h>
+
 #include "loop.h"
 #include "paths.h"
 #include "timeline.h"
-
-/* Until these become pointers: the parts of the manager that the layers
- * above own. */
-#include "boot.h"
-#include "driver.h"
-#include "events.h"
-#include "lock.h"
-#include "shutdown.h"
 
 struct db;
 struct registry;
@@ -43,6 +37,29 @@ struct manager_options {
                                     */
 };
 
+/* What the layers above core do at the moments of a service's life.  Core
+ * calls them and knows nothing of what they do; main.c sets each once at
+ * start-up, and one not set does nothing (a unit test's manager). */
+struct service_hooks {
+        /* enter(), in this order, once s is in its new state: */
+        void (*running)(struct service *s); /* RUNNING: boot.c puts the priority back */
+        void (*state_changed)(struct service *s, enum scm_state old);   /* events.c */
+        void (*failure_entered)(struct service *s, enum scm_state old); /* failure.c */
+        void (*depend_entered)(struct service *s, enum scm_state old);  /* depend.c */
+        void (*stopped)(struct service *s); /* STOPPED, after the start waiters: supervisor.c */
+        /* within a state: a new checkpoint, wait hint or status text (events.c) */
+        void (*progress)(struct service *s);
+        /* a deleted service, just before it is freed (events.c) */
+        void (*deleted)(struct service *s);
+        /* service_free(), in this order: each lets go of its part of s */
+        void (*depend_gone)(struct service *s);
+        void (*failure_gone)(struct service *s);
+        void (*driver_gone)(struct service *s);
+        /* the EFF_SPAWN and EFF_UNLOAD effects of a kernel driver (driver.c) */
+        int (*driver_load)(struct service *s);
+        int (*driver_unload)(struct service *s);
+};
+
 struct manager {
         struct loop *loop;
         struct db *db;
@@ -55,20 +72,21 @@ struct manager {
         char *cgroup_base_rel; /* as /proc/PID/cgroup names it */
         int signal_fd;
         struct loop_io signal_io;
-        struct boot_sequence boot;
-        struct shutdown_state shutdown;
-        struct driver_state drivers;
-        struct service *active; /* list of services with a process */
-        int notify_fd;          /* the sd_notify socket; -1 none */
+        struct boot_sequence *boot;      /* boot.c */
+        struct shutdown_state *shutdown; /* shutdown.c */
+        struct driver_state *drivers;    /* driver.c */
+        struct service *active;          /* list of services with a process */
+        int notify_fd;                   /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
         char *notify_path;
-        struct event_hub events;
-        char **group_order;     /* depend.c: the group order list (NULL-terminated) */
-        struct acl *scm_access; /* the SCM's access list (acl.c); NULL: the default */
-        struct scm_lock lock;   /* rpc_lock.c */
+        struct event_hub *events; /* events.c */
+        char **group_order;       /* depend.c: the group order list (NULL-terminated) */
+        struct acl *scm_access;   /* the SCM's access list (acl.c); NULL: the default */
+        struct scm_lock *lock;    /* rpc_lock.c */
         bool shutting_down;
         int exit_status;
         struct boot_timeline timeline; /* timeline.c */
+        struct service_hooks hooks;
 };
 
 /* The process of a service by its main pid, or NULL. */

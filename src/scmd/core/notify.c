@@ -16,13 +16,10 @@
  * systemd ignores what it does not know.
  */
 #include "notify.h"
-#include "log.h"
-#include "loop.h"
-#include "manager.h"
-#include "process.h"
-#include "service.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +28,15 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
 #include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "process.h"
+#include "service.h"
 
 #define NOTIFY_MESSAGE_MAX 4096
 

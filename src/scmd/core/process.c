@@ -23,8 +23,30 @@
  * outlives it.
  */
 #include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "cgroup.h"
 #include "channel.h"
+#include "cleanup.h"
+#include "cmdline.h"
+#include "control.h"
 #include "log.h"
 #include "logcapture.h"
 #include "loop.h"
@@ -36,28 +58,43 @@
 #include "share.h"
 #include "spawner.h"
 #include "state.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <pwd.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
 #include "validate.h"
-#include "control.h"
+
+int process_security_plan(struct service *s, struct security_plan **ret, char **ret_error) {
+        struct security_request rq = {
+                .config = &s->config,
+                .db = s->manager->db,
+                .paths = &s->manager->paths,
+                .caps_as_root = share_required_privileges(s, true),
+                .caps_as_user = share_required_privileges(s, false),
+        };
+        int r = security_plan_build(&rq, ret);
+        *ret_error = rq.error;
+        return r;
+}
+
+/* secrets_deliver() for s, its sentence (if any) becoming s's last error. */
+static int deliver_secrets(struct service *s, const struct security_plan *plan) {
+        struct secrets_request rq = {
+                .config = &s->config,
+                .db = s->manager->db,
+                .paths = &s->manager->paths,
+                .credentials_dir = &s->credentials_dir,
+                .error = &s->last_error,
+        };
+        return secrets_deliver(&rq, plan);
+}
+
+/* process_security_plan(), its sentence (if any) becoming s's last error. */
+static int plan_for(struct service *s, struct security_plan **ret) {
+        char *why = NULL;
+        int r = process_security_plan(s, ret, &why);
+        if (why) {
+                free(s->last_error);
+                s->last_error = why;
+        }
+        return r;
+}
 
 /* How long a killed cgroup may take to empty before we stop waiting. */
 #define DRAIN_TIMEOUT (5 * USEC_PER_SEC)
@@ -145,7 +182,7 @@ static int push_credentials_env(const struct service *s, char ***env) {
         int r = s->credentials_dir ? env_push(env, &n, "CREDENTIALS_DIRECTORY", s->credentials_dir)
                                    : 0;
         if (r >= 0 && s->config.type == SCM_TYPE_SHARE_PROCESS) {
-                _cleanup_free_ char *root = secrets_folder_root(s->manager);
+                _cleanup_free_ char *root = secrets_folder_root(&s->manager->paths);
                 r = root ? env_push(env, &n, "SCM_CREDENTIALS_ROOT", root) : -ENOMEM;
         }
         return r;
@@ -373,15 +410,15 @@ static int join(struct process *p, struct service *s) {
         /* Its secrets in a folder of its own, as for a start (the process
          * finds it under $SCM_CREDENTIALS_ROOT, by the member's name). */
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
-        int r = security_plan_build(s, &plan);
+        int r = plan_for(s, &plan);
         if (r < 0)
                 return r;
-        r = secrets_deliver(s, plan);
+        r = deliver_secrets(s, plan);
         if (r < 0)
                 return r;
         r = control_send(p->channel_fd, control_start(s->config.name, s->start_args), MSG_DONTWAIT);
         if (r < 0) {
-                secrets_withdraw(s);
+                secrets_withdraw(&s->credentials_dir);
                 return fail_errno(s, "send its start to its process", -r);
         }
         attach(p, s);
@@ -405,7 +442,7 @@ int process_spawn(struct service *s) {
                 return join(running, s);
         /* The account, privileges and confinement: security.c. */
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
-        r = security_plan_build(s, &plan);
+        r = plan_for(s, &plan);
         if (r < 0)
                 return r;
         _cleanup_(strv_free_p) char **argv = NULL;
@@ -426,7 +463,7 @@ int process_spawn(struct service *s) {
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 
         /* Its secrets, as files in a private memory-backed folder (secrets.c). */
-        r = secrets_deliver(s, plan);
+        r = deliver_secrets(s, plan);
         if (r >= 0 && push_credentials_env(s, &envp) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         struct process *p = NULL;
@@ -439,7 +476,7 @@ int process_spawn(struct service *s) {
         if (r < 0) {
                 if (p)
                         process_free(p); /* the log pipe, the channel and the cgroup folder */
-                secrets_withdraw(s);
+                secrets_withdraw(&s->credentials_dir);
                 return r;
         }
         attach(p, s);
@@ -516,7 +553,7 @@ void process_release(struct service *s) {
         channel_forget(s, SCM_ERROR_SERVICE_NOT_ACTIVE);
         if (s->process)
                 detach(s);
-        secrets_withdraw(s); /* its own folder, even when the process goes on */
+        secrets_withdraw(&s->credentials_dir); /* its own folder, even when the process goes on */
 }
 
 /* ---- events from the system ---- */

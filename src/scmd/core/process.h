@@ -12,6 +12,8 @@
 #include "loop.h"
 #include "service.h"
 
+struct security_plan;
+
 /* One process of the operating system and everything scmd holds for it.
  * A service runs in one; its members are the services attached to it.
  * pid 0 and fds -1 when none. */
@@ -55,6 +57,10 @@ int process_spawn(struct service *s);
 /* The EFF_FINISH effect: s lets go of its process, whose handles are
  * released when no member is left (every process has gone by then). */
 void process_release(struct service *s);
+/* The security plan of s's process (security_plan_build() told of s's
+ * configuration and its process's capabilities): 0 with *ret, or
+ * SCM_ERR(win32) with *ret_error the sentence (malloc'd) or NULL. */
+int process_security_plan(struct service *s, struct security_plan **ret, char **ret_error);
 /* Signals s's main process (through its pidfd). */
 void process_signal(struct service *s, int sig);
 /* Arms the stop timer: EV_STOP_TIMEOUT after scmd's --stop-timeout. */

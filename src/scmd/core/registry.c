@@ -6,14 +6,14 @@
  * load factor of one.  The registry owns the services it holds.
  */
 #include "registry.h"
-#include "service.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
 
+#include "service.h"
 #include "validate.h"
 
 struct registry {

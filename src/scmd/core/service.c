@@ -10,14 +10,26 @@
  * record is persisted and where waiting clients are answered.
  */
 #include "service.h"
-#include "boot.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <jansson.h>
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "cgroup.h"
 #include "channel.h"
+#include "cleanup.h"
+#include "cmdline.h"
+#include "control.h"
 #include "db.h"
-#include "depend.h"
-#include "driver.h"
-#include "events.h"
-#include "failure.h"
 #include "log.h"
 #include "loop.h"
 #include "manager.h"
@@ -26,26 +38,22 @@
 #include "secrets.h"
 #include "service_config.h"
 #include "state.h"
-#include "supervisor.h"
 #include "timeline.h"
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-
-#include "cleanup.h"
-#include "cmdline.h"
-#include "control.h"
-
 static void enter(struct service *s, enum scm_state state);
+
+/* Tells the layers above (struct service_hooks) of a moment in s's life. */
+#define HOOK(s, name, ...)                                                                         \
+        do {                                                                                       \
+                if ((s)->manager->hooks.name)                                                      \
+                        (s)->manager->hooks.name(__VA_ARGS__);                                     \
+        } while (0)
+
+/* A kernel driver's load or unload; without one (no driver layer) it
+ * cannot be done. */
+static int driver_hook(struct service *s, int (*fn)(struct service *s)) {
+        return fn ? fn(s) : SCM_ERR(SCM_ERROR_NOT_SUPPORTED);
+}
 
 int service_new(struct manager *m, int64_t id, struct service_config *config,
                 struct service **ret) {
@@ -70,13 +78,13 @@ int service_new(struct manager *m, int64_t id, struct service_config *config,
 void service_free(struct service *s) {
         if (!s)
                 return;
-        depend_service_gone(s);
-        failure_service_free(s);
-        driver_service_gone(s);
+        HOOK(s, depend_gone, s);
+        HOOK(s, failure_gone, s);
+        HOOK(s, driver_gone, s);
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
-        secrets_withdraw(s); /* nothing left: it has no process */
+        secrets_withdraw(&s->credentials_dir); /* nothing left: it has no process */
         free(s);
 }
 
@@ -186,7 +194,8 @@ static int apply(struct service *s, const struct transition *t) {
         if (eff & EFF_RESET_EXIT)
                 reset_run(s);
         bool driver = s->config.type == SCM_TYPE_KERNEL_DRIVER;
-        if (eff & EFF_SPAWN && (r = driver ? driver_load(s) : process_spawn(s)) < 0) {
+        if (eff & EFF_SPAWN &&
+            (r = driver ? driver_hook(s, s->manager->hooks.driver_load) : process_spawn(s)) < 0) {
                 s->win32_exit_code = (uint32_t)scm_error_win32(r);
                 log_warning("%s", s->last_error ? s->last_error : "start failed");
                 persist_status(s);
@@ -194,7 +203,7 @@ static int apply(struct service *s, const struct transition *t) {
         }
         if (eff & EFF_DELIVER && (r = deliver(s)) < 0)
                 return r;
-        if (eff & EFF_UNLOAD && (r = driver_unload(s)) < 0)
+        if (eff & EFF_UNLOAD && (r = driver_hook(s, s->manager->hooks.driver_unload)) < 0)
                 return r;
         if (eff & EFF_THAW)
                 freeze(s, false);
@@ -339,16 +348,16 @@ static void enter(struct service *s, enum scm_state state) {
                 loop_timer_disarm(s->manager->loop, &s->watchdog_timer);
 
         if (state == SCM_STATE_RUNNING)
-                boot_service_running(s); /* a delayed-auto start back to normal priority */
+                HOOK(s, running, s); /* a delayed-auto start back to normal priority */
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
         timeline_service_entered(s, old);
-        events_status_changed(s, old);
-        failure_service_entered(s, old); /* failure actions, boot acceptance */
-        depend_service_entered(s, old);  /* start and stop cascades */
+        HOOK(s, state_changed, s, old);
+        HOOK(s, failure_entered, s, old); /* failure actions, boot acceptance */
+        HOOK(s, depend_entered, s, old);  /* start and stop cascades */
         if (state == SCM_STATE_STOPPED) {
                 answer_start_waiters(s, (int)s->win32_exit_code);
-                manager_service_stopped(s->manager, s);
+                HOOK(s, stopped, s);
         }
 }
 
@@ -385,7 +394,7 @@ void service_report(struct service *s, const struct control_status *st) {
         if (s->process && watches_progress(s) && progressed)
                 progress_arm(s);
         if (progressed && s->state == before)
-                events_status_progress(s); /* a change of state made its own event */
+                HOOK(s, progress, s); /* a change of state made its own event */
 }
 
 static void notify_extend(struct service *s, const char *value) {
@@ -393,14 +402,14 @@ static void notify_extend(struct service *s, const char *value) {
         s->wait_hint = (uint32_t)(usec / 1000 > UINT32_MAX ? UINT32_MAX : usec / 1000);
         if (watches_progress(s))
                 progress_arm(s);
-        events_status_progress(s);
+        HOOK(s, progress, s);
 }
 
 static void notify_status_text(struct service *s, const char *value) {
         if (strncmp(s->status_text, value, sizeof(s->status_text) - 1) == 0)
                 return;
         snprintf(s->status_text, sizeof(s->status_text), "%s", value);
-        events_status_progress(s);
+        HOOK(s, progress, s);
 }
 
 void service_notify(struct service *s, const char *key, const char *value) {
@@ -502,7 +511,7 @@ bool service_reap_if_deleted(struct service *s) {
                 return false;
         }
         log_info("service %s: deleted", s->config.name);
-        events_service_deleted(s);
+        HOOK(s, deleted, s);
         registry_remove(m->registry, s);
         service_free(s);
         return true;

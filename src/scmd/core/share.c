@@ -24,46 +24,60 @@
  * restriction must be the same for every member of a process.
  */
 #include "share.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <scm/error.h>
+#include <scm/types.h>
+
 #include "account.h"
+#include "cleanup.h"
 #include "manager.h"
 #include "privilege_names.h"
 #include "process.h"
 #include "registry.h"
-#include "rpc.h"
 #include "security_config.h"
 #include "service.h"
 #include "service_config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <scm/error.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
+/* INVALID_PARAMETER, with the sentence in *ret_message (NULL when out of
+ * memory). */
+static int refuse(char **ret_message, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(char **ret_message, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(ret_message, fmt, ap) < 0)
+                *ret_message = NULL;
+        va_end(ap);
+        return SCM_ERR(SCM_ERROR_INVALID_PARAMETER);
+}
 
-#include "cleanup.h"
-
-int share_check_config(struct rpc_call *call, const struct service_config *c) {
+int share_check_config(const struct service_config *c, char **ret_message) {
         if (c->type != SCM_TYPE_SHARE_PROCESS)
                 return 0;
         if (c->kind != SCM_KIND_NATIVE)
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "a shared-process service must be native (kind native), not %s: "
-                                "its stop is a control to its own handler, while a signal would "
-                                "end every service of the process",
-                                scm_kind_name(c->kind));
+                return refuse(ret_message,
+                              "a shared-process service must be native (kind native), not %s: "
+                              "its stop is a control to its own handler, while a signal would "
+                              "end every service of the process",
+                              scm_kind_name(c->kind));
         const struct service_security *sec = c->security;
         if (sec && sec->sid_type != SID_TYPE_NONE)
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "a shared-process service cannot have a service identity (sid "
-                                "type %s): the group and folders would be the whole process's; "
-                                "use type own",
-                                sid_type_name(sec->sid_type));
+                return refuse(ret_message,
+                              "a shared-process service cannot have a service identity (sid "
+                              "type %s): the group and folders would be the whole process's; "
+                              "use type own",
+                              sid_type_name(sec->sid_type));
         if (sec && sec->interactive)
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "a shared-process service cannot be interactive: the console "
-                                "would be the whole process's; use type own");
+                return refuse(ret_message,
+                              "a shared-process service cannot be interactive: the console "
+                              "would be the whole process's; use type own");
         return 0;
 }
 

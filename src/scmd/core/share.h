@@ -10,10 +10,11 @@
 struct service;
 struct service_config;
 struct process;
-struct rpc_call;
 
-/* create/change_config: the rules of type share; 0 or rpc_fail(). */
-int share_check_config(struct rpc_call *call, const struct service_config *c);
+/* create/change_config: the rules of type share.  0, or
+ * SCM_ERR(INVALID_PARAMETER) with *ret_message saying which (malloc'd;
+ * NULL when out of memory). */
+int share_check_config(const struct service_config *c, char **ret_message);
 /* For a share service about to start: 1 with *ret, the running process it
  * joins; 0 when it needs a new process; SCM_ERR(win32) with s->last_error
  * when it may not run in the process of its command line

@@ -30,12 +30,14 @@
  * service as a stop does; plain and notify services are stopped instead.
  */
 #include "state.h"
-#include "service_config.h"
 
-#include "cleanup.h"
+#include <stdbool.h>
+
 #include <scm/error.h>
 #include <scm/types.h>
-#include <stdbool.h>
+
+#include "cleanup.h"
+#include "service_config.h"
 
 /* The table reads best as a table: */
 /* clang-format off */

@@ -20,16 +20,18 @@
  * timeline_start_requested() when the request came.
  */
 #include "timeline.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <scm/types.h>
+
+#include "cmdline.h"
 #include "manager.h"
 #include "service.h"
 #include "service_config.h"
-
-#include <time.h>
-#include <scm/types.h>
-#include <stdint.h>
-#include <stdbool.h>
-#include <jansson.h>
-#include "cmdline.h"
 
 static int64_t realtime_usec(void) {
         struct timespec ts;

@@ -16,20 +16,20 @@
  * instead (see docs/architecture.md).
  */
 #include "cgroup.h"
-#include "log.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
+#include "log.h"
 
 /* The mount point of the cgroup2 file system, from mountinfo. */
 static char *cgroup2_mount(void) {

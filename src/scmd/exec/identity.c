@@ -28,21 +28,21 @@
  * service's data on Windows.
  */
 #include "identity.h"
-#include "db.h"
-#include "manager.h"
-#include "security.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
+#include "db.h"
+#include "paths.h"
+#include "security.h"
 
 #define GID_MIN_DEFAULT 810000
 #define GID_MAX_DEFAULT 819999
@@ -94,11 +94,10 @@ static char *trimmed(const char *path) {
         return p;
 }
 
-int identity_folders(const struct manager *m, const char *name, char **ret_state,
+int identity_folders(const struct scm_paths *paths, const char *name, char **ret_state,
                      char **ret_runtime, char **ret_logs) {
-        _cleanup_free_ char *db_dir = trimmed(m->paths.db_dir),
-                            *run_dir = trimmed(m->paths.run_dir),
-                            *log_dir = trimmed(m->paths.log_dir);
+        _cleanup_free_ char *db_dir = trimmed(paths->db_dir), *run_dir = trimmed(paths->run_dir),
+                            *log_dir = trimmed(paths->log_dir);
         char *state = NULL, *runtime = NULL, *logs = NULL;
         if (!db_dir || !run_dir || !log_dir ||
             asprintf(&state, "%s-services/%s", db_dir, name) < 0 ||

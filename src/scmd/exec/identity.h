@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 struct db;
-struct manager;
+struct scm_paths;
 struct security_plan;
 
 /* The range service groups are allocated from (--service-gid-range). */
@@ -18,7 +18,7 @@ int identity_set_gid_range(gid_t min, gid_t max);
  * uses.  -ENOSPC when the range is used up. */
 int identity_allocate_gid(struct db *db, const char *name, gid_t *ret);
 /* The service's state, runtime and logs folders (malloc'd). */
-int identity_folders(const struct manager *m, const char *name, char **ret_state,
+int identity_folders(const struct scm_paths *paths, const char *name, char **ret_state,
                      char **ret_runtime, char **ret_logs);
 /* Creates the folders of plan (and their parents) owned by root and the
  * service's group, mode 2770, fixing an existing folder's owner and mode.

@@ -8,11 +8,11 @@
  * disk.  A service blocked on a full pipe only ever blocks itself.
  */
 #include "logcapture.h"
-#include "log.h"
-#include "loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +20,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <stdint.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
+#include "log.h"
+#include "loop.h"
 
 static uint64_t max_size = 1024 * 1024;
 static unsigned keep = 3;

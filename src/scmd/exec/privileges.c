@@ -22,10 +22,11 @@
  * kept by db_security.c and checked by security.c before a start.
  */
 #include "privileges.h"
-#include "privilege_names.h"
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,9 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <stdint.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
+#include "privilege_names.h"
 
 /* ---- in the child ---- */
 

@@ -28,13 +28,13 @@
 #include <linux/landlock.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <stdint.h>
 
 #include "cleanup.h"
 

@@ -34,21 +34,15 @@
  * scmd left.
  */
 #include "secrets.h"
-#include "db.h"
-#include "log.h"
-#include "manager.h"
-#include "security.h"
-#include "security_config.h"
-#include "service.h"
-#include "service_config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <pwd.h>
-#include <sodium.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +50,17 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+
 #include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
+#include <sodium.h>
 
 #include "cleanup.h"
+#include "db.h"
+#include "log.h"
+#include "paths.h"
+#include "security.h"
+#include "security_config.h"
+#include "service_config.h"
 
 _Static_assert(SECRET_MACHINE_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
                "the machine key is an XChaCha20-Poly1305 key");
@@ -115,9 +115,9 @@ static int say(char **ret_error, int r, const char *fmt, ...) {
         return r;
 }
 
-static char *key_path(const struct manager *m) {
+static char *key_path(const struct scm_paths *paths) {
         char *p;
-        return asprintf(&p, "%s/%s", m->paths.db_dir, KEY_FILE) < 0 ? NULL : p;
+        return asprintf(&p, "%s/%s", paths->db_dir, KEY_FILE) < 0 ? NULL : p;
 }
 
 static int read_all(int fd, unsigned char *buf, size_t len) {
@@ -215,13 +215,13 @@ static int create_key_file(const char *path, char **ret_error) {
         return 0;
 }
 
-int secrets_machine_key(const struct manager *m, bool create, const unsigned char **ret,
-                        char **ret_error) {
+int secrets_machine_key(const struct scm_paths *paths, struct db *db, bool create,
+                        const unsigned char **ret, char **ret_error) {
         if (machine_key) {
                 *ret = machine_key;
                 return 0;
         }
-        _cleanup_free_ char *path = key_path(m);
+        _cleanup_free_ char *path = key_path(paths);
         unsigned char *key = sodium_malloc(SECRET_MACHINE_KEY_BYTES);
         if (!path || !key) {
                 sodium_free(key);
@@ -231,7 +231,7 @@ int secrets_machine_key(const struct manager *m, bool create, const unsigned cha
         int64_t sealed = 0;
         /* A lost key is not replaced behind the secrets sealed with it: a
          * new one would leave them unopenable, mixed with new ones. */
-        if (r == -ENOENT && create && m->db && db_secret_count(m->db, &sealed) >= 0 && sealed > 0)
+        if (r == -ENOENT && create && db && db_secret_count(db, &sealed) >= 0 && sealed > 0)
                 r = say(ret_error, -ENOKEY,
                         "there is no machine key %s, but the database holds %lld secrets sealed "
                         "with one; put the key back from a backup, or delete those secrets, "
@@ -326,9 +326,9 @@ int secret_open(const unsigned char *mkey, const char *service, const char *key,
 
 /* ---- delivery ---- */
 
-char *secrets_folder_root(const struct manager *m) {
+char *secrets_folder_root(const struct scm_paths *paths) {
         char *p;
-        return asprintf(&p, "%s/" CREDENTIALS_FOLDER, m->paths.run_dir) < 0 ? NULL : p;
+        return asprintf(&p, "%s/" CREDENTIALS_FOLDER, paths->run_dir) < 0 ? NULL : p;
 }
 
 /* Empties and removes a folder of delivered secrets, unmounting it first
@@ -354,16 +354,16 @@ static void remove_folder(const char *path) {
                 log_warning("cannot remove the secrets folder %s: %m", path);
 }
 
-void secrets_withdraw(struct service *s) {
-        if (!s->credentials_dir)
+void secrets_withdraw(char **credentials_dir) {
+        if (!*credentials_dir)
                 return;
-        remove_folder(s->credentials_dir);
-        free(s->credentials_dir);
-        s->credentials_dir = NULL;
+        remove_folder(*credentials_dir);
+        free(*credentials_dir);
+        *credentials_dir = NULL;
 }
 
-void secrets_sweep(const struct manager *m) {
-        _cleanup_free_ char *base = secrets_folder_root(m);
+void secrets_sweep(const struct scm_paths *paths) {
+        _cleanup_free_ char *base = secrets_folder_root(paths);
         DIR *d = base ? opendir(base) : NULL;
         if (!d)
                 return;
@@ -388,11 +388,11 @@ struct opened {
 };
 
 struct delivery {
-        struct service *service;
+        const struct secrets_request *rq;
         const unsigned char *mkey;
         struct opened items[SECRETS_PER_SERVICE_MAX];
         size_t n;
-        int win32; /* the failure, with service->last_error set */
+        int win32; /* the failure, with rq->error set */
 };
 
 static void delivery_clear(struct delivery *d) {
@@ -406,12 +406,12 @@ static void delivery_clear(struct delivery *d) {
 static int delivery_fail(struct delivery *d, int win32, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 static int delivery_fail(struct delivery *d, int win32, const char *fmt, ...) {
-        struct service *s = d->service;
+        char **error = d->rq->error;
         va_list ap;
         va_start(ap, fmt);
-        free(s->last_error);
-        if (vasprintf(&s->last_error, fmt, ap) < 0)
-                s->last_error = NULL;
+        free(*error);
+        if (vasprintf(error, fmt, ap) < 0)
+                *error = NULL;
         va_end(ap);
         d->win32 = win32;
         return SCM_ERR(win32);
@@ -419,14 +419,14 @@ static int delivery_fail(struct delivery *d, int win32, const char *fmt, ...) {
 
 static int open_one(void *userdata, const struct db_secret_row *row) {
         struct delivery *d = userdata;
-        const char *name = d->service->config.name;
+        const char *name = d->rq->config->name;
         if (d->n >= SECRETS_PER_SERVICE_MAX)
                 return delivery_fail(d, SCM_ERROR_INVALID_DATA,
                                      "service %s: it has more than %d secrets", name,
                                      SECRETS_PER_SERVICE_MAX);
         if (!d->mkey) {
                 _cleanup_free_ char *why = NULL;
-                int r = secrets_machine_key(d->service->manager, false, &d->mkey, &why);
+                int r = secrets_machine_key(d->rq->paths, d->rq->db, false, &d->mkey, &why);
                 if (r < 0)
                         return delivery_fail(d, SCM_ERROR_INVALID_DATA,
                                              "service %s: its secrets cannot be opened: %s", name,
@@ -458,8 +458,8 @@ struct owner {
         mode_t dir_mode, file_mode;
 };
 
-static struct owner owner_of(const struct service *s, const struct security_plan *p) {
-        const struct service_security *sec = s->config.security;
+static struct owner owner_of(const struct service_config *c, const struct security_plan *p) {
+        const struct service_security *sec = c->security;
         if (sec && sec->sid_type != SID_TYPE_NONE && sec->gid != 0 && geteuid() == 0)
                 return (struct owner){0, sec->gid, 0550, 0440};
         return (struct owner){p->pw->pw_uid, p->pw->pw_gid, 0500, 0400};
@@ -562,11 +562,11 @@ static int make_base(const char *base) {
         return 0;
 }
 
-int secrets_deliver(struct service *s, const struct security_plan *plan) {
-        struct delivery d = {.service = s};
-        const char *name = s->config.name;
-        secrets_withdraw(s);
-        int r = db_secret_list(s->manager->db, name, open_one, &d);
+int secrets_deliver(const struct secrets_request *rq, const struct security_plan *plan) {
+        struct delivery d = {.rq = rq};
+        const char *name = rq->config->name;
+        secrets_withdraw(rq->credentials_dir);
+        int r = db_secret_list(rq->db, name, open_one, &d);
         if (r < 0 && d.win32 == 0) {
                 delivery_clear(&d);
                 return delivery_fail(&d, SCM_ERROR_SERVICE_DATABASE_LOCKED,
@@ -579,7 +579,7 @@ int secrets_deliver(struct service *s, const struct security_plan *plan) {
                 return r < 0 ? SCM_ERR(d.win32) : 0;
         }
 
-        _cleanup_free_ char *base = secrets_folder_root(s->manager);
+        _cleanup_free_ char *base = secrets_folder_root(rq->paths);
         _cleanup_free_ char *fname = service_file_name(name);
         char *path = NULL;
         if (!base || !fname || asprintf(&path, "%s/%s", base, fname) < 0) {
@@ -607,7 +607,7 @@ int secrets_deliver(struct service *s, const struct security_plan *plan) {
                 return r;
         }
         remove_folder(path); /* a leftover of a run that never released it */
-        struct owner o = owner_of(s, plan);
+        struct owner o = owner_of(rq->config, plan);
         const char *what = NULL;
         r = fill_folder(path, &d, &o, &what);
         delivery_clear(&d); /* the plaintext is wiped here, whatever happened */
@@ -630,6 +630,6 @@ int secrets_deliver(struct service *s, const struct security_plan *plan) {
                 free(path);
                 return r;
         }
-        s->credentials_dir = path;
+        *rq->credentials_dir = path;
         return 0;
 }

@@ -10,9 +10,9 @@
 
 #include "db.h"
 
-struct manager;
-struct service;
+struct scm_paths;
 struct security_plan;
+struct service_config;
 
 /* sodium_init(); at start-up, before anything else here.  0 or -EIO. */
 int secrets_init(void);
@@ -29,8 +29,8 @@ int secret_key_name_check(const char *name, const char **ret_reason);
  * secrets (sealed with the lost one: never replaced behind them), or
  * -errno with *ret_error (malloc'd) saying what is wrong with the file
  * (too open, wrong size, another owner, ...). */
-int secrets_machine_key(const struct manager *m, bool create, const unsigned char **ret,
-                        char **ret_error);
+int secrets_machine_key(const struct scm_paths *paths, struct db *db, bool create,
+                        const unsigned char **ret, char **ret_error);
 /* Seals len bytes of plain for (service, key) under machine_key with a
  * fresh random nonce; the pair is bound as associated data, so the row
  * opens only for the same service and key.  0 or -ENOMEM. */
@@ -46,17 +46,28 @@ int secret_open(const unsigned char *machine_key, const char *service, const cha
                 size_t ciphertext_size, unsigned char **ret_plain, size_t *ret_len);
 /* Wipes len bytes at p and frees it; NULL is fine. */
 void secret_plain_free(void *p, size_t len);
-/* Before a start: when s has secrets, makes its private memory-backed
- * folder RUN_DIR/credentials/NAME (a tmpfs mount as root; a folder on a
- * tmpfs RUN_DIR otherwise), readable only by the account of plan (or the
- * service's group), and writes each secret into it as a read-only file.
- * Sets s->credentials_dir (NULL when s has no secrets).  Returns 0, or
- * SCM_ERR(win32) with s->last_error set; nothing is left on failure. */
-int secrets_deliver(struct service *s, const struct security_plan *plan);
+/* What secrets_deliver() is told of the service it delivers to. */
+struct secrets_request {
+        const struct service_config *config;
+        struct db *db;
+        const struct scm_paths *paths;
+        char **credentials_dir; /* in: the service's folder or NULL; out: the new one */
+        char **error;           /* out: the sentence of a failure (malloc'd) */
+};
+
+/* Before a start: when the service has secrets, makes its private
+ * memory-backed folder RUN_DIR/credentials/NAME (a tmpfs mount as root; a
+ * folder on a tmpfs RUN_DIR otherwise), readable only by the account of
+ * plan (or the service's group), and writes each secret into it as a
+ * read-only file.  Withdraws the folder it had, then sets
+ * *rq->credentials_dir (NULL when it has no secrets).  Returns 0, or
+ * SCM_ERR(win32) with *rq->error set; nothing is left on failure. */
+int secrets_deliver(const struct secrets_request *rq, const struct security_plan *plan);
 /* RUN_DIR/credentials, where each service's folder is, by its file name
  * (service_file_name()); malloc'd, NULL on out-of-memory. */
-char *secrets_folder_root(const struct manager *m);
-/* Removes s's folder (unmount, remove) when it has one. */
-void secrets_withdraw(struct service *s);
+char *secrets_folder_root(const struct scm_paths *paths);
+/* Removes the folder *credentials_dir (unmount, remove) when there is one,
+ * and sets it to NULL. */
+void secrets_withdraw(char **credentials_dir);
 /* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials. */
-void secrets_sweep(const struct manager *m);
+void secrets_sweep(const struct scm_paths *paths);

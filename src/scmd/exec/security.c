@@ -23,18 +23,6 @@
  * no_new_privs, which it requires of an unprivileged process.
  */
 #include "security.h"
-#include "account.h"
-#include "db.h"
-#include "identity.h"
-#include "log.h"
-#include "manager.h"
-#include "privilege_names.h"
-#include "privileges.h"
-#include "sandbox.h"
-#include "security_config.h"
-#include "service.h"
-#include "share.h"
-#include "spawner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +31,8 @@
 #include <linux/keyctl.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +40,20 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <scm/error.h>
-#include <stdint.h>
-#include <stdbool.h>
 
+#include <scm/error.h>
+
+#include "account.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "db.h"
+#include "identity.h"
+#include "log.h"
+#include "privilege_names.h"
+#include "privileges.h"
+#include "sandbox.h"
+#include "security_config.h"
+#include "spawner.h"
 #include "validate.h"
 
 static char *console_path; /* scmd --console */
@@ -95,14 +93,14 @@ int security_set_option(const char *name, const char *value) {
 
 /* ---- the plan ---- */
 
-static int plan_fail(struct service *s, int win32, const char *fmt, ...)
+static int plan_fail(struct security_request *rq, int win32, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
-static int plan_fail(struct service *s, int win32, const char *fmt, ...) {
+static int plan_fail(struct security_request *rq, int win32, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        free(s->last_error);
-        if (vasprintf(&s->last_error, fmt, ap) < 0)
-                s->last_error = NULL;
+        free(rq->error);
+        if (vasprintf(&rq->error, fmt, ap) < 0)
+                rq->error = NULL;
         va_end(ap);
         return SCM_ERR(win32);
 }
@@ -122,45 +120,45 @@ void security_plan_free(struct security_plan *p) {
         free(p);
 }
 
-static int plan_account(struct service *s, struct security_plan *p) {
-        const char *account = s->config.account ? s->config.account : "";
+static int plan_account(struct security_request *rq, struct security_plan *p) {
+        const char *account = rq->config->account ? rq->config->account : "";
         _cleanup_free_ char *why = NULL;
         int r = account_lookup(account, &p->pw, &why);
         if (r == -ENOMEM)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         if (r < 0)
-                return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: cannot log on as '%s': %s", s->config.name,
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: cannot log on as '%s': %s", rq->config->name,
                                  account[0] ? account : "LocalSystem", why ? why : strerror(-r));
         p->switch_ids = p->pw->pw_uid != geteuid();
         if (p->switch_ids && geteuid() != 0)
-                return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
                                  "service %s: scmd runs as uid %u and cannot start a service as "
                                  "'%s'; run scmd as root, or clear the account",
-                                 s->config.name, (unsigned)geteuid(), account);
+                                 rq->config->name, (unsigned)geteuid(), account);
         return 0;
 }
 
-static int plan_privileges(struct service *s, struct security_plan *p) {
+static int plan_privileges(struct security_request *rq, struct security_plan *p) {
         /* A shared process's: the union of its members' (share.c). */
-        uint64_t want = share_required_privileges(s, p->pw->pw_uid == 0);
+        uint64_t want = p->pw->pw_uid == 0 ? rq->caps_as_root : rq->caps_as_user;
         if (!want)
                 return 0; /* the account's default */
         if (p->pw->pw_uid != 0) {
                 uint64_t granted = 0;
-                int r = db_account_privileges(s->manager->db, p->pw->pw_name, &granted);
+                int r = db_account_privileges(rq->db, p->pw->pw_name, &granted);
                 if (r < 0)
-                        return plan_fail(s, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                        return plan_fail(rq, SCM_ERROR_SERVICE_DATABASE_LOCKED,
                                          "service %s: cannot read the account privilege policy: "
                                          "%s",
-                                         s->config.name, strerror(-r));
+                                         rq->config->name, strerror(-r));
                 uint64_t missing = want & ~granted;
                 if (missing) {
                         _cleanup_free_ char *names = privileges_to_text(missing);
-                        return plan_fail(s, SCM_ERROR_PRIVILEGE_NOT_HELD,
+                        return plan_fail(rq, SCM_ERROR_PRIVILEGE_NOT_HELD,
                                          "service %s: its account %s is not granted %s %s, "
                                          "which the service requires",
-                                         s->config.name, p->pw->pw_name,
+                                         rq->config->name, p->pw->pw_name,
                                          __builtin_popcountll(missing) > 1 ? "the privileges"
                                                                            : "the privilege",
                                          names ? names : "?");
@@ -174,63 +172,64 @@ static int plan_privileges(struct service *s, struct security_plan *p) {
         return 0;
 }
 
-static int plan_identity(struct service *s, const struct service_security *sec,
+static int plan_identity(struct security_request *rq, const struct service_security *sec,
                          struct security_plan *p) {
         gid_t gid = 0;
         if (sec && sec->sid_type != SID_TYPE_NONE) {
                 if (geteuid() != 0)
-                        return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
+                        return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
                                          "service %s: a service identity (sid type %s) needs "
                                          "scmd to run as root",
-                                         s->config.name, sid_type_name(sec->sid_type));
+                                         rq->config->name, sid_type_name(sec->sid_type));
                 gid = sec->gid;
                 if (gid == 0)
-                        return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                         "service %s: it has no group id recorded", s->config.name);
-                if (identity_folders(s->manager, s->config.name, &p->state_dir, &p->runtime_dir,
+                        return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                         "service %s: it has no group id recorded",
+                                         rq->config->name);
+                if (identity_folders(rq->paths, rq->config->name, &p->state_dir, &p->runtime_dir,
                                      &p->logs_dir) < 0)
                         return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
                 const char *path = NULL;
                 int r = identity_make_folders(p, gid, &path);
                 if (r < 0)
-                        return plan_fail(s, scm_error_from_errno(-r),
+                        return plan_fail(rq, scm_error_from_errno(-r),
                                          "service %s: cannot make its folder %s: %s",
-                                         s->config.name, path, strerror(-r));
+                                         rq->config->name, path, strerror(-r));
         }
         if (!p->switch_ids && gid == 0)
                 return 0; /* scmd's own groups */
         int r = account_groups(p->pw, gid, &p->groups, &p->n_groups);
         if (r < 0)
-                return plan_fail(s, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: cannot find the groups of %s: %s", s->config.name,
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: cannot find the groups of %s: %s", rq->config->name,
                                  p->pw->pw_name, strerror(-r));
         p->set_groups = true;
         return 0;
 }
 
-static int plan_console(struct service *s, const struct service_security *sec,
+static int plan_console(struct security_request *rq, const struct service_security *sec,
                         struct security_plan *p) {
         if (!sec || !sec->interactive)
                 return 0;
-        if (!account_is_local_system(s->config.account))
-                return plan_fail(s, SCM_ERROR_INVALID_PARAMETER,
+        if (!account_is_local_system(rq->config->account))
+                return plan_fail(rq, SCM_ERROR_INVALID_PARAMETER,
                                  "service %s: an interactive service must run as LocalSystem",
-                                 s->config.name);
+                                 rq->config->name);
         if (!console_path) {
                 log_warning("service %s is interactive, but scmd has no console: its output goes "
                             "to its log",
-                            s->config.name);
+                            rq->config->name);
                 return 0;
         }
         p->console_fd = open(console_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (p->console_fd < 0)
-                return plan_fail(s, scm_error_from_errno(errno),
-                                 "service %s: cannot open the console %s: %s", s->config.name,
+                return plan_fail(rq, scm_error_from_errno(errno),
+                                 "service %s: cannot open the console %s: %s", rq->config->name,
                                  console_path, strerror(errno));
         return 0;
 }
 
-static int plan_sandbox(struct service *s, const struct service_security *sec,
+static int plan_sandbox(struct security_request *rq, const struct service_security *sec,
                         struct security_plan *p) {
         if (!sec)
                 return 0;
@@ -240,14 +239,14 @@ static int plan_sandbox(struct service *s, const struct service_security *sec,
         if (sandbox_landlock_abi() <= 0) {
                 if (!sec->allow_weak_isolation)
                         return plan_fail(
-                                s, SCM_ERROR_NOT_SUPPORTED,
+                                rq, SCM_ERROR_NOT_SUPPORTED,
                                 "service %s is restricted, but this kernel has no Landlock, so "
                                 "its writes cannot be restricted; it was not started (allow weak "
                                 "isolation to run it with its account and group only)",
-                                s->config.name);
+                                rq->config->name);
                 log_warning("service %s: this kernel has no Landlock; it runs without write "
                             "restriction (weak isolation is allowed for it)",
-                            s->config.name);
+                            rq->config->name);
                 return 0;
         }
         size_t n = 0;
@@ -265,34 +264,34 @@ static int plan_sandbox(struct service *s, const struct service_security *sec,
         const char *path = NULL;
         int fd = sandbox_ruleset(paths, &path);
         if (fd == -ENOENT)
-                return plan_fail(s, SCM_ERROR_PATH_NOT_FOUND,
-                                 "service %s: the writable path %s does not exist", s->config.name,
-                                 path);
+                return plan_fail(rq, SCM_ERROR_PATH_NOT_FOUND,
+                                 "service %s: the writable path %s does not exist",
+                                 rq->config->name, path);
         if (fd < 0)
-                return plan_fail(s, scm_error_from_errno(-fd),
+                return plan_fail(rq, scm_error_from_errno(-fd),
                                  "service %s: cannot build its write restriction%s%s: %s",
-                                 s->config.name, path ? " at " : "", path ? path : "",
+                                 rq->config->name, path ? " at " : "", path ? path : "",
                                  strerror(-fd));
         p->landlock_fd = fd;
         p->no_new_privs = true;
         return 0;
 }
 
-int security_plan_build(struct service *s, struct security_plan **ret) {
+int security_plan_build(struct security_request *rq, struct security_plan **ret) {
         struct security_plan *p = calloc(1, sizeof(*p));
         if (!p)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         p->console_fd = p->landlock_fd = -1;
-        const struct service_security *sec = s->config.security;
-        int r = plan_account(s, p);
+        const struct service_security *sec = rq->config->security;
+        int r = plan_account(rq, p);
         if (r >= 0)
-                r = plan_privileges(s, p);
+                r = plan_privileges(rq, p);
         if (r >= 0)
-                r = plan_identity(s, sec, p);
+                r = plan_identity(rq, sec, p);
         if (r >= 0)
-                r = plan_console(s, sec, p);
+                r = plan_console(rq, sec, p);
         if (r >= 0)
-                r = plan_sandbox(s, sec, p);
+                r = plan_sandbox(rq, sec, p);
         if (r < 0) {
                 security_plan_free(p);
                 return r;

@@ -13,8 +13,10 @@
 
 #include "spawner.h"
 
+struct db;
 struct passwd;
-struct service;
+struct scm_paths;
+struct service_config;
 
 /* What a service's process does between fork and exec to become the
  * service (built by security_plan_build() in scmd, carried out by
@@ -43,13 +45,25 @@ int security_set_option(const char *name, const char *value);
 /* The help lines of those options, for scmd --help. */
 extern const char security_options_help[];
 
-/* Works out everything s's process must do to run as its account, with its
- * privileges, identity and restrictions, and prepares what must be made
- * before the fork (the account on first use, folders, the Landlock ruleset,
- * the console).  Returns 0 with *ret, or SCM_ERR(win32) with s->last_error
- * set: SERVICE_LOGON_FAILED, PRIVILEGE_NOT_HELD, NOT_SUPPORTED (no
- * Landlock), PATH_NOT_FOUND (a writable path), ... */
-int security_plan_build(struct service *s, struct security_plan **ret);
+/* What security_plan_build() is told of the service it plans for. */
+struct security_request {
+        const struct service_config *config;
+        struct db *db;                 /* the account privilege policy */
+        const struct scm_paths *paths; /* where the service's folders are */
+        /* The capabilities its process needs when its account is root, and
+         * when it is not (a shared process's are the union of its members'). */
+        uint64_t caps_as_root, caps_as_user;
+        char *error; /* out: the sentence of a failure (malloc'd), or NULL */
+};
+
+/* Works out everything the service's process must do to run as its
+ * account, with its privileges, identity and restrictions, and prepares
+ * what must be made before the fork (the account on first use, folders,
+ * the Landlock ruleset, the console).  Returns 0 with *ret, or
+ * SCM_ERR(win32), with rq->error set when there is a sentence:
+ * SERVICE_LOGON_FAILED, PRIVILEGE_NOT_HELD, NOT_SUPPORTED (no Landlock),
+ * PATH_NOT_FOUND (a writable path), ... */
+int security_plan_build(struct security_request *rq, struct security_plan **ret);
 /* Adds STATE_DIRECTORY, RUNTIME_DIRECTORY and LOGS_DIRECTORY when the
  * service has folders.  0 or -ENOMEM. */
 int security_plan_env(const struct security_plan *p, char ***envp);

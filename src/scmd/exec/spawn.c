@@ -16,9 +16,6 @@
  * scmd is single-threaded, so the child may call async-signal-unsafe
  * functions such as initgroups() before exec.
  */
-#include "spawner.h"
-#include "security.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -26,6 +23,8 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +32,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <stdint.h>
-#include <stdbool.h>
 
 #include "cleanup.h"
 #include "control.h"
+#include "security.h"
+#include "spawner.h"
 
 #define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
