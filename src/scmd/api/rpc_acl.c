@@ -23,7 +23,6 @@
 #include <jansson.h>
 #include <scm/error.h>
 
-#include "acl.h"
 #include "cleanup.h"
 #include "db.h"
 #include "log.h"

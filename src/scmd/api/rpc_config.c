@@ -31,7 +31,6 @@
 #include "rpc_config_security.h"
 #include "server.h"
 #include "service.h"
-#include "service_config.h"
 #include "share.h"
 #include "validate.h"
 

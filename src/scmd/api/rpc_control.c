@@ -28,15 +28,12 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "depend.h"
-#include "jsonrpc.h"
-#include "loop.h"
 #include "manager.h"
 #include "registry.h"
 #include "rpc.h"
 #include "rpc_acl.h"
 #include "server.h"
 #include "service.h"
-#include "state.h"
 
 struct deferred_start {
         struct start_waiter waiter;

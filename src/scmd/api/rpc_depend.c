@@ -25,7 +25,6 @@
 #include "rpc.h"
 #include "rpc_acl.h"
 #include "service.h"
-#include "service_config.h"
 #include "validate.h"
 
 #define GROUP_ORDER_MAX 1024

@@ -22,7 +22,6 @@
 #include "registry.h"
 #include "rpc.h"
 #include "rpc_acl.h"
-#include "service.h"
 
 /* A list parameter of names from table (NULL-terminated) as bits, bit i
  * for table[i]; absent: dflt. */

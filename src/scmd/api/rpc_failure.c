@@ -17,12 +17,10 @@
 #include <jansson.h>
 #include <scm/error.h>
 
-#include "acl.h"
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
 #include "failure.h"
-#include "failure_config.h"
 #include "lkg.h"
 #include "log.h"
 #include "manager.h"

@@ -20,7 +20,6 @@
 #include <scm/error.h>
 
 #include "acl.h"
-#include "cleanup.h"
 #include "lock.h"
 #include "manager.h"
 #include "rpc.h"

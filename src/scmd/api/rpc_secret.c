@@ -25,7 +25,6 @@
 #include <sodium.h>
 
 #include "cleanup.h"
-#include "db.h"
 #include "log.h"
 #include "manager.h"
 #include "rpc.h"

@@ -56,7 +56,6 @@
 #include "jsonrpc.h"
 #include "lock.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "rpc.h"
 

@@ -49,13 +49,10 @@
 #include "driver.h"
 #include "lkg.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "process.h"
 #include "registry.h"
-#include "service.h"
 #include "shutdown.h"
-#include "timeline.h"
 
 static const char *const step_names[_BOOT_STEP_MAX] = {
         [BOOT_STEP_DRIVERS] = "drivers",

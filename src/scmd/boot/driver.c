@@ -53,12 +53,10 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "registry.h"
 #include "service.h"
 #include "spawner.h"
-#include "state.h"
 
 #define OUTPUT_KEPT 512 /* the tail of modprobe's output, for the message */
 

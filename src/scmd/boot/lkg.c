@@ -53,12 +53,9 @@
 #include "depend.h"
 #include "failure.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "process.h"
 #include "registry.h"
-#include "service.h"
-#include "service_config.h"
 #include "validate.h"
 
 /* Beyond the stop timeout: time for killed processes to go. */

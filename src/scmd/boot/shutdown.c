@@ -48,11 +48,8 @@
 #include "cleanup.h"
 #include "depend.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "process.h"
-#include "service.h"
-#include "state.h"
 
 /* After the kill at the budget: time for the killed processes to be reaped. */
 #define KILL_GRACE (3 * USEC_PER_SEC)

@@ -21,22 +21,16 @@
 
 #include <scm/types.h>
 
-#include "acl.h"
 #include "cgroup.h"
-#include "cleanup.h"
-#include "db.h"
 #include "depend.h"
 #include "driver.h"
 #include "failure.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "notify.h"
 #include "process.h"
 #include "registry.h"
 #include "secrets.h"
-#include "service.h"
-#include "service_config.h"
 #include "shutdown.h"
 
 /* ---- loading ---- */

@@ -27,11 +27,9 @@
 #include <scm/types.h>
 #include <sqlite3.h>
 
-#include "cleanup.h"
 #include "cmdline.h"
 #include "db_util.h"
 #include "log.h"
-#include "service_config.h"
 
 static const char *const migrations[] = {
         /* 0 -> 1: the first schema. */

@@ -22,9 +22,6 @@
 
 #include <sqlite3.h>
 
-#include "acl.h"
-#include "cleanup.h"
-#include "db.h"
 #include "db_util.h"
 #include "log.h"
 

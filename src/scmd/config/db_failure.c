@@ -21,10 +21,7 @@
 
 #include <sqlite3.h>
 
-#include "cleanup.h"
-#include "db.h"
 #include "db_util.h"
-#include "failure_config.h"
 
 static int load_steps(struct db *db, int64_t id, struct failure_config *c) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;

@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
 #include "cmdline.h"
-#include "db.h"
 #include "db_util.h"
 
 int db_group_order_load(struct db *db, char ***ret) {

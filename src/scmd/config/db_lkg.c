@@ -34,9 +34,7 @@
 
 #include <sqlite3.h>
 
-#include "cleanup.h"
 #include "cmdline.h"
-#include "db.h"
 #include "db_util.h"
 #include "log.h"
 

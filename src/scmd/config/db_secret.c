@@ -27,8 +27,6 @@
 
 #include <sqlite3.h>
 
-#include "cleanup.h"
-#include "db.h"
 #include "db_util.h"
 
 int db_secret_put(struct db *db, const char *service, const char *key,

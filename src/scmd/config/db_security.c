@@ -26,14 +26,11 @@
 
 #include <sqlite3.h>
 
-#include "cleanup.h"
 #include "cmdline.h"
-#include "db.h"
 #include "db_util.h"
 #include "log.h"
 #include "privilege_names.h"
 #include "security_config.h"
-#include "service_config.h"
 
 /* Runs a statement that returns no rows, with id bound to ?1. */
 static int exec_id(struct db *db, const char *sql, int64_t id) {

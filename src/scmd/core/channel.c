@@ -31,14 +31,9 @@
 
 #include <scm/error.h>
 
-#include "cleanup.h"
-#include "control.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "process.h"
-#include "service.h"
-#include "validate.h"
 
 struct pending_control {
         struct pending_control *next;

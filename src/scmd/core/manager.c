@@ -9,7 +9,6 @@
 #include <stdbool.h>
 
 #include "process.h"
-#include "service.h"
 
 void manager_track(struct manager *m, struct service *s) {
         if (s->active)

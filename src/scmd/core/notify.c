@@ -33,10 +33,8 @@
 
 #include "cleanup.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "process.h"
-#include "service.h"
 
 #define NOTIFY_MESSAGE_MAX 4096
 

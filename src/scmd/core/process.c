@@ -46,18 +46,11 @@
 #include "channel.h"
 #include "cleanup.h"
 #include "cmdline.h"
-#include "control.h"
 #include "log.h"
-#include "logcapture.h"
-#include "loop.h"
 #include "manager.h"
 #include "secrets.h"
 #include "security.h"
-#include "service.h"
-#include "service_config.h"
 #include "share.h"
-#include "spawner.h"
-#include "state.h"
 #include "validate.h"
 
 int process_security_plan(struct service *s, struct security_plan **ret, char **ret_error) {

@@ -27,18 +27,11 @@
 #include "cgroup.h"
 #include "channel.h"
 #include "cleanup.h"
-#include "cmdline.h"
-#include "control.h"
-#include "db.h"
 #include "log.h"
-#include "loop.h"
 #include "manager.h"
 #include "process.h"
 #include "registry.h"
 #include "secrets.h"
-#include "service_config.h"
-#include "state.h"
-#include "timeline.h"
 
 static void enter(struct service *s, enum scm_state state);
 

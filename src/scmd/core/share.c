@@ -43,8 +43,6 @@
 #include "process.h"
 #include "registry.h"
 #include "security_config.h"
-#include "service.h"
-#include "service_config.h"
 
 /* INVALID_PARAMETER, with the sentence in *ret_message (NULL when out of
  * memory). */

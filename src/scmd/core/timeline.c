@@ -28,10 +28,8 @@
 #include <jansson.h>
 #include <scm/types.h>
 
-#include "cmdline.h"
 #include "manager.h"
 #include "service.h"
-#include "service_config.h"
 
 static int64_t realtime_usec(void) {
         struct timespec ts;

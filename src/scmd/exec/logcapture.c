@@ -23,7 +23,6 @@
 
 #include "cleanup.h"
 #include "log.h"
-#include "loop.h"
 
 static uint64_t max_size = 1024 * 1024;
 static unsigned keep = 3;

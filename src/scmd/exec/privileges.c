@@ -35,7 +35,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cleanup.h"
 #include "privilege_names.h"
 
 /* ---- in the child ---- */

@@ -55,12 +55,10 @@
 #include <sodium.h>
 
 #include "cleanup.h"
-#include "db.h"
 #include "log.h"
 #include "paths.h"
 #include "security.h"
 #include "security_config.h"
-#include "service_config.h"
 
 _Static_assert(SECRET_MACHINE_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
                "the machine key is an XChaCha20-Poly1305 key");

@@ -45,7 +45,6 @@
 
 #include "account.h"
 #include "cleanup.h"
-#include "cmdline.h"
 #include "db.h"
 #include "identity.h"
 #include "log.h"
@@ -53,8 +52,6 @@
 #include "privileges.h"
 #include "sandbox.h"
 #include "security_config.h"
-#include "spawner.h"
-#include "validate.h"
 
 static char *console_path; /* scmd --console */
 

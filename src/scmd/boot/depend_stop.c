@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stop cascade (depend_stop_all, depend_stop_dependents): a stop job
+ * holds a set of services and, for each, the services that depend on it; it
+ * asks a service to stop once none of those is running, and is done when
+ * the whole set has stopped.  Each STOPPED moves every job on.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <scm/error.h>
+#include <scm/types.h>
+
+#include "cleanup.h"
+#include "depend.h"
+#include "depend_internal.h"
+#include "log.h"
+#include "manager.h"
+#include "process.h"
+#include "registry.h"
+
+/* ---- stopping: dependents first ---- */
+
+void depend_stop_job_free(struct stop_job *job) {
+        for (struct stop_job **p = &depend_run.stops; *p; p = &(*p)->next)
+                if (*p == job) {
+                        *p = job->next;
+                        break;
+                }
+        for (size_t i = 0; job->dependents && i < job->n; i++)
+                free(job->dependents[i]);
+        free(job->dependents);
+        free(job->services);
+        free(job->asked);
+        free(job->stopped);
+        free(job);
+}
+
+/* The services of the registry that depend on s directly. */
+static struct service **direct_dependents(struct manager *m, struct service *s) {
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n = registry_sorted(m->registry, &all);
+        if (n < 0)
+                return NULL;
+        struct service **v = calloc((size_t)n + 1, sizeof(*v));
+        size_t k = 0;
+        for (ssize_t i = 0; v && i < n; i++)
+                if (all[i] != s && depend_directly_on(all[i], s))
+                        v[k++] = all[i];
+        return v;
+}
+
+/* A dependent the job must see stopped first is not.  The shutdown's job
+ * (no client) leaves kernel drivers loaded: one never holds its
+ * dependencies up. */
+static bool dependent_running(const struct stop_job *job, struct service **dependents) {
+        for (size_t i = 0; dependents && dependents[i]; i++) {
+                const struct service *d = dependents[i];
+                if (!job->client_done && d->config.type == SCM_TYPE_KERNEL_DRIVER)
+                        continue;
+                if (d->state != SCM_STATE_STOPPED)
+                        return true;
+        }
+        return false;
+}
+
+static bool in_job(const struct stop_job *job, const struct service *s) {
+        for (size_t i = 0; i < job->n; i++)
+                if (job->services[i] == s)
+                        return true;
+        return false;
+}
+
+/* A running dependent the job will not stop: one outside its set, or one
+ * it stopped already that was started again.  Only a client's job can meet
+ * one (the shutdown refuses every start); waiting for it would keep the
+ * client waiting for ever. */
+static struct service *stop_blocker(const struct stop_job *job, struct service **dependents) {
+        for (size_t k = 0; dependents && dependents[k]; k++) {
+                struct service *d = dependents[k];
+                if (d->state == SCM_STATE_STOPPED)
+                        continue;
+                size_t j = 0;
+                while (j < job->n && job->services[j] != d)
+                        j++;
+                if (j == job->n || job->stopped[j])
+                        return d;
+        }
+        return NULL;
+}
+
+static void stop_job_finish(struct stop_job *job, int win32, const char *message) {
+        void (*done)(struct stop_job * j, int w, const char *msg) = job->done;
+        for (struct stop_job **p = &depend_run.stops; *p; p = &(*p)->next)
+                if (*p == job) {
+                        *p = job->next;
+                        break;
+                }
+        job->next = NULL;
+        done(job, win32, message); /* frees job */
+}
+
+/* Asks every service whose dependents have all stopped; finishes the job
+ * once every service has stopped.  Re-entered from a stop (the service
+ * changes state inside it): the outer call goes round again. */
+void depend_stop_job_kick(struct stop_job *job) {
+        if (job->kicking) {
+                job->again = true;
+                return;
+        }
+        job->kicking = true;
+        bool all_stopped;
+        do {
+                job->again = false;
+                all_stopped = true;
+                for (size_t i = 0; i < job->n; i++) {
+                        struct service *s = job->services[i];
+                        if (!s)
+                                continue;
+                        if (s->state == SCM_STATE_STOPPED) {
+                                job->stopped[i] |= job->asked[i];
+                                continue;
+                        }
+                        all_stopped = false;
+                        struct service *b = NULL;
+                        if (job->client_done && job->stopped[i])
+                                b = s;
+                        else if (job->client_done && !job->asked[i])
+                                b = stop_blocker(job, job->dependents[i]);
+                        if (b) {
+                                /* Named only when the caller's stop right
+                                 * on it was checked (rpc_control.c). */
+                                _cleanup_free_ char *why =
+                                        in_job(job, b)
+                                                ? depend_text(
+                                                          "service %s was started while its "
+                                                          "dependencies waited to stop with their "
+                                                          "dependents; stop it first",
+                                                          b->config.name)
+                                                : depend_text("a service that depends on %s was "
+                                                              "started "
+                                                              "while it waited to stop; stop that "
+                                                              "service first",
+                                                              s->config.name);
+                                job->kicking = false;
+                                stop_job_finish(job, SCM_ERROR_DEPENDENT_SERVICES_RUNNING, why);
+                                return;
+                        }
+                        if (job->asked[i])
+                                continue;
+                        if (dependent_running(job, job->dependents[i]))
+                                continue;
+                        job->asked[i] = true;
+                        int r = job->stop(job, s);
+                        if (r < 0) {
+                                _cleanup_free_ char *why = depend_text(
+                                        "service %s depends on the service and cannot take a "
+                                        "stop now (it is %s): %s",
+                                        s->config.name, scm_state_name(s->state),
+                                        scm_error_message(scm_error_win32(r)));
+                                job->kicking = false;
+                                stop_job_finish(job, scm_error_win32(r), why);
+                                return;
+                        }
+                }
+        } while (job->again);
+        job->kicking = false;
+        if (all_stopped)
+                stop_job_finish(job, 0, NULL);
+}
+
+static struct stop_job *stop_job_new(struct manager *m, struct service **services, size_t n) {
+        struct stop_job *job = calloc(1, sizeof(*job));
+        if (!job)
+                return NULL;
+        job->m = m;
+        job->n = n;
+        job->services = calloc(n + 1, sizeof(*job->services));
+        job->asked = calloc(n + 1, sizeof(bool));
+        job->stopped = calloc(n + 1, sizeof(bool));
+        job->dependents = calloc(n + 1, sizeof(*job->dependents));
+        bool ok = job->services && job->asked && job->stopped && job->dependents;
+        for (size_t i = 0; ok && i < n; i++) {
+                job->services[i] = services[i];
+                ok = (job->dependents[i] = direct_dependents(m, services[i])) != NULL;
+        }
+        if (!ok) {
+                depend_stop_job_free(job);
+                return NULL;
+        }
+        job->next = depend_run.stops;
+        depend_run.stops = job;
+        return job;
+}
+
+static void default_stop(struct service *s) {
+        if (service_stop(s) < 0 && s->state != SCM_STATE_STOP_PENDING)
+                service_kill(s); /* it cannot take a stop now: no time to wait */
+}
+
+static int public_stop(struct stop_job *job, struct service *s) {
+        (job->public_stop ? job->public_stop : default_stop)(s);
+        return 0;
+}
+
+static void public_done(struct stop_job *job, int win32, const char *message) {
+        void (*done)(struct manager * m) = job->public_done;
+        struct manager *m = job->m;
+        (void)win32;
+        (void)message;
+        depend_stop_job_free(job);
+        if (done)
+                done(m);
+}
+
+void depend_cancel_starts(struct manager *m, int win32, const char *message) {
+        (void)m;
+        while (depend_run.boots)
+                depend_start_all_free(depend_run.boots);
+        depend_run.cancelling = true;
+        while (depend_run.targets)
+                depend_target_done(depend_run.targets, win32, message);
+        depend_run.cancelling = false;
+}
+
+void depend_stop_all(struct manager *m, struct service **services, size_t n,
+                     void (*stop)(struct service *s), void (*done)(struct manager *m)) {
+        _cleanup_free_ struct service **active = NULL;
+        if (!services) {
+                depend_cancel_starts(m, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
+                                     "scmd is shutting down and starts nothing more");
+                n = 0;
+                for (struct service *s = m->active; s; s = s->active_next)
+                        n++;
+                active = calloc(n + 1, sizeof(*active));
+                n = 0;
+                for (struct service *s = m->active; active && s; s = s->active_next)
+                        active[n++] = s;
+                services = active;
+        }
+        struct stop_job *job = services ? stop_job_new(m, services, n) : NULL;
+        if (!job) {
+                /* Out of memory: stop them all at once rather than not at all. */
+                log_error("out of memory: stopping services without their order");
+                for (struct service *s = m->active, *next; s; s = next) {
+                        next = s->active_next;
+                        (stop ? stop : default_stop)(s);
+                }
+                if (done && !m->active)
+                        done(m);
+                return;
+        }
+        job->stop = public_stop;
+        job->done = public_done;
+        job->public_stop = stop;
+        job->public_done = done;
+        depend_stop_job_kick(job);
+}
+
+static int client_stop(struct stop_job *job, struct service *s) {
+        (void)job;
+        int r = service_stop(s);
+        return r < 0 && s->state != SCM_STATE_STOP_PENDING && s->state != SCM_STATE_STOPPED ? r : 0;
+}
+
+static void client_done(struct stop_job *job, int win32, const char *message) {
+        void (*done)(void *userdata, int w, const char *msg) = job->client_done;
+        void *userdata = job->userdata;
+        depend_stop_job_free(job);
+        done(userdata, win32, message);
+}
+
+int depend_stop_dependents(struct service *s,
+                           void (*done)(void *userdata, int win32, const char *message),
+                           void *userdata) {
+        _cleanup_free_ struct service **deps = NULL;
+        ssize_t n = depend_dependents(s->manager, s, &deps);
+        if (n < 0)
+                return (int)n;
+        size_t k = 0;
+        for (ssize_t i = 0; i < n; i++)
+                if (deps[i]->state != SCM_STATE_STOPPED)
+                        deps[k++] = deps[i];
+        if (k == 0)
+                return 0;
+        struct stop_job *job = stop_job_new(s->manager, deps, k);
+        if (!job)
+                return -ENOMEM;
+        job->stop = client_stop;
+        job->done = client_done;
+        job->client_done = done;
+        job->userdata = userdata;
+        depend_stop_job_kick(job);
+        return 1;
+}
