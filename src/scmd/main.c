@@ -43,6 +43,7 @@
 #include "notify.h"
 #include "paths.h"
 #include "registry.h"
+#include "credentials.h"
 #include "secrets.h"
 #include "security.h"
 #include "server.h"

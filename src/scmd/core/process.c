@@ -48,7 +48,7 @@
 #include "cmdline.h"
 #include "log.h"
 #include "manager.h"
-#include "secrets.h"
+#include "credentials.h"
 #include "security.h"
 #include "share.h"
 #include "validate.h"

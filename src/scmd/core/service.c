@@ -31,6 +31,7 @@
 #include "manager.h"
 #include "process.h"
 #include "registry.h"
+#include "credentials.h"
 #include "secrets.h"
 
 static void enter(struct service *s, enum scm_state state);

@@ -11,8 +11,6 @@
 #include "db.h"
 
 struct scm_paths;
-struct security_plan;
-struct service_config;
 
 /* sodium_init(); at start-up, before anything else here.  0 or -EIO. */
 int secrets_init(void);
@@ -46,28 +44,3 @@ int secret_open(const unsigned char *machine_key, const char *service, const cha
                 size_t ciphertext_size, unsigned char **ret_plain, size_t *ret_len);
 /* Wipes len bytes at p and frees it; NULL is fine. */
 void secret_plain_free(void *p, size_t len);
-/* What secrets_deliver() is told of the service it delivers to. */
-struct secrets_request {
-        const struct service_config *config;
-        struct db *db;
-        const struct scm_paths *paths;
-        char **credentials_dir; /* in: the service's folder or NULL; out: the new one */
-        char **error;           /* out: the sentence of a failure (malloc'd) */
-};
-
-/* Before a start: when the service has secrets, makes its private
- * memory-backed folder RUN_DIR/credentials/NAME (a tmpfs mount as root; a
- * folder on a tmpfs RUN_DIR otherwise), readable only by the account of
- * plan (or the service's group), and writes each secret into it as a
- * read-only file.  Withdraws the folder it had, then sets
- * *rq->credentials_dir (NULL when it has no secrets).  Returns 0, or
- * SCM_ERR(win32) with *rq->error set; nothing is left on failure. */
-int secrets_deliver(const struct secrets_request *rq, const struct security_plan *plan);
-/* RUN_DIR/credentials, where each service's folder is, by its file name
- * (service_file_name()); malloc'd, NULL on out-of-memory. */
-char *secrets_folder_root(const struct scm_paths *paths);
-/* Removes the folder *credentials_dir (unmount, remove) when there is one,
- * and sets it to NULL. */
-void secrets_withdraw(char **credentials_dir);
-/* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials. */
-void secrets_sweep(const struct scm_paths *paths);
