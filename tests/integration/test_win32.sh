@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The Win32 layer (src/win32, docs/porting-windows.md) against the real
+# scmd: tests/win32/win32_check runs the service API and the kernel32
+# subset through <windows.h> (bad handles, names, buffer sizes, access
+# masks, state errors, paging, Config2 levels, notifications and their
+# cancellation), with examples/win32/svc.c as the service; then the tree
+# is installed with `meson install --destdir`, both examples are built
+# from the installed tree with pkg-config alone, and the installer runs
+# the service it built: create, configure, read back, start, stop, delete.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BUILD=$(dirname "$SCMD")
+
+test_win32_check() {
+        if [ -z "${WIN32_CHECK:-}" ] || [ ! -x "$WIN32_CHECK" ]; then
+                tap_not_ok "win32_check is built" "WIN32_CHECK=${WIN32_CHECK:-unset}"
+                return
+        fi
+        daemon_start || return
+        SCM_SOCKET="$D/run/scm.sock" relay_program "win32_check" 300 \
+                "$WIN32_CHECK" "$EXAMPLES/win32-svc"
+}
+
+# pkg-config on the installed tree: the .pc holds the real prefix, the
+# sysroot points it into the destdir.
+pc() {
+        PKG_CONFIG_SYSROOT_DIR="$DEST" PKG_CONFIG_PATH="$PCDIR" PKG_CONFIG_LIBDIR="$PCDIR" \
+                pkg-config "$@" scm-win32
+}
+
+test_installed_tree() {
+        DEST="$D/dest"
+        run meson install -C "$BUILD" --destdir "$DEST" --no-rebuild --quiet
+        assert_rc "meson install --destdir" 0 || return
+        PCDIR=$(dirname "$(find "$DEST" -name scm-win32.pc | head -n1)")
+        if [ ! -f "$PCDIR/scm-win32.pc" ]; then
+                tap_not_ok "scm-win32.pc is installed" "$(find "$DEST" -name '*.pc')"
+                return
+        fi
+        tap_ok "scm-win32.pc is installed"
+        local cflags libs libdir
+        cflags=$(pc --cflags) && libs=$(pc --libs)
+        # The run-time path: the -L the .pc gives (pkgconf puts the sysroot
+        # before it), since the destdir is not where the loader looks; as
+        # DT_RPATH, which also serves libscm-win32's own libscm (scmd starts
+        # the service with a scrubbed environment: no LD_LIBRARY_PATH).
+        libdir=$(sed -n 's/.*-L\([^ ]*\).*/\1/p' <<<"$libs")
+        assert_contains "pkg-config --cflags points into the destdir" "$cflags" "$DEST"
+        local src
+        src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/examples/win32
+        # shellcheck disable=SC2086
+        run cc -Wall -Werror "$src/svc.c" $cflags $libs -Wl,--disable-new-dtags,-rpath,"$libdir" -o "$D/svc"
+        assert_rc "svc.c builds from the installed tree with pkg-config alone" 0 ||
+                diag "$(last_run)"
+        # shellcheck disable=SC2086
+        run cc -Wall -Werror "$src/install.c" $cflags $libs -Wl,--disable-new-dtags,-rpath,"$libdir" \
+                -o "$D/install"
+        assert_rc "install.c builds from the installed tree with pkg-config alone" 0 ||
+                diag "$(last_run)"
+        [ -x "$D/svc" ] && [ -x "$D/install" ] || return
+        daemon_start || return
+        run env SCM_SOCKET="$D/run/scm.sock" timeout 120 "$D/install" "$D/svc" Win32Sample
+        assert_rc "the installer's every step succeeds" 0 || diag "$(last_run)"
+        assert_contains "it was notified of RUNNING" "$OUT" "notified: status 0, state 4"
+        assert_contains "Windows privileges read back as capabilities" "$OUT" \
+                "privileges: CAP_SYS_NICE"
+        local log
+        log=$(cat "$D"/log/Win32Sample*.log 2>/dev/null)
+        assert_contains "the service's event log is its log: start arguments" "$log" \
+                "Win32Sample: information 0: from the installer"
+        assert_contains "the custom control reached the handler" "$log" "custom control 128"
+        run_sc query Win32Sample
+        assert_rc "the installer deleted the service" 1
+}
+
+if ! command -v pkg-config >/dev/null || ! command -v cc >/dev/null; then
+        run_test test_win32_check
+        tap_skip "installed tree" "pkg-config or cc is missing"
+else
+        run_test test_win32_check
+        run_test test_installed_tree
+fi
+finish

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Win32 layer checked against a real scmd, one TAP point per fact, in
+ * the spirit of Wine's and ReactOS's conformance tests of the service API:
+ * bad handles and names, buffer sizes and the bytes needed, per-handle
+ * access rights, state errors, enumeration paging, Config2 levels,
+ * notifications (masks, delivery as an APC, cancellation) and the kernel32
+ * subset.  The service it starts is examples/win32/svc.c.
+ *
+ *   win32_check PATH-TO-WIN32-SVC     (SCM_SOCKET names scmd's socket)
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+static const char *svc_path;
+static char buf[16384];
+
+#define CHECK_ERR(call, err, what)                                                                 \
+        do {                                                                                       \
+                SetLastError(0xdeadbeef);                                                          \
+                BOOL ok_ = (BOOL)(uintptr_t)(call);                                                \
+                DWORD e_ = GetLastError();                                                         \
+                tap(!ok_ && e_ == (DWORD)(err), "%s: %s (got %s, error %u)", what, #err,           \
+                    ok_ ? "success" : "failure", (unsigned)e_);                                    \
+        } while (0)
+
+static SC_HANDLE scm(DWORD access) {
+        return OpenSCManagerA(NULL, NULL, access);
+}
+
+static SC_HANDLE create(SC_HANDLE m, const char *name) {
+        return CreateServiceA(m, name, NULL, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
+                              SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, svc_path, NULL, NULL,
+                              NULL, NULL, NULL);
+}
+
+static void test_open_scm(void) {
+        SC_HANDLE h = scm(0);
+        tap(h != NULL, "OpenSCManager(NULL, NULL, 0) succeeds");
+        CloseServiceHandle(h);
+        CHECK_ERR(OpenSCManagerA(NULL, "DoesNotExist", SC_MANAGER_CONNECT), ERROR_INVALID_NAME,
+                  "unknown database");
+        CHECK_ERR(OpenSCManagerA(NULL, SERVICES_FAILED_DATABASEA, SC_MANAGER_CONNECT),
+                  ERROR_DATABASE_DOES_NOT_EXIST, "ServicesFailed");
+        CHECK_ERR(OpenSCManagerA("no-such-host", NULL, SC_MANAGER_CONNECT),
+                  RPC_S_SERVER_UNAVAILABLE, "another machine");
+        h = OpenSCManagerA("", SERVICES_ACTIVE_DATABASEA, SC_MANAGER_CONNECT);
+        tap(h != NULL, "OpenSCManager(\"\", ServicesActive) succeeds");
+        CloseServiceHandle(h);
+        h = OpenSCManagerW(L".", SERVICES_ACTIVE_DATABASEW, SC_MANAGER_CONNECT);
+        tap(h != NULL, "OpenSCManagerW(L\".\") succeeds");
+        CloseServiceHandle(h);
+}
+
+static void test_bad_handles(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        CHECK_ERR(OpenServiceA(NULL, "x", GENERIC_READ), ERROR_INVALID_HANDLE, "OpenService(NULL)");
+        CHECK_ERR(CloseServiceHandle(NULL), ERROR_INVALID_HANDLE, "CloseServiceHandle(NULL)");
+        CHECK_ERR(CloseServiceHandle((SC_HANDLE)(uintptr_t)0x12340), ERROR_INVALID_HANDLE,
+                  "CloseServiceHandle(made up)");
+        CHECK_ERR(QueryServiceStatus((SC_HANDLE)(uintptr_t)0xdeadbeef, NULL), ERROR_INVALID_HANDLE,
+                  "QueryServiceStatus(garbage)");
+        CHECK_ERR(QueryServiceStatus(m, (SERVICE_STATUS *)buf), ERROR_INVALID_HANDLE,
+                  "QueryServiceStatus(an SCM handle)");
+        CHECK_ERR(CloseHandle((HANDLE)m), ERROR_INVALID_HANDLE, "CloseHandle(an SC_HANDLE)");
+        HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+        CHECK_ERR(CloseServiceHandle((SC_HANDLE)ev), ERROR_INVALID_HANDLE,
+                  "CloseServiceHandle(an event)");
+        CloseHandle(ev);
+        tap(CloseServiceHandle(m), "CloseServiceHandle(SCM) succeeds");
+        CHECK_ERR(CloseServiceHandle(m), ERROR_INVALID_HANDLE, "closing it twice");
+        CHECK_ERR(OpenServiceA(m, "x", GENERIC_READ), ERROR_INVALID_HANDLE,
+                  "OpenService on a closed SCM handle");
+        CHECK_ERR(UnlockServiceDatabase((SC_LOCK)m), ERROR_INVALID_SERVICE_LOCK,
+                  "UnlockServiceDatabase(not a lock)");
+}
+
+static void test_open_create(void) {
+        SC_HANDLE c = scm(SC_MANAGER_CONNECT), m = scm(SC_MANAGER_ALL_ACCESS);
+        CHECK_ERR(OpenServiceA(c, NULL, GENERIC_READ), ERROR_INVALID_ADDRESS,
+                  "OpenService(NULL name)");
+        CHECK_ERR(OpenServiceA(c, "deadbeef", GENERIC_READ), ERROR_SERVICE_DOES_NOT_EXIST,
+                  "OpenService(nonexistent)");
+        CHECK_ERR(CreateServiceA(NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL),
+                  ERROR_INVALID_HANDLE, "CreateService(all NULL)");
+        CHECK_ERR(CreateServiceA(c, NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL),
+                  ERROR_INVALID_ADDRESS, "CreateService(NULL name)");
+        CHECK_ERR(create(c, "w32a"), ERROR_ACCESS_DENIED,
+                  "CreateService on a handle without SC_MANAGER_CREATE_SERVICE");
+        CHECK_ERR(create(m, ""), ERROR_INVALID_NAME, "CreateService(\"\")");
+        CHECK_ERR(CreateServiceA(m, "w32a", NULL, 0, SERVICE_WIN32_OWN_PROCESS,
+                                 SERVICE_DEMAND_START, 0, "", NULL, NULL, NULL, NULL, NULL),
+                  ERROR_INVALID_PARAMETER, "CreateService(empty path)");
+        CHECK_ERR(CreateServiceA(m, "w32a", NULL, 0,
+                                 SERVICE_WIN32_OWN_PROCESS | SERVICE_WIN32_SHARE_PROCESS,
+                                 SERVICE_DEMAND_START, 0, svc_path, NULL, NULL, NULL, NULL, NULL),
+                  ERROR_INVALID_PARAMETER, "CreateService(own|share)");
+        CHECK_ERR(CreateServiceA(m, "w32a", NULL, 0, SERVICE_WIN32_OWN_PROCESS, SERVICE_BOOT_START,
+                                 0, svc_path, NULL, NULL, NULL, NULL, NULL),
+                  ERROR_INVALID_PARAMETER, "CreateService(own, boot start)");
+        CHECK_ERR(CreateServiceA(m, "w32a", NULL, 0, SERVICE_WIN32_OWN_PROCESS,
+                                 SERVICE_DEMAND_START, 0, svc_path, NULL, NULL, NULL,
+                                 "OTHERDOMAIN\\bob", NULL),
+                  ERROR_INVALID_SERVICE_ACCOUNT, "CreateService(another domain's account)");
+        SC_HANDLE s = create(m, "w32a");
+        tap(s != NULL, "CreateService(w32a) succeeds (error %u)", (unsigned)GetLastError());
+        CHECK_ERR(create(m, "W32A"), ERROR_SERVICE_EXISTS, "CreateService of an existing name");
+        CloseServiceHandle(s);
+        CloseServiceHandle(c);
+        CloseServiceHandle(m);
+}
+
+static void test_query_config(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        SC_HANDLE s = OpenServiceA(m, "w32a", SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG);
+        DWORD needed = 0;
+        CHECK_ERR(QueryServiceConfigA(s, NULL, 0, &needed), ERROR_INSUFFICIENT_BUFFER,
+                  "QueryServiceConfig with no buffer");
+        tap(needed > sizeof(QUERY_SERVICE_CONFIGA), "it needs %u bytes", (unsigned)needed);
+        DWORD got = 0;
+        CHECK_ERR(QueryServiceConfigA(s, (void *)buf, needed - 1, &got),
+                  ERROR_INSUFFICIENT_BUFFER, "a buffer one byte short");
+        tap(got == needed, "needed again: %u", (unsigned)got);
+        QUERY_SERVICE_CONFIGA *qc = (void *)buf;
+        tap(QueryServiceConfigA(s, qc, needed, &got), "QueryServiceConfig with that size");
+        tap(qc->dwServiceType == SERVICE_WIN32_OWN_PROCESS && qc->dwStartType == SERVICE_DEMAND_START &&
+                    qc->dwErrorControl == SERVICE_ERROR_NORMAL,
+            "type, start, error control: %#x %u %u", (unsigned)qc->dwServiceType,
+            (unsigned)qc->dwStartType, (unsigned)qc->dwErrorControl);
+        tap(strcmp(qc->lpBinaryPathName, svc_path) == 0, "path: %s", qc->lpBinaryPathName);
+        tap(strcmp(qc->lpServiceStartName, "LocalSystem") == 0, "account: %s",
+            qc->lpServiceStartName);
+        tap(strcmp(qc->lpDisplayName, "w32a") == 0, "display name defaults to the name");
+        tap(qc->lpDependencies && qc->lpDependencies[0] == 0, "no dependencies: an empty list");
+        tap(ChangeServiceConfigA(s, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, NULL,
+                                 "W32Group", NULL, "w32dep\0+W32Group2\0", ".\\root", "secret",
+                                 "W32 A"),
+            "ChangeServiceConfig: group, dependencies, account, display name");
+        QUERY_SERVICE_CONFIGW *qw = (void *)buf;
+        tap(QueryServiceConfigW(s, qw, sizeof(buf), &got), "QueryServiceConfigW");
+        tap(wcscmp(qw->lpDisplayName, L"W32 A") == 0 && wcscmp(qw->lpLoadOrderGroup, L"W32Group") == 0,
+            "W strings: display name and group");
+        tap(wcscmp(qw->lpServiceStartName, L".\\root") == 0, "account reads back as .\\root");
+        tap(wcscmp(qw->lpDependencies, L"w32dep") == 0 &&
+                    wcscmp(qw->lpDependencies + 7, L"+W32Group2") == 0,
+            "dependencies as a multi-string, the group with '+'");
+        tap(ChangeServiceConfigA(s, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, NULL,
+                                 "", NULL, "\0", "LocalSystem", NULL, NULL),
+            "ChangeServiceConfig: back to no group, no dependencies, LocalSystem");
+        CHECK_ERR(ChangeServiceConfigA(s, SERVICE_NO_CHANGE, 7, SERVICE_NO_CHANGE, NULL, NULL, NULL,
+                                       NULL, NULL, NULL, NULL),
+                  ERROR_INVALID_PARAMETER, "a start type that does not exist");
+        CloseServiceHandle(s);
+        CloseServiceHandle(m);
+}
+
+static void test_access(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        SC_HANDLE s = OpenServiceA(m, "w32a", SERVICE_QUERY_STATUS);
+        DWORD needed;
+        tap(QueryServiceStatus(s, (SERVICE_STATUS *)buf), "QUERY_STATUS handle: status");
+        CHECK_ERR(QueryServiceConfigA(s, (void *)buf, sizeof(buf), &needed), ERROR_ACCESS_DENIED,
+                  "QUERY_STATUS handle: QueryServiceConfig");
+        CHECK_ERR(StartServiceA(s, 0, NULL), ERROR_ACCESS_DENIED, "QUERY_STATUS handle: start");
+        CHECK_ERR(DeleteService(s), ERROR_ACCESS_DENIED, "QUERY_STATUS handle: delete");
+        CHECK_ERR(ChangeServiceConfigA(s, SERVICE_NO_CHANGE, SERVICE_DISABLED, SERVICE_NO_CHANGE,
+                                       NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                  ERROR_ACCESS_DENIED, "QUERY_STATUS handle: ChangeServiceConfig");
+        CloseServiceHandle(s);
+        s = OpenServiceA(m, "w32a", GENERIC_READ);
+        tap(QueryServiceConfigA(s, (void *)buf, sizeof(buf), &needed),
+            "GENERIC_READ handle: QueryServiceConfig");
+        CHECK_ERR(ControlService(s, SERVICE_CONTROL_STOP, (SERVICE_STATUS *)buf),
+                  ERROR_ACCESS_DENIED, "GENERIC_READ handle: stop");
+        CHECK_ERR(EnumServicesStatusA(m, SERVICE_WIN32, SERVICE_STATE_ALL, NULL, 0, &needed,
+                                      &needed, NULL),
+                  ERROR_ACCESS_DENIED, "SCM handle without ENUMERATE_SERVICE: EnumServicesStatus");
+        CHECK_ERR(LockServiceDatabase(m), ERROR_ACCESS_DENIED,
+                  "SCM handle without LOCK: LockServiceDatabase");
+        CloseServiceHandle(s);
+        CloseServiceHandle(m);
+}
+
+static DWORD query2(SC_HANDLE s, DWORD level) {
+        DWORD needed = 0;
+        return QueryServiceConfig2A(s, level, (BYTE *)buf, sizeof(buf), &needed) ? 0 : GetLastError();
+}
+
+static void test_config2(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        SC_HANDLE s = OpenServiceA(m, "w32a", SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG);
+        SERVICE_DESCRIPTIONA d = {"a test service"};
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_DESCRIPTION, &d), "set the description");
+        DWORD needed = 0;
+        CHECK_ERR(QueryServiceConfig2A(s, SERVICE_CONFIG_DESCRIPTION, (BYTE *)buf, 4, &needed),
+                  ERROR_INSUFFICIENT_BUFFER, "description into 4 bytes");
+        tap(needed == sizeof(SERVICE_DESCRIPTIONA) + strlen("a test service") + 1,
+            "needed: the structure and the string (%u)", (unsigned)needed);
+        tap(query2(s, SERVICE_CONFIG_DESCRIPTION) == 0 &&
+                    strcmp(((SERVICE_DESCRIPTIONA *)buf)->lpDescription, "a test service") == 0,
+            "the description reads back");
+        SERVICE_DELAYED_AUTO_START_INFO delayed = {TRUE};
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed),
+                  ERROR_INVALID_PARAMETER, "delayed auto-start on a demand-start service");
+        ChangeServiceConfigA(s, SERVICE_NO_CHANGE, SERVICE_AUTO_START, SERVICE_NO_CHANGE, NULL,
+                             NULL, NULL, NULL, NULL, NULL, NULL);
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed),
+            "delayed auto-start on an auto-start service");
+        tap(query2(s, SERVICE_CONFIG_DELAYED_AUTO_START_INFO) == 0 &&
+                    ((SERVICE_DELAYED_AUTO_START_INFO *)buf)->fDelayedAutostart,
+            "delayed reads back TRUE");
+        QueryServiceConfigA(s, (void *)buf, sizeof(buf), &needed);
+        tap(((QUERY_SERVICE_CONFIGA *)buf)->dwStartType == SERVICE_AUTO_START,
+            "QueryServiceConfig says SERVICE_AUTO_START");
+        ChangeServiceConfigA(s, SERVICE_NO_CHANGE, SERVICE_DEMAND_START, SERVICE_NO_CHANGE, NULL,
+                             NULL, NULL, NULL, NULL, NULL, NULL);
+        SC_ACTION a[2] = {{SC_ACTION_RESTART, 1000}, {SC_ACTION_RUN_COMMAND, 2000}};
+        SERVICE_FAILURE_ACTIONSA fa = {3600, NULL, "/bin/true", 2, a};
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa), ERROR_ACCESS_DENIED,
+                  "a restart action without SERVICE_START on the handle");
+        SC_HANDLE s2 = OpenServiceA(m, "w32a", SERVICE_ALL_ACCESS);
+        tap(ChangeServiceConfig2A(s2, SERVICE_CONFIG_FAILURE_ACTIONS, &fa), "failure actions set");
+        SERVICE_FAILURE_ACTIONSA *q = (void *)buf;
+        tap(query2(s2, SERVICE_CONFIG_FAILURE_ACTIONS) == 0 && q->dwResetPeriod == 3600 &&
+                    q->cActions == 2 && q->lpsaActions[0].Type == SC_ACTION_RESTART &&
+                    q->lpsaActions[1].Delay == 2000 && strcmp(q->lpCommand, "/bin/true") == 0,
+            "failure actions read back");
+        SERVICE_FAILURE_ACTIONS_FLAG flag = {TRUE};
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag) &&
+                    query2(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG) == 0 &&
+                    ((SERVICE_FAILURE_ACTIONS_FLAG *)buf)->fFailureActionsOnNonCrashFailures,
+            "failure-actions flag set and read back");
+        SERVICE_SID_INFO sid = {SERVICE_SID_TYPE_UNRESTRICTED};
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_SERVICE_SID_INFO, &sid) &&
+                    query2(s, SERVICE_CONFIG_SERVICE_SID_INFO) == 0 &&
+                    ((SERVICE_SID_INFO *)buf)->dwServiceSidType == SERVICE_SID_TYPE_UNRESTRICTED,
+            "SID type set and read back");
+        sid.dwServiceSidType = 2;
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_SERVICE_SID_INFO, &sid),
+                  ERROR_INVALID_PARAMETER, "SID type 2");
+        sid.dwServiceSidType = SERVICE_SID_TYPE_NONE;
+        ChangeServiceConfig2A(s, SERVICE_CONFIG_SERVICE_SID_INFO, &sid);
+        SERVICE_REQUIRED_PRIVILEGES_INFOA rp = {"SeBackupPrivilege\0CAP_NET_BIND_SERVICE\0"};
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, &rp),
+            "required privileges: a Windows name and a capability");
+        DWORD e = query2(s, SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO);
+        char *p = e ? "" : ((SERVICE_REQUIRED_PRIVILEGES_INFOA *)buf)->pmszRequiredPrivileges;
+        tap(e == 0 && strcmp(p, "CAP_DAC_READ_SEARCH") == 0 &&
+                    strcmp(p + strlen(p) + 1, "CAP_NET_BIND_SERVICE") == 0,
+            "they read back as capabilities: %s", p);
+        rp.pmszRequiredPrivileges = "SeNoSuchPrivilege\0";
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, &rp),
+                  ERROR_INVALID_PARAMETER, "an unknown Windows privilege");
+        SERVICE_PRESHUTDOWN_INFO pre = {5000};
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre) &&
+                    query2(s, SERVICE_CONFIG_PRESHUTDOWN_INFO) == 0 &&
+                    ((SERVICE_PRESHUTDOWN_INFO *)buf)->dwPreshutdownTimeout == 5000,
+            "preshutdown timeout set and read back");
+        CHECK_ERR(ChangeServiceConfig2A(s, 99, &pre), ERROR_INVALID_LEVEL, "level 99");
+        tap(query2(s, SERVICE_CONFIG_TRIGGER_INFO) == ERROR_NOT_SUPPORTED,
+            "TRIGGER_INFO is not supported");
+        SERVICE_DESCRIPTIONW dw = {L"wide \u00e9t\u00e9"};
+        tap(ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &dw) &&
+                    QueryServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, (BYTE *)buf, sizeof(buf),
+                                         &needed) &&
+                    wcscmp(((SERVICE_DESCRIPTIONW *)buf)->lpDescription, L"wide \u00e9t\u00e9") == 0,
+            "a non-ASCII description round-trips through W");
+        CloseServiceHandle(s2);
+        CloseServiceHandle(s);
+        CloseServiceHandle(m);
+}
+
+static int calls;
+static DWORD last_triggered, last_status, last_state;
+static char last_names[256];
+
+static void CALLBACK on_notify(PVOID p) {
+        SERVICE_NOTIFY_2A *n = p;
+        calls++;
+        last_triggered = n->dwNotificationTriggered;
+        last_status = n->dwNotificationStatus;
+        last_state = n->ServiceStatus.dwCurrentState;
+        snprintf(last_names, sizeof(last_names), "%s", n->pszServiceNames ? n->pszServiceNames : "");
+        LocalFree(n->pszServiceNames);
+}
+
+/* SleepEx alertably until the count of callbacks reaches want or ms pass. */
+static bool wait_calls(int want, DWORD ms) {
+        ULONGLONG end = GetTickCount64() + ms;
+        while (calls < want && GetTickCount64() < end)
+                SleepEx(50, TRUE);
+        return calls >= want;
+}
+
+static void test_states_and_notify(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        SC_HANDLE s = OpenServiceA(m, "w32a", SERVICE_ALL_ACCESS);
+        SERVICE_STATUS st = {0};
+        CHECK_ERR(ControlService(s, SERVICE_CONTROL_STOP, &st), ERROR_SERVICE_NOT_ACTIVE,
+                  "stop a stopped service");
+        tap(st.dwCurrentState == SERVICE_STOPPED, "the status is still filled in: stopped");
+        static SERVICE_NOTIFY_2A n;
+        n = (SERVICE_NOTIFY_2A){.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE,
+                                .pfnNotifyCallback = on_notify};
+        tap(NotifyServiceStatusChangeA(s, 0, &n) == ERROR_INVALID_PARAMETER, "an empty mask");
+        tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_CREATED, &n) == ERROR_INVALID_PARAMETER,
+            "CREATED on a service handle");
+        calls = 0;
+        tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_STOPPED, &n) == ERROR_SUCCESS,
+            "notify STOPPED on a stopped service");
+        tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_STOPPED, &n) == ERROR_ALREADY_REGISTERED,
+            "a second registration on the handle");
+        Sleep(300);
+        tap(calls == 0, "no callback without an alertable wait");
+        tap(wait_calls(1, 10000) && last_triggered == SERVICE_NOTIFY_STOPPED &&
+                    last_state == SERVICE_STOPPED,
+            "the callback comes at SleepEx: triggered %#x", (unsigned)last_triggered);
+        SleepEx(300, TRUE);
+        tap(calls == 1, "one callback per call");
+        tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_RUNNING, &n) == ERROR_SUCCESS,
+            "notify RUNNING");
+        LPCSTR args[] = {"one"};
+        tap(StartServiceA(s, 1, args), "StartService (error %u)", (unsigned)GetLastError());
+        CHECK_ERR(StartServiceA(s, 0, NULL), ERROR_SERVICE_ALREADY_RUNNING, "start it again");
+        tap(wait_calls(2, 30000) && last_state == SERVICE_RUNNING && last_status == 0,
+            "notified RUNNING");
+        DWORD needed = 0;
+        CHECK_ERR(QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)buf, 8, &needed),
+                  ERROR_INSUFFICIENT_BUFFER, "QueryServiceStatusEx into 8 bytes");
+        tap(needed == sizeof(SERVICE_STATUS_PROCESS), "needed: %u", (unsigned)needed);
+        CHECK_ERR(QueryServiceStatusEx(s, 1, (BYTE *)buf, sizeof(buf), &needed),
+                  ERROR_INVALID_LEVEL, "QueryServiceStatusEx level 1");
+        SERVICE_STATUS_PROCESS *sp = (void *)buf;
+        tap(QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)buf, sizeof(buf), &needed) &&
+                    sp->dwProcessId > 0 && sp->dwControlsAccepted == SERVICE_ACCEPT_STOP,
+            "running with a pid, accepting stop");
+        tap(ControlService(s, 128, &st), "custom control 128 (error %u)", (unsigned)GetLastError());
+        CHECK_ERR(ControlService(s, 129, &st), ERROR_CALL_NOT_IMPLEMENTED,
+                  "custom control 129: the handler's answer");
+        CHECK_ERR(ControlService(s, SERVICE_CONTROL_PAUSE, &st), ERROR_INVALID_SERVICE_CONTROL,
+                  "pause a service that does not accept it");
+        tap(st.dwCurrentState == SERVICE_RUNNING, "the status is filled in: running");
+        CHECK_ERR(ControlService(s, SERVICE_CONTROL_SHUTDOWN, &st), ERROR_INVALID_PARAMETER,
+                  "SERVICE_CONTROL_SHUTDOWN from a client");
+        /* Cancellation: a registration on a handle that is then closed. */
+        SC_HANDLE s3 = OpenServiceA(m, "w32a", SERVICE_QUERY_STATUS);
+        static SERVICE_NOTIFY_2A n3;
+        n3 = n;
+        tap(NotifyServiceStatusChangeA(s3, SERVICE_NOTIFY_STOPPED, &n3) == ERROR_SUCCESS,
+            "notify STOPPED on a second handle");
+        tap(CloseServiceHandle(s3), "close that handle");
+        tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_STOPPED, &n) == ERROR_SUCCESS,
+            "notify STOPPED on the first");
+        tap(ControlService(s, SERVICE_CONTROL_STOP, &st) && st.dwCurrentState == SERVICE_STOP_PENDING,
+            "stop: stop-pending");
+        tap(wait_calls(3, 30000) && last_state == SERVICE_STOPPED, "notified STOPPED");
+        SleepEx(500, TRUE);
+        tap(calls == 3, "the closed handle's registration never called back (%d calls)", calls);
+        CloseServiceHandle(s);
+        CloseServiceHandle(m);
+}
+
+static void test_enumerate(void) {
+        SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
+        char name[32];
+        for (int i = 0; i < 6; i++) {
+                snprintf(name, sizeof(name), "w32e%d", i);
+                CloseServiceHandle(create(m, name));
+        }
+        DWORD needed = 0, count = 0, resume = 0, total = 0, rounds = 0;
+        CHECK_ERR(EnumServicesStatusExA(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, 0, NULL, 0,
+                                        &needed, &count, &resume, NULL),
+                  ERROR_INVALID_PARAMETER, "state 0");
+        CHECK_ERR(EnumServicesStatusExA(m, 7, SERVICE_WIN32, SERVICE_STATE_ALL, NULL, 0, &needed,
+                                        &count, &resume, NULL),
+                  ERROR_INVALID_LEVEL, "level 7");
+        CHECK_ERR(EnumServicesStatusExA(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL,
+                                        NULL, 0, &needed, &count, &resume, NULL),
+                  ERROR_MORE_DATA, "no buffer");
+        DWORD all = needed;
+        tap(count == 0 && resume == 0 && needed > 0, "needed %u, none returned", (unsigned)needed);
+        BOOL ok;
+        do {
+                ok = EnumServicesStatusExA(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32,
+                                           SERVICE_STATE_ALL, (BYTE *)buf, 200, &needed, &count,
+                                           &resume, NULL);
+                total += count;
+                rounds++;
+        } while (!ok && GetLastError() == ERROR_MORE_DATA && count > 0 && rounds < 100);
+        tap(ok && resume == 0, "paged to the end in %u calls of 200 bytes", (unsigned)rounds);
+        tap(total == 7 && rounds > 2, "every service came once: %u", (unsigned)total);
+        ok = EnumServicesStatusExW(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL,
+                                   (BYTE *)buf, sizeof(buf), &needed, &count, NULL, NULL);
+        ENUM_SERVICE_STATUS_PROCESSW *e = (void *)buf;
+        tap(ok && count == 7 && wcscmp(e[1].lpServiceName, L"w32e0") == 0,
+            "EnumServicesStatusExW in one buffer");
+        ok = EnumServicesStatusA(m, SERVICE_WIN32, SERVICE_INACTIVE, (void *)buf, all, &needed,
+                                 &count, NULL);
+        tap(ok && count == 7, "EnumServicesStatus in the size it asked for (%u)", (unsigned)all);
+        ok = EnumServicesStatusA(m, SERVICE_DRIVER, SERVICE_STATE_ALL, (void *)buf, sizeof(buf),
+                                 &needed, &count, NULL);
+        tap(ok && count == 0, "no driver services");
+        CloseServiceHandle(m);
+}
+
+static void test_names(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        DWORD cch = 0;
+        char name[64];
+        WCHAR wname[64];
+        CHECK_ERR(GetServiceDisplayNameA(m, "w32a", NULL, &cch), ERROR_INSUFFICIENT_BUFFER,
+                  "GetServiceDisplayName with no buffer");
+        tap(cch == 5, "its length: %u", (unsigned)cch);
+        cch = sizeof(name);
+        tap(GetServiceDisplayNameA(m, "w32a", name, &cch) && strcmp(name, "W32 A") == 0,
+            "GetServiceDisplayName: %s", name);
+        cch = sizeof(name);
+        strcpy(name, "ABC");
+        CHECK_ERR(GetServiceDisplayNameA(m, "deadbeef", name, &cch), ERROR_SERVICE_DOES_NOT_EXIST,
+                  "display name of no service");
+        tap(name[0] == 0, "the buffer is emptied");
+        cch = 64;
+        tap(GetServiceKeyNameW(m, L"w32 a", wname, &cch) && wcscmp(wname, L"w32a") == 0 && cch == 4,
+            "GetServiceKeyNameW, any case");
+        cch = 64;
+        CHECK_ERR(GetServiceKeyNameA(m, "nothing shows this", name, &cch),
+                  ERROR_SERVICE_DOES_NOT_EXIST, "key name of no display name");
+        CloseServiceHandle(m);
+}
+
+static void test_created_deleted(void) {
+        SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
+        static SERVICE_NOTIFY_2A n;
+        n = (SERVICE_NOTIFY_2A){.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE,
+                                .pfnNotifyCallback = on_notify};
+        tap(NotifyServiceStatusChangeA(m, SERVICE_NOTIFY_RUNNING, &n) == ERROR_INVALID_PARAMETER,
+            "RUNNING on an SCM handle");
+        calls = 0;
+        tap(NotifyServiceStatusChangeA(m, SERVICE_NOTIFY_CREATED, &n) == ERROR_SUCCESS,
+            "notify CREATED");
+        SC_HANDLE s = create(m, "w32new");
+        tap(wait_calls(1, 10000) && last_triggered == SERVICE_NOTIFY_CREATED &&
+                    strcmp(last_names, "/w32new") == 0,
+            "created: '%s'", last_names);
+        tap(NotifyServiceStatusChangeA(m, SERVICE_NOTIFY_DELETED, &n) == ERROR_SUCCESS,
+            "notify DELETED");
+        tap(DeleteService(s), "DeleteService while a handle is open");
+        tap(QueryServiceStatus(s, (SERVICE_STATUS *)buf), "the open handle still works");
+        CHECK_ERR(DeleteService(s), ERROR_SERVICE_MARKED_FOR_DELETE, "delete it again");
+        SleepEx(300, TRUE);
+        tap(calls == 1, "not deleted while open");
+        CloseServiceHandle(s);
+        tap(wait_calls(2, 10000) && last_triggered == SERVICE_NOTIFY_DELETED &&
+                    strcmp(last_names, "w32new") == 0,
+            "deleted once closed: '%s'", last_names);
+        CloseServiceHandle(m);
+}
+
+static void test_lock(void) {
+        SC_HANDLE a = scm(SC_MANAGER_ALL_ACCESS), b = scm(SC_MANAGER_ALL_ACCESS);
+        SC_LOCK l = LockServiceDatabase(a);
+        tap(l != NULL, "LockServiceDatabase");
+        CHECK_ERR(LockServiceDatabase(b), ERROR_SERVICE_DATABASE_LOCKED, "lock it again");
+        DWORD needed = 0;
+        CHECK_ERR(QueryServiceLockStatusA(b, NULL, 0, &needed), ERROR_INSUFFICIENT_BUFFER,
+                  "QueryServiceLockStatus with no buffer");
+        QUERY_SERVICE_LOCK_STATUSA *ls = (void *)buf;
+        tap(QueryServiceLockStatusA(b, ls, needed, &needed) && ls->fIsLocked &&
+                    ls->lpLockOwner[0],
+            "locked, by '%s'", ls->lpLockOwner);
+        tap(UnlockServiceDatabase(l), "UnlockServiceDatabase");
+        CHECK_ERR(UnlockServiceDatabase(l), ERROR_INVALID_SERVICE_LOCK, "unlock it again");
+        CloseServiceHandle(a);
+        CloseServiceHandle(b);
+}
+
+static DWORD WINAPI worker(LPVOID p) {
+        Sleep(100);
+        SetEvent(p);
+        return 42;
+}
+
+static void CALLBACK user_apc(ULONG_PTR p) {
+        *(int *)p += 1;
+}
+
+static void test_kernel32(void) {
+        HANDLE ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+        ULONGLONG t0 = GetTickCount64();
+        tap(WaitForSingleObject(ev, 100) == WAIT_TIMEOUT && GetTickCount64() - t0 >= 100,
+            "an unset event: WAIT_TIMEOUT after 100 ms");
+        DWORD tid = 0;
+        HANDLE th = CreateThread(NULL, 0, worker, ev, 0, &tid);
+        tap(th && WaitForSingleObject(ev, 10000) == WAIT_OBJECT_0, "set by a thread");
+        tap(WaitForSingleObject(ev, 0) == WAIT_TIMEOUT, "auto-reset");
+        DWORD code = 0;
+        tap(WaitForSingleObject(th, 10000) == WAIT_OBJECT_0 && GetExitCodeThread(th, &code) &&
+                    code == 42,
+            "the thread's handle is signaled, exit code 42");
+        HANDLE both[2] = {ev, th};
+        tap(WaitForMultipleObjects(2, both, TRUE, 50) == WAIT_TIMEOUT, "wait-all: one unset");
+        SetEvent(ev);
+        tap(WaitForMultipleObjects(2, both, FALSE, 0) == WAIT_OBJECT_0, "wait-any: the event");
+        tap(WaitForSingleObject((HANDLE)(uintptr_t)0x4440, 0) == WAIT_FAILED &&
+                    GetLastError() == ERROR_INVALID_HANDLE,
+            "a wait on a bad handle fails");
+        CloseHandle(th);
+        CloseHandle(ev);
+        CHECK_ERR(CloseHandle(ev), ERROR_INVALID_HANDLE, "CloseHandle twice");
+        int n = 0;
+        tap(QueueUserAPC(user_apc, GetCurrentThread(), (ULONG_PTR)&n) &&
+                    SleepEx(5000, TRUE) == WAIT_IO_COMPLETION && n == 1,
+            "QueueUserAPC runs at SleepEx, which returns WAIT_IO_COMPLETION");
+        char *msg = NULL;
+        DWORD len = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_ALLOCATE_BUFFER |
+                                           FORMAT_MESSAGE_IGNORE_INSERTS,
+                                   NULL, ERROR_SERVICE_DOES_NOT_EXIST, 0, (LPSTR)&msg, 0, NULL);
+        tap(len > 0 && msg && strstr(msg, "does not exist") && msg[len - 1] == '\n',
+            "FormatMessage(1060): %s", msg ? msg : "(null)");
+        LocalFree(msg);
+        WCHAR wmsg[256];
+        tap(FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM, NULL, ERROR_ACCESS_DENIED, 0, wmsg, 256,
+                           NULL) > 0 &&
+                    wcsstr(wmsg, L"denied"),
+            "FormatMessageW(5)");
+        CHECK_ERR(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 99999, 0, (LPSTR)buf, 256, NULL),
+                  ERROR_MR_MID_NOT_FOUND, "FormatMessage of an unknown number");
+}
+
+static void cleanup(void) {
+        SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
+        const char *names[] = {"w32a", "w32e0", "w32e1", "w32e2", "w32e3", "w32e4", "w32e5"};
+        int deleted = 0;
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                SC_HANDLE s = OpenServiceA(m, names[i], DELETE);
+                deleted += s && DeleteService(s);
+                CloseServiceHandle(s);
+        }
+        tap(deleted == 7, "the services are deleted");
+        CloseServiceHandle(m);
+}
+
+int main(int argc, char **argv) {
+        if (argc < 2) {
+                tap_bail_out("usage: win32_check PATH-TO-WIN32-SVC");
+                return 2;
+        }
+        svc_path = argv[1];
+        test_open_scm();
+        test_bad_handles();
+        test_open_create();
+        test_query_config();
+        test_access();
+        test_config2();
+        test_states_and_notify();
+        test_enumerate();
+        test_names();
+        test_created_deleted();
+        test_lock();
+        test_kernel32();
+        cleanup();
+        return tap_finish();
+}
