@@ -122,12 +122,13 @@ static void test_query_config(void) {
                   "QueryServiceConfig with no buffer");
         tap(needed > sizeof(QUERY_SERVICE_CONFIGA), "it needs %u bytes", (unsigned)needed);
         DWORD got = 0;
-        CHECK_ERR(QueryServiceConfigA(s, (void *)buf, needed - 1, &got),
-                  ERROR_INSUFFICIENT_BUFFER, "a buffer one byte short");
+        CHECK_ERR(QueryServiceConfigA(s, (void *)buf, needed - 1, &got), ERROR_INSUFFICIENT_BUFFER,
+                  "a buffer one byte short");
         tap(got == needed, "needed again: %u", (unsigned)got);
         QUERY_SERVICE_CONFIGA *qc = (void *)buf;
         tap(QueryServiceConfigA(s, qc, needed, &got), "QueryServiceConfig with that size");
-        tap(qc->dwServiceType == SERVICE_WIN32_OWN_PROCESS && qc->dwStartType == SERVICE_DEMAND_START &&
+        tap(qc->dwServiceType == SERVICE_WIN32_OWN_PROCESS &&
+                    qc->dwStartType == SERVICE_DEMAND_START &&
                     qc->dwErrorControl == SERVICE_ERROR_NORMAL,
             "type, start, error control: %#x %u %u", (unsigned)qc->dwServiceType,
             (unsigned)qc->dwStartType, (unsigned)qc->dwErrorControl);
@@ -142,7 +143,8 @@ static void test_query_config(void) {
             "ChangeServiceConfig: group, dependencies, account, display name");
         QUERY_SERVICE_CONFIGW *qw = (void *)buf;
         tap(QueryServiceConfigW(s, qw, sizeof(buf), &got), "QueryServiceConfigW");
-        tap(wcscmp(qw->lpDisplayName, L"W32 A") == 0 && wcscmp(qw->lpLoadOrderGroup, L"W32Group") == 0,
+        tap(wcscmp(qw->lpDisplayName, L"W32 A") == 0 &&
+                    wcscmp(qw->lpLoadOrderGroup, L"W32Group") == 0,
             "W strings: display name and group");
         tap(wcscmp(qw->lpServiceStartName, L".\\root") == 0, "account reads back as .\\root");
         tap(wcscmp(qw->lpDependencies, L"w32dep") == 0 &&
@@ -170,8 +172,16 @@ static void test_access(void) {
         CHECK_ERR(ChangeServiceConfigA(s, SERVICE_NO_CHANGE, SERVICE_DISABLED, SERVICE_NO_CHANGE,
                                        NULL, NULL, NULL, NULL, NULL, NULL, NULL),
                   ERROR_ACCESS_DENIED, "QUERY_STATUS handle: ChangeServiceConfig");
+        CHECK_ERR(
+                QueryServiceObjectSecurity(s, DACL_SECURITY_INFORMATION, buf, sizeof(buf), &needed),
+                ERROR_ACCESS_DENIED, "QUERY_STATUS handle: QueryServiceObjectSecurity");
         CloseServiceHandle(s);
         s = OpenServiceA(m, "w32a", GENERIC_READ);
+        CHECK_ERR(QueryServiceObjectSecurity(s, DACL_SECURITY_INFORMATION, NULL, 0, &needed),
+                  ERROR_INSUFFICIENT_BUFFER, "QueryServiceObjectSecurity with no buffer");
+        tap(QueryServiceObjectSecurity(s, DACL_SECURITY_INFORMATION, buf, needed, &needed) &&
+                    strstr(buf, "allow everyone"),
+            "the access list in its text form: %.60s", buf);
         tap(QueryServiceConfigA(s, (void *)buf, sizeof(buf), &needed),
             "GENERIC_READ handle: QueryServiceConfig");
         CHECK_ERR(ControlService(s, SERVICE_CONTROL_STOP, (SERVICE_STATUS *)buf),
@@ -187,7 +197,8 @@ static void test_access(void) {
 
 static DWORD query2(SC_HANDLE s, DWORD level) {
         DWORD needed = 0;
-        return QueryServiceConfig2A(s, level, (BYTE *)buf, sizeof(buf), &needed) ? 0 : GetLastError();
+        return QueryServiceConfig2A(s, level, (BYTE *)buf, sizeof(buf), &needed) ? 0
+                                                                                 : GetLastError();
 }
 
 static void test_config2(void) {
@@ -220,8 +231,8 @@ static void test_config2(void) {
                              NULL, NULL, NULL, NULL, NULL, NULL);
         SC_ACTION a[2] = {{SC_ACTION_RESTART, 1000}, {SC_ACTION_RUN_COMMAND, 2000}};
         SERVICE_FAILURE_ACTIONSA fa = {3600, NULL, "/bin/true", 2, a};
-        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa), ERROR_ACCESS_DENIED,
-                  "a restart action without SERVICE_START on the handle");
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa),
+                  ERROR_ACCESS_DENIED, "a restart action without SERVICE_START on the handle");
         SC_HANDLE s2 = OpenServiceA(m, "w32a", SERVICE_ALL_ACCESS);
         tap(ChangeServiceConfig2A(s2, SERVICE_CONFIG_FAILURE_ACTIONS, &fa), "failure actions set");
         SERVICE_FAILURE_ACTIONSA *q = (void *)buf;
@@ -267,7 +278,8 @@ static void test_config2(void) {
         tap(ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &dw) &&
                     QueryServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, (BYTE *)buf, sizeof(buf),
                                          &needed) &&
-                    wcscmp(((SERVICE_DESCRIPTIONW *)buf)->lpDescription, L"wide \u00e9t\u00e9") == 0,
+                    wcscmp(((SERVICE_DESCRIPTIONW *)buf)->lpDescription, L"wide \u00e9t\u00e9") ==
+                            0,
             "a non-ASCII description round-trips through W");
         CloseServiceHandle(s2);
         CloseServiceHandle(s);
@@ -284,7 +296,8 @@ static void CALLBACK on_notify(PVOID p) {
         last_triggered = n->dwNotificationTriggered;
         last_status = n->dwNotificationStatus;
         last_state = n->ServiceStatus.dwCurrentState;
-        snprintf(last_names, sizeof(last_names), "%s", n->pszServiceNames ? n->pszServiceNames : "");
+        snprintf(last_names, sizeof(last_names), "%s",
+                 n->pszServiceNames ? n->pszServiceNames : "");
         LocalFree(n->pszServiceNames);
 }
 
@@ -355,7 +368,8 @@ static void test_states_and_notify(void) {
         tap(CloseServiceHandle(s3), "close that handle");
         tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_STOPPED, &n) == ERROR_SUCCESS,
             "notify STOPPED on the first");
-        tap(ControlService(s, SERVICE_CONTROL_STOP, &st) && st.dwCurrentState == SERVICE_STOP_PENDING,
+        tap(ControlService(s, SERVICE_CONTROL_STOP, &st) &&
+                    st.dwCurrentState == SERVICE_STOP_PENDING,
             "stop: stop-pending");
         tap(wait_calls(3, 30000) && last_state == SERVICE_STOPPED, "notified STOPPED");
         SleepEx(500, TRUE);
@@ -372,8 +386,8 @@ static void test_enumerate(void) {
                 CloseServiceHandle(create(m, name));
         }
         DWORD needed = 0, count = 0, resume = 0, total = 0, rounds = 0;
-        CHECK_ERR(EnumServicesStatusExA(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, 0, NULL, 0,
-                                        &needed, &count, &resume, NULL),
+        CHECK_ERR(EnumServicesStatusExA(m, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, 0, NULL, 0, &needed,
+                                        &count, &resume, NULL),
                   ERROR_INVALID_PARAMETER, "state 0");
         CHECK_ERR(EnumServicesStatusExA(m, 7, SERVICE_WIN32, SERVICE_STATE_ALL, NULL, 0, &needed,
                                         &count, &resume, NULL),
@@ -469,8 +483,7 @@ static void test_lock(void) {
         CHECK_ERR(QueryServiceLockStatusA(b, NULL, 0, &needed), ERROR_INSUFFICIENT_BUFFER,
                   "QueryServiceLockStatus with no buffer");
         QUERY_SERVICE_LOCK_STATUSA *ls = (void *)buf;
-        tap(QueryServiceLockStatusA(b, ls, needed, &needed) && ls->fIsLocked &&
-                    ls->lpLockOwner[0],
+        tap(QueryServiceLockStatusA(b, ls, needed, &needed) && ls->fIsLocked && ls->lpLockOwner[0],
             "locked, by '%s'", ls->lpLockOwner);
         tap(UnlockServiceDatabase(l), "UnlockServiceDatabase");
         CHECK_ERR(UnlockServiceDatabase(l), ERROR_INVALID_SERVICE_LOCK, "unlock it again");
