@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * <tchar.h> of scm's Win32 layer: the generic-text names a service's main()
- * is usually written with.  Only the narrow form builds a program: without
- * UNICODE _tmain is main; with UNICODE there is no wmain on Linux, so write
- * main() and convert (docs/porting-windows.md).
+ * is usually written with.  Without UNICODE _tmain is main; with UNICODE
+ * it is wmain, which libscm-win32-main's main calls with the arguments as
+ * WCHAR strings.
  */
 #ifndef SCM_WIN32_TCHAR_H
 #define SCM_WIN32_TCHAR_H
@@ -19,6 +19,7 @@
 #define _TEXT(x) __TEXT(x)
 
 #ifdef UNICODE
+#define _tmain wmain
 #define _tcslen wcslen
 #define _tcscmp wcscmp
 #define _tcsicmp wcscasecmp

@@ -26,6 +26,11 @@
 
 #include <winerror.h>
 
+/* Windows sources say which import libraries they need with
+ * "#pragma comment(lib, ...)"; pkg-config says it here, so the pragma is
+ * not a warning (nor an error under -Werror). */
+#pragma GCC diagnostic ignored "-Wunknown-pragmas"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -276,6 +281,15 @@ ULONGLONG WINAPI GetTickCount64(void);
 void WINAPI OutputDebugStringA(LPCSTR lpOutputString);
 void WINAPI OutputDebugStringW(LPCWSTR lpOutputString);
 
+/* The program's own path; hModule must be NULL. */
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
+
+/* A program may start at wmain instead of main: libscm-win32-main (in
+ * scm-win32.pc's libraries) then provides main, which calls it with the
+ * arguments as WCHAR strings, as -municode does for MinGW. */
+int wmain(int argc, wchar_t **argv);
+
 int WINAPI lstrlenA(LPCSTR lpString);
 int WINAPI lstrlenW(LPCWSTR lpString);
 int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
@@ -310,6 +324,7 @@ BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
 #define FormatMessage FormatMessageW
 #define CreateEvent CreateEventW
 #define OutputDebugString OutputDebugStringW
+#define GetModuleFileName GetModuleFileNameW
 #define lstrlen lstrlenW
 #define lstrcmp lstrcmpW
 #define lstrcmpi lstrcmpiW
@@ -320,6 +335,7 @@ BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
 #define FormatMessage FormatMessageA
 #define CreateEvent CreateEventA
 #define OutputDebugString OutputDebugStringA
+#define GetModuleFileName GetModuleFileNameA
 #define lstrlen lstrlenA
 #define lstrcmp lstrcmpA
 #define lstrcmpi lstrcmpiA

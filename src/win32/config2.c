@@ -43,7 +43,10 @@ static const struct {
         {"SeCreateSymbolicLinkPrivilege", {""}},
         {"SeCreateTokenPrivilege", {"CAP_SETUID", "CAP_SETGID"}},
         {"SeDebugPrivilege", {"CAP_SYS_PTRACE"}},
-        {"SeImpersonatePrivilege", {"CAP_SETUID", "CAP_SETGID"}},
+        /* Held by LocalService and NetworkService by default and listed by
+         * many services; impersonation is not in this layer, and CAP_SETUID
+         * would make such a service root in all but name. */
+        {"SeImpersonatePrivilege", {""}},
         {"SeIncreaseBasePriorityPrivilege", {"CAP_SYS_NICE"}},
         {"SeIncreaseQuotaPrivilege", {"CAP_SYS_RESOURCE"}},
         {"SeIncreaseWorkingSetPrivilege", {""}},

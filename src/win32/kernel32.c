@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <wctype.h>
 
 #include "w32.h"
@@ -168,4 +169,54 @@ BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
                 free(s[i]);
         free(s);
         return ok;
+}
+
+/* The program's own path (/proc/self/exe); another module's is not known.
+ * Windows' rules: the count copied without the terminator, or nSize with
+ * the path cut and ERROR_INSUFFICIENT_BUFFER. */
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize) {
+        char path[4096];
+        if (hModule)
+                return w32_fail(ERROR_MOD_NOT_FOUND), 0;
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+        if (n < 0)
+                return w32_fail(ERROR_FILE_NOT_FOUND), 0;
+        path[n] = '\0';
+        if (!lpFilename || nSize == 0)
+                return w32_fail(ERROR_INSUFFICIENT_BUFFER), 0;
+        if ((DWORD)n >= nSize) {
+                memcpy(lpFilename, path, nSize - 1);
+                lpFilename[nSize - 1] = '\0';
+                SetLastError(ERROR_INSUFFICIENT_BUFFER);
+                return nSize;
+        }
+        memcpy(lpFilename, path, (size_t)n + 1);
+        SetLastError(ERROR_SUCCESS);
+        return (DWORD)n;
+}
+
+DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize) {
+        char path[4096];
+        DWORD n = GetModuleFileNameA(hModule, path, sizeof(path));
+        if (n == 0 || n >= sizeof(path))
+                return n == 0 ? 0 : (w32_fail(ERROR_INSUFFICIENT_BUFFER), 0);
+        WCHAR *w = w32_wide(path);
+        if (!w)
+                return w32_fail(ERROR_NOT_ENOUGH_MEMORY), 0;
+        size_t len = wcslen(w);
+        if (!lpFilename || nSize == 0) {
+                free(w);
+                return w32_fail(ERROR_INSUFFICIENT_BUFFER), 0;
+        }
+        if (len >= nSize) {
+                wmemcpy(lpFilename, w, nSize - 1);
+                lpFilename[nSize - 1] = L'\0';
+                free(w);
+                SetLastError(ERROR_INSUFFICIENT_BUFFER);
+                return nSize;
+        }
+        wmemcpy(lpFilename, w, len + 1);
+        free(w);
+        SetLastError(ERROR_SUCCESS);
+        return (DWORD)len;
 }

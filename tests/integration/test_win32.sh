@@ -78,6 +78,39 @@ test_installed_tree() {
         assert_contains "the custom control reached the handler" "$log" "custom control 128"
         run_sc query Win32Sample
         assert_rc "the installer deleted the service" 1
+        sample_as_written "$src" "$cflags" "$libs" "$libdir" "$san"
+}
+
+# examples/win32/svc_sample.c, in the shape of Microsoft's documented
+# sample (<strsafe.h>, _tmain, GetModuleFileName, #pragma comment), builds
+# unchanged narrow and UNICODE, installs itself with its quoted path, runs
+# and stops under scmd.
+sample_as_written() {
+        local src=$1 cflags=$2 libs=$3 libdir=$4 san=$5 kind
+        for kind in narrow unicode; do
+                local def=""
+                [ "$kind" = unicode ] && def="-DUNICODE -D_UNICODE"
+                # shellcheck disable=SC2086
+                run cc $san $def -Wall -Werror "$src/svc_sample.c" $cflags $libs \
+                        -Wl,--disable-new-dtags,-rpath,"$libdir" -o "$D/sample-$kind"
+                assert_rc "the Svc.cpp-shaped sample builds unchanged ($kind)" 0 || diag "$(last_run)"
+        done
+        [ -x "$D/sample-unicode" ] || return
+        run env SCM_SOCKET="$D/run/scm.sock" "$D/sample-unicode" install
+        assert_contains "the UNICODE sample installs itself (wmain, GetModuleFileName)" "$OUT" \
+                "Service installed successfully"
+        run_sc qc SvcName
+        assert_contains "...with its own path, quoted" "$OUT" "$D/sample-unicode"
+        run_sc start SvcName --wait
+        assert_rc "the sample starts" 0 || diag "$(last_run)"
+        assert_contains "...and reports RUNNING" "$OUT" "RUNNING"
+        run_sc stop SvcName --wait
+        assert_rc "the sample stops" 0 || diag "$(last_run)"
+        assert_contains "...and reports STOPPED" "$OUT" "STOPPED"
+        run env SCM_SOCKET="$D/run/scm.sock" "$D/sample-narrow"
+        assert_contains "outside scmd, the narrow sample reports why in the event log" "$ERR$OUT" \
+                "StartServiceCtrlDispatcher failed with 1063"
+        sc delete SvcName >/dev/null
 }
 
 if ! command -v pkg-config >/dev/null || ! command -v cc >/dev/null; then
