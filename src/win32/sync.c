@@ -58,6 +58,10 @@ void sync_broadcast(void) {
         pthread_cond_broadcast(&S.cond);
 }
 
+void sync_wait(void) {
+        pthread_cond_wait(&S.cond, &S.lock);
+}
+
 static void free_apcs(struct apc *a) {
         while (a) {
                 struct apc *next = a->next;

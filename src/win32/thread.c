@@ -19,6 +19,7 @@ struct w32_thread_object {
         LPTHREAD_START_ROUTINE start;
         LPVOID param;
         bool done; /* under the sync lock */
+        DWORD tid; /* its GetCurrentThreadId(), once it runs; under the sync lock */
         DWORD exit_code;
 };
 
@@ -44,6 +45,10 @@ static void finish(struct w32_thread_object *t, DWORD code) {
 static void *run(void *p) {
         struct w32_thread_object *t = p;
         current = t;
+        sync_lock();
+        t->tid = GetCurrentThreadId();
+        sync_broadcast();
+        sync_unlock();
         finish(t, t->start(t->param));
         return NULL;
 }
@@ -85,8 +90,14 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwSt
                 object_unref(&t->obj);
                 return w32_fail(ERROR_NOT_ENOUGH_MEMORY), NULL;
         }
-        if (lpThreadId)
-                *lpThreadId = (DWORD)(uintptr_t)id;
+        if (lpThreadId) {
+                /* The id GetCurrentThreadId() gives inside it, as on Windows. */
+                sync_lock();
+                while (!t->tid)
+                        sync_wait();
+                *lpThreadId = t->tid;
+                sync_unlock();
+        }
         return h;
 }
 

@@ -190,6 +190,8 @@ int apc_cancel(struct w32_thread_state *t, const void *owner);
 void sync_broadcast(void);
 void sync_lock(void);
 void sync_unlock(void);
+/* With the sync lock held: waits for the next sync_broadcast(). */
+void sync_wait(void);
 
 /* ---- thread.c ------------------------------------------------------------- */
 struct w32_thread_object;

@@ -544,6 +544,11 @@ static void test_kernel32(void) {
                   ERROR_MR_MID_NOT_FOUND, "FormatMessage of an unknown number");
 }
 
+static DWORD WINAPI report_own_id(LPVOID p) {
+        *(DWORD *)p = GetCurrentThreadId();
+        return 0;
+}
+
 /* What a review found: an empty W multi-string (L"", "no dependencies") was
  * read past its end (ASan sees it: the list is its own allocation here),
  * and a closed handle's value became valid again after 4096 reuses. */
@@ -584,6 +589,13 @@ static void test_review_findings(void) {
             "a closed handle's value never comes back in 5000 reuses of its slot (came back %d "
             "times)",
             revived);
+
+        DWORD created = 0, inside = 0;
+        HANDLE t = CreateThread(NULL, 0, report_own_id, &inside, 0, &created);
+        tap(t && WaitForSingleObject(t, 10000) == WAIT_OBJECT_0 && created && created == inside,
+            "CreateThread's thread id is the one GetCurrentThreadId gives in it (%u, %u)",
+            (unsigned)created, (unsigned)inside);
+        CloseHandle(t);
 }
 
 static void cleanup(void) {
