@@ -196,5 +196,5 @@ void remote_finish(void);
  * returns the worst exit status of the hosts'. */
 int remote_run_hosts(struct scctl *ctx, int argc, char **argv);
 
-/* cmd_bridge.c */
-extern const struct scctl_verb verb_bridge;
+/* cmd_bridge.c, cmd_metrics.c */
+extern const struct scctl_verb verb_bridge, verb_metrics;

@@ -21,6 +21,7 @@
 #include "acl.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "counters.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "manager.h"
@@ -82,6 +83,8 @@ static const struct rpc_method methods[] = {
         {"lock_service_database", rpc_lock_service_database, RPC_ON_SCM, R(LOCK)},
         {"unlock_service_database", rpc_unlock_service_database, RPC_ON_SCM, R(LOCK)},
         {"query_lock_status", rpc_query_lock_status, RPC_ON_SCM, R(QUERY_LOCK_STATUS)},
+        /* Counts of requests by method and of connections: no service named. */
+        {"query_counters", rpc_query_counters, RPC_ON_SCM, R(ENUMERATE)},
 };
 
 const struct rpc_method *rpc_find_method(const char *name) {
@@ -126,10 +129,14 @@ int rpc_dispatch(const struct rpc_method *m, struct rpc_call *call, json_t **ret
                 int r = rpc_require(call, NULL, R(CONNECT));
                 if (r >= 0 && object_of(call, m->object, &s) == 0)
                         r = rpc_require(call, s, rights);
-                if (r < 0)
+                if (r < 0) {
+                        counters_request((size_t)(m - methods), 1);
                         return r;
+                }
         }
-        return m->fn(call, ret);
+        int r = m->fn(call, ret);
+        counters_request((size_t)(m - methods), r < 0);
+        return r;
 }
 
 int rpc_fail(struct rpc_call *call, int win32, const char *fmt, ...) {

@@ -103,3 +103,4 @@ rpc_handler_fn rpc_change_failure_actions, rpc_query_failure_actions, rpc_query_
 rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;
 /* rpc_depend.c */
 rpc_handler_fn rpc_query_group_order, rpc_set_group_order, rpc_enumerate_dependents;
+rpc_handler_fn rpc_query_counters; /* counters.c */

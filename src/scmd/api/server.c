@@ -58,6 +58,7 @@
 
 #include "acl.h"
 #include "cleanup.h"
+#include "counters.h"
 #include "events.h"
 #include "jsonrpc.h"
 #include "lock.h"
@@ -198,6 +199,8 @@ static bool out_reserve(struct conn *c, size_t len) {
 }
 
 void conn_cut_off(struct conn *c, int win32, const char *message) {
+        api_counters.cut_off++;
+        api_counters.lagging += win32 == SCM_ERROR_SERVICE_NOTIFY_CLIENT_LAGGING;
         if (c->cut_off)
                 return;
         log_warning("client pid %d: %s; disconnecting it", (int)c->peer.pid, message);
@@ -536,6 +539,7 @@ static void on_listen(struct loop_io *io, uint32_t events) {
                         c->next->prev = c;
                 srv->conns = c;
                 srv->count++;
+                api_counters.accepted++;
         }
 }
 
@@ -636,4 +640,8 @@ struct conn_handles **conn_handles_slot(struct conn *c) {
 
 struct conn_events **conn_events_slot(struct conn *c) {
         return &c->events;
+}
+
+unsigned server_connections(const struct server *srv) {
+        return srv ? srv->count : 0;
 }

@@ -19,6 +19,8 @@ struct acl_caller;
 /* Opens the listening socket at path (removing a stale one). */
 int server_new(struct manager *m, const char *path, struct server **ret);
 void server_free(struct server *s);
+/* How many connections are open now. */
+unsigned server_connections(const struct server *srv);
 /* Writes a reply for request id on connection conn_id, if it still exists.
  * result or (win32, message) — result is consumed. */
 void server_reply(struct server *srv, uint64_t conn_id, json_t *id, json_t *result);
