@@ -512,6 +512,15 @@ phase_running() {
                 record lib_query_rate 1000 scm "$(list_median "${q[@]}")" queries/s "$REPS_QUERY" "bench-scm-query: scm_query_status on one connection for 1 s a run (higher is better); runs: ${q[*]}"
                 record lib_query_p50 1000 scm "$(list_median "${p50[@]}")" us "$REPS_QUERY" "median over runs of each run's p50"
                 record lib_query_p99 1000 scm "$(list_median "${p99[@]}")" us "$REPS_QUERY" "median over runs of each run's p99"
+                say "== the Win32 layer's QueryServiceStatusEx, interleaved with libscm's"
+                local w=() l=()
+                for ((i = 0; i < REPS_QUERY; i++)); do
+                        read -r a _ <<<"$("$B/bench-scm-query" "$W/scm/root/run/scm.sock" svc00001 1)"
+                        l+=("$a")
+                        read -r a _ <<<"$(SCM_SOCKET="$W/scm/root/run/scm.sock" "$B/bench-win32-query" svc00001 1)"
+                        w+=("$a")
+                done
+                record win32_query_rate 1000 scm "$(list_median "${w[@]}")" queries/s "$REPS_QUERY" "bench-win32-query: QueryServiceStatusEx through libscm-win32 (higher is better); runs: ${w[*]}; libscm's, interleaved: ${l[*]}"
         fi
         for m in $MANAGERS; do
                 stop_all "$m"
