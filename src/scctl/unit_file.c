@@ -1,0 +1,954 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The systemd unit-file reader of scctl import (see unit_file.h): lines,
+ * sections and assignments; the unit's file and its drop-ins in systemd's
+ * order; and the value syntaxes the mapping needs.  It reads files and
+ * nothing else: no daemon, no account look-ups.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+#include "unit_file.h"
+
+#define UNIT_FILE_MAX_BYTES (4 * 1024 * 1024)
+
+const char *const unit_default_search_paths[] = {
+        "/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system",
+        "/usr/lib/systemd/system", NULL,
+};
+
+static int fail(struct unit_file *u, int r, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+static int fail(struct unit_file *u, int r, const char *format, ...) {
+        va_list ap;
+        va_start(ap, format);
+        vsnprintf(u->error, sizeof(u->error), format, ap);
+        va_end(ap);
+        return r;
+}
+
+void unit_file_done(struct unit_file *u) {
+        for (size_t i = 0; i < u->n_assignments; i++) {
+                free(u->assignments[i].section);
+                free(u->assignments[i].key);
+                free(u->assignments[i].value);
+                free(u->assignments[i].file);
+        }
+        free(u->assignments);
+        free(u->name);
+        free(u->prefix);
+        free(u->instance);
+        free(u->path);
+        *u = (struct unit_file){0};
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+        size_t n = strlen(s), m = strlen(suffix);
+        return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int unit_file_set_name(struct unit_file *u, const char *name) {
+        _cleanup_free_ char *full = NULL;
+        if (!strchr(name, '.')) {
+                if (asprintf(&full, "%s.service", name) < 0)
+                        return -ENOMEM;
+        } else {
+                full = strdup(name);
+                if (!full)
+                        return -ENOMEM;
+        }
+        if (!ends_with(full, ".service") || strlen(full) == strlen(".service"))
+                return fail(u, -EINVAL, "'%s' is not a service unit (NAME.service)", name);
+        if (strchr(full, '/'))
+                return fail(u, -EINVAL, "'%s' is not a unit name", name);
+        size_t stem = strlen(full) - strlen(".service");
+        const char *at = memchr(full, '@', stem);
+        if (at && (size_t)(at - full) + 1 == stem)
+                return fail(u, -EINVAL,
+                            "'%s' is a template: name an instance of it (%.*s@INSTANCE.service)",
+                            name, (int)(at - full), full);
+        free(u->name);
+        free(u->prefix);
+        free(u->instance);
+        u->prefix = strndup(full, at ? (size_t)(at - full) : stem);
+        u->instance = at ? strndup(at + 1, stem - (size_t)(at - full) - 1) : NULL;
+        u->name = TAKE_PTR(full);
+        if (!u->prefix || (at && !u->instance))
+                return -ENOMEM;
+        return 0;
+}
+
+/* ---- lines ---- */
+
+static int append(struct unit_file *u, const char *section, const char *key, const char *value,
+                  const char *file, unsigned line) {
+        struct unit_assignment *a =
+                realloc(u->assignments, (u->n_assignments + 1) * sizeof(*u->assignments));
+        if (!a)
+                return -ENOMEM;
+        u->assignments = a;
+        a += u->n_assignments;
+        *a = (struct unit_assignment){.section = strdup(section),
+                                      .key = strdup(key),
+                                      .value = strdup(value),
+                                      .file = strdup(file),
+                                      .line = line};
+        u->n_assignments++;
+        return a->section && a->key && a->value && a->file ? 0 : -ENOMEM;
+}
+
+static char *trim(char *s) {
+        while (*s == ' ' || *s == '\t')
+                s++;
+        size_t n = strlen(s);
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+                s[--n] = '\0';
+        return s;
+}
+
+static bool is_comment(const char *s) {
+        while (*s == ' ' || *s == '\t')
+                s++;
+        return *s == '#' || *s == ';';
+}
+
+/* One logical line (continuations joined) into *ret (malloc'd); *pos moves
+ * past it, *lineno counts physical lines, *first gets its first line. */
+static int next_logical_line(const char **pos, unsigned *lineno, unsigned *first, char **ret) {
+        size_t size = 0;
+        char *buf = NULL;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        *first = *lineno + 1;
+        bool continued = false;
+        while (**pos) {
+                const char *p = *pos;
+                size_t n = strcspn(p, "\n");
+                *pos = p + n + (p[n] == '\n');
+                (*lineno)++;
+                if (continued && is_comment(p))
+                        continue; /* a comment inside a continuation is skipped */
+                size_t end = n;
+                while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\r'))
+                        end--;
+                continued = end > 0 && p[end - 1] == '\\' && !is_comment(p);
+                fwrite(p, 1, continued ? end - 1 : n, f);
+                if (!continued)
+                        break;
+                fputc(' ', f);
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        return 0;
+}
+
+int unit_file_parse(struct unit_file *u, const char *file, const char *text) {
+        _cleanup_free_ char *section = NULL;
+        unsigned lineno = 0, first;
+        const char *pos = text;
+
+        while (*pos) {
+                _cleanup_free_ char *raw = NULL;
+                int r = next_logical_line(&pos, &lineno, &first, &raw);
+                if (r < 0)
+                        return r;
+                char *line = trim(raw);
+                if (!*line || is_comment(line))
+                        continue;
+                if (line[0] == '[') {
+                        size_t n = strlen(line);
+                        if (n < 3 || line[n - 1] != ']' || memchr(line + 1, ']', n - 2))
+                                return fail(u, -EINVAL, "%s:%u: '%s' is not a [Section] line",
+                                            file, first, line);
+                        free(section);
+                        section = strndup(line + 1, n - 2);
+                        if (!section)
+                                return -ENOMEM;
+                        continue;
+                }
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        return fail(u, -EINVAL, "%s:%u: '%s' is not KEY=VALUE", file, first,
+                                    line);
+                if (!section)
+                        return fail(u, -EINVAL, "%s:%u: '%s' comes before any [Section]", file,
+                                    first, line);
+                *eq = '\0';
+                char *key = trim(line), *value = trim(eq + 1);
+                if (!*key)
+                        return fail(u, -EINVAL, "%s:%u: an assignment without a key", file,
+                                    first);
+                r = append(u, section, key, value, file, first);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---- files ---- */
+
+static int read_text(const char *path, char **ret) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (st.st_size > UNIT_FILE_MAX_BYTES)
+                return -EFBIG;
+        char *buf = malloc((size_t)st.st_size + 1);
+        if (!buf)
+                return -ENOMEM;
+        size_t got = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int e = -errno;
+                        free(buf);
+                        return e;
+                }
+                if (n == 0 || (got += (size_t)n) == (size_t)st.st_size)
+                        break;
+        }
+        buf[got] = '\0';
+        if (memchr(buf, '\0', got)) {
+                free(buf);
+                return -EINVAL;
+        }
+        *ret = buf;
+        return 0;
+}
+
+static int parse_path(struct unit_file *u, const char *path) {
+        _cleanup_free_ char *text = NULL;
+        int r = read_text(path, &text);
+        if (r < 0)
+                return fail(u, r, "cannot read %s: %s", path,
+                            r == -EINVAL ? "it holds a NUL byte" : strerror(-r));
+        return unit_file_parse(u, path, text);
+}
+
+struct dropin {
+        char *name; /* "10-port.conf" */
+        char *path;
+};
+
+static int dropin_cmp(const void *a, const void *b) {
+        return strcmp(((const struct dropin *)a)->name, ((const struct dropin *)b)->name);
+}
+
+/* Adds the *.conf of dir not already named in *list. */
+static int collect_dropins(const char *dir, struct dropin **list, size_t *n) {
+        DIR *d = opendir(dir);
+        if (!d)
+                return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+        int r = 0;
+        for (struct dirent *e; r == 0 && (e = readdir(d));) {
+                if (e->d_name[0] == '.' || !ends_with(e->d_name, ".conf"))
+                        continue;
+                bool seen = false;
+                for (size_t i = 0; i < *n && !seen; i++)
+                        seen = strcmp((*list)[i].name, e->d_name) == 0;
+                if (seen)
+                        continue;
+                struct dropin *grown = realloc(*list, (*n + 1) * sizeof(**list));
+                if (!grown) {
+                        r = -ENOMEM;
+                        break;
+                }
+                *list = grown;
+                grown[*n].name = strdup(e->d_name);
+                if (asprintf(&grown[*n].path, "%s/%s", dir, e->d_name) < 0)
+                        grown[*n].path = NULL;
+                (*n)++;
+                if (!grown[*n - 1].name || !grown[*n - 1].path)
+                        r = -ENOMEM;
+        }
+        closedir(d);
+        return r;
+}
+
+static int load_dropins(struct unit_file *u, const char *const *dirs) {
+        struct dropin *list = NULL;
+        size_t n = 0;
+        int r = 0;
+        for (size_t i = 0; r == 0 && dirs[i]; i++) {
+                _cleanup_free_ char *own = NULL, *tmpl = NULL;
+                if (asprintf(&own, "%s/%s.d", dirs[i], u->name) < 0)
+                        r = -ENOMEM;
+                if (r == 0)
+                        r = collect_dropins(own, &list, &n);
+                if (r == 0 && u->instance) {
+                        if (asprintf(&tmpl, "%s/%s@.service.d", dirs[i], u->prefix) < 0)
+                                r = -ENOMEM;
+                        if (r == 0)
+                                r = collect_dropins(tmpl, &list, &n);
+                }
+        }
+        if (r == 0 && n > 0)
+                qsort(list, n, sizeof(*list), dropin_cmp);
+        for (size_t i = 0; r == 0 && i < n; i++)
+                r = parse_path(u, list[i].path);
+        for (size_t i = 0; i < n; i++) {
+                free(list[i].name);
+                free(list[i].path);
+        }
+        free(list);
+        return r;
+}
+
+/* Finds the unit's file in dirs: NAME, else for an instance its template. */
+static int find_unit(struct unit_file *u, const char *const *dirs) {
+        for (int pass = 0; pass < (u->instance ? 2 : 1); pass++)
+                for (size_t i = 0; dirs[i]; i++) {
+                        _cleanup_free_ char *path = NULL;
+                        int r = pass == 0 ? asprintf(&path, "%s/%s", dirs[i], u->name)
+                                          : asprintf(&path, "%s/%s@.service", dirs[i], u->prefix);
+                        if (r < 0)
+                                return -ENOMEM;
+                        if (access(path, F_OK) == 0) {
+                                u->path = TAKE_PTR(path);
+                                return 0;
+                        }
+                }
+        size_t used = 0;
+        used += (size_t)snprintf(u->error, sizeof(u->error), "no unit file %s in", u->name);
+        for (size_t i = 0; dirs[i] && used < sizeof(u->error); i++)
+                used += (size_t)snprintf(u->error + used, sizeof(u->error) - used, "%s%s",
+                                         i ? ", " : " ", dirs[i]);
+        return -ENOENT;
+}
+
+int unit_file_load(struct unit_file *u, const char *arg, const char *const *paths) {
+        const char *dirs[UNIT_SEARCH_PATHS_MAX + 2];
+        size_t n = 0;
+        _cleanup_free_ char *own_dir = NULL;
+
+        unit_file_done(u);
+        if (!paths)
+                paths = unit_default_search_paths;
+        const char *slash = strrchr(arg, '/');
+        if (slash) {
+                own_dir = strndup(arg, slash == arg ? 1 : (size_t)(slash - arg));
+                if (!own_dir)
+                        return -ENOMEM;
+                dirs[n++] = own_dir;
+        }
+        for (size_t i = 0; paths[i] && n < UNIT_SEARCH_PATHS_MAX; i++)
+                dirs[n++] = paths[i];
+        dirs[n] = NULL;
+
+        int r = unit_file_set_name(u, slash ? slash + 1 : arg);
+        if (r < 0)
+                return r;
+        if (slash) {
+                u->path = strdup(arg);
+                if (!u->path)
+                        return -ENOMEM;
+        } else if ((r = find_unit(u, dirs)) < 0) {
+                return r;
+        }
+        r = parse_path(u, u->path);
+        return r < 0 ? r : load_dropins(u, dirs);
+}
+
+/* ---- specifiers ---- */
+
+/* systemd's unit-name unescaping: "\xHH" is the byte, '-' is '/'. */
+static char *unescape_name(const char *s) {
+        char *out = malloc(strlen(s) + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (; *s; s++) {
+                unsigned v;
+                if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1) {
+                        *o++ = (char)v;
+                        s += 3;
+                } else {
+                        *o++ = *s == '-' ? '/' : *s;
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
+/* What specifier c stands for in u, malloc'd; NULL with *ret_known false
+ * when it is not one of ours. */
+static char *specifier(const struct unit_file *u, char c, bool *ret_known) {
+        struct utsname un;
+        char host[256];
+        const char *inst = u->instance ? u->instance : "";
+        *ret_known = true;
+        switch (c) {
+        case '%': return strdup("%");
+        case 'n': return strdup(u->name);
+        case 'N': return strndup(u->name, strlen(u->name) - strlen(".service"));
+        case 'p': return strdup(u->prefix);
+        case 'P': return unescape_name(u->prefix);
+        case 'i': return strdup(inst);
+        case 'I': return unescape_name(inst);
+        case 'j':
+        case 'J': {
+                const char *dash = strrchr(u->prefix, '-');
+                char *j = strdup(dash ? dash + 1 : u->prefix);
+                if (c == 'J' && j) {
+                        char *unescaped = unescape_name(j);
+                        free(j);
+                        j = unescaped;
+                }
+                return j;
+        }
+        case 'f': {
+                char *s = unescape_name(u->instance ? inst : u->prefix), *f = NULL;
+                if (s && asprintf(&f, "%s%s", s[0] == '/' ? "" : "/", s) < 0)
+                        f = NULL;
+                free(s);
+                return f;
+        }
+        case 'h': return strdup("/root");
+        case 't': return strdup("/run");
+        case 'S': return strdup("/var/lib");
+        case 'C': return strdup("/var/cache");
+        case 'L': return strdup("/var/log");
+        case 'E': return strdup("/etc");
+        case 'T': return strdup("/tmp");
+        case 'V': return strdup("/var/tmp");
+        case 'H':
+                if (gethostname(host, sizeof(host)) < 0)
+                        break;
+                host[sizeof(host) - 1] = '\0';
+                return strdup(host);
+        case 'v':
+                if (uname(&un) < 0)
+                        break;
+                return strdup(un.release);
+        default: break;
+        }
+        *ret_known = false;
+        return NULL;
+}
+
+int unit_expand_specifiers(const struct unit_file *u, const char *value, char **ret,
+                           char *ret_unsupported) {
+        size_t size = 0;
+        char *buf = NULL;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        *ret_unsupported = '\0';
+        int r = 0;
+        for (const char *p = value; *p; p++) {
+                if (*p != '%' || !p[1]) {
+                        fputc(*p, f);
+                        continue;
+                }
+                bool known;
+                _cleanup_free_ char *s = specifier(u, p[1], &known);
+                if (s) {
+                        fputs(s, f);
+                } else if (known) {
+                        r = -ENOMEM;
+                } else {
+                        if (!*ret_unsupported)
+                                *ret_unsupported = p[1];
+                        fputc('%', f);
+                        fputc(p[1], f);
+                }
+                p++;
+        }
+        if (fclose(f) != 0 || r < 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        return 0;
+}
+
+/* ---- words ---- */
+
+static int hex_value(char c) {
+        return c >= '0' && c <= '9' ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+}
+
+static void put_utf8(FILE *f, unsigned long cp) {
+        if (cp < 0x80) {
+                fputc((int)cp, f);
+        } else if (cp < 0x800) {
+                fputc((int)(0xC0 | (cp >> 6)), f);
+                fputc((int)(0x80 | (cp & 0x3F)), f);
+        } else if (cp < 0x10000) {
+                fputc((int)(0xE0 | (cp >> 12)), f);
+                fputc((int)(0x80 | ((cp >> 6) & 0x3F)), f);
+                fputc((int)(0x80 | (cp & 0x3F)), f);
+        } else {
+                fputc((int)(0xF0 | (cp >> 18)), f);
+                fputc((int)(0x80 | ((cp >> 12) & 0x3F)), f);
+                fputc((int)(0x80 | ((cp >> 6) & 0x3F)), f);
+                fputc((int)(0x80 | (cp & 0x3F)), f);
+        }
+}
+
+/* Decodes the C escape at *p (just after the backslash) into f; moves *p
+ * past it.  Returns 0 or -EINVAL. */
+static int c_escape(const char **p, FILE *f) {
+        static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''  $$;;";
+        const char *s = *p;
+        for (size_t i = 0; simple[i]; i += 2)
+                if (*s == simple[i]) {
+                        fputc(simple[i + 1], f);
+                        *p = s + 1;
+                        return 0;
+                }
+        if (*s == 'x' && hex_value(s[1]) >= 0 && hex_value(s[2]) >= 0) {
+                int v = hex_value(s[1]) * 16 + hex_value(s[2]);
+                if (v == 0)
+                        return -EINVAL;
+                fputc(v, f);
+                *p = s + 3;
+                return 0;
+        }
+        if (*s >= '0' && *s <= '3' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7') {
+                int v = (s[0] - '0') * 64 + (s[1] - '0') * 8 + (s[2] - '0');
+                if (v == 0)
+                        return -EINVAL;
+                fputc(v, f);
+                *p = s + 3;
+                return 0;
+        }
+        if (*s == 'u' || *s == 'U') {
+                int digits = *s == 'u' ? 4 : 8;
+                unsigned long cp = 0;
+                for (int i = 1; i <= digits; i++) {
+                        int h = hex_value(s[i]);
+                        if (h < 0)
+                                return -EINVAL;
+                        cp = cp * 16 + (unsigned long)h;
+                }
+                if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                        return -EINVAL;
+                put_utf8(f, cp);
+                *p = s + 1 + digits;
+                return 0;
+        }
+        return -EINVAL;
+}
+
+/* The next word of *p into *ret (NULL at the end).  keep_dollars: "$$"
+ * is kept doubled (Exec lines decide later). */
+static int next_word(const char **p, char **ret, const char **ret_reason) {
+        const char *s = *p;
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+                s++;
+        if (!*s) {
+                *p = s;
+                *ret = NULL;
+                return 0;
+        }
+        size_t size = 0;
+        char *buf = NULL;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        char quote = '\0';
+        int r = 0;
+        while (*s && r == 0) {
+                if (!quote && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+                        break;
+                if (*s == quote) {
+                        quote = '\0';
+                        s++;
+                } else if (!quote && (*s == '"' || *s == '\'')) {
+                        quote = *s++;
+                } else if (*s == '\\') {
+                        s++;
+                        if (c_escape(&s, f) < 0) {
+                                *ret_reason = "a backslash starts no escape systemd knows "
+                                              "(\\n \\t \\\\ \\\" \\' \\xHH \\NNN \\uHHHH)";
+                                r = -EINVAL;
+                        }
+                } else {
+                        fputc(*s++, f);
+                }
+        }
+        if (r == 0 && quote) {
+                *ret_reason = "a quote is not closed";
+                r = -EINVAL;
+        }
+        if (fclose(f) != 0 && r == 0)
+                r = -ENOMEM;
+        if (r < 0) {
+                free(buf);
+                return r;
+        }
+        *p = s;
+        *ret = buf;
+        return 0;
+}
+
+int unit_split_words(const char *value, char ***ret_words, const char **ret_reason) {
+        char **words = calloc(1, sizeof(char *));
+        int n = 0;
+        if (!words)
+                return -ENOMEM;
+        for (const char *p = value;;) {
+                char *w;
+                int r = next_word(&p, &w, ret_reason);
+                if (r < 0) {
+                        strv_free(words);
+                        return r;
+                }
+                if (!w)
+                        break;
+                char **grown = realloc(words, (size_t)(n + 2) * sizeof(char *));
+                if (!grown) {
+                        free(w);
+                        strv_free(words);
+                        return -ENOMEM;
+                }
+                words = grown;
+                words[n++] = w;
+                words[n] = NULL;
+        }
+        *ret_words = words;
+        return n;
+}
+
+/* ---- Exec lines ---- */
+
+void exec_line_done(struct exec_line *e) {
+        strv_free(e->argv);
+        *e = (struct exec_line){0};
+}
+
+static bool is_name_start(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_name_char(char c) {
+        return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Length of a variable reference at s ("$NAME" as a whole word, or
+ * "${NAME}"), or 0 when none starts there. */
+static size_t variable_at(const char *s, bool whole_word_start) {
+        if (s[0] != '$')
+                return 0;
+        if (s[1] == '{' && is_name_start(s[2])) {
+                size_t n = 3;
+                while (is_name_char(s[n]))
+                        n++;
+                return s[n] == '}' ? n + 1 : 0;
+        }
+        if (whole_word_start && is_name_start(s[1])) {
+                size_t n = 2;
+                while (is_name_char(s[n]))
+                        n++;
+                return s[n] == '\0' ? n : 0;
+        }
+        return 0;
+}
+
+static bool word_has_variable(const char *w) {
+        for (const char *s = w; *s; s++) {
+                if (s[0] == '$' && s[1] == '$') {
+                        s++;
+                        continue;
+                }
+                if (variable_at(s, s == w))
+                        return true;
+        }
+        return false;
+}
+
+int unit_parse_exec(const char *value, struct exec_line *ret, const char **ret_reason) {
+        struct exec_line e = {0};
+        const char *p = value;
+        for (;; p++) {
+                if (*p == '-')
+                        e.flags |= EXEC_IGNORE_FAILURE;
+                else if (*p == '@')
+                        e.flags |= EXEC_ARGV0;
+                else if (*p == '+')
+                        e.flags |= EXEC_FULL_PRIVILEGES;
+                else if (*p == ':')
+                        e.flags |= EXEC_NO_ENV_EXPAND;
+                else if (*p == '!' && p[1] == '!' && ++p)
+                        e.flags |= EXEC_NO_AMBIENT;
+                else if (*p == '!')
+                        e.flags |= EXEC_NO_SETUID;
+                else
+                        break;
+        }
+        int n = unit_split_words(p, &e.argv, ret_reason);
+        if (n < 0)
+                return n;
+        e.argc = n;
+        if (n == 0) {
+                strv_free(e.argv);
+                *ret_reason = "the command line is empty";
+                return -EINVAL;
+        }
+        for (int i = 0; i < n; i++) {
+                if (strcmp(e.argv[i], ";") == 0) {
+                        strv_free(e.argv);
+                        *ret_reason = "several commands on one line (';') are not supported: "
+                                      "write one Exec line per command";
+                        return -EINVAL;
+                }
+                if (!(e.flags & EXEC_NO_ENV_EXPAND) && word_has_variable(e.argv[i]))
+                        e.has_variables = true;
+        }
+        *ret = e;
+        return 0;
+}
+
+/* ---- writing command lines ---- */
+
+static bool needs_quotes(const char *w) {
+        if (!*w)
+                return true;
+        for (const char *s = w; *s; s++)
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                      (*s >= '0' && *s <= '9') || strchr("/._-+=:,@%^", *s)))
+                        return true;
+        return false;
+}
+
+/* w in single quotes for a POSIX shell ('\'' for a quote) into f. */
+static void put_single_quoted(FILE *f, const char *w, size_t n) {
+        fputc('\'', f);
+        for (size_t i = 0; i < n; i++) {
+                if (w[i] == '\'')
+                        fputs("'\\''", f);
+                else
+                        fputc(w[i], f);
+        }
+        fputc('\'', f);
+}
+
+/* An Exec word with "$$" made "$": the literal text. */
+static char *literal_word(const char *w) {
+        char *out = malloc(strlen(w) + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (const char *s = w; *s; s++) {
+                *o++ = *s;
+                if (s[0] == '$' && s[1] == '$')
+                        s++;
+        }
+        *o = '\0';
+        return out;
+}
+
+/* One Exec word as /bin/sh text: literal parts single-quoted, "$NAME" as
+ * the word unquoted, "${NAME}" in double quotes. */
+static void put_shell_word(FILE *f, const char *w) {
+        size_t len = variable_at(w, true);
+        if (len == strlen(w) && w[1] != '{') {
+                fputs(w, f); /* $NAME alone: split into words, as systemd does */
+                return;
+        }
+        const char *lit = w;
+        bool any = false;
+        for (const char *s = w; *s;) {
+                if (s[0] == '$' && s[1] == '$') {
+                        s += 2;
+                        continue;
+                }
+                size_t v = variable_at(s, false);
+                if (!v) {
+                        s++;
+                        continue;
+                }
+                if (s > lit) {
+                        _cleanup_free_ char *part = strndup(lit, (size_t)(s - lit));
+                        _cleanup_free_ char *text = part ? literal_word(part) : NULL;
+                        if (text)
+                                put_single_quoted(f, text, strlen(text));
+                }
+                fprintf(f, "\"%.*s\"", (int)v, s);
+                s += v;
+                lit = s;
+                any = true;
+        }
+        if (*lit || !any) {
+                _cleanup_free_ char *text = literal_word(lit);
+                if (text)
+                        put_single_quoted(f, text, strlen(text));
+        }
+}
+
+char *unit_join_command_line(char *const *argv, bool shell_variables) {
+        size_t size = 0;
+        char *buf = NULL;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return NULL;
+        if (shell_variables) {
+                size_t ssize = 0;
+                char *script = NULL;
+                FILE *s = open_memstream(&script, &ssize);
+                if (!s) {
+                        fclose(f);
+                        free(buf);
+                        return NULL;
+                }
+                fputs("set -f; exec", s);
+                for (size_t i = 0; argv[i]; i++) {
+                        fputc(' ', s);
+                        put_shell_word(s, argv[i]);
+                }
+                if (fclose(s) != 0) {
+                        fclose(f);
+                        free(buf);
+                        return NULL;
+                }
+                fputs("/bin/sh -c ", f);
+                put_single_quoted(f, script, strlen(script));
+                free(script);
+        } else {
+                for (size_t i = 0; argv[i]; i++) {
+                        _cleanup_free_ char *w = literal_word(argv[i]);
+                        if (!w)
+                                continue;
+                        if (i > 0)
+                                fputc(' ', f);
+                        if (needs_quotes(w))
+                                put_single_quoted(f, w, strlen(w));
+                        else
+                                fputs(w, f);
+                }
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
+char *unit_quote_exec_word(const char *word) {
+        size_t size = 0;
+        char *buf = NULL;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return NULL;
+        bool plain = *word && strcmp(word, ";") != 0;
+        for (const char *s = word; *s && plain; s++)
+                plain = (unsigned char)*s > ' ' && !strchr("\"'\\", *s) && *s != 0x7f;
+        if (!plain)
+                fputc('"', f);
+        for (const unsigned char *s = (const unsigned char *)word; *s; s++) {
+                if (*s == '$')
+                        fputs("$$", f);
+                else if (*s == '%')
+                        fputs("%%", f);
+                else if (plain)
+                        fputc(*s, f);
+                else if (*s == '"' || *s == '\\')
+                        fprintf(f, "\\%c", *s);
+                else if (*s == ';' || *s < ' ' || *s == 0x7f)
+                        fprintf(f, "\\x%02x", *s);
+                else
+                        fputc(*s, f);
+        }
+        if (!plain)
+                fputc('"', f);
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
+/* ---- time spans, booleans ---- */
+
+static const struct {
+        const char *suffix;
+        double ms;
+} time_units[] = {
+        {"usec", 0.001},   {"us", 0.001},      {"µs", 0.001},       {"msec", 1},
+        {"ms", 1},         {"seconds", 1000},  {"second", 1000},    {"sec", 1000},
+        {"s", 1000},       {"minutes", 60000}, {"minute", 60000},   {"min", 60000},
+        {"months", 2629800000.0}, {"month", 2629800000.0}, {"M", 2629800000.0},
+        {"m", 60000},      {"hours", 3600000}, {"hour", 3600000},   {"hr", 3600000},
+        {"h", 3600000},    {"days", 86400000}, {"day", 86400000},   {"d", 86400000},
+        {"weeks", 604800000}, {"week", 604800000}, {"w", 604800000},
+        {"years", 31557600000.0}, {"year", 31557600000.0}, {"y", 31557600000.0},
+};
+
+int unit_parse_timespan_ms(const char *value, unsigned long long *ret_ms) {
+        const char *s = value;
+        while (*s == ' ')
+                s++;
+        if (strcmp(s, "infinity") == 0) {
+                *ret_ms = UINT64_MAX;
+                return 0;
+        }
+        double total = 0;
+        bool any = false;
+        while (*s) {
+                char *end;
+                if (!(*s >= '0' && *s <= '9') && *s != '.')
+                        return -EINVAL;
+                double v = strtod(s, &end);
+                if (end == s || !isfinite(v) || v < 0)
+                        return -EINVAL;
+                s = end;
+                while (*s == ' ')
+                        s++;
+                double unit = 1000; /* a bare number is seconds */
+                for (size_t i = 0; i < ELEMENTSOF(time_units); i++) {
+                        size_t n = strlen(time_units[i].suffix);
+                        if (strncmp(s, time_units[i].suffix, n) == 0 &&
+                            !((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z'))) {
+                                unit = time_units[i].ms;
+                                s += n;
+                                break;
+                        }
+                }
+                total += v * unit;
+                any = true;
+                while (*s == ' ')
+                        s++;
+        }
+        if (!any || total > 1e15)
+                return -EINVAL;
+        *ret_ms = (unsigned long long)(total + 0.5);
+        return 0;
+}
+
+int unit_parse_boolean(const char *value) {
+        static const char *const yes[] = {"1", "yes", "y", "true", "t", "on"};
+        static const char *const no[] = {"0", "no", "n", "false", "f", "off"};
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcasecmp(value, yes[i]) == 0)
+                        return 1;
+                if (strcasecmp(value, no[i]) == 0)
+                        return 0;
+        }
+        return -EINVAL;
+}
