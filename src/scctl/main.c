@@ -35,7 +35,8 @@ static const struct scctl_verb *const verbs[] = {
         &verb_qfailure,    &verb_failureflag, &verb_qfailureflag, &verb_boot,
         &verb_lkg,         &verb_watch,       &verb_analyze,      &verb_secret,
         &verb_shutdown,    &verb_group_order, &verb_enumdepend,   &verb_sdshow,
-        &verb_sdset,       &verb_lock,        &verb_querylock,
+        &verb_sdset,       &verb_lock,        &verb_querylock,    &verb_import,
+        &verb_export,
 };
 
 enum {

@@ -26,8 +26,11 @@
 #define UNIT_FILE_MAX_BYTES (4 * 1024 * 1024)
 
 const char *const unit_default_search_paths[] = {
-        "/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system",
-        "/usr/lib/systemd/system", NULL,
+        "/etc/systemd/system",
+        "/run/systemd/system",
+        "/lib/systemd/system",
+        "/usr/lib/systemd/system",
+        NULL,
 };
 
 static int fail(struct unit_file *u, int r, const char *format, ...)
@@ -175,8 +178,8 @@ int unit_file_parse(struct unit_file *u, const char *file, const char *text) {
                 if (line[0] == '[') {
                         size_t n = strlen(line);
                         if (n < 3 || line[n - 1] != ']' || memchr(line + 1, ']', n - 2))
-                                return fail(u, -EINVAL, "%s:%u: '%s' is not a [Section] line",
-                                            file, first, line);
+                                return fail(u, -EINVAL, "%s:%u: '%s' is not a [Section] line", file,
+                                            first, line);
                         free(section);
                         section = strndup(line + 1, n - 2);
                         if (!section)
@@ -185,16 +188,14 @@ int unit_file_parse(struct unit_file *u, const char *file, const char *text) {
                 }
                 char *eq = strchr(line, '=');
                 if (!eq)
-                        return fail(u, -EINVAL, "%s:%u: '%s' is not KEY=VALUE", file, first,
-                                    line);
+                        return fail(u, -EINVAL, "%s:%u: '%s' is not KEY=VALUE", file, first, line);
                 if (!section)
                         return fail(u, -EINVAL, "%s:%u: '%s' comes before any [Section]", file,
                                     first, line);
                 *eq = '\0';
                 char *key = trim(line), *value = trim(eq + 1);
                 if (!*key)
-                        return fail(u, -EINVAL, "%s:%u: an assignment without a key", file,
-                                    first);
+                        return fail(u, -EINVAL, "%s:%u: an assignment without a key", file, first);
                 r = append(u, section, key, value, file, first);
                 if (r < 0)
                         return r;
@@ -401,13 +402,20 @@ static char *specifier(const struct unit_file *u, char c, bool *ret_known) {
         const char *inst = u->instance ? u->instance : "";
         *ret_known = true;
         switch (c) {
-        case '%': return strdup("%");
-        case 'n': return strdup(u->name);
-        case 'N': return strndup(u->name, strlen(u->name) - strlen(".service"));
-        case 'p': return strdup(u->prefix);
-        case 'P': return unescape_name(u->prefix);
-        case 'i': return strdup(inst);
-        case 'I': return unescape_name(inst);
+        case '%':
+                return strdup("%");
+        case 'n':
+                return strdup(u->name);
+        case 'N':
+                return strndup(u->name, strlen(u->name) - strlen(".service"));
+        case 'p':
+                return strdup(u->prefix);
+        case 'P':
+                return unescape_name(u->prefix);
+        case 'i':
+                return strdup(inst);
+        case 'I':
+                return unescape_name(inst);
         case 'j':
         case 'J': {
                 const char *dash = strrchr(u->prefix, '-');
@@ -426,14 +434,22 @@ static char *specifier(const struct unit_file *u, char c, bool *ret_known) {
                 free(s);
                 return f;
         }
-        case 'h': return strdup("/root");
-        case 't': return strdup("/run");
-        case 'S': return strdup("/var/lib");
-        case 'C': return strdup("/var/cache");
-        case 'L': return strdup("/var/log");
-        case 'E': return strdup("/etc");
-        case 'T': return strdup("/tmp");
-        case 'V': return strdup("/var/tmp");
+        case 'h':
+                return strdup("/root");
+        case 't':
+                return strdup("/run");
+        case 'S':
+                return strdup("/var/lib");
+        case 'C':
+                return strdup("/var/cache");
+        case 'L':
+                return strdup("/var/log");
+        case 'E':
+                return strdup("/etc");
+        case 'T':
+                return strdup("/tmp");
+        case 'V':
+                return strdup("/var/tmp");
         case 'H':
                 if (gethostname(host, sizeof(host)) < 0)
                         break;
@@ -443,7 +459,8 @@ static char *specifier(const struct unit_file *u, char c, bool *ret_known) {
                 if (uname(&un) < 0)
                         break;
                 return strdup(un.release);
-        default: break;
+        default:
+                break;
         }
         *ret_known = false;
         return NULL;
@@ -488,7 +505,7 @@ int unit_expand_specifiers(const struct unit_file *u, const char *value, char **
 /* ---- words ---- */
 
 static int hex_value(char c) {
-        return c >= '0' && c <= '9' ? c - '0'
+        return c >= '0' && c <= '9'   ? c - '0'
                : c >= 'a' && c <= 'f' ? c - 'a' + 10
                : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                       : -1;
@@ -750,6 +767,14 @@ static void put_single_quoted(FILE *f, const char *w, size_t n) {
         fputc('\'', f);
 }
 
+/* Literal text for /bin/sh: as it is when it needs no quotes. */
+static void put_shell_literal(FILE *f, const char *text) {
+        if (needs_quotes(text) || strchr(text, '%'))
+                put_single_quoted(f, text, strlen(text));
+        else
+                fputs(text, f);
+}
+
 /* An Exec word with "$$" made "$": the literal text. */
 static char *literal_word(const char *w) {
         char *out = malloc(strlen(w) + 1), *o = out;
@@ -788,7 +813,7 @@ static void put_shell_word(FILE *f, const char *w) {
                         _cleanup_free_ char *part = strndup(lit, (size_t)(s - lit));
                         _cleanup_free_ char *text = part ? literal_word(part) : NULL;
                         if (text)
-                                put_single_quoted(f, text, strlen(text));
+                                put_shell_literal(f, text);
                 }
                 fprintf(f, "\"%.*s\"", (int)v, s);
                 s += v;
@@ -798,7 +823,7 @@ static void put_shell_word(FILE *f, const char *w) {
         if (*lit || !any) {
                 _cleanup_free_ char *text = literal_word(lit);
                 if (text)
-                        put_single_quoted(f, text, strlen(text));
+                        put_shell_literal(f, text);
         }
 }
 
@@ -890,14 +915,35 @@ static const struct {
         const char *suffix;
         double ms;
 } time_units[] = {
-        {"usec", 0.001},   {"us", 0.001},      {"µs", 0.001},       {"msec", 1},
-        {"ms", 1},         {"seconds", 1000},  {"second", 1000},    {"sec", 1000},
-        {"s", 1000},       {"minutes", 60000}, {"minute", 60000},   {"min", 60000},
-        {"months", 2629800000.0}, {"month", 2629800000.0}, {"M", 2629800000.0},
-        {"m", 60000},      {"hours", 3600000}, {"hour", 3600000},   {"hr", 3600000},
-        {"h", 3600000},    {"days", 86400000}, {"day", 86400000},   {"d", 86400000},
-        {"weeks", 604800000}, {"week", 604800000}, {"w", 604800000},
-        {"years", 31557600000.0}, {"year", 31557600000.0}, {"y", 31557600000.0},
+        {"usec", 0.001},
+        {"us", 0.001},
+        {"µs", 0.001},
+        {"msec", 1},
+        {"ms", 1},
+        {"seconds", 1000},
+        {"second", 1000},
+        {"sec", 1000},
+        {"s", 1000},
+        {"minutes", 60000},
+        {"minute", 60000},
+        {"min", 60000},
+        {"months", 2629800000.0},
+        {"month", 2629800000.0},
+        {"M", 2629800000.0},
+        {"m", 60000},
+        {"hours", 3600000},
+        {"hour", 3600000},
+        {"hr", 3600000},
+        {"h", 3600000},
+        {"days", 86400000},
+        {"day", 86400000},
+        {"d", 86400000},
+        {"weeks", 604800000},
+        {"week", 604800000},
+        {"w", 604800000},
+        {"years", 31557600000.0},
+        {"year", 31557600000.0},
+        {"y", 31557600000.0},
 };
 
 int unit_parse_timespan_ms(const char *value, unsigned long long *ret_ms) {

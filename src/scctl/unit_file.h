@@ -83,12 +83,12 @@ int unit_split_words(const char *value, char ***ret_words, const char **ret_reas
 
 /* The prefixes of an Exec line. */
 enum {
-        EXEC_IGNORE_FAILURE = 1 << 0, /* '-' */
-        EXEC_ARGV0 = 1 << 1,          /* '@' */
+        EXEC_IGNORE_FAILURE = 1 << 0,  /* '-' */
+        EXEC_ARGV0 = 1 << 1,           /* '@' */
         EXEC_FULL_PRIVILEGES = 1 << 2, /* '+' */
-        EXEC_NO_SETUID = 1 << 3,      /* '!' */
-        EXEC_NO_AMBIENT = 1 << 4,     /* '!!' */
-        EXEC_NO_ENV_EXPAND = 1 << 5,  /* ':' */
+        EXEC_NO_SETUID = 1 << 3,       /* '!' */
+        EXEC_NO_AMBIENT = 1 << 4,      /* '!!' */
+        EXEC_NO_ENV_EXPAND = 1 << 5,   /* ':' */
 };
 
 struct exec_line {
