@@ -576,7 +576,7 @@ static int c_escape(const char **p, FILE *f) {
 
 /* The next word of *p into *ret (NULL at the end).  keep_dollars: "$$"
  * is kept doubled (Exec lines decide later). */
-static int next_word(const char **p, char **ret, const char **ret_reason) {
+static int next_word(const char **p, char **ret, bool *ret_bare, const char **ret_reason) {
         const char *s = *p;
         while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
                 s++;
@@ -592,6 +592,7 @@ static int next_word(const char **p, char **ret, const char **ret_reason) {
                 return -ENOMEM;
         char quote = '\0';
         int r = 0;
+        *ret_bare = true;
         while (*s && r == 0) {
                 if (!quote && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
                         break;
@@ -600,8 +601,10 @@ static int next_word(const char **p, char **ret, const char **ret_reason) {
                         s++;
                 } else if (!quote && (*s == '"' || *s == '\'')) {
                         quote = *s++;
+                        *ret_bare = false;
                 } else if (*s == '\\') {
                         s++;
+                        *ret_bare = false;
                         if (c_escape(&s, f) < 0) {
                                 *ret_reason = "a backslash starts no escape systemd knows "
                                               "(\\n \\t \\\\ \\\" \\' \\xHH \\NNN \\uHHHH)";
@@ -626,14 +629,18 @@ static int next_word(const char **p, char **ret, const char **ret_reason) {
         return 0;
 }
 
-int unit_split_words(const char *value, char ***ret_words, const char **ret_reason) {
+/* unit_split_words(), and *ret_separator when a bare ";" word was met. */
+static int split_words(const char *value, char ***ret_words, bool *ret_separator,
+                       const char **ret_reason) {
         char **words = calloc(1, sizeof(char *));
         int n = 0;
         if (!words)
                 return -ENOMEM;
+        *ret_separator = false;
         for (const char *p = value;;) {
                 char *w;
-                int r = next_word(&p, &w, ret_reason);
+                bool bare;
+                int r = next_word(&p, &w, &bare, ret_reason);
                 if (r < 0) {
                         strv_free(words);
                         return r;
@@ -649,9 +656,15 @@ int unit_split_words(const char *value, char ***ret_words, const char **ret_reas
                 words = grown;
                 words[n++] = w;
                 words[n] = NULL;
+                *ret_separator |= bare && !strcmp(w, ";");
         }
         *ret_words = words;
         return n;
+}
+
+int unit_split_words(const char *value, char ***ret_words, const char **ret_reason) {
+        bool separator;
+        return split_words(value, ret_words, &separator, ret_reason);
 }
 
 /* ---- Exec lines ---- */
@@ -720,7 +733,8 @@ int unit_parse_exec(const char *value, struct exec_line *ret, const char **ret_r
                 else
                         break;
         }
-        int n = unit_split_words(p, &e.argv, ret_reason);
+        bool separator;
+        int n = split_words(p, &e.argv, &separator, ret_reason);
         if (n < 0)
                 return n;
         e.argc = n;
@@ -730,7 +744,7 @@ int unit_parse_exec(const char *value, struct exec_line *ret, const char **ret_r
                 return -EINVAL;
         }
         for (int i = 0; i < n; i++) {
-                if (strcmp(e.argv[i], ";") == 0) {
+                if (separator) {
                         strv_free(e.argv);
                         *ret_reason = "several commands on one line (';') are not supported: "
                                       "write one Exec line per command";

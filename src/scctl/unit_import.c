@@ -837,6 +837,15 @@ static bool known_service(struct mapper *m, const char *name) {
         return false;
 }
 
+static bool has_dependency(struct mapper *m, const char *name) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(m->deps, i, v)
+                if (names_equal(json_string_value(v), name))
+                        return true;
+        return false;
+}
+
 static int add_dependency(struct mapper *m, const char *name) {
         size_t i;
         json_t *v;
@@ -867,7 +876,7 @@ static int map_units(struct mapper *m, struct slot *s, bool hard) {
                                 else if (names_equal(name, m->out->name))
                                         r = report(m, &s->items[i], unit, "not-needed", NULL,
                                                    "the service itself");
-                                else if (hard || known_service(m, name))
+                                else if (hard || known_service(m, name) || has_dependency(m, name))
                                         r = add_dependency(m, name)
                                                     ?: report(m, &s->items[i], unit, "mapped",
                                                               "dependencies", NULL);
