@@ -142,10 +142,12 @@ test_import_core() {
         helper=$(helper_cmdline imp)
         unit dep "[Service]
 ExecStart=/bin/sleep 1000"
+        assert_sc_ok "create base (an scm service the unit is ordered after)" create base \
+                --exec "/bin/sleep 1000"
         unit imp "[Unit]
 Description=imported %n
 Requires=dep.service
-After=dep.service network.target
+After=dep.service network.target base.service missing.service
 [Service]
 ExecStart=$helper
 Restart=on-failure
@@ -163,7 +165,11 @@ WantedBy=multi-user.target"
                 "$(json_get "$qc" command_line)"
         assert_eq "description (with %n)" "imported imp.service" "$(json_get "$qc" description)"
         assert_eq "start_type from WantedBy=multi-user.target" auto "$(json_get "$qc" start_type)"
-        assert_contains "dependencies (Requires=, names without .service)" "$qc" '"dependencies":["dep"]'
+        assert_contains "dependencies (Requires=, After= of an scm service, names without .service)" \
+                "$qc" '"dependencies":["dep","base"]'
+        assert_contains "After= of a unit scm does not have is reported, not mapped" "$OUT" \
+                "not-mapped  After=missing.service: 'missing' is not an scm service"
+        assert_contains "targets are not needed" "$OUT" "not-needed  After=network.target"
         assert_contains "required privileges" "$(sc --json qprivs imp)" \
                 '"required_privileges":["CAP_NET_BIND_SERVICE"]'
         local qf

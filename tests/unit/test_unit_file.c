@@ -628,19 +628,18 @@ static void test_export_round_trip(void **state) {
                 "CAP_NET_BIND_SERVICE", "sid_type", "restricted", "writable_paths", "/srv/web",
                 "allow_weak_isolation", 1, "restrict_network", 1, "interactive", 0);
         /* issue 15's fields */
-        json_object_update(
-                config,
-                json_pack("{s:s, s:[s,s], s:[s], s:i, s:{s:s, s:s}, s:s, s:[s], s:s, s:I, s:I,"
-                          " s:[s], s:i, s:[s], s:[s], s:s, s:s, s:b, s:s}",
-                          "working_directory", "/srv/web", "environment", "A=1", "B=two words $x",
-                          "environment_files", "-/etc/default/web", "umask", 027, "limits",
-                          "NOFILE", "65535", "CORE", "0:infinity", "primary_group", "www",
-                          "supplementary_groups", "adm", "stop_signal", "QUIT", "stop_timeout_ms",
-                          (json_int_t)5000, "start_timeout_ms", (json_int_t)90500,
-                          "runtime_directory", "web", "runtime_directory_mode", 0750,
-                          "exec_start_pre", "-/usr/bin/web -t", "exec_stop_post", "/bin/rm -f x",
-                          "reload_signal", "HUP", "pam_name", "web", "remain_after_exit", 0,
-                          "pid_file", ""));
+        json_t *more = json_pack(
+                "{s:s, s:[s,s], s:[s], s:i, s:{s:s, s:s}, s:s, s:[s], s:s, s:I, s:I,"
+                " s:[s], s:i, s:[s], s:[s], s:s, s:s, s:b, s:s}",
+                "working_directory", "/srv/web", "environment", "A=1", "B=two words $x",
+                "environment_files", "-/etc/default/web", "umask", 027, "limits", "NOFILE", "65535",
+                "CORE", "0:infinity", "primary_group", "www", "supplementary_groups", "adm",
+                "stop_signal", "QUIT", "stop_timeout_ms", (json_int_t)5000, "start_timeout_ms",
+                (json_int_t)90500, "runtime_directory", "web", "runtime_directory_mode", 0750,
+                "exec_start_pre", "-/usr/bin/web -t", "exec_stop_post", "/bin/rm -f x",
+                "reload_signal", "HUP", "pam_name", "web", "remain_after_exit", 0, "pid_file", "");
+        json_object_update(config, more);
+        json_decref(more);
         json_t *failure =
                 json_pack("{s:i, s:[{s:s, s:i}, {s:s, s:i}, {s:s, s:i}], s:s, s:s, s:b}",
                           "reset_period", 30, "actions", "type", "restart", "delay_ms", 500, "type",
