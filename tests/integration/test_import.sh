@@ -189,6 +189,24 @@ WantedBy=multi-user.target"
         assert_eq "dep was started first (Requires=)" running "$(status_field dep state)"
 }
 
+# $VAR and ${VAR} in an Exec line: through /bin/sh, filled in from the
+# service's environment at start (SCM_SERVICE_NAME is scmd's own).
+test_variables() {
+        daemon_start || return
+        unit shv "[Service]
+ExecStart=$HELPER --report $(report_path shv) \$SCM_SERVICE_NAME \"\${SCM_SERVICE_NAME} x\" \$\$HOME '*'"
+        run_sc import "$D/units/shv.service"
+        assert_rc "import of an Exec line with variables" 0
+        assert_contains "the report says it goes through /bin/sh" "$OUT" "through /bin/sh -c"
+        start_helper shv || return
+        check "\$VAR is the variable's value" report_has shv "argv=shv"
+        check "\${VAR} inside a word is one word" report_has shv "argv=shv x"
+        check "\$\$ is a literal dollar" report_has shv 'argv=$HOME'
+        check "no glob expansion (set -f)" report_has shv 'argv=*'
+        assert_eq "the shell exec'd the program: the main pid is the helper's" \
+                "$(report_get shv pid)" "$(status_field shv pid)"
+}
+
 test_update_and_refuse() {
         daemon_start || return
         unit upd "[Unit]
@@ -277,23 +295,32 @@ WorkingDirectory=/"
         run_sc import "$D/units/probe.service"
         if [ "$RC" -ne 0 ] && [[ $ERR == *working_directory* ]]; then
                 local t
-                for t in "cwd" "environment" "umask" "NOFILE limit" "round trip"; do
+                for t in "cwd" "environment" "environment file" "\$VAR from the file" \
+                        "ExecStartPre=" "umask" "NOFILE limit" "round trip" "KillSignal="; do
                         tap_skip "process setting: $t" "the daemon does not know working_directory yet"
                 done
                 return
         fi
         mkdir -p "$D/wd"
+        printf '# a comment\nFROMFILE=yes\n' >"$D/env"
         unit proc "[Service]
-ExecStart=$(helper_cmdline proc)
+ExecStartPre=/bin/sh -c 'echo pre >$D/pre'
+ExecStart=$(helper_cmdline proc) \$FROMFILE
 WorkingDirectory=$D/wd
 Environment=FOO=bar \"SP=a b\"
+EnvironmentFile=$D/env
+EnvironmentFile=-$D/no-such-file
 UMask=0027
-LimitNOFILE=4096:8192"
+LimitNOFILE=4096:8192
+KillSignal=SIGINT"
         assert_sc_ok "import with process settings" import "$D/units/proc.service"
         start_helper proc || return
         assert_eq "cwd" "$D/wd" "$(report_get proc cwd)"
         check "environment FOO" report_has proc "env=FOO=bar"
         check "environment with a space" report_has proc "env=SP=a b"
+        check "environment file" report_has proc "env=FROMFILE=yes"
+        check "\$FROMFILE in ExecStart= from the environment file" report_has proc "argv=yes"
+        check "ExecStartPre= ran before" test -s "$D/pre"
         local pid
         pid=$(report_get proc pid)
         assert_contains "umask" "$(grep Umask "/proc/$pid/status")" "0027"
@@ -303,10 +330,13 @@ LimitNOFILE=4096:8192"
         sc export proc >"$D/units/proc2.service"
         assert_sc_ok "re-import the export" import --name proc "$D/units/proc2.service"
         assert_eq "round trip of the process settings" "$before" "$(sc --json qc proc)"
+        assert_sc_ok "stop proc" stop proc --wait
+        check "KillSignal=SIGINT: the stop sent INT" report_has proc "signal=INT"
 }
 
 run_test test_debian_units
 run_test test_import_core
+run_test test_variables
 run_test test_update_and_refuse
 run_test test_round_trip
 run_test test_process_settings
