@@ -749,11 +749,13 @@ static int map_protect_system(struct mapper *m, struct slot *s) {
                           "issue; only 'strict' maps (sid_type restricted)");
 }
 
-/* Capability names of every item, upper case, CAP_ prefixed; *ret_inverted
- * when a '~' list was met (reported by the caller). */
-static int capability_list(struct mapper *m, struct slot *s, json_t **ret) {
+/* Capability names of every item of s, upper case, CAP_ prefixed, into
+ * *ret; an item it could not take is reported here, one it took is left
+ * for the caller to report ((*ret_taken)[i] true, malloc'd). */
+static int capability_list(struct mapper *m, struct slot *s, json_t **ret, bool **ret_taken) {
         json_t *list = json_array();
-        int r = list ? 0 : -ENOMEM;
+        bool *taken = calloc(s->n ? s->n : 1, sizeof(bool));
+        int r = list && taken ? 0 : -ENOMEM;
         for (size_t i = 0; r >= 0 && i < s->n; i++) {
                 const char *v = s->items[i].value;
                 if (v[0] == '~') {
@@ -784,35 +786,58 @@ static int capability_list(struct mapper *m, struct slot *s, json_t **ret) {
                                 r = -ENOMEM;
                 }
                 strv_free(w);
-                if (r >= 0)
-                        r = MAPPED(m, &s->items[i], "required_privileges");
+                taken[i] = r >= 0;
         }
         if (r < 0) {
                 json_decref(list);
+                free(taken);
                 return r;
         }
         *ret = list;
+        *ret_taken = taken;
         return 0;
 }
 
+/* Reports the items of s that capability_list() took. */
+static int report_capabilities(struct mapper *m, struct slot *s, const bool *taken,
+                               const char *status, const char *reason) {
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < s->n; i++)
+                if (taken && taken[i])
+                        r = report(m, &s->items[i], NULL, status,
+                                   strcmp(status, "mapped") ? NULL : "required_privileges",
+                                   reason ? "%s" : NULL, reason);
+        return r;
+}
+
+/* AmbientCapabilities= when it names any, else CapabilityBoundingSet=. */
 static int map_capabilities(struct mapper *m) {
         struct slot *ambient = slot_of(m, "AmbientCapabilities"),
                     *bounding = slot_of(m, "CapabilityBoundingSet");
         _cleanup_json_ json_t *a = NULL, *b = NULL;
+        _cleanup_free_ bool *a_taken = NULL, *b_taken = NULL;
         int r = 0;
-        if (ambient->n && (r = capability_list(m, ambient, &a)) < 0)
+        if (ambient->n && (r = capability_list(m, ambient, &a, &a_taken)) < 0)
                 return r;
-        if (bounding->n && (r = capability_list(m, bounding, &b)) < 0)
+        if (bounding->n && (r = capability_list(m, bounding, &b, &b_taken)) < 0)
                 return r;
-        json_t *use = json_array_size(a) ? a : b;
+        bool from_ambient = json_array_size(a) > 0;
+        json_t *use = from_ambient ? a : b;
         if (!use)
                 return 0;
         const char *user = json_string_value(json_object_get(m->out->config, "account"));
-        if (json_array_size(use) == 0 && (!user || !strcmp(user, "root"))) {
-                return report(m, last(bounding), NULL, "not-mapped", NULL,
-                              "an empty list for root: scm's [] keeps root's own privileges");
-        }
-        return set(m, "required_privileges", json_incref(use));
+        if (json_array_size(use) == 0 && (!user || !strcmp(user, "root")))
+                return report_capabilities(m, bounding, b_taken, "not-mapped",
+                                           "an empty list for root: scm's [] keeps root's own "
+                                           "privileges");
+        r = report_capabilities(m, ambient, a_taken, "mapped", NULL);
+        if (r >= 0)
+                r = report_capabilities(m, bounding, b_taken,
+                                        from_ambient ? "not-needed" : "mapped",
+                                        from_ambient ? "the service holds exactly its "
+                                                       "required privileges (AmbientCapabilities=)"
+                                                     : NULL);
+        return r < 0 ? r : set(m, "required_privileges", json_incref(use));
 }
 
 static int map_no_new_privileges(struct mapper *m, struct slot *s) {
@@ -994,12 +1019,6 @@ static int map_restart_parts(struct mapper *m, struct slot *s) {
 
 /* ---- X-Scm- keys ---- */
 
-static int map_scm_key(struct mapper *m, struct slot *s) {
-        (void)m;
-        (void)s;
-        return 0; /* handled in the first pass: every key is its own field */
-}
-
 /* "ControlTimeoutMs" -> "control_timeout_ms". */
 static char *snake_case(const char *camel) {
         char *out = malloc(strlen(camel) * 2 + 1), *o = out;
@@ -1114,7 +1133,6 @@ static const struct directive directives[] = {
         {"Service", "RemainAfterExit", false, map_remain_after_exit},
         {"Service", "PrivateNetwork", false, map_private_network},
         {"Service", "WatchdogSec", false, map_watchdog},
-        {NULL, "X-Scm-", false, map_scm_key},
 };
 
 static size_t n_directives(void) {
@@ -1257,9 +1275,7 @@ static int report_unmapped(struct mapper *m, const struct item *it) {
 static const struct directive *directive_of(const struct unit_assignment *a, size_t *ret_index) {
         for (size_t i = 0; i < n_directives(); i++) {
                 const struct directive *d = &directives[i];
-                bool prefix = d->key[strlen(d->key) - 1] == '-';
-                if (prefix ? strncmp(a->key, d->key, strlen(d->key)) == 0 && a->key[strlen(d->key)]
-                           : strcmp(a->key, d->key) == 0) {
+                if (strcmp(a->key, d->key) == 0) {
                         if (d->section && strcmp(d->section, a->section) != 0)
                                 continue;
                         *ret_index = i;
@@ -1310,10 +1326,14 @@ static int file_assignment(struct mapper *m, const struct unit_assignment *a) {
                         r = NOT_NEEDED(m, &s->items[i], "an empty %s= later resets the list",
                                        a->key);
                 slot_clear(s);
-                free(it.value);
-                return r;
-        }
-        if (!d->list && s->n) {
+                /* An empty capability set is a set: it stays for the mapping. */
+                if (!strstr(a->key, "Capabilit")) {
+                        if (r >= 0)
+                                r = NOT_NEEDED(m, &it, "it empties the list");
+                        free(it.value);
+                        return r;
+                }
+        } else if (!d->list && s->n) {
                 r = NOT_NEEDED(m, &s->items[0], "a later %s= replaces it", a->key);
                 slot_clear(s);
         }

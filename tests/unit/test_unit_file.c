@@ -421,7 +421,8 @@ static void test_map_every_assignment_reported(void **state) {
         static const char text[] = "[Unit]\nDescription=x\nFoo=bar\nConditionPathExists=/x\n"
                                    "[Service]\nExecStart=/bin/true\nExecStart=/bin/false\n"
                                    "Nice=5\nKillMode=process\nType=simple\nType=notify\n"
-                                   "X-Other=1\nStandardOutput=journal\n";
+                                   "X-Other=1\nStandardOutput=journal\nEnvironment=\n"
+                                   "CapabilityBoundingSet=\n";
         struct unit_file u;
         struct unit_import m;
         struct unit_import_options o = {0};
@@ -546,10 +547,20 @@ static void test_map_restart_and_security(void **state) {
         json_t *privs = json_object_get(m.config, "required_privileges");
         assert_int_equal(json_array_size(privs), 1); /* ambient wins over the bounding set */
         assert_string_equal(json_string_value(json_array_get(privs, 0)), "CAP_NET_BIND_SERVICE");
+        assert_string_equal(status_of(&m, "AmbientCapabilities", NULL), "mapped");
+        assert_string_equal(status_of(&m, "CapabilityBoundingSet", NULL), "not-needed");
         assert_string_equal(config_str(&m, "sid_type"), "restricted");
         json_t *paths = json_object_get(m.config, "writable_paths");
         assert_int_equal(json_array_size(paths), 3);
         assert_string_equal(json_string_value(json_array_get(paths, 0)), "/var/lib/r");
+        unit_import_done(&m);
+
+        map_text(&m, "r",
+                 "[Service]\nExecStart=/bin/d\nCapabilityBoundingSet=x\n"
+                 "CapabilityBoundingSet=~CAP_SYS_ADMIN\n",
+                 NULL);
+        assert_string_equal(status_of(&m, "CapabilityBoundingSet", "x"), "mapped");
+        assert_string_equal(status_of(&m, "CapabilityBoundingSet", "~CAP_SYS_ADMIN"), "not-mapped");
         unit_import_done(&m);
 
         map_text(&m, "r",
