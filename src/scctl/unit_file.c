@@ -394,6 +394,16 @@ static char *unescape_name(const char *s) {
         return out;
 }
 
+/* /etc/machine-id's 32 hex digits, or NULL. */
+static char *read_machine_id(void) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/machine-id", "re");
+        char id[64];
+        if (!f || !fgets(id, sizeof(id), f))
+                return NULL;
+        id[strcspn(id, "\n")] = '\0';
+        return strlen(id) == 32 ? strdup(id) : NULL;
+}
+
 /* What specifier c stands for in u, malloc'd; NULL with *ret_known false
  * when it is not one of ours. */
 static char *specifier(const struct unit_file *u, char c, bool *ret_known) {
@@ -434,8 +444,26 @@ static char *specifier(const struct unit_file *u, char c, bool *ret_known) {
                 free(s);
                 return f;
         }
+        /* The user of the service manager: root, whatever User= says
+         * (systemd.unit(5) says so of %u %U %g %G %h %s). */
         case 'h':
                 return strdup("/root");
+        case 'u':
+        case 'g':
+                return strdup("root");
+        case 'U':
+        case 'G':
+                return strdup("0");
+        case 's':
+                return strdup("/bin/sh");
+        case 'm':
+                return read_machine_id();
+        case 'l':
+                if (gethostname(host, sizeof(host)) < 0)
+                        break;
+                host[sizeof(host) - 1] = '\0';
+                host[strcspn(host, ".")] = '\0';
+                return strdup(host);
         case 't':
                 return strdup("/run");
         case 'S':

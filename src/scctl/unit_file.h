@@ -67,8 +67,8 @@ void unit_file_done(struct unit_file *u);
 
 /* ---- value syntaxes ---- */
 
-/* Replaces the specifiers of value (%n %N %p %P %i %I %j %J %f %h %t %S %C
- * %L %E %T %V %H %v %%) into a malloc'd *ret.  An unknown or unsupported
+/* Replaces the specifiers of value (%n %N %p %P %i %I %j %J %f %u %U %g %G
+ * %h %s %t %S %C %L %E %T %V %H %l %m %v %%) into a malloc'd *ret.  An unknown or unsupported
  * specifier is left as it is and *ret_unsupported gets its letter (the
  * first one; '\0' when none).  Returns 0 or -ENOMEM. */
 int unit_expand_specifiers(const struct unit_file *u, const char *value, char **ret,

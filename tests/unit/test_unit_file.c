@@ -203,14 +203,15 @@ static void test_specifiers(void **state) {
         assert_int_equal(unit_file_set_name(&u, "a-b@x\\x2dy-z.service"), 0);
         char *out, bad;
         assert_int_equal(
-                unit_expand_specifiers(&u, "%N|%p|%i|%I|%j|%t|%S|%C|%L|%E|%T|%V|%h|%%", &out, &bad),
+                unit_expand_specifiers(&u, "%N|%p|%i|%I|%j|%t|%S|%C|%L|%E|%T|%V|%h|%u|%U|%s|%%",
+                                       &out, &bad),
                 0);
         assert_string_equal(out, "a-b@x\\x2dy-z|a-b|x\\x2dy-z|x-y/z|b|/run|/var/lib|/var/cache|"
-                                 "/var/log|/etc|/tmp|/var/tmp|/root|%");
+                                 "/var/log|/etc|/tmp|/var/tmp|/root|root|0|/bin/sh|%");
         assert_int_equal(bad, '\0');
         free(out);
-        assert_int_equal(unit_expand_specifiers(&u, "boot %b and %m", &out, &bad), 0);
-        assert_string_equal(out, "boot %b and %m");
+        assert_int_equal(unit_expand_specifiers(&u, "boot %b and %o", &out, &bad), 0);
+        assert_string_equal(out, "boot %b and %o");
         assert_int_equal(bad, 'b');
         free(out);
         unit_file_done(&u);
