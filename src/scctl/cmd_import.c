@@ -101,6 +101,14 @@ static void print_report(FILE *f, const struct unit_file *u, const struct unit_i
                         fputc(')', f);
                 fprintf(f, "  [%s]\n", json_string_value(json_object_get(e, "where")));
         }
+        static const char *const statuses[] = {"mapped", "not-mapped", "not-needed", "refused"};
+        fprintf(f, " ");
+        for (size_t k = 0; k < ELEMENTSOF(statuses); k++) {
+                size_t n = 0;
+                json_array_foreach(m->report, i, e)
+                        n += !strcmp(json_string_value(json_object_get(e, "status")), statuses[k]);
+                fprintf(f, " %zu %s%s", n, statuses[k], k + 1 < ELEMENTSOF(statuses) ? "," : "\n");
+        }
 }
 
 static json_t *request(const char *method, const char *name, const json_t *params) {
