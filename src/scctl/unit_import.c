@@ -901,10 +901,17 @@ static int map_units(struct mapper *m, struct slot *s, bool hard) {
                                 else if (names_equal(name, m->out->name))
                                         r = report(m, &s->items[i], unit, "not-needed", NULL,
                                                    "the service itself");
-                                else if (hard || known_service(m, name) || has_dependency(m, name))
+                                else if (has_dependency(m, name))
+                                        r = report(m, &s->items[i], unit, "mapped", "dependencies",
+                                                   NULL);
+                                else if (hard || known_service(m, name))
                                         r = add_dependency(m, name)
                                                     ?: report(m, &s->items[i], unit, "mapped",
-                                                              "dependencies", NULL);
+                                                              "dependencies",
+                                                              hard ? NULL
+                                                                   : "stronger than %s=: it is "
+                                                                     "started first and must run",
+                                                              s->items[i].a->key);
                                 else
                                         r = report(m, &s->items[i], unit, "not-mapped", NULL,
                                                    "'%s' is not an scm service (nor imported "
