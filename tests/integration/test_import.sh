@@ -250,6 +250,27 @@ ExecStart=/bin/sleep 1000"
                 '{"method":"create","params":{"command_line":"/bin/sleep 2000","name":"upd"}}'
         run_sc import --json --dry-run --name other "$D/units/upd.service"
         assert_contains "--json prints the report as JSON" "$OUT" '"name":"other","result":"dry run, nothing sent"'
+        unit dd "[Unit]
+Description=from the unit
+[Service]
+ExecStart=/bin/sleep 1000"
+        mkdir -p "$D/units/dd.service.d" "$D/more/dd.service.d"
+        printf '[Unit]\nDescription=from the drop-in\n' >"$D/units/dd.service.d/10-text.conf"
+        printf '[Service]\nExecStart=\nExecStart=/bin/sleep 2000\n' >"$D/more/dd.service.d/20-exec.conf"
+        assert_sc_ok "import by name with drop-ins in two --unit-path folders" \
+                import --unit-path "$D/units" --unit-path "$D/more" dd
+        qc=$(sc --json qc dd)
+        assert_eq "a drop-in's Description=" "from the drop-in" "$(json_get "$qc" description)"
+        assert_eq "another folder's drop-in resets and sets ExecStart=" "/bin/sleep 2000" \
+                "$(json_get "$qc" command_line)"
+        unit "tpl@" "[Unit]
+Description=instance %i of %p
+[Service]
+ExecStart=/bin/sleep 1000 --instance=%i"
+        assert_sc_ok "import an instance of a template" import --unit-path "$D/units" tpl@one
+        qc=$(sc --json qc tpl@one)
+        assert_eq "the instance's %i and %p" "instance one of tpl" "$(json_get "$qc" description)"
+        assert_eq "%i in ExecStart=" "/bin/sleep 1000 --instance=one" "$(json_get "$qc" command_line)"
         run_sc import "$D/units/nothere.service"
         assert_rc "a missing unit" 1
         assert_contains "a missing unit is named" "$ERR" "FILE_NOT_FOUND"
