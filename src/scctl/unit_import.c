@@ -405,8 +405,7 @@ static int map_group(struct mapper *m, struct slot *s) {
 /* A list of words from every item (an empty item was a reset, handled by
  * the first pass), each checked by valid(); reported per item. */
 static int map_word_list(struct mapper *m, struct slot *s, const char *field,
-                         const char *(*check)(struct mapper *m, const char *word),
-                         bool (*keep)(const char *word)) {
+                         const char *(*check)(struct mapper *m, const char *word)) {
         json_t *list = json_array();
         int r = list ? 0 : -ENOMEM;
         for (size_t i = 0; r >= 0 && i < s->n; i++) {
@@ -422,7 +421,7 @@ static int map_word_list(struct mapper *m, struct slot *s, const char *field,
                         if (check && (bad = check(m, w[j])))
                                 r = REFUSED(m, &s->items[i], "'%s': %s", w[j], bad);
                 for (int j = 0; j < n && !bad && r >= 0; j++)
-                        if ((!keep || keep(w[j])) && json_array_append_new(list, json_string(w[j])))
+                        if (json_array_append_new(list, json_string(w[j])))
                                 r = -ENOMEM;
                 strv_free(w);
                 if (!bad && r >= 0)
@@ -441,7 +440,7 @@ static const char *check_group(struct mapper *m, const char *g) {
 }
 
 static int map_supplementary_groups(struct mapper *m, struct slot *s) {
-        return map_word_list(m, s, "supplementary_groups", check_group, NULL);
+        return map_word_list(m, s, "supplementary_groups", check_group);
 }
 
 static int map_working_directory(struct mapper *m, struct slot *s) {
@@ -476,7 +475,7 @@ static const char *check_assignment(struct mapper *m, const char *w) {
 }
 
 static int map_environment(struct mapper *m, struct slot *s) {
-        return map_word_list(m, s, "environment", check_assignment, NULL);
+        return map_word_list(m, s, "environment", check_assignment);
 }
 
 static int map_environment_file(struct mapper *m, struct slot *s) {
@@ -635,7 +634,7 @@ static int map_folders(struct mapper *m) {
                 field[0] = (char)tolower((unsigned char)field[0]);
                 struct slot *s = slot_of(m, key);
                 if (s->n)
-                        r = map_word_list(m, s, field, check_relative, NULL);
+                        r = map_word_list(m, s, field, check_relative);
                 snprintf(key, sizeof(key), "%sDirectoryMode", folder_kinds[i]);
                 strcat(field, "_mode");
                 s = slot_of(m, key);
@@ -688,11 +687,6 @@ static int map_description(struct mapper *m, struct slot *s) {
 
 /* ---- security ---- */
 
-static bool keep_path(const char *w) {
-        (void)w;
-        return true;
-}
-
 static int map_read_write_paths(struct mapper *m) {
         struct slot *a = slot_of(m, "ReadWritePaths"), *b = slot_of(m, "ReadWriteDirectories");
         json_t *list = json_array();
@@ -714,8 +708,7 @@ static int map_read_write_paths(struct mapper *m) {
                                         optional |= *p++ == '-';
                                 if (p[0] != '/')
                                         r = REFUSED(m, &s->items[i], "'%s' is not absolute", p);
-                                else if (keep_path(p) &&
-                                         json_array_append_new(list, json_string(p)))
+                                else if (json_array_append_new(list, json_string(p)))
                                         r = -ENOMEM;
                         }
                         strv_free(w);
@@ -1064,14 +1057,8 @@ static int file_scm_key(struct mapper *m, const struct item *it) {
 
 /* ---- the directive table ---- */
 
-static int map_limit_slot(struct mapper *m, struct slot *s) {
-        (void)m;
-        (void)s;
-        return 0; /* map_limits() reads every Limit slot */
-}
-
 #define LIMIT(name)                                                                                \
-        { "Service", "Limit" name, false, map_limit_slot }
+        { "Service", "Limit" name, false, NULL }
 #define FOLDER(kind)                                                                               \
         {"Service", kind "Directory", true, NULL}, {                                               \
                 "Service", kind "DirectoryMode", false, NULL                                       \
