@@ -370,6 +370,10 @@ int unit_file_load(struct unit_file *u, const char *arg, const char *const *path
         } else if ((r = find_unit(u, dirs)) < 0) {
                 return r;
         }
+        _cleanup_free_ char *target = realpath(u->path, NULL);
+        if (target && strcmp(target, "/dev/null") == 0)
+                return fail(u, -ENOENT, "%s is masked (%s is a link to /dev/null)", u->name,
+                            u->path);
         r = parse_path(u, u->path);
         return r < 0 ? r : load_dropins(u, dirs);
 }

@@ -169,6 +169,11 @@ static void test_dropins_order_and_override(void **state) {
         assert_string_equal(value_at(&u, 2), "FROM=low10");
         assert_string_equal(value_at(&u, 3), "FROM=high20"); /* the earlier path wins */
         assert_string_equal(value_at(&u, 4), "FROM=low30");
+        char masked[600];
+        snprintf(masked, sizeof(masked), "%s/masked.service", high);
+        assert_int_equal(symlink("/dev/null", masked), 0);
+        assert_int_equal(unit_file_load(&u, "masked", paths), -ENOENT);
+        assert_non_null(strstr(u.error, "masked"));
         assert_int_equal(unit_file_load(&u, "missing", paths), -ENOENT);
         assert_non_null(strstr(u.error, "missing.service"));
         unit_file_done(&u);
