@@ -40,10 +40,10 @@ static json_t *defaults_of(bool failure) {
                                   " s:[], s:[], s:s, s:s, s:s}",
                                   "remain_after_exit", 0, "pid_file", "", "working_directory", "",
                                   "environment", "environment_files", "umask", 0022, "limits",
-                                  "primary_group", "", "supplementary_groups", "stop_signal", "",
-                                  "stop_timeout_ms", 0, "start_timeout_ms", 0, "exec_start_pre",
-                                  "exec_stop_post", "reload_command", "", "reload_signal", "",
-                                  "pam_name", "");
+                                  "primary_group", "", "supplementary_groups", "stop_signal",
+                                  "TERM", "stop_timeout_ms", 0, "start_timeout_ms", 0,
+                                  "exec_start_pre", "exec_stop_post", "reload_command", "",
+                                  "reload_signal", "", "pam_name", "");
                 static const char *const folders[] = {"runtime", "state", "cache", "logs",
                                                       "configuration"};
                 for (size_t i = 0; more && i < ELEMENTSOF(folders); i++) {
@@ -67,9 +67,9 @@ const json_t *unit_field_default(const char *field, bool failure) {
 
 bool unit_field_is_default(const char *field, bool failure, const json_t *value) {
         const json_t *d = unit_field_default(field, failure);
-        /* "TERM" is what an empty stop signal means */
+        /* "" is what scmd may report for the default stop signal, TERM */
         if (!failure && !strcmp(field, "stop_signal") && json_is_string(value) &&
-            !strcmp(json_string_value(value), "TERM"))
+            !strcmp(json_string_value(value), ""))
                 return true;
         return !value || json_is_null(value) || (d && json_equal(d, value));
 }
