@@ -246,8 +246,18 @@ static void write_restart(FILE *f, FILE *unit_extra, const json_t *failure) {
                 fprintf(unit_extra, "StartLimitIntervalSec=0\n");
 }
 
+/* "5s" for 5000 ms, "1500ms" for 1500, into buf (32 bytes). */
+static const char *timespan(json_int_t ms, char *buf) {
+        if (ms % 1000 == 0)
+                snprintf(buf, 32, "%llds", (long long)(ms / 1000));
+        else
+                snprintf(buf, 32, "%lldms", (long long)ms);
+        return buf;
+}
+
 static void write_service_section(FILE *f, FILE *unit_extra, const json_t *config,
                                   const json_t *failure) {
+        char t[32];
         const char *kind = str(config, "kind");
         static const char *const types[][2] = {{"plain", "simple"},
                                                {"notify", "notify"},
@@ -286,9 +296,9 @@ static void write_service_section(FILE *f, FILE *unit_extra, const json_t *confi
         json_object_foreach(json_object_get(config, "limits"), name, v)
                 fprintf(f, "Limit%s=%s\n", name, json_string_value(v) ?: "");
         if (num(config, "start_timeout_ms") > 0)
-                fprintf(f, "TimeoutStartSec=%lldms\n", (long long)num(config, "start_timeout_ms"));
+                fprintf(f, "TimeoutStartSec=%s\n", timespan(num(config, "start_timeout_ms"), t));
         if (num(config, "stop_timeout_ms") > 0)
-                fprintf(f, "TimeoutStopSec=%lldms\n", (long long)num(config, "stop_timeout_ms"));
+                fprintf(f, "TimeoutStopSec=%s\n", timespan(num(config, "stop_timeout_ms"), t));
         if (str(config, "stop_signal")[0])
                 fprintf(f, "KillSignal=SIG%s\n", str(config, "stop_signal"));
         static const char *const folders[][2] = {{"runtime", "Runtime"},
@@ -322,7 +332,7 @@ static void write_service_section(FILE *f, FILE *unit_extra, const json_t *confi
         if (json_is_true(json_object_get(config, "restrict_network")))
                 fprintf(f, "PrivateNetwork=yes\n");
         if (num(config, "watchdog_ms") > 0)
-                fprintf(f, "WatchdogSec=%lldms\n", (long long)num(config, "watchdog_ms"));
+                fprintf(f, "WatchdogSec=%s\n", timespan(num(config, "watchdog_ms"), t));
         if (failure)
                 write_restart(f, unit_extra, failure);
 }

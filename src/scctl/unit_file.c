@@ -927,7 +927,12 @@ char *unit_quote_exec_word(const char *word) {
         FILE *f = open_memstream(&buf, &size);
         if (!f)
                 return NULL;
-        bool plain = *word && strcmp(word, ";") != 0;
+        if (strcmp(word, ";") == 0) {
+                fclose(f);
+                free(buf);
+                return strdup("\\;"); /* a bare ";" separates commands */
+        }
+        bool plain = *word != '\0';
         for (const char *s = word; *s && plain; s++)
                 plain = (unsigned char)*s > ' ' && !strchr("\"'\\", *s) && *s != 0x7f;
         if (!plain)
@@ -941,7 +946,7 @@ char *unit_quote_exec_word(const char *word) {
                         fputc(*s, f);
                 else if (*s == '"' || *s == '\\')
                         fprintf(f, "\\%c", *s);
-                else if (*s == ';' || *s < ' ' || *s == 0x7f)
+                else if (*s < ' ' || *s == 0x7f)
                         fprintf(f, "\\x%02x", *s);
                 else
                         fputc(*s, f);
