@@ -23,6 +23,8 @@ packages=(
         util-linux   # unshare, for the PID-namespace test
         passwd       # useradd: scmd makes LocalService's and NetworkService's users
         clang-format # the house style, checked by tests/style/test_format.sh
+        openssh-server # tests/integration/test_remote.sh: a real sshd on loopback (its own config and port)
+        openssh-client
 )
 
 missing=()

@@ -29,6 +29,13 @@ struct scm_client;
  * -ETIMEDOUT when scmd did not accept in time. */
 int scm_connect(const char *path, int timeout_ms, struct scm_client **ret);
 
+/* A client on fd, a connected stream socket the caller made (one end of a
+ * socketpair whose other end is an ssh running "scctl bridge", say: the
+ * protocol is the same over any stream).  On success the client owns fd,
+ * made non-blocking and close-on-exec; on failure (-ENOTSOCK for anything
+ * but a stream socket, -ENOMEM) fd is still the caller's. */
+int scm_connect_fd(int fd, struct scm_client **ret);
+
 /* Closes the connection and frees the client; NULL is fine. */
 void scm_disconnect(struct scm_client *c);
 

@@ -131,7 +131,13 @@ typedef LONG HRESULT;
 #define MAX_PATH 260
 
 #define ZeroMemory(dest, len) memset((dest), 0, (len))
-#define SecureZeroMemory(dest, len) memset((dest), 0, (len))
+/* Zeroes that the compiler may not remove as dead stores, as Windows'. */
+static inline PVOID SecureZeroMemory(PVOID dest, SIZE_T len) {
+        volatile unsigned char *p = (volatile unsigned char *)dest;
+        while (len--)
+                *p++ = 0;
+        return dest;
+}
 #define FillMemory(dest, len, fill) memset((dest), (fill), (len))
 #define CopyMemory(dest, src, len) memcpy((dest), (src), (len))
 #define MoveMemory(dest, src, len) memmove((dest), (src), (len))

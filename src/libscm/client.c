@@ -18,6 +18,7 @@
  * broken and every later call fails with -ENOTCONN.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -98,6 +99,20 @@ static int connect_until(const struct sockaddr_un *addr, int timeout_ms) {
         }
 }
 
+/* A client on connected stream socket fd, which it owns on success. */
+static int client_new(int fd, struct scm_client **ret) {
+        struct scm_client *c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        c->fd = fd;
+        c->events_tail = &c->events;
+        c->timeout_ms = CALL_TIMEOUT_DEFAULT_MS;
+        c->next_id = 1;
+        c->message = "";
+        *ret = c;
+        return 0;
+}
+
 int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
         _cleanup_free_ char *auto_path = NULL;
         struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -116,21 +131,27 @@ int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
                 return -ENAMETOOLONG;
         memcpy(addr.sun_path, path, strlen(path) + 1);
 
-        struct scm_client *c = calloc(1, sizeof(*c));
-        if (!c)
-                return -ENOMEM;
         int fd = connect_until(&addr, timeout_ms < 0 ? CONNECT_TIMEOUT_DEFAULT_MS : timeout_ms);
-        if (fd < 0) {
-                free(c);
+        if (fd < 0)
                 return fd;
-        }
-        c->fd = fd;
-        c->events_tail = &c->events;
-        c->timeout_ms = CALL_TIMEOUT_DEFAULT_MS;
-        c->next_id = 1;
-        c->message = "";
-        *ret = c;
-        return 0;
+        int r = client_new(fd, ret);
+        if (r < 0)
+                close(fd);
+        return r;
+}
+
+int scm_connect_fd(int fd, struct scm_client **ret) {
+        if (fd < 0 || !ret)
+                return -EINVAL;
+        int type;
+        socklen_t len = sizeof(type);
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM)
+                return -ENOTSOCK;
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+            fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                return -errno;
+        return client_new(fd, ret);
 }
 
 void scm_disconnect(struct scm_client *c) {

@@ -35,8 +35,8 @@ static const struct scctl_verb *const verbs[] = {
         &verb_qfailure,    &verb_failureflag, &verb_qfailureflag, &verb_boot,
         &verb_lkg,         &verb_watch,       &verb_analyze,      &verb_secret,
         &verb_shutdown,    &verb_group_order, &verb_enumdepend,   &verb_sdshow,
-        &verb_sdset,       &verb_lock,        &verb_querylock,    &verb_import,
-        &verb_export,
+        &verb_sdset,       &verb_lock,        &verb_querylock,    &verb_bridge,
+        &verb_import,      &verb_export,
 };
 
 enum {
@@ -46,6 +46,10 @@ enum {
         OPT_SOCKET,
         OPT_TIMEOUT,
         OPT_JSON,
+        OPT_HOST,
+        OPT_HOSTS,
+        OPT_PARALLEL,
+        OPT_REMOTE_SCCTL,
         OPT_VERSION,
 };
 
@@ -56,6 +60,10 @@ static const struct option global_options[] = {
         {"socket", required_argument, NULL, OPT_SOCKET},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"json", no_argument, NULL, OPT_JSON},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"hosts", required_argument, NULL, OPT_HOSTS},
+        {"parallel", required_argument, NULL, OPT_PARALLEL},
+        {"remote-scctl", required_argument, NULL, OPT_REMOTE_SCCTL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
 };
@@ -68,6 +76,13 @@ static const char global_help[] =
         "  --socket PATH    the scmd listening on PATH (wins over the three above)\n"
         "  --timeout SECS   how long to wait for scmd to accept, and for --wait (default 30)\n"
         "  --json           print the SCM's result, or its error, as one line of JSON\n"
+        "  --host [USER@]HOST[:PORT]\n"
+        "                   the scmd of HOST, through ssh ($SCM_SSH, default ssh) running\n"
+        "                   'scctl bridge' there; --root/--user/--system/--socket are HOST's\n"
+        "  --hosts FILE|H1,H2,...\n"
+        "                   run on every host (a file: one a line), --parallel N at a time\n"
+        "                   (8); output prefixed by host (--json: one object per host)\n"
+        "  --remote-scctl CMD  the scctl to run on the remote host ($SCM_REMOTE_SCCTL; scctl)\n"
         "  -h, --help       this help; scctl VERB --help for a verb's own\n"
         "  --version        print the version\n";
 
@@ -160,6 +175,25 @@ static int global_option(struct scctl *ctx, int opt, const char *arg) {
                 return 0;
         case OPT_JSON:
                 ctx->json = true;
+                return 0;
+        case OPT_HOST:
+                if (!arg[0])
+                        return scctl_usage_error(ctx, "--host needs [USER@]HOST[:PORT]");
+                ctx->host = arg;
+                return 0;
+        case OPT_HOSTS:
+                ctx->hosts = arg;
+                return 0;
+        case OPT_PARALLEL: {
+                char *end;
+                unsigned long n = strtoul(arg, &end, 10);
+                if (!arg[0] || *end || n < 1 || n > 256)
+                        return scctl_usage_error(ctx, "--parallel takes a number from 1 to 256");
+                ctx->parallel = (unsigned)n;
+                return 0;
+        }
+        case OPT_REMOTE_SCCTL:
+                ctx->remote_scctl = arg;
                 return 0;
         default:
                 abort(); /* only called for the options of global_options[] */
@@ -256,9 +290,41 @@ static int resolve_socket(struct scctl *ctx) {
         return ctx->socket_path ? 0 : -(errno > 0 ? errno : ENOMEM);
 }
 
+/* Through ssh to ctx->host: connected once a ping comes back. */
+static int connect_remote(struct scctl *ctx) {
+        free(ctx->socket_path);
+        if (asprintf(&ctx->socket_path, "%s (through ssh)", ctx->host) < 0) {
+                ctx->socket_path = NULL;
+                return output_unreachable(ctx, -ENOMEM);
+        }
+        int r = remote_connect(ctx, &ctx->client);
+        if (r < 0)
+                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE,
+                                    json_pack("{s:s}", "host", ctx->host), "cannot run ssh: %s",
+                                    strerror(-r));
+        scm_client_set_timeout(ctx->client, ctx->timeout_ms);
+        _cleanup_json_ json_t *pong = NULL;
+        r = scm_call(ctx->client, "ping", NULL, &pong);
+        if (r < 0 && scm_error_win32(r) <= 0) {
+                const char *said = remote_ssh_error();
+                scm_disconnect(ctx->client);
+                ctx->client = NULL;
+                return output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE,
+                                    json_pack("{s:s}", "host", ctx->host),
+                                    "cannot reach scmd on %s through ssh: %s", ctx->host,
+                                    said[0] ? said : strerror(-r));
+        }
+        scm_client_set_timeout(ctx->client, ctx->timeout_ms > CALL_TIMEOUT_MIN_MS
+                                                    ? ctx->timeout_ms
+                                                    : CALL_TIMEOUT_MIN_MS);
+        return 0;
+}
+
 int scctl_connect(struct scctl *ctx) {
         if (ctx->client)
                 return 0;
+        if (ctx->host)
+                return connect_remote(ctx);
         int r = resolve_socket(ctx);
         if (r >= 0)
                 r = scm_connect(ctx->socket_path, ctx->timeout_ms, &ctx->client);
@@ -325,13 +391,32 @@ static int run(struct scctl *ctx, int argc, char **argv) {
         return ctx->verb->run(ctx, verb_argc, verb_argv);
 }
 
-int main(int argc, char **argv) {
-        struct scctl ctx = {.mode = SCM_MODE_AUTO, .timeout_ms = TIMEOUT_DEFAULT_MS};
+/* --hosts, read before anything else (with --json and --parallel, which
+ * shape its output): the verb then runs once per host, each in a scctl of
+ * its own (remote.c). */
+static void prescan_hosts(struct scctl *ctx, int argc, char **argv) {
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+                const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+                if (strcmp(a, "--hosts") == 0 && v)
+                        ctx->hosts = argv[++i];
+                else if (strncmp(a, "--hosts=", 8) == 0)
+                        ctx->hosts = a + 8;
+                else if (strcmp(a, "--json") == 0)
+                        ctx->json = true;
+                else if (strcmp(a, "--parallel") == 0 && v)
+                        (void)global_option(ctx, OPT_PARALLEL, argv[++i]);
+        }
+}
 
-        int status = run(&ctx, argc, argv);
+int main(int argc, char **argv) {
+        struct scctl ctx = {.mode = SCM_MODE_AUTO, .timeout_ms = TIMEOUT_DEFAULT_MS, .parallel = 8};
+
+        prescan_hosts(&ctx, argc, argv);
+        int status = ctx.hosts ? remote_run_hosts(&ctx, argc, argv) : run(&ctx, argc, argv);
         if (status == SCCTL_EXIT_DONE)
                 status = SCCTL_EXIT_OK;
         scm_disconnect(ctx.client);
+        remote_finish();
         free(ctx.socket_path);
         if (fflush(stdout) != 0 || ferror(stdout)) {
                 fprintf(stderr, "scctl: cannot write the output: %m\n");

@@ -388,9 +388,10 @@ static void print_json_error(int win32, json_t *data, const char *message) {
         json_decref(error);
 }
 
-/* "scctl: VERB NAME: " */
+/* "scctl: [HOST: ]VERB NAME: " */
 static void print_prefix(const struct scctl *ctx) {
-        fprintf(stderr, "scctl: %s", ctx->verb ? ctx->verb->name : "");
+        fprintf(stderr, "scctl: %s%s%s", ctx->host ? ctx->host : "", ctx->host ? ": " : "",
+                ctx->verb ? ctx->verb->name : "");
         if (ctx->name)
                 fprintf(stderr, " %s", ctx->name);
         fputs(": ", stderr);

@@ -63,6 +63,10 @@ struct scctl {
         int timeout_ms;            /* --timeout: connect deadline and --wait deadline */
         bool json;
         struct scm_client *client; /* connected on first use */
+        const char *host;          /* --host [USER@]HOST[:PORT]: through ssh (remote.c) */
+        const char *hosts;         /* --hosts FILE|H1,H2,...: once per host */
+        const char *remote_scctl;  /* --remote-scctl CMD: the scctl ssh runs there */
+        unsigned parallel;         /* --parallel N: hosts at a time */
         int exit_status;           /* set when scctl_next_option() returns -1 */
 };
 
@@ -180,3 +184,21 @@ extern const struct scctl_verb verb_shutdown;
 extern const struct scctl_verb verb_group_order, verb_enumdepend;
 /* cmd_import.c */
 extern const struct scctl_verb verb_import, verb_export;
+
+/* remote.c: other machines through ssh */
+
+/* Runs ssh to ctx->host with "scctl bridge" and a client over it (*ret).
+ * 0, or -errno when ssh could not be started. */
+int remote_connect(struct scctl *ctx, struct scm_client **ret);
+/* What ssh wrote on its standard error so far (its last words when the
+ * connection failed), trailing newlines cut; "" when nothing. */
+const char *remote_ssh_error(void);
+/* Waits for the ssh of remote_connect() to end (after the client closed). */
+void remote_finish(void);
+/* --hosts: runs scctl once per host (argv with --host HOST instead) at
+ * most ctx->parallel at a time, prints each host's output and a summary;
+ * returns the worst exit status of the hosts'. */
+int remote_run_hosts(struct scctl *ctx, int argc, char **argv);
+
+/* cmd_bridge.c */
+extern const struct scctl_verb verb_bridge;

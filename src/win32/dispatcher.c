@@ -27,6 +27,7 @@ static struct {
         pthread_mutex_t lock;
         int count;
         bool wide;
+        bool running; /* a dispatcher runs on this table: no second one may replace it */
         char *names[ENTRIES_MAX];
         LPSERVICE_MAIN_FUNCTIONA main_a[ENTRIES_MAX];
         LPSERVICE_MAIN_FUNCTIONW main_w[ENTRIES_MAX];
@@ -76,6 +77,26 @@ static BOOL run_dispatcher(void) {
         return r < 0 ? w32_fail_r(r) : TRUE;
 }
 
+/* With T.lock held and T.names[0..n) copied: runs the dispatcher on the
+ * table, or fails when a copy is missing (out of memory). */
+static BOOL table_filled(int n, bool wide) {
+        T.count = n;
+        T.wide = wide;
+        for (int i = 0; i < n; i++)
+                if (!T.names[i]) {
+                        clear_table();
+                        pthread_mutex_unlock(&T.lock);
+                        return w32_fail(ERROR_NOT_ENOUGH_MEMORY);
+                }
+        T.running = true;
+        pthread_mutex_unlock(&T.lock);
+        BOOL ok = run_dispatcher();
+        pthread_mutex_lock(&T.lock);
+        T.running = false;
+        pthread_mutex_unlock(&T.lock);
+        return ok;
+}
+
 /* Counts a table's entries: -1 when it is NULL, empty or too long. */
 static int table_size(const void *table, size_t entry_size) {
         if (!table)
@@ -92,15 +113,16 @@ BOOL WINAPI StartServiceCtrlDispatcherA(const SERVICE_TABLE_ENTRYA *lpServiceSta
         if (n < 0)
                 return w32_fail(ERROR_INVALID_PARAMETER);
         pthread_mutex_lock(&T.lock);
+        if (T.running) {
+                pthread_mutex_unlock(&T.lock);
+                return w32_fail(ERROR_SERVICE_ALREADY_RUNNING);
+        }
         clear_table();
         for (int i = 0; i < n; i++) {
                 T.names[i] = strdup(lpServiceStartTable[i].lpServiceName);
                 T.main_a[i] = lpServiceStartTable[i].lpServiceProc;
         }
-        T.count = n;
-        T.wide = false;
-        pthread_mutex_unlock(&T.lock);
-        return run_dispatcher();
+        return table_filled(n, false);
 }
 
 BOOL WINAPI StartServiceCtrlDispatcherW(const SERVICE_TABLE_ENTRYW *lpServiceStartTable) {
@@ -108,15 +130,16 @@ BOOL WINAPI StartServiceCtrlDispatcherW(const SERVICE_TABLE_ENTRYW *lpServiceSta
         if (n < 0)
                 return w32_fail(ERROR_INVALID_PARAMETER);
         pthread_mutex_lock(&T.lock);
+        if (T.running) {
+                pthread_mutex_unlock(&T.lock);
+                return w32_fail(ERROR_SERVICE_ALREADY_RUNNING);
+        }
         clear_table();
         for (int i = 0; i < n; i++) {
                 T.names[i] = w32_utf8(lpServiceStartTable[i].lpServiceName, NULL);
                 T.main_w[i] = lpServiceStartTable[i].lpServiceProc;
         }
-        T.count = n;
-        T.wide = true;
-        pthread_mutex_unlock(&T.lock);
-        return run_dispatcher();
+        return table_filled(n, true);
 }
 
 /* ---- handlers and status ------------------------------------------------------- */
@@ -156,11 +179,15 @@ static SERVICE_STATUS_HANDLE register_handler(const char *name, LPHANDLER_FUNCTI
         int r = scm_register_handler(name, call_handler, s, &s->h);
         if (r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST))
                 r = SCM_ERR(SCM_ERROR_SERVICE_NOT_IN_EXE);
-        SERVICE_STATUS_HANDLE h = r < 0 ? NULL : handle_insert(&s->obj);
-        if (r < 0)
-                w32_fail_r(r);
+        if (r < 0) {
+                free(s); /* libscm did not take it */
+                return w32_fail_r(r), NULL;
+        }
+        /* Registered, libscm calls the handler with s from now on: s stays
+         * even when no handle can be made for it (the table is full). */
+        SERVICE_STATUS_HANDLE h = handle_insert(&s->obj);
         if (!h)
-                free(s); /* a handler registered with libscm stays: it is per process */
+                w32_fail(ERROR_NOT_ENOUGH_MEMORY);
         return h;
 }
 

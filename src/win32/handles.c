@@ -9,9 +9,11 @@
  * count, so a handle closed on one thread while another uses it stays
  * alive until that use ends.
  *
- * A handle's value: ((generation << 16) | (slot + 1)) << 4.  It is never
- * 0, INVALID_HANDLE_VALUE or a pseudo handle.  Slots are reused; their
- * generation moves on each time, so a stale value does not match.
+ * A handle's value: ((generation << 16) | (slot + 1)) << 4, with 32 bits
+ * of generation on a 64-bit system (12 on a 32-bit one).  It is never 0,
+ * INVALID_HANDLE_VALUE or a pseudo handle.  Slots are reused; their
+ * generation moves on each time, so a stale value does not match (on a
+ * 64-bit system, until the same slot has been reused 2^32 times).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +21,8 @@
 #include "w32.h"
 
 #define SLOTS_MAX 65535
+#define GENERATION_BITS (sizeof(uintptr_t) > 4 ? 32 : 12)
+#define GENERATION_MASK (((uintptr_t)1 << GENERATION_BITS) - 1)
 
 struct slot {
         struct w32_object *obj;
@@ -32,22 +36,24 @@ static struct {
 } T = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void *value_of(size_t index, uint32_t generation) {
-        uintptr_t v = (((uintptr_t)(generation & 0xfff) << 16) | (index + 1)) << 4;
+        uintptr_t v = ((((uintptr_t)generation & GENERATION_MASK) << 16) | (index + 1)) << 4;
         return (void *)v;
 }
 
 /* The slot of a value, or NULL; under T.lock. */
 static struct slot *slot_of(const void *h) {
         uintptr_t v = (uintptr_t)h;
-        if (v == 0 || (v & 0xf) || v > ((uintptr_t)0xfffffff << 4))
+        if (v == 0 || (v & 0xf))
                 return NULL;
         v >>= 4;
+        if (v >> 16 > GENERATION_MASK)
+                return NULL;
         size_t index = (v & 0xffff) - 1;
         uint32_t generation = (uint32_t)(v >> 16);
         if ((v & 0xffff) == 0 || index >= T.count)
                 return NULL;
         struct slot *s = &T.slots[index];
-        if (!s->obj || (s->generation & 0xfff) != generation)
+        if (!s->obj || (s->generation & GENERATION_MASK) != generation)
                 return NULL;
         return s;
 }

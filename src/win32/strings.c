@@ -84,15 +84,13 @@ char *w32_utf8(const WCHAR *w, bool *ret_oom) {
 char *w32_utf8_multi(const WCHAR *w, bool *ret_oom) {
         if (!w)
                 return NULL;
+        if (!w[0])
+                return utf8_of(w, 1, ret_oom); /* "": an empty list; nothing after it is read */
         size_t n = 0;
         while (w[n] || w[n + 1])
                 n++;
-        if (!w[0])
-                n = 0;
-        else
-                n++; /* the NUL of the last string; utf8_of adds the second */
-        char *s = utf8_of(w, n + 1, ret_oom);
-        return s;
+        n++; /* the NUL of the last string; utf8_of adds the second */
+        return utf8_of(w, n + 1, ret_oom);
 }
 
 size_t w32_wide_len(const char *s) {

@@ -544,6 +544,48 @@ static void test_kernel32(void) {
                   ERROR_MR_MID_NOT_FOUND, "FormatMessage of an unknown number");
 }
 
+/* What a review found: an empty W multi-string (L"", "no dependencies") was
+ * read past its end (ASan sees it: the list is its own allocation here),
+ * and a closed handle's value became valid again after 4096 reuses. */
+static void test_review_findings(void) {
+        SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
+        WCHAR wpath[512];
+        swprintf(wpath, 512, L"%s", svc_path);
+        WCHAR *none = calloc(1, sizeof(WCHAR));
+        SC_HANDLE s = CreateServiceW(m, L"w32wide", NULL, SERVICE_ALL_ACCESS,
+                                     SERVICE_WIN32_OWN_PROCESS, SERVICE_DEMAND_START,
+                                     SERVICE_ERROR_NORMAL, wpath, NULL, NULL, none, NULL, NULL);
+        tap(s != NULL, "CreateServiceW with an empty dependency list L\"\" (error %u)",
+            (unsigned)GetLastError());
+        tap(s && ChangeServiceConfigW(s, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE,
+                                      NULL, NULL, NULL, none, NULL, NULL, NULL),
+            "ChangeServiceConfigW with an empty dependency list (error %u)",
+            (unsigned)GetLastError());
+        DWORD needed = 0;
+        QUERY_SERVICE_CONFIGW *qc = (QUERY_SERVICE_CONFIGW *)buf;
+        tap(s && QueryServiceConfigW(s, qc, sizeof(buf), &needed) && qc->lpDependencies &&
+                    !qc->lpDependencies[0],
+            "...and it has no dependencies");
+        tap(s && DeleteService(s), "w32wide deleted");
+        CloseServiceHandle(s);
+        free(none);
+        CloseServiceHandle(m);
+
+        HANDLE stale = CreateEventA(NULL, TRUE, FALSE, NULL);
+        CloseHandle(stale);
+        int revived = 0;
+        for (int i = 0; i < 5000; i++) {
+                HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL);
+                revived += e == stale;
+                CloseHandle(e);
+        }
+        SetLastError(0);
+        tap(revived == 0 && !SetEvent(stale) && GetLastError() == ERROR_INVALID_HANDLE,
+            "a closed handle's value never comes back in 5000 reuses of its slot (came back %d "
+            "times)",
+            revived);
+}
+
 static void cleanup(void) {
         SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
         const char *names[] = {"w32a", "w32e0", "w32e1", "w32e2", "w32e3", "w32e4", "w32e5"};
@@ -575,6 +617,7 @@ int main(int argc, char **argv) {
         test_created_deleted();
         test_lock();
         test_kernel32();
+        test_review_findings();
         cleanup();
         return tap_finish();
 }

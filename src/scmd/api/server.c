@@ -29,6 +29,12 @@
  * CONNECTIONS_MAX - CONNECTIONS_ADMIN_RESERVE, so that no user can take
  * every slot (and with each its output allowance) and lock root out.  A
  * connection is identified before it is counted for that reason.
+ *
+ * Why one file of over 600 lines: a connection's life (accepted, read and
+ * framed within its bounds, answered now or later, cut off when it lags,
+ * closed once its output is out) is one state machine over one private
+ * struct conn; the methods, the access check and the events are in files
+ * of their own.
  */
 #include "server.h"
 

@@ -36,6 +36,14 @@
  * (a roll back to last known good replaces the tables under us).  The
  * state of the whole section (options, the reboot asked for, the commands
  * running) is kept in statics: there is one scmd per process.
+ *
+ * Why one file of about 700 lines: the count, its reset period, the
+ * pending action and its timer, the failure commands still running and the
+ * reboot they may lead to are one per-service state that each part reads
+ * and writes; the pure arithmetic is apart in its functions (tested on
+ * its own) and the configuration's objects in config/failure_config.c.
+ * The failure commands (a list of their own, reaped by pid) are the first
+ * part to move out should it grow.
  */
 #include "failure.h"
 

@@ -32,6 +32,10 @@
  * delete, while it runs or is open); one only in the copy is created.
  *
  * The state is one static: there is one scmd, and one boot, per process.
+ *
+ * Why one file of just over 600 lines: judging the boot, rolling back and
+ * restoring share the one boot record (the static "boot" below); the
+ * database side is config/db_lkg.c.
  */
 #include "lkg.h"
 

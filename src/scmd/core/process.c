@@ -21,6 +21,12 @@
  * (spawned, spawn-failed, exited, stop-timeout) for every member; a service
  * is STOPPED only when all of its processes are gone, so no grandchild
  * outlives it.
+ *
+ * Why one file of about 700 lines: the process's life (made, watched
+ * through its pidfd, exec report and cgroup, reaped, drained, released) is
+ * one object whose handlers share its private state; the parts that stand
+ * on their own already have files (exec/spawn.c, exec/cgroup.c,
+ * exec/logcapture.c, core/channel.c, core/share.c).
  */
 #include "process.h"
 
