@@ -6,21 +6,22 @@
  *
  * A unit is read into a flat list of assignments in the order systemd
  * applies them: the unit file, then its drop-ins (NAME.d/ *.conf, and for an
- * instance TEMPLATE@.service.d/ first, found in every search path, a name in
- * an earlier path hiding the same name in a later one, applied in lexical
- * order of their file names).  Each assignment keeps its section, key, raw
+ * instance TEMPLATE@.service.d/ *.conf too, found in every search path, a
+ * name in an earlier path hiding the same name in a later one, applied in
+ * lexical order of their file names).  Each assignment keeps its section, key, raw
  * value and where it was written; whether a key is a list (an empty value
  * resetting it) or a single value (the last one wins) is the mapping's call.
  *
- * Also here: the value syntaxes (specifiers, quoted words with C escapes,
- * Exec lines with their prefixes and $VAR references, time spans, booleans)
- * as pure functions.  Nothing here logs; errors come back as -errno with a
- * sentence for a person.
+ * Also here: the specifiers, which need the unit's name; the other value
+ * syntaxes are unit_syntax.h's.  Nothing here logs; errors come back as
+ * -errno with a sentence for a person.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "unit_syntax.h"
 
 #define UNIT_SEARCH_PATHS_MAX 16
 
@@ -65,7 +66,7 @@ int unit_file_load(struct unit_file *u, const char *arg, const char *const *path
 
 void unit_file_done(struct unit_file *u);
 
-/* ---- value syntaxes ---- */
+/* ---- specifiers ---- */
 
 /* Replaces the specifiers of value (%n %N %p %P %i %I %j %J %f %u %U %g %G
  * %h %s %t %S %C %L %E %T %V %H %l %m %v %%) into a malloc'd *ret.  An unknown or unsupported
@@ -73,50 +74,3 @@ void unit_file_done(struct unit_file *u);
  * first one; '\0' when none).  Returns 0 or -ENOMEM. */
 int unit_expand_specifiers(const struct unit_file *u, const char *value, char **ret,
                            char *ret_unsupported);
-
-/* Splits value into words as systemd does for lists and Environment=:
- * whitespace separates, "..." and '...' quote (also inside a word), C
- * escapes (\n \t \\ \" \' \xHH \NNN \uHHHH) are decoded.  Returns the
- * count, or -EINVAL (bad quoting or escape; *ret_reason) or -ENOMEM; the
- * NULL-terminated *ret_words is malloc'd (strv_free()). */
-int unit_split_words(const char *value, char ***ret_words, const char **ret_reason);
-
-/* The prefixes of an Exec line. */
-enum {
-        EXEC_IGNORE_FAILURE = 1 << 0,  /* '-' */
-        EXEC_ARGV0 = 1 << 1,           /* '@' */
-        EXEC_FULL_PRIVILEGES = 1 << 2, /* '+' */
-        EXEC_NO_SETUID = 1 << 3,       /* '!' */
-        EXEC_NO_AMBIENT = 1 << 4,      /* '!!' */
-        EXEC_NO_ENV_EXPAND = 1 << 5,   /* ':' */
-};
-
-struct exec_line {
-        unsigned flags;
-        char **argv; /* the words, "$$" already "$", $VAR references kept as written */
-        int argc;
-        bool has_variables; /* a $VAR or ${VAR} reference outside "$$" */
-};
-
-/* Parses one Exec line (after specifier expansion).  Returns 0, -EINVAL
- * (*ret_reason) or -ENOMEM. */
-int unit_parse_exec(const char *value, struct exec_line *ret, const char **ret_reason);
-void exec_line_done(struct exec_line *e);
-
-/* Joins words into an scm command line (docs/protocol.md "Command line"):
- * each word that needs it in single quotes.  When shell_variables, the
- * words are instead written for /bin/sh: $VAR stays outside quotes (split
- * into words), ${VAR} in double quotes (one word).  malloc'd, or NULL. */
-char *unit_join_command_line(char *const *argv, bool shell_variables);
-
-/* A word for an Exec line of a unit file: quoted and escaped so that
- * unit_parse_exec() gives it back ('$' as "$$", '%' as "%%").  malloc'd. */
-char *unit_quote_exec_word(const char *word);
-
-/* A systemd time span ("5", "5s", "1min 30s", "500ms", "infinity") in
- * milliseconds (bare numbers are seconds); infinity gives UINT64_MAX.
- * Returns 0 or -EINVAL. */
-int unit_parse_timespan_ms(const char *value, unsigned long long *ret_ms);
-
-/* 1 (yes, true, on, 1), 0 (no, false, off, 0) or -EINVAL. */
-int unit_parse_boolean(const char *value);
