@@ -36,7 +36,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_lkg,         &verb_watch,       &verb_analyze,      &verb_secret,
         &verb_shutdown,    &verb_group_order, &verb_enumdepend,   &verb_sdshow,
         &verb_sdset,       &verb_lock,        &verb_querylock,    &verb_bridge,
-        &verb_metrics,
+        &verb_metrics,     &verb_import,      &verb_export,
 };
 
 enum {

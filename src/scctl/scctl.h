@@ -37,7 +37,9 @@ struct scctl;
 
 /* A json_t * local released at the end of its scope (json_decrefp() is
  * jansson's own, since 2.9). */
+#ifndef _cleanup_json_
 #define _cleanup_json_ __attribute__((cleanup(json_decrefp)))
+#endif
 
 /* One verb.  options (NULL-terminated, may be NULL) and short_options are
  * the verb's own; the global options are accepted as well. */
@@ -180,6 +182,8 @@ int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only);
 extern const struct scctl_verb verb_shutdown;
 /* cmd_depend.c */
 extern const struct scctl_verb verb_group_order, verb_enumdepend;
+/* cmd_import.c */
+extern const struct scctl_verb verb_import, verb_export;
 
 /* remote.c: other machines through ssh */
 
