@@ -36,6 +36,13 @@ enum {
         OPT_WRITABLE,
         OPT_ALLOW_WEAK_ISOLATION,
         OPT_PRESHUTDOWN_TIMEOUT,
+        OPT_WORKING_DIRECTORY,
+        OPT_ENV,
+        OPT_ENV_FILE,
+        OPT_UMASK,
+        OPT_LIMIT,
+        OPT_STOP_SIGNAL,
+        OPT_STOP_TIMEOUT,
 };
 
 static const struct option config_options[] = {
@@ -57,6 +64,13 @@ static const struct option config_options[] = {
         {"writable", required_argument, NULL, OPT_WRITABLE},
         {"allow-weak-isolation", optional_argument, NULL, OPT_ALLOW_WEAK_ISOLATION},
         {"preshutdown-timeout", required_argument, NULL, OPT_PRESHUTDOWN_TIMEOUT},
+        {"working-directory", required_argument, NULL, OPT_WORKING_DIRECTORY},
+        {"env", required_argument, NULL, OPT_ENV},
+        {"env-file", required_argument, NULL, OPT_ENV_FILE},
+        {"umask", required_argument, NULL, OPT_UMASK},
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+        {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
         {},
 };
 
@@ -88,6 +102,17 @@ static bool valid_preshutdown_ms(const char *s) {
         unsigned long long v = strtoull(s, &end, 10);
         return !strcmp(s, "infinite") ||
                (s[0] >= '0' && s[0] <= '9' && !*end && v <= SCM_PRESHUTDOWN_TIMEOUT_INFINITE);
+}
+
+static bool valid_umask(const char *s) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 8);
+        return s[0] >= '0' && s[0] <= '7' && !*end && v <= 0777;
+}
+
+/* NAME=SOFT[:HARD]; scmd judges the name and the numbers. */
+static bool valid_limit(const char *s) {
+        return strchr(s, '=') && s[0] != '=';
 }
 
 static bool valid_yes_no(const char *s) {
@@ -124,7 +149,32 @@ static const struct config_field {
          "yes, no"},
         {OPT_PRESHUTDOWN_TIMEOUT, "--preshutdown-timeout", "preshutdown_timeout_ms",
          valid_preshutdown_ms, "milliseconds up to 4294967295, or infinite"},
+        {OPT_WORKING_DIRECTORY, "--working-directory", "working_directory", NULL, NULL},
+        {OPT_ENV, "--env", "environment", NULL, NULL},
+        {OPT_ENV_FILE, "--env-file", "environment_files", NULL, NULL},
+        {OPT_UMASK, "--umask", "umask", valid_umask, "an octal mode such as 0027"},
+        {OPT_LIMIT, "--limit", "limits", valid_limit, "NAME=SOFT[:HARD], e.g. NOFILE=65535"},
+        {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
+        {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
+         "milliseconds (0: scmd's)"},
 };
+
+/* Repeatable options gather into a list (--env, --env-file) or an object
+ * (--limit NAME=VALUE); "" (--env '') empties the list. */
+static int gather(json_t *params, const char *key, int opt, const char *arg) {
+        json_t *have = json_object_get(params, key);
+        if (opt == OPT_LIMIT) {
+                if (!have && json_object_set_new(params, key, have = json_object()) < 0)
+                        return -1;
+                const char *eq = strchr(arg, '=');
+                char name[64];
+                snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+                return json_object_set_new(have, name, json_string(eq + 1));
+        }
+        if (!have && json_object_set_new(params, key, have = json_array()) < 0)
+                return -1;
+        return arg[0] ? json_array_append_new(have, json_string(arg)) : 0;
+}
 
 static const struct config_field *config_field_of(int opt) {
         for (size_t i = 0; i < ELEMENTSOF(config_fields); i++)
@@ -160,8 +210,17 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT)
+                return gather(params, f->key, opt, arg) < 0
+                               ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
+                                              NULL, "%s is not valid UTF-8 text", f->option)
+                               : 0;
         json_t *value;
-        if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
+        if (opt == OPT_UMASK)
+                value = json_integer(strtol(arg, NULL, 8));
+        else if (opt == OPT_STOP_TIMEOUT)
+                value = json_integer(strtoll(arg, NULL, 10));
+        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -387,7 +446,16 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --interactive[=no]     LocalSystem only: standard I/O on scmd's --console\n"            \
         "  --restrict-network[=no]  a network namespace of its own, only loopback up\n"            \
         "  --writable PATH,...    restricted: more paths it may write (\"\" for none)\n"           \
-        "  --allow-weak-isolation[=no]  restricted: start even without Landlock\n"
+        "  --allow-weak-isolation[=no]  restricted: start even without Landlock\n"                 \
+        "  --working-directory DIR  where it starts (default /)\n"                                 \
+        "  --env KEY=VALUE        added to its environment (repeat; --env '' clears)\n"            \
+        "  --env-file [-]PATH     KEY=VALUE lines read at each start (repeat; - : may be\n"        \
+        "                         missing; --env-file '' clears)\n"                                \
+        "  --umask MODE           octal (default 0022)\n"                                          \
+        "  --limit NAME=SOFT[:HARD]  a resource limit: NOFILE, NPROC, CORE, MEMLOCK, STACK,\n"     \
+        "                         AS, ...; a number or infinity (repeat)\n"                        \
+        "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
+        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -213,6 +213,32 @@ void output_config_block(const json_t *config) {
                 field_text("PRESHUTDOWN_TIMEOUT", "infinite (while it makes progress)");
         else if (json_is_integer(preshutdown))
                 field("PRESHUTDOWN_TIMEOUT", "%lld ms", (long long)json_integer_value(preshutdown));
+        output_process_settings(config);
+}
+
+/* The process settings that are not at their default. */
+void output_process_settings(const json_t *config) {
+        const char *wd = string_field(config, "working_directory");
+        if (wd[0])
+                field_text("WORKING_DIRECTORY", wd);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(config, "environment"), i, v)
+                field_text("ENVIRONMENT", json_string_value(v));
+        json_array_foreach(json_object_get(config, "environment_files"), i, v)
+                field_text("ENVIRONMENT_FILE", json_string_value(v));
+        json_t *umask = json_object_get(config, "umask");
+        if (json_is_integer(umask) && json_integer_value(umask) != 022)
+                field("UMASK", "%04llo", (long long)json_integer_value(umask));
+        const char *name;
+        json_object_foreach(json_object_get(config, "limits"), name, v)
+                field("LIMIT", "%s=%s", name, json_string_value(v));
+        const char *sig = string_field(config, "stop_signal");
+        if (sig[0] && strcmp(sig, "TERM") != 0)
+                field_text("STOP_SIGNAL", sig);
+        json_t *stop = json_object_get(config, "stop_timeout_ms");
+        if (json_integer_value(stop) > 0)
+                field("STOP_TIMEOUT", "%lld ms", (long long)json_integer_value(stop));
 }
 
 /* Columns on screen: characters, not bytes, for UTF-8 names. */

@@ -119,6 +119,9 @@ void output_status_block(const json_t *status, bool ex);
  * signal 9 (SIGKILL)", into buf; false (buf untouched) when none has. */
 bool output_process_exit(const json_t *status, char *buf, size_t size);
 
+/* The process settings of a config object not at their default, as qc lines. */
+void output_process_settings(const json_t *config);
+
 /* The sc.exe QueryServiceConfig block of a config object. */
 void output_config_block(const json_t *config);
 

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "manager.h"
 #include "registry.h"
+#include "process_config.h"
 #include "rpc.h"
 #include "rpc_config_security.h"
 #include "server.h"
@@ -56,8 +57,30 @@ static const char *const config_keys[] = {
         "allow_weak_isolation",
         "restrict_network",
         "interactive",
+        /* process_config_keys[] */
+        "working_directory",
+        "environment",
+        "environment_files",
+        "umask",
+        "limits",
+        "stop_signal",
+        "stop_timeout_ms",
         NULL,
 };
+
+/* The process settings of the request (process_config.c), when it names any. */
+static int read_process(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = process_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_process_apply_json(&c->process, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
 
 /* Replaces *field with a copy of value when value is given. */
 static int set_string(struct rpc_call *call, char **field, const char *value) {
@@ -154,6 +177,8 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
                 r = read_protocol(call, c);
         if (r >= 0)
                 r = security_read_config(call, c);
+        if (r >= 0)
+                r = read_process(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)

@@ -15,6 +15,7 @@
 
 #include "acl.h"
 #include "cmdline.h"
+#include "process_config.h"
 #include "security_config.h"
 
 void service_config_clear(struct service_config *c) {
@@ -26,6 +27,7 @@ void service_config_clear(struct service_config *c) {
         free(c->group);
         strv_free(c->dependencies);
         service_security_free(c->security);
+        service_process_free(c->process);
         acl_free(c->access);
         *c = (struct service_config){0};
 }
@@ -43,6 +45,7 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .group = strdup(from->group ? from->group : ""),
                 .dependencies = strv_copy(from->dependencies),
                 .security = service_security_dup(from->security),
+                .process = service_process_dup(from->process),
                 .access = acl_dup(from->access),
                 .kind = from->kind,
                 .control_timeout_ms = from->control_timeout_ms,
@@ -52,7 +55,7 @@ int service_config_copy(const struct service_config *from, struct service_config
         };
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
             !c.group || !c.dependencies || (from->security && !c.security) ||
-            (from->access && !c.access)) {
+            (from->process && !c.process) || (from->access && !c.access)) {
                 service_config_clear(&c);
                 return -ENOMEM;
         }

@@ -11,6 +11,7 @@
 #include <scm/types.h>
 
 struct service_security;
+struct service_process;
 struct acl;
 
 struct service_config {
@@ -26,6 +27,8 @@ struct service_config {
         char **dependencies; /* NULL-terminated; "+Group" for a group */
         /* Least privilege (security.c); NULL: every default. */
         struct service_security *security;
+        /* Process settings (process_config.c); NULL: every default. */
+        struct service_process *process;
         /* Who may do what to it (acl.c); NULL: the default list. */
         struct acl *access;
         enum scm_service_kind kind;

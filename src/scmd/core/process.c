@@ -29,6 +29,7 @@
  * exec/logcapture.c, core/channel.c, core/share.c).
  */
 #include "process.h"
+#include "process_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +56,7 @@
 #include "log.h"
 #include "manager.h"
 #include "credentials.h"
+#include "environment.h"
 #include "security.h"
 #include "share.h"
 #include "validate.h"
@@ -170,6 +172,20 @@ static char **build_env(const struct service *s, const struct passwd *pw) {
                 return NULL;
         }
         return env;
+}
+
+/* The service's own environment files and entries on top (environment.c);
+ * a file that cannot be read fails the start, naming it. */
+static int settings_env(struct service *s, char ***envp) {
+        _cleanup_free_ char *why = NULL;
+        int r = environment_apply(envp, s->config.process, &why);
+        if (r == -ENOMEM || (r < 0 && !why))
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        if (r < 0) {
+                service_set_last_error(s, "service %s: %s", s->config.name, why);
+                return SCM_ERR(scm_error_from_errno(-r));
+        }
+        return 0;
 }
 
 /* Only paths: a secret itself never goes into the environment.  A shared
@@ -369,6 +385,13 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
         req.control_fd = control_fd;
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
+        const struct service_process *settings = s->config.process;
+        req.umask = settings ? settings->umask : -1;
+        if (settings) {
+                req.working_directory = settings->working_directory;
+                req.limits = settings->limits;
+                req.n_limits = settings->n_limits;
+        }
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)
@@ -460,6 +483,9 @@ int process_spawn(struct service *s) {
         _cleanup_(strv_free_p) char **envp = build_env(s, plan->pw);
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        r = settings_env(s, &envp);
+        if (r < 0)
+                return r;
 
         /* Its secrets, as files in a private memory-backed folder (secrets.c). */
         r = deliver_secrets(s, plan);
@@ -695,6 +721,14 @@ static void on_pidfd(struct loop_io *io, uint32_t events) {
 }
 
 void process_arm_stop_timer(struct service *s) {
-        loop_timer_arm(s->manager->loop, &s->timer, now_usec() + s->manager->options.stop_timeout,
-                       on_stop_timeout);
+        const struct service_process *settings = s->config.process;
+        usec_t timeout = settings && settings->stop_timeout_ms
+                                 ? (usec_t)settings->stop_timeout_ms * USEC_PER_MSEC
+                                 : s->manager->options.stop_timeout;
+        loop_timer_arm(s->manager->loop, &s->timer, now_usec() + timeout, on_stop_timeout);
+}
+
+int process_stop_signal(const struct service *s) {
+        const struct service_process *settings = s->config.process;
+        return settings && settings->stop_signal ? settings->stop_signal : SIGTERM;
 }

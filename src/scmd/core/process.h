@@ -63,7 +63,10 @@ void process_release(struct service *s);
 int process_security_plan(struct service *s, struct security_plan **ret, char **ret_error);
 /* Signals s's main process (through its pidfd). */
 void process_signal(struct service *s, int sig);
-/* Arms the stop timer: EV_STOP_TIMEOUT after scmd's --stop-timeout. */
+/* The signal that asks s to stop: its stop_signal, else SIGTERM. */
+int process_stop_signal(const struct service *s);
+/* Arms the stop timer: EV_STOP_TIMEOUT after s's stop_timeout_ms, else
+ * scmd's --stop-timeout. */
 void process_arm_stop_timer(struct service *s);
 /* Collects the main process's exit if it has ended (pidfd or SIGCHLD). */
 void process_reap(struct process *p);

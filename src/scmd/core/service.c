@@ -30,6 +30,7 @@
 #include "log.h"
 #include "manager.h"
 #include "process.h"
+#include "process_config.h"
 #include "registry.h"
 #include "credentials.h"
 #include "secrets.h"
@@ -203,7 +204,7 @@ static int apply(struct service *s, const struct transition *t) {
                 freeze(s, false);
         if (eff & EFF_SIGNAL_STOP) {
                 s->desired = SCM_STATE_STOPPED;
-                process_signal(s, SIGTERM);
+                process_signal(s, process_stop_signal(s));
         }
         if (eff & (EFF_SIGNAL_STOP | EFF_STOP_TIMER))
                 process_arm_stop_timer(s);
@@ -489,6 +490,12 @@ json_t *service_config_json(const struct service *s) {
                 (json_int_t)c->control_timeout_ms, "watchdog_ms", (json_int_t)c->watchdog_ms,
                 "pause_by_freeze", c->pause_by_freeze, "preshutdown_timeout_ms",
                 (json_int_t)c->preshutdown_timeout_ms);
+        json_t *process = o ? service_process_json(c->process) : NULL;
+        if (!process || json_object_update(o, process) < 0) {
+                json_decref(o);
+                o = NULL;
+        }
+        json_decref(process);
         return o;
 }
 

@@ -35,6 +35,7 @@
 
 #include "cleanup.h"
 #include "control.h"
+#include "process_config.h"
 #include "security.h"
 #include "spawner.h"
 
@@ -54,6 +55,7 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_SANDBOX] = "restrict the service's writes (Landlock)",
         [SPAWN_STAGE_CHDIR] = "change to the working folder",
         [SPAWN_STAGE_EXEC] = "execute the program",
+        [SPAWN_STAGE_LIMITS] = "set the service's resource limits",
 };
 _Static_assert(ELEMENTSOF(stage_names) == _SPAWN_STAGE_MAX, "every stage has a name");
 
@@ -148,12 +150,22 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                         child_fail(report_fd, SPAWN_STAGE_PRIORITY);
         }
 
+        /* Limits before the account: raising a hard one needs a privilege
+         * the account may not have. */
+        for (size_t i = 0; i < req->n_limits; i++) {
+                struct rlimit rl = {req->limits[i].soft, req->limits[i].hard};
+                if (setrlimit(req->limits[i].resource, &rl) < 0)
+                        child_fail(report_fd, SPAWN_STAGE_LIMITS);
+        }
+        umask(req->umask >= 0 ? (mode_t)req->umask : 022);
+
         /* The account, its privileges and its confinement (security.c). */
         enum spawn_stage stage;
         if (req->security && security_enter(req->security, &stage) < 0)
                 child_fail(report_fd, stage);
 
-        if (chdir("/") < 0)
+        /* As the account: a folder it may not enter is the service's error. */
+        if (chdir(req->working_directory ? req->working_directory : "/") < 0)
                 child_fail(report_fd, SPAWN_STAGE_CHDIR);
 
         execve(req->path, req->argv, req->envp);

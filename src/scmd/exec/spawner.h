@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 struct security_plan;
+struct process_limit;
 
 enum spawn_stage {
         SPAWN_STAGE_SIGNALS,
@@ -25,6 +26,7 @@ enum spawn_stage {
         SPAWN_STAGE_SANDBOX,
         SPAWN_STAGE_CHDIR,
         SPAWN_STAGE_EXEC,
+        SPAWN_STAGE_LIMITS,
         _SPAWN_STAGE_MAX
 };
 
@@ -38,6 +40,11 @@ struct spawn_request {
         /* The account, its privileges, its confinement; NULL: none. */
         const struct security_plan *security;
         bool low_priority; /* nice 19 and SCHED_IDLE (a delayed-auto start, boot.c) */
+        /* Process settings (process_config.h): NULL "/", -1 0022, none. */
+        const char *working_directory;
+        int umask;
+        const struct process_limit *limits;
+        size_t n_limits;
 };
 
 struct spawn_result {

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A service's process settings (process_config.h): their checks, their
+ * protocol form, copying and freeing.  Applying a request's keys onto the
+ * settings a service has is one function for create, change_config and
+ * the database's load alike, so a value is judged by one rule wherever it
+ * comes from.
+ */
+#include "process_config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+
+const char *const process_config_keys[] = {
+        "working_directory", "environment", "environment_files", "umask",
+        "limits",            "stop_signal", "stop_timeout_ms",   NULL,
+};
+
+static const struct {
+        const char *name;
+        int resource;
+} limit_names[] = {
+        {"CPU", RLIMIT_CPU},         {"FSIZE", RLIMIT_FSIZE},
+        {"DATA", RLIMIT_DATA},       {"STACK", RLIMIT_STACK},
+        {"CORE", RLIMIT_CORE},       {"RSS", RLIMIT_RSS},
+        {"NPROC", RLIMIT_NPROC},     {"NOFILE", RLIMIT_NOFILE},
+        {"MEMLOCK", RLIMIT_MEMLOCK}, {"AS", RLIMIT_AS},
+        {"LOCKS", RLIMIT_LOCKS},     {"SIGPENDING", RLIMIT_SIGPENDING},
+        {"MSGQUEUE", RLIMIT_MSGQUEUE}, {"NICE", RLIMIT_NICE},
+        {"RTPRIO", RLIMIT_RTPRIO},   {"RTTIME", RLIMIT_RTTIME},
+};
+_Static_assert(ELEMENTSOF(limit_names) == PROCESS_LIMITS_MAX, "a slot for every limit");
+
+int process_limit_from_name(const char *name) {
+        const char *bare = strncasecmp(name, "LIMIT", 5) == 0 ? name + 5 : name;
+        for (size_t i = 0; i < ELEMENTSOF(limit_names); i++)
+                if (strcasecmp(limit_names[i].name, bare) == 0)
+                        return limit_names[i].resource;
+        return -1;
+}
+
+const char *process_limit_name(int resource) {
+        for (size_t i = 0; i < ELEMENTSOF(limit_names); i++)
+                if (limit_names[i].resource == resource)
+                        return limit_names[i].name;
+        return NULL;
+}
+
+static const struct {
+        const char *name;
+        int sig;
+} signal_names[] = {
+        {"TERM", SIGTERM}, {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"HUP", SIGHUP},
+        {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"WINCH", SIGWINCH},
+        {"ABRT", SIGABRT}, {"PWR", SIGPWR},   {"CONT", SIGCONT},
+};
+
+int process_signal_from_name(const char *name) {
+        const char *bare = strncasecmp(name, "SIG", 3) == 0 ? name + 3 : name;
+        for (size_t i = 0; i < ELEMENTSOF(signal_names); i++)
+                if (strcasecmp(signal_names[i].name, bare) == 0)
+                        return signal_names[i].sig;
+        return 0;
+}
+
+const char *process_signal_name(int sig) {
+        for (size_t i = 0; i < ELEMENTSOF(signal_names); i++)
+                if (signal_names[i].sig == sig)
+                        return signal_names[i].name;
+        return NULL;
+}
+
+void service_process_free(struct service_process *p) {
+        if (!p)
+                return;
+        free(p->working_directory);
+        strv_free(p->environment);
+        strv_free(p->environment_files);
+        free(p);
+}
+
+struct service_process *service_process_dup(const struct service_process *p) {
+        if (!p)
+                return NULL;
+        struct service_process *c = malloc(sizeof(*c));
+        if (!c)
+                return NULL;
+        *c = *p;
+        c->working_directory = p->working_directory ? strdup(p->working_directory) : NULL;
+        c->environment = p->environment ? strv_copy(p->environment) : NULL;
+        c->environment_files = p->environment_files ? strv_copy(p->environment_files) : NULL;
+        if ((p->working_directory && !c->working_directory) || (p->environment && !c->environment) ||
+            (p->environment_files && !c->environment_files)) {
+                service_process_free(c);
+                errno = ENOMEM;
+                return NULL;
+        }
+        return c;
+}
+
+static int say(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int say(char **ret_error, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(ret_error, fmt, ap) < 0)
+                *ret_error = NULL;
+        va_end(ap);
+        return *ret_error ? -EINVAL : -ENOMEM;
+}
+
+/* A list of strings (each checked by ok), or null for none. */
+static int read_list(const json_t *v, const char *key, size_t max,
+                     bool (*ok)(const char *s, const char **why), char ***ret, char **ret_error) {
+        if (json_is_null(v)) {
+                *ret = NULL;
+                return 0;
+        }
+        if (!json_is_array(v) || json_array_size(v) > max)
+                return say(ret_error, "the parameter '%s' must be a list of at most %zu strings",
+                           key, max);
+        char **list = calloc(json_array_size(v) + 1, sizeof(char *));
+        if (!list)
+                return -ENOMEM;
+        size_t i;
+        const json_t *e;
+        json_array_foreach(v, i, e) {
+                const char *s = json_string_value(e), *why = "it is not a string";
+                if (!s || !ok(s, &why)) {
+                        strv_free(list);
+                        return say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
+                }
+                if (!(list[i] = strdup(s))) {
+                        strv_free(list);
+                        return -ENOMEM;
+                }
+        }
+        *ret = json_array_size(v) ? list : (strv_free(list), NULL);
+        return 0;
+}
+
+static bool is_assignment(const char *s, const char **why) {
+        size_t key = strcspn(s, "=");
+        *why = "it must be KEY=VALUE with a KEY of letters, digits and '_', not starting with a "
+               "digit";
+        if (key == 0 || !s[key] || (s[0] >= '0' && s[0] <= '9'))
+                return false;
+        for (size_t i = 0; i < key; i++)
+                if (!(s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+                      (s[i] >= '0' && s[i] <= '9')))
+                        return false;
+        return true;
+}
+
+static bool is_env_file(const char *s, const char **why) {
+        *why = "it must be an absolute path (a '-' before it: the file may be missing)";
+        return s[s[0] == '-'] == '/' && strlen(s) < PATH_MAX;
+}
+
+/* "N", "SOFT:HARD", "infinity": systemd's LimitX= values. */
+static bool parse_rlim(const char *s, rlim_t *ret) {
+        if (strcmp(s, "infinity") == 0)
+                return *ret = RLIM_INFINITY, true;
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        return s[0] >= '0' && s[0] <= '9' && !*end && (*ret = (rlim_t)v, true);
+}
+
+static int read_limits(const json_t *v, struct service_process *p, char **ret_error) {
+        if (json_is_null(v)) {
+                p->n_limits = 0;
+                return 0;
+        }
+        if (!json_is_object(v))
+                return say(ret_error, "the parameter 'limits' must be an object of NAME: "
+                                      "\"SOFT[:HARD]\"");
+        size_t n = 0;
+        const char *name;
+        const json_t *e;
+        json_object_foreach((json_t *)v, name, e) {
+                int resource = process_limit_from_name(name);
+                const char *value = json_string_value(e);
+                char soft[32] = "", *hard;
+                if (resource < 0)
+                        return say(ret_error, "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
+                                              "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
+                                   name);
+                if (!value || strlen(value) >= sizeof(soft))
+                        return say(ret_error, "'limits': %s must be \"SOFT[:HARD]\"", name);
+                strcpy(soft, value);
+                hard = strchr(soft, ':');
+                if (hard)
+                        *hard++ = '\0';
+                struct process_limit *l = &p->limits[n];
+                l->resource = resource;
+                if (!parse_rlim(soft, &l->soft) || !parse_rlim(hard ? hard : soft, &l->hard) ||
+                    (l->soft != RLIM_INFINITY && l->hard != RLIM_INFINITY && l->soft > l->hard) ||
+                    (l->soft == RLIM_INFINITY && l->hard != RLIM_INFINITY))
+                        return say(ret_error,
+                                   "'limits': %s is \"%s\"; it must be a number or \"infinity\", "
+                                   "or SOFT:HARD with SOFT no greater than HARD",
+                                   name, value);
+                n++;
+        }
+        p->n_limits = n;
+        return 0;
+}
+
+static bool is_default(const struct service_process *p) {
+        return !p->working_directory && !p->environment && !p->environment_files &&
+               p->umask < 0 && p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0;
+}
+
+static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
+        const json_t *v;
+        if ((v = json_object_get(o, "working_directory"))) {
+                const char *s = json_string_value(v);
+                if (!s || (s[0] && (s[0] != '/' || strlen(s) >= PATH_MAX)))
+                        return say(ret_error, "the parameter 'working_directory' must be an "
+                                              "absolute path, or \"\" for /");
+                free(p->working_directory);
+                p->working_directory = s[0] ? strdup(s) : NULL;
+                if (s[0] && !p->working_directory)
+                        return -ENOMEM;
+        }
+        if ((v = json_object_get(o, "umask"))) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 0777)
+                        return say(ret_error, "the parameter 'umask' must be a number from 0 to "
+                                              "0777 (511)");
+                p->umask = (int)json_integer_value(v) == 022 ? -1 : (int)json_integer_value(v);
+        }
+        if ((v = json_object_get(o, "stop_signal"))) {
+                const char *s = json_string_value(v);
+                int sig = s && s[0] ? process_signal_from_name(s) : SIGTERM;
+                if (!s || !sig)
+                        return say(ret_error, "the parameter 'stop_signal' must name a signal "
+                                              "(TERM, INT, QUIT, HUP, USR1, ...)");
+                p->stop_signal = sig == SIGTERM ? 0 : sig;
+        }
+        if ((v = json_object_get(o, "stop_timeout_ms"))) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                    json_integer_value(v) > 24LL * 3600 * 1000)
+                        return say(ret_error, "the parameter 'stop_timeout_ms' must be a number of "
+                                              "milliseconds up to a day (0: scmd's own)");
+                p->stop_timeout_ms = (uint32_t)json_integer_value(v);
+        }
+        return 0;
+}
+
+static int apply_lists(struct service_process *p, const json_t *o, char **ret_error) {
+        const json_t *v;
+        char **list;
+        int r;
+        if ((v = json_object_get(o, "environment"))) {
+                r = read_list(v, "environment", PROCESS_ENV_MAX, is_assignment, &list, ret_error);
+                if (r < 0)
+                        return r;
+                strv_free(p->environment);
+                p->environment = list;
+        }
+        if ((v = json_object_get(o, "environment_files"))) {
+                r = read_list(v, "environment_files", 64, is_env_file, &list, ret_error);
+                if (r < 0)
+                        return r;
+                strv_free(p->environment_files);
+                p->environment_files = list;
+        }
+        if ((v = json_object_get(o, "limits")))
+                return read_limits(v, p, ret_error);
+        return 0;
+}
+
+int service_process_apply_json(struct service_process **pp, const json_t *o, char **ret_error) {
+        struct service_process *p = *pp ? service_process_dup(*pp) : calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        if (!*pp)
+                p->umask = -1;
+        int r = apply_scalars(p, o, ret_error);
+        if (r >= 0)
+                r = apply_lists(p, o, ret_error);
+        if (r < 0) {
+                service_process_free(p);
+                return r;
+        }
+        service_process_free(*pp);
+        if (is_default(p)) {
+                service_process_free(p);
+                p = NULL;
+        }
+        *pp = p;
+        return 0;
+}
+
+static json_t *strv_json(char *const *v) {
+        json_t *list = json_array();
+        for (; list && v && *v; v++)
+                if (json_array_append_new(list, json_string(*v)) < 0) {
+                        json_decref(list);
+                        return NULL;
+                }
+        return list;
+}
+
+static json_t *limits_json(const struct service_process *p) {
+        json_t *o = json_object();
+        for (size_t i = 0; o && p && i < p->n_limits; i++) {
+                char v[64], soft[24], hard[24];
+                const struct process_limit *l = &p->limits[i];
+                snprintf(soft, sizeof(soft), l->soft == RLIM_INFINITY ? "infinity" : "%llu",
+                         (unsigned long long)l->soft);
+                snprintf(hard, sizeof(hard), l->hard == RLIM_INFINITY ? "infinity" : "%llu",
+                         (unsigned long long)l->hard);
+                if (strcmp(soft, hard) == 0)
+                        snprintf(v, sizeof(v), "%s", soft);
+                else
+                        snprintf(v, sizeof(v), "%s:%s", soft, hard);
+                if (json_object_set_new(o, process_limit_name(l->resource), json_string(v)) < 0) {
+                        json_decref(o);
+                        return NULL;
+                }
+        }
+        return o;
+}
+
+json_t *service_process_json(const struct service_process *p) {
+        return json_pack("{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
+                         p && p->working_directory ? p->working_directory : "", "environment",
+                         strv_json(p ? p->environment : NULL), "environment_files",
+                         strv_json(p ? p->environment_files : NULL), "umask",
+                         p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p),
+                         "stop_signal",
+                         process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM)
+                                 ?: "TERM",
+                         "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
+}

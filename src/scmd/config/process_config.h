@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A service's process settings as configured (struct service_process):
+ * working directory, environment and environment files, umask, resource
+ * limits, stop signal and stop timeout.  Their protocol form is a JSON
+ * object of docs/protocol.md's fields, which is also how the database
+ * keeps them (db_process.c); this file turns one into the other.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include <jansson.h>
+
+#define PROCESS_ENV_MAX 256
+#define PROCESS_LIMITS_MAX 16
+
+/* One setrlimit(): resource, soft and hard (RLIM_INFINITY: infinity). */
+struct process_limit {
+        int resource;
+        rlim_t soft, hard;
+};
+
+/* NULL in a service_config: every default. */
+struct service_process {
+        char *working_directory;  /* NULL: "/" */
+        char **environment;       /* "KEY=VALUE", NULL-terminated; NULL none */
+        char **environment_files; /* absolute paths, "-" before an optional one; NULL none */
+        int umask;                /* -1: 0022 */
+        struct process_limit limits[PROCESS_LIMITS_MAX];
+        size_t n_limits;
+        int stop_signal;          /* 0: SIGTERM */
+        uint32_t stop_timeout_ms; /* 0: scmd's --stop-timeout */
+};
+
+/* The protocol's keys of these settings (NULL-terminated). */
+extern const char *const process_config_keys[];
+
+void service_process_free(struct service_process *p);
+/* A deep copy; NULL for NULL, and NULL with errno ENOMEM on failure. */
+struct service_process *service_process_dup(const struct service_process *p);
+
+/* Applies the keys of o that are process settings onto *p (allocated when
+ * NULL; freed and set NULL when everything is back to the default).
+ * Returns 0, -EINVAL with *ret_error (malloc'd) naming the key and the
+ * problem, or -ENOMEM. */
+int service_process_apply_json(struct service_process **p, const json_t *o, char **ret_error);
+/* Every setting as the protocol's object, defaults included (p NULL: all
+ * defaults); NULL on out-of-memory. */
+json_t *service_process_json(const struct service_process *p);
+
+/* "NOFILE" -> RLIMIT_NOFILE; -1 unknown.  And back. */
+int process_limit_from_name(const char *name);
+const char *process_limit_name(int resource);
+/* "TERM" or "SIGTERM" -> SIGTERM; 0 unknown.  And back ("TERM"). */
+int process_signal_from_name(const char *name);
+const char *process_signal_name(int sig);
