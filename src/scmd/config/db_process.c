@@ -33,11 +33,12 @@ int db_process_save(struct db *db, int64_t id, const struct service_process *p) 
                         return -ENOMEM;
         }
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(db,
-                           p ? "INSERT INTO service_process (service_id, settings) VALUES (?1, ?2)"
-                               " ON CONFLICT (service_id) DO UPDATE SET settings = excluded.settings"
-                             : "DELETE FROM service_process WHERE service_id = ?1",
-                           &st);
+        int r = db_prepare(
+                db,
+                p ? "INSERT INTO service_process (service_id, settings) VALUES (?1, ?2)"
+                    " ON CONFLICT (service_id) DO UPDATE SET settings = excluded.settings"
+                  : "DELETE FROM service_process WHERE service_id = ?1",
+                &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);

@@ -21,22 +21,22 @@
 #include "cmdline.h"
 
 const char *const process_config_keys[] = {
-        "working_directory", "environment", "environment_files", "umask",
-        "limits",            "stop_signal", "stop_timeout_ms",   NULL,
+        "working_directory", "environment", "environment_files", "umask", "limits", "stop_signal",
+        "stop_timeout_ms",   NULL,
 };
 
 static const struct {
         const char *name;
         int resource;
 } limit_names[] = {
-        {"CPU", RLIMIT_CPU},         {"FSIZE", RLIMIT_FSIZE},
-        {"DATA", RLIMIT_DATA},       {"STACK", RLIMIT_STACK},
-        {"CORE", RLIMIT_CORE},       {"RSS", RLIMIT_RSS},
-        {"NPROC", RLIMIT_NPROC},     {"NOFILE", RLIMIT_NOFILE},
-        {"MEMLOCK", RLIMIT_MEMLOCK}, {"AS", RLIMIT_AS},
-        {"LOCKS", RLIMIT_LOCKS},     {"SIGPENDING", RLIMIT_SIGPENDING},
+        {"CPU", RLIMIT_CPU},           {"FSIZE", RLIMIT_FSIZE},
+        {"DATA", RLIMIT_DATA},         {"STACK", RLIMIT_STACK},
+        {"CORE", RLIMIT_CORE},         {"RSS", RLIMIT_RSS},
+        {"NPROC", RLIMIT_NPROC},       {"NOFILE", RLIMIT_NOFILE},
+        {"MEMLOCK", RLIMIT_MEMLOCK},   {"AS", RLIMIT_AS},
+        {"LOCKS", RLIMIT_LOCKS},       {"SIGPENDING", RLIMIT_SIGPENDING},
         {"MSGQUEUE", RLIMIT_MSGQUEUE}, {"NICE", RLIMIT_NICE},
-        {"RTPRIO", RLIMIT_RTPRIO},   {"RTTIME", RLIMIT_RTTIME},
+        {"RTPRIO", RLIMIT_RTPRIO},     {"RTTIME", RLIMIT_RTTIME},
 };
 _Static_assert(ELEMENTSOF(limit_names) == PROCESS_LIMITS_MAX, "a slot for every limit");
 
@@ -98,7 +98,8 @@ struct service_process *service_process_dup(const struct service_process *p) {
         c->working_directory = p->working_directory ? strdup(p->working_directory) : NULL;
         c->environment = p->environment ? strv_copy(p->environment) : NULL;
         c->environment_files = p->environment_files ? strv_copy(p->environment_files) : NULL;
-        if ((p->working_directory && !c->working_directory) || (p->environment && !c->environment) ||
+        if ((p->working_directory && !c->working_directory) ||
+            (p->environment && !c->environment) ||
             (p->environment_files && !c->environment_files)) {
                 service_process_free(c);
                 errno = ENOMEM;
@@ -190,8 +191,9 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 const char *value = json_string_value(e);
                 char soft[32] = "", *hard;
                 if (resource < 0)
-                        return say(ret_error, "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
-                                              "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
+                        return say(ret_error,
+                                   "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
+                                   "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
                                    name);
                 if (!value || strlen(value) >= sizeof(soft))
                         return say(ret_error, "'limits': %s must be \"SOFT[:HARD]\"", name);
@@ -215,8 +217,8 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
 }
 
 static bool is_default(const struct service_process *p) {
-        return !p->working_directory && !p->environment && !p->environment_files &&
-               p->umask < 0 && p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0;
+        return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
+               p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0;
 }
 
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
@@ -232,7 +234,8 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
                         return -ENOMEM;
         }
         if ((v = json_object_get(o, "umask"))) {
-                if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 0777)
+                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                    json_integer_value(v) > 0777)
                         return say(ret_error, "the parameter 'umask' must be a number from 0 to "
                                               "0777 (511)");
                 p->umask = (int)json_integer_value(v) == 022 ? -1 : (int)json_integer_value(v);
@@ -332,13 +335,12 @@ static json_t *limits_json(const struct service_process *p) {
 }
 
 json_t *service_process_json(const struct service_process *p) {
-        return json_pack("{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
-                         p && p->working_directory ? p->working_directory : "", "environment",
-                         strv_json(p ? p->environment : NULL), "environment_files",
-                         strv_json(p ? p->environment_files : NULL), "umask",
-                         p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p),
-                         "stop_signal",
-                         process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM)
-                                 ?: "TERM",
-                         "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
+        return json_pack(
+                "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
+                p && p->working_directory ? p->working_directory : "", "environment",
+                strv_json(p ? p->environment : NULL), "environment_files",
+                strv_json(p ? p->environment_files : NULL), "umask",
+                p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
+                process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
+                "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
 }
