@@ -113,4 +113,14 @@ int scm_query_object_security(struct scm_client *c, const char *name, char **ret
  * NULL: SetServiceObjectSecurity.  Needs write-dac. */
 int scm_set_object_security(struct scm_client *c, const char *name, const char *text);
 
+/* The name of the service whose display name is display_name, ignoring case
+ * (GetServiceKeyName); every other call takes that name, not the display
+ * name, as Windows' OpenService does.  *ret is malloc'd.
+ * SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST) when no service shows it. */
+int scm_get_key_name(struct scm_client *c, const char *display_name, char **ret);
+
+/* The display name of service name (GetServiceDisplayName); *ret is
+ * malloc'd.  Both need only connect on the SCM. */
+int scm_get_display_name(struct scm_client *c, const char *name, char **ret);
+
 #endif

@@ -298,3 +298,34 @@ int scm_create_service(struct scm_client *c, const struct scm_service_config *co
         json_decref(result);
         return r;
 }
+
+/* Calls method with {key: value} and copies the string field of its result. */
+static int call_for_string(struct scm_client *c, const char *method, const char *key,
+                           const char *value, const char *field, char **ret) {
+        if (!value)
+                return -EINVAL;
+        json_t *params = json_pack("{ss}", key, value);
+        if (!params)
+                return -ENOMEM;
+        json_t *result = NULL;
+        int r = scm_call(c, method, params, &result);
+        if (r < 0)
+                return r;
+        const char *text = json_string_value(json_object_get(result, field));
+        char *copy = text ? strdup(text) : NULL;
+        json_decref(result);
+        if (!text)
+                return -EPROTO;
+        if (!copy)
+                return -ENOMEM;
+        *ret = copy;
+        return 0;
+}
+
+int scm_get_key_name(struct scm_client *c, const char *display_name, char **ret) {
+        return call_for_string(c, "get_key_name", "display_name", display_name, "name", ret);
+}
+
+int scm_get_display_name(struct scm_client *c, const char *name, char **ret) {
+        return call_for_string(c, "get_display_name", "name", name, "display_name", ret);
+}

@@ -163,6 +163,8 @@ extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidt
 extern const struct scctl_verb verb_sdshow, verb_sdset;
 /* cmd_lock.c */
 extern const struct scctl_verb verb_lock, verb_querylock;
+/* cmd_names.c */
+extern const struct scctl_verb verb_getkeyname, verb_getdisplayname;
 /* cmd_watch.c */
 extern const struct scctl_verb verb_watch;
 /* cmd_analyze.c */

@@ -443,6 +443,17 @@ static void test_names(void) {
         cch = 64;
         CHECK_ERR(GetServiceKeyNameA(m, "nothing shows this", name, &cch),
                   ERROR_SERVICE_DOES_NOT_EXIST, "key name of no display name");
+        cch = 0;
+        CHECK_ERR(GetServiceKeyNameA(m, "W32 A", NULL, &cch), ERROR_INSUFFICIENT_BUFFER,
+                  "GetServiceKeyName with no buffer");
+        tap(cch == 4, "the key name's length: %u", (unsigned)cch);
+        /* As Windows (Wine's test_open_svc, test_get_servicekeyname): the
+         * display name only; OpenService takes the name only. */
+        cch = sizeof(name);
+        CHECK_ERR(GetServiceKeyNameA(m, "w32a", name, &cch), ERROR_SERVICE_DOES_NOT_EXIST,
+                  "GetServiceKeyName of a name that is not a display name");
+        CHECK_ERR(OpenServiceA(m, "W32 A", GENERIC_READ), ERROR_SERVICE_DOES_NOT_EXIST,
+                  "OpenService with a display name");
         CloseServiceHandle(m);
 }
 
