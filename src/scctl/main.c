@@ -64,6 +64,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_querylock,
         &verb_getkeyname,
         &verb_getdisplayname,
+        &verb_param,
 };
 
 enum {

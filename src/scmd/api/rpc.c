@@ -85,6 +85,9 @@ static const struct rpc_method methods[] = {
         /* As GetServiceKeyName and GetServiceDisplayName: an SCM handle is enough. */
         {"get_key_name", rpc_get_key_name, RPC_ON_SCM, R(CONNECT)},
         {"get_display_name", rpc_get_display_name, RPC_ON_SCM, R(CONNECT)},
+        {"query_parameters", rpc_query_parameters, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"set_parameter", rpc_set_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"delete_parameter", rpc_delete_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
 };
 
 const struct rpc_method *rpc_find_method(const char *name) {

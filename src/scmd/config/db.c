@@ -145,6 +145,22 @@ static const char *const migrations[] = {
         "  id INTEGER PRIMARY KEY CHECK (id = 1),"
         "  access_list TEXT NOT NULL"
         ");",
+        /* 8 -> 9, 9 -> 10: other changes' migrations; placeholders on this branch. */
+        "SELECT 1;",
+        "SELECT 1;",
+        /* 10 -> 11: service parameters, the registry way (db_param.c): the
+         * values under HKLM\SYSTEM\CurrentControlSet\Services\NAME\Parameters
+         * and its subkeys.  They go with their service (ON DELETE CASCADE)
+         * and are part of the last known good copy (db_lkg.c). */
+        "CREATE TABLE service_parameters ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  key TEXT NOT NULL COLLATE NOCASE,"
+        "  value_name TEXT NOT NULL COLLATE NOCASE,"
+        "  type TEXT NOT NULL CHECK (type IN"
+        "    ('sz','expand_sz','multi_sz','dword','qword','binary')),"
+        "  data BLOB NOT NULL,"
+        "  PRIMARY KEY (service_id, key, value_name)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

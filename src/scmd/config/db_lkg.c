@@ -53,6 +53,7 @@ static const char *const config_tables[] = {
         "service_failure_actions",
         "service_failure_steps",
         "service_access",
+        "service_parameters",
 };
 
 static void sqlite_freep(char **p) {
