@@ -76,6 +76,12 @@ int scm_start_service(struct scm_client *c, const char *name, const char *const 
 int scm_control_service(struct scm_client *c, const char *name, int control,
                         struct scm_status *ret);
 
+/* The same with a stop reason (ControlServiceEx): reason is Windows'
+ * SERVICE_STOP_REASON_* code (0: none), comment at most 128 characters
+ * (NULL: none); scmd records both with the stop (query_status shows them). */
+int scm_control_service_reason(struct scm_client *c, const char *name, int control, uint32_t reason,
+                               const char *comment, struct scm_status *ret);
+
 /* Deletes name; *ret_marked (may be NULL) is true when the service was only
  * marked for delete because it is running or open. */
 int scm_delete_service(struct scm_client *c, const char *name, bool *ret_marked);

@@ -178,6 +178,11 @@ static int control_to_json(int control, json_t **ret) {
 
 int scm_control_service(struct scm_client *c, const char *name, int control,
                         struct scm_status *ret) {
+        return scm_control_service_reason(c, name, control, 0, NULL, ret);
+}
+
+int scm_control_service_reason(struct scm_client *c, const char *name, int control, uint32_t reason,
+                               const char *comment, struct scm_status *ret) {
         json_t *v;
         int r = control_to_json(control, &v);
         if (r < 0)
@@ -188,6 +193,11 @@ int scm_control_service(struct scm_client *c, const char *name, int control,
                         json_decref(v);
                 json_decref(params);
                 return name ? -ENOMEM : -EINVAL;
+        }
+        if ((reason && json_object_set_new(params, "reason", json_integer(reason)) < 0) ||
+            (comment && json_object_set_new(params, "comment", json_string(comment)) < 0)) {
+                json_decref(params);
+                return -ENOMEM;
         }
         return call_for_status(c, "control", params, ret);
 }

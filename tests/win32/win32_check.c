@@ -368,9 +368,21 @@ static void test_states_and_notify(void) {
         tap(CloseServiceHandle(s3), "close that handle");
         tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_STOPPED, &n) == ERROR_SUCCESS,
             "notify STOPPED on the first");
-        tap(ControlService(s, SERVICE_CONTROL_STOP, &st) &&
-                    st.dwCurrentState == SERVICE_STOP_PENDING,
-            "stop: stop-pending");
+        SERVICE_CONTROL_STATUS_REASON_PARAMSW why = {.dwReason = 0, .pszComment = L"w32 stop ü"};
+        CHECK_ERR(ControlServiceExW(s, SERVICE_CONTROL_STOP, 2, &why), ERROR_INVALID_LEVEL,
+                  "ControlServiceEx, level 2");
+        CHECK_ERR(ControlServiceExW(s, SERVICE_CONTROL_STOP, SERVICE_CONTROL_STATUS_REASON_INFO,
+                                    &why),
+                  ERROR_INVALID_PARAMETER, "a stop without a reason");
+        why.dwReason = SERVICE_STOP_REASON_MAJOR_SOFTWARE | SERVICE_STOP_REASON_MINOR_RECONFIG;
+        CHECK_ERR(ControlServiceExW(s, SERVICE_CONTROL_STOP, SERVICE_CONTROL_STATUS_REASON_INFO,
+                                    &why),
+                  ERROR_INVALID_PARAMETER, "a reason without a flag");
+        why.dwReason = SERVICE_STOP_REASON_FLAG_PLANNED | SERVICE_STOP_REASON_MAJOR_SOFTWARE |
+                       SERVICE_STOP_REASON_MINOR_RECONFIG;
+        tap(ControlServiceExW(s, SERVICE_CONTROL_STOP, SERVICE_CONTROL_STATUS_REASON_INFO, &why) &&
+                    why.ServiceStatus.dwCurrentState == SERVICE_STOP_PENDING,
+            "ControlServiceExW stop with a reason: stop-pending");
         tap(wait_calls(3, 30000) && last_state == SERVICE_STOPPED, "notified STOPPED");
         SleepEx(500, TRUE);
         tap(calls == 3, "the closed handle's registration never called back (%d calls)", calls);
