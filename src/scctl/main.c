@@ -349,6 +349,9 @@ static int run(struct scctl *ctx, int argc, char **argv) {
         }
         int verb_argc = argc - optind;
         char **verb_argv = argv + optind;
+        int r = sc_syntax_translate(ctx, verb_argc, verb_argv, &verb_argc, &verb_argv);
+        if (r != 0)
+                return r;
         optind = 0; /* a fresh scan of the verb's own argv */
         return ctx->verb->run(ctx, verb_argc, verb_argv);
 }

@@ -142,6 +142,12 @@ int output_error(struct scctl *ctx, int status, int win32, json_t *data, const c
  * for the shell. */
 void output_hint(struct scctl *ctx, const char *template);
 
+/* sc_syntax.c: sc.exe's "key= value" pairs (create NAME binPath= ... start= auto)
+ * as scctl's options.  When argv (argv[0] the verb) holds one, *ret_argv is a
+ * new malloc'd vector (never freed: scctl exits after the verb); otherwise
+ * *ret_argv is left alone.  Returns 0 or an exit status once printed. */
+int sc_syntax_translate(struct scctl *ctx, int argc, char **argv, int *ret_argc, char ***ret_argv);
+
 /* The verbs, one file per group. */
 
 /* cmd_config.c */
