@@ -148,6 +148,12 @@ void output_hint(struct scctl *ctx, const char *template);
  * *ret_argv is left alone.  Returns 0 or an exit status once printed. */
 int sc_syntax_translate(struct scctl *ctx, int argc, char **argv, int *ret_argc, char ***ret_argv);
 
+/* sddl.c: sc.exe's SDDL and the access list's text form.  0, or -1 with
+ * *error (malloc'd) saying why. */
+int sddl_to_access_list(const char *sddl, bool scm, char **ret, char **error);
+/* The entries of a query_object_security result as SDDL (malloc'd). */
+int sddl_from_entries(const json_t *entries, bool scm, char **ret);
+
 /* The verbs, one file per group. */
 
 /* cmd_config.c */

@@ -60,6 +60,32 @@ test_failure_query() {
         assert_contains "queryex state= active" "$OUT" "web"
 }
 
+test_sddl() {
+        daemon_start || return
+        sc create web --exec "/bin/sleep 100" >/dev/null
+        assert_sc_ok "sdset in SDDL, as sc.exe's (SY and BA skipped, S: ignored)" sdset web \
+                'D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;RPWP;;;S-1-22-1-4242)S:(AU;FA;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;WD)'
+        run_sc sdshow web
+        assert_eq "the access list it became" \
+                "allow everyone query-config,query-status,enumerate-dependents,interrogate,user-defined-control,read-control; allow uid:4242 start,stop" "$OUT"
+        run_sc sdshow web --sddl
+        assert_eq "sdshow --sddl gives SDDL back" "D:(A;;CCLCSWLOCRRC;;;WD)(A;;RPWP;;;S-1-22-1-4242)" "$(tr -d '\n' <<<"$OUT")"
+        assert_sc_ok "GA for a group" sdset web 'D:(A;;GA;;;S-1-22-2-4243)'
+        run_sc sdshow web
+        assert_eq "...every right of a service" "allow gid:4243 all" "$OUT"
+        assert_sc_ok "the SCM's letters are its own rights" sdset --scm 'D:(A;;CCLCRPRC;;;WD)'
+        run_sc sdshow --scm
+        assert_eq "...connect, enumerate, query-lock-status, read-control" \
+                "allow everyone connect,enumerate,query-lock-status,read-control" "$OUT"
+        assert_sc_error "a deny entry is refused" INVALID_PARAMETER 87 sdset web 'D:(D;;RPWP;;;WD)'
+        assert_contains "...saying why" "$ERR" "only allow entries (A)"
+        assert_sc_error "an unknown trustee is refused" INVALID_PARAMETER 87 sdset web 'D:(A;;RPWP;;;S-1-5-32-545)'
+        assert_sc_error "a service right on the SCM is refused" INVALID_PARAMETER 87 sdset --scm 'D:(A;;DT;;;WD)'
+        run_sc sdshow web
+        assert_eq "the refused ones changed nothing" "allow gid:4243 all" "$OUT"
+}
+
 run_test test_create_config
 run_test test_failure_query
+run_test test_sddl
 finish
