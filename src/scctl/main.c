@@ -65,6 +65,8 @@ static const struct scctl_verb *const verbs[] = {
         &verb_getkeyname,
         &verb_getdisplayname,
         &verb_param,
+        &verb_description,
+        &verb_qdescription,
 };
 
 enum {

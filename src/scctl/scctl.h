@@ -177,6 +177,8 @@ extern const struct scctl_verb verb_sdshow, verb_sdset;
 extern const struct scctl_verb verb_lock, verb_querylock;
 /* cmd_names.c */
 extern const struct scctl_verb verb_getkeyname, verb_getdisplayname;
+/* cmd_describe.c */
+extern const struct scctl_verb verb_description, verb_qdescription;
 /* cmd_param.c */
 extern const struct scctl_verb verb_param;
 /* cmd_watch.c */

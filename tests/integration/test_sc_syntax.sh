@@ -42,6 +42,17 @@ test_create_config() {
         assert_rc "type= filesys has no meaning here" 2
 }
 
+test_description() {
+        daemon_start || return
+        sc create web --exec "/bin/sleep 100" >/dev/null
+        run_sc description web "Serves the web site"
+        assert_eq "description NAME TEXT" "[SC] ChangeServiceConfig2 SUCCESS" "$OUT"
+        assert_eq "...is the description" "Serves the web site" "$(config_field web description)"
+        run_sc qdescription web
+        assert_eq "qdescription in sc.exe's layout" \
+                "[SC] QueryServiceConfig2 SUCCESS"$'\n\n'"SERVICE_NAME: web"$'\n'"DESCRIPTION:  Serves the web site" "$OUT"
+}
+
 test_failure_query() {
         daemon_start || return
         sc create web --exec "/bin/sleep 100" >/dev/null
@@ -88,4 +99,5 @@ test_sddl() {
 run_test test_create_config
 run_test test_failure_query
 run_test test_sddl
+run_test test_description
 finish
