@@ -83,6 +83,12 @@ int scm_start_service(struct scm_client *c, const char *name, const char *const 
 int scm_control_service(struct scm_client *c, const char *name, int control,
                         struct scm_status *ret);
 
+/* The same with a stop reason (ControlServiceEx): reason is Windows'
+ * SERVICE_STOP_REASON_* code (0: none), comment at most 128 characters
+ * (NULL: none); scmd records both with the stop (query_status shows them). */
+int scm_control_service_reason(struct scm_client *c, const char *name, int control, uint32_t reason,
+                               const char *comment, struct scm_status *ret);
+
 /* Deletes name; *ret_marked (may be NULL) is true when the service was only
  * marked for delete because it is running or open. */
 int scm_delete_service(struct scm_client *c, const char *name, bool *ret_marked);
@@ -119,5 +125,15 @@ int scm_query_object_security(struct scm_client *c, const char *name, char **ret
 /* Replaces that list with text, or with the default list when text is
  * NULL: SetServiceObjectSecurity.  Needs write-dac. */
 int scm_set_object_security(struct scm_client *c, const char *name, const char *text);
+
+/* The name of the service whose display name is display_name, ignoring case
+ * (GetServiceKeyName); every other call takes that name, not the display
+ * name, as Windows' OpenService does.  *ret is malloc'd.
+ * SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST) when no service shows it. */
+int scm_get_key_name(struct scm_client *c, const char *display_name, char **ret);
+
+/* The display name of service name (GetServiceDisplayName); *ret is
+ * malloc'd.  Both need only connect on the SCM. */
+int scm_get_display_name(struct scm_client *c, const char *name, char **ret);
 
 #endif

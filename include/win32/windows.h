@@ -348,6 +348,7 @@ BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
 }
 #endif
 
+#include <winreg.h>
 #include <winsvc.h>
 
 #endif

@@ -178,6 +178,11 @@ static int control_to_json(int control, json_t **ret) {
 
 int scm_control_service(struct scm_client *c, const char *name, int control,
                         struct scm_status *ret) {
+        return scm_control_service_reason(c, name, control, 0, NULL, ret);
+}
+
+int scm_control_service_reason(struct scm_client *c, const char *name, int control, uint32_t reason,
+                               const char *comment, struct scm_status *ret) {
         json_t *v;
         int r = control_to_json(control, &v);
         if (r < 0)
@@ -188,6 +193,11 @@ int scm_control_service(struct scm_client *c, const char *name, int control,
                         json_decref(v);
                 json_decref(params);
                 return name ? -ENOMEM : -EINVAL;
+        }
+        if ((reason && json_object_set_new(params, "reason", json_integer(reason)) < 0) ||
+            (comment && json_object_set_new(params, "comment", json_string(comment)) < 0)) {
+                json_decref(params);
+                return -ENOMEM;
         }
         return call_for_status(c, "control", params, ret);
 }
@@ -297,4 +307,35 @@ int scm_create_service(struct scm_client *c, const struct scm_service_config *co
         int r = scm_call(c, "create", params, &result);
         json_decref(result);
         return r;
+}
+
+/* Calls method with {key: value} and copies the string field of its result. */
+static int call_for_string(struct scm_client *c, const char *method, const char *key,
+                           const char *value, const char *field, char **ret) {
+        if (!value)
+                return -EINVAL;
+        json_t *params = json_pack("{ss}", key, value);
+        if (!params)
+                return -ENOMEM;
+        json_t *result = NULL;
+        int r = scm_call(c, method, params, &result);
+        if (r < 0)
+                return r;
+        const char *text = json_string_value(json_object_get(result, field));
+        char *copy = text ? strdup(text) : NULL;
+        json_decref(result);
+        if (!text)
+                return -EPROTO;
+        if (!copy)
+                return -ENOMEM;
+        *ret = copy;
+        return 0;
+}
+
+int scm_get_key_name(struct scm_client *c, const char *display_name, char **ret) {
+        return call_for_string(c, "get_key_name", "display_name", display_name, "name", ret);
+}
+
+int scm_get_display_name(struct scm_client *c, const char *name, char **ret) {
+        return call_for_string(c, "get_display_name", "name", name, "display_name", ret);
 }

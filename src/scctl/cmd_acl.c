@@ -17,10 +17,12 @@
 enum {
         OPT_SCM = 0x100,
         OPT_DEFAULT,
+        OPT_SDDL,
 };
 
 static const struct option sdshow_options[] = {
         {"scm", no_argument, NULL, OPT_SCM},
+        {"sddl", no_argument, NULL, OPT_SDDL},
         {},
 };
 
@@ -38,8 +40,8 @@ static int read_options(struct scctl *ctx, int argc, char **argv, bool *ret_scm,
         while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
                 if (opt == OPT_SCM)
                         *ret_scm = true;
-                else if (opt == OPT_DEFAULT)
-                        *ret_default = true;
+                else if (opt == OPT_DEFAULT || opt == OPT_SDDL)
+                        *ret_default = true; /* --sddl for sdshow, --default for sdset */
                 else
                         return scctl_usage_error(ctx, "unexpected option");
         }
@@ -74,10 +76,15 @@ static int run_sdshow(struct scctl *ctx, int argc, char **argv) {
         r = scctl_call(ctx, "query_object_security", params, &result);
         if (r != 0)
                 return r;
+        _cleanup_free_ char *sddl = NULL;
         if (ctx->json)
                 output_json(result);
-        else
+        else if (!dflt)
                 printf("%s\n", json_string_value(json_object_get(result, "access_list")));
+        else if (sddl_from_entries(json_object_get(result, "entries"), scm, &sddl) < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, 8, NULL, "out of memory");
+        else
+                printf("\n%s\n", sddl);
         return 0;
 }
 
@@ -93,10 +100,22 @@ static int run_sdset(struct scctl *ctx, int argc, char **argv) {
         r = object_params(ctx, scm, scm ? NULL : argv[optind], &params);
         if (r != 0)
                 return r;
+        const char *text = argv[argc - 1];
+        _cleanup_free_ char *converted = NULL, *error = NULL;
+        if (!dflt && (!strncmp(text, "D:", 2) || !strncmp(text, "S:", 2) ||
+                      !strncmp(text, "O:", 2) || !strncmp(text, "G:", 2))) {
+                if (sddl_to_access_list(text, scm, &converted, &error) < 0) {
+                        json_decref(params);
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, 87, NULL,
+                                            "the SDDL cannot be an access list here: %s",
+                                            error ? error : "out of memory");
+                }
+                text = converted;
+        }
         if (dflt)
                 json_object_set_new(params, "default", json_true());
         else
-                json_object_set_new(params, "access_list", json_string(argv[argc - 1]));
+                json_object_set_new(params, "access_list", json_string(text));
         _cleanup_json_ json_t *result = NULL;
         r = scctl_call(ctx, "set_object_security", params, &result);
         if (r != 0)
@@ -121,9 +140,11 @@ static int run_sdset(struct scctl *ctx, int argc, char **argv) {
 
 const struct scctl_verb verb_sdshow = {
         .name = "sdshow",
-        .synopsis = "NAME | --scm",
+        .synopsis = "NAME | --scm [--sddl]",
         .summary = "Print the access list of a service or of the SCM (QueryServiceObjectSecurity)",
-        .help = "  --scm    the SCM's own list instead of a service's\n\n" TEXT_FORM_HELP,
+        .help = "  --scm    the SCM's own list instead of a service's\n"
+                "  --sddl   print it as sc.exe does, in SDDL "
+                "(D:(A;;RPWP;;;WD)...)\n\n" TEXT_FORM_HELP,
         .options = sdshow_options,
         .run = run_sdshow,
 };
@@ -134,7 +155,10 @@ const struct scctl_verb verb_sdset = {
         .summary = "Replace the access list of a service or of the SCM (SetServiceObjectSecurity)",
         .help = "  --scm      the SCM's own list instead of a service's\n"
                 "  --default  back to the default list (docs/protocol.md)\n\n"
-                "Needs the right write-dac on the object.\n\n" TEXT_FORM_HELP,
+                "Needs the right write-dac on the object.  TEXT may be sc.exe's SDDL\n"
+                "(D:(A;;RPWP;;;WD)(A;;CCLC;;;S-1-22-1-1000)): allow entries of Everyone (WD,\n"
+                "AU), users S-1-22-1-UID and groups S-1-22-2-GID; BA and SY are skipped,\n"
+                "admins hold every right anyway.\n\n" TEXT_FORM_HELP,
         .options = sdset_options,
         .run = run_sdset,
 };

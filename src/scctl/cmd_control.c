@@ -344,7 +344,34 @@ static int send_control(struct scctl *ctx, json_t *control, bool wait, enum scm_
         return send_control_with(ctx, control, NULL, wait, goal);
 }
 
-/* stop [--wait] [--with-dependents] NAME */
+/* A stop reason as sc.exe writes it, FLAG:MAJOR:MINOR in decimal (flags
+ * 1 unplanned, 2 custom, 4 planned, added), or the code as a number. */
+static int parse_reason(const char *text, uint32_t *ret) {
+        unsigned long flag, major, minor;
+        char *end;
+        if (strchr(text, ':')) {
+                errno = 0;
+                flag = strtoul(text, &end, 10);
+                if (*end++ != ':')
+                        return -EINVAL;
+                major = strtoul(end, &end, 10);
+                if (*end++ != ':')
+                        return -EINVAL;
+                minor = strtoul(end, &end, 10);
+                if (errno || *end || flag > 7 || major > 0xff || minor > 0xffff)
+                        return -EINVAL;
+                *ret = (uint32_t)(flag << 28 | major << 16 | minor);
+                return 0;
+        }
+        errno = 0;
+        unsigned long long v = strtoull(text, &end, 0);
+        if (errno || end == text || *end || v > UINT32_MAX)
+                return -EINVAL;
+        *ret = (uint32_t)v;
+        return 0;
+}
+
+/* stop [--wait] [--with-dependents] NAME [REASON [COMMENT]] */
 static int run_stop(struct scctl *ctx, int argc, char **argv) {
         bool wait = false, with_dependents = false;
         int opt;
@@ -356,12 +383,29 @@ static int run_stop(struct scctl *ctx, int argc, char **argv) {
         }
         if (opt < 0)
                 return ctx->exit_status;
-        if (argc - optind != 1)
-                return scctl_usage_error(ctx, "expects one service NAME");
+        int n = argc - optind;
+        if (n < 1 || n > 3)
+                return scctl_usage_error(ctx, "expects a service NAME, a REASON and a COMMENT");
         int r = scctl_set_service(ctx, argv[optind]);
         if (r != 0)
                 return r;
-        json_t *extra = with_dependents ? json_pack("{s:b}", "with_dependents", 1) : NULL;
+        json_t *extra = json_object();
+        if (with_dependents)
+                json_object_set_new(extra, "with_dependents", json_true());
+        if (n >= 2) {
+                uint32_t reason;
+                if (parse_reason(argv[optind + 1], &reason) < 0) {
+                        json_decref(extra);
+                        return scctl_usage_error(ctx,
+                                                 "'%s' is not a stop reason: FLAG:MAJOR:MINOR as "
+                                                 "sc.exe's (flag 1 unplanned, 2 custom, 4 "
+                                                 "planned), or the code as a number",
+                                                 argv[optind + 1]);
+                }
+                json_object_set_new(extra, "reason", json_integer(reason));
+        }
+        if (n == 3)
+                json_object_set_new(extra, "comment", json_string(argv[optind + 2]));
         return send_control_with(ctx, json_string("stop"), extra, wait, SCM_STATE_STOPPED);
 }
 
@@ -442,14 +486,18 @@ const struct scctl_verb verb_start = {
 
 const struct scctl_verb verb_stop = {
         .name = "stop",
-        .synopsis = "NAME [--wait] [--with-dependents]",
-        .summary = "Stop a service (ControlService STOP)",
+        .synopsis = "NAME [REASON [COMMENT]] [--wait] [--with-dependents]",
+        .summary = "Stop a service (ControlService STOP; with a reason, ControlServiceEx)",
         .help = "  --wait             wait until the service has stopped (at most --timeout\n"
                 "                     seconds; exit status 4 when it has not)\n"
                 "  --with-dependents  first stop every running service that depends on it,\n"
                 "                     dependents first (scctl enumdepend NAME lists them);\n"
                 "                     without it such a stop fails with\n"
-                "                     DEPENDENT_SERVICES_RUNNING\n",
+                "                     DEPENDENT_SERVICES_RUNNING\n"
+                "REASON is sc.exe's FLAG:MAJOR:MINOR (flag 1 unplanned, 2 custom, 4 planned;\n"
+                "e.g. 4:4:5, planned, software, reconfiguration) or the code as a number;\n"
+                "scmd records it and the COMMENT (128 characters) with the stop, and\n"
+                "queryex shows them.\n",
         .options = stop_options,
         .run = run_stop,
 };

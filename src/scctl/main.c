@@ -27,16 +27,21 @@
 #define CALL_TIMEOUT_MIN_MS 60000
 
 static const struct scctl_verb *const verbs[] = {
-        &verb_create,      &verb_config,      &verb_delete,       &verb_qc,
-        &verb_start,       &verb_stop,        &verb_pause,        &verb_continue,
-        &verb_interrogate, &verb_control,     &verb_query,        &verb_queryex,
-        &verb_logs,        &verb_privs,       &verb_qprivs,       &verb_sidtype,
-        &verb_qsidtype,    &verb_showsid,     &verb_privilege,    &verb_failure,
-        &verb_qfailure,    &verb_failureflag, &verb_qfailureflag, &verb_boot,
-        &verb_lkg,         &verb_watch,       &verb_analyze,      &verb_secret,
-        &verb_shutdown,    &verb_group_order, &verb_enumdepend,   &verb_sdshow,
-        &verb_sdset,       &verb_lock,        &verb_querylock,    &verb_bridge,
-        &verb_metrics,     &verb_import,      &verb_export,
+        &verb_create,      &verb_config,         &verb_delete,
+        &verb_qc,          &verb_start,          &verb_stop,
+        &verb_pause,       &verb_continue,       &verb_interrogate,
+        &verb_control,     &verb_query,          &verb_queryex,
+        &verb_logs,        &verb_privs,          &verb_qprivs,
+        &verb_sidtype,     &verb_qsidtype,       &verb_showsid,
+        &verb_privilege,   &verb_failure,        &verb_qfailure,
+        &verb_failureflag, &verb_qfailureflag,   &verb_boot,
+        &verb_lkg,         &verb_watch,          &verb_analyze,
+        &verb_secret,      &verb_shutdown,       &verb_group_order,
+        &verb_enumdepend,  &verb_sdshow,         &verb_sdset,
+        &verb_lock,        &verb_querylock,      &verb_bridge,
+        &verb_metrics,     &verb_import,         &verb_export,
+        &verb_getkeyname,  &verb_getdisplayname, &verb_param,
+        &verb_description, &verb_qdescription,
 };
 
 enum {
@@ -387,6 +392,9 @@ static int run(struct scctl *ctx, int argc, char **argv) {
         }
         int verb_argc = argc - optind;
         char **verb_argv = argv + optind;
+        int r = sc_syntax_translate(ctx, verb_argc, verb_argv, &verb_argc, &verb_argv);
+        if (r != 0)
+                return r;
         optind = 0; /* a fresh scan of the verb's own argv */
         return ctx->verb->run(ctx, verb_argc, verb_argv);
 }

@@ -111,6 +111,19 @@ static void field_process_exit(const json_t *status) {
                 field("PROCESS_EXIT", "%s", how);
 }
 
+/* The reason the last stop was asked with (ControlServiceEx), when one was:
+ * the code, its parts as sc.exe's FLAG:MAJOR:MINOR, and the comment. */
+static void field_stop_reason(const json_t *status) {
+        const json_t *why = json_object_get(status, "stop_reason");
+        if (!json_is_object(why))
+                return;
+        uint32_t r = (uint32_t)json_integer_value(json_object_get(why, "reason"));
+        field("STOP_REASON", "0x%08x  (%u:%u:%u)", r, r >> 28, (r >> 16) & 0xff, r & 0xffff);
+        const char *comment = string_field(why, "comment");
+        if (comment[0])
+                field_text("STOP_COMMENT", comment);
+}
+
 void output_status_block(const json_t *status, bool ex) {
         struct scm_status s;
         char code[64];
@@ -142,6 +155,7 @@ void output_status_block(const json_t *status, bool ex) {
         field("PID", "%d", (int)s.pid);
         field("FLAGS", "%s", s.marked_for_delete ? "MARKED_FOR_DELETE" : "");
         field_process_exit(status);
+        field_stop_reason(status);
 }
 
 static void field_start_type(const json_t *config) {

@@ -151,6 +151,18 @@ int output_error(struct scctl *ctx, int status, int win32, json_t *data, const c
  * for the shell. */
 void output_hint(struct scctl *ctx, const char *template);
 
+/* sc_syntax.c: sc.exe's "key= value" pairs (create NAME binPath= ... start= auto)
+ * as scctl's options.  When argv (argv[0] the verb) holds one, *ret_argv is a
+ * new malloc'd vector (never freed: scctl exits after the verb); otherwise
+ * *ret_argv is left alone.  Returns 0 or an exit status once printed. */
+int sc_syntax_translate(struct scctl *ctx, int argc, char **argv, int *ret_argc, char ***ret_argv);
+
+/* sddl.c: sc.exe's SDDL and the access list's text form.  0, or -1 with
+ * *error (malloc'd) saying why. */
+int sddl_to_access_list(const char *sddl, bool scm, char **ret, char **error);
+/* The entries of a query_object_security result as SDDL (malloc'd). */
+int sddl_from_entries(const json_t *entries, bool scm, char **ret);
+
 /* The verbs, one file per group. */
 
 /* cmd_config.c */
@@ -172,6 +184,12 @@ extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidt
 extern const struct scctl_verb verb_sdshow, verb_sdset;
 /* cmd_lock.c */
 extern const struct scctl_verb verb_lock, verb_querylock;
+/* cmd_names.c */
+extern const struct scctl_verb verb_getkeyname, verb_getdisplayname;
+/* cmd_describe.c */
+extern const struct scctl_verb verb_description, verb_qdescription;
+/* cmd_param.c */
+extern const struct scctl_verb verb_param;
 /* cmd_watch.c */
 extern const struct scctl_verb verb_watch;
 /* cmd_analyze.c */

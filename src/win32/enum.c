@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Lists and names: EnumServicesStatus(Ex), EnumDependentServices,
- * GetServiceDisplayName, GetServiceKeyName.  scmd's `enumerate` returns
+ * GetServiceDisplayName, GetServiceKeyName (scmd's get_display_name and
+ * get_key_name, which need only an SCM handle).  scmd's `enumerate` returns
  * every service at once, sorted by name; the layer filters by type and
  * state and pages it Windows' way: as many entries as fit, then
  * ERROR_MORE_DATA with the bytes the rest need and the resume handle set
@@ -189,48 +190,39 @@ static void clear_name(void *buf, LPDWORD cch, bool wide) {
         }
 }
 
-BOOL names_display(SC_HANDLE h, const char *name, void *buf, LPDWORD cch, bool wide) {
+/* One of libscm's name look-ups on the manager's connection; an unknown
+ * name is ERROR_SERVICE_DOES_NOT_EXIST with the caller's buffer emptied. */
+static BOOL names_lookup(SC_HANDLE h, int (*lookup)(struct scm_client *, const char *, char **),
+                         const char *text, void *buf, LPDWORD cch, bool wide) {
         struct w32_manager *m = manager_get(h, 0);
         if (!m)
                 return FALSE;
-        json_t *res = NULL;
-        DWORD e = !name || !cch ? ERROR_INVALID_ADDRESS
-                                : w32_error_of(manager_call(m, "query_config",
-                                                            json_pack("{ss}", "name", name), &res));
+        char *found = NULL;
+        DWORD e = ERROR_INVALID_ADDRESS;
+        if (text && cch) {
+                pthread_mutex_lock(&m->lock);
+                e = w32_error_of(lookup(m->client, text, &found));
+                pthread_mutex_unlock(&m->lock);
+        }
         object_unref(&m->obj);
         if (e == ERROR_SERVICE_DOES_NOT_EXIST || e == ERROR_INVALID_NAME) {
                 clear_name(buf, cch, wide);
                 e = ERROR_SERVICE_DOES_NOT_EXIST;
         }
         if (!e)
-                e = give_name(json_string_value(json_object_get(res, "display_name")), buf, cch,
-                              wide);
-        json_decref(res);
+                e = give_name(found, buf, cch, wide);
+        free(found);
         return e ? w32_fail(e) : TRUE;
 }
 
+BOOL names_display(SC_HANDLE h, const char *name, void *buf, LPDWORD cch, bool wide) {
+        return names_lookup(h, scm_get_display_name, name, buf, cch, wide);
+}
+
+/* The display name only, as Windows: a service's own name is found only
+ * when it is also its display name (the default). */
 BOOL names_key(SC_HANDLE h, const char *display, void *buf, LPDWORD cch, bool wide) {
-        struct w32_manager *m = manager_get(h, 0);
-        if (!m)
-                return FALSE;
-        json_t *res = NULL, *v;
-        DWORD e = !display || !cch ? ERROR_INVALID_ADDRESS
-                                   : w32_error_of(manager_call(m, "enumerate", NULL, &res));
-        object_unref(&m->obj);
-        const char *found = NULL;
-        size_t i;
-        json_array_foreach(json_object_get(res, "services"), i, v) {
-                if (strcasecmp(json_string_value(json_object_get(v, "display_name")), display) == 0)
-                        found = json_string_value(json_object_get(v, "name"));
-        }
-        if (!e && !found) {
-                clear_name(buf, cch, wide);
-                e = ERROR_SERVICE_DOES_NOT_EXIST;
-        }
-        if (!e)
-                e = give_name(found, buf, cch, wide);
-        json_decref(res);
-        return e ? w32_fail(e) : TRUE;
+        return names_lookup(h, scm_get_key_name, display, buf, cch, wide);
 }
 
 /* ---- the A and W entry points ------------------------------------------------- */

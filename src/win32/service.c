@@ -295,12 +295,20 @@ static bool reports_status(DWORD e) {
                e == ERROR_SERVICE_NOT_ACTIVE;
 }
 
-static int send_control(struct w32_service *s, DWORD control, SERVICE_STATUS_PROCESS *ret) {
+/* A stop reason of ControlServiceEx: code 0 for none. */
+struct stop_reason {
+        DWORD code;
+        const char *comment;
+};
+
+static int send_control(struct w32_service *s, DWORD control, const struct stop_reason *why,
+                        SERVICE_STATUS_PROCESS *ret) {
         if (control >= SERVICE_CONTROL_NETBINDADD && control <= SERVICE_CONTROL_NETBINDDISABLE)
                 return SCM_ERR(SCM_ERROR_INVALID_SERVICE_CONTROL); /* never accepted here */
         struct scm_status st;
         pthread_mutex_lock(&s->manager->lock);
-        int r = scm_control_service(s->manager->client, s->name, (int)control, &st);
+        int r = scm_control_service_reason(s->manager->client, s->name, (int)control, why->code,
+                                           why->code ? why->comment : NULL, &st);
         pthread_mutex_unlock(&s->manager->lock);
         if (r >= 0)
                 status_to_win32(&st, ret);
@@ -308,7 +316,8 @@ static int send_control(struct w32_service *s, DWORD control, SERVICE_STATUS_PRO
 }
 
 /* ControlService's work: e is the error, *ret the status when there is one. */
-static DWORD control(SC_HANDLE h, DWORD code, SERVICE_STATUS_PROCESS *ret, bool *ret_status) {
+static DWORD control(SC_HANDLE h, DWORD code, const struct stop_reason *why,
+                     SERVICE_STATUS_PROCESS *ret, bool *ret_status) {
         struct w32_service *s = (struct w32_service *)handle_get(h, W32_SERVICE);
         *ret_status = false;
         if (!s)
@@ -319,7 +328,7 @@ static DWORD control(SC_HANDLE h, DWORD code, SERVICE_STATUS_PROCESS *ret, bool 
         else if ((s->access & right) != right)
                 e = ERROR_ACCESS_DENIED;
         else
-                e = w32_error_of(send_control(s, code, ret));
+                e = w32_error_of(send_control(s, code, why, ret));
         if (e == ERROR_SUCCESS || (reports_status(e) && query_status(s, ret) >= 0))
                 *ret_status = true;
         object_unref(&s->obj);
@@ -334,13 +343,16 @@ BOOL WINAPI ControlService(SC_HANDLE hService, DWORD dwControl, LPSERVICE_STATUS
                 object_unref(o);
                 return o ? w32_fail(ERROR_INVALID_ADDRESS) : FALSE;
         }
-        DWORD e = control(hService, dwControl, &sp, &has_status);
+        static const struct stop_reason none = {0, NULL};
+        DWORD e = control(hService, dwControl, &none, &sp, &has_status);
         if (has_status)
                 memcpy(lpServiceStatus, &sp, sizeof(*lpServiceStatus));
         return e ? w32_fail(e) : TRUE;
 }
 
-static BOOL control_ex(SC_HANDLE h, DWORD code, DWORD level, void *params) {
+/* Windows checks the reason only with SERVICE_CONTROL_STOP; scmd checks
+ * the code and records it with the stop (queryex shows it). */
+static BOOL control_ex(SC_HANDLE h, DWORD code, DWORD level, void *params, const char *comment) {
         SERVICE_CONTROL_STATUS_REASON_PARAMSA *p = params;
         SERVICE_STATUS_PROCESS sp;
         bool has_status;
@@ -348,7 +360,10 @@ static BOOL control_ex(SC_HANDLE h, DWORD code, DWORD level, void *params) {
                 return w32_fail(ERROR_INVALID_LEVEL);
         if (!p)
                 return w32_fail(ERROR_INVALID_PARAMETER);
-        DWORD e = control(h, code, &sp, &has_status);
+        struct stop_reason why = {code == SERVICE_CONTROL_STOP ? p->dwReason : 0, comment};
+        if (code == SERVICE_CONTROL_STOP && !why.code)
+                return w32_fail(ERROR_INVALID_PARAMETER);
+        DWORD e = control(h, code, &why, &sp, &has_status);
         if (has_status)
                 p->ServiceStatus = sp;
         return e ? w32_fail(e) : TRUE;
@@ -356,11 +371,18 @@ static BOOL control_ex(SC_HANDLE h, DWORD code, DWORD level, void *params) {
 
 BOOL WINAPI ControlServiceExA(SC_HANDLE hService, DWORD dwControl, DWORD dwInfoLevel,
                               PVOID pControlParams) {
-        return control_ex(hService, dwControl, dwInfoLevel, pControlParams);
+        SERVICE_CONTROL_STATUS_REASON_PARAMSA *p = pControlParams;
+        return control_ex(hService, dwControl, dwInfoLevel, pControlParams,
+                          p ? p->pszComment : NULL);
 }
 
 BOOL WINAPI ControlServiceExW(SC_HANDLE hService, DWORD dwControl, DWORD dwInfoLevel,
                               PVOID pControlParams) {
-        /* Same layout: the comment is not read (stop reasons are not kept). */
-        return control_ex(hService, dwControl, dwInfoLevel, pControlParams);
+        SERVICE_CONTROL_STATUS_REASON_PARAMSW *p = pControlParams;
+        bool oom = false;
+        char *comment = p ? w32_utf8(p->pszComment, &oom) : NULL;
+        BOOL ok = oom ? w32_fail(ERROR_NOT_ENOUGH_MEMORY)
+                      : control_ex(hService, dwControl, dwInfoLevel, pControlParams, comment);
+        free(comment);
+        return ok;
 }

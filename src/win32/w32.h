@@ -29,6 +29,7 @@ enum w32_kind {
         W32_THREAD,
         W32_EVENT_SOURCE,
         W32_STATUS, /* a SERVICE_STATUS_HANDLE: lives as long as the process */
+        W32_KEY,    /* an HKEY under a service's key (registry.c) */
 };
 
 struct w32_object {

@@ -368,9 +368,21 @@ static void test_states_and_notify(void) {
         tap(CloseServiceHandle(s3), "close that handle");
         tap(NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_STOPPED, &n) == ERROR_SUCCESS,
             "notify STOPPED on the first");
-        tap(ControlService(s, SERVICE_CONTROL_STOP, &st) &&
-                    st.dwCurrentState == SERVICE_STOP_PENDING,
-            "stop: stop-pending");
+        SERVICE_CONTROL_STATUS_REASON_PARAMSW why = {.dwReason = 0, .pszComment = L"w32 stop ü"};
+        CHECK_ERR(ControlServiceExW(s, SERVICE_CONTROL_STOP, 2, &why), ERROR_INVALID_LEVEL,
+                  "ControlServiceEx, level 2");
+        CHECK_ERR(ControlServiceExW(s, SERVICE_CONTROL_STOP, SERVICE_CONTROL_STATUS_REASON_INFO,
+                                    &why),
+                  ERROR_INVALID_PARAMETER, "a stop without a reason");
+        why.dwReason = SERVICE_STOP_REASON_MAJOR_SOFTWARE | SERVICE_STOP_REASON_MINOR_RECONFIG;
+        CHECK_ERR(ControlServiceExW(s, SERVICE_CONTROL_STOP, SERVICE_CONTROL_STATUS_REASON_INFO,
+                                    &why),
+                  ERROR_INVALID_PARAMETER, "a reason without a flag");
+        why.dwReason = SERVICE_STOP_REASON_FLAG_PLANNED | SERVICE_STOP_REASON_MAJOR_SOFTWARE |
+                       SERVICE_STOP_REASON_MINOR_RECONFIG;
+        tap(ControlServiceExW(s, SERVICE_CONTROL_STOP, SERVICE_CONTROL_STATUS_REASON_INFO, &why) &&
+                    why.ServiceStatus.dwCurrentState == SERVICE_STOP_PENDING,
+            "ControlServiceExW stop with a reason: stop-pending");
         tap(wait_calls(3, 30000) && last_state == SERVICE_STOPPED, "notified STOPPED");
         SleepEx(500, TRUE);
         tap(calls == 3, "the closed handle's registration never called back (%d calls)", calls);
@@ -443,6 +455,17 @@ static void test_names(void) {
         cch = 64;
         CHECK_ERR(GetServiceKeyNameA(m, "nothing shows this", name, &cch),
                   ERROR_SERVICE_DOES_NOT_EXIST, "key name of no display name");
+        cch = 0;
+        CHECK_ERR(GetServiceKeyNameA(m, "W32 A", NULL, &cch), ERROR_INSUFFICIENT_BUFFER,
+                  "GetServiceKeyName with no buffer");
+        tap(cch == 4, "the key name's length: %u", (unsigned)cch);
+        /* As Windows (Wine's test_open_svc, test_get_servicekeyname): the
+         * display name only; OpenService takes the name only. */
+        cch = sizeof(name);
+        CHECK_ERR(GetServiceKeyNameA(m, "w32a", name, &cch), ERROR_SERVICE_DOES_NOT_EXIST,
+                  "GetServiceKeyName of a name that is not a display name");
+        CHECK_ERR(OpenServiceA(m, "W32 A", GENERIC_READ), ERROR_SERVICE_DOES_NOT_EXIST,
+                  "OpenService with a display name");
         CloseServiceHandle(m);
 }
 
@@ -611,6 +634,164 @@ static void cleanup(void) {
         CloseServiceHandle(m);
 }
 
+/* The registry: a Reg call returns its error. */
+#define CHECK_REG(call, err, what)                                                                 \
+        do {                                                                                       \
+                LSTATUS e_ = (call);                                                               \
+                tap(e_ == (LSTATUS)(err), "%s: %s (got %d)", what, #err, (int)e_);                 \
+        } while (0)
+
+static void test_registry_types(HKEY k) {
+        DWORD dw = 8080, type = 0, cb = 0;
+        ULONGLONG qw = 0x100000000ULL;
+        static const BYTE bin[] = {0, 0xff, 0x10};
+        static const char multi[] = "a\0bc\0";
+        char rbuf[64];
+        CHECK_REG(RegSetValueExA(k, "Name", 0, REG_SZ, (const BYTE *)"hello", 6), ERROR_SUCCESS,
+                  "RegSetValueEx REG_SZ");
+        CHECK_REG(RegSetValueExA(k, "Path", 0, REG_EXPAND_SZ, (const BYTE *)"%ROOT%\\x", 8),
+                  ERROR_SUCCESS, "REG_EXPAND_SZ without its NUL");
+        CHECK_REG(RegSetValueExA(k, "List", 0, REG_MULTI_SZ, (const BYTE *)multi, sizeof(multi)),
+                  ERROR_SUCCESS, "REG_MULTI_SZ");
+        CHECK_REG(RegSetValueExA(k, "Port", 0, REG_DWORD, (const BYTE *)&dw, 4), ERROR_SUCCESS,
+                  "REG_DWORD");
+        CHECK_REG(RegSetValueExA(k, "Big", 0, REG_QWORD, (const BYTE *)&qw, 8), ERROR_SUCCESS,
+                  "REG_QWORD");
+        CHECK_REG(RegSetValueExA(k, "Blob", 0, REG_BINARY, bin, 3), ERROR_SUCCESS, "REG_BINARY");
+        CHECK_REG(RegQueryValueExA(k, "Name", NULL, &type, NULL, &cb), ERROR_SUCCESS,
+                  "RegQueryValueEx for the size");
+        tap(type == REG_SZ && cb == 6, "REG_SZ, 6 bytes with the NUL (type %u, %u bytes)",
+            (unsigned)type, (unsigned)cb);
+        cb = 3;
+        CHECK_REG(RegQueryValueExA(k, "Name", NULL, &type, (BYTE *)rbuf, &cb), ERROR_MORE_DATA,
+                  "a buffer too small");
+        tap(cb == 6, "...gives the size needed: %u", (unsigned)cb);
+        cb = sizeof(rbuf);
+        CHECK_REG(RegQueryValueExA(k, "Path", NULL, &type, (BYTE *)rbuf, &cb), ERROR_SUCCESS,
+                  "REG_EXPAND_SZ read back");
+        tap(type == REG_EXPAND_SZ && cb == 9 && strcmp(rbuf, "%ROOT%\\x") == 0,
+            "...unexpanded, with its NUL added");
+        cb = sizeof(rbuf);
+        CHECK_REG(RegQueryValueExA(k, "list", NULL, &type, (BYTE *)rbuf, &cb), ERROR_SUCCESS,
+                  "REG_MULTI_SZ read back, the name in any case");
+        tap(type == REG_MULTI_SZ && cb == sizeof(multi) && memcmp(rbuf, multi, cb) == 0,
+            "...the same bytes");
+        DWORD dw2 = 0;
+        cb = sizeof(dw2);
+        tap(RegQueryValueExA(k, "Port", NULL, &type, (BYTE *)&dw2, &cb) == ERROR_SUCCESS &&
+                    type == REG_DWORD && cb == 4 && dw2 == 8080,
+            "REG_DWORD read back");
+        ULONGLONG qw2 = 0;
+        cb = sizeof(qw2);
+        tap(RegQueryValueExA(k, "Big", NULL, &type, (BYTE *)&qw2, &cb) == ERROR_SUCCESS &&
+                    type == REG_QWORD && cb == 8 && qw2 == qw,
+            "REG_QWORD read back");
+        cb = sizeof(rbuf);
+        tap(RegQueryValueExA(k, "Blob", NULL, &type, (BYTE *)rbuf, &cb) == ERROR_SUCCESS &&
+                    type == REG_BINARY && cb == 3 && memcmp(rbuf, bin, 3) == 0,
+            "REG_BINARY read back");
+        WCHAR wbuf[16];
+        cb = sizeof(wbuf);
+        tap(RegQueryValueExW(k, L"Name", NULL, &type, (BYTE *)wbuf, &cb) == ERROR_SUCCESS &&
+                    cb == 6 * sizeof(WCHAR) && wcscmp(wbuf, L"hello") == 0,
+            "RegQueryValueExW gives WCHARs, the size in bytes");
+        CHECK_REG(RegSetValueExW(k, L"Wide", 0, REG_SZ, (const BYTE *)L"wide é", 7 * sizeof(WCHAR)),
+                  ERROR_SUCCESS, "RegSetValueExW");
+        cb = sizeof(rbuf);
+        tap(RegQueryValueExA(k, "Wide", NULL, &type, (BYTE *)rbuf, &cb) == ERROR_SUCCESS &&
+                    strcmp(rbuf, "wide é") == 0,
+            "...read back as UTF-8");
+        CHECK_REG(RegQueryValueExA(k, "Nothing", NULL, &type, NULL, &cb), ERROR_FILE_NOT_FOUND,
+                  "an unknown value");
+}
+
+static void test_registry_enum_delete(HKEY k) {
+        char name[16];
+        DWORD cch = sizeof(name), type = 0, cb = 0, n = 0;
+        CHECK_REG(RegEnumValueA(k, 0, name, &cch, NULL, &type, NULL, &cb), ERROR_SUCCESS,
+                  "RegEnumValue 0");
+        tap(strcmp(name, "Big") == 0 && cch == 3 && type == REG_QWORD && cb == 8,
+            "...the first by name, its type and size: %s", name);
+        cch = 2;
+        CHECK_REG(RegEnumValueA(k, 0, name, &cch, NULL, NULL, NULL, NULL), ERROR_MORE_DATA,
+                  "RegEnumValue with a name buffer too small");
+        for (;;) {
+                cch = sizeof(name);
+                if (RegEnumValueA(k, n, name, &cch, NULL, NULL, NULL, NULL) != ERROR_SUCCESS)
+                        break;
+                n++;
+        }
+        tap(n == 7, "RegEnumValue lists the 7 values: %u", (unsigned)n);
+        cch = sizeof(name);
+        CHECK_REG(RegEnumValueA(k, n, name, &cch, NULL, NULL, NULL, NULL), ERROR_NO_MORE_ITEMS,
+                  "past the last value");
+        CHECK_REG(RegDeleteValueA(k, "Big"), ERROR_SUCCESS, "RegDeleteValue");
+        CHECK_REG(RegDeleteValueA(k, "Big"), ERROR_FILE_NOT_FOUND, "RegDeleteValue again");
+}
+
+static void test_registry(void) {
+        HKEY k = NULL, ro = NULL, svc = NULL;
+        DWORD disp = 0, type = 0, cb = 0;
+        char rbuf[256];
+        CHECK_REG(RegOpenKeyExA(HKEY_LOCAL_MACHINE, "SOFTWARE\\Microsoft", 0, KEY_READ, &k),
+                  ERROR_FILE_NOT_FOUND, "a key outside the services' subtree");
+        CHECK_REG(RegOpenKeyExA(HKEY_LOCAL_MACHINE,
+                                "SYSTEM\\CurrentControlSet\\Services\\deadbeef\\Parameters", 0,
+                                KEY_READ, &k),
+                  ERROR_FILE_NOT_FOUND, "the key of no service");
+        CHECK_REG(RegCreateKeyExA(HKEY_LOCAL_MACHINE,
+                                  "SYSTEM\\CurrentControlSet\\Services\\w32a\\Parameters", 0, NULL,
+                                  REG_OPTION_NON_VOLATILE, KEY_ALL_ACCESS, NULL, &k, &disp),
+                  ERROR_SUCCESS, "RegCreateKeyEx on Parameters");
+        tap(disp == REG_OPENED_EXISTING_KEY, "Parameters always exists");
+        test_registry_types(k);
+        test_registry_enum_delete(k);
+        CHECK_REG(RegOpenKeyExA(HKEY_LOCAL_MACHINE,
+                                "system\\currentcontrolset\\services\\W32A\\parameters", 0,
+                                KEY_READ, &ro),
+                  ERROR_SUCCESS, "RegOpenKeyEx, any case");
+        CHECK_REG(RegSetValueExA(ro, "X", 0, REG_SZ, (const BYTE *)"x", 2), ERROR_ACCESS_DENIED,
+                  "RegSetValueEx on a key opened KEY_READ");
+        CHECK_REG(RegDeleteValueA(ro, "Port"), ERROR_ACCESS_DENIED,
+                  "RegDeleteValue on a key opened KEY_READ");
+        RegCloseKey(ro);
+        CHECK_REG(RegCreateKeyExA(k, "Sub", 0, NULL, 0, KEY_ALL_ACCESS, NULL, &ro, &disp),
+                  ERROR_SUCCESS, "RegCreateKeyEx of a subkey");
+        tap(disp == REG_CREATED_NEW_KEY, "...a new key");
+        CHECK_REG(RegSetValueExA(ro, "", 0, REG_SZ, (const BYTE *)"default", 8), ERROR_SUCCESS,
+                  "its default value");
+        RegCloseKey(ro);
+        CHECK_REG(RegOpenKeyExA(k, "SUB", 0, KEY_READ, &ro), ERROR_SUCCESS,
+                  "the subkey now exists");
+        cb = sizeof(rbuf);
+        tap(RegQueryValueExA(ro, NULL, NULL, &type, (BYTE *)rbuf, &cb) == ERROR_SUCCESS &&
+                    strcmp(rbuf, "default") == 0,
+            "...its default value read with a NULL name");
+        RegCloseKey(ro);
+        RegCloseKey(k);
+        CHECK_REG(RegQueryValueExA(k, "Port", NULL, &type, NULL, &cb), ERROR_INVALID_HANDLE,
+                  "a closed key");
+        CHECK_REG(RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\w32a", 0,
+                                KEY_READ | KEY_SET_VALUE, &svc),
+                  ERROR_SUCCESS, "RegOpenKeyExW on the service's own key");
+        cb = sizeof(rbuf);
+        tap(RegQueryValueExA(svc, "DisplayName", NULL, &type, (BYTE *)rbuf, &cb) == ERROR_SUCCESS &&
+                    type == REG_SZ && strcmp(rbuf, "W32 A") == 0,
+            "DisplayName is the service's: %s", rbuf);
+        cb = sizeof(rbuf);
+        tap(RegQueryValueExA(svc, "ImagePath", NULL, &type, (BYTE *)rbuf, &cb) == ERROR_SUCCESS &&
+                    type == REG_EXPAND_SZ && strstr(rbuf, "win32") != NULL,
+            "ImagePath is its command line: %s", rbuf);
+        DWORD start = 99;
+        cb = sizeof(start);
+        tap(RegQueryValueExA(svc, "Start", NULL, &type, (BYTE *)&start, &cb) == ERROR_SUCCESS &&
+                    type == REG_DWORD && start <= SERVICE_DISABLED,
+            "Start is a REG_DWORD: %u", (unsigned)start);
+        CHECK_REG(RegSetValueExA(svc, "ImagePath", 0, REG_SZ, (const BYTE *)"x", 2),
+                  ERROR_ACCESS_DENIED, "the service's own key is read-only");
+        RegCloseKey(svc);
+}
+
 int main(int argc, char **argv) {
         if (argc < 2) {
                 tap_bail_out("usage: win32_check PATH-TO-WIN32-SVC");
@@ -626,6 +807,7 @@ int main(int argc, char **argv) {
         test_states_and_notify();
         test_enumerate();
         test_names();
+        test_registry();
         test_created_deleted();
         test_lock();
         test_kernel32();

@@ -85,6 +85,12 @@ static const struct rpc_method methods[] = {
         {"query_lock_status", rpc_query_lock_status, RPC_ON_SCM, R(QUERY_LOCK_STATUS)},
         /* Counts of requests by method and of connections: no service named. */
         {"query_counters", rpc_query_counters, RPC_ON_SCM, R(ENUMERATE)},
+        /* As GetServiceKeyName and GetServiceDisplayName: an SCM handle is enough. */
+        {"get_key_name", rpc_get_key_name, RPC_ON_SCM, R(CONNECT)},
+        {"get_display_name", rpc_get_display_name, RPC_ON_SCM, R(CONNECT)},
+        {"query_parameters", rpc_query_parameters, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"set_parameter", rpc_set_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"delete_parameter", rpc_delete_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
 };
 
 const struct rpc_method *rpc_find_method(const char *name) {
@@ -195,11 +201,17 @@ int rpc_get_service(struct rpc_call *call, struct service **ret) {
         if (r < 0)
                 return r;
         struct service *s = registry_find(call->manager->registry, name);
-        if (!s)
-                return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST, "no service is named '%s'",
-                                name);
-        *ret = s;
-        return 0;
+        if (s) {
+                *ret = s;
+                return 0;
+        }
+        s = registry_find_display(call->manager->registry, name);
+        if (s)
+                return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST,
+                                "no service is named '%s'; it is the display name of service %s: "
+                                "name a service by its name (get_key_name finds it)",
+                                name, s->config.name);
+        return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST, "no service is named '%s'", name);
 }
 
 int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret) {

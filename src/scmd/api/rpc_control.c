@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <scm/error.h>
@@ -28,12 +29,14 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "depend.h"
+#include "log.h"
 #include "manager.h"
 #include "registry.h"
 #include "rpc.h"
 #include "rpc_acl.h"
 #include "server.h"
 #include "service.h"
+#include "validate.h"
 
 struct deferred_start {
         struct start_waiter waiter;
@@ -358,14 +361,80 @@ static int stop_with_dependents(struct rpc_call *call, struct service *s, bool w
         return r == 0 ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
 
+/* ---- stop reasons (ControlServiceEx) ---- */
+
+#define REASON_FLAGS 0x70000000u /* unplanned, custom, planned */
+#define REASON_CUSTOM 0x20000000u
+#define REASON_COMMENT_MAX_CHARS 128
+
+/* A valid code: one or more of the flags, a major reason 1-6 (or, with
+ * the custom flag, 0x40-0xff too) and a minor reason 1-0x18 (custom: any
+ * but 0), nothing else; as ControlServiceEx checks. */
+static bool reason_valid(json_int_t v) {
+        if (v <= 0 || v > UINT32_MAX)
+                return false;
+        uint32_t r = (uint32_t)v, major = (r >> 16) & 0xff, minor = r & 0xffff;
+        bool custom = r & REASON_CUSTOM;
+        if (!(r & REASON_FLAGS) || (r & ~(REASON_FLAGS | 0x00ffffffu)))
+                return false;
+        if (!((major >= 1 && major <= 6) || (custom && major >= 0x40)))
+                return false;
+        return minor >= 1 && (custom || minor <= 0x18);
+}
+
+/* The optional reason and comment: only with stop. */
+static int read_reason(struct rpc_call *call, enum svc_event event, uint32_t *ret_reason,
+                       const char **ret_comment) {
+        json_t *v = json_object_get(call->params, "reason");
+        int r = rpc_get_string(call, "comment", false, REASON_COMMENT_MAX_CHARS * 4, ret_comment);
+        if (r < 0)
+                return r;
+        if (!v && !*ret_comment)
+                return 0;
+        if (event != EV_STOP || !v)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "a stop reason (and its comment) goes with the control stop only, "
+                                "and a comment needs a reason");
+        if (!json_is_integer(v) || !reason_valid(json_integer_value(v)))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter 'reason' must be a stop reason code: a flag "
+                                "(planned, unplanned, custom), a major and a minor reason");
+        if (*ret_comment && utf8_text_chars(*ret_comment) > REASON_COMMENT_MAX_CHARS)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the stop comment is longer than %d characters",
+                                REASON_COMMENT_MAX_CHARS);
+        *ret_reason = (uint32_t)json_integer_value(v);
+        return 0;
+}
+
+/* Records the reason of a stop that went out (persist nothing: it is
+ * what the last stop was for, in memory and in the log). */
+static void record_reason(struct rpc_call *call, struct service *s, uint32_t reason,
+                          const char *comment) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        char *copy = comment ? strdup(comment) : NULL;
+        free(s->stop_comment);
+        s->stop_reason = reason;
+        s->stop_comment = copy;
+        s->stop_reason_time_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+        log_info("service %s: stop asked by uid %u with reason 0x%08x%s%s", s->config.name,
+                 (unsigned)rpc_caller(call)->uid, reason, comment ? ": " : "",
+                 comment ? comment : "");
+}
+
 int rpc_control(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", "control", "with_dependents", NULL};
+        static const char *const keys[] = {"name",   "control", "with_dependents",
+                                           "reason", "comment", NULL};
         struct service *s;
         enum svc_event event = EV_INTERROGATE;
-        uint32_t code = 0;
+        uint32_t code = 0, reason = 0;
+        const char *comment = NULL;
         int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 r = read_control(call, &event, &code);
+        if (r >= 0)
+                r = read_reason(call, event, &reason, &comment);
         if (r < 0)
                 return r;
         json_t *with = json_object_get(call->params, "with_dependents");
@@ -376,8 +445,18 @@ int rpc_control(struct rpc_call *call, json_t **ret) {
         if (event == EV_STOP && s->state != SCM_STATE_STOPPED &&
             s->state != SCM_STATE_STOP_PENDING) {
                 r = stop_with_dependents(call, s, json_is_true(with));
+                if (r == RPC_DEFERRED && reason)
+                        record_reason(call, s, reason, comment);
                 if (r != 0)
                         return r;
         }
-        return send_control(call, s, event, code, ret);
+        r = send_control(call, s, event, code, ret);
+        if (r >= 0 && reason) {
+                record_reason(call, s, reason, comment);
+                if (r == 0) { /* the status in the reply shows it */
+                        json_decref(*ret);
+                        *ret = service_status_json(s);
+                }
+        }
+        return r;
 }

@@ -151,6 +151,19 @@ static const char *const migrations[] = {
         "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
         "  settings TEXT NOT NULL"
         ");",
+        /* 9 -> 10: service parameters, the registry way (db_param.c): the
+         * values under HKLM\SYSTEM\CurrentControlSet\Services\NAME\Parameters
+         * and its subkeys.  They go with their service (ON DELETE CASCADE)
+         * and are part of the last known good copy (db_lkg.c). */
+        "CREATE TABLE service_parameters ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  key TEXT NOT NULL COLLATE NOCASE,"
+        "  value_name TEXT NOT NULL COLLATE NOCASE,"
+        "  type TEXT NOT NULL CHECK (type IN"
+        "    ('sz','expand_sz','multi_sz','dword','qword','binary')),"
+        "  data BLOB NOT NULL,"
+        "  PRIMARY KEY (service_id, key, value_name)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

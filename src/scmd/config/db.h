@@ -103,6 +103,26 @@ int db_lkg_info(struct db *db, struct db_lkg_info *ret);
  * is no copy. */
 int db_lkg_restore(struct db *db);
 
+/* db_param.c: service parameters (migration 10), on db.c's connection.
+ * key is the path below the service's key ("Parameters", "Parameters\Sub"),
+ * value_name "" the key's default value; both compared ignoring case.  Each
+ * call is one statement, so one transaction. */
+struct db_param_row {
+        const char *key, *value_name, *type;
+        const void *data;
+        size_t size;
+};
+typedef int db_param_fn(void *userdata, const struct db_param_row *row);
+/* Adds or replaces a value; *ret_replaced says which. */
+int db_param_set(struct db *db, int64_t id, const struct db_param_row *row, bool *ret_replaced);
+/* Deletes a value: 0, or -ENOENT when there is none. */
+int db_param_delete(struct db *db, int64_t id, const char *key, const char *value_name);
+/* Every value of service id, by key then name; of key and its subkeys
+ * when key is not NULL.  fn's negative return stops and is returned. */
+int db_param_list(struct db *db, int64_t id, const char *key, db_param_fn *fn, void *userdata);
+/* How many values service id has, under every key. */
+int db_param_count(struct db *db, int64_t id, int64_t *ret);
+
 #define SECRET_MACHINE_KEY_BYTES 32 /* crypto_aead_xchacha20poly1305_ietf_KEYBYTES */
 #define SECRET_NONCE_BYTES 24       /* ..._NPUBBYTES: random, one per value */
 #define SECRET_TAG_BYTES 16         /* ..._ABYTES */

@@ -54,6 +54,7 @@ static const char *const config_tables[] = {
         "service_failure_steps",
         "service_access",
         "service_process",
+        "service_parameters",
 };
 
 static void sqlite_freep(char **p) {

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Every service known to scmd, found by name or display name in O(1).
+ * Every service known to scmd, found by name or by display name in O(1).
+ * The protocol names a service by its name only (as Windows' OpenService
+ * does); the display name is looked up by get_key_name and by the checks
+ * that keep names and display names unique together.
  * Two chained hash tables over the same services, keyed by the ASCII
  * case-folded text (the folding of the name rules), grown by doubling at a
  * load factor of one.  The registry owns the services it holds.
@@ -140,14 +143,17 @@ struct service *registry_find(const struct registry *r, const char *name) {
         return NULL;
 }
 
-struct service *registry_find_name_or_display(const struct registry *r, const char *text) {
-        struct service *s = registry_find(r, text);
-        if (s)
-                return s;
-        for (s = r->by_display[fold_hash(text) & (r->buckets - 1)]; s; s = s->next_by_display)
+struct service *registry_find_display(const struct registry *r, const char *text) {
+        for (struct service *s = r->by_display[fold_hash(text) & (r->buckets - 1)]; s;
+             s = s->next_by_display)
                 if (names_equal(s->config.display_name, text))
                         return s;
         return NULL;
+}
+
+struct service *registry_find_name_or_display(const struct registry *r, const char *text) {
+        struct service *s = registry_find(r, text);
+        return s ? s : registry_find_display(r, text);
 }
 
 size_t registry_count(const struct registry *r) {

@@ -79,6 +79,7 @@ void service_free(struct service *s) {
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
+        free(s->stop_comment);
         secrets_withdraw(&s->credentials_dir); /* nothing left: it has no process */
         free(s);
 }
@@ -464,15 +465,23 @@ json_t *service_status_json(const struct service *s) {
         else if (s->exit_kind == EXIT_SIGNAL)
                 exit = json_pack("{s:i}", "signal", s->exit_value);
 
-        return json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s, s:I}",
-                         "name", s->config.name, "type", scm_type_name(s->config.type), "state",
-                         scm_state_name(s->state), "controls_accepted", accepted, "win32_exit_code",
-                         (json_int_t)s->win32_exit_code, "service_exit_code",
-                         (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
-                         "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)service_pid(s),
-                         "desired", scm_state_name(s->desired), "marked_for_delete",
-                         s->marked_for_delete, "process_exit", exit, "status_text", s->status_text,
-                         "seq", (json_int_t)events_seq(s));
+        json_t *o =
+                json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s, s:I}",
+                          "name", s->config.name, "type", scm_type_name(s->config.type), "state",
+                          scm_state_name(s->state), "controls_accepted", accepted,
+                          "win32_exit_code", (json_int_t)s->win32_exit_code, "service_exit_code",
+                          (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
+                          "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)service_pid(s),
+                          "desired", scm_state_name(s->desired), "marked_for_delete",
+                          s->marked_for_delete, "process_exit", exit, "status_text", s->status_text,
+                          "seq", (json_int_t)events_seq(s));
+        if (o && s->stop_reason)
+                json_object_set_new(o, "stop_reason",
+                                    json_pack("{s:I, s:s, s:I}", "reason",
+                                              (json_int_t)s->stop_reason, "comment",
+                                              s->stop_comment ? s->stop_comment : "", "time_us",
+                                              (json_int_t)s->stop_reason_time_us));
+        return o;
 }
 
 json_t *service_config_json(const struct service *s) {

@@ -77,11 +77,16 @@ struct service {
         struct service_recovery *recovery; /* failure.c, lkg.c; NULL until needed */
         struct start_target *start_target; /* depend.c: the cascade bringing it up, or NULL */
         struct start_waiter *start_waiters;
-        char **start_args;  /* borrowed during service_start() only */
-        char *last_error;   /* the sentence for the last failed start */
-        bool connected;     /* native: the dispatcher said hello this run */
-        bool cut_loose;     /* share: given up on while the other members run */
-        bool stop_reported; /* native: it reported STOPPED; its codes stand */
+        char **start_args; /* borrowed during service_start() only */
+        char *last_error;  /* the sentence for the last failed start */
+        /* The reason the last stop was asked with (ControlServiceEx;
+         * rpc_control.c): Windows' SERVICE_STOP_REASON_* code, 0 for none. */
+        uint32_t stop_reason;
+        char *stop_comment;          /* malloc'd, or NULL */
+        int64_t stop_reason_time_us; /* when, microseconds since the epoch */
+        bool connected;              /* native: the dispatcher said hello this run */
+        bool cut_loose;              /* share: given up on while the other members run */
+        bool stop_reported;          /* native: it reported STOPPED; its codes stand */
 
         /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
         bool start_low_priority; /* the next spawn lowers it */
