@@ -4,7 +4,7 @@
 #   make check      install missing build/test packages, build, run the whole suite
 #   make demo       install missing packages, build, walk through scmd and scctl
 #   make check-asan the same suite on an ASan+UBSan build in build-asan/
-#   make install    meson install (PREFIX via: meson configure build -Dprefix=...)
+#   make install    meson install into PREFIX (default /usr/local), under DESTDIR when given
 #   make clean      remove $(BUILD) and $(BUILD)-asan
 #   make bench      install the peers it measures against, build, run bench/run.sh
 #                   (about 12 minutes; bench/README.md), writing bench/results/latest.csv
@@ -53,8 +53,12 @@ bench: deps bench-deps
 bench-plot: bench-deps
 	bench/plot.sh
 
+# PREFIX (default /usr/local) and DESTDIR are honoured:
+#   make install PREFIX=/usr DESTDIR=/tmp/stage
+PREFIX ?= /usr/local
 install: build
-	$(MESON) install -C $(BUILD)
+	$(MESON) configure $(BUILD) -Dprefix=$(PREFIX)
+	$(MESON) install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
