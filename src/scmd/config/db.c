@@ -147,7 +147,7 @@ static const char *const migrations[] = {
         ");",
         /* 8 -> 9: process settings (db_process.c), in their protocol form:
          * a JSON object of the fields that are not at their default. */
-        "CREATE TABLE service_process ("
+        "CREATE TABLE service_process_settings ("
         "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
         "  settings TEXT NOT NULL"
         ");",

@@ -53,7 +53,7 @@ static const char *const config_tables[] = {
         "service_failure_actions",
         "service_failure_steps",
         "service_access",
-        "service_process",
+        "service_process_settings",
         "service_parameters",
 };
 

@@ -3,7 +3,7 @@
  * The process-settings table (schema migration 9, in db.c's list), on the
  * connection db.c opened:
  *
- *   service_process  one row per service with a setting not at its
+ *   service_process_settings  one row per service with a setting not at its
  *                    default: the settings in their protocol form (a JSON
  *                    object, process_config.c); it goes with its service
  *                    (ON DELETE CASCADE), and is part of the last known
@@ -35,9 +35,9 @@ int db_process_save(struct db *db, int64_t id, const struct service_process *p) 
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(
                 db,
-                p ? "INSERT INTO service_process (service_id, settings) VALUES (?1, ?2)"
+                p ? "INSERT INTO service_process_settings (service_id, settings) VALUES (?1, ?2)"
                     " ON CONFLICT (service_id) DO UPDATE SET settings = excluded.settings"
-                  : "DELETE FROM service_process WHERE service_id = ?1",
+                  : "DELETE FROM service_process_settings WHERE service_id = ?1",
                 &st);
         if (r < 0)
                 return r;
@@ -49,7 +49,8 @@ int db_process_save(struct db *db, int64_t id, const struct service_process *p) 
 
 int db_process_load(struct db *db, int64_t id, const char *name, struct service_process **ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(db, "SELECT settings FROM service_process WHERE service_id = ?1", &st);
+        int r = db_prepare(
+                db, "SELECT settings FROM service_process_settings WHERE service_id = ?1", &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
