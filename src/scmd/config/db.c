@@ -145,7 +145,7 @@ static const char *const migrations[] = {
         "  id INTEGER PRIMARY KEY CHECK (id = 1),"
         "  access_list TEXT NOT NULL"
         ");",
-        /* 8 -> 9: process settings (db_process.c), in their protocol form:
+        /* 8 -> 9: process settings (db_process_settings.c), in their protocol form:
          * a JSON object of the fields that are not at their default. */
         "CREATE TABLE service_process_settings ("
         "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
@@ -425,7 +425,7 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
         if (r >= 0)
                 r = db_security_save(db, id, c);
         if (r >= 0)
-                r = db_process_save(db, id, c->process);
+                r = db_process_settings_save(db, id, c->process);
         r = end(db, r);
         if (r >= 0)
                 *ret_id = id;
@@ -445,7 +445,7 @@ int db_update_service(struct db *db, int64_t id, const struct service_config *c)
         if (r >= 0)
                 r = db_security_save(db, id, c);
         if (r >= 0)
-                r = db_process_save(db, id, c->process);
+                r = db_process_settings_save(db, id, c->process);
         return end(db, r);
 }
 
@@ -548,7 +548,7 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
         if (r >= 0)
                 r = db_security_load(db, id, c->name, &c->security);
         if (r >= 0)
-                r = db_process_load(db, id, c->name, &c->process);
+                r = db_process_settings_load(db, id, c->name, &c->process);
         return r < 0 ? r : db_acl_load_service(db, id, c->name, &c->access);
 }
 

@@ -63,12 +63,13 @@ struct sqlite3 *db_sqlite(struct db *db);
 int db_security_save(struct db *db, int64_t id, const struct service_config *c);
 /* Loads the settings of service id (named name) into *ret (NULL when all are defaults). */
 int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret);
-/* db_process.c: process settings (migration 9), in db.c's transaction of
+/* db_process_settings.c: process settings (migration 9), in db.c's transaction of
  * an insert or update; NULL: every default (no row). */
-int db_process_save(struct db *db, int64_t id, const struct service_process *p);
+int db_process_settings_save(struct db *db, int64_t id, const struct service_process *p);
 /* Loads them into *ret (NULL when all are defaults).  A stored value that
  * no longer passes the checks is logged and dropped: the defaults. */
-int db_process_load(struct db *db, int64_t id, const char *name, struct service_process **ret);
+int db_process_settings_load(struct db *db, int64_t id, const char *name,
+                             struct service_process **ret);
 
 /* The gid recorded for service name: 1 with *ret, 0 when none. */
 int db_security_gid_of(struct db *db, const char *name, gid_t *ret);

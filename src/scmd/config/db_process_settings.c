@@ -23,7 +23,7 @@
 #include "log.h"
 #include "process_config.h"
 
-int db_process_save(struct db *db, int64_t id, const struct service_process *p) {
+int db_process_settings_save(struct db *db, int64_t id, const struct service_process *p) {
         _cleanup_free_ char *text = NULL;
         if (p) {
                 json_t *o = service_process_json(p);
@@ -47,7 +47,8 @@ int db_process_save(struct db *db, int64_t id, const struct service_process *p) 
         return db_errno(sqlite3_step(st));
 }
 
-int db_process_load(struct db *db, int64_t id, const char *name, struct service_process **ret) {
+int db_process_settings_load(struct db *db, int64_t id, const char *name,
+                             struct service_process **ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(
                 db, "SELECT settings FROM service_process_settings WHERE service_id = ?1", &st);
