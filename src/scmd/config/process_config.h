@@ -4,7 +4,7 @@
  * working directory, environment and environment files, umask, resource
  * limits, stop signal and stop timeout.  Their protocol form is a JSON
  * object of docs/protocol.md's fields, which is also how the database
- * keeps them (db_process.c); this file turns one into the other.
+ * keeps them (db_process_settings.c); this file turns one into the other.
  */
 #pragma once
 
