@@ -27,6 +27,7 @@
 #include <scm/types.h>
 
 #include "acl.h"
+#include "adopt.h"
 #include "boot.h"
 #include "cgroup.h"
 #include "cleanup.h"
@@ -35,6 +36,7 @@
 #include "driver.h"
 #include "events.h"
 #include "failure.h"
+#include "fdholder.h"
 #include "lock.h"
 #include "log.h"
 #include "logcapture.h"
@@ -323,6 +325,8 @@ static char *cgroup_instance_name(const struct scm_paths *p) {
 /* Frees everything, in this order: the dependency state, the connections
  * (with what they hold open), then what the manager holds. */
 static void tear_down(struct manager *m) {
+        fdholder_close(m->fdholder, false);
+        m->fdholder = NULL;
         depend_free(m);
         server_free(m->server);
         m->server = NULL;
@@ -345,6 +349,39 @@ static void wire_hooks(struct manager *m) {
                 .driver_load = driver_load,
                 .driver_unload = driver_unload,
         };
+}
+
+/* The descriptor holder (exec/fdholder.c): found with what an earlier
+ * scmd left with it, or made. */
+static void open_holder(struct manager *m, struct fdholder_entry **held, size_t *n_held) {
+        _cleanup_free_ char *path = NULL;
+        int r = asprintf(&path, "%s/fdholder.sock", m->paths.run_dir) < 0 ? -ENOMEM : 0;
+        if (r >= 0)
+                r = fdholder_open(path, &m->fdholder, held, n_held);
+        if (r < 0)
+                log_warning("no descriptor holder (%s): a crash of scmd would break the services' "
+                            "output pipes and control channels",
+                            strerror(-r));
+}
+
+/* The sd_notify socket: the one the holder kept, or a new one (given to it). */
+static void open_notify(struct manager *m, struct fdholder_entry *held, size_t n_held) {
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/notify.sock", m->paths.run_dir) < 0)
+                return;
+        int r = -ENOENT;
+        for (size_t i = 0; i < n_held; i++)
+                if (strcmp(held[i].key, "notify") == 0 && held[i].n_fds == 1) {
+                        held[i].n_fds = 0;
+                        r = notify_adopt(m, path, held[i].fds[0]);
+                }
+        if (r < 0)
+                r = notify_open(m, path);
+        if (r < 0)
+                log_warning("no sd_notify socket at %s (%s): notify services cannot report", path,
+                            strerror(-r));
+        else if (m->fdholder)
+                fdholder_put(m->fdholder, "notify", &m->notify_fd, 1);
 }
 
 static int start_up(struct manager *m) {
@@ -370,21 +407,20 @@ static int start_up(struct manager *m) {
         if (m->cgroup_base_fd < 0)
                 log_info("cgroups unavailable (%s): services are held by process group",
                          strerror(-m->cgroup_base_fd));
-        else
-                cgroup_sweep(m->cgroup_base_fd);
-        secrets_sweep(&m->paths); /* the secrets folders of services an earlier scmd ran */
 
-        _cleanup_free_ char *notify_path = NULL;
-        if (asprintf(&notify_path, "%s/notify.sock", m->paths.run_dir) < 0)
-                return -ENOMEM;
-        r = notify_open(m, notify_path);
-        if (r < 0)
-                log_warning("no sd_notify socket at %s (%s): notify services cannot report",
-                            notify_path, strerror(-r));
+        struct fdholder_entry *held = NULL;
+        size_t n_held = 0;
+        open_holder(m, &held, &n_held);
+        open_notify(m, held, n_held);
 
         r = db_open(m->paths.db_file, &m->db);
         if (r >= 0)
                 r = manager_load(m);
+        /* What an earlier scmd left running is taken back (or killed) before
+         * anything starts: adopt.c. */
+        if (r >= 0)
+                r = adopt_all(m, held, n_held);
+        free(held);
         if (r >= 0)
                 r = server_new(m, m->paths.socket, &m->server);
         return r;
@@ -468,6 +504,9 @@ int main(int argc, char **argv) {
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));
         int status = r < 0 ? 1 : m.exit_status;
+        /* A clean exit, every service stopped: the holder ends too. */
+        fdholder_close(m.fdholder, true);
+        m.fdholder = NULL;
         recovery_finish(&m); /* the reboot hook, when a failure action asked for it */
         tear_down(&m);
         close(lock_fd);

@@ -46,9 +46,8 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
                 log_info("service %s: deleted (it was marked for delete)", config->name);
                 return 0;
         }
-        if (status->state != SCM_STATE_STOPPED)
-                log_warning("service %s was %s when scmd last ended; it is stopped now",
-                            config->name, scm_state_name(status->state));
+        /* One that was running when scmd last ended is taken back, or
+         * stopped as aborted, by core/adopt.c once every service is loaded. */
         struct service *s;
         int r = service_new(m, id, config, &s);
         if (r < 0)

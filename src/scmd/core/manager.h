@@ -27,6 +27,7 @@ struct shutdown_state;
 struct driver_state;
 struct event_hub;
 struct scm_lock;
+struct fdholder;
 
 struct manager_options {
         usec_t stop_timeout;
@@ -79,6 +80,7 @@ struct manager {
         int notify_fd;                   /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
         char *notify_path;
+        struct fdholder *fdholder; /* exec/fdholder.c: copies kept across a crash; NULL none */
         struct event_hub *events; /* events.c */
         char **group_order;       /* depend.c: the group order list (NULL-terminated) */
         struct acl *scm_access;   /* the SCM's access list (acl.c); NULL: the default */
