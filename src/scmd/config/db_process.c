@@ -20,14 +20,15 @@
 
 int db_process_save(struct db *db, int64_t id, const struct db_process *p) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(db,
-                           "INSERT INTO service_process (service_id, pid, start_time, cgroup, state,"
-                           " controls_accepted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                           " ON CONFLICT (service_id) DO UPDATE SET pid = excluded.pid,"
-                           " start_time = excluded.start_time, cgroup = excluded.cgroup,"
-                           " state = excluded.state,"
-                           " controls_accepted = excluded.controls_accepted",
-                           &st);
+        int r = db_prepare(
+                db,
+                "INSERT INTO service_process (service_id, pid, start_time, cgroup, state,"
+                " controls_accepted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                " ON CONFLICT (service_id) DO UPDATE SET pid = excluded.pid,"
+                " start_time = excluded.start_time, cgroup = excluded.cgroup,"
+                " state = excluded.state,"
+                " controls_accepted = excluded.controls_accepted",
+                &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);

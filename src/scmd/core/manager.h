@@ -81,10 +81,10 @@ struct manager {
         struct loop_io notify_io;
         char *notify_path;
         struct fdholder *fdholder; /* exec/fdholder.c: copies kept across a crash; NULL none */
-        struct event_hub *events; /* events.c */
-        char **group_order;       /* depend.c: the group order list (NULL-terminated) */
-        struct acl *scm_access;   /* the SCM's access list (acl.c); NULL: the default */
-        struct scm_lock *lock;    /* rpc_lock.c */
+        struct event_hub *events;  /* events.c */
+        char **group_order;        /* depend.c: the group order list (NULL-terminated) */
+        struct acl *scm_access;    /* the SCM's access list (acl.c); NULL: the default */
+        struct scm_lock *lock;     /* rpc_lock.c */
         bool shutting_down;
         int exit_status;
         struct boot_timeline timeline; /* timeline.c */

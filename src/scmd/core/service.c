@@ -382,6 +382,8 @@ void service_adopt_gone(struct service *s, enum scm_state state) {
          * process had ended under this scmd's eyes (PROCESS_ABORTED, its
          * failure actions).  Its exit code is unknown. */
         s->state = state == SCM_STATE_STOPPED ? SCM_STATE_RUNNING : state;
+        s->desired = state == SCM_STATE_STOP_PENDING ? SCM_STATE_STOPPED : SCM_STATE_RUNNING;
+        s->stop_requested = state == SCM_STATE_STOP_PENDING;
         log_warning("service %s: its process ended while scmd was down", s->config.name);
         service_dispatch(s, EV_EXITED);
 }

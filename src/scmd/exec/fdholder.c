@@ -107,8 +107,7 @@ static ssize_t recv_packet(int sock, char *text, int *fds, size_t *n) {
 static bool same_user(int sock) {
         struct ucred cred;
         socklen_t len = sizeof(cred);
-        return getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-               cred.uid == geteuid();
+        return getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.uid == geteuid();
 }
 
 /* ---- the holder process ---- */
@@ -253,8 +252,8 @@ static int spawn_holder(const char *path) {
         /* Beside its socket, for an administrator (and the tests). */
         _cleanup_free_ char *pid_path = NULL;
         if (asprintf(&pid_path, "%s.pid", path) >= 0) {
-                _cleanup_close_ int pf = open(pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                                              0644);
+                _cleanup_close_ int pf =
+                        open(pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
                 if (pf >= 0)
                         dprintf(pf, "%d\n", (int)pid);
         }
