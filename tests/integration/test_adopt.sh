@@ -115,6 +115,40 @@ test_died_while_down() {
         assert_sc_ok "d stops" stop d --wait
 }
 
+qf() {
+        local out
+        out=$(sc --json qfailure "$1" 2>/dev/null) || return 1
+        json_get "$out" "$2"
+}
+
+starts() {
+        report_all "$1" pid | wc -l
+}
+
+# The failure count and its reset-period clock survive a crash of scmd:
+# failure 1 restarts, failure 2 (after the crash) does nothing.
+test_failure_count_persists() {
+        daemon_start || return
+        create_helper f || return
+        assert_sc_ok "failure f: restart/0 then none, reset 600 s" failure f --reset 600 \
+                --actions restart/0/none/0
+        start_helper f || return
+        kill -KILL "$(report_get f pid)"
+        wait_until 10 "f was restarted after failure 1" bash -c '[ "$(grep -c "^pid=" "$1")" -ge 2 ]' _ "$(report_path f)" || return
+        wait_state f running 10 || return
+        assert_eq "qfailure: 1 failure" 1 "$(qf f failure_count)"
+        crash_scmd
+        daemon_start || return
+        assert_eq "after the crash of scmd qfailure still counts 1" 1 "$(qf f failure_count)"
+        local pid
+        pid=$(status_field f pid)
+        kill -KILL "$pid"
+        wait_state f stopped 10 || return
+        assert_eq "failure 2 is counted as the second" 2 "$(qf f failure_count)"
+        poll_until 2 bash -c '[ "$(grep -c "^pid=" "$1")" -ge 3 ]' _ "$(report_path f)"
+        assert_eq "...so its action (none) ran: f was not restarted" 2 "$(starts f)"
+}
+
 n_not_running() {
         ! state_is n running
 }
@@ -195,6 +229,7 @@ test_no_cgroups_note() {
 run_test test_plain_adopted
 run_test test_adopted_twice
 run_test test_died_while_down
+run_test test_failure_count_persists
 run_test test_notify_adopted
 run_test test_native_adopted
 run_test test_shared_adopted
