@@ -27,15 +27,15 @@
 #define CALL_TIMEOUT_MIN_MS 60000
 
 static const struct scctl_verb *const verbs[] = {
-        &verb_create,      &verb_config,      &verb_delete,       &verb_qc,
-        &verb_start,       &verb_stop,        &verb_pause,        &verb_continue,
-        &verb_interrogate, &verb_control,     &verb_query,        &verb_queryex,
-        &verb_logs,        &verb_privs,       &verb_qprivs,       &verb_sidtype,
-        &verb_qsidtype,    &verb_showsid,     &verb_privilege,    &verb_failure,
-        &verb_qfailure,    &verb_failureflag, &verb_qfailureflag, &verb_boot,
-        &verb_lkg,         &verb_watch,       &verb_analyze,      &verb_secret,
-        &verb_shutdown,    &verb_group_order, &verb_enumdepend,   &verb_sdshow,
-        &verb_sdset,       &verb_lock,        &verb_querylock,
+        &verb_create,      &verb_config,        &verb_delete,       &verb_qc,
+        &verb_start,       &verb_stop,          &verb_pause,        &verb_continue,
+        &verb_interrogate, &verb_control,       &verb_query,        &verb_queryex,
+        &verb_logs,        &verb_privs,         &verb_qprivs,       &verb_sidtype,
+        &verb_qsidtype,    &verb_showsid,       &verb_privilege,    &verb_failure,
+        &verb_qfailure,    &verb_failureflag,   &verb_qfailureflag, &verb_boot,
+        &verb_lkg,         &verb_watch,         &verb_analyze,      &verb_secret,
+        &verb_shutdown,    &verb_daemon_reexec, &verb_group_order,  &verb_enumdepend,
+        &verb_sdshow,      &verb_sdset,         &verb_lock,         &verb_querylock,
 };
 
 enum {

@@ -57,6 +57,7 @@ struct options {
         enum scm_mode mode;
         const char *root;
         bool foreground;
+        bool reexec; /* --reexec: executed again by daemon_reexec (no fork, no readiness) */
         bool debug;
         struct manager_options manager;
 };
@@ -114,6 +115,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_DELAYED_AUTO_DELAY,
                 OPT_SHUTDOWN_BUDGET,
                 OPT_ADMIN_GROUP,
+                OPT_REEXEC,
         };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
@@ -133,6 +135,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"delayed-auto-delay", required_argument, NULL, OPT_DELAYED_AUTO_DELAY},
                 {"shutdown-budget", required_argument, NULL, OPT_SHUTDOWN_BUDGET},
                 {"admin-group", required_argument, NULL, OPT_ADMIN_GROUP},
+                {"reexec", no_argument, NULL, OPT_REEXEC}, /* scmd's own, not in --help */
                 {0},
         };
         unsigned long long v;
@@ -182,6 +185,9 @@ static int parse_options(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_DEBUG:
                         o->debug = true;
+                        break;
+                case OPT_REEXEC:
+                        o->reexec = true;
                         break;
                 case OPT_CONSOLE:
                 case OPT_SERVICE_GID_RANGE:
@@ -426,6 +432,60 @@ static int start_up(struct manager *m) {
         return r;
 }
 
+/* The path of scmd's binary as it is now: after an upgrade replaced the
+ * file, /proc/self/exe names the old one "... (deleted)"; the new one is
+ * at the same path. */
+static char *own_binary(void) {
+        char buf[4096];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return NULL;
+        buf[n] = '\0';
+        static const char deleted[] = " (deleted)";
+        size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+        if (len > dl && strcmp(buf + len - dl, deleted) == 0)
+                buf[len - dl] = '\0';
+        return strdup(buf);
+}
+
+/* daemon_reexec: every request read has been answered; each connection
+ * hears daemon_reexec, then scmd executes its binary again with the same
+ * options and --reexec.  Every descriptor closes on exec: what the services
+ * depend on is kept by the descriptor holder, and the new scmd takes the
+ * processes back (adopt.c), still its children.  Returns only when the
+ * exec failed (then scmd goes on as it was). */
+static void reexec(struct manager *m, int argc, char **argv) {
+        _cleanup_free_ char *self = own_binary();
+        char **args = calloc((size_t)argc + 2, sizeof(char *));
+        if (!self || !args || access(self, X_OK) < 0) {
+                log_error("cannot execute scmd again (%s): going on as before",
+                          self ? strerror(errno) : "out of memory");
+                free(args);
+                m->reexec = false;
+                return;
+        }
+        int n = 0;
+        bool has = false;
+        for (int i = 0; i < argc; i++) {
+                has = has || strcmp(argv[i], "--reexec") == 0;
+                args[n++] = argv[i];
+        }
+        if (!has)
+                args[n++] = (char *)"--reexec";
+        args[n] = NULL;
+        server_say_reexec(m->server);
+        server_free(m->server); /* flushes every reply and the notification */
+        m->server = NULL;
+        log_info("executing %s again; the services run on", self);
+        execv(self, args);
+        log_error("cannot execute %s: %m; scmd exits, and the next one takes the services back",
+                  self);
+        free(args);
+        fdholder_close(m->fdholder, false); /* its copies are what the next scmd needs */
+        m->fdholder = NULL;
+        _exit(1);
+}
+
 int main(int argc, char **argv) {
         struct options o = {
                 .mode = SCM_MODE_AUTO,
@@ -468,7 +528,11 @@ int main(int argc, char **argv) {
                 return 1;
 
         int ready_fd = -1;
-        if (!o.foreground && getpid() != 1) {
+        if (o.reexec && !o.foreground) {
+                _cleanup_free_ char *log_path = NULL;
+                if (asprintf(&log_path, "%s/scmd.log", m.paths.log_dir) >= 0)
+                        log_open_file(log_path);
+        } else if (!o.foreground && getpid() != 1) {
                 ready_fd = daemonize();
                 if (ready_fd < 0) {
                         fprintf(stderr, "scmd: cannot fork: %s\n", strerror(-ready_fd));
@@ -503,6 +567,8 @@ int main(int argc, char **argv) {
         r = loop_run(m.loop);
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));
+        if (r >= 0 && m.reexec)
+                reexec(&m, argc, argv); /* returns only when it cannot */
         int status = r < 0 ? 1 : m.exit_status;
         /* A clean exit, every service stopped: the holder ends too. */
         fdholder_close(m.fdholder, true);

@@ -599,6 +599,14 @@ fail:
         return r;
 }
 
+void server_say_reexec(struct server *srv) {
+        static const char line[] = "{\"jsonrpc\":\"2.0\",\"method\":\"daemon_reexec\","
+                                   "\"params\":{\"resubscribe\":true}}\n";
+        struct iovec part = {.iov_base = (void *)line, .iov_len = sizeof(line) - 1};
+        for (struct conn *c = srv ? srv->conns : NULL; c; c = c->next)
+                conn_send_event(c, &part, 1, false);
+}
+
 void server_free(struct server *srv) {
         if (!srv)
                 return;

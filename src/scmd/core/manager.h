@@ -86,6 +86,7 @@ struct manager {
         struct acl *scm_access;    /* the SCM's access list (acl.c); NULL: the default */
         struct scm_lock *lock;     /* rpc_lock.c */
         bool shutting_down;
+        bool reexec; /* daemon_reexec: main.c executes scmd again once the loop ends */
         int exit_status;
         struct boot_timeline timeline; /* timeline.c */
         struct service_hooks hooks;
