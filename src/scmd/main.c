@@ -48,6 +48,7 @@
 #include "credentials.h"
 #include "secrets.h"
 #include "security.h"
+#include "selfnotify.h"
 #include "server.h"
 #include "shutdown.h"
 #include "supervisor.h"
@@ -557,6 +558,7 @@ int main(int argc, char **argv) {
                 return 1;
         }
         log_info("ready on %s", m.paths.socket);
+        selfnotify_ready(m.loop); /* a host's systemd: Type=notify, WatchdogSec= */
         if (ready_fd >= 0) {
                 char ok = 1;
                 (void)!write(ready_fd, &ok, 1);

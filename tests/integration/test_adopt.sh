@@ -20,6 +20,15 @@ crash_scmd() {
         SCMD_PID=""
 }
 
+# How many live processes have $1 in their command line.
+processes_with() {
+        local f n=0
+        for f in /proc/[0-9]*/cmdline; do
+                tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$1" && proc_alive "$(basename "$(dirname "$f")")" && n=$((n + 1))
+        done
+        echo "$n"
+}
+
 log_lines() {
         wc -l <"$D/log/$1.log" 2>/dev/null || echo 0
 }
@@ -90,7 +99,7 @@ test_adopted_twice() {
         run_sc --json queryex t
         assert_eq "...and is running" running "$(json_get "$OUT" state)"
         local pids
-        pids=$(pgrep -f -- "--report $(report_path t)" | wc -l)
+        pids=$(processes_with "--report $(report_path t)")
         assert_eq "one process of t, never two" 1 "$pids"
         assert_sc_ok "t stops" stop t --wait
 }

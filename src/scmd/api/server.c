@@ -603,8 +603,15 @@ void server_say_reexec(struct server *srv) {
         static const char line[] = "{\"jsonrpc\":\"2.0\",\"method\":\"daemon_reexec\","
                                    "\"params\":{\"resubscribe\":true}}\n";
         struct iovec part = {.iov_base = (void *)line, .iov_len = sizeof(line) - 1};
-        for (struct conn *c = srv ? srv->conns : NULL; c; c = c->next)
+        char drain[4096];
+        for (struct conn *c = srv ? srv->conns : NULL; c; c = c->next) {
                 conn_send_event(c, &part, 1, false);
+                /* What it sent and we did not read is dropped here (the
+                 * client sends it again): closed with unread input, the
+                 * connection would be reset and the notification lost. */
+                while (recv(c->fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+                        ;
+        }
 }
 
 void server_free(struct server *srv) {
