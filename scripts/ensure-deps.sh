@@ -23,6 +23,7 @@ packages=(
         util-linux   # unshare, for the PID-namespace test
         passwd       # useradd: scmd makes LocalService's and NetworkService's users
         clang-format # the house style, checked by tests/style/test_format.sh
+        sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
 )
 
 missing=()

@@ -391,6 +391,24 @@ static void open_notify(struct manager *m, struct fdholder_entry *held, size_t n
                 fdholder_put(m->fdholder, "notify", &m->notify_fd, 1);
 }
 
+/* The listening socket: the one the holder kept (clients that came while
+ * scmd was down wait in its backlog), or a new one (given to it). */
+static int open_server(struct manager *m, struct fdholder_entry *held, size_t n_held) {
+        int r = -ENOENT;
+        for (size_t i = 0; i < n_held; i++)
+                if (strcmp(held[i].key, "listen") == 0 && held[i].n_fds == 1) {
+                        held[i].n_fds = 0;
+                        r = server_adopt(m, m->paths.socket, held[i].fds[0], &m->server);
+                }
+        if (r < 0)
+                r = server_new(m, m->paths.socket, &m->server);
+        if (r >= 0 && m->fdholder) {
+                int fd = server_fd(m->server);
+                fdholder_put(m->fdholder, "listen", &fd, 1);
+        }
+        return r;
+}
+
 static int start_up(struct manager *m) {
         int r = secrets_init();
         if (r < 0) {
@@ -427,9 +445,12 @@ static int start_up(struct manager *m) {
          * anything starts: adopt.c. */
         if (r >= 0)
                 r = adopt_all(m, held, n_held);
-        free(held);
         if (r >= 0)
-                r = server_new(m, m->paths.socket, &m->server);
+                r = open_server(m, held, n_held);
+        for (size_t i = 0; i < n_held; i++) /* what nobody took */
+                for (size_t k = 0; k < held[i].n_fds; k++)
+                        close(held[i].fds[k]);
+        free(held);
         return r;
 }
 

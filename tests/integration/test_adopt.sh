@@ -165,7 +165,7 @@ n_not_running() {
 test_notify_adopted() {
         daemon_start || return
         create_helper n --notify-ready-after 0 --notify-watchdog-for 600000 \
-                -- --kind notify --control-timeout 3000 --watchdog 2000 || return
+                -- --kind notify --control-timeout 3000 --watchdog 3000 || return
         run_sc start n --wait
         assert_rc "start n --wait" 0
         local pid
@@ -173,12 +173,12 @@ test_notify_adopted() {
         crash_scmd
         daemon_start || return
         assert_eq "n runs with the same pid" "$pid" "$(status_field n pid)"
-        # Its watchdog pings are heard from the new scmd: 3 periods pass
+        # Its watchdog pings are heard from the new scmd: 2 periods pass
         # and it is not killed for a missed one.
-        if poll_until 6 n_not_running; then
+        if poll_until 7 n_not_running; then
                 tap_not_ok "n's WATCHDOG=1 messages are heard after the restart" "$(scmd_log)"
         else
-                tap_ok "n's WATCHDOG=1 messages are heard after the restart (not killed in 6 s)"
+                tap_ok "n's WATCHDOG=1 messages are heard after the restart (not killed in 7 s)"
         fi
         check "...so it is still the same process" proc_alive "$pid"
         assert_sc_ok "n stops" stop n --wait

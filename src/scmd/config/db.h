@@ -160,6 +160,8 @@ typedef int db_process_fn(void *userdata, int64_t id, const struct db_process *p
 
 int db_process_save(struct db *db, int64_t id, const struct db_process *p);
 int db_process_delete(struct db *db, int64_t id);
+/* 1 when service id has a recorded process, 0 when not, or -errno. */
+int db_process_recorded(struct db *db, int64_t id);
 /* Calls fn for every recorded process (the strings valid during the call). */
 int db_process_load(struct db *db, db_process_fn *fn, void *userdata);
 /* failure.c's count and the start of its reset period (unix seconds). */

@@ -49,6 +49,16 @@ int db_process_delete(struct db *db, int64_t id) {
         return db_errno(sqlite3_step(st));
 }
 
+int db_process_recorded(struct db *db, int64_t id) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db, "SELECT 1 FROM service_process WHERE service_id = ?1", &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_errno(rc);
+}
+
 int db_process_load(struct db *db, db_process_fn *fn, void *userdata) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db,

@@ -176,10 +176,11 @@ int adopt_all(struct manager *m, struct fdholder_entry *held, size_t n_held) {
         }
         /* What the holder kept for processes that are gone. */
         for (size_t i = 0; i < n_held; i++) {
+                if (held[i].n_fds == 0 || strncmp(held[i].key, "proc ", 5) != 0)
+                        continue; /* taken, or scmd's own (main.c) */
                 for (size_t k = 0; k < held[i].n_fds; k++)
                         close(held[i].fds[k]);
-                if (held[i].n_fds > 0 && strncmp(held[i].key, "proc ", 5) == 0)
-                        fdholder_drop(m->fdholder, held[i].key);
+                fdholder_drop(m->fdholder, held[i].key);
                 held[i].n_fds = 0;
         }
         /* Only now: whatever runs in a folder nobody took back goes. */
