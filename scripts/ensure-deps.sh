@@ -25,6 +25,7 @@ packages=(
         clang-format # the house style, checked by tests/style/test_format.sh
         openssh-server # tests/integration/test_remote.sh: a real sshd on loopback (its own config and port)
         openssh-client
+        sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
 )
 
 missing=()

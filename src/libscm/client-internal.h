@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/un.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,11 @@ struct scm_client {
         struct notify_node *events, **events_tail;
         size_t events_bytes;
         bool events_lost; /* some were dropped: say so before queueing more */
+
+        /* Where scmd listens, for a call retried on a new connection after
+         * scmd said daemon_reexec (docs/protocol.md, "Events"). */
+        struct sockaddr_un addr;
+        bool reexec_seen;
 };
 
 /* CLOCK_MONOTONIC in milliseconds. */

@@ -137,6 +137,8 @@ int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
         int r = client_new(fd, ret);
         if (r < 0)
                 close(fd);
+        else
+                (*ret)->addr = addr; /* to connect again after a re-exec */
         return r;
 }
 
@@ -351,6 +353,9 @@ int client_receive(struct scm_client *c, json_int_t id, int64_t deadline, json_t
                         return -EPROTO;
                 }
                 if (!json_object_get(reply, "id")) {
+                        const char *m = json_string_value(json_object_get(reply, "method"));
+                        if (m && strcmp(m, "daemon_reexec") == 0)
+                                c->reexec_seen = true; /* what follows is its end */
                         notify_queue_push(c, reply, size);
                         if (id == 0)
                                 return 0;
@@ -396,6 +401,10 @@ static char *request_line(json_int_t id, const char *method, json_t *params) {
         return line;
 }
 
+static int reconnect(struct scm_client *c, int64_t deadline);
+static int call_once(struct scm_client *c, const char *line, json_int_t id, int64_t deadline,
+                     json_t **ret_result);
+
 int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result) {
         if (!c || !method || !ret_result || (params && !json_is_object(params))) {
                 json_decref(params);
@@ -411,7 +420,30 @@ int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **
         _cleanup_free_ char *line = request_line(id, method, params);
         if (!line)
                 return -ENOMEM;
+        int r = call_once(c, line, id, deadline, ret_result);
+        if ((r == -ECONNRESET || r == -EPIPE) && c->reexec_seen && reconnect(c, deadline) >= 0)
+                r = call_once(c, line, id, deadline, ret_result); /* it was never read */
+        return r;
+}
 
+/* scmd said daemon_reexec and closed the connection: everything it had
+ * read was answered before, so the request that got no answer was never
+ * read; it goes again on a new connection to the new scmd. */
+static int reconnect(struct scm_client *c, int64_t deadline) {
+        int left = remaining_ms(deadline);
+        int fd = connect_until(&c->addr, left > 0 ? left : 1);
+        if (fd < 0)
+                return fd;
+        close(c->fd);
+        c->fd = fd;
+        c->len = c->scanned = 0;
+        c->broken = false;
+        c->reexec_seen = false;
+        return 0;
+}
+
+static int call_once(struct scm_client *c, const char *line, json_int_t id, int64_t deadline,
+                     json_t **ret_result) {
         int sent = send_all(c, line, strlen(line), deadline);
         if (sent < 0 && sent != -EPIPE && sent != -ECONNRESET) {
                 c->broken = true; /* part of a request may have gone out */

@@ -112,3 +112,34 @@ const struct scctl_verb verb_shutdown = {
                 "`scctl query --boot` shows where it is.\n",
         .run = run_shutdown,
 };
+
+static int run_daemon_reexec(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *result = NULL;
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        if (optind != argc)
+                return scctl_usage_error(ctx, "takes no operands");
+        int r = scctl_call(ctx, "daemon_reexec", json_object(), &result);
+        if (r != 0)
+                return r;
+        if (ctx->json)
+                output_json(result);
+        else
+                printf("[SC] daemon-reexec SUCCESS: scmd (pid %lld) executes itself again\n",
+                       (long long)json_integer_value(json_object_get(result, "pid")));
+        return 0;
+}
+
+const struct scctl_verb verb_daemon_reexec = {
+        .name = "daemon-reexec",
+        .synopsis = "",
+        .summary = "Execute scmd again (an upgrade in place); the services run on",
+        .help = "For administrators.  scmd answers, tells every client connection, and\n"
+                "executes its binary again (the new one after an upgrade), with the same\n"
+                "options; the new scmd takes every running service back, with the same\n"
+                "pid, its output and control channel, and its failure count.  No service\n"
+                "is signalled or restarted.  A request sent meanwhile waits for the new\n"
+                "scmd (libscm retries it).\n",
+        .run = run_daemon_reexec,
+};

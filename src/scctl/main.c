@@ -41,7 +41,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_lock,        &verb_querylock,      &verb_bridge,
         &verb_metrics,     &verb_import,         &verb_export,
         &verb_getkeyname,  &verb_getdisplayname, &verb_param,
-        &verb_description, &verb_qdescription,
+        &verb_description, &verb_qdescription,   &verb_daemon_reexec,
 };
 
 enum {

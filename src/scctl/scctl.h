@@ -201,6 +201,7 @@ extern const struct scctl_verb verb_secret;
  * returns 0 or an exit status. */
 int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only);
 extern const struct scctl_verb verb_shutdown;
+extern const struct scctl_verb verb_daemon_reexec;
 /* cmd_depend.c */
 extern const struct scctl_verb verb_group_order, verb_enumdepend;
 /* cmd_import.c */

@@ -27,6 +27,7 @@
 #include <scm/types.h>
 
 #include "acl.h"
+#include "adopt.h"
 #include "boot.h"
 #include "cgroup.h"
 #include "cleanup.h"
@@ -35,6 +36,7 @@
 #include "driver.h"
 #include "events.h"
 #include "failure.h"
+#include "fdholder.h"
 #include "lock.h"
 #include "log.h"
 #include "logcapture.h"
@@ -46,6 +48,7 @@
 #include "credentials.h"
 #include "secrets.h"
 #include "security.h"
+#include "selfnotify.h"
 #include "server.h"
 #include "shutdown.h"
 #include "supervisor.h"
@@ -55,6 +58,7 @@ struct options {
         enum scm_mode mode;
         const char *root;
         bool foreground;
+        bool reexec; /* --reexec: executed again by daemon_reexec (no fork, no readiness) */
         bool debug;
         struct manager_options manager;
 };
@@ -112,6 +116,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_DELAYED_AUTO_DELAY,
                 OPT_SHUTDOWN_BUDGET,
                 OPT_ADMIN_GROUP,
+                OPT_REEXEC,
         };
         static const struct option longopts[] = {
                 {"system", no_argument, NULL, OPT_SYSTEM},
@@ -131,6 +136,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"delayed-auto-delay", required_argument, NULL, OPT_DELAYED_AUTO_DELAY},
                 {"shutdown-budget", required_argument, NULL, OPT_SHUTDOWN_BUDGET},
                 {"admin-group", required_argument, NULL, OPT_ADMIN_GROUP},
+                {"reexec", no_argument, NULL, OPT_REEXEC}, /* scmd's own, not in --help */
                 {0},
         };
         unsigned long long v;
@@ -180,6 +186,9 @@ static int parse_options(int argc, char **argv, struct options *o) {
                         break;
                 case OPT_DEBUG:
                         o->debug = true;
+                        break;
+                case OPT_REEXEC:
+                        o->reexec = true;
                         break;
                 case OPT_CONSOLE:
                 case OPT_SERVICE_GID_RANGE:
@@ -323,6 +332,8 @@ static char *cgroup_instance_name(const struct scm_paths *p) {
 /* Frees everything, in this order: the dependency state, the connections
  * (with what they hold open), then what the manager holds. */
 static void tear_down(struct manager *m) {
+        fdholder_close(m->fdholder, false);
+        m->fdholder = NULL;
         depend_free(m);
         server_free(m->server);
         m->server = NULL;
@@ -345,6 +356,57 @@ static void wire_hooks(struct manager *m) {
                 .driver_load = driver_load,
                 .driver_unload = driver_unload,
         };
+}
+
+/* The descriptor holder (exec/fdholder.c): found with what an earlier
+ * scmd left with it, or made. */
+static void open_holder(struct manager *m, struct fdholder_entry **held, size_t *n_held) {
+        _cleanup_free_ char *path = NULL;
+        int r = asprintf(&path, "%s/fdholder.sock", m->paths.run_dir) < 0 ? -ENOMEM : 0;
+        if (r >= 0)
+                r = fdholder_open(path, &m->fdholder, held, n_held);
+        if (r < 0)
+                log_warning("no descriptor holder (%s): a crash of scmd would break the services' "
+                            "output pipes and control channels",
+                            strerror(-r));
+}
+
+/* The sd_notify socket: the one the holder kept, or a new one (given to it). */
+static void open_notify(struct manager *m, struct fdholder_entry *held, size_t n_held) {
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/notify.sock", m->paths.run_dir) < 0)
+                return;
+        int r = -ENOENT;
+        for (size_t i = 0; i < n_held; i++)
+                if (strcmp(held[i].key, "notify") == 0 && held[i].n_fds == 1) {
+                        held[i].n_fds = 0;
+                        r = notify_adopt(m, path, held[i].fds[0]);
+                }
+        if (r < 0)
+                r = notify_open(m, path);
+        if (r < 0)
+                log_warning("no sd_notify socket at %s (%s): notify services cannot report", path,
+                            strerror(-r));
+        else if (m->fdholder)
+                fdholder_put(m->fdholder, "notify", &m->notify_fd, 1);
+}
+
+/* The listening socket: the one the holder kept (clients that came while
+ * scmd was down wait in its backlog), or a new one (given to it). */
+static int open_server(struct manager *m, struct fdholder_entry *held, size_t n_held) {
+        int r = -ENOENT;
+        for (size_t i = 0; i < n_held; i++)
+                if (strcmp(held[i].key, "listen") == 0 && held[i].n_fds == 1) {
+                        held[i].n_fds = 0;
+                        r = server_adopt(m, m->paths.socket, held[i].fds[0], &m->server);
+                }
+        if (r < 0)
+                r = server_new(m, m->paths.socket, &m->server);
+        if (r >= 0 && m->fdholder) {
+                int fd = server_fd(m->server);
+                fdholder_put(m->fdholder, "listen", &fd, 1);
+        }
+        return r;
 }
 
 static int start_up(struct manager *m) {
@@ -370,24 +432,80 @@ static int start_up(struct manager *m) {
         if (m->cgroup_base_fd < 0)
                 log_info("cgroups unavailable (%s): services are held by process group",
                          strerror(-m->cgroup_base_fd));
-        else
-                cgroup_sweep(m->cgroup_base_fd);
-        secrets_sweep(&m->paths); /* the secrets folders of services an earlier scmd ran */
 
-        _cleanup_free_ char *notify_path = NULL;
-        if (asprintf(&notify_path, "%s/notify.sock", m->paths.run_dir) < 0)
-                return -ENOMEM;
-        r = notify_open(m, notify_path);
-        if (r < 0)
-                log_warning("no sd_notify socket at %s (%s): notify services cannot report",
-                            notify_path, strerror(-r));
+        struct fdholder_entry *held = NULL;
+        size_t n_held = 0;
+        open_holder(m, &held, &n_held);
+        open_notify(m, held, n_held);
 
         r = db_open(m->paths.db_file, &m->db);
         if (r >= 0)
                 r = manager_load(m);
+        /* What an earlier scmd left running is taken back (or killed) before
+         * anything starts: adopt.c. */
         if (r >= 0)
-                r = server_new(m, m->paths.socket, &m->server);
+                r = adopt_all(m, held, n_held);
+        if (r >= 0)
+                r = open_server(m, held, n_held);
+        for (size_t i = 0; i < n_held; i++) /* what nobody took */
+                for (size_t k = 0; k < held[i].n_fds; k++)
+                        close(held[i].fds[k]);
+        free(held);
         return r;
+}
+
+/* The path of scmd's binary as it is now: after an upgrade replaced the
+ * file, /proc/self/exe names the old one "... (deleted)"; the new one is
+ * at the same path. */
+static char *own_binary(void) {
+        char buf[4096];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return NULL;
+        buf[n] = '\0';
+        static const char deleted[] = " (deleted)";
+        size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+        if (len > dl && strcmp(buf + len - dl, deleted) == 0)
+                buf[len - dl] = '\0';
+        return strdup(buf);
+}
+
+/* daemon_reexec: every request read has been answered; each connection
+ * hears daemon_reexec, then scmd executes its binary again with the same
+ * options and --reexec.  Every descriptor closes on exec: what the services
+ * depend on is kept by the descriptor holder, and the new scmd takes the
+ * processes back (adopt.c), still its children.  Returns only when the
+ * exec failed (then scmd goes on as it was). */
+static void reexec(struct manager *m, int argc, char **argv) {
+        _cleanup_free_ char *self = own_binary();
+        char **args = calloc((size_t)argc + 2, sizeof(char *));
+        if (!self || !args || access(self, X_OK) < 0) {
+                log_error("cannot execute scmd again (%s): going on as before",
+                          self ? strerror(errno) : "out of memory");
+                free(args);
+                m->reexec = false;
+                return;
+        }
+        int n = 0;
+        bool has = false;
+        for (int i = 0; i < argc; i++) {
+                has = has || strcmp(argv[i], "--reexec") == 0;
+                args[n++] = argv[i];
+        }
+        if (!has)
+                args[n++] = (char *)"--reexec";
+        args[n] = NULL;
+        server_say_reexec(m->server);
+        server_free(m->server); /* flushes every reply and the notification */
+        m->server = NULL;
+        log_info("executing %s again; the services run on", self);
+        execv(self, args);
+        log_error("cannot execute %s: %m; scmd exits, and the next one takes the services back",
+                  self);
+        free(args);
+        fdholder_close(m->fdholder, false); /* its copies are what the next scmd needs */
+        m->fdholder = NULL;
+        _exit(1);
 }
 
 int main(int argc, char **argv) {
@@ -432,7 +550,11 @@ int main(int argc, char **argv) {
                 return 1;
 
         int ready_fd = -1;
-        if (!o.foreground && getpid() != 1) {
+        if (o.reexec && !o.foreground) {
+                _cleanup_free_ char *log_path = NULL;
+                if (asprintf(&log_path, "%s/scmd.log", m.paths.log_dir) >= 0)
+                        log_open_file(log_path);
+        } else if (!o.foreground && getpid() != 1) {
                 ready_fd = daemonize();
                 if (ready_fd < 0) {
                         fprintf(stderr, "scmd: cannot fork: %s\n", strerror(-ready_fd));
@@ -457,6 +579,7 @@ int main(int argc, char **argv) {
                 return 1;
         }
         log_info("ready on %s", m.paths.socket);
+        selfnotify_ready(m.loop); /* a host's systemd: Type=notify, WatchdogSec= */
         if (ready_fd >= 0) {
                 char ok = 1;
                 (void)!write(ready_fd, &ok, 1);
@@ -467,7 +590,12 @@ int main(int argc, char **argv) {
         r = loop_run(m.loop);
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));
+        if (r >= 0 && m.reexec)
+                reexec(&m, argc, argv); /* returns only when it cannot */
         int status = r < 0 ? 1 : m.exit_status;
+        /* A clean exit, every service stopped: the holder ends too. */
+        fdholder_close(m.fdholder, true);
+        m.fdholder = NULL;
         recovery_finish(&m); /* the reboot hook, when a failure action asked for it */
         tear_down(&m);
         close(lock_fd);

@@ -552,6 +552,15 @@ daemon_stop() {
 # Pids the helpers (scm-test-helper, scm-test-native) reported in this test
 # (main, grandchild, orphan), and which of them are still alive and still a
 # helper (not a reused pid).
+# The pid of scmd's descriptor holder for $D while it runs, or nothing.
+holder_pid() {
+        local pid
+        pid=$(cat "$D/run/fdholder.sock.pid" 2>/dev/null) || return 0
+        [ -n "$pid" ] && proc_alive "$pid" &&
+                [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = scmd-fdholder ] && echo "$pid"
+        return 0
+}
+
 leftover_processes() {
         local f key pid
         for f in "$D"/reports/*.report; do
@@ -575,6 +584,11 @@ teardown() {
                 [ -z "$quiet" ] && tap_not_ok "scmd exits on SIGTERM after $CURRENT_TEST" \
                         "scmd had to be killed"$'\n'"$(scmd_log)"
         fi
+        # The descriptor holder ends with a clean stop of scmd; after a
+        # kill -9 (or a daemon that had to be killed) it stays: ours to end.
+        local holder
+        holder=$(holder_pid)
+        [ -n "$holder" ] && kill -KILL "$holder" 2>/dev/null
         local left
         left=$(leftover_processes | sort -u | tr '\n' ' ')
         if [ -n "$left" ]; then

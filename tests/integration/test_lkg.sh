@@ -151,6 +151,12 @@ test_kill_after_change() {
         kill -KILL "$SCMD_PID"
         wait "$SCMD_PID" 2>/dev/null
         SCMD_PID=""
+        # crit's process too: running, the next scmd would take it back
+        # (test_adopt.sh), and its broken configuration would not show.
+        local crit_pid
+        crit_pid=$(report_get crit pid)
+        kill -KILL "$crit_pid"
+        wait_until 10 "crit's pid $crit_pid has ended" bash -c '! grep -q "^State:.*[RS]" /proc/$1/status 2>/dev/null' _ "$crit_pid" || return
         daemon_start --boot-accept manual || return
         wait_until 10 "the boot rolled back" boot_is waiting-for-accept || return
         assert_eq "the copy survived the kill: crit is good again" "$good" "$(config_field crit command_line)"

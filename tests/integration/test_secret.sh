@@ -363,6 +363,12 @@ test_sweep_after_crash() {
         wait "$SCMD_PID" 2>/dev/null
         SCMD_PID=""
         check "...still, after scmd was killed" is_mount_point "$folder"
+        # c running, the next scmd takes it back with its folder
+        # (test_adopt.sh); once c has gone too, the folder is swept.
+        local pid
+        pid=$(report_get c pid)
+        kill -KILL "$pid"
+        wait_until 10 "c's pid $pid has ended" bash -c '! grep -q "^State:.*[RS]" /proc/$1/status 2>/dev/null' _ "$pid" || return
         daemon_start || return
         check "the next scmd unmounted it" bash -c '! grep -qF " $1 " /proc/self/mounts' _ "$folder"
         check "...and removed it" test ! -e "$folder"

@@ -64,6 +64,8 @@ static const struct rpc_method methods[] = {
         {"query_boot_phase", rpc_query_boot_phase, RPC_ON_SCM, R(ENUMERATE)},
         /* Like Windows' shutdown privilege, which no access list grants. */
         {"shutdown", rpc_shutdown, RPC_ADMINS_ONLY},
+        /* An upgrade in place: administrators only, as shutdown. */
+        {"daemon_reexec", rpc_daemon_reexec, RPC_ADMINS_ONLY},
         /* Named services need query-status each (rpc_events.c); events of
          * services the caller may not query-status never reach it (events.c). */
         {"subscribe", rpc_subscribe, RPC_ON_SCM, R(CONNECT)},

@@ -7,6 +7,8 @@
  */
 #include <sys/socket.h>
 
+#include <unistd.h>
+
 #include <jansson.h>
 #include <scm/error.h>
 
@@ -35,6 +37,24 @@ int rpc_query_boot_phase(struct rpc_call *call, json_t **ret) {
         rpc_hide_unqueryable(call, json_object_get(*ret, "pending"));
         rpc_hide_unqueryable(call, json_object_get(*ret, "failed_drivers"));
         return 0;
+}
+
+/* Ends the loop after this turn (so this reply, and every request already
+ * read, is answered); main.c then tells each connection and executes scmd
+ * again, which takes its services back (core/adopt.c). */
+int rpc_daemon_reexec(struct rpc_call *call, json_t **ret) {
+        int r = no_params(call);
+        if (r < 0)
+                return r;
+        struct manager *m = call->manager;
+        if (m->shutting_down)
+                return rpc_fail(call, SCM_ERROR_SHUTDOWN_IN_PROGRESS,
+                                "scmd is shutting down: it cannot execute itself again");
+        log_info("re-execution asked by a client (uid %d)", (int)conn_peer(call->conn)->uid);
+        m->reexec = true;
+        loop_quit(m->loop);
+        *ret = json_pack("{s:i}", "pid", (int)getpid());
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
 
 int rpc_shutdown(struct rpc_call *call, json_t **ret) {

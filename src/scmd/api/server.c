@@ -106,6 +106,7 @@ struct server {
         struct conn *conns;
         unsigned count;
         uint64_t next_id;
+        bool keep_path; /* daemon_reexec: the socket lives on in the holder */
 };
 
 static void conn_free(struct conn *c) {
@@ -609,6 +610,49 @@ fail:
         return r;
 }
 
+int server_adopt(struct manager *m, const char *path, int fd, struct server **ret) {
+        struct server *srv = calloc(1, sizeof(*srv));
+        if (!srv || !(srv->path = strdup(path))) {
+                free(srv);
+                close(fd);
+                return -ENOMEM;
+        }
+        srv->manager = m;
+        srv->fd = fd;
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        int r = loop_io_add(m->loop, &srv->io, srv->fd, EPOLLIN, on_listen);
+        if (r < 0) {
+                close(fd);
+                free(srv->path);
+                free(srv);
+                return r;
+        }
+        *ret = srv;
+        return 0;
+}
+
+int server_fd(const struct server *srv) {
+        return srv ? srv->fd : -1;
+}
+
+void server_say_reexec(struct server *srv) {
+        static const char line[] = "{\"jsonrpc\":\"2.0\",\"method\":\"daemon_reexec\","
+                                   "\"params\":{\"resubscribe\":true}}\n";
+        struct iovec part = {.iov_base = (void *)line, .iov_len = sizeof(line) - 1};
+        char drain[4096];
+        if (srv)
+                srv->keep_path = true;
+        for (struct conn *c = srv ? srv->conns : NULL; c; c = c->next) {
+                conn_send_event(c, &part, 1, false);
+                /* What it sent and we did not read is dropped here (the
+                 * client sends it again): closed with unread input, the
+                 * connection would be reset and the notification lost. */
+                while (recv(c->fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+                        ;
+        }
+}
+
 void server_free(struct server *srv) {
         if (!srv)
                 return;
@@ -620,7 +664,7 @@ void server_free(struct server *srv) {
         close(srv->fd);
         /* Gone with us: a client now waits for the next scmd instead of
          * connecting to a dead socket. */
-        if (srv->path)
+        if (srv->path && !srv->keep_path)
                 unlink(srv->path);
         free(srv->path);
         free(srv);

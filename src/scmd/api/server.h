@@ -49,3 +49,13 @@ void conn_send_event(struct conn *c, const struct iovec *parts, size_t n_parts, 
 void conn_cut_off(struct conn *c, int win32, const char *message);
 /* Where events.c keeps the connection's subscriptions. */
 struct conn_events **conn_events_slot(struct conn *c);
+/* Tells every connection that scmd executes itself again (the
+ * daemon_reexec notification, docs/protocol.md "Events"): what it sent and
+ * was not answered was not read, and its subscriptions are gone. */
+void server_say_reexec(struct server *srv);
+/* As server_new() for the listening socket an earlier scmd made at path,
+ * kept by the descriptor holder (fd taken over): a client that connected
+ * while scmd was down waits in its backlog and is served now. */
+int server_adopt(struct manager *m, const char *path, int fd, struct server **ret);
+/* The listening socket, for the descriptor holder. */
+int server_fd(const struct server *srv);

@@ -194,11 +194,33 @@ static void note(const struct service *s, const char *fmt, ...) {
 
 /* ---- per service ---- */
 
+/* The count and clock saved by an earlier scmd (db_process.c): a crash or
+ * a re-exec does not start a service's failures from zero.  The clock is
+ * saved as wall time and turned back into this boot's monotonic time. */
+static void recovery_restore(const struct service *s, struct service_recovery *rec) {
+        uint32_t count = 0;
+        int64_t at = 0;
+        if (!s->manager->db || db_recovery_load(s->manager->db, s->id, &count, &at) <= 0 || !count)
+                return;
+        int64_t age = (int64_t)time(NULL) - at;
+        usec_t now = now_usec(), ago = age > 0 ? (usec_t)age * USEC_PER_SEC : 0;
+        rec->failure_count = count;
+        rec->last_failure = now > ago ? now - ago : 0;
+}
+
+static void recovery_save(const struct service *s, const struct service_recovery *rec) {
+        if (s->manager->db &&
+            db_recovery_save(s->manager->db, s->id, rec->failure_count, (int64_t)time(NULL)) < 0)
+                log_warning("service %s: cannot save its failure count", s->config.name);
+}
+
 struct service_recovery *failure_recovery_of(struct service *s) {
         if (!s->recovery) {
                 s->recovery = calloc(1, sizeof(*s->recovery));
-                if (s->recovery)
+                if (s->recovery) {
                         s->recovery->service = s;
+                        recovery_restore(s, s->recovery);
+                }
         }
         return s->recovery;
 }
@@ -230,10 +252,13 @@ void failure_cancel_all(struct manager *m) {
 
 int failure_runtime_json(const struct service *s, const struct failure_config *c, json_t *o) {
         const struct service_recovery *rec = s->recovery;
+        struct service_recovery saved = {0};
+        if (!rec)
+                recovery_restore(s, &saved); /* none in memory yet: what was saved */
+        const struct service_recovery *counts = rec ? rec : &saved;
         usec_t now = now_usec();
-        unsigned count = rec ? failure_count_current(rec->failure_count, rec->last_failure, now,
-                                                     c->reset_period_s)
-                             : 0;
+        unsigned count = failure_count_current(counts->failure_count, counts->last_failure, now,
+                                               c->reset_period_s);
         json_t *pending = json_null();
         if (rec && loop_timer_armed(&rec->action_timer)) {
                 usec_t left = rec->action_timer.when > now ? rec->action_timer.when - now : 0;
@@ -657,6 +682,7 @@ static void service_stopped(struct service *s) {
                 failure_count_current(rec->failure_count, rec->last_failure, now, c.reset_period_s);
         rec->failure_count = count < UINT_MAX ? count + 1 : count;
         rec->last_failure = now;
+        recovery_save(s, rec); /* persist, then act */
         count = rec->failure_count;
 
         const char *code = scm_error_name((int)s->win32_exit_code) ?: "an error of its own";

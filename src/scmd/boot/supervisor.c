@@ -38,7 +38,10 @@
 static int load_one(void *userdata, int64_t id, struct service_config *config,
                     const struct db_status *status) {
         struct manager *m = userdata;
-        if (status->marked_for_delete) {
+        /* Marked for delete while it ran, and maybe running still: loaded
+         * as marked, it goes once adopt.c has taken it back and it stops. */
+        bool running_marked = status->marked_for_delete && db_process_recorded(m->db, id) == 1;
+        if (status->marked_for_delete && !running_marked) {
                 /* Nothing runs yet, so a service marked before a restart goes now. */
                 int r = db_delete_service(m->db, id);
                 if (r < 0)
@@ -46,13 +49,13 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
                 log_info("service %s: deleted (it was marked for delete)", config->name);
                 return 0;
         }
-        if (status->state != SCM_STATE_STOPPED)
-                log_warning("service %s was %s when scmd last ended; it is stopped now",
-                            config->name, scm_state_name(status->state));
+        /* One that was running when scmd last ended is taken back, or
+         * stopped as aborted, by core/adopt.c once every service is loaded. */
         struct service *s;
         int r = service_new(m, id, config, &s);
         if (r < 0)
                 return r;
+        s->marked_for_delete = running_marked;
         s->win32_exit_code = status->win32_exit_code;
         s->service_exit_code = status->service_exit_code;
         r = registry_add(m->registry, s);

@@ -164,6 +164,23 @@ static const char *const migrations[] = {
         "  data BLOB NOT NULL,"
         "  PRIMARY KEY (service_id, key, value_name)"
         ");",
+        /* 10 -> 11: what a crash of scmd must not lose (db_process.c): the
+         * process each service runs in, by pid and start time (field 22 of
+         * /proc/PID/stat, so a reused pid is never taken for it), and the
+         * failure count and reset-period clock of failure.c. */
+        "CREATE TABLE service_process ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  pid INTEGER NOT NULL,"
+        "  start_time INTEGER NOT NULL,"
+        "  cgroup TEXT NOT NULL DEFAULT '',"
+        "  state TEXT NOT NULL,"
+        "  controls_accepted INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE service_recovery ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  failure_count INTEGER NOT NULL DEFAULT 0,"
+        "  period_started_at INTEGER NOT NULL DEFAULT 0"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

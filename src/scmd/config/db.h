@@ -173,3 +173,26 @@ int db_secret_list(struct db *db, const char *service, db_secret_fn *fn, void *u
 int db_group_order_load(struct db *db, char ***ret);
 /* Replaces the list, in one transaction.  0 or -errno. */
 int db_group_order_save(struct db *db, char *const *groups);
+
+/* db_process.c: the tables of migration 11, on db.c's connection. */
+
+/* The process a service runs in, as the next scmd must find it. */
+struct db_process {
+        pid_t pid;
+        uint64_t start_time; /* field 22 of /proc/PID/stat */
+        const char *cgroup;  /* its folder's name below the instance; "" none */
+        enum scm_state state;
+        uint32_t controls_accepted;
+};
+typedef int db_process_fn(void *userdata, int64_t id, const struct db_process *p);
+
+int db_process_save(struct db *db, int64_t id, const struct db_process *p);
+int db_process_delete(struct db *db, int64_t id);
+/* 1 when service id has a recorded process, 0 when not, or -errno. */
+int db_process_recorded(struct db *db, int64_t id);
+/* Calls fn for every recorded process (the strings valid during the call). */
+int db_process_load(struct db *db, db_process_fn *fn, void *userdata);
+/* failure.c's count and the start of its reset period (unix seconds). */
+int db_recovery_save(struct db *db, int64_t id, uint32_t failure_count, int64_t started_at);
+/* 1 with the values, 0 (and zeros) when none was saved, or -errno. */
+int db_recovery_load(struct db *db, int64_t id, uint32_t *ret_count, int64_t *ret_started_at);

@@ -197,6 +197,18 @@ int channel_open(struct process *p, struct service *s, char **args, int *ret_chi
         return 0;
 }
 
+int channel_adopt(struct process *p, int fd) {
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        int r = loop_io_add(p->manager->loop, &p->channel_io, fd, EPOLLIN, on_channel);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        p->channel_fd = fd;
+        return 0;
+}
+
 void channel_forget(struct service *s, int win32) {
         while (s->controls)
                 answer(s, s->controls, win32);

@@ -27,6 +27,7 @@ struct shutdown_state;
 struct driver_state;
 struct event_hub;
 struct scm_lock;
+struct fdholder;
 
 struct manager_options {
         usec_t stop_timeout;
@@ -79,11 +80,13 @@ struct manager {
         int notify_fd;                   /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
         char *notify_path;
-        struct event_hub *events; /* events.c */
-        char **group_order;       /* depend.c: the group order list (NULL-terminated) */
-        struct acl *scm_access;   /* the SCM's access list (acl.c); NULL: the default */
-        struct scm_lock *lock;    /* rpc_lock.c */
+        struct fdholder *fdholder; /* exec/fdholder.c: copies kept across a crash; NULL none */
+        struct event_hub *events;  /* events.c */
+        char **group_order;        /* depend.c: the group order list (NULL-terminated) */
+        struct acl *scm_access;    /* the SCM's access list (acl.c); NULL: the default */
+        struct scm_lock *lock;     /* rpc_lock.c */
         bool shutting_down;
+        bool reexec; /* daemon_reexec: main.c executes scmd again once the loop ends */
         int exit_status;
         struct boot_timeline timeline; /* timeline.c */
         struct service_hooks hooks;

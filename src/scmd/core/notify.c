@@ -18,6 +18,7 @@
 #include "notify.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -128,6 +129,19 @@ static void on_notify(struct loop_io *io, uint32_t events) {
                 }
                 deliver_lines(s, buf);
         }
+}
+
+int notify_adopt(struct manager *m, const char *path, int fd) {
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        int r = loop_io_add(m->loop, &m->notify_io, fd, EPOLLIN, on_notify);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        m->notify_fd = fd;
+        m->notify_path = strdup(path);
+        return 0;
 }
 
 int notify_open(struct manager *m, const char *path) {

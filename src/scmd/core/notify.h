@@ -10,3 +10,6 @@ struct manager;
 /* Opens the sd_notify socket at path (datagrams, credentials passed). */
 int notify_open(struct manager *m, const char *path);
 void notify_close(struct manager *m);
+/* As notify_open() for the socket an earlier scmd bound at path, kept by
+ * the descriptor holder (fd taken over): what was sent meanwhile waits in it. */
+int notify_adopt(struct manager *m, const char *path, int fd);

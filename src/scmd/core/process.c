@@ -57,6 +57,9 @@
 #include "manager.h"
 #include "credentials.h"
 #include "environment.h"
+#include "db.h"
+#include "fdholder.h"
+#include "procinfo.h"
 #include "security.h"
 #include "share.h"
 #include "validate.h"
@@ -103,6 +106,7 @@ static int plan_for(struct service *s, struct security_plan **ret) {
 static void on_stop_timeout(struct loop_timer *t);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
+static void hold(struct process *p);
 
 static int env_push(char ***env, size_t *n, const char *key, const char *value) {
         char **v = realloc(*env, (*n + 2) * sizeof(char *));
@@ -262,6 +266,11 @@ static void close_exec_report(struct process *p) {
 /* Lets go of every handle; the processes have gone (or never were). */
 static void process_free(struct process *p) {
         struct loop *l = p->manager->loop;
+        if (p->pid > 0 && p->manager->fdholder) {
+                char key[FDHOLDER_KEY_MAX];
+                process_holder_key(p->pid, p->start_time, key, sizeof(key));
+                fdholder_drop(p->manager->fdholder, key);
+        }
         loop_timer_disarm(l, &p->drain_timer);
         close_exec_report(p);
         loop_io_remove(l, &p->pidfd_io);
@@ -314,6 +323,8 @@ static void detach(struct service *s) {
         s->member_next = NULL;
         s->process = NULL;
         s->cut_loose = false;
+        if (s->manager->db && db_process_delete(s->manager->db, s->id) < 0)
+                log_warning("service %s: cannot forget its process record", s->config.name);
         manager_untrack(p->manager, s);
         process_unref(p);
 }
@@ -399,11 +410,56 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
         p->pid = res.pid;
         p->pidfd = res.pidfd;
         p->exec_report_fd = res.report_fd;
+        if (proc_start_time(p->pid, &p->start_time) < 0)
+                log_warning("service %s: cannot read the start time of pid %d: a restart of scmd "
+                            "will not take it back",
+                            s->config.name, (int)p->pid);
+        hold(p);
         loop_io_add(p->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
         loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
                     on_exec_report);
         log_debug("service %s: spawned %s as pid %d", s->config.name, path, (int)p->pid);
         return 0;
+}
+
+void process_holder_key(pid_t pid, uint64_t start_time, char *buf, size_t size) {
+        snprintf(buf, size, "proc %d %llu", (int)pid, (unsigned long long)start_time);
+}
+
+/* The holder keeps a copy of p's log pipe and control channel, so that a
+ * crash of scmd breaks neither (exec/fdholder.c). */
+static void hold(struct process *p) {
+        int fds[2];
+        size_t n = 0;
+        if (!p->manager->fdholder || p->log.pipe_fd < 0)
+                return;
+        fds[n++] = p->log.pipe_fd;
+        if (p->channel_fd >= 0)
+                fds[n++] = p->channel_fd;
+        char key[FDHOLDER_KEY_MAX];
+        process_holder_key(p->pid, p->start_time, key, sizeof(key));
+        int r = fdholder_put(p->manager->fdholder, key, fds, n);
+        if (r < 0)
+                log_warning("service %s: the descriptor holder did not take its output pipe (%s): "
+                            "a crash of scmd would break it",
+                            process_name(p), strerror(-r));
+}
+
+void process_record(struct service *s) {
+        struct process *p = s->process;
+        if (!p || p->pid <= 0 || !s->manager->db)
+                return;
+        struct db_process rec = {
+                .pid = p->pid,
+                .start_time = p->start_time,
+                .cgroup = p->cgroup_fd >= 0 ? p->cgroup_name : "",
+                .state = s->state,
+                .controls_accepted = s->controls_accepted,
+        };
+        int r = db_process_save(s->manager->db, s->id, &rec);
+        if (r < 0)
+                log_warning("service %s: cannot record its process: %s", s->config.name,
+                            strerror(-r));
 }
 
 /* A shared process records what its members must have in common. */
@@ -444,6 +500,7 @@ static int join(struct process *p, struct service *s) {
                 return fail_errno(s, "send its start to its process", -r);
         }
         attach(p, s);
+        process_record(s);
         s->next_control_id = 0;
         s->desired = SCM_STATE_RUNNING;
         if (p->connected)
@@ -451,6 +508,87 @@ static int join(struct process *p, struct service *s) {
         log_debug("service %s: joins the process of %s (pid %d)", s->config.name, process_name(p),
                   (int)p->pid);
         return 0;
+}
+
+/* ---- taking a process back after a restart of scmd ---- */
+
+/* Is found's process still the one recorded: the same start time, and
+ * (with cgroups) in the recorded folder, so in no other service's? */
+static bool still_runs(const struct manager *m, const struct process_found *found) {
+        uint64_t start;
+        if (found->pid <= 0 || proc_start_time(found->pid, &start) < 0 ||
+            start != found->start_time)
+                return false;
+        if (m->cgroup_base_fd < 0 || !found->cgroup[0])
+                return m->cgroup_base_fd < 0; /* without cgroups: pid and start time */
+        char cgroup[4096];
+        proc_cgroup(found->pid, cgroup, sizeof(cgroup));
+        size_t base = strlen(m->cgroup_base_rel);
+        return strncmp(cgroup, m->cgroup_base_rel, base) == 0 && cgroup[base] == '/' &&
+               strcmp(cgroup + base + 1, found->cgroup) == 0;
+}
+
+/* A struct process for a process scmd did not just make: its handles
+ * opened again (pidfd, cgroup folder) or taken from the holder. */
+static int adopt_new(struct service *s, const struct process_found *found, struct process **ret) {
+        struct process *p;
+        int r = process_new(s, &p);
+        if (r < 0)
+                return r;
+        p->adopted = true;
+        p->pid = found->pid;
+        p->start_time = found->start_time;
+        p->pidfd = proc_pidfd_open(found->pid);
+        if (p->pidfd < 0) {
+                r = p->pidfd;
+                process_free(p);
+                return r;
+        }
+        if (found->cgroup[0] && s->manager->cgroup_base_fd >= 0) {
+                p->cgroup_name = strdup(found->cgroup);
+                p->cgroup_fd = p->cgroup_name ? cgroup_service_open(s->manager->cgroup_base_fd,
+                                                                    p->cgroup_name)
+                                              : -ENOMEM;
+                if (p->cgroup_fd < 0)
+                        log_warning("service %s: cannot open its cgroup %s again: %s",
+                                    s->config.name, found->cgroup, strerror(-p->cgroup_fd));
+        }
+        if (found->fds[0] >= 0 &&
+            log_capture_adopt(&p->log, s->manager->loop, p->log_path, found->fds[0]) < 0)
+                log_warning("service %s: cannot read its output again", s->config.name);
+        if (found->fds[1] >= 0 && channel_adopt(p, found->fds[1]) < 0)
+                log_warning("service %s: cannot take its control channel back", s->config.name);
+        if (s->config.type == SCM_TYPE_SHARE_PROCESS) {
+                /* What its members had in common is not known again: it
+                 * takes no new member, and ends with its last. */
+                p->shared = true;
+                p->closed = true;
+                p->command_line = strdup(s->config.command_line);
+                p->account = strdup(s->config.account);
+        }
+        p->connected = p->channel_fd >= 0;
+        loop_io_add(s->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
+        *ret = p;
+        return 0;
+}
+
+int process_adopt(struct service *s, const struct process_found *found, struct process **shared) {
+        if (!still_runs(s->manager, found))
+                return 0;
+        struct process *p = *shared;
+        if (!p || p->pid != found->pid) {
+                int r = adopt_new(s, found, &p);
+                if (r < 0)
+                        return r;
+        }
+        attach(p, s);
+        s->desired = SCM_STATE_RUNNING;
+        s->connected = p->connected;
+        s->next_control_id = 1u << 30; /* no answer meant for the last scmd is taken as ours */
+        *shared = p;
+        log_info("service %s: took back pid %d, still running since before this scmd",
+                 s->config.name, (int)p->pid);
+        return 1;
 }
 
 /* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
@@ -505,6 +643,7 @@ int process_spawn(struct service *s) {
                 return r;
         }
         attach(p, s);
+        process_record(s);
         s->low_priority = s->start_low_priority; /* boot.c raises it at RUNNING */
         s->desired = SCM_STATE_RUNNING;
         return 0;
@@ -699,16 +838,36 @@ static void record_exit(struct process *p, const siginfo_t *si) {
                  p->exit_value);
 }
 
+/* An adopted process that is not our child (its parent was the scmd that
+ * crashed): it has ended, but only its parent could learn how. */
+static void record_unknown_exit(struct process *p) {
+        p->exit_kind = EXIT_NONE;
+        for (struct service *s = p->members; s; s = s->member_next)
+                s->exit_kind = EXIT_NONE;
+        log_info("service %s: pid %d ended (how is unknown: it was taken back after a restart "
+                 "of scmd, and is not scmd's child)",
+                 process_name(p), (int)p->pid);
+}
+
 void process_reap(struct process *p) {
         if (p->main_exited || p->pidfd < 0)
                 return;
         siginfo_t si = {0};
-        if (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+        bool unknown = false;
+        if (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0) {
+                if (errno != ECHILD || !p->adopted || proc_pidfd_exited(p->pidfd) != 1)
+                        return;
+                unknown = true;
+        } else if (si.si_pid == 0) {
                 return; /* not yet */
+        }
         p->main_exited = true;
         loop_io_remove(p->manager->loop, &p->pidfd_io);
         process_ref(p);
-        record_exit(p, &si);
+        if (unknown)
+                record_unknown_exit(p);
+        else
+                record_exit(p, &si);
         /* The report pipe is settled now: the child has exec'd or died. */
         settle_exec_report(p);
         drain(p);

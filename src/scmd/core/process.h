@@ -26,6 +26,8 @@ struct process {
         struct loop_io pidfd_io;
         int exec_report_fd;
         struct loop_io exec_report_io;
+        uint64_t start_time; /* field 22 of /proc/PID/stat: with pid, who it is */
+        bool adopted;        /* taken back after a restart of scmd: maybe not our child */
         bool main_exited;
         bool exec_failed; /* the exec report named a failed step */
         enum process_exit_kind exit_kind;
@@ -82,6 +84,27 @@ pid_t service_pid(const struct service *s);
 struct service *process_member(struct process *p, const char *name);
 /* A name for p in the log: its first member's. */
 const char *process_name(const struct process *p);
+/* Records s's process and state for the next scmd (db_process.c); the
+ * record goes when s lets go of its process. */
+void process_record(struct service *s);
+
+/* After a restart of scmd: what the database recorded of s's process and
+ * the descriptors the holder kept for it (fds[0] the log pipe's read end,
+ * fds[1] a native process's control channel; -1 none, taken over). */
+struct process_found {
+        pid_t pid;
+        uint64_t start_time;
+        const char *cgroup;
+        int fds[2];
+};
+/* 1 when found's process still runs (same pid, same start time, in its
+ * cgroup) and s is attached to it (a new struct process, or into *shared,
+ * one adopted for an earlier member of the same process); 0 when it has
+ * gone.  s's state is not changed: see service_adopt(). */
+int process_adopt(struct service *s, const struct process_found *found, struct process **shared);
+/* The holder's key for a process's descriptors. */
+void process_holder_key(pid_t pid, uint64_t start_time, char *buf, size_t size);
+
 /* native share: s reported STOPPED.  True when other members still run in
  * its process, so s leaves it (EV_LEFT_PROCESS); false when s is the last,
  * and the process is expected to end. */

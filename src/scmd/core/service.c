@@ -347,6 +347,8 @@ static void enter(struct service *s, enum scm_state state) {
                 HOOK(s, running, s); /* a delayed-auto start back to normal priority */
         if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
                 persist_status(s);
+        if (state != SCM_STATE_STOPPED)
+                process_record(s); /* what the next scmd must know to take it back */
         timeline_service_entered(s, old);
         HOOK(s, state_changed, s, old);
         HOOK(s, failure_entered, s, old); /* failure actions, boot acceptance */
@@ -355,6 +357,37 @@ static void enter(struct service *s, enum scm_state state) {
                 answer_start_waiters(s, (int)s->win32_exit_code);
                 HOOK(s, stopped, s);
         }
+}
+
+/* ---- after a restart of scmd (core/adopt.c) ---- */
+
+void service_adopt(struct service *s, enum scm_state state, uint32_t accepted) {
+        /* A change under way when scmd went is not known to have ended:
+         * the state it was leaving, or RUNNING. */
+        switch (state) {
+        case SCM_STATE_START_PENDING:
+        case SCM_STATE_PAUSED:
+                break;
+        case SCM_STATE_PAUSE_PENDING:
+        case SCM_STATE_CONTINUE_PENDING:
+        default:
+                state = SCM_STATE_RUNNING;
+                break;
+        }
+        if (s->config.kind == SCM_KIND_NATIVE)
+                s->controls_accepted = accepted;
+        enter(s, state);
+}
+
+void service_adopt_gone(struct service *s, enum scm_state state) {
+        /* It was running when scmd went, and has gone since: as if its
+         * process had ended under this scmd's eyes (PROCESS_ABORTED, its
+         * failure actions).  Its exit code is unknown. */
+        s->state = state == SCM_STATE_STOPPED ? SCM_STATE_RUNNING : state;
+        s->desired = state == SCM_STATE_STOP_PENDING ? SCM_STATE_STOPPED : SCM_STATE_RUNNING;
+        s->stop_requested = state == SCM_STATE_STOP_PENDING;
+        log_warning("service %s: its process ended while scmd was down", s->config.name);
+        service_dispatch(s, EV_EXITED);
 }
 
 /* ---- what the service says ---- */

@@ -169,5 +169,12 @@ json_t *service_config_json(const struct service *s);
 /* Deletes s now if it is marked for delete, stopped and not open.
  * Returns true when s was deleted (and freed). */
 bool service_reap_if_deleted(struct service *s);
+/* core/adopt.c: s, attached to its process again after a restart of
+ * scmd, enters the state recorded (a pending change: RUNNING), with the
+ * accepted controls recorded for a native service. */
+void service_adopt(struct service *s, enum scm_state state, uint32_t accepted);
+/* core/adopt.c: s was in state when scmd went, and its process has ended
+ * since: it stops as aborted (PROCESS_ABORTED), its failure actions run. */
+void service_adopt_gone(struct service *s, enum scm_state state);
 /* s's sequence number: 1 when loaded or created, +1 per state change. */
 uint64_t events_seq(const struct service *s);

@@ -180,7 +180,7 @@ static void wait_empty(int fd) {
                 usleep(10000);
 }
 
-void cgroup_sweep(int base_fd) {
+void cgroup_sweep(int base_fd, bool (*keep)(void *userdata, const char *name), void *userdata) {
         _cleanup_close_ int dup_fd = dup(base_fd);
         if (dup_fd < 0)
                 return;
@@ -192,12 +192,16 @@ void cgroup_sweep(int base_fd) {
                 size_t len = strlen(e->d_name);
                 if (e->d_type != DT_DIR || len <= 8 || strcmp(e->d_name + len - 8, ".service"))
                         continue;
+                if (keep && keep(userdata, e->d_name))
+                        continue; /* a service's, taken back */
                 _cleanup_close_ int fd =
                         openat(base_fd, e->d_name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
                 if (fd < 0)
                         continue;
                 if (cgroup_populated(fd) == 1) {
-                        log_warning("killing processes left in %s by an earlier scmd", e->d_name);
+                        log_warning("killing processes left in %s by an earlier scmd (no "
+                                    "service was taken back in it)",
+                                    e->d_name);
                         cgroup_kill(fd);
                         wait_empty(fd);
                 }

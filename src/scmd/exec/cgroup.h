@@ -25,5 +25,6 @@ int cgroup_populated(int cgroup_fd);
 int cgroup_events_open(int cgroup_fd);
 /* Removes an empty service cgroup; errors are ignored. */
 void cgroup_service_remove(int base_fd, const char *dirname);
-/* Kills and removes every service cgroup left by an earlier scmd. */
-void cgroup_sweep(int base_fd);
+/* Kills and removes every service cgroup left by an earlier scmd, but
+ * those for which keep (if set) says true (services taken back). */
+void cgroup_sweep(int base_fd, bool (*keep)(void *userdata, const char *name), void *userdata);

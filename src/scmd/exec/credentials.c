@@ -83,7 +83,8 @@ void secrets_withdraw(char **credentials_dir) {
         *credentials_dir = NULL;
 }
 
-void secrets_sweep(const struct scm_paths *paths) {
+void secrets_sweep(const struct scm_paths *paths, bool (*keep)(void *userdata, const char *path),
+                   void *userdata) {
         _cleanup_free_ char *base = secrets_folder_root(paths);
         DIR *d = base ? opendir(base) : NULL;
         if (!d)
@@ -95,6 +96,8 @@ void secrets_sweep(const struct scm_paths *paths) {
                 _cleanup_free_ char *path = NULL;
                 if (asprintf(&path, "%s/%s", base, e->d_name) < 0)
                         break;
+                if (keep && keep(userdata, path))
+                        continue; /* a service's taken back: its process reads it */
                 log_info("removing the secrets folder %s left by an earlier scmd", path);
                 remove_folder(path);
         }

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 struct db;
 struct scm_paths;
 struct security_plan;
@@ -33,5 +35,7 @@ char *secrets_folder_root(const struct scm_paths *paths);
 /* Removes the folder *credentials_dir (unmount, remove) when there is one,
  * and sets it to NULL. */
 void secrets_withdraw(char **credentials_dir);
-/* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials. */
-void secrets_sweep(const struct scm_paths *paths);
+/* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials
+ * but those for which keep (if set) says true (services taken back). */
+void secrets_sweep(const struct scm_paths *paths, bool (*keep)(void *userdata, const char *path),
+                   void *userdata);

@@ -156,6 +156,25 @@ int log_capture_open(struct log_capture *lc, struct loop *l, const char *path, i
         return 0;
 }
 
+int log_capture_adopt(struct log_capture *lc, struct loop *l, const char *path, int pipe_fd) {
+        log_capture_close(lc);
+        fcntl(pipe_fd, F_SETFL, O_NONBLOCK);
+        fcntl(pipe_fd, F_SETFD, FD_CLOEXEC);
+        lc->loop = l;
+        lc->path = path;
+        lc->pipe_fd = pipe_fd;
+        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (lc->file_fd < 0)
+                log_warning("cannot open log file %s, the service's output is dropped: %m", path);
+        struct stat st;
+        lc->file_size = lc->file_fd >= 0 && fstat(lc->file_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+        lc->at_line_start = true;
+        int r = loop_io_add(l, &lc->io, lc->pipe_fd, EPOLLIN, on_pipe);
+        if (r < 0)
+                log_capture_close(lc);
+        return r;
+}
+
 void log_capture_close(struct log_capture *lc) {
         if (lc->pipe_fd >= 0) {
                 /* Bounded: the writers are gone, so the pipe holds at most its buffer. */

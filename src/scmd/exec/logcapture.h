@@ -24,6 +24,9 @@ void log_capture_init(struct log_capture *lc);
 /* Opens the pipe and the log file at path (kept borrowed); *ret_write_fd
  * is the service's end, owned by the caller.  Returns 0 or -errno. */
 int log_capture_open(struct log_capture *lc, struct loop *l, const char *path, int *ret_write_fd);
+/* As log_capture_open() for a pipe made by an earlier scmd: pipe_fd is its
+ * read end (taken over).  0 or -errno. */
+int log_capture_adopt(struct log_capture *lc, struct loop *l, const char *path, int pipe_fd);
 /* Reads what the pipe still holds, then closes it and the file. */
 void log_capture_close(struct log_capture *lc);
 void log_capture_set_limits(uint64_t max_size, unsigned keep);
