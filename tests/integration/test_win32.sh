@@ -27,10 +27,10 @@ test_win32_check() {
 }
 
 # pkg-config on the installed tree: the .pc holds the real prefix, the
-# sysroot points it into the destdir.
+# sysroot points it into the destdir.  The system's own .pc files stay in
+# the search path, after the destdir's: scm.pc requires jansson's.
 pc() {
-        PKG_CONFIG_SYSROOT_DIR="$DEST" PKG_CONFIG_PATH="$PCDIR" PKG_CONFIG_LIBDIR="$PCDIR" \
-                pkg-config "$@" scm-win32
+        PKG_CONFIG_SYSROOT_DIR="$DEST" PKG_CONFIG_PATH="$PCDIR" pkg-config "$@" scm-win32
 }
 
 test_installed_tree() {
@@ -49,7 +49,8 @@ test_installed_tree() {
         # before it), since the destdir is not where the loader looks; as
         # DT_RPATH, which also serves libscm-win32's own libscm (scmd starts
         # the service with a scrubbed environment: no LD_LIBRARY_PATH).
-        libdir=$(sed -n 's/.*-L\([^ ]*\).*/\1/p' <<<"$libs")
+        libdir=$(grep -o -- '-L[^ ]*' <<<"$libs" | head -n 1)
+        libdir=${libdir#-L}
         assert_contains "pkg-config --cflags points into the destdir" "$cflags" "$DEST"
         local src
         src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/examples/win32
