@@ -107,6 +107,12 @@ struct server {
         unsigned count;
         uint64_t next_id;
         bool keep_path; /* daemon_reexec: the socket lives on in the holder */
+        /* A descriptor held in reserve (/dev/null): when accept() fails
+         * for lack of descriptors, it is given up to accept and close the
+         * waiting client, so the readable listener cannot spin the loop.
+         * refused counts those clients; one line reports them. */
+        int reserve_fd;
+        uint64_t refused;
 };
 
 static void conn_free(struct conn *c) {
@@ -503,15 +509,42 @@ static bool admit(struct server *srv, const struct conn *c) {
         return true;
 }
 
+/* Out of descriptors: give up the reserve to accept the waiting client
+ * and close it at once (it sees its connection end and may retry), then
+ * take the reserve back. Logged once per shortage, with a count at its end. */
+static void refuse_for_lack_of_fds(struct server *srv, int err) {
+        if (srv->refused++ == 0)
+                log_warning("cannot accept a client: %s; refusing clients until descriptors free",
+                            strerror(err));
+        if (srv->reserve_fd >= 0) {
+                close(srv->reserve_fd);
+                srv->reserve_fd = -1;
+        }
+        int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0)
+                close(fd);
+        srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 static void on_listen(struct loop_io *io, uint32_t events) {
         struct server *srv = container_of(io, struct server, io);
         (void)events;
         for (int i = 0; i < 64; i++) {
                 int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
                 if (fd < 0) {
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                            errno == ENOMEM) {
+                                refuse_for_lack_of_fds(srv, errno);
+                                continue;
+                        }
                         if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
                                 log_warning("cannot accept a client: %m");
                         return;
+                }
+                if (srv->refused) {
+                        log_info("descriptors free again: %llu client(s) were refused",
+                                 (unsigned long long)srv->refused);
+                        srv->refused = 0;
                 }
                 struct conn *c = calloc(1, sizeof(*c));
                 if (!c) {
@@ -582,6 +615,7 @@ int server_new(struct manager *m, const char *path, struct server **ret) {
         if (!srv)
                 return -ENOMEM;
         srv->manager = m;
+        srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (srv->fd < 0)
                 goto fail;
@@ -606,6 +640,8 @@ fail:
         log_error("cannot listen on %s: %m", path);
         if (srv->fd >= 0)
                 close(srv->fd);
+        if (srv->reserve_fd >= 0)
+                close(srv->reserve_fd);
         free(srv);
         return r;
 }
@@ -619,11 +655,14 @@ int server_adopt(struct manager *m, const char *path, int fd, struct server **re
         }
         srv->manager = m;
         srv->fd = fd;
+        srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* as server_new() */
         fcntl(fd, F_SETFD, FD_CLOEXEC);
         fcntl(fd, F_SETFL, O_NONBLOCK);
         int r = loop_io_add(m->loop, &srv->io, srv->fd, EPOLLIN, on_listen);
         if (r < 0) {
                 close(fd);
+                if (srv->reserve_fd >= 0)
+                        close(srv->reserve_fd);
                 free(srv->path);
                 free(srv);
                 return r;
@@ -662,6 +701,8 @@ void server_free(struct server *srv) {
         }
         loop_io_remove(srv->manager->loop, &srv->io);
         close(srv->fd);
+        if (srv->reserve_fd >= 0)
+                close(srv->reserve_fd);
         /* Gone with us: a client now waits for the next scmd instead of
          * connecting to a dead socket. */
         if (srv->path && !srv->keep_path)
