@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cmdline.h"
 #include "scctl.h"
 #include "validate.h"
 
@@ -392,11 +393,12 @@ static int run(struct scctl *ctx, int argc, char **argv) {
         }
         int verb_argc = argc - optind;
         char **verb_argv = argv + optind;
-        int r = sc_syntax_translate(ctx, verb_argc, verb_argv, &verb_argc, &verb_argv);
+        _cleanup_(strv_free_p) char **translated = NULL;
+        int r = sc_syntax_translate(ctx, verb_argc, verb_argv, &verb_argc, &translated);
         if (r != 0)
                 return r;
         optind = 0; /* a fresh scan of the verb's own argv */
-        return ctx->verb->run(ctx, verb_argc, verb_argv);
+        return ctx->verb->run(ctx, verb_argc, translated ? translated : verb_argv);
 }
 
 /* --hosts, read before anything else (with --json and --parallel, which

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cleanup.h"
+#include "cmdline.h"
 #include "scctl.h"
 
 /* One sc.exe key of a verb and the scctl option it becomes. */
@@ -141,7 +142,7 @@ int sc_syntax_translate(struct scctl *ctx, int argc, char **argv, int *ret_argc,
                 any = is_key(argv[i]);
         if (!any)
                 return 0;
-        char **out = NULL;
+        _cleanup_(strv_free_p) char **out = NULL;
         int n = 0;
         for (int i = 0; i < argc; i++) {
                 if (!is_key(argv[i]) || i == 0) {
@@ -174,6 +175,6 @@ int sc_syntax_translate(struct scctl *ctx, int argc, char **argv, int *ret_argc,
                         return scctl_usage_error(ctx, "out of memory");
         }
         *ret_argc = n;
-        *ret_argv = out;
+        *ret_argv = TAKE_PTR(out);
         return 0;
 }

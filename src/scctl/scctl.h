@@ -153,7 +153,7 @@ void output_hint(struct scctl *ctx, const char *template);
 
 /* sc_syntax.c: sc.exe's "key= value" pairs (create NAME binPath= ... start= auto)
  * as scctl's options.  When argv (argv[0] the verb) holds one, *ret_argv is a
- * new malloc'd vector (never freed: scctl exits after the verb); otherwise
+ * new malloc'd vector of malloc'd strings (free with strv_free()); otherwise
  * *ret_argv is left alone.  Returns 0 or an exit status once printed. */
 int sc_syntax_translate(struct scctl *ctx, int argc, char **argv, int *ret_argc, char ***ret_argv);
 
