@@ -63,6 +63,18 @@ test_refusals() {
         run_sc --json qc bad
         assert_contains "nothing of it was kept" "$OUT" '"limits":{}'
 
+        # Every limit twice, by its name and as LimitNAME: one entry each,
+        # the later winning (32 keys once overflowed a table of 16).
+        local args=() l
+        for l in CPU FSIZE DATA STACK CORE RSS NPROC NOFILE MEMLOCK AS LOCKS SIGPENDING MSGQUEUE NICE RTPRIO RTTIME; do
+                args+=(--limit "$l=infinity" --limit "Limit$l=infinity")
+        done
+        args+=(--limit NOFILE=100 --limit LimitNOFILE=200)
+        assert_sc_ok "every limit under two names" config bad "${args[@]}"
+        run_sc --json qc bad
+        assert_contains "...one NOFILE, the later" "$OUT" '"NOFILE":"200"'
+        assert_eq "...sixteen limits in all" "$(grep -o '"[A-Z]*":"infinity"' <<<"$OUT" | wc -l)" 15
+
         assert_sc_ok "a file that must exist" config bad --env-file "$D/absent"
         run_sc start bad --wait
         assert_rc "the start fails" 1

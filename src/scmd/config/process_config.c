@@ -201,7 +201,13 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 hard = strchr(soft, ':');
                 if (hard)
                         *hard++ = '\0';
-                struct process_limit *l = &p->limits[n];
+                /* "NOFILE" and "LimitNOFILE" are one limit: the later wins. */
+                size_t i = 0;
+                while (i < n && p->limits[i].resource != resource)
+                        i++;
+                if (i == PROCESS_LIMITS_MAX)
+                        return say(ret_error, "'limits': too many");
+                struct process_limit *l = &p->limits[i];
                 l->resource = resource;
                 if (!parse_rlim(soft, &l->soft) || !parse_rlim(hard ? hard : soft, &l->hard) ||
                     (l->soft != RLIM_INFINITY && l->hard != RLIM_INFINITY && l->soft > l->hard) ||
@@ -210,7 +216,8 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                                    "'limits': %s is \"%s\"; it must be a number or \"infinity\", "
                                    "or SOFT:HARD with SOFT no greater than HARD",
                                    name, value);
-                n++;
+                if (i == n)
+                        n++;
         }
         p->n_limits = n;
         return 0;
