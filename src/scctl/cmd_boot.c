@@ -84,14 +84,20 @@ int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only) {
         return 0;
 }
 
-static int run_shutdown(struct scctl *ctx, int argc, char **argv) {
-        _cleanup_json_ json_t *result = NULL;
+/* A verb without operands that calls method and has *ret printed by the
+ * caller (--json prints it here).  Returns an exit status. */
+static int call_bare(struct scctl *ctx, int argc, char **argv, const char *method, json_t **ret) {
         int opt = scctl_next_option(ctx, argc, argv);
         if (opt < 0)
                 return ctx->exit_status;
         if (optind != argc)
                 return scctl_usage_error(ctx, "takes no operands");
-        int r = scctl_call(ctx, "shutdown", json_object(), &result);
+        return scctl_call(ctx, method, json_object(), ret);
+}
+
+static int run_shutdown(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *result = NULL;
+        int r = call_bare(ctx, argc, argv, "shutdown", &result);
         if (r != 0)
                 return r;
         if (ctx->json)
@@ -115,12 +121,7 @@ const struct scctl_verb verb_shutdown = {
 
 static int run_daemon_reexec(struct scctl *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *result = NULL;
-        int opt = scctl_next_option(ctx, argc, argv);
-        if (opt < 0)
-                return ctx->exit_status;
-        if (optind != argc)
-                return scctl_usage_error(ctx, "takes no operands");
-        int r = scctl_call(ctx, "daemon_reexec", json_object(), &result);
+        int r = call_bare(ctx, argc, argv, "daemon_reexec", &result);
         if (r != 0)
                 return r;
         if (ctx->json)
