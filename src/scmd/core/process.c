@@ -928,6 +928,14 @@ static bool launcher_done(const struct process *p) {
                s->state == SCM_STATE_START_PENDING;
 }
 
+/* ... or has ended otherwise, failing the start. */
+static bool launcher_failed(const struct process *p) {
+        const struct service *s = p->members;
+        return s && s->config.kind == SCM_KIND_FORKING && !p->forked && !p->exec_failed &&
+               !launcher_done(p) && p->exit_kind != EXIT_NONE &&
+               s->state == SCM_STATE_START_PENDING;
+}
+
 /* From now on p is pid, the daemon: its death is the service's. */
 static int follow(struct process *p, pid_t pid) {
         int fd = proc_pidfd_open(pid);
@@ -1037,10 +1045,18 @@ void process_reap(struct process *p) {
                 record_exit(p, &si);
         /* The report pipe is settled now: the child has exec'd or died. */
         settle_exec_report(p);
-        if (launcher_done(p))
+        if (launcher_done(p)) {
                 find_daemon(p);
-        else
+        } else {
+                if (launcher_failed(p))
+                        service_set_last_error(p->members,
+                                               "service %s: its program %s %d before it daemonized",
+                                               p->members->config.name,
+                                               p->exit_kind == EXIT_CODE ? "exited with code"
+                                                                         : "was killed by signal",
+                                               p->exit_value);
                 drain(p);
+        }
         process_unref(p);
 }
 
