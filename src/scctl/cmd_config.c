@@ -43,8 +43,9 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
-        OPT_START_PRE,
-        OPT_STOP_POST,
+        OPT_START_TIMEOUT,
+        OPT_EXEC_START_PRE,
+        OPT_EXEC_STOP_POST,
         OPT_RELOAD_COMMAND,
         OPT_RELOAD_SIGNAL,
         OPT_PID_FILE,
@@ -77,8 +78,9 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
-        {"start-pre", required_argument, NULL, OPT_START_PRE},
-        {"stop-post", required_argument, NULL, OPT_STOP_POST},
+        {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+        {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
+        {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
         {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
         {"reload-signal", required_argument, NULL, OPT_RELOAD_SIGNAL},
         {"pid-file", required_argument, NULL, OPT_PID_FILE},
@@ -169,8 +171,10 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
-        {OPT_START_PRE, "--start-pre", "start_pre_commands", NULL, NULL},
-        {OPT_STOP_POST, "--stop-post", "stop_post_commands", NULL, NULL},
+        {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
+         "milliseconds (0: --control-timeout)"},
+        {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
+        {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
         {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
         {OPT_RELOAD_SIGNAL, "--reload-signal", "reload_signal", NULL, NULL},
         {OPT_PID_FILE, "--pid-file", "pid_file", NULL, NULL},
@@ -229,8 +233,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || opt == OPT_START_PRE ||
-            opt == OPT_STOP_POST)
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT ||
+            opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST)
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
@@ -238,7 +242,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         json_t *value;
         if (opt == OPT_UMASK)
                 value = json_integer(strtol(arg, NULL, 8));
-        else if (opt == OPT_STOP_TIMEOUT)
+        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
                 value = split_dependencies(arg);
@@ -477,9 +481,11 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
         "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
-        "  --start-pre CMDLINE    run before it starts, as it; a failure fails the start\n"        \
-        "                         ('-' first: may fail; repeat; --start-pre '' clears)\n"          \
-        "  --stop-post CMDLINE    run after its processes have gone (repeat, as above)\n"          \
+        "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
+        "                         start ('-' first: may fail; repeat; '' clears)\n"                \
+        "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \
+        "  --start-timeout MS     forking, notify, pre-start: the start must be done by\n"         \
+        "                         then (0: --control-timeout)\n"                                   \
         "  --reload-command CMDLINE  what reload (paramchange) runs, as it (MAINPID set)\n"        \
         "  --reload-signal SIG    or the signal reload sends it (HUP, USR1, ...; '' none)\n"       \
         "  --pid-file PATH        forking: where the daemon writes its pid\n"                      \

@@ -168,12 +168,12 @@ test_reload() {
 test_pre_post() {
         daemon_start || return
         create_helper pp --stamp "$D/order" --name main -- \
-                --start-pre "$(sh_cmd "echo pre-one; echo pre \$(id -u) >>$D/order")" \
-                --start-pre "-$(sh_cmd "exit 9")" \
-                --stop-post "$(sh_cmd "echo post >>$D/order")" || return
+                --exec-start-pre "$(sh_cmd "echo pre-one; echo pre \$(id -u) >>$D/order")" \
+                --exec-start-pre "-$(sh_cmd "exit 9")" \
+                --exec-stop-post "$(sh_cmd "echo post >>$D/order")" || return
         run_sc qc pp
-        assert_contains "qc shows the pre-start commands" "$OUT" "START_PRE"
-        assert_contains "...and the post-stop one" "$OUT" "STOP_POST"
+        assert_contains "qc shows the pre-start commands" "$OUT" "EXEC_START_PRE"
+        assert_contains "...and the post-stop one" "$OUT" "EXEC_STOP_POST"
         start_helper pp || return
         assert_eq "the pre-start command ran first, as the service's account" \
                 "$(head -n1 "$D/order")" "pre 0"
@@ -191,7 +191,7 @@ test_pre_post() {
         check "after a crash, the post-stop command runs" wait_until 10 "post" grep -qx post "$D/order"
         check "...and then it is stopped" wait_state pp stopped
 
-        create_helper bad -- --start-pre "$(sh_cmd "echo checking; exit 2")" || return
+        create_helper bad -- --exec-start-pre "$(sh_cmd "echo checking; exit 2")" || return
         run_sc start bad --wait
         assert_rc "a failing pre-start command fails the start" 1
         assert_contains "...SERVICE_SPECIFIC_ERROR" "$ERR" "SERVICE_SPECIFIC_ERROR (1066)"

@@ -29,12 +29,13 @@ const char *const process_config_keys[] = {
         "limits",
         "stop_signal",
         "stop_timeout_ms",
-        "start_pre_commands",
-        "stop_post_commands",
+        "exec_start_pre",
+        "exec_stop_post",
         "reload_command",
         "reload_signal",
         "pid_file",
         "remain_after_exit",
+        "start_timeout_ms",
         NULL,
 };
 

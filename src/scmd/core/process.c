@@ -396,7 +396,8 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
-        p->forking_deadline = now_usec() + (usec_t)s->config.control_timeout_ms * USEC_PER_MSEC;
+        p->forking_deadline =
+                now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)
