@@ -35,7 +35,7 @@
 #include "share.h"
 #include "validate.h"
 
-static const char *const config_keys[] = {
+static const char *const service_keys[] = {
         "name",
         "display_name",
         "description",
@@ -57,23 +57,22 @@ static const char *const config_keys[] = {
         "allow_weak_isolation",
         "restrict_network",
         "interactive",
-        /* process_config_keys[] */
-        "working_directory",
-        "environment",
-        "environment_files",
-        "umask",
-        "limits",
-        "stop_signal",
-        "stop_timeout_ms",
-        "exec_start_pre",
-        "exec_stop_post",
-        "reload_command",
-        "reload_signal",
-        "pid_file",
-        "remain_after_exit",
-        "start_timeout_ms",
         NULL,
 };
+
+/* The keys create and change_config take: service_keys[], then every
+ * process setting's (process_config.c). */
+static const char *const *config_keys(void) {
+        static const char *keys[128];
+        if (keys[0])
+                return keys;
+        size_t n = 0;
+        for (const char *const *k = service_keys; *k; k++)
+                keys[n++] = *k;
+        for (const char *const *k = process_config_keys; *k && n + 1 < ELEMENTSOF(keys); k++)
+                keys[n++] = *k;
+        return keys;
+}
 
 /* The process settings of the request (process_config.c), when it names any. */
 static int read_process(struct rpc_call *call, struct service_config *c) {
@@ -398,7 +397,7 @@ static int check_new_name(struct rpc_call *call, const char *name) {
 
 int rpc_create(struct rpc_call *call, json_t **ret) {
         const char *name, *cmd;
-        int r = rpc_check_keys(call, config_keys);
+        int r = rpc_check_keys(call, config_keys());
         if (r >= 0)
                 r = rpc_get_string(call, "name", true, SCM_NAME_MAX_CHARS * 4, &name);
         if (r >= 0)
@@ -448,7 +447,7 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
 
 int rpc_change_config(struct rpc_call *call, json_t **ret) {
         struct service *s;
-        int r = rpc_get_service_checked(call, config_keys, &s);
+        int r = rpc_get_service_checked(call, config_keys(), &s);
         if (r < 0)
                 return r;
         if (s->marked_for_delete)

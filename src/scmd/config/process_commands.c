@@ -21,11 +21,6 @@
 
 #define COMMANDS_MAX 16
 
-const char *const process_commands_keys[] = {
-        "exec_start_pre", "exec_stop_post",    "reload_command",   "reload_signal",
-        "pid_file",       "remain_after_exit", "start_timeout_ms", NULL,
-};
-
 static int say(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int say(char **ret_error, const char *fmt, ...) {
         va_list ap;
@@ -151,21 +146,11 @@ int process_commands_apply(struct service_process *p, const json_t *o, char **re
         return 0;
 }
 
-static json_t *list_json(char *const *v) {
-        json_t *list = json_array();
-        for (; list && v && *v; v++)
-                if (json_array_append_new(list, json_string(*v)) < 0) {
-                        json_decref(list);
-                        return NULL;
-                }
-        return list;
-}
-
 int process_commands_json(const struct service_process *p, json_t *o) {
         const char *sig = p && p->reload_signal ? process_signal_name(p->reload_signal) : NULL;
         json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "exec_start_pre",
-                                list_json(p ? p->start_pre : NULL), "exec_stop_post",
-                                list_json(p ? p->stop_post : NULL), "reload_command",
+                                process_strv_json(p ? p->start_pre : NULL), "exec_stop_post",
+                                process_strv_json(p ? p->stop_post : NULL), "reload_command",
                                 p && p->reload_command ? p->reload_command : "", "reload_signal",
                                 sig ? sig : "", "pid_file", p && p->pid_file ? p->pid_file : "",
                                 "remain_after_exit", p && p->remain_after_exit, "start_timeout_ms",

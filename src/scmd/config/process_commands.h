@@ -14,9 +14,6 @@
 
 struct service_process;
 
-/* The protocol's keys of these settings (NULL-terminated). */
-extern const char *const process_commands_keys[];
-
 /* Applies o's keys onto p; 0, -EINVAL with *ret_error, or -ENOMEM. */
 int process_commands_apply(struct service_process *p, const json_t *o, char **ret_error);
 /* Adds every setting, defaults included, to o; 0 or -ENOMEM. */

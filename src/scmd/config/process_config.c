@@ -329,7 +329,7 @@ int service_process_apply_json(struct service_process **pp, const json_t *o, cha
         return 0;
 }
 
-static json_t *strv_json(char *const *v) {
+json_t *process_strv_json(char *const *v) {
         json_t *list = json_array();
         for (; list && v && *v; v++)
                 if (json_array_append_new(list, json_string(*v)) < 0) {
@@ -364,8 +364,8 @@ json_t *service_process_json(const struct service_process *p) {
         json_t *o = json_pack(
                 "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
                 p && p->working_directory ? p->working_directory : "", "environment",
-                strv_json(p ? p->environment : NULL), "environment_files",
-                strv_json(p ? p->environment_files : NULL), "umask",
+                process_strv_json(p ? p->environment : NULL), "environment_files",
+                process_strv_json(p ? p->environment_files : NULL), "umask",
                 p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
                 process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
                 "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));

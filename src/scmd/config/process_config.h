@@ -69,6 +69,9 @@ int service_process_apply_json(struct service_process **p, const json_t *o, char
  * defaults); NULL on out-of-memory. */
 json_t *service_process_json(const struct service_process *p);
 
+/* A list of strings as a JSON array (NULL: []); NULL on out-of-memory. */
+json_t *process_strv_json(char *const *v);
+
 /* "NOFILE" -> RLIMIT_NOFILE; -1 unknown.  And back. */
 int process_limit_from_name(const char *name);
 const char *process_limit_name(int resource);
