@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +19,6 @@
 #include "process_config.h"
 
 #define COMMANDS_MAX 16
-
-static int say(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int say(char **ret_error, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return *ret_error ? -EINVAL : -ENOMEM;
-}
 
 const char *process_command_line(const char *entry, bool *ret_may_fail) {
         bool may_fail = entry[0] == '-';
@@ -58,9 +47,9 @@ static int read_commands(const json_t *v, const char *key, char ***ret, char **r
                 return 0;
         }
         if (!json_is_array(v) || json_array_size(v) > COMMANDS_MAX)
-                return say(ret_error,
-                           "the parameter '%s' must be a list of at most %d command lines", key,
-                           COMMANDS_MAX);
+                return process_config_say(
+                        ret_error, "the parameter '%s' must be a list of at most %d command lines",
+                        key, COMMANDS_MAX);
         _cleanup_(strv_free_p) char **list = calloc(json_array_size(v) + 1, sizeof(char *));
         if (!list)
                 return -ENOMEM;
@@ -71,7 +60,7 @@ static int read_commands(const json_t *v, const char *key, char ***ret, char **r
                 const char *why =
                         s ? command_problem(process_command_line(s, NULL)) : "it is not a string";
                 if (why)
-                        return say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
+                        return process_config_say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
                 if (!(list[i] = strdup(s)))
                         return -ENOMEM;
         }
@@ -87,7 +76,8 @@ static int read_text(const json_t *v, const char *key, bool path, char **ret, ch
                           : !path && s[0] && command_problem(s) ? command_problem(s)
                                                                 : NULL;
         if (why)
-                return say(ret_error, "the parameter '%s' %s (\"\" for none)", key, why);
+                return process_config_say(ret_error, "the parameter '%s' %s (\"\" for none)", key,
+                                          why);
         free(*ret);
         *ret = s[0] ? strdup(s) : NULL;
         return s[0] && !*ret ? -ENOMEM : 0;
@@ -125,22 +115,24 @@ int process_commands_apply(struct service_process *p, const json_t *o, char **re
                 const char *s = json_string_value(v);
                 int sig = s && s[0] ? process_signal_from_name(s) : 0;
                 if (!s || (s[0] && !sig))
-                        return say(ret_error, "the parameter 'reload_signal' must name a signal "
-                                              "(HUP, USR1, USR2, ...), or \"\" for none");
+                        return process_config_say(
+                                ret_error, "the parameter 'reload_signal' must name a signal "
+                                           "(HUP, USR1, USR2, ...), or \"\" for none");
                 p->reload_signal = sig;
         }
         if ((v = json_object_get(o, "start_timeout_ms"))) {
                 if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                     json_integer_value(v) > 24LL * 3600 * 1000)
-                        return say(ret_error,
-                                   "the parameter 'start_timeout_ms' must be a number of "
-                                   "milliseconds up to a day (0: control_timeout_ms)");
+                        return process_config_say(
+                                ret_error, "the parameter 'start_timeout_ms' must be a number of "
+                                           "milliseconds up to a day (0: control_timeout_ms)");
                 p->start_timeout_ms = (uint32_t)json_integer_value(v);
         }
         if ((v = json_object_get(o, "remain_after_exit"))) {
                 if (!json_is_boolean(v))
-                        return say(ret_error, "the parameter 'remain_after_exit' must be true or "
-                                              "false");
+                        return process_config_say(
+                                ret_error, "the parameter 'remain_after_exit' must be true or "
+                                           "false");
                 p->remain_after_exit = json_is_true(v);
         }
         return 0;

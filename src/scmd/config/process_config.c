@@ -124,8 +124,7 @@ struct service_process *service_process_dup(const struct service_process *p) {
         return c;
 }
 
-static int say(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int say(char **ret_error, const char *fmt, ...) {
+int process_config_say(char **ret_error, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
         if (vasprintf(ret_error, fmt, ap) < 0)
@@ -142,8 +141,9 @@ static int read_list(const json_t *v, const char *key, size_t max,
                 return 0;
         }
         if (!json_is_array(v) || json_array_size(v) > max)
-                return say(ret_error, "the parameter '%s' must be a list of at most %zu strings",
-                           key, max);
+                return process_config_say(
+                        ret_error, "the parameter '%s' must be a list of at most %zu strings", key,
+                        max);
         char **list = calloc(json_array_size(v) + 1, sizeof(char *));
         if (!list)
                 return -ENOMEM;
@@ -153,7 +153,7 @@ static int read_list(const json_t *v, const char *key, size_t max,
                 const char *s = json_string_value(e), *why = "it is not a string";
                 if (!s || !ok(s, &why)) {
                         strv_free(list);
-                        return say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
+                        return process_config_say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
                 }
                 if (!(list[i] = strdup(s))) {
                         strv_free(list);
@@ -197,8 +197,9 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 return 0;
         }
         if (!json_is_object(v))
-                return say(ret_error, "the parameter 'limits' must be an object of NAME: "
-                                      "\"SOFT[:HARD]\"");
+                return process_config_say(ret_error,
+                                          "the parameter 'limits' must be an object of NAME: "
+                                          "\"SOFT[:HARD]\"");
         size_t n = 0;
         const char *name;
         const json_t *e;
@@ -207,12 +208,14 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 const char *value = json_string_value(e);
                 char soft[32] = "", *hard;
                 if (resource < 0)
-                        return say(ret_error,
-                                   "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
-                                   "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
-                                   name);
+                        return process_config_say(
+                                ret_error,
+                                "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
+                                "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
+                                name);
                 if (!value || strlen(value) >= sizeof(soft))
-                        return say(ret_error, "'limits': %s must be \"SOFT[:HARD]\"", name);
+                        return process_config_say(ret_error, "'limits': %s must be \"SOFT[:HARD]\"",
+                                                  name);
                 strcpy(soft, value);
                 hard = strchr(soft, ':');
                 if (hard)
@@ -222,16 +225,17 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 while (i < n && p->limits[i].resource != resource)
                         i++;
                 if (i == PROCESS_LIMITS_MAX)
-                        return say(ret_error, "'limits': too many");
+                        return process_config_say(ret_error, "'limits': too many");
                 struct process_limit *l = &p->limits[i];
                 l->resource = resource;
                 if (!parse_rlim(soft, &l->soft) || !parse_rlim(hard ? hard : soft, &l->hard) ||
                     (l->soft != RLIM_INFINITY && l->hard != RLIM_INFINITY && l->soft > l->hard) ||
                     (l->soft == RLIM_INFINITY && l->hard != RLIM_INFINITY))
-                        return say(ret_error,
-                                   "'limits': %s is \"%s\"; it must be a number or \"infinity\", "
-                                   "or SOFT:HARD with SOFT no greater than HARD",
-                                   name, value);
+                        return process_config_say(
+                                ret_error,
+                                "'limits': %s is \"%s\"; it must be a number or \"infinity\", "
+                                "or SOFT:HARD with SOFT no greater than HARD",
+                                name, value);
                 if (i == n)
                         n++;
         }
@@ -250,8 +254,9 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
         if ((v = json_object_get(o, "working_directory"))) {
                 const char *s = json_string_value(v);
                 if (!s || (s[0] && (s[0] != '/' || strlen(s) >= PATH_MAX)))
-                        return say(ret_error, "the parameter 'working_directory' must be an "
-                                              "absolute path, or \"\" for /");
+                        return process_config_say(ret_error,
+                                                  "the parameter 'working_directory' must be an "
+                                                  "absolute path, or \"\" for /");
                 free(p->working_directory);
                 p->working_directory = s[0] ? strdup(s) : NULL;
                 if (s[0] && !p->working_directory)
@@ -260,23 +265,26 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
         if ((v = json_object_get(o, "umask"))) {
                 if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                     json_integer_value(v) > 0777)
-                        return say(ret_error, "the parameter 'umask' must be a number from 0 to "
-                                              "0777 (511)");
+                        return process_config_say(
+                                ret_error, "the parameter 'umask' must be a number from 0 to "
+                                           "0777 (511)");
                 p->umask = (int)json_integer_value(v) == 022 ? -1 : (int)json_integer_value(v);
         }
         if ((v = json_object_get(o, "stop_signal"))) {
                 const char *s = json_string_value(v);
                 int sig = s && s[0] ? process_signal_from_name(s) : SIGTERM;
                 if (!s || !sig)
-                        return say(ret_error, "the parameter 'stop_signal' must name a signal "
-                                              "(TERM, INT, QUIT, HUP, USR1, ...)");
+                        return process_config_say(ret_error,
+                                                  "the parameter 'stop_signal' must name a signal "
+                                                  "(TERM, INT, QUIT, HUP, USR1, ...)");
                 p->stop_signal = sig == SIGTERM ? 0 : sig;
         }
         if ((v = json_object_get(o, "stop_timeout_ms"))) {
                 if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                     json_integer_value(v) > 24LL * 3600 * 1000)
-                        return say(ret_error, "the parameter 'stop_timeout_ms' must be a number of "
-                                              "milliseconds up to a day (0: scmd's own)");
+                        return process_config_say(
+                                ret_error, "the parameter 'stop_timeout_ms' must be a number of "
+                                           "milliseconds up to a day (0: scmd's own)");
                 p->stop_timeout_ms = (uint32_t)json_integer_value(v);
         }
         return 0;

@@ -69,6 +69,9 @@ int service_process_apply_json(struct service_process **p, const json_t *o, char
  * defaults); NULL on out-of-memory. */
 json_t *service_process_json(const struct service_process *p);
 
+/* *ret_error := the sentence; -EINVAL (or -ENOMEM when it cannot be made). */
+int process_config_say(char **ret_error, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 /* A list of strings as a JSON array (NULL: []); NULL on out-of-memory. */
 json_t *process_strv_json(char *const *v);
 
