@@ -64,6 +64,11 @@ test_oneshot() {
         assert_rc "a job that remains after exit starts" 0
         assert_eq "...and is running" "$(status_field setup state)" running
         assert_eq "...with no process" "$(status_field setup pid)" 0
+        kill -KILL "$SCMD_PID"
+        wait "$SCMD_PID" 2>/dev/null
+        SCMD_PID=""
+        daemon_start || return
+        assert_eq "...and still running after a crash of scmd" "$(status_field setup state)" running
         assert_sc_ok "...until it is stopped" stop setup --wait
         assert_eq "...then it is stopped" "$(status_field setup state)" stopped
 
@@ -95,6 +100,13 @@ test_forking() {
         assert_sc_ok "a PID file written late is waited for" start d2 --wait
         wait_report d2 ready=1 || return
         assert_eq "...its pid is the daemon's" "$(status_field d2 pid)" "$(report_get d2 pid)"
+        kill -KILL "$SCMD_PID"
+        wait "$SCMD_PID" 2>/dev/null
+        SCMD_PID=""
+        daemon_start || return
+        assert_eq "after a crash of scmd the daemon is taken back" "$(status_field d2 pid)" \
+                "$(report_get d2 pid)"
+        assert_eq "...running" "$(status_field d2 state)" running
         assert_sc_ok "stop it" stop d2 --wait
         check "...the daemon got the stop signal" report_has d2 signal=TERM
 

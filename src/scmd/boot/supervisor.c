@@ -60,9 +60,16 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
         s->win32_exit_code = status->win32_exit_code;
         s->service_exit_code = status->service_exit_code;
         r = registry_add(m->registry, s);
-        if (r < 0)
+        if (r < 0) {
                 service_free(s);
-        return r;
+                return r;
+        }
+        /* A job that remains after its exit has no process to take back:
+         * it is RUNNING again as its status record says. */
+        if (status->state == SCM_STATE_RUNNING &&
+            state_rows_of(&s->config) == SVC_ROWS_ONESHOT_REMAIN)
+                service_adopt(s, SCM_STATE_RUNNING, 0);
+        return 0;
 }
 
 int manager_load(struct manager *m) {
