@@ -44,6 +44,7 @@ enum {
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
         OPT_START_TIMEOUT,
+        OPT_LISTEN,
         OPT_EXEC_START_PRE,
         OPT_EXEC_STOP_POST,
         OPT_RELOAD_COMMAND,
@@ -79,6 +80,7 @@ static const struct option config_options[] = {
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
         {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+        {"listen", required_argument, NULL, OPT_LISTEN},
         {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
         {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
         {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
@@ -173,6 +175,7 @@ static const struct config_field {
          "milliseconds (0: scmd's)"},
         {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
          "milliseconds (0: --control-timeout)"},
+        {OPT_LISTEN, "--listen", "listen", NULL, NULL},
         {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
         {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
         {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
@@ -233,7 +236,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT ||
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || opt == OPT_LISTEN ||
             opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST)
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
@@ -481,6 +484,10 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
         "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
+        "  --listen SPEC          started by its first connection: tcp:ADDR:PORT,\n"               \
+        "                         udp:ADDR:PORT, unix:/PATH[,mode=0660], unix-dgram:/PATH;\n"      \
+        "                         scmd binds it, the service gets it (sd_listen_fds)\n"            \
+        "                         (repeat; --listen '' clears)\n"                                  \
         "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
         "                         start ('-' first: may fail; repeat; '' clears)\n"                \
         "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \
