@@ -65,6 +65,18 @@ static const char *const config_keys[] = {
         "limits",
         "stop_signal",
         "stop_timeout_ms",
+        "primary_group",
+        "supplementary_groups",
+        "runtime_directory",
+        "runtime_directory_mode",
+        "state_directory",
+        "state_directory_mode",
+        "cache_directory",
+        "cache_directory_mode",
+        "logs_directory",
+        "logs_directory_mode",
+        "configuration_directory",
+        "configuration_directory_mode",
         NULL,
 };
 

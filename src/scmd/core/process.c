@@ -59,6 +59,7 @@
 #include "environment.h"
 #include "db.h"
 #include "fdholder.h"
+#include "folders.h"
 #include "procinfo.h"
 #include "security.h"
 #include "share.h"
@@ -621,6 +622,9 @@ int process_spawn(struct service *s) {
         _cleanup_(strv_free_p) char **envp = build_env(s, plan->pw);
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        struct folders_request fq = {&s->config, &s->manager->paths, plan, &s->last_error};
+        if ((r = service_folders_make(&fq, &envp)) < 0)
+                return r;
         r = settings_env(s, &envp);
         if (r < 0)
                 return r;
@@ -718,6 +722,7 @@ void process_release(struct service *s) {
         if (s->process)
                 detach(s);
         secrets_withdraw(&s->credentials_dir); /* its own folder, even when the process goes on */
+        service_folders_remove(&s->config, &s->manager->paths); /* its runtime folders */
 }
 
 /* ---- events from the system ---- */

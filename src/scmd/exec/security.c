@@ -50,8 +50,10 @@
 #include "log.h"
 #include "privilege_names.h"
 #include "privileges.h"
+#include "process_config.h"
 #include "sandbox.h"
 #include "security_config.h"
+#include "service_config.h"
 
 static char *console_path; /* scmd --console */
 
@@ -107,6 +109,7 @@ void security_plan_free(struct security_plan *p) {
                 return;
         free(p->pw);
         free(p->groups);
+        free(p->extra_groups);
         if (p->console_fd >= 0)
                 close(p->console_fd);
         if (p->landlock_fd >= 0)
@@ -193,7 +196,9 @@ static int plan_identity(struct security_request *rq, const struct service_secur
                                          "service %s: cannot make its folder %s: %s",
                                          rq->config->name, path, strerror(-r));
         }
-        if (!p->switch_ids && gid == 0)
+        const struct service_process *settings = rq->config->process;
+        bool own_groups = settings && (settings->primary_group || settings->supplementary_groups);
+        if (!p->switch_ids && gid == 0 && !own_groups)
                 return 0; /* scmd's own groups */
         int r = account_groups(p->pw, gid, &p->groups, &p->n_groups);
         if (r < 0)
@@ -201,6 +206,98 @@ static int plan_identity(struct security_request *rq, const struct service_secur
                                  "service %s: cannot find the groups of %s: %s", rq->config->name,
                                  p->pw->pw_name, strerror(-r));
         p->set_groups = true;
+        return 0;
+}
+
+/* A group setting's gid: a number as it is, a name looked up. */
+static int resolve_group(struct security_request *rq, const char *group, const char *setting,
+                         gid_t *ret) {
+        char *end;
+        unsigned long long v = strtoull(group, &end, 10);
+        if (group[0] >= '0' && group[0] <= '9' && !*end) {
+                *ret = (gid_t)v;
+                return 0;
+        }
+        errno = 0;
+        const struct group *gr = getgrnam(group);
+        if (!gr)
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: the group '%s' (%s) %s", rq->config->name, group,
+                                 setting,
+                                 errno && errno != ENOENT ? strerror(errno)
+                                                          : "does not exist on this machine");
+        *ret = gr->gr_gid;
+        return 0;
+}
+
+static bool has_group(const gid_t *groups, size_t n, gid_t gid) {
+        for (size_t i = 0; i < n; i++)
+                if (groups[i] == gid)
+                        return true;
+        return false;
+}
+
+/* scmd not root: the group settings may only name what it has already. */
+static int check_unprivileged_groups(struct security_request *rq, struct security_plan *p) {
+        gid_t have[PROCESS_GROUPS_MAX * 4];
+        int n = getgroups((int)ELEMENTSOF(have), have);
+        bool ok = p->gid == getegid() && n >= 0;
+        for (size_t i = 0; ok && i < p->n_extra_groups; i++)
+                ok = p->extra_groups[i] == getegid() ||
+                     has_group(have, (size_t)n, p->extra_groups[i]);
+        if (ok)
+                return 0;
+        return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                         "service %s: scmd runs as uid %u and cannot give the service groups it "
+                         "has not itself; run scmd as root, or clear primary_group and "
+                         "supplementary_groups",
+                         rq->config->name, (unsigned)geteuid());
+}
+
+/* primary_group and supplementary_groups (process_config.h): the gid
+ * becomes the account's for the whole plan (its groups are looked up with
+ * it, as initgroups() would), the supplementary ones are added. */
+static int plan_groups(struct security_request *rq, struct security_plan *p) {
+        const struct service_process *settings = rq->config->process;
+        p->gid = p->pw->pw_gid;
+        if (!settings || (!settings->primary_group && !settings->supplementary_groups))
+                return 0;
+        int r = 0;
+        if (settings->primary_group)
+                r = resolve_group(rq, settings->primary_group, "primary_group", &p->gid);
+        size_t n = 0;
+        while (settings->supplementary_groups && settings->supplementary_groups[n])
+                n++;
+        p->extra_groups = calloc(n + 1, sizeof(gid_t));
+        if (!p->extra_groups)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                gid_t g;
+                r = resolve_group(rq, settings->supplementary_groups[i], "supplementary_groups",
+                                  &g);
+                if (r >= 0 && !has_group(p->extra_groups, p->n_extra_groups, g))
+                        p->extra_groups[p->n_extra_groups++] = g;
+        }
+        if (r < 0)
+                return r;
+        if (geteuid() != 0)
+                return check_unprivileged_groups(rq, p);
+        p->pw->pw_gid = p->gid;
+        p->switch_gid = true;
+        return 0;
+}
+
+/* The supplementary groups are added after the account's. */
+static int plan_extra_groups(struct security_plan *p) {
+        if (!p->set_groups || p->n_extra_groups == 0)
+                return 0;
+        gid_t *all = realloc(p->groups, (p->n_groups + p->n_extra_groups) * sizeof(gid_t));
+        if (!all)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        p->groups = all;
+        for (size_t i = 0; i < p->n_extra_groups; i++)
+                if (!has_group(all, p->n_groups, p->extra_groups[i]))
+                        all[p->n_groups++] = p->extra_groups[i];
         return 0;
 }
 
@@ -284,7 +381,11 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         if (r >= 0)
                 r = plan_privileges(rq, p);
         if (r >= 0)
+                r = plan_groups(rq, p);
+        if (r >= 0)
                 r = plan_identity(rq, sec, p);
+        if (r >= 0)
+                r = plan_extra_groups(p);
         if (r >= 0)
                 r = plan_console(rq, sec, p);
         if (r >= 0)
@@ -344,11 +445,12 @@ int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage) {
                 return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
         if (p->set_groups && setgroups(p->n_groups, p->groups) < 0)
                 return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
+        if ((p->switch_ids || p->switch_gid) && setresgid(p->gid, p->gid, p->gid) < 0)
+                return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
         if (p->switch_ids) {
                 if (p->set_caps && (r = privileges_keep_across_setuid(true)) < 0)
                         return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
-                if (setresgid(p->pw->pw_gid, p->pw->pw_gid, p->pw->pw_gid) < 0 ||
-                    setresuid(p->pw->pw_uid, p->pw->pw_uid, p->pw->pw_uid) < 0)
+                if (setresuid(p->pw->pw_uid, p->pw->pw_uid, p->pw->pw_uid) < 0)
                         return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
                 if (p->set_caps && (r = privileges_keep_across_setuid(false)) < 0)
                         return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);

@@ -24,9 +24,13 @@ struct service_config;
 struct security_plan {
         struct passwd *pw; /* the account: name, uid, gid, home, shell (owned) */
         bool switch_ids;   /* setresgid/setresuid to pw's ids */
+        bool switch_gid;   /* setresgid to gid even when the uid stays (primary_group) */
+        gid_t gid;         /* the primary group: pw's, or primary_group's (then pw_gid too) */
         bool set_groups;   /* setgroups(groups) */
         gid_t *groups;
         size_t n_groups;
+        gid_t *extra_groups; /* supplementary_groups' gids, part of groups when set_groups */
+        size_t n_extra_groups;
         bool set_caps; /* bounding, permitted, effective, inheritable (and ambient) := caps */
         bool ambient;  /* raise caps into the ambient set (the account is not root) */
         uint64_t caps;
