@@ -43,6 +43,19 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
+        OPT_PRIMARY_GROUP,
+        OPT_SUPPLEMENTARY_GROUPS,
+        /* a folder option and its mode option for each kind, in this order */
+        OPT_RUNTIME_DIRECTORY,
+        OPT_RUNTIME_DIRECTORY_MODE,
+        OPT_STATE_DIRECTORY,
+        OPT_STATE_DIRECTORY_MODE,
+        OPT_CACHE_DIRECTORY,
+        OPT_CACHE_DIRECTORY_MODE,
+        OPT_LOGS_DIRECTORY,
+        OPT_LOGS_DIRECTORY_MODE,
+        OPT_CONFIGURATION_DIRECTORY,
+        OPT_CONFIGURATION_DIRECTORY_MODE,
 };
 
 static const struct option config_options[] = {
@@ -71,6 +84,18 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+        {"primary-group", required_argument, NULL, OPT_PRIMARY_GROUP},
+        {"supplementary-groups", required_argument, NULL, OPT_SUPPLEMENTARY_GROUPS},
+        {"runtime-directory", required_argument, NULL, OPT_RUNTIME_DIRECTORY},
+        {"runtime-directory-mode", required_argument, NULL, OPT_RUNTIME_DIRECTORY_MODE},
+        {"state-directory", required_argument, NULL, OPT_STATE_DIRECTORY},
+        {"state-directory-mode", required_argument, NULL, OPT_STATE_DIRECTORY_MODE},
+        {"cache-directory", required_argument, NULL, OPT_CACHE_DIRECTORY},
+        {"cache-directory-mode", required_argument, NULL, OPT_CACHE_DIRECTORY_MODE},
+        {"logs-directory", required_argument, NULL, OPT_LOGS_DIRECTORY},
+        {"logs-directory-mode", required_argument, NULL, OPT_LOGS_DIRECTORY_MODE},
+        {"configuration-directory", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY},
+        {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
         {},
 };
 
@@ -108,6 +133,22 @@ static bool valid_umask(const char *s) {
         char *end;
         unsigned long v = strtoul(s, &end, 8);
         return s[0] >= '0' && s[0] <= '7' && !*end && v <= 0777;
+}
+
+static bool valid_mode(const char *s) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 8);
+        return s[0] >= '0' && s[0] <= '7' && !*end && v <= 07777;
+}
+
+static bool is_folder_option(int opt) {
+        return opt >= OPT_RUNTIME_DIRECTORY && opt <= OPT_CONFIGURATION_DIRECTORY_MODE &&
+               (opt - OPT_RUNTIME_DIRECTORY) % 2 == 0;
+}
+
+static bool is_folder_mode_option(int opt) {
+        return opt >= OPT_RUNTIME_DIRECTORY && opt <= OPT_CONFIGURATION_DIRECTORY_MODE &&
+               (opt - OPT_RUNTIME_DIRECTORY) % 2 == 1;
 }
 
 /* NAME=SOFT[:HARD]; scmd judges the name and the numbers. */
@@ -157,9 +198,27 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
+        {OPT_PRIMARY_GROUP, "--primary-group", "primary_group", NULL, NULL},
+        {OPT_SUPPLEMENTARY_GROUPS, "--supplementary-groups", "supplementary_groups", NULL, NULL},
+        {OPT_RUNTIME_DIRECTORY, "--runtime-directory", "runtime_directory", NULL, NULL},
+        {OPT_RUNTIME_DIRECTORY_MODE, "--runtime-directory-mode", "runtime_directory_mode",
+         valid_mode, "an octal mode such as 0750"},
+        {OPT_STATE_DIRECTORY, "--state-directory", "state_directory", NULL, NULL},
+        {OPT_STATE_DIRECTORY_MODE, "--state-directory-mode", "state_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_CACHE_DIRECTORY, "--cache-directory", "cache_directory", NULL, NULL},
+        {OPT_CACHE_DIRECTORY_MODE, "--cache-directory-mode", "cache_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_LOGS_DIRECTORY, "--logs-directory", "logs_directory", NULL, NULL},
+        {OPT_LOGS_DIRECTORY_MODE, "--logs-directory-mode", "logs_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_CONFIGURATION_DIRECTORY, "--configuration-directory", "configuration_directory", NULL,
+         NULL},
+        {OPT_CONFIGURATION_DIRECTORY_MODE, "--configuration-directory-mode",
+         "configuration_directory_mode", valid_mode, "an octal mode such as 0750"},
 };
 
-/* Repeatable options gather into a list (--env, --env-file) or an object
+/* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
  * (--limit NAME=VALUE); "" (--env '') empties the list. */
 static int gather(json_t *params, const char *key, int opt, const char *arg) {
         json_t *have = json_object_get(params, key);
@@ -210,17 +269,17 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT)
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || is_folder_option(opt))
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
                                : 0;
         json_t *value;
-        if (opt == OPT_UMASK)
+        if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
         else if (opt == OPT_STOP_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
-        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
+        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -455,7 +514,15 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --limit NAME=SOFT[:HARD]  a resource limit: NOFILE, NPROC, CORE, MEMLOCK, STACK,\n"     \
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
-        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"
+        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
+        "  --primary-group GROUP  its primary group, a name or gid (\"\": the account's)\n"        \
+        "  --supplementary-groups G1,G2  more groups it is in (\"\" for none)\n"                   \
+        "  --runtime-directory NAME  a folder made under /run before each start and\n"             \
+        "                         removed after it stops (repeat; '' clears)\n"                    \
+        "  --state-directory NAME, --cache-directory NAME, --logs-directory NAME,\n"               \
+        "  --configuration-directory NAME  folders made under /var/lib, /var/cache,\n"             \
+        "                         /var/log, /etc (repeat; '' clears); names relative\n"            \
+        "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -217,9 +217,8 @@ static void report_folders(void) {
                         if (lstat(p, &st) < 0)
                                 report("folder=%s %s %s", keys[k], p, strerrorname_np(errno));
                         else
-                                report("folder=%s %s %u %u %04o%s", keys[k], p,
-                                       (unsigned)st.st_uid, (unsigned)st.st_gid,
-                                       (unsigned)(st.st_mode & 07777),
+                                report("folder=%s %s %u %u %04o%s", keys[k], p, (unsigned)st.st_uid,
+                                       (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777),
                                        S_ISDIR(st.st_mode) ? "" : " not-a-folder");
                 }
                 free(copy);

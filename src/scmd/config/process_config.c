@@ -45,8 +45,10 @@ const char *const process_config_keys[] = {
 };
 
 const char *const process_folder_kind_names[_FOLDER_KIND_MAX] = {
-        [FOLDER_RUNTIME] = "runtime", [FOLDER_STATE] = "state",
-        [FOLDER_CACHE] = "cache",     [FOLDER_LOGS] = "logs",
+        [FOLDER_RUNTIME] = "runtime",
+        [FOLDER_STATE] = "state",
+        [FOLDER_CACHE] = "cache",
+        [FOLDER_LOGS] = "logs",
         [FOLDER_CONFIGURATION] = "configuration",
 };
 
@@ -132,8 +134,7 @@ struct service_process *service_process_dup(const struct service_process *p) {
                 p->supplementary_groups ? strv_copy(p->supplementary_groups) : NULL;
         bool lost = false;
         for (size_t k = 0; k < _FOLDER_KIND_MAX; k++) {
-                c->folders[k].names =
-                        p->folders[k].names ? strv_copy(p->folders[k].names) : NULL;
+                c->folders[k].names = p->folders[k].names ? strv_copy(p->folders[k].names) : NULL;
                 lost = lost || (p->folders[k].names && !c->folders[k].names);
         }
         if (lost || (p->working_directory && !c->working_directory) ||
@@ -503,12 +504,15 @@ static json_t *add_groups_and_folders(json_t *o, const struct service_process *p
 }
 
 json_t *service_process_json(const struct service_process *p) {
-        return add_groups_and_folders(json_pack(
-                "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
-                p && p->working_directory ? p->working_directory : "", "environment",
-                strv_json(p ? p->environment : NULL), "environment_files",
-                strv_json(p ? p->environment_files : NULL), "umask",
-                p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
-                process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
-                "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0)), p);
+        return add_groups_and_folders(
+                json_pack("{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
+                          p && p->working_directory ? p->working_directory : "", "environment",
+                          strv_json(p ? p->environment : NULL), "environment_files",
+                          strv_json(p ? p->environment_files : NULL), "umask",
+                          p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p),
+                          "stop_signal",
+                          process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM)
+                                  ?: "TERM",
+                          "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0)),
+                p);
 }

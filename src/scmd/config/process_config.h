@@ -3,9 +3,9 @@
  * A service's process settings as configured (struct service_process):
  * working directory, environment and environment files, umask, resource
  * limits, stop signal and stop timeout, primary and supplementary groups,
- * and the folders made for it (runtime, state, cache, logs, configuration).  Their protocol form is a JSON
- * object of docs/protocol.md's fields, which is also how the database
- * keeps them (db_process_settings.c); this file turns one into the other.
+ * and the folders made for it (runtime, state, cache, logs, configuration).  Their protocol form is
+ * a JSON object of docs/protocol.md's fields, which is also how the database keeps them
+ * (db_process_settings.c); this file turns one into the other.
  */
 #pragma once
 
@@ -56,8 +56,8 @@ struct service_process {
         int umask;                /* -1: 0022 */
         struct process_limit limits[PROCESS_LIMITS_MAX];
         size_t n_limits;
-        int stop_signal;          /* 0: SIGTERM */
-        uint32_t stop_timeout_ms; /* 0: scmd's --stop-timeout */
+        int stop_signal;             /* 0: SIGTERM */
+        uint32_t stop_timeout_ms;    /* 0: scmd's --stop-timeout */
         char *primary_group;         /* a group name or gid; NULL: the account's */
         char **supplementary_groups; /* names or gids, NULL-terminated; NULL none */
         struct process_folders folders[_FOLDER_KIND_MAX];

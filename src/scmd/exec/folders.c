@@ -55,8 +55,10 @@
 #define REMOVE_DEPTH_MAX 64
 
 static const char *const env_names[_FOLDER_KIND_MAX] = {
-        [FOLDER_RUNTIME] = "RUNTIME_DIRECTORY", [FOLDER_STATE] = "STATE_DIRECTORY",
-        [FOLDER_CACHE] = "CACHE_DIRECTORY",     [FOLDER_LOGS] = "LOGS_DIRECTORY",
+        [FOLDER_RUNTIME] = "RUNTIME_DIRECTORY",
+        [FOLDER_STATE] = "STATE_DIRECTORY",
+        [FOLDER_CACHE] = "CACHE_DIRECTORY",
+        [FOLDER_LOGS] = "LOGS_DIRECTORY",
         [FOLDER_CONFIGURATION] = "CONFIGURATION_DIRECTORY",
 };
 
@@ -100,8 +102,8 @@ static char *user_base(const struct scm_paths *paths, int kind) {
 
 char *service_folders_base(const struct scm_paths *paths, int kind) {
         static const char *const system[_FOLDER_KIND_MAX] = {
-                [FOLDER_RUNTIME] = "/run",   [FOLDER_STATE] = "/var/lib",
-                [FOLDER_CACHE] = "/var/cache", [FOLDER_LOGS] = "/var/log",
+                [FOLDER_RUNTIME] = "/run",       [FOLDER_STATE] = "/var/lib",
+                [FOLDER_CACHE] = "/var/cache",   [FOLDER_LOGS] = "/var/log",
                 [FOLDER_CONFIGURATION] = "/etc",
         };
         if (kind < 0 || kind >= _FOLDER_KIND_MAX) {
@@ -271,11 +273,11 @@ static int make_kind(struct folders_request *rq, int kind, const struct process_
                             rq->config->name, process_folder_kind_names[kind],
                             errno == EINVAL ? "HOME is not set" : strerror(errno));
         int r = make_base(base);
-        _cleanup_close_ int base_fd =
-                r < 0 ? r : open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int base_fd = r < 0 ? r : open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (base_fd < 0)
-                return fail(rq, r < 0 ? -r : errno, "service %s: cannot open the base folder %s: %s",
-                            rq->config->name, base, strerror(r < 0 ? -r : errno));
+                return fail(rq, r < 0 ? -r : errno,
+                            "service %s: cannot open the base folder %s: %s", rq->config->name,
+                            base, strerror(r < 0 ? -r : errno));
         mode_t mode = f->mode >= 0 ? (mode_t)f->mode : PROCESS_FOLDER_MODE_DEFAULT;
         for (size_t i = 0; f->names[i]; i++)
                 if ((r = make_one(rq, kind, base_fd, base, f->names[i], mode)) < 0)
@@ -341,8 +343,8 @@ static int remove_one(int base_fd, const char *name) {
         if (slash)
                 *slash = '\0';
         bool made;
-        _cleanup_close_ int dir_fd = slash ? walk(base_fd, parent, false, 0, &made)
-                                           : fcntl(base_fd, F_DUPFD_CLOEXEC, 3);
+        _cleanup_close_ int dir_fd =
+                slash ? walk(base_fd, parent, false, 0, &made) : fcntl(base_fd, F_DUPFD_CLOEXEC, 3);
         if (dir_fd < 0)
                 return dir_fd == -ENOENT ? 0 : dir_fd;
         int fd = step(dir_fd, leaf, false, 0, &made);
@@ -360,8 +362,7 @@ void service_folders_remove(const struct service_config *config, const struct sc
         if (!names)
                 return;
         _cleanup_free_ char *base = service_folders_base(paths, FOLDER_RUNTIME);
-        _cleanup_close_ int base_fd =
-                base ? open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        _cleanup_close_ int base_fd = base ? open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
         for (size_t i = 0; base_fd >= 0 && names[i]; i++) {
                 int r = remove_one(base_fd, names[i]);
                 if (r < 0)
