@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# A service's groups and named folders, seen from inside the service (the
+# test helper's report: getgid(), getgroups(), its environment, lstat() of
+# each folder its variables name) and from outside (/proc, the folders):
+#
+# - primary_group and supplementary_groups: the gid and groups the process
+#   has, for an account of its own and for scmd's; a group that does not
+#   exist fails the start naming it; a malformed one is refused by config.
+# - runtime, state, cache, logs and configuration folders under --root's
+#   DIR/folders/KIND: made before the start, owned by the account and its
+#   primary group with the kind's mode (configuration: root's), named in
+#   RUNTIME_DIRECTORY ...; the runtime ones gone after the stop while the
+#   state one stays with what it holds; a symbolic link planted where a
+#   folder belongs (at the end of a name or inside it) is refused and not
+#   followed; a name with '..', a leading '/' or a '.' component is refused
+#   by create and config.
+# The groups and the folders' owners need root (another account); as an
+# ordinary user those points are skipped.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+needs_root() {
+        is_root && return 0
+        tap_skip "$1" "not root"
+        return 1
+}
+
+# A service account must pass through $D and write its report.
+open_test_folder() {
+        chmod 711 "$D"
+        chmod 1777 "$D/reports"
+}
+
+gid_of() {
+        getent group "$1" | cut -d: -f3
+}
+
+# folder_line NAME KEY PATH: the folder= line of NAME's report for PATH.
+folder_line() {
+        grep -m1 -F "folder=$2 $3 " "$(report_path "$1")" 2>/dev/null
+}
+
+# proc_status PID FIELD: FIELD's value in /proc/PID/status, blanks squeezed.
+proc_status() {
+        grep -m1 "^$2:" "/proc/$1/status" | cut -d: -f2 | tr -s ' \t' ' ' | sed 's/^ //; s/ $//'
+}
+
+test_groups() {
+        needs_root "groups of a service as nobody" || return
+        local daemon_gid adm_gid
+        daemon_gid=$(gid_of daemon)
+        adm_gid=$(gid_of adm)
+        if [ -z "$daemon_gid" ] || [ -z "$adm_gid" ]; then
+                tap_skip "groups of a service" "no 'daemon' or 'adm' group here"
+                return
+        fi
+        open_test_folder
+        daemon_start || return
+        create_helper grp -- --account nobody --primary-group daemon \
+                --supplementary-groups "adm,54321" || return
+        run_sc qc grp
+        assert_contains "qc shows the primary group" "$OUT" "PRIMARY_GROUP      : daemon"
+        assert_contains "...and a supplementary one" "$OUT" "SUPPLEMENTARY_GROUP: 54321"
+        start_helper grp || return
+        assert_eq "the uid is nobody's" "$(report_get grp uid)" "$(id -u nobody)"
+        assert_eq "getgid() is the primary group's" "$(report_get grp gid)" "$daemon_gid"
+        local groups pid
+        groups=" $(report_get grp groups) "
+        assert_contains "getgroups() has the primary group" "$groups" " $daemon_gid "
+        assert_contains "...adm, by name" "$groups" " $adm_gid "
+        assert_contains "...54321, a gid no group has" "$groups" " 54321 "
+        assert_not_contains "...not nobody's own primary group, which daemon replaced" "$groups" \
+                " $(id -g nobody) "
+        pid=$(report_get grp pid)
+        assert_eq "/proc says the real, effective, saved and fs gid are daemon's" \
+                "$(proc_status "$pid" Gid)" "$daemon_gid $daemon_gid $daemon_gid $daemon_gid"
+        assert_sc_ok "stop grp" stop grp --wait
+
+        # scmd's own account (root) with another primary group.
+        create_helper rootgrp -- --primary-group daemon || return
+        start_helper rootgrp || return
+        assert_eq "scmd's account keeps uid 0" "$(report_get rootgrp uid)" 0
+        assert_eq "...with daemon as its gid" "$(report_get rootgrp gid)" "$daemon_gid"
+        assert_contains "...and in its groups" " $(report_get rootgrp groups) " " $daemon_gid "
+        assert_sc_ok "stop rootgrp" stop rootgrp --wait
+
+        assert_sc_ok "config a primary group that does not exist" config grp --primary-group scm-no-such-group
+        : >"$(report_path grp)"
+        assert_sc_error "its start fails" SERVICE_LOGON_FAILED 1069 start grp --wait
+        assert_contains "...naming the group" "$ERR" "scm-no-such-group"
+        check "...and nothing ran" report_lacks grp pid=
+        assert_sc_ok "config a supplementary group that does not exist" config grp \
+                --primary-group "" --supplementary-groups "adm,scm-no-such-group2"
+        assert_sc_error "its start fails" SERVICE_LOGON_FAILED 1069 start grp --wait
+        assert_contains "...naming the group" "$ERR" "scm-no-such-group2"
+        assert_sc_error "a group name with a space is refused" INVALID_PARAMETER 87 \
+                config grp --primary-group "two words"
+        assert_contains "...naming the setting" "$ERR" "primary_group"
+}
+
+test_folders() {
+        needs_root "folders owned by a service's account" || return
+        open_test_folder
+        local nobody_uid nobody_gid F
+        nobody_uid=$(id -u nobody)
+        nobody_gid=$(id -g nobody)
+        F="$D/folders"
+        daemon_start || return
+        create_helper fold --try-write "$F/state/app" --try-write "$F/configuration/app" -- \
+                --account nobody --runtime-directory app --runtime-directory app-extra/sub \
+                --state-directory app --state-directory-mode 0750 --cache-directory app \
+                --logs-directory app --configuration-directory app || return
+        run_sc qc fold
+        assert_contains "qc shows a runtime folder" "$OUT" "RUNTIME_DIRECTORY  : app-extra/sub"
+        assert_contains "...the state folder with its mode" "$OUT" "STATE_DIRECTORY    : app (mode 0750)"
+        start_helper fold || return
+        check "RUNTIME_DIRECTORY names both runtime folders" report_has fold \
+                "env=RUNTIME_DIRECTORY=$F/runtime/app:$F/runtime/app-extra/sub"
+        check "STATE_DIRECTORY" report_has fold "env=STATE_DIRECTORY=$F/state/app"
+        check "CACHE_DIRECTORY" report_has fold "env=CACHE_DIRECTORY=$F/cache/app"
+        check "LOGS_DIRECTORY" report_has fold "env=LOGS_DIRECTORY=$F/logs/app"
+        check "CONFIGURATION_DIRECTORY" report_has fold "env=CONFIGURATION_DIRECTORY=$F/configuration/app"
+        assert_eq "the runtime folder, seen inside: nobody's, 0755" \
+                "$(folder_line fold RUNTIME_DIRECTORY "$F/runtime/app")" \
+                "folder=RUNTIME_DIRECTORY $F/runtime/app $nobody_uid $nobody_gid 0755"
+        assert_eq "...the nested one too" \
+                "$(folder_line fold RUNTIME_DIRECTORY "$F/runtime/app-extra/sub")" \
+                "folder=RUNTIME_DIRECTORY $F/runtime/app-extra/sub $nobody_uid $nobody_gid 0755"
+        assert_eq "...whose parent stays root's" "$(stat -c '%u %a' "$F/runtime/app-extra")" "0 755"
+        assert_eq "the state folder: nobody's, 0750" \
+                "$(folder_line fold STATE_DIRECTORY "$F/state/app")" \
+                "folder=STATE_DIRECTORY $F/state/app $nobody_uid $nobody_gid 0750"
+        assert_eq "the cache folder" "$(folder_line fold CACHE_DIRECTORY "$F/cache/app")" \
+                "folder=CACHE_DIRECTORY $F/cache/app $nobody_uid $nobody_gid 0755"
+        assert_eq "the logs folder" "$(folder_line fold LOGS_DIRECTORY "$F/logs/app")" \
+                "folder=LOGS_DIRECTORY $F/logs/app $nobody_uid $nobody_gid 0755"
+        assert_eq "the configuration folder stays root's" \
+                "$(folder_line fold CONFIGURATION_DIRECTORY "$F/configuration/app")" \
+                "folder=CONFIGURATION_DIRECTORY $F/configuration/app 0 0 0755"
+        assert_eq "the service may write its state folder" "$(report_get fold "write:$F/state/app")" ok
+        assert_eq "...not its configuration folder" \
+                "$(report_get fold "write:$F/configuration/app")" EACCES
+        echo kept >"$F/state/app/data"
+        assert_sc_ok "stop fold" stop fold --wait
+        check "the runtime folder is gone after the stop" test ! -e "$F/runtime/app"
+        check "...the nested one too" test ! -e "$F/runtime/app-extra/sub"
+        check "...but not its parent, which is not the service's" test -d "$F/runtime/app-extra"
+        check "the state folder stays, with what it holds" test -f "$F/state/app/data"
+        check "the cache, logs and configuration folders stay" \
+                test -d "$F/cache/app" -a -d "$F/logs/app" -a -d "$F/configuration/app"
+
+        # An existing folder is repaired: owner and mode, at the next start.
+        chown root:root "$F/state/app"
+        chmod 0777 "$F/state/app"
+        : >"$(report_path fold)"
+        start_helper fold || return
+        assert_eq "an existing state folder is given back to nobody with 0750" \
+                "$(stat -c '%u %g %a' "$F/state/app")" "$nobody_uid $nobody_gid 750"
+        assert_sc_ok "stop fold again" stop fold --wait
+
+        # A symbolic link where the state folder belongs: refused, not followed.
+        mkdir -m 0700 "$D/target"
+        rm -rf "$F/state/app"
+        ln -s "$D/target" "$F/state/app"
+        : >"$(report_path fold)"
+        run_sc start fold --wait
+        assert_rc "a start with a link in the state folder's place fails" 1
+        assert_contains "...saying a link is in its place" "$ERR" "symbolic link"
+        assert_contains "...naming the folder" "$ERR" "$F/state/app"
+        check "...nothing ran" report_lacks fold pid=
+        assert_eq "...and the link's target was not touched" "$(stat -c '%u %a' "$D/target")" "0 700"
+        rm "$F/state/app"
+
+        # A link inside a name: the walk refuses it too (another service,
+        # so that this does not depend on the refusal above).
+        create_helper inner -- --runtime-directory "via/sub" || return
+        ln -s "$D/target" "$F/runtime/via"
+        run_sc start inner --wait
+        assert_rc "a start with a link inside a folder's name fails" 1
+        assert_contains "...saying a link is in its place" "$ERR" "symbolic link"
+        check "...and nothing was made through it" test ! -e "$D/target/sub"
+}
+
+test_bad_names() {
+        daemon_start || return
+        local name
+        for name in ../escape /abs a/../b a/./b "a//b"; do
+                assert_sc_error "state folder '$name' is refused" INVALID_PARAMETER 87 \
+                        create "bad$RANDOM" --exec /bin/true --state-directory "$name"
+                assert_contains "...naming the setting" "$ERR" "state_directory"
+        done
+        create_helper ok || return
+        assert_sc_error "config: a runtime folder with '..'" INVALID_PARAMETER 87 \
+                config ok --runtime-directory ../../etc
+        assert_contains "...naming the setting" "$ERR" "runtime_directory"
+        assert_sc_error "config: an absolute logs folder" INVALID_PARAMETER 87 \
+                config ok --logs-directory /var/log/x
+        run_sc config ok --cache-directory-mode 17777
+        assert_rc "a mode above 07777 is refused by scctl" 2
+        run_sc --json qc ok
+        assert_contains "nothing of it was kept" "$OUT" '"runtime_directory":[],"runtime_directory_mode":493'
+        assert_sc_ok "config --runtime-directory x --runtime-directory ''" config ok --runtime-directory x
+        assert_sc_ok "...then cleared" config ok --runtime-directory ""
+        run_sc --json qc ok
+        assert_contains "...gone" "$OUT" '"runtime_directory":[]'
+}
+
+run_test test_groups
+run_test test_folders
+run_test test_bad_names
+finish
