@@ -16,6 +16,8 @@
 #   folder belongs (at the end of a name or inside it) is refused and not
 #   followed; a name with '..', a leading '/' or a '.' component is refused
 #   by create and config.
+# - scctl import maps Group=, SupplementaryGroups=, RuntimeDirectory= ...
+#   and their modes onto these settings; export gives them back.
 # The groups and the folders' owners need root (another account); as an
 # ordinary user those points are skipped.
 
@@ -207,7 +209,48 @@ test_bad_names() {
         assert_contains "...gone" "$OUT" '"runtime_directory":[]'
 }
 
+# Group=, SupplementaryGroups=, the *Directory= and their modes through
+# scctl import, seen from inside; export then import gives them back.
+test_import() {
+        needs_root "imported groups and folders" || return
+        local daemon_gid
+        daemon_gid=$(gid_of daemon)
+        if [ -z "$daemon_gid" ] || [ -z "$(gid_of adm)" ]; then
+                tap_skip "imported groups and folders" "no 'daemon' or 'adm' group here"
+                return
+        fi
+        open_test_folder
+        daemon_start || return
+        mkdir -p "$D/units"
+        printf '%s\n' "[Service]" "ExecStart=$(helper_cmdline imp)" "User=nobody" "Group=daemon" \
+                "SupplementaryGroups=adm" "RuntimeDirectory=imp" "RuntimeDirectoryMode=2750" \
+                "StateDirectory=imp imp-more" "ConfigurationDirectory=imp" \
+                >"$D/units/imp.service"
+        run_sc import "$D/units/imp.service"
+        assert_rc "import a unit with Group=, SupplementaryGroups= and folders" 0
+        assert_not_contains "...nothing of them is listed as not mapped" "$OUT$ERR" "not mapped"
+        start_helper imp || return
+        assert_eq "Group=daemon: the gid inside" "$(report_get imp gid)" "$daemon_gid"
+        assert_contains "SupplementaryGroups=adm: in getgroups()" " $(report_get imp groups) " \
+                " $(gid_of adm) "
+        assert_eq "RuntimeDirectory= with its mode 2750" \
+                "$(folder_line imp RUNTIME_DIRECTORY "$D/folders/runtime/imp")" \
+                "folder=RUNTIME_DIRECTORY $D/folders/runtime/imp $(id -u nobody) $daemon_gid 2750"
+        check "StateDirectory= with two names" report_has imp \
+                "env=STATE_DIRECTORY=$D/folders/state/imp:$D/folders/state/imp-more"
+        assert_sc_ok "stop imp" stop imp --wait
+        local before
+        before=$(sc --json qc imp)
+        sc export imp >"$D/units/imp2.service"
+        assert_contains "export writes Group=" "$(cat "$D/units/imp2.service")" "Group=daemon"
+        assert_contains "...and RuntimeDirectoryMode=" "$(cat "$D/units/imp2.service")" \
+                "RuntimeDirectoryMode=2750"
+        assert_sc_ok "re-import the export" import --name imp "$D/units/imp2.service"
+        assert_eq "round trip of the groups and folders" "$before" "$(sc --json qc imp)"
+}
+
 run_test test_groups
 run_test test_folders
 run_test test_bad_names
+run_test test_import
 finish
