@@ -231,9 +231,9 @@ static bool is_group(const char *s, const char **why) {
  * (no "", ".", ".." or a leading '/'), so it can never leave the base. */
 static bool is_folder_name(const char *s, const char **why) {
         *why = "it must be a relative name such as 'redis' or 'app/cache': no leading '/', no "
-               "'.' or '..' component, no empty component";
+               "'.' or '..' component, no empty component, no ':'";
         size_t n = strlen(s);
-        if (n == 0 || n >= 1024 || s[0] == '/' || s[n - 1] == '/')
+        if (n == 0 || n >= 1024 || s[0] == '/' || s[n - 1] == '/' || strchr(s, ':'))
                 return false;
         for (const char *c = s; *c;) {
                 size_t len = strcspn(c, "/");

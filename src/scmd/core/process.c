@@ -622,9 +622,6 @@ int process_spawn(struct service *s) {
         _cleanup_(strv_free_p) char **envp = build_env(s, plan->pw);
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        struct folders_request fq = {&s->config, &s->manager->paths, plan, &s->last_error};
-        if ((r = service_folders_make(&fq, &envp)) < 0)
-                return r;
         r = settings_env(s, &envp);
         if (r < 0)
                 return r;

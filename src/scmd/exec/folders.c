@@ -49,12 +49,11 @@
 #include "log.h"
 #include "paths.h"
 #include "process_config.h"
-#include "security.h"
 #include "service_config.h"
 
 #define REMOVE_DEPTH_MAX 64
 
-static const char *const env_names[_FOLDER_KIND_MAX] = {
+const char *const service_folders_env_names[_FOLDER_KIND_MAX] = {
         [FOLDER_RUNTIME] = "RUNTIME_DIRECTORY",
         [FOLDER_STATE] = "STATE_DIRECTORY",
         [FOLDER_CACHE] = "CACHE_DIRECTORY",
@@ -216,8 +215,8 @@ static int make_one(struct folders_request *rq, int kind, int base_fd, const cha
         struct stat st;
         if (r >= 0 && fstat(fd, &st) < 0)
                 r = -errno;
-        uid_t uid = kind == FOLDER_CONFIGURATION ? geteuid() : rq->plan->pw->pw_uid;
-        gid_t gid = kind == FOLDER_CONFIGURATION ? getegid() : rq->plan->gid;
+        uid_t uid = kind == FOLDER_CONFIGURATION ? geteuid() : rq->uid;
+        gid_t gid = kind == FOLDER_CONFIGURATION ? getegid() : rq->gid;
         bool chown_needed = r >= 0 && geteuid() == 0 && (st.st_uid != uid || st.st_gid != gid);
         if (chown_needed && fchown(fd, uid, gid) < 0)
                 r = -errno;
@@ -242,31 +241,7 @@ static char *joined_paths(const char *base, char *const *names) {
         return s;
 }
 
-/* KEY=value in *envp, replacing an entry of the same KEY. */
-static int env_set(char ***envp, const char *key, const char *value) {
-        char *entry;
-        if (asprintf(&entry, "%s=%s", key, value) < 0)
-                return -ENOMEM;
-        size_t n = 0, klen = strlen(key);
-        for (; (*envp)[n]; n++)
-                if (strncmp((*envp)[n], key, klen) == 0 && (*envp)[n][klen] == '=') {
-                        free((*envp)[n]);
-                        (*envp)[n] = entry;
-                        return 0;
-                }
-        char **v = realloc(*envp, (n + 2) * sizeof(char *));
-        if (!v) {
-                free(entry);
-                return -ENOMEM;
-        }
-        v[n] = entry;
-        v[n + 1] = NULL;
-        *envp = v;
-        return 0;
-}
-
-static int make_kind(struct folders_request *rq, int kind, const struct process_folders *f,
-                     char ***envp) {
+static int make_kind(struct folders_request *rq, int kind, const struct process_folders *f) {
         _cleanup_free_ char *base = service_folders_base(rq->paths, kind);
         if (!base)
                 return fail(rq, errno, "service %s: no base folder for its %s folders: %s",
@@ -282,18 +257,17 @@ static int make_kind(struct folders_request *rq, int kind, const struct process_
         for (size_t i = 0; f->names[i]; i++)
                 if ((r = make_one(rq, kind, base_fd, base, f->names[i], mode)) < 0)
                         return r;
-        _cleanup_free_ char *value = joined_paths(base, f->names);
-        if (!value || env_set(envp, env_names[kind], value) < 0)
+        if (!(rq->joined[kind] = joined_paths(base, f->names)))
                 return fail(rq, ENOMEM, "out of memory");
         return 0;
 }
 
-int service_folders_make(struct folders_request *rq, char ***envp) {
+int service_folders_make(struct folders_request *rq) {
         const struct service_process *p = rq->config->process;
         for (int kind = 0; p && kind < _FOLDER_KIND_MAX; kind++) {
                 if (!p->folders[kind].names)
                         continue;
-                int r = make_kind(rq, kind, &p->folders[kind], envp);
+                int r = make_kind(rq, kind, &p->folders[kind]);
                 if (r < 0)
                         return r;
         }

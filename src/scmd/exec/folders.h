@@ -8,28 +8,35 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
+
+#include "process_config.h"
 
 struct scm_paths;
-struct security_plan;
 struct service_config;
 
 /* What service_folders_make() is told of the service it makes folders for. */
 struct folders_request {
         const struct service_config *config; /* its name and process settings */
         const struct scm_paths *paths;       /* scmd's mode: where each kind's base is */
-        const struct security_plan *plan;    /* the owner: the account and its primary group */
+        uid_t uid;                           /* the owner: the account */
+        gid_t gid;                           /* and its primary group */
         char **error; /* out: replaced by the sentence of a failure (malloc'd) */
+        /* out: each kind's folders, full paths joined by ':' (malloc'd; the
+         * caller frees them, also after a failure), NULL for none. */
+        char *joined[_FOLDER_KIND_MAX];
 };
+
+/* The variable that names kind's folders: RUNTIME_DIRECTORY, ... */
+extern const char *const service_folders_env_names[_FOLDER_KIND_MAX];
 
 /* Makes (or repairs) every folder the service's process settings name,
  * each component opened with O_NOFOLLOW so a symbolic link put in a
  * folder's place is refused, never followed; owned by the account
- * (configuration folders stay root's) with the kind's mode.  Then sets
- * RUNTIME_DIRECTORY, STATE_DIRECTORY, CACHE_DIRECTORY, LOGS_DIRECTORY and
- * CONFIGURATION_DIRECTORY in *envp (a malloc'd NULL-terminated list it may
- * grow) for each kind that has folders: their full paths joined by ':'.
- * Returns 0, or SCM_ERR(win32) with *rq->error naming the folder. */
-int service_folders_make(struct folders_request *rq, char ***envp);
+ * (configuration folders stay root's) with the kind's mode, and fills
+ * rq->joined.  Returns 0, or SCM_ERR(win32) with *rq->error naming the
+ * folder. */
+int service_folders_make(struct folders_request *rq);
 
 /* Removes the service's runtime folders (the innermost component of each
  * name, with all it holds, never following a symbolic link).  Called when

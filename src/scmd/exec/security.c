@@ -46,6 +46,7 @@
 #include "account.h"
 #include "cleanup.h"
 #include "db.h"
+#include "folders.h"
 #include "identity.h"
 #include "log.h"
 #include "privilege_names.h"
@@ -117,6 +118,8 @@ void security_plan_free(struct security_plan *p) {
         free(p->state_dir);
         free(p->runtime_dir);
         free(p->logs_dir);
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                free(p->named_folders[k]);
         free(p);
 }
 
@@ -301,6 +304,22 @@ static int plan_extra_groups(struct security_plan *p) {
         return 0;
 }
 
+/* The folders the process settings name (folders.c), made now so that
+ * the Landlock ruleset can grant them. */
+static int plan_folders(struct security_request *rq, struct security_plan *p) {
+        struct folders_request fq = {
+                .config = rq->config,
+                .paths = rq->paths,
+                .uid = p->pw->pw_uid,
+                .gid = p->gid,
+                .error = &rq->error,
+        };
+        int r = service_folders_make(&fq);
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                p->named_folders[k] = fq.joined[k];
+        return r;
+}
+
 static int plan_console(struct security_request *rq, const struct service_security *sec,
                         struct security_plan *p) {
         if (!sec || !sec->interactive)
@@ -346,13 +365,30 @@ static int plan_sandbox(struct security_request *rq, const struct service_securi
         size_t n = 0;
         while (sec->writable_paths && sec->writable_paths[n])
                 n++;
-        _cleanup_free_ char **paths = calloc(n + 4, sizeof(char *));
+        /* The named folders it writes (not its configuration), ':' split. */
+        _cleanup_free_ char *named = NULL;
+        size_t n_named = 0, len = 0;
+        for (size_t kind = 0; kind < FOLDER_CONFIGURATION; kind++)
+                if (p->named_folders[kind])
+                        len += strlen(p->named_folders[kind]) + 1;
+        if (len > 0 && !(named = calloc(len + 1, 1)))
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        for (size_t kind = 0; kind < FOLDER_CONFIGURATION; kind++)
+                if (p->named_folders[kind])
+                        strcat(strcat(named, named[0] ? ":" : ""), p->named_folders[kind]);
+        for (size_t i = 0; named && named[i]; i++)
+                n_named += named[i] == ':' || i == 0;
+        _cleanup_free_ char **paths = calloc(n + n_named + 4, sizeof(char *));
         if (!paths)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         size_t k = 0;
         paths[k++] = p->state_dir;
         paths[k++] = p->runtime_dir;
         paths[k++] = p->logs_dir;
+        char *save = NULL;
+        for (char *f = named ? strtok_r(named, ":", &save) : NULL; f;
+             f = strtok_r(NULL, ":", &save))
+                paths[k++] = f;
         for (size_t i = 0; i < n; i++)
                 paths[k++] = sec->writable_paths[i];
         const char *path = NULL;
@@ -387,6 +423,8 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         if (r >= 0)
                 r = plan_extra_groups(p);
         if (r >= 0)
+                r = plan_folders(rq, p);
+        if (r >= 0)
                 r = plan_console(rq, sec, p);
         if (r >= 0)
                 r = plan_sandbox(rq, sec, p);
@@ -398,6 +436,29 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         return 0;
 }
 
+/* KEY=value in *envp, replacing an entry of the same KEY. */
+static int env_set(char ***envp, const char *key, const char *value) {
+        char *entry;
+        if (asprintf(&entry, "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        size_t n = 0, klen = strlen(key);
+        for (; (*envp)[n]; n++)
+                if (strncmp((*envp)[n], key, klen) == 0 && (*envp)[n][klen] == '=') {
+                        free((*envp)[n]);
+                        (*envp)[n] = entry;
+                        return 0;
+                }
+        char **v = realloc(*envp, (n + 2) * sizeof(char *));
+        if (!v) {
+                free(entry);
+                return -ENOMEM;
+        }
+        v[n] = entry;
+        v[n + 1] = NULL;
+        *envp = v;
+        return 0;
+}
+
 int security_plan_env(const struct security_plan *p, char ***envp) {
         const struct {
                 const char *key, *value;
@@ -406,20 +467,13 @@ int security_plan_env(const struct security_plan *p, char ***envp) {
                 {"RUNTIME_DIRECTORY", p->runtime_dir},
                 {"LOGS_DIRECTORY", p->logs_dir},
         };
-        size_t n = 0;
-        while ((*envp)[n])
-                n++;
-        for (size_t i = 0; i < ELEMENTSOF(vars); i++) {
-                if (!vars[i].value)
-                        continue;
-                char **v = realloc(*envp, (n + 2) * sizeof(char *));
-                if (!v)
+        for (size_t i = 0; i < ELEMENTSOF(vars); i++)
+                if (vars[i].value && env_set(envp, vars[i].key, vars[i].value) < 0)
                         return -ENOMEM;
-                *envp = v;
-                if (asprintf(&v[n], "%s=%s", vars[i].key, vars[i].value) < 0)
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                if (p->named_folders[k] &&
+                    env_set(envp, service_folders_env_names[k], p->named_folders[k]) < 0)
                         return -ENOMEM;
-                v[++n] = NULL;
-        }
         return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "process_config.h"
 #include "spawner.h"
 
 struct db;
@@ -41,6 +42,9 @@ struct security_plan {
         char *state_dir; /* the service's folders (sid type other than none), else NULL */
         char *runtime_dir;
         char *logs_dir;
+        /* The folders the process settings name (folders.c), each kind's
+         * full paths joined by ':', or NULL. */
+        char *named_folders[_FOLDER_KIND_MAX];
 };
 
 /* Sets scmd's --console or --service-gid-range (name without dashes) from
@@ -69,7 +73,10 @@ struct security_request {
  * PATH_NOT_FOUND (a writable path), ... */
 int security_plan_build(struct security_request *rq, struct security_plan **ret);
 /* Adds STATE_DIRECTORY, RUNTIME_DIRECTORY and LOGS_DIRECTORY when the
- * service has folders.  0 or -ENOMEM. */
+ * service has an identity's folders, then RUNTIME_DIRECTORY,
+ * STATE_DIRECTORY, CACHE_DIRECTORY, LOGS_DIRECTORY and
+ * CONFIGURATION_DIRECTORY for the folders its process settings name
+ * (replacing the identity's of the same name).  0 or -ENOMEM. */
 int security_plan_env(const struct security_plan *p, char ***envp);
 void security_plan_free(struct security_plan *p);
 static inline void security_plan_freep(struct security_plan **p) {
