@@ -16,6 +16,8 @@
 #   folder belongs (at the end of a name or inside it) is refused and not
 #   followed; a name with '..', a leading '/' or a '.' component is refused
 #   by create and config.
+# - a restricted service (Landlock) may write its folders, not its
+#   configuration folder.
 # - scctl import maps Group=, SupplementaryGroups=, RuntimeDirectory= ...
 #   and their modes onto these settings; export gives them back.
 # The groups and the folders' owners need root (another account); as an
@@ -209,6 +211,36 @@ test_bad_names() {
         assert_contains "...gone" "$OUT" '"runtime_directory":[]'
 }
 
+# A restricted service (Landlock) may write its state and cache folders,
+# not its configuration folder even at mode 0777.
+test_restricted() {
+        needs_root "folders of a restricted service" || return
+        local old=$D
+        D=$(mktemp -d /var/tmp/scm-it.XXXXXX) || return # /tmp is writable to everyone
+        mkdir -p "$D/reports"
+        rm -rf "$old"
+        open_test_folder
+        local F="$D/folders"
+        daemon_start || return
+        create_helper lr --try-write "$F/state/lr" --try-write "$F/cache/lr" \
+                --try-write "$F/configuration/lr" -- --account nobody --state-directory lr \
+                --cache-directory lr --configuration-directory lr \
+                --configuration-directory-mode 0777 || return
+        assert_sc_ok "sidtype lr restricted" sidtype lr restricted
+        assert_sc_ok "config lr --writable $D/reports" config lr --writable "$D/reports"
+        run_sc start lr --wait
+        if [[ $ERR == *NOT_SUPPORTED* ]]; then
+                tap_skip "folders of a restricted service" "no Landlock in this kernel"
+                return
+        fi
+        wait_report lr ready=1 || return
+        assert_eq "restricted: it may write its state folder" ok "$(report_get lr "write:$F/state/lr")"
+        assert_eq "...and its cache folder" ok "$(report_get lr "write:$F/cache/lr")"
+        assert_eq "...not its configuration folder, mode 0777 though it is" EACCES \
+                "$(report_get lr "write:$F/configuration/lr")"
+        assert_sc_ok "stop lr" stop lr --wait
+}
+
 # Group=, SupplementaryGroups=, the *Directory= and their modes through
 # scctl import, seen from inside; export then import gives them back.
 test_import() {
@@ -252,5 +284,6 @@ test_import() {
 run_test test_groups
 run_test test_folders
 run_test test_bad_names
+run_test test_restricted
 run_test test_import
 finish
