@@ -30,6 +30,8 @@ static const char *const kind_names[_SCM_KIND_MAX] = {
         [SCM_KIND_PLAIN] = "plain",
         [SCM_KIND_NATIVE] = "native",
         [SCM_KIND_NOTIFY] = "notify",
+        [SCM_KIND_FORKING] = "forking",
+        [SCM_KIND_ONESHOT] = "oneshot",
 };
 
 static const char *const error_control_names[_SCM_ERROR_CONTROL_MAX] = {

@@ -56,6 +56,12 @@ enum {
         OPT_LOGS_DIRECTORY_MODE,
         OPT_CONFIGURATION_DIRECTORY,
         OPT_CONFIGURATION_DIRECTORY_MODE,
+        OPT_START_PRE,
+        OPT_STOP_POST,
+        OPT_RELOAD_COMMAND,
+        OPT_RELOAD_SIGNAL,
+        OPT_PID_FILE,
+        OPT_REMAIN_AFTER_EXIT,
 };
 
 static const struct option config_options[] = {
@@ -96,6 +102,12 @@ static const struct option config_options[] = {
         {"logs-directory-mode", required_argument, NULL, OPT_LOGS_DIRECTORY_MODE},
         {"configuration-directory", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY},
         {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
+        {"start-pre", required_argument, NULL, OPT_START_PRE},
+        {"stop-post", required_argument, NULL, OPT_STOP_POST},
+        {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
+        {"reload-signal", required_argument, NULL, OPT_RELOAD_SIGNAL},
+        {"pid-file", required_argument, NULL, OPT_PID_FILE},
+        {"remain-after-exit", optional_argument, NULL, OPT_REMAIN_AFTER_EXIT},
         {},
 };
 
@@ -179,7 +191,7 @@ static const struct config_field {
         {OPT_GROUP, "--group", "group", NULL, NULL},
         {OPT_DEPEND, "--depend", "dependencies", NULL, NULL},
         {OPT_ACCOUNT, "--account", "account", NULL, NULL},
-        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify"},
+        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify, forking, oneshot"},
         {OPT_CONTROL_TIMEOUT, "--control-timeout", "control_timeout_ms", valid_ms, "milliseconds"},
         {OPT_WATCHDOG, "--watchdog", "watchdog_ms", valid_ms, "milliseconds (0: off)"},
         {OPT_PAUSE_BY_FREEZE, "--pause-by-freeze", "pause_by_freeze", valid_yes_no, "yes, no"},
@@ -216,6 +228,13 @@ static const struct config_field {
          NULL},
         {OPT_CONFIGURATION_DIRECTORY_MODE, "--configuration-directory-mode",
          "configuration_directory_mode", valid_mode, "an octal mode such as 0750"},
+        {OPT_START_PRE, "--start-pre", "start_pre_commands", NULL, NULL},
+        {OPT_STOP_POST, "--stop-post", "stop_post_commands", NULL, NULL},
+        {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
+        {OPT_RELOAD_SIGNAL, "--reload-signal", "reload_signal", NULL, NULL},
+        {OPT_PID_FILE, "--pid-file", "pid_file", NULL, NULL},
+        {OPT_REMAIN_AFTER_EXIT, "--remain-after-exit", "remain_after_exit", valid_yes_no,
+         "yes, no"},
 };
 
 /* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
@@ -269,7 +288,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || is_folder_option(opt))
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || opt == OPT_START_PRE ||
+            opt == OPT_STOP_POST || is_folder_option(opt))
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
@@ -287,7 +307,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = json_integer(!strcmp(arg, "infinite") ? SCM_PRESHUTDOWN_TIMEOUT_INFINITE
                                                               : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
-                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION)
+                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
+                 opt == OPT_REMAIN_AFTER_EXIT)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -522,7 +543,14 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --state-directory NAME, --cache-directory NAME, --logs-directory NAME,\n"               \
         "  --configuration-directory NAME  folders made under /var/lib, /var/cache,\n"             \
         "                         /var/log, /etc (repeat; '' clears); names relative\n"            \
-        "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"
+        "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"              \
+        "  --start-pre CMDLINE    run before it starts, as it; a failure fails the start\n"        \
+        "                         ('-' first: may fail; repeat; --start-pre '' clears)\n"          \
+        "  --stop-post CMDLINE    run after its processes have gone (repeat, as above)\n"          \
+        "  --reload-command CMDLINE  what reload (paramchange) runs, as it (MAINPID set)\n"        \
+        "  --reload-signal SIG    or the signal reload sends it (HUP, USR1, ...; '' none)\n"       \
+        "  --pid-file PATH        forking: where the daemon writes its pid\n"                      \
+        "  --remain-after-exit[=no]  oneshot: RUNNING after it exits 0, until stopped\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -20,6 +20,7 @@
 
 #include "cleanup.h"
 #include "cmdline.h"
+#include "process_commands.h"
 
 const char *const process_config_keys[] = {
         "working_directory",
@@ -41,6 +42,12 @@ const char *const process_config_keys[] = {
         "logs_directory_mode",
         "configuration_directory",
         "configuration_directory_mode",
+        "start_pre_commands",
+        "stop_post_commands",
+        "reload_command",
+        "reload_signal",
+        "pid_file",
+        "remain_after_exit",
         NULL,
 };
 
@@ -116,6 +123,7 @@ void service_process_free(struct service_process *p) {
         strv_free(p->supplementary_groups);
         for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
                 strv_free(p->folders[k].names);
+        process_commands_free(p);
         free(p);
 }
 
@@ -137,7 +145,8 @@ struct service_process *service_process_dup(const struct service_process *p) {
                 c->folders[k].names = p->folders[k].names ? strv_copy(p->folders[k].names) : NULL;
                 lost = lost || (p->folders[k].names && !c->folders[k].names);
         }
-        if (lost || (p->working_directory && !c->working_directory) ||
+        int r = process_commands_copy(c, p);
+        if (r < 0 || lost || (p->working_directory && !c->working_directory) ||
             (p->environment && !c->environment) ||
             (p->environment_files && !c->environment_files) ||
             (p->primary_group && !c->primary_group) ||
@@ -308,7 +317,7 @@ static bool is_default(const struct service_process *p) {
                         return false;
         return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
                p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0 &&
-               !p->primary_group && !p->supplementary_groups;
+               !p->primary_group && !p->supplementary_groups && process_commands_default(p);
 }
 
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
@@ -433,6 +442,8 @@ int service_process_apply_json(struct service_process **pp, const json_t *o, cha
                 r = apply_lists(p, o, ret_error);
         if (r >= 0)
                 r = apply_folders(p, o, ret_error);
+        if (r >= 0)
+                r = process_commands_apply(p, o, ret_error);
         if (r < 0) {
                 service_process_free(p);
                 return r;
@@ -477,10 +488,8 @@ static json_t *limits_json(const struct service_process *p) {
         return o;
 }
 
-/* The groups and folders, added to o (consumed: NULL on failure). */
-static json_t *add_groups_and_folders(json_t *o, const struct service_process *p) {
-        if (!o)
-                return NULL;
+/* The groups and folders, added to o. */
+static int groups_and_folders_json(const struct service_process *p, json_t *o) {
         int r = json_object_set_new(o, "primary_group",
                                     json_string(p && p->primary_group ? p->primary_group : ""));
         if (r == 0)
@@ -496,23 +505,21 @@ static json_t *add_groups_and_folders(json_t *o, const struct service_process *p
                 if (r == 0)
                         r = json_object_set_new(o, key, json_integer(mode));
         }
-        if (r < 0) {
-                json_decref(o);
-                return NULL;
-        }
-        return o;
+        return r < 0 ? -ENOMEM : 0;
 }
 
 json_t *service_process_json(const struct service_process *p) {
-        return add_groups_and_folders(
-                json_pack("{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
-                          p && p->working_directory ? p->working_directory : "", "environment",
-                          strv_json(p ? p->environment : NULL), "environment_files",
-                          strv_json(p ? p->environment_files : NULL), "umask",
-                          p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p),
-                          "stop_signal",
-                          process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM)
-                                  ?: "TERM",
-                          "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0)),
-                p);
+        json_t *o = json_pack(
+                "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
+                p && p->working_directory ? p->working_directory : "", "environment",
+                strv_json(p ? p->environment : NULL), "environment_files",
+                strv_json(p ? p->environment_files : NULL), "umask",
+                p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
+                process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
+                "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
+        if (o && (groups_and_folders_json(p, o) < 0 || process_commands_json(p, o) < 0)) {
+                json_decref(o);
+                o = NULL;
+        }
+        return o;
 }

@@ -3,8 +3,11 @@
  * A service's process settings as configured (struct service_process):
  * working directory, environment and environment files, umask, resource
  * limits, stop signal and stop timeout, primary and supplementary groups,
- * and the folders made for it (runtime, state, cache, logs, configuration).  Their protocol form is
- * a JSON object of docs/protocol.md's fields, which is also how the database keeps them
+ * the folders made for it (runtime, state, cache, logs, configuration);
+ * and the commands around its process (process_commands.c): pre-start,
+ * reload, post-stop, the PID file of a forking daemon, a job's remaining
+ * after exit.  Their protocol form is a JSON object of docs/protocol.md's
+ * fields, which is also how the database keeps them
  * (db_process_settings.c); this file turns one into the other.
  */
 #pragma once
@@ -61,6 +64,13 @@ struct service_process {
         char *primary_group;         /* a group name or gid; NULL: the account's */
         char **supplementary_groups; /* names or gids, NULL-terminated; NULL none */
         struct process_folders folders[_FOLDER_KIND_MAX];
+        /* process_commands.c */
+        char **start_pre;       /* command lines, NULL-terminated; "-" first: may fail */
+        char **stop_post;       /* the same, after the process has gone */
+        char *reload_command;   /* NULL: none */
+        int reload_signal;      /* 0: none */
+        char *pid_file;         /* forking: absolute path; NULL: the one process left */
+        bool remain_after_exit; /* oneshot: RUNNING after exit 0 */
 };
 
 /* The protocol's keys of these settings (NULL-terminated). */
