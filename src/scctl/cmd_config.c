@@ -56,6 +56,7 @@ enum {
         OPT_LOGS_DIRECTORY_MODE,
         OPT_CONFIGURATION_DIRECTORY,
         OPT_CONFIGURATION_DIRECTORY_MODE,
+        OPT_PAM_NAME,
         OPT_START_PRE,
         OPT_STOP_POST,
         OPT_RELOAD_COMMAND,
@@ -102,6 +103,7 @@ static const struct option config_options[] = {
         {"logs-directory-mode", required_argument, NULL, OPT_LOGS_DIRECTORY_MODE},
         {"configuration-directory", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY},
         {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
+        {"pam-name", required_argument, NULL, OPT_PAM_NAME},
         {"start-pre", required_argument, NULL, OPT_START_PRE},
         {"stop-post", required_argument, NULL, OPT_STOP_POST},
         {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
@@ -228,6 +230,7 @@ static const struct config_field {
          NULL},
         {OPT_CONFIGURATION_DIRECTORY_MODE, "--configuration-directory-mode",
          "configuration_directory_mode", valid_mode, "an octal mode such as 0750"},
+        {OPT_PAM_NAME, "--pam-name", "pam_name", NULL, NULL},
         {OPT_START_PRE, "--start-pre", "start_pre_commands", NULL, NULL},
         {OPT_STOP_POST, "--stop-post", "stop_post_commands", NULL, NULL},
         {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
@@ -544,6 +547,8 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --configuration-directory NAME  folders made under /var/lib, /var/cache,\n"             \
         "                         /var/log, /etc (repeat; '' clears); names relative\n"            \
         "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"              \
+        "  --pam-name NAME        a logon session of PAM service NAME (/etc/pam.d/NAME,\n"         \
+        "                         e.g. scm) around its process ('': none)\n"                       \
         "  --start-pre CMDLINE    run before it starts, as it; a failure fails the start\n"        \
         "                         ('-' first: may fail; repeat; --start-pre '' clears)\n"          \
         "  --stop-post CMDLINE    run after its processes have gone (repeat, as above)\n"          \

@@ -264,6 +264,9 @@ static void output_groups_and_folders(const json_t *config) {
         const char *group = string_field(config, "primary_group");
         if (group[0])
                 field_text("PRIMARY_GROUP", group);
+        const char *pam = string_field(config, "pam_name");
+        if (pam[0])
+                field_text("PAM_NAME", pam);
         size_t i;
         json_t *v;
         json_array_foreach(json_object_get(config, "supplementary_groups"), i, v)

@@ -77,6 +77,7 @@ static const char *const config_keys[] = {
         "logs_directory_mode",
         "configuration_directory",
         "configuration_directory_mode",
+        "pam_name",
         "start_pre_commands",
         "stop_post_commands",
         "reload_command",

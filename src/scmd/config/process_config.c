@@ -42,6 +42,7 @@ const char *const process_config_keys[] = {
         "logs_directory_mode",
         "configuration_directory",
         "configuration_directory_mode",
+        "pam_name",
         "start_pre_commands",
         "stop_post_commands",
         "reload_command",
@@ -120,6 +121,7 @@ void service_process_free(struct service_process *p) {
         strv_free(p->environment);
         strv_free(p->environment_files);
         free(p->primary_group);
+        free(p->pam_name);
         strv_free(p->supplementary_groups);
         for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
                 strv_free(p->folders[k].names);
@@ -138,6 +140,7 @@ struct service_process *service_process_dup(const struct service_process *p) {
         c->environment = p->environment ? strv_copy(p->environment) : NULL;
         c->environment_files = p->environment_files ? strv_copy(p->environment_files) : NULL;
         c->primary_group = p->primary_group ? strdup(p->primary_group) : NULL;
+        c->pam_name = p->pam_name ? strdup(p->pam_name) : NULL;
         c->supplementary_groups =
                 p->supplementary_groups ? strv_copy(p->supplementary_groups) : NULL;
         bool lost = false;
@@ -149,7 +152,7 @@ struct service_process *service_process_dup(const struct service_process *p) {
         if (r < 0 || lost || (p->working_directory && !c->working_directory) ||
             (p->environment && !c->environment) ||
             (p->environment_files && !c->environment_files) ||
-            (p->primary_group && !c->primary_group) ||
+            (p->primary_group && !c->primary_group) || (p->pam_name && !c->pam_name) ||
             (p->supplementary_groups && !c->supplementary_groups)) {
                 service_process_free(c);
                 errno = ENOMEM;
@@ -236,6 +239,18 @@ static bool is_group(const char *s, const char **why) {
         return true;
 }
 
+/* A PAM service's name: a file name of /etc/pam.d, never a path. */
+static bool is_pam_name(const char *s) {
+        size_t n = strlen(s);
+        if (n == 0 || n > 64 || s[0] == '.')
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(s[i] == '_' || s[i] == '-' || s[i] == '.' || (s[i] >= 'a' && s[i] <= 'z') ||
+                      (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+                        return false;
+        return true;
+}
+
 /* A folder's name: relative to its kind's base, each component a name
  * (no "", ".", ".." or a leading '/'), so it can never leave the base. */
 static bool is_folder_name(const char *s, const char **why) {
@@ -317,7 +332,8 @@ static bool is_default(const struct service_process *p) {
                         return false;
         return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
                p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0 &&
-               !p->primary_group && !p->supplementary_groups && process_commands_default(p);
+               !p->primary_group && !p->supplementary_groups && !p->pam_name &&
+               process_commands_default(p);
 }
 
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
@@ -356,6 +372,18 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
                 free(p->primary_group);
                 p->primary_group = s[0] ? strdup(s) : NULL;
                 if (s[0] && !p->primary_group)
+                        return -ENOMEM;
+        }
+        if ((v = json_object_get(o, "pam_name"))) {
+                const char *s = json_string_value(v);
+                if (!s || (s[0] && !is_pam_name(s)))
+                        return say(ret_error,
+                                   "the parameter 'pam_name' must name a PAM service (a file of "
+                                   "/etc/pam.d: letters, digits, '_', '-', '.', not starting "
+                                   "with '.'), or \"\" for none");
+                free(p->pam_name);
+                p->pam_name = s[0] ? strdup(s) : NULL;
+                if (s[0] && !p->pam_name)
                         return -ENOMEM;
         }
         if ((v = json_object_get(o, "stop_timeout_ms"))) {
@@ -492,6 +520,9 @@ static json_t *limits_json(const struct service_process *p) {
 static int groups_and_folders_json(const struct service_process *p, json_t *o) {
         int r = json_object_set_new(o, "primary_group",
                                     json_string(p && p->primary_group ? p->primary_group : ""));
+        if (r == 0)
+                r = json_object_set_new(o, "pam_name",
+                                        json_string(p && p->pam_name ? p->pam_name : ""));
         if (r == 0)
                 r = json_object_set_new(o, "supplementary_groups",
                                         strv_json(p ? p->supplementary_groups : NULL));

@@ -64,6 +64,7 @@ struct service_process {
         char *primary_group;         /* a group name or gid; NULL: the account's */
         char **supplementary_groups; /* names or gids, NULL-terminated; NULL none */
         struct process_folders folders[_FOLDER_KIND_MAX];
+        char *pam_name; /* the PAM service of its logon session (/etc/pam.d/NAME); NULL none */
         /* process_commands.c */
         char **start_pre;       /* command lines, NULL-terminated; "-" first: may fail */
         char **stop_post;       /* the same, after the process has gone */

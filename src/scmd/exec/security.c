@@ -49,6 +49,7 @@
 #include "folders.h"
 #include "identity.h"
 #include "log.h"
+#include "pam.h"
 #include "privilege_names.h"
 #include "privileges.h"
 #include "process_config.h"
@@ -120,6 +121,7 @@ void security_plan_free(struct security_plan *p) {
         free(p->logs_dir);
         for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
                 free(p->named_folders[k]);
+        free(p->pam_name);
         free(p);
 }
 
@@ -320,6 +322,28 @@ static int plan_folders(struct security_request *rq, struct security_plan *p) {
         return r;
 }
 
+/* A logon session (pam_name): its PAM service must be there, and only
+ * root may open one for another account. */
+static int plan_session(struct security_request *rq, struct security_plan *p) {
+        const struct service_process *settings = rq->config->process;
+        if (!settings || !settings->pam_name)
+                return 0;
+        if (geteuid() != 0)
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: a logon session (pam_name %s) needs scmd to run "
+                                 "as root",
+                                 rq->config->name, settings->pam_name);
+        char etc[PATH_MAX], usr[PATH_MAX];
+        snprintf(etc, sizeof(etc), "/etc/pam.d/%s", settings->pam_name);
+        snprintf(usr, sizeof(usr), "/usr/lib/pam.d/%s", settings->pam_name);
+        if (access(etc, R_OK) < 0 && access(usr, R_OK) < 0)
+                return plan_fail(rq, SCM_ERROR_FILE_NOT_FOUND,
+                                 "service %s: there is no PAM service '%s' (%s does not exist)",
+                                 rq->config->name, settings->pam_name, etc);
+        p->pam_name = strdup(settings->pam_name);
+        return p->pam_name ? 0 : SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+}
+
 static int plan_console(struct security_request *rq, const struct service_security *sec,
                         struct security_plan *p) {
         if (!sec || !sec->interactive)
@@ -425,6 +449,8 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         if (r >= 0)
                 r = plan_folders(rq, p);
         if (r >= 0)
+                r = plan_session(rq, p);
+        if (r >= 0)
                 r = plan_console(rq, sec, p);
         if (r >= 0)
                 r = plan_sandbox(rq, sec, p);
@@ -483,6 +509,10 @@ static int fail_at(enum spawn_stage stage, int r, enum spawn_stage *ret_stage) {
         *ret_stage = stage;
         errno = r < 0 ? -r : errno;
         return -1;
+}
+
+int security_enter_session(const struct security_plan *p, int cgroup_fd, char ***envp) {
+        return p->pam_name ? pam_session_enter(p->pam_name, p->pw, cgroup_fd, envp) : 0;
 }
 
 int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage) {

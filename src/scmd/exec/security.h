@@ -45,6 +45,7 @@ struct security_plan {
         /* The folders the process settings name (folders.c), each kind's
          * full paths joined by ':', or NULL. */
         char *named_folders[_FOLDER_KIND_MAX];
+        char *pam_name; /* its logon session's PAM service (pam.c), or NULL */
 };
 
 /* Sets scmd's --console or --service-gid-range (name without dashes) from
@@ -82,6 +83,10 @@ void security_plan_free(struct security_plan *p);
 static inline void security_plan_freep(struct security_plan **p) {
         security_plan_free(*p);
 }
+/* In the child, before security_enter(): the logon session when the plan
+ * has a PAM service (pam.c), its variables put into *envp.  0, or -1 with
+ * errno set. */
+int security_enter_session(const struct security_plan *p, int cgroup_fd, char ***envp);
 /* In the child, at the account stage: console, network namespace, groups,
  * ids, capabilities, session keyring, no_new_privs, Landlock, in that
  * order.  Returns 0, or -1 with errno set and *ret_stage the step. */

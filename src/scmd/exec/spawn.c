@@ -56,6 +56,7 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_CHDIR] = "change to the working folder",
         [SPAWN_STAGE_EXEC] = "execute the program",
         [SPAWN_STAGE_LIMITS] = "set the service's resource limits",
+        [SPAWN_STAGE_LOGON] = "open its logon session (PAM; the reason is in its log)",
 };
 _Static_assert(ELEMENTSOF(stage_names) == _SPAWN_STAGE_MAX, "every stage has a name");
 
@@ -159,7 +160,11 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
         }
         umask(req->umask >= 0 ? (mode_t)req->umask : 022);
 
-        /* The account, its privileges and its confinement (security.c). */
+        /* Its logon session, then the account, its privileges and its
+         * confinement (security.c). */
+        char **envp = req->envp;
+        if (req->security && security_enter_session(req->security, req->cgroup_fd, &envp) < 0)
+                child_fail(report_fd, SPAWN_STAGE_LOGON);
         enum spawn_stage stage;
         if (req->security && security_enter(req->security, &stage) < 0)
                 child_fail(report_fd, stage);
@@ -168,7 +173,7 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
         if (chdir(req->working_directory ? req->working_directory : "/") < 0)
                 child_fail(report_fd, SPAWN_STAGE_CHDIR);
 
-        execve(req->path, req->argv, req->envp);
+        execve(req->path, req->argv, envp);
         child_fail(report_fd, SPAWN_STAGE_EXEC);
 }
 
