@@ -18,6 +18,7 @@
 #   by create and config.
 # - a restricted service (Landlock) may write its folders, not its
 #   configuration folder.
+# - scmd run by an ordinary user: folders of its own, no group it has not.
 # - scctl import maps Group=, SupplementaryGroups=, RuntimeDirectory= ...
 #   and their modes onto these settings; export gives them back.
 # The groups and the folders' owners need root (another account); as an
@@ -241,6 +242,45 @@ test_restricted() {
         assert_sc_ok "stop lr" stop lr --wait
 }
 
+# scmd run by an ordinary user: the folders are its own (no chown), and it
+# cannot give a service a group it has not itself.
+test_ordinary_scmd() {
+        needs_root "scmd run by an ordinary user" || return
+        command -v setpriv >/dev/null || {
+                tap_skip "scmd run by an ordinary user" "no setpriv"
+                return
+        }
+        local daemon_gid
+        daemon_gid=$(gid_of daemon)
+        [ -n "$daemon_gid" ] || {
+                tap_skip "scmd run by an ordinary user" "no 'daemon' group here"
+                return
+        }
+        open_test_folder
+        chown nobody "$D"
+        mkdir -p "$D/home"
+        chown nobody "$D/home" "$D/reports"
+        printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all env HOME=%q %q "$@"\n' \
+                "$D/home" "$SCMD" >"$D/scmd-nobody"
+        chmod +x "$D/scmd-nobody"
+        SCMD=$D/scmd-nobody daemon_start || return
+        create_helper own -- --state-directory own --state-directory-mode 0700 || return
+        start_helper own || return
+        assert_eq "the state folder is scmd's own user's, 0700" \
+                "$(folder_line own STATE_DIRECTORY "$D/folders/state/own")" \
+                "folder=STATE_DIRECTORY $D/folders/state/own 65534 65534 0700"
+        assert_sc_ok "stop own" stop own --wait
+        assert_sc_ok "config own --primary-group daemon" config own --primary-group daemon
+        assert_sc_error "a group scmd has not: SERVICE_LOGON_FAILED" SERVICE_LOGON_FAILED 1069 \
+                start own --wait
+        assert_contains "...saying scmd would need root" "$ERR" "run scmd as root"
+        assert_sc_ok "config own --primary-group 65534 (scmd's own)" config own --primary-group 65534
+        : >"$(report_path own)"
+        start_helper own || return
+        assert_eq "its own group is fine" "$(report_get own gid)" 65534
+        assert_sc_ok "stop own again" stop own --wait
+}
+
 # Group=, SupplementaryGroups=, the *Directory= and their modes through
 # scctl import, seen from inside; export then import gives them back.
 test_import() {
@@ -285,5 +325,6 @@ run_test test_groups
 run_test test_folders
 run_test test_bad_names
 run_test test_restricted
+run_test test_ordinary_scmd
 run_test test_import
 finish

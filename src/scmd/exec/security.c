@@ -202,7 +202,9 @@ static int plan_identity(struct security_request *rq, const struct service_secur
                                          rq->config->name, path, strerror(-r));
         }
         const struct service_process *settings = rq->config->process;
-        bool own_groups = settings && (settings->primary_group || settings->supplementary_groups);
+        /* Not root, they were checked to be scmd's own (plan_groups()). */
+        bool own_groups = geteuid() == 0 && settings &&
+                          (settings->primary_group || settings->supplementary_groups);
         if (!p->switch_ids && gid == 0 && !own_groups)
                 return 0; /* scmd's own groups */
         int r = account_groups(p->pw, gid, &p->groups, &p->n_groups);
