@@ -57,8 +57,9 @@ enum {
         OPT_CONFIGURATION_DIRECTORY,
         OPT_CONFIGURATION_DIRECTORY_MODE,
         OPT_PAM_NAME,
-        OPT_START_PRE,
-        OPT_STOP_POST,
+        OPT_START_TIMEOUT,
+        OPT_EXEC_START_PRE,
+        OPT_EXEC_STOP_POST,
         OPT_RELOAD_COMMAND,
         OPT_RELOAD_SIGNAL,
         OPT_PID_FILE,
@@ -104,8 +105,9 @@ static const struct option config_options[] = {
         {"configuration-directory", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY},
         {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
         {"pam-name", required_argument, NULL, OPT_PAM_NAME},
-        {"start-pre", required_argument, NULL, OPT_START_PRE},
-        {"stop-post", required_argument, NULL, OPT_STOP_POST},
+        {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+        {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
+        {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
         {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
         {"reload-signal", required_argument, NULL, OPT_RELOAD_SIGNAL},
         {"pid-file", required_argument, NULL, OPT_PID_FILE},
@@ -231,8 +233,10 @@ static const struct config_field {
         {OPT_CONFIGURATION_DIRECTORY_MODE, "--configuration-directory-mode",
          "configuration_directory_mode", valid_mode, "an octal mode such as 0750"},
         {OPT_PAM_NAME, "--pam-name", "pam_name", NULL, NULL},
-        {OPT_START_PRE, "--start-pre", "start_pre_commands", NULL, NULL},
-        {OPT_STOP_POST, "--stop-post", "stop_post_commands", NULL, NULL},
+        {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
+         "milliseconds (0: --control-timeout)"},
+        {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
+        {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
         {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
         {OPT_RELOAD_SIGNAL, "--reload-signal", "reload_signal", NULL, NULL},
         {OPT_PID_FILE, "--pid-file", "pid_file", NULL, NULL},
@@ -291,8 +295,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || opt == OPT_START_PRE ||
-            opt == OPT_STOP_POST || is_folder_option(opt))
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT ||
+            opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST || is_folder_option(opt))
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
@@ -300,7 +304,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         json_t *value;
         if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
-        else if (opt == OPT_STOP_TIMEOUT)
+        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS)
                 value = split_dependencies(arg);
@@ -549,9 +553,11 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"              \
         "  --pam-name NAME        a logon session of PAM service NAME (/etc/pam.d/NAME,\n"         \
         "                         e.g. scm) around its process ('': none)\n"                       \
-        "  --start-pre CMDLINE    run before it starts, as it; a failure fails the start\n"        \
-        "                         ('-' first: may fail; repeat; --start-pre '' clears)\n"          \
-        "  --stop-post CMDLINE    run after its processes have gone (repeat, as above)\n"          \
+        "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
+        "                         start ('-' first: may fail; repeat; '' clears)\n"                \
+        "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \
+        "  --start-timeout MS     forking, notify, pre-start: the start must be done by\n"         \
+        "                         then (0: --control-timeout)\n"                                   \
         "  --reload-command CMDLINE  what reload (paramchange) runs, as it (MAINPID set)\n"        \
         "  --reload-signal SIG    or the signal reload sends it (HUP, USR1, ...; '' none)\n"       \
         "  --pid-file PATH        forking: where the daemon writes its pid\n"                      \

@@ -266,7 +266,7 @@ static int finish(struct scctl *ctx, json_t *status, bool wait, enum scm_state g
         if (goal == SCM_STATE_RUNNING && s.state == SCM_STATE_STOPPED &&
             strcmp(ctx->verb->name, "start") == 0 && !ran_to_end(current, &s))
                 return report_start_failed(ctx, current, &s);
-        if (wait && goal != 0 && s.state != goal)
+        if (wait && goal != 0 && s.state != goal && !ran_to_end(current, &s))
                 return report_other_state(ctx, current, &s, goal);
         if (ctx->json)
                 output_json(current);

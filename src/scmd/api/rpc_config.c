@@ -78,12 +78,13 @@ static const char *const config_keys[] = {
         "configuration_directory",
         "configuration_directory_mode",
         "pam_name",
-        "start_pre_commands",
-        "stop_post_commands",
+        "exec_start_pre",
+        "exec_stop_post",
         "reload_command",
         "reload_signal",
         "pid_file",
         "remain_after_exit",
+        "start_timeout_ms",
         NULL,
 };
 

@@ -22,13 +22,8 @@
 #define COMMANDS_MAX 16
 
 const char *const process_commands_keys[] = {
-        "start_pre_commands",
-        "stop_post_commands",
-        "reload_command",
-        "reload_signal",
-        "pid_file",
-        "remain_after_exit",
-        NULL,
+        "exec_start_pre", "exec_stop_post",    "reload_command",   "reload_signal",
+        "pid_file",       "remain_after_exit", "start_timeout_ms", NULL,
 };
 
 static int say(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,14 +102,14 @@ static int apply_lists(struct service_process *p, const json_t *o, char **ret_er
         const json_t *v;
         char **list;
         int r;
-        if ((v = json_object_get(o, "start_pre_commands"))) {
-                if ((r = read_commands(v, "start_pre_commands", &list, ret_error)) < 0)
+        if ((v = json_object_get(o, "exec_start_pre"))) {
+                if ((r = read_commands(v, "exec_start_pre", &list, ret_error)) < 0)
                         return r;
                 strv_free(p->start_pre);
                 p->start_pre = list;
         }
-        if ((v = json_object_get(o, "stop_post_commands"))) {
-                if ((r = read_commands(v, "stop_post_commands", &list, ret_error)) < 0)
+        if ((v = json_object_get(o, "exec_stop_post"))) {
+                if ((r = read_commands(v, "exec_stop_post", &list, ret_error)) < 0)
                         return r;
                 strv_free(p->stop_post);
                 p->stop_post = list;
@@ -139,6 +134,14 @@ int process_commands_apply(struct service_process *p, const json_t *o, char **re
                                               "(HUP, USR1, USR2, ...), or \"\" for none");
                 p->reload_signal = sig;
         }
+        if ((v = json_object_get(o, "start_timeout_ms"))) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                    json_integer_value(v) > 24LL * 3600 * 1000)
+                        return say(ret_error,
+                                   "the parameter 'start_timeout_ms' must be a number of "
+                                   "milliseconds up to a day (0: control_timeout_ms)");
+                p->start_timeout_ms = (uint32_t)json_integer_value(v);
+        }
         if ((v = json_object_get(o, "remain_after_exit"))) {
                 if (!json_is_boolean(v))
                         return say(ret_error, "the parameter 'remain_after_exit' must be true or "
@@ -160,12 +163,13 @@ static json_t *list_json(char *const *v) {
 
 int process_commands_json(const struct service_process *p, json_t *o) {
         const char *sig = p && p->reload_signal ? process_signal_name(p->reload_signal) : NULL;
-        json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b}", "start_pre_commands",
-                                list_json(p ? p->start_pre : NULL), "stop_post_commands",
+        json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "exec_start_pre",
+                                list_json(p ? p->start_pre : NULL), "exec_stop_post",
                                 list_json(p ? p->stop_post : NULL), "reload_command",
                                 p && p->reload_command ? p->reload_command : "", "reload_signal",
                                 sig ? sig : "", "pid_file", p && p->pid_file ? p->pid_file : "",
-                                "remain_after_exit", p && p->remain_after_exit);
+                                "remain_after_exit", p && p->remain_after_exit, "start_timeout_ms",
+                                (json_int_t)(p ? p->start_timeout_ms : 0));
         int r = add && json_object_update(o, add) == 0 ? 0 : -ENOMEM;
         json_decref(add);
         return r;
@@ -191,5 +195,5 @@ void process_commands_free(struct service_process *p) {
 
 bool process_commands_default(const struct service_process *p) {
         return !p->start_pre && !p->stop_post && !p->reload_command && !p->reload_signal &&
-               !p->pid_file && !p->remain_after_exit;
+               !p->pid_file && !p->remain_after_exit && !p->start_timeout_ms;
 }

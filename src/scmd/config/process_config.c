@@ -43,12 +43,13 @@ const char *const process_config_keys[] = {
         "configuration_directory",
         "configuration_directory_mode",
         "pam_name",
-        "start_pre_commands",
-        "stop_post_commands",
+        "exec_start_pre",
+        "exec_stop_post",
         "reload_command",
         "reload_signal",
         "pid_file",
         "remain_after_exit",
+        "start_timeout_ms",
         NULL,
 };
 

@@ -66,13 +66,21 @@ struct service_process {
         struct process_folders folders[_FOLDER_KIND_MAX];
         char *pam_name; /* the PAM service of its logon session (/etc/pam.d/NAME); NULL none */
         /* process_commands.c */
-        char **start_pre;       /* command lines, NULL-terminated; "-" first: may fail */
-        char **stop_post;       /* the same, after the process has gone */
-        char *reload_command;   /* NULL: none */
-        int reload_signal;      /* 0: none */
-        char *pid_file;         /* forking: absolute path; NULL: the one process left */
-        bool remain_after_exit; /* oneshot: RUNNING after exit 0 */
+        char **start_pre;          /* command lines, NULL-terminated; "-" first: may fail */
+        char **stop_post;          /* the same, after the process has gone */
+        char *reload_command;      /* NULL: none */
+        int reload_signal;         /* 0: none */
+        char *pid_file;            /* forking: absolute path; NULL: the one process left */
+        bool remain_after_exit;    /* oneshot: RUNNING after exit 0 */
+        uint32_t start_timeout_ms; /* forking, notify, pre-start: 0: control_timeout_ms */
 };
+
+/* How long a start may take (forking, notify, pre-start): its
+ * start_timeout_ms, else control_timeout_ms; in milliseconds. */
+#define PROCESS_START_TIMEOUT_MS(config)                                                           \
+        ((config)->process && (config)->process->start_timeout_ms                                  \
+                 ? (config)->process->start_timeout_ms                                             \
+                 : (config)->control_timeout_ms)
 
 /* The protocol's keys of these settings (NULL-terminated). */
 extern const char *const process_config_keys[];

@@ -151,7 +151,7 @@ static int spawn_command(struct service_command *c, const char *line) {
 static usec_t deadline_of(const struct service *s, enum command_purpose purpose) {
         const struct service_process *p = s->config.process;
         if (purpose != COMMAND_STOP_POST)
-                return (usec_t)s->config.control_timeout_ms * USEC_PER_MSEC;
+                return (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
         return p && p->stop_timeout_ms ? (usec_t)p->stop_timeout_ms * USEC_PER_MSEC
                                        : s->manager->options.stop_timeout;
 }

@@ -397,7 +397,8 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
-        p->forking_deadline = now_usec() + (usec_t)s->config.control_timeout_ms * USEC_PER_MSEC;
+        p->forking_deadline =
+                now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)
@@ -930,6 +931,14 @@ static bool launcher_done(const struct process *p) {
                s->state == SCM_STATE_START_PENDING;
 }
 
+/* ... or has ended otherwise, failing the start. */
+static bool launcher_failed(const struct process *p) {
+        const struct service *s = p->members;
+        return s && s->config.kind == SCM_KIND_FORKING && !p->forked && !p->exec_failed &&
+               !launcher_done(p) && p->exit_kind != EXIT_NONE &&
+               s->state == SCM_STATE_START_PENDING;
+}
+
 /* From now on p is pid, the daemon: its death is the service's. */
 static int follow(struct process *p, pid_t pid) {
         int fd = proc_pidfd_open(pid);
@@ -1039,10 +1048,18 @@ void process_reap(struct process *p) {
                 record_exit(p, &si);
         /* The report pipe is settled now: the child has exec'd or died. */
         settle_exec_report(p);
-        if (launcher_done(p))
+        if (launcher_done(p)) {
                 find_daemon(p);
-        else
+        } else {
+                if (launcher_failed(p))
+                        service_set_last_error(p->members,
+                                               "service %s: its program %s %d before it daemonized",
+                                               p->members->config.name,
+                                               p->exit_kind == EXIT_CODE ? "exited with code"
+                                                                         : "was killed by signal",
+                                               p->exit_value);
                 drain(p);
+        }
         process_unref(p);
 }
 

@@ -152,7 +152,9 @@ static bool watches_progress(const struct service *s) {
 /* (Re)arms the progress deadline: the wait hint, or the control timeout
  * while the service has given none, plus a grace. */
 static void progress_arm(struct service *s) {
-        usec_t hint = (usec_t)(s->wait_hint ? s->wait_hint : s->config.control_timeout_ms);
+        uint32_t idle = s->state == SCM_STATE_START_PENDING ? PROCESS_START_TIMEOUT_MS(&s->config)
+                                                            : s->config.control_timeout_ms;
+        usec_t hint = (usec_t)(s->wait_hint ? s->wait_hint : idle);
         loop_timer_arm(s->manager->loop, &s->progress_timer,
                        now_usec() + hint * USEC_PER_MSEC + PROGRESS_GRACE, on_progress_timeout);
 }

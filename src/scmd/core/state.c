@@ -2,9 +2,9 @@
 /*
  * The complete behaviour of a service, as one table indexed by kind (the
  * rows: plain, native, notify, forking, oneshot, a oneshot that remains
- * after exit, or a kernel driver whatever its kind), state and event.  Nothing else in scmd decides whether a request is accepted or
- * which state follows which: service.c only carries out the effects the
- * table names.  tests/unit/test_state.c walks every (kind, state, event).
+ * after exit, or a kernel driver whatever its kind), state and event.  Nothing else in scmd decides
+ * whether a request is accepted or which state follows which: service.c only carries out the
+ * effects the table names.  tests/unit/test_state.c walks every (kind, state, event).
  *
  * The kinds differ only where their processes differ:
  *   - plain: running once exec succeeds; stop is SIGTERM; pause, when
