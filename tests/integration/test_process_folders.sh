@@ -8,8 +8,9 @@
 # - primary_group and supplementary_groups: the gid and groups the process
 #   has, for an account of its own and for scmd's; a group that does not
 #   exist fails the start naming it; a malformed one is refused by config.
-# - runtime, state, cache, logs and configuration folders under --root's
-#   DIR/folders/KIND: made before the start, owned by the account and its
+# - runtime, state, cache, logs and configuration folders under /run,
+#   /var/lib, /var/cache, /var/log, /etc (scmd --root as root: the
+#   machine's; names of this test's own): made before the start, owned by the account and its
 #   primary group with the kind's mode (configuration: root's), named in
 #   RUNTIME_DIRECTORY ...; the runtime ones gone after the stop while the
 #   state one stays with what it holds; a symbolic link planted where a
@@ -25,6 +26,20 @@
 # ordinary user those points are skipped.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Run as root, scmd --root makes a service's folders where the system's
+# are (/run, /var/lib, ...): this test's names all start with PREFIX, and
+# go after each test.
+PREFIX="scm-it-$$"
+
+cleanup_folders() {
+        local base
+        for base in /run /var/lib /var/cache /var/log /etc; do
+                rm -rf "$base/$PREFIX"-* 2>/dev/null
+        done
+        return 0
+}
+trap 'cleanup_folders; teardown quiet' EXIT
 
 needs_root() {
         is_root && return 0
@@ -108,80 +123,79 @@ test_groups() {
 test_folders() {
         needs_root "folders owned by a service's account" || return
         open_test_folder
-        local nobody_uid nobody_gid F
+        local nobody_uid nobody_gid N="$PREFIX-fold"
         nobody_uid=$(id -u nobody)
         nobody_gid=$(id -g nobody)
-        F="$D/folders"
         daemon_start || return
-        create_helper fold --try-write "$F/state/app" --try-write "$F/configuration/app" -- \
-                --account nobody --runtime-directory app --runtime-directory app-extra/sub \
-                --state-directory app --state-directory-mode 0750 --cache-directory app \
-                --logs-directory app --configuration-directory app || return
+        create_helper fold --try-write "/var/lib/$N" --try-write "/etc/$N" -- \
+                --account nobody --runtime-directory "$N" --runtime-directory "$N-extra/sub" \
+                --state-directory "$N" --state-directory-mode 0750 --cache-directory "$N" \
+                --logs-directory "$N" --configuration-directory "$N" || return
         run_sc qc fold
-        assert_contains "qc shows a runtime folder" "$OUT" "RUNTIME_DIRECTORY  : app-extra/sub"
-        assert_contains "...the state folder with its mode" "$OUT" "STATE_DIRECTORY    : app (mode 0750)"
+        assert_contains "qc shows a runtime folder" "$OUT" "RUNTIME_DIRECTORY  : $N-extra/sub"
+        assert_contains "...the state folder with its mode" "$OUT" "STATE_DIRECTORY    : $N (mode 0750)"
         start_helper fold || return
         check "RUNTIME_DIRECTORY names both runtime folders" report_has fold \
-                "env=RUNTIME_DIRECTORY=$F/runtime/app:$F/runtime/app-extra/sub"
-        check "STATE_DIRECTORY" report_has fold "env=STATE_DIRECTORY=$F/state/app"
-        check "CACHE_DIRECTORY" report_has fold "env=CACHE_DIRECTORY=$F/cache/app"
-        check "LOGS_DIRECTORY" report_has fold "env=LOGS_DIRECTORY=$F/logs/app"
-        check "CONFIGURATION_DIRECTORY" report_has fold "env=CONFIGURATION_DIRECTORY=$F/configuration/app"
+                "env=RUNTIME_DIRECTORY=/run/$N:/run/$N-extra/sub"
+        check "STATE_DIRECTORY" report_has fold "env=STATE_DIRECTORY=/var/lib/$N"
+        check "CACHE_DIRECTORY" report_has fold "env=CACHE_DIRECTORY=/var/cache/$N"
+        check "LOGS_DIRECTORY" report_has fold "env=LOGS_DIRECTORY=/var/log/$N"
+        check "CONFIGURATION_DIRECTORY" report_has fold "env=CONFIGURATION_DIRECTORY=/etc/$N"
         assert_eq "the runtime folder, seen inside: nobody's, 0755" \
-                "$(folder_line fold RUNTIME_DIRECTORY "$F/runtime/app")" \
-                "folder=RUNTIME_DIRECTORY $F/runtime/app $nobody_uid $nobody_gid 0755"
+                "$(folder_line fold RUNTIME_DIRECTORY "/run/$N")" \
+                "folder=RUNTIME_DIRECTORY /run/$N $nobody_uid $nobody_gid 0755"
         assert_eq "...the nested one too" \
-                "$(folder_line fold RUNTIME_DIRECTORY "$F/runtime/app-extra/sub")" \
-                "folder=RUNTIME_DIRECTORY $F/runtime/app-extra/sub $nobody_uid $nobody_gid 0755"
-        assert_eq "...whose parent stays root's" "$(stat -c '%u %a' "$F/runtime/app-extra")" "0 755"
+                "$(folder_line fold RUNTIME_DIRECTORY "/run/$N-extra/sub")" \
+                "folder=RUNTIME_DIRECTORY /run/$N-extra/sub $nobody_uid $nobody_gid 0755"
+        assert_eq "...whose parent stays root's" "$(stat -c '%u %a' "/run/$N-extra")" "0 755"
         assert_eq "the state folder: nobody's, 0750" \
-                "$(folder_line fold STATE_DIRECTORY "$F/state/app")" \
-                "folder=STATE_DIRECTORY $F/state/app $nobody_uid $nobody_gid 0750"
-        assert_eq "the cache folder" "$(folder_line fold CACHE_DIRECTORY "$F/cache/app")" \
-                "folder=CACHE_DIRECTORY $F/cache/app $nobody_uid $nobody_gid 0755"
-        assert_eq "the logs folder" "$(folder_line fold LOGS_DIRECTORY "$F/logs/app")" \
-                "folder=LOGS_DIRECTORY $F/logs/app $nobody_uid $nobody_gid 0755"
+                "$(folder_line fold STATE_DIRECTORY "/var/lib/$N")" \
+                "folder=STATE_DIRECTORY /var/lib/$N $nobody_uid $nobody_gid 0750"
+        assert_eq "the cache folder" "$(folder_line fold CACHE_DIRECTORY "/var/cache/$N")" \
+                "folder=CACHE_DIRECTORY /var/cache/$N $nobody_uid $nobody_gid 0755"
+        assert_eq "the logs folder" "$(folder_line fold LOGS_DIRECTORY "/var/log/$N")" \
+                "folder=LOGS_DIRECTORY /var/log/$N $nobody_uid $nobody_gid 0755"
         assert_eq "the configuration folder stays root's" \
-                "$(folder_line fold CONFIGURATION_DIRECTORY "$F/configuration/app")" \
-                "folder=CONFIGURATION_DIRECTORY $F/configuration/app 0 0 0755"
-        assert_eq "the service may write its state folder" "$(report_get fold "write:$F/state/app")" ok
+                "$(folder_line fold CONFIGURATION_DIRECTORY "/etc/$N")" \
+                "folder=CONFIGURATION_DIRECTORY /etc/$N 0 0 0755"
+        assert_eq "the service may write its state folder" "$(report_get fold "write:/var/lib/$N")" ok
         assert_eq "...not its configuration folder" \
-                "$(report_get fold "write:$F/configuration/app")" EACCES
-        echo kept >"$F/state/app/data"
+                "$(report_get fold "write:/etc/$N")" EACCES
+        echo kept >"/var/lib/$N/data"
         assert_sc_ok "stop fold" stop fold --wait
-        check "the runtime folder is gone after the stop" test ! -e "$F/runtime/app"
-        check "...the nested one too" test ! -e "$F/runtime/app-extra/sub"
-        check "...but not its parent, which is not the service's" test -d "$F/runtime/app-extra"
-        check "the state folder stays, with what it holds" test -f "$F/state/app/data"
+        check "the runtime folder is gone after the stop" test ! -e "/run/$N"
+        check "...the nested one too" test ! -e "/run/$N-extra/sub"
+        check "...but not its parent, which is not the service's" test -d "/run/$N-extra"
+        check "the state folder stays, with what it holds" test -f "/var/lib/$N/data"
         check "the cache, logs and configuration folders stay" \
-                test -d "$F/cache/app" -a -d "$F/logs/app" -a -d "$F/configuration/app"
+                test -d "/var/cache/$N" -a -d "/var/log/$N" -a -d "/etc/$N"
 
         # An existing folder is repaired: owner and mode, at the next start.
-        chown root:root "$F/state/app"
-        chmod 0777 "$F/state/app"
+        chown root:root "/var/lib/$N"
+        chmod 0777 "/var/lib/$N"
         : >"$(report_path fold)"
         start_helper fold || return
         assert_eq "an existing state folder is given back to nobody with 0750" \
-                "$(stat -c '%u %g %a' "$F/state/app")" "$nobody_uid $nobody_gid 750"
+                "$(stat -c '%u %g %a' "/var/lib/$N")" "$nobody_uid $nobody_gid 750"
         assert_sc_ok "stop fold again" stop fold --wait
 
         # A symbolic link where the state folder belongs: refused, not followed.
         mkdir -m 0700 "$D/target"
-        rm -rf "$F/state/app"
-        ln -s "$D/target" "$F/state/app"
+        rm -rf "/var/lib/$N"
+        ln -s "$D/target" "/var/lib/$N"
         : >"$(report_path fold)"
         run_sc start fold --wait
         assert_rc "a start with a link in the state folder's place fails" 1
         assert_contains "...saying a link is in its place" "$ERR" "symbolic link"
-        assert_contains "...naming the folder" "$ERR" "$F/state/app"
+        assert_contains "...naming the folder" "$ERR" "/var/lib/$N"
         check "...nothing ran" report_lacks fold pid=
         assert_eq "...and the link's target was not touched" "$(stat -c '%u %a' "$D/target")" "0 700"
-        rm "$F/state/app"
+        rm "/var/lib/$N"
 
         # A link inside a name: the walk refuses it too (another service,
         # so that this does not depend on the refusal above).
-        create_helper inner -- --runtime-directory "via/sub" || return
-        ln -s "$D/target" "$F/runtime/via"
+        create_helper inner -- --runtime-directory "$N-via/sub" || return
+        ln -s "$D/target" "/run/$N-via"
         run_sc start inner --wait
         assert_rc "a start with a link inside a folder's name fails" 1
         assert_contains "...saying a link is in its place" "$ERR" "symbolic link"
@@ -221,11 +235,11 @@ test_restricted() {
         mkdir -p "$D/reports"
         rm -rf "$old"
         open_test_folder
-        local F="$D/folders"
+        local N="$PREFIX-lr"
         daemon_start || return
-        create_helper lr --try-write "$F/state/lr" --try-write "$F/cache/lr" \
-                --try-write "$F/configuration/lr" -- --account nobody --state-directory lr \
-                --cache-directory lr --configuration-directory lr \
+        create_helper lr --try-write "/var/lib/$N" --try-write "/var/cache/$N" \
+                --try-write "/etc/$N" -- --account nobody --state-directory "$N" \
+                --cache-directory "$N" --configuration-directory "$N" \
                 --configuration-directory-mode 0777 || return
         assert_sc_ok "sidtype lr restricted" sidtype lr restricted
         assert_sc_ok "config lr --writable $D/reports" config lr --writable "$D/reports"
@@ -235,10 +249,10 @@ test_restricted() {
                 return
         fi
         wait_report lr ready=1 || return
-        assert_eq "restricted: it may write its state folder" ok "$(report_get lr "write:$F/state/lr")"
-        assert_eq "...and its cache folder" ok "$(report_get lr "write:$F/cache/lr")"
+        assert_eq "restricted: it may write its state folder" ok "$(report_get lr "write:/var/lib/$N")"
+        assert_eq "...and its cache folder" ok "$(report_get lr "write:/var/cache/$N")"
         assert_eq "...not its configuration folder, mode 0777 though it is" EACCES \
-                "$(report_get lr "write:$F/configuration/lr")"
+                "$(report_get lr "write:/etc/$N")"
         assert_sc_ok "stop lr" stop lr --wait
 }
 
@@ -285,7 +299,7 @@ test_ordinary_scmd() {
 # scctl import, seen from inside; export then import gives them back.
 test_import() {
         needs_root "imported groups and folders" || return
-        local daemon_gid
+        local daemon_gid N="$PREFIX-imp"
         daemon_gid=$(gid_of daemon)
         if [ -z "$daemon_gid" ] || [ -z "$(gid_of adm)" ]; then
                 tap_skip "imported groups and folders" "no 'daemon' or 'adm' group here"
@@ -295,8 +309,8 @@ test_import() {
         daemon_start || return
         mkdir -p "$D/units"
         printf '%s\n' "[Service]" "ExecStart=$(helper_cmdline imp)" "User=nobody" "Group=daemon" \
-                "SupplementaryGroups=adm" "RuntimeDirectory=imp" "RuntimeDirectoryMode=2750" \
-                "StateDirectory=imp imp-more" "ConfigurationDirectory=imp" \
+                "SupplementaryGroups=adm" "RuntimeDirectory=$N" "RuntimeDirectoryMode=2750" \
+                "StateDirectory=$N $N-more" "ConfigurationDirectory=$N" \
                 >"$D/units/imp.service"
         run_sc import "$D/units/imp.service"
         assert_rc "import a unit with Group=, SupplementaryGroups= and folders" 0
@@ -306,10 +320,10 @@ test_import() {
         assert_contains "SupplementaryGroups=adm: in getgroups()" " $(report_get imp groups) " \
                 " $(gid_of adm) "
         assert_eq "RuntimeDirectory= with its mode 2750" \
-                "$(folder_line imp RUNTIME_DIRECTORY "$D/folders/runtime/imp")" \
-                "folder=RUNTIME_DIRECTORY $D/folders/runtime/imp $(id -u nobody) $daemon_gid 2750"
+                "$(folder_line imp RUNTIME_DIRECTORY "/run/$N")" \
+                "folder=RUNTIME_DIRECTORY /run/$N $(id -u nobody) $daemon_gid 2750"
         check "StateDirectory= with two names" report_has imp \
-                "env=STATE_DIRECTORY=$D/folders/state/imp:$D/folders/state/imp-more"
+                "env=STATE_DIRECTORY=/var/lib/$N:/var/lib/$N-more"
         assert_sc_ok "stop imp" stop imp --wait
         local before
         before=$(sc --json qc imp)
@@ -322,9 +336,15 @@ test_import() {
 }
 
 run_test test_groups
+cleanup_folders
 run_test test_folders
+cleanup_folders
 run_test test_bad_names
+cleanup_folders
 run_test test_restricted
+cleanup_folders
 run_test test_ordinary_scmd
+cleanup_folders
 run_test test_import
+cleanup_folders
 finish

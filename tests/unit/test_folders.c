@@ -2,7 +2,8 @@
 /*
  * Unit tests for a service's groups and named folders as process settings
  * (process_config.c: checks, protocol form, defaults elided) and for
- * exec/folders.c in a temporary folder as scmd's own account: the base of
+ * exec/folders.c in a temporary folder (user mode, its $XDG_ folders
+ * there) as scmd's own account: the base of
  * each kind in each mode, making folders (a link in a folder's place or
  * inside a name refused, nothing behind it touched), the joined paths,
  * and removing the runtime ones without following a link inside them.
@@ -107,9 +108,11 @@ static void test_bases(void **state) {
                          root = {.mode = SCM_MODE_ROOT, .root = "/r"},
                          user = {.mode = SCM_MODE_USER, .run_dir = "/u/run"};
         const char *const want_sys[] = {"/run", "/var/lib", "/var/cache", "/var/log", "/etc"};
-        const char *const want_root[] = {"/r/folders/runtime", "/r/folders/state",
-                                         "/r/folders/cache", "/r/folders/logs",
-                                         "/r/folders/configuration"};
+        /* --root as root: the machine's folders; as another user: DIR/folders. */
+        const char *const want_root_user[] = {"/r/folders/runtime", "/r/folders/state",
+                                              "/r/folders/cache", "/r/folders/logs",
+                                              "/r/folders/configuration"};
+        const char *const *want_root = geteuid() == 0 ? want_sys : want_root_user;
         setenv("HOME", "/home/u", 1);
         unsetenv("XDG_RUNTIME_DIR");
         unsetenv("XDG_STATE_HOME");
@@ -140,10 +143,21 @@ struct fixture {
         char *error;
 };
 
+/* User mode, each kind's base in the temporary folder:
+ * DIR/folders/{runtime,state,cache,config}, logs under state's log/. */
 static void fixture_open(struct fixture *f, const char *settings) {
         snprintf(f->dir, sizeof(f->dir), "/tmp/scm-folders.XXXXXX");
         assert_non_null(mkdtemp(f->dir));
-        f->paths = (struct scm_paths){.mode = SCM_MODE_ROOT, .root = f->dir};
+        static const char *const vars[][2] = {{"XDG_RUNTIME_DIR", "runtime"},
+                                              {"XDG_STATE_HOME", "state"},
+                                              {"XDG_CACHE_HOME", "cache"},
+                                              {"XDG_CONFIG_HOME", "configuration"}};
+        for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+                char v[128];
+                snprintf(v, sizeof(v), "%s/folders/%s", f->dir, vars[i][1]);
+                setenv(vars[i][0], v, 1);
+        }
+        f->paths = (struct scm_paths){.mode = SCM_MODE_USER, .run_dir = f->dir};
         f->config = (struct service_config){.name = "svc"};
         char *why = NULL;
         assert_int_equal(apply(&f->config.process, settings, &why), 0);

@@ -5,12 +5,17 @@
  * RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= and
  * ConfigurationDirectory= do.  Each name is relative to its kind's base:
  *
- *   kind            system      user (as systemd's user manager)       --root DIR
- *   runtime         /run        $XDG_RUNTIME_DIR (else <run>/runtime)  DIR/folders/runtime
- *   state           /var/lib    $XDG_STATE_HOME (~/.local/state)       DIR/folders/state
- *   cache           /var/cache  $XDG_CACHE_HOME (~/.cache)             DIR/folders/cache
- *   logs            /var/log    $XDG_STATE_HOME/log                    DIR/folders/logs
- *   configuration   /etc        $XDG_CONFIG_HOME (~/.config)           DIR/folders/configuration
+ *   kind            system, and --root as root   user (as systemd's user manager)
+ *   runtime         /run                         $XDG_RUNTIME_DIR (else <run>/runtime)
+ *   state           /var/lib                     $XDG_STATE_HOME (~/.local/state)
+ *   cache           /var/cache                   $XDG_CACHE_HOME (~/.cache)
+ *   logs            /var/log                     $XDG_STATE_HOME/log
+ *   configuration   /etc                         $XDG_CONFIG_HOME (~/.config)
+ *
+ * --root DIR relocates scmd's own files, not the machine's: run as root,
+ * its services get the system's folders, so a daemon finds /run/redis
+ * where its own configuration says; run as another user it cannot write
+ * those, and its services get DIR/folders/KIND.
  *
  * A base is trusted (root's, or the user's own); everything below it is
  * walked one component at a time with openat(O_NOFOLLOW | O_DIRECTORY), so
@@ -109,19 +114,17 @@ char *service_folders_base(const struct scm_paths *paths, int kind) {
                 errno = EINVAL;
                 return NULL;
         }
-        switch (paths->mode) {
-        case SCM_MODE_SYSTEM:
+        /* --root relocates scmd's own files, not the machine's: as root its
+         * services find /run/NAME as their units say; otherwise they play
+         * in DIR/folders. */
+        if (paths->mode == SCM_MODE_SYSTEM || (paths->mode == SCM_MODE_ROOT && geteuid() == 0))
                 return strdup(system[kind]);
-        case SCM_MODE_USER:
+        if (paths->mode == SCM_MODE_USER)
                 return user_base(paths, kind);
-        default: {
-                char *s;
-                return asprintf(&s, "%s/folders/%s", paths->root, process_folder_kind_names[kind]) <
-                                       0
-                               ? NULL
-                               : s;
-        }
-        }
+        char *s;
+        return asprintf(&s, "%s/folders/%s", paths->root, process_folder_kind_names[kind]) < 0
+                       ? NULL
+                       : s;
 }
 
 /* ---- making ---- */
