@@ -129,6 +129,13 @@ test_forking() {
         assert_rc "a PID file naming another process (the test's) fails the start" 1
         assert_contains "...it is not one of the service's" "$ERR$(scmd_log)" "not one of the service's processes"
 
+        run_sc create d8 --kind forking --start-timeout 500 --exec "$(sh_cmd "exec sleep 30")"
+        run_sc qc d8
+        assert_contains "qc shows the start timeout" "$OUT" "START_TIMEOUT"
+        assert_sc_error "a program that never daemonizes is a hang past --start-timeout" \
+                SERVICE_START_HANG 1070 start d8 --wait
+        check "...and it is killed" wait_state d8 stopped
+
         assert_sc_error "a PID file is for forking services only" INVALID_PARAMETER 87 \
                 create d7 --exec /bin/true --pid-file /run/x.pid
 }

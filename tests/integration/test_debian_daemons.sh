@@ -65,6 +65,10 @@ memcached_pid() {
                 awk '$2 == "pid" {print $3+0; exit}'
 }
 
+memcached_up() {
+        [ -n "$(memcached_pid)" ]
+}
+
 memcached_restarted() {
         local now
         now=$(memcached_pid)
@@ -125,7 +129,7 @@ test_memcached() {
         daemon_start || return
         import_unit memcached || return
         assert_sc_ok "memcached starts" start memcached --wait
-        check "it answers on 11211" wait_until 10 "memcached on 11211" test -n "$(memcached_pid)"
+        check "it answers on 11211" wait_until 10 "memcached on 11211" memcached_up
         local pid
         pid=$(memcached_pid)
         assert_eq "the service's pid is the one answering" "$(status_field memcached pid)" "$pid"

@@ -240,6 +240,8 @@ static void pre_ended(struct service *s, size_t index, const struct command_end 
 }
 
 static void post_ended(struct service *s, size_t index, enum svc_event then) {
+        if (!s->process)
+                return;
         if (list_of(s, COMMAND_STOP_POST)[index + 1] &&
             run(s, COMMAND_STOP_POST, index + 1, then) >= 0)
                 return;
@@ -276,7 +278,8 @@ static void ended(struct service_command *c, const siginfo_t *si) {
         enum svc_event then = c->then;
         bool own = c->own_cgroup;
         command_free(c);
-        if (own && !succeeded(&e) && s->manager->cgroup_base_fd >= 0) {
+        /* Empty again: the next command or the process makes it anew. */
+        if (own && s->manager->cgroup_base_fd >= 0) {
                 _cleanup_free_ char *name = process_cgroup_name(s);
                 if (name)
                         cgroup_service_remove(s->manager->cgroup_base_fd, name);

@@ -935,7 +935,7 @@ static bool launcher_done(const struct process *p) {
 static bool launcher_failed(const struct process *p) {
         const struct service *s = p->members;
         return s && s->config.kind == SCM_KIND_FORKING && !p->forked && !p->exec_failed &&
-               !launcher_done(p) && p->exit_kind != EXIT_NONE &&
+               !launcher_done(p) && p->exit_kind != EXIT_NONE && !s->win32_exit_code &&
                s->state == SCM_STATE_START_PENDING;
 }
 

@@ -139,14 +139,14 @@ static bool is_pending(enum scm_state state) {
 }
 
 /* Whether scmd watches a pending state for progress: native services in
- * every pending state, notify services until READY=1.  Plain services and
- * stops by signal have the stop timer instead; a forking service's start
- * has the deadline for its daemon (process.c), and a one-shot job runs as
- * long as it needs. */
+ * every pending state, notify services until READY=1, forking services
+ * until their daemon is known.  Plain services and stops by signal have the
+ * stop timer instead, and a one-shot job runs as long as it needs. */
 static bool watches_progress(const struct service *s) {
         if (s->config.kind == SCM_KIND_NATIVE)
                 return is_pending(s->state);
-        return s->config.kind == SCM_KIND_NOTIFY && s->state == SCM_STATE_START_PENDING;
+        return (s->config.kind == SCM_KIND_NOTIFY || s->config.kind == SCM_KIND_FORKING) &&
+               s->state == SCM_STATE_START_PENDING;
 }
 
 /* (Re)arms the progress deadline: the wait hint, or the control timeout
