@@ -43,6 +43,20 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
+        OPT_PRIMARY_GROUP,
+        OPT_SUPPLEMENTARY_GROUPS,
+        /* a folder option and its mode option for each kind, in this order */
+        OPT_RUNTIME_DIRECTORY,
+        OPT_RUNTIME_DIRECTORY_MODE,
+        OPT_STATE_DIRECTORY,
+        OPT_STATE_DIRECTORY_MODE,
+        OPT_CACHE_DIRECTORY,
+        OPT_CACHE_DIRECTORY_MODE,
+        OPT_LOGS_DIRECTORY,
+        OPT_LOGS_DIRECTORY_MODE,
+        OPT_CONFIGURATION_DIRECTORY,
+        OPT_CONFIGURATION_DIRECTORY_MODE,
+        OPT_PAM_NAME,
         OPT_START_TIMEOUT,
         OPT_LISTEN,
         OPT_EXEC_START_PRE,
@@ -79,6 +93,19 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+        {"primary-group", required_argument, NULL, OPT_PRIMARY_GROUP},
+        {"supplementary-groups", required_argument, NULL, OPT_SUPPLEMENTARY_GROUPS},
+        {"runtime-directory", required_argument, NULL, OPT_RUNTIME_DIRECTORY},
+        {"runtime-directory-mode", required_argument, NULL, OPT_RUNTIME_DIRECTORY_MODE},
+        {"state-directory", required_argument, NULL, OPT_STATE_DIRECTORY},
+        {"state-directory-mode", required_argument, NULL, OPT_STATE_DIRECTORY_MODE},
+        {"cache-directory", required_argument, NULL, OPT_CACHE_DIRECTORY},
+        {"cache-directory-mode", required_argument, NULL, OPT_CACHE_DIRECTORY_MODE},
+        {"logs-directory", required_argument, NULL, OPT_LOGS_DIRECTORY},
+        {"logs-directory-mode", required_argument, NULL, OPT_LOGS_DIRECTORY_MODE},
+        {"configuration-directory", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY},
+        {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
+        {"pam-name", required_argument, NULL, OPT_PAM_NAME},
         {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
@@ -124,6 +151,22 @@ static bool valid_umask(const char *s) {
         char *end;
         unsigned long v = strtoul(s, &end, 8);
         return s[0] >= '0' && s[0] <= '7' && !*end && v <= 0777;
+}
+
+static bool valid_mode(const char *s) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 8);
+        return s[0] >= '0' && s[0] <= '7' && !*end && v <= 07777;
+}
+
+static bool is_folder_option(int opt) {
+        return opt >= OPT_RUNTIME_DIRECTORY && opt <= OPT_CONFIGURATION_DIRECTORY_MODE &&
+               (opt - OPT_RUNTIME_DIRECTORY) % 2 == 0;
+}
+
+static bool is_folder_mode_option(int opt) {
+        return opt >= OPT_RUNTIME_DIRECTORY && opt <= OPT_CONFIGURATION_DIRECTORY_MODE &&
+               (opt - OPT_RUNTIME_DIRECTORY) % 2 == 1;
 }
 
 /* NAME=SOFT[:HARD]; scmd judges the name and the numbers. */
@@ -173,6 +216,25 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
+        {OPT_PRIMARY_GROUP, "--primary-group", "primary_group", NULL, NULL},
+        {OPT_SUPPLEMENTARY_GROUPS, "--supplementary-groups", "supplementary_groups", NULL, NULL},
+        {OPT_RUNTIME_DIRECTORY, "--runtime-directory", "runtime_directory", NULL, NULL},
+        {OPT_RUNTIME_DIRECTORY_MODE, "--runtime-directory-mode", "runtime_directory_mode",
+         valid_mode, "an octal mode such as 0750"},
+        {OPT_STATE_DIRECTORY, "--state-directory", "state_directory", NULL, NULL},
+        {OPT_STATE_DIRECTORY_MODE, "--state-directory-mode", "state_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_CACHE_DIRECTORY, "--cache-directory", "cache_directory", NULL, NULL},
+        {OPT_CACHE_DIRECTORY_MODE, "--cache-directory-mode", "cache_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_LOGS_DIRECTORY, "--logs-directory", "logs_directory", NULL, NULL},
+        {OPT_LOGS_DIRECTORY_MODE, "--logs-directory-mode", "logs_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_CONFIGURATION_DIRECTORY, "--configuration-directory", "configuration_directory", NULL,
+         NULL},
+        {OPT_CONFIGURATION_DIRECTORY_MODE, "--configuration-directory-mode",
+         "configuration_directory_mode", valid_mode, "an octal mode such as 0750"},
+        {OPT_PAM_NAME, "--pam-name", "pam_name", NULL, NULL},
         {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
          "milliseconds (0: --control-timeout)"},
         {OPT_LISTEN, "--listen", "listen", NULL, NULL},
@@ -185,7 +247,7 @@ static const struct config_field {
          "yes, no"},
 };
 
-/* Repeatable options gather into a list (--env, --env-file) or an object
+/* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
  * (--limit NAME=VALUE); "" (--env '') empties the list. */
 static int gather(json_t *params, const char *key, int opt, const char *arg) {
         json_t *have = json_object_get(params, key);
@@ -237,17 +299,17 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                          f->values);
 
         if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || opt == OPT_LISTEN ||
-            opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST)
+            opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST || is_folder_option(opt))
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
                                : 0;
         json_t *value;
-        if (opt == OPT_UMASK)
+        if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
         else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
-        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
+        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -488,6 +550,16 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         udp:ADDR:PORT, unix:/PATH[,mode=0660], unix-dgram:/PATH;\n"      \
         "                         scmd binds it, the service gets it (sd_listen_fds)\n"            \
         "                         (repeat; --listen '' clears)\n"                                  \
+        "  --primary-group GROUP  its primary group, a name or gid (\"\": the account's)\n"        \
+        "  --supplementary-groups G1,G2  more groups it is in (\"\" for none)\n"                   \
+        "  --runtime-directory NAME  a folder made under /run before each start and\n"             \
+        "                         removed after it stops (repeat; '' clears)\n"                    \
+        "  --state-directory NAME, --cache-directory NAME, --logs-directory NAME,\n"               \
+        "  --configuration-directory NAME  folders made under /var/lib, /var/cache,\n"             \
+        "                         /var/log, /etc (repeat; '' clears); names relative\n"            \
+        "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"              \
+        "  --pam-name NAME        a logon session of PAM service NAME (/etc/pam.d/NAME,\n"         \
+        "                         e.g. scm) around its process ('': none)\n"                       \
         "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
         "                         start ('-' first: may fail; repeat; '' clears)\n"                \
         "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \

@@ -230,6 +230,8 @@ void output_config_block(const json_t *config) {
         output_process_settings(config);
 }
 
+static void output_groups_and_folders(const json_t *config);
+
 /* The process settings that are not at their default. */
 void output_process_settings(const json_t *config) {
         const char *wd = string_field(config, "working_directory");
@@ -253,7 +255,40 @@ void output_process_settings(const json_t *config) {
         json_t *stop = json_object_get(config, "stop_timeout_ms");
         if (json_integer_value(stop) > 0)
                 field("STOP_TIMEOUT", "%lld ms", (long long)json_integer_value(stop));
+        output_groups_and_folders(config);
         output_process_commands(config);
+}
+
+/* Groups and folders (process settings) that are not at their default. */
+static void output_groups_and_folders(const json_t *config) {
+        const char *group = string_field(config, "primary_group");
+        if (group[0])
+                field_text("PRIMARY_GROUP", group);
+        const char *pam = string_field(config, "pam_name");
+        if (pam[0])
+                field_text("PAM_NAME", pam);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(config, "supplementary_groups"), i, v)
+                field_text("SUPPLEMENTARY_GROUP", json_string_value(v));
+        static const char *const kinds[][2] = {{"runtime", "RUNTIME_DIRECTORY"},
+                                               {"state", "STATE_DIRECTORY"},
+                                               {"cache", "CACHE_DIRECTORY"},
+                                               {"logs", "LOGS_DIRECTORY"},
+                                               {"configuration", "CONFIG_DIRECTORY"}};
+        for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
+                char key[64];
+                snprintf(key, sizeof(key), "%s_directory_mode", kinds[k][0]);
+                json_int_t mode = json_integer_value(json_object_get(config, key));
+                key[strlen(key) - 5] = '\0';
+                json_array_foreach(json_object_get(config, key), i, v) {
+                        if (mode == 0755)
+                                field_text(kinds[k][1], json_string_value(v));
+                        else
+                                field(kinds[k][1], "%s (mode %04llo)", json_string_value(v),
+                                      (long long)mode);
+                }
+        }
 }
 
 /* The commands around the process, and the settings of some kinds. */
@@ -421,8 +456,9 @@ static const char *hint_for(const struct scctl *ctx, int win32, const char *mess
                 return "the message names the dependency that could not run; '{scctl} qc {name}' "
                        "lists the dependencies";
         case SCM_ERROR_SERVICE_LOGON_FAILED:
-                return "the account must exist ('getent passwd USER'), and running a service as "
-                       "another account needs scmd to run as root";
+                return "the account and the groups it names must exist ('getent passwd USER', "
+                       "'getent group GROUP'), and running a service as another account or "
+                       "group needs scmd to run as root";
         case SCM_ERROR_PRIVILEGE_NOT_HELD:
                 return "grant it to the account with: {scctl} privilege grant ACCOUNT PRIVILEGE, "
                        "or change what it requires with: {scctl} privs {name} PRIVILEGE...";

@@ -18,7 +18,7 @@ test_installed() {
                 return
         }
         local f
-        for f in sbin/scmd bin/scctl include/scm/client.h include/scm/service.h share/man/man1/scctl.1; do
+        for f in sbin/scmd bin/scctl include/scm/client.h include/scm/service.h share/man/man1/scctl.1 etc/pam.d/scm; do
                 check "installed: $f" test -e "$(find "$dest" -path "*/$f" | head -n 1)"
         done
         local pc

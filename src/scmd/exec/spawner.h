@@ -27,6 +27,7 @@ enum spawn_stage {
         SPAWN_STAGE_CHDIR,
         SPAWN_STAGE_EXEC,
         SPAWN_STAGE_LIMITS,
+        SPAWN_STAGE_LOGON,
         _SPAWN_STAGE_MAX
 };
 
