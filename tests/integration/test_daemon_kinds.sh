@@ -59,11 +59,14 @@ test_oneshot() {
         assert_contains "...the error names the job" "$ERR" "bad"
         check "...and it never ran" report_lacks app2 ready=1
 
-        create_helper setup --exit-after 100 -- --kind oneshot --remain-after-exit || return
+        local rt="scm-it-kinds-$$"
+        create_helper setup --exit-after 100 -- --kind oneshot --remain-after-exit \
+                --runtime-directory "$rt" || return
         run_sc start setup --wait
         assert_rc "a job that remains after exit starts" 0
         assert_eq "...and is running" "$(status_field setup state)" running
         assert_eq "...with no process" "$(status_field setup pid)" 0
+        check "...its runtime folder stays while it remains" test -d "/run/$rt"
         kill -KILL "$SCMD_PID"
         wait "$SCMD_PID" 2>/dev/null
         SCMD_PID=""
@@ -71,6 +74,8 @@ test_oneshot() {
         assert_eq "...and still running after a crash of scmd" "$(status_field setup state)" running
         assert_sc_ok "...until it is stopped" stop setup --wait
         assert_eq "...then it is stopped" "$(status_field setup state)" stopped
+        check "...and its runtime folder is gone" test ! -e "/run/$rt"
+        rmdir "/run/$rt" 2>/dev/null
 
         assert_sc_error "remain-after-exit is for jobs only" INVALID_PARAMETER 87 \
                 config app --remain-after-exit

@@ -61,7 +61,6 @@
 #include "environment.h"
 #include "db.h"
 #include "fdholder.h"
-#include "folders.h"
 #include "procinfo.h"
 #include "security.h"
 #include "share.h"
@@ -805,7 +804,6 @@ void process_release(struct service *s) {
         if (s->process)
                 detach(s);
         secrets_withdraw(&s->credentials_dir); /* its own folder, even when the process goes on */
-        service_folders_remove(&s->config, &s->manager->paths); /* its runtime folders */
 }
 
 /* ---- events from the system ---- */

@@ -34,6 +34,7 @@
 #include "process_config.h"
 #include "registry.h"
 #include "credentials.h"
+#include "folders.h"
 #include "secrets.h"
 
 static void enter(struct service *s, enum scm_state state);
@@ -373,6 +374,9 @@ static void enter(struct service *s, enum scm_state state) {
         HOOK(s, depend_entered, s, old);     /* start and stop cascades */
         HOOK(s, activation_entered, s, old); /* on-demand start: watch its sockets or not */
         if (state == SCM_STATE_STOPPED) {
+                /* Its runtime folders go when it stops, not when its process
+                 * goes (a job that remains after exit keeps them). */
+                service_folders_remove(&s->config, &s->manager->paths);
                 answer_start_waiters(s, (int)s->win32_exit_code);
                 HOOK(s, stopped, s);
         }
