@@ -11,14 +11,17 @@
 #     memcache account, comes back after kill -9 with a new pid, and a stop
 #     leaves nothing;
 #   - redis (notify, RuntimeDirectory=, UMask=007, LimitNOFILE=65535, as
-#     the redis account): its limits, umask and account seen in /proc.
+#     the redis account): its limits, umask and account seen in /proc;
+#   - sshd (notify, its pre-start check, RuntimeDirectory=, reload by HUP,
+#     Restart=on-failure), its port moved by a drop-in: its banner, back
+#     after kill -9, nothing left after stop.
 # The packages are installed with their init scripts kept from starting
 # them (policy-rc.d); without root or the archive the points are skipped
 # with the reason.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PACKAGES=(nginx memcached redis-server)
+PACKAGES=(nginx memcached redis-server openssh-server)
 INSTALL_SKIP=""
 
 install_daemons() {
@@ -173,15 +176,62 @@ test_redis() {
         check "its runtime folder is gone" test ! -e /run/redis
 }
 
+# ssh_banner PORT: the first line sshd sends.
+ssh_banner() {
+        timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$1"'; head -1 <&3' 2>/dev/null
+}
+
+ssh_answers() {
+        [[ $(ssh_banner "$1") == SSH-2.0-* ]]
+}
+
+sshd_on() {
+        pgrep -f "/usr/sbin/sshd -D -p $1( |$)" | head -1
+}
+
+sshd_restarted() {
+        local now
+        now=$(sshd_on "$1")
+        [ -n "$now" ] && [ "$now" != "$2" ]
+}
+
+test_ssh() {
+        daemon_start || return
+        local port=$((42000 + RANDOM % 1000))
+        mkdir -p "$D/units/ssh.service.d"
+        printf '[Service]\nExecStart=\nExecStart=/usr/sbin/sshd -D -p %s $SSHD_OPTS\n' "$port" \
+                >"$D/units/ssh.service.d/50-port.conf"
+        run_sc import --unit-path "$D/units" --unit-path /lib/systemd/system ssh.service
+        if [ "$RC" -ne 0 ]; then
+                tap_not_ok "import Debian's ssh.service with a drop-in moving its port" "$(last_run)"
+                return
+        fi
+        tap_ok "import Debian's ssh.service with a drop-in moving its port"
+        assert_sc_ok "sshd starts (notify, its pre-start check, its runtime folder)" start ssh --wait
+        check "it answers on port $port" wait_until 10 "sshd on $port" ssh_answers "$port"
+        local pid
+        pid=$(status_field ssh pid)
+        assert_eq "the service's pid is the listening sshd" "$(sshd_on "$port")" "$pid"
+        check "its runtime folder /run/sshd is there" test -d /run/sshd
+        assert_sc_ok "reload (HUP)" reload ssh
+        check "...it answers after the reload" wait_until 10 "sshd after reload" ssh_answers "$port"
+        kill -9 "$pid"
+        check "after kill -9 it comes back (Restart=on-failure)" \
+                wait_until 20 "a new sshd" sshd_restarted "$port" "$pid"
+        assert_sc_ok "stop ssh" stop ssh --wait
+        check "nothing of it is left" poll_until 10 bash -c "! pgrep -f '/usr/sbin/sshd -D -p $port( |$)'"
+}
+
 D=$(mktemp -d /tmp/scm-it.XXXXXX)
 if install_daemons; then
         rm -rf "$D"
         run_test test_nginx
         run_test test_memcached
         run_test test_redis
+        run_test test_ssh
 else
         rm -rf "$D"
-        for t in nginx memcached redis; do
+        for t in nginx memcached redis ssh; do
                 tap_skip "Debian's $t under scmd" "$INSTALL_SKIP"
         done
 fi
