@@ -41,7 +41,7 @@ stop_watch() {
         fi
 }
 
-trap 'stop_watch; teardown quiet; cleanup_accounts' EXIT
+trap 'stop_watch; teardown quiet; cleanup_accounts; unshare_build' EXIT
 
 # Users and groups an earlier run left behind when it was killed (its pid is
 # gone): only names of this script's own pattern.

@@ -10,7 +10,7 @@
 
 test_installed() {
         local build dest
-        build=$(dirname "$SCMD")
+        build=$BUILD_DIR
         dest="$D/dest"
         run meson install -C "$build" --destdir "$dest" --no-rebuild
         assert_rc "meson install --destdir" 0 || {
