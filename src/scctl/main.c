@@ -56,6 +56,7 @@ enum {
         OPT_HOSTS,
         OPT_PARALLEL,
         OPT_REMOTE_SCCTL,
+        OPT_WAIT_SCMD,
         OPT_VERSION,
 };
 
@@ -70,6 +71,7 @@ static const struct option global_options[] = {
         {"hosts", required_argument, NULL, OPT_HOSTS},
         {"parallel", required_argument, NULL, OPT_PARALLEL},
         {"remote-scctl", required_argument, NULL, OPT_REMOTE_SCCTL},
+        {"wait", no_argument, NULL, OPT_WAIT_SCMD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
 };
@@ -80,7 +82,10 @@ static const char global_help[] =
         "  --user           your own scmd ($XDG_RUNTIME_DIR/scm/scm.sock)\n"
         "  --system         the system scmd (/run/scm/scm.sock)\n"
         "  --socket PATH    the scmd listening on PATH (wins over the three above)\n"
-        "  --timeout SECS   how long to wait for scmd to accept, and for --wait (default 30)\n"
+        "  --timeout SECS   how long to wait for a starting scmd to accept, and for --wait\n"
+        "                   (default 30)\n"
+        "  --wait           wait up to --timeout for scmd to come; without it, no scmd\n"
+        "                   running is an error at once (RPC_S_SERVER_UNAVAILABLE)\n"
         "  --json           print the SCM's result, or its error, as one line of JSON\n"
         "  --host [USER@]HOST[:PORT]\n"
         "                   the scmd of HOST, through ssh ($SCM_SSH, default ssh) running\n"
@@ -200,6 +205,9 @@ static int global_option(struct scctl *ctx, int opt, const char *arg) {
         }
         case OPT_REMOTE_SCCTL:
                 ctx->remote_scctl = arg;
+                return 0;
+        case OPT_WAIT_SCMD:
+                ctx->wait_scmd = true;
                 return 0;
         default:
                 abort(); /* only called for the options of global_options[] */
@@ -333,7 +341,8 @@ int scctl_connect(struct scctl *ctx) {
                 return connect_remote(ctx);
         int r = resolve_socket(ctx);
         if (r >= 0)
-                r = scm_connect(ctx->socket_path, ctx->timeout_ms, &ctx->client);
+                r = (ctx->wait_scmd ? scm_connect_wait
+                                    : scm_connect)(ctx->socket_path, ctx->timeout_ms, &ctx->client);
         if (r < 0)
                 return output_unreachable(ctx, r);
         scm_client_set_timeout(ctx->client, ctx->timeout_ms > CALL_TIMEOUT_MIN_MS

@@ -62,6 +62,7 @@ struct scctl {
         char *socket_path;         /* resolved when connecting */
         int timeout_ms;            /* --timeout: connect deadline and --wait deadline */
         bool json;
+        bool wait_scmd;            /* --wait: wait up to the timeout for scmd to come */
         struct scm_client *client; /* connected on first use */
         const char *host;          /* --host [USER@]HOST[:PORT]: through ssh (remote.c) */
         const char *hosts;         /* --hosts FILE|H1,H2,...: once per host */
