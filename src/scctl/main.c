@@ -167,10 +167,33 @@ static void print_verb_help(const struct scctl_verb *verb) {
         printf("\n%s\n%s", global_help, exit_help);
 }
 
+/* A usage error under --json: one JSON error object on stdout, as the
+ * SCM's own (INVALID_PARAMETER), with the usage in its data. */
+static void usage_error_json(const struct scctl *ctx, const char *message) {
+        _cleanup_free_ char *usage = NULL;
+        if (ctx->verb && asprintf(&usage, "scctl %s %s", ctx->verb->name, ctx->verb->synopsis) < 0)
+                usage = NULL;
+        json_t *error = json_pack(
+                "{s:{s:i, s:s, s:{s:s, s:i, s:s, s:b}}}", "error", "code", -32602, "message",
+                message, "data", "error", "INVALID_PARAMETER", "win32", SCM_ERROR_INVALID_PARAMETER,
+                "usage", usage ? usage : "scctl [OPTIONS] VERB [ARGS...]", "usage_error", 1);
+        if (error)
+                output_json(error);
+        json_decref(error);
+}
+
 int scctl_usage_error(struct scctl *ctx, const char *format, ...) {
         va_list ap;
 
         fflush(stdout);
+        if (ctx->json) {
+                _cleanup_free_ char *message = NULL;
+                va_start(ap, format);
+                int n = vasprintf(&message, format, ap);
+                va_end(ap);
+                usage_error_json(ctx, n < 0 ? "usage error" : message);
+                return SCCTL_EXIT_USAGE;
+        }
         fprintf(stderr, "scctl: %s%s", ctx->verb ? ctx->verb->name : "", ctx->verb ? ": " : "");
         va_start(ap, format);
         vfprintf(stderr, format, ap);
@@ -275,6 +298,23 @@ static struct option *merged_options(const struct scctl *ctx) {
         return all;
 }
 
+/* The long option of ctx's verb, or a global one, nearest to typed (its
+ * name, without "--" and any "=VALUE"). */
+static const char *nearest_option(const struct scctl *ctx, const char *typed) {
+        _cleanup_free_ struct option *options = merged_options(ctx);
+        char word[128];
+        snprintf(word, sizeof(word), "%.*s", (int)strcspn(typed, "="), typed);
+        size_t n = 0;
+        while (options && options[n].name)
+                n++;
+        _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
+        if (!names)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                names[i] = options[i].name;
+        return suggest_nearest(word, names, n);
+}
+
 /* Reports what getopt_long() refused: an unknown option (opt '?') or one
  * without its value (':').  A long option is still argv[optind - 1]; a
  * short one is optopt, as it may sit inside a cluster such as -fx. */
@@ -282,9 +322,15 @@ static int bad_option(struct scctl *ctx, int opt, char **argv) {
         const char *what = argv[optind - 1];
         bool is_long = strncmp(what, "--", 2) == 0;
 
-        if (is_long)
-                return opt == ':' ? scctl_usage_error(ctx, "option %s needs a value", what)
-                                  : scctl_usage_error(ctx, "unknown option %s", what);
+        if (is_long && opt == ':')
+                return scctl_usage_error(ctx, "option %s needs a value", what);
+        if (is_long) {
+                const char *near = nearest_option(ctx, what + 2);
+                if (near)
+                        return scctl_usage_error(ctx, "unknown option %s; did you mean --%s?", what,
+                                                 near);
+                return scctl_usage_error(ctx, "unknown option %s", what);
+        }
         return opt == ':' ? scctl_usage_error(ctx, "option -%c needs a value", optopt)
                           : scctl_usage_error(ctx, "unknown option -%c", optopt);
 }
@@ -439,7 +485,13 @@ static int run(struct scctl *ctx, int argc, char **argv) {
 
         ctx->verb = find_verb(argv[optind]);
         if (!ctx->verb) {
-                const char *name = argv[optind];
+                const char *name = argv[optind], *names[ELEMENTSOF(verbs)];
+                for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                        names[i] = verbs[i]->name;
+                const char *near = suggest_nearest(name, names, ELEMENTSOF(verbs));
+                if (near)
+                        return scctl_usage_error(ctx, "unknown verb '%s'; did you mean '%s'?", name,
+                                                 near);
                 return scctl_usage_error(ctx, "unknown verb '%s'", name);
         }
         int verb_argc = argc - optind;

@@ -514,6 +514,24 @@ static void print_prefix(const struct scctl *ctx) {
         fputs(": ", stderr);
 }
 
+/* The service name nearest to ctx->name, asked of scmd (enumerate);
+ * malloc'd, or NULL. */
+static char *nearest_service(struct scctl *ctx) {
+        _cleanup_json_ json_t *result = NULL;
+        if (!ctx->client || !ctx->name ||
+            scm_call(ctx->client, "enumerate", json_object(), &result) < 0)
+                return NULL;
+        json_t *services = json_object_get(result, "services");
+        size_t n = json_array_size(services);
+        _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
+        if (!names)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                names[i] = json_string_value(json_object_get(json_array_get(services, i), "name"));
+        const char *near = suggest_nearest(ctx->name, names, n);
+        return near && strcmp(near, ctx->name) != 0 ? strdup(near) : NULL;
+}
+
 static int report(struct scctl *ctx, int status, int win32, json_t *data, const char *message) {
         fflush(stdout);
         if (ctx->json) {
@@ -525,9 +543,16 @@ static int report(struct scctl *ctx, int status, int win32, json_t *data, const 
                         fprintf(stderr, "%s (%d): %s\n", name, win32, message);
                 else /* a number scm has no name for: the number alone */
                         fprintf(stderr, "%d: %s\n", win32, message);
+                _cleanup_free_ char *near =
+                        win32 == SCM_ERROR_SERVICE_DOES_NOT_EXIST ? nearest_service(ctx) : NULL;
                 const char *hint = hint_for(ctx, win32, message);
-                if (hint)
+                if (near) {
+                        fputs("hint: did you mean ", stderr);
+                        print_quoted(stderr, near);
+                        fputs("?\n", stderr);
+                } else if (hint) {
                         output_hint(ctx, hint);
+                }
         }
         json_decref(data);
         return status;

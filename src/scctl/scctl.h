@@ -164,6 +164,10 @@ int sddl_to_access_list(const char *sddl, bool scm, char **ret, char **error);
 /* The entries of a query_object_security result as SDDL (malloc'd). */
 int sddl_from_entries(const json_t *entries, bool scm, char **ret);
 
+/* suggest.c: the candidate nearest to typed (edit distance, any case),
+ * or NULL when none is near enough to be a likely typo. */
+const char *suggest_nearest(const char *typed, const char *const *candidates, size_t n);
+
 /* The verbs, one file per group. */
 
 /* cmd_config.c */
