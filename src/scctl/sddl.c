@@ -15,7 +15,9 @@
  * Users) are everyone, S-1-22-1-UID a user, S-1-22-2-GID a group; BA
  * (Administrators) and SY (LocalSystem) are skipped, as scm's admins hold
  * every right whatever the list says.  Deny entries, inheritance flags,
- * owner and group are refused; a SACL (S:) is ignored.
+ * owner and group are refused; a SACL (S:) is ignored.  scm's read-log
+ * has no Windows right, so no SDDL letter: SDDL leaves it out, and it is
+ * granted with scm's own text.
  */
 #include <grp.h>
 #include <stdarg.h>
