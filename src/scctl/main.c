@@ -27,6 +27,7 @@
 /* A call may take longer than connecting (a start waits for exec). */
 #define CALL_TIMEOUT_MIN_MS 60000
 
+/* sc.exe's verbs, then systemctl's words (cmd_habits.c). */
 static const struct scctl_verb *const verbs[] = {
         &verb_create,
         &verb_config,
@@ -73,7 +74,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_description,
         &verb_qdescription,
         &verb_daemon_reexec,
-        /* systemctl's words (cmd_habits.c) */
+        &verb_reload,
         &verb_restart,
         &verb_status,
         &verb_enable,
