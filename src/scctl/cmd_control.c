@@ -279,7 +279,7 @@ static int parse_wait_and_name(struct scctl *ctx, int argc, char **argv, bool *r
         *ret_wait = false;
         while ((opt = scctl_next_option(ctx, argc, argv)) > 0)
                 if (opt == OPT_WAIT)
-                        *ret_wait = true;
+                        *ret_wait = ctx->wait_scmd = true;
         if (opt < 0)
                 return ctx->exit_status;
         if (optind >= argc)
@@ -384,7 +384,7 @@ static int run_stop(struct scctl *ctx, int argc, char **argv) {
         int opt;
         while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
                 if (opt == OPT_WAIT)
-                        wait = true;
+                        wait = ctx->wait_scmd = true;
                 else if (opt == OPT_WITH_DEPENDENTS)
                         with_dependents = true;
         }

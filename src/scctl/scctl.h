@@ -62,6 +62,7 @@ struct scctl {
         char *socket_path;         /* resolved when connecting */
         int timeout_ms;            /* --timeout: connect deadline and --wait deadline */
         bool json;
+        bool wait_scmd;            /* --wait: wait up to the timeout for scmd to come */
         struct scm_client *client; /* connected on first use */
         const char *host;          /* --host [USER@]HOST[:PORT]: through ssh (remote.c) */
         const char *hosts;         /* --hosts FILE|H1,H2,...: once per host */
@@ -164,6 +165,10 @@ int sddl_to_access_list(const char *sddl, bool scm, char **ret, char **error);
 /* The entries of a query_object_security result as SDDL (malloc'd). */
 int sddl_from_entries(const json_t *entries, bool scm, char **ret);
 
+/* suggest.c: the candidate nearest to typed (edit distance, any case),
+ * or NULL when none is near enough to be a likely typo. */
+const char *suggest_nearest(const char *typed, const char *const *candidates, size_t n);
+
 /* The verbs, one file per group. */
 
 /* cmd_config.c */
@@ -197,6 +202,9 @@ extern const struct scctl_verb verb_watch;
 extern const struct scctl_verb verb_analyze;
 /* cmd_secret.c */
 extern const struct scctl_verb verb_secret;
+/* cmd_habits.c: systemctl's verbs */
+extern const struct scctl_verb verb_restart, verb_status, verb_enable, verb_disable, verb_list,
+        verb_list_units, verb_cat, verb_show, verb_is_active, verb_is_enabled, verb_kill;
 
 /* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
  * returns 0 or an exit status. */
