@@ -144,6 +144,17 @@ test_memcached() {
         check "nothing of memcached is left" poll_until 10 nothing_named memcached
 }
 
+redis_pong() {
+        [[ $(timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379; printf "PING\r\n" >&3; head -1 <&3' 2>/dev/null) == "+PONG"* ]]
+}
+
+redis_restarted() {
+        local now
+        now=$(status_field redis-server pid)
+        [ "$(status_field redis-server state)" = running ] && [ -n "$now" ] && [ "$now" != 0 ] &&
+                [ "$now" != "$1" ]
+}
+
 test_redis() {
         chmod 711 "$D" # redis, as its account, reaches the notify socket in $D/run
         daemon_start || return
@@ -171,6 +182,11 @@ test_redis() {
         assert_contains "its NOFILE limit is $nofile" "$(grep 'Max open files' "/proc/$pid/limits")" \
                 "$nofile                $nofile"
         check "its runtime folder was made" test -d /run/redis
+        check "it answers PING on 6379" wait_until 10 "redis on 6379" redis_pong
+        kill -9 "$pid"
+        check "after kill -9 it comes back (Restart=always)" \
+                wait_until 20 "a new redis" redis_restarted "$pid"
+        check "...and answers again" wait_until 10 "redis on 6379 again" redis_pong
         assert_sc_ok "stop redis" stop redis-server --wait
         check "nothing of redis is left" poll_until 10 nothing_named redis-server
         check "its runtime folder is gone" test ! -e /run/redis
