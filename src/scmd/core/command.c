@@ -359,6 +359,9 @@ void command_signal(struct service *s, int sig) {
 }
 
 void command_abandon(struct service *s) {
-        if (s->command)
-                command_free(s->command);
+        if (!s->command)
+                return;
+        if (s->command->pid > 0)
+                kill(-s->command->pid, SIGKILL); /* nothing of it may outlive its service */
+        command_free(s->command);
 }

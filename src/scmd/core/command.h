@@ -46,5 +46,5 @@ int command_reload(struct service *s);
 void command_signal(struct service *s, int sig);
 /* supervisor.c: pid has ended; true when it was a command (now handled). */
 bool command_reap(struct manager *m, pid_t pid);
-/* Ends the command of a service being freed, without its callback. */
+/* Kills the command of a service being freed, without its callback. */
 void command_abandon(struct service *s);
