@@ -58,6 +58,7 @@ enum {
         OPT_CONFIGURATION_DIRECTORY_MODE,
         OPT_PAM_NAME,
         OPT_START_TIMEOUT,
+        OPT_NO_NEW_PRIVILEGES,
         OPT_EXEC_START_PRE,
         OPT_EXEC_STOP_POST,
         OPT_RELOAD_COMMAND,
@@ -106,6 +107,7 @@ static const struct option config_options[] = {
         {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
         {"pam-name", required_argument, NULL, OPT_PAM_NAME},
         {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+        {"no-new-privileges", required_argument, NULL, OPT_NO_NEW_PRIVILEGES},
         {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
         {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
         {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
@@ -235,6 +237,8 @@ static const struct config_field {
         {OPT_PAM_NAME, "--pam-name", "pam_name", NULL, NULL},
         {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
          "milliseconds (0: --control-timeout)"},
+        {OPT_NO_NEW_PRIVILEGES, "--no-new-privileges", "no_new_privileges", valid_yes_no,
+         "yes, no"},
         {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
         {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
         {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
@@ -315,7 +319,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                                               : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
                  opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
-                 opt == OPT_REMAIN_AFTER_EXIT)
+                 opt == OPT_REMAIN_AFTER_EXIT || opt == OPT_NO_NEW_PRIVILEGES)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -553,6 +557,9 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"              \
         "  --pam-name NAME        a logon session of PAM service NAME (/etc/pam.d/NAME,\n"         \
         "                         e.g. scm) around its process ('': none)\n"                       \
+        "  --no-new-privileges yes|no  an account other than root that requires no\n"              \
+        "                         privilege runs with none, not even through a setuid\n"           \
+        "                         program (yes, the default); no lets setuid work\n"               \
         "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
         "                         start ('-' first: may fail; repeat; '' clears)\n"                \
         "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \

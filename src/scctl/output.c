@@ -313,6 +313,8 @@ void output_process_commands(const json_t *config) {
         json_t *start = json_object_get(config, "start_timeout_ms");
         if (json_integer_value(start) > 0)
                 field("START_TIMEOUT", "%lld ms", (long long)json_integer_value(start));
+        if (json_is_false(json_object_get(config, "no_new_privileges")))
+                field_text("NO_NEW_PRIVILEGES", "no (setuid programs may raise it)");
         if (json_is_true(json_object_get(config, "remain_after_exit")))
                 field_text("REMAIN_AFTER_EXIT", "yes");
 }

@@ -150,7 +150,10 @@ test_account_nobody() {
         assert_eq "no capabilities: CapEff 0" 0000000000000000 "$(report_get acct CapEff)"
         assert_eq "...CapPrm 0" 0000000000000000 "$(report_get acct CapPrm)"
         assert_eq "...CapAmb 0" 0000000000000000 "$(report_get acct CapAmb)"
-        assert_eq "no_new_privs is not set without a privilege list" 0 "$(report_get acct NoNewPrivs)"
+        # An unprivileged account that asks for no privilege gets none, not
+        # even through a setuid-root program.
+        assert_eq "no_new_privs is set without a privilege list" 1 "$(report_get acct NoNewPrivs)"
+        assert_eq "...and the bounding set is empty" 0000000000000000 "$(report_get acct CapBnd)"
         local desc
         desc=$(report_get acct keyring-desc)
         assert_contains "a session keyring of its own, owned by nobody" "$desc" "keyring;65534;65534;"
@@ -158,6 +161,15 @@ test_account_nobody() {
         assert_ne "...not another service's" "$(report_get acct keyring)" "$(report_get acct2 keyring)"
         assert_sc_ok "stop acct" stop acct --wait
         assert_sc_ok "stop acct2" stop acct2 --wait
+        # Configured otherwise, a setuid helper can work again.
+        assert_sc_ok "config acct2 --no-new-privileges no" config acct2 --no-new-privileges no
+        run_sc qc acct2
+        assert_contains "...qc says so" "$OUT" "NO_NEW_PRIVILEGES"
+        : >"$(report_path acct2)"
+        start_helper acct2 || return
+        assert_eq "...then no_new_privs is not set" 0 "$(report_get acct2 NoNewPrivs)"
+        assert_ne "...and the bounding set is the machine's" 0000000000000000 "$(report_get acct2 CapBnd)"
+        assert_sc_ok "stop acct2 again" stop acct2 --wait
 }
 
 test_account_user_groups() {

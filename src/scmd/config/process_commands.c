@@ -128,6 +128,12 @@ int process_commands_apply(struct service_process *p, const json_t *o, char **re
                                            "milliseconds up to a day (0: control_timeout_ms)");
                 p->start_timeout_ms = (uint32_t)json_integer_value(v);
         }
+        if ((v = json_object_get(o, "no_new_privileges"))) {
+                if (!json_is_boolean(v))
+                        return process_config_say(ret_error, "the parameter 'no_new_privileges' "
+                                                             "must be true or false");
+                p->setuid_allowed = json_is_false(v);
+        }
         if ((v = json_object_get(o, "remain_after_exit"))) {
                 if (!json_is_boolean(v))
                         return process_config_say(
@@ -140,13 +146,14 @@ int process_commands_apply(struct service_process *p, const json_t *o, char **re
 
 int process_commands_json(const struct service_process *p, json_t *o) {
         const char *sig = p && p->reload_signal ? process_signal_name(p->reload_signal) : NULL;
-        json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "exec_start_pre",
+        json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:I, s:b}", "exec_start_pre",
                                 process_strv_json(p ? p->start_pre : NULL), "exec_stop_post",
                                 process_strv_json(p ? p->stop_post : NULL), "reload_command",
                                 p && p->reload_command ? p->reload_command : "", "reload_signal",
                                 sig ? sig : "", "pid_file", p && p->pid_file ? p->pid_file : "",
                                 "remain_after_exit", p && p->remain_after_exit, "start_timeout_ms",
-                                (json_int_t)(p ? p->start_timeout_ms : 0));
+                                (json_int_t)(p ? p->start_timeout_ms : 0), "no_new_privileges",
+                                !(p && p->setuid_allowed));
         int r = add && json_object_update(o, add) == 0 ? 0 : -ENOMEM;
         json_decref(add);
         return r;
@@ -172,5 +179,5 @@ void process_commands_free(struct service_process *p) {
 
 bool process_commands_default(const struct service_process *p) {
         return !p->start_pre && !p->stop_post && !p->reload_command && !p->reload_signal &&
-               !p->pid_file && !p->remain_after_exit && !p->start_timeout_ms;
+               !p->pid_file && !p->remain_after_exit && !p->start_timeout_ms && !p->setuid_allowed;
 }

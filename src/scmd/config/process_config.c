@@ -50,6 +50,7 @@ const char *const process_config_keys[] = {
         "pid_file",
         "remain_after_exit",
         "start_timeout_ms",
+        "no_new_privileges",
         NULL,
 };
 

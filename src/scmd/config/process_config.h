@@ -66,12 +66,13 @@ struct service_process {
         struct process_folders folders[_FOLDER_KIND_MAX];
         char *pam_name; /* the PAM service of its logon session (/etc/pam.d/NAME); NULL none */
         /* process_commands.c */
-        char **start_pre;          /* command lines, NULL-terminated; "-" first: may fail */
-        char **stop_post;          /* the same, after the process has gone */
-        char *reload_command;      /* NULL: none */
-        int reload_signal;         /* 0: none */
-        char *pid_file;            /* forking: absolute path; NULL: the one process left */
-        bool remain_after_exit;    /* oneshot: RUNNING after exit 0 */
+        char **start_pre;       /* command lines, NULL-terminated; "-" first: may fail */
+        char **stop_post;       /* the same, after the process has gone */
+        char *reload_command;   /* NULL: none */
+        int reload_signal;      /* 0: none */
+        char *pid_file;         /* forking: absolute path; NULL: the one process left */
+        bool remain_after_exit; /* oneshot: RUNNING after exit 0 */
+        bool setuid_allowed; /* an unprivileged account keeps its bounding set, no no_new_privs */
         uint32_t start_timeout_ms; /* forking, notify, pre-start: 0: control_timeout_ms */
 };
 

@@ -25,6 +25,7 @@
 #include "security.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -147,8 +148,23 @@ static int plan_account(struct security_request *rq, struct security_plan *p) {
 static int plan_privileges(struct security_request *rq, struct security_plan *p) {
         /* A shared process's: the union of its members' (share.c). */
         uint64_t want = p->pw->pw_uid == 0 ? rq->caps_as_root : rq->caps_as_user;
+        if (!want && p->pw->pw_uid != 0) {
+                /* An unprivileged account that asks for nothing gets nothing,
+                 * not even through a setuid-root program: an empty bounding
+                 * set and no_new_privs, unless no_new_privileges is false. */
+                const struct service_process *settings = rq->config->process;
+                if (settings && settings->setuid_allowed)
+                        return 0;
+                /* Emptying the bounding set needs CAP_SETPCAP, which a
+                 * scmd that is not root lacks: no_new_privs alone then. */
+                p->set_caps = privileges_held() & (1ULL << CAP_SETPCAP);
+                p->caps = 0;
+                p->no_new_privs = true;
+                privilege_last_cap(); /* read /proc now, not in the child */
+                return 0;
+        }
         if (!want)
-                return 0; /* the account's default */
+                return 0; /* root's default: everything */
         if (p->pw->pw_uid != 0) {
                 uint64_t granted = 0;
                 int r = db_account_privileges(rq->db, p->pw->pw_name, &granted);
