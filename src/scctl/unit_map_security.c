@@ -171,12 +171,10 @@ int map_capabilities(struct mapper *m) {
 int map_no_new_privileges(struct mapper *m, struct slot *s) {
         const struct item *it = map_last(s);
         int b = unit_parse_boolean(it->value);
-        if (b <= 0)
-                return b < 0 ? REFUSED(m, it, "not a boolean") : NOT_NEEDED(m, it, "the default");
-        return NOT_NEEDED(m, it,
-                          "scm sets no_new_privs for a service with required privileges "
-                          "or a restricted sid type; for others it comes with the "
-                          "limits-and-fences issue");
+        if (b < 0)
+                return REFUSED(m, it, "not a boolean");
+        int r = map_set(m, "no_new_privileges", json_boolean(b));
+        return r < 0 ? r : MAPPED(m, it, "no_new_privileges");
 }
 
 /* ---- dependencies and installation ---- */
