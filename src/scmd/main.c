@@ -249,6 +249,34 @@ static int mkdir_p(const char *path, mode_t mode) {
         return 0;
 }
 
+/* scmd's own folder must be scmd's alone: a folder (not a link to one),
+ * owned by scmd's user, that nobody else may write to.  One that others
+ * may write to is repaired, with a line saying so; one that belongs to
+ * another user is refused. */
+static int check_folder(const char *path, mode_t mode) {
+        struct stat st;
+        if (lstat(path, &st) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "scmd: %s is not a folder (a symbolic link?); refusing it\n", path);
+                return -ENOTDIR;
+        }
+        if (st.st_uid != geteuid()) {
+                fprintf(stderr,
+                        "scmd: %s belongs to uid %u, not to scmd's uid %u; refusing it (give it "
+                        "to uid %u, or remove it)\n",
+                        path, (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid());
+                return -EPERM;
+        }
+        if (st.st_mode & 022) {
+                if (chmod(path, mode) < 0)
+                        return -errno;
+                fprintf(stderr, "scmd: %s was writable by others (mode %04o); made %04o\n", path,
+                        (unsigned)(st.st_mode & 07777), (unsigned)mode);
+        }
+        return 0;
+}
+
 static int make_folders(const struct scm_paths *p) {
         const struct {
                 const char *path;
@@ -260,6 +288,9 @@ static int make_folders(const struct scm_paths *p) {
                         fprintf(stderr, "scmd: cannot create %s: %s\n", dirs[i].path, strerror(-r));
                         return r;
                 }
+                r = check_folder(dirs[i].path, dirs[i].mode);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

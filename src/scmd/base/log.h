@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
@@ -16,3 +17,21 @@ void log_set_level(enum log_level max);
 #define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+/* One source's warnings (a service's channel, say): at most LOG_BURST in a
+ * window of LOG_WINDOW_SEC seconds; the rest are counted, and the count is
+ * said once with the first warning of a later window (log_ratelimit.c). */
+#define LOG_BURST 10
+#define LOG_WINDOW_SEC 10
+struct log_ratelimit {
+        unsigned long long window_start_us;
+        unsigned shown;
+        unsigned long suppressed;
+};
+/* Whether a warning of source may be written now. */
+bool log_ratelimit_pass(struct log_ratelimit *rl, const char *source);
+#define log_warning_limited(rl, source, ...)                                                       \
+        do {                                                                                       \
+                if (log_ratelimit_pass((rl), (source)))                                            \
+                        log_warning(__VA_ARGS__);                                                  \
+        } while (0)

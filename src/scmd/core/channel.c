@@ -121,8 +121,9 @@ static void handle(struct process *p, const struct control_msg *m) {
         }
         struct service *s = process_member(p, m->service);
         if (!s) {
-                log_warning("service %s: dropped a message for another service ('%.64s')",
-                            process_name(p), m->service);
+                log_warning_limited(&p->warnings, process_name(p),
+                                    "service %s: dropped a message for another service ('%.64s')",
+                                    process_name(p), m->service);
                 return;
         }
         switch (m->type) {
@@ -136,7 +137,9 @@ static void handle(struct process *p, const struct control_msg *m) {
                 log_info("service %s says: %s", s->config.name, m->text);
                 break;
         default:
-                log_warning("service %s: dropped a message scmd does not take", s->config.name);
+                log_warning_limited(&p->warnings, process_name(p),
+                                    "service %s: dropped a message scmd does not take",
+                                    s->config.name);
                 break;
         }
 }
@@ -155,14 +158,17 @@ static void read_packets(struct process *p) {
                         return;
                 }
                 if ((size_t)n > CONTROL_PACKET_MAX) {
-                        log_warning("service %s: dropped a packet of %zd bytes (limit %d)",
-                                    process_name(p), n, CONTROL_PACKET_MAX);
+                        log_warning_limited(&p->warnings, process_name(p),
+                                            "service %s: dropped a packet of %zd bytes (limit %d)",
+                                            process_name(p), n, CONTROL_PACKET_MAX);
                         continue;
                 }
                 struct control_msg m;
                 const char *why;
                 if (control_msg_parse(buf, (size_t)n, &m, &why) < 0) {
-                        log_warning("service %s: dropped a bad message: %s", process_name(p), why);
+                        log_warning_limited(&p->warnings, process_name(p),
+                                            "service %s: dropped a bad message: %s",
+                                            process_name(p), why);
                         continue;
                 }
                 handle(p, &m);

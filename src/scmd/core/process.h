@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "log.h"
 #include "logcapture.h"
 #include "loop.h"
 #include "service.h"
@@ -46,7 +47,8 @@ struct process {
         /* native: the control channel (channel.c). */
         int channel_fd;
         struct loop_io channel_io;
-        bool connected; /* the dispatcher said hello */
+        bool connected;                /* the dispatcher said hello */
+        struct log_ratelimit warnings; /* what its channel makes scmd warn of */
         /* type share (share.c): what its members must have in common. */
         bool shared;
         bool closed; /* it takes no new members */

@@ -52,7 +52,7 @@ static int rotate(struct log_capture *lc) {
                 snprintf(to, len, "%s.1", lc->path);
                 rename(lc->path, to);
         }
-        int fd = open(lc->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        int fd = open(lc->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
         if (fd < 0)
                 return -errno;
         close(lc->file_fd);
@@ -140,7 +140,7 @@ int log_capture_open(struct log_capture *lc, struct loop *l, const char *path, i
         lc->loop = l;
         lc->path = path;
         lc->pipe_fd = fds[0];
-        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
         if (lc->file_fd < 0)
                 log_warning("cannot open log file %s, the service's output is dropped: %m", path);
         struct stat st;
@@ -163,7 +163,7 @@ int log_capture_adopt(struct log_capture *lc, struct loop *l, const char *path, 
         lc->loop = l;
         lc->path = path;
         lc->pipe_fd = pipe_fd;
-        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
         if (lc->file_fd < 0)
                 log_warning("cannot open log file %s, the service's output is dropped: %m", path);
         struct stat st;

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A limit on one source's warnings (log.h): a service flooding scmd with
+ * bad packets must not flood scmd's log.  LOG_BURST warnings a window,
+ * then silence with a count, which the next window's first warning
+ * precedes with one line.
+ */
+#include "log.h"
+#include "loop.h"
+
+bool log_ratelimit_pass(struct log_ratelimit *rl, const char *source) {
+        usec_t now = now_usec();
+        if (!rl->window_start_us || now - rl->window_start_us >= LOG_WINDOW_SEC * USEC_PER_SEC) {
+                if (rl->suppressed)
+                        log_warning("%s: %lu more warnings were not logged in %d s", source,
+                                    rl->suppressed, LOG_WINDOW_SEC);
+                rl->window_start_us = now;
+                rl->shown = 0;
+                rl->suppressed = 0;
+        }
+        if (rl->shown < LOG_BURST) {
+                rl->shown++;
+                return true;
+        }
+        rl->suppressed++;
+        return false;
+}
