@@ -52,6 +52,7 @@
 #include "server.h"
 #include "shutdown.h"
 #include "supervisor.h"
+#include "task.h"
 #include "timeline.h"
 
 struct options {
@@ -334,6 +335,7 @@ static char *cgroup_instance_name(const struct scm_paths *p) {
 static void tear_down(struct manager *m) {
         fdholder_close(m->fdholder, false);
         m->fdholder = NULL;
+        scheduler_free(m);
         depend_free(m);
         server_free(m->server);
         m->server = NULL;
@@ -355,6 +357,7 @@ static void wire_hooks(struct manager *m) {
                 .driver_gone = driver_service_gone,
                 .driver_load = driver_load,
                 .driver_unload = driver_unload,
+                .child_exited = scheduler_child_exited,
         };
 }
 
@@ -586,7 +589,9 @@ int main(int argc, char **argv) {
                 close(ready_fd);
         }
 
-        boot_start(&m); /* drivers, auto-start, then the delayed-auto services */
+        boot_start(&m);              /* drivers, auto-start, then the delayed-auto services */
+        if (scheduler_start(&m) < 0) /* scheduled tasks: missed runs, boot triggers, the timer */
+                log_error("the task scheduler could not start: no scheduled task will run");
         r = loop_run(m.loop);
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));

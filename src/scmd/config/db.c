@@ -181,6 +181,50 @@ static const char *const migrations[] = {
         "  failure_count INTEGER NOT NULL DEFAULT 0,"
         "  period_started_at INTEGER NOT NULL DEFAULT 0"
         ");",
+        /* 11 -> 12 and 12 -> 13: the numbers of other branches' migrations
+         * (they replace these at merge). */
+        "SELECT 1;",
+        "SELECT 1;",
+        /* 13 -> 14: scheduled tasks (db_task.c, work/scheduler.c).  A task
+         * is a program, an account and its triggers (their text form,
+         * work/trigger.c); checked_until is the wall-clock second up to
+         * which its due runs have been handled, so a run missed while
+         * scmd was down is seen at the next start.  task_runs is the
+         * bounded history (the newest TASK_HISTORY_MAX per task). */
+        "CREATE TABLE tasks ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  command_line TEXT NOT NULL,"
+        "  account TEXT NOT NULL DEFAULT '',"
+        "  enabled INTEGER NOT NULL DEFAULT 1,"
+        "  time_limit_s INTEGER NOT NULL DEFAULT 0,"
+        "  overlap TEXT NOT NULL DEFAULT 'skip'"
+        "    CHECK (overlap IN ('skip','queue','parallel','stop_old')),"
+        "  run_missed INTEGER NOT NULL DEFAULT 1,"
+        "  random_delay_s INTEGER NOT NULL DEFAULT 0,"
+        "  time_zone TEXT NOT NULL DEFAULT '',"
+        "  access TEXT,"
+        "  checked_until INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE task_triggers ("
+        "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  spec TEXT NOT NULL,"
+        "  PRIMARY KEY (task_id, position)"
+        ");"
+        "CREATE TABLE task_runs ("
+        "  id INTEGER PRIMARY KEY,"
+        "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  reason TEXT NOT NULL,"
+        "  started_at_ms INTEGER NOT NULL,"
+        "  ended_at_ms INTEGER,"
+        "  pid INTEGER NOT NULL DEFAULT 0,"
+        "  result TEXT NOT NULL DEFAULT 'running',"
+        "  exit_code INTEGER,"
+        "  signal INTEGER,"
+        "  error TEXT"
+        ");"
+        "CREATE INDEX task_runs_by_task ON task_runs (task_id, id);",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
