@@ -196,6 +196,8 @@ extern const struct scctl_verb verb_watch;
 extern const struct scctl_verb verb_analyze;
 /* cmd_secret.c */
 extern const struct scctl_verb verb_secret;
+/* cmd_task.c */
+extern const struct scctl_verb verb_task, verb_at;
 
 /* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
  * returns 0 or an exit status. */

@@ -106,3 +106,6 @@ rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;
 /* rpc_depend.c */
 rpc_handler_fn rpc_query_group_order, rpc_set_group_order, rpc_enumerate_dependents;
 rpc_handler_fn rpc_query_counters; /* counters.c */
+/* rpc_task.c: scheduled tasks (their rights are checked on each task's own list) */
+rpc_handler_fn rpc_task_create, rpc_task_change, rpc_task_delete, rpc_task_run, rpc_task_end,
+        rpc_task_query, rpc_task_list, rpc_task_history;
