@@ -104,6 +104,11 @@ test_overlap() {
         else
                 tap_not_ok "the parallel task had runs at once" "max $par"$'\n'"$(cat "$D/out/par.log")"
         fi
+        assert_sc_ok "an every-second task that queues" \
+                task create queuer --tr "sh -c '$body' $D/out/queue.log" --sc SECOND --mo 1 --overlap queue
+        wait_until 40 "a queued run of it ended" has_runs_reason queuer queued 1
+        sc task config queuer --disable >/dev/null
+        assert_eq "the queueing task never had two runs at once" "$(max_concurrent "$D/out/queue.log")" 1
         wait_until 30 "a disabled task, its runs over, says Disabled" status_is skipper Disabled
         run_sc task query skipper
         assert_contains "and has no next run" "$OUT" "Next Run Time:       N/A"
@@ -112,6 +117,11 @@ test_overlap() {
 status_is() { # NAME STATUS: task query NAME says STATUS
         run sc task query "$1"
         [[ "$OUT" == *"Status:              $2"* ]]
+}
+
+has_runs_reason() { # NAME REASON N: at least N ended runs with REASON
+        history_json "$1"
+        [ "$(grep -o "\"reason\":\"$2\",[^}]*\"ended_at_ms\"" <<<"$OUT" | wc -l)" -ge "$3" ]
 }
 
 past() { # past T: the wall clock is past unix time T
@@ -128,7 +138,10 @@ test_missed_run() {
                 task create missed --tr "sh -c 'echo ran >> $D/out/missed'" --trigger "once $when"
         assert_sc_ok "another, told not to run missed runs" \
                 task create notmissed --tr "sh -c 'echo ran >> $D/out/notmissed'" --trigger "once $when" --missed skip
+        assert_sc_ok "a task that runs at boot" \
+                task create onboot --tr "sh -c 'echo ran >> $D/out/onboot'" --sc ONSTART
         daemon_stop
+        assert_eq "a boot task did not run when it was made" "$(cat "$D/out/onboot" 2>/dev/null)" ""
         # Waiting for the wall clock to pass the due time, not for scmd.
         wait_until 30 "the due time passed while scmd was stopped" past "$((due + 1))"
         assert_eq "nothing ran while scmd was stopped" "$(cat "$D/out/missed" 2>/dev/null)" ""
@@ -142,6 +155,10 @@ test_missed_run() {
         daemon_start || return
         run_sc task query missed # a round trip: scmd's start-up is over
         assert_eq "it ran exactly once, across two restarts" "$(wc -l <"$D/out/missed")" 1
+        wait_until 30 "the boot task ran at each of the two starts" has_runs onboot exited 2
+        assert_eq "its program ran twice" "$(wc -l <"$D/out/onboot")" 2
+        history_json onboot
+        assert_contains "its history says boot" "$OUT" '"reason":"boot"' 
         assert_eq "the task told to skip missed runs did not run" "$(count_runs notmissed exited)" 0
         [ -e "$D/out/notmissed" ] && tap_not_ok "its program did not run" "$(cat "$D/out/notmissed")" ||
                 tap_ok "its program did not run"
