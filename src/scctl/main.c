@@ -27,6 +27,7 @@
 /* A call may take longer than connecting (a start waits for exec). */
 #define CALL_TIMEOUT_MIN_MS 60000
 
+/* clang-format off: a table of three columns, and a last row of two */
 static const struct scctl_verb *const verbs[] = {
         &verb_create,
         &verb_config,
@@ -76,6 +77,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_task,
         &verb_at,
 };
+/* clang-format on */
 
 enum {
         OPT_ROOT = 0x1000,
