@@ -42,6 +42,7 @@
 #include "logcapture.h"
 #include "loop.h"
 #include "manager.h"
+#include "mounts.h"
 #include "notify.h"
 #include "paths.h"
 #include "registry.h"
@@ -336,6 +337,7 @@ static void tear_down(struct manager *m) {
         fdholder_close(m->fdholder, false);
         m->fdholder = NULL;
         scheduler_free(m);
+        mounts_watch_free(m);
         depend_free(m);
         server_free(m->server);
         m->server = NULL;
@@ -357,6 +359,7 @@ static void wire_hooks(struct manager *m) {
                 .driver_gone = driver_service_gone,
                 .driver_load = driver_load,
                 .driver_unload = driver_unload,
+                .message = events_service_said,
                 .child_exited = scheduler_child_exited,
         };
 }
@@ -589,8 +592,11 @@ int main(int argc, char **argv) {
                 close(ready_fd);
         }
 
-        boot_start(&m);              /* drivers, auto-start, then the delayed-auto services */
-        if (scheduler_start(&m) < 0) /* scheduled tasks: missed runs, boot triggers, the timer */
+        /* Changes of the mount table become mount_changed events. */
+        mounts_watch_start(&m, events_mount_changed);
+        boot_start(&m); /* drivers, auto-start, then the delayed-auto services */
+        /* Scheduled tasks: missed runs, boot triggers, then the timer. */
+        if (scheduler_start(&m) < 0)
                 log_error("the task scheduler could not start: no scheduled task will run");
         r = loop_run(m.loop);
         if (r < 0)

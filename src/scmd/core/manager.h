@@ -61,6 +61,9 @@ struct service_hooks {
         /* the EFF_SPAWN and EFF_UNLOAD effects of a kernel driver (driver.c) */
         int (*driver_load)(struct service *s);
         int (*driver_unload)(struct service *s);
+        /* a message for the interactive user from the service's own
+         * channel, already logged (events.c sends it to subscribers) */
+        void (*message)(struct service *s, const char *text);
         /* a child that is no service's main process ended, not yet reaped:
          * true when it was a scheduled task's run, now recorded (work/) */
         bool (*child_exited)(struct manager *m, const siginfo_t *si);
