@@ -27,7 +27,6 @@
 /* A call may take longer than connecting (a start waits for exec). */
 #define CALL_TIMEOUT_MIN_MS 60000
 
-/* A table of three columns, and a last row of two. */
 /* clang-format off */
 static const struct scctl_verb *const verbs[] = {
         &verb_create,      &verb_config,         &verb_delete,
@@ -45,7 +44,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_metrics,     &verb_import,         &verb_export,
         &verb_getkeyname,  &verb_getdisplayname, &verb_param,
         &verb_description, &verb_qdescription,   &verb_daemon_reexec,
-        &verb_task,        &verb_at,
+        &verb_task,        &verb_at,             &verb_sockets,
 };
 /* clang-format on */
 

@@ -198,6 +198,8 @@ extern const struct scctl_verb verb_analyze;
 extern const struct scctl_verb verb_secret;
 /* cmd_task.c */
 extern const struct scctl_verb verb_task, verb_at;
+/* cmd_sockets.c */
+extern const struct scctl_verb verb_sockets;
 
 /* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
  * returns 0 or an exit status. */

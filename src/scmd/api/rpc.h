@@ -109,3 +109,5 @@ rpc_handler_fn rpc_query_counters; /* counters.c */
 /* rpc_task.c: scheduled tasks (their rights are checked on each task's own list) */
 rpc_handler_fn rpc_task_create, rpc_task_change, rpc_task_delete, rpc_task_run, rpc_task_end,
         rpc_task_query, rpc_task_list, rpc_task_history;
+/* rpc_socket.c: socket activation */
+rpc_handler_fn rpc_set_sockets, rpc_query_sockets;

@@ -185,7 +185,8 @@ static const char *const migrations[] = {
          * (they replace these at merge). */
         "SELECT 1;",
         "SELECT 1;",
-        /* 13 -> 14: scheduled tasks (db_task.c, work/scheduler.c).  A task
+        /* 13 -> 14: scheduled tasks (db_task.c, work/scheduler.c), and the
+         * sockets of socket activation (at the end).  A task
          * is a program, an account and its triggers (their text form,
          * work/trigger.c); checked_until is the wall-clock second up to
          * which its due runs have been handled, so a run missed while
@@ -224,7 +225,15 @@ static const char *const migrations[] = {
         "  signal INTEGER,"
         "  error TEXT"
         ");"
-        "CREATE INDEX task_runs_by_task ON task_runs (task_id, id);",
+        "CREATE INDEX task_runs_by_task ON task_runs (task_id, id);"
+        /* and socket activation (db_socket.c, work/activation.c): the
+         * listening sockets a service declares, in their text form. */
+        "CREATE TABLE service_sockets ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  spec TEXT NOT NULL,"
+        "  PRIMARY KEY (service_id, position)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -64,6 +64,9 @@ struct service_hooks {
         /* a message for the interactive user from the service's own
          * channel, already logged (events.c sends it to subscribers) */
         void (*message)(struct service *s, const char *text);
+        /* at each spawn of s: its activation sockets and their names joined
+         * by ':' (work/activation.c); 0 when none */
+        size_t (*listen_fds)(struct service *s, const int **ret_fds, const char **ret_names);
         /* a child that is no service's main process ended, not yet reaped:
          * true when it was a scheduled task's run, now recorded (work/) */
         bool (*child_exited)(struct manager *m, const siginfo_t *si);

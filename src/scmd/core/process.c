@@ -403,6 +403,9 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
                 req.limits = settings->limits;
                 req.n_limits = settings->n_limits;
         }
+        if (s->manager->hooks.listen_fds) /* socket activation: work/activation.c */
+                req.n_listen_fds =
+                        s->manager->hooks.listen_fds(s, &req.listen_fds, &req.listen_names);
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)
