@@ -43,6 +43,13 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
+        OPT_START_TIMEOUT,
+        OPT_EXEC_START_PRE,
+        OPT_EXEC_STOP_POST,
+        OPT_RELOAD_COMMAND,
+        OPT_RELOAD_SIGNAL,
+        OPT_PID_FILE,
+        OPT_REMAIN_AFTER_EXIT,
 };
 
 static const struct option config_options[] = {
@@ -71,6 +78,13 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+        {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+        {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
+        {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
+        {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
+        {"reload-signal", required_argument, NULL, OPT_RELOAD_SIGNAL},
+        {"pid-file", required_argument, NULL, OPT_PID_FILE},
+        {"remain-after-exit", optional_argument, NULL, OPT_REMAIN_AFTER_EXIT},
         {},
 };
 
@@ -138,7 +152,7 @@ static const struct config_field {
         {OPT_GROUP, "--group", "group", NULL, NULL},
         {OPT_DEPEND, "--depend", "dependencies", NULL, NULL},
         {OPT_ACCOUNT, "--account", "account", NULL, NULL},
-        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify"},
+        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify, forking, oneshot"},
         {OPT_CONTROL_TIMEOUT, "--control-timeout", "control_timeout_ms", valid_ms, "milliseconds"},
         {OPT_WATCHDOG, "--watchdog", "watchdog_ms", valid_ms, "milliseconds (0: off)"},
         {OPT_PAUSE_BY_FREEZE, "--pause-by-freeze", "pause_by_freeze", valid_yes_no, "yes, no"},
@@ -157,6 +171,15 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
+        {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
+         "milliseconds (0: --control-timeout)"},
+        {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
+        {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
+        {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
+        {OPT_RELOAD_SIGNAL, "--reload-signal", "reload_signal", NULL, NULL},
+        {OPT_PID_FILE, "--pid-file", "pid_file", NULL, NULL},
+        {OPT_REMAIN_AFTER_EXIT, "--remain-after-exit", "remain_after_exit", valid_yes_no,
+         "yes, no"},
 };
 
 /* Repeatable options gather into a list (--env, --env-file) or an object
@@ -210,7 +233,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT)
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT ||
+            opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST)
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
@@ -218,7 +242,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         json_t *value;
         if (opt == OPT_UMASK)
                 value = json_integer(strtol(arg, NULL, 8));
-        else if (opt == OPT_STOP_TIMEOUT)
+        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
                 value = split_dependencies(arg);
@@ -228,7 +252,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = json_integer(!strcmp(arg, "infinite") ? SCM_PRESHUTDOWN_TIMEOUT_INFINITE
                                                               : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
-                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION)
+                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
+                 opt == OPT_REMAIN_AFTER_EXIT)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -455,7 +480,16 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --limit NAME=SOFT[:HARD]  a resource limit: NOFILE, NPROC, CORE, MEMLOCK, STACK,\n"     \
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
-        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"
+        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
+        "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
+        "                         start ('-' first: may fail; repeat; '' clears)\n"                \
+        "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \
+        "  --start-timeout MS     forking, notify, pre-start: the start must be done by\n"         \
+        "                         then (0: --control-timeout)\n"                                   \
+        "  --reload-command CMDLINE  what reload (paramchange) runs, as it (MAINPID set)\n"        \
+        "  --reload-signal SIG    or the signal reload sends it (HUP, USR1, ...; '' none)\n"       \
+        "  --pid-file PATH        forking: where the daemon writes its pid\n"                      \
+        "  --remain-after-exit[=no]  oneshot: RUNNING after it exits 0, until stopped\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -253,6 +253,31 @@ void output_process_settings(const json_t *config) {
         json_t *stop = json_object_get(config, "stop_timeout_ms");
         if (json_integer_value(stop) > 0)
                 field("STOP_TIMEOUT", "%lld ms", (long long)json_integer_value(stop));
+        output_process_commands(config);
+}
+
+/* The commands around the process, and the settings of some kinds. */
+void output_process_commands(const json_t *config) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(config, "exec_start_pre"), i, v)
+                field_text("EXEC_START_PRE", json_string_value(v));
+        json_array_foreach(json_object_get(config, "exec_stop_post"), i, v)
+                field_text("EXEC_STOP_POST", json_string_value(v));
+        const char *reload = string_field(config, "reload_command");
+        if (reload[0])
+                field_text("RELOAD_COMMAND", reload);
+        const char *sig = string_field(config, "reload_signal");
+        if (sig[0])
+                field_text("RELOAD_SIGNAL", sig);
+        const char *pid_file = string_field(config, "pid_file");
+        if (pid_file[0])
+                field_text("PID_FILE", pid_file);
+        json_t *start = json_object_get(config, "start_timeout_ms");
+        if (json_integer_value(start) > 0)
+                field("START_TIMEOUT", "%lld ms", (long long)json_integer_value(start));
+        if (json_is_true(json_object_get(config, "remain_after_exit")))
+                field_text("REMAIN_AFTER_EXIT", "yes");
 }
 
 /* Columns on screen: characters, not bytes, for UTF-8 names. */

@@ -121,6 +121,7 @@ bool output_process_exit(const json_t *status, char *buf, size_t size);
 
 /* The process settings of a config object not at their default, as qc lines. */
 void output_process_settings(const json_t *config);
+void output_process_commands(const json_t *config);
 
 /* The sc.exe QueryServiceConfig block of a config object. */
 void output_config_block(const json_t *config);
@@ -169,7 +170,7 @@ int sddl_from_entries(const json_t *entries, bool scm, char **ret);
 extern const struct scctl_verb verb_create, verb_config, verb_delete, verb_qc;
 /* cmd_control.c */
 extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue, verb_interrogate,
-        verb_control;
+        verb_control, verb_reload;
 /* cmd_query.c */
 extern const struct scctl_verb verb_query, verb_queryex;
 /* cmd_logs.c */

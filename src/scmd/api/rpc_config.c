@@ -65,6 +65,13 @@ static const char *const config_keys[] = {
         "limits",
         "stop_signal",
         "stop_timeout_ms",
+        "exec_start_pre",
+        "exec_stop_post",
+        "reload_command",
+        "reload_signal",
+        "pid_file",
+        "remain_after_exit",
+        "start_timeout_ms",
         NULL,
 };
 
@@ -115,7 +122,8 @@ static int read_protocol(struct rpc_call *call, struct service_config *c) {
                 return r;
         if (kind && (c->kind = scm_kind_from_name(kind)) == SCM_KIND_INVALID)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "unknown kind '%s' (plain, native, notify)", kind);
+                                "unknown kind '%s' (plain, native, notify, forking, oneshot)",
+                                kind);
         r = read_ms(call, "control_timeout_ms", 100, 24u * 3600 * 1000, &c->control_timeout_ms);
         if (r >= 0)
                 r = read_ms(call, "watchdog_ms", 0, 24u * 3600 * 1000, &c->watchdog_ms);
@@ -265,6 +273,38 @@ static int check_driver(struct rpc_call *call, const struct service_config *c) {
         return 0;
 }
 
+/* The process settings that belong to some kinds only. */
+static int check_kind_settings(struct rpc_call *call, const struct service_config *c) {
+        const struct service_process *p = c->process;
+        if (!p)
+                return 0;
+        if (p->pid_file && c->kind != SCM_KIND_FORKING)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: a PID file is for forking services only (kind "
+                                "forking); a %s service's main process is the one scmd starts",
+                                c->name, scm_kind_name(c->kind));
+        if (p->remain_after_exit && c->kind != SCM_KIND_ONESHOT)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: remaining after exit is for one-shot jobs only (kind "
+                                "oneshot)",
+                                c->name);
+        if ((p->reload_command || p->reload_signal) &&
+            (c->kind == SCM_KIND_NATIVE || c->kind == SCM_KIND_ONESHOT))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: a reload command or signal is for plain, notify and "
+                                "forking services; %s",
+                                c->name,
+                                c->kind == SCM_KIND_NATIVE
+                                        ? "a native service's handler takes PARAMCHANGE itself"
+                                        : "a one-shot job has nothing to reload");
+        if ((p->start_pre || p->stop_post) && c->type == SCM_TYPE_SHARE_PROCESS)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: pre-start and post-stop commands are for services of "
+                                "type own; a shared process is not the service's alone",
+                                c->name);
+        return 0;
+}
+
 /* Every rule a whole configuration must satisfy, given the others. */
 /* The rules of type share (share.c). */
 static int check_share(struct rpc_call *call, const struct service_config *c) {
@@ -295,10 +335,13 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         if (c->watchdog_ms && c->kind != SCM_KIND_NOTIFY)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
                                 "a watchdog is for notify services only (WATCHDOG=1)");
-        if (c->pause_by_freeze && c->kind == SCM_KIND_NATIVE)
+        if (c->pause_by_freeze && (c->kind == SCM_KIND_NATIVE || c->kind == SCM_KIND_ONESHOT))
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "a native service pauses itself; pause by freezing is for plain "
-                                "and notify services");
+                                "a native service pauses itself and a one-shot job cannot pause; "
+                                "pause by freezing is for plain, notify and forking services");
+        int kind_r = check_kind_settings(call, c);
+        if (kind_r < 0)
+                return kind_r;
 
         char **argv;
         int argc;

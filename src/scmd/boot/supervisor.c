@@ -22,6 +22,7 @@
 #include <scm/types.h>
 
 #include "cgroup.h"
+#include "command.h"
 #include "depend.h"
 #include "driver.h"
 #include "failure.h"
@@ -109,6 +110,8 @@ static void reap_children(struct manager *m) {
                 struct process *p = manager_find_process(m, si.si_pid);
                 if (p && !p->main_exited)
                         process_reap(p);
+                if (!p && command_reap(m, si.si_pid)) /* a pre-start, reload or post-stop command */
+                        continue;
                 if (!p && m->hooks.child_exited && m->hooks.child_exited(m, &si))
                         ;                                    /* a scheduled task's run */
                 else if (!p && !driver_child_exited(m, &si)) /* a kernel driver's modprobe */

@@ -19,10 +19,24 @@
 
 #include "cleanup.h"
 #include "cmdline.h"
+#include "process_commands.h"
 
 const char *const process_config_keys[] = {
-        "working_directory", "environment", "environment_files", "umask", "limits", "stop_signal",
-        "stop_timeout_ms",   NULL,
+        "working_directory",
+        "environment",
+        "environment_files",
+        "umask",
+        "limits",
+        "stop_signal",
+        "stop_timeout_ms",
+        "exec_start_pre",
+        "exec_stop_post",
+        "reload_command",
+        "reload_signal",
+        "pid_file",
+        "remain_after_exit",
+        "start_timeout_ms",
+        NULL,
 };
 
 static const struct {
@@ -85,6 +99,7 @@ void service_process_free(struct service_process *p) {
         free(p->working_directory);
         strv_free(p->environment);
         strv_free(p->environment_files);
+        process_commands_free(p);
         free(p);
 }
 
@@ -98,7 +113,8 @@ struct service_process *service_process_dup(const struct service_process *p) {
         c->working_directory = p->working_directory ? strdup(p->working_directory) : NULL;
         c->environment = p->environment ? strv_copy(p->environment) : NULL;
         c->environment_files = p->environment_files ? strv_copy(p->environment_files) : NULL;
-        if ((p->working_directory && !c->working_directory) ||
+        int r = process_commands_copy(c, p);
+        if (r < 0 || (p->working_directory && !c->working_directory) ||
             (p->environment && !c->environment) ||
             (p->environment_files && !c->environment_files)) {
                 service_process_free(c);
@@ -225,7 +241,8 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
 
 static bool is_default(const struct service_process *p) {
         return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
-               p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0;
+               p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0 &&
+               process_commands_default(p);
 }
 
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
@@ -297,6 +314,8 @@ int service_process_apply_json(struct service_process **pp, const json_t *o, cha
         int r = apply_scalars(p, o, ret_error);
         if (r >= 0)
                 r = apply_lists(p, o, ret_error);
+        if (r >= 0)
+                r = process_commands_apply(p, o, ret_error);
         if (r < 0) {
                 service_process_free(p);
                 return r;
@@ -342,7 +361,7 @@ static json_t *limits_json(const struct service_process *p) {
 }
 
 json_t *service_process_json(const struct service_process *p) {
-        return json_pack(
+        json_t *o = json_pack(
                 "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
                 p && p->working_directory ? p->working_directory : "", "environment",
                 strv_json(p ? p->environment : NULL), "environment_files",
@@ -350,4 +369,9 @@ json_t *service_process_json(const struct service_process *p) {
                 p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
                 process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
                 "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
+        if (o && process_commands_json(p, o) < 0) {
+                json_decref(o);
+                o = NULL;
+        }
+        return o;
 }

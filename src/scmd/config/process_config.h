@@ -2,7 +2,9 @@
 /*
  * A service's process settings as configured (struct service_process):
  * working directory, environment and environment files, umask, resource
- * limits, stop signal and stop timeout.  Their protocol form is a JSON
+ * limits, stop signal and stop timeout; and the commands around its
+ * process (process_commands.c): pre-start, reload, post-stop, the PID file
+ * of a forking daemon, a job's remaining after exit.  Their protocol form is a JSON
  * object of docs/protocol.md's fields, which is also how the database
  * keeps them (db_process_settings.c); this file turns one into the other.
  */
@@ -34,7 +36,22 @@ struct service_process {
         size_t n_limits;
         int stop_signal;          /* 0: SIGTERM */
         uint32_t stop_timeout_ms; /* 0: scmd's --stop-timeout */
+        /* process_commands.c */
+        char **start_pre;          /* command lines, NULL-terminated; "-" first: may fail */
+        char **stop_post;          /* the same, after the process has gone */
+        char *reload_command;      /* NULL: none */
+        int reload_signal;         /* 0: none */
+        char *pid_file;            /* forking: absolute path; NULL: the one process left */
+        bool remain_after_exit;    /* oneshot: RUNNING after exit 0 */
+        uint32_t start_timeout_ms; /* forking, notify, pre-start: 0: control_timeout_ms */
 };
+
+/* How long a start may take (forking, notify, pre-start): its
+ * start_timeout_ms, else control_timeout_ms; in milliseconds. */
+#define PROCESS_START_TIMEOUT_MS(config)                                                           \
+        ((config)->process && (config)->process->start_timeout_ms                                  \
+                 ? (config)->process->start_timeout_ms                                             \
+                 : (config)->control_timeout_ms)
 
 /* The protocol's keys of these settings (NULL-terminated). */
 extern const char *const process_config_keys[];

@@ -161,6 +161,16 @@ static int plan_privileges(struct security_request *rq, struct security_plan *p)
                                          names ? names : "?");
                 }
         }
+        /* A machine or container may withhold some from scmd itself: the
+         * service starts with less (never more), and the log says so. */
+        uint64_t withheld = want & ~privileges_held();
+        if (withheld) {
+                _cleanup_free_ char *names = privileges_to_text(withheld);
+                log_warning("service %s: scmd itself does not hold %s (this machine or container "
+                            "withholds it); the service starts without",
+                            rq->config->name, names ? names : "some privileges");
+                want &= ~withheld;
+        }
         p->set_caps = true;
         p->caps = want;
         p->ambient = p->pw->pw_uid != 0;
