@@ -137,6 +137,34 @@ test_refusals() {
         assert_contains "...leaves none" "$OUT" "(no sockets)"
 }
 
+ctxt_switches() { # PID: voluntary + involuntary context switches so far
+        awk '/ctxt_switches/ { n += $2 } END { print n + 0 }' "/proc/$1/status"
+}
+
+# 100 scheduled tasks and 100 activation sockets cost an idle scmd no
+# wake-up: one timer for the earliest run (tomorrow), epoll on the sockets.
+# A count over a window, not a speed: nothing at all may wake it.
+test_idle() {
+        daemon_start --delayed-auto-delay 3600 || return
+        chmod 711 "$D"
+        local i
+        for i in $(seq 100); do
+                sc task create "t$i" --tr true --trigger "daily 03:00" --trigger "every 7d" >/dev/null &&
+                        sc create "s$i" --exec "$(cmdline "$LISTEN_HELPER")" >/dev/null &&
+                        sc sockets "s$i" --listen "unix:$D/s$i.sock" >/dev/null ||
+                        { tap_not_ok "100 tasks and 100 socket-activated services" "at $i"; return; }
+        done
+        tap_ok "100 tasks and 100 socket-activated services, none running"
+        local before after
+        before=$(ctxt_switches "$SCMD_PID")
+        sleep 5 # the window measured
+        after=$(ctxt_switches "$SCMD_PID")
+        assert_eq "scmd did not wake once in 5 s" "$((after - before))" 0
+        "$LISTEN_HELPER" --connect "$D/s50.sock" >/dev/null
+        after=$(ctxt_switches "$SCMD_PID")
+        assert_ne "...and a client does wake it (the count can move)" "$((after - before))" 0
+}
+
 test_debian_daemon() {
         tap_skip "a Debian daemon started by its socket" \
                 "not tested yet: the suite installs no Debian daemon that reads sd_listen_fds()"
@@ -146,5 +174,6 @@ run_test test_first_connection
 run_test test_datagram
 run_test test_bound_at_start
 run_test test_refusals
+run_test test_idle
 run_test test_debian_daemon
 finish
