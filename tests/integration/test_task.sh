@@ -187,6 +187,20 @@ test_time_limit() {
         wait_until 30 "it runs" has_runs longrun running 1
         assert_sc_ok "task end stops it" task end longrun
         wait_until 30 "recorded as ended by request" has_runs longrun ended 1
+        # A run going on when scmd stops does not outlive it.
+        rm -f "$D/out/pid"
+        assert_sc_ok "a third run" task run longrun
+        wait_until 30 "its program started" test -s "$D/out/pid"
+        pid=$(cat "$D/out/pid")
+        daemon_stop
+        if proc_alive "$pid"; then
+                tap_not_ok "a run does not outlive scmd" "pid $pid still alive"
+        else
+                tap_ok "a run does not outlive scmd"
+        fi
+        daemon_start || return
+        history_json longrun
+        assert_contains "its history says it was interrupted" "$OUT" '"result":"interrupted"'
 }
 
 test_refusals() {

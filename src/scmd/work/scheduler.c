@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,9 +332,15 @@ void scheduler_free(struct manager *m) {
         while (s->tasks) {
                 struct task *t = s->tasks;
                 s->tasks = t->next;
-                while (t->runs) { /* scmd exits: the runs go on, unwatched */
+                while (t->runs) { /* scmd exits: no run outlives it unwatched */
                         struct task_run *r = t->runs;
                         t->runs = r->next;
+                        if (r->cgroup_fd >= 0)
+                                cgroup_kill(r->cgroup_fd);
+                        else
+                                kill(-r->pid, SIGKILL);
+                        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL,
+                                        "scmd exited while it ran");
                         loop_timer_disarm(m->loop, &r->timer);
                         log_capture_close(&r->log);
                         if (r->report_fd >= 0)
