@@ -395,6 +395,12 @@ int scheduler_change(struct task *t, struct task_config *c) {
         free(t->triggers);
         t->triggers = triggers;
         t->n_triggers = n;
+        /* What was due before the change is not a missed run of the new
+         * settings (a task enabled again, a trigger added). */
+        int64_t now = wall_now();
+        if (t->checked_until < now &&
+            db_task_set_checked(t->scheduler->manager->db, t->id, now) >= 0)
+                t->checked_until = now;
         compute_next(t);
         arm(t->scheduler);
         return 0;
