@@ -201,6 +201,21 @@ test_time_limit() {
         daemon_start || return
         history_json longrun
         assert_contains "its history says it was interrupted" "$OUT" '"result":"interrupted"'
+        # After a crash of scmd: the next one stops it (its cgroup) and says so.
+        if ! is_root || [ -z "$(cgroup2_mount)" ]; then
+                tap_skip "a run left by a crashed scmd is stopped by the next" "needs root and cgroup v2"
+                return
+        fi
+        rm -f "$D/out/pid"
+        assert_sc_ok "a fourth run" task run longrun
+        wait_until 30 "its program started" test -s "$D/out/pid"
+        pid=$(cat "$D/out/pid")
+        kill -KILL "$SCMD_PID"
+        wait_until 30 "scmd is gone" proc_gone "$SCMD_PID"
+        daemon_start || return
+        wait_until 30 "the run left by the crashed scmd is stopped by the next" proc_gone "$pid" &&
+                tap_ok "a run left by a crashed scmd is stopped by the next"
+        wait_until 30 "and recorded as interrupted" has_runs longrun interrupted 2
 }
 
 test_refusals() {

@@ -181,22 +181,26 @@ int db_task_save(struct db *db, int64_t id, const struct task_config *c, int64_t
         return 0;
 }
 
-static int exec_id(struct db *db, const char *sql, int64_t id, int64_t value) {
+/* sql with its parameters ?1 and ?2 (when it has them) bound to a and b. */
+static int exec_ints(struct db *db, const char *sql, int64_t a, int64_t b) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db, sql, &st);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, value);
+        int n = sqlite3_bind_parameter_count(st);
+        if (n >= 1)
+                sqlite3_bind_int64(st, 1, a);
+        if (n >= 2)
+                sqlite3_bind_int64(st, 2, b);
         return db_errno(sqlite3_step(st));
 }
 
 int db_task_delete(struct db *db, int64_t id) {
-        return exec_id(db, "DELETE FROM tasks WHERE id = ?1 AND ?2 = 0", id, 0);
+        return exec_ints(db, "DELETE FROM tasks WHERE id = ?1", id, 0);
 }
 
 int db_task_set_checked(struct db *db, int64_t id, int64_t t) {
-        return exec_id(db, "UPDATE tasks SET checked_until = ?2 WHERE id = ?1", id, t);
+        return exec_ints(db, "UPDATE tasks SET checked_until = ?2 WHERE id = ?1", id, t);
 }
 
 int db_task_run_begin(struct db *db, int64_t task_id, const char *reason, int64_t started_at_ms,
@@ -217,10 +221,10 @@ int db_task_run_begin(struct db *db, int64_t task_id, const char *reason, int64_
                 return r;
         *ret_run_id = sqlite3_last_insert_rowid(db_sqlite(db));
         /* Bounded: only the newest TASK_HISTORY_MAX runs of the task stay. */
-        return exec_id(db,
-                       "DELETE FROM task_runs WHERE task_id = ?1 AND id NOT IN (SELECT id FROM"
-                       " task_runs WHERE task_id = ?1 ORDER BY id DESC LIMIT ?2)",
-                       task_id, TASK_HISTORY_MAX);
+        return exec_ints(db,
+                         "DELETE FROM task_runs WHERE task_id = ?1 AND id NOT IN (SELECT id FROM"
+                         " task_runs WHERE task_id = ?1 ORDER BY id DESC LIMIT ?2)",
+                         task_id, TASK_HISTORY_MAX);
 }
 
 int db_task_run_end(struct db *db, int64_t run_id, int64_t ended_at_ms, const char *result,
@@ -245,10 +249,10 @@ int db_task_run_end(struct db *db, int64_t run_id, int64_t ended_at_ms, const ch
 }
 
 int db_task_runs_interrupted(struct db *db, int64_t now_ms) {
-        return exec_id(db,
-                       "UPDATE task_runs SET result = 'interrupted', ended_at_ms = ?2"
-                       " WHERE result = 'running' AND ?1 = ?1",
-                       0, now_ms);
+        return exec_ints(db,
+                         "UPDATE task_runs SET result = 'interrupted', ended_at_ms = ?1"
+                         " WHERE result = 'running'",
+                         now_ms, 0);
 }
 
 int db_task_history(struct db *db, int64_t task_id, struct task_run_record **ret, size_t *ret_n) {
