@@ -50,6 +50,9 @@
 /* scm's own: changes within a state (checkpoint, wait hint, status text)
  * of the services and states subscribed to, as SCM_EVENT_PROGRESS. */
 #define SCM_NOTIFY_PROGRESS 0x20000u
+/* scm's own: changes of scmd's mount table, as SCM_EVENT_MOUNT (the drive
+ * mapping broadcasts of Windows' SCM). */
+#define SCM_NOTIFY_MOUNTS 0x40000u
 
 #define SCM_NOTIFY_ALL_STATES 0x0007fu
 /* The bit of an enum scm_state. */
@@ -61,6 +64,7 @@ enum scm_event_type {
         SCM_EVENT_DELETED,
         SCM_EVENT_MESSAGE,
         SCM_EVENT_PROGRESS, /* a service in a state made progress: checkpoint, wait hint, text */
+        SCM_EVENT_MOUNT,    /* scmd's mount table changed: name is the mount point */
 };
 
 struct scm_event {
@@ -75,6 +79,9 @@ struct scm_event {
         int64_t time_us;          /* when it happened: microseconds since the epoch */
         json_t *params;           /* the notification's params, owned; the strings above
                                    * point into it */
+        const char *mount_action; /* MOUNT: "mounted", "unmounted" or "changed" */
+        const char *mount_fstype; /* MOUNT: the file system type ("tmpfs") */
+        const char *mount_source; /* MOUNT: what is mounted ("/dev/sda1", "tmpfs") */
 };
 
 /* Subscribes to the services named in names (NULL-terminated; NULL: every

@@ -27,12 +27,12 @@
 #define FOREVER_MS (INT64_MAX / 4)
 #define KNOWN_BITS                                                                                 \
         (SCM_NOTIFY_ALL_STATES | SCM_NOTIFY_CREATED | SCM_NOTIFY_DELETED | SCM_NOTIFY_MESSAGE |    \
-         SCM_NOTIFY_PROGRESS)
+         SCM_NOTIFY_PROGRESS | SCM_NOTIFY_MOUNTS)
 
 static const char *const methods[] = {
         [SCM_EVENT_STATUS] = "status_changed",    [SCM_EVENT_CREATED] = "service_created",
         [SCM_EVENT_DELETED] = "service_deleted",  [SCM_EVENT_MESSAGE] = "service_message",
-        [SCM_EVENT_PROGRESS] = "status_progress",
+        [SCM_EVENT_PROGRESS] = "status_progress", [SCM_EVENT_MOUNT] = "mount_changed",
 };
 
 /* ---- the queue ---- */
@@ -125,7 +125,13 @@ static int event_from_json(const json_t *msg, struct scm_event *ret) {
                 return -EPROTO;
         e.time_us = json_integer_value(time_us);
 
-        if (e.type != SCM_EVENT_MESSAGE) {
+        if (e.type == SCM_EVENT_MOUNT) {
+                e.mount_action = json_string_value(json_object_get(params, "action"));
+                e.mount_fstype = json_string_value(json_object_get(params, "fstype"));
+                e.mount_source = json_string_value(json_object_get(params, "source"));
+                if (!e.mount_action || !e.mount_fstype || !e.mount_source)
+                        return -EPROTO;
+        } else if (e.type != SCM_EVENT_MESSAGE) {
                 json_t *seq = json_object_get(params, "seq");
                 if (!json_is_integer(seq) || json_integer_value(seq) < 1)
                         return -EPROTO;
@@ -226,10 +232,9 @@ static json_t *subscribe_params(const char *const *names, uint32_t mask) {
                 uint32_t bit;
                 const char *name;
         } kinds[] = {
-                {SCM_NOTIFY_CREATED, "created"},
-                {SCM_NOTIFY_DELETED, "deleted"},
-                {SCM_NOTIFY_MESSAGE, "message"},
-                {SCM_NOTIFY_PROGRESS, "progress"},
+                {SCM_NOTIFY_CREATED, "created"}, {SCM_NOTIFY_DELETED, "deleted"},
+                {SCM_NOTIFY_MESSAGE, "message"}, {SCM_NOTIFY_PROGRESS, "progress"},
+                {SCM_NOTIFY_MOUNTS, "mounts"},
         };
         json_t *params = json_object(), *states = json_array(), *scm = json_array();
         bool ok = params && states && scm;

@@ -60,6 +60,7 @@ static void print_event(struct scctl *ctx, const struct scm_event *e) {
                         [SCM_EVENT_DELETED] = "service_deleted",
                         [SCM_EVENT_MESSAGE] = "service_message",
                         [SCM_EVENT_PROGRESS] = "status_progress",
+                        [SCM_EVENT_MOUNT] = "mount_changed",
                 };
                 json_t *line = json_pack("{s:s}", "event", names[e->type]);
                 json_object_update(line, e->params);
@@ -89,6 +90,9 @@ static void print_event(struct scctl *ctx, const struct scm_event *e) {
                 break;
         case SCM_EVENT_MESSAGE:
                 printf("message: %s", e->text);
+                break;
+        case SCM_EVENT_MOUNT:
+                printf("%s %s (source %s)", e->mount_action, e->mount_fstype, e->mount_source);
                 break;
         case SCM_EVENT_PROGRESS:
                 printf("%s, checkpoint %u, wait hint %u ms", scm_state_name(e->status.state),
@@ -133,19 +137,24 @@ static int signal_fd(void) {
 
 enum {
         OPT_PROGRESS = 0x100,
+        OPT_MOUNTS,
 };
 
 static const struct option watch_options[] = {
         {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"mounts", no_argument, NULL, OPT_MOUNTS},
         {},
 };
 
 static int run_watch(struct scctl *ctx, int argc, char **argv) {
-        bool progress = false;
+        bool progress = false, mounts = false;
         int opt;
-        while ((opt = scctl_next_option(ctx, argc, argv)) > 0)
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
                 if (opt == OPT_PROGRESS)
                         progress = true;
+                if (opt == OPT_MOUNTS)
+                        mounts = true;
+        }
         if (opt < 0)
                 return ctx->exit_status;
         const char *const *names = optind < argc ? (const char *const *)argv + optind : NULL;
@@ -159,6 +168,10 @@ static int run_watch(struct scctl *ctx, int argc, char **argv) {
                 mask |= SCM_NOTIFY_CREATED;
         if (progress)
                 mask |= SCM_NOTIFY_PROGRESS;
+        if (mounts && !names) /* the mount table alone */
+                mask = SCM_NOTIFY_MOUNTS | (progress ? SCM_NOTIFY_PROGRESS : 0);
+        else if (mounts)
+                mask |= SCM_NOTIFY_MOUNTS;
 
         /* Before subscribing: a signal from then on ends the watch cleanly. */
         _cleanup_close_ int sfd = signal_fd();
@@ -190,7 +203,7 @@ static int run_watch(struct scctl *ctx, int argc, char **argv) {
 
 const struct scctl_verb verb_watch = {
         .name = "watch",
-        .synopsis = "[NAME...] [--progress] [--json]",
+        .synopsis = "[NAME...] [--progress] [--mounts] [--json]",
         .summary = "Show every change of state of services as it happens, until interrupted",
         .help = "One line per event: the time, the service, its old and new state, its pid or\n"
                 "exit codes, and its status text.  Each service is first shown in the state it\n"
@@ -199,7 +212,10 @@ const struct scctl_verb verb_watch = {
                 "event is one line of JSON: the event's params (docs/protocol.md, \"Events\")\n"
                 "and \"event\", its kind.  SIGINT or SIGTERM end it with exit status 0.\n"
                 "  --progress  also a line for each change within a state: a new checkpoint,\n"
-                "              wait hint or status text\n",
+                "              wait hint or status text\n"
+                "  --mounts    changes of scmd's mount table (mounted, unmounted, changed:\n"
+                "              the mount point, type and source); alone, only those, else\n"
+                "              besides the NAMEs' events\n",
         .options = watch_options,
         .run = run_watch,
 };

@@ -205,6 +205,10 @@ extern const struct scctl_verb verb_secret;
 /* cmd_habits.c: systemctl's verbs */
 extern const struct scctl_verb verb_restart, verb_status, verb_enable, verb_disable, verb_list,
         verb_list_units, verb_cat, verb_show, verb_is_active, verb_is_enabled, verb_kill;
+/* cmd_task.c */
+extern const struct scctl_verb verb_task, verb_at;
+/* cmd_sockets.c */
+extern const struct scctl_verb verb_sockets;
 
 /* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
  * returns 0 or an exit status. */

@@ -27,6 +27,7 @@
 #include <scm/types.h>
 
 #include "acl.h"
+#include "activation.h"
 #include "adopt.h"
 #include "boot.h"
 #include "cgroup.h"
@@ -42,6 +43,7 @@
 #include "logcapture.h"
 #include "loop.h"
 #include "manager.h"
+#include "mounts.h"
 #include "notify.h"
 #include "paths.h"
 #include "registry.h"
@@ -52,6 +54,7 @@
 #include "server.h"
 #include "shutdown.h"
 #include "supervisor.h"
+#include "task.h"
 #include "timeline.h"
 
 struct options {
@@ -365,27 +368,45 @@ static char *cgroup_instance_name(const struct scm_paths *p) {
 static void tear_down(struct manager *m) {
         fdholder_close(m->fdholder, false);
         m->fdholder = NULL;
+        scheduler_free(m);
+        mounts_watch_free(m);
+        activation_free(m);
         depend_free(m);
         server_free(m->server);
         m->server = NULL;
         manager_free(m);
 }
 
+/* Two listeners of a service's state and deletion: events.c, and socket
+ * activation (work/activation.c). */
+static void service_state_changed(struct service *s, enum scm_state old) {
+        events_status_changed(s, old);
+        activation_state_changed(s, old);
+}
+
+static void service_deleted(struct service *s) {
+        events_service_deleted(s);
+        activation_service_deleted(s);
+}
+
 /* The layers above core hear of each service's life through these. */
 static void wire_hooks(struct manager *m) {
         m->hooks = (struct service_hooks){
                 .running = boot_service_running,
-                .state_changed = events_status_changed,
+                .state_changed = service_state_changed,
                 .failure_entered = failure_service_entered,
                 .depend_entered = depend_service_entered,
                 .stopped = manager_service_stopped,
                 .progress = events_status_progress,
-                .deleted = events_service_deleted,
+                .deleted = service_deleted,
                 .depend_gone = depend_service_gone,
                 .failure_gone = failure_service_free,
                 .driver_gone = driver_service_gone,
                 .driver_load = driver_load,
                 .driver_unload = driver_unload,
+                .message = events_service_said,
+                .listen_fds = activation_listen_fds,
+                .child_exited = scheduler_child_exited,
         };
 }
 
@@ -617,7 +638,14 @@ int main(int argc, char **argv) {
                 close(ready_fd);
         }
 
+        /* Changes of the mount table become mount_changed events. */
+        mounts_watch_start(&m, events_mount_changed);
+        /* Socket activation: every declared socket bound before the boot. */
+        activation_start(&m);
         boot_start(&m); /* drivers, auto-start, then the delayed-auto services */
+        /* Scheduled tasks: missed runs, boot triggers, then the timer. */
+        if (scheduler_start(&m) < 0)
+                log_error("the task scheduler could not start: no scheduled task will run");
         r = loop_run(m.loop);
         if (r < 0)
                 log_error("the event loop failed: %s", strerror(-r));

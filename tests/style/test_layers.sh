@@ -5,7 +5,7 @@
 #   - no include cycle between subsystems (src/common, src/libscm, src/scctl,
 #     src/win32, and each folder of src/scmd);
 #   - scmd's layers include only downward:
-#       main.c -> api -> boot -> core -> exec -> config -> base -> src/common
+#       main.c -> api -> work -> boot -> core -> exec -> config -> base -> src/common
 #   - every folder of src/scmd is one of those layers.
 # The build enforces the second one too (each layer's include path holds
 # only the layers below it); this check says which line is wrong, and
@@ -14,7 +14,7 @@
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
-layers=(base config exec core boot api main)
+layers=(base config exec core boot work api main)
 n=0 failed=0
 point() { # point OK DESCRIPTION [DETAIL...]
         n=$((n + 1))

@@ -29,6 +29,7 @@
  * SERVICE_NOTIFY_CLIENT_LAGGING as its last message.
  */
 #include "events.h"
+#include "mounts.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -63,8 +64,9 @@ struct event_sub {
         uint32_t states; /* EVENTS_STATE_BIT() of the states asked for */
         uint32_t kinds;  /* EVENTS_CREATED | EVENTS_DELETED | EVENTS_MESSAGE */
         bool all;
-        struct event_sub *prev, *next; /* the hub's subscriptions to all, when all */
-        struct event_sub *owner_next;  /* the connection's subscriptions */
+        struct event_sub *prev, *next;               /* the hub's subscriptions to all, when all */
+        struct event_sub *mounts_prev, *mounts_next; /* the hub's to mounts, when asked */
+        struct event_sub *owner_next;                /* the connection's subscriptions */
         size_t n_watches;
         struct event_watch watches[];
 };
@@ -82,12 +84,19 @@ struct conn_events {
         struct conn_events *next_target;
 };
 
-enum event_type { EVENT_STATUS, EVENT_PROGRESS, EVENT_CREATED, EVENT_DELETED, EVENT_MESSAGE };
+enum event_type {
+        EVENT_STATUS,
+        EVENT_PROGRESS,
+        EVENT_CREATED,
+        EVENT_DELETED,
+        EVENT_MESSAGE,
+        EVENT_MOUNT,
+};
 
 static const char *const methods[] = {
         [EVENT_STATUS] = "status_changed",   [EVENT_PROGRESS] = "status_progress",
         [EVENT_CREATED] = "service_created", [EVENT_DELETED] = "service_deleted",
-        [EVENT_MESSAGE] = "service_message",
+        [EVENT_MESSAGE] = "service_message", [EVENT_MOUNT] = "mount_changed",
 };
 
 static int64_t realtime_usec(void) {
@@ -110,6 +119,8 @@ static bool sub_wants(const struct event_sub *sub, enum event_type type, uint32_
                 return sub->kinds & EVENTS_DELETED;
         case EVENT_MESSAGE:
                 return sub->kinds & EVENTS_MESSAGE;
+        case EVENT_MOUNT:
+                return sub->kinds & EVENTS_MOUNTS;
         }
         return false;
 }
@@ -120,8 +131,9 @@ static void collect(struct event_sub *sub, const struct service *s, uint64_t gen
                     struct conn_events **targets) {
         struct conn_events *ce = sub->owner;
         /* Nothing about a service reaches a caller who may not query it,
-         * whatever it subscribed to: access lists change. */
-        if (!conn_may_query(ce->conn, s))
+         * whatever it subscribed to: access lists change.  (An event of no
+         * service, the mount table's, is what /proc shows every user.) */
+        if (s && !conn_may_query(ce->conn, s))
                 return;
         if (ce->generation != generation) {
                 ce->generation = generation;
@@ -287,9 +299,38 @@ void events_service_message(struct service *s, const char *text) {
         fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
 }
 
+void events_service_said(struct service *s, const char *text) {
+        _cleanup_free_ char *clean = clean_message(text ? text : "");
+        if (clean)
+                fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
+}
+
+void events_mount_changed(struct manager *m, const char *action, const struct mount_entry *e) {
+        struct event_hub *hub = m->events;
+        struct conn_events *targets = NULL;
+        uint64_t generation = ++hub->generation;
+        for (struct event_sub *sub = hub->mounts; sub; sub = sub->mounts_next)
+                collect(sub, NULL, generation, &targets);
+        if (!targets)
+                return;
+        send_all(targets, EVENT_MOUNT,
+                 json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "name", e->mount_point, "action",
+                           action, "mount_id", e->id, "fstype", e->fstype, "source", e->source,
+                           "options", e->options, "time_us", (json_int_t)realtime_usec()),
+                 true);
+}
+
 /* ---- subscriptions ---- */
 
 static void sub_free(struct event_hub *hub, struct event_sub *sub) {
+        if (sub->kinds & EVENTS_MOUNTS) {
+                if (sub->mounts_prev)
+                        sub->mounts_prev->mounts_next = sub->mounts_next;
+                else
+                        hub->mounts = sub->mounts_next;
+                if (sub->mounts_next)
+                        sub->mounts_next->mounts_prev = sub->mounts_prev;
+        }
         if (sub->all) {
                 if (sub->prev)
                         sub->prev->next = sub->next;
@@ -389,6 +430,12 @@ int events_subscribe(struct manager *m, struct conn *conn, struct service **serv
                                 w->next->prev = w;
                         s->event_watches = w;
                 }
+        }
+        if (kinds & EVENTS_MOUNTS) {
+                sub->mounts_next = m->events->mounts;
+                if (sub->mounts_next)
+                        sub->mounts_next->mounts_prev = sub;
+                m->events->mounts = sub;
         }
         sub->owner_next = ce->subs;
         ce->subs = sub;

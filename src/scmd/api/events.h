@@ -21,6 +21,7 @@ enum events_kind {
         EVENTS_DELETED = 1u << 1,
         EVENTS_MESSAGE = 1u << 2,
         EVENTS_PROGRESS = 1u << 3, /* changes within a state: checkpoint, wait hint, status text */
+        EVENTS_MOUNTS = 1u << 4,   /* changes of scmd's mount table (work/mounts.c) */
 };
 
 /* A state's bit in a subscription's mask (Win32's SERVICE_NOTIFY_*). */
@@ -36,8 +37,9 @@ struct event_watch;
 
 /* The subscriptions of the manager; all zero is none. */
 struct event_hub {
-        struct event_sub *all; /* subscriptions to every service */
-        uint64_t generation;   /* counts fan-outs */
+        struct event_sub *all;    /* subscriptions to every service */
+        struct event_sub *mounts; /* subscriptions to mount-table changes */
+        uint64_t generation;      /* counts fan-outs */
 };
 
 /* Subscribes conn to the state changes of services (n_services of them,
@@ -68,3 +70,12 @@ void events_service_deleted(struct service *s);
  * messages.  text is cut to EVENTS_MESSAGE_MAX_BYTES; control characters
  * and invalid UTF-8 are replaced. */
 void events_service_message(struct service *s, const char *text);
+/* The same, from the service's own channel (core/channel.c has logged
+ * it already): sent to the subscribers of messages. */
+void events_service_said(struct service *s, const char *text);
+
+struct mount_entry;
+/* A change of the mount table (work/mounts.c): a mount_changed event to
+ * every subscription that asked for mounts.  action: "mounted",
+ * "unmounted" or "changed". */
+void events_mount_changed(struct manager *m, const char *action, const struct mount_entry *e);

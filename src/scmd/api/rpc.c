@@ -96,6 +96,21 @@ static const struct rpc_method methods[] = {
         {"query_parameters", rpc_query_parameters, RPC_ON_SERVICE, R(QUERY_CONFIG)},
         {"set_parameter", rpc_set_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         {"delete_parameter", rpc_delete_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        /* Scheduled tasks: create needs create-service on the SCM (and a
+         * caller who is no admin names only its own account); the others
+         * check the task's own access list in rpc_task.c. */
+        {"task_create", rpc_task_create, RPC_ON_SCM, R(CREATE_SERVICE)},
+        {"task_change", rpc_task_change, RPC_ON_SCM, R(CONNECT)},
+        {"task_delete", rpc_task_delete, RPC_ON_SCM, R(CONNECT)},
+        {"task_run", rpc_task_run, RPC_ON_SCM, R(CONNECT)},
+        {"task_end", rpc_task_end, RPC_ON_SCM, R(CONNECT)},
+        {"task_query", rpc_task_query, RPC_ON_SCM, R(CONNECT)},
+        /* Leaves out the tasks the caller may not query-status. */
+        {"task_list", rpc_task_list, RPC_ON_SCM, R(CONNECT)},
+        {"task_history", rpc_task_history, RPC_ON_SCM, R(CONNECT)},
+        /* Socket activation: the sockets a service declares. */
+        {"set_sockets", rpc_set_sockets, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"query_sockets", rpc_query_sockets, RPC_ON_SERVICE, R(QUERY_CONFIG)},
 };
 
 const struct rpc_method *rpc_find_method(const char *name) {

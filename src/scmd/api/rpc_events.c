@@ -97,7 +97,8 @@ int rpc_subscribe(struct rpc_call *call, json_t **ret) {
                 "continue-pending", "pause-pending", "paused",       NULL,
         };
         /* In the order of enum events_kind's bits. */
-        static const char *const kinds[] = {"created", "deleted", "message", "progress", NULL};
+        static const char *const kinds[] = {"created",  "deleted", "message",
+                                            "progress", "mounts",  NULL};
         _Static_assert(ELEMENTSOF(states) == _SCM_STATE_MAX, "every state has a name");
 
         uint32_t state_mask, kind_mask, id;

@@ -119,8 +119,10 @@ static void reap_children(struct manager *m) {
                         process_reap(p);
                 if (!p && command_reap(m, si.si_pid)) /* a pre-start, reload or post-stop command */
                         continue;
-                if (!p && !driver_child_exited(m, &si))     /* a kernel driver's modprobe */
-                        failure_command_reap(m, si.si_pid); /* a failure command's */
+                if (!p && m->hooks.child_exited && m->hooks.child_exited(m, &si))
+                        ;                                    /* a scheduled task's run */
+                else if (!p && !driver_child_exited(m, &si)) /* a kernel driver's modprobe */
+                        failure_command_reap(m, si.si_pid);  /* a failure command's */
                 /* Still there (not a service's, or reaping failed): reap it here. */
                 siginfo_t gone = {0};
                 waitid(P_PID, (id_t)si.si_pid, &gone, WEXITED | WNOHANG);

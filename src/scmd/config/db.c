@@ -215,6 +215,58 @@ static const char *const migrations[] = {
         "  watchdog_ms, pause_by_freeze, preshutdown_timeout_ms FROM services;"
         "DROP TABLE services;"
         "ALTER TABLE services_new RENAME TO services;",
+        /* 12 -> 13: the number of another branch's migration (it replaces
+         * this at merge). */
+        "SELECT 1;",
+        /* 13 -> 14: scheduled tasks (db_task.c, work/scheduler.c), and the
+         * sockets of socket activation (at the end).  A task
+         * is a program, an account and its triggers (their text form,
+         * work/trigger.c); checked_until is the wall-clock second up to
+         * which its due runs have been handled, so a run missed while
+         * scmd was down is seen at the next start.  task_runs is the
+         * bounded history (the newest TASK_HISTORY_MAX per task). */
+        "CREATE TABLE tasks ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  command_line TEXT NOT NULL,"
+        "  account TEXT NOT NULL DEFAULT '',"
+        "  enabled INTEGER NOT NULL DEFAULT 1,"
+        "  time_limit_s INTEGER NOT NULL DEFAULT 0,"
+        "  overlap TEXT NOT NULL DEFAULT 'skip'"
+        "    CHECK (overlap IN ('skip','queue','parallel','stop_old')),"
+        "  run_missed INTEGER NOT NULL DEFAULT 1,"
+        "  random_delay_s INTEGER NOT NULL DEFAULT 0,"
+        "  time_zone TEXT NOT NULL DEFAULT '',"
+        "  access TEXT,"
+        "  checked_until INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE task_triggers ("
+        "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  spec TEXT NOT NULL,"
+        "  PRIMARY KEY (task_id, position)"
+        ");"
+        "CREATE TABLE task_runs ("
+        "  id INTEGER PRIMARY KEY,"
+        "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  reason TEXT NOT NULL,"
+        "  started_at_ms INTEGER NOT NULL,"
+        "  ended_at_ms INTEGER,"
+        "  pid INTEGER NOT NULL DEFAULT 0,"
+        "  result TEXT NOT NULL DEFAULT 'running',"
+        "  exit_code INTEGER,"
+        "  signal INTEGER,"
+        "  error TEXT"
+        ");"
+        "CREATE INDEX task_runs_by_task ON task_runs (task_id, id);"
+        /* and socket activation (db_socket.c, work/activation.c): the
+         * listening sockets a service declares, in their text form. */
+        "CREATE TABLE service_sockets ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  spec TEXT NOT NULL,"
+        "  PRIMARY KEY (service_id, position)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

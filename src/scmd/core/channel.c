@@ -135,6 +135,8 @@ static void handle(struct process *p, const struct control_msg *m) {
                 break;
         case CTL_MESSAGE:
                 log_info("service %s says: %s", s->config.name, m->text);
+                if (s->manager->hooks.message)
+                        s->manager->hooks.message(s, m->text);
                 break;
         default:
                 log_warning_limited(&p->warnings, process_name(p),

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,6 +30,7 @@ struct driver_state;
 struct event_hub;
 struct scm_lock;
 struct fdholder;
+struct scheduler;
 
 struct manager_options {
         usec_t stop_timeout;
@@ -60,6 +62,15 @@ struct service_hooks {
         /* the EFF_SPAWN and EFF_UNLOAD effects of a kernel driver (driver.c) */
         int (*driver_load)(struct service *s);
         int (*driver_unload)(struct service *s);
+        /* a message for the interactive user from the service's own
+         * channel, already logged (events.c sends it to subscribers) */
+        void (*message)(struct service *s, const char *text);
+        /* at each spawn of s: its activation sockets and their names joined
+         * by ':' (work/activation.c); 0 when none */
+        size_t (*listen_fds)(struct service *s, const int **ret_fds, const char **ret_names);
+        /* a child that is no service's main process ended, not yet reaped:
+         * true when it was a scheduled task's run, now recorded (work/) */
+        bool (*child_exited)(struct manager *m, const siginfo_t *si);
 };
 
 struct manager {
@@ -82,11 +93,12 @@ struct manager {
         int notify_fd;                    /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
         char *notify_path;
-        struct fdholder *fdholder; /* exec/fdholder.c: copies kept across a crash; NULL none */
-        struct event_hub *events;  /* events.c */
-        char **group_order;        /* depend.c: the group order list (NULL-terminated) */
-        struct acl *scm_access;    /* the SCM's access list (acl.c); NULL: the default */
-        struct scm_lock *lock;     /* rpc_lock.c */
+        struct fdholder *fdholder;   /* exec/fdholder.c: copies kept across a crash; NULL none */
+        struct event_hub *events;    /* events.c */
+        char **group_order;          /* depend.c: the group order list (NULL-terminated) */
+        struct acl *scm_access;      /* the SCM's access list (acl.c); NULL: the default */
+        struct scm_lock *lock;       /* rpc_lock.c */
+        struct scheduler *scheduler; /* work/scheduler.c: scheduled tasks */
         bool shutting_down;
         bool reexec; /* daemon_reexec: main.c executes scmd again once the loop ends */
         int exit_status;

@@ -398,6 +398,9 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
         p->forking_deadline =
                 now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
+        if (s->manager->hooks.listen_fds) /* socket activation: work/activation.c */
+                req.n_listen_fds =
+                        s->manager->hooks.listen_fds(s, &req.listen_fds, &req.listen_names);
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)

@@ -104,6 +104,42 @@ char *spawn_resolve_program(const char *program) {
         return NULL;
 }
 
+/* Socket activation, in the child: the sockets at 3, 4, ... (through
+ * copies above them, since a socket may sit where another goes), and the
+ * environment sd_listen_fds() reads, LISTEN_PID being the child's own
+ * pid.  scmd is single-threaded, so malloc is safe here.  -1 on failure. */
+static int pass_listen_fds(const struct spawn_request *req, char ***envp) {
+        size_t n = req->n_listen_fds;
+        int high = 3 + (int)n;
+        int copies[64];
+        if (n > 64)
+                return -1;
+        for (size_t i = 0; i < n; i++)
+                if ((copies[i] = fcntl(req->listen_fds[i], F_DUPFD_CLOEXEC, high)) < 0)
+                        return -1;
+        for (size_t i = 0; i < n; i++)
+                if (dup2(copies[i], 3 + (int)i) < 0) /* dup2 clears close-on-exec */
+                        return -1;
+        char **from = *envp; /* the request's, or its logon session's */
+        size_t count = 0;
+        while (from[count])
+                count++;
+        char **env = calloc(count + 4, sizeof(char *));
+        if (!env)
+                return -1;
+        size_t k = 0;
+        for (size_t i = 0; i < count; i++)
+                if (strncmp(from[i], "LISTEN_", 7) != 0)
+                        env[k++] = from[i];
+        if (asprintf(&env[k++], "LISTEN_FDS=%zu", n) < 0 ||
+            asprintf(&env[k++], "LISTEN_PID=%d", (int)getpid()) < 0 ||
+            asprintf(&env[k++], "LISTEN_FDNAMES=%s", req->listen_names ? req->listen_names : "") <
+                    0)
+                return -1;
+        *envp = env;
+        return 0;
+}
+
 static _Noreturn void child_fail(int report_fd, enum spawn_stage stage) {
         struct spawn_report rep = {.stage = stage, .error = errno};
         (void)!write(report_fd, &rep, sizeof(rep));
@@ -195,6 +231,8 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
         if (chdir(req->working_directory ? req->working_directory : "/") < 0)
                 child_fail(report_fd, SPAWN_STAGE_CHDIR);
 
+        if (req->n_listen_fds && pass_listen_fds(req, &envp) < 0)
+                child_fail(report_fd, SPAWN_STAGE_STDIO);
         execve(req->path, req->argv, envp);
         child_fail(report_fd, SPAWN_STAGE_EXEC);
 }

@@ -46,6 +46,11 @@ struct spawn_request {
         int umask;
         const struct process_limit *limits;
         size_t n_limits;
+        /* Socket activation: at 3, 4, ... with LISTEN_FDS, LISTEN_PID and
+         * LISTEN_FDNAMES (names joined by ':'); 0: none. */
+        const int *listen_fds;
+        size_t n_listen_fds;
+        const char *listen_names;
 };
 
 struct spawn_result {

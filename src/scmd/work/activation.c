@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Socket activation (activation.h).
+ *
+ * Each service that declares sockets has an entry here: its socket texts
+ * (as stored), the bound descriptors, and one loop_io per descriptor.
+ * scmd holds the sockets for as long as the service declares them, also
+ * while it runs and across its stops, so a connection that comes while it
+ * is stopped or restarting waits in the backlog and is never refused.
+ *
+ * The descriptors are watched (EPOLLIN) only while the service is
+ * STOPPED: the first connection or datagram starts it (as a failure
+ * action's restart does: dependencies first, nobody waiting) and the
+ * watch stops at once, so the pending connection, which the service will
+ * accept, does not wake scmd again.  When the service is STOPPED again
+ * the watch resumes.  A start that fails at once is tried again on the
+ * next connection, no sooner than RETRY_DELAY later.
+ *
+ * At each spawn core/process.c asks for the descriptors
+ * (activation_listen_fds()), and exec/spawn.c puts them at 3, 4, ... in
+ * the child with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES: what
+ * sd_listen_fds() reads, so daemons written for systemd's socket
+ * activation work unchanged.  A native service's descriptor 3 is its
+ * control channel: sockets are refused for native services.
+ */
+#include "activation.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <scm/error.h>
+
+#include "cleanup.h"
+#include "cmdline.h"
+#include "db.h"
+#include "db_socket.h"
+#include "depend.h"
+#include "listen.h"
+#include "log.h"
+#include "loop.h"
+#include "manager.h"
+#include "registry.h"
+#include "service.h"
+
+#define RETRY_DELAY (2 * USEC_PER_SEC)
+#define SOCKETS_MAX 16
+
+struct activated;
+
+struct activation_io {
+        struct activated *owner;
+        struct loop_io io;
+};
+
+struct activated {
+        struct activated *next;
+        struct service *service;
+        char **specs;
+        size_t n;
+        int fds[SOCKETS_MAX];
+        char *errors[SOCKETS_MAX]; /* why a socket is not bound, or NULL */
+        struct activation_io ios[SOCKETS_MAX];
+        char *names; /* "a:b:c" */
+        bool watching;
+        struct loop_timer retry;
+        usec_t last_failure;
+};
+
+static struct activated *entries;
+
+static struct activated *find(const struct service *s) {
+        for (struct activated *a = entries; a; a = a->next)
+                if (a->service == s)
+                        return a;
+        return NULL;
+}
+
+static void unwatch(struct activated *a) {
+        struct loop *l = a->service->manager->loop;
+        for (size_t i = 0; i < a->n; i++)
+                loop_io_remove(l, &a->ios[i].io);
+        a->watching = false;
+}
+
+static void on_ready(struct loop_io *io, uint32_t events);
+
+static void watch(struct activated *a) {
+        if (a->watching)
+                return;
+        struct loop *l = a->service->manager->loop;
+        for (size_t i = 0; i < a->n; i++)
+                if (a->fds[i] >= 0)
+                        loop_io_add(l, &a->ios[i].io, a->fds[i], EPOLLIN, on_ready);
+        a->watching = true;
+}
+
+static void close_all(struct activated *a) {
+        unwatch(a);
+        loop_timer_disarm(a->service->manager->loop, &a->retry);
+        for (size_t i = 0; i < a->n; i++) {
+                if (a->fds[i] >= 0)
+                        close(a->fds[i]);
+                a->fds[i] = -1;
+                free(a->errors[i]);
+                a->errors[i] = NULL;
+        }
+        strv_free(a->specs);
+        a->specs = NULL;
+        free(a->names);
+        a->names = NULL;
+        a->n = 0;
+}
+
+/* Binds every socket of a (its specs set); a failure is kept for
+ * query_sockets and logged. */
+static void bind_all(struct activated *a) {
+        const char *name = a->service->config.name;
+        size_t len = 1;
+        for (size_t i = 0; i < a->n; i++) {
+                struct listen_spec spec;
+                _cleanup_free_ char *why = NULL;
+                a->fds[i] = -1;
+                a->ios[i].owner = a;
+                a->ios[i].io.fd = -1;
+                int r = listen_parse(a->specs[i], name, &spec, &why);
+                if (r >= 0 && (r = listen_bind(&spec)) < 0 &&
+                    asprintf(&why, "cannot bind it: %s", strerror(-r)) < 0)
+                        why = NULL;
+                if (r < 0) {
+                        log_warning("service %s: socket '%s' is not listening: %s", name,
+                                    a->specs[i], why ? why : "out of memory");
+                        a->errors[i] = why ? TAKE_PTR(why) : NULL;
+                        snprintf(spec.name, sizeof(spec.name), "%s", "unbound");
+                } else {
+                        a->fds[i] = r;
+                }
+                len += strlen(spec.name) + 1;
+                char *names = realloc(a->names, len);
+                if (!names)
+                        continue;
+                if (!a->names)
+                        names[0] = '\0';
+                a->names = names;
+                if (i)
+                        strcat(a->names, ":");
+                strcat(a->names, spec.name);
+        }
+}
+
+static void on_retry(struct loop_timer *t) {
+        struct activated *a = container_of(t, struct activated, retry);
+        if (a->service->state == SCM_STATE_STOPPED)
+                watch(a);
+}
+
+static void on_ready(struct loop_io *io, uint32_t events) {
+        struct activated *a = container_of(io, struct activation_io, io)->owner;
+        struct service *s = a->service;
+        (void)events;
+        unwatch(a); /* the service takes the connection; no wake-up until it stops */
+        if (s->state != SCM_STATE_STOPPED)
+                return;
+        log_info("service %s: a client came to its socket: starting it", s->config.name);
+        _cleanup_free_ char *why = NULL;
+        int r = depend_start_service(s, &why);
+        if (r < 0) {
+                log_warning("service %s: the start its socket asked for failed: %s",
+                            s->config.name, why ? why : scm_error_name(scm_error_win32(r)) ?: strerror(-r));
+                loop_timer_arm(s->manager->loop, &a->retry, now_usec() + RETRY_DELAY, on_retry);
+        }
+}
+
+static int entry_for(struct service *s, struct activated **ret) {
+        struct activated *a = find(s);
+        if (!a) {
+                a = calloc(1, sizeof(*a));
+                if (!a)
+                        return -ENOMEM;
+                a->service = s;
+                a->next = entries;
+                entries = a;
+        }
+        *ret = a;
+        return 0;
+}
+
+static void entry_free(struct activated *a) {
+        close_all(a);
+        for (struct activated **p = &entries; *p; p = &(*p)->next)
+                if (*p == a) {
+                        *p = a->next;
+                        break;
+                }
+        free(a);
+}
+
+/* Takes specs (a NULL-terminated vector). */
+static void publish(struct service *s, char **specs) {
+        struct activated *a = find(s);
+        if (!specs || !specs[0]) {
+                strv_free(specs);
+                if (a)
+                        entry_free(a);
+                return;
+        }
+        if (!a && entry_for(s, &a) < 0) {
+                strv_free(specs);
+                return;
+        }
+        close_all(a);
+        a->specs = specs;
+        while (a->n < SOCKETS_MAX && specs[a->n])
+                a->n++;
+        bind_all(a);
+        if (s->state == SCM_STATE_STOPPED)
+                watch(a);
+}
+
+int activation_start(struct manager *m) {
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n = registry_sorted(m->registry, &all);
+        if (n < 0)
+                return (int)n;
+        for (ssize_t i = 0; i < n; i++) {
+                char **specs = NULL;
+                int r = db_socket_load(m->db, all[i]->id, &specs);
+                if (r < 0)
+                        log_warning("service %s: cannot load its sockets: %s", all[i]->config.name,
+                                    strerror(-r));
+                else if (specs)
+                        publish(all[i], specs);
+        }
+        return 0;
+}
+
+void activation_free(struct manager *m) {
+        (void)m;
+        while (entries)
+                entry_free(entries);
+}
+
+void activation_state_changed(struct service *s, enum scm_state old) {
+        struct activated *a = find(s);
+        (void)old;
+        if (!a)
+                return;
+        if (s->state == SCM_STATE_STOPPED && !loop_timer_armed(&a->retry))
+                watch(a);
+        else if (s->state != SCM_STATE_STOPPED)
+                unwatch(a);
+}
+
+void activation_service_deleted(struct service *s) {
+        struct activated *a = find(s);
+        if (a)
+                entry_free(a);
+}
+
+size_t activation_listen_fds(struct service *s, const int **ret_fds, const char **ret_names) {
+        struct activated *a = find(s);
+        if (!a || !a->n)
+                return 0;
+        if (s->config.kind == SCM_KIND_NATIVE) {
+                log_warning("service %s: a native service cannot take its sockets (descriptor 3 "
+                            "is its control channel)",
+                            s->config.name);
+                return 0;
+        }
+        *ret_fds = a->fds;
+        *ret_names = a->names ? a->names : "";
+        return a->n;
+}
+
+int activation_set(struct service *s, char **specs, char **ret_error) {
+        *ret_error = NULL;
+        size_t n = 0;
+        while (specs && specs[n])
+                n++;
+        if (n > SOCKETS_MAX)
+                return asprintf(ret_error, "a service has at most %d sockets", SOCKETS_MAX) < 0
+                               ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
+                               : SCM_ERR(SCM_ERROR_INVALID_PARAMETER);
+        if (n && s->config.kind == SCM_KIND_NATIVE)
+                return asprintf(ret_error,
+                                "service %s is native: its descriptor 3 is its control channel, "
+                                "so it cannot take sockets from 3 on as sd_listen_fds() expects",
+                                s->config.name) < 0
+                               ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
+                               : SCM_ERR(SCM_ERROR_NOT_SUPPORTED);
+        for (size_t i = 0; i < n; i++) {
+                struct listen_spec spec;
+                _cleanup_free_ char *why = NULL;
+                int r = listen_parse(specs[i], s->config.name, &spec, &why);
+                if (r < 0)
+                        return asprintf(ret_error, "socket %zu: %s", i + 1,
+                                        why ? why : "out of memory") < 0
+                                       ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
+                                       : SCM_ERR(SCM_ERROR_INVALID_PARAMETER);
+        }
+        char **copy = n ? strv_copy(specs) : NULL;
+        if (n && !copy)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        int r = db_socket_save(s->manager->db, s->id, specs);
+        if (r < 0) {
+                strv_free(copy);
+                if (asprintf(ret_error,
+                             "the database could not be written (%s); nothing was "
+                             "changed",
+                             strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return SCM_ERR(SCM_ERROR_SERVICE_DATABASE_LOCKED);
+        }
+        publish(s, copy);
+        return 0;
+}
+
+size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors) {
+        struct activated *a = find(s);
+        if (!a)
+                return 0;
+        *ret_specs = a->specs;
+        *ret_errors = (const char **)a->errors;
+        return a->n;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Socket activation: the listening sockets services declare, bound by
+ * scmd and watched while their service is stopped; the first connection
+ * or datagram starts the service, which receives them as sd_listen_fds()
+ * expects (LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES, descriptors from 3).
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include <scm/types.h>
+
+struct manager;
+struct service;
+
+/* Loads every service's sockets, binds them and watches those of stopped
+ * services (main.c, before the boot sequence).  0 or -errno. */
+int activation_start(struct manager *m);
+void activation_free(struct manager *m);
+/* Hooks (main.c chains them with events.c's): s changed state (watched
+ * while STOPPED, not otherwise); s is deleted (its sockets close). */
+void activation_state_changed(struct service *s, enum scm_state old);
+void activation_service_deleted(struct service *s);
+/* The hook core/process.c asks at each spawn: s's sockets (*ret_fds, n
+ * returned) and their names joined by ':' (*ret_names); 0 when none. */
+size_t activation_listen_fds(struct service *s, const int **ret_fds, const char **ret_names);
+/* Replaces s's sockets by specs (NULL-terminated texts; NULL: none):
+ * checked, persisted, then the old ones closed and the new ones bound.
+ * 0, or SCM_ERR(win32) with *ret_error (malloc'd). */
+int activation_set(struct service *s, char **specs, char **ret_error);
+/* s's socket texts (borrowed; NULL-terminated) and, per socket, the error
+ * of its binding (NULL: bound).  0 when it has none. */
+size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors);

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scm-test-listen: a small socket-activated server written the way
+ * daemons written for systemd are, against sd_listen_fds()'s contract
+ * (implemented here, without libsystemd): LISTEN_PID must be its own pid,
+ * LISTEN_FDS the count of descriptors from 3 on, LISTEN_FDNAMES their
+ * names joined by ':'.  It answers each connection (stream) or datagram
+ * with one line, "hello pid=PID fds=N names=NAMES", and runs until
+ * SIGTERM.  Without a valid environment it exits 2, saying why on stderr.
+ *
+ *   scm-test-listen                      the server
+ *   scm-test-listen --connect PATH       a client of a Unix stream socket:
+ *                                        prints the line it gets
+ *   scm-test-listen --datagram PATH      the same over a Unix datagram socket
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define LISTEN_FDS_START 3
+#define FDS_MAX 16
+
+/* sd_listen_fds(): the count, or -1 with the reason printed. */
+static int listen_fds(void) {
+        const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+        if (!pid || !fds) {
+                fprintf(stderr, "scm-test-listen: no LISTEN_PID or LISTEN_FDS\n");
+                return -1;
+        }
+        if (atol(pid) != (long)getpid()) {
+                fprintf(stderr, "scm-test-listen: LISTEN_PID=%s is not my pid %d\n", pid,
+                        (int)getpid());
+                return -1;
+        }
+        int n = atoi(fds);
+        if (n < 1 || n > FDS_MAX) {
+                fprintf(stderr, "scm-test-listen: LISTEN_FDS=%s\n", fds);
+                return -1;
+        }
+        return n;
+}
+
+static void answer(int fd, int n, const char *names) {
+        char line[256];
+        int len = snprintf(line, sizeof(line), "hello pid=%d fds=%d names=%s\n", (int)getpid(), n,
+                           names);
+        int type = 0;
+        socklen_t tl = sizeof(type);
+        getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl);
+        if (type == SOCK_STREAM) {
+                int c = accept(fd, NULL, NULL);
+                if (c >= 0) {
+                        (void)!write(c, line, (size_t)len);
+                        close(c);
+                }
+                return;
+        }
+        char buf[512];
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof(from);
+        if (recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl) >= 0)
+                sendto(fd, line, (size_t)len, 0, (struct sockaddr *)&from, fl);
+}
+
+static int serve(void) {
+        int n = listen_fds();
+        if (n < 0)
+                return 2;
+        const char *names = getenv("LISTEN_FDNAMES");
+        struct pollfd p[FDS_MAX];
+        for (int i = 0; i < n; i++)
+                p[i] = (struct pollfd){.fd = LISTEN_FDS_START + i, .events = POLLIN};
+        fprintf(stderr, "scm-test-listen: pid %d serving %d sockets (%s)\n", (int)getpid(), n,
+                names ? names : "");
+        for (;;) {
+                if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+                        return 1;
+                for (int i = 0; i < n; i++)
+                        if (p[i].revents & POLLIN)
+                                answer(p[i].fd, n, names ? names : "");
+        }
+}
+
+static int client(const char *path, int type) {
+        int fd = socket(AF_UNIX, type, 0);
+        struct sockaddr_un to = {.sun_family = AF_UNIX}, me = {.sun_family = AF_UNIX};
+        snprintf(to.sun_path, sizeof(to.sun_path), "%s", path);
+        if (type == SOCK_DGRAM) { /* an address to be answered at */
+                snprintf(me.sun_path, sizeof(me.sun_path), "%s.client-%d", path, (int)getpid());
+                if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+                        return perror("bind"), 1;
+        }
+        if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0)
+                return perror("connect"), 1;
+        if (type == SOCK_DGRAM)
+                (void)!write(fd, "hi", 2);
+        char buf[256];
+        ssize_t k = read(fd, buf, sizeof(buf) - 1);
+        if (type == SOCK_DGRAM)
+                unlink(me.sun_path);
+        if (k <= 0)
+                return perror("read"), 1;
+        buf[k] = '\0';
+        fputs(buf, stdout);
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        if (argc == 3 && strcmp(argv[1], "--connect") == 0)
+                return client(argv[2], SOCK_STREAM);
+        if (argc == 3 && strcmp(argv[1], "--datagram") == 0)
+                return client(argv[2], SOCK_DGRAM);
+        return serve();
+}
