@@ -1,0 +1,1054 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration as code: `scctl export --document [NAME...]` prints services
+ * as one declarative JSON document, and `scctl apply FILE` makes scmd match
+ * such a document (docs/config-as-code.md has the format and the rules).
+ *
+ * A service of the document is what scmd reports of it, gathered from
+ * several queries into one object: the fields of query_config (less name
+ * and log_file, which cannot be set), the least-privilege settings of
+ * query_security, "failure_actions" (query_failure_actions' settable
+ * fields), "access_list" (the text form, null for the default list),
+ * "parameters" (key -> value name -> {type, data}) and "managed".
+ *
+ * apply first plans every service of the document (reads what is there,
+ * compares field by field, and turns each difference into a call of the
+ * protocol, each with the call that undoes it), and changes nothing when
+ * the document is refused or --dry-run is given.  Then it runs each
+ * service's calls in order; each call is one transaction of scmd's, and
+ * every field of create or change_config goes in one call.  When a call of
+ * a service fails, the calls of that service already made are undone in
+ * reverse (a service just created is deleted), so no service is left half
+ * configured, and apply stops there: the services before it keep their
+ * changes, those after it are not touched.
+ *
+ * A service is marked as managed by the value `managed` (dword 1) under its
+ * key Parameters\scctl, which export shows as "managed": true, and not
+ * among its parameters.  --prune deletes only services so marked that the
+ * document does not name.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cleanup.h"
+#include "scctl.h"
+#include "validate.h"
+
+#define DOCUMENT_VERSION 1
+#define MARKER_KEY "Parameters\\scctl"
+#define MARKER_VALUE "managed"
+
+/* The settings of query_security that create and change_config take. */
+static const char *const security_fields[] = {
+        "required_privileges",  "sid_type",         "writable_paths",
+        "allow_weak_isolation", "restrict_network", "interactive",
+};
+/* Fields of query_config that are not settings. */
+static const char *const read_only_fields[] = {"name", "log_file"};
+/* The settable fields of query_failure_actions. */
+static const char *const failure_fields[] = {"reset_period", "actions", "command", "reboot_message",
+                                             "non_crash_failures"};
+
+static bool in_list(const char *s, const char *const *list, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (!strcmp(s, list[i]))
+                        return true;
+        return false;
+}
+
+/* ---- calls ---- */
+
+/* A call that prints nothing: 0, or its error (SCM_ERR() or -errno); r > 0
+ * an exit status when connecting failed (printed). */
+static int call_quiet(struct scctl *ctx, const char *method, json_t *params, json_t **ret) {
+        int r = scctl_connect(ctx);
+        if (r != 0) {
+                json_decref(params);
+                return r;
+        }
+        json_t *result = NULL;
+        r = scm_call(ctx->client, method, params, &result);
+        if (ret)
+                *ret = result;
+        else
+                json_decref(result);
+        return r;
+}
+
+static int report_call(struct scctl *ctx, int r) {
+        return r > 0 ? r : output_call_error(ctx, r);
+}
+
+/* ---- reading a service ---- */
+
+/* Adds the values of key (and of its subkeys, depth first) to params. */
+static int fetch_parameters(struct scctl *ctx, const char *name, const char *key, json_t *params) {
+        _cleanup_json_ json_t *res = NULL;
+        int r = call_quiet(ctx, "query_parameters",
+                           json_pack("{s:s, s:s}", "name", name, "key", key), &res);
+        if (r == SCM_ERR(SCM_ERROR_FILE_NOT_FOUND))
+                return 0;
+        if (r != 0)
+                return r;
+        size_t i;
+        json_t *v;
+        json_t *values = json_object();
+        json_array_foreach(json_object_get(res, "values"), i, v) {
+                json_object_set_new(values, json_string_value(json_object_get(v, "name")),
+                                    json_pack("{s:O, s:O}", "type", json_object_get(v, "type"),
+                                              "data", json_object_get(v, "data")));
+        }
+        const char *real_key = json_string_value(json_object_get(res, "key"));
+        if (json_object_size(values) > 0)
+                json_object_set_new(params, real_key ? real_key : key, values);
+        else
+                json_decref(values);
+        json_array_foreach(json_object_get(res, "subkeys"), i, v) {
+                _cleanup_free_ char *sub = NULL;
+                if (asprintf(&sub, "%s\\%s", real_key ? real_key : key, json_string_value(v)) < 0)
+                        return -ENOMEM;
+                if ((r = fetch_parameters(ctx, name, sub, params)) != 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Moves the managed marker out of params into doc's "managed". */
+static void take_marker(json_t *doc, json_t *params) {
+        const char *key;
+        json_t *values;
+        bool managed = false;
+        void *tmp;
+        json_object_foreach_safe(params, tmp, key, values) {
+                if (strcasecmp(key, MARKER_KEY) != 0)
+                        continue;
+                const char *vname;
+                json_t *v;
+                void *tmp2;
+                json_object_foreach_safe(values, tmp2, vname, v) {
+                        if (strcasecmp(vname, MARKER_VALUE) == 0) {
+                                managed = true;
+                                json_object_del(values, vname);
+                        }
+                }
+                if (json_object_size(values) == 0)
+                        json_object_del(params, key);
+        }
+        json_object_set_new(doc, "managed", json_boolean(managed));
+}
+
+/* The document's form of service name as scmd has it (*ret), or *ret NULL
+ * when there is no such service.  0, or an error (SCM_ERR(), -errno, or an
+ * exit status already printed). */
+static int fetch_service(struct scctl *ctx, const char *name, json_t **ret) {
+        _cleanup_json_ json_t *config = NULL, *security = NULL, *failure = NULL, *acl = NULL;
+        *ret = NULL;
+        int r = call_quiet(ctx, "query_config", json_pack("{s:s}", "name", name), &config);
+        if (r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST))
+                return 0;
+        if (r == 0)
+                r = call_quiet(ctx, "query_security", json_pack("{s:s}", "name", name), &security);
+        if (r == 0)
+                r = call_quiet(ctx, "query_failure_actions", json_pack("{s:s}", "name", name),
+                               &failure);
+        if (r == 0)
+                r = call_quiet(ctx, "query_object_security", json_pack("{s:s}", "name", name),
+                               &acl);
+        if (r != 0)
+                return r;
+
+        json_t *doc = json_deep_copy(config);
+        for (size_t i = 0; i < ELEMENTSOF(read_only_fields); i++)
+                json_object_del(doc, read_only_fields[i]);
+        for (size_t i = 0; i < ELEMENTSOF(security_fields); i++) {
+                json_t *v = json_object_get(security, security_fields[i]);
+                if (v)
+                        json_object_set(doc, security_fields[i], v);
+        }
+        json_t *fa = json_object();
+        for (size_t i = 0; i < ELEMENTSOF(failure_fields); i++) {
+                json_t *v = json_object_get(failure, failure_fields[i]);
+                if (v)
+                        json_object_set(fa, failure_fields[i], v);
+        }
+        json_object_set_new(doc, "failure_actions", fa);
+        json_object_set(doc, "access_list",
+                        json_is_true(json_object_get(acl, "default"))
+                                ? json_null()
+                                : json_object_get(acl, "access_list"));
+        json_t *params = json_object();
+        json_object_set_new(doc, "parameters", params);
+        r = fetch_parameters(ctx, name, "Parameters", params);
+        if (r != 0) {
+                json_decref(doc);
+                return r;
+        }
+        take_marker(doc, params);
+        *ret = doc;
+        return 0;
+}
+
+/* ---- export --document ---- */
+
+static int print_document(json_t *doc) {
+        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+        if (!text)
+                return -ENOMEM;
+        printf("%s\n", text);
+        free(text);
+        return 0;
+}
+
+/* Every service's name (sorted by scmd), into names. */
+static int all_names(struct scctl *ctx, json_t *names) {
+        _cleanup_json_ json_t *list = NULL;
+        int r = scctl_call(ctx, "enumerate", NULL, &list);
+        if (r != 0)
+                return r;
+        size_t i;
+        json_t *s;
+        json_array_foreach(json_object_get(list, "services"), i, s)
+                json_array_append(names, json_object_get(s, "name"));
+        return 0;
+}
+
+int apply_export_document(struct scctl *ctx, int argc, char **argv) {
+        _cleanup_json_ json_t *names = json_array();
+        _cleanup_json_ json_t *doc =
+                json_pack("{s:i, s:{}}", "scm_config", DOCUMENT_VERSION, "services");
+        int r = 0;
+        if (argc == 0) {
+                _cleanup_json_ json_t *order = NULL;
+                if ((r = all_names(ctx, names)) != 0)
+                        return r;
+                if ((r = scctl_call(ctx, "query_group_order", NULL, &order)) != 0)
+                        return r;
+                json_object_set(doc, "group_order", json_object_get(order, "groups"));
+        }
+        for (int i = 0; i < argc; i++) {
+                if ((r = scctl_set_service(ctx, argv[i])) != 0)
+                        return r;
+                json_array_append_new(names, json_string(argv[i]));
+        }
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n) {
+                json_t *service;
+                ctx->name = json_string_value(n);
+                r = fetch_service(ctx, ctx->name, &service);
+                if (r != 0)
+                        return report_call(ctx, r);
+                if (!service)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED,
+                                            SCM_ERROR_SERVICE_DOES_NOT_EXIST, NULL,
+                                            "no service is named '%s'", ctx->name);
+                json_object_set_new(json_object_get(doc, "services"), ctx->name, service);
+        }
+        return print_document(doc) < 0
+                       ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                      "out of memory")
+                       : 0;
+}
+
+/* ---- reading and checking a document ---- */
+
+static int bad_document(struct scctl *ctx, const char *file, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int bad_document(struct scctl *ctx, const char *file, const char *format, ...) {
+        char msg[512];
+        va_list ap;
+        va_start(ap, format);
+        vsnprintf(msg, sizeof(msg), format, ap);
+        va_end(ap);
+        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL, "%s: %s",
+                            file, msg);
+}
+
+/* A service's rights in the order of the canonical text form. */
+static const char *const service_rights[] = {
+        "query-config", "change-config",  "query-status", "enumerate-dependents", "start",
+        "stop",         "pause-continue", "interrogate",  "user-defined-control", "delete",
+        "read-control", "write-dac",
+};
+
+/* Reads one entry's rights ("a, b,c" or "all") as bits; -1 when one is not
+ * a service's right (scmd will say which). */
+static int rights_bits(const char *text) {
+        int bits = 0;
+        _cleanup_free_ char *copy = strdup(text);
+        if (!copy)
+                return -1;
+        for (char *save = NULL, *r = strtok_r(copy, ",", &save); r;
+             r = strtok_r(NULL, ",", &save)) {
+                r += strspn(r, " \t");
+                size_t n = strlen(r);
+                while (n > 0 && (r[n - 1] == ' ' || r[n - 1] == '\t'))
+                        r[--n] = '\0';
+                size_t i = 0;
+                if (!strcmp(r, "all")) {
+                        bits = (1 << ELEMENTSOF(service_rights)) - 1;
+                        continue;
+                }
+                while (i < ELEMENTSOF(service_rights) && strcmp(r, service_rights[i]))
+                        i++;
+                if (i == ELEMENTSOF(service_rights))
+                        return -1;
+                bits |= 1 << i;
+        }
+        return bits;
+}
+
+/* An access list in the canonical text form scmd reports (docs/protocol.md,
+ * "The text form"): one entry per principal, first-given order, rights in
+ * their order or "all".  NULL when the text does not read (scmd judges). */
+static char *canonical_acl(const char *text) {
+        char *principals[64];
+        int bits[64];
+        size_t n = 0;
+        _cleanup_free_ char *copy = strdup(text);
+        if (!copy)
+                return NULL;
+        for (char *save = NULL, *e = strtok_r(copy, ";", &save); e;
+             e = strtok_r(NULL, ";", &save)) {
+                e += strspn(e, " \t");
+                if (!*e)
+                        continue;
+                char *p = NULL, *rest = NULL;
+                if (strncmp(e, "allow", 5) || !strchr(" \t", e[5]) || !e[5])
+                        return NULL;
+                p = e + 5 + strspn(e + 5, " \t");
+                rest = p + strcspn(p, " \t");
+                if (!*rest)
+                        return NULL;
+                *rest++ = '\0';
+                int b = rights_bits(rest);
+                if (b < 0)
+                        return NULL;
+                size_t i = 0;
+                while (i < n && strcmp(principals[i], p))
+                        i++;
+                if (i == n) {
+                        if (n == ELEMENTSOF(principals))
+                                return NULL;
+                        principals[n] = p;
+                        bits[n++] = 0;
+                }
+                bits[i] |= b;
+        }
+        char *out = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&out, &size);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                fprintf(f, "%sallow %s ", i ? "; " : "", principals[i]);
+                if (bits[i] == (1 << ELEMENTSOF(service_rights)) - 1) {
+                        fputs("all", f);
+                        continue;
+                }
+                bool first = true;
+                for (size_t r = 0; r < ELEMENTSOF(service_rights); r++)
+                        if (bits[i] & (1 << r)) {
+                                fprintf(f, "%s%s", first ? "" : ",", service_rights[r]);
+                                first = false;
+                        }
+        }
+        fclose(f);
+        return out;
+}
+
+/* The spellings scmd takes but reports otherwise, written as it reports
+ * them, so that a document in either form compares equal the next time. */
+static void normalize_service(json_t *s) {
+        json_t *v = json_object_get(s, "access_list");
+        if (json_is_string(v)) {
+                char *acl = canonical_acl(json_string_value(v));
+                if (acl)
+                        json_object_set_new(s, "access_list", json_string(acl));
+                free(acl);
+        }
+        v = json_object_get(s, "stop_signal");
+        if (json_is_string(v)) {
+                char buf[32];
+                const char *t = json_string_value(v);
+                if (!strncasecmp(t, "SIG", 3))
+                        t += 3;
+                snprintf(buf, sizeof(buf), "%s", t);
+                for (char *c = buf; *c; c++)
+                        *c = (char)toupper((unsigned char)*c);
+                json_object_set_new(s, "stop_signal", json_string(buf));
+        }
+        v = json_object_get(s, "umask");
+        if (json_is_string(v)) {
+                char *end;
+                long m = strtol(json_string_value(v), &end, 8);
+                if (!*end && json_string_value(v)[0])
+                        json_object_set_new(s, "umask", json_integer(m));
+        }
+        v = json_object_get(s, "required_privileges");
+        size_t i;
+        json_t *p;
+        json_array_foreach(v, i, p) {
+                if (!json_is_string(p))
+                        continue;
+                char buf[64];
+                const char *t = json_string_value(p);
+                snprintf(buf, sizeof(buf), "%s%s", strncasecmp(t, "CAP_", 4) ? "CAP_" : "", t);
+                for (char *c = buf; *c; c++)
+                        *c = (char)toupper((unsigned char)*c);
+                json_array_set_new(v, i, json_string(buf));
+        }
+        v = json_object_get(s, "limits");
+        if (json_is_object(v)) {
+                json_t *norm = json_object();
+                const char *k;
+                json_object_foreach(v, k, p) {
+                        char buf[64];
+                        snprintf(buf, sizeof(buf), "%s", strncasecmp(k, "LIMIT", 5) ? k : k + 5);
+                        for (char *c = buf; *c; c++)
+                                *c = (char)toupper((unsigned char)*c);
+                        const char *val = json_string_value(p);
+                        const char *colon = val ? strchr(val, ':') : NULL;
+                        if (colon && strlen(colon + 1) == (size_t)(colon - val) &&
+                            !strncmp(val, colon + 1, (size_t)(colon - val)))
+                                json_object_set_new(norm, buf,
+                                                    json_stringn(val, (size_t)(colon - val)));
+                        else
+                                json_object_set(norm, buf, p);
+                }
+                json_object_set_new(s, "limits", norm);
+        }
+}
+
+static int check_parameters(struct scctl *ctx, const char *file, const char *name,
+                            const json_t *params) {
+        const char *key, *vname;
+        json_t *values, *v;
+        if (!json_is_object(params))
+                return bad_document(ctx, file, "service '%s': \"parameters\" is not an object",
+                                    name);
+        json_object_foreach((json_t *)params, key, values) {
+                if (strncasecmp(key, "Parameters", 10) != 0 || (key[10] && key[10] != '\\'))
+                        return bad_document(ctx, file,
+                                            "service '%s': parameter key '%s' is not Parameters "
+                                            "or Parameters\\SUB...",
+                                            name, key);
+                if (!strcasecmp(key, MARKER_KEY))
+                        return bad_document(ctx, file,
+                                            "service '%s': the key %s is scctl's (\"managed\")",
+                                            name, MARKER_KEY);
+                if (!json_is_object(values))
+                        return bad_document(ctx, file, "service '%s': key '%s' is not an object",
+                                            name, key);
+                json_object_foreach(values, vname, v) {
+                        if (!json_is_object(v) || !json_is_string(json_object_get(v, "type")) ||
+                            !json_object_get(v, "data") || json_object_size(v) != 2)
+                                return bad_document(ctx, file,
+                                                    "service '%s': parameter '%s\\%s' is not "
+                                                    "{\"type\": ..., \"data\": ...}",
+                                                    name, key, vname);
+                }
+        }
+        return 0;
+}
+
+static int check_service(struct scctl *ctx, const char *file, const char *name, json_t *s) {
+        const char *reason;
+        if (validate_service_name(name, &reason) < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_NAME, NULL,
+                                    "%s: '%s' is not a valid service name: %s", file, name, reason);
+        if (!json_is_object(s))
+                return bad_document(ctx, file, "service '%s' is not an object", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(s, key, v) {
+                if (in_list(key, read_only_fields, ELEMENTSOF(read_only_fields)))
+                        return bad_document(ctx, file,
+                                            "service '%s': \"%s\" cannot be set (the name is "
+                                            "the key of \"services\"; the log file is scmd's)",
+                                            name, key);
+                if (!strcmp(key, "managed") && !json_is_boolean(v))
+                        return bad_document(ctx, file,
+                                            "service '%s': \"managed\" is not true or false", name);
+                if (!strcmp(key, "access_list") && !json_is_string(v) && !json_is_null(v))
+                        return bad_document(ctx, file,
+                                            "service '%s': \"access_list\" is not a string or null",
+                                            name);
+        }
+        json_t *fa = json_object_get(s, "failure_actions");
+        if (fa && !json_is_object(fa))
+                return bad_document(ctx, file, "service '%s': \"failure_actions\" is not an object",
+                                    name);
+        json_object_foreach(fa, key, v) {
+                if (!in_list(key, failure_fields, ELEMENTSOF(failure_fields)))
+                        return bad_document(
+                                ctx, file,
+                                "service '%s': unknown field \"failure_actions\".\"%s\" "
+                                "(known: reset_period, actions, command, "
+                                "reboot_message, non_crash_failures)",
+                                name, key);
+        }
+        json_t *params = json_object_get(s, "parameters");
+        if (params) {
+                int r = check_parameters(ctx, file, name, params);
+                if (r != 0)
+                        return r;
+        }
+        normalize_service(s);
+        return 0;
+}
+
+/* Reads and checks the document of file ("-": standard input). */
+static int load_document(struct scctl *ctx, const char *file, json_t **ret) {
+        json_error_t error;
+        json_t *doc = !strcmp(file, "-") ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &error)
+                                         : json_load_file(file, JSON_REJECT_DUPLICATES, &error);
+        if (!doc)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_DATA, NULL,
+                                    "%s: line %d: %s", file, error.line, error.text);
+        *ret = doc;
+        if (!json_is_object(doc))
+                return bad_document(ctx, file, "the document is not a JSON object");
+        const char *key;
+        json_t *v;
+        json_object_foreach(doc, key, v) {
+                if (strcmp(key, "scm_config") && strcmp(key, "services") &&
+                    strcmp(key, "group_order"))
+                        return bad_document(ctx, file,
+                                            "unknown field \"%s\" (known: scm_config, services, "
+                                            "group_order)",
+                                            key);
+        }
+        v = json_object_get(doc, "scm_config");
+        if (v && (!json_is_integer(v) || json_integer_value(v) != DOCUMENT_VERSION))
+                return bad_document(ctx, file,
+                                    "\"scm_config\" is not %d, the version this scctl reads",
+                                    DOCUMENT_VERSION);
+        v = json_object_get(doc, "group_order");
+        if (v && !json_is_array(v))
+                return bad_document(ctx, file, "\"group_order\" is not a list of group names");
+        json_t *services = json_object_get(doc, "services");
+        if (!json_is_object(services))
+                return bad_document(ctx, file, "\"services\" is missing or not an object");
+        const char *name;
+        json_object_foreach(services, name, v) {
+                int r = check_service(ctx, file, name, v);
+                if (r != 0)
+                        return r;
+                const char *other;
+                json_t *w;
+                json_object_foreach(services, other, w) {
+                        if (other != name && names_equal(other, name) && strcmp(other, name) < 0)
+                                return bad_document(ctx, file,
+                                                    "services '%s' and '%s' are one name (names "
+                                                    "ignore case)",
+                                                    other, name);
+                }
+        }
+        return 0;
+}
+
+/* ---- planning ---- */
+
+/* One call of the plan and the call that undoes it (undo NULL: none). */
+struct step {
+        const char *method;
+        json_t *params;
+        const char *undo;
+        json_t *undo_params;
+};
+
+struct plan {
+        struct step *steps;
+        size_t n_steps, size;
+        json_t *changes; /* what the steps change, for the report */
+};
+
+static void plan_free(struct plan *p) {
+        for (size_t i = 0; i < p->n_steps; i++) {
+                json_decref(p->steps[i].params);
+                json_decref(p->steps[i].undo_params);
+        }
+        free(p->steps);
+        json_decref(p->changes);
+        *p = (struct plan){0};
+}
+
+/* Adds a step; params and undo_params are consumed. */
+static int add_step(struct plan *p, const char *method, json_t *params, const char *undo,
+                    json_t *undo_params) {
+        if (p->n_steps == p->size) {
+                size_t n = p->size ? p->size * 2 : 8;
+                struct step *s = realloc(p->steps, n * sizeof(*s));
+                if (!s) {
+                        json_decref(params);
+                        json_decref(undo_params);
+                        return -ENOMEM;
+                }
+                p->steps = s;
+                p->size = n;
+        }
+        p->steps[p->n_steps++] = (struct step){method, params, undo, undo_params};
+        return 0;
+}
+
+static void add_change(struct plan *p, const char *service, const char *action, const char *field,
+                       json_t *old, json_t *new) {
+        json_t *c = json_pack("{s:s, s:s}", "service", service, "action", action);
+        if (field) {
+                json_object_set_new(c, "field", json_string(field));
+                json_object_set(c, "old", old ? old : json_null());
+                json_object_set(c, "new", new ? new : json_null());
+        }
+        json_array_append_new(p->changes, c);
+}
+
+static bool is_nested(const char *key) {
+        return !strcmp(key, "failure_actions") || !strcmp(key, "access_list") ||
+               !strcmp(key, "parameters") || !strcmp(key, "managed");
+}
+
+/* create or change_config: every differing field in one call. */
+static int plan_config(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *set = json_pack("{s:s}", "name", name);
+        json_t *old = json_pack("{s:s}", "name", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                if (is_nested(key))
+                        continue;
+                json_t *was = have ? json_object_get(have, key) : NULL;
+                if (was && json_equal(was, v))
+                        continue;
+                json_object_set(set, key, v);
+                if (have) {
+                        json_object_set(old, key, was ? was : json_null());
+                        add_change(p, name, "change", key, was, v);
+                }
+        }
+        if (!have) { /* undone by deleting it, which undoes every later step */
+                json_decref(old);
+                return add_step(p, "create", set, "delete", json_pack("{s:s}", "name", name));
+        }
+        if (json_object_size(set) == 1) {
+                json_decref(set);
+                json_decref(old);
+                return 0;
+        }
+        return add_step(p, "change_config", set, "change_config", old);
+}
+
+static int plan_failure(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *set = json_pack("{s:s}", "name", name);
+        json_t *old = json_pack("{s:s}", "name", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(json_object_get(want, "failure_actions"), key, v) {
+                json_t *was = json_object_get(json_object_get(have, "failure_actions"), key);
+                if (was && json_equal(was, v))
+                        continue;
+                char field[64];
+                snprintf(field, sizeof(field), "failure_actions.%s", key);
+                json_object_set(set, key, v);
+                json_object_set(old, key, was);
+                if (have)
+                        add_change(p, name, "change", field, was, v);
+        }
+        if (json_object_size(set) == 1 || !have) {
+                json_decref(old);
+                old = NULL;
+        }
+        if (json_object_size(set) == 1) {
+                json_decref(set);
+                return 0;
+        }
+        return add_step(p, "change_failure_actions", set, old ? "change_failure_actions" : NULL,
+                        old);
+}
+
+static json_t *acl_params(const char *name, const json_t *acl) {
+        return json_is_string(acl) ? json_pack("{s:s, s:O}", "name", name, "access_list", acl)
+                                   : json_pack("{s:s, s:b}", "name", name, "default", 1);
+}
+
+static int plan_acl(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *acl = json_object_get(want, "access_list");
+        if (!acl)
+                return 0;
+        json_t *was = have ? json_object_get(have, "access_list") : json_null();
+        if (json_equal(acl, was))
+                return 0;
+        if (have)
+                add_change(p, name, "change", "access_list", was, acl);
+        return add_step(p, "set_object_security", acl_params(name, acl),
+                        have ? "set_object_security" : NULL, have ? acl_params(name, was) : NULL);
+}
+
+static json_t *set_param(const char *name, const char *key, const char *value, const json_t *v) {
+        return json_pack("{s:s, s:s, s:s, s:O, s:O}", "name", name, "key", key, "value", value,
+                         "type", json_object_get(v, "type"), "data", json_object_get(v, "data"));
+}
+
+static json_t *delete_param(const char *name, const char *key, const char *value) {
+        return json_pack("{s:s, s:s, s:s}", "name", name, "key", key, "value", value);
+}
+
+/* Sets what differs, deletes what the document leaves out. */
+static int plan_parameters(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *wp = json_object_get(want, "parameters");
+        json_t *hp = have ? json_object_get(have, "parameters") : NULL;
+        if (!wp)
+                return 0;
+        const char *key, *vname;
+        json_t *values, *v;
+        int r = 0;
+        json_object_foreach(wp, key, values) {
+                json_object_foreach(values, vname, v) {
+                        json_t *was = json_object_get(json_object_get(hp, key), vname);
+                        if (was && json_equal(was, v))
+                                continue;
+                        char field[1100];
+                        snprintf(field, sizeof(field), "parameters.%s\\%s", key, vname);
+                        if (have)
+                                add_change(p, name, "change", field, was, v);
+                        r = add_step(p, "set_parameter", set_param(name, key, vname, v),
+                                     have ? (was ? "set_parameter" : "delete_parameter") : NULL,
+                                     have ? (was ? set_param(name, key, vname, was)
+                                                 : delete_param(name, key, vname))
+                                          : NULL);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        json_object_foreach(hp, key, values) {
+                json_object_foreach(values, vname, v) {
+                        if (json_object_get(json_object_get(wp, key), vname))
+                                continue;
+                        char field[1100];
+                        snprintf(field, sizeof(field), "parameters.%s\\%s", key, vname);
+                        add_change(p, name, "change", field, v, NULL);
+                        r = add_step(p, "delete_parameter", delete_param(name, key, vname),
+                                     "set_parameter", set_param(name, key, vname, v));
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static json_t *marker_set(const char *name) {
+        return json_pack("{s:s, s:s, s:s, s:s, s:i}", "name", name, "key", MARKER_KEY, "value",
+                         MARKER_VALUE, "type", "dword", "data", 1);
+}
+
+/* A service named in a document is managed unless it says "managed": false. */
+static int plan_marker(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *m = json_object_get(want, "managed");
+        bool managed = !m || json_is_true(m);
+        bool was = have && json_is_true(json_object_get(have, "managed"));
+        if (managed == was)
+                return 0;
+        if (have)
+                add_change(p, name, "change", "managed", json_boolean(was), json_boolean(managed));
+        if (managed)
+                return add_step(p, "set_parameter", marker_set(name),
+                                have ? "delete_parameter" : NULL,
+                                have ? delete_param(name, MARKER_KEY, MARKER_VALUE) : NULL);
+        return add_step(p, "delete_parameter", delete_param(name, MARKER_KEY, MARKER_VALUE),
+                        "set_parameter", marker_set(name));
+}
+
+/* The calls that make name what want says; none when it already is. */
+static int plan_service(struct scctl *ctx, const char *name, json_t *want, struct plan *p) {
+        _cleanup_json_ json_t *have = NULL;
+        ctx->name = name;
+        int r = fetch_service(ctx, name, &have);
+        if (r != 0)
+                return report_call(ctx, r);
+        if (!have && !json_object_get(want, "command_line"))
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
+                                    "service '%s' does not exist, and the document gives no "
+                                    "\"command_line\" to create it with",
+                                    name);
+        if (!have)
+                add_change(p, name, "create", NULL, NULL, NULL);
+        if ((r = plan_config(p, name, want, have)) < 0 ||
+            (r = plan_failure(p, name, want, have)) < 0 ||
+            (r = plan_acl(p, name, want, have)) < 0 ||
+            (r = plan_parameters(p, name, want, have)) < 0 ||
+            (r = plan_marker(p, name, want, have)) < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                    "out of memory");
+        return 0;
+}
+
+/* --prune: a stop (when it runs) and a delete for every managed service
+ * the document does not name. */
+static int plan_prune(struct scctl *ctx, json_t *services, struct plan *p) {
+        _cleanup_json_ json_t *names = json_array();
+        int r = all_names(ctx, names);
+        if (r != 0)
+                return r;
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n) {
+                const char *name = json_string_value(n), *other;
+                json_t *w;
+                bool named = false;
+                json_object_foreach(services, other, w)
+                        named |= names_equal(other, name);
+                if (named)
+                        continue;
+                ctx->name = name;
+                r = call_quiet(ctx, "query_parameters",
+                               json_pack("{s:s, s:s, s:s}", "name", name, "key", MARKER_KEY,
+                                         "value", MARKER_VALUE),
+                               NULL);
+                if (r == SCM_ERR(SCM_ERROR_FILE_NOT_FOUND) ||
+                    r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST))
+                        continue;
+                if (r != 0)
+                        return report_call(ctx, r);
+                add_change(p, name, "delete", NULL, NULL, NULL);
+                if (add_step(p, "control", json_pack("{s:s, s:s}", "name", name, "control", "stop"),
+                             NULL, NULL) < 0 ||
+                    add_step(p, "delete", json_pack("{s:s}", "name", name), NULL, NULL) < 0)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                            NULL, "out of memory");
+        }
+        return 0;
+}
+
+static int plan_group_order(struct scctl *ctx, json_t *doc, struct plan *p) {
+        json_t *want = json_object_get(doc, "group_order");
+        _cleanup_json_ json_t *have = NULL;
+        if (!want)
+                return 0;
+        int r = scctl_call(ctx, "query_group_order", NULL, &have);
+        if (r != 0)
+                return r;
+        json_t *was = json_object_get(have, "groups");
+        if (json_equal(was, want))
+                return 0;
+        json_t *c = json_pack("{s:s, s:O, s:O}", "action", "group_order", "old", was, "new", want);
+        json_array_append_new(p->changes, c);
+        return add_step(p, "set_group_order", json_pack("{s:O}", "groups", want), NULL, NULL) < 0
+                       ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                      "out of memory")
+                       : 0;
+}
+
+/* ---- running a plan ---- */
+
+static void print_change(const json_t *c) {
+        const char *action = json_string_value(json_object_get(c, "action"));
+        const char *service = json_string_value(json_object_get(c, "service"));
+        const char *field = json_string_value(json_object_get(c, "field"));
+        if (!field && strcmp(action, "group_order") != 0) {
+                printf("%s %s\n", action, service);
+                return;
+        }
+        char *old = json_dumps(json_object_get(c, "old"), JSON_ENCODE_ANY | JSON_COMPACT);
+        char *new = json_dumps(json_object_get(c, "new"), JSON_ENCODE_ANY | JSON_COMPACT);
+        if (field)
+                printf("change %s %s: %s -> %s\n", service, field, old, new);
+        else
+                printf("change group_order: %s -> %s\n", old, new);
+        free(old);
+        free(new);
+}
+
+/* Runs the undo of steps[0..n) in reverse; says what could not be undone. */
+static void undo_steps(struct scctl *ctx, const struct plan *p, size_t n) {
+        for (size_t i = n; i-- > 0;) {
+                const struct step *s = &p->steps[i];
+                if (!s->undo)
+                        continue;
+                int r = call_quiet(ctx, s->undo, json_incref(s->undo_params), NULL);
+                if (r != 0)
+                        fprintf(stderr,
+                                "scctl: apply: %s: undoing %s failed too (%s): the service may "
+                                "be left half changed\n",
+                                ctx->name, s->method,
+                                r < 0 && scm_error_win32(r) > 0
+                                        ? scm_client_error_message(ctx->client)
+                                        : strerror(r < 0 ? -r : EIO));
+        }
+}
+
+static void warn_kept(const char *name, const char *field, const json_t *kept,
+                      const json_t *written) {
+        char *k = json_dumps(kept, JSON_ENCODE_ANY | JSON_COMPACT);
+        char *w = json_dumps(written, JSON_ENCODE_ANY | JSON_COMPACT);
+        fprintf(stderr,
+                "scctl: apply: %s: scmd keeps %s as %s, not %s as written: write it so, or "
+                "every apply will change it again\n",
+                name, field, k ? k : "?", w ? w : "?");
+        free(k);
+        free(w);
+}
+
+/* After a service's change: warns of each field the document writes in
+ * another form than scmd keeps it in (the next apply would see a change). */
+static void check_kept(struct scctl *ctx, const char *name, json_t *want) {
+        _cleanup_json_ json_t *have = NULL;
+        if (fetch_service(ctx, name, &have) != 0 || !have)
+                return;
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                json_t *h = json_object_get(have, key);
+                if (!strcmp(key, "managed") || !strcmp(key, "parameters") || json_equal(h, v))
+                        continue;
+                if (strcmp(key, "failure_actions") != 0) {
+                        warn_kept(name, key, h, v);
+                        continue;
+                }
+                const char *f;
+                json_t *fv;
+                json_object_foreach(v, f, fv) {
+                        json_t *hv = json_object_get(h, f);
+                        if (!json_equal(hv, fv))
+                                warn_kept(name, f, hv, fv);
+                }
+        }
+}
+
+/* Runs a service's plan: all of it, or (undone) none of it. */
+static int run_plan(struct scctl *ctx, const char *name, struct plan *p) {
+        ctx->name = name;
+        for (size_t i = 0; i < p->n_steps; i++) {
+                const struct step *s = &p->steps[i];
+                int r = call_quiet(ctx, s->method, json_incref(s->params), NULL);
+                if (r == SCM_ERR(SCM_ERROR_SERVICE_NOT_ACTIVE) && !strcmp(s->method, "control"))
+                        r = 0; /* a prune's stop of a stopped service */
+                if (r == 0)
+                        continue;
+                int status = report_call(ctx, r);
+                if (i > 0 && !ctx->json)
+                        fprintf(stderr,
+                                "scctl: apply: %s: %s failed; undoing its %zu earlier "
+                                "change%s\n",
+                                name, s->method, i, i == 1 ? "" : "s");
+                undo_steps(ctx, p, i);
+                return status;
+        }
+        return 0;
+}
+
+struct apply_options {
+        bool dry_run, prune;
+};
+
+static void report(struct scctl *ctx, json_t *changes, bool dry_run, const char *failed) {
+        if (ctx->json) {
+                _cleanup_json_ json_t *out =
+                        json_pack("{s:b, s:b, s:O, s:s?}", "changed", json_array_size(changes) > 0,
+                                  "dry_run", dry_run, "changes", changes, "failed", failed);
+                output_json(out);
+                return;
+        }
+        size_t i;
+        json_t *c;
+        json_array_foreach(changes, i, c)
+                print_change(c);
+}
+
+static int apply(struct scctl *ctx, const char *file, const struct apply_options *o) {
+        _cleanup_json_ json_t *doc = NULL;
+        int r = load_document(ctx, file, &doc);
+        if (r != 0)
+                return r;
+        json_t *services = json_object_get(doc, "services");
+        size_t n = json_object_size(services) + 2; /* + prune + group order */
+        struct plan *plans = calloc(n, sizeof(*plans));
+        const char **names = calloc(n, sizeof(*names));
+        _cleanup_json_ json_t *done = json_array();
+        if (!plans || !names) {
+                free(plans);
+                free(names);
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                    "out of memory");
+        }
+        size_t k = 0;
+        const char *name;
+        json_t *want;
+        for (size_t i = 0; i < n; i++)
+                plans[i].changes = json_array();
+        json_object_foreach(services, name, want) {
+                names[k] = name;
+                if ((r = plan_service(ctx, name, want, &plans[k++])) != 0)
+                        goto out;
+        }
+        names[k] = "(prune)";
+        if (o->prune && (r = plan_prune(ctx, services, &plans[k])) != 0)
+                goto out;
+        names[++k] = "(group order)";
+        if ((r = plan_group_order(ctx, doc, &plans[k])) != 0)
+                goto out;
+        const char *failed = NULL;
+        for (size_t i = 0; i < n && !failed; i++) {
+                if (!o->dry_run && (r = run_plan(ctx, names[i], &plans[i])) != 0) {
+                        failed = names[i];
+                        break;
+                }
+                if (!o->dry_run && plans[i].n_steps > 0 && i < json_object_size(services))
+                        check_kept(ctx, names[i], json_object_get(services, names[i]));
+                json_array_extend(done, plans[i].changes);
+        }
+        report(ctx, done, o->dry_run, failed);
+out:
+        for (size_t i = 0; i < n; i++)
+                plan_free(&plans[i]);
+        free(plans);
+        free(names);
+        return r;
+}
+
+enum { OPT_DRY_RUN = 0x100, OPT_PRUNE };
+
+static const struct option apply_options[] = {
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"prune", no_argument, NULL, OPT_PRUNE},
+        {},
+};
+
+static int run_apply(struct scctl *ctx, int argc, char **argv) {
+        struct apply_options o = {0};
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
+                if (opt == OPT_DRY_RUN)
+                        o.dry_run = true;
+                else if (opt == OPT_PRUNE)
+                        o.prune = true;
+        }
+        if (opt < 0)
+                return ctx->exit_status;
+        if (argc - optind != 1)
+                return scctl_usage_error(ctx, "expects one FILE (- for standard input)");
+        return apply(ctx, argv[optind], &o);
+}
+
+const struct scctl_verb verb_apply = {
+        .name = "apply",
+        .synopsis = "[--dry-run] [--prune] FILE",
+        .summary = "Make the services match a configuration document (scctl export --document)",
+        .help = "FILE (- for standard input) is a JSON document as scctl export --document\n"
+                "prints it.  Each service is created when missing and changed where it\n"
+                "differs; a field the document leaves out is left as it is.  Every change\n"
+                "is printed (nothing when there is none); --json prints\n"
+                "{\"changed\":..,\"dry_run\":..,\"changes\":[..]}.  A service's changes are\n"
+                "all made or, undone, none: a failure stops apply at that service.\n"
+                "  --dry-run  print what would change, and change nothing\n"
+                "  --prune    also delete (after stopping) the services marked managed\n"
+                "             that the document does not name; apply marks every service\n"
+                "             it names unless it says \"managed\": false\n"
+                "docs/config-as-code.md describes the document.\n",
+        .options = apply_options,
+        .run = run_apply,
+};
