@@ -23,15 +23,19 @@ SSHD_PID=""
 SCMD2_PID=""
 MADE_USER=""
 
-cleanup_remote() {
-        [ -n "$SSHD_PID" ] && kill -TERM "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null
-        SSHD_PID=""
+stop_scmd2() {
         if [ -n "$SCMD2_PID" ]; then
                 kill -TERM "$SCMD2_PID" 2>/dev/null
                 poll_until 30 proc_gone "$SCMD2_PID" || kill -KILL "$SCMD2_PID" 2>/dev/null
                 wait "$SCMD2_PID" 2>/dev/null
                 SCMD2_PID=""
         fi
+}
+
+cleanup_remote() {
+        [ -n "$SSHD_PID" ] && kill -TERM "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null
+        SSHD_PID=""
+        stop_scmd2
         [ -n "$MADE_USER" ] && userdel -r "$MADE_USER" >/dev/null 2>&1
         MADE_USER=""
         [ -n "$T" ] && [ -z "${KEEP_TEST_DIRS:-}" ] && rm -rf "$T"
@@ -127,12 +131,13 @@ ssh_works() {
         $SCM_SSH -o BatchMode=yes -p "$P1" "$U@127.0.0.1" true 2>/dev/null
 }
 
-# A root scmd with --root DIR whose socket the user can reach.
+# A root scmd with --root DIR [SCMD OPTIONS...] whose socket the user can reach.
 start_scmd_at() {
         local dir=$1
+        shift
         mkdir -p "$dir"
         chmod 711 "$dir"
-        "$SCMD" --root "$dir" --foreground </dev/null >>"$dir.out" 2>&1 &
+        "$SCMD" --root "$dir" --foreground "$@" </dev/null >>"$dir.out" 2>&1 &
         local pid=$!
         poll_until 30 "$SCCTL" --root "$dir" --timeout 5 query >/dev/null 2>&1 || return 1
         echo "$pid"
@@ -232,14 +237,55 @@ test_hosts() {
         sc delete one
 }
 
+# scctl apply reads the document here and makes it true on each host, as
+# the remote user (an admin there: --admin-group).
+test_apply_hosts() {
+        daemon_start --admin-group "$U" || return
+        chmod 711 "$D"
+        rm -f "$T/s1"
+        ln -s "$D" "$T/s1"
+        stop_scmd2 # test_hosts's, which has no --admin-group
+        SCMD2_PID=$(start_scmd_at "$T/s2" --admin-group "$U") || {
+                tap_not_ok "a second scmd starts"
+                return
+        }
+        cat >"$D/doc.json" <<'EOF'
+{"services": {"fleet": {"command_line": "/bin/sleep 1000", "start_type": "auto",
+  "description": "applied through ssh", "environment": ["A=1"],
+  "failure_actions": {"reset_period": 60, "actions": [{"type": "restart", "delay_ms": 1000}]},
+  "parameters": {"Parameters": {"Port": {"type": "dword", "data": 80}}}}}}
+EOF
+        local hosts="$U@127.0.0.1:$P1,$U@127.0.0.1:$P2"
+        run "$SCCTL" --timeout 20 --hosts "$hosts" apply "$D/doc.json"
+        assert_rc "--hosts apply on two hosts" 0 || diag "$(last_run)"
+        assert_contains "the first host reports the service made" "$OUT" "$U@127.0.0.1:$P1: create fleet"
+        assert_contains "...and the second" "$OUT" "$U@127.0.0.1:$P2: create fleet"
+        run sc export --document fleet
+        local here=$OUT
+        assert_contains "the service is on the first host, as written" "$here" '"description": "applied through ssh"'
+        run "$SCCTL" --root "$T/s2" export --document fleet
+        assert_eq "...and the second host's is the same" "$OUT" "$here"
+
+        run "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P2" apply "$D/doc.json"
+        assert_rc "a second apply, --host" 0 || diag "$(last_run)"
+        assert_eq "...changes nothing" "$OUT" ""
+        run "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P1" export --document fleet
+        assert_eq "export --document through ssh gives the local export" "$OUT" "$here"
+
+        "$SCCTL" --root "$T/s2" delete fleet >/dev/null
+        sc delete fleet >/dev/null
+}
+
 if [ -n "$why_not" ]; then
         tap_skip "scctl --host through ssh" "$why_not"
         tap_skip "scctl --hosts through ssh" "$why_not"
+        tap_skip "scctl --hosts apply through ssh" "$why_not"
         finish
 fi
 
 if setup_remote; then
         run_test test_host
         run_test test_hosts
+        run_test test_apply_hosts
 fi
 finish
