@@ -4,8 +4,9 @@
 # Makes sure the Debian packages needed to build scm and run its tests are
 # installed.  As root, installs what is missing; otherwise prints the exact
 # command to run and exits 1.  The tests need nothing beyond these and the
-# base system (bash, coreutils, grep, util-linux for unshare): no python,
-# procps or socat — they read /proc directly.
+# base system (bash, coreutils, grep, util-linux for unshare): no python
+# (but the Ansible module's, which ansible-core brings), procps or socat —
+# they read /proc directly.
 
 set -eu
 
@@ -26,6 +27,7 @@ packages=(
         openssh-server # tests/integration/test_remote.sh: a real sshd on loopback (its own config and port)
         openssh-client
         sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
+        ansible-core # test_ansible.sh: contrib/ansible's module run by the real ansible-playbook
 )
 
 missing=()

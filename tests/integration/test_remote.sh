@@ -9,6 +9,10 @@
 #     apply: a denied verb is denied, and the error names the host;
 #   - --hosts runs one verb on three hosts in parallel, one of them down,
 #     and reports that one while the other two succeed.
+#   - scctl --hosts apply makes one document true on two hosts, a second
+#     apply changes nothing, export --document through ssh is the local
+#     one; and ansible-playbook runs contrib/ansible's scm_service on "the
+#     remote" through its own ssh: changed, then changed=0.
 # Each sshd port serves one scmd: sshd sets SCM_SOCKET per port (Match
 # LocalPort + SetEnv), and the remote `scctl bridge` follows the usual rule.
 # Needs root, sshd (openssh-server), ssh, ssh-keygen and useradd; skipped
@@ -271,6 +275,43 @@ EOF
         assert_eq "...changes nothing" "$OUT" ""
         run "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P1" export --document fleet
         assert_eq "export --document through ssh gives the local export" "$OUT" "$here"
+
+        # The Ansible module on "the remote", through ansible's own ssh.
+        if ! command -v ansible-playbook >/dev/null || [ ! -x /usr/bin/python3 ]; then
+                tap_skip "ansible-playbook drives scm_service through ssh" "no ansible-playbook or /usr/bin/python3"
+        else
+                local src
+                src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+                cat >"$D/play.yml" <<EOF
+- hosts: remote
+  gather_facts: false
+  tasks:
+    - scm_service:
+        name: fleet
+        description: changed by ansible
+        state: started
+        scctl: $T/bin/scctl
+      environment: {LD_LIBRARY_PATH: $T/bin}
+EOF
+                local inv="remote ansible_host=127.0.0.1 ansible_port=$P1 ansible_user=$U ansible_ssh_private_key_file=$T/id ansible_python_interpreter=/usr/bin/python3"
+                printf '%s\n' "$inv" >"$D/inventory"
+                local i
+                for i in 1 2; do
+                        run env ANSIBLE_LIBRARY="$src/contrib/ansible/plugins/modules" ANSIBLE_NOCOLOR=1 \
+                                ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_LOCAL_TEMP="$D/ansible-local" \
+                                ANSIBLE_SSH_ARGS="-F /dev/null -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR" \
+                                HOME="$D" ansible-playbook -i "$D/inventory" "$D/play.yml"
+                        if [[ $OUT =~ remote\ +:\ ok=1\ +changed=$((2 - i))\ +unreachable=0\ +failed=0 ]]; then
+                                tap_ok "ansible-playbook through ssh, run $i: changed=$((2 - i))"
+                        else
+                                tap_not_ok "ansible-playbook through ssh, run $i: changed=$((2 - i))" "$(last_run)"
+                        fi
+                done
+                run sc qdescription fleet
+                assert_contains "...the remote service has the play's description" "$OUT" "changed by ansible"
+                check "...and runs" state_is fleet running
+                sc stop fleet --wait >/dev/null
+        fi
 
         "$SCCTL" --root "$T/s2" delete fleet >/dev/null
         sc delete fleet >/dev/null
