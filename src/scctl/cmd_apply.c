@@ -228,6 +228,14 @@ int apply_export_document(struct scctl *ctx, int argc, char **argv) {
                 if ((r = scctl_call(ctx, "query_group_order", NULL, &order)) != 0)
                         return r;
                 json_object_set(doc, "group_order", json_object_get(order, "groups"));
+                json_decref(order);
+                if ((r = scctl_call(ctx, "query_object_security", json_pack("{s:b}", "scm", 1),
+                                    &order)) != 0)
+                        return r;
+                json_object_set(doc, "scm_access_list",
+                                json_is_true(json_object_get(order, "default"))
+                                        ? json_null()
+                                        : json_object_get(order, "access_list"));
         }
         for (int i = 0; i < argc; i++) {
                 if ((r = scctl_set_service(ctx, argv[i])) != 0)
@@ -269,16 +277,30 @@ static int bad_document(struct scctl *ctx, const char *file, const char *format,
                             file, msg);
 }
 
-/* A service's rights in the order of the canonical text form. */
+/* The rights of a service and of the SCM, in the order of the canonical
+ * text form; NULL-terminated. */
+static const char *const scm_rights[] = {
+        "connect",      "create-service",    "enumerate",
+        "lock",         "query-lock-status", "modify-boot-config",
+        "read-control", "write-dac",         NULL,
+};
 static const char *const service_rights[] = {
         "query-config", "change-config",  "query-status", "enumerate-dependents", "start",
         "stop",         "pause-continue", "interrogate",  "user-defined-control", "delete",
-        "read-control", "write-dac",
+        "read-control", "write-dac",      NULL,
 };
 
+static size_t count_rights(const char *const *rights) {
+        size_t n = 0;
+        while (rights[n])
+                n++;
+        return n;
+}
+
 /* Reads one entry's rights ("a, b,c" or "all") as bits; -1 when one is not
- * a service's right (scmd will say which). */
-static int rights_bits(const char *text) {
+ * one of rights (scmd will say which). */
+static int rights_bits(const char *text, const char *const *rights) {
+        size_t all = count_rights(rights);
         int bits = 0;
         _cleanup_free_ char *copy = strdup(text);
         if (!copy)
@@ -291,12 +313,12 @@ static int rights_bits(const char *text) {
                         r[--n] = '\0';
                 size_t i = 0;
                 if (!strcmp(r, "all")) {
-                        bits = (1 << ELEMENTSOF(service_rights)) - 1;
+                        bits = (1 << all) - 1;
                         continue;
                 }
-                while (i < ELEMENTSOF(service_rights) && strcmp(r, service_rights[i]))
+                while (i < all && strcmp(r, rights[i]))
                         i++;
-                if (i == ELEMENTSOF(service_rights))
+                if (i == all)
                         return -1;
                 bits |= 1 << i;
         }
@@ -306,7 +328,8 @@ static int rights_bits(const char *text) {
 /* An access list in the canonical text form scmd reports (docs/protocol.md,
  * "The text form"): one entry per principal, first-given order, rights in
  * their order or "all".  NULL when the text does not read (scmd judges). */
-static char *canonical_acl(const char *text) {
+static char *canonical_acl(const char *text, const char *const *rights) {
+        size_t all = count_rights(rights);
         char *principals[64];
         int bits[64];
         size_t n = 0;
@@ -326,7 +349,7 @@ static char *canonical_acl(const char *text) {
                 if (!*rest)
                         return NULL;
                 *rest++ = '\0';
-                int b = rights_bits(rest);
+                int b = rights_bits(rest, rights);
                 if (b < 0)
                         return NULL;
                 size_t i = 0;
@@ -347,14 +370,14 @@ static char *canonical_acl(const char *text) {
                 return NULL;
         for (size_t i = 0; i < n; i++) {
                 fprintf(f, "%sallow %s ", i ? "; " : "", principals[i]);
-                if (bits[i] == (1 << ELEMENTSOF(service_rights)) - 1) {
+                if (bits[i] == (1 << all) - 1) {
                         fputs("all", f);
                         continue;
                 }
                 bool first = true;
-                for (size_t r = 0; r < ELEMENTSOF(service_rights); r++)
+                for (size_t r = 0; r < all; r++)
                         if (bits[i] & (1 << r)) {
-                                fprintf(f, "%s%s", first ? "" : ",", service_rights[r]);
+                                fprintf(f, "%s%s", first ? "" : ",", rights[r]);
                                 first = false;
                         }
         }
@@ -367,7 +390,7 @@ static char *canonical_acl(const char *text) {
 static void normalize_service(json_t *s) {
         json_t *v = json_object_get(s, "access_list");
         if (json_is_string(v)) {
-                char *acl = canonical_acl(json_string_value(v));
+                char *acl = canonical_acl(json_string_value(v), service_rights);
                 if (acl)
                         json_object_set_new(s, "access_list", json_string(acl));
                 free(acl);
@@ -518,10 +541,10 @@ static int load_document(struct scctl *ctx, const char *file, json_t **ret) {
         json_t *v;
         json_object_foreach(doc, key, v) {
                 if (strcmp(key, "scm_config") && strcmp(key, "services") &&
-                    strcmp(key, "group_order"))
+                    strcmp(key, "group_order") && strcmp(key, "scm_access_list"))
                         return bad_document(ctx, file,
                                             "unknown field \"%s\" (known: scm_config, services, "
-                                            "group_order)",
+                                            "group_order, scm_access_list)",
                                             key);
         }
         v = json_object_get(doc, "scm_config");
@@ -529,6 +552,15 @@ static int load_document(struct scctl *ctx, const char *file, json_t **ret) {
                 return bad_document(ctx, file,
                                     "\"scm_config\" is not %d, the version this scctl reads",
                                     DOCUMENT_VERSION);
+        v = json_object_get(doc, "scm_access_list");
+        if (v && !json_is_string(v) && !json_is_null(v))
+                return bad_document(ctx, file, "\"scm_access_list\" is not a string or null");
+        if (json_is_string(v)) {
+                char *acl = canonical_acl(json_string_value(v), scm_rights);
+                if (acl)
+                        json_object_set_new(doc, "scm_access_list", json_string(acl));
+                free(acl);
+        }
         v = json_object_get(doc, "group_order");
         if (v && !json_is_array(v))
                 return bad_document(ctx, file, "\"group_order\" is not a list of group names");
@@ -843,13 +875,39 @@ static int plan_group_order(struct scctl *ctx, json_t *doc, struct plan *p) {
                        : 0;
 }
 
+static json_t *scm_acl_params(const json_t *acl) {
+        return json_is_string(acl) ? json_pack("{s:b, s:O}", "scm", 1, "access_list", acl)
+                                   : json_pack("{s:b, s:b}", "scm", 1, "default", 1);
+}
+
+static int plan_scm_acl(struct scctl *ctx, json_t *doc, struct plan *p) {
+        json_t *want = json_object_get(doc, "scm_access_list");
+        _cleanup_json_ json_t *have = NULL;
+        if (!want)
+                return 0;
+        int r = scctl_call(ctx, "query_object_security", json_pack("{s:b}", "scm", 1), &have);
+        if (r != 0)
+                return r;
+        json_t *was = json_is_true(json_object_get(have, "default"))
+                              ? json_null()
+                              : json_object_get(have, "access_list");
+        if (json_equal(was, want))
+                return 0;
+        json_array_append_new(p->changes, json_pack("{s:s, s:O, s:O}", "action", "scm_access_list",
+                                                    "old", was, "new", want));
+        return add_step(p, "set_object_security", scm_acl_params(want), NULL, NULL) < 0
+                       ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                      "out of memory")
+                       : 0;
+}
+
 /* ---- running a plan ---- */
 
 static void print_change(const json_t *c) {
         const char *action = json_string_value(json_object_get(c, "action"));
         const char *service = json_string_value(json_object_get(c, "service"));
         const char *field = json_string_value(json_object_get(c, "field"));
-        if (!field && strcmp(action, "group_order") != 0) {
+        if (service && !field) {
                 printf("%s %s\n", action, service);
                 return;
         }
@@ -858,7 +916,7 @@ static void print_change(const json_t *c) {
         if (field)
                 printf("change %s %s: %s -> %s\n", service, field, old, new);
         else
-                printf("change group_order: %s -> %s\n", old, new);
+                printf("change %s: %s -> %s\n", action, old, new);
         free(old);
         free(new);
 }
@@ -965,7 +1023,7 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
         if (r != 0)
                 return r;
         json_t *services = json_object_get(doc, "services");
-        size_t n = json_object_size(services) + 2; /* + prune + group order */
+        size_t n = json_object_size(services) + 3; /* + prune, group order, SCM's list */
         struct plan *plans = calloc(n, sizeof(*plans));
         const char **names = calloc(n, sizeof(*names));
         _cleanup_json_ json_t *done = json_array();
@@ -990,6 +1048,9 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
                 goto out;
         names[++k] = "(group order)";
         if ((r = plan_group_order(ctx, doc, &plans[k])) != 0)
+                goto out;
+        names[++k] = "(the SCM's access list)";
+        if ((r = plan_scm_acl(ctx, doc, &plans[k])) != 0)
                 goto out;
         const char *failed = NULL;
         for (size_t i = 0; i < n && !failed; i++) {

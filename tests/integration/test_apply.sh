@@ -6,7 +6,7 @@
 #     show it (environment, working folder, limits from /proc), and the
 #     export of that scmd, applied to a second empty scmd, exports the
 #     same bytes (every kind of field: config, security, failure actions,
-#     access list, parameters, group order);
+#     access list, parameters, group order, the SCM's access list);
 #   - a second apply, and any --dry-run, change nothing (export unchanged)
 #     and report nothing; a change is reported exactly, one line;
 #   - a failure part-way through a service undoes that service's earlier
@@ -55,6 +55,7 @@ write_doc() {
 {
   "scm_config": 1,
   "group_order": ["front", "back"],
+  "scm_access_list": "allow everyone enumerate, connect,query-lock-status,read-control; allow user:nobody create-service",
   "services": {
     "web": {
       "command_line": "$exec",
@@ -94,8 +95,10 @@ test_roundtrip() {
 
         run_sc apply "$D/doc.json"
         assert_rc "apply of a document to an empty scmd" 0 || diag "$(last_run)"
-        assert_eq "it reports the two services it created, and the group order" \
-                "$(grep -c '^create \|^change group_order' <<<"$OUT")" 3
+        assert_eq "it reports the two services it created, the group order and the SCM's list" \
+                "$(grep -c '^create \|^change group_order\|^change scm_access_list' <<<"$OUT")" 4
+        run_sc sdshow --scm
+        assert_contains "the SCM's access list is there" "$OUT" "nobody"
 
         sc start web --wait >/dev/null
         wait_report web ready=1 || return
