@@ -807,6 +807,16 @@ static int plan_service(struct scctl *ctx, const char *name, json_t *want, struc
                                     "service '%s' does not exist, and the document gives no "
                                     "\"command_line\" to create it with",
                                     name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                if (have && !is_nested(key) && !json_object_get(have, key))
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
+                                            NULL,
+                                            "service '%s': unknown field \"%s\" (scmd reports "
+                                            "no such setting; see scctl export --document %s)",
+                                            name, key, name);
+        }
         if (!have)
                 add_change(p, name, "create", NULL, NULL, NULL);
         if ((r = plan_config(p, name, want, have)) < 0 ||

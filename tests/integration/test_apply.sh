@@ -166,6 +166,14 @@ EOF
         assert_contains "...a deleted value" "$OUT" 'change web parameters.Parameters\Tls\Key: {"type":"binary","data":"00ff10"} -> null'
         run_sc qc web
         assert_contains "what it left out stays" "$OUT" "AUTO_START"
+
+        # scmd keeps the privileges in its own order (the capabilities'):
+        # written otherwise, every apply would change them; apply says so.
+        echo '{"services": {"web": {"required_privileges": ["CAP_NET_ADMIN", "CAP_CHOWN"]}}}' >"$D/privs.json"
+        run_sc apply "$D/privs.json"
+        assert_rc "privileges in another order than scmd's" 0 || diag "$(last_run)"
+        assert_contains "...are set, and apply warns that scmd keeps them otherwise" "$ERR" \
+                'scmd keeps required_privileges as ["CAP_CHOWN","CAP_NET_ADMIN"], not ["CAP_NET_ADMIN","CAP_CHOWN"]'
 }
 
 test_atomic() {
@@ -206,14 +214,15 @@ EOF
                 '{"services": {"web": {"start_type": "auto"}, "nocmd": {"description": "x"}}}' \
                 '{"services": {"web": {"start_type": "auto", "name": "web"}}}' \
                 '{"services": {"web": {"start_type": "auto"}}' \
-                '{"services": {"web": {"start_type": "auto", "parameters": {"Elsewhere": {}}}}}'; do
+                '{"services": {"web": {"start_type": "auto", "parameters": {"Elsewhere": {}}}}}' \
+                '{"services": {"web": {"start_typ": "auto"}}}'; do
                 run sc apply - <<<"$bad"
                 if [ "$RC" -ne 1 ] || [ -z "$ERR" ]; then
                         tap_not_ok "a bad document is refused: $bad" "$(last_run)"
                         return
                 fi
         done
-        tap_ok "eight kinds of bad document are refused, each with a message"
+        tap_ok "nine kinds of bad document are refused, each with a message"
         run_sc export --document
         assert_eq "...and nothing was changed" "$OUT" "$(cat "$D/before.json")"
 }
