@@ -5,7 +5,7 @@
 # installed.  As root, installs what is missing; otherwise prints the exact
 # command to run and exits 1.  The tests need nothing beyond these and the
 # base system (bash, coreutils, grep, util-linux for unshare): no python
-# (but the Ansible module's, which ansible-core brings), procps or socat —
+# (but the Ansible module's and the schema check's), procps or socat —
 # they read /proc directly.
 
 set -eu
@@ -28,6 +28,7 @@ packages=(
         openssh-client
         sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
         ansible-core # test_ansible.sh: contrib/ansible's module run by the real ansible-playbook
+        python3-jsonschema # test_apply.sh: documents checked against docs/config-as-code.schema.json
 )
 
 missing=()

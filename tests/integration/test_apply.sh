@@ -18,6 +18,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 B_PID=""
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 stop_b() {
         [ -n "$B_PID" ] || return 0
@@ -45,6 +46,26 @@ service_gone() {
 
 sb() {
         "$SCCTL" --root "$D/b" --timeout "$WAIT_MIN_SECS" "$@"
+}
+
+# schema_check FILE...: each document passes docs/config-as-code.schema.json
+# (python3-jsonschema), and a document it must refuse is refused.
+schema_check() {
+        local validate='import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), schema)'
+        if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+                tap_skip "the documents pass docs/config-as-code.schema.json" "no python3-jsonschema"
+                return
+        fi
+        local schema=$SRC/docs/config-as-code.schema.json
+        run /usr/bin/python3 -c "$validate" "$schema" "$@"
+        assert_rc "the documents pass docs/config-as-code.schema.json" 0
+        echo '{"services": {"web": {"start_type": "sometimes", "failure_actions": {"x": 1}}}}' >"$D/bad-schema.json"
+        run /usr/bin/python3 -c "$validate" "$schema" "$D/bad-schema.json"
+        assert_rc "...which refuses a bad one" 1
 }
 
 # The document with every kind of field (the helper's command line in $1).
@@ -126,6 +147,8 @@ test_roundtrip() {
         assert_eq "apply of the export reports nothing either" "$OUT$ERR" ""
         run_sc --json apply "$D/export1.json"
         assert_eq "...and says so as JSON" "$OUT" '{"changed":false,"dry_run":false,"changes":[],"failed":null}'
+
+        schema_check "$D/export1.json" "$D/doc.json"
 
         start_b || return
         run sb apply "$D/export1.json"
