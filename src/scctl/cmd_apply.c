@@ -461,14 +461,15 @@ static int check_parameters(struct scctl *ctx, const char *file, const char *nam
                                             "service '%s': parameter key '%s' is not Parameters "
                                             "or Parameters\\SUB...",
                                             name, key);
-                if (!strcasecmp(key, MARKER_KEY))
-                        return bad_document(ctx, file,
-                                            "service '%s': the key %s is scctl's (\"managed\")",
-                                            name, MARKER_KEY);
                 if (!json_is_object(values))
                         return bad_document(ctx, file, "service '%s': key '%s' is not an object",
                                             name, key);
                 json_object_foreach(values, vname, v) {
+                        if (!strcasecmp(key, MARKER_KEY) && !strcasecmp(vname, MARKER_VALUE))
+                                return bad_document(ctx, file,
+                                                    "service '%s': the value %s\\%s is scctl's "
+                                                    "mark: write \"managed\" instead",
+                                                    name, MARKER_KEY, MARKER_VALUE);
                         if (!json_is_object(v) || !json_is_string(json_object_get(v, "type")) ||
                             !json_object_get(v, "data") || json_object_size(v) != 2)
                                 return bad_document(ctx, file,
