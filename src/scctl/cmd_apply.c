@@ -29,6 +29,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -932,6 +933,16 @@ static void print_change(const json_t *c) {
         free(new);
 }
 
+/* Without --json: a service's changes as soon as they are made. */
+static void print_changes(const struct scctl *ctx, const json_t *changes) {
+        size_t i;
+        const json_t *c;
+        if (ctx->json)
+                return;
+        json_array_foreach(changes, i, c)
+                print_change(c);
+}
+
 /* Runs the undo of steps[0..n) in reverse; says what could not be undone. */
 static void undo_steps(struct scctl *ctx, const struct plan *p, size_t n) {
         for (size_t i = n; i-- > 0;) {
@@ -989,7 +1000,7 @@ static void check_kept(struct scctl *ctx, const char *name, json_t *want) {
 }
 
 /* Runs a service's plan: all of it, or (undone) none of it. */
-static int run_plan(struct scctl *ctx, const char *name, struct plan *p) {
+static int run_steps(struct scctl *ctx, const char *name, struct plan *p) {
         ctx->name = name;
         for (size_t i = 0; i < p->n_steps; i++) {
                 const struct step *s = &p->steps[i];
@@ -1010,22 +1021,34 @@ static int run_plan(struct scctl *ctx, const char *name, struct plan *p) {
         return 0;
 }
 
+/* run_steps() with SIGINT, SIGTERM and SIGHUP held until the service is
+ * done (or undone): an interrupt ends apply between two services, never
+ * inside one. */
+static int run_plan(struct scctl *ctx, const char *name, struct plan *p) {
+        sigset_t hold, old;
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        int r = run_steps(ctx, name, p);
+        if (r == 0)
+                print_changes(ctx, p->changes);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return r;
+}
+
 struct apply_options {
         bool dry_run, prune;
 };
 
-static void report(struct scctl *ctx, json_t *changes, bool dry_run, const char *failed) {
-        if (ctx->json) {
-                _cleanup_json_ json_t *out =
-                        json_pack("{s:b, s:b, s:O, s:s?}", "changed", json_array_size(changes) > 0,
-                                  "dry_run", dry_run, "changes", changes, "failed", failed);
-                output_json(out);
-                return;
-        }
-        size_t i;
-        json_t *c;
-        json_array_foreach(changes, i, c)
-                print_change(c);
+/* --json: everything changed (or, --dry-run, to change), at the end. */
+static void report_json(json_t *changes, bool dry_run, const char *failed) {
+        _cleanup_json_ json_t *out =
+                json_pack("{s:b, s:b, s:O, s:s?}", "changed", json_array_size(changes) > 0,
+                          "dry_run", dry_run, "changes", changes, "failed", failed);
+        output_json(out);
 }
 
 static int apply(struct scctl *ctx, const char *file, const struct apply_options *o) {
@@ -1065,7 +1088,9 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
                 goto out;
         const char *failed = NULL;
         for (size_t i = 0; i < n && !failed; i++) {
-                if (!o->dry_run && (r = run_plan(ctx, names[i], &plans[i])) != 0) {
+                if (o->dry_run)
+                        print_changes(ctx, plans[i].changes);
+                else if ((r = run_plan(ctx, names[i], &plans[i])) != 0) {
                         failed = names[i];
                         break;
                 }
@@ -1073,7 +1098,8 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
                         check_kept(ctx, names[i], json_object_get(services, names[i]));
                 json_array_extend(done, plans[i].changes);
         }
-        report(ctx, done, o->dry_run, failed);
+        if (ctx->json)
+                report_json(done, o->dry_run, failed);
 out:
         for (size_t i = 0; i < n; i++)
                 plan_free(&plans[i]);

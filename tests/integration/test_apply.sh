@@ -13,6 +13,7 @@
 #     calls (a new service is deleted again, a changed one is as before);
 #   - --prune deletes (stopping it) only a managed service the document
 #     does not name;
+#   - SIGTERM during apply leaves each service all there or not there;
 #   - a bad document is refused before anything is changed.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -281,8 +282,40 @@ EOF
         assert_eq "a second --prune reports nothing" "$OUT" ""
 }
 
+# SIGTERM while apply runs ends it between two services, never inside one:
+# every service is either all there or not there, and the lines printed
+# are exactly the services made.
+test_interrupt() {
+        daemon_start || return
+        local i doc='{"services": {'
+        for i in $(seq 1 150); do
+                doc+="${i:+$([ "$i" -gt 1 ] && echo ,)}\"s$i\": {\"command_line\": \"/bin/sleep 1000\", \"description\": \"d$i\","
+                doc+=' "failure_actions": {"reset_period": 60}, "access_list": "allow everyone all",'
+                doc+=' "parameters": {"Parameters": {"A": {"type": "dword", "data": 1}, "B": {"type": "sz", "data": "b"}}}}'
+        done
+        printf '%s}}\n' "$doc" >"$D/many.json"
+        "$SCCTL" --root "$D" apply "$D/many.json" >"$D/apply.out" 2>"$D/apply.err" &
+        local pid=$!
+        wait_until 60 "apply has made a service" grep -q '^create ' "$D/apply.out" || return
+        kill -TERM "$pid"
+        wait "$pid"
+        local rc=$? made
+        made=$(grep -c '^create ' "$D/apply.out")
+        diag "apply ended with status $rc after $made services"
+        run_sc query
+        assert_eq "the services there are those it printed" "$(grep -c '^s[0-9]' <<<"$OUT")" "$made"
+        local bad="" out
+        for i in $(seq 1 150); do
+                out=$(sc --json export --document "s$i" 2>/dev/null) || continue
+                [[ $out == *'"reset_period": 60'* && $out == *'"B": {'* && $out == *'"access_list": "allow everyone all"'* && $out == *'"managed": true'* ]] ||
+                        bad+=" s$i"
+        done
+        assert_eq "...and each is complete" "$bad" ""
+}
+
 run_test test_roundtrip
 run_test test_changes
 run_test test_atomic
 run_test test_prune
+run_test test_interrupt
 finish
