@@ -92,6 +92,15 @@ test_module() {
         playbook changed
         assert_recap "...and again: changed=0" 0
 
+        play reloaded "state: reloaded"
+        playbook reloaded
+        if "$SCCTL" reload --help >/dev/null 2>&1; then
+                assert_recap "state reloaded, with an scctl that reloads: changed" 1
+        else
+                assert_contains "state reloaded, with an scctl without reload: the task fails" "$OUT" "failed=1"
+                assert_contains "...saying why" "$OUT" "no reload verb"
+        fi
+
         play stopped "state: stopped"
         playbook stopped
         assert_recap "state stopped: changed" 1

@@ -29,9 +29,11 @@ options:
       - C(present) makes the configuration so and leaves the state alone;
         C(started) and C(stopped) also start or stop it when needed;
         C(restarted) always stops (when running) and starts it;
+        C(reloaded) asks a running service to reload (C(scctl reload), which
+        needs an scctl that has it; it is started when stopped);
         C(absent) stops and deletes it.
     type: str
-    choices: [present, absent, started, stopped, restarted]
+    choices: [present, absent, started, stopped, restarted, reloaded]
     default: present
   enabled:
     description:
@@ -225,7 +227,8 @@ def main():
     spec = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", default="present",
-                   choices=["present", "absent", "started", "stopped", "restarted"]),
+                   choices=["present", "absent", "started", "stopped", "restarted",
+                            "reloaded"]),
         enabled=dict(type="bool"),
         config=dict(type="dict"),
         scctl=dict(type="str", default="scctl"),
@@ -261,6 +264,15 @@ def main():
         run(module, result, "start", name, "--wait")
     elif state == "stopped" and current not in ("stopped", None):
         run(module, result, "stop", name, "--wait")
+    elif state == "reloaded":
+        rc, out, err = scctl(module, "reload", "--help")
+        if rc != 0:
+            module.fail_json(msg="scctl on this host has no reload verb: %s" % (err or out).strip(),
+                             **result)
+        if current == "running":
+            run(module, result, "reload", name)
+        else:
+            run(module, result, "start", name, "--wait")
     elif state == "restarted":
         if current not in ("stopped", None):
             run(module, result, "stop", name, "--wait")
