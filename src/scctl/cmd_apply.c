@@ -388,6 +388,33 @@ static char *canonical_acl(const char *text, const char *const *rights) {
 
 /* The spellings scmd takes but reports otherwise, written as it reports
  * them, so that a document in either form compares equal the next time. */
+/* prefix (when missing) and s, upper-cased, as a new JSON string. */
+static json_t *upper_with(const char *prefix, const char *s) {
+        char buf[128];
+        snprintf(buf, sizeof(buf), "%s%s", strncasecmp(s, prefix, strlen(prefix)) ? prefix : "", s);
+        for (char *c = buf; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+        return json_string(buf);
+}
+
+/* limits: names without "Limit" and upper-cased, "N:N" as "N". */
+static json_t *normalized_limits(json_t *limits) {
+        json_t *norm = json_object(), *p;
+        const char *k;
+        json_object_foreach(limits, k, p) {
+                _cleanup_json_ json_t *name =
+                        upper_with("", strncasecmp(k, "LIMIT", 5) ? k : k + 5);
+                const char *val = json_string_value(p);
+                const char *colon = val ? strchr(val, ':') : NULL;
+                size_t n = colon ? (size_t)(colon - val) : 0;
+                if (colon && strlen(colon + 1) == n && !strncmp(val, colon + 1, n))
+                        json_object_set_new(norm, json_string_value(name), json_stringn(val, n));
+                else
+                        json_object_set(norm, json_string_value(name), p);
+        }
+        return norm;
+}
+
 static void normalize_service(json_t *s) {
         json_t *v = json_object_get(s, "access_list");
         if (json_is_string(v)) {
@@ -398,55 +425,27 @@ static void normalize_service(json_t *s) {
         }
         v = json_object_get(s, "stop_signal");
         if (json_is_string(v)) {
-                char buf[32];
                 const char *t = json_string_value(v);
-                if (!strncasecmp(t, "SIG", 3))
-                        t += 3;
-                snprintf(buf, sizeof(buf), "%s", t);
-                for (char *c = buf; *c; c++)
-                        *c = (char)toupper((unsigned char)*c);
-                json_object_set_new(s, "stop_signal", json_string(buf));
+                json_object_set_new(s, "stop_signal",
+                                    upper_with("", strncasecmp(t, "SIG", 3) ? t : t + 3));
         }
         v = json_object_get(s, "umask");
-        if (json_is_string(v)) {
+        if (json_is_string(v) && json_string_value(v)[0]) {
                 char *end;
                 long m = strtol(json_string_value(v), &end, 8);
-                if (!*end && json_string_value(v)[0])
+                if (!*end)
                         json_object_set_new(s, "umask", json_integer(m));
         }
-        v = json_object_get(s, "required_privileges");
         size_t i;
         json_t *p;
+        v = json_object_get(s, "required_privileges");
         json_array_foreach(v, i, p) {
-                if (!json_is_string(p))
-                        continue;
-                char buf[64];
-                const char *t = json_string_value(p);
-                snprintf(buf, sizeof(buf), "%s%s", strncasecmp(t, "CAP_", 4) ? "CAP_" : "", t);
-                for (char *c = buf; *c; c++)
-                        *c = (char)toupper((unsigned char)*c);
-                json_array_set_new(v, i, json_string(buf));
+                if (json_is_string(p))
+                        json_array_set_new(v, i, upper_with("CAP_", json_string_value(p)));
         }
         v = json_object_get(s, "limits");
-        if (json_is_object(v)) {
-                json_t *norm = json_object();
-                const char *k;
-                json_object_foreach(v, k, p) {
-                        char buf[64];
-                        snprintf(buf, sizeof(buf), "%s", strncasecmp(k, "LIMIT", 5) ? k : k + 5);
-                        for (char *c = buf; *c; c++)
-                                *c = (char)toupper((unsigned char)*c);
-                        const char *val = json_string_value(p);
-                        const char *colon = val ? strchr(val, ':') : NULL;
-                        if (colon && strlen(colon + 1) == (size_t)(colon - val) &&
-                            !strncmp(val, colon + 1, (size_t)(colon - val)))
-                                json_object_set_new(norm, buf,
-                                                    json_stringn(val, (size_t)(colon - val)));
-                        else
-                                json_object_set(norm, buf, p);
-                }
-                json_object_set_new(s, "limits", norm);
-        }
+        if (json_is_object(v))
+                json_object_set_new(s, "limits", normalized_limits(v));
 }
 
 static int check_parameters(struct scctl *ctx, const char *file, const char *name,
