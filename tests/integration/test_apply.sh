@@ -10,7 +10,8 @@
 #   - a second apply, and any --dry-run, change nothing (export unchanged)
 #     and report nothing; a change is reported exactly, one line;
 #   - a failure part-way through a service undoes that service's earlier
-#     calls (a new service is deleted again, a changed one is as before);
+#     calls (a new service is deleted again, a changed one is as before),
+#     also when the failure is a right the caller lacks;
 #   - --prune deletes (stopping it) only a managed service the document
 #     does not name;
 #   - SIGTERM during apply leaves each service all there or not there;
@@ -313,9 +314,33 @@ test_interrupt() {
         assert_eq "...and each is complete" "$bad" ""
 }
 
+# A call the caller's rights refuse half-way through a service is undone
+# like any failure: nobody may change the config but not the access list.
+test_denied() {
+        if ! is_root || ! command -v setpriv >/dev/null; then
+                tap_skip "a call denied half-way is undone" "not root, or no setpriv"
+                return
+        fi
+        daemon_start || return
+        chmod 711 "$D"
+        sc create web --exec "/bin/sleep 1000" --description before >/dev/null
+        sc sdset web "allow user:nobody query-config,change-config,query-status,read-control" >/dev/null
+        sc export --document web >"$D/before.json"
+        echo '{"services": {"web": {"description": "after", "access_list": "allow everyone all"}}}' >"$D/deny.json"
+        chmod 644 "$D/deny.json"
+        run setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+                "$SCCTL" --socket "$D/run/scm.sock" apply "$D/deny.json"
+        assert_rc "apply as nobody, who lacks write-dac: exit 1" 1
+        assert_contains "...ACCESS_DENIED naming the right" "$ERR" "write-dac"
+        assert_contains "...and the undo of the description" "$ERR" "undoing its 1 earlier change"
+        run_sc export --document web
+        assert_eq "the service is as it was" "$OUT" "$(cat "$D/before.json")"
+}
+
 run_test test_roundtrip
 run_test test_changes
 run_test test_atomic
 run_test test_prune
 run_test test_interrupt
+run_test test_denied
 finish
