@@ -4,8 +4,9 @@
 # Makes sure the Debian packages needed to build scm and run its tests are
 # installed.  As root, installs what is missing; otherwise prints the exact
 # command to run and exits 1.  The tests need nothing beyond these and the
-# base system (bash, coreutils, grep, util-linux for unshare): no python,
-# procps or socat — they read /proc directly.
+# base system (bash, coreutils, grep, util-linux for unshare): no python
+# (but the Ansible module's and the schema check's), procps or socat —
+# they read /proc directly.
 
 set -eu
 
@@ -28,6 +29,8 @@ packages=(
         sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
         libpam0g-dev # a logon session for a service (pam_name): libpam
         libpam-modules # pam_env, pam_exec, pam_loginuid, pam_limits (tests/integration/test_process_folders.sh)
+        ansible-core # test_ansible.sh: contrib/ansible's module run by the real ansible-playbook
+        python3-jsonschema # test_apply.sh: documents checked against docs/config-as-code.schema.json
 )
 
 missing=()

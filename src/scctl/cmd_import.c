@@ -325,11 +325,23 @@ static int run_import(struct scctl *ctx, int argc, char **argv) {
 
 /* ---- export ---- */
 
+enum { OPT_DOCUMENT = 0x200 };
+
+static const struct option export_options[] = {
+        {"document", no_argument, NULL, OPT_DOCUMENT},
+        {},
+};
+
 static int run_export(struct scctl *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *config = NULL, *security = NULL, *failure = NULL;
-        int opt = scctl_next_option(ctx, argc, argv);
+        bool document = false;
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0)
+                document |= opt == OPT_DOCUMENT;
         if (opt < 0)
                 return ctx->exit_status;
+        if (document) /* the declarative document of scctl apply (cmd_apply.c) */
+                return apply_export_document(ctx, argc - optind, argv + optind);
         if (argc - optind != 1)
                 return scctl_usage_error(ctx, "expects one service NAME");
         int r = scctl_set_service(ctx, argv[optind]);
@@ -386,10 +398,14 @@ const struct scctl_verb verb_import = {
 
 const struct scctl_verb verb_export = {
         .name = "export",
-        .synopsis = "NAME",
+        .synopsis = "NAME | --document [NAME...]",
         .summary = "Print a service as a systemd unit file that import takes back unchanged",
         .help = "The systemd directives for what systemd has words for; X-Scm- keys for\n"
                 "scm's own settings (systemd ignores them).  scctl import of the output\n"
-                "gives the same configuration back.  --json: {\"name\":..,\"unit\":TEXT}.\n",
+                "gives the same configuration back.  --json: {\"name\":..,\"unit\":TEXT}.\n"
+                "  --document  instead, the named services (every service, and the group\n"
+                "              order, when none is named) as the JSON document scctl apply\n"
+                "              takes: apply of it changes nothing (docs/config-as-code.md)\n",
+        .options = export_options,
         .run = run_export,
 };

@@ -6,9 +6,10 @@
  *
  * Per service: its state (one series per state, 1 for the one it is in),
  * its start type and kind, its failure count now, how long it has been
- * running, its last Win32 exit code; and, where this scctl can read the
- * service's cgroup (on the same machine, as a user allowed to), memory,
- * CPU time and tasks from memory.current, cpu.stat and pids.current.
+ * running, its last Win32 exit code; and memory, CPU time and tasks of its
+ * cgroup (memory.current, cpu.stat, pids.current), as scmd reports them in
+ * the status's "usage" (or, from an scmd that does not, read here where
+ * this scctl can: on the same machine, as a user allowed to).
  * scmd's own counters: connections open, accepted and cut off, requests
  * and failures per method (query_counters).  A service the caller may not
  * query is left out, as enumerate leaves it out.
@@ -88,6 +89,7 @@ static bool cgroup_value(long pid, const char *file, const char *key, double *re
 struct service_row {
         const char *name, *state, *start_type, *kind, *type;
         long pid;
+        const json_t *usage; /* the status's "usage" (scmd read its cgroup), or NULL */
         double exit_code, failures, uptime;
         bool has_failures, has_uptime;
 };
@@ -124,23 +126,29 @@ static void print_services(const struct scctl *ctx, struct service_row *rows, si
                 if (rows[i].has_uptime)
                         printf("scm_service_uptime_seconds{service=\"%s\"} %.3f\n",
                                label(rows[i].name, a, sizeof(a)), rows[i].uptime);
-        /* The cgroup's own files: only on this machine, where readable. */
+        /* The cgroup's usage as scmd read it (the status's "usage", on any
+         * host); from an older scmd, the cgroup's own files on this
+         * machine, where readable. */
         static const struct {
-                const char *metric, *type, *help, *file, *key;
+                const char *metric, *type, *help, *usage, *file, *key;
                 double scale;
         } cg[] = {
                 {"scm_service_memory_bytes", "gauge", "memory.current of its cgroup",
-                 "memory.current", NULL, 1},
+                 "memory_bytes", "memory.current", NULL, 1},
                 {"scm_service_cpu_seconds_total", "counter", "CPU time of its cgroup (cpu.stat)",
-                 "cpu.stat", "usage_usec", 1e-6},
-                {"scm_service_tasks", "gauge", "pids.current of its cgroup", "pids.current", NULL,
-                 1},
+                 "cpu_usec", "cpu.stat", "usage_usec", 1e-6},
+                {"scm_service_tasks", "gauge", "pids.current of its cgroup", "tasks",
+                 "pids.current", NULL, 1},
         };
         for (size_t k = 0; k < sizeof(cg) / sizeof(cg[0]); k++) {
                 head(cg[k].metric, cg[k].type, cg[k].help);
-                for (size_t i = 0; !ctx->host && i < n; i++) {
-                        double v;
-                        if (rows[i].pid > 0 && cgroup_value(rows[i].pid, cg[k].file, cg[k].key, &v))
+                for (size_t i = 0; i < n; i++) {
+                        const json_t *u = json_object_get(rows[i].usage, cg[k].usage);
+                        double v = (double)json_integer_value(u);
+                        if (rows[i].usage
+                                    ? json_is_integer(u)
+                                    : !ctx->host && rows[i].pid > 0 &&
+                                              cgroup_value(rows[i].pid, cg[k].file, cg[k].key, &v))
                                 printf("%s{service=\"%s\"} %.6g\n", cg[k].metric,
                                        label(rows[i].name, a, sizeof(a)), v * cg[k].scale);
                 }
@@ -193,6 +201,7 @@ static int collect(struct scctl *ctx, const json_t *list, const json_t *timeline
                         .start_type = json_string_value(json_object_get(s, "start_type")),
                         .type = json_string_value(json_object_get(st, "type")),
                         .pid = (long)json_integer_value(json_object_get(st, "pid")),
+                        .usage = json_object_get(st, "usage"),
                         .exit_code =
                                 (double)json_integer_value(json_object_get(st, "win32_exit_code")),
                 };
@@ -254,7 +263,7 @@ const struct scctl_verb verb_metrics = {
         .synopsis = "",
         .summary = "print scmd's and every service's metrics in Prometheus' text format",
         .help = "Per service: state, start type, kind, failure count, uptime, last exit code, and\n"
-                "(on this machine, where its cgroup is readable) memory, CPU time and tasks.\n"
+                "memory, CPU time and tasks of its cgroup (each where its controller is on).\n"
                 "scmd's own: connections open, accepted, cut off; requests and failures per\n"
                 "method.  For node_exporter's textfile collector:\n"
                 "  scctl metrics > /var/lib/node_exporter/scm.prom.$$ && mv ... scm.prom\n",

@@ -126,6 +126,29 @@ static void field_stop_reason(const json_t *status) {
                 field_text("STOP_COMMENT", comment);
 }
 
+/* What its cgroup uses now (queryex), where scmd read it: "MEMORY", "CPU"
+ * and "TASKS", each "-" when its controller is not enabled. */
+static void field_usage(const json_t *status) {
+        const json_t *u = json_object_get(status, "usage");
+        if (!json_is_object(u))
+                return;
+        const json_t *mem = json_object_get(u, "memory_bytes");
+        const json_t *cpu = json_object_get(u, "cpu_usec");
+        const json_t *tasks = json_object_get(u, "tasks");
+        if (json_is_integer(mem))
+                field("MEMORY", "%lld bytes", (long long)json_integer_value(mem));
+        else
+                field("MEMORY", "-");
+        if (json_is_integer(cpu))
+                field("CPU", "%.3f s", (double)json_integer_value(cpu) / 1e6);
+        else
+                field("CPU", "-");
+        if (json_is_integer(tasks))
+                field("TASKS", "%lld", (long long)json_integer_value(tasks));
+        else
+                field("TASKS", "-");
+}
+
 void output_status_block(const json_t *status, bool ex) {
         struct scm_status s;
         char code[64];
@@ -158,6 +181,7 @@ void output_status_block(const json_t *status, bool ex) {
         field("FLAGS", "%s", s.marked_for_delete ? "MARKED_FOR_DELETE" : "");
         field_process_exit(status);
         field_stop_reason(status);
+        field_usage(status);
 }
 
 static void field_start_type(const json_t *config) {

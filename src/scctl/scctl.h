@@ -235,5 +235,10 @@ void remote_finish(void);
  * returns the worst exit status of the hosts'. */
 int remote_run_hosts(struct scctl *ctx, int argc, char **argv);
 
+/* cmd_apply.c: configuration as code; export --document prints the
+ * document of the services named in argv (every one when argc is 0). */
+extern const struct scctl_verb verb_apply;
+int apply_export_document(struct scctl *ctx, int argc, char **argv);
+
 /* cmd_bridge.c, cmd_metrics.c */
 extern const struct scctl_verb verb_bridge, verb_metrics;

@@ -187,6 +187,9 @@ test_reload() {
         create_helper none || return
         start_helper none || return
         assert_sc_error "a service without a reload refuses it" INVALID_SERVICE_CONTROL 1052 reload none
+        assert_sc_ok "a reload signal set while it runs" config none --reload-signal HUP
+        assert_sc_ok "...is taken at once" reload none
+        check "...the process got HUP" wait_report none signal=HUP
 }
 
 test_pre_post() {

@@ -6,7 +6,8 @@
 # per family before its samples, families not interleaved, no series
 # twice, counters ending in _total), and says what the services really
 # are: the one state each is in, a crash's exit code and failure count,
-# the requests scmd served.
+# the requests scmd served, and the usage of a service's cgroup as scmd
+# reads it (query's "usage", queryex, metrics) against the cgroup's files.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -90,6 +91,57 @@ test_metrics() {
         sc stop up --wait >/dev/null
 }
 
+# The usage of a service's cgroup, as scmd reads it (queryex, --json query
+# "usage", metrics), against the cgroup's own files read here.
+test_usage() {
+        daemon_start || return
+        local script='i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; exec "$0" "$@"'
+        run_sc create burn --exec "$(cmdline /bin/sh -c "$script" "$HELPER" --report "$(report_path burn)" --spawn-grandchild)"
+        assert_rc "a service that burns CPU, then runs with a grandchild" 0 || return
+        sc start burn >/dev/null
+        wait_report burn ready=1 || return
+        local cg mount
+        cg=$(report_get burn cgroup)
+        mount=$(cgroup2_mount)
+        if [ -z "$mount" ] || [ "$cg" = "(none)" ] || [ ! -r "$mount$cg/cpu.stat" ]; then
+                tap_skip "the usage of a service's cgroup" "no cgroup v2 for services here"
+                sc stop burn --wait >/dev/null
+                return
+        fi
+        local dir=$mount$cg
+        run_sc --json query burn
+        local status=$OUT cpu tasks mem
+        cpu=$(json_get "$status" cpu_usec)
+        local file_cpu
+        file_cpu=$(sed -n 's/^usage_usec //p' "$dir/cpu.stat")
+        if [[ $cpu =~ ^[0-9]+$ ]] && [ "$cpu" -ge 10000 ] && [ "$cpu" -le "$file_cpu" ]; then
+                tap_ok "cpu_usec ($cpu) is the loop's CPU time, at most cpu.stat's read after ($file_cpu)"
+        else
+                tap_not_ok "cpu_usec is the cgroup's CPU time" "scmd: $cpu, cpu.stat after: $file_cpu"$'\n'"$status"
+        fi
+        tasks=$(json_get "$status" tasks)
+        if [ -r "$dir/pids.current" ]; then
+                assert_eq "tasks is pids.current (the helper and its grandchild)" "$tasks" "$(cat "$dir/pids.current")"
+        else
+                assert_eq "tasks is null: no pids controller for the cgroup" "$tasks" null
+        fi
+        mem=$(json_get "$status" memory_bytes)
+        if [ -r "$dir/memory.current" ]; then
+                check "memory_bytes ($mem) is a number of bytes" test "${mem:-0}" -gt 0 2>/dev/null
+        else
+                assert_eq "memory_bytes is null: no memory controller for the cgroup" "$mem" null
+        fi
+        run_sc queryex burn
+        assert_contains "queryex shows the CPU time" "$OUT" "CPU                : "
+        run_sc metrics
+        assert_contains "metrics has it, from scmd" "$OUT" 'scm_service_cpu_seconds_total{service="burn"} '
+        assert_eq "...and passes the format reader" "$(prom_check <<<"$OUT")" ""
+        sc stop burn --wait >/dev/null
+        run_sc --json query burn
+        assert_not_contains "a stopped service has no usage" "$OUT" '"usage"'
+}
+
 run_test test_checker_can_fail
 run_test test_metrics
+run_test test_usage
 finish

@@ -9,6 +9,10 @@
 #     apply: a denied verb is denied, and the error names the host;
 #   - --hosts runs one verb on three hosts in parallel, one of them down,
 #     and reports that one while the other two succeed.
+#   - scctl --hosts apply makes one document true on two hosts, a second
+#     apply changes nothing, export --document through ssh is the local
+#     one; and ansible-playbook runs contrib/ansible's scm_service on "the
+#     remote" through its own ssh: changed, then changed=0.
 # Each sshd port serves one scmd: sshd sets SCM_SOCKET per port (Match
 # LocalPort + SetEnv), and the remote `scctl bridge` follows the usual rule.
 # Needs root, sshd (openssh-server), ssh, ssh-keygen and useradd; skipped
@@ -23,15 +27,19 @@ SSHD_PID=""
 SCMD2_PID=""
 MADE_USER=""
 
-cleanup_remote() {
-        [ -n "$SSHD_PID" ] && kill -TERM "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null
-        SSHD_PID=""
+stop_scmd2() {
         if [ -n "$SCMD2_PID" ]; then
                 kill -TERM "$SCMD2_PID" 2>/dev/null
                 poll_until 30 proc_gone "$SCMD2_PID" || kill -KILL "$SCMD2_PID" 2>/dev/null
                 wait "$SCMD2_PID" 2>/dev/null
                 SCMD2_PID=""
         fi
+}
+
+cleanup_remote() {
+        [ -n "$SSHD_PID" ] && kill -TERM "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null
+        SSHD_PID=""
+        stop_scmd2
         [ -n "$MADE_USER" ] && userdel -r "$MADE_USER" >/dev/null 2>&1
         MADE_USER=""
         [ -n "$T" ] && [ -z "${KEEP_TEST_DIRS:-}" ] && rm -rf "$T"
@@ -127,12 +135,13 @@ ssh_works() {
         $SCM_SSH -o BatchMode=yes -p "$P1" "$U@127.0.0.1" true 2>/dev/null
 }
 
-# A root scmd with --root DIR whose socket the user can reach.
+# A root scmd with --root DIR [SCMD OPTIONS...] whose socket the user can reach.
 start_scmd_at() {
         local dir=$1
+        shift
         mkdir -p "$dir"
         chmod 711 "$dir"
-        "$SCMD" --root "$dir" --foreground </dev/null >>"$dir.out" 2>&1 &
+        "$SCMD" --root "$dir" --foreground "$@" </dev/null >>"$dir.out" 2>&1 &
         local pid=$!
         poll_until 30 "$SCCTL" --root "$dir" --timeout 5 query >/dev/null 2>&1 || return 1
         echo "$pid"
@@ -232,14 +241,92 @@ test_hosts() {
         sc delete one
 }
 
+# scctl apply reads the document here and makes it true on each host, as
+# the remote user (an admin there: --admin-group).
+test_apply_hosts() {
+        daemon_start --admin-group "$U" || return
+        chmod 711 "$D"
+        rm -f "$T/s1"
+        ln -s "$D" "$T/s1"
+        stop_scmd2 # test_hosts's, which has no --admin-group
+        SCMD2_PID=$(start_scmd_at "$T/s2" --admin-group "$U") || {
+                tap_not_ok "a second scmd starts"
+                return
+        }
+        cat >"$D/doc.json" <<'EOF'
+{"services": {"fleet": {"command_line": "/bin/sleep 1000", "start_type": "auto",
+  "description": "applied through ssh", "environment": ["A=1"],
+  "failure_actions": {"reset_period": 60, "actions": [{"type": "restart", "delay_ms": 1000}]},
+  "parameters": {"Parameters": {"Port": {"type": "dword", "data": 80}}}}}}
+EOF
+        local hosts="$U@127.0.0.1:$P1,$U@127.0.0.1:$P2"
+        run "$SCCTL" --timeout 20 --hosts "$hosts" apply "$D/doc.json"
+        assert_rc "--hosts apply on two hosts" 0 || diag "$(last_run)"
+        assert_contains "the first host reports the service made" "$OUT" "$U@127.0.0.1:$P1: create fleet"
+        assert_contains "...and the second" "$OUT" "$U@127.0.0.1:$P2: create fleet"
+        run sc export --document fleet
+        local here=$OUT
+        assert_contains "the service is on the first host, as written" "$here" '"description": "applied through ssh"'
+        run "$SCCTL" --root "$T/s2" export --document fleet
+        assert_eq "...and the second host's is the same" "$OUT" "$here"
+
+        run "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P2" apply "$D/doc.json"
+        assert_rc "a second apply, --host" 0 || diag "$(last_run)"
+        assert_eq "...changes nothing" "$OUT" ""
+        run "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P1" export --document fleet
+        assert_eq "export --document through ssh gives the local export" "$OUT" "$here"
+
+        # The Ansible module on "the remote", through ansible's own ssh.
+        if ! command -v ansible-playbook >/dev/null || [ ! -x /usr/bin/python3 ]; then
+                tap_skip "ansible-playbook drives scm_service through ssh" "no ansible-playbook or /usr/bin/python3"
+        else
+                local src
+                src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+                cat >"$D/play.yml" <<EOF
+- hosts: remote
+  gather_facts: false
+  tasks:
+    - scm_service:
+        name: fleet
+        description: changed by ansible
+        state: started
+        scctl: $T/bin/scctl
+      environment: {LD_LIBRARY_PATH: $T/bin}
+EOF
+                local inv="remote ansible_host=127.0.0.1 ansible_port=$P1 ansible_user=$U ansible_ssh_private_key_file=$T/id ansible_python_interpreter=/usr/bin/python3"
+                printf '%s\n' "$inv" >"$D/inventory"
+                local i
+                for i in 1 2; do
+                        run env ANSIBLE_LIBRARY="$src/contrib/ansible/plugins/modules" ANSIBLE_NOCOLOR=1 \
+                                ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_LOCAL_TEMP="$D/ansible-local" \
+                                ANSIBLE_SSH_ARGS="-F /dev/null -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR" \
+                                HOME="$D" ansible-playbook -i "$D/inventory" "$D/play.yml"
+                        if [[ $OUT =~ remote\ +:\ ok=1\ +changed=$((2 - i))\ +unreachable=0\ +failed=0 ]]; then
+                                tap_ok "ansible-playbook through ssh, run $i: changed=$((2 - i))"
+                        else
+                                tap_not_ok "ansible-playbook through ssh, run $i: changed=$((2 - i))" "$(last_run)"
+                        fi
+                done
+                run sc qdescription fleet
+                assert_contains "...the remote service has the play's description" "$OUT" "changed by ansible"
+                check "...and runs" state_is fleet running
+                sc stop fleet --wait >/dev/null
+        fi
+
+        "$SCCTL" --root "$T/s2" delete fleet >/dev/null
+        sc delete fleet >/dev/null
+}
+
 if [ -n "$why_not" ]; then
         tap_skip "scctl --host through ssh" "$why_not"
         tap_skip "scctl --hosts through ssh" "$why_not"
+        tap_skip "scctl --hosts apply through ssh" "$why_not"
         finish
 fi
 
 if setup_remote; then
         run_test test_host
         run_test test_hosts
+        run_test test_apply_hosts
 fi
 finish

@@ -477,6 +477,7 @@ int rpc_change_config(struct rpc_call *call, json_t **ret) {
         registry_rename_display(call->manager->registry, s, old.display_name);
         service_config_clear(&old);
         log_info("service %s: configuration changed", s->config.name);
+        service_config_changed(s); /* a reload set while it runs is accepted now */
         *ret = service_config_json(s);
         return 0;
 }

@@ -14,8 +14,10 @@
 #include <scm/types.h>
 
 #include "acl.h"
+#include "cgroup_usage.h"
 #include "cleanup.h"
 #include "manager.h"
+#include "process.h"
 #include "registry.h"
 #include "rpc.h"
 #include "rpc_acl.h"
@@ -42,12 +44,35 @@ int rpc_ping(struct rpc_call *call, json_t **ret) {
         return r;
 }
 
+static json_t *usage_number(int64_t v) {
+        return v >= 0 ? json_integer(v) : json_null();
+}
+
+/* The status of query_status and enumerate: service_status_json() and,
+ * while the service has a process in a cgroup, "usage" read from it (not
+ * in events: reading it on every change of state would cost for nothing). */
+static json_t *status_with_usage(const struct service *s) {
+        json_t *status = service_status_json(s);
+        if (!status || !s->process || s->process->cgroup_fd < 0)
+                return status;
+        struct cgroup_usage u;
+        cgroup_usage_read(s->process->cgroup_fd, &u);
+        json_t *usage =
+                json_pack("{s:o, s:o, s:o}", "memory_bytes", usage_number(u.memory_bytes),
+                          "cpu_usec", usage_number(u.cpu_usec), "tasks", usage_number(u.tasks));
+        if (!usage || json_object_set_new(status, "usage", usage) < 0) {
+                json_decref(status);
+                return NULL;
+        }
+        return status;
+}
+
 int rpc_query_status(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
         struct service *s;
         int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
-                *ret = or_oom(call, service_status_json(s), &r);
+                *ret = or_oom(call, status_with_usage(s), &r);
         return r;
 }
 
@@ -121,7 +146,7 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
                 json_t *e =
                         json_pack("{s:s, s:s, s:s, s:o}", "name", c->name, "display_name",
                                   c->display_name, "start_type", scm_start_type_name(c->start_type),
-                                  "status", service_status_json(all[i]));
+                                  "status", status_with_usage(all[i]));
                 if (!e || json_array_append_new(list, e) < 0) {
                         json_decref(list);
                         return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");

@@ -239,9 +239,19 @@ static int apply(struct service *s, const struct transition *t) {
         return 0;
 }
 
+static uint32_t signalled_accepts(const struct service *s, enum scm_state state);
+
+void service_config_changed(struct service *s) {
+        if (s->config.kind != SCM_KIND_NATIVE)
+                s->controls_accepted = signalled_accepts(s, s->state);
+}
+
 int service_dispatch(struct service *s, enum svc_event event) {
         const struct transition *t = state_transition(state_rows_of(&s->config), s->state, event);
         if (svc_event_is_request(event)) {
+                /* scmd answers for a service without a handler: from its
+                 * configuration as it is now (a reload set while it runs). */
+                service_config_changed(s);
                 if (t->refuse)
                         return SCM_ERR(t->refuse);
                 if (t->needs_accept && !(s->controls_accepted & t->needs_accept))

@@ -153,6 +153,8 @@ int service_stop(struct service *s);
 
 /* native: a status report from the service (channel.c), already checked. */
 void service_report(struct service *s, const struct control_status *st);
+/* Its configuration has just changed: what scmd accepts for it follows. */
+void service_config_changed(struct service *s);
 /* command.c: a reload command has ended (its result is in s). */
 void service_reload_ended(struct service *s);
 /* native: the dispatcher connected. */

@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration as code: `scctl export --document [NAME...]` prints services
+ * as one declarative JSON document (apply_document.c), and `scctl apply
+ * FILE` makes scmd match such a document (docs/config-as-code.md has the
+ * format and the rules).
+ *
+ * apply first plans every service of the document (reads what is there,
+ * compares field by field, and turns each difference into a call of the
+ * protocol, each with the call that undoes it), and changes nothing when
+ * the document is refused or --dry-run is given.  Then it runs each
+ * service's calls in order; each call is one transaction of scmd's, and
+ * every field of create or change_config goes in one call.  When a call of
+ * a service fails, the calls of that service already made are undone in
+ * reverse (a service just created is deleted), so no service is left half
+ * configured, and apply stops there: the services before it keep their
+ * changes, those after it are not touched.
+ *
+ * A service is marked as managed by the value `managed` (dword 1) under its
+ * key Parameters\scctl, which export shows as "managed": true, and not
+ * among its parameters.  --prune deletes only services so marked that the
+ * document does not name.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_document.h"
+#include "cleanup.h"
+#include "validate.h"
+
+/* ---- planning ---- */
+
+/* One call of the plan and the call that undoes it (undo NULL: none). */
+struct step {
+        const char *method;
+        json_t *params;
+        const char *undo;
+        json_t *undo_params;
+};
+
+struct plan {
+        struct step *steps;
+        size_t n_steps, size;
+        json_t *changes; /* what the steps change, for the report */
+};
+
+static void plan_free(struct plan *p) {
+        for (size_t i = 0; i < p->n_steps; i++) {
+                json_decref(p->steps[i].params);
+                json_decref(p->steps[i].undo_params);
+        }
+        free(p->steps);
+        json_decref(p->changes);
+        *p = (struct plan){0};
+}
+
+/* Adds a step; params and undo_params are consumed. */
+static int add_step(struct plan *p, const char *method, json_t *params, const char *undo,
+                    json_t *undo_params) {
+        if (p->n_steps == p->size) {
+                size_t n = p->size ? p->size * 2 : 8;
+                struct step *s = realloc(p->steps, n * sizeof(*s));
+                if (!s) {
+                        json_decref(params);
+                        json_decref(undo_params);
+                        return -ENOMEM;
+                }
+                p->steps = s;
+                p->size = n;
+        }
+        p->steps[p->n_steps++] = (struct step){method, params, undo, undo_params};
+        return 0;
+}
+
+static void add_change(struct plan *p, const char *service, const char *action, const char *field,
+                       json_t *old, json_t *new) {
+        json_t *c = json_pack("{s:s, s:s}", "service", service, "action", action);
+        if (field) {
+                json_object_set_new(c, "field", json_string(field));
+                json_object_set(c, "old", old ? old : json_null());
+                json_object_set(c, "new", new ? new : json_null());
+        }
+        json_array_append_new(p->changes, c);
+}
+
+static bool is_nested(const char *key) {
+        return !strcmp(key, "failure_actions") || !strcmp(key, "access_list") ||
+               !strcmp(key, "parameters") || !strcmp(key, "managed");
+}
+
+/* create or change_config: every differing field in one call. */
+static int plan_config(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *set = json_pack("{s:s}", "name", name);
+        json_t *old = json_pack("{s:s}", "name", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                if (is_nested(key))
+                        continue;
+                json_t *was = have ? json_object_get(have, key) : NULL;
+                if (was && json_equal(was, v))
+                        continue;
+                json_object_set(set, key, v);
+                if (have) {
+                        json_object_set(old, key, was ? was : json_null());
+                        add_change(p, name, "change", key, was, v);
+                }
+        }
+        if (!have) { /* undone by deleting it, which undoes every later step */
+                json_decref(old);
+                return add_step(p, "create", set, "delete", json_pack("{s:s}", "name", name));
+        }
+        if (json_object_size(set) == 1) {
+                json_decref(set);
+                json_decref(old);
+                return 0;
+        }
+        return add_step(p, "change_config", set, "change_config", old);
+}
+
+static int plan_failure(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *set = json_pack("{s:s}", "name", name);
+        json_t *old = json_pack("{s:s}", "name", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(json_object_get(want, "failure_actions"), key, v) {
+                json_t *was = json_object_get(json_object_get(have, "failure_actions"), key);
+                if (was && json_equal(was, v))
+                        continue;
+                char field[64];
+                snprintf(field, sizeof(field), "failure_actions.%s", key);
+                json_object_set(set, key, v);
+                json_object_set(old, key, was);
+                if (have)
+                        add_change(p, name, "change", field, was, v);
+        }
+        if (json_object_size(set) == 1 || !have) {
+                json_decref(old);
+                old = NULL;
+        }
+        if (json_object_size(set) == 1) {
+                json_decref(set);
+                return 0;
+        }
+        return add_step(p, "change_failure_actions", set, old ? "change_failure_actions" : NULL,
+                        old);
+}
+
+static json_t *acl_params(const char *name, const json_t *acl) {
+        return json_is_string(acl) ? json_pack("{s:s, s:O}", "name", name, "access_list", acl)
+                                   : json_pack("{s:s, s:b}", "name", name, "default", 1);
+}
+
+static int plan_acl(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *acl = json_object_get(want, "access_list");
+        if (!acl)
+                return 0;
+        json_t *was = have ? json_object_get(have, "access_list") : json_null();
+        if (json_equal(acl, was))
+                return 0;
+        if (have)
+                add_change(p, name, "change", "access_list", was, acl);
+        return add_step(p, "set_object_security", acl_params(name, acl),
+                        have ? "set_object_security" : NULL, have ? acl_params(name, was) : NULL);
+}
+
+static json_t *set_param(const char *name, const char *key, const char *value, const json_t *v) {
+        return json_pack("{s:s, s:s, s:s, s:O, s:O}", "name", name, "key", key, "value", value,
+                         "type", json_object_get(v, "type"), "data", json_object_get(v, "data"));
+}
+
+static json_t *delete_param(const char *name, const char *key, const char *value) {
+        return json_pack("{s:s, s:s, s:s}", "name", name, "key", key, "value", value);
+}
+
+/* Sets what differs, deletes what the document leaves out. */
+static int plan_parameters(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *wp = json_object_get(want, "parameters");
+        json_t *hp = have ? json_object_get(have, "parameters") : NULL;
+        if (!wp)
+                return 0;
+        const char *key, *vname;
+        json_t *values, *v;
+        int r = 0;
+        json_object_foreach(wp, key, values) {
+                json_object_foreach(values, vname, v) {
+                        json_t *was = json_object_get(json_object_get(hp, key), vname);
+                        if (was && json_equal(was, v))
+                                continue;
+                        char field[1100];
+                        snprintf(field, sizeof(field), "parameters.%s\\%s", key, vname);
+                        if (have)
+                                add_change(p, name, "change", field, was, v);
+                        r = add_step(p, "set_parameter", set_param(name, key, vname, v),
+                                     have ? (was ? "set_parameter" : "delete_parameter") : NULL,
+                                     have ? (was ? set_param(name, key, vname, was)
+                                                 : delete_param(name, key, vname))
+                                          : NULL);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        json_object_foreach(hp, key, values) {
+                json_object_foreach(values, vname, v) {
+                        if (json_object_get(json_object_get(wp, key), vname))
+                                continue;
+                        char field[1100];
+                        snprintf(field, sizeof(field), "parameters.%s\\%s", key, vname);
+                        add_change(p, name, "change", field, v, NULL);
+                        r = add_step(p, "delete_parameter", delete_param(name, key, vname),
+                                     "set_parameter", set_param(name, key, vname, v));
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static json_t *marker_set(const char *name) {
+        return json_pack("{s:s, s:s, s:s, s:s, s:i}", "name", name, "key", APPLY_MARKER_KEY,
+                         "value", APPLY_MARKER_VALUE, "type", "dword", "data", 1);
+}
+
+/* A service named in a document is managed unless it says "managed": false. */
+static int plan_marker(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *m = json_object_get(want, "managed");
+        bool managed = !m || json_is_true(m);
+        bool was = have && json_is_true(json_object_get(have, "managed"));
+        if (managed == was)
+                return 0;
+        if (have)
+                add_change(p, name, "change", "managed", json_boolean(was), json_boolean(managed));
+        if (managed)
+                return add_step(
+                        p, "set_parameter", marker_set(name), have ? "delete_parameter" : NULL,
+                        have ? delete_param(name, APPLY_MARKER_KEY, APPLY_MARKER_VALUE) : NULL);
+        return add_step(p, "delete_parameter",
+                        delete_param(name, APPLY_MARKER_KEY, APPLY_MARKER_VALUE), "set_parameter",
+                        marker_set(name));
+}
+
+/* The calls that make name what want says; none when it already is. */
+static int plan_service(struct scctl *ctx, const char *name, json_t *want, struct plan *p) {
+        _cleanup_json_ json_t *have = NULL;
+        ctx->name = name;
+        int r = apply_fetch_service(ctx, name, &have);
+        if (r != 0)
+                return apply_report_call(ctx, r);
+        if (!have && !json_object_get(want, "command_line"))
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
+                                    "service '%s' does not exist, and the document gives no "
+                                    "\"command_line\" to create it with",
+                                    name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                if (have && !is_nested(key) && !json_object_get(have, key))
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
+                                            NULL,
+                                            "service '%s': unknown field \"%s\" (scmd reports "
+                                            "no such setting; see scctl export --document %s)",
+                                            name, key, name);
+        }
+        if (!have)
+                add_change(p, name, "create", NULL, NULL, NULL);
+        if ((r = plan_config(p, name, want, have)) < 0 ||
+            (r = plan_failure(p, name, want, have)) < 0 ||
+            (r = plan_acl(p, name, want, have)) < 0 ||
+            (r = plan_parameters(p, name, want, have)) < 0 ||
+            (r = plan_marker(p, name, want, have)) < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                    "out of memory");
+        return 0;
+}
+
+/* --prune: a stop (when it runs) and a delete for every managed service
+ * the document does not name. */
+static int plan_prune(struct scctl *ctx, json_t *services, struct plan *p) {
+        _cleanup_json_ json_t *names = json_array();
+        int r = apply_all_names(ctx, names);
+        if (r != 0)
+                return r;
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n) {
+                const char *name = json_string_value(n), *other;
+                json_t *w;
+                bool named = false;
+                json_object_foreach(services, other, w)
+                        named |= names_equal(other, name);
+                if (named)
+                        continue;
+                ctx->name = name;
+                r = apply_call_quiet(ctx, "query_parameters",
+                                     json_pack("{s:s, s:s, s:s}", "name", name, "key",
+                                               APPLY_MARKER_KEY, "value", APPLY_MARKER_VALUE),
+                                     NULL);
+                if (r == SCM_ERR(SCM_ERROR_FILE_NOT_FOUND) ||
+                    r == SCM_ERR(SCM_ERROR_SERVICE_DOES_NOT_EXIST))
+                        continue;
+                if (r != 0)
+                        return apply_report_call(ctx, r);
+                add_change(p, name, "delete", NULL, NULL, NULL);
+                if (add_step(p, "control", json_pack("{s:s, s:s}", "name", name, "control", "stop"),
+                             NULL, NULL) < 0 ||
+                    add_step(p, "delete", json_pack("{s:s}", "name", name), NULL, NULL) < 0)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                            NULL, "out of memory");
+        }
+        return 0;
+}
+
+static int plan_group_order(struct scctl *ctx, json_t *doc, struct plan *p) {
+        json_t *want = json_object_get(doc, "group_order");
+        _cleanup_json_ json_t *have = NULL;
+        if (!want)
+                return 0;
+        int r = scctl_call(ctx, "query_group_order", NULL, &have);
+        if (r != 0)
+                return r;
+        json_t *was = json_object_get(have, "groups");
+        if (json_equal(was, want))
+                return 0;
+        json_t *c = json_pack("{s:s, s:O, s:O}", "action", "group_order", "old", was, "new", want);
+        json_array_append_new(p->changes, c);
+        return add_step(p, "set_group_order", json_pack("{s:O}", "groups", want), NULL, NULL) < 0
+                       ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                      "out of memory")
+                       : 0;
+}
+
+static json_t *scm_acl_params(const json_t *acl) {
+        return json_is_string(acl) ? json_pack("{s:b, s:O}", "scm", 1, "access_list", acl)
+                                   : json_pack("{s:b, s:b}", "scm", 1, "default", 1);
+}
+
+static int plan_scm_acl(struct scctl *ctx, json_t *doc, struct plan *p) {
+        json_t *want = json_object_get(doc, "scm_access_list");
+        _cleanup_json_ json_t *have = NULL;
+        if (!want)
+                return 0;
+        int r = scctl_call(ctx, "query_object_security", json_pack("{s:b}", "scm", 1), &have);
+        if (r != 0)
+                return r;
+        json_t *was = json_is_true(json_object_get(have, "default"))
+                              ? json_null()
+                              : json_object_get(have, "access_list");
+        if (json_equal(was, want))
+                return 0;
+        json_array_append_new(p->changes, json_pack("{s:s, s:O, s:O}", "action", "scm_access_list",
+                                                    "old", was, "new", want));
+        return add_step(p, "set_object_security", scm_acl_params(want), NULL, NULL) < 0
+                       ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                      "out of memory")
+                       : 0;
+}
+
+/* ---- running a plan ---- */
+
+static void print_change(const json_t *c) {
+        const char *action = json_string_value(json_object_get(c, "action"));
+        const char *service = json_string_value(json_object_get(c, "service"));
+        const char *field = json_string_value(json_object_get(c, "field"));
+        if (service && !field) {
+                printf("%s %s\n", action, service);
+                return;
+        }
+        char *old = json_dumps(json_object_get(c, "old"), JSON_ENCODE_ANY | JSON_COMPACT);
+        char *new = json_dumps(json_object_get(c, "new"), JSON_ENCODE_ANY | JSON_COMPACT);
+        if (field)
+                printf("change %s %s: %s -> %s\n", service, field, old, new);
+        else
+                printf("change %s: %s -> %s\n", action, old, new);
+        free(old);
+        free(new);
+}
+
+/* Without --json: a service's changes as soon as they are made. */
+static void print_changes(const struct scctl *ctx, const json_t *changes) {
+        size_t i;
+        const json_t *c;
+        if (ctx->json)
+                return;
+        json_array_foreach(changes, i, c)
+                print_change(c);
+}
+
+/* Runs the undo of steps[0..n) in reverse; says what could not be undone. */
+static void undo_steps(struct scctl *ctx, const struct plan *p, size_t n) {
+        for (size_t i = n; i-- > 0;) {
+                const struct step *s = &p->steps[i];
+                if (!s->undo)
+                        continue;
+                int r = apply_call_quiet(ctx, s->undo, json_incref(s->undo_params), NULL);
+                if (r != 0)
+                        fprintf(stderr,
+                                "scctl: apply: %s: undoing %s failed too (%s): the service may "
+                                "be left half changed\n",
+                                ctx->name, s->method,
+                                r < 0 && scm_error_win32(r) > 0
+                                        ? scm_client_error_message(ctx->client)
+                                        : strerror(r < 0 ? -r : EIO));
+        }
+}
+
+static void warn_kept(const char *name, const char *field, const json_t *kept,
+                      const json_t *written) {
+        char *k = json_dumps(kept, JSON_ENCODE_ANY | JSON_COMPACT);
+        char *w = json_dumps(written, JSON_ENCODE_ANY | JSON_COMPACT);
+        fprintf(stderr,
+                "scctl: apply: %s: scmd keeps %s as %s, not %s as written: write it so, or "
+                "every apply will change it again\n",
+                name, field, k ? k : "?", w ? w : "?");
+        free(k);
+        free(w);
+}
+
+/* After a service's change: warns of each field the document writes in
+ * another form than scmd keeps it in (the next apply would see a change). */
+static void check_kept(struct scctl *ctx, const char *name, json_t *want) {
+        _cleanup_json_ json_t *have = NULL;
+        if (apply_fetch_service(ctx, name, &have) != 0 || !have)
+                return;
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                json_t *h = json_object_get(have, key);
+                if (!strcmp(key, "managed") || !strcmp(key, "parameters") || json_equal(h, v))
+                        continue;
+                if (strcmp(key, "failure_actions") != 0) {
+                        warn_kept(name, key, h, v);
+                        continue;
+                }
+                const char *f;
+                json_t *fv;
+                json_object_foreach(v, f, fv) {
+                        json_t *hv = json_object_get(h, f);
+                        if (!json_equal(hv, fv))
+                                warn_kept(name, f, hv, fv);
+                }
+        }
+}
+
+/* Runs a service's plan: all of it, or (undone) none of it. */
+static int run_steps(struct scctl *ctx, const char *name, struct plan *p) {
+        ctx->name = name;
+        for (size_t i = 0; i < p->n_steps; i++) {
+                const struct step *s = &p->steps[i];
+                int r = apply_call_quiet(ctx, s->method, json_incref(s->params), NULL);
+                if (r == SCM_ERR(SCM_ERROR_SERVICE_NOT_ACTIVE) && !strcmp(s->method, "control"))
+                        r = 0; /* a prune's stop of a stopped service */
+                if (r == 0)
+                        continue;
+                int status = apply_report_call(ctx, r);
+                if (i > 0 && !ctx->json)
+                        fprintf(stderr,
+                                "scctl: apply: %s: %s failed; undoing its %zu earlier "
+                                "change%s\n",
+                                name, s->method, i, i == 1 ? "" : "s");
+                undo_steps(ctx, p, i);
+                return status;
+        }
+        return 0;
+}
+
+/* run_steps() with SIGINT, SIGTERM and SIGHUP held until the service is
+ * done (or undone): an interrupt ends apply between two services, never
+ * inside one. */
+static int run_plan(struct scctl *ctx, const char *name, struct plan *p) {
+        sigset_t hold, old;
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        int r = run_steps(ctx, name, p);
+        if (r == 0)
+                print_changes(ctx, p->changes);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return r;
+}
+
+struct apply_options {
+        bool dry_run, prune;
+};
+
+/* --json: everything changed (or, --dry-run, to change), at the end. */
+static void report_json(json_t *changes, bool dry_run, const char *failed) {
+        _cleanup_json_ json_t *out =
+                json_pack("{s:b, s:b, s:O, s:s?}", "changed", json_array_size(changes) > 0,
+                          "dry_run", dry_run, "changes", changes, "failed", failed);
+        output_json(out);
+}
+
+static int apply(struct scctl *ctx, const char *file, const struct apply_options *o) {
+        _cleanup_json_ json_t *doc = NULL;
+        int r = apply_load_document(ctx, file, &doc);
+        if (r != 0)
+                return r;
+        json_t *services = json_object_get(doc, "services");
+        size_t n = json_object_size(services) + 3; /* + prune, group order, SCM's list */
+        struct plan *plans = calloc(n, sizeof(*plans));
+        const char **names = calloc(n, sizeof(*names));
+        _cleanup_json_ json_t *done = json_array();
+        if (!plans || !names) {
+                free(plans);
+                free(names);
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                    "out of memory");
+        }
+        size_t k = 0;
+        const char *name;
+        json_t *want;
+        for (size_t i = 0; i < n; i++)
+                plans[i].changes = json_array();
+        json_object_foreach(services, name, want) {
+                names[k] = name;
+                if ((r = plan_service(ctx, name, want, &plans[k++])) != 0)
+                        goto out;
+        }
+        names[k] = "(prune)";
+        if (o->prune && (r = plan_prune(ctx, services, &plans[k])) != 0)
+                goto out;
+        names[++k] = "(group order)";
+        if ((r = plan_group_order(ctx, doc, &plans[k])) != 0)
+                goto out;
+        names[++k] = "(the SCM's access list)";
+        if ((r = plan_scm_acl(ctx, doc, &plans[k])) != 0)
+                goto out;
+        const char *failed = NULL;
+        for (size_t i = 0; i < n && !failed; i++) {
+                if (o->dry_run)
+                        print_changes(ctx, plans[i].changes);
+                else if ((r = run_plan(ctx, names[i], &plans[i])) != 0) {
+                        failed = names[i];
+                        break;
+                }
+                if (!o->dry_run && plans[i].n_steps > 0 && i < json_object_size(services))
+                        check_kept(ctx, names[i], json_object_get(services, names[i]));
+                json_array_extend(done, plans[i].changes);
+        }
+        if (ctx->json)
+                report_json(done, o->dry_run, failed);
+out:
+        for (size_t i = 0; i < n; i++)
+                plan_free(&plans[i]);
+        free(plans);
+        free(names);
+        return r;
+}
+
+enum { OPT_DRY_RUN = 0x100, OPT_PRUNE };
+
+static const struct option apply_options[] = {
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"prune", no_argument, NULL, OPT_PRUNE},
+        {},
+};
+
+static int run_apply(struct scctl *ctx, int argc, char **argv) {
+        struct apply_options o = {0};
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
+                if (opt == OPT_DRY_RUN)
+                        o.dry_run = true;
+                else if (opt == OPT_PRUNE)
+                        o.prune = true;
+        }
+        if (opt < 0)
+                return ctx->exit_status;
+        if (argc - optind != 1)
+                return scctl_usage_error(ctx, "expects one FILE (- for standard input)");
+        return apply(ctx, argv[optind], &o);
+}
+
+const struct scctl_verb verb_apply = {
+        .name = "apply",
+        .synopsis = "[--dry-run] [--prune] FILE",
+        .summary = "Make the services match a configuration document (scctl export --document)",
+        .help = "FILE (- for standard input) is a JSON document as scctl export --document\n"
+                "prints it.  Each service is created when missing and changed where it\n"
+                "differs; a field the document leaves out is left as it is.  Every change\n"
+                "is printed (nothing when there is none); --json prints\n"
+                "{\"changed\":..,\"dry_run\":..,\"changes\":[..]}.  A service's changes are\n"
+                "all made or, undone, none: a failure stops apply at that service.\n"
+                "  --dry-run  print what would change, and change nothing\n"
+                "  --prune    also delete (after stopping) the services marked managed\n"
+                "             that the document does not name; apply marks every service\n"
+                "             it names unless it says \"managed\": false\n"
+                "docs/config-as-code.md describes the document.\n",
+        .options = apply_options,
+        .run = run_apply,
+};
