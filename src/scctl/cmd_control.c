@@ -527,8 +527,12 @@ static int run_reload(struct scctl *ctx, int argc, char **argv) {
         }
         if (ctx->json)
                 output_json(status);
+        else if (json_is_true(json_object_get(last, "succeeded")))
+                printf("Service %s has reloaded (its reload command ended well).\n", ctx->name);
         else
-                printf("Service %s has reloaded.\n", ctx->name);
+                printf("Service %s was asked to reload (its reload signal, or its handler's "
+                       "PARAMCHANGE).\n",
+                       ctx->name);
         return 0;
 }
 

@@ -227,8 +227,106 @@ test_pre_post() {
         check "...and the process never ran" report_lacks bad pid=
 }
 
+# Faults a review found, each shown by what a user would see.
+test_command_edges() {
+        daemon_start || return
+        # A configuration change while a command runs: the command runs the
+        # list it started with, and scmd lives on.
+        create_helper cc -- --exec-start-pre "$(sh_cmd "sleep 1")" || return
+        sc start cc >/dev/null 2>&1 &
+        local bg=$!
+        check "...a pre-start command is running" wait_until 10 "pre-start runs" \
+                bash -c "pgrep -f '^sleep 1\$' >/dev/null"
+        assert_sc_ok "its list cleared while it runs" config cc --exec-start-pre ""
+        wait "$bg"
+        check "scmd lives on, and the service starts" wait_state cc running
+        assert_sc_ok "stop cc" stop cc --wait
+
+        # A reload command that names itself MAINPID: refused, and the reload ends.
+        create_helper nt --notify-ready-after 0 -- --kind notify \
+                --reload-command "$(sh_cmd "$HELPER --notify-send MAINPID=\$\$; sleep 0.2")" || return
+        start_helper nt || return
+        local pid
+        pid=$(report_get nt pid)
+        assert_sc_ok "a reload whose command says MAINPID of itself ends" reload nt
+        assert_eq "...the main pid is still the service's" "$(status_field nt pid)" "$pid"
+        assert_eq "...and it is not left reloading" "$(status_field nt reloading)" false
+        assert_sc_ok "stop nt" stop nt --wait
+
+        # A stop while a reload command runs: the post-stop commands still run.
+        create_helper rs -- --reload-command "$(sh_cmd "sleep 5")" \
+                --exec-stop-post "$(sh_cmd "echo post >$D/rs-post")" || return
+        start_helper rs || return
+        sc reload rs >/dev/null 2>&1 &
+        bg=$!
+        check "...the reload runs" wait_until 10 "reloading" bash -c "[ \"\$($SCCTL --root $D --json query rs | grep -o '\"reloading\":true')\" ]"
+        assert_sc_ok "stop it while it reloads" stop rs --wait
+        wait "$bg"
+        check "...its post-stop command ran" test -s "$D/rs-post"
+
+        # A hang of the start during pre-start commands that may fail ends the start.
+        run_sc create hang --kind notify --start-timeout 1000 \
+                --exec "$(helper_cmdline hang --notify-ready-after 0)" \
+                --exec-start-pre "-$(sh_cmd "sleep 0.9")" --exec-start-pre "-$(sh_cmd "sleep 0.9")" \
+                --exec-start-pre "-$(sh_cmd "sleep 0.9")"
+        run_sc start hang --wait
+        assert_rc "a start past its timeout in its pre-start commands fails" 1
+        check "...it is stopped, not running" wait_state hang stopped
+        check "...and its process never ran" report_lacks hang pid=
+
+        # A stop while scmd waits for a forking daemon's PID file ends it at once.
+        local h
+        h=$(helper_cmdline fw)
+        run_sc create fw --kind forking --pid-file "$D/never.pid" --start-timeout 30000 \
+                --stop-timeout 20000 --exec "$(sh_cmd "$h & exit 0")"
+        sc start fw >/dev/null 2>&1 &
+        bg=$!
+        wait_report fw ready=1 || return
+        assert_sc_ok "stop it while its PID file is awaited" stop fw --wait
+        wait "$bg"
+        assert_eq "...stopped, not killed after the stop timeout" "$(status_field fw win32_exit_code)" 0
+        check "...and its daemon is gone" poll_until 10 no_process_reporting_to fw
+
+        # A reload is a command or a signal; a stale failure is not reported again.
+        assert_sc_error "both a reload command and signal" INVALID_PARAMETER 87 \
+                config rs --reload-signal HUP
+        create_helper st -- --reload-command "$(sh_cmd "exit 4")" || return
+        start_helper st || return
+        run_sc reload st
+        assert_rc "a failing reload command" 1
+        assert_sc_ok "then a reload signal instead" config st --reload-command "" --reload-signal HUP
+        assert_sc_ok "...whose reload succeeds, the old failure forgotten" reload st
+        assert_sc_ok "stop st" stop st --wait
+
+        # A job that remains after exit does not run its post-stop commands at its success.
+        create_helper rp --exit-after 100 -- --kind oneshot --remain-after-exit \
+                --exec-stop-post "$(sh_cmd "echo post >$D/rp-post")" || return
+        assert_sc_ok "start the remaining job" start rp --wait
+        check "...no post-stop command ran at its success" test ! -e "$D/rp-post"
+        assert_sc_ok "stop rp" stop rp --wait
+}
+
+# Shutdown while a pre-start command runs: it is stopped and waited for.
+test_shutdown_during_pre() {
+        daemon_start || return
+        create_helper sp -- --exec-start-pre \
+                "$(sh_cmd "trap 'echo term >$D/sp-term; exit 0' TERM; sleep 30 & wait # scm-it-pre-$$")" \
+                --stop-timeout 5000 || return
+        sc start sp >/dev/null 2>&1 &
+        check "...its pre-start command runs" wait_until 10 "pre-start" \
+                bash -c "pgrep -f '[s]cm-it-pre-$$' >/dev/null"
+        daemon_stop 30
+        assert_eq "scmd exits by itself" "$DAEMON_RC" 0
+        check "...having asked the pre-start command to stop (TERM), as it asks a process" \
+                test -s "$D/sp-term"
+        check "...and the command did not outlive it" \
+                poll_until 5 bash -c "! pgrep -f '[s]cm-it-pre-$$' >/dev/null"
+}
+
 run_test test_oneshot
 run_test test_forking
 run_test test_reload
 run_test test_pre_post
+run_test test_command_edges
+run_test test_shutdown_during_pre
 finish

@@ -287,6 +287,18 @@ static int check_kind_settings(struct rpc_call *call, const struct service_confi
                                 "service %s: remaining after exit is for one-shot jobs only (kind "
                                 "oneshot)",
                                 c->name);
+        if (p->reload_command && p->reload_signal)
+                return rpc_fail(
+                        call, SCM_ERROR_INVALID_PARAMETER,
+                        "service %s: a reload is a command or a signal, not both (clear one "
+                        "with --reload-command '' or --reload-signal '')",
+                        c->name);
+        if ((p->start_pre || p->stop_post || p->reload_command || p->reload_signal) &&
+            c->type == SCM_TYPE_KERNEL_DRIVER)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: a kernel driver has no process: no pre-start, "
+                                "post-stop or reload commands",
+                                c->name);
         if ((p->reload_command || p->reload_signal) &&
             (c->kind == SCM_KIND_NATIVE || c->kind == SCM_KIND_ONESHOT))
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,

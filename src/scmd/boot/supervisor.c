@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -22,6 +23,7 @@
 #include <scm/types.h>
 
 #include "cgroup.h"
+#include "cleanup.h"
 #include "command.h"
 #include "depend.h"
 #include "driver.h"
@@ -35,6 +37,25 @@
 #include "shutdown.h"
 
 /* ---- loading ---- */
+
+/* Whether this scmd runs in the boot the last one ran in (the kernel's
+ * boot id, kept in the run folder): what was RUNNING without a process
+ * is so only within one boot. */
+static bool loading_same_boot;
+
+static bool same_boot(const struct scm_paths *paths) {
+        char now[64] = "", then[64] = "";
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+        if (!f || !fgets(now, sizeof(now), f) || asprintf(&path, "%s/boot_id", paths->run_dir) < 0)
+                return false;
+        _cleanup_fclose_ FILE *old = fopen(path, "re");
+        bool same = old && fgets(then, sizeof(then), old) && strcmp(now, then) == 0;
+        _cleanup_fclose_ FILE *w = same ? NULL : fopen(path, "we");
+        if (w)
+                fputs(now, w);
+        return same;
+}
 
 static int load_one(void *userdata, int64_t id, struct service_config *config,
                     const struct db_status *status) {
@@ -66,7 +87,7 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
         }
         /* A job that remains after its exit has no process to take back:
          * it is RUNNING again as its status record says. */
-        if (status->state == SCM_STATE_RUNNING &&
+        if (status->state == SCM_STATE_RUNNING && loading_same_boot &&
             state_rows_of(&s->config) == SVC_ROWS_ONESHOT_REMAIN)
                 service_adopt(s, SCM_STATE_RUNNING, 0);
         return 0;
@@ -78,6 +99,7 @@ int manager_load(struct manager *m) {
         if (r < 0)
                 log_warning("cannot drop the secrets of deleted services: %s", strerror(-r));
         r = db_acl_load_scm(m->db, &m->scm_access);
+        loading_same_boot = same_boot(&m->paths);
         if (r >= 0)
                 r = db_load(m->db, load_one, m);
         if (r >= 0)

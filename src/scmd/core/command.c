@@ -9,10 +9,15 @@
  * account, privileges, sandbox and environment, with MAINPID while there
  * is a main process), in the service's cgroup, its output in the service's
  * log.  It is watched through its pidfd and has a deadline: the start's
- * (control_timeout_ms) before the process and for a reload, the stop's
- * after it; past it the command's process group is killed.  A stop of the
- * service signals a running pre-start or post-stop command as it would
- * the process, so a stop is never held up by one.
+ * (start_timeout_ms, else control_timeout_ms) for a pre-start or reload
+ * command, the stop's after the process; past it the command's process
+ * group is killed.  A stop of the service signals a running pre-start or
+ * post-stop command as it would the process, so a stop is never held up by
+ * one, and a service with a command running counts as active (the
+ * shutdown stops and waits for it).  A command runs the list as it was
+ * when the first of it started: a change of the configuration meanwhile
+ * takes effect at the next start.  What a pre-start or post-stop command
+ * leaves running in the cgroup is killed when it ends.
  *
  * What a command's end means:
  *   - pre-start: exit 0 (or an entry marked '-') runs the next, then the
@@ -37,29 +42,31 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "cmdline.h"
 #include "log.h"
 #include "manager.h"
+#include "procinfo.h"
 #include "process.h"
 #include "process_commands.h"
 #include "process_config.h"
 #include "service.h"
+#include "service_config.h"
 #include "spawner.h"
 
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_deadline(struct loop_timer *t);
 
-static char *const *list_of(const struct service *s, enum command_purpose purpose) {
+/* A copy of the list purpose runs (one entry for a reload); NULL on
+ * out-of-memory; an empty list when there is none. */
+static char **copy_list(const struct service *s, enum command_purpose purpose) {
         const struct service_process *p = s->config.process;
-        static char *none[] = {NULL};
-        if (!p)
-                return none;
-        if (purpose == COMMAND_START_PRE)
-                return p->start_pre ? p->start_pre : none;
-        if (purpose == COMMAND_STOP_POST)
-                return p->stop_post ? p->stop_post : none;
-        static char *reload[2];
-        reload[0] = p->reload_command;
-        return reload;
+        char *none[] = {NULL};
+        if (purpose == COMMAND_RELOAD) {
+                char *one[] = {p ? p->reload_command : NULL, NULL};
+                return strv_copy(one);
+        }
+        char *const *from = !p ? NULL : purpose == COMMAND_START_PRE ? p->start_pre : p->stop_post;
+        return strv_copy(from ? from : none);
 }
 
 static const char *purpose_name(enum command_purpose purpose) {
@@ -90,22 +97,36 @@ static void command_free(struct service_command *c) {
         if (c->own_cgroup && c->cgroup_fd >= 0)
                 close(c->cgroup_fd);
         log_capture_close(&c->log);
+        strv_free(c->lines);
         if (c->service->command == c)
                 c->service->command = NULL;
+        if (!c->service->process)
+                manager_untrack(c->service->manager, c->service);
         free(c);
 }
 
-/* The cgroup a command runs in: its process's, or (before the process) the
- * service's own folder, which the process then takes over. */
+/* "NAME.commands.service": the cgroup folder of s's pre-start and
+ * post-stop commands, apart from its process's, so that nothing they leave
+ * mixes with the process, and a folder the process's stop killed is never
+ * reused (a process made into a cgroup that was killed can be killed at
+ * birth). */
+static char *commands_cgroup_name(const struct service *s) {
+        _cleanup_free_ char *fname = service_file_name(s->config.name);
+        char *name;
+        return fname && asprintf(&name, "%s.commands.service", fname) >= 0 ? name : NULL;
+}
+
+/* The cgroup a command runs in: a reload command its process's, the
+ * others their own folder. */
 static int command_cgroup(struct service_command *c) {
         struct service *s = c->service;
-        if (s->process) {
+        if (c->purpose == COMMAND_RELOAD && s->process) {
                 c->cgroup_fd = s->process->cgroup_fd;
                 return 0;
         }
         if (s->manager->cgroup_base_fd < 0)
                 return 0;
-        _cleanup_free_ char *name = process_cgroup_name(s);
+        _cleanup_free_ char *name = commands_cgroup_name(s);
         if (!name)
                 return -ENOMEM;
         int fd = cgroup_service_open(s->manager->cgroup_base_fd, name);
@@ -156,13 +177,17 @@ static usec_t deadline_of(const struct service *s, enum command_purpose purpose)
                                        : s->manager->options.stop_timeout;
 }
 
-/* Runs entry index of s's list for purpose. */
-static int run(struct service *s, enum command_purpose purpose, size_t index, enum svc_event then) {
+/* Runs lines[index] (lines taken over, freed on failure too). */
+static int run(struct service *s, enum command_purpose purpose, char **lines, size_t index,
+               enum svc_event then) {
         struct service_command *c = calloc(1, sizeof(*c));
-        if (!c)
+        if (!c) {
+                strv_free(lines);
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        }
         *c = (struct service_command){.service = s,
                                       .purpose = purpose,
+                                      .lines = lines,
                                       .index = index,
                                       .then = then,
                                       .pidfd = -1,
@@ -173,8 +198,8 @@ static int run(struct service *s, enum command_purpose purpose, size_t index, en
         c->next = s->manager->commands;
         s->manager->commands = c;
         s->command = c;
-        const char *line = process_command_line(list_of(s, purpose)[index], NULL);
-        int r = spawn_command(c, line);
+        manager_track(s->manager, s); /* the shutdown stops it and waits for it */
+        int r = spawn_command(c, process_command_line(lines[index], NULL));
         if (r < 0) {
                 command_free(c);
                 return r;
@@ -187,8 +212,10 @@ static int run(struct service *s, enum command_purpose purpose, size_t index, en
 /* ---- how it ended ---- */
 
 struct command_end {
-        enum process_exit_kind kind;
+        enum process_exit_kind kind; /* EXIT_NONE: how is unknown */
         int value;
+        bool timed_out;
+        usec_t deadline;
         struct spawn_report failed; /* stage and error when a step before exec failed */
 };
 
@@ -197,7 +224,10 @@ static bool succeeded(const struct command_end *e) {
 }
 
 static void describe(const struct command_end *e, char *buf, size_t size) {
-        if (e->failed.error)
+        if (e->timed_out)
+                snprintf(buf, size, "ran past its deadline (%llu ms) and was killed",
+                         (unsigned long long)(e->deadline / USEC_PER_MSEC));
+        else if (e->failed.error)
                 snprintf(buf, size, "could not start (%s: %s)",
                          spawn_stage_name((enum spawn_stage)e->failed.stage),
                          strerror(e->failed.error));
@@ -209,27 +239,32 @@ static void describe(const struct command_end *e, char *buf, size_t size) {
                 snprintf(buf, size, "ended");
 }
 
-static void pre_ended(struct service *s, size_t index, const struct command_end *e) {
+static void pre_ended(struct service *s, char **lines, size_t index, const struct command_end *e) {
         bool may_fail;
-        const char *line = process_command_line(list_of(s, COMMAND_START_PRE)[index], &may_fail);
-        if (s->state != SCM_STATE_START_PENDING) {
-                /* A stop came meanwhile: the start ends here. */
-                service_dispatch(s, EV_EXITED);
+        const char *line = process_command_line(lines[index], &may_fail);
+        if (s->state != SCM_STATE_START_PENDING || s->win32_exit_code) {
+                /* A stop, or a hang of the start, came meanwhile: it ends here. */
+                strv_free(lines);
+                service_dispatch(s,
+                                 s->state == SCM_STATE_START_PENDING ? EV_SPAWN_FAILED : EV_EXITED);
                 return;
         }
         int r = 0;
-        if (!succeeded(e) && !may_fail) {
+        if (!succeeded(e) && (!may_fail || e->timed_out)) {
                 char how[160];
                 describe(e, how, sizeof(how));
-                service_set_last_error(s, "service %s: its pre-start command '%s' %s",
-                                       s->config.name, line, how);
+                service_set_last_error(
+                        s, "service %s: its pre-start command '%s' %s%s", s->config.name, line, how,
+                        e->timed_out ? "; raise --start-timeout if it needs longer" : "");
                 log_warning("%s", s->last_error);
                 s->win32_exit_code = SCM_ERROR_SERVICE_SPECIFIC_ERROR;
                 s->service_exit_code = e->kind == EXIT_CODE ? (uint32_t)e->value : 1;
+                strv_free(lines);
                 r = -1;
-        } else if (list_of(s, COMMAND_START_PRE)[index + 1]) {
-                r = run(s, COMMAND_START_PRE, index + 1, 0);
+        } else if (lines[index + 1]) {
+                r = run(s, COMMAND_START_PRE, lines, index + 1, 0);
         } else {
+                strv_free(lines);
                 r = process_spawn_main(s);
         }
         if (r < 0) {
@@ -239,13 +274,22 @@ static void pre_ended(struct service *s, size_t index, const struct command_end 
         }
 }
 
-static void post_ended(struct service *s, size_t index, enum svc_event then) {
-        if (!s->process)
+static void post_ended(struct service *s, char **lines, size_t index, enum svc_event then,
+                       const struct command_end *e) {
+        struct process *p = s->process;
+        if (!p) {
+                strv_free(lines);
                 return;
-        if (list_of(s, COMMAND_STOP_POST)[index + 1] &&
-            run(s, COMMAND_STOP_POST, index + 1, then) >= 0)
-                return;
-        process_gone(s->process, then);
+        }
+        /* A command killed (its deadline, a stop's kill) ends the list. */
+        bool killed = e->kind == EXIT_SIGNAL && e->value == SIGKILL;
+        if (!killed && lines[index + 1]) {
+                if (run(s, COMMAND_STOP_POST, lines, index + 1, then) >= 0)
+                        return;
+        } else {
+                strv_free(lines);
+        }
+        process_gone(p, then);
 }
 
 static void reload_ended(struct service *s, const struct command_end *e) {
@@ -255,18 +299,23 @@ static void reload_ended(struct service *s, const struct command_end *e) {
         service_reload_ended(s);
 }
 
-/* c's process has ended with si: what follows is its purpose's. */
+/* c's process has ended (si NULL: how is unknown): what follows is its
+ * purpose's. */
 static void ended(struct service_command *c, const siginfo_t *si) {
         struct service *s = c->service;
         struct command_end e = {
-                .kind = si->si_code == CLD_EXITED ? EXIT_CODE : EXIT_SIGNAL,
-                .value = si->si_status,
+                .kind = !si                         ? EXIT_NONE
+                        : si->si_code == CLD_EXITED ? EXIT_CODE
+                                                    : EXIT_SIGNAL,
+                .value = si ? si->si_status : 0,
+                .timed_out = c->timed_out,
+                .deadline = deadline_of(s, c->purpose),
         };
         if (c->report_fd >= 0 && spawn_read_report(c->report_fd, &e.failed) != 1)
                 e.failed.error = 0;
         char how[160];
         describe(&e, how, sizeof(how));
-        const char *line = process_command_line(list_of(s, c->purpose)[c->index], NULL);
+        const char *line = process_command_line(c->lines[c->index], NULL);
         if (succeeded(&e))
                 log_info("service %s: %s command '%s' %s", s->config.name, purpose_name(c->purpose),
                          line, how);
@@ -276,27 +325,37 @@ static void ended(struct service_command *c, const siginfo_t *si) {
         enum command_purpose purpose = c->purpose;
         size_t index = c->index;
         enum svc_event then = c->then;
+        char **lines = TAKE_PTR(c->lines);
+        if (c->own_cgroup && c->cgroup_fd >= 0)
+                cgroup_kill(c->cgroup_fd); /* what it left behind goes with it */
         bool own = c->own_cgroup;
         command_free(c);
-        /* Empty again: the next command or the process makes it anew. */
+        /* Its folder goes; the next command makes it anew. */
         if (own && s->manager->cgroup_base_fd >= 0) {
-                _cleanup_free_ char *name = process_cgroup_name(s);
+                _cleanup_free_ char *name = commands_cgroup_name(s);
                 if (name)
                         cgroup_service_remove(s->manager->cgroup_base_fd, name);
         }
-        if (purpose == COMMAND_START_PRE)
-                pre_ended(s, index, &e);
-        else if (purpose == COMMAND_STOP_POST)
-                post_ended(s, index, then);
-        else
+        if (purpose == COMMAND_START_PRE) {
+                pre_ended(s, lines, index, &e);
+        } else if (purpose == COMMAND_STOP_POST) {
+                post_ended(s, lines, index, then, &e);
+        } else {
+                strv_free(lines);
                 reload_ended(s, &e);
+        }
 }
 
 static void collect(struct service_command *c) {
         siginfo_t si = {0};
-        if (waitid((idtype_t)P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+        if (waitid((idtype_t)P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0) {
+                /* Reaped by someone else: it has ended, how is unknown. */
+                if (errno == ECHILD && proc_pidfd_exited(c->pidfd) == 1)
+                        ended(c, NULL);
                 return;
-        ended(c, &si);
+        }
+        if (si.si_pid != 0)
+                ended(c, &si);
 }
 
 static void on_pidfd(struct loop_io *io, uint32_t events) {
@@ -317,6 +376,7 @@ static void on_deadline(struct loop_timer *t) {
         struct service_command *c = container_of(t, struct service_command, deadline);
         log_warning("service %s: its %s command (pid %d) ran past its deadline; killing it",
                     c->service->config.name, purpose_name(c->purpose), (int)c->pid);
+        c->timed_out = true;
         kill(-c->pid, SIGKILL); /* its session's process group */
 }
 
@@ -325,17 +385,30 @@ static void on_deadline(struct loop_timer *t) {
 int command_start_pre(struct service *s) {
         if (s->command)
                 return SCM_ERR(SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
-        return run(s, COMMAND_START_PRE, 0, 0);
+        char **lines = copy_list(s, COMMAND_START_PRE);
+        if (!lines)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        return run(s, COMMAND_START_PRE, lines, 0, 0);
 }
 
 bool command_stop_post(struct service *s, enum svc_event event) {
-        if (s->command || !list_of(s, COMMAND_STOP_POST)[0])
+        /* A reload cannot outlive the process it reloads. */
+        if (s->command && s->command->purpose == COMMAND_RELOAD) {
+                command_abandon(s);
+                service_reload_ended(s);
+        }
+        char **lines = s->command ? NULL : copy_list(s, COMMAND_STOP_POST);
+        if (!lines || !lines[0]) {
+                strv_free(lines);
                 return false;
-        return run(s, COMMAND_STOP_POST, 0, event) >= 0;
+        }
+        return run(s, COMMAND_STOP_POST, lines, 0, event) >= 0;
 }
 
 int command_reload(struct service *s) {
         const struct service_process *p = s->config.process;
+        s->reload_failed = false; /* a new reload: the last one's end is history */
+        s->reload_exit_kind = EXIT_NONE;
         if (p && p->reload_signal) {
                 process_signal(s, p->reload_signal);
                 log_info("service %s: reload signal %s sent", s->config.name,
@@ -346,7 +419,10 @@ int command_reload(struct service *s) {
                 return SCM_ERR(SCM_ERROR_INVALID_SERVICE_CONTROL);
         if (s->command)
                 return SCM_ERR(SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
-        int r = run(s, COMMAND_RELOAD, 0, 0);
+        char **lines = copy_list(s, COMMAND_RELOAD);
+        if (!lines)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        int r = run(s, COMMAND_RELOAD, lines, 0, 0);
         if (r >= 0)
                 s->reloading = true;
         return r;
@@ -356,6 +432,13 @@ void command_signal(struct service *s, int sig) {
         struct service_command *c = s->command;
         if (c && c->purpose != COMMAND_RELOAD && c->pid > 0)
                 kill(-c->pid, sig);
+}
+
+bool command_has_pid(const struct manager *m, pid_t pid) {
+        for (const struct service_command *c = m->commands; c; c = c->next)
+                if (c->pid == pid)
+                        return true;
+        return false;
 }
 
 void command_abandon(struct service *s) {

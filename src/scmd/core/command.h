@@ -21,7 +21,10 @@ enum command_purpose { COMMAND_START_PRE, COMMAND_RELOAD, COMMAND_STOP_POST };
 struct service_command {
         struct service *service;
         enum command_purpose purpose;
-        size_t index;        /* the entry of its list that runs */
+        char **lines;        /* its list, copied when the first ran (a change of the
+                              * configuration meanwhile does not touch it) */
+        size_t index;        /* the entry of lines that runs */
+        bool timed_out;      /* its deadline passed: it was killed */
         enum svc_event then; /* post-stop: the event its process's end dispatches after */
         pid_t pid;
         int pidfd;
@@ -46,5 +49,8 @@ int command_reload(struct service *s);
 void command_signal(struct service *s, int sig);
 /* supervisor.c: pid has ended; true when it was a command (now handled). */
 bool command_reap(struct manager *m, pid_t pid);
-/* Kills the command of a service being freed, without its callback. */
+/* Kills s's running command, without its callback (a service being freed;
+ * a reload command when the process it reloads has gone). */
 void command_abandon(struct service *s);
+/* Whether pid is one of the running commands (never a main process). */
+bool command_has_pid(const struct manager *m, pid_t pid);

@@ -39,9 +39,22 @@ static int why(char **ret_why, int error, const char *fmt, ...) {
         return -error;
 }
 
+/* Without cgroups nothing holds a service's processes together: only a
+ * process scmd is the parent of (a daemon re-parented to scmd, which is a
+ * subreaper) or its main process is, and of the service's account. */
+static bool owned_without_cgroup(const struct forking_search *q, pid_t pid) {
+        pid_t parent = 0;
+        uid_t uid = 0;
+        if (proc_parent(pid, &parent) < 0 || proc_uid(pid, &uid) < 0)
+                return false;
+        if (parent != getpid() && (q->main_pid <= 0 || parent != q->main_pid))
+                return false;
+        return q->owner == 0 || uid == q->owner;
+}
+
 bool forking_in_cgroup(const struct forking_search *q, pid_t pid) {
         if (q->cgroup_fd < 0)
-                return true;
+                return owned_without_cgroup(q, pid);
         char cgroup[4096];
         if (proc_cgroup(pid, cgroup, sizeof(cgroup)) < 0)
                 return false;
@@ -101,11 +114,18 @@ static int one_left(const struct forking_search *q, pid_t *ret, char **ret_why) 
         _cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(TAKE_FD(fd), "re") : NULL;
         if (!f)
                 return why(ret_why, errno, "cannot read its cgroup: %s", strerror(errno));
-        pid_t pids[64];
-        size_t n = 0;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0, size = 0;
         int pid;
-        while (n < 64 && fscanf(f, "%d", &pid) == 1)
+        while (fscanf(f, "%d", &pid) == 1) {
+                if (n == size) {
+                        pid_t *v = realloc(pids, (size = size ? 2 * size : 64) * sizeof(*v));
+                        if (!v)
+                                return -ENOMEM;
+                        pids = v;
+                }
                 pids[n++] = pid;
+        }
         size_t found = 0;
         for (size_t i = 0; i < n; i++) {
                 pid_t parent = 0;

@@ -14,10 +14,13 @@ struct forking_search {
         int cgroup_fd;           /* -1: no cgroups */
         const char *cgroup_base; /* scmd's cgroup as /proc/PID/cgroup names it */
         const char *cgroup_name; /* the service's folder in it */
+        pid_t main_pid;          /* without cgroups: its main process now; 0 none */
 };
 
 /* 1 with *ret (a process of the service), 0 when the PID file is not there
  * yet, or -errno with *ret_why (malloc'd) saying what is wrong. */
 int forking_main_pid(const struct forking_search *q, pid_t *ret, char **ret_why);
-/* Whether pid is in the service's cgroup (true without cgroups). */
+/* Whether pid is one of the service's processes: in its cgroup, or,
+ * without cgroups, a child of scmd (a daemon re-parented to it) or of its
+ * main process, of its account unless that is root. */
 bool forking_in_cgroup(const struct forking_search *q, pid_t pid);

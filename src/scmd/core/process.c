@@ -106,6 +106,7 @@ static int plan_for(struct service *s, struct security_plan **ret) {
 #define DRAIN_TIMEOUT (5 * USEC_PER_SEC)
 
 static void on_stop_timeout(struct loop_timer *t);
+static void on_forking_retry(struct loop_timer *t);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
 static void hold(struct process *p);
@@ -653,12 +654,6 @@ int process_prepare(struct service *s, const char *line, char **args, struct pro
         return r;
 }
 
-char *process_cgroup_name(const struct service *s) {
-        _cleanup_free_ char *fname = service_file_name(s->config.name);
-        char *name;
-        return fname && asprintf(&name, "%s.service", fname) >= 0 ? name : NULL;
-}
-
 int process_spawn_main(struct service *s) {
         struct process_prep prep;
         bool native = s->config.kind == SCM_KIND_NATIVE;
@@ -709,6 +704,12 @@ int process_spawn(struct service *s) {
 void process_signal(struct service *s, int sig) {
         struct process *p = s->process;
         command_signal(s, sig);
+        if (p && !p->forked && p->main_exited && loop_timer_armed(&p->forking_timer)) {
+                /* A forking service whose daemon is not known yet: the next
+                 * look for it finds it stopping, and ends what it left. */
+                loop_timer_arm(p->manager->loop, &p->forking_timer, now_usec(), on_forking_retry);
+                return;
+        }
         if (p && p->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0 &&
             errno != ESRCH)
                 log_warning("service %s: cannot signal pid %d: %m", s->config.name, (int)p->pid);
@@ -831,7 +832,11 @@ static void all_gone(struct process *p) {
         loop_io_remove(p->manager->loop, &p->cgroup_io);
         loop_timer_disarm(p->manager->loop, &p->drain_timer);
         loop_timer_disarm(p->manager->loop, &p->forking_timer);
-        if (!p->shared && p->members && command_stop_post(p->members, event))
+        /* A job that remains after exit is not stopping: its post-stop
+         * commands are not run at its success. */
+        bool remains = p->members && event == EV_SUCCEEDED &&
+                       state_rows_of(&p->members->config) == SVC_ROWS_ONESHOT_REMAIN;
+        if (!p->shared && p->members && !remains && command_stop_post(p->members, event))
                 return;
         process_gone(p, event);
 }
@@ -940,11 +945,18 @@ static bool launcher_failed(const struct process *p) {
                s->state == SCM_STATE_START_PENDING;
 }
 
-/* From now on p is pid, the daemon: its death is the service's. */
-static int follow(struct process *p, pid_t pid) {
+/* From now on p is pid, the daemon: its death is the service's.  The
+ * pidfd is opened first and the pid checked after, so a pid reused in
+ * between is never followed. */
+static int follow(struct process *p, pid_t pid, const struct forking_search *q) {
         int fd = proc_pidfd_open(pid);
         if (fd < 0)
                 return fd;
+        if (!forking_in_cgroup(q, pid) || proc_pidfd_exited(fd) != 0 ||
+            command_has_pid(p->manager, pid)) {
+                close(fd);
+                return -ESRCH;
+        }
         struct loop *l = p->manager->loop;
         loop_io_remove(l, &p->pidfd_io);
         close(p->pidfd);
@@ -965,18 +977,29 @@ static int follow(struct process *p, pid_t pid) {
         return 0;
 }
 
-static void on_forking_retry(struct loop_timer *t);
-
-static void find_daemon(struct process *p) {
-        struct service *s = p->members;
-        const struct service_process *settings = s->config.process;
-        struct forking_search q = {
+/* The service and its account as forking.c and follow() check a pid. */
+static struct forking_search search_of(const struct process *p) {
+        const struct service_process *settings = p->members->config.process;
+        return (struct forking_search){
                 .pid_file = settings ? settings->pid_file : NULL,
                 .owner = p->uid,
                 .cgroup_fd = p->cgroup_fd,
                 .cgroup_base = p->manager->cgroup_base_rel,
                 .cgroup_name = p->cgroup_name,
+                .main_pid = p->main_exited ? 0 : p->pid,
         };
+}
+
+static void find_daemon(struct process *p) {
+        struct service *s = p->members;
+        if (s->state != SCM_STATE_START_PENDING) {
+                /* Stopped while its daemon was looked for: whatever it left goes. */
+                if (p->cgroup_fd >= 0)
+                        cgroup_kill(p->cgroup_fd);
+                drain(p);
+                return;
+        }
+        struct forking_search q = search_of(p);
         pid_t pid = 0;
         _cleanup_free_ char *why = NULL;
         int r = forking_main_pid(&q, &pid, &why);
@@ -985,7 +1008,7 @@ static void find_daemon(struct process *p) {
                                on_forking_retry);
                 return;
         }
-        if (r > 0 && (r = follow(p, pid)) >= 0) {
+        if (r > 0 && (r = follow(p, pid, &q)) >= 0) {
                 s->exit_kind = EXIT_NONE;
                 log_info("service %s: daemonized; its main process is pid %d", s->config.name,
                          (int)pid);
@@ -1009,10 +1032,8 @@ void process_main_pid(struct service *s, const char *value) {
         long pid = strtol(value, &end, 10);
         if (!p || p->shared || *end || pid <= 1 || pid == p->pid || p->main_exited)
                 return;
-        struct forking_search q = {.cgroup_fd = p->cgroup_fd,
-                                   .cgroup_base = p->manager->cgroup_base_rel,
-                                   .cgroup_name = p->cgroup_name};
-        if (!forking_in_cgroup(&q, (pid_t)pid) || follow(p, (pid_t)pid) < 0) {
+        struct forking_search q = search_of(p);
+        if (follow(p, (pid_t)pid, &q) < 0) {
                 log_warning("service %s: MAINPID=%ld is not one of its processes; ignored",
                             s->config.name, pid);
                 return;

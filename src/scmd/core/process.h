@@ -75,8 +75,6 @@ void process_prep_clear(struct process_prep *prep);
 /* The spawn request of prep with s's process settings (no stdio, no cgroup). */
 void process_request(const struct service *s, const struct process_prep *prep,
                      struct spawn_request *req);
-/* "NAME.service": the cgroup folder of an own process of s (malloc'd). */
-char *process_cgroup_name(const struct service *s);
 /* s's own process (after its pre-start commands); as process_spawn(). */
 int process_spawn_main(struct service *s);
 /* Every process of p has gone (and the post-stop commands have run): the

@@ -66,6 +66,22 @@ int proc_parent(pid_t pid, pid_t *ret) {
         return r;
 }
 
+int proc_uid(pid_t pid, uid_t *ret) {
+        char path[64], line[256];
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (!f)
+                return errno == ENOENT ? -ESRCH : -errno;
+        while (fgets(line, sizeof(line), f)) {
+                unsigned long uid;
+                if (sscanf(line, "Uid: %lu", &uid) == 1) {
+                        *ret = (uid_t)uid;
+                        return 0;
+                }
+        }
+        return -EIO;
+}
+
 int proc_cgroup(pid_t pid, char *buf, size_t size) {
         char path[64];
         snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
