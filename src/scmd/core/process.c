@@ -111,17 +111,6 @@ static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
 static void hold(struct process *p);
 
-static int env_push(char ***env, size_t *n, const char *key, const char *value) {
-        char **v = realloc(*env, (*n + 2) * sizeof(char *));
-        if (!v)
-                return -ENOMEM;
-        *env = v;
-        if (asprintf(&v[*n], "%s=%s", key, value) < 0)
-                return -ENOMEM;
-        v[++*n] = NULL;
-        return 0;
-}
-
 /* How the process finds its way back to scmd, by kind. */
 static int push_protocol_env(const struct service *s, char ***env, size_t *n) {
         char num[32];
@@ -129,14 +118,14 @@ static int push_protocol_env(const struct service *s, char ***env, size_t *n) {
         switch (s->config.kind) {
         case SCM_KIND_NATIVE:
                 snprintf(num, sizeof(num), "%d", SCM_CONTROL_FD_NUMBER);
-                return env_push(env, n, SCM_CONTROL_FD_ENV, num);
+                return environment_push(env, n, SCM_CONTROL_FD_ENV, num);
         case SCM_KIND_NOTIFY:
                 if (s->manager->notify_path)
-                        r = env_push(env, n, "NOTIFY_SOCKET", s->manager->notify_path);
+                        r = environment_push(env, n, "NOTIFY_SOCKET", s->manager->notify_path);
                 if (r >= 0 && s->config.watchdog_ms) {
                         snprintf(num, sizeof(num), "%llu",
                                  (unsigned long long)s->config.watchdog_ms * 1000ULL);
-                        r = env_push(env, n, "WATCHDOG_USEC", num);
+                        r = environment_push(env, n, "WATCHDOG_USEC", num);
                 }
                 return r;
         default:
@@ -148,33 +137,11 @@ static int push_protocol_env(const struct service *s, char ***env, size_t *n) {
  * session (DISPLAY, WAYLAND_DISPLAY, DBUS_SESSION_BUS_ADDRESS,
  * XDG_RUNTIME_DIR, ...) can leak into a service. */
 static char **build_env(const struct service *s, const struct passwd *pw) {
-        char **env = calloc(1, sizeof(char *));
+        char **env = environment_for_account(pw, "SCM_SERVICE_NAME", s->config.name);
         size_t n = 0;
-        int r = env ? 0 : -ENOMEM;
-        static const char *const passthrough[] = {"LANG", "LC_ALL", "TZ"};
-
-        if (r >= 0)
-                r = env_push(&env, &n, "PATH",
-                             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        if (r >= 0)
-                r = env_push(&env, &n, "HOME", pw->pw_dir);
-        if (r >= 0)
-                r = env_push(&env, &n, "USER", pw->pw_name);
-        if (r >= 0)
-                r = env_push(&env, &n, "LOGNAME", pw->pw_name);
-        if (r >= 0)
-                r = env_push(&env, &n, "SHELL",
-                             pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh");
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(passthrough); i++) {
-                const char *v = getenv(passthrough[i]);
-                if (v)
-                        r = env_push(&env, &n, passthrough[i], v);
-        }
-        if (r >= 0)
-                r = env_push(&env, &n, "SCM_SERVICE_NAME", s->config.name);
-        if (r >= 0)
-                r = push_protocol_env(s, &env, &n);
-        if (r < 0) {
+        while (env && env[n])
+                n++;
+        if (env && push_protocol_env(s, &env, &n) < 0) {
                 strv_free(env);
                 return NULL;
         }
@@ -201,11 +168,12 @@ static int push_credentials_env(const struct service *s, char ***env) {
         size_t n = 0;
         while ((*env)[n])
                 n++;
-        int r = s->credentials_dir ? env_push(env, &n, "CREDENTIALS_DIRECTORY", s->credentials_dir)
-                                   : 0;
+        int r = s->credentials_dir
+                        ? environment_push(env, &n, "CREDENTIALS_DIRECTORY", s->credentials_dir)
+                        : 0;
         if (r >= 0 && s->config.type == SCM_TYPE_SHARE_PROCESS) {
                 _cleanup_free_ char *root = secrets_folder_root(&s->manager->paths);
-                r = root ? env_push(env, &n, "SCM_CREDENTIALS_ROOT", root) : -ENOMEM;
+                r = root ? environment_push(env, &n, "SCM_CREDENTIALS_ROOT", root) : -ENOMEM;
         }
         return r;
 }
@@ -626,7 +594,7 @@ static int push_main_pid(const struct service *s, char ***envp) {
                 n++;
         char num[16];
         snprintf(num, sizeof(num), "%d", (int)s->process->pid);
-        return env_push(envp, &n, "MAINPID", num);
+        return environment_push(envp, &n, "MAINPID", num);
 }
 
 int process_prepare(struct service *s, const char *line, char **args, struct process_prep *ret) {

@@ -10,12 +10,14 @@
 #include "environment.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "cmdline.h"
 #include "process_config.h"
 
 /* Sets "KEY=VALUE" (copied), replacing an entry of the same KEY. */
@@ -102,4 +104,47 @@ int environment_apply(char ***envp, const struct service_process *p, char **ret_
         for (char **e = p ? p->environment : NULL; r >= 0 && e && *e; e++)
                 r = env_set(envp, *e);
         return r;
+}
+
+int environment_push(char ***env, size_t *n, const char *key, const char *value) {
+        char **v = realloc(*env, (*n + 2) * sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        *env = v;
+        if (asprintf(&v[*n], "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        v[++*n] = NULL;
+        return 0;
+}
+
+char **environment_for_account(const struct passwd *pw, const char *name_key, const char *name) {
+        static const char *const passthrough[] = {"LANG", "LC_ALL", "TZ"};
+        char **env = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r = env ? 0 : -ENOMEM;
+        if (r >= 0)
+                r = environment_push(
+                        &env, &n, "PATH",
+                        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        if (r >= 0)
+                r = environment_push(&env, &n, "HOME", pw->pw_dir);
+        if (r >= 0)
+                r = environment_push(&env, &n, "USER", pw->pw_name);
+        if (r >= 0)
+                r = environment_push(&env, &n, "LOGNAME", pw->pw_name);
+        if (r >= 0)
+                r = environment_push(&env, &n, "SHELL",
+                                     pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh");
+        for (size_t i = 0; r >= 0 && i < sizeof(passthrough) / sizeof(passthrough[0]); i++) {
+                const char *v = getenv(passthrough[i]);
+                if (v)
+                        r = environment_push(&env, &n, passthrough[i], v);
+        }
+        if (r >= 0)
+                r = environment_push(&env, &n, name_key, name);
+        if (r < 0) {
+                strv_free(env);
+                return NULL;
+        }
+        return env;
 }

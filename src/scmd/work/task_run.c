@@ -37,6 +37,7 @@
 #include "manager.h"
 #include "security.h"
 #include "service_config.h"
+#include "environment.h"
 #include "spawner.h"
 #include "task.h"
 
@@ -48,48 +49,9 @@ int64_t task_wall_ms(void) {
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int env_add(char ***env, size_t *n, const char *key, const char *value) {
-        char **v = realloc(*env, (*n + 2) * sizeof(char *));
-        if (!v)
-                return -ENOMEM;
-        *env = v;
-        if (asprintf(&v[*n], "%s=%s", key, value) < 0)
-                return -ENOMEM;
-        v[++*n] = NULL;
-        return 0;
-}
-
-/* A fresh environment, as a service's (core/process.c): nothing of scmd's
- * own but LANG, LC_ALL and TZ. */
+/* A fresh environment, as a service's (exec/environment.c). */
 static char **build_env(const struct task *t, const struct passwd *pw) {
-        char **env = calloc(1, sizeof(char *));
-        size_t n = 0;
-        int r = env ? 0 : -ENOMEM;
-        if (r >= 0)
-                r = env_add(&env, &n, "PATH",
-                            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        if (r >= 0)
-                r = env_add(&env, &n, "HOME", pw->pw_dir);
-        if (r >= 0)
-                r = env_add(&env, &n, "USER", pw->pw_name);
-        if (r >= 0)
-                r = env_add(&env, &n, "LOGNAME", pw->pw_name);
-        if (r >= 0)
-                r = env_add(&env, &n, "SHELL",
-                            pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh");
-        static const char *const passthrough[] = {"LANG", "LC_ALL", "TZ"};
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(passthrough); i++) {
-                const char *v = getenv(passthrough[i]);
-                if (v)
-                        r = env_add(&env, &n, passthrough[i], v);
-        }
-        if (r >= 0)
-                r = env_add(&env, &n, "SCM_TASK_NAME", t->config.name);
-        if (r < 0) {
-                strv_free(env);
-                return NULL;
-        }
-        return env;
+        return environment_for_account(pw, "SCM_TASK_NAME", t->config.name);
 }
 
 /* The security plan of the task's account, built as a service's is: the
