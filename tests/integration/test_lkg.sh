@@ -177,6 +177,16 @@ test_kill_after_change() {
         assert_eq "crit kept running" running "$(status_field crit state)"
         run_sc query extra
         assert_rc "extra is gone" 1
+
+        # One running when the copy is restored goes once it stops, quietly.
+        create_helper running || return
+        start_helper running || return
+        assert_sc_ok "lkg restore with a service running that the copy lacks" lkg restore
+        assert_sc_ok "...it stops" stop running --wait
+        run_sc query running
+        assert_rc "...and is gone" 1
+        check "...without a database error for its status" \
+                bash -c "! grep -q 'service running: cannot record its status' '$D/scmd.stderr'"
 }
 
 # boot reject (NotifyBootConfigStatus FALSE): stop, restore, auto-start.

@@ -611,7 +611,15 @@ int db_save_status(struct db *db, int64_t id, const struct db_status *st) {
         sqlite3_bind_int64(s, 4, st->service_exit_code);
         sqlite3_bind_int64(s, 5, st->pid);
         /* A single statement is its own transaction. */
-        return step_done(s);
+        int rc = sqlite3_step(s);
+        int extended = sqlite3_extended_errcode(db->sql);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        if (rc == SQLITE_DONE)
+                return 0;
+        /* Its row has gone (a restore of the last known good configuration
+         * that had no such service): there is nothing to record it on. */
+        return extended == SQLITE_CONSTRAINT_FOREIGNKEY ? -ENOENT : db_errno(rc);
 }
 
 /* ---- loading ---- */

@@ -41,6 +41,7 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
 int db_update_service(struct db *db, int64_t id, const struct service_config *c);
 int db_delete_service(struct db *db, int64_t id);
 int db_mark_for_delete(struct db *db, int64_t id);
+/* 0, -ENOENT when the service's row has gone, or -errno. */
 int db_save_status(struct db *db, int64_t id, const struct db_status *st);
 
 /* db_acl.c: the tables of the access-list migration, on db.c's connection.

@@ -97,7 +97,10 @@ static void persist_status(struct service *s) {
                 .pid = service_pid(s),
         };
         int r = db_save_status(s->manager->db, s->id, &st);
-        if (r < 0)
+        if (r == -ENOENT)
+                log_debug("service %s: no longer in the configuration; its status is not recorded",
+                          s->config.name);
+        else if (r < 0)
                 log_warning("service %s: cannot record its status: %s", s->config.name,
                             strerror(-r));
 }
