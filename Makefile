@@ -9,12 +9,14 @@
 #   make bench      install the peers it measures against, build, run bench/run.sh
 #                   (about 12 minutes; bench/README.md), writing bench/results/latest.csv
 #   make bench-plot draw bench/results/cold-start.png from bench/results/latest.csv
+#   make fuzz       run each fuzz target (tests/fuzz) for FUZZ_SECONDS (default 60) on a
+#                   clang ASan+UBSan build in $(BUILD)-fuzz; make check-asan runs them 20 s
 
 BUILD ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all build deps check check-asan demo install clean bench bench-deps bench-plot
+.PHONY: all build deps check check-asan demo install clean bench bench-deps bench-plot fuzz
 
 all: build
 
@@ -39,6 +41,12 @@ check-asan: deps
 	$(NINJA) -C $(BUILD)-asan
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run-tests.sh $(BUILD)-asan
 
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(MAKE) build
+	FUZZ_ALWAYS=1 FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(CURDIR)/$(BUILD)-fuzz \
+		tests/run-tests.sh $(BUILD) test_fuzz
+
 demo: deps
 	$(MAKE) build
 	scripts/demo.sh $(BUILD)
@@ -61,4 +69,4 @@ install: build
 	$(MESON) install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

@@ -24,6 +24,8 @@ packages=(
         util-linux   # unshare, for the PID-namespace test
         passwd       # useradd: scmd makes LocalService's and NetworkService's users
         clang-format # the house style, checked by tests/style/test_format.sh
+        clang # the fuzz targets (tests/integration/test_fuzz.sh, make fuzz)
+        libclang-rt-14-dev # clang's libFuzzer
         openssh-server # tests/integration/test_remote.sh: a real sshd on loopback (its own config and port)
         openssh-client
         sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
