@@ -43,6 +43,13 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
+        OPT_MEMORY_MAX,
+        OPT_MEMORY_HIGH,
+        OPT_MEMORY_SWAP_MAX,
+        OPT_CPU_WEIGHT,
+        OPT_CPU_QUOTA,
+        OPT_TASKS_MAX,
+        OPT_IO_WEIGHT,
 };
 
 static const struct option config_options[] = {
@@ -71,6 +78,13 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+        {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
+        {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
+        {"memory-swap-max", required_argument, NULL, OPT_MEMORY_SWAP_MAX},
+        {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+        {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
+        {"tasks-max", required_argument, NULL, OPT_TASKS_MAX},
+        {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
         {},
 };
 
@@ -115,6 +129,41 @@ static bool valid_limit(const char *s) {
         return strchr(s, '=') && s[0] != '=';
 }
 
+/* "none" (back to the default), or a number with an optional suffix:
+ * K, M, G, T (powers of 1024) for bytes, % for a quota.  Returns false
+ * when s is neither; *ret -1 for "none". */
+static bool parse_amount(const char *s, bool bytes, long long *ret) {
+        if (!strcmp(s, "none"))
+                return *ret = -1, true;
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (s[0] < '0' || s[0] > '9' || v > (1ULL << 53))
+                return false;
+        static const char units[] = "KMGT";
+        const char *u = bytes && *end ? strchr(units, *end) : NULL;
+        if (u && *u) {
+                v <<= 10 * (u - units + 1);
+                end++;
+        } else if (!bytes && *end == '%') {
+                end++;
+        }
+        return !*end && (*ret = (long long)v, true);
+}
+
+static bool valid_bytes(const char *s) {
+        long long v;
+        return parse_amount(s, true, &v);
+}
+
+static bool valid_count(const char *s) {
+        long long v;
+        return parse_amount(s, false, &v);
+}
+
+static bool valid_tasks(const char *s) {
+        return !strcmp(s, "infinity") || valid_count(s);
+}
+
 static bool valid_yes_no(const char *s) {
         return !strcmp(s, "yes") || !strcmp(s, "no");
 }
@@ -157,6 +206,17 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
+        {OPT_MEMORY_MAX, "--memory-max", "memory_max", valid_bytes,
+         "bytes with K, M, G or T, or none"},
+        {OPT_MEMORY_HIGH, "--memory-high", "memory_high", valid_bytes,
+         "bytes with K, M, G or T, or none"},
+        {OPT_MEMORY_SWAP_MAX, "--memory-swap-max", "memory_swap_max", valid_bytes,
+         "bytes with K, M, G or T, or none"},
+        {OPT_CPU_WEIGHT, "--cpu-weight", "cpu_weight", valid_count, "1 to 10000, or none"},
+        {OPT_CPU_QUOTA, "--cpu-quota", "cpu_quota_percent", valid_count,
+         "a percentage of one CPU such as 50% or 200%, or none"},
+        {OPT_TASKS_MAX, "--tasks-max", "tasks_max", valid_tasks, "a number, infinity or none"},
+        {OPT_IO_WEIGHT, "--io-weight", "io_weight", valid_count, "1 to 10000, or none"},
 };
 
 /* Repeatable options gather into a list (--env, --env-file) or an object
@@ -174,6 +234,16 @@ static int gather(json_t *params, const char *key, int opt, const char *arg) {
         if (!have && json_object_set_new(params, key, have = json_array()) < 0)
                 return -1;
         return arg[0] ? json_array_append_new(have, json_string(arg)) : 0;
+}
+
+/* A resource limit's value: a number, "infinity" (--tasks-max), or null
+ * for "none". */
+static json_t *limit_value(int opt, const char *arg) {
+        long long amount;
+        if (!strcmp(arg, "infinity"))
+                return json_string(arg);
+        parse_amount(arg, opt <= OPT_MEMORY_SWAP_MAX, &amount);
+        return amount < 0 ? json_null() : json_integer(amount);
 }
 
 static const struct config_field *config_field_of(int opt) {
@@ -216,7 +286,9 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                               NULL, "%s is not valid UTF-8 text", f->option)
                                : 0;
         json_t *value;
-        if (opt == OPT_UMASK)
+        if (opt >= OPT_MEMORY_MAX && opt <= OPT_IO_WEIGHT)
+                value = limit_value(opt, arg);
+        else if (opt == OPT_UMASK)
                 value = json_integer(strtol(arg, NULL, 8));
         else if (opt == OPT_STOP_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -455,7 +527,15 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --limit NAME=SOFT[:HARD]  a resource limit: NOFILE, NPROC, CORE, MEMLOCK, STACK,\n"     \
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
-        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"
+        "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
+        "Resource limits (cgroup v2; none: back to the default):\n"                                \
+        "  --memory-max BYTES     the hard limit: beyond it the kernel kills (K, M, G, T)\n"       \
+        "  --memory-high BYTES    the throttling point, below --memory-max\n"                      \
+        "  --memory-swap-max BYTES  swap it may use (0: none)\n"                                   \
+        "  --cpu-weight N         its share of busy CPUs, 1 to 10000 (default 100)\n"              \
+        "  --cpu-quota PERCENT    at most this much of one CPU (200%: two)\n"                      \
+        "  --tasks-max N|infinity  processes and threads (default 4096)\n"                         \
+        "  --io-weight N          its share of busy disks, 1 to 10000 (default 100)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -121,6 +121,10 @@ bool output_process_exit(const json_t *status, char *buf, size_t size);
 
 /* The process settings of a config object not at their default, as qc lines. */
 void output_process_settings(const json_t *config);
+/* The resource limits set in a config (qc), and usage beside the limits in
+ * force (queryex, from query_resources). */
+void output_resource_limits(const json_t *config);
+void output_resource_usage(const json_t *result);
 
 /* The sc.exe QueryServiceConfig block of a config object. */
 void output_config_block(const json_t *config);

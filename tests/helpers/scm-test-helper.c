@@ -47,7 +47,8 @@
  * Arguments after the options (a service's start arguments) are only reported.
  * Least-privilege modes (--report-security, --try-write PATH, --try-read PATH,
  * --try-bind PORT, --try-privileged, --exec-without-landlock): see
- * helper_security.c.
+ * helper_security.c.  Resource modes (--alloc-mb N, --fork-loop, --spin):
+ * see helper_resources.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +72,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper_resources.h"
 #include "helper_security.h"
 
 extern char **environ;
@@ -537,6 +539,7 @@ int main(int argc, char **argv) {
         sigset_t mask;
 
         argc = security_modes_take(argc, argv);
+        argc = resource_modes_take(argc, argv);
         parse_options(argc, argv, &o);
 
         if (o.report) {
@@ -578,6 +581,7 @@ int main(int argc, char **argv) {
 
         report_identity(argc, argv);
         security_modes_run(report);
+        resource_modes_run(report);
 
         if (o.print) {
                 printf("stdout: %s\n", o.print);

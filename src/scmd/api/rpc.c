@@ -43,6 +43,7 @@ static const struct rpc_method methods[] = {
         {"delete", rpc_delete, RPC_ON_SERVICE, R(DELETE)},
         {"query_status", rpc_query_status, RPC_ON_SERVICE, R(QUERY_STATUS)},
         {"query_config", rpc_query_config, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"query_resources", rpc_query_resources, RPC_ON_SERVICE, R(QUERY_STATUS)},
         /* Leaves out the services the caller may not query-status. */
         {"enumerate", rpc_enumerate, RPC_ON_SCM, R(ENUMERATE)},
         /* Leaves out the services the caller may not query-status, too. */

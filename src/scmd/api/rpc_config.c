@@ -28,6 +28,7 @@
 #include "manager.h"
 #include "registry.h"
 #include "process_config.h"
+#include "resource_config.h"
 #include "rpc.h"
 #include "rpc_config_security.h"
 #include "server.h"
@@ -65,6 +66,14 @@ static const char *const config_keys[] = {
         "limits",
         "stop_signal",
         "stop_timeout_ms",
+        /* resource_config_keys[] */
+        "memory_max",
+        "memory_high",
+        "memory_swap_max",
+        "cpu_weight",
+        "cpu_quota_percent",
+        "tasks_max",
+        "io_weight",
         NULL,
 };
 
@@ -80,6 +89,43 @@ static int read_process(struct rpc_call *call, struct service_config *c) {
         if (r == -EINVAL)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
         return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+/* The resource limits of the request (resource_config.c), when it names
+ * any.  A limit it sets whose controller scmd does not have is refused
+ * here, naming both, not accepted to do nothing. */
+static int read_resources(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = resource_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        struct service_resources *asked = NULL;
+        int r = service_resources_apply_json(&asked, call->params, &why);
+        unsigned need = service_resources_controllers(asked);
+        service_resources_free(asked);
+        if (r >= 0)
+                r = service_resources_apply_json(&c->resources, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        if (r < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        unsigned missing = need & ~call->manager->cgroup_controllers;
+        for (const char *const *k = resource_config_keys; missing && *k; k++) {
+                unsigned bit = resource_key_controller(*k);
+                if (!(missing & bit) || json_is_null(json_object_get(call->params, *k)) ||
+                    !json_object_get(call->params, *k))
+                        continue;
+                return rpc_fail(call, SCM_ERROR_NOT_SUPPORTED,
+                                "'%s' needs the cgroup v2 %s controller, which scmd does not "
+                                "have here: %s",
+                                *k, resource_controller_name((enum resource_controller)bit),
+                                call->manager->cgroup_controllers_why
+                                        ? call->manager->cgroup_controllers_why
+                                        : "scmd has no cgroup for its services");
+        }
+        return 0;
 }
 
 /* Replaces *field with a copy of value when value is given. */
@@ -179,6 +225,8 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
                 r = security_read_config(call, c);
         if (r >= 0)
                 r = read_process(call, c);
+        if (r >= 0)
+                r = read_resources(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)

@@ -181,6 +181,14 @@ static const char *const migrations[] = {
         "  failure_count INTEGER NOT NULL DEFAULT 0,"
         "  period_started_at INTEGER NOT NULL DEFAULT 0"
         ");",
+        /* 11 -> 12: another branch's (the lead renumbers at merge); nothing here. */
+        "SELECT 1;",
+        /* 12 -> 13: resource limits (db_resource.c), in their protocol form:
+         * a JSON object of the cgroup limits a service sets. */
+        "CREATE TABLE service_resource_limits ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  limits TEXT NOT NULL"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -443,6 +451,8 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
                 r = db_security_save(db, id, c);
         if (r >= 0)
                 r = db_process_settings_save(db, id, c->process);
+        if (r >= 0)
+                r = db_resource_save(db, id, c->resources);
         r = end(db, r);
         if (r >= 0)
                 *ret_id = id;
@@ -463,6 +473,8 @@ int db_update_service(struct db *db, int64_t id, const struct service_config *c)
                 r = db_security_save(db, id, c);
         if (r >= 0)
                 r = db_process_settings_save(db, id, c->process);
+        if (r >= 0)
+                r = db_resource_save(db, id, c->resources);
         return end(db, r);
 }
 
@@ -566,6 +578,8 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
                 r = db_security_load(db, id, c->name, &c->security);
         if (r >= 0)
                 r = db_process_settings_load(db, id, c->name, &c->process);
+        if (r >= 0)
+                r = db_resource_load(db, id, c->name, &c->resources);
         return r < 0 ? r : db_acl_load_service(db, id, c->name, &c->access);
 }
 

@@ -55,6 +55,7 @@ static const char *const config_tables[] = {
         "service_access",
         "service_process_settings",
         "service_parameters",
+        "service_resource_limits",
 };
 
 static void sqlite_freep(char **p) {

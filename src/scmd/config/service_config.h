@@ -12,6 +12,7 @@
 
 struct service_security;
 struct service_process;
+struct service_resources;
 struct acl;
 
 struct service_config {
@@ -29,6 +30,8 @@ struct service_config {
         struct service_security *security;
         /* Process settings (process_config.c); NULL: every default. */
         struct service_process *process;
+        /* Resource limits (resource_config.c); NULL: every default. */
+        struct service_resources *resources;
         /* Who may do what to it (acl.c); NULL: the default list. */
         struct acl *access;
         enum scm_service_kind kind;

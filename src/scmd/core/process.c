@@ -30,6 +30,7 @@
  */
 #include "process.h"
 #include "process_config.h"
+#include "resource.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -387,6 +388,8 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
             (r = channel_open(p, s, s->start_args, &control_fd)) < 0)
                 return fail_errno(s, "open its control channel", -r);
         p->cgroup_fd = open_cgroup(p, s);
+        if ((r = resource_apply(s, p->cgroup_fd)) < 0) /* before the process is in it */
+                return r;
 
         req.path = path;
         req.security = plan;
@@ -829,6 +832,7 @@ static void drain(struct process *p) {
 static void record_exit(struct process *p, const siginfo_t *si) {
         p->exit_kind = si->si_code == CLD_EXITED ? EXIT_CODE : EXIT_SIGNAL;
         p->exit_value = si->si_status;
+        resource_note_exit(p);
         for (struct service *s = p->members; s; s = s->member_next) {
                 s->exit_kind = p->exit_kind;
                 s->exit_value = p->exit_value;

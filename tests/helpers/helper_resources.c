@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scm-test-helper's resource modes, run at start before ready=1:
+ *   --alloc-mb N    allocate N MiB one MiB at a time, touching every page,
+ *                   reporting alloc-mb=K after each 4 MiB and alloc-done=N
+ *                   at the end (a memory limit below N kills it first)
+ *   --fork-loop     fork children that sleep, until fork fails or 20000 run:
+ *                   reports fork-failed=ERRNO-NAME (or fork-stopped=limit)
+ *                   and children=N; the children stay until the cgroup goes
+ *   --spin          fork one child that burns CPU until it is killed
+ *                   (spinner=PID)
+ */
+#include "helper_resources.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static long alloc_mb = -1;
+static bool fork_loop;
+static bool spin;
+
+int resource_modes_take(int argc, char **argv) {
+        int out = 1, i = 1;
+        for (; i < argc; i++) {
+                const char *a = argv[i];
+                if (strcmp(a, "--") == 0)
+                        break;
+                if (strcmp(a, "--alloc-mb") == 0 && i + 1 < argc)
+                        alloc_mb = strtol(argv[++i], NULL, 10);
+                else if (strcmp(a, "--fork-loop") == 0)
+                        fork_loop = true;
+                else if (strcmp(a, "--spin") == 0)
+                        spin = true;
+                else
+                        argv[out++] = argv[i];
+        }
+        for (; i < argc; i++)
+                argv[out++] = argv[i];
+        argv[out] = NULL;
+        return out;
+}
+
+static void allocate(resource_report_fn *report) {
+        const size_t mib = 1024 * 1024;
+        for (long i = 1; i <= alloc_mb; i++) {
+                char *p =
+                        mmap(NULL, mib, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                if (p == MAP_FAILED) {
+                        report("alloc-failed=%s", strerrorname_np(errno) ?: "?");
+                        return;
+                }
+                memset(p, (int)i, mib); /* touched: really resident */
+                if (i % 4 == 0)
+                        report("alloc-mb=%ld", i);
+        }
+        report("alloc-done=%ld", alloc_mb);
+}
+
+/* A child that waits for its end (the cgroup's kill, or its parent's). */
+static void sleeper(void) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (;;)
+                pause();
+}
+
+static void forks(resource_report_fn *report) {
+        long n = 0;
+        for (; n < 20000; n++) {
+                pid_t pid = fork();
+                if (pid == 0)
+                        sleeper();
+                if (pid < 0) {
+                        report("fork-failed=%s", strerrorname_np(errno) ?: "?");
+                        break;
+                }
+        }
+        if (n == 20000)
+                report("fork-stopped=limit");
+        report("children=%ld", n);
+}
+
+static void spinner(resource_report_fn *report) {
+        pid_t pid = fork();
+        if (pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                for (volatile unsigned long x = 0;; x++)
+                        ;
+        }
+        report("spinner=%d", (int)pid);
+}
+
+void resource_modes_run(resource_report_fn *report) {
+        if (alloc_mb >= 0)
+                allocate(report);
+        if (fork_loop)
+                forks(report);
+        if (spin)
+                spinner(report);
+}
