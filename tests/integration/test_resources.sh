@@ -203,7 +203,23 @@ test_cpu_weights() {
         sc stop heavy --wait >/dev/null
 }
 
+test_libscm() {
+        if [ -z "${RESOURCES_CHECK:-}" ] || [ ! -x "$RESOURCES_CHECK" ]; then
+                tap_not_ok "resources_check is built" "RESOURCES_CHECK=${RESOURCES_CHECK:-unset}"
+                return
+        fi
+        daemon_start || return
+        create_helper lib || return
+        start_helper lib || return
+        CTLS=$(controllers lib)
+        local have_cpu=0
+        has_controller cpu && have_cpu=1
+        relay_program "resources_check" 120 "$RESOURCES_CHECK" "$D/run/scm.sock" lib "$have_cpu"
+        sc stop lib --wait >/dev/null
+}
+
 run_test test_vocabulary
+run_test test_libscm
 run_test test_refused_without_controller
 run_test test_default_tasks_cap
 run_test test_memory_hog
