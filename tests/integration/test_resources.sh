@@ -105,12 +105,12 @@ test_default_tasks_cap() {
         if ! has_controller pids; then
                 tap_skip "every service gets pids.max 4096" "scmd has no pids controller here"
         else
-                assert_eq "every service gets pids.max 4096" "$(cat "$(cgroup_of t)/pids.max")" 4096
+                assert_eq "every service gets pids.max 4096" 4096 "$(cat "$(cgroup_of t)/pids.max")"
                 assert_sc_ok "stop" stop t --wait
                 assert_sc_ok "--tasks-max infinity" config t --tasks-max infinity
                 : >"$(report_path t)"
                 start_helper t || return
-                assert_eq "...lifts it" "$(cat "$(cgroup_of t)/pids.max")" max
+                assert_eq "...lifts it" max "$(cat "$(cgroup_of t)/pids.max")"
         fi
         run_sc queryex t
         assert_contains "queryex shows CPU usage beside the limits" "$OUT" "CPU                :"
@@ -138,11 +138,11 @@ test_memory_hog() {
         check "it never got its 256 MiB" report_lacks hog alloc-done
         run_sc --json query hog
         assert_contains "its status says it was OOM-killed" "$OUT" '"oom_kills":'
-        assert_eq "win32 exit code PROCESS_ABORTED" "$(json_get "$OUT" win32_exit_code)" 1067
+        assert_eq "win32 exit code PROCESS_ABORTED" 1067 "$(json_get "$OUT" win32_exit_code)"
         run_sc queryex hog
         assert_contains "queryex says out of memory at its limit" "$OUT" "out of memory at its limit"
         wait_until 15 "its failure action ran" test -s "$D/ran" || return
-        assert_eq "...for failure 1" "$(cat "$D/ran")" 1
+        assert_eq "...for failure 1" 1 "$(cat "$D/ran")"
         check "scmd runs on" state_is calm running
         check "the other service runs on" proc_alive "$(report_get calm pid)"
 }
@@ -160,7 +160,7 @@ test_fork_loop() {
         local n
         n=$(report_get forker children)
         check "at most 63 children beside the main process ($n)" test "$n" -le 63
-        assert_eq "pids.current is at pids.max" "$(cat "$(cgroup_of forker)/pids.current")" 64
+        assert_eq "pids.current is at pids.max" 64 "$(cat "$(cgroup_of forker)/pids.current")"
         run_sc queryex forker
         assert_contains "queryex shows the tasks beside the cap" "$OUT" "TASKS              : 64  (max 64)"
         assert_sc_ok "it stops, every child with it" stop forker --wait
@@ -218,6 +218,40 @@ test_libscm() {
         sc stop lib --wait >/dev/null
 }
 
+# scmd alone in a cgroup that is not the root: it moves itself into the
+# leaf scmd.daemon so that its cgroup may give the controllers to the
+# services' folders (the case of systemd's Delegate=yes).
+test_scmd_alone_in_its_cgroup() {
+        local mnt cg real=$SCMD
+        mnt=$(cgroup2_mount) || { tap_skip "scmd moves into a leaf of its cgroup" "no cgroup2"; return; }
+        if ! is_root || [[ " $(cat "$mnt/cgroup.subtree_control" 2>/dev/null) " != *" memory "* ]]; then
+                tap_skip "scmd alone in its cgroup moves into a leaf and gives its services the controllers" \
+                        "needs root and a cgroup v2 root that gives the memory controller"
+                return
+        fi
+        cg=$mnt/scm-test-leaf.$$
+        mkdir "$cg" || { tap_not_ok "make a cgroup for scmd"; return; }
+        # scmd is started in that cgroup, alone in it.
+        printf '#!/bin/sh\necho $$ >%s/cgroup.procs && exec %s "$@"\n' "$cg" "$real" >"$D/scmd-in-cgroup"
+        chmod +x "$D/scmd-in-cgroup"
+        SCMD=$D/scmd-in-cgroup
+        daemon_start
+        SCMD=$real
+        [ -n "$SCMD_PID" ] || { rmdir "$cg"; return; }
+        assert_eq "scmd moved itself into scmd.daemon" "/scm-test-leaf.$$/scmd.daemon" \
+                "$(sed -n 's/^0:://p' "/proc/$SCMD_PID/cgroup")"
+        create_helper m -- --memory-max 64M || { diag "$(grep -i 'resource\|scmd moved\|cgroup' "$D/scmd.stderr")"; return; }
+        start_helper m || return
+        assert_eq "its service's folder beside it has memory.max 64M" 67108864 "$(cat "$(cgroup_of m)/memory.max")"
+        assert_contains "...inside scmd's instance folder" "$(report_get m cgroup)" "/scm-test-leaf.$$/scm-"
+        sc stop m --wait >/dev/null
+        daemon_stop
+        # The descriptor holder leaves the leaf just after scmd.
+        poll_until 10 rmdir "$cg/scmd.daemon" 2>/dev/null
+        rmdir "$cg"/scm-* "$cg" 2>/dev/null
+        check "scmd's cgroups are gone after it" test ! -d "$cg"
+}
+
 run_test test_vocabulary
 run_test test_libscm
 run_test test_refused_without_controller
@@ -225,4 +259,5 @@ run_test test_default_tasks_cap
 run_test test_memory_hog
 run_test test_fork_loop
 run_test test_cpu_weights
+run_test test_scmd_alone_in_its_cgroup
 finish

@@ -78,21 +78,46 @@ static unsigned controllers_in(int dir_fd, const char *file) {
         return bits;
 }
 
-/* Writes "+c" for each bit of want into dir_fd's subtree_control, one at
- * a time (one refused controller must not stop the others).  Returns the
- * first error (EBUSY: the folder holds processes). */
+/* The controller bits as subtree_control's words: "+memory +cpu ...". */
+static void words_of(unsigned bits, char *buf, size_t size) {
+        buf[0] = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(all_controllers); i++)
+                if (bits & all_controllers[i]) {
+                        size_t len = strlen(buf);
+                        snprintf(buf + len, size - len, "%s+%s", len ? " " : "",
+                                 resource_controller_name(all_controllers[i]));
+                }
+}
+
+/* A folder with processes in it, the root cgroup excepted (it has no
+ * cgroup.type, and the kernel exempts it). */
+static bool holds_processes(int dir_fd) {
+        char buf[16];
+        if (faccessat(dir_fd, "cgroup.type", F_OK, 0) < 0)
+                return false;
+        return read_at(dir_fd, "cgroup.procs", buf, sizeof(buf)) > 0;
+}
+
+/* Enables want in dir_fd's subtree_control.  All in one write: the kernel
+ * then refuses the whole (EBUSY) in a folder that holds processes, where
+ * cpu or pids enabled alone would turn it into a threaded root that can
+ * never have memory or io.  When the one write fails otherwise, and only
+ * in a folder without processes, each is tried alone so that one refused
+ * controller does not cost the others.  Returns 0 or the write's error. */
 static int enable_in(int dir_fd, unsigned want) {
-        int first = 0;
-        for (size_t i = 0; i < ELEMENTSOF(all_controllers); i++) {
-                if (!(want & all_controllers[i]))
-                        continue;
-                char text[16];
-                snprintf(text, sizeof(text), "+%s", resource_controller_name(all_controllers[i]));
-                int r = write_at(dir_fd, "cgroup.subtree_control", text);
-                if (r < 0 && first == 0)
-                        first = r;
-        }
-        return first;
+        char text[64];
+        if (!want)
+                return 0;
+        words_of(want, text, sizeof(text));
+        int r = write_at(dir_fd, "cgroup.subtree_control", text);
+        if (r == 0 || r == -EBUSY || holds_processes(dir_fd))
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(all_controllers); i++)
+                if (want & all_controllers[i]) {
+                        words_of(all_controllers[i], text, sizeof(text));
+                        write_at(dir_fd, "cgroup.subtree_control", text);
+                }
+        return r;
 }
 
 /* True when the folder's only process is scmd. */
