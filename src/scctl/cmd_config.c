@@ -50,6 +50,10 @@ enum {
         OPT_CPU_QUOTA,
         OPT_TASKS_MAX,
         OPT_IO_WEIGHT,
+        OPT_PRIVATE_TMP,
+        OPT_PROTECT_SYSTEM,
+        OPT_PROTECT_HOME,
+        OPT_PRIVATE_DEVICES,
 };
 
 static const struct option config_options[] = {
@@ -85,6 +89,10 @@ static const struct option config_options[] = {
         {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
         {"tasks-max", required_argument, NULL, OPT_TASKS_MAX},
         {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
+        {"private-tmp", optional_argument, NULL, OPT_PRIVATE_TMP},
+        {"protect-system", required_argument, NULL, OPT_PROTECT_SYSTEM},
+        {"protect-home", required_argument, NULL, OPT_PROTECT_HOME},
+        {"private-devices", optional_argument, NULL, OPT_PRIVATE_DEVICES},
         {},
 };
 
@@ -164,6 +172,15 @@ static bool valid_tasks(const char *s) {
         return !strcmp(s, "infinity") || valid_count(s);
 }
 
+static bool valid_protect_system(const char *s) {
+        return !strcmp(s, "no") || !strcmp(s, "yes") || !strcmp(s, "full") || !strcmp(s, "strict");
+}
+
+static bool valid_protect_home(const char *s) {
+        return !strcmp(s, "no") || !strcmp(s, "yes") || !strcmp(s, "read-only") ||
+               !strcmp(s, "tmpfs");
+}
+
 static bool valid_yes_no(const char *s) {
         return !strcmp(s, "yes") || !strcmp(s, "no");
 }
@@ -217,6 +234,12 @@ static const struct config_field {
          "a percentage of one CPU such as 50% or 200%, or none"},
         {OPT_TASKS_MAX, "--tasks-max", "tasks_max", valid_tasks, "a number, infinity or none"},
         {OPT_IO_WEIGHT, "--io-weight", "io_weight", valid_count, "1 to 10000, or none"},
+        {OPT_PRIVATE_TMP, "--private-tmp", "private_tmp", valid_yes_no, "yes, no"},
+        {OPT_PROTECT_SYSTEM, "--protect-system", "protect_system", valid_protect_system,
+         "no, yes, full, strict"},
+        {OPT_PROTECT_HOME, "--protect-home", "protect_home", valid_protect_home,
+         "no, yes, read-only, tmpfs"},
+        {OPT_PRIVATE_DEVICES, "--private-devices", "private_devices", valid_yes_no, "yes, no"},
 };
 
 /* Repeatable options gather into a list (--env, --env-file) or an object
@@ -300,7 +323,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = json_integer(!strcmp(arg, "infinite") ? SCM_PRESHUTDOWN_TIMEOUT_INFINITE
                                                               : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
-                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION)
+                 opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
+                 opt == OPT_PRIVATE_TMP || opt == OPT_PRIVATE_DEVICES)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -535,7 +559,13 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --cpu-weight N         its share of busy CPUs, 1 to 10000 (default 100)\n"              \
         "  --cpu-quota PERCENT    at most this much of one CPU (200%: two)\n"                      \
         "  --tasks-max N|infinity  processes and threads (default 4096)\n"                         \
-        "  --io-weight N          its share of busy disks, 1 to 10000 (default 100)\n"
+        "  --io-weight N          its share of busy disks, 1 to 10000 (default 100)\n"             \
+        "A private view of the filesystem (a mount namespace of its own):\n"                       \
+        "  --private-tmp[=no]     /tmp and /var/tmp its own, empty, gone at stop\n"                \
+        "  --protect-system LEVEL  no; yes: /usr, /boot, /efi read-only; full: /etc too;\n"        \
+        "                         strict: all but /dev, /proc, /sys, /run, /tmp, /var/tmp\n"       \
+        "  --protect-home LEVEL   no; yes: /home, /root, /run/user empty; read-only; tmpfs\n"      \
+        "  --private-devices[=no]  a /dev with only null, zero, full, random, urandom, tty\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

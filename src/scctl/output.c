@@ -299,9 +299,24 @@ static const struct {
         {"io_weight", "IO_WEIGHT", false, ""},
 };
 
-/* The resource limits that are set (qc). */
+/* The fences that are up (qc). */
+static void field_fences(const json_t *config) {
+        if (json_is_true(json_object_get(config, "private_tmp")))
+                field_text("PRIVATE_TMP", "yes");
+        const char *system = string_field(config, "protect_system");
+        if (system[0] && strcmp(system, "no") != 0)
+                field_text("PROTECT_SYSTEM", system);
+        const char *home = string_field(config, "protect_home");
+        if (home[0] && strcmp(home, "no") != 0)
+                field_text("PROTECT_HOME", home);
+        if (json_is_true(json_object_get(config, "private_devices")))
+                field_text("PRIVATE_DEVICES", "yes");
+}
+
+/* The resource limits that are set, and the fences (qc). */
 void output_resource_limits(const json_t *config) {
         char buf[32];
+        field_fences(config);
         for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
                 const json_t *v = json_object_get(config, limit_fields[i].key);
                 if (!v || json_is_null(v))

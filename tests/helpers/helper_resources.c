@@ -9,10 +9,13 @@
  *                   and children=N; the children stay until the cgroup goes
  *   --spin          fork one child that burns CPU until it is killed
  *                   (spinner=PID)
+ *   --keep-file PATH  create PATH and leave it there (keep:PATH=ok or the
+ *                   errno's name), for a fence test to look for it later
  */
 #include "helper_resources.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 static long alloc_mb = -1;
 static bool fork_loop;
 static bool spin;
+static const char *keep_file;
 
 int resource_modes_take(int argc, char **argv) {
         int out = 1, i = 1;
@@ -37,6 +41,8 @@ int resource_modes_take(int argc, char **argv) {
                         fork_loop = true;
                 else if (strcmp(a, "--spin") == 0)
                         spin = true;
+                else if (strcmp(a, "--keep-file") == 0 && i + 1 < argc)
+                        keep_file = argv[++i];
                 else
                         argv[out++] = argv[i];
         }
@@ -95,7 +101,19 @@ static void spinner(resource_report_fn *report) {
         report("spinner=%d", (int)pid);
 }
 
+static void keep(resource_report_fn *report) {
+        int fd = open(keep_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+                report("keep:%s=%s", keep_file, strerrorname_np(errno) ?: "?");
+                return;
+        }
+        close(fd);
+        report("keep:%s=ok", keep_file);
+}
+
 void resource_modes_run(resource_report_fn *report) {
+        if (keep_file)
+                keep(report);
         if (alloc_mb >= 0)
                 allocate(report);
         if (fork_loop)

@@ -47,7 +47,8 @@
  * Arguments after the options (a service's start arguments) are only reported.
  * Least-privilege modes (--report-security, --try-write PATH, --try-read PATH,
  * --try-bind PORT, --try-privileged, --exec-without-landlock): see
- * helper_security.c.  Resource modes (--alloc-mb N, --fork-loop, --spin):
+ * helper_security.c.  Resource modes (--alloc-mb N, --fork-loop, --spin,
+ * --keep-file PATH):
  * see helper_resources.c.
  */
 #include <errno.h>

@@ -28,6 +28,7 @@
 #include "manager.h"
 #include "registry.h"
 #include "process_config.h"
+#include "fence_config.h"
 #include "resource_config.h"
 #include "rpc.h"
 #include "rpc_config_security.h"
@@ -74,6 +75,11 @@ static const char *const config_keys[] = {
         "cpu_quota_percent",
         "tasks_max",
         "io_weight",
+        /* fence_config_keys[] */
+        "private_tmp",
+        "protect_system",
+        "protect_home",
+        "private_devices",
         NULL,
 };
 
@@ -126,6 +132,20 @@ static int read_resources(struct rpc_call *call, struct service_config *c) {
                                         : "scmd has no cgroup for its services");
         }
         return 0;
+}
+
+/* The filesystem fences of the request (fence_config.c), when it names any. */
+static int read_fences(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = fence_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_fences_apply_json(&c->fences, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
 }
 
 /* Replaces *field with a copy of value when value is given. */
@@ -227,6 +247,8 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
                 r = read_process(call, c);
         if (r >= 0)
                 r = read_resources(call, c);
+        if (r >= 0)
+                r = read_fences(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)

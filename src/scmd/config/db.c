@@ -188,6 +188,11 @@ static const char *const migrations[] = {
         "CREATE TABLE service_resource_limits ("
         "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
         "  limits TEXT NOT NULL"
+        ");"
+        /* and its private view of the filesystem (fence_config.c). */
+        "CREATE TABLE service_fences ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  fences TEXT NOT NULL"
         ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
@@ -453,6 +458,8 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
                 r = db_process_settings_save(db, id, c->process);
         if (r >= 0)
                 r = db_resource_save(db, id, c->resources);
+        if (r >= 0)
+                r = db_fence_save(db, id, c->fences);
         r = end(db, r);
         if (r >= 0)
                 *ret_id = id;
@@ -475,6 +482,8 @@ int db_update_service(struct db *db, int64_t id, const struct service_config *c)
                 r = db_process_settings_save(db, id, c->process);
         if (r >= 0)
                 r = db_resource_save(db, id, c->resources);
+        if (r >= 0)
+                r = db_fence_save(db, id, c->fences);
         return end(db, r);
 }
 
@@ -580,6 +589,8 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
                 r = db_process_settings_load(db, id, c->name, &c->process);
         if (r >= 0)
                 r = db_resource_load(db, id, c->name, &c->resources);
+        if (r >= 0)
+                r = db_fence_load(db, id, c->name, &c->fences);
         return r < 0 ? r : db_acl_load_service(db, id, c->name, &c->access);
 }
 

@@ -56,6 +56,7 @@ static const char *const config_tables[] = {
         "service_process_settings",
         "service_parameters",
         "service_resource_limits",
+        "service_fences",
 };
 
 static void sqlite_freep(char **p) {

@@ -16,6 +16,7 @@
 #include "acl.h"
 #include "cmdline.h"
 #include "process_config.h"
+#include "fence_config.h"
 #include "resource_config.h"
 #include "security_config.h"
 
@@ -30,6 +31,7 @@ void service_config_clear(struct service_config *c) {
         service_security_free(c->security);
         service_process_free(c->process);
         service_resources_free(c->resources);
+        service_fences_free(c->fences);
         acl_free(c->access);
         *c = (struct service_config){0};
 }
@@ -49,6 +51,7 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .security = service_security_dup(from->security),
                 .process = service_process_dup(from->process),
                 .resources = service_resources_dup(from->resources),
+                .fences = service_fences_dup(from->fences),
                 .access = acl_dup(from->access),
                 .kind = from->kind,
                 .control_timeout_ms = from->control_timeout_ms,
@@ -59,7 +62,7 @@ int service_config_copy(const struct service_config *from, struct service_config
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
             !c.group || !c.dependencies || (from->security && !c.security) ||
             (from->process && !c.process) || (from->resources && !c.resources) ||
-            (from->access && !c.access)) {
+            (from->fences && !c.fences) || (from->access && !c.access)) {
                 service_config_clear(&c);
                 return -ENOMEM;
         }

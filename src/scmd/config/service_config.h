@@ -13,6 +13,7 @@
 struct service_security;
 struct service_process;
 struct service_resources;
+struct service_fences;
 struct acl;
 
 struct service_config {
@@ -32,6 +33,8 @@ struct service_config {
         struct service_process *process;
         /* Resource limits (resource_config.c); NULL: every default. */
         struct service_resources *resources;
+        /* Its private view of the filesystem (fence_config.c); NULL: none. */
+        struct service_fences *fences;
         /* Who may do what to it (acl.c); NULL: the default list. */
         struct acl *access;
         enum scm_service_kind kind;

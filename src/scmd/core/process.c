@@ -406,6 +406,7 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
                 req.limits = settings->limits;
                 req.n_limits = settings->n_limits;
         }
+        req.fences = s->config.fences;
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)

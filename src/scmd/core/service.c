@@ -31,6 +31,7 @@
 #include "manager.h"
 #include "process.h"
 #include "process_config.h"
+#include "fence_config.h"
 #include "resource_config.h"
 #include "registry.h"
 #include "credentials.h"
@@ -537,13 +538,15 @@ json_t *service_config_json(const struct service *s) {
                 (json_int_t)c->preshutdown_timeout_ms);
         json_t *process = o ? service_process_json(c->process) : NULL;
         json_t *resources = o ? service_resources_json(c->resources) : NULL;
-        if (!process || !resources || json_object_update(o, process) < 0 ||
-            json_object_update(o, resources) < 0) {
+        json_t *fences = o ? service_fences_json(c->fences) : NULL;
+        if (!process || !resources || !fences || json_object_update(o, process) < 0 ||
+            json_object_update(o, resources) < 0 || json_object_update(o, fences) < 0) {
                 json_decref(o);
                 o = NULL;
         }
         json_decref(process);
         json_decref(resources);
+        json_decref(fences);
         return o;
 }
 

@@ -35,6 +35,7 @@
 
 #include "cleanup.h"
 #include "control.h"
+#include "fences.h"
 #include "process_config.h"
 #include "security.h"
 #include "spawner.h"
@@ -56,6 +57,7 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_CHDIR] = "change to the working folder",
         [SPAWN_STAGE_EXEC] = "execute the program",
         [SPAWN_STAGE_LIMITS] = "set the service's resource limits",
+        [SPAWN_STAGE_FENCES] = "make the service's private view of the filesystem",
 };
 _Static_assert(ELEMENTSOF(stage_names) == _SPAWN_STAGE_MAX, "every stage has a name");
 
@@ -158,6 +160,13 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                         child_fail(report_fd, SPAWN_STAGE_LIMITS);
         }
         umask(req->umask >= 0 ? (mode_t)req->umask : 022);
+
+        /* Its own mount namespace, while it may still mount (fences.c). */
+        int fenced = fences_enter(req->fences);
+        if (fenced < 0) {
+                errno = -fenced;
+                child_fail(report_fd, SPAWN_STAGE_FENCES);
+        }
 
         /* The account, its privileges and its confinement (security.c). */
         enum spawn_stage stage;

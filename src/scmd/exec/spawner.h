@@ -11,6 +11,7 @@
 
 struct security_plan;
 struct process_limit;
+struct service_fences;
 
 enum spawn_stage {
         SPAWN_STAGE_SIGNALS,
@@ -27,6 +28,7 @@ enum spawn_stage {
         SPAWN_STAGE_CHDIR,
         SPAWN_STAGE_EXEC,
         SPAWN_STAGE_LIMITS,
+        SPAWN_STAGE_FENCES,
         _SPAWN_STAGE_MAX
 };
 
@@ -45,6 +47,8 @@ struct spawn_request {
         int umask;
         const struct process_limit *limits;
         size_t n_limits;
+        /* Its private view of the filesystem (fences.c); NULL: none. */
+        const struct service_fences *fences;
 };
 
 struct spawn_result {
