@@ -54,6 +54,9 @@ enum {
         OPT_PROTECT_SYSTEM,
         OPT_PROTECT_HOME,
         OPT_PRIVATE_DEVICES,
+        OPT_SYSCALL_ALLOW,
+        OPT_SYSCALL_DENY,
+        OPT_SYSCALL_ACTION,
 };
 
 static const struct option config_options[] = {
@@ -93,6 +96,9 @@ static const struct option config_options[] = {
         {"protect-system", required_argument, NULL, OPT_PROTECT_SYSTEM},
         {"protect-home", required_argument, NULL, OPT_PROTECT_HOME},
         {"private-devices", optional_argument, NULL, OPT_PRIVATE_DEVICES},
+        {"system-call-allow", required_argument, NULL, OPT_SYSCALL_ALLOW},
+        {"system-call-deny", required_argument, NULL, OPT_SYSCALL_DENY},
+        {"system-call-action", required_argument, NULL, OPT_SYSCALL_ACTION},
         {},
 };
 
@@ -240,6 +246,9 @@ static const struct config_field {
         {OPT_PROTECT_HOME, "--protect-home", "protect_home", valid_protect_home,
          "no, yes, read-only, tmpfs"},
         {OPT_PRIVATE_DEVICES, "--private-devices", "private_devices", valid_yes_no, "yes, no"},
+        {OPT_SYSCALL_ALLOW, "--system-call-allow", "system_call_allow", NULL, NULL},
+        {OPT_SYSCALL_DENY, "--system-call-deny", "system_call_deny", NULL, NULL},
+        {OPT_SYSCALL_ACTION, "--system-call-action", "system_call_action", NULL, NULL},
 };
 
 /* Repeatable options gather into a list (--env, --env-file) or an object
@@ -315,7 +324,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = json_integer(strtol(arg, NULL, 8));
         else if (opt == OPT_STOP_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
-        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE)
+        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SYSCALL_ALLOW ||
+                 opt == OPT_SYSCALL_DENY)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -565,7 +575,13 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --protect-system LEVEL  no; yes: /usr, /boot, /efi read-only; full: /etc too;\n"        \
         "                         strict: all but /dev, /proc, /sys, /run, /tmp, /var/tmp\n"       \
         "  --protect-home LEVEL   no; yes: /home, /root, /run/user empty; read-only; tmpfs\n"      \
-        "  --private-devices[=no]  a /dev with only null, zero, full, random, urandom, tty\n"
+        "  --private-devices[=no]  a /dev with only null, zero, full, random, urandom, tty\n"      \
+        "A system-call filter (seccomp), loaded last before exec:\n"                               \
+        "  --system-call-allow NAME,...  only these calls and groups (\"\" for no list)\n"         \
+        "  --system-call-deny NAME,...   these calls and groups refused (\"\" for none)\n"         \
+        "                         groups: @mount, @reboot, @swap, @module, @raw-io,\n"             \
+        "                         @clock, @debug, @privileged\n"                                   \
+        "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

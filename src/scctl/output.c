@@ -313,10 +313,35 @@ static void field_fences(const json_t *config) {
                 field_text("PRIVATE_DEVICES", "yes");
 }
 
-/* The resource limits that are set, and the fences (qc). */
+/* The system-call filter, when there is one (qc). */
+static void field_syscalls(const json_t *config) {
+        static const char *const lists[][2] = {{"system_call_allow", "SYSTEM_CALL_ALLOW"},
+                                               {"system_call_deny", "SYSTEM_CALL_DENY"}};
+        bool any = false;
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
+                const json_t *list = json_object_get(config, lists[l][0]);
+                size_t i, len = 0;
+                const json_t *v;
+                char line[1024] = "";
+                json_array_foreach(list, i, v) {
+                        len += (size_t)snprintf(line + len,
+                                                len < sizeof(line) ? sizeof(line) - len : 0, "%s%s",
+                                                i ? "," : "", json_string_value(v));
+                }
+                if (json_array_size(list) > 0) {
+                        field_text(lists[l][1], line);
+                        any = true;
+                }
+        }
+        if (any)
+                field_text("SYSTEM_CALL_ACTION", string_field(config, "system_call_action"));
+}
+
+/* The resource limits that are set, the fences and the filter (qc). */
 void output_resource_limits(const json_t *config) {
         char buf[32];
         field_fences(config);
+        field_syscalls(config);
         for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
                 const json_t *v = json_object_get(config, limit_fields[i].key);
                 if (!v || json_is_null(v))

@@ -11,6 +11,9 @@
  *                   (spinner=PID)
  *   --keep-file PATH  create PATH and leave it there (keep:PATH=ok or the
  *                   errno's name), for a fence test to look for it later
+ *   --try-syscall NAME  make one harmless call, reporting syscall:NAME=ok or
+ *                   its errno's name: swapoff or umount2 of a path that does
+ *                   not exist, or uname
  */
 #include "helper_resources.h"
 
@@ -22,12 +25,16 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static long alloc_mb = -1;
 static bool fork_loop;
 static bool spin;
 static const char *keep_file;
+static const char *try_syscall[8];
+static int n_try_syscall;
 
 int resource_modes_take(int argc, char **argv) {
         int out = 1, i = 1;
@@ -43,6 +50,8 @@ int resource_modes_take(int argc, char **argv) {
                         spin = true;
                 else if (strcmp(a, "--keep-file") == 0 && i + 1 < argc)
                         keep_file = argv[++i];
+                else if (strcmp(a, "--try-syscall") == 0 && i + 1 < argc && n_try_syscall < 8)
+                        try_syscall[n_try_syscall++] = argv[++i];
                 else
                         argv[out++] = argv[i];
         }
@@ -111,7 +120,23 @@ static void keep(resource_report_fn *report) {
         report("keep:%s=ok", keep_file);
 }
 
+static void call(resource_report_fn *report, const char *name) {
+        struct utsname u;
+        long r;
+        if (strcmp(name, "swapoff") == 0)
+                r = syscall(SYS_swapoff, "/nonexistent-scm-test");
+        else if (strcmp(name, "umount2") == 0)
+                r = syscall(SYS_umount2, "/nonexistent-scm-test", 0);
+        else if (strcmp(name, "uname") == 0)
+                r = uname(&u);
+        else
+                r = (errno = EINVAL, -1);
+        report("syscall:%s=%s", name, r == 0 ? "ok" : strerrorname_np(errno) ?: "?");
+}
+
 void resource_modes_run(resource_report_fn *report) {
+        for (int i = 0; i < n_try_syscall; i++)
+                call(report, try_syscall[i]);
         if (keep_file)
                 keep(report);
         if (alloc_mb >= 0)

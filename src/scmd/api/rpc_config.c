@@ -29,6 +29,7 @@
 #include "registry.h"
 #include "process_config.h"
 #include "fence_config.h"
+#include "syscall_config.h"
 #include "resource_config.h"
 #include "rpc.h"
 #include "rpc_config_security.h"
@@ -80,6 +81,10 @@ static const char *const config_keys[] = {
         "protect_system",
         "protect_home",
         "private_devices",
+        /* syscall_config_keys[] */
+        "system_call_allow",
+        "system_call_deny",
+        "system_call_action",
         NULL,
 };
 
@@ -143,6 +148,20 @@ static int read_fences(struct rpc_call *call, struct service_config *c) {
                 return 0;
         _cleanup_free_ char *why = NULL;
         int r = service_fences_apply_json(&c->fences, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+/* The system-call filter of the request (syscall_config.c), when it names any. */
+static int read_syscalls(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = syscall_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_syscalls_apply_json(&c->syscalls, call->params, &why);
         if (r == -EINVAL)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
         return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
@@ -249,6 +268,8 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
                 r = read_resources(call, c);
         if (r >= 0)
                 r = read_fences(call, c);
+        if (r >= 0)
+                r = read_syscalls(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)

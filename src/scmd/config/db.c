@@ -193,6 +193,11 @@ static const char *const migrations[] = {
         "CREATE TABLE service_fences ("
         "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
         "  fences TEXT NOT NULL"
+        ");"
+        /* and its system-call filter (syscall_config.c). */
+        "CREATE TABLE service_syscall_filter ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  filter TEXT NOT NULL"
         ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
@@ -460,6 +465,8 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
                 r = db_resource_save(db, id, c->resources);
         if (r >= 0)
                 r = db_fence_save(db, id, c->fences);
+        if (r >= 0)
+                r = db_syscall_save(db, id, c->syscalls);
         r = end(db, r);
         if (r >= 0)
                 *ret_id = id;
@@ -484,6 +491,8 @@ int db_update_service(struct db *db, int64_t id, const struct service_config *c)
                 r = db_resource_save(db, id, c->resources);
         if (r >= 0)
                 r = db_fence_save(db, id, c->fences);
+        if (r >= 0)
+                r = db_syscall_save(db, id, c->syscalls);
         return end(db, r);
 }
 
@@ -591,6 +600,8 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
                 r = db_resource_load(db, id, c->name, &c->resources);
         if (r >= 0)
                 r = db_fence_load(db, id, c->name, &c->fences);
+        if (r >= 0)
+                r = db_syscall_load(db, id, c->name, &c->syscalls);
         return r < 0 ? r : db_acl_load_service(db, id, c->name, &c->access);
 }
 

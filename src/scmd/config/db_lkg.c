@@ -57,6 +57,7 @@ static const char *const config_tables[] = {
         "service_parameters",
         "service_resource_limits",
         "service_fences",
+        "service_syscall_filter",
 };
 
 static void sqlite_freep(char **p) {

@@ -7,7 +7,9 @@
  *                    limits in their protocol form (a JSON object,
  *                    resource_config.c);
  *   service_fences   one row per service with a fence: the fences in their
- *                    protocol form (fence_config.c).
+ *                    protocol form (fence_config.c);
+ *   service_syscall_filter  one row per service with a system-call filter:
+ *                    its protocol form (syscall_config.c).
  *
  * Each goes with its service (ON DELETE CASCADE) and is part of the last
  * known good copy (db_lkg.c).
@@ -28,6 +30,7 @@
 #include "log.h"
 #include "fence_config.h"
 #include "resource_config.h"
+#include "syscall_config.h"
 
 /* Saves o (NULL: deletes the row) as the JSON text of table's column. */
 static int save_json(struct db *db, const char *table, const char *column, int64_t id, json_t *o,
@@ -122,6 +125,28 @@ int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fe
         json_decref(o);
         if (e == -EINVAL) {
                 unreadable(name, "fences", error);
+                return 0;
+        }
+        return e < 0 ? e : 0;
+}
+
+int db_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s) {
+        json_t *o = s ? service_syscalls_json(s) : NULL;
+        int e = save_json(db, "service_syscall_filter", "filter", id, o, s != NULL);
+        json_decref(o);
+        return e;
+}
+
+int db_syscall_load(struct db *db, int64_t id, const char *name, struct service_syscalls **ret) {
+        json_t *o = NULL;
+        *ret = NULL;
+        int e = load_json(db, "service_syscall_filter", "filter", id, &o);
+        _cleanup_free_ char *error = NULL;
+        if (e > 0)
+                e = service_syscalls_apply_json(ret, o, &error);
+        json_decref(o);
+        if (e == -EINVAL) {
+                unreadable(name, "system-call filter", error);
                 return 0;
         }
         return e < 0 ? e : 0;

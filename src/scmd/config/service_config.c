@@ -17,6 +17,7 @@
 #include "cmdline.h"
 #include "process_config.h"
 #include "fence_config.h"
+#include "syscall_config.h"
 #include "resource_config.h"
 #include "security_config.h"
 
@@ -32,6 +33,7 @@ void service_config_clear(struct service_config *c) {
         service_process_free(c->process);
         service_resources_free(c->resources);
         service_fences_free(c->fences);
+        service_syscalls_free(c->syscalls);
         acl_free(c->access);
         *c = (struct service_config){0};
 }
@@ -52,6 +54,7 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .process = service_process_dup(from->process),
                 .resources = service_resources_dup(from->resources),
                 .fences = service_fences_dup(from->fences),
+                .syscalls = service_syscalls_dup(from->syscalls),
                 .access = acl_dup(from->access),
                 .kind = from->kind,
                 .control_timeout_ms = from->control_timeout_ms,
@@ -62,7 +65,8 @@ int service_config_copy(const struct service_config *from, struct service_config
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
             !c.group || !c.dependencies || (from->security && !c.security) ||
             (from->process && !c.process) || (from->resources && !c.resources) ||
-            (from->fences && !c.fences) || (from->access && !c.access)) {
+            (from->fences && !c.fences) || (from->syscalls && !c.syscalls) ||
+            (from->access && !c.access)) {
                 service_config_clear(&c);
                 return -ENOMEM;
         }

@@ -14,6 +14,7 @@ struct service_security;
 struct service_process;
 struct service_resources;
 struct service_fences;
+struct service_syscalls;
 struct acl;
 
 struct service_config {
@@ -35,6 +36,8 @@ struct service_config {
         struct service_resources *resources;
         /* Its private view of the filesystem (fence_config.c); NULL: none. */
         struct service_fences *fences;
+        /* Its system-call filter (syscall_config.c); NULL: none. */
+        struct service_syscalls *syscalls;
         /* Who may do what to it (acl.c); NULL: the default list. */
         struct acl *access;
         enum scm_service_kind kind;

@@ -407,6 +407,7 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
                 req.n_limits = settings->n_limits;
         }
         req.fences = s->config.fences;
+        req.syscalls = s->config.syscalls;
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)

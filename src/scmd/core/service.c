@@ -32,6 +32,7 @@
 #include "process.h"
 #include "process_config.h"
 #include "fence_config.h"
+#include "syscall_config.h"
 #include "resource_config.h"
 #include "registry.h"
 #include "credentials.h"
@@ -539,14 +540,17 @@ json_t *service_config_json(const struct service *s) {
         json_t *process = o ? service_process_json(c->process) : NULL;
         json_t *resources = o ? service_resources_json(c->resources) : NULL;
         json_t *fences = o ? service_fences_json(c->fences) : NULL;
-        if (!process || !resources || !fences || json_object_update(o, process) < 0 ||
-            json_object_update(o, resources) < 0 || json_object_update(o, fences) < 0) {
+        json_t *syscalls = o ? service_syscalls_json(c->syscalls) : NULL;
+        if (!process || !resources || !fences || !syscalls || json_object_update(o, process) < 0 ||
+            json_object_update(o, resources) < 0 || json_object_update(o, fences) < 0 ||
+            json_object_update(o, syscalls) < 0) {
                 json_decref(o);
                 o = NULL;
         }
         json_decref(process);
         json_decref(resources);
         json_decref(fences);
+        json_decref(syscalls);
         return o;
 }
 

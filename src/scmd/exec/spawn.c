@@ -36,6 +36,7 @@
 #include "cleanup.h"
 #include "control.h"
 #include "fences.h"
+#include "syscall_filter.h"
 #include "process_config.h"
 #include "security.h"
 #include "spawner.h"
@@ -58,6 +59,7 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_EXEC] = "execute the program",
         [SPAWN_STAGE_LIMITS] = "set the service's resource limits",
         [SPAWN_STAGE_FENCES] = "make the service's private view of the filesystem",
+        [SPAWN_STAGE_SYSCALLS] = "load the service's system-call filter",
 };
 _Static_assert(ELEMENTSOF(stage_names) == _SPAWN_STAGE_MAX, "every stage has a name");
 
@@ -177,6 +179,12 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
         if (chdir(req->working_directory ? req->working_directory : "/") < 0)
                 child_fail(report_fd, SPAWN_STAGE_CHDIR);
 
+        /* Last, after every privileged step (syscall_filter.c). */
+        int filtered = syscall_filter_enter(req->syscalls);
+        if (filtered < 0) {
+                errno = -filtered;
+                child_fail(report_fd, SPAWN_STAGE_SYSCALLS);
+        }
         execve(req->path, req->argv, req->envp);
         child_fail(report_fd, SPAWN_STAGE_EXEC);
 }

@@ -12,6 +12,7 @@
 struct security_plan;
 struct process_limit;
 struct service_fences;
+struct service_syscalls;
 
 enum spawn_stage {
         SPAWN_STAGE_SIGNALS,
@@ -29,6 +30,7 @@ enum spawn_stage {
         SPAWN_STAGE_EXEC,
         SPAWN_STAGE_LIMITS,
         SPAWN_STAGE_FENCES,
+        SPAWN_STAGE_SYSCALLS,
         _SPAWN_STAGE_MAX
 };
 
@@ -49,6 +51,8 @@ struct spawn_request {
         size_t n_limits;
         /* Its private view of the filesystem (fences.c); NULL: none. */
         const struct service_fences *fences;
+        /* Its system-call filter (syscall_filter.c); NULL: none. */
+        const struct service_syscalls *syscalls;
 };
 
 struct spawn_result {
