@@ -43,6 +43,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_metrics,     &verb_import,         &verb_export,
         &verb_getkeyname,  &verb_getdisplayname, &verb_param,
         &verb_description, &verb_qdescription,   &verb_daemon_reexec,
+        &verb_qsecurity,
 };
 
 enum {

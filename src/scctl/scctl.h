@@ -181,6 +181,8 @@ extern const struct scctl_verb verb_logs;
 /* cmd_failure.c */
 extern const struct scctl_verb verb_failure, verb_qfailure, verb_failureflag, verb_qfailureflag,
         verb_boot, verb_lkg;
+/* cmd_qsecurity.c */
+extern const struct scctl_verb verb_qsecurity;
 /* cmd_security.c */
 extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidtype, verb_showsid,
         verb_privilege;
