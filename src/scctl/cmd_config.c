@@ -57,6 +57,8 @@ enum {
         OPT_SYSCALL_ALLOW,
         OPT_SYSCALL_DENY,
         OPT_SYSCALL_ACTION,
+        OPT_FAMILIES_ALLOW,
+        OPT_FAMILIES_DENY,
 };
 
 static const struct option config_options[] = {
@@ -99,6 +101,8 @@ static const struct option config_options[] = {
         {"system-call-allow", required_argument, NULL, OPT_SYSCALL_ALLOW},
         {"system-call-deny", required_argument, NULL, OPT_SYSCALL_DENY},
         {"system-call-action", required_argument, NULL, OPT_SYSCALL_ACTION},
+        {"address-families-allow", required_argument, NULL, OPT_FAMILIES_ALLOW},
+        {"address-families-deny", required_argument, NULL, OPT_FAMILIES_DENY},
         {},
 };
 
@@ -249,6 +253,8 @@ static const struct config_field {
         {OPT_SYSCALL_ALLOW, "--system-call-allow", "system_call_allow", NULL, NULL},
         {OPT_SYSCALL_DENY, "--system-call-deny", "system_call_deny", NULL, NULL},
         {OPT_SYSCALL_ACTION, "--system-call-action", "system_call_action", NULL, NULL},
+        {OPT_FAMILIES_ALLOW, "--address-families-allow", "address_families_allow", NULL, NULL},
+        {OPT_FAMILIES_DENY, "--address-families-deny", "address_families_deny", NULL, NULL},
 };
 
 /* Repeatable options gather into a list (--env, --env-file) or an object
@@ -325,7 +331,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         else if (opt == OPT_STOP_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SYSCALL_ALLOW ||
-                 opt == OPT_SYSCALL_DENY)
+                 opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW || opt == OPT_FAMILIES_DENY)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -581,7 +587,9 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --system-call-deny NAME,...   these calls and groups refused (\"\" for none)\n"         \
         "                         groups: @mount, @reboot, @swap, @module, @raw-io,\n"             \
         "                         @clock, @debug, @privileged\n"                                   \
-        "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"
+        "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"            \
+        "  --address-families-allow AF_INET,...  socket() of only these families\n"                \
+        "  --address-families-deny AF_PACKET,...  socket() of these fails (EAFNOSUPPORT)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

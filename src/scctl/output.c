@@ -316,7 +316,9 @@ static void field_fences(const json_t *config) {
 /* The system-call filter, when there is one (qc). */
 static void field_syscalls(const json_t *config) {
         static const char *const lists[][2] = {{"system_call_allow", "SYSTEM_CALL_ALLOW"},
-                                               {"system_call_deny", "SYSTEM_CALL_DENY"}};
+                                               {"system_call_deny", "SYSTEM_CALL_DENY"},
+                                               {"address_families_allow", "ADDRESS_FAMILIES"},
+                                               {"address_families_deny", "ADDRESS_FAMILIES_DENY"}};
         bool any = false;
         for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
                 const json_t *list = json_object_get(config, lists[l][0]);
@@ -330,7 +332,7 @@ static void field_syscalls(const json_t *config) {
                 }
                 if (json_array_size(list) > 0) {
                         field_text(lists[l][1], line);
-                        any = true;
+                        any = any || l < 2;
                 }
         }
         if (any)

@@ -217,3 +217,42 @@ int map_system_call_errno(struct mapper *m, struct slot *s) {
         int r = map_set(m, "system_call_action", json_string(v));
         return r < 0 ? r : MAPPED(m, it, "system_call_action");
 }
+
+/* RestrictAddressFamilies=: an allow list, or a "~" deny list; lines add
+ * up; "none" (no socket at all) is not mapped. */
+int map_address_families(struct mapper *m, struct slot *s) {
+        json_t *allow = json_array(), *deny = json_array();
+        int r = allow && deny ? 0 : -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < s->n; i++) {
+                const struct item *it = &s->items[i];
+                bool inverted = it->value[0] == '~';
+                if (!strcmp(it->value, "none")) {
+                        r = NOT_MAPPED(m, it,
+                                       "scm has no 'no socket at all'; list AF_UNIX at least");
+                        continue;
+                }
+                char **w = NULL;
+                const char *reason;
+                int n = unit_split_words(it->value + inverted, &w, &reason);
+                if (n < 0) {
+                        r = n == -ENOMEM ? n : REFUSED(m, it, "%s", reason);
+                        continue;
+                }
+                for (int j = 0; j < n && r >= 0; j++)
+                        if (json_array_append_new(inverted ? deny : allow, json_string(w[j])) < 0)
+                                r = -ENOMEM;
+                for (int j = 0; j < n; j++)
+                        free(w[j]);
+                free(w);
+                if (r >= 0)
+                        r = MAPPED(m, it,
+                                   inverted ? "address_families_deny" : "address_families_allow");
+        }
+        if (r >= 0 && json_array_size(allow))
+                r = map_set(m, "address_families_allow", json_incref(allow));
+        if (r >= 0 && json_array_size(deny))
+                r = map_set(m, "address_families_deny", json_incref(deny));
+        json_decref(allow);
+        json_decref(deny);
+        return r;
+}

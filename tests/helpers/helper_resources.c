@@ -14,6 +14,8 @@
  *   --try-syscall NAME  make one harmless call, reporting syscall:NAME=ok or
  *                   its errno's name: swapoff or umount2 of a path that does
  *                   not exist, or uname
+ *   --try-socket FAMILY  socket(AF_UNIX|AF_INET|AF_INET6|AF_PACKET, ...),
+ *                   reporting socket:FAMILY=ok or its errno's name
  */
 #include "helper_resources.h"
 
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -35,6 +38,8 @@ static bool spin;
 static const char *keep_file;
 static const char *try_syscall[8];
 static int n_try_syscall;
+static const char *try_socket[8];
+static int n_try_socket;
 
 int resource_modes_take(int argc, char **argv) {
         int out = 1, i = 1;
@@ -52,6 +57,8 @@ int resource_modes_take(int argc, char **argv) {
                         keep_file = argv[++i];
                 else if (strcmp(a, "--try-syscall") == 0 && i + 1 < argc && n_try_syscall < 8)
                         try_syscall[n_try_syscall++] = argv[++i];
+                else if (strcmp(a, "--try-socket") == 0 && i + 1 < argc && n_try_socket < 8)
+                        try_socket[n_try_socket++] = argv[++i];
                 else
                         argv[out++] = argv[i];
         }
@@ -134,7 +141,21 @@ static void call(resource_report_fn *report, const char *name) {
         report("syscall:%s=%s", name, r == 0 ? "ok" : strerrorname_np(errno) ?: "?");
 }
 
+static void open_socket(resource_report_fn *report, const char *name) {
+        int family = !strcmp(name, "AF_UNIX")     ? AF_UNIX
+                     : !strcmp(name, "AF_INET")   ? AF_INET
+                     : !strcmp(name, "AF_INET6")  ? AF_INET6
+                     : !strcmp(name, "AF_PACKET") ? AF_PACKET
+                                                  : -1;
+        int fd = family < 0 ? (errno = EINVAL, -1) : socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        report("socket:%s=%s", name, fd >= 0 ? "ok" : strerrorname_np(errno) ?: "?");
+        if (fd >= 0)
+                close(fd);
+}
+
 void resource_modes_run(resource_report_fn *report) {
+        for (int i = 0; i < n_try_socket; i++)
+                open_socket(report, try_socket[i]);
         for (int i = 0; i < n_try_syscall; i++)
                 call(report, try_syscall[i]);
         if (keep_file)

@@ -48,7 +48,7 @@
  * Least-privilege modes (--report-security, --try-write PATH, --try-read PATH,
  * --try-bind PORT, --try-privileged, --exec-without-landlock): see
  * helper_security.c.  Resource modes (--alloc-mb N, --fork-loop, --spin,
- * --keep-file PATH, --try-syscall NAME):
+ * --keep-file PATH, --try-syscall NAME, --try-socket FAMILY):
  * see helper_resources.c.
  */
 #include <errno.h>

@@ -389,7 +389,8 @@ ProtectHome=read-only
 PrivateDevices=yes
 SystemCallFilter=~@mount @swap
 SystemCallFilter=~reboot
-SystemCallErrorNumber=EPERM"
+SystemCallErrorNumber=EPERM
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
         run "$SCCTL" import --dry-run "$D/units/fenced.service"
         assert_rc "a unit with limits and fences imports without --force" 0
         local create
@@ -408,6 +409,8 @@ SystemCallErrorNumber=EPERM"
         assert_contains "SystemCallFilter=~ lines -> one deny list" "$create" \
                 '"system_call_deny":["@mount","@swap","reboot"]'
         assert_contains "SystemCallErrorNumber= -> system_call_action" "$create" '"system_call_action":"EPERM"'
+        assert_contains "RestrictAddressFamilies= -> address_families_allow" "$create" \
+                '"address_families_allow":["AF_UNIX","AF_INET","AF_INET6"]'
 
         unit allowlist "[Service]
 ExecStart=/bin/true

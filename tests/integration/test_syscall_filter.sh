@@ -69,7 +69,28 @@ test_kill() {
         check "it never reported the call's result" report_lacks k "syscall:swapoff="
 }
 
+test_address_families() {
+        daemon_start || return
+        create_helper fam --try-socket AF_UNIX --try-socket AF_INET --try-socket AF_INET6 \
+                -- --address-families-allow AF_UNIX,AF_INET || return
+        start_helper fam || return
+        check "an allowed family (AF_UNIX) opens" report_has fam "socket:AF_UNIX=ok"
+        check "...and AF_INET" report_has fam "socket:AF_INET=ok"
+        check "a family outside the allow list (AF_INET6) fails with EAFNOSUPPORT" \
+                report_has fam "socket:AF_INET6=EAFNOSUPPORT"
+        sc stop fam --wait >/dev/null
+        create_helper famd --try-socket AF_INET --try-socket AF_INET6 -- --address-families-deny AF_INET || return
+        start_helper famd || return
+        check "a denied family (AF_INET) fails with EAFNOSUPPORT" report_has famd "socket:AF_INET=EAFNOSUPPORT"
+        check "...another opens" report_lacks famd "socket:AF_INET6=EAFNOSUPPORT"
+        run_sc qc famd
+        assert_contains "qc shows the denied families" "$OUT" "ADDRESS_FAMILIES_DENY: AF_INET"
+        assert_sc_error "an unknown family is refused" INVALID_PARAMETER 87 config famd --address-families-deny AF_NOPE
+        sc stop famd --wait >/dev/null
+}
+
 run_test test_vocabulary
+run_test test_address_families
 run_test test_deny_errno
 run_test test_allow_list
 run_test test_kill

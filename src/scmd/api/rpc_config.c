@@ -85,6 +85,8 @@ static const char *const config_keys[] = {
         "system_call_allow",
         "system_call_deny",
         "system_call_action",
+        "address_families_allow",
+        "address_families_deny",
         NULL,
 };
 

@@ -25,16 +25,47 @@
 #include <string.h>
 
 #include <seccomp.h>
+#include <sys/socket.h>
 
 #include "cleanup.h"
 #include "cmdline.h"
 
 const char *const syscall_config_keys[] = {
-        "system_call_allow",
-        "system_call_deny",
-        "system_call_action",
-        NULL,
+        "system_call_allow",      "system_call_deny",      "system_call_action",
+        "address_families_allow", "address_families_deny", NULL,
 };
+
+static const struct {
+        const char *name;
+        int family;
+} families[] = {
+        {"AF_UNIX", AF_UNIX},
+        {"AF_INET", AF_INET},
+        {"AF_INET6", AF_INET6},
+        {"AF_NETLINK", AF_NETLINK},
+        {"AF_PACKET", AF_PACKET},
+        {"AF_BLUETOOTH", AF_BLUETOOTH},
+        {"AF_VSOCK", AF_VSOCK},
+        {"AF_CAN", AF_CAN},
+        {"AF_ALG", AF_ALG},
+        {"AF_XDP", AF_XDP},
+        {"AF_KEY", AF_KEY},
+        {"AF_TIPC", AF_TIPC},
+        {"AF_APPLETALK", AF_APPLETALK},
+        {"AF_X25", AF_X25},
+        {"AF_AX25", AF_AX25},
+        {"AF_RDS", AF_RDS},
+        {"AF_QIPCRTR", AF_QIPCRTR},
+};
+
+int address_family_from_name(const char *name) {
+        if (!strcmp(name, "AF_LOCAL"))
+                return AF_UNIX;
+        for (size_t i = 0; i < ELEMENTSOF(families); i++)
+                if (!strcmp(families[i].name, name))
+                        return families[i].family;
+        return -1;
+}
 
 #define MOUNT_CALLS                                                                                \
         "mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",     \
@@ -85,6 +116,8 @@ void service_syscalls_free(struct service_syscalls *s) {
                 return;
         strv_free(s->allow);
         strv_free(s->deny);
+        strv_free(s->families_allow);
+        strv_free(s->families_deny);
         free(s);
 }
 
@@ -97,7 +130,10 @@ struct service_syscalls *service_syscalls_dup(const struct service_syscalls *s) 
         c->action_errno = s->action_errno;
         c->allow = s->allow ? strv_copy(s->allow) : NULL;
         c->deny = s->deny ? strv_copy(s->deny) : NULL;
-        if ((s->allow && !c->allow) || (s->deny && !c->deny)) {
+        c->families_allow = s->families_allow ? strv_copy(s->families_allow) : NULL;
+        c->families_deny = s->families_deny ? strv_copy(s->families_deny) : NULL;
+        if ((s->allow && !c->allow) || (s->deny && !c->deny) ||
+            (s->families_allow && !c->families_allow) || (s->families_deny && !c->families_deny)) {
                 service_syscalls_free(c);
                 return NULL;
         }
@@ -119,8 +155,13 @@ static bool known_name(const char *s) {
                            : seccomp_syscall_resolve_name(s) != __NR_SCMP_ERROR;
 }
 
-/* A list of known names, or null / [] for none. */
-static int read_list(const json_t *o, const char *key, char ***field, char **ret_error) {
+static bool known_family(const char *s) {
+        return address_family_from_name(s) >= 0;
+}
+
+/* A list of names known, or null / [] for none. */
+static int read_list(const json_t *o, const char *key, bool (*known)(const char *), char ***field,
+                     char **ret_error) {
         const json_t *v = json_object_get(o, key);
         if (!v)
                 return 0;
@@ -139,12 +180,16 @@ static int read_list(const json_t *o, const char *key, char ***field, char **ret
         const json_t *e;
         json_array_foreach(v, i, e) {
                 const char *s = json_string_value(e);
-                if (!s || !known_name(s)) {
+                if (!s || !known(s)) {
                         strv_free(list);
                         return say(ret_error,
-                                   "'%s' entry %zu: '%s' is neither a system call of this "
-                                   "machine nor a group (@mount, @reboot, @swap, @module, "
-                                   "@raw-io, @clock, @debug, @privileged)",
+                                   known == known_name
+                                           ? "'%s' entry %zu: '%s' is neither a system call of "
+                                             "this machine nor a group (@mount, @reboot, @swap, "
+                                             "@module, @raw-io, @clock, @debug, @privileged)"
+                                           : "'%s' entry %zu: '%s' is not an address family "
+                                             "(AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, "
+                                             "...)",
                                    key, i + 1, s ? s : "(not a string)");
                 }
                 if (!(list[i] = strdup(s))) {
@@ -186,9 +231,15 @@ int service_syscalls_apply_json(struct service_syscalls **s, const json_t *o, ch
                 return -ENOMEM;
         if (!*s)
                 next->action_errno = EPERM;
-        int r = read_list(o, "system_call_allow", &next->allow, ret_error);
+        int r = read_list(o, "system_call_allow", known_name, &next->allow, ret_error);
         if (r >= 0)
-                r = read_list(o, "system_call_deny", &next->deny, ret_error);
+                r = read_list(o, "system_call_deny", known_name, &next->deny, ret_error);
+        if (r >= 0)
+                r = read_list(o, "address_families_allow", known_family, &next->families_allow,
+                              ret_error);
+        if (r >= 0)
+                r = read_list(o, "address_families_deny", known_family, &next->families_deny,
+                              ret_error);
         if (r >= 0)
                 r = read_action(o, &next->action_errno, ret_error);
         if (r < 0) {
@@ -197,7 +248,8 @@ int service_syscalls_apply_json(struct service_syscalls **s, const json_t *o, ch
         }
         service_syscalls_free(*s);
         *s = next;
-        if (!next->allow && !next->deny && next->action_errno == EPERM) {
+        if (!next->allow && !next->deny && !next->families_allow && !next->families_deny &&
+            next->action_errno == EPERM) {
                 service_syscalls_free(next);
                 *s = NULL;
         }
@@ -220,7 +272,9 @@ json_t *service_syscalls_json(const struct service_syscalls *s) {
                 action = s->action_errno == SYSCALL_ACTION_KILL
                                  ? "kill"
                                  : (strerrorname_np(s->action_errno) ?: "EPERM");
-        return json_pack("{s:o, s:o, s:s}", "system_call_allow", list_json(s ? s->allow : NULL),
-                         "system_call_deny", list_json(s ? s->deny : NULL), "system_call_action",
-                         action);
+        return json_pack("{s:o, s:o, s:s, s:o, s:o}", "system_call_allow",
+                         list_json(s ? s->allow : NULL), "system_call_deny",
+                         list_json(s ? s->deny : NULL), "system_call_action", action,
+                         "address_families_allow", list_json(s ? s->families_allow : NULL),
+                         "address_families_deny", list_json(s ? s->families_deny : NULL));
 }

@@ -21,7 +21,15 @@ struct service_syscalls {
         char **allow;     /* NULL-terminated; NULL: every call but the denied */
         char **deny;      /* NULL-terminated; NULL: none */
         int action_errno; /* errno a refused call fails with; SYSCALL_ACTION_KILL */
+        /* The address families socket() may make ("AF_INET" ...): an allow
+         * list, or a deny list; NULL: any.  A refused one fails with
+         * EAFNOSUPPORT, whatever action_errno says. */
+        char **families_allow;
+        char **families_deny;
 };
+
+/* "AF_INET6" -> AF_INET6; -1 unknown.  AF_MAX: the families there are. */
+int address_family_from_name(const char *name);
 
 extern const char *const syscall_config_keys[];
 

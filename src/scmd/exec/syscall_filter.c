@@ -12,12 +12,19 @@
  * failed exec).  A name a group holds that this architecture lacks is
  * skipped.  libseccomp sets no_new_privs, as an unprivileged filter must:
  * a setuid program the service runs does not gain privileges.
+ *
+ * The address families are rules on socket()'s first argument (as
+ * systemd's RestrictAddressFamilies=): with an allow list, socket() of
+ * every other family below AF_MAX, and of any at or above it, fails with
+ * EAFNOSUPPORT; with a deny list, of each denied one.  socketpair() is
+ * left alone (AF_UNIX in practice).
  */
 #include "syscall_filter.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <seccomp.h>
 
@@ -80,8 +87,35 @@ static int add_rules(scmp_filter_ctx ctx, const struct service_syscalls *s, uint
         return r;
 }
 
+static bool family_listed(char **list, int family) {
+        for (char **p = list; p && *p; p++)
+                if (address_family_from_name(*p) == family)
+                        return true;
+        return false;
+}
+
+static int refuse_family(scmp_filter_ctx ctx, enum scmp_compare op, int family) {
+        int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+                                 SCMP_A0(op, (scmp_datum_t)family));
+        return r == -EEXIST ? 0 : r;
+}
+
+static int add_family_rules(scmp_filter_ctx ctx, const struct service_syscalls *s) {
+        int r = 0;
+        if (s->families_allow) {
+                for (int f = 0; r >= 0 && f < AF_MAX; f++)
+                        if (!family_listed(s->families_allow, f))
+                                r = refuse_family(ctx, SCMP_CMP_EQ, f);
+                if (r >= 0)
+                        r = refuse_family(ctx, SCMP_CMP_GE, AF_MAX);
+        }
+        for (char **p = s->families_deny; r >= 0 && p && *p; p++)
+                r = refuse_family(ctx, SCMP_CMP_EQ, address_family_from_name(*p));
+        return r;
+}
+
 int syscall_filter_enter(const struct service_syscalls *s) {
-        if (!s || (!s->allow && !s->deny))
+        if (!s || (!s->allow && !s->deny && !s->families_allow && !s->families_deny))
                 return 0;
         uint32_t action = s->action_errno == SYSCALL_ACTION_KILL
                                   ? SCMP_ACT_KILL_PROCESS
@@ -90,6 +124,8 @@ int syscall_filter_enter(const struct service_syscalls *s) {
         if (!ctx)
                 return -ENOMEM;
         int r = add_rules(ctx, s, action);
+        if (r >= 0)
+                r = add_family_rules(ctx, s);
         if (r >= 0)
                 r = seccomp_load(ctx);
         seccomp_release(ctx);
