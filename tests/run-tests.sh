@@ -27,7 +27,6 @@ export SCMD=${SCMD:-$BUILD/scmd}
 export SCCTL=${SCCTL:-$BUILD/scctl}
 export HELPER=${HELPER:-$BUILD/tests/scm-test-helper}
 export NATIVE=${NATIVE:-$BUILD/tests/scm-test-native}
-export LISTENER=${LISTENER:-$BUILD/tests/scm-test-listener}
 export EXAMPLES=${EXAMPLES:-$BUILD/examples}
 export WIRE_ABUSE=${WIRE_ABUSE:-$BUILD/tests/wire_abuse}
 export EVENTS_CHECK=${EVENTS_CHECK:-$BUILD/tests/events_check}

@@ -58,7 +58,6 @@ enum {
         OPT_CONFIGURATION_DIRECTORY_MODE,
         OPT_PAM_NAME,
         OPT_START_TIMEOUT,
-        OPT_LISTEN,
         OPT_EXEC_START_PRE,
         OPT_EXEC_STOP_POST,
         OPT_RELOAD_COMMAND,
@@ -107,7 +106,6 @@ static const struct option config_options[] = {
         {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
         {"pam-name", required_argument, NULL, OPT_PAM_NAME},
         {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
-        {"listen", required_argument, NULL, OPT_LISTEN},
         {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
         {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
         {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
@@ -237,7 +235,6 @@ static const struct config_field {
         {OPT_PAM_NAME, "--pam-name", "pam_name", NULL, NULL},
         {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
          "milliseconds (0: --control-timeout)"},
-        {OPT_LISTEN, "--listen", "listen", NULL, NULL},
         {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
         {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
         {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
@@ -298,7 +295,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT || opt == OPT_LISTEN ||
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT ||
             opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST || is_folder_option(opt))
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
@@ -546,10 +543,6 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
         "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
-        "  --listen SPEC          started by its first connection: tcp:ADDR:PORT,\n"               \
-        "                         udp:ADDR:PORT, unix:/PATH[,mode=0660], unix-dgram:/PATH;\n"      \
-        "                         scmd binds it, the service gets it (sd_listen_fds)\n"            \
-        "                         (repeat; --listen '' clears)\n"                                  \
         "  --primary-group GROUP  its primary group, a name or gid (\"\": the account's)\n"        \
         "  --supplementary-groups G1,G2  more groups it is in (\"\" for none)\n"                   \
         "  --runtime-directory NAME  a folder made under /run before each start and\n"             \

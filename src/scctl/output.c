@@ -297,8 +297,6 @@ static void output_groups_and_folders(const json_t *config) {
 void output_process_commands(const json_t *config) {
         size_t i;
         json_t *v;
-        json_array_foreach(json_object_get(config, "listen"), i, v)
-                field_text("LISTEN", json_string_value(v));
         json_array_foreach(json_object_get(config, "exec_start_pre"), i, v)
                 field_text("EXEC_START_PRE", json_string_value(v));
         json_array_foreach(json_object_get(config, "exec_stop_post"), i, v)

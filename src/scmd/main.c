@@ -27,7 +27,6 @@
 #include <scm/types.h>
 
 #include "acl.h"
-#include "activation.h"
 #include "adopt.h"
 #include "boot.h"
 #include "cgroup.h"
@@ -348,14 +347,12 @@ static void wire_hooks(struct manager *m) {
                 .state_changed = events_status_changed,
                 .failure_entered = failure_service_entered,
                 .depend_entered = depend_service_entered,
-                .activation_entered = activation_service_entered,
                 .stopped = manager_service_stopped,
                 .progress = events_status_progress,
                 .deleted = events_service_deleted,
                 .depend_gone = depend_service_gone,
                 .failure_gone = failure_service_free,
                 .driver_gone = driver_service_gone,
-                .activation_gone = activation_service_gone,
                 .driver_load = driver_load,
                 .driver_unload = driver_unload,
         };

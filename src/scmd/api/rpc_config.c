@@ -22,7 +22,6 @@
 #include "cmdline.h"
 #include "db.h"
 #include "depend.h"
-#include "activation.h"
 #include "driver.h"
 #include "events.h"
 #include "log.h"
@@ -297,12 +296,6 @@ static int check_kind_settings(struct rpc_call *call, const struct service_confi
                                 c->kind == SCM_KIND_NATIVE
                                         ? "a native service's handler takes PARAMCHANGE itself"
                                         : "a one-shot job has nothing to reload");
-        if (p->listen && (c->kind == SCM_KIND_NATIVE || c->type != SCM_TYPE_OWN_PROCESS))
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "service %s: listening sockets are for plain, notify, forking and "
-                                "oneshot services of type own (a native service's descriptor 3 is "
-                                "its control channel)",
-                                c->name);
         if ((p->start_pre || p->stop_post) && c->type == SCM_TYPE_SHARE_PROCESS)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
                                 "service %s: pre-start and post-stop commands are for services of "
@@ -445,7 +438,6 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         }
         log_info("service %s: created", s->config.name);
-        activation_sync(s); /* its sockets, if it has any (a failure is logged) */
         events_service_created(s);
         *ret = service_config_json(s);
         return 0;
@@ -485,7 +477,6 @@ int rpc_change_config(struct rpc_call *call, json_t **ret) {
         registry_rename_display(call->manager->registry, s, old.display_name);
         service_config_clear(&old);
         log_info("service %s: configuration changed", s->config.name);
-        activation_sync(s); /* its sockets, if they changed (a failure is logged) */
         *ret = service_config_json(s);
         return 0;
 }

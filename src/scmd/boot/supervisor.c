@@ -21,7 +21,6 @@
 
 #include <scm/types.h>
 
-#include "activation.h"
 #include "cgroup.h"
 #include "command.h"
 #include "depend.h"
@@ -70,7 +69,6 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
         if (status->state == SCM_STATE_RUNNING &&
             state_rows_of(&s->config) == SVC_ROWS_ONESHOT_REMAIN)
                 service_adopt(s, SCM_STATE_RUNNING, 0);
-        activation_sync(s); /* its sockets, if it has any (a failure is logged) */
         return 0;
 }
 

@@ -16,7 +16,6 @@
 
 #include "cleanup.h"
 #include "cmdline.h"
-#include "listen_config.h"
 #include "process_config.h"
 
 #define COMMANDS_MAX 16
@@ -84,34 +83,6 @@ static int read_text(const json_t *v, const char *key, bool path, char **ret, ch
         return s[0] && !*ret ? -ENOMEM : 0;
 }
 
-static int read_listen(const json_t *v, char ***ret, char **ret_error) {
-        if (json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0)) {
-                *ret = NULL;
-                return 0;
-        }
-        if (!json_is_array(v) || json_array_size(v) > LISTEN_SOCKETS_MAX)
-                return process_config_say(ret_error,
-                                          "the parameter 'listen' must be a list of at most %d "
-                                          "sockets",
-                                          LISTEN_SOCKETS_MAX);
-        _cleanup_(strv_free_p) char **list = calloc(json_array_size(v) + 1, sizeof(char *));
-        if (!list)
-                return -ENOMEM;
-        size_t i;
-        const json_t *e;
-        json_array_foreach(v, i, e) {
-                const char *s = json_string_value(e), *why = "it is not a string";
-                struct listen_spec spec;
-                if (!s || listen_spec_parse(s, &spec, &why) < 0)
-                        return process_config_say(ret_error, "'listen' entry %zu (%s): %s", i + 1,
-                                                  s ? s : "?", why);
-                if (!(list[i] = strdup(s)))
-                        return -ENOMEM;
-        }
-        *ret = TAKE_PTR(list);
-        return 0;
-}
-
 static int apply_lists(struct service_process *p, const json_t *o, char **ret_error) {
         const json_t *v;
         char **list;
@@ -121,12 +92,6 @@ static int apply_lists(struct service_process *p, const json_t *o, char **ret_er
                         return r;
                 strv_free(p->start_pre);
                 p->start_pre = list;
-        }
-        if ((v = json_object_get(o, "listen"))) {
-                if ((r = read_listen(v, &list, ret_error)) < 0)
-                        return r;
-                strv_free(p->listen);
-                p->listen = list;
         }
         if ((v = json_object_get(o, "exec_stop_post"))) {
                 if ((r = read_commands(v, "exec_stop_post", &list, ret_error)) < 0)
@@ -175,14 +140,13 @@ int process_commands_apply(struct service_process *p, const json_t *o, char **re
 
 int process_commands_json(const struct service_process *p, json_t *o) {
         const char *sig = p && p->reload_signal ? process_signal_name(p->reload_signal) : NULL;
-        json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:I, s:o}", "exec_start_pre",
+        json_t *add = json_pack("{s:o, s:o, s:s, s:s, s:s, s:b, s:I}", "exec_start_pre",
                                 process_strv_json(p ? p->start_pre : NULL), "exec_stop_post",
                                 process_strv_json(p ? p->stop_post : NULL), "reload_command",
                                 p && p->reload_command ? p->reload_command : "", "reload_signal",
                                 sig ? sig : "", "pid_file", p && p->pid_file ? p->pid_file : "",
                                 "remain_after_exit", p && p->remain_after_exit, "start_timeout_ms",
-                                (json_int_t)(p ? p->start_timeout_ms : 0), "listen",
-                                process_strv_json(p ? p->listen : NULL));
+                                (json_int_t)(p ? p->start_timeout_ms : 0));
         int r = add && json_object_update(o, add) == 0 ? 0 : -ENOMEM;
         json_decref(add);
         return r;
@@ -193,10 +157,8 @@ int process_commands_copy(struct service_process *to, const struct service_proce
         to->stop_post = from->stop_post ? strv_copy(from->stop_post) : NULL;
         to->reload_command = from->reload_command ? strdup(from->reload_command) : NULL;
         to->pid_file = from->pid_file ? strdup(from->pid_file) : NULL;
-        to->listen = from->listen ? strv_copy(from->listen) : NULL;
         if ((from->start_pre && !to->start_pre) || (from->stop_post && !to->stop_post) ||
-            (from->reload_command && !to->reload_command) || (from->pid_file && !to->pid_file) ||
-            (from->listen && !to->listen))
+            (from->reload_command && !to->reload_command) || (from->pid_file && !to->pid_file))
                 return -ENOMEM;
         return 0;
 }
@@ -206,10 +168,9 @@ void process_commands_free(struct service_process *p) {
         strv_free(p->stop_post);
         free(p->reload_command);
         free(p->pid_file);
-        strv_free(p->listen);
 }
 
 bool process_commands_default(const struct service_process *p) {
         return !p->start_pre && !p->stop_post && !p->reload_command && !p->reload_signal &&
-               !p->pid_file && !p->remain_after_exit && !p->start_timeout_ms && !p->listen;
+               !p->pid_file && !p->remain_after_exit && !p->start_timeout_ms;
 }

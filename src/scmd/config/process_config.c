@@ -50,7 +50,6 @@ const char *const process_config_keys[] = {
         "pid_file",
         "remain_after_exit",
         "start_timeout_ms",
-        "listen",
         NULL,
 };
 

@@ -73,7 +73,6 @@ struct service_process {
         char *pid_file;            /* forking: absolute path; NULL: the one process left */
         bool remain_after_exit;    /* oneshot: RUNNING after exit 0 */
         uint32_t start_timeout_ms; /* forking, notify, pre-start: 0: control_timeout_ms */
-        char **listen;             /* activation: listen_config.h specs; NULL none */
 };
 
 /* How long a start may take (forking, notify, pre-start): its

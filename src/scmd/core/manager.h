@@ -45,10 +45,9 @@ struct manager_options {
 struct service_hooks {
         /* enter(), in this order, once s is in its new state: */
         void (*running)(struct service *s); /* RUNNING: boot.c puts the priority back */
-        void (*state_changed)(struct service *s, enum scm_state old);      /* events.c */
-        void (*failure_entered)(struct service *s, enum scm_state old);    /* failure.c */
-        void (*depend_entered)(struct service *s, enum scm_state old);     /* depend.c */
-        void (*activation_entered)(struct service *s, enum scm_state old); /* activation.c */
+        void (*state_changed)(struct service *s, enum scm_state old);   /* events.c */
+        void (*failure_entered)(struct service *s, enum scm_state old); /* failure.c */
+        void (*depend_entered)(struct service *s, enum scm_state old);  /* depend.c */
         void (*stopped)(struct service *s); /* STOPPED, after the start waiters: supervisor.c */
         /* within a state: a new checkpoint, wait hint or status text (events.c) */
         void (*progress)(struct service *s);
@@ -58,7 +57,6 @@ struct service_hooks {
         void (*depend_gone)(struct service *s);
         void (*failure_gone)(struct service *s);
         void (*driver_gone)(struct service *s);
-        void (*activation_gone)(struct service *s);
         /* the EFF_SPAWN and EFF_UNLOAD effects of a kernel driver (driver.c) */
         int (*driver_load)(struct service *s);
         int (*driver_unload)(struct service *s);

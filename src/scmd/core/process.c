@@ -395,8 +395,6 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         req.control_fd = control_fd;
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
-        req.listen_fds = s->listen_fds;
-        req.n_listen_fds = s->n_listen_fds;
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
         p->forking_deadline =
                 now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
@@ -658,33 +656,6 @@ char *process_cgroup_name(const struct service *s) {
         return fname && asprintf(&name, "%s.service", fname) >= 0 ? name : NULL;
 }
 
-/* Activation: how many sockets it gets and their names (the service's
- * name each, as systemd names them after the socket unit); LISTEN_PID is
- * the child's own, written by the child (spawn.c). */
-static int push_listen_env(const struct service *s, char ***envp) {
-        if (!s->n_listen_fds)
-                return 0;
-        size_t n = 0;
-        while ((*envp)[n])
-                n++;
-        char num[24];
-        snprintf(num, sizeof(num), "%zu", s->n_listen_fds);
-        _cleanup_free_ char *names = NULL;
-        size_t len = s->n_listen_fds * (strlen(s->config.name) + 1);
-        if (!(names = malloc(len)))
-                return -ENOMEM;
-        names[0] = '\0';
-        for (size_t i = 0; i < s->n_listen_fds; i++)
-                snprintf(names + strlen(names), len - strlen(names), "%s%s", i ? ":" : "",
-                         s->config.name);
-        int r = env_push(envp, &n, "LISTEN_FDS", num);
-        if (r >= 0)
-                r = env_push(envp, &n, "LISTEN_FDNAMES", names);
-        if (r >= 0)
-                r = env_push(envp, &n, "LISTEN_PID", "0000000000");
-        return r;
-}
-
 int process_spawn_main(struct service *s) {
         struct process_prep prep;
         bool native = s->config.kind == SCM_KIND_NATIVE;
@@ -693,8 +664,7 @@ int process_spawn_main(struct service *s) {
                 return r;
         /* Its secrets, as files in a private memory-backed folder (secrets.c). */
         r = deliver_secrets(s, prep.plan);
-        if (r >= 0 &&
-            (push_credentials_env(s, &prep.envp) < 0 || push_listen_env(s, &prep.envp) < 0))
+        if (r >= 0 && push_credentials_env(s, &prep.envp) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         struct process *p = NULL;
         if (r >= 0 && process_new(s, &p) < 0)

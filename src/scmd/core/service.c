@@ -78,7 +78,6 @@ void service_free(struct service *s) {
         HOOK(s, depend_gone, s);
         HOOK(s, failure_gone, s);
         HOOK(s, driver_gone, s);
-        HOOK(s, activation_gone, s);
         command_abandon(s);
         service_config_clear(&s->config);
         free(s->log_path);
@@ -370,9 +369,8 @@ static void enter(struct service *s, enum scm_state state) {
                 process_record(s); /* what the next scmd must know to take it back */
         timeline_service_entered(s, old);
         HOOK(s, state_changed, s, old);
-        HOOK(s, failure_entered, s, old);    /* failure actions, boot acceptance */
-        HOOK(s, depend_entered, s, old);     /* start and stop cascades */
-        HOOK(s, activation_entered, s, old); /* on-demand start: watch its sockets or not */
+        HOOK(s, failure_entered, s, old); /* failure actions, boot acceptance */
+        HOOK(s, depend_entered, s, old);  /* start and stop cascades */
         if (state == SCM_STATE_STOPPED) {
                 /* Its runtime folders go when it stops, not when its process
                  * goes (a job that remains after exit keeps them). */

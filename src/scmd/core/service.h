@@ -28,7 +28,6 @@ struct driver_job;
 struct event_watch;
 struct control_status;
 struct service_command;
-struct activation;
 
 /* A callback waiting for the outcome of a start: error is 0 on success,
  * else a Win32 error with message. */
@@ -65,12 +64,6 @@ struct service {
         bool reload_failed;                      /* the last reload command's end */
         enum process_exit_kind reload_exit_kind; /* EXIT_NONE: none, or it could not start */
         int reload_exit_value;
-
-        /* boot/activation.c: its listening sockets, bound while it exists;
-         * the process gets them (borrowed) as descriptors 3, 4, ... */
-        struct activation *activation;
-        const int *listen_fds;
-        size_t n_listen_fds;
 
         /* The process it runs in (process.c); NULL when it has none. */
         struct process *process;

@@ -104,23 +104,6 @@ char *spawn_resolve_program(const char *program) {
         return NULL;
 }
 
-/* Activation's sockets at 3, 4, ... (first out of the way, as they may
- * sit on those numbers), and LISTEN_PID made this process's. */
-static int place_listen_fds(const struct spawn_request *req) {
-        int moved[64];
-        size_t n = req->n_listen_fds < 64 ? req->n_listen_fds : 64;
-        for (size_t i = 0; i < n; i++)
-                if ((moved[i] = fcntl(req->listen_fds[i], F_DUPFD_CLOEXEC, (int)(3 + n))) < 0)
-                        return -1;
-        for (size_t i = 0; i < n; i++)
-                if (dup2(moved[i], (int)(3 + i)) < 0)
-                        return -1;
-        for (char **e = req->envp; *e; e++)
-                if (strncmp(*e, "LISTEN_PID=", 11) == 0)
-                        snprintf(*e + 11, 11, "%d", (int)getpid());
-        return 0;
-}
-
 static _Noreturn void child_fail(int report_fd, enum spawn_stage stage) {
         struct spawn_report rep = {.stage = stage, .error = errno};
         (void)!write(report_fd, &rep, sizeof(rep));
@@ -173,8 +156,6 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                             : dup2(req->control_fd, SCM_CONTROL_FD_NUMBER) < 0)
                         child_fail(report_fd, SPAWN_STAGE_STDIO);
         }
-        if (req->n_listen_fds && place_listen_fds(req) < 0)
-                child_fail(report_fd, SPAWN_STAGE_STDIO);
 
         if (join_cgroup) {
                 int fd = openat(req->cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);

@@ -46,11 +46,6 @@ struct spawn_request {
         int umask;
         const struct process_limit *limits;
         size_t n_limits;
-        /* Activation: sockets that become descriptors 3, 4, ...; envp then
-         * holds "LISTEN_PID=" with room for ten digits, filled in by the
-         * child with its own pid (sd_listen_fds()). */
-        const int *listen_fds;
-        size_t n_listen_fds;
 };
 
 struct spawn_result {
