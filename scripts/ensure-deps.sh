@@ -27,6 +27,8 @@ packages=(
         openssh-server # tests/integration/test_remote.sh: a real sshd on loopback (its own config and port)
         openssh-client
         sqlite3      # PRAGMA integrity_check after the kill -9 workload (test_faults.sh)
+        libpam0g-dev # a logon session for a service (pam_name): libpam
+        libpam-modules # pam_env, pam_exec, pam_loginuid, pam_limits (tests/integration/test_process_folders.sh)
 )
 
 missing=()

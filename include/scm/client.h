@@ -24,10 +24,17 @@
 struct scm_client;
 
 /* Connects to the socket at path (NULL: $SCM_SOCKET, else the system or
- * user socket by uid), waiting up to timeout_ms for scmd to become ready
- * (negative: 30 s).  On success *ret is a new client owned by the caller.
- * -ETIMEDOUT when scmd did not accept in time. */
+ * user socket by uid).  On success *ret is a new client owned by the caller.
+ * Fails at once when no scmd runs there: -ENOENT (no socket) or
+ * -ECONNREFUSED (nobody listens); waits up to timeout_ms (negative: 30 s)
+ * only while the socket's scmd is starting (it holds its lock, scmd.lock
+ * beside the socket, and has not opened the socket yet).  -ETIMEDOUT when
+ * scmd did not accept in time. */
 int scm_connect(const char *path, int timeout_ms, struct scm_client **ret);
+
+/* scm_connect, but waiting up to timeout_ms for a scmd to come, as for one
+ * that is about to be started (scctl --wait). */
+int scm_connect_wait(const char *path, int timeout_ms, struct scm_client **ret);
 
 /* A client on fd, a connected stream socket the caller made (one end of a
  * socketpair whose other end is an ssh running "scctl bridge", say: the

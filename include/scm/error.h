@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Every error the SCM reports, by its Win32 number, with a stable symbolic
- * name (the Win32 name without "ERROR_") and a sentence a person can act on.
+ * name (the Win32 name without "ERROR_") and a sentence a person can act on;
+ * with them the errors a service's own handler commonly answers, which the
+ * SCM passes on as they came (CALL_NOT_IMPLEMENTED, 120, ...).  A number
+ * outside the table has no name: scctl prints it as the number alone.
  * The same table serves scmd (error replies), libscm (return values) and
  * scctl (messages), so a number means one thing everywhere.
  *
@@ -22,10 +25,40 @@ enum scm_win32_error {
         SCM_ERROR_INVALID_HANDLE = 6,
         SCM_ERROR_NOT_ENOUGH_MEMORY = 8,
         SCM_ERROR_INVALID_DATA = 13,
+        SCM_ERROR_OUTOFMEMORY = 14,
+        SCM_ERROR_NOT_SAME_DEVICE = 17,
+        SCM_ERROR_NOT_READY = 21,
+        SCM_ERROR_WRITE_FAULT = 29,
+        SCM_ERROR_READ_FAULT = 30,
+        SCM_ERROR_GEN_FAILURE = 31,
+        SCM_ERROR_SHARING_VIOLATION = 32,
+        SCM_ERROR_LOCK_VIOLATION = 33,
+        SCM_ERROR_HANDLE_EOF = 38,
         SCM_ERROR_NOT_SUPPORTED = 50,
+        SCM_ERROR_FILE_EXISTS = 80,
         SCM_ERROR_INVALID_PARAMETER = 87,
+        SCM_ERROR_BROKEN_PIPE = 109,
+        SCM_ERROR_DISK_FULL = 112,
+        SCM_ERROR_CALL_NOT_IMPLEMENTED = 120,
+        SCM_ERROR_INSUFFICIENT_BUFFER = 122,
         SCM_ERROR_INVALID_NAME = 123,
+        SCM_ERROR_INVALID_LEVEL = 124,
+        SCM_ERROR_DIR_NOT_EMPTY = 145,
+        SCM_ERROR_BAD_ARGUMENTS = 160,
+        SCM_ERROR_BAD_PATHNAME = 161,
+        SCM_ERROR_BUSY = 170,
+        SCM_ERROR_ALREADY_EXISTS = 183,
         SCM_ERROR_BAD_EXE_FORMAT = 193,
+        SCM_ERROR_PIPE_BUSY = 231,
+        SCM_ERROR_NO_DATA = 232,
+        SCM_ERROR_PIPE_NOT_CONNECTED = 233,
+        SCM_ERROR_MORE_DATA = 234,
+        SCM_ERROR_WAIT_TIMEOUT = 258,
+        SCM_ERROR_NO_MORE_ITEMS = 259,
+        SCM_ERROR_OPERATION_ABORTED = 995,
+        SCM_ERROR_IO_PENDING = 997,
+        SCM_ERROR_NOACCESS = 998,
+        SCM_ERROR_INVALID_FLAGS = 1004,
         SCM_ERROR_DEPENDENT_SERVICES_RUNNING = 1051,
         SCM_ERROR_INVALID_SERVICE_CONTROL = 1052,
         SCM_ERROR_SERVICE_REQUEST_TIMEOUT = 1053,
@@ -52,15 +85,27 @@ enum scm_win32_error {
         SCM_ERROR_ALREADY_RUNNING_LKG = 1074,
         SCM_ERROR_SERVICE_DEPENDENCY_DELETED = 1075,
         SCM_ERROR_BOOT_ALREADY_ACCEPTED = 1076,
+        SCM_ERROR_SERVICE_NEVER_STARTED = 1077,
         SCM_ERROR_DUPLICATE_SERVICE_NAME = 1078,
         SCM_ERROR_DIFFERENT_SERVICE_ACCOUNT = 1079,
         SCM_ERROR_SERVICE_NOT_IN_EXE = 1083,
+        SCM_ERROR_DLL_INIT_FAILED = 1114,
         SCM_ERROR_SHUTDOWN_IN_PROGRESS = 1115,
-        SCM_ERROR_SERVICE_NOTIFY_CLIENT_LAGGING = 1294,
-        SCM_ERROR_PRIVILEGE_NOT_HELD = 1314,
+        SCM_ERROR_DEVICE_NOT_CONNECTED = 1167,
         SCM_ERROR_NOT_FOUND = 1168,
+        SCM_ERROR_CANCELLED = 1223,
+        SCM_ERROR_CONNECTION_REFUSED = 1225,
+        SCM_ERROR_REQUEST_ABORTED = 1235,
+        SCM_ERROR_RETRY = 1237,
+        SCM_ERROR_SERVICE_NOT_FOUND = 1243,
+        SCM_ERROR_SERVICE_NOTIFY_CLIENT_LAGGING = 1294,
+        SCM_ERROR_NO_SUCH_PRIVILEGE = 1313,
+        SCM_ERROR_PRIVILEGE_NOT_HELD = 1314,
+        SCM_ERROR_INTERNAL_ERROR = 1359,
         SCM_ERROR_TIMEOUT = 1460,
         SCM_ERROR_RPC_SERVER_UNAVAILABLE = 1722,
+        SCM_ERROR_NOT_ENOUGH_QUOTA = 1816,
+        SCM_ERROR_INVALID_STATE = 5023,
 };
 
 /* libscm's encoding of an SCM-reported error as a negative return value.

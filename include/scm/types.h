@@ -53,9 +53,11 @@ enum scm_error_control {
 
 /* How a service process talks to scmd (docs/protocol.md, "Kinds"). */
 enum scm_service_kind {
-        SCM_KIND_PLAIN = 0,  /* no protocol: running once exec succeeds, stopped by signal */
-        SCM_KIND_NATIVE = 1, /* links libscm: <scm/service.h> over SCM_CONTROL_FD */
-        SCM_KIND_NOTIFY = 2, /* speaks sd_notify on NOTIFY_SOCKET */
+        SCM_KIND_PLAIN = 0,   /* no protocol: running once exec succeeds, stopped by signal */
+        SCM_KIND_NATIVE = 1,  /* links libscm: <scm/service.h> over SCM_CONTROL_FD */
+        SCM_KIND_NOTIFY = 2,  /* speaks sd_notify on NOTIFY_SOCKET */
+        SCM_KIND_FORKING = 3, /* daemonizes: running when its first process exits 0 */
+        SCM_KIND_ONESHOT = 4, /* a job: a clean exit 0 is success */
         _SCM_KIND_MAX,
         SCM_KIND_INVALID = -1,
 };

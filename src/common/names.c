@@ -27,9 +27,9 @@ static const char *const start_type_names[_SCM_START_MAX] = {
 };
 
 static const char *const kind_names[_SCM_KIND_MAX] = {
-        [SCM_KIND_PLAIN] = "plain",
-        [SCM_KIND_NATIVE] = "native",
-        [SCM_KIND_NOTIFY] = "notify",
+        [SCM_KIND_PLAIN] = "plain",     [SCM_KIND_NATIVE] = "native",
+        [SCM_KIND_NOTIFY] = "notify",   [SCM_KIND_FORKING] = "forking",
+        [SCM_KIND_ONESHOT] = "oneshot",
 };
 
 static const char *const error_control_names[_SCM_ERROR_CONTROL_MAX] = {

@@ -23,7 +23,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,20 +78,69 @@ static int connect_once(const struct sockaddr_un *addr) {
         return TAKE_FD(fd);
 }
 
-/* Whether a failed connect may succeed later: the socket is not there yet
- * (scmd is loading its database), nobody listens yet, or the backlog is
- * full. */
-static bool connect_retryable(int r) {
-        return r == -ENOENT || r == -ECONNREFUSED || r == -EAGAIN;
+/* Whether a flock() lock is held on the file at path, read from
+ * /proc/locks (taking a lock to test it could make a starting scmd fail
+ * its own LOCK_EX|LOCK_NB). */
+static bool flock_held(const char *path) {
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return false;
+        _cleanup_fclose_ FILE *f = fopen("/proc/locks", "re");
+        if (!f)
+                return false;
+        char line[256];
+        while (fgets(line, sizeof(line), f)) {
+                unsigned maj, min;
+                unsigned long ino;
+                const char *p = strstr(line, "FLOCK");
+                if (!p || !(p = strchr(p, ':')))
+                        continue;
+                /* "... FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE START END":
+                 * back to the start of the MAJ:MIN:INODE word */
+                while (p > line && p[-1] != ' ')
+                        p--;
+                if (sscanf(p, "%x:%x:%lu", &maj, &min, &ino) == 3 && ino == st.st_ino &&
+                    maj == major(st.st_dev) && min == minor(st.st_dev))
+                        return true;
+        }
+        return false;
 }
 
-static int connect_until(const struct sockaddr_un *addr, int timeout_ms) {
+/* Whether the scmd of the socket at addr is starting: it holds its instance
+ * lock, scmd.lock beside the socket, from its first step; the socket comes
+ * last (scmd's main.c).  A socket without a live scmd is stale. */
+static bool scmd_starting(const struct sockaddr_un *addr) {
+        _cleanup_free_ char *lock = strdup(addr->sun_path);
+        if (!lock)
+                return false;
+        char *slash = strrchr(lock, '/');
+        _cleanup_free_ char *path = NULL;
+        if (slash)
+                *slash = '\0';
+        if (asprintf(&path, "%s/scmd.lock", slash ? lock : ".") < 0)
+                return false;
+        return flock_held(path);
+}
+
+/* Whether a failed connect may succeed later.  A full backlog always may
+ * (scmd runs).  No socket, or one nobody listens on, may when waiting for
+ * scmd to come (wait), or while its scmd is starting; otherwise it fails
+ * at once: no scmd runs there. */
+static bool connect_retryable(const struct sockaddr_un *addr, int r, bool wait) {
+        if (r == -EAGAIN)
+                return true;
+        if (r != -ENOENT && r != -ECONNREFUSED)
+                return false;
+        return wait || scmd_starting(addr);
+}
+
+static int connect_until(const struct sockaddr_un *addr, int timeout_ms, bool wait) {
         int64_t deadline = client_now_ms() + timeout_ms;
         int backoff = CONNECT_BACKOFF_FIRST_MS;
 
         for (;;) {
                 int r = connect_once(addr);
-                if (r >= 0 || !connect_retryable(r))
+                if (r >= 0 || !connect_retryable(addr, r, wait))
                         return r;
                 int left = remaining_ms(deadline);
                 if (left == 0)
@@ -113,7 +165,7 @@ static int client_new(int fd, struct scm_client **ret) {
         return 0;
 }
 
-int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
+static int connect_path(const char *path, int timeout_ms, bool wait, struct scm_client **ret) {
         _cleanup_free_ char *auto_path = NULL;
         struct sockaddr_un addr = {.sun_family = AF_UNIX};
 
@@ -131,7 +183,8 @@ int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
                 return -ENAMETOOLONG;
         memcpy(addr.sun_path, path, strlen(path) + 1);
 
-        int fd = connect_until(&addr, timeout_ms < 0 ? CONNECT_TIMEOUT_DEFAULT_MS : timeout_ms);
+        int fd = connect_until(&addr, timeout_ms < 0 ? CONNECT_TIMEOUT_DEFAULT_MS : timeout_ms,
+                               wait);
         if (fd < 0)
                 return fd;
         int r = client_new(fd, ret);
@@ -140,6 +193,14 @@ int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
         else
                 (*ret)->addr = addr; /* to connect again after a re-exec */
         return r;
+}
+
+int scm_connect(const char *path, int timeout_ms, struct scm_client **ret) {
+        return connect_path(path, timeout_ms, false, ret);
+}
+
+int scm_connect_wait(const char *path, int timeout_ms, struct scm_client **ret) {
+        return connect_path(path, timeout_ms, true, ret);
 }
 
 int scm_connect_fd(int fd, struct scm_client **ret) {
@@ -431,7 +492,7 @@ int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **
  * read; it goes again on a new connection to the new scmd. */
 static int reconnect(struct scm_client *c, int64_t deadline) {
         int left = remaining_ms(deadline);
-        int fd = connect_until(&c->addr, left > 0 ? left : 1);
+        int fd = connect_until(&c->addr, left > 0 ? left : 1, true);
         if (fd < 0)
                 return fd;
         close(c->fd);

@@ -43,6 +43,27 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
+        OPT_PRIMARY_GROUP,
+        OPT_SUPPLEMENTARY_GROUPS,
+        /* a folder option and its mode option for each kind, in this order */
+        OPT_RUNTIME_DIRECTORY,
+        OPT_RUNTIME_DIRECTORY_MODE,
+        OPT_STATE_DIRECTORY,
+        OPT_STATE_DIRECTORY_MODE,
+        OPT_CACHE_DIRECTORY,
+        OPT_CACHE_DIRECTORY_MODE,
+        OPT_LOGS_DIRECTORY,
+        OPT_LOGS_DIRECTORY_MODE,
+        OPT_CONFIGURATION_DIRECTORY,
+        OPT_CONFIGURATION_DIRECTORY_MODE,
+        OPT_PAM_NAME,
+        OPT_START_TIMEOUT,
+        OPT_EXEC_START_PRE,
+        OPT_EXEC_STOP_POST,
+        OPT_RELOAD_COMMAND,
+        OPT_RELOAD_SIGNAL,
+        OPT_PID_FILE,
+        OPT_REMAIN_AFTER_EXIT,
         OPT_MEMORY_MAX,
         OPT_MEMORY_HIGH,
         OPT_MEMORY_SWAP_MAX,
@@ -87,6 +108,26 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+        {"primary-group", required_argument, NULL, OPT_PRIMARY_GROUP},
+        {"supplementary-groups", required_argument, NULL, OPT_SUPPLEMENTARY_GROUPS},
+        {"runtime-directory", required_argument, NULL, OPT_RUNTIME_DIRECTORY},
+        {"runtime-directory-mode", required_argument, NULL, OPT_RUNTIME_DIRECTORY_MODE},
+        {"state-directory", required_argument, NULL, OPT_STATE_DIRECTORY},
+        {"state-directory-mode", required_argument, NULL, OPT_STATE_DIRECTORY_MODE},
+        {"cache-directory", required_argument, NULL, OPT_CACHE_DIRECTORY},
+        {"cache-directory-mode", required_argument, NULL, OPT_CACHE_DIRECTORY_MODE},
+        {"logs-directory", required_argument, NULL, OPT_LOGS_DIRECTORY},
+        {"logs-directory-mode", required_argument, NULL, OPT_LOGS_DIRECTORY_MODE},
+        {"configuration-directory", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY},
+        {"configuration-directory-mode", required_argument, NULL, OPT_CONFIGURATION_DIRECTORY_MODE},
+        {"pam-name", required_argument, NULL, OPT_PAM_NAME},
+        {"start-timeout", required_argument, NULL, OPT_START_TIMEOUT},
+        {"exec-start-pre", required_argument, NULL, OPT_EXEC_START_PRE},
+        {"exec-stop-post", required_argument, NULL, OPT_EXEC_STOP_POST},
+        {"reload-command", required_argument, NULL, OPT_RELOAD_COMMAND},
+        {"reload-signal", required_argument, NULL, OPT_RELOAD_SIGNAL},
+        {"pid-file", required_argument, NULL, OPT_PID_FILE},
+        {"remain-after-exit", optional_argument, NULL, OPT_REMAIN_AFTER_EXIT},
         {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
         {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
         {"memory-swap-max", required_argument, NULL, OPT_MEMORY_SWAP_MAX},
@@ -140,6 +181,22 @@ static bool valid_umask(const char *s) {
         char *end;
         unsigned long v = strtoul(s, &end, 8);
         return s[0] >= '0' && s[0] <= '7' && !*end && v <= 0777;
+}
+
+static bool valid_mode(const char *s) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 8);
+        return s[0] >= '0' && s[0] <= '7' && !*end && v <= 07777;
+}
+
+static bool is_folder_option(int opt) {
+        return opt >= OPT_RUNTIME_DIRECTORY && opt <= OPT_CONFIGURATION_DIRECTORY_MODE &&
+               (opt - OPT_RUNTIME_DIRECTORY) % 2 == 0;
+}
+
+static bool is_folder_mode_option(int opt) {
+        return opt >= OPT_RUNTIME_DIRECTORY && opt <= OPT_CONFIGURATION_DIRECTORY_MODE &&
+               (opt - OPT_RUNTIME_DIRECTORY) % 2 == 1;
 }
 
 /* NAME=SOFT[:HARD]; scmd judges the name and the numbers. */
@@ -214,7 +271,7 @@ static const struct config_field {
         {OPT_GROUP, "--group", "group", NULL, NULL},
         {OPT_DEPEND, "--depend", "dependencies", NULL, NULL},
         {OPT_ACCOUNT, "--account", "account", NULL, NULL},
-        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify"},
+        {OPT_KIND, "--kind", "kind", valid_kind, "plain, native, notify, forking, oneshot"},
         {OPT_CONTROL_TIMEOUT, "--control-timeout", "control_timeout_ms", valid_ms, "milliseconds"},
         {OPT_WATCHDOG, "--watchdog", "watchdog_ms", valid_ms, "milliseconds (0: off)"},
         {OPT_PAUSE_BY_FREEZE, "--pause-by-freeze", "pause_by_freeze", valid_yes_no, "yes, no"},
@@ -233,6 +290,34 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
+        {OPT_PRIMARY_GROUP, "--primary-group", "primary_group", NULL, NULL},
+        {OPT_SUPPLEMENTARY_GROUPS, "--supplementary-groups", "supplementary_groups", NULL, NULL},
+        {OPT_RUNTIME_DIRECTORY, "--runtime-directory", "runtime_directory", NULL, NULL},
+        {OPT_RUNTIME_DIRECTORY_MODE, "--runtime-directory-mode", "runtime_directory_mode",
+         valid_mode, "an octal mode such as 0750"},
+        {OPT_STATE_DIRECTORY, "--state-directory", "state_directory", NULL, NULL},
+        {OPT_STATE_DIRECTORY_MODE, "--state-directory-mode", "state_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_CACHE_DIRECTORY, "--cache-directory", "cache_directory", NULL, NULL},
+        {OPT_CACHE_DIRECTORY_MODE, "--cache-directory-mode", "cache_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_LOGS_DIRECTORY, "--logs-directory", "logs_directory", NULL, NULL},
+        {OPT_LOGS_DIRECTORY_MODE, "--logs-directory-mode", "logs_directory_mode", valid_mode,
+         "an octal mode such as 0750"},
+        {OPT_CONFIGURATION_DIRECTORY, "--configuration-directory", "configuration_directory", NULL,
+         NULL},
+        {OPT_CONFIGURATION_DIRECTORY_MODE, "--configuration-directory-mode",
+         "configuration_directory_mode", valid_mode, "an octal mode such as 0750"},
+        {OPT_PAM_NAME, "--pam-name", "pam_name", NULL, NULL},
+        {OPT_START_TIMEOUT, "--start-timeout", "start_timeout_ms", valid_ms,
+         "milliseconds (0: --control-timeout)"},
+        {OPT_EXEC_START_PRE, "--exec-start-pre", "exec_start_pre", NULL, NULL},
+        {OPT_EXEC_STOP_POST, "--exec-stop-post", "exec_stop_post", NULL, NULL},
+        {OPT_RELOAD_COMMAND, "--reload-command", "reload_command", NULL, NULL},
+        {OPT_RELOAD_SIGNAL, "--reload-signal", "reload_signal", NULL, NULL},
+        {OPT_PID_FILE, "--pid-file", "pid_file", NULL, NULL},
+        {OPT_REMAIN_AFTER_EXIT, "--remain-after-exit", "remain_after_exit", valid_yes_no,
+         "yes, no"},
         {OPT_MEMORY_MAX, "--memory-max", "memory_max", valid_bytes,
          "bytes with K, M, G or T, or none"},
         {OPT_MEMORY_HIGH, "--memory-high", "memory_high", valid_bytes,
@@ -257,7 +342,7 @@ static const struct config_field {
         {OPT_FAMILIES_DENY, "--address-families-deny", "address_families_deny", NULL, NULL},
 };
 
-/* Repeatable options gather into a list (--env, --env-file) or an object
+/* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
  * (--limit NAME=VALUE); "" (--env '') empties the list. */
 static int gather(json_t *params, const char *key, int opt, const char *arg) {
         json_t *have = json_object_get(params, key);
@@ -318,7 +403,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 return scctl_usage_error(ctx, "%s '%s' is not one of: %s", f->option, arg,
                                          f->values);
 
-        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT)
+        if (opt == OPT_ENV || opt == OPT_ENV_FILE || opt == OPT_LIMIT ||
+            opt == OPT_EXEC_START_PRE || opt == OPT_EXEC_STOP_POST || is_folder_option(opt))
                 return gather(params, f->key, opt, arg) < 0
                                ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER,
                                               NULL, "%s is not valid UTF-8 text", f->option)
@@ -326,12 +412,13 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         json_t *value;
         if (opt >= OPT_MEMORY_MAX && opt <= OPT_IO_WEIGHT)
                 value = limit_value(opt, arg);
-        else if (opt == OPT_UMASK)
+        else if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
-        else if (opt == OPT_STOP_TIMEOUT)
+        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
-        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SYSCALL_ALLOW ||
-                 opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW || opt == OPT_FAMILIES_DENY)
+        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS ||
+                 opt == OPT_SYSCALL_ALLOW || opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW ||
+                 opt == OPT_FAMILIES_DENY)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -340,7 +427,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                                               : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
                  opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
-                 opt == OPT_PRIVATE_TMP || opt == OPT_PRIVATE_DEVICES)
+                 opt == OPT_REMAIN_AFTER_EXIT || opt == OPT_PRIVATE_TMP ||
+                 opt == OPT_PRIVATE_DEVICES)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -568,6 +656,25 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
         "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
+        "  --primary-group GROUP  its primary group, a name or gid (\"\": the account's)\n"        \
+        "  --supplementary-groups G1,G2  more groups it is in (\"\" for none)\n"                   \
+        "  --runtime-directory NAME  a folder made under /run before each start and\n"             \
+        "                         removed after it stops (repeat; '' clears)\n"                    \
+        "  --state-directory NAME, --cache-directory NAME, --logs-directory NAME,\n"               \
+        "  --configuration-directory NAME  folders made under /var/lib, /var/cache,\n"             \
+        "                         /var/log, /etc (repeat; '' clears); names relative\n"            \
+        "  --KIND-directory-mode MODE  octal (default 0755), KIND one of the above\n"              \
+        "  --pam-name NAME        a logon session of PAM service NAME (/etc/pam.d/NAME,\n"         \
+        "                         e.g. scm) around its process ('': none)\n"                       \
+        "  --exec-start-pre CMDLINE  run before it starts, as it; a failure fails the\n"           \
+        "                         start ('-' first: may fail; repeat; '' clears)\n"                \
+        "  --exec-stop-post CMDLINE  run after its processes have gone (repeat, as above)\n"       \
+        "  --start-timeout MS     forking, notify, pre-start: the start must be done by\n"         \
+        "                         then (0: --control-timeout)\n"                                   \
+        "  --reload-command CMDLINE  what reload (paramchange) runs, as it (MAINPID set)\n"        \
+        "  --reload-signal SIG    or the signal reload sends it (HUP, USR1, ...; '' none)\n"       \
+        "  --pid-file PATH        forking: where the daemon writes its pid\n"                      \
+        "  --remain-after-exit[=no]  oneshot: RUNNING after it exits 0, until stopped\n"           \
         "Resource limits (cgroup v2; none: back to the default):\n"                                \
         "  --memory-max BYTES     the hard limit: beyond it the kernel kills (K, M, G, T)\n"       \
         "  --memory-high BYTES    the throttling point, below --memory-max\n"                      \

@@ -208,6 +208,13 @@ static int report_start_failed(struct scctl *ctx, const json_t *status,
                             s->win32_exit_code, s->service_exit_code, how);
 }
 
+/* A one-shot job that ended with exit code 0 and no error: its start
+ * succeeded. */
+static bool ran_to_end(const json_t *status, const struct scm_status *s) {
+        json_t *code = json_object_get(json_object_get(status, "process_exit"), "code");
+        return s->win32_exit_code == 0 && json_is_integer(code) && json_integer_value(code) == 0;
+}
+
 static int report_wait_timeout(struct scctl *ctx, const json_t *status,
                                const struct scm_status *s) {
         return output_error(ctx, SCCTL_EXIT_WAIT_TIMEOUT, SCM_ERROR_TIMEOUT,
@@ -257,9 +264,9 @@ static int finish(struct scctl *ctx, json_t *status, bool wait, enum scm_state g
         if (r == SCCTL_EXIT_WAIT_TIMEOUT)
                 return report_wait_timeout(ctx, current, &s);
         if (goal == SCM_STATE_RUNNING && s.state == SCM_STATE_STOPPED &&
-            strcmp(ctx->verb->name, "start") == 0)
+            strcmp(ctx->verb->name, "start") == 0 && !ran_to_end(current, &s))
                 return report_start_failed(ctx, current, &s);
-        if (wait && goal != 0 && s.state != goal)
+        if (wait && goal != 0 && s.state != goal && !ran_to_end(current, &s))
                 return report_other_state(ctx, current, &s, goal);
         if (ctx->json)
                 output_json(current);
@@ -272,7 +279,7 @@ static int parse_wait_and_name(struct scctl *ctx, int argc, char **argv, bool *r
         *ret_wait = false;
         while ((opt = scctl_next_option(ctx, argc, argv)) > 0)
                 if (opt == OPT_WAIT)
-                        *ret_wait = true;
+                        *ret_wait = ctx->wait_scmd = true;
         if (opt < 0)
                 return ctx->exit_status;
         if (optind >= argc)
@@ -377,7 +384,7 @@ static int run_stop(struct scctl *ctx, int argc, char **argv) {
         int opt;
         while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
                 if (opt == OPT_WAIT)
-                        wait = true;
+                        wait = ctx->wait_scmd = true;
                 else if (opt == OPT_WITH_DEPENDENTS)
                         with_dependents = true;
         }
@@ -467,6 +474,64 @@ static int run_control(struct scctl *ctx, int argc, char **argv) {
         return r != 0 ? r : send_control(ctx, control, false, 0);
 }
 
+/* Until the reload ends (status "reloading" false), at most --timeout;
+ * *status is replaced by the last one read. */
+static int wait_reloaded(struct scctl *ctx, json_t **status) {
+        struct timespec step = {0, 20 * 1000 * 1000};
+        for (int waited = 0; json_is_true(json_object_get(*status, "reloading")); waited += 20) {
+                if (waited >= ctx->timeout_ms)
+                        return output_error(ctx, SCCTL_EXIT_WAIT_TIMEOUT, SCM_ERROR_TIMEOUT, NULL,
+                                            "service %s is still reloading after %g s", ctx->name,
+                                            ctx->timeout_ms / 1000.0);
+                nanosleep(&step, NULL);
+                json_t *next = NULL;
+                int r = scctl_call(ctx, "query_status", json_pack("{s:s}", "name", ctx->name),
+                                   &next);
+                if (r != 0)
+                        return r;
+                json_decref(*status);
+                *status = next;
+        }
+        return 0;
+}
+
+/* reload NAME: PARAMCHANGE, which runs the service's reload command or
+ * sends its reload signal (a native service's handler takes it); then, for
+ * a command, its end. */
+static int run_reload(struct scctl *ctx, int argc, char **argv) {
+        bool wait;
+        int r = parse_wait_and_name(ctx, argc, argv, &wait);
+        if (r != 0)
+                return r;
+        if (optind < argc)
+                return scctl_usage_error(ctx, "expects one service NAME");
+        _cleanup_json_ json_t *status = NULL;
+        r = scctl_call(ctx, "control",
+                       json_pack("{s:s, s:s}", "name", ctx->name, "control", "paramchange"),
+                       &status);
+        if (r == 0)
+                r = wait_reloaded(ctx, &status);
+        if (r != 0)
+                return r;
+        json_t *last = json_object_get(status, "last_reload");
+        if (json_is_false(json_object_get(last, "succeeded"))) {
+                char how[128];
+                _cleanup_json_ json_t *ended =
+                        json_pack("{s:O}", "process_exit", json_object_get(last, "exit"));
+                describe_process_exit(ended, how, sizeof(how));
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_EXCEPTION_IN_SERVICE,
+                                    json_pack("{s:O}", "status", status),
+                                    "the reload command of %s failed%s; the service runs on as "
+                                    "before",
+                                    ctx->name, how);
+        }
+        if (ctx->json)
+                output_json(status);
+        else
+                printf("Service %s has reloaded.\n", ctx->name);
+        return 0;
+}
+
 static const char wait_help[] =
         "  --wait   wait until the service has left its pending state (at most --timeout\n"
         "           seconds; exit status 4 when it has not)\n";
@@ -525,6 +590,18 @@ const struct scctl_verb verb_interrogate = {
         .synopsis = "NAME",
         .summary = "Ask a service to report its status now (ControlService INTERROGATE)",
         .run = run_named_control,
+};
+
+const struct scctl_verb verb_reload = {
+        .name = "reload",
+        .synopsis = "NAME",
+        .summary = "Reload a service's configuration (ControlService PARAMCHANGE)",
+        .help = "Runs the service's reload command (--reload-command) and waits for its end\n"
+                "(at most --timeout seconds), or sends its reload signal (--reload-signal); a\n"
+                "native service's handler receives PARAMCHANGE.  A failed reload command is\n"
+                "reported (exit status 1) while the service stays running.\n",
+        .options = wait_options,
+        .run = run_reload,
 };
 
 const struct scctl_verb verb_control = {

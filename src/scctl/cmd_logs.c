@@ -283,6 +283,52 @@ static int report_file_error(struct scctl *ctx, const char *path, int r) {
                             "cannot read the log file %s: %s", path, strerror(-r));
 }
 
+/* ---- through scmd (read_log), for a user who may not read the file ---- */
+
+/* One read_log call: its data written to out, *offset and *file_id
+ * moved on.  Returns 0, or an exit status once printed. */
+static int read_log_once(struct scctl *ctx, struct log_output *out, long lines, json_int_t *offset,
+                         json_int_t *file_id) {
+        _cleanup_json_ json_t *result = NULL;
+        json_t *params =
+                *offset < 0 ? json_pack("{s:s, s:I}", "name", ctx->name, "lines", (json_int_t)lines)
+                            : json_pack("{s:s, s:I, s:I}", "name", ctx->name, "offset", *offset,
+                                        "file_id", *file_id);
+        int r = scctl_call(ctx, "read_log", params, &result);
+        if (r != 0)
+                return r;
+        const char *data = json_string_value(json_object_get(result, "data"));
+        if (!data)
+                return output_call_error(ctx, -EPROTO);
+        size_t size = json_string_length(json_object_get(result, "data"));
+        *offset = json_integer_value(json_object_get(result, "offset"));
+        *file_id = json_integer_value(json_object_get(result, "file_id"));
+        r = size > 0 ? log_write(out, data, size) : 0;
+        if (r < 0)
+                return output_call_error(ctx, r);
+        return size > 0 ? -1 : 0; /* -1: more may be waiting at once */
+}
+
+/* logs through scmd: the tail, then with follow the rest as it comes. */
+static int logs_through_scmd(struct scctl *ctx, struct log_output *out, long lines, bool follow_on,
+                             const sigset_t *stop) {
+        json_int_t offset = -1, file_id = 0;
+        int r = read_log_once(ctx, out, lines, &offset, &file_id);
+        if (r > 0 || !follow_on)
+                return r > 0 ? r : 0;
+        for (;;) {
+                r = read_log_once(ctx, out, lines, &offset, &file_id);
+                if (r > 0)
+                        return r;
+                if (r < 0)
+                        continue; /* data came: ask again before sleeping */
+                fflush(stdout);
+                struct timespec t = {.tv_nsec = FOLLOW_POLL_MS * 1000000L};
+                if (sigtimedwait(stop, NULL, &t) >= 0)
+                        return 0;
+        }
+}
+
 static int run_logs(struct scctl *ctx, int argc, char **argv) {
         _cleanup_free_ char *path = NULL;
         struct log_output out = {};
@@ -295,9 +341,6 @@ static int run_logs(struct scctl *ctx, int argc, char **argv) {
                 r = log_file_of(ctx, &path);
         if (r != 0)
                 return r;
-        /* The file is read directly; the connection is not needed any more. */
-        scm_disconnect(ctx->client);
-        ctx->client = NULL;
         if (!path[0])
                 return 0;
         out.json = ctx->json; /* --json may come after the verb */
@@ -309,6 +352,16 @@ static int run_logs(struct scctl *ctx, int argc, char **argv) {
                 sigprocmask(SIG_BLOCK, &stop, NULL);
 
         int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+                /* Not ours to read: scmd serves it to a holder of read-log. */
+                r = logs_through_scmd(ctx, &out, lines, follow_file, &stop);
+                log_finish(&out);
+                free(out.partial);
+                return r;
+        }
+        /* The file is read directly; the connection is not needed any more. */
+        scm_disconnect(ctx->client);
+        ctx->client = NULL;
         r = fd < 0 ? (errno == ENOENT ? 0 : -errno) : print_tail(&out, fd, lines);
         if (r == 0 && follow_file)
                 r = follow(&out, path, TAKE_FD(fd), &stop);
@@ -332,9 +385,11 @@ const struct scctl_verb verb_logs = {
         .help = "  -n, --lines N   print the last N lines (default 100)\n"
                 "  -f, --follow    keep printing what is added, across log rotation, until\n"
                 "                  interrupted (SIGINT or SIGTERM end it with exit status 0)\n\n"
-                "The log file is read directly: its name comes from scmd (scctl qc NAME shows\n"
-                "it as LOG_FILE), and it must be readable by you.  With --json, each line is\n"
-                "printed as a JSON string.\n",
+                "The log file is read directly when you may (its name comes from scmd: scctl\n"
+                "qc NAME shows it as LOG_FILE); otherwise scmd serves it (read_log), to a user\n"
+                "holding the read-log right on the service (scctl sdset NAME \"allow user:U\n"
+                "read-log\"); the file itself stays root's.  With --json, each line is printed\n"
+                "as a JSON string.\n",
         .short_options = "n:f",
         .options = logs_options,
         .run = run_logs,

@@ -27,22 +27,65 @@
 /* A call may take longer than connecting (a start waits for exec). */
 #define CALL_TIMEOUT_MIN_MS 60000
 
+/* sc.exe's verbs, then systemctl's words (cmd_habits.c). */
 static const struct scctl_verb *const verbs[] = {
-        &verb_create,      &verb_config,         &verb_delete,
-        &verb_qc,          &verb_start,          &verb_stop,
-        &verb_pause,       &verb_continue,       &verb_interrogate,
-        &verb_control,     &verb_query,          &verb_queryex,
-        &verb_logs,        &verb_privs,          &verb_qprivs,
-        &verb_sidtype,     &verb_qsidtype,       &verb_showsid,
-        &verb_privilege,   &verb_failure,        &verb_qfailure,
-        &verb_failureflag, &verb_qfailureflag,   &verb_boot,
-        &verb_lkg,         &verb_watch,          &verb_analyze,
-        &verb_secret,      &verb_shutdown,       &verb_group_order,
-        &verb_enumdepend,  &verb_sdshow,         &verb_sdset,
-        &verb_lock,        &verb_querylock,      &verb_bridge,
-        &verb_metrics,     &verb_import,         &verb_export,
-        &verb_getkeyname,  &verb_getdisplayname, &verb_param,
-        &verb_description, &verb_qdescription,   &verb_daemon_reexec,
+        &verb_create,
+        &verb_config,
+        &verb_delete,
+        &verb_qc,
+        &verb_start,
+        &verb_stop,
+        &verb_pause,
+        &verb_continue,
+        &verb_interrogate,
+        &verb_control,
+        &verb_query,
+        &verb_queryex,
+        &verb_logs,
+        &verb_privs,
+        &verb_qprivs,
+        &verb_sidtype,
+        &verb_qsidtype,
+        &verb_showsid,
+        &verb_privilege,
+        &verb_failure,
+        &verb_qfailure,
+        &verb_failureflag,
+        &verb_qfailureflag,
+        &verb_boot,
+        &verb_lkg,
+        &verb_watch,
+        &verb_analyze,
+        &verb_secret,
+        &verb_shutdown,
+        &verb_group_order,
+        &verb_enumdepend,
+        &verb_sdshow,
+        &verb_sdset,
+        &verb_lock,
+        &verb_querylock,
+        &verb_bridge,
+        &verb_metrics,
+        &verb_import,
+        &verb_export,
+        &verb_getkeyname,
+        &verb_getdisplayname,
+        &verb_param,
+        &verb_description,
+        &verb_qdescription,
+        &verb_daemon_reexec,
+        &verb_reload,
+        &verb_restart,
+        &verb_status,
+        &verb_enable,
+        &verb_disable,
+        &verb_list,
+        &verb_list_units,
+        &verb_cat,
+        &verb_show,
+        &verb_is_active,
+        &verb_is_enabled,
+        &verb_kill,
         &verb_qsecurity,
 };
 
@@ -57,6 +100,7 @@ enum {
         OPT_HOSTS,
         OPT_PARALLEL,
         OPT_REMOTE_SCCTL,
+        OPT_WAIT_SCMD,
         OPT_VERSION,
 };
 
@@ -71,6 +115,7 @@ static const struct option global_options[] = {
         {"hosts", required_argument, NULL, OPT_HOSTS},
         {"parallel", required_argument, NULL, OPT_PARALLEL},
         {"remote-scctl", required_argument, NULL, OPT_REMOTE_SCCTL},
+        {"wait", no_argument, NULL, OPT_WAIT_SCMD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
 };
@@ -81,7 +126,10 @@ static const char global_help[] =
         "  --user           your own scmd ($XDG_RUNTIME_DIR/scm/scm.sock)\n"
         "  --system         the system scmd (/run/scm/scm.sock)\n"
         "  --socket PATH    the scmd listening on PATH (wins over the three above)\n"
-        "  --timeout SECS   how long to wait for scmd to accept, and for --wait (default 30)\n"
+        "  --timeout SECS   how long to wait for a starting scmd to accept, and for --wait\n"
+        "                   (default 30)\n"
+        "  --wait           wait up to --timeout for scmd to come; without it, no scmd\n"
+        "                   running is an error at once (RPC_S_SERVER_UNAVAILABLE)\n"
         "  --json           print the SCM's result, or its error, as one line of JSON\n"
         "  --host [USER@]HOST[:PORT]\n"
         "                   the scmd of HOST, through ssh ($SCM_SSH, default ssh) running\n"
@@ -121,10 +169,33 @@ static void print_verb_help(const struct scctl_verb *verb) {
         printf("\n%s\n%s", global_help, exit_help);
 }
 
+/* A usage error under --json: one JSON error object on stdout, as the
+ * SCM's own (INVALID_PARAMETER), with the usage in its data. */
+static void usage_error_json(const struct scctl *ctx, const char *message) {
+        _cleanup_free_ char *usage = NULL;
+        if (ctx->verb && asprintf(&usage, "scctl %s %s", ctx->verb->name, ctx->verb->synopsis) < 0)
+                usage = NULL;
+        json_t *error = json_pack(
+                "{s:{s:i, s:s, s:{s:s, s:i, s:s, s:b}}}", "error", "code", -32602, "message",
+                message, "data", "error", "INVALID_PARAMETER", "win32", SCM_ERROR_INVALID_PARAMETER,
+                "usage", usage ? usage : "scctl [OPTIONS] VERB [ARGS...]", "usage_error", 1);
+        if (error)
+                output_json(error);
+        json_decref(error);
+}
+
 int scctl_usage_error(struct scctl *ctx, const char *format, ...) {
         va_list ap;
 
         fflush(stdout);
+        if (ctx->json) {
+                _cleanup_free_ char *message = NULL;
+                va_start(ap, format);
+                int n = vasprintf(&message, format, ap);
+                va_end(ap);
+                usage_error_json(ctx, n < 0 ? "usage error" : message);
+                return SCCTL_EXIT_USAGE;
+        }
         fprintf(stderr, "scctl: %s%s", ctx->verb ? ctx->verb->name : "", ctx->verb ? ": " : "");
         va_start(ap, format);
         vfprintf(stderr, format, ap);
@@ -202,6 +273,9 @@ static int global_option(struct scctl *ctx, int opt, const char *arg) {
         case OPT_REMOTE_SCCTL:
                 ctx->remote_scctl = arg;
                 return 0;
+        case OPT_WAIT_SCMD:
+                ctx->wait_scmd = true;
+                return 0;
         default:
                 abort(); /* only called for the options of global_options[] */
         }
@@ -226,6 +300,23 @@ static struct option *merged_options(const struct scctl *ctx) {
         return all;
 }
 
+/* The long option of ctx's verb, or a global one, nearest to typed (its
+ * name, without "--" and any "=VALUE"). */
+static const char *nearest_option(const struct scctl *ctx, const char *typed) {
+        _cleanup_free_ struct option *options = merged_options(ctx);
+        char word[128];
+        snprintf(word, sizeof(word), "%.*s", (int)strcspn(typed, "="), typed);
+        size_t n = 0;
+        while (options && options[n].name)
+                n++;
+        _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
+        if (!names)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                names[i] = options[i].name;
+        return suggest_nearest(word, names, n);
+}
+
 /* Reports what getopt_long() refused: an unknown option (opt '?') or one
  * without its value (':').  A long option is still argv[optind - 1]; a
  * short one is optopt, as it may sit inside a cluster such as -fx. */
@@ -233,9 +324,15 @@ static int bad_option(struct scctl *ctx, int opt, char **argv) {
         const char *what = argv[optind - 1];
         bool is_long = strncmp(what, "--", 2) == 0;
 
-        if (is_long)
-                return opt == ':' ? scctl_usage_error(ctx, "option %s needs a value", what)
-                                  : scctl_usage_error(ctx, "unknown option %s", what);
+        if (is_long && opt == ':')
+                return scctl_usage_error(ctx, "option %s needs a value", what);
+        if (is_long) {
+                const char *near = nearest_option(ctx, what + 2);
+                if (near)
+                        return scctl_usage_error(ctx, "unknown option %s; did you mean --%s?", what,
+                                                 near);
+                return scctl_usage_error(ctx, "unknown option %s", what);
+        }
         return opt == ':' ? scctl_usage_error(ctx, "option -%c needs a value", optopt)
                           : scctl_usage_error(ctx, "unknown option -%c", optopt);
 }
@@ -334,7 +431,8 @@ int scctl_connect(struct scctl *ctx) {
                 return connect_remote(ctx);
         int r = resolve_socket(ctx);
         if (r >= 0)
-                r = scm_connect(ctx->socket_path, ctx->timeout_ms, &ctx->client);
+                r = (ctx->wait_scmd ? scm_connect_wait
+                                    : scm_connect)(ctx->socket_path, ctx->timeout_ms, &ctx->client);
         if (r < 0)
                 return output_unreachable(ctx, r);
         scm_client_set_timeout(ctx->client, ctx->timeout_ms > CALL_TIMEOUT_MIN_MS
@@ -389,7 +487,13 @@ static int run(struct scctl *ctx, int argc, char **argv) {
 
         ctx->verb = find_verb(argv[optind]);
         if (!ctx->verb) {
-                const char *name = argv[optind];
+                const char *name = argv[optind], *names[ELEMENTSOF(verbs)];
+                for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                        names[i] = verbs[i]->name;
+                const char *near = suggest_nearest(name, names, ELEMENTSOF(verbs));
+                if (near)
+                        return scctl_usage_error(ctx, "unknown verb '%s'; did you mean '%s'?", name,
+                                                 near);
                 return scctl_usage_error(ctx, "unknown verb '%s'", name);
         }
         int verb_argc = argc - optind;

@@ -6,6 +6,7 @@
  * followed by at most one "hint:" line, or, under --json, to stdout as the
  * SCM's own {"error": {...}} object, so a script reads one stream.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <scm/error.h>
 
 #include "cleanup.h"
+#include "paths.h"
 #include "scctl.h"
 #include "validate.h"
 
@@ -236,6 +238,8 @@ void output_config_block(const json_t *config) {
         output_process_settings(config);
 }
 
+static void output_groups_and_folders(const json_t *config);
+
 /* The process settings that are not at their default. */
 void output_process_settings(const json_t *config) {
         const char *wd = string_field(config, "working_directory");
@@ -259,7 +263,65 @@ void output_process_settings(const json_t *config) {
         json_t *stop = json_object_get(config, "stop_timeout_ms");
         if (json_integer_value(stop) > 0)
                 field("STOP_TIMEOUT", "%lld ms", (long long)json_integer_value(stop));
+        output_groups_and_folders(config);
+        output_process_commands(config);
         output_resource_limits(config);
+}
+
+/* Groups and folders (process settings) that are not at their default. */
+static void output_groups_and_folders(const json_t *config) {
+        const char *group = string_field(config, "primary_group");
+        if (group[0])
+                field_text("PRIMARY_GROUP", group);
+        const char *pam = string_field(config, "pam_name");
+        if (pam[0])
+                field_text("PAM_NAME", pam);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(config, "supplementary_groups"), i, v)
+                field_text("SUPPLEMENTARY_GROUP", json_string_value(v));
+        static const char *const kinds[][2] = {{"runtime", "RUNTIME_DIRECTORY"},
+                                               {"state", "STATE_DIRECTORY"},
+                                               {"cache", "CACHE_DIRECTORY"},
+                                               {"logs", "LOGS_DIRECTORY"},
+                                               {"configuration", "CONFIG_DIRECTORY"}};
+        for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
+                char key[64];
+                snprintf(key, sizeof(key), "%s_directory_mode", kinds[k][0]);
+                json_int_t mode = json_integer_value(json_object_get(config, key));
+                key[strlen(key) - 5] = '\0';
+                json_array_foreach(json_object_get(config, key), i, v) {
+                        if (mode == 0755)
+                                field_text(kinds[k][1], json_string_value(v));
+                        else
+                                field(kinds[k][1], "%s (mode %04llo)", json_string_value(v),
+                                      (long long)mode);
+                }
+        }
+}
+
+/* The commands around the process, and the settings of some kinds. */
+void output_process_commands(const json_t *config) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(config, "exec_start_pre"), i, v)
+                field_text("EXEC_START_PRE", json_string_value(v));
+        json_array_foreach(json_object_get(config, "exec_stop_post"), i, v)
+                field_text("EXEC_STOP_POST", json_string_value(v));
+        const char *reload = string_field(config, "reload_command");
+        if (reload[0])
+                field_text("RELOAD_COMMAND", reload);
+        const char *sig = string_field(config, "reload_signal");
+        if (sig[0])
+                field_text("RELOAD_SIGNAL", sig);
+        const char *pid_file = string_field(config, "pid_file");
+        if (pid_file[0])
+                field_text("PID_FILE", pid_file);
+        json_t *start = json_object_get(config, "start_timeout_ms");
+        if (json_integer_value(start) > 0)
+                field("START_TIMEOUT", "%lld ms", (long long)json_integer_value(start));
+        if (json_is_true(json_object_get(config, "remain_after_exit")))
+                field_text("REMAIN_AFTER_EXIT", "yes");
 }
 
 /* One limit or usage value: bytes as K/M/G, "max" as is, absent as "-". */
@@ -448,6 +510,48 @@ static void print_command(const struct scctl *ctx, FILE *f) {
         }
 }
 
+/* Names an error's message gives, for its hint: the account, the
+ * privileges (empty when the message names none). */
+static char hint_account[128], hint_privileges[512];
+
+/* Copies into buf the text of message between after and stop; empty when
+ * either is not in message or the text is not made of name characters.
+ * Commas become spaces: a list, as scctl takes it. */
+static void text_between(char *buf, size_t size, const char *message, const char *after,
+                         const char *stop) {
+        buf[0] = '\0';
+        const char *p = message ? strstr(message, after) : NULL;
+        if (!p)
+                return;
+        p += strlen(after);
+        const char *end = strstr(p, stop);
+        size_t n = end ? (size_t)(end - p) : 0;
+        if (n == 0 || n >= size)
+                return;
+        for (size_t i = 0; i < n; i++)
+                if (!(isalnum((unsigned char)p[i]) || strchr("_-.@$ ,", p[i])))
+                        return;
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        char *w = buf; /* "A, B" -> "A B" */
+        for (const char *c = buf; *c; c++)
+                if (*c != ',')
+                        *w++ = *c;
+        *w = '\0';
+}
+
+/* The names scmd's message carries (security.c, rpc_config.c). */
+static void hint_names_from(const char *message) {
+        text_between(hint_account, sizeof(hint_account), message, "its account ", " ");
+        if (!hint_account[0])
+                text_between(hint_account, sizeof(hint_account), message, "the account '", "'");
+        text_between(hint_privileges, sizeof(hint_privileges), message, "the privileges ",
+                     ", which");
+        if (!hint_privileges[0])
+                text_between(hint_privileges, sizeof(hint_privileges), message, "the privilege ",
+                             ", which");
+}
+
 void output_hint(struct scctl *ctx, const char *template) {
         if (ctx->json || (strstr(template, "{name}") && !ctx->name))
                 return;
@@ -459,6 +563,12 @@ void output_hint(struct scctl *ctx, const char *template) {
                 } else if (strncmp(p, "{name}", 6) == 0) {
                         print_quoted(stderr, ctx->name);
                         p += 6;
+                } else if (strncmp(p, "{account}", 9) == 0) {
+                        fputs(hint_account[0] ? hint_account : "ACCOUNT", stderr);
+                        p += 9;
+                } else if (strncmp(p, "{privileges}", 12) == 0) {
+                        fputs(hint_privileges[0] ? hint_privileges : "PRIVILEGE...", stderr);
+                        p += 12;
                 } else {
                         fputc(*p++, stderr);
                 }
@@ -478,9 +588,35 @@ static const char *access_hint(const struct scctl *ctx, const char *message) {
                "one with: {scctl} sdset {name} TEXT";
 }
 
+/* What to do about a failed create: the service is not there, so no hint
+ * may point at changing it. */
+static const char *create_hint(int win32) {
+        switch (win32) {
+        case SCM_ERROR_SERVICE_EXISTS:
+                return "change it with: {scctl} config {name} OPTIONS";
+        case SCM_ERROR_DUPLICATE_SERVICE_NAME:
+                return "choose another --display-name; '{scctl} query' lists the names in use";
+        case SCM_ERROR_INVALID_SERVICE_ACCOUNT:
+                return "the account must exist here ('getent passwd {account}'); create the "
+                       "service with an account that does";
+        case SCM_ERROR_INVALID_NAME:
+                return "a name is 1-256 characters of UTF-8 without '/', '\\' or control "
+                       "characters, and not '.' or '..'";
+        case SCM_ERROR_CIRCULAR_DEPENDENCY:
+                return "break the cycle the message names: create it with another --depend or "
+                       "--group";
+        default:
+                return NULL;
+        }
+}
+
 /* What to do about an error, when there is one thing to say. */
 static const char *hint_for(const struct scctl *ctx, int win32, const char *message) {
         bool starting = ctx->verb && strcmp(ctx->verb->name, "start") == 0;
+
+        hint_names_from(message);
+        if (ctx->verb && strcmp(ctx->verb->name, "create") == 0)
+                return create_hint(win32);
 
         if (win32 == SCM_ERROR_ACCESS_DENIED && message &&
             strncmp(message, "access denied:", 14) == 0)
@@ -513,7 +649,7 @@ static const char *hint_for(const struct scctl *ctx, int win32, const char *mess
                                   "{scctl} config {name} --exec CMDLINE"
                                 : NULL;
         case SCM_ERROR_INVALID_SERVICE_ACCOUNT:
-                return "the account must exist here ('getent passwd USER'); change it with: "
+                return "the account must exist here ('getent passwd {account}'); change it with: "
                        "{scctl} config {name} --account USER";
         case SCM_ERROR_CIRCULAR_DEPENDENCY:
                 return "break the cycle the message names: change a service's --depend or "
@@ -528,11 +664,13 @@ static const char *hint_for(const struct scctl *ctx, int win32, const char *mess
                 return "the message names the dependency that could not run; '{scctl} qc {name}' "
                        "lists the dependencies";
         case SCM_ERROR_SERVICE_LOGON_FAILED:
-                return "the account must exist ('getent passwd USER'), and running a service as "
-                       "another account needs scmd to run as root";
+                return "the account and the groups it names must exist ('getent passwd USER', "
+                       "'getent group GROUP'), and running a service as another account or "
+                       "group needs scmd to run as root";
         case SCM_ERROR_PRIVILEGE_NOT_HELD:
-                return "grant it to the account with: {scctl} privilege grant ACCOUNT PRIVILEGE, "
-                       "or change what it requires with: {scctl} privs {name} PRIVILEGE...";
+                return "grant it to the account with: {scctl} privilege grant {account} "
+                       "{privileges}, or change what the service requires with: {scctl} privs "
+                       "{name} PRIVILEGE...";
         case SCM_ERROR_INVALID_NAME:
                 return "a name is 1-256 characters of UTF-8 without '/', '\\' or control "
                        "characters, and not '.' or '..'";
@@ -571,17 +709,45 @@ static void print_prefix(const struct scctl *ctx) {
         fputs(": ", stderr);
 }
 
+/* The service name nearest to ctx->name, asked of scmd (enumerate);
+ * malloc'd, or NULL. */
+static char *nearest_service(struct scctl *ctx) {
+        _cleanup_json_ json_t *result = NULL;
+        if (!ctx->client || !ctx->name ||
+            scm_call(ctx->client, "enumerate", json_object(), &result) < 0)
+                return NULL;
+        json_t *services = json_object_get(result, "services");
+        size_t n = json_array_size(services);
+        _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
+        if (!names)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                names[i] = json_string_value(json_object_get(json_array_get(services, i), "name"));
+        const char *near = suggest_nearest(ctx->name, names, n);
+        return near && strcmp(near, ctx->name) != 0 ? strdup(near) : NULL;
+}
+
 static int report(struct scctl *ctx, int status, int win32, json_t *data, const char *message) {
         fflush(stdout);
         if (ctx->json) {
                 print_json_error(win32, data, message);
         } else {
                 print_prefix(ctx);
-                fprintf(stderr, "%s (%d): %s\n", scm_error_name(win32) ?: "UNKNOWN", win32,
-                        message);
+                const char *name = scm_error_name(win32);
+                if (name)
+                        fprintf(stderr, "%s (%d): %s\n", name, win32, message);
+                else /* a number scm has no name for: the number alone */
+                        fprintf(stderr, "%d: %s\n", win32, message);
+                _cleanup_free_ char *near =
+                        win32 == SCM_ERROR_SERVICE_DOES_NOT_EXIST ? nearest_service(ctx) : NULL;
                 const char *hint = hint_for(ctx, win32, message);
-                if (hint)
+                if (near) {
+                        fputs("hint: did you mean ", stderr);
+                        print_quoted(stderr, near);
+                        fputs("?\n", stderr);
+                } else if (hint) {
                         output_hint(ctx, hint);
+                }
         }
         json_decref(data);
         return status;
@@ -633,13 +799,14 @@ int output_call_error(struct scctl *ctx, int r) {
 }
 
 /* Why connecting failed, for a person. */
-static const char *unreachable_reason(const char *path, int r) {
-        struct stat st;
-
+static const char *unreachable_reason(int r) {
         switch (r) {
+        case -ENOENT:
+                return "there is no socket there: no scmd runs for it";
+        case -ECONNREFUSED:
+                return "nothing listens on that socket: the scmd that made it has ended";
         case -ETIMEDOUT:
-                return stat(path, &st) < 0 ? "there is no socket there"
-                                           : "nothing accepts connections there";
+                return "no scmd accepted in time";
         case -EACCES:
         case -EPERM:
                 return "permission denied";
@@ -650,12 +817,29 @@ static const char *unreachable_reason(const char *path, int r) {
         }
 }
 
+/* The system scmd's socket exists while this user, not root, looked
+ * elsewhere: it is likely the scmd they mean. */
+static bool system_scmd_likely(const struct scctl *ctx) {
+        if (geteuid() == 0 || ctx->socket_option || ctx->mode == SCM_MODE_SYSTEM ||
+            ctx->mode == SCM_MODE_ROOT || (ctx->mode == SCM_MODE_AUTO && getenv("SCM_SOCKET")))
+                return false;
+        _cleanup_free_ char *system = scm_client_socket_path(SCM_MODE_SYSTEM, NULL);
+        struct stat st;
+        return system && strcmp(system, ctx->socket_path) != 0 && stat(system, &st) == 0 &&
+               S_ISSOCK(st.st_mode);
+}
+
 static void unreachable_hint(struct scctl *ctx, int r) {
         if (r == -EACCES || r == -EPERM)
                 output_hint(ctx, "that socket is not yours: run scctl as root, or use --user "
                                  "for your own scmd");
+        else if (system_scmd_likely(ctx))
+                output_hint(ctx, "the system scmd runs: reach it with scctl --system (its access "
+                                 "lists say what you may do), or start your own with: scmd "
+                                 "--user");
         else if (ctx->socket_option || (ctx->mode == SCM_MODE_AUTO && getenv("SCM_SOCKET")))
-                output_hint(ctx, "is scmd running, and listening on that socket?");
+                output_hint(ctx, "is scmd running, and listening on that socket? --wait waits "
+                                 "for one to come");
         else if (ctx->mode == SCM_MODE_ROOT) {
                 fprintf(stderr, "hint: is scmd running? start it with: scmd --root ");
                 print_quoted(stderr, ctx->root);
@@ -678,8 +862,8 @@ int output_unreachable(struct scctl *ctx, int r) {
         if (r == -ETIMEDOUT)
                 snprintf(waited, sizeof(waited), " (waited %g s)", ctx->timeout_ms / 1000.0);
         output_error(ctx, SCCTL_EXIT_UNREACHABLE, SCM_ERROR_RPC_SERVER_UNAVAILABLE, data,
-                     "cannot reach scmd at %s: %s%s", ctx->socket_path,
-                     unreachable_reason(ctx->socket_path, r), waited);
+                     "cannot reach scmd at %s: %s%s", ctx->socket_path, unreachable_reason(r),
+                     waited);
         if (!ctx->json)
                 unreachable_hint(ctx, r);
         return SCCTL_EXIT_UNREACHABLE;

@@ -62,6 +62,7 @@ struct scctl {
         char *socket_path;         /* resolved when connecting */
         int timeout_ms;            /* --timeout: connect deadline and --wait deadline */
         bool json;
+        bool wait_scmd;            /* --wait: wait up to the timeout for scmd to come */
         struct scm_client *client; /* connected on first use */
         const char *host;          /* --host [USER@]HOST[:PORT]: through ssh (remote.c) */
         const char *hosts;         /* --hosts FILE|H1,H2,...: once per host */
@@ -121,6 +122,7 @@ bool output_process_exit(const json_t *status, char *buf, size_t size);
 
 /* The process settings of a config object not at their default, as qc lines. */
 void output_process_settings(const json_t *config);
+void output_process_commands(const json_t *config);
 /* The resource limits set in a config (qc), and usage beside the limits in
  * force (queryex, from query_resources). */
 void output_resource_limits(const json_t *config);
@@ -167,13 +169,17 @@ int sddl_to_access_list(const char *sddl, bool scm, char **ret, char **error);
 /* The entries of a query_object_security result as SDDL (malloc'd). */
 int sddl_from_entries(const json_t *entries, bool scm, char **ret);
 
+/* suggest.c: the candidate nearest to typed (edit distance, any case),
+ * or NULL when none is near enough to be a likely typo. */
+const char *suggest_nearest(const char *typed, const char *const *candidates, size_t n);
+
 /* The verbs, one file per group. */
 
 /* cmd_config.c */
 extern const struct scctl_verb verb_create, verb_config, verb_delete, verb_qc;
 /* cmd_control.c */
 extern const struct scctl_verb verb_start, verb_stop, verb_pause, verb_continue, verb_interrogate,
-        verb_control;
+        verb_control, verb_reload;
 /* cmd_query.c */
 extern const struct scctl_verb verb_query, verb_queryex;
 /* cmd_logs.c */
@@ -202,6 +208,9 @@ extern const struct scctl_verb verb_watch;
 extern const struct scctl_verb verb_analyze;
 /* cmd_secret.c */
 extern const struct scctl_verb verb_secret;
+/* cmd_habits.c: systemctl's verbs */
+extern const struct scctl_verb verb_restart, verb_status, verb_enable, verb_disable, verb_list,
+        verb_list_units, verb_cat, verb_show, verb_is_active, verb_is_enabled, verb_kill;
 
 /* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
  * returns 0 or an exit status. */

@@ -15,7 +15,9 @@
  * Users) are everyone, S-1-22-1-UID a user, S-1-22-2-GID a group; BA
  * (Administrators) and SY (LocalSystem) are skipped, as scm's admins hold
  * every right whatever the list says.  Deny entries, inheritance flags,
- * owner and group are refused; a SACL (S:) is ignored.
+ * owner and group are refused; a SACL (S:) is ignored.  scm's read-log
+ * has no Windows right, so no SDDL letter: GA (every right) holds it, and
+ * SDDL otherwise leaves it out; it is granted with scm's own text.
  */
 #include <grp.h>
 #include <stdarg.h>
@@ -50,10 +52,9 @@ static const struct {
         {"RC", "read-control", "read-control"}, {"WD", "write-dac", "write-dac"},
 };
 
-/* Windows' generic rights as SDDL letters, per object. */
+/* Windows' generic rights as SDDL letters, per object (GA is "all":
+ * add_rights). */
 static const char *generic(const char *code, bool scm) {
-        if (!strcmp(code, "GA"))
-                return scm ? "CCDCLCSWRPWPRCWD" : "CCDCLCSWRPWPDTLOCRSDRCWD";
         if (!strcmp(code, "GR"))
                 return scm ? "LCRPRC" : "CCLCSWLOCRRC";
         if (!strcmp(code, "GW"))
@@ -68,6 +69,11 @@ static int add_rights(FILE *f, const char *codes, bool scm, bool *first, char **
                 char code[3] = {p[0], p[1], 0};
                 if (!p[1])
                         return fail(error, "'%s' is not a list of two-letter rights", codes);
+                if (!strcmp(code, "GA")) { /* every right, scm's own (read-log) too */
+                        fprintf(f, "%sall", *first ? "" : ",");
+                        *first = false;
+                        continue;
+                }
                 const char *g = generic(code, scm);
                 if (g) {
                         if (add_rights(f, g, scm, first, error) < 0)

@@ -10,10 +10,13 @@
  * fsync'd, so a test can poll it while the service runs and several
  * processes (grandchild, orphan) can share it without tearing lines.
  *
- * At start it reports, in this order: pid, ppid, uid, gid, sid, pgid, argc,
- * one argv= per argument (argv[0] included), one env=KEY=VALUE per variable,
- * cwd, stdin, stdout, stderr (the readlink of /proc/self/fd/N), cgroup (the
- * path of the "0::" line of /proc/self/cgroup), then the facts of the modes
+ * At start it reports, in this order: pid, ppid, uid, gid, groups (the
+ * supplementary groups, getgroups() order, space separated), sid, pgid,
+ * argc, one argv= per argument (argv[0] included), one env=KEY=VALUE per
+ * variable, cwd, stdin, stdout, stderr (the readlink of /proc/self/fd/N),
+ * cgroup (the path of the "0::" line of /proc/self/cgroup), one folder= per
+ * folder its RUNTIME_DIRECTORY, STATE_DIRECTORY, ... name ("KEY PATH UID
+ * GID MODE", as lstat() sees it), then the facts of the modes
  * that act at start (grandchild=, orphan=, flood=), and last ready=1.  Later
  * events: signal=TERM|INT|HUP, exit=N, crash=SEGV, orphan-exit=PID.
  *
@@ -68,6 +71,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -188,6 +192,42 @@ static void report_cgroup(void) {
                 report("cgroup=(none)");
 }
 
+/* "groups=G1 G2 ..." in getgroups() order. */
+static void report_groups(void) {
+        gid_t groups[256];
+        int n = getgroups((int)(sizeof(groups) / sizeof(groups[0])), groups);
+        char line[256 * 12] = "";
+        size_t len = 0;
+        for (int i = 0; i < n && len < sizeof(line) - 12; i++)
+                len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%u", i ? " " : "",
+                                        (unsigned)groups[i]);
+        report("groups=%s", n < 0 ? "(unknown)" : line);
+}
+
+/* For each folder in $RUNTIME_DIRECTORY, $STATE_DIRECTORY, ... (':'
+ * separated): "folder=KEY PATH UID GID MODE" (MODE octal), as lstat()
+ * sees it from inside, or "folder=KEY PATH ERRNO". */
+static void report_folders(void) {
+        static const char *const keys[] = {"RUNTIME_DIRECTORY", "STATE_DIRECTORY",
+                                           "CACHE_DIRECTORY", "LOGS_DIRECTORY",
+                                           "CONFIGURATION_DIRECTORY"};
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+                const char *v = getenv(keys[k]);
+                char *copy = v ? strdup(v) : NULL, *save = NULL;
+                for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p;
+                     p = strtok_r(NULL, ":", &save)) {
+                        struct stat st;
+                        if (lstat(p, &st) < 0)
+                                report("folder=%s %s %s", keys[k], p, strerrorname_np(errno));
+                        else
+                                report("folder=%s %s %u %u %04o%s", keys[k], p, (unsigned)st.st_uid,
+                                       (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777),
+                                       S_ISDIR(st.st_mode) ? "" : " not-a-folder");
+                }
+                free(copy);
+        }
+}
+
 static void report_identity(int argc, char **argv) {
         char cwd[PATH_MAX];
 
@@ -195,6 +235,7 @@ static void report_identity(int argc, char **argv) {
         report("ppid=%d", (int)getppid());
         report("uid=%d", (int)getuid());
         report("gid=%d", (int)getgid());
+        report_groups();
         report("sid=%d", (int)getsid(0));
         report("pgid=%d", (int)getpgid(0));
         report("argc=%d", argc);
@@ -207,6 +248,7 @@ static void report_identity(int argc, char **argv) {
         report_link("stdout", "/proc/self/fd/1");
         report_link("stderr", "/proc/self/fd/2");
         report_cgroup();
+        report_folders();
 }
 
 /* Writes all of buf to fd; a full pipe simply blocks us, as it would any

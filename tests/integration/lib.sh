@@ -632,7 +632,7 @@ on_signal() {
         exit 1
 }
 
-trap 'teardown quiet' EXIT
+trap 'teardown quiet; unshare_build' EXIT
 trap on_signal TERM INT HUP
 
 # ---- preconditions ------------------------------------------------------------
@@ -669,3 +669,55 @@ require_binaries() {
 }
 
 require_binaries
+
+# ---- binaries other users can run ------------------------------------------
+
+# Tests run scctl, services and even scmd as other users (nobody, accounts
+# made with useradd).  In a checkout those users cannot enter (a 0700 home
+# or temp folder) they could not load libscm.so or run the helpers from the
+# build folder.  share_build copies what such a test runs into a folder
+# under /tmp that everyone may read, keeping the build's layout (the
+# binaries find libscm.so through $ORIGIN), and points SCMD, SCCTL, HELPER,
+# NATIVE, EXAMPLES and the check programs there.  It does nothing when the
+# build folder is reachable already, or when not root (then no test runs
+# anything as another user).  unshare_build removes the copy: every EXIT
+# trap calls it (lib.sh's own, and each test's that replaces it).
+SHARED_BUILD=""
+BUILD_DIR=$(dirname "$SCCTL") # the build folder itself, for meson (test_install, test_win32)
+
+# others_can_run PATH: the user nobody may execute PATH.
+others_can_run() {
+        setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$1" 2>/dev/null
+}
+
+share_build() {
+        is_root && command -v setpriv >/dev/null || return 0
+        others_can_run "$SCCTL" && others_can_run "$HELPER" && return 0
+        local build=$BUILD_DIR src dst v
+        SHARED_BUILD=$(mktemp -d /tmp/scm-build.XXXXXX) || return 1
+        chmod 755 "$SHARED_BUILD"
+        mkdir -p "$SHARED_BUILD/tests"
+        find "$build" -maxdepth 1 -name 'libscm*.so*' ! -type d -exec cp -P {} "$SHARED_BUILD/" \;
+        for v in SCMD SCCTL HELPER NATIVE ACL_CHECK EVENTS_CHECK WIN32_CHECK WIRE_ABUSE; do
+                src=${!v:-}
+                [ -n "$src" ] && [ -x "$src" ] || continue
+                case $src in
+                "$build"/tests/*) dst=$SHARED_BUILD/tests/${src##*/} ;;
+                "$build"/*) dst=$SHARED_BUILD/${src##*/} ;;
+                *) continue ;; # given from elsewhere: left as it is
+                esac
+                cp -p "$src" "$dst" && export "$v=$dst"
+        done
+        if [ -d "${EXAMPLES:-}" ]; then
+                cp -rp "$EXAMPLES" "$SHARED_BUILD/examples" && export EXAMPLES=$SHARED_BUILD/examples
+        fi
+        chmod -R a+rX "$SHARED_BUILD"
+        diag "the build folder is closed to other users: running copies from $SHARED_BUILD"
+}
+
+unshare_build() {
+        [ -n "$SHARED_BUILD" ] && rm -rf "$SHARED_BUILD"
+        SHARED_BUILD=""
+}
+
+share_build

@@ -41,7 +41,7 @@ stop_watch() {
         fi
 }
 
-trap 'stop_watch; teardown quiet; cleanup_accounts' EXIT
+trap 'stop_watch; teardown quiet; cleanup_accounts; unshare_build' EXIT
 
 # Users and groups an earlier run left behind when it was killed (its pid is
 # gone): only names of this script's own pattern.
@@ -59,7 +59,7 @@ remove_stale_accounts() {
 remove_stale_accounts
 
 SERVICE_RIGHTS=(query-config change-config query-status enumerate-dependents start stop
-        pause-continue interrogate user-defined-control delete read-control write-dac)
+        pause-continue interrogate user-defined-control delete read-control write-dac read-log)
 SCM_RIGHTS=(connect create-service enumerate lock query-lock-status modify-boot-config
         read-control write-dac)
 

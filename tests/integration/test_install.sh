@@ -8,9 +8,44 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# check_man_pages DEST: man opens scctl(1), scmd(8) and scm-protocol(7)
+# from the installed tree, by name (MANPATH) and as files (man -l).
+check_man_pages() {
+        local man page sec name
+        man=$(dirname "$(find "$1" -path '*/man1/scctl.1' | head -n 1)")
+        man=${man%/man1}
+        for page in 1/scctl 8/scmd 7/scm-protocol; do
+                sec=${page%/*}
+                name=${page#*/}
+                check "installed: man$sec/$name.$sec" test -f "$man/man$sec/$name.$sec"
+                if ! command -v man >/dev/null; then
+                        tap_skip "man $sec $name opens" "no man program"
+                        continue
+                fi
+                run env MANPATH="$man" MANPAGER=cat PAGER=cat man "$sec" "$name"
+                assert_contains "man $sec $name opens after install" "$OUT" "NAME"
+                run env MANPAGER=cat PAGER=cat man -l "$man/man$sec/$name.$sec"
+                assert_rc "man -l opens $name.$sec" 0
+        done
+}
+
+# check_unit_and_completion DEST: the systemd unit names the scmd this
+# install put in place; the bash completion and protocol.md are there.
+check_unit_and_completion() {
+        local unit exec
+        unit=$(find "$1" -path '*/systemd/system/scmd.service' | head -n 1)
+        check "installed: lib/systemd/system/scmd.service" test -f "$unit"
+        exec=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit" 2>/dev/null)
+        check "...its ExecStart is the installed scmd ($exec)" test -x "$1$exec"
+        check "installed: share/bash-completion/completions/scctl" \
+                test -f "$(find "$1" -path '*/bash-completion/completions/scctl' | head -n 1)"
+        check "installed: share/doc/scm/protocol.md" \
+                test -f "$(find "$1" -path '*/doc/scm/protocol.md' | head -n 1)"
+}
+
 test_installed() {
         local build dest
-        build=$(dirname "$SCMD")
+        build=$BUILD_DIR
         dest="$D/dest"
         run meson install -C "$build" --destdir "$dest" --no-rebuild
         assert_rc "meson install --destdir" 0 || {
@@ -18,9 +53,11 @@ test_installed() {
                 return
         }
         local f
-        for f in sbin/scmd bin/scctl include/scm/client.h include/scm/service.h share/man/man1/scctl.1; do
+        for f in sbin/scmd bin/scctl include/scm/client.h include/scm/service.h share/man/man1/scctl.1 etc/pam.d/scm; do
                 check "installed: $f" test -e "$(find "$dest" -path "*/$f" | head -n 1)"
         done
+        check_man_pages "$dest"
+        check_unit_and_completion "$dest"
         local pc
         pc=$(find "$dest" -name scm.pc | head -n 1)
         check "installed: scm.pc" test -f "$pc"

@@ -147,8 +147,10 @@ test_exit_by_itself() {
 # A client started before scmd waits for it, the way OpenSCManager waits
 # for the SCM's start event, instead of failing: the socket appears only
 # once the database is loaded.
+# A client that comes before scmd waits for it with --wait (without it, no
+# scmd is an error at once: test_unreachable.sh).
 test_client_waits_for_scmd() {
-        "$SCCTL" --root "$D" --timeout 20 query >"$D/early.out" 2>&1 &
+        "$SCCTL" --root "$D" --timeout 20 --wait query >"$D/early.out" 2>&1 &
         local client=$!
         sleep 0.3 # not a synchronisation: the check below is what is asserted
         check "an early client is still waiting, not failed" proc_alive "$client"

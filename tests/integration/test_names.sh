@@ -18,7 +18,7 @@ cleanup_account() {
         [ -n "$MADE_USER" ] && userdel "$MADE_USER" >/dev/null 2>&1
         MADE_USER=""
 }
-trap 'teardown quiet; cleanup_account' EXIT
+trap 'teardown quiet; cleanup_account; unshare_build' EXIT
 
 test_key_name_of_display_name() {
         daemon_start || return

@@ -16,7 +16,7 @@ cleanup_account() {
         [ -n "$MADE_USER" ] && userdel "$MADE_USER" >/dev/null 2>&1
         MADE_USER=""
 }
-trap 'teardown quiet; cleanup_account' EXIT
+trap 'teardown quiet; cleanup_account; unshare_build' EXIT
 
 # param_line NAME: the reg.exe-style line of value NAME in $OUT.
 param_line() {

@@ -36,7 +36,7 @@ cleanup_remote() {
         MADE_USER=""
         [ -n "$T" ] && [ -z "${KEEP_TEST_DIRS:-}" ] && rm -rf "$T"
 }
-trap 'teardown quiet; [ -n "${KEEP_REMOTE:-}" ] || cleanup_remote' EXIT
+trap 'teardown quiet; [ -n "${KEEP_REMOTE:-}" ] || cleanup_remote; unshare_build' EXIT
 
 # Users of an earlier run that was killed (its pid gone).
 while IFS=: read -r name _; do

@@ -30,7 +30,7 @@ cleanup_all() {
         MADE_MOUNTS=()
 }
 
-trap 'teardown quiet; cleanup_all' EXIT
+trap 'teardown quiet; cleanup_all; unshare_build' EXIT
 
 needs_root() {
         if is_root; then

@@ -35,7 +35,7 @@ cleanup_accounts() {
         MADE_FILES=()
 }
 
-trap 'cleanup_accounts; teardown quiet' EXIT
+trap 'cleanup_accounts; teardown quiet; unshare_build' EXIT
 
 # make_user NAME SHELL [useradd OPTIONS...]: a user without a home folder.
 make_user() {

@@ -12,7 +12,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SCMD_INIT=${SCMD_INIT:-$(dirname "$SCMD")/scmd-init}
+SCMD_INIT=${SCMD_INIT:-$BUILD_DIR/scmd-init}
 
 inner_sc() {
         "$SCCTL" --root "$D/inner" --timeout 10 "$@" >/dev/null

@@ -12,7 +12,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BUILD=$(dirname "$SCMD")
+BUILD=$BUILD_DIR
 
 test_win32_check() {
         if [ -z "${WIN32_CHECK:-}" ] || [ ! -x "$WIN32_CHECK" ]; then

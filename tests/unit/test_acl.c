@@ -70,7 +70,7 @@ static void test_round_trip(void **state) {
         /* Every right listed one by one is "all". */
         assert_canonical("allow uid:1 query-config,change-config,query-status,enumerate-dependents,"
                          "start,stop,pause-continue,interrogate,user-defined-control,delete,"
-                         "read-control,write-dac",
+                         "read-control,write-dac,read-log",
                          S, "allow uid:1 all");
         assert_canonical("allow everyone connect,enumerate; allow uid:4294967294 write-dac", M,
                          "allow everyone connect,enumerate; allow uid:4294967294 write-dac");

@@ -216,8 +216,9 @@ static void test_newer_schema_refused(void **state) {
         sqlite3_close(sql);
 }
 
-/* A database written by the first schema keeps its services through every
- * migration, and they get the defaults of the columns added since. */
+/* A database written by the first schema keeps its services and their
+ * rows in other tables through every migration, and they get the defaults
+ * of the columns added since. */
 static void test_migrates_version_1(void **state) {
         struct fixture *f = *state;
         sqlite3 *sql;
@@ -242,6 +243,7 @@ static void test_migrates_version_1(void **state) {
                         "INSERT INTO services (name, display_name, type, start_type,"
                         " error_control, command_line) VALUES ('old', 'Old', 'own', 'auto',"
                         " 'normal', '/bin/true');"
+                        "INSERT INTO dependencies VALUES (1, 0, 'other');"
                         "PRAGMA user_version = 1;",
                         NULL, NULL, NULL),
                 SQLITE_OK);
@@ -260,6 +262,9 @@ static void test_migrates_version_1(void **state) {
         assert_int_equal(l.config.watchdog_ms, 0);
         assert_false(l.config.pause_by_freeze);
         assert_int_equal(l.config.preshutdown_timeout_ms, 180000);
+        /* Migration 12 makes the services table again: its references hold. */
+        assert_non_null(l.config.dependencies);
+        assert_string_equal(l.config.dependencies[0], "other");
         service_config_clear(&l.config);
         db_close(db);
 }

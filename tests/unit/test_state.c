@@ -17,6 +17,7 @@
 #include <scm/error.h>
 #include <scm/types.h>
 
+#include "process_config.h"
 #include "service_config.h"
 #include "state.h"
 
@@ -28,10 +29,27 @@ static bool is_control(enum svc_event e) {
         return svc_event_is_request(e) && e != EV_START;
 }
 
-/* A kernel driver has no pause: it never enters these. */
+/* A kernel driver has no pause: it never enters these; a one-shot job is
+ * never RUNNING unless it remains after exit, and never pauses. */
 static bool entered(enum svc_rows k, enum scm_state s) {
-        return k != SVC_ROWS_DRIVER || s == SCM_STATE_STOPPED || s == SCM_STATE_START_PENDING ||
-               s == SCM_STATE_RUNNING || s == SCM_STATE_STOP_PENDING;
+        bool basic = s == SCM_STATE_STOPPED || s == SCM_STATE_START_PENDING ||
+                     s == SCM_STATE_STOP_PENDING;
+        if (k == SVC_ROWS_ONESHOT)
+                return basic;
+        if (k == SVC_ROWS_DRIVER || k == SVC_ROWS_ONESHOT_REMAIN)
+                return basic || s == SCM_STATE_RUNNING;
+        return true;
+}
+
+/* A job remaining after exit has no process: its stop is immediate. */
+static bool remaining(enum svc_rows k, enum scm_state s) {
+        return k == SVC_ROWS_ONESHOT_REMAIN && s == SCM_STATE_RUNNING;
+}
+
+/* The kinds scmd drives by signals. */
+static bool signalled(enum svc_rows k) {
+        return k == SVC_ROWS_PLAIN || k == SVC_ROWS_NOTIFY || k == SVC_ROWS_FORKING ||
+               k == SVC_ROWS_ONESHOT || k == SVC_ROWS_ONESHOT_REMAIN;
 }
 
 static bool accepted(const struct transition *t) {
@@ -113,9 +131,14 @@ static void test_stop(void **state) {
         FOR_EACH_KIND(k)
                 FOR_EACH_STATE(s) {
                         const struct transition *t = T(k, s, EV_STOP);
-                        if (!accepted(t))
+                        if (!accepted(t) || !entered(k, s))
                                 continue;
                         assert_int_equal(t->needs_accept, SCM_ACCEPT_STOP);
+                        if (remaining(k, s)) {
+                                assert_int_equal(t->to, SCM_STATE_STOPPED);
+                                assert_int_equal(t->effects, 0);
+                                continue;
+                        }
                         assert_int_equal(t->to, SCM_STATE_STOP_PENDING);
                         if (k == SVC_ROWS_NATIVE)
                                 assert_int_equal(t->effects, EFF_DELIVER);
@@ -161,10 +184,10 @@ static void test_stopped_only_when_gone(void **state) {
                 FOR_EACH_STATE(s)
                         FOR_EACH_EVENT(e) {
                                 const struct transition *t = T(k, s, e);
-                                if (t->to != SCM_STATE_STOPPED)
+                                if (t->to != SCM_STATE_STOPPED || remaining(k, s) || !entered(k, s))
                                         continue;
-                                assert_true(e == EV_EXITED || e == EV_SPAWN_FAILED ||
-                                            e == EV_LEFT_PROCESS);
+                                assert_true(e == EV_EXITED || e == EV_SUCCEEDED ||
+                                            e == EV_SPAWN_FAILED || e == EV_LEFT_PROCESS);
                                 assert_true(t->effects & EFF_FINISH);
                         }
 }
@@ -176,6 +199,8 @@ static void test_exit_outcomes(void **state) {
         FOR_EACH_KIND(k)
                 FOR_EACH_STATE(s) {
                         const struct transition *t = T(k, s, EV_EXITED);
+                        if (!entered(k, s) || remaining(k, s))
+                                continue;
                         if (s == SCM_STATE_STOPPED) {
                                 assert_int_equal(t->to, 0);
                                 assert_int_equal(t->effects, 0);
@@ -201,7 +226,13 @@ static void test_effects_in_place(void **state) {
                                 if (eff & EFF_DELIVER)
                                         assert_int_equal(k, SVC_ROWS_NATIVE);
                                 if (eff & (EFF_FREEZE | EFF_THAW | EFF_SIGNAL_STOP))
-                                        assert_true(k == SVC_ROWS_PLAIN || k == SVC_ROWS_NOTIFY);
+                                        assert_true(signalled(k));
+                                if (eff & EFF_RELOAD)
+                                        assert_true((k == SVC_ROWS_PLAIN || k == SVC_ROWS_NOTIFY ||
+                                                     k == SVC_ROWS_FORKING) &&
+                                                    s == SCM_STATE_RUNNING && e == EV_PARAMCHANGE);
+                                if (e == EV_FORKED && (eff || T(k, s, e)->to))
+                                        assert_int_equal(k, SVC_ROWS_FORKING);
                                 if (eff & EFF_UNLOAD)
                                         assert_int_equal(k, SVC_ROWS_DRIVER);
                                 if (eff & EFF_START_HANG)
@@ -329,6 +360,61 @@ static void test_hangs(void **state) {
         assert_true(T(SVC_ROWS_NOTIFY, SCM_STATE_RUNNING, EV_WATCHDOG)->effects & EFF_KILL);
 }
 
+/* A job: its clean end is a success (STOPPED, or RUNNING with its process
+ * released when it remains), any other end an abort; EV_SUCCEEDED is
+ * EV_EXITED for every other kind. */
+static void test_oneshot(void **state) {
+        (void)state;
+        const struct transition *t = T(SVC_ROWS_ONESHOT, SCM_STATE_START_PENDING, EV_SUCCEEDED);
+        assert_int_equal(t->to, SCM_STATE_STOPPED);
+        assert_int_equal(t->effects & EFF_ABORTED, 0);
+        t = T(SVC_ROWS_ONESHOT_REMAIN, SCM_STATE_START_PENDING, EV_SUCCEEDED);
+        assert_int_equal(t->to, SCM_STATE_RUNNING);
+        assert_true(t->effects & EFF_FINISH);
+        assert_true(T(SVC_ROWS_ONESHOT, SCM_STATE_START_PENDING, EV_EXITED)->effects & EFF_ABORTED);
+        assert_int_equal(T(SVC_ROWS_ONESHOT, SCM_STATE_START_PENDING, EV_SPAWNED)->to, 0);
+        assert_int_equal(T(SVC_ROWS_ONESHOT_REMAIN, SCM_STATE_RUNNING, EV_PAUSE)->refuse,
+                         SCM_ERROR_INVALID_SERVICE_CONTROL);
+        FOR_EACH_STATE(s)
+                if (s != SCM_STATE_START_PENDING)
+                        assert_ptr_equal(T(SVC_ROWS_PLAIN, s, EV_SUCCEEDED),
+                                         T(SVC_ROWS_PLAIN, s, EV_EXITED));
+        assert_true(T(SVC_ROWS_PLAIN, SCM_STATE_RUNNING, EV_SUCCEEDED)->effects & EFF_ABORTED);
+        struct service_process remain = {.remain_after_exit = true};
+        struct service_config c = {.kind = SCM_KIND_ONESHOT, .process = &remain};
+        assert_int_equal(state_rows_of(&c), SVC_ROWS_ONESHOT_REMAIN);
+        c.process = NULL;
+        assert_int_equal(state_rows_of(&c), SVC_ROWS_ONESHOT);
+}
+
+/* A forking daemon is RUNNING when it is known, not at exec; its start is
+ * answered then. */
+static void test_forking(void **state) {
+        (void)state;
+        const enum svc_rows f = SVC_ROWS_FORKING;
+        assert_int_equal(T(f, SCM_STATE_START_PENDING, EV_SPAWNED)->to, 0);
+        assert_int_equal(T(f, SCM_STATE_START_PENDING, EV_SPAWNED)->effects, 0);
+        assert_int_equal(T(f, SCM_STATE_START_PENDING, EV_FORKED)->to, SCM_STATE_RUNNING);
+        assert_true(T(f, SCM_STATE_START_PENDING, EV_FORKED)->effects & EFF_ACK_START);
+        assert_true(T(f, SCM_STATE_RUNNING, EV_EXITED)->effects & EFF_ABORTED);
+        assert_true(T(f, SCM_STATE_START_PENDING, EV_HANG)->effects & EFF_KILL);
+}
+
+/* PARAMCHANGE reloads a running plain, notify or forking service (when its
+ * accept bit, set only with a reload configured, is there). */
+static void test_reload(void **state) {
+        (void)state;
+        const enum svc_rows k[] = {SVC_ROWS_PLAIN, SVC_ROWS_NOTIFY, SVC_ROWS_FORKING};
+        for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+                const struct transition *t = T(k[i], SCM_STATE_RUNNING, EV_PARAMCHANGE);
+                assert_true(t->effects & EFF_RELOAD);
+                assert_int_equal(t->needs_accept, SCM_ACCEPT_PARAMCHANGE);
+                assert_int_equal(t->to, 0);
+                assert_int_equal(T(k[i], SCM_STATE_PAUSED, EV_PARAMCHANGE)->refuse,
+                                 SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL);
+        }
+}
+
 /* Which states each kind can reach, from STOPPED, by any event. */
 static void test_reachability(void **state) {
         (void)state;
@@ -399,6 +485,9 @@ int main(void) {
                 cmocka_unit_test(test_hangs),
                 cmocka_unit_test(test_shutdown_controls),
                 cmocka_unit_test(test_driver),
+                cmocka_unit_test(test_oneshot),
+                cmocka_unit_test(test_forking),
+                cmocka_unit_test(test_reload),
                 cmocka_unit_test(test_reachability),
                 cmocka_unit_test(test_out_of_range_is_ignored),
                 cmocka_unit_test(test_left_process),

@@ -106,3 +106,4 @@ rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;
 /* rpc_depend.c */
 rpc_handler_fn rpc_query_group_order, rpc_set_group_order, rpc_enumerate_dependents;
 rpc_handler_fn rpc_query_counters; /* counters.c */
+rpc_handler_fn rpc_read_log;       /* rpc_log.c */

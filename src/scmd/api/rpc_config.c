@@ -38,7 +38,7 @@
 #include "share.h"
 #include "validate.h"
 
-static const char *const config_keys[] = {
+static const char *const service_keys[] = {
         "name",
         "display_name",
         "description",
@@ -60,35 +60,29 @@ static const char *const config_keys[] = {
         "allow_weak_isolation",
         "restrict_network",
         "interactive",
-        /* process_config_keys[] */
-        "working_directory",
-        "environment",
-        "environment_files",
-        "umask",
-        "limits",
-        "stop_signal",
-        "stop_timeout_ms",
-        /* resource_config_keys[] */
-        "memory_max",
-        "memory_high",
-        "memory_swap_max",
-        "cpu_weight",
-        "cpu_quota_percent",
-        "tasks_max",
-        "io_weight",
-        /* fence_config_keys[] */
-        "private_tmp",
-        "protect_system",
-        "protect_home",
-        "private_devices",
-        /* syscall_config_keys[] */
-        "system_call_allow",
-        "system_call_deny",
-        "system_call_action",
-        "address_families_allow",
-        "address_families_deny",
         NULL,
 };
+
+/* The keys create and change_config take: service_keys[], then every
+ * process setting's (process_config.c), limit's, fence's and filter's. */
+static const char *const *config_keys(void) {
+        static const char *keys[128];
+        if (keys[0])
+                return keys;
+        size_t n = 0;
+        for (const char *const *k = service_keys; *k; k++)
+                keys[n++] = *k;
+        for (const char *const *k = process_config_keys; *k && n + 1 < ELEMENTSOF(keys); k++)
+                keys[n++] = *k;
+        /* the limits, fences and filter (resource_config.c, fence_config.c,
+         * syscall_config.c) */
+        const char *const *const more[] = {resource_config_keys, fence_config_keys,
+                                           syscall_config_keys};
+        for (size_t i = 0; i < ELEMENTSOF(more); i++)
+                for (const char *const *k = more[i]; *k && n + 1 < ELEMENTSOF(keys); k++)
+                        keys[n++] = *k;
+        return keys;
+}
 
 /* The process settings of the request (process_config.c), when it names any. */
 static int read_process(struct rpc_call *call, struct service_config *c) {
@@ -202,7 +196,8 @@ static int read_protocol(struct rpc_call *call, struct service_config *c) {
                 return r;
         if (kind && (c->kind = scm_kind_from_name(kind)) == SCM_KIND_INVALID)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "unknown kind '%s' (plain, native, notify)", kind);
+                                "unknown kind '%s' (plain, native, notify, forking, oneshot)",
+                                kind);
         r = read_ms(call, "control_timeout_ms", 100, 24u * 3600 * 1000, &c->control_timeout_ms);
         if (r >= 0)
                 r = read_ms(call, "watchdog_ms", 0, 24u * 3600 * 1000, &c->watchdog_ms);
@@ -358,6 +353,38 @@ static int check_driver(struct rpc_call *call, const struct service_config *c) {
         return 0;
 }
 
+/* The process settings that belong to some kinds only. */
+static int check_kind_settings(struct rpc_call *call, const struct service_config *c) {
+        const struct service_process *p = c->process;
+        if (!p)
+                return 0;
+        if (p->pid_file && c->kind != SCM_KIND_FORKING)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: a PID file is for forking services only (kind "
+                                "forking); a %s service's main process is the one scmd starts",
+                                c->name, scm_kind_name(c->kind));
+        if (p->remain_after_exit && c->kind != SCM_KIND_ONESHOT)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: remaining after exit is for one-shot jobs only (kind "
+                                "oneshot)",
+                                c->name);
+        if ((p->reload_command || p->reload_signal) &&
+            (c->kind == SCM_KIND_NATIVE || c->kind == SCM_KIND_ONESHOT))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: a reload command or signal is for plain, notify and "
+                                "forking services; %s",
+                                c->name,
+                                c->kind == SCM_KIND_NATIVE
+                                        ? "a native service's handler takes PARAMCHANGE itself"
+                                        : "a one-shot job has nothing to reload");
+        if ((p->start_pre || p->stop_post) && c->type == SCM_TYPE_SHARE_PROCESS)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: pre-start and post-stop commands are for services of "
+                                "type own; a shared process is not the service's alone",
+                                c->name);
+        return 0;
+}
+
 /* Every rule a whole configuration must satisfy, given the others. */
 /* The rules of type share (share.c). */
 static int check_share(struct rpc_call *call, const struct service_config *c) {
@@ -388,10 +415,13 @@ static int check_config(struct rpc_call *call, const struct service_config *c,
         if (c->watchdog_ms && c->kind != SCM_KIND_NOTIFY)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
                                 "a watchdog is for notify services only (WATCHDOG=1)");
-        if (c->pause_by_freeze && c->kind == SCM_KIND_NATIVE)
+        if (c->pause_by_freeze && (c->kind == SCM_KIND_NATIVE || c->kind == SCM_KIND_ONESHOT))
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "a native service pauses itself; pause by freezing is for plain "
-                                "and notify services");
+                                "a native service pauses itself and a one-shot job cannot pause; "
+                                "pause by freezing is for plain, notify and forking services");
+        int kind_r = check_kind_settings(call, c);
+        if (kind_r < 0)
+                return kind_r;
 
         char **argv;
         int argc;
@@ -448,7 +478,7 @@ static int check_new_name(struct rpc_call *call, const char *name) {
 
 int rpc_create(struct rpc_call *call, json_t **ret) {
         const char *name, *cmd;
-        int r = rpc_check_keys(call, config_keys);
+        int r = rpc_check_keys(call, config_keys());
         if (r >= 0)
                 r = rpc_get_string(call, "name", true, SCM_NAME_MAX_CHARS * 4, &name);
         if (r >= 0)
@@ -498,7 +528,7 @@ int rpc_create(struct rpc_call *call, json_t **ret) {
 
 int rpc_change_config(struct rpc_call *call, json_t **ret) {
         struct service *s;
-        int r = rpc_get_service_checked(call, config_keys, &s);
+        int r = rpc_get_service_checked(call, config_keys(), &s);
         if (r < 0)
                 return r;
         if (s->marked_for_delete)

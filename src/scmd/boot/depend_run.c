@@ -40,11 +40,17 @@ char *depend_text(const char *fmt, ...) {
 
 /* ---- hooks ---- */
 
+/* A one-shot job that has run to its clean end: its dependents may start. */
+static bool job_succeeded(const struct service *s) {
+        return s->config.kind == SCM_KIND_ONESHOT && s->state == SCM_STATE_STOPPED &&
+               !s->win32_exit_code && s->exit_kind == EXIT_CODE && s->exit_value == 0;
+}
+
 void depend_service_entered(struct service *s, enum scm_state old) {
         (void)old;
         struct start_target *t = s->start_target;
         if (t && !t->building) {
-                if (depend_is_up(s)) {
+                if (depend_is_up(s) || (t->started && job_succeeded(s))) {
                         depend_target_done(t, 0, NULL);
                 } else if (s->state == SCM_STATE_STOPPED && t->started) {
                         _cleanup_free_ char *why =

@@ -22,6 +22,7 @@
 #include <scm/types.h>
 
 #include "cgroup.h"
+#include "command.h"
 #include "depend.h"
 #include "driver.h"
 #include "failure.h"
@@ -59,9 +60,16 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
         s->win32_exit_code = status->win32_exit_code;
         s->service_exit_code = status->service_exit_code;
         r = registry_add(m->registry, s);
-        if (r < 0)
+        if (r < 0) {
                 service_free(s);
-        return r;
+                return r;
+        }
+        /* A job that remains after its exit has no process to take back:
+         * it is RUNNING again as its status record says. */
+        if (status->state == SCM_STATE_RUNNING &&
+            state_rows_of(&s->config) == SVC_ROWS_ONESHOT_REMAIN)
+                service_adopt(s, SCM_STATE_RUNNING, 0);
+        return 0;
 }
 
 int manager_load(struct manager *m) {
@@ -109,6 +117,8 @@ static void reap_children(struct manager *m) {
                 struct process *p = manager_find_process(m, si.si_pid);
                 if (p && !p->main_exited)
                         process_reap(p);
+                if (!p && command_reap(m, si.si_pid)) /* a pre-start, reload or post-stop command */
+                        continue;
                 if (!p && !driver_child_exited(m, &si))     /* a kernel driver's modprobe */
                         failure_command_reap(m, si.si_pid); /* a failure command's */
                 /* Still there (not a service's, or reaping failed): reap it here. */

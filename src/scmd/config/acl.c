@@ -64,6 +64,7 @@ static const char *const right_names[_ACL_RIGHT_MAX] = {
         [ACL_DELETE] = "delete",
         [ACL_READ_CONTROL] = "read-control",
         [ACL_WRITE_DAC] = "write-dac",
+        [ACL_READ_LOG] = "read-log",
 };
 _Static_assert(ELEMENTSOF(right_names) == _ACL_RIGHT_MAX, "every right has a name");
 
@@ -127,7 +128,7 @@ uint32_t acl_object_rights(enum acl_object object) {
                        : R(QUERY_CONFIG) | R(CHANGE_CONFIG) | R(QUERY_STATUS) |
                                  R(ENUMERATE_DEPENDENTS) | R(START) | R(STOP) | R(PAUSE_CONTINUE) |
                                  R(INTERROGATE) | R(USER_DEFINED_CONTROL) | R(DELETE) |
-                                 R(READ_CONTROL) | R(WRITE_DAC);
+                                 R(READ_CONTROL) | R(WRITE_DAC) | R(READ_LOG);
 }
 
 const struct acl *acl_default(enum acl_object object) {

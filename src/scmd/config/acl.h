@@ -38,6 +38,7 @@ enum acl_right {
         ACL_DELETE,
         ACL_READ_CONTROL,
         ACL_WRITE_DAC,
+        ACL_READ_LOG, /* a service's: read_log; no Windows equivalent, in no default list */
         _ACL_RIGHT_MAX
 };
 #define ACL_BIT(right) (1u << (right))

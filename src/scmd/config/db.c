@@ -181,8 +181,40 @@ static const char *const migrations[] = {
         "  failure_count INTEGER NOT NULL DEFAULT 0,"
         "  period_started_at INTEGER NOT NULL DEFAULT 0"
         ");",
-        /* 11 -> 12: another branch's (the lead renumbers at merge); nothing here. */
-        "SELECT 1;",
+        /* 11 -> 12: two more kinds, forking daemons and one-shot jobs.  A
+         * column's CHECK cannot be altered, so the table is made again and
+         * its rows copied, in SQLite's documented way: migrate() runs with
+         * foreign keys off and checks them before each commit. */
+        "CREATE TABLE services_new ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  display_name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+        "  description TEXT NOT NULL DEFAULT '',"
+        "  type TEXT NOT NULL CHECK (type IN ('own','share','kernel-driver')),"
+        "  start_type TEXT NOT NULL CHECK (start_type IN"
+        "    ('boot','system','auto','delayed-auto','demand','disabled')),"
+        "  error_control TEXT NOT NULL CHECK (error_control IN"
+        "    ('ignore','normal','severe','critical')),"
+        "  command_line TEXT NOT NULL,"
+        "  account TEXT NOT NULL DEFAULT '',"
+        "  load_group TEXT NOT NULL DEFAULT '',"
+        "  marked_for_delete INTEGER NOT NULL DEFAULT 0,"
+        "  kind TEXT NOT NULL DEFAULT 'plain'"
+        "    CHECK (kind IN ('plain','native','notify','forking','oneshot')),"
+        "  control_timeout_ms INTEGER NOT NULL DEFAULT 30000,"
+        "  watchdog_ms INTEGER NOT NULL DEFAULT 0,"
+        "  pause_by_freeze INTEGER NOT NULL DEFAULT 0,"
+        "  preshutdown_timeout_ms INTEGER NOT NULL DEFAULT 180000"
+        "    CHECK (preshutdown_timeout_ms >= 0 AND preshutdown_timeout_ms <= 4294967295)"
+        ");"
+        "INSERT INTO services_new (id, name, display_name, description, type, start_type,"
+        "  error_control, command_line, account, load_group, marked_for_delete, kind,"
+        "  control_timeout_ms, watchdog_ms, pause_by_freeze, preshutdown_timeout_ms)"
+        " SELECT id, name, display_name, description, type, start_type, error_control,"
+        "  command_line, account, load_group, marked_for_delete, kind, control_timeout_ms,"
+        "  watchdog_ms, pause_by_freeze, preshutdown_timeout_ms FROM services;"
+        "DROP TABLE services;"
+        "ALTER TABLE services_new RENAME TO services;",
         /* 12 -> 13: resource limits (db_resource.c), in their protocol form:
          * a JSON object of the cgroup limits a service sets. */
         "CREATE TABLE service_resource_limits ("
@@ -311,6 +343,24 @@ static int schema_version(sqlite3 *sql) {
         return v;
 }
 
+/* After a migration, with foreign keys off: every reference still holds. */
+static int foreign_keys_hold(sqlite3 *sql, char **err) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(sql, "PRAGMA foreign_key_check", -1, &st, NULL);
+        if (rc != SQLITE_OK)
+                return rc;
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW) {
+                *err = sqlite3_mprintf("a reference between tables no longer holds");
+                return SQLITE_CONSTRAINT;
+        }
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Runs with foreign keys off (a migration may make a table again, which
+ * must not cascade), as SQLite's documentation for altering a table says;
+ * db_open() turns them on after. */
 static int migrate(sqlite3 *sql) {
         int v = schema_version(sql);
         if (v < 0)
@@ -328,6 +378,8 @@ static int migrate(sqlite3 *sql) {
                 int rc = sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, &err);
                 if (rc == SQLITE_OK)
                         rc = sqlite3_exec(sql, migrations[v], NULL, NULL, &err);
+                if (rc == SQLITE_OK)
+                        rc = foreign_keys_hold(sql, &err);
                 if (rc == SQLITE_OK)
                         rc = sqlite3_exec(sql, bump, NULL, NULL, &err);
                 if (rc == SQLITE_OK)
@@ -362,7 +414,7 @@ int db_open(const char *path, struct db **ret) {
         char *err = NULL;
         rc = sqlite3_exec(db->sql,
                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                          " PRAGMA foreign_keys = ON;",
+                          " PRAGMA foreign_keys = OFF;",
                           NULL, NULL, &err);
         if (rc != SQLITE_OK) {
                 log_error("cannot set up database %s: %s", path, err ? err : sqlite3_errstr(rc));
@@ -373,6 +425,11 @@ int db_open(const char *path, struct db **ret) {
         r = migrate(db->sql);
         if (r < 0)
                 goto fail;
+        rc = sqlite3_exec(db->sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+                r = db_errno(rc);
+                goto fail;
+        }
         for (int i = 0; i < _STMT_MAX; i++) {
                 rc = sqlite3_prepare_v3(db->sql, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                         &db->stmt[i], NULL);

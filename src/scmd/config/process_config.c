@@ -16,13 +16,49 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 
 #include "cleanup.h"
 #include "cmdline.h"
+#include "process_commands.h"
 
 const char *const process_config_keys[] = {
-        "working_directory", "environment", "environment_files", "umask", "limits", "stop_signal",
-        "stop_timeout_ms",   NULL,
+        "working_directory",
+        "environment",
+        "environment_files",
+        "umask",
+        "limits",
+        "stop_signal",
+        "stop_timeout_ms",
+        "primary_group",
+        "supplementary_groups",
+        "runtime_directory",
+        "runtime_directory_mode",
+        "state_directory",
+        "state_directory_mode",
+        "cache_directory",
+        "cache_directory_mode",
+        "logs_directory",
+        "logs_directory_mode",
+        "configuration_directory",
+        "configuration_directory_mode",
+        "pam_name",
+        "exec_start_pre",
+        "exec_stop_post",
+        "reload_command",
+        "reload_signal",
+        "pid_file",
+        "remain_after_exit",
+        "start_timeout_ms",
+        NULL,
+};
+
+const char *const process_folder_kind_names[_FOLDER_KIND_MAX] = {
+        [FOLDER_RUNTIME] = "runtime",
+        [FOLDER_STATE] = "state",
+        [FOLDER_CACHE] = "cache",
+        [FOLDER_LOGS] = "logs",
+        [FOLDER_CONFIGURATION] = "configuration",
 };
 
 static const struct {
@@ -85,6 +121,12 @@ void service_process_free(struct service_process *p) {
         free(p->working_directory);
         strv_free(p->environment);
         strv_free(p->environment_files);
+        free(p->primary_group);
+        free(p->pam_name);
+        strv_free(p->supplementary_groups);
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                strv_free(p->folders[k].names);
+        process_commands_free(p);
         free(p);
 }
 
@@ -98,9 +140,21 @@ struct service_process *service_process_dup(const struct service_process *p) {
         c->working_directory = p->working_directory ? strdup(p->working_directory) : NULL;
         c->environment = p->environment ? strv_copy(p->environment) : NULL;
         c->environment_files = p->environment_files ? strv_copy(p->environment_files) : NULL;
-        if ((p->working_directory && !c->working_directory) ||
+        c->primary_group = p->primary_group ? strdup(p->primary_group) : NULL;
+        c->pam_name = p->pam_name ? strdup(p->pam_name) : NULL;
+        c->supplementary_groups =
+                p->supplementary_groups ? strv_copy(p->supplementary_groups) : NULL;
+        bool lost = false;
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++) {
+                c->folders[k].names = p->folders[k].names ? strv_copy(p->folders[k].names) : NULL;
+                lost = lost || (p->folders[k].names && !c->folders[k].names);
+        }
+        int r = process_commands_copy(c, p);
+        if (r < 0 || lost || (p->working_directory && !c->working_directory) ||
             (p->environment && !c->environment) ||
-            (p->environment_files && !c->environment_files)) {
+            (p->environment_files && !c->environment_files) ||
+            (p->primary_group && !c->primary_group) || (p->pam_name && !c->pam_name) ||
+            (p->supplementary_groups && !c->supplementary_groups)) {
                 service_process_free(c);
                 errno = ENOMEM;
                 return NULL;
@@ -108,8 +162,7 @@ struct service_process *service_process_dup(const struct service_process *p) {
         return c;
 }
 
-static int say(char **ret_error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int say(char **ret_error, const char *fmt, ...) {
+int process_config_say(char **ret_error, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
         if (vasprintf(ret_error, fmt, ap) < 0)
@@ -126,8 +179,9 @@ static int read_list(const json_t *v, const char *key, size_t max,
                 return 0;
         }
         if (!json_is_array(v) || json_array_size(v) > max)
-                return say(ret_error, "the parameter '%s' must be a list of at most %zu strings",
-                           key, max);
+                return process_config_say(
+                        ret_error, "the parameter '%s' must be a list of at most %zu strings", key,
+                        max);
         char **list = calloc(json_array_size(v) + 1, sizeof(char *));
         if (!list)
                 return -ENOMEM;
@@ -137,7 +191,7 @@ static int read_list(const json_t *v, const char *key, size_t max,
                 const char *s = json_string_value(e), *why = "it is not a string";
                 if (!s || !ok(s, &why)) {
                         strv_free(list);
-                        return say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
+                        return process_config_say(ret_error, "'%s' entry %zu: %s", key, i + 1, why);
                 }
                 if (!(list[i] = strdup(s))) {
                         strv_free(list);
@@ -166,6 +220,56 @@ static bool is_env_file(const char *s, const char **why) {
         return s[s[0] == '-'] == '/' && strlen(s) < PATH_MAX;
 }
 
+/* A group: a name as useradd(8) takes it, or a gid. */
+static bool is_group(const char *s, const char **why) {
+        *why = "it must be a group name (letters, digits, '_', '-', '.', not starting with '-') "
+               "or a gid";
+        size_t n = strlen(s);
+        if (n == 0 || n > 64 || s[0] == '-')
+                return false;
+        bool digits = true;
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                digits = digits && c >= '0' && c <= '9';
+                if (!(c == '_' || c == '-' || c == '.' || (c >= 'a' && c <= 'z') ||
+                      (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c == '$' && i == n - 1)))
+                        return false;
+        }
+        if (digits && (n > 10 || strtoull(s, NULL, 10) >= (unsigned long long)(gid_t)-1))
+                return *why = "the gid is out of range", false;
+        return true;
+}
+
+/* A PAM service's name: a file name of /etc/pam.d, never a path. */
+static bool is_pam_name(const char *s) {
+        size_t n = strlen(s);
+        if (n == 0 || n > 64 || s[0] == '.')
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(s[i] == '_' || s[i] == '-' || s[i] == '.' || (s[i] >= 'a' && s[i] <= 'z') ||
+                      (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+                        return false;
+        return true;
+}
+
+/* A folder's name: relative to its kind's base, each component a name
+ * (no "", ".", ".." or a leading '/'), so it can never leave the base. */
+static bool is_folder_name(const char *s, const char **why) {
+        *why = "it must be a relative name such as 'redis' or 'app/cache': no leading '/', no "
+               "'.' or '..' component, no empty component, no ':'";
+        size_t n = strlen(s);
+        if (n == 0 || n >= 1024 || s[0] == '/' || s[n - 1] == '/' || strchr(s, ':'))
+                return false;
+        for (const char *c = s; *c;) {
+                size_t len = strcspn(c, "/");
+                if (len == 0 || (len == 1 && c[0] == '.') ||
+                    (len == 2 && c[0] == '.' && c[1] == '.'))
+                        return false;
+                c += len + (c[len] == '/');
+        }
+        return true;
+}
+
 /* "N", "SOFT:HARD", "infinity": systemd's LimitX= values. */
 static bool parse_rlim(const char *s, rlim_t *ret) {
         if (strcmp(s, "infinity") == 0)
@@ -181,8 +285,9 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 return 0;
         }
         if (!json_is_object(v))
-                return say(ret_error, "the parameter 'limits' must be an object of NAME: "
-                                      "\"SOFT[:HARD]\"");
+                return process_config_say(ret_error,
+                                          "the parameter 'limits' must be an object of NAME: "
+                                          "\"SOFT[:HARD]\"");
         size_t n = 0;
         const char *name;
         const json_t *e;
@@ -191,12 +296,14 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 const char *value = json_string_value(e);
                 char soft[32] = "", *hard;
                 if (resource < 0)
-                        return say(ret_error,
-                                   "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
-                                   "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
-                                   name);
+                        return process_config_say(
+                                ret_error,
+                                "'limits': unknown limit '%s' (NOFILE, NPROC, CORE, "
+                                "MEMLOCK, STACK, AS, DATA, FSIZE, ...)",
+                                name);
                 if (!value || strlen(value) >= sizeof(soft))
-                        return say(ret_error, "'limits': %s must be \"SOFT[:HARD]\"", name);
+                        return process_config_say(ret_error, "'limits': %s must be \"SOFT[:HARD]\"",
+                                                  name);
                 strcpy(soft, value);
                 hard = strchr(soft, ':');
                 if (hard)
@@ -206,16 +313,17 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
                 while (i < n && p->limits[i].resource != resource)
                         i++;
                 if (i == PROCESS_LIMITS_MAX)
-                        return say(ret_error, "'limits': too many");
+                        return process_config_say(ret_error, "'limits': too many");
                 struct process_limit *l = &p->limits[i];
                 l->resource = resource;
                 if (!parse_rlim(soft, &l->soft) || !parse_rlim(hard ? hard : soft, &l->hard) ||
                     (l->soft != RLIM_INFINITY && l->hard != RLIM_INFINITY && l->soft > l->hard) ||
                     (l->soft == RLIM_INFINITY && l->hard != RLIM_INFINITY))
-                        return say(ret_error,
-                                   "'limits': %s is \"%s\"; it must be a number or \"infinity\", "
-                                   "or SOFT:HARD with SOFT no greater than HARD",
-                                   name, value);
+                        return process_config_say(
+                                ret_error,
+                                "'limits': %s is \"%s\"; it must be a number or \"infinity\", "
+                                "or SOFT:HARD with SOFT no greater than HARD",
+                                name, value);
                 if (i == n)
                         n++;
         }
@@ -224,8 +332,13 @@ static int read_limits(const json_t *v, struct service_process *p, char **ret_er
 }
 
 static bool is_default(const struct service_process *p) {
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                if (p->folders[k].names || p->folders[k].mode >= 0)
+                        return false;
         return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
-               p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0;
+               p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0 &&
+               !p->primary_group && !p->supplementary_groups && !p->pam_name &&
+               process_commands_default(p);
 }
 
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
@@ -233,8 +346,9 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
         if ((v = json_object_get(o, "working_directory"))) {
                 const char *s = json_string_value(v);
                 if (!s || (s[0] && (s[0] != '/' || strlen(s) >= PATH_MAX)))
-                        return say(ret_error, "the parameter 'working_directory' must be an "
-                                              "absolute path, or \"\" for /");
+                        return process_config_say(ret_error,
+                                                  "the parameter 'working_directory' must be an "
+                                                  "absolute path, or \"\" for /");
                 free(p->working_directory);
                 p->working_directory = s[0] ? strdup(s) : NULL;
                 if (s[0] && !p->working_directory)
@@ -243,23 +357,51 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
         if ((v = json_object_get(o, "umask"))) {
                 if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                     json_integer_value(v) > 0777)
-                        return say(ret_error, "the parameter 'umask' must be a number from 0 to "
-                                              "0777 (511)");
+                        return process_config_say(
+                                ret_error, "the parameter 'umask' must be a number from 0 to "
+                                           "0777 (511)");
                 p->umask = (int)json_integer_value(v) == 022 ? -1 : (int)json_integer_value(v);
         }
         if ((v = json_object_get(o, "stop_signal"))) {
                 const char *s = json_string_value(v);
                 int sig = s && s[0] ? process_signal_from_name(s) : SIGTERM;
                 if (!s || !sig)
-                        return say(ret_error, "the parameter 'stop_signal' must name a signal "
-                                              "(TERM, INT, QUIT, HUP, USR1, ...)");
+                        return process_config_say(ret_error,
+                                                  "the parameter 'stop_signal' must name a signal "
+                                                  "(TERM, INT, QUIT, HUP, USR1, ...)");
                 p->stop_signal = sig == SIGTERM ? 0 : sig;
+        }
+        if ((v = json_object_get(o, "primary_group"))) {
+                const char *s = json_string_value(v), *why = "it is not a string";
+                if (!s || (s[0] && !is_group(s, &why)))
+                        return process_config_say(
+                                ret_error,
+                                "the parameter 'primary_group': %s (\"\" for the account's own)",
+                                why);
+                free(p->primary_group);
+                p->primary_group = s[0] ? strdup(s) : NULL;
+                if (s[0] && !p->primary_group)
+                        return -ENOMEM;
+        }
+        if ((v = json_object_get(o, "pam_name"))) {
+                const char *s = json_string_value(v);
+                if (!s || (s[0] && !is_pam_name(s)))
+                        return process_config_say(
+                                ret_error,
+                                "the parameter 'pam_name' must name a PAM service (a file of "
+                                "/etc/pam.d: letters, digits, '_', '-', '.', not starting "
+                                "with '.'), or \"\" for none");
+                free(p->pam_name);
+                p->pam_name = s[0] ? strdup(s) : NULL;
+                if (s[0] && !p->pam_name)
+                        return -ENOMEM;
         }
         if ((v = json_object_get(o, "stop_timeout_ms"))) {
                 if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                     json_integer_value(v) > 24LL * 3600 * 1000)
-                        return say(ret_error, "the parameter 'stop_timeout_ms' must be a number of "
-                                              "milliseconds up to a day (0: scmd's own)");
+                        return process_config_say(
+                                ret_error, "the parameter 'stop_timeout_ms' must be a number of "
+                                           "milliseconds up to a day (0: scmd's own)");
                 p->stop_timeout_ms = (uint32_t)json_integer_value(v);
         }
         return 0;
@@ -283,8 +425,46 @@ static int apply_lists(struct service_process *p, const json_t *o, char **ret_er
                 strv_free(p->environment_files);
                 p->environment_files = list;
         }
+        if ((v = json_object_get(o, "supplementary_groups"))) {
+                r = read_list(v, "supplementary_groups", PROCESS_GROUPS_MAX, is_group, &list,
+                              ret_error);
+                if (r < 0)
+                        return r;
+                strv_free(p->supplementary_groups);
+                p->supplementary_groups = list;
+        }
         if ((v = json_object_get(o, "limits")))
                 return read_limits(v, p, ret_error);
+        return 0;
+}
+
+static int apply_folders(struct service_process *p, const json_t *o, char **ret_error) {
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++) {
+                char key[64];
+                snprintf(key, sizeof(key), "%s_directory", process_folder_kind_names[k]);
+                const json_t *v = json_object_get(o, key);
+                if (v) {
+                        char **list;
+                        int r = read_list(v, key, PROCESS_FOLDERS_MAX, is_folder_name, &list,
+                                          ret_error);
+                        if (r < 0)
+                                return r;
+                        strv_free(p->folders[k].names);
+                        p->folders[k].names = list;
+                }
+                strcat(key, "_mode");
+                if ((v = json_object_get(o, key))) {
+                        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                            json_integer_value(v) > 07777)
+                                return process_config_say(
+                                        ret_error,
+                                        "the parameter '%s' must be a mode from 0 to 07777 "
+                                        "(4095), default 0755 (493)",
+                                        key);
+                        int mode = (int)json_integer_value(v);
+                        p->folders[k].mode = mode == PROCESS_FOLDER_MODE_DEFAULT ? -1 : mode;
+                }
+        }
         return 0;
 }
 
@@ -292,11 +472,18 @@ int service_process_apply_json(struct service_process **pp, const json_t *o, cha
         struct service_process *p = *pp ? service_process_dup(*pp) : calloc(1, sizeof(*p));
         if (!p)
                 return -ENOMEM;
-        if (!*pp)
+        if (!*pp) {
                 p->umask = -1;
+                for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                        p->folders[k].mode = -1;
+        }
         int r = apply_scalars(p, o, ret_error);
         if (r >= 0)
                 r = apply_lists(p, o, ret_error);
+        if (r >= 0)
+                r = apply_folders(p, o, ret_error);
+        if (r >= 0)
+                r = process_commands_apply(p, o, ret_error);
         if (r < 0) {
                 service_process_free(p);
                 return r;
@@ -310,7 +497,7 @@ int service_process_apply_json(struct service_process **pp, const json_t *o, cha
         return 0;
 }
 
-static json_t *strv_json(char *const *v) {
+json_t *process_strv_json(char *const *v) {
         json_t *list = json_array();
         for (; list && v && *v; v++)
                 if (json_array_append_new(list, json_string(*v)) < 0) {
@@ -341,13 +528,41 @@ static json_t *limits_json(const struct service_process *p) {
         return o;
 }
 
+/* The groups and folders, added to o. */
+static int groups_and_folders_json(const struct service_process *p, json_t *o) {
+        int r = json_object_set_new(o, "primary_group",
+                                    json_string(p && p->primary_group ? p->primary_group : ""));
+        if (r == 0)
+                r = json_object_set_new(o, "pam_name",
+                                        json_string(p && p->pam_name ? p->pam_name : ""));
+        if (r == 0)
+                r = json_object_set_new(o, "supplementary_groups",
+                                        process_strv_json(p ? p->supplementary_groups : NULL));
+        for (size_t k = 0; r == 0 && k < _FOLDER_KIND_MAX; k++) {
+                char key[64];
+                snprintf(key, sizeof(key), "%s_directory", process_folder_kind_names[k]);
+                r = json_object_set_new(o, key, process_strv_json(p ? p->folders[k].names : NULL));
+                strcat(key, "_mode");
+                int mode = p && p->folders[k].mode >= 0 ? p->folders[k].mode
+                                                        : PROCESS_FOLDER_MODE_DEFAULT;
+                if (r == 0)
+                        r = json_object_set_new(o, key, json_integer(mode));
+        }
+        return r < 0 ? -ENOMEM : 0;
+}
+
 json_t *service_process_json(const struct service_process *p) {
-        return json_pack(
+        json_t *o = json_pack(
                 "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
                 p && p->working_directory ? p->working_directory : "", "environment",
-                strv_json(p ? p->environment : NULL), "environment_files",
-                strv_json(p ? p->environment_files : NULL), "umask",
+                process_strv_json(p ? p->environment : NULL), "environment_files",
+                process_strv_json(p ? p->environment_files : NULL), "umask",
                 p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
                 process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
                 "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
+        if (o && (groups_and_folders_json(p, o) < 0 || process_commands_json(p, o) < 0)) {
+                json_decref(o);
+                o = NULL;
+        }
+        return o;
 }

@@ -20,6 +20,7 @@ struct db;
 struct registry;
 struct server;
 struct service;
+struct service_command;
 struct process;
 struct acl;
 struct boot_sequence;
@@ -75,11 +76,12 @@ struct manager {
         char *cgroup_controllers_why; /* why the others are missing; NULL */
         int signal_fd;
         struct loop_io signal_io;
-        struct boot_sequence *boot;      /* boot.c */
-        struct shutdown_state *shutdown; /* shutdown.c */
-        struct driver_state *drivers;    /* driver.c */
-        struct service *active;          /* list of services with a process */
-        int notify_fd;                   /* the sd_notify socket; -1 none */
+        struct boot_sequence *boot;       /* boot.c */
+        struct shutdown_state *shutdown;  /* shutdown.c */
+        struct driver_state *drivers;     /* driver.c */
+        struct service *active;           /* list of services with a process */
+        struct service_command *commands; /* command.c: those running, for the reaping */
+        int notify_fd;                    /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
         char *notify_path;
         struct fdholder *fdholder; /* exec/fdholder.c: copies kept across a crash; NULL none */

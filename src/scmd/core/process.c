@@ -54,6 +54,8 @@
 #include "channel.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "command.h"
+#include "forking.h"
 #include "log.h"
 #include "manager.h"
 #include "credentials.h"
@@ -209,11 +211,11 @@ static int push_credentials_env(const struct service *s, char ***env) {
 }
 
 /* argv: the command line's words, then the start arguments. */
-static int build_argv(struct service *s, char **args, char ***ret) {
+static int build_argv(struct service *s, const char *line, char **args, char ***ret) {
         char **argv;
         int argc;
         const char *reason;
-        int r = cmdline_split(s->config.command_line, &argv, &argc, &reason);
+        int r = cmdline_split(line, &argv, &argc, &reason);
         if (r == -EINVAL) {
                 service_set_last_error(s, "service %s: bad command line: %s", s->config.name,
                                        reason);
@@ -273,6 +275,7 @@ static void process_free(struct process *p) {
                 fdholder_drop(p->manager->fdholder, key);
         }
         loop_timer_disarm(l, &p->drain_timer);
+        loop_timer_disarm(l, &p->forking_timer);
         close_exec_report(p);
         loop_io_remove(l, &p->pidfd_io);
         if (p->pidfd >= 0)
@@ -377,9 +380,8 @@ static int fail_errno(struct service *s, const char *what, int e) {
 
 /* Makes p's process for s: log pipe, channel, cgroup, spawn.  On failure
  * p holds what it had made, for process_free(). */
-static int spawn_into(struct process *p, struct service *s, const char *path, char **argv,
-                      char **envp, const struct security_plan *plan) {
-        struct spawn_request req = {.cgroup_fd = -1, .stdout_fd = -1, .control_fd = -1};
+static int spawn_into(struct process *p, struct service *s, const struct process_prep *prep) {
+        struct spawn_request req;
         _cleanup_close_ int out_fd = -1, control_fd = -1;
         int r = log_capture_open(&p->log, p->manager->loop, p->log_path, &out_fd);
         if (r < 0)
@@ -391,23 +393,14 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
         if ((r = resource_apply(s, p->cgroup_fd)) < 0) /* before the process is in it */
                 return r;
 
-        req.path = path;
-        req.security = plan;
-        req.argv = argv;
-        req.envp = envp;
+        process_request(s, prep, &req);
         req.stdout_fd = out_fd;
         req.control_fd = control_fd;
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
-        const struct service_process *settings = s->config.process;
-        req.umask = settings ? settings->umask : -1;
-        if (settings) {
-                req.working_directory = settings->working_directory;
-                req.limits = settings->limits;
-                req.n_limits = settings->n_limits;
-        }
-        req.fences = s->config.fences;
-        req.syscalls = s->config.syscalls;
+        p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
+        p->forking_deadline =
+                now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
         struct spawn_result res;
         r = spawn_process(&req, &res);
         if (r < 0)
@@ -423,7 +416,7 @@ static int spawn_into(struct process *p, struct service *s, const char *path, ch
         loop_io_add(p->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
         loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
                     on_exec_report);
-        log_debug("service %s: spawned %s as pid %d", s->config.name, path, (int)p->pid);
+        log_debug("service %s: spawned %s as pid %d", s->config.name, prep->path, (int)p->pid);
         return 0;
 }
 
@@ -526,11 +519,10 @@ static bool still_runs(const struct manager *m, const struct process_found *foun
                 return false;
         if (m->cgroup_base_fd < 0 || !found->cgroup[0])
                 return m->cgroup_base_fd < 0; /* without cgroups: pid and start time */
-        char cgroup[4096];
-        proc_cgroup(found->pid, cgroup, sizeof(cgroup));
-        size_t base = strlen(m->cgroup_base_rel);
-        return strncmp(cgroup, m->cgroup_base_rel, base) == 0 && cgroup[base] == '/' &&
-               strcmp(cgroup + base + 1, found->cgroup) == 0;
+        struct forking_search q = {.cgroup_fd = m->cgroup_base_fd,
+                                   .cgroup_base = m->cgroup_base_rel,
+                                   .cgroup_name = found->cgroup};
+        return forking_in_cgroup(&q, found->pid);
 }
 
 /* A struct process for a process scmd did not just make: its handles
@@ -596,51 +588,98 @@ int process_adopt(struct service *s, const struct process_found *found, struct p
         return 1;
 }
 
-/* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
- * Win32 error in win32_exit_code and a sentence in last_error. */
-int process_spawn(struct service *s) {
-        struct process *running = NULL;
-        int r = s->config.type == SCM_TYPE_SHARE_PROCESS ? share_find_process(s, &running) : 0;
-        if (r < 0)
-                return r;
-        if (running)
-                return join(running, s);
+void process_request(const struct service *s, const struct process_prep *prep,
+                     struct spawn_request *req) {
+        const struct service_process *settings = s->config.process;
+        *req = (struct spawn_request){
+                .path = prep->path,
+                .argv = prep->argv,
+                .envp = prep->envp,
+                .security = prep->plan,
+                .stdout_fd = -1,
+                .control_fd = -1,
+                .cgroup_fd = -1,
+                .umask = settings ? settings->umask : -1,
+                /* Its commands too see its view and meet its filter. */
+                .fences = s->config.fences,
+                .syscalls = s->config.syscalls,
+        };
+        if (settings) {
+                req->working_directory = settings->working_directory;
+                req->limits = settings->limits;
+                req->n_limits = settings->n_limits;
+        }
+}
+
+void process_prep_clear(struct process_prep *prep) {
+        security_plan_free(prep->plan);
+        free(prep->path);
+        strv_free(prep->argv);
+        strv_free(prep->envp);
+        *prep = (struct process_prep){0};
+}
+
+/* While it has a main process, its commands learn its pid, as systemd's do. */
+static int push_main_pid(const struct service *s, char ***envp) {
+        if (!s->process || s->process->pid <= 0 || s->process->main_exited)
+                return 0;
+        size_t n = 0;
+        while ((*envp)[n])
+                n++;
+        char num[16];
+        snprintf(num, sizeof(num), "%d", (int)s->process->pid);
+        return env_push(envp, &n, "MAINPID", num);
+}
+
+int process_prepare(struct service *s, const char *line, char **args, struct process_prep *ret) {
+        *ret = (struct process_prep){0};
         /* The account, privileges and confinement: security.c. */
-        _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
-        r = plan_for(s, &plan);
-        if (r < 0)
-                return r;
-        _cleanup_(strv_free_p) char **argv = NULL;
-        bool native = s->config.kind == SCM_KIND_NATIVE;
-        r = build_argv(s, native ? NULL : s->start_args, &argv);
-        if (r < 0)
-                return r;
-        _cleanup_free_ char *path = spawn_resolve_program(argv[0]);
-        if (!path) {
+        int r = plan_for(s, &ret->plan);
+        if (r >= 0)
+                r = build_argv(s, line, args, &ret->argv);
+        if (r >= 0 && !(ret->path = spawn_resolve_program(ret->argv[0]))) {
                 int e = errno;
                 service_set_last_error(
-                        s, "service %s: cannot start program '%s': %s%s", s->config.name, argv[0],
-                        strerror(e), strchr(argv[0], '/') ? "" : " (searched the service's PATH)");
-                return SCM_ERR(scm_error_from_errno(e));
+                        s, "service %s: cannot start program '%s': %s%s", s->config.name,
+                        ret->argv[0], strerror(e),
+                        strchr(ret->argv[0], '/') ? "" : " (searched the service's PATH)");
+                r = SCM_ERR(scm_error_from_errno(e));
         }
-        _cleanup_(strv_free_p) char **envp = build_env(s, plan->pw);
-        if (!envp || security_plan_env(plan, &envp) < 0)
-                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        r = settings_env(s, &envp);
+        if (r >= 0 &&
+            (!(ret->envp = build_env(s, ret->plan->pw)) ||
+             security_plan_env(ret->plan, &ret->envp) < 0 || push_main_pid(s, &ret->envp) < 0))
+                r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        if (r >= 0)
+                r = settings_env(s, &ret->envp);
+        if (r < 0)
+                process_prep_clear(ret);
+        return r;
+}
+
+char *process_cgroup_name(const struct service *s) {
+        _cleanup_free_ char *fname = service_file_name(s->config.name);
+        char *name;
+        return fname && asprintf(&name, "%s.service", fname) >= 0 ? name : NULL;
+}
+
+int process_spawn_main(struct service *s) {
+        struct process_prep prep;
+        bool native = s->config.kind == SCM_KIND_NATIVE;
+        int r = process_prepare(s, s->config.command_line, native ? NULL : s->start_args, &prep);
         if (r < 0)
                 return r;
-
         /* Its secrets, as files in a private memory-backed folder (secrets.c). */
-        r = deliver_secrets(s, plan);
-        if (r >= 0 && push_credentials_env(s, &envp) < 0)
+        r = deliver_secrets(s, prep.plan);
+        if (r >= 0 && push_credentials_env(s, &prep.envp) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         struct process *p = NULL;
         if (r >= 0 && process_new(s, &p) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        if (r >= 0 && s->config.type == SCM_TYPE_SHARE_PROCESS && make_shared(p, s, plan) < 0)
+        if (r >= 0 && s->config.type == SCM_TYPE_SHARE_PROCESS && make_shared(p, s, prep.plan) < 0)
                 r = SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         if (r >= 0)
-                r = spawn_into(p, s, path, argv, envp, plan);
+                r = spawn_into(p, s, &prep);
+        process_prep_clear(&prep);
         if (r < 0) {
                 if (p)
                         process_free(p); /* the log pipe, the channel and the cgroup folder */
@@ -650,12 +689,29 @@ int process_spawn(struct service *s) {
         attach(p, s);
         process_record(s);
         s->low_priority = s->start_low_priority; /* boot.c raises it at RUNNING */
-        s->desired = SCM_STATE_RUNNING;
         return 0;
+}
+
+/* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
+ * Win32 error in win32_exit_code and a sentence in last_error.  With
+ * pre-start commands, they run first (command.c), which then spawns. */
+int process_spawn(struct service *s) {
+        struct process *running = NULL;
+        int r = s->config.type == SCM_TYPE_SHARE_PROCESS ? share_find_process(s, &running) : 0;
+        if (r < 0)
+                return r;
+        if (running)
+                return join(running, s);
+        const struct service_process *settings = s->config.process;
+        r = settings && settings->start_pre ? command_start_pre(s) : process_spawn_main(s);
+        if (r >= 0)
+                s->desired = SCM_STATE_RUNNING;
+        return r;
 }
 
 void process_signal(struct service *s, int sig) {
         struct process *p = s->process;
+        command_signal(s, sig);
         if (p && p->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0 &&
             errno != ESRCH)
                 log_warning("service %s: cannot signal pid %d: %m", s->config.name, (int)p->pid);
@@ -699,6 +755,7 @@ static void cut_loose(struct service *s) {
 
 void service_kill(struct service *s) {
         struct process *p = s->process;
+        command_signal(s, SIGKILL);
         if (!p)
                 return;
         if (p->shared && others_run(s)) {
@@ -767,11 +824,22 @@ static void on_exec_report(struct loop_io *io, uint32_t events) {
         settle_exec_report(p);
 }
 
-/* Every process of the cgroup has gone: tell the table, for every member. */
+/* Every process of the cgroup has gone: the post-stop commands of its
+ * service (an own process's), then the table hears of it. */
 static void all_gone(struct process *p) {
-        enum svc_event event = p->exec_failed ? EV_SPAWN_FAILED : EV_EXITED;
+        bool clean = p->exit_kind == EXIT_CODE && p->exit_value == 0;
+        enum svc_event event = p->exec_failed ? EV_SPAWN_FAILED : clean ? EV_SUCCEEDED : EV_EXITED;
         p->exec_failed = false;
+        /* Once: a post-stop command in the cgroup must not make it "gone" again. */
+        loop_io_remove(p->manager->loop, &p->cgroup_io);
         loop_timer_disarm(p->manager->loop, &p->drain_timer);
+        loop_timer_disarm(p->manager->loop, &p->forking_timer);
+        if (!p->shared && p->members && command_stop_post(p->members, event))
+                return;
+        process_gone(p, event);
+}
+
+void process_gone(struct process *p, enum svc_event event) {
         process_ref(p);
         while (p->members) {
                 struct service *s = p->members;
@@ -855,13 +923,122 @@ static void record_unknown_exit(struct process *p) {
                  process_name(p), (int)p->pid);
 }
 
+/* ---- a forking daemon (forking.c finds it) ---- */
+
+/* How often to look for the PID file while the daemon has not written it. */
+#define FORKING_RETRY (20 * USEC_PER_MSEC)
+
+/* The program scmd started for a forking service has exited 0. */
+static bool launcher_done(const struct process *p) {
+        const struct service *s = p->members;
+        return s && s->config.kind == SCM_KIND_FORKING && !p->forked && !p->exec_failed &&
+               p->exit_kind == EXIT_CODE && p->exit_value == 0 &&
+               s->state == SCM_STATE_START_PENDING;
+}
+
+/* ... or has ended otherwise, failing the start. */
+static bool launcher_failed(const struct process *p) {
+        const struct service *s = p->members;
+        return s && s->config.kind == SCM_KIND_FORKING && !p->forked && !p->exec_failed &&
+               !launcher_done(p) && p->exit_kind != EXIT_NONE && !s->win32_exit_code &&
+               s->state == SCM_STATE_START_PENDING;
+}
+
+/* From now on p is pid, the daemon: its death is the service's. */
+static int follow(struct process *p, pid_t pid) {
+        int fd = proc_pidfd_open(pid);
+        if (fd < 0)
+                return fd;
+        struct loop *l = p->manager->loop;
+        loop_io_remove(l, &p->pidfd_io);
+        close(p->pidfd);
+        if (p->manager->fdholder) {
+                char key[FDHOLDER_KEY_MAX];
+                process_holder_key(p->pid, p->start_time, key, sizeof(key));
+                fdholder_drop(p->manager->fdholder, key);
+        }
+        p->pidfd = fd;
+        p->pid = pid;
+        p->forked = true;
+        p->main_exited = false;
+        p->exit_kind = EXIT_NONE;
+        if (proc_start_time(pid, &p->start_time) < 0)
+                p->start_time = 0;
+        hold(p);
+        loop_io_add(l, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
+        return 0;
+}
+
+static void on_forking_retry(struct loop_timer *t);
+
+static void find_daemon(struct process *p) {
+        struct service *s = p->members;
+        const struct service_process *settings = s->config.process;
+        struct forking_search q = {
+                .pid_file = settings ? settings->pid_file : NULL,
+                .owner = p->uid,
+                .cgroup_fd = p->cgroup_fd,
+                .cgroup_base = p->manager->cgroup_base_rel,
+                .cgroup_name = p->cgroup_name,
+        };
+        pid_t pid = 0;
+        _cleanup_free_ char *why = NULL;
+        int r = forking_main_pid(&q, &pid, &why);
+        if (r == 0 && now_usec() < p->forking_deadline) {
+                loop_timer_arm(p->manager->loop, &p->forking_timer, now_usec() + FORKING_RETRY,
+                               on_forking_retry);
+                return;
+        }
+        if (r > 0 && (r = follow(p, pid)) >= 0) {
+                s->exit_kind = EXIT_NONE;
+                log_info("service %s: daemonized; its main process is pid %d", s->config.name,
+                         (int)pid);
+                process_record(s);
+                service_dispatch(s, EV_FORKED);
+                return;
+        }
+        service_set_last_error(s, "service %s: cannot tell which process is the daemon: %s",
+                               s->config.name,
+                               why      ? why
+                               : r == 0 ? "its PID file did not appear in time"
+                                        : strerror(-r));
+        log_warning("%s", s->last_error);
+        p->exit_kind = EXIT_NONE; /* not a clean end: the start failed */
+        drain(p);
+}
+
+void process_main_pid(struct service *s, const char *value) {
+        struct process *p = s->process;
+        char *end;
+        long pid = strtol(value, &end, 10);
+        if (!p || p->shared || *end || pid <= 1 || pid == p->pid || p->main_exited)
+                return;
+        struct forking_search q = {.cgroup_fd = p->cgroup_fd,
+                                   .cgroup_base = p->manager->cgroup_base_rel,
+                                   .cgroup_name = p->cgroup_name};
+        if (!forking_in_cgroup(&q, (pid_t)pid) || follow(p, (pid_t)pid) < 0) {
+                log_warning("service %s: MAINPID=%ld is not one of its processes; ignored",
+                            s->config.name, pid);
+                return;
+        }
+        log_info("service %s: its main process is now pid %ld (MAINPID)", s->config.name, pid);
+        process_record(s);
+}
+
+static void on_forking_retry(struct loop_timer *t) {
+        struct process *p = container_of(t, struct process, forking_timer);
+        if (p->members && !p->forked)
+                find_daemon(p);
+}
+
 void process_reap(struct process *p) {
         if (p->main_exited || p->pidfd < 0)
                 return;
         siginfo_t si = {0};
         bool unknown = false;
         if (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0) {
-                if (errno != ECHILD || !p->adopted || proc_pidfd_exited(p->pidfd) != 1)
+                if (errno != ECHILD || !(p->adopted || p->forked) ||
+                    proc_pidfd_exited(p->pidfd) != 1)
                         return;
                 unknown = true;
         } else if (si.si_pid == 0) {
@@ -876,7 +1053,18 @@ void process_reap(struct process *p) {
                 record_exit(p, &si);
         /* The report pipe is settled now: the child has exec'd or died. */
         settle_exec_report(p);
-        drain(p);
+        if (launcher_done(p)) {
+                find_daemon(p);
+        } else {
+                if (launcher_failed(p))
+                        service_set_last_error(p->members,
+                                               "service %s: its program %s %d before it daemonized",
+                                               p->members->config.name,
+                                               p->exit_kind == EXIT_CODE ? "exited with code"
+                                                                         : "was killed by signal",
+                                               p->exit_value);
+                drain(p);
+        }
         process_unref(p);
 }
 

@@ -26,8 +26,12 @@ struct process {
         struct loop_io pidfd_io;
         int exec_report_fd;
         struct loop_io exec_report_io;
-        uint64_t start_time; /* field 22 of /proc/PID/stat: with pid, who it is */
-        bool adopted;        /* taken back after a restart of scmd: maybe not our child */
+        uint64_t start_time;     /* field 22 of /proc/PID/stat: with pid, who it is */
+        bool adopted;            /* taken back after a restart of scmd: maybe not our child */
+        bool forked;             /* forking: pid is the daemon its first process left */
+        uid_t uid;               /* its account's (a PID file's owner may be it or root) */
+        usec_t forking_deadline; /* forking: the daemon must be known by then */
+        struct loop_timer forking_timer; /* forking: look for the PID file again */
         bool main_exited;
         bool exec_failed; /* the exec report named a failed step */
         enum process_exit_kind exit_kind;
@@ -52,6 +56,33 @@ struct process {
         uint64_t caps; /* its capabilities; 0: the account's own */
         bool root;     /* its account is uid 0, whose own are every capability */
 };
+
+/* What a program of s needs to run as s: its security plan, the program,
+ * its argv and its environment (process_prepare()). */
+struct process_prep {
+        struct security_plan *plan;
+        char *path;
+        char **argv;
+        char **envp;
+};
+struct spawn_request;
+/* For line (and args after its words), as s's own process would run; on
+ * failure s's last error says why.  0 or SCM_ERR(). */
+int process_prepare(struct service *s, const char *line, char **args, struct process_prep *ret);
+void process_prep_clear(struct process_prep *prep);
+/* The spawn request of prep with s's process settings (no stdio, no cgroup). */
+void process_request(const struct service *s, const struct process_prep *prep,
+                     struct spawn_request *req);
+/* "NAME.service": the cgroup folder of an own process of s (malloc'd). */
+char *process_cgroup_name(const struct service *s);
+/* s's own process (after its pre-start commands); as process_spawn(). */
+int process_spawn_main(struct service *s);
+/* Every process of p has gone (and the post-stop commands have run): the
+ * table hears event for every member. */
+void process_gone(struct process *p, enum svc_event event);
+
+/* notify MAINPID=: the main process is now that pid, if it is one of s's. */
+void process_main_pid(struct service *s, const char *value);
 
 /* The EFF_SPAWN effect: starts s's process.  On failure s stays STOPPED
  * with a sentence in last_error; returns SCM_ERR(win32). */

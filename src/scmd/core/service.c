@@ -27,6 +27,7 @@
 #include "cgroup.h"
 #include "channel.h"
 #include "cleanup.h"
+#include "command.h"
 #include "log.h"
 #include "manager.h"
 #include "process.h"
@@ -36,6 +37,7 @@
 #include "resource_config.h"
 #include "registry.h"
 #include "credentials.h"
+#include "folders.h"
 #include "secrets.h"
 
 static void enter(struct service *s, enum scm_state state);
@@ -79,6 +81,7 @@ void service_free(struct service *s) {
         HOOK(s, depend_gone, s);
         HOOK(s, failure_gone, s);
         HOOK(s, driver_gone, s);
+        command_abandon(s);
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
@@ -140,18 +143,22 @@ static bool is_pending(enum scm_state state) {
 }
 
 /* Whether scmd watches a pending state for progress: native services in
- * every pending state, notify services until READY=1.  Plain services and
- * stops by signal have the stop timer instead. */
+ * every pending state, notify services until READY=1, forking services
+ * until their daemon is known.  Plain services and stops by signal have the
+ * stop timer instead, and a one-shot job runs as long as it needs. */
 static bool watches_progress(const struct service *s) {
         if (s->config.kind == SCM_KIND_NATIVE)
                 return is_pending(s->state);
-        return s->config.kind == SCM_KIND_NOTIFY && s->state == SCM_STATE_START_PENDING;
+        return (s->config.kind == SCM_KIND_NOTIFY || s->config.kind == SCM_KIND_FORKING) &&
+               s->state == SCM_STATE_START_PENDING;
 }
 
 /* (Re)arms the progress deadline: the wait hint, or the control timeout
  * while the service has given none, plus a grace. */
 static void progress_arm(struct service *s) {
-        usec_t hint = (usec_t)(s->wait_hint ? s->wait_hint : s->config.control_timeout_ms);
+        uint32_t idle = s->state == SCM_STATE_START_PENDING ? PROCESS_START_TIMEOUT_MS(&s->config)
+                                                            : s->config.control_timeout_ms;
+        usec_t hint = (usec_t)(s->wait_hint ? s->wait_hint : idle);
         loop_timer_arm(s->manager->loop, &s->progress_timer,
                        now_usec() + hint * USEC_PER_MSEC + PROGRESS_GRACE, on_progress_timeout);
 }
@@ -203,6 +210,8 @@ static int apply(struct service *s, const struct transition *t) {
         if (eff & EFF_DELIVER && (r = deliver(s)) < 0)
                 return r;
         if (eff & EFF_UNLOAD && (r = driver_hook(s, s->manager->hooks.driver_unload)) < 0)
+                return r;
+        if (eff & EFF_RELOAD && (r = command_reload(s)) < 0)
                 return r;
         if (eff & EFF_THAW)
                 freeze(s, false);
@@ -297,16 +306,25 @@ void service_fail_start(struct service *s, int win32, const char *message) {
         persist_status(s);
 }
 
-/* What a plain or notify service accepts in each state: scmd answers for it. */
+/* Whether a PARAMCHANGE has something to do: a reload signal or command. */
+static bool reloads(const struct service *s) {
+        const struct service_process *p = s->config.process;
+        return p && (p->reload_signal || p->reload_command);
+}
+
+/* What a plain, notify, forking or oneshot service accepts in each state:
+ * scmd answers for it. */
 static uint32_t signalled_accepts(const struct service *s, enum scm_state state) {
         bool frozen_ok = s->config.pause_by_freeze && s->process && s->process->cgroup_fd >= 0;
         uint32_t pause = frozen_ok ? SCM_ACCEPT_PAUSE_CONTINUE : 0;
+        uint32_t reload = reloads(s) ? SCM_ACCEPT_PARAMCHANGE : 0;
         if (s->config.type == SCM_TYPE_KERNEL_DRIVER)
                 return state == SCM_STATE_RUNNING ? SCM_ACCEPT_STOP : 0;
         switch (state) {
         case SCM_STATE_START_PENDING:
                 return SCM_ACCEPT_STOP;
         case SCM_STATE_RUNNING:
+                return SCM_ACCEPT_STOP | pause | reload;
         case SCM_STATE_PAUSED:
                 return SCM_ACCEPT_STOP | pause;
         default:
@@ -357,6 +375,9 @@ static void enter(struct service *s, enum scm_state state) {
         HOOK(s, failure_entered, s, old); /* failure actions, boot acceptance */
         HOOK(s, depend_entered, s, old);  /* start and stop cascades */
         if (state == SCM_STATE_STOPPED) {
+                /* Its runtime folders go when it stops, not when its process
+                 * goes (a job that remains after exit keeps them). */
+                service_folders_remove(&s->config, &s->manager->paths);
                 answer_start_waiters(s, (int)s->win32_exit_code);
                 HOOK(s, stopped, s);
         }
@@ -446,7 +467,16 @@ static void notify_status_text(struct service *s, const char *value) {
 
 void service_notify(struct service *s, const char *key, const char *value) {
         if (strcmp(key, "READY") == 0 && strcmp(value, "1") == 0) {
+                if (s->reloading && !s->command) {
+                        s->reloading = false;
+                        HOOK(s, progress, s);
+                }
                 service_dispatch(s, EV_READY);
+        } else if (strcmp(key, "RELOADING") == 0 && strcmp(value, "1") == 0) {
+                s->reloading = true;
+                HOOK(s, progress, s);
+        } else if (strcmp(key, "MAINPID") == 0) {
+                process_main_pid(s, value);
         } else if (strcmp(key, "STOPPING") == 0 && strcmp(value, "1") == 0) {
                 s->desired = SCM_STATE_STOPPED;
                 service_dispatch(s, EV_STOPPING);
@@ -488,6 +518,8 @@ static void on_watchdog_timeout(struct loop_timer *t) {
 
 /* ---- JSON views ---- */
 
+static json_t *reload_json(const struct service *s);
+
 json_t *service_status_json(const struct service *s) {
         json_t *accepted = json_array();
         const char *names[8];
@@ -513,6 +545,11 @@ json_t *service_status_json(const struct service *s) {
                           "desired", scm_state_name(s->desired), "marked_for_delete",
                           s->marked_for_delete, "process_exit", exit, "status_text", s->status_text,
                           "seq", (json_int_t)events_seq(s));
+        if (o && (json_object_set_new(o, "reloading", json_boolean(s->reloading)) < 0 ||
+                  json_object_set_new(o, "last_reload", reload_json(s)) < 0)) {
+                json_decref(o);
+                return NULL;
+        }
         if (o && s->stop_reason)
                 json_object_set_new(o, "stop_reason",
                                     json_pack("{s:I, s:s, s:I}", "reason",
@@ -520,6 +557,23 @@ json_t *service_status_json(const struct service *s) {
                                               s->stop_comment ? s->stop_comment : "", "time_us",
                                               (json_int_t)s->stop_reason_time_us));
         return o;
+}
+
+void service_reload_ended(struct service *s) {
+        s->reloading = false;
+        HOOK(s, progress, s);
+}
+
+/* "last_reload": how the last reload command ended, or null. */
+static json_t *reload_json(const struct service *s) {
+        if (!s->reload_failed && s->reload_exit_kind == EXIT_NONE)
+                return json_null();
+        return json_pack("{s:b, s:o}", "succeeded", !s->reload_failed, "exit",
+                         s->reload_exit_kind == EXIT_CODE
+                                 ? json_pack("{s:i}", "code", s->reload_exit_value)
+                         : s->reload_exit_kind == EXIT_SIGNAL
+                                 ? json_pack("{s:i}", "signal", s->reload_exit_value)
+                                 : json_null());
 }
 
 json_t *service_config_json(const struct service *s) {

@@ -27,6 +27,7 @@ struct start_target;
 struct driver_job;
 struct event_watch;
 struct control_status;
+struct service_command;
 
 /* A callback waiting for the outcome of a start: error is 0 on success,
  * else a Win32 error with message. */
@@ -57,6 +58,13 @@ struct service {
 
         bool marked_for_delete;
         unsigned open_handles;
+
+        /* command.c: its pre-start, reload or post-stop command running; NULL none */
+        struct service_command *command;
+        bool reloading;                          /* a reload command, or notify RELOADING=1 */
+        bool reload_failed;                      /* the last reload command's end */
+        enum process_exit_kind reload_exit_kind; /* EXIT_NONE: none, or it could not start */
+        int reload_exit_value;
 
         /* The process it runs in (process.c); NULL when it has none. */
         struct process *process;
@@ -146,6 +154,8 @@ int service_stop(struct service *s);
 
 /* native: a status report from the service (channel.c), already checked. */
 void service_report(struct service *s, const struct control_status *st);
+/* command.c: a reload command has ended (its result is in s). */
+void service_reload_ended(struct service *s);
 /* native: the dispatcher connected. */
 void service_connected(struct service *s);
 /* notify: READY=1, STOPPING=1, STATUS=, EXTEND_TIMEOUT_USEC=, ERRNO=, WATCHDOG=1. */

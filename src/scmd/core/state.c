@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The complete behaviour of a service, as one table indexed by kind (the
- * rows: plain, native, notify, or a kernel driver whatever its kind), state
- * and event.  Nothing else in scmd decides whether a request is accepted or
- * which state follows which: service.c only carries out the effects the
- * table names.  tests/unit/test_state.c walks every (kind, state, event).
+ * rows: plain, native, notify, forking, oneshot, a oneshot that remains
+ * after exit, or a kernel driver whatever its kind), state and event.  Nothing else in scmd decides
+ * whether a request is accepted or which state follows which: service.c only carries out the
+ * effects the table names.  tests/unit/test_state.c walks every (kind, state, event).
  *
  * The kinds differ only where their processes differ:
  *   - plain: running once exec succeeds; stop is SIGTERM; pause, when
  *     configured, freezes the cgroup;
  *   - notify: as plain, but running only at READY=1, stopping at STOPPING=1,
  *     and a missed watchdog or a start without READY in time is a hang;
+ *   - forking: as plain, but running only once its first process has
+ *     exited 0 and its main pid is known (process.c: from its PID file or
+ *     the one process left); that pid's death is the service's;
+ *   - oneshot: a job.  It is START_PENDING while it runs, and its clean
+ *     exit 0 is a success: STOPPED with NO_ERROR, or RUNNING with no
+ *     process when it remains after exit (stop then needs no signal);
+ *     any other end is PROCESS_ABORTED, as for plain;
+ *   - reload (PARAMCHANGE) of plain, notify and forking services runs the
+ *     reload command or sends the reload signal; it is accepted only when
+ *     one is configured (service.c's accept bits);
  *   - native: every control goes to the service's handler and every state
  *     comes from the service's own reports; scmd enters STOP_PENDING itself
  *     when it delivers a stop, so no further control follows a stop.  A
@@ -37,6 +47,7 @@
 #include <scm/types.h>
 
 #include "cleanup.h"
+#include "process_config.h"
 #include "service_config.h"
 
 /* The table reads best as a table: */
@@ -88,6 +99,7 @@
 /* ---- plain and notify: scmd drives the process by signals ---- */
 
 #define SIGNAL_STOP        CONTROL(SCM_STATE_STOP_PENDING, EFF_SIGNAL_STOP, SCM_ACCEPT_STOP)
+#define RELOAD             CONTROL(0, EFF_RELOAD, SCM_ACCEPT_PARAMCHANGE)
 #define THAW_AND_STOP      CONTROL(SCM_STATE_STOP_PENDING, EFF_THAW | EFF_SIGNAL_STOP, SCM_ACCEPT_STOP)
 
 #define SIGNALLED_RUNNING_ROW                                                                      \
@@ -96,7 +108,7 @@
         [EV_PAUSE] = CONTROL(SCM_STATE_PAUSED, EFF_FREEZE, SCM_ACCEPT_PAUSE_CONTINUE),            \
         [EV_CONTINUE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),                                         \
         [EV_INTERROGATE] = ACCEPT(0),                                                              \
-        [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),                                         \
+        [EV_PARAMCHANGE] = RELOAD,                                                                 \
         [EV_CUSTOM] = INVALID_CONTROL, /* no handler to deliver it to */                          \
         [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL,                       \
         [EV_EXITED] = ABORTED
@@ -107,7 +119,7 @@
         [EV_PAUSE] = ACCEPT(SCM_ACCEPT_PAUSE_CONTINUE),                                            \
         [EV_CONTINUE] = CONTROL(SCM_STATE_RUNNING, EFF_THAW, SCM_ACCEPT_PAUSE_CONTINUE),          \
         [EV_INTERROGATE] = ACCEPT(0),                                                              \
-        [EV_PARAMCHANGE] = ACCEPT(SCM_ACCEPT_PARAMCHANGE),                                         \
+        [EV_PARAMCHANGE] = CANNOT_ACCEPT, /* frozen: it could not reload */                       \
         [EV_CUSTOM] = INVALID_CONTROL,                                                             \
         [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL,                       \
         [EV_EXITED] = ABORTED
@@ -121,6 +133,29 @@
         [EV_CUSTOM] = INVALID_CONTROL,                                                             \
         [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL,                       \
         [EV_EXITED] = ABORTED
+
+/* ---- oneshot that remains after exit: RUNNING with no process ---- */
+
+#define REMAINING_ROW                                                                              \
+        [EV_START] = ALREADY_RUNNING,                                                              \
+        [EV_STOP] = CONTROL(SCM_STATE_STOPPED, 0, SCM_ACCEPT_STOP),                               \
+        [EV_PAUSE] = INVALID_CONTROL, [EV_CONTINUE] = INVALID_CONTROL,                             \
+        [EV_INTERROGATE] = ACCEPT(0), [EV_PARAMCHANGE] = INVALID_CONTROL,                          \
+        [EV_CUSTOM] = INVALID_CONTROL,                                                             \
+        [EV_SHUTDOWN] = INVALID_CONTROL, [EV_PRESHUTDOWN] = INVALID_CONTROL
+
+#define ONESHOT_ROWS(success)                                                                      \
+        [SCM_STATE_STOPPED] = { STOPPED_ROW },                                                     \
+        [SCM_STATE_START_PENDING] = {                                                              \
+                START_PENDING_GATES(SIGNAL_STOP),                                                  \
+                [EV_SPAWNED] = DO(EFF_ACK_START),                                                  \
+                [EV_SUCCEEDED] = success,                                                          \
+        },                                                                                         \
+        [SCM_STATE_RUNNING] = { REMAINING_ROW },                                                   \
+        [SCM_STATE_PAUSED] = { SIGNALLED_UNUSED_ROW },                                             \
+        [SCM_STATE_PAUSE_PENDING] = { SIGNALLED_UNUSED_ROW },                                      \
+        [SCM_STATE_CONTINUE_PENDING] = { SIGNALLED_UNUSED_ROW },                                   \
+        [SCM_STATE_STOP_PENDING] = { STOP_PENDING_ROW }
 
 /* ---- native: controls go to the handler, states come from reports ---- */
 
@@ -204,6 +239,22 @@ static const struct transition table[_SVC_ROWS_MAX][_SCM_STATE_MAX][_EV_MAX] = {
                 [SCM_STATE_CONTINUE_PENDING] = { SIGNALLED_UNUSED_ROW },
                 [SCM_STATE_STOP_PENDING] = { STOP_PENDING_ROW },
         },
+        [SCM_KIND_FORKING] = {
+                [SCM_STATE_STOPPED] = { STOPPED_ROW },
+                [SCM_STATE_START_PENDING] = {
+                        START_PENDING_GATES(SIGNAL_STOP),
+                        [EV_FORKED] = GO(RUNNING, EFF_ACK_START),
+                },
+                [SCM_STATE_RUNNING] = { SIGNALLED_RUNNING_ROW },
+                [SCM_STATE_PAUSED] = { SIGNALLED_PAUSED_ROW },
+                [SCM_STATE_PAUSE_PENDING] = { SIGNALLED_UNUSED_ROW },
+                [SCM_STATE_CONTINUE_PENDING] = { SIGNALLED_UNUSED_ROW },
+                [SCM_STATE_STOP_PENDING] = { STOP_PENDING_ROW },
+        },
+        /* A job's start is answered once it runs; it is START_PENDING until
+         * it ends (scctl start --wait waits for that). */
+        [SCM_KIND_ONESHOT] = { ONESHOT_ROWS(STOPPED_CLEANLY) },
+        [SVC_ROWS_ONESHOT_REMAIN] = { ONESHOT_ROWS(GO(RUNNING, EFF_FINISH)) },
         [SCM_KIND_NATIVE] = {
                 [SCM_STATE_STOPPED] = { STOPPED_ROW },
                 [SCM_STATE_START_PENDING] = {
@@ -250,17 +301,26 @@ static const struct transition table[_SVC_ROWS_MAX][_SCM_STATE_MAX][_EV_MAX] = {
 
 static const struct transition ignored;
 
+static bool is_empty(const struct transition *t) {
+        return !t->to && !t->effects && !t->refuse && !t->needs_accept;
+}
+
 const struct transition *state_transition(enum svc_rows rows, enum scm_state state,
                                           enum svc_event event) {
         if (rows < 0 || rows >= _SVC_ROWS_MAX || state <= 0 || state >= _SCM_STATE_MAX ||
             event < 0 || event >= _EV_MAX)
                 return &ignored;
-        return &table[rows][state][event];
+        const struct transition *t = &table[rows][state][event];
+        if (event == EV_SUCCEEDED && is_empty(t))
+                t = &table[rows][state][EV_EXITED];
+        return t;
 }
 
 enum svc_rows state_rows_of(const struct service_config *c) {
         if (c->type == SCM_TYPE_KERNEL_DRIVER)
                 return SVC_ROWS_DRIVER;
+        if (c->kind == SCM_KIND_ONESHOT && c->process && c->process->remain_after_exit)
+                return SVC_ROWS_ONESHOT_REMAIN;
         return (enum svc_rows)c->kind;
 }
 
@@ -277,6 +337,7 @@ static const char *const event_names[_EV_MAX] = {
         [EV_SPAWNED] = "spawned",
         [EV_SPAWN_FAILED] = "spawn-failed",
         [EV_EXITED] = "exited",
+        [EV_SUCCEEDED] = "succeeded",
         [EV_STOP_TIMEOUT] = "stop-timeout",
         [EV_HANG] = "hang",
         [EV_CONNECTED] = "connected",
@@ -284,6 +345,7 @@ static const char *const event_names[_EV_MAX] = {
         [EV_READY] = "ready",
         [EV_STOPPING] = "stopping",
         [EV_WATCHDOG] = "watchdog",
+        [EV_FORKED] = "forked",
         [EV_REPORT_STOPPED] = "report-stopped",
         [EV_REPORT_START_PENDING] = "report-start-pending",
         [EV_REPORT_STOP_PENDING] = "report-stop-pending",

@@ -28,6 +28,7 @@ enum svc_event {
         EV_SPAWNED = _EV_REQUEST_MAX, /* exec succeeded */
         EV_SPAWN_FAILED,              /* a step before exec failed */
         EV_EXITED,                    /* the process and all of its cgroup ended */
+        EV_SUCCEEDED,                 /* as exited, the main process with code 0 */
         EV_STOP_TIMEOUT,              /* the stop grace period passed */
         EV_HANG,                      /* a pending state made no progress in time */
         EV_CONNECTED,                 /* native: the dispatcher said hello */
@@ -35,6 +36,7 @@ enum svc_event {
         EV_READY,                     /* notify: READY=1 */
         EV_STOPPING,                  /* notify: STOPPING=1 */
         EV_WATCHDOG,                  /* notify: WATCHDOG=1 did not come in time */
+        EV_FORKED,                    /* forking: it has daemonized and its main pid is known */
         /* native: the service reported a state; in the order of enum scm_state */
         EV_REPORT_STOPPED,
         EV_REPORT_START_PENDING,
@@ -64,6 +66,7 @@ enum svc_effect {
         EFF_START_HANG = 1u << 11, /* win32 exit code := SERVICE_START_HANG, unless set */
         EFF_FINISH = 1u << 12,     /* release the process handles; persist the result */
         EFF_UNLOAD = 1u << 13,     /* kernel driver: unload the module (driver.c) */
+        EFF_RELOAD = 1u << 14,     /* plain, notify, forking: its reload signal or command */
 };
 
 /* The table's rows: a service's kind, or a kernel driver's rows whatever
@@ -72,7 +75,10 @@ enum svc_rows {
         SVC_ROWS_PLAIN = SCM_KIND_PLAIN,
         SVC_ROWS_NATIVE = SCM_KIND_NATIVE,
         SVC_ROWS_NOTIFY = SCM_KIND_NOTIFY,
+        SVC_ROWS_FORKING = SCM_KIND_FORKING,
+        SVC_ROWS_ONESHOT = SCM_KIND_ONESHOT,
         SVC_ROWS_DRIVER = _SCM_KIND_MAX, /* type kernel-driver: a module, no process */
+        SVC_ROWS_ONESHOT_REMAIN,         /* a one-shot job that stays RUNNING after exit 0 */
         _SVC_ROWS_MAX,
 };
 
@@ -84,7 +90,8 @@ struct transition {
 };
 
 /* The transition for event in state; never NULL.  An all-zero entry means
- * the event is ignored in that state. */
+ * the event is ignored in that state, except for EV_SUCCEEDED, which is
+ * EV_EXITED wherever a row does not name it. */
 const struct transition *state_transition(enum svc_rows rows, enum scm_state state,
                                           enum svc_event event);
 struct service_config;

@@ -37,6 +37,22 @@
 
 #include "privilege_names.h"
 
+/* ---- in scmd ---- */
+
+uint64_t privileges_held(void) {
+        struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3};
+        struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {0};
+        if (syscall(SYS_capget, &header, data) < 0)
+                return ~0ULL; /* unknown: the child's capset says */
+        uint64_t held = 0;
+        for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+                held |= (uint64_t)data[i].permitted << (32 * i);
+        for (int i = 0; i <= privilege_last_cap(); i++)
+                if (prctl(PR_CAPBSET_READ, (unsigned long)i, 0, 0, 0) == 0)
+                        held &= ~(1ULL << i);
+        return held;
+}
+
 /* ---- in the child ---- */
 
 int privileges_drop_bounding(uint64_t caps) {

@@ -19,16 +19,18 @@
 
 #include "cleanup.h"
 
-int proc_start_time(pid_t pid, uint64_t *ret) {
+/* Field n (3 or later) of /proc/PID/stat, a number: 0 with *ret, -ESRCH
+ * when there is no such process (or only its zombie), or -errno. */
+static int stat_field(pid_t pid, int n, uint64_t *ret) {
         char path[64], buf[1024];
         snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return errno == ENOENT ? -ESRCH : -errno;
-        ssize_t n = read(fd, buf, sizeof(buf) - 1);
-        if (n <= 0)
-                return n < 0 ? -errno : -ESRCH;
-        buf[n] = '\0';
+        ssize_t len = read(fd, buf, sizeof(buf) - 1);
+        if (len <= 0)
+                return len < 0 ? -errno : -ESRCH;
+        buf[len] = '\0';
         /* The command name (field 2) may hold spaces and parentheses: the
          * fields after it start after its last ')'. */
         char *p = strrchr(buf, ')');
@@ -37,8 +39,8 @@ int proc_start_time(pid_t pid, uint64_t *ret) {
         p++;
         if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X'))
                 return -ESRCH; /* it has ended: only its parent's wait is left */
-        /* field 3 (state) is the first after it; field 22 the 20th. */
-        for (int field = 3; field < 22; field++) {
+        /* field 3 (state) is the first after it. */
+        for (int field = 3; field < n; field++) {
                 p = strchr(p + 1, ' ');
                 if (!p)
                         return -EIO;
@@ -50,6 +52,18 @@ int proc_start_time(pid_t pid, uint64_t *ret) {
                 return -EIO;
         *ret = v;
         return 0;
+}
+
+int proc_start_time(pid_t pid, uint64_t *ret) {
+        return stat_field(pid, 22, ret);
+}
+
+int proc_parent(pid_t pid, pid_t *ret) {
+        uint64_t v;
+        int r = stat_field(pid, 4, &v);
+        if (r >= 0)
+                *ret = (pid_t)v;
+        return r;
 }
 
 int proc_cgroup(pid_t pid, char *buf, size_t size) {

@@ -14,6 +14,8 @@
  * -errno.  A pid
  * reused by another process has another start time. */
 int proc_start_time(pid_t pid, uint64_t *ret);
+/* pid's parent (field 4): 0 with *ret, or as proc_start_time(). */
+int proc_parent(pid_t pid, pid_t *ret);
 /* pid's cgroup v2 path ("0::" line of /proc/PID/cgroup) into buf; "" when
  * unknown.  0 or -errno. */
 int proc_cgroup(pid_t pid, char *buf, size_t size);

@@ -46,12 +46,16 @@
 #include "account.h"
 #include "cleanup.h"
 #include "db.h"
+#include "folders.h"
 #include "identity.h"
 #include "log.h"
+#include "pam.h"
 #include "privilege_names.h"
 #include "privileges.h"
+#include "process_config.h"
 #include "sandbox.h"
 #include "security_config.h"
+#include "service_config.h"
 
 static char *console_path; /* scmd --console */
 
@@ -107,6 +111,7 @@ void security_plan_free(struct security_plan *p) {
                 return;
         free(p->pw);
         free(p->groups);
+        free(p->extra_groups);
         if (p->console_fd >= 0)
                 close(p->console_fd);
         if (p->landlock_fd >= 0)
@@ -114,6 +119,9 @@ void security_plan_free(struct security_plan *p) {
         free(p->state_dir);
         free(p->runtime_dir);
         free(p->logs_dir);
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                free(p->named_folders[k]);
+        free(p->pam_name);
         free(p);
 }
 
@@ -161,6 +169,16 @@ static int plan_privileges(struct security_request *rq, struct security_plan *p)
                                          names ? names : "?");
                 }
         }
+        /* A machine or container may withhold some from scmd itself: the
+         * service starts with less (never more), and the log says so. */
+        uint64_t withheld = want & ~privileges_held();
+        if (withheld) {
+                _cleanup_free_ char *names = privileges_to_text(withheld);
+                log_warning("service %s: scmd itself does not hold %s (this machine or container "
+                            "withholds it); the service starts without",
+                            rq->config->name, names ? names : "some privileges");
+                want &= ~withheld;
+        }
         p->set_caps = true;
         p->caps = want;
         p->ambient = p->pw->pw_uid != 0;
@@ -193,7 +211,11 @@ static int plan_identity(struct security_request *rq, const struct service_secur
                                          "service %s: cannot make its folder %s: %s",
                                          rq->config->name, path, strerror(-r));
         }
-        if (!p->switch_ids && gid == 0)
+        const struct service_process *settings = rq->config->process;
+        /* Not root, they were checked to be scmd's own (plan_groups()). */
+        bool own_groups = geteuid() == 0 && settings &&
+                          (settings->primary_group || settings->supplementary_groups);
+        if (!p->switch_ids && gid == 0 && !own_groups)
                 return 0; /* scmd's own groups */
         int r = account_groups(p->pw, gid, &p->groups, &p->n_groups);
         if (r < 0)
@@ -202,6 +224,136 @@ static int plan_identity(struct security_request *rq, const struct service_secur
                                  p->pw->pw_name, strerror(-r));
         p->set_groups = true;
         return 0;
+}
+
+/* A group setting's gid: a number as it is, a name looked up. */
+static int resolve_group(struct security_request *rq, const char *group, const char *setting,
+                         gid_t *ret) {
+        char *end;
+        unsigned long long v = strtoull(group, &end, 10);
+        if (group[0] >= '0' && group[0] <= '9' && !*end) {
+                *ret = (gid_t)v;
+                return 0;
+        }
+        errno = 0;
+        const struct group *gr = getgrnam(group);
+        if (!gr)
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: the group '%s' (%s) %s", rq->config->name, group,
+                                 setting,
+                                 errno && errno != ENOENT ? strerror(errno)
+                                                          : "does not exist on this machine");
+        *ret = gr->gr_gid;
+        return 0;
+}
+
+static bool has_group(const gid_t *groups, size_t n, gid_t gid) {
+        for (size_t i = 0; i < n; i++)
+                if (groups[i] == gid)
+                        return true;
+        return false;
+}
+
+/* scmd not root: the group settings may only name what it has already. */
+static int check_unprivileged_groups(struct security_request *rq, struct security_plan *p) {
+        gid_t have[PROCESS_GROUPS_MAX * 4];
+        int n = getgroups((int)ELEMENTSOF(have), have);
+        bool ok = p->gid == getegid() && n >= 0;
+        for (size_t i = 0; ok && i < p->n_extra_groups; i++)
+                ok = p->extra_groups[i] == getegid() ||
+                     has_group(have, (size_t)n, p->extra_groups[i]);
+        if (ok)
+                return 0;
+        return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                         "service %s: scmd runs as uid %u and cannot give the service groups it "
+                         "has not itself; run scmd as root, or clear primary_group and "
+                         "supplementary_groups",
+                         rq->config->name, (unsigned)geteuid());
+}
+
+/* primary_group and supplementary_groups (process_config.h): the gid
+ * becomes the account's for the whole plan (its groups are looked up with
+ * it, as initgroups() would), the supplementary ones are added. */
+static int plan_groups(struct security_request *rq, struct security_plan *p) {
+        const struct service_process *settings = rq->config->process;
+        p->gid = p->pw->pw_gid;
+        if (!settings || (!settings->primary_group && !settings->supplementary_groups))
+                return 0;
+        int r = 0;
+        if (settings->primary_group)
+                r = resolve_group(rq, settings->primary_group, "primary_group", &p->gid);
+        size_t n = 0;
+        while (settings->supplementary_groups && settings->supplementary_groups[n])
+                n++;
+        p->extra_groups = calloc(n + 1, sizeof(gid_t));
+        if (!p->extra_groups)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                gid_t g;
+                r = resolve_group(rq, settings->supplementary_groups[i], "supplementary_groups",
+                                  &g);
+                if (r >= 0 && !has_group(p->extra_groups, p->n_extra_groups, g))
+                        p->extra_groups[p->n_extra_groups++] = g;
+        }
+        if (r < 0)
+                return r;
+        if (geteuid() != 0)
+                return check_unprivileged_groups(rq, p);
+        p->pw->pw_gid = p->gid;
+        p->switch_gid = true;
+        return 0;
+}
+
+/* The supplementary groups are added after the account's. */
+static int plan_extra_groups(struct security_plan *p) {
+        if (!p->set_groups || p->n_extra_groups == 0)
+                return 0;
+        gid_t *all = realloc(p->groups, (p->n_groups + p->n_extra_groups) * sizeof(gid_t));
+        if (!all)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        p->groups = all;
+        for (size_t i = 0; i < p->n_extra_groups; i++)
+                if (!has_group(all, p->n_groups, p->extra_groups[i]))
+                        all[p->n_groups++] = p->extra_groups[i];
+        return 0;
+}
+
+/* The folders the process settings name (folders.c), made now so that
+ * the Landlock ruleset can grant them. */
+static int plan_folders(struct security_request *rq, struct security_plan *p) {
+        struct folders_request fq = {
+                .config = rq->config,
+                .paths = rq->paths,
+                .uid = p->pw->pw_uid,
+                .gid = p->gid,
+                .error = &rq->error,
+        };
+        int r = service_folders_make(&fq);
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                p->named_folders[k] = fq.joined[k];
+        return r;
+}
+
+/* A logon session (pam_name): its PAM service must be there, and only
+ * root may open one for another account. */
+static int plan_session(struct security_request *rq, struct security_plan *p) {
+        const struct service_process *settings = rq->config->process;
+        if (!settings || !settings->pam_name)
+                return 0;
+        if (geteuid() != 0)
+                return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
+                                 "service %s: a logon session (pam_name %s) needs scmd to run "
+                                 "as root",
+                                 rq->config->name, settings->pam_name);
+        char etc[PATH_MAX], usr[PATH_MAX];
+        snprintf(etc, sizeof(etc), "/etc/pam.d/%s", settings->pam_name);
+        snprintf(usr, sizeof(usr), "/usr/lib/pam.d/%s", settings->pam_name);
+        if (access(etc, R_OK) < 0 && access(usr, R_OK) < 0)
+                return plan_fail(rq, SCM_ERROR_FILE_NOT_FOUND,
+                                 "service %s: there is no PAM service '%s' (%s does not exist)",
+                                 rq->config->name, settings->pam_name, etc);
+        p->pam_name = strdup(settings->pam_name);
+        return p->pam_name ? 0 : SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 }
 
 static int plan_console(struct security_request *rq, const struct service_security *sec,
@@ -249,13 +401,30 @@ static int plan_sandbox(struct security_request *rq, const struct service_securi
         size_t n = 0;
         while (sec->writable_paths && sec->writable_paths[n])
                 n++;
-        _cleanup_free_ char **paths = calloc(n + 4, sizeof(char *));
+        /* The named folders it writes (not its configuration), ':' split. */
+        _cleanup_free_ char *named = NULL;
+        size_t n_named = 0, len = 0;
+        for (size_t kind = 0; kind < FOLDER_CONFIGURATION; kind++)
+                if (p->named_folders[kind])
+                        len += strlen(p->named_folders[kind]) + 1;
+        if (len > 0 && !(named = calloc(len + 1, 1)))
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        for (size_t kind = 0; kind < FOLDER_CONFIGURATION; kind++)
+                if (p->named_folders[kind])
+                        strcat(strcat(named, named[0] ? ":" : ""), p->named_folders[kind]);
+        for (size_t i = 0; named && named[i]; i++)
+                n_named += named[i] == ':' || i == 0;
+        _cleanup_free_ char **paths = calloc(n + n_named + 4, sizeof(char *));
         if (!paths)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         size_t k = 0;
         paths[k++] = p->state_dir;
         paths[k++] = p->runtime_dir;
         paths[k++] = p->logs_dir;
+        char *save = NULL;
+        for (char *f = named ? strtok_r(named, ":", &save) : NULL; f;
+             f = strtok_r(NULL, ":", &save))
+                paths[k++] = f;
         for (size_t i = 0; i < n; i++)
                 paths[k++] = sec->writable_paths[i];
         const char *path = NULL;
@@ -284,7 +453,15 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         if (r >= 0)
                 r = plan_privileges(rq, p);
         if (r >= 0)
+                r = plan_groups(rq, p);
+        if (r >= 0)
                 r = plan_identity(rq, sec, p);
+        if (r >= 0)
+                r = plan_extra_groups(p);
+        if (r >= 0)
+                r = plan_folders(rq, p);
+        if (r >= 0)
+                r = plan_session(rq, p);
         if (r >= 0)
                 r = plan_console(rq, sec, p);
         if (r >= 0)
@@ -297,6 +474,29 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         return 0;
 }
 
+/* KEY=value in *envp, replacing an entry of the same KEY. */
+static int env_set(char ***envp, const char *key, const char *value) {
+        char *entry;
+        if (asprintf(&entry, "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        size_t n = 0, klen = strlen(key);
+        for (; (*envp)[n]; n++)
+                if (strncmp((*envp)[n], key, klen) == 0 && (*envp)[n][klen] == '=') {
+                        free((*envp)[n]);
+                        (*envp)[n] = entry;
+                        return 0;
+                }
+        char **v = realloc(*envp, (n + 2) * sizeof(char *));
+        if (!v) {
+                free(entry);
+                return -ENOMEM;
+        }
+        v[n] = entry;
+        v[n + 1] = NULL;
+        *envp = v;
+        return 0;
+}
+
 int security_plan_env(const struct security_plan *p, char ***envp) {
         const struct {
                 const char *key, *value;
@@ -305,20 +505,13 @@ int security_plan_env(const struct security_plan *p, char ***envp) {
                 {"RUNTIME_DIRECTORY", p->runtime_dir},
                 {"LOGS_DIRECTORY", p->logs_dir},
         };
-        size_t n = 0;
-        while ((*envp)[n])
-                n++;
-        for (size_t i = 0; i < ELEMENTSOF(vars); i++) {
-                if (!vars[i].value)
-                        continue;
-                char **v = realloc(*envp, (n + 2) * sizeof(char *));
-                if (!v)
+        for (size_t i = 0; i < ELEMENTSOF(vars); i++)
+                if (vars[i].value && env_set(envp, vars[i].key, vars[i].value) < 0)
                         return -ENOMEM;
-                *envp = v;
-                if (asprintf(&v[n], "%s=%s", vars[i].key, vars[i].value) < 0)
+        for (size_t k = 0; k < _FOLDER_KIND_MAX; k++)
+                if (p->named_folders[k] &&
+                    env_set(envp, service_folders_env_names[k], p->named_folders[k]) < 0)
                         return -ENOMEM;
-                v[++n] = NULL;
-        }
         return 0;
 }
 
@@ -328,6 +521,10 @@ static int fail_at(enum spawn_stage stage, int r, enum spawn_stage *ret_stage) {
         *ret_stage = stage;
         errno = r < 0 ? -r : errno;
         return -1;
+}
+
+int security_enter_session(const struct security_plan *p, int cgroup_fd, char ***envp) {
+        return p->pam_name ? pam_session_enter(p->pam_name, p->pw, cgroup_fd, envp) : 0;
 }
 
 int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage) {
@@ -344,11 +541,12 @@ int security_enter(const struct security_plan *p, enum spawn_stage *ret_stage) {
                 return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
         if (p->set_groups && setgroups(p->n_groups, p->groups) < 0)
                 return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
+        if ((p->switch_ids || p->switch_gid) && setresgid(p->gid, p->gid, p->gid) < 0)
+                return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
         if (p->switch_ids) {
                 if (p->set_caps && (r = privileges_keep_across_setuid(true)) < 0)
                         return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);
-                if (setresgid(p->pw->pw_gid, p->pw->pw_gid, p->pw->pw_gid) < 0 ||
-                    setresuid(p->pw->pw_uid, p->pw->pw_uid, p->pw->pw_uid) < 0)
+                if (setresuid(p->pw->pw_uid, p->pw->pw_uid, p->pw->pw_uid) < 0)
                         return fail_at(SPAWN_STAGE_ACCOUNT, 0, ret_stage);
                 if (p->set_caps && (r = privileges_keep_across_setuid(false)) < 0)
                         return fail_at(SPAWN_STAGE_PRIVILEGES, r, ret_stage);

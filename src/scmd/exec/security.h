@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "process_config.h"
 #include "spawner.h"
 
 struct db;
@@ -24,9 +25,13 @@ struct service_config;
 struct security_plan {
         struct passwd *pw; /* the account: name, uid, gid, home, shell (owned) */
         bool switch_ids;   /* setresgid/setresuid to pw's ids */
+        bool switch_gid;   /* setresgid to gid even when the uid stays (primary_group) */
+        gid_t gid;         /* the primary group: pw's, or primary_group's (then pw_gid too) */
         bool set_groups;   /* setgroups(groups) */
         gid_t *groups;
         size_t n_groups;
+        gid_t *extra_groups; /* supplementary_groups' gids, part of groups when set_groups */
+        size_t n_extra_groups;
         bool set_caps; /* bounding, permitted, effective, inheritable (and ambient) := caps */
         bool ambient;  /* raise caps into the ambient set (the account is not root) */
         uint64_t caps;
@@ -37,6 +42,10 @@ struct security_plan {
         char *state_dir; /* the service's folders (sid type other than none), else NULL */
         char *runtime_dir;
         char *logs_dir;
+        /* The folders the process settings name (folders.c), each kind's
+         * full paths joined by ':', or NULL. */
+        char *named_folders[_FOLDER_KIND_MAX];
+        char *pam_name; /* its logon session's PAM service (pam.c), or NULL */
 };
 
 /* Sets scmd's --console or --service-gid-range (name without dashes) from
@@ -65,12 +74,19 @@ struct security_request {
  * PATH_NOT_FOUND (a writable path), ... */
 int security_plan_build(struct security_request *rq, struct security_plan **ret);
 /* Adds STATE_DIRECTORY, RUNTIME_DIRECTORY and LOGS_DIRECTORY when the
- * service has folders.  0 or -ENOMEM. */
+ * service has an identity's folders, then RUNTIME_DIRECTORY,
+ * STATE_DIRECTORY, CACHE_DIRECTORY, LOGS_DIRECTORY and
+ * CONFIGURATION_DIRECTORY for the folders its process settings name
+ * (replacing the identity's of the same name).  0 or -ENOMEM. */
 int security_plan_env(const struct security_plan *p, char ***envp);
 void security_plan_free(struct security_plan *p);
 static inline void security_plan_freep(struct security_plan **p) {
         security_plan_free(*p);
 }
+/* In the child, before security_enter(): the logon session when the plan
+ * has a PAM service (pam.c), its variables put into *envp.  0, or -1 with
+ * errno set. */
+int security_enter_session(const struct security_plan *p, int cgroup_fd, char ***envp);
 /* In the child, at the account stage: console, network namespace, groups,
  * ids, capabilities, session keyring, no_new_privs, Landlock, in that
  * order.  Returns 0, or -1 with errno set and *ret_stage the step. */

@@ -58,6 +58,7 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_CHDIR] = "change to the working folder",
         [SPAWN_STAGE_EXEC] = "execute the program",
         [SPAWN_STAGE_LIMITS] = "set the service's resource limits",
+        [SPAWN_STAGE_LOGON] = "open its logon session (PAM; the reason is in its log)",
         [SPAWN_STAGE_FENCES] = "make the service's private view of the filesystem",
         [SPAWN_STAGE_SYSCALLS] = "load the service's system-call filter",
 };
@@ -113,6 +114,27 @@ static _Noreturn void child_fail(int report_fd, enum spawn_stage stage) {
         _exit(127);
 }
 
+/* A hard limit scmd may not raise (a machine or container withholds
+ * CAP_SYS_RESOURCE from it): as high as it can go instead, said in the
+ * service's log, as a privilege scmd does not hold is left out
+ * (security.c).  0, or -1 with errno. */
+static int hold_limit(int resource, struct rlimit *rl) {
+        struct rlimit have;
+        if (errno != EPERM || getrlimit(resource, &have) < 0 || rl->rlim_max <= have.rlim_max)
+                return -1;
+        unsigned long long asked = rl->rlim_max;
+        rl->rlim_max = have.rlim_max;
+        if (rl->rlim_cur > rl->rlim_max)
+                rl->rlim_cur = rl->rlim_max;
+        if (setrlimit(resource, rl) < 0)
+                return -1;
+        dprintf(STDERR_FILENO,
+                "scm: limit %s: %llu asked, held at %llu: scmd itself may not raise it on this "
+                "machine (no CAP_SYS_RESOURCE)\n",
+                process_limit_name(resource) ?: "?", asked, (unsigned long long)rl->rlim_max);
+        return 0;
+}
+
 /* Runs in the child; never returns. */
 static _Noreturn void child(const struct spawn_request *req, int report_fd, bool join_cgroup) {
         sigset_t all;
@@ -158,7 +180,8 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
          * the account may not have. */
         for (size_t i = 0; i < req->n_limits; i++) {
                 struct rlimit rl = {req->limits[i].soft, req->limits[i].hard};
-                if (setrlimit(req->limits[i].resource, &rl) < 0)
+                if (setrlimit(req->limits[i].resource, &rl) < 0 &&
+                    hold_limit(req->limits[i].resource, &rl) < 0)
                         child_fail(report_fd, SPAWN_STAGE_LIMITS);
         }
         umask(req->umask >= 0 ? (mode_t)req->umask : 022);
@@ -170,7 +193,11 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                 child_fail(report_fd, SPAWN_STAGE_FENCES);
         }
 
-        /* The account, its privileges and its confinement (security.c). */
+        /* Its logon session, then the account, its privileges and its
+         * confinement (security.c). */
+        char **envp = req->envp;
+        if (req->security && security_enter_session(req->security, req->cgroup_fd, &envp) < 0)
+                child_fail(report_fd, SPAWN_STAGE_LOGON);
         enum spawn_stage stage;
         if (req->security && security_enter(req->security, &stage) < 0)
                 child_fail(report_fd, stage);
@@ -185,7 +212,7 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
                 errno = -filtered;
                 child_fail(report_fd, SPAWN_STAGE_SYSCALLS);
         }
-        execve(req->path, req->argv, req->envp);
+        execve(req->path, req->argv, envp);
         child_fail(report_fd, SPAWN_STAGE_EXEC);
 }
 

@@ -29,6 +29,7 @@ enum spawn_stage {
         SPAWN_STAGE_CHDIR,
         SPAWN_STAGE_EXEC,
         SPAWN_STAGE_LIMITS,
+        SPAWN_STAGE_LOGON,
         SPAWN_STAGE_FENCES,
         SPAWN_STAGE_SYSCALLS,
         _SPAWN_STAGE_MAX
