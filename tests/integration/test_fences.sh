@@ -64,6 +64,12 @@ test_private_tmp() {
         check "after a stop the file is gone (a new start reads ENOENT)" report_has t2 "read:$f=ENOENT"
         sc stop t2 --wait >/dev/null
         rm -f "$f"
+        # scmd's run folder (here under /tmp, with its sd_notify socket)
+        # stays reachable under a private /tmp: a notify service gets ready.
+        create_helper n --notify-ready-after 0 -- --kind notify --private-tmp || return
+        assert_sc_ok "a notify service with a private /tmp reaches RUNNING" start n --wait
+        check "...by its READY=1" report_has n "notify=READY=1"
+        sc stop n --wait >/dev/null
 }
 
 test_protect_system() {

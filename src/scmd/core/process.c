@@ -602,6 +602,7 @@ void process_request(const struct service *s, const struct process_prep *prep,
                 .umask = settings ? settings->umask : -1,
                 /* Its commands too see its view and meet its filter. */
                 .fences = s->config.fences,
+                .fences_keep = s->manager->paths.run_dir,
                 .syscalls = s->config.syscalls,
         };
         if (settings) {

@@ -6,7 +6,9 @@
  *
  *   private_tmp       a fresh tmpfs on /tmp and on /var/tmp: nobody else
  *                     sees its files, and they go with the namespace when
- *                     the service's last process ends;
+ *                     the service's last process ends (scmd's run folder,
+ *                     when it is below, is carried over: the sd_notify
+ *                     socket must stay reachable);
  *   private_devices   a tmpfs on /dev holding only null, zero, full,
  *                     random, urandom and tty, with shm and the fd links;
  *   protect_home      yes: an empty read-only tmpfs on /home, /root and
@@ -194,20 +196,94 @@ static int protect_home(enum protect_home how, struct path_set *roots) {
         return 0;
 }
 
-int fences_enter(const struct service_fences *f) {
+#define FOLDERS_MAX 16
+
+/* The folders of path below where, as they are on the host: each one's
+ * length in path, mode and owner, to make them again as they were. */
+struct folder_chain {
+        size_t n;
+        size_t len[FOLDERS_MAX];
+        struct stat st[FOLDERS_MAX];
+};
+
+static int read_chain(const char *where, const char *path, struct folder_chain *c) {
+        char buf[4096];
+        if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+                return -ENAMETOOLONG;
+        c->n = 0;
+        for (size_t i = strlen(where) + 1; c->n < FOLDERS_MAX; i++) {
+                if (buf[i] != '/' && buf[i] != '\0')
+                        continue;
+                char saved = buf[i];
+                buf[i] = '\0';
+                if (stat(buf, &c->st[c->n]) < 0)
+                        return -errno;
+                c->len[c->n++] = i;
+                if (saved == '\0')
+                        return 0;
+                buf[i] = saved;
+        }
+        return -ENAMETOOLONG;
+}
+
+/* Makes the folders of c again, with their modes and owners. */
+static int make_chain(const char *path, const struct folder_chain *c) {
+        char buf[4096];
+        snprintf(buf, sizeof(buf), "%s", path);
+        for (size_t k = 0; k < c->n; k++) {
+                char saved = buf[c->len[k]];
+                buf[c->len[k]] = '\0';
+                if ((mkdir(buf, 0700) < 0 && errno != EEXIST) ||
+                    chown(buf, c->st[k].st_uid, c->st[k].st_gid) < 0 ||
+                    chmod(buf, c->st[k].st_mode & 07777) < 0)
+                        return -errno;
+                buf[c->len[k]] = saved;
+        }
+        return 0;
+}
+
+/* A fresh tmpfs on where, with keep (when it is below where) carried over:
+ * cloned before, its folders made again as they were, and moved back in
+ * after (open_tree, move_mount). */
+static int private_tmpfs(const char *where, const char *keep) {
+        if (!exists(where))
+                return 0;
+        int tree = -1;
+        struct folder_chain chain = {0};
+        if (keep && under(keep, where) && strcmp(keep, where) != 0 && exists(keep)) {
+                int r = read_chain(where, keep, &chain);
+                if (r < 0)
+                        return r;
+                tree = (int)syscall(SYS_open_tree, AT_FDCWD, keep,
+                                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (tree < 0)
+                        return -errno;
+        }
+        int r = mount_tmpfs(where, MS_NOSUID | MS_NODEV, "mode=1777");
+        if (r == 0 && tree >= 0)
+                r = make_chain(keep, &chain);
+        if (r == 0 && tree >= 0 &&
+            syscall(SYS_move_mount, tree, "", AT_FDCWD, keep, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                r = -errno;
+        if (tree >= 0)
+                close(tree);
+        return r;
+}
+
+int fences_enter(const struct service_fences *f, const char *keep) {
         if (!service_fences_any(f))
                 return 0;
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
                 return -errno;
         int r = 0;
         if (f->private_tmp) {
-                r = mount_tmpfs("/tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+                r = private_tmpfs("/tmp", keep);
                 if (r == 0)
-                        r = mount_tmpfs("/var/tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+                        r = private_tmpfs("/var/tmp", keep);
         }
         if (r == 0 && f->private_devices)
                 r = private_dev();
-        struct path_set roots = {0}, keep = {0};
+        struct path_set roots = {0}, kept = {0};
         if (r == 0)
                 r = protect_home(f->protect_home, &roots);
         if (r < 0)
@@ -215,12 +291,12 @@ int fences_enter(const struct service_fences *f) {
         switch (f->protect_system) {
         case PROTECT_SYSTEM_STRICT:
                 add(&roots, "/");
-                add(&keep, "/dev");
-                add(&keep, "/proc");
-                add(&keep, "/sys");
-                add(&keep, "/run");
-                add(&keep, "/tmp");
-                add(&keep, "/var/tmp");
+                add(&kept, "/dev");
+                add(&kept, "/proc");
+                add(&kept, "/sys");
+                add(&kept, "/run");
+                add(&kept, "/tmp");
+                add(&kept, "/var/tmp");
                 break;
         case PROTECT_SYSTEM_FULL:
                 add(&roots, "/etc");
@@ -233,5 +309,5 @@ int fences_enter(const struct service_fences *f) {
         default:
                 break;
         }
-        return roots.n ? make_read_only(&roots, &keep) : 0;
+        return roots.n ? make_read_only(&roots, &kept) : 0;
 }

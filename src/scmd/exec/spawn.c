@@ -187,7 +187,7 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
         umask(req->umask >= 0 ? (mode_t)req->umask : 022);
 
         /* Its own mount namespace, while it may still mount (fences.c). */
-        int fenced = fences_enter(req->fences);
+        int fenced = fences_enter(req->fences, req->fences_keep);
         if (fenced < 0) {
                 errno = -fenced;
                 child_fail(report_fd, SPAWN_STAGE_FENCES);

@@ -52,6 +52,7 @@ struct spawn_request {
         size_t n_limits;
         /* Its private view of the filesystem (fences.c); NULL: none. */
         const struct service_fences *fences;
+        const char *fences_keep; /* scmd's run folder: visible whatever the fences */
         /* Its system-call filter (syscall_filter.c); NULL: none. */
         const struct service_syscalls *syscalls;
 };
