@@ -21,6 +21,7 @@ packages=(
         libjansson-dev
         libcmocka-dev
         libsodium-dev # the machine secret store: sealing at rest (XChaCha20-Poly1305)
+        libseccomp-dev # a service's system-call filter (exec/syscall_filter.c)
         util-linux   # unshare, for the PID-namespace test
         passwd       # useradd: scmd makes LocalService's and NetworkService's users
         clang-format # the house style, checked by tests/style/test_format.sh

@@ -32,6 +32,7 @@ export EXAMPLES=${EXAMPLES:-$BUILD/examples}
 export WIRE_ABUSE=${WIRE_ABUSE:-$BUILD/tests/wire_abuse}
 export EVENTS_CHECK=${EVENTS_CHECK:-$BUILD/tests/events_check}
 export ACL_CHECK=${ACL_CHECK:-$BUILD/tests/acl_check}
+export RESOURCES_CHECK=${RESOURCES_CHECK:-$BUILD/tests/resources_check}
 export WIN32_CHECK=${WIN32_CHECK:-$BUILD/tests/win32_check}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 

@@ -65,6 +65,22 @@ enum {
         OPT_RELOAD_SIGNAL,
         OPT_PID_FILE,
         OPT_REMAIN_AFTER_EXIT,
+        OPT_MEMORY_MAX,
+        OPT_MEMORY_HIGH,
+        OPT_MEMORY_SWAP_MAX,
+        OPT_CPU_WEIGHT,
+        OPT_CPU_QUOTA,
+        OPT_TASKS_MAX,
+        OPT_IO_WEIGHT,
+        OPT_PRIVATE_TMP,
+        OPT_PROTECT_SYSTEM,
+        OPT_PROTECT_HOME,
+        OPT_PRIVATE_DEVICES,
+        OPT_SYSCALL_ALLOW,
+        OPT_SYSCALL_DENY,
+        OPT_SYSCALL_ACTION,
+        OPT_FAMILIES_ALLOW,
+        OPT_FAMILIES_DENY,
 };
 
 static const struct option config_options[] = {
@@ -114,6 +130,22 @@ static const struct option config_options[] = {
         {"reload-signal", required_argument, NULL, OPT_RELOAD_SIGNAL},
         {"pid-file", required_argument, NULL, OPT_PID_FILE},
         {"remain-after-exit", optional_argument, NULL, OPT_REMAIN_AFTER_EXIT},
+        {"memory-max", required_argument, NULL, OPT_MEMORY_MAX},
+        {"memory-high", required_argument, NULL, OPT_MEMORY_HIGH},
+        {"memory-swap-max", required_argument, NULL, OPT_MEMORY_SWAP_MAX},
+        {"cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT},
+        {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
+        {"tasks-max", required_argument, NULL, OPT_TASKS_MAX},
+        {"io-weight", required_argument, NULL, OPT_IO_WEIGHT},
+        {"private-tmp", optional_argument, NULL, OPT_PRIVATE_TMP},
+        {"protect-system", required_argument, NULL, OPT_PROTECT_SYSTEM},
+        {"protect-home", required_argument, NULL, OPT_PROTECT_HOME},
+        {"private-devices", optional_argument, NULL, OPT_PRIVATE_DEVICES},
+        {"system-call-allow", required_argument, NULL, OPT_SYSCALL_ALLOW},
+        {"system-call-deny", required_argument, NULL, OPT_SYSCALL_DENY},
+        {"system-call-action", required_argument, NULL, OPT_SYSCALL_ACTION},
+        {"address-families-allow", required_argument, NULL, OPT_FAMILIES_ALLOW},
+        {"address-families-deny", required_argument, NULL, OPT_FAMILIES_DENY},
         {},
 };
 
@@ -172,6 +204,50 @@ static bool is_folder_mode_option(int opt) {
 /* NAME=SOFT[:HARD]; scmd judges the name and the numbers. */
 static bool valid_limit(const char *s) {
         return strchr(s, '=') && s[0] != '=';
+}
+
+/* "none" (back to the default), or a number with an optional suffix:
+ * K, M, G, T (powers of 1024) for bytes, % for a quota.  Returns false
+ * when s is neither; *ret -1 for "none". */
+static bool parse_amount(const char *s, bool bytes, long long *ret) {
+        if (!strcmp(s, "none"))
+                return *ret = -1, true;
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (s[0] < '0' || s[0] > '9' || v > (1ULL << 53))
+                return false;
+        static const char units[] = "KMGT";
+        const char *u = bytes && *end ? strchr(units, *end) : NULL;
+        if (u && *u) {
+                v <<= 10 * (u - units + 1);
+                end++;
+        } else if (!bytes && *end == '%') {
+                end++;
+        }
+        return !*end && (*ret = (long long)v, true);
+}
+
+static bool valid_bytes(const char *s) {
+        long long v;
+        return parse_amount(s, true, &v);
+}
+
+static bool valid_count(const char *s) {
+        long long v;
+        return parse_amount(s, false, &v);
+}
+
+static bool valid_tasks(const char *s) {
+        return !strcmp(s, "infinity") || valid_count(s);
+}
+
+static bool valid_protect_system(const char *s) {
+        return !strcmp(s, "no") || !strcmp(s, "yes") || !strcmp(s, "full") || !strcmp(s, "strict");
+}
+
+static bool valid_protect_home(const char *s) {
+        return !strcmp(s, "no") || !strcmp(s, "yes") || !strcmp(s, "read-only") ||
+               !strcmp(s, "tmpfs");
 }
 
 static bool valid_yes_no(const char *s) {
@@ -246,6 +322,28 @@ static const struct config_field {
         {OPT_PID_FILE, "--pid-file", "pid_file", NULL, NULL},
         {OPT_REMAIN_AFTER_EXIT, "--remain-after-exit", "remain_after_exit", valid_yes_no,
          "yes, no"},
+        {OPT_MEMORY_MAX, "--memory-max", "memory_max", valid_bytes,
+         "bytes with K, M, G or T, or none"},
+        {OPT_MEMORY_HIGH, "--memory-high", "memory_high", valid_bytes,
+         "bytes with K, M, G or T, or none"},
+        {OPT_MEMORY_SWAP_MAX, "--memory-swap-max", "memory_swap_max", valid_bytes,
+         "bytes with K, M, G or T, or none"},
+        {OPT_CPU_WEIGHT, "--cpu-weight", "cpu_weight", valid_count, "1 to 10000, or none"},
+        {OPT_CPU_QUOTA, "--cpu-quota", "cpu_quota_percent", valid_count,
+         "a percentage of one CPU such as 50% or 200%, or none"},
+        {OPT_TASKS_MAX, "--tasks-max", "tasks_max", valid_tasks, "a number, infinity or none"},
+        {OPT_IO_WEIGHT, "--io-weight", "io_weight", valid_count, "1 to 10000, or none"},
+        {OPT_PRIVATE_TMP, "--private-tmp", "private_tmp", valid_yes_no, "yes, no"},
+        {OPT_PROTECT_SYSTEM, "--protect-system", "protect_system", valid_protect_system,
+         "no, yes, full, strict"},
+        {OPT_PROTECT_HOME, "--protect-home", "protect_home", valid_protect_home,
+         "no, yes, read-only, tmpfs"},
+        {OPT_PRIVATE_DEVICES, "--private-devices", "private_devices", valid_yes_no, "yes, no"},
+        {OPT_SYSCALL_ALLOW, "--system-call-allow", "system_call_allow", NULL, NULL},
+        {OPT_SYSCALL_DENY, "--system-call-deny", "system_call_deny", NULL, NULL},
+        {OPT_SYSCALL_ACTION, "--system-call-action", "system_call_action", NULL, NULL},
+        {OPT_FAMILIES_ALLOW, "--address-families-allow", "address_families_allow", NULL, NULL},
+        {OPT_FAMILIES_DENY, "--address-families-deny", "address_families_deny", NULL, NULL},
 };
 
 /* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
@@ -263,6 +361,16 @@ static int gather(json_t *params, const char *key, int opt, const char *arg) {
         if (!have && json_object_set_new(params, key, have = json_array()) < 0)
                 return -1;
         return arg[0] ? json_array_append_new(have, json_string(arg)) : 0;
+}
+
+/* A resource limit's value: a number, "infinity" (--tasks-max), or null
+ * for "none". */
+static json_t *limit_value(int opt, const char *arg) {
+        long long amount;
+        if (!strcmp(arg, "infinity"))
+                return json_string(arg);
+        parse_amount(arg, opt <= OPT_MEMORY_SWAP_MAX, &amount);
+        return amount < 0 ? json_null() : json_integer(amount);
 }
 
 static const struct config_field *config_field_of(int opt) {
@@ -306,11 +414,15 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                               NULL, "%s is not valid UTF-8 text", f->option)
                                : 0;
         json_t *value;
-        if (opt == OPT_UMASK || is_folder_mode_option(opt))
+        if (opt >= OPT_MEMORY_MAX && opt <= OPT_IO_WEIGHT)
+                value = limit_value(opt, arg);
+        else if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
         else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
                 value = json_integer(strtoll(arg, NULL, 10));
-        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS)
+        else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS ||
+                 opt == OPT_SYSCALL_ALLOW || opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW ||
+                 opt == OPT_FAMILIES_DENY)
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -319,7 +431,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                                               : strtoll(arg, NULL, 10));
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
                  opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
-                 opt == OPT_REMAIN_AFTER_EXIT || opt == OPT_NO_NEW_PRIVILEGES)
+                 opt == OPT_REMAIN_AFTER_EXIT || opt == OPT_NO_NEW_PRIVILEGES ||
+                 opt == OPT_PRIVATE_TMP || opt == OPT_PRIVATE_DEVICES)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -568,7 +681,29 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --reload-command CMDLINE  what reload (paramchange) runs, as it (MAINPID set)\n"        \
         "  --reload-signal SIG    or the signal reload sends it (HUP, USR1, ...; '' none)\n"       \
         "  --pid-file PATH        forking: where the daemon writes its pid\n"                      \
-        "  --remain-after-exit[=no]  oneshot: RUNNING after it exits 0, until stopped\n"
+        "  --remain-after-exit[=no]  oneshot: RUNNING after it exits 0, until stopped\n"           \
+        "Resource limits (cgroup v2; none: back to the default):\n"                                \
+        "  --memory-max BYTES     the hard limit: beyond it the kernel kills (K, M, G, T)\n"       \
+        "  --memory-high BYTES    the throttling point, below --memory-max\n"                      \
+        "  --memory-swap-max BYTES  swap it may use (0: none)\n"                                   \
+        "  --cpu-weight N         its share of busy CPUs, 1 to 10000 (default 100)\n"              \
+        "  --cpu-quota PERCENT    at most this much of one CPU (200%: two)\n"                      \
+        "  --tasks-max N|infinity  processes and threads (default 4096)\n"                         \
+        "  --io-weight N          its share of busy disks, 1 to 10000 (default 100)\n"             \
+        "A private view of the filesystem (a mount namespace of its own):\n"                       \
+        "  --private-tmp[=no]     /tmp and /var/tmp its own, empty, gone at stop\n"                \
+        "  --protect-system LEVEL  no; yes: /usr, /boot, /efi read-only; full: /etc too;\n"        \
+        "                         strict: all but /dev, /proc, /sys, /run, /tmp, /var/tmp\n"       \
+        "  --protect-home LEVEL   no; yes: /home, /root, /run/user empty; read-only; tmpfs\n"      \
+        "  --private-devices[=no]  a /dev with only null, zero, full, random, urandom, tty\n"      \
+        "A system-call filter (seccomp), loaded last before exec:\n"                               \
+        "  --system-call-allow NAME,...  only these calls and groups (\"\" for no list)\n"         \
+        "  --system-call-deny NAME,...   these calls and groups refused (\"\" for none)\n"         \
+        "                         groups: @mount, @reboot, @swap, @module, @raw-io,\n"             \
+        "                         @clock, @debug, @privileged\n"                                   \
+        "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"            \
+        "  --address-families-allow AF_INET,...  socket() of only these families\n"                \
+        "  --address-families-deny AF_PACKET,...  socket() of these fails (EAFNOSUPPORT)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

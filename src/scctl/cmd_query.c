@@ -83,6 +83,11 @@ static int query_one(struct scctl *ctx, const char *name, bool ex, bool first) {
         if (!first)
                 putchar('\n');
         output_status_block(status, ex);
+        _cleanup_json_ json_t *resources = NULL;
+        /* Limits beside usage; an scmd without the method shows none. */
+        if (ex && scm_call(ctx->client, "query_resources", json_pack("{s:s}", "name", name),
+                           &resources) >= 0)
+                output_resource_usage(resources);
         return 0;
 }
 

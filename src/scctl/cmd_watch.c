@@ -42,7 +42,7 @@ static void print_status_detail(const struct scm_event *e) {
                 printf("  win32_exit_code %u%s%s, service_exit_code %u", e->status.win32_exit_code,
                        e->status.win32_exit_code && name ? " " : "",
                        e->status.win32_exit_code && name ? name : "", e->status.service_exit_code);
-                char how[64];
+                char how[128];
                 if (output_process_exit(status, how, sizeof(how)))
                         printf(" (%s)", how);
         } else if (e->status.pid > 0) {

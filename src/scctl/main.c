@@ -49,7 +49,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_status,      &verb_enable,         &verb_disable,
         &verb_list,        &verb_list_units,     &verb_cat,
         &verb_show,        &verb_is_active,      &verb_is_enabled,
-        &verb_kill,
+        &verb_kill,        &verb_qsecurity,
 };
 
 enum {

@@ -103,12 +103,18 @@ bool output_process_exit(const json_t *status, char *buf, size_t size) {
                 snprintf(buf, size, "killed by signal %lld (SIG%s)",
                          (long long)json_integer_value(sig),
                          sigabbrev_np((int)json_integer_value(sig)) ?: "?");
+        json_t *oom = json_object_get(exit, "oom_kills");
+        size_t len = strnlen(buf, size);
+        if (json_integer_value(oom) > 0 && len < size)
+                snprintf(buf + len, size - len, ": out of memory at its limit (%lld OOM kill%s)",
+                         (long long)json_integer_value(oom),
+                         json_integer_value(oom) > 1 ? "s" : "");
         return json_is_integer(code) || json_is_integer(sig);
 }
 
 /* How the last process ended, from the status's process_exit. */
 static void field_process_exit(const json_t *status) {
-        char how[64];
+        char how[128];
         if (output_process_exit(status, how, sizeof(how)))
                 field("PROCESS_EXIT", "%s", how);
 }
@@ -283,6 +289,7 @@ void output_process_settings(const json_t *config) {
                 field("STOP_TIMEOUT", "%lld ms", (long long)json_integer_value(stop));
         output_groups_and_folders(config);
         output_process_commands(config);
+        output_resource_limits(config);
 }
 
 /* Groups and folders (process settings) that are not at their default. */
@@ -341,6 +348,133 @@ void output_process_commands(const json_t *config) {
                 field_text("NO_NEW_PRIVILEGES", "no (setuid programs may raise it)");
         if (json_is_true(json_object_get(config, "remain_after_exit")))
                 field_text("REMAIN_AFTER_EXIT", "yes");
+}
+
+/* One limit or usage value: bytes as K/M/G, "max" as is, absent as "-". */
+static void format_amount(char *buf, size_t size, const json_t *v, bool bytes) {
+        static const char units[] = "KMGT";
+        if (json_is_string(v)) {
+                snprintf(buf, size, "%s", json_string_value(v));
+                return;
+        }
+        if (!json_is_integer(v)) {
+                snprintf(buf, size, "-");
+                return;
+        }
+        long long n = json_integer_value(v);
+        int u = -1;
+        while (bytes && n >= 1024 && n % 1024 == 0 && u < 3) {
+                n /= 1024;
+                u++;
+        }
+        if (u >= 0)
+                snprintf(buf, size, "%lld%c", n, units[u]);
+        else
+                snprintf(buf, size, "%lld", n);
+}
+
+static const struct {
+        const char *key, *label;
+        bool bytes;
+        const char *suffix;
+} limit_fields[] = {
+        {"memory_max", "MEMORY_MAX", true, ""},
+        {"memory_high", "MEMORY_HIGH", true, ""},
+        {"memory_swap_max", "MEMORY_SWAP_MAX", true, ""},
+        {"cpu_weight", "CPU_WEIGHT", false, ""},
+        {"cpu_quota_percent", "CPU_QUOTA", false, "%"},
+        {"tasks_max", "TASKS_MAX", false, ""},
+        {"io_weight", "IO_WEIGHT", false, ""},
+};
+
+/* The fences that are up (qc). */
+static void field_fences(const json_t *config) {
+        if (json_is_true(json_object_get(config, "private_tmp")))
+                field_text("PRIVATE_TMP", "yes");
+        const char *system = string_field(config, "protect_system");
+        if (system[0] && strcmp(system, "no") != 0)
+                field_text("PROTECT_SYSTEM", system);
+        const char *home = string_field(config, "protect_home");
+        if (home[0] && strcmp(home, "no") != 0)
+                field_text("PROTECT_HOME", home);
+        if (json_is_true(json_object_get(config, "private_devices")))
+                field_text("PRIVATE_DEVICES", "yes");
+}
+
+/* The system-call filter, when there is one (qc). */
+static void field_syscalls(const json_t *config) {
+        static const char *const lists[][2] = {{"system_call_allow", "SYSTEM_CALL_ALLOW"},
+                                               {"system_call_deny", "SYSTEM_CALL_DENY"},
+                                               {"address_families_allow", "ADDRESS_FAMILIES"},
+                                               {"address_families_deny", "ADDRESS_FAMILIES_DENY"}};
+        bool any = false;
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
+                const json_t *list = json_object_get(config, lists[l][0]);
+                size_t i, len = 0;
+                const json_t *v;
+                char line[1024] = "";
+                json_array_foreach(list, i, v) {
+                        len += (size_t)snprintf(line + len,
+                                                len < sizeof(line) ? sizeof(line) - len : 0, "%s%s",
+                                                i ? "," : "", json_string_value(v));
+                }
+                if (json_array_size(list) > 0) {
+                        field_text(lists[l][1], line);
+                        any = any || l < 2;
+                }
+        }
+        if (any)
+                field_text("SYSTEM_CALL_ACTION", string_field(config, "system_call_action"));
+}
+
+/* The resource limits that are set, the fences and the filter (qc). */
+void output_resource_limits(const json_t *config) {
+        char buf[32];
+        field_fences(config);
+        field_syscalls(config);
+        for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
+                const json_t *v = json_object_get(config, limit_fields[i].key);
+                if (!v || json_is_null(v))
+                        continue;
+                format_amount(buf, sizeof(buf), v, limit_fields[i].bytes);
+                field(limit_fields[i].label, "%s%s", buf,
+                      json_is_integer(v) ? limit_fields[i].suffix : "");
+        }
+}
+
+/* Usage beside the limits in force (queryex; query_resources's result). */
+void output_resource_usage(const json_t *result) {
+        const json_t *u = json_object_get(result, "usage");
+        char now[32], peak[32], max[32], high[32];
+        if (!json_is_object(u))
+                return;
+        if (json_object_get(u, "memory_current")) {
+                format_amount(now, sizeof(now), json_object_get(u, "memory_current"), true);
+                format_amount(peak, sizeof(peak), json_object_get(u, "memory_peak"), true);
+                format_amount(max, sizeof(max), json_object_get(u, "memory_max"), true);
+                format_amount(high, sizeof(high), json_object_get(u, "memory_high"), true);
+                field("MEMORY", "%s  (peak %s; high %s, max %s)", now, peak, high, max);
+        }
+        json_t *cpu = json_object_get(u, "cpu_usage_usec");
+        if (json_is_integer(cpu)) {
+                format_amount(max, sizeof(max), json_object_get(u, "cpu_quota_percent"), false);
+                format_amount(high, sizeof(high), json_object_get(u, "cpu_weight"), false);
+                field("CPU", "%lld.%03lld s  (weight %s, quota %s%s)",
+                      (long long)json_integer_value(cpu) / 1000000,
+                      (long long)json_integer_value(cpu) / 1000 % 1000, high, max,
+                      json_is_integer(json_object_get(u, "cpu_quota_percent")) ? "%" : "");
+        }
+        if (json_object_get(u, "tasks_current")) {
+                format_amount(now, sizeof(now), json_object_get(u, "tasks_current"), false);
+                format_amount(max, sizeof(max), json_object_get(u, "tasks_max"), false);
+                field("TASKS", "%s  (max %s)", now, max);
+        }
+        json_t *io = json_object_get(u, "io_weight");
+        if (json_is_integer(io))
+                field("IO_WEIGHT", "%lld", (long long)json_integer_value(io));
+        json_t *oom = json_object_get(u, "oom_kills");
+        if (json_integer_value(oom) > 0)
+                field("OOM_KILLS", "%lld", (long long)json_integer_value(oom));
 }
 
 /* Columns on screen: characters, not bytes, for UTF-8 names. */

@@ -123,6 +123,10 @@ bool output_process_exit(const json_t *status, char *buf, size_t size);
 /* The process settings of a config object not at their default, as qc lines. */
 void output_process_settings(const json_t *config);
 void output_process_commands(const json_t *config);
+/* The resource limits set in a config (qc), and usage beside the limits in
+ * force (queryex, from query_resources). */
+void output_resource_limits(const json_t *config);
+void output_resource_usage(const json_t *result);
 
 /* The sc.exe QueryServiceConfig block of a config object. */
 void output_config_block(const json_t *config);
@@ -183,6 +187,8 @@ extern const struct scctl_verb verb_logs;
 /* cmd_failure.c */
 extern const struct scctl_verb verb_failure, verb_qfailure, verb_failureflag, verb_qfailureflag,
         verb_boot, verb_lkg;
+/* cmd_qsecurity.c */
+extern const struct scctl_verb verb_qsecurity;
 /* cmd_security.c */
 extern const struct scctl_verb verb_privs, verb_qprivs, verb_sidtype, verb_qsidtype, verb_showsid,
         verb_privilege;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The inside of scctl import's mapping (unit_import.h), shared by its
- * three files: unit_import.c owns the passes, the directive table and the
+ * files: unit_import.c owns the passes, the directive table and the
  * report; unit_map_process.c maps the Exec lines and the process settings;
  * unit_map_security.c the privileges, sandbox, dependencies, installation
- * and failure actions.  Private to src/scctl/.
+ * and failure actions; unit_map_resources.c the resource limits, the
+ * private view of the filesystem and the system-call filter.  Private to
+ * src/scctl/.
  *
  * A handler gets the slot of its directive (every assignment that still
  * counts, specifiers expanded) and writes one report entry per assignment:
@@ -91,6 +93,17 @@ int map_watchdog(struct mapper *m, struct slot *s);
 int map_description(struct mapper *m, struct slot *s);
 int map_read_write_paths(struct mapper *m);
 int map_protect_system(struct mapper *m, struct slot *s);
+/* unit_map_resources.c: limits, fences, the system-call filter. */
+int map_memory(struct mapper *m, struct slot *s);
+int map_cpu_weight(struct mapper *m, struct slot *s);
+int map_cpu_quota(struct mapper *m, struct slot *s);
+int map_tasks_max(struct mapper *m, struct slot *s);
+int map_io_weight(struct mapper *m, struct slot *s);
+int map_private_flag(struct mapper *m, struct slot *s);
+int map_protect_home(struct mapper *m, struct slot *s);
+int map_system_call_filter(struct mapper *m, struct slot *s);
+int map_system_call_errno(struct mapper *m, struct slot *s);
+int map_address_families(struct mapper *m, struct slot *s);
 int map_capabilities(struct mapper *m);
 int map_no_new_privileges(struct mapper *m, struct slot *s);
 int map_requires(struct mapper *m, struct slot *s);

@@ -64,17 +64,25 @@ int map_read_write_paths(struct mapper *m) {
 int map_protect_system(struct mapper *m, struct slot *s) {
         const struct item *it = map_last(s);
         if (strcmp(it->value, "strict") == 0) {
+                /* Landlock keeps ReadWritePaths= (writable_paths) writable, which
+                 * protect_system strict's read-only mounts would not. */
                 int r = map_set(m, "sid_type", json_string("restricted"));
+                if (r >= 0)
+                        r = map_set(m, "protect_system", json_string("full"));
                 return r < 0 ? r
                              : MAPPED_NOTE(m, it, "sid_type",
                                            "restricted: writes only to its folders, "
-                                           "writable_paths, /tmp and /dev/shm (Landlock)");
+                                           "writable_paths, /tmp and /dev/shm (Landlock); and "
+                                           "protect_system full (/usr, /boot, /etc read-only)");
         }
-        if (unit_parse_boolean(it->value) == 0)
+        int b = unit_parse_boolean(it->value);
+        if (b == 0)
                 return NOT_NEEDED(m, it, "the default");
-        return NOT_MAPPED(m, it,
-                          "read-only /usr, /boot, /etc comes with the limits-and-fences "
-                          "issue; only 'strict' maps (sid_type restricted)");
+        const char *level = b == 1 ? "yes" : !strcmp(it->value, "full") ? "full" : NULL;
+        if (!level)
+                return REFUSED(m, it, "not yes, no, full or strict");
+        int r = map_set(m, "protect_system", json_string(level));
+        return r < 0 ? r : MAPPED(m, it, "protect_system");
 }
 
 /* Capability names of every item of s, upper case, CAP_ prefixed, into

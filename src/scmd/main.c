@@ -31,6 +31,7 @@
 #include "adopt.h"
 #include "boot.h"
 #include "cgroup.h"
+#include "resources.h"
 #include "cleanup.h"
 #include "db.h"
 #include "depend.h"
@@ -353,6 +354,15 @@ static void raise_fd_limit(void) {
         }
 }
 
+/* The resource controllers for the services' folders (resources.c); what
+ * cannot be had is said once, here, and again by each refused limit. */
+static void enable_controllers(struct manager *m) {
+        m->cgroup_controllers = resources_enable(m->cgroup_base_path, &m->cgroup_controllers_why);
+        if (m->cgroup_controllers_why)
+                log_info("resource limits: %s; limits that need them are refused",
+                         m->cgroup_controllers_why);
+}
+
 static char *cgroup_instance_name(const struct scm_paths *p) {
         if (p->mode == SCM_MODE_SYSTEM)
                 return strdup("scm");
@@ -484,6 +494,8 @@ static int start_up(struct manager *m) {
         if (m->cgroup_base_fd < 0)
                 log_info("cgroups unavailable (%s): services are held by process group",
                          strerror(-m->cgroup_base_fd));
+        else
+                enable_controllers(m);
 
         struct fdholder_entry *held = NULL;
         size_t n_held = 0;

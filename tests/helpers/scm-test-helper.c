@@ -50,7 +50,9 @@
  * Arguments after the options (a service's start arguments) are only reported.
  * Least-privilege modes (--report-security, --try-write PATH, --try-read PATH,
  * --try-bind PORT, --try-privileged, --exec-without-landlock): see
- * helper_security.c.
+ * helper_security.c.  Resource modes (--alloc-mb N, --fork-loop, --spin,
+ * --keep-file PATH, --try-syscall NAME, --try-socket FAMILY):
+ * see helper_resources.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +77,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper_resources.h"
 #include "helper_security.h"
 
 extern char **environ;
@@ -579,6 +582,7 @@ int main(int argc, char **argv) {
         sigset_t mask;
 
         argc = security_modes_take(argc, argv);
+        argc = resource_modes_take(argc, argv);
         parse_options(argc, argv, &o);
 
         if (o.report) {
@@ -620,6 +624,7 @@ int main(int argc, char **argv) {
 
         report_identity(argc, argv);
         security_modes_run(report);
+        resource_modes_run(report);
 
         if (o.print) {
                 printf("stdout: %s\n", o.print);

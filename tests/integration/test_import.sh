@@ -116,7 +116,11 @@ test_debian_units() {
         create=$(head -1 <<<"$OUT")
         assert_contains "memcached: CapabilityBoundingSet= -> required_privileges" "$create" \
                 '"required_privileges":["CAP_SETGID","CAP_SETUID","CAP_SYS_RESOURCE"]'
-        assert_contains "memcached: PrivateTmp= reported as not mapped" "$ERR" "not-mapped  PrivateTmp=true"
+        assert_contains "memcached: PrivateTmp= mapped" "$ERR" "mapped      PrivateTmp=true -> private_tmp"
+        assert_contains "memcached: private /tmp, /usr and /etc read-only, pseudo-devices only" "$create" \
+                '"private_tmp":true'
+        assert_contains "memcached: ProtectSystem=full -> protect_system full" "$create" '"protect_system":"full"'
+        assert_contains "memcached: PrivateDevices=" "$create" '"private_devices":true'
 
         dry ssh
         assert_rc "ssh.service imports without --force" 0
@@ -367,7 +371,65 @@ KillSignal=SIGINT"
         check "KillSignal=SIGINT: the stop sent INT" report_has proc "signal=INT"
 }
 
+# Limits, fences and the system-call filter (the limits-and-fences issue):
+# each directive's protocol field, from the dry run's request.
+test_limits_and_fences() {
+        unit fenced "[Service]
+ExecStart=/bin/true
+MemoryMax=512M
+MemoryHigh=256M
+MemorySwapMax=0
+CPUWeight=300
+CPUQuota=50%
+TasksMax=64
+IOWeight=200
+PrivateTmp=yes
+ProtectSystem=full
+ProtectHome=read-only
+PrivateDevices=yes
+SystemCallFilter=~@mount @swap
+SystemCallFilter=~reboot
+SystemCallErrorNumber=EPERM
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
+        run "$SCCTL" import --dry-run "$D/units/fenced.service"
+        assert_rc "a unit with limits and fences imports without --force" 0
+        local create
+        create=$(head -1 <<<"$OUT")
+        assert_contains "MemoryMax= -> memory_max in bytes" "$create" '"memory_max":536870912'
+        assert_contains "MemoryHigh= -> memory_high" "$create" '"memory_high":268435456'
+        assert_contains "MemorySwapMax=0 -> memory_swap_max 0" "$create" '"memory_swap_max":0'
+        assert_contains "CPUWeight= -> cpu_weight" "$create" '"cpu_weight":300'
+        assert_contains "CPUQuota=50% -> cpu_quota_percent" "$create" '"cpu_quota_percent":50'
+        assert_contains "TasksMax= -> tasks_max" "$create" '"tasks_max":64'
+        assert_contains "IOWeight= -> io_weight" "$create" '"io_weight":200'
+        assert_contains "PrivateTmp= -> private_tmp" "$create" '"private_tmp":true'
+        assert_contains "ProtectSystem=full -> protect_system" "$create" '"protect_system":"full"'
+        assert_contains "ProtectHome=read-only -> protect_home" "$create" '"protect_home":"read-only"'
+        assert_contains "PrivateDevices= -> private_devices" "$create" '"private_devices":true'
+        assert_contains "SystemCallFilter=~ lines -> one deny list" "$create" \
+                '"system_call_deny":["@mount","@swap","reboot"]'
+        assert_contains "SystemCallErrorNumber= -> system_call_action" "$create" '"system_call_action":"EPERM"'
+        assert_contains "RestrictAddressFamilies= -> address_families_allow" "$create" \
+                '"address_families_allow":["AF_UNIX","AF_INET","AF_INET6"]'
+
+        unit allowlist "[Service]
+ExecStart=/bin/true
+SystemCallFilter=@system-service
+TasksMax=infinity"
+        run "$SCCTL" import --dry-run "$D/units/allowlist.service"
+        assert_contains "a systemd group scm lacks is reported, not guessed" "$ERR" \
+                "not-mapped  SystemCallFilter=@system-service: scm has no group @system-service"
+        assert_contains "TasksMax=infinity -> tasks_max infinity" "$(head -1 <<<"$OUT")" '"tasks_max":"infinity"'
+        unit killer "[Service]
+ExecStart=/bin/true
+SystemCallFilter=~@debug"
+        run "$SCCTL" import --dry-run "$D/units/killer.service"
+        assert_contains "without SystemCallErrorNumber= a refused call kills, as systemd's" \
+                "$(head -1 <<<"$OUT")" '"system_call_action":"kill"'
+}
+
 run_test test_debian_units
+run_test test_limits_and_fences
 run_test test_import_core
 run_test test_variables
 run_test test_update_and_refuse

@@ -413,11 +413,11 @@ static void test_map_process_settings(void **state) {
         assert_string_equal(status_of(&m, "After", "cache.service"), "not-mapped");
         assert_string_equal(status_of(&m, "After", "network.target"), "not-needed");
         assert_string_equal(status_of(&m, "Wants", "other.socket"), "not-mapped");
-        assert_string_equal(status_of(&m, "MemoryMax", NULL), "not-mapped");
-        assert_non_null(
-                strstr(json_string_value(json_object_get(entry(&m, "MemoryMax", NULL), "reason")),
-                       "later issue"));
-        assert_string_equal(status_of(&m, "PrivateTmp", NULL), "not-mapped");
+        assert_string_equal(status_of(&m, "MemoryMax", NULL), "mapped");
+        assert_int_equal(json_integer_value(json_object_get(m.config, "memory_max")),
+                         1024LL * 1024 * 1024);
+        assert_string_equal(status_of(&m, "PrivateTmp", NULL), "mapped");
+        assert_true(json_is_true(json_object_get(m.config, "private_tmp")));
         assert_null(m.failure);
         unit_import_done(&m);
 }

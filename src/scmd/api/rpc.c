@@ -43,6 +43,7 @@ static const struct rpc_method methods[] = {
         {"delete", rpc_delete, RPC_ON_SERVICE, R(DELETE)},
         {"query_status", rpc_query_status, RPC_ON_SERVICE, R(QUERY_STATUS)},
         {"query_config", rpc_query_config, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"query_resources", rpc_query_resources, RPC_ON_SERVICE, R(QUERY_STATUS)},
         /* Its own right, in no default list: a log may hold what the
          * service's configuration does not show (rpc_log.c). */
         {"read_log", rpc_read_log, RPC_ON_SERVICE, R(READ_LOG)},

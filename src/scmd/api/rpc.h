@@ -76,7 +76,7 @@ int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
 int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret);
 
 /* Handlers, by file. */
-rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_enumerate,
+rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_query_resources, rpc_enumerate,
         rpc_query_timeline;                                                    /* rpc_query.c */
 rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
 rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */

@@ -28,6 +28,9 @@
 #include "manager.h"
 #include "registry.h"
 #include "process_config.h"
+#include "fence_config.h"
+#include "syscall_config.h"
+#include "resource_config.h"
 #include "rpc.h"
 #include "rpc_config_security.h"
 #include "server.h"
@@ -61,7 +64,7 @@ static const char *const service_keys[] = {
 };
 
 /* The keys create and change_config take: service_keys[], then every
- * process setting's (process_config.c). */
+ * process setting's (process_config.c), limit's, fence's and filter's. */
 static const char *const *config_keys(void) {
         static const char *keys[128];
         if (keys[0])
@@ -71,6 +74,13 @@ static const char *const *config_keys(void) {
                 keys[n++] = *k;
         for (const char *const *k = process_config_keys; *k && n + 1 < ELEMENTSOF(keys); k++)
                 keys[n++] = *k;
+        /* the limits, fences and filter (resource_config.c, fence_config.c,
+         * syscall_config.c) */
+        const char *const *const more[] = {resource_config_keys, fence_config_keys,
+                                           syscall_config_keys};
+        for (size_t i = 0; i < ELEMENTSOF(more); i++)
+                for (const char *const *k = more[i]; *k && n + 1 < ELEMENTSOF(keys); k++)
+                        keys[n++] = *k;
         return keys;
 }
 
@@ -83,6 +93,71 @@ static int read_process(struct rpc_call *call, struct service_config *c) {
                 return 0;
         _cleanup_free_ char *why = NULL;
         int r = service_process_apply_json(&c->process, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+/* The resource limits of the request (resource_config.c), when it names
+ * any.  A limit it sets whose controller scmd does not have is refused
+ * here, naming both, not accepted to do nothing. */
+static int read_resources(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = resource_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        struct service_resources *asked = NULL;
+        int r = service_resources_apply_json(&asked, call->params, &why);
+        unsigned need = service_resources_controllers(asked);
+        service_resources_free(asked);
+        if (r >= 0)
+                r = service_resources_apply_json(&c->resources, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        if (r < 0)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        unsigned missing = need & ~call->manager->cgroup_controllers;
+        for (const char *const *k = resource_config_keys; missing && *k; k++) {
+                unsigned bit = resource_key_controller(*k);
+                if (!(missing & bit) || json_is_null(json_object_get(call->params, *k)) ||
+                    !json_object_get(call->params, *k))
+                        continue;
+                return rpc_fail(call, SCM_ERROR_NOT_SUPPORTED,
+                                "'%s' needs the cgroup v2 %s controller, which scmd does not "
+                                "have here: %s",
+                                *k, resource_controller_name((enum resource_controller)bit),
+                                call->manager->cgroup_controllers_why
+                                        ? call->manager->cgroup_controllers_why
+                                        : "scmd has no cgroup for its services");
+        }
+        return 0;
+}
+
+/* The filesystem fences of the request (fence_config.c), when it names any. */
+static int read_fences(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = fence_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_fences_apply_json(&c->fences, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+/* The system-call filter of the request (syscall_config.c), when it names any. */
+static int read_syscalls(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = syscall_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_syscalls_apply_json(&c->syscalls, call->params, &why);
         if (r == -EINVAL)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
         return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
@@ -186,6 +261,12 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
                 r = security_read_config(call, c);
         if (r >= 0)
                 r = read_process(call, c);
+        if (r >= 0)
+                r = read_resources(call, c);
+        if (r >= 0)
+                r = read_fences(call, c);
+        if (r >= 0)
+                r = read_syscalls(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)

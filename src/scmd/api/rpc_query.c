@@ -19,6 +19,7 @@
 #include "manager.h"
 #include "process.h"
 #include "registry.h"
+#include "resource.h"
 #include "rpc.h"
 #include "rpc_acl.h"
 #include "service.h"
@@ -82,6 +83,16 @@ int rpc_query_config(struct rpc_call *call, json_t **ret) {
         int r = rpc_get_service_checked(call, keys, &s);
         if (r >= 0)
                 *ret = or_oom(call, service_config_json(s), &r);
+        return r;
+}
+
+/* Limits beside usage (resource.c): for queryex. */
+int rpc_query_resources(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", NULL};
+        struct service *s;
+        int r = rpc_get_service_checked(call, keys, &s);
+        if (r >= 0)
+                *ret = or_oom(call, resource_usage_json(s), &r);
         return r;
 }
 

@@ -215,9 +215,22 @@ static const char *const migrations[] = {
         "  watchdog_ms, pause_by_freeze, preshutdown_timeout_ms FROM services;"
         "DROP TABLE services;"
         "ALTER TABLE services_new RENAME TO services;",
-        /* 12 -> 13: the number of another branch's migration (it replaces
-         * this at merge). */
-        "SELECT 1;",
+        /* 12 -> 13: resource limits (db_resource.c), in their protocol form:
+         * a JSON object of the cgroup limits a service sets. */
+        "CREATE TABLE service_resource_limits ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  limits TEXT NOT NULL"
+        ");"
+        /* and its private view of the filesystem (fence_config.c). */
+        "CREATE TABLE service_fences ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  fences TEXT NOT NULL"
+        ");"
+        /* and its system-call filter (syscall_config.c). */
+        "CREATE TABLE service_syscall_filter ("
+        "  service_id INTEGER PRIMARY KEY REFERENCES services(id) ON DELETE CASCADE,"
+        "  filter TEXT NOT NULL"
+        ");",
         /* 13 -> 14: scheduled tasks (db_task.c, work/scheduler.c), and the
          * sockets of socket activation (at the end).  A task
          * is a program, an account and its triggers (their text form,
@@ -554,6 +567,12 @@ int db_insert_service(struct db *db, const struct service_config *c, int64_t *re
                 r = db_security_save(db, id, c);
         if (r >= 0)
                 r = db_process_settings_save(db, id, c->process);
+        if (r >= 0)
+                r = db_resource_save(db, id, c->resources);
+        if (r >= 0)
+                r = db_fence_save(db, id, c->fences);
+        if (r >= 0)
+                r = db_syscall_save(db, id, c->syscalls);
         r = end(db, r);
         if (r >= 0)
                 *ret_id = id;
@@ -574,6 +593,12 @@ int db_update_service(struct db *db, int64_t id, const struct service_config *c)
                 r = db_security_save(db, id, c);
         if (r >= 0)
                 r = db_process_settings_save(db, id, c->process);
+        if (r >= 0)
+                r = db_resource_save(db, id, c->resources);
+        if (r >= 0)
+                r = db_fence_save(db, id, c->fences);
+        if (r >= 0)
+                r = db_syscall_save(db, id, c->syscalls);
         return end(db, r);
 }
 
@@ -685,6 +710,12 @@ static int row_to_config(struct db *db, sqlite3_stmt *st, struct service_config 
                 r = db_security_load(db, id, c->name, &c->security);
         if (r >= 0)
                 r = db_process_settings_load(db, id, c->name, &c->process);
+        if (r >= 0)
+                r = db_resource_load(db, id, c->name, &c->resources);
+        if (r >= 0)
+                r = db_fence_load(db, id, c->name, &c->fences);
+        if (r >= 0)
+                r = db_syscall_load(db, id, c->name, &c->syscalls);
         return r < 0 ? r : db_acl_load_service(db, id, c->name, &c->access);
 }
 

@@ -71,6 +71,13 @@ int db_process_settings_save(struct db *db, int64_t id, const struct service_pro
  * no longer passes the checks is logged and dropped: the defaults. */
 int db_process_settings_load(struct db *db, int64_t id, const char *name,
                              struct service_process **ret);
+/* db_resource.c: resource limits (migration 13), the same way. */
+int db_resource_save(struct db *db, int64_t id, const struct service_resources *r);
+int db_resource_load(struct db *db, int64_t id, const char *name, struct service_resources **ret);
+int db_fence_save(struct db *db, int64_t id, const struct service_fences *f);
+int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret);
+int db_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s);
+int db_syscall_load(struct db *db, int64_t id, const char *name, struct service_syscalls **ret);
 
 /* The gid recorded for service name: 1 with *ret, 0 when none. */
 int db_security_gid_of(struct db *db, const char *name, gid_t *ret);

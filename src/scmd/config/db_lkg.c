@@ -55,6 +55,9 @@ static const char *const config_tables[] = {
         "service_access",
         "service_process_settings",
         "service_parameters",
+        "service_resource_limits",
+        "service_fences",
+        "service_syscall_filter",
 };
 
 static void sqlite_freep(char **p) {

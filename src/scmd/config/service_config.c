@@ -16,6 +16,9 @@
 #include "acl.h"
 #include "cmdline.h"
 #include "process_config.h"
+#include "fence_config.h"
+#include "syscall_config.h"
+#include "resource_config.h"
 #include "security_config.h"
 
 void service_config_clear(struct service_config *c) {
@@ -28,6 +31,9 @@ void service_config_clear(struct service_config *c) {
         strv_free(c->dependencies);
         service_security_free(c->security);
         service_process_free(c->process);
+        service_resources_free(c->resources);
+        service_fences_free(c->fences);
+        service_syscalls_free(c->syscalls);
         acl_free(c->access);
         *c = (struct service_config){0};
 }
@@ -46,6 +52,9 @@ int service_config_copy(const struct service_config *from, struct service_config
                 .dependencies = strv_copy(from->dependencies),
                 .security = service_security_dup(from->security),
                 .process = service_process_dup(from->process),
+                .resources = service_resources_dup(from->resources),
+                .fences = service_fences_dup(from->fences),
+                .syscalls = service_syscalls_dup(from->syscalls),
                 .access = acl_dup(from->access),
                 .kind = from->kind,
                 .control_timeout_ms = from->control_timeout_ms,
@@ -55,7 +64,9 @@ int service_config_copy(const struct service_config *from, struct service_config
         };
         if (!c.name || !c.display_name || !c.description || !c.command_line || !c.account ||
             !c.group || !c.dependencies || (from->security && !c.security) ||
-            (from->process && !c.process) || (from->access && !c.access)) {
+            (from->process && !c.process) || (from->resources && !c.resources) ||
+            (from->fences && !c.fences) || (from->syscalls && !c.syscalls) ||
+            (from->access && !c.access)) {
                 service_config_clear(&c);
                 return -ENOMEM;
         }

@@ -12,6 +12,9 @@
 
 struct service_security;
 struct service_process;
+struct service_resources;
+struct service_fences;
+struct service_syscalls;
 struct acl;
 
 struct service_config {
@@ -29,6 +32,12 @@ struct service_config {
         struct service_security *security;
         /* Process settings (process_config.c); NULL: every default. */
         struct service_process *process;
+        /* Resource limits (resource_config.c); NULL: every default. */
+        struct service_resources *resources;
+        /* Its private view of the filesystem (fence_config.c); NULL: none. */
+        struct service_fences *fences;
+        /* Its system-call filter (syscall_config.c); NULL: none. */
+        struct service_syscalls *syscalls;
         /* Who may do what to it (acl.c); NULL: the default list. */
         struct acl *access;
         enum scm_service_kind kind;

@@ -82,7 +82,9 @@ struct manager {
         struct manager_options options;
         int cgroup_base_fd; /* -1: no cgroups */
         char *cgroup_base_path;
-        char *cgroup_base_rel; /* as /proc/PID/cgroup names it */
+        char *cgroup_base_rel;        /* as /proc/PID/cgroup names it */
+        unsigned cgroup_controllers;  /* RESOURCE_CTL_* the services' folders have */
+        char *cgroup_controllers_why; /* why the others are missing; NULL */
         int signal_fd;
         struct loop_io signal_io;
         struct boot_sequence *boot;       /* boot.c */

@@ -30,6 +30,7 @@
  */
 #include "process.h"
 #include "process_config.h"
+#include "resource.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -358,6 +359,8 @@ static int spawn_into(struct process *p, struct service *s, const struct process
             (r = channel_open(p, s, s->start_args, &control_fd)) < 0)
                 return fail_errno(s, "open its control channel", -r);
         p->cgroup_fd = open_cgroup(p, s);
+        if ((r = resource_apply(s, p->cgroup_fd)) < 0) /* before the process is in it */
+                return r;
 
         process_request(s, prep, &req);
         req.stdout_fd = out_fd;
@@ -569,6 +572,10 @@ void process_request(const struct service *s, const struct process_prep *prep,
                 .control_fd = -1,
                 .cgroup_fd = -1,
                 .umask = settings ? settings->umask : -1,
+                /* Its commands too see its view and meet its filter. */
+                .fences = s->config.fences,
+                .fences_keep = s->manager->paths.run_dir,
+                .syscalls = s->config.syscalls,
         };
         if (settings) {
                 req->working_directory = settings->working_directory;
@@ -872,6 +879,7 @@ static void drain(struct process *p) {
 static void record_exit(struct process *p, const siginfo_t *si) {
         p->exit_kind = si->si_code == CLD_EXITED ? EXIT_CODE : EXIT_SIGNAL;
         p->exit_value = si->si_status;
+        resource_note_exit(p);
         for (struct service *s = p->members; s; s = s->member_next) {
                 s->exit_kind = p->exit_kind;
                 s->exit_value = p->exit_value;

@@ -32,6 +32,9 @@
 #include "manager.h"
 #include "process.h"
 #include "process_config.h"
+#include "fence_config.h"
+#include "syscall_config.h"
+#include "resource_config.h"
 #include "registry.h"
 #include "credentials.h"
 #include "folders.h"
@@ -542,6 +545,8 @@ json_t *service_status_json(const struct service *s) {
                 exit = json_pack("{s:i}", "code", s->exit_value);
         else if (s->exit_kind == EXIT_SIGNAL)
                 exit = json_pack("{s:i}", "signal", s->exit_value);
+        if (json_is_object(exit) && s->oom_kills > 0) /* its memory limit (resource.c) */
+                json_object_set_new(exit, "oom_kills", json_integer(s->oom_kills));
 
         json_t *o =
                 json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s, s:I}",
@@ -600,11 +605,19 @@ json_t *service_config_json(const struct service *s) {
                 "pause_by_freeze", c->pause_by_freeze, "preshutdown_timeout_ms",
                 (json_int_t)c->preshutdown_timeout_ms);
         json_t *process = o ? service_process_json(c->process) : NULL;
-        if (!process || json_object_update(o, process) < 0) {
+        json_t *resources = o ? service_resources_json(c->resources) : NULL;
+        json_t *fences = o ? service_fences_json(c->fences) : NULL;
+        json_t *syscalls = o ? service_syscalls_json(c->syscalls) : NULL;
+        if (!process || !resources || !fences || !syscalls || json_object_update(o, process) < 0 ||
+            json_object_update(o, resources) < 0 || json_object_update(o, fences) < 0 ||
+            json_object_update(o, syscalls) < 0) {
                 json_decref(o);
                 o = NULL;
         }
         json_decref(process);
+        json_decref(resources);
+        json_decref(fences);
+        json_decref(syscalls);
         return o;
 }
 

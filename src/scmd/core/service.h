@@ -54,6 +54,7 @@ struct service {
         uint32_t wait_hint;
         enum process_exit_kind exit_kind;
         int exit_value;
+        long oom_kills; /* at that exit: its cgroup's OOM kills (resource.c) */
 
         bool marked_for_delete;
         unsigned open_handles;

@@ -7,9 +7,11 @@
  * Service folders are named "<name>.service": no kernel interface file
  * ends in ".service", so no service name can collide with one.
  *
- * Only cgroup.procs, cgroup.kill and cgroup.events are used: no controller
- * is enabled, which keeps the "no internal processes" rule out of the way
- * while scmd itself stays in its parent cgroup.
+ * This file uses cgroup.procs, cgroup.kill, cgroup.freeze and
+ * cgroup.events; the controllers that bound what a service consumes are
+ * resources.c's.  To enable them scmd may have moved itself into a leaf
+ * of its own cgroup (CGROUP_SCMD_LEAF): its own cgroup is then that
+ * leaf's parent, so a re-executed scmd finds the same instance folder.
  *
  * Where cgroups cannot be had (no cgroup2 mount, no write access) every
  * function here reports it, and scmd holds services by process group
@@ -52,7 +54,8 @@ static char *cgroup2_mount(void) {
         return found;
 }
 
-/* scmd's own cgroup v2 path, from the "0::" line of /proc/self/cgroup. */
+/* scmd's own cgroup v2 path, from the "0::" line of /proc/self/cgroup
+ * (the parent of CGROUP_SCMD_LEAF when scmd is in that leaf). */
 static char *own_cgroup(void) {
         _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
         if (!f)
@@ -63,7 +66,10 @@ static char *own_cgroup(void) {
         while (!found && getline(&line, &cap, f) > 0)
                 if (strncmp(line, "0::", 3) == 0) {
                         line[strcspn(line, "\n")] = '\0';
-                        found = strdup(line + 3);
+                        size_t len = strlen(line), leaf = strlen("/" CGROUP_SCMD_LEAF);
+                        if (len >= 3 + leaf && strcmp(line + len - leaf, "/" CGROUP_SCMD_LEAF) == 0)
+                                line[len - leaf] = '\0';
+                        found = strdup(line[3] ? line + 3 : "/");
                 }
         free(line);
         return found;

@@ -6,6 +6,10 @@
 
 #include <stdbool.h>
 
+/* The leaf scmd moves itself into to give controllers to its services
+ * (resources.c). */
+#define CGROUP_SCMD_LEAF "scmd.daemon"
+
 /* Finds scmd's own cgroup v2 folder and creates instance below it.
  * Returns a folder fd, its path in *ret_path and the path as
  * /proc/PID/cgroup shows it ("/scm") in *ret_rel, or -errno when cgroups

@@ -35,6 +35,8 @@
 
 #include "cleanup.h"
 #include "control.h"
+#include "fences.h"
+#include "syscall_filter.h"
 #include "process_config.h"
 #include "security.h"
 #include "spawner.h"
@@ -57,6 +59,8 @@ static const char *const stage_names[_SPAWN_STAGE_MAX] = {
         [SPAWN_STAGE_EXEC] = "execute the program",
         [SPAWN_STAGE_LIMITS] = "set the service's resource limits",
         [SPAWN_STAGE_LOGON] = "open its logon session (PAM; the reason is in its log)",
+        [SPAWN_STAGE_FENCES] = "make the service's private view of the filesystem",
+        [SPAWN_STAGE_SYSCALLS] = "load the service's system-call filter",
 };
 _Static_assert(ELEMENTSOF(stage_names) == _SPAWN_STAGE_MAX, "every stage has a name");
 
@@ -218,6 +222,13 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
         }
         umask(req->umask >= 0 ? (mode_t)req->umask : 022);
 
+        /* Its own mount namespace, while it may still mount (fences.c). */
+        int fenced = fences_enter(req->fences, req->fences_keep);
+        if (fenced < 0) {
+                errno = -fenced;
+                child_fail(report_fd, SPAWN_STAGE_FENCES);
+        }
+
         /* Its logon session, then the account, its privileges and its
          * confinement (security.c). */
         char **envp = req->envp;
@@ -233,6 +244,12 @@ static _Noreturn void child(const struct spawn_request *req, int report_fd, bool
 
         if (req->n_listen_fds && pass_listen_fds(req, &envp) < 0)
                 child_fail(report_fd, SPAWN_STAGE_STDIO);
+        /* Last, after every privileged step (syscall_filter.c). */
+        int filtered = syscall_filter_enter(req->syscalls);
+        if (filtered < 0) {
+                errno = -filtered;
+                child_fail(report_fd, SPAWN_STAGE_SYSCALLS);
+        }
         execve(req->path, req->argv, envp);
         child_fail(report_fd, SPAWN_STAGE_EXEC);
 }

@@ -11,6 +11,8 @@
 
 struct security_plan;
 struct process_limit;
+struct service_fences;
+struct service_syscalls;
 
 enum spawn_stage {
         SPAWN_STAGE_SIGNALS,
@@ -28,6 +30,8 @@ enum spawn_stage {
         SPAWN_STAGE_EXEC,
         SPAWN_STAGE_LIMITS,
         SPAWN_STAGE_LOGON,
+        SPAWN_STAGE_FENCES,
+        SPAWN_STAGE_SYSCALLS,
         _SPAWN_STAGE_MAX
 };
 
@@ -51,6 +55,11 @@ struct spawn_request {
         const int *listen_fds;
         size_t n_listen_fds;
         const char *listen_names;
+        /* Its private view of the filesystem (fences.c); NULL: none. */
+        const struct service_fences *fences;
+        const char *fences_keep; /* scmd's run folder: visible whatever the fences */
+        /* Its system-call filter (syscall_filter.c); NULL: none. */
+        const struct service_syscalls *syscalls;
 };
 
 struct spawn_result {

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tables of limits and fences (schema migration 13, in db.c's list),
+ * on the connection db.c opened:
+ *
+ *   service_resource_limits  one row per service with a limit set: the
+ *                    limits in their protocol form (a JSON object,
+ *                    resource_config.c);
+ *   service_fences   one row per service with a fence: the fences in their
+ *                    protocol form (fence_config.c);
+ *   service_syscall_filter  one row per service with a system-call filter:
+ *                    its protocol form (syscall_config.c).
+ *
+ * Each goes with its service (ON DELETE CASCADE) and is part of the last
+ * known good copy (db_lkg.c).
+ *
+ * The protocol form is stored, as the process settings are
+ * (db_process_settings.c): it is the documented form, a new limit needs
+ * no migration, and a row is read and written whole, inside db.c's
+ * transaction of the service.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "db_util.h"
+#include "log.h"
+#include "fence_config.h"
+#include "resource_config.h"
+#include "syscall_config.h"
+
+/* Saves o (NULL: deletes the row) as the JSON text of table's column. */
+static int save_json(struct db *db, const char *table, const char *column, int64_t id, json_t *o,
+                     bool set) {
+        _cleanup_free_ char *text = NULL, *sql = NULL;
+        if (set) {
+                text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+                if (!text)
+                        return -ENOMEM;
+        }
+        int n = set ? asprintf(&sql,
+                               "INSERT INTO %s (service_id, %s) VALUES (?1, ?2) ON CONFLICT "
+                               "(service_id) DO UPDATE SET %s = excluded.%s",
+                               table, column, column, column)
+                    : asprintf(&sql, "DELETE FROM %s WHERE service_id = ?1", table);
+        if (n < 0)
+                return -ENOMEM;
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int e = db_prepare(db, sql, &st);
+        if (e < 0)
+                return e;
+        sqlite3_bind_int64(st, 1, id);
+        if (set)
+                sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+        return db_errno(sqlite3_step(st));
+}
+
+/* Loads table's JSON for id into *ret (NULL: no row). */
+static int load_json(struct db *db, const char *table, const char *column, int64_t id,
+                     json_t **ret) {
+        _cleanup_free_ char *sql = NULL;
+        if (asprintf(&sql, "SELECT %s FROM %s WHERE service_id = ?1", column, table) < 0)
+                return -ENOMEM;
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int e = db_prepare(db, sql, &st);
+        if (e < 0)
+                return e;
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        *ret = NULL;
+        if (rc == SQLITE_DONE)
+                return 0;
+        if (rc != SQLITE_ROW)
+                return db_errno(rc);
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        *ret = json_loads(text ? text : "", 0, NULL);
+        return *ret ? 1 : -EINVAL;
+}
+
+int db_resource_save(struct db *db, int64_t id, const struct service_resources *r) {
+        json_t *o = r ? service_resources_json(r) : NULL;
+        int e = save_json(db, "service_resource_limits", "limits", id, o, r != NULL);
+        json_decref(o);
+        return e;
+}
+
+int db_fence_save(struct db *db, int64_t id, const struct service_fences *f) {
+        json_t *o = f ? service_fences_json(f) : NULL;
+        int e = save_json(db, "service_fences", "fences", id, o, f != NULL);
+        json_decref(o);
+        return e;
+}
+
+static void unreadable(const char *name, const char *what, const char *error) {
+        log_error("service %s: its stored %s cannot be read (%s); it runs without them until "
+                  "they are set again",
+                  name, what, error ? error : "not JSON");
+}
+
+int db_resource_load(struct db *db, int64_t id, const char *name, struct service_resources **ret) {
+        json_t *o = NULL;
+        *ret = NULL;
+        int e = load_json(db, "service_resource_limits", "limits", id, &o);
+        _cleanup_free_ char *error = NULL;
+        if (e > 0)
+                e = service_resources_apply_json(ret, o, &error);
+        json_decref(o);
+        if (e == -EINVAL) {
+                unreadable(name, "resource limits", error);
+                return 0;
+        }
+        return e < 0 ? e : 0;
+}
+
+int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret) {
+        json_t *o = NULL;
+        *ret = NULL;
+        int e = load_json(db, "service_fences", "fences", id, &o);
+        _cleanup_free_ char *error = NULL;
+        if (e > 0)
+                e = service_fences_apply_json(ret, o, &error);
+        json_decref(o);
+        if (e == -EINVAL) {
+                unreadable(name, "fences", error);
+                return 0;
+        }
+        return e < 0 ? e : 0;
+}
+
+int db_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s) {
+        json_t *o = s ? service_syscalls_json(s) : NULL;
+        int e = save_json(db, "service_syscall_filter", "filter", id, o, s != NULL);
+        json_decref(o);
+        return e;
+}
+
+int db_syscall_load(struct db *db, int64_t id, const char *name, struct service_syscalls **ret) {
+        json_t *o = NULL;
+        *ret = NULL;
+        int e = load_json(db, "service_syscall_filter", "filter", id, &o);
+        _cleanup_free_ char *error = NULL;
+        if (e > 0)
+                e = service_syscalls_apply_json(ret, o, &error);
+        json_decref(o);
+        if (e == -EINVAL) {
+                unreadable(name, "system-call filter", error);
+                return 0;
+        }
+        return e < 0 ? e : 0;
+}
