@@ -88,6 +88,8 @@ static int query_one(struct scctl *ctx, const char *name, bool ex, bool first) {
         if (ex && scm_call(ctx->client, "query_resources", json_pack("{s:s}", "name", name),
                            &resources) >= 0)
                 output_resource_usage(resources);
+        else if (ex)
+                output_status_usage(status); /* the status's own usage, without limits */
         return 0;
 }
 

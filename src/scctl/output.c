@@ -132,9 +132,7 @@ static void field_stop_reason(const json_t *status) {
                 field_text("STOP_COMMENT", comment);
 }
 
-/* What its cgroup uses now (queryex), where scmd read it: "MEMORY", "CPU"
- * and "TASKS", each "-" when its controller is not enabled. */
-static void field_usage(const json_t *status) {
+void output_status_usage(const json_t *status) {
         const json_t *u = json_object_get(status, "usage");
         if (!json_is_object(u))
                 return;
@@ -187,7 +185,6 @@ void output_status_block(const json_t *status, bool ex) {
         field("FLAGS", "%s", s.marked_for_delete ? "MARKED_FOR_DELETE" : "");
         field_process_exit(status);
         field_stop_reason(status);
-        field_usage(status);
 }
 
 static void field_start_type(const json_t *config) {

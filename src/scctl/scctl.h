@@ -123,6 +123,10 @@ bool output_process_exit(const json_t *status, char *buf, size_t size);
 /* The process settings of a config object not at their default, as qc lines. */
 void output_process_settings(const json_t *config);
 void output_process_commands(const json_t *config);
+/* What its cgroup uses now, from a status's "usage" (MEMORY, CPU, TASKS,
+ * "-" when a controller is not enabled); queryex shows it when scmd has
+ * no query_resources. */
+void output_status_usage(const json_t *status);
 /* The resource limits set in a config (qc), and usage beside the limits in
  * force (queryex, from query_resources). */
 void output_resource_limits(const json_t *config);
