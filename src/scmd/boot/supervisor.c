@@ -219,6 +219,7 @@ void manager_free(struct manager *m) {
                 cgroup_teardown(m->cgroup_base_path);
         free(m->cgroup_base_path);
         free(m->cgroup_base_rel);
+        free(m->cgroup_controllers_why);
         acl_free(m->scm_access);
         loop_free(m->loop);
         scm_paths_free(&m->paths);
