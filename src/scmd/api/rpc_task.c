@@ -327,14 +327,20 @@ int rpc_task_change(struct rpc_call *call, json_t **ret) {
         return 0;
 }
 
-int rpc_task_delete(struct rpc_call *call, json_t **ret) {
+/* The prologue of the methods that take only a task's name: the scheduler
+ * is there, no other parameter, the task exists and the caller holds
+ * rights on it. */
+static int task_named(struct rpc_call *call, uint32_t rights, struct task **ret) {
         static const char *const keys[] = {"name", NULL};
-        struct task *t;
         int r = scheduler_ready(call);
         if (r >= 0)
                 r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = get_task(call, R(DELETE), &t);
+        return r < 0 ? r : get_task(call, rights, ret);
+}
+
+int rpc_task_delete(struct rpc_call *call, json_t **ret) {
+        struct task *t;
+        int r = task_named(call, R(DELETE), &t);
         if (r < 0)
                 return r;
         _cleanup_free_ char *name = strdup(t->config.name);
@@ -347,13 +353,8 @@ int rpc_task_delete(struct rpc_call *call, json_t **ret) {
 }
 
 int rpc_task_run(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", NULL};
         struct task *t;
-        int r = scheduler_ready(call);
-        if (r >= 0)
-                r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = get_task(call, R(START), &t);
+        int r = task_named(call, R(START), &t);
         if (r < 0)
                 return r;
         _cleanup_free_ char *why = NULL;
@@ -366,13 +367,8 @@ int rpc_task_run(struct rpc_call *call, json_t **ret) {
 }
 
 int rpc_task_end(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", NULL};
         struct task *t;
-        int r = scheduler_ready(call);
-        if (r >= 0)
-                r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = get_task(call, R(STOP), &t);
+        int r = task_named(call, R(STOP), &t);
         if (r < 0)
                 return r;
         if (!t->runs)
@@ -387,13 +383,8 @@ int rpc_task_end(struct rpc_call *call, json_t **ret) {
 }
 
 int rpc_task_query(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", NULL};
         struct task *t;
-        int r = scheduler_ready(call);
-        if (r >= 0)
-                r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = get_task(call, R(QUERY_STATUS), &t);
+        int r = task_named(call, R(QUERY_STATUS), &t);
         if (r < 0)
                 return r;
         *ret = task_json(t);
@@ -437,13 +428,8 @@ static json_t *run_json(const struct task_run_record *e) {
 }
 
 int rpc_task_history(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", NULL};
         struct task *t;
-        int r = scheduler_ready(call);
-        if (r >= 0)
-                r = rpc_check_keys(call, keys);
-        if (r >= 0)
-                r = get_task(call, R(QUERY_STATUS), &t);
+        int r = task_named(call, R(QUERY_STATUS), &t);
         if (r < 0)
                 return r;
         struct task_run_record *v = NULL;

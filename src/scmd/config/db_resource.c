@@ -94,10 +94,15 @@ int db_fence_save(struct db *db, int64_t id, const struct service_fences *f) {
         return e;
 }
 
-static void unreadable(const char *name, const char *what, const char *error) {
+/* How a load ended: settings that cannot be read are logged and left out
+ * (the service runs without them), not a failure of the load. */
+static int loaded(int e, const char *name, const char *what, const char *error) {
+        if (e != -EINVAL)
+                return e < 0 ? e : 0;
         log_error("service %s: its stored %s cannot be read (%s); it runs without them until "
                   "they are set again",
                   name, what, error ? error : "not JSON");
+        return 0;
 }
 
 int db_resource_load(struct db *db, int64_t id, const char *name, struct service_resources **ret) {
@@ -108,11 +113,7 @@ int db_resource_load(struct db *db, int64_t id, const char *name, struct service
         if (e > 0)
                 e = service_resources_apply_json(ret, o, &error);
         json_decref(o);
-        if (e == -EINVAL) {
-                unreadable(name, "resource limits", error);
-                return 0;
-        }
-        return e < 0 ? e : 0;
+        return loaded(e, name, "resource limits", error);
 }
 
 int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret) {
@@ -123,11 +124,7 @@ int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fe
         if (e > 0)
                 e = service_fences_apply_json(ret, o, &error);
         json_decref(o);
-        if (e == -EINVAL) {
-                unreadable(name, "fences", error);
-                return 0;
-        }
-        return e < 0 ? e : 0;
+        return loaded(e, name, "fences", error);
 }
 
 int db_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s) {
@@ -145,9 +142,5 @@ int db_syscall_load(struct db *db, int64_t id, const char *name, struct service_
         if (e > 0)
                 e = service_syscalls_apply_json(ret, o, &error);
         json_decref(o);
-        if (e == -EINVAL) {
-                unreadable(name, "system-call filter", error);
-                return 0;
-        }
-        return e < 0 ? e : 0;
+        return loaded(e, name, "system-call filter", error);
 }
