@@ -9,11 +9,14 @@
  * (-ECONNREFUSED, -ETIMEDOUT, -EPROTO, -ENOMEM, ...) and SCM_ERR(win32) for
  * an error the SCM reported; then scm_client_error_message() holds the SCM's
  * sentence.  The library never logs and never exits.
+ *
+ * No third-party header comes with this one: the typed calls of
+ * <scm/manage.h> cover what scctl does; <scm/raw.h> is the escape hatch,
+ * any method of docs/protocol.md as JSON (jansson).
  */
 #ifndef SCM_CLIENT_H
 #define SCM_CLIENT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -52,14 +55,6 @@ void scm_client_set_timeout(struct scm_client *c, int timeout_ms);
 /* The SCM's message for the last SCM_ERR() returned on c, or "". */
 const char *scm_client_error_message(const struct scm_client *c);
 
-/* The whole error object ({"code", "message", "data"}) of the last SCM_ERR()
- * returned on c, or NULL; borrowed, valid until the next call on c. */
-const json_t *scm_client_error_object(const struct scm_client *c);
-
-/* One JSON-RPC call.  params (an object, or NULL for none) is consumed.
- * On success *ret_result is a new reference the caller must json_decref(). */
-int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result);
-
 /* What QueryServiceStatusEx returns. */
 struct scm_status {
         enum scm_state state;
@@ -73,10 +68,6 @@ struct scm_status {
         bool marked_for_delete;
         uint64_t seq; /* the service's sequence number (<scm/notify.h>) */
 };
-
-/* Fills *ret from a status object as the protocol defines it.
- * -EPROTO when a field is missing or malformed. */
-int scm_status_from_json(const json_t *obj, struct scm_status *ret);
 
 int scm_query_status(struct scm_client *c, const char *name, struct scm_status *ret);
 
