@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libscm, managing services: what scctl does beyond start and stop, as
- * typed calls with no third-party type in them.  EnumServicesStatusEx with
- * its filters, EnumDependentServices, QueryServiceConfig and
+ * typed calls with no third-party type in them.  QueryServiceConfig and
  * ChangeServiceConfig (every field of docs/protocol.md's config object),
  * QueryServiceConfig2 (least privilege, failure actions),
  * ChangeServiceConfig2 (failure actions), the group order, account
- * privileges, and a service's log.  Access lists are in <scm/client.h>
- * (scm_query_object_security()), events in <scm/notify.h>.
+ * privileges, and a service's log.  Listing services (scm_enumerate(),
+ * scm_enumerate_dependents()) and access lists are in <scm/client.h>,
+ * events in <scm/notify.h>.
  *
  * The configuration has some sixty fields and grows; rather than a struct
  * that would break with each, a reply is a struct scm_object read field by
@@ -26,40 +26,6 @@
 #include <stdint.h>
 
 #include <scm/client.h>
-
-/* ---- Listing services ---- */
-
-enum scm_enum_state {
-        SCM_ENUM_ALL = 0,      /* SERVICE_STATE_ALL */
-        SCM_ENUM_ACTIVE = 1,   /* SERVICE_ACTIVE: not stopped */
-        SCM_ENUM_INACTIVE = 2, /* SERVICE_INACTIVE: stopped */
-};
-
-/* What scm_enumerate() lists; zeroed (or a NULL filter) lists every service. */
-struct scm_enum_filter {
-        enum scm_service_type type; /* 0: any type */
-        enum scm_enum_state state;
-        const char *group; /* NULL: any; "": the services of no group */
-};
-
-struct scm_service_entry {
-        char *name;
-        char *display_name;
-        enum scm_start_type start_type; /* SCM_START_INVALID from scm_enumerate_dependents() */
-        struct scm_status status;
-};
-
-/* The services the caller may see that pass filter, sorted by name:
- * *ret (free with scm_service_entries_free()) holds *ret_n entries. */
-int scm_enumerate(struct scm_client *c, const struct scm_enum_filter *filter,
-                  struct scm_service_entry **ret, size_t *ret_n);
-
-/* Every service that depends on name, directly or not, in stop order
- * (each before the services it depends on), in state. */
-int scm_enumerate_dependents(struct scm_client *c, const char *name, enum scm_enum_state state,
-                             struct scm_service_entry **ret, size_t *ret_n);
-
-void scm_service_entries_free(struct scm_service_entry *v, size_t n);
 
 /* ---- Reading a reply: struct scm_object ---- */
 
