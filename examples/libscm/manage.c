@@ -2,8 +2,8 @@
 /*
  * manage: <scm/manage.h>.  Creates the service NAME running COMMAND with a
  * description and a dependency, changes its start type, reads its config
- * back field by field, sets failure actions, lists its dependents, reads
- * its log, and deletes it.
+ * back field by field, sets failure actions and reads its log.
+ * `scctl delete NAME` removes it again.
  *   cc manage.c $(pkg-config --cflags --libs scm) -o manage
  *   ./manage SOCKET NAME COMMAND
  */
@@ -95,8 +95,6 @@ int main(int argc, char **argv) {
                 return fail(c, "read_log", r);
         printf("log %zu bytes\n", log.size);
         scm_log_chunk_clear(&log);
-        if ((r = scm_delete_service(c, argv[2], NULL)) < 0)
-                return fail(c, "delete", r);
         scm_change_free(ch);
         scm_disconnect(c);
         return 0;
