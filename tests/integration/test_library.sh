@@ -140,8 +140,8 @@ check_params_tasks_sockets() {
         assert_rc "params exits 0" 0 || diag "$(last_run)"
         assert_contains "params lists the REG_SZ" "$OUT" "Greeting REG_SZ hello"
         assert_contains "params lists the REG_DWORD" "$OUT" "Port REG_DWORD 8080"
-        run_sc param alpha query Port
-        assert_contains "scctl param shows the DWORD params stored" "$OUT" "8080"
+        run_sc param alpha Port
+        assert_contains "scctl param shows the DWORD the example stored (8080)" "$OUT" "REG_DWORD    0x1f90"
 
         ex tasks nightly /bin/true
         assert_rc "tasks exits 0" 0 || diag "$(last_run)"
