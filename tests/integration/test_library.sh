@@ -79,6 +79,31 @@ check_exports() {
         assert_not_contains "internal scm_paths_resolve is not exported" "$syms" "scm_paths_resolve"
 }
 
+# check_man3 DEST: a section-3 page for every exported function, which man
+# opens; the pages are those scripts/gen-man3.py makes of the headers now.
+check_man3() {
+        local man3 s missing=""
+        man3=$(dirname "$(find "$1" -path '*/man3/scm-client.3' | head -n 1)")
+        for s in $(nm -D --defined-only "$LIBDIR/libscm.so" 2>/dev/null | awk '$2 ~ /T/ {sub(/@.*/, "", $3); print $3}'); do
+                [ -f "$man3/$s.3" ] || missing+=" $s"
+        done
+        assert_eq "every exported function has its man3 page" "" "$missing"
+        if command -v man >/dev/null; then
+                run env MANPATH="${man3%/man3}" MANPAGER=cat PAGER=cat man 3 scm_query_status
+                assert_contains "man 3 scm_query_status opens scm-client(3)" "$OUT" "scm_connect"
+        else
+                tap_skip "man 3 scm_query_status opens" "no man program"
+        fi
+        if command -v python3 >/dev/null; then
+                mkdir -p "$D/man3"
+                python3 "$SRC/scripts/gen-man3.py" "$D/man3"
+                run diff -r "$SRC/docs/man3" "$D/man3"
+                assert_rc "docs/man3 is what scripts/gen-man3.py makes of the headers" 0 || diag "$OUT"
+        else
+                tap_skip "docs/man3 is current" "no python3"
+        fi
+}
+
 # build_examples: each examples/libscm/*.c with pkg-config alone.
 build_examples() {
         local san="" src name libs
@@ -190,6 +215,7 @@ test_library() {
         install_tree "$dest" || return
         check_headers "$dest"
         check_exports "$dest"
+        check_man3 "$dest"
         build_examples
         daemon_start || return
         check_list_and_manage
