@@ -20,7 +20,8 @@
  * 0.3 s and one of 3 minutes are both read at a glance; the tick labels
  * carry the scale.  A stretch of time in which nothing happened and which
  * is longer than all the rest together (a service started by hand an hour
- * after the boot) is cut out: drawn as a narrow band saying how long it
+ * after the boot; three times as long, and a second at least) is cut out:
+ * drawn as a narrow band saying how long it
  * was, so the boot and the later starts both keep their width.  The
  * duration a row writes goes after the row's last bar, never over one.
  */
@@ -47,8 +48,10 @@
 #define DURATION_ROOM 180 /* after the time area, for the last bar's text */
 #define LEGEND_H 70
 #define MAX_CUTS 8
-#define CUT_W 28.0  /* the band of a stretch cut out of the axis */
-#define TICK_GAP 48 /* the least room between two tick labels */
+#define CUT_W 28.0         /* the band of a stretch cut out of the axis */
+#define TICK_GAP 48        /* the least room between two tick labels */
+#define CUT_MIN_US 1000000 /* a stretch shorter than a second is never cut */
+#define CUT_RATIO 3
 
 static const char *const class_colour[_ANALYZE_CLASS_MAX] = {
         [ANALYZE_RUNNING] = "#2ca02c",
@@ -161,8 +164,9 @@ static bool busy_between(const struct plot *p, const size_t *rows, int64_t a, in
         return false;
 }
 
-/* Cuts out, longest first, each empty stretch longer than the rest of the
- * time shown together; then sets the scale for what is left. */
+/* Cuts out, longest first, each empty stretch of at least CUT_MIN_US that
+ * is CUT_RATIO times longer than the rest of the time shown together; then
+ * sets the scale for what is left. */
 static void plan_cuts(struct plot *p, const size_t *rows) {
         _cleanup_free_ int64_t *t = NULL;
         size_t n = plot_times(p, rows, &t);
@@ -180,7 +184,7 @@ static void plan_cuts(struct plot *p, const size_t *rows) {
                                 best = i;
                         }
                 }
-                if (!best || gap <= shown - gap)
+                if (!best || gap < CUT_MIN_US || gap <= CUT_RATIO * (shown - gap))
                         break;
                 p->cuts[p->n_cuts++] = (struct cut){t[best - 1], t[best]};
                 shown -= gap;
