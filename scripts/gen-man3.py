@@ -56,7 +56,8 @@ def parse(path):
     body = src[first.end():] if first else src
     pending = ""
     pos = 0
-    token = re.compile(r"/\*.*?\*/|#(?:[^\n\\]|\\\n|\\.)*|[^;{}/#]*(?:\{[^}]*\}[^;]*)?;|\n|.", re.S)
+    token = re.compile(r"/\*.*?\*/|#(?:[^\n\\]|\\\n|\\.)*|\s*static inline[^{;]*\{[^}]*\}"
+                       r"|[^;{}/#]*(?:\{[^}]*\}[^;]*)?;|\n|.", re.S)
     while pos < len(body):
         m = token.match(body, pos)
         pos = m.end()
@@ -67,6 +68,10 @@ def parse(path):
             words = t.split()
             if t.startswith("#define SCM_") and not words[1].endswith("_H"):
                 entries.append((pending, " ".join(t.replace("\\\n", " ").split()), []))
+            pending = ""
+        elif t.strip().startswith("static inline"):
+            decl = " ".join(t.split("{")[0].split()) + ";"
+            entries.append((pending, decl, re.findall(r"\b(scm_\w+)\s*\(", decl)[:1]))
             pending = ""
         elif t.endswith(";") and t.strip() != ";":
             decl = " ".join(t.split())
@@ -90,8 +95,9 @@ def page(name, summary, intro, entries):
            ".SH SYNOPSIS", ".nf", ".B #include <scm/%s.h>" % name, ".PP"]
     for _, decl, _ in entries:
         out.append(roff(decl))
-    out += [".fi", ".PP", "Link with", ".BR \"pkg-config --cflags --libs scm\"" +
-            (" jansson" if name == "raw" else "") + ".", ".SH DESCRIPTION", roff(intro)]
+    libs = "scm jansson" if name == "raw" else "scm"
+    out += [".fi", ".PP", "Link with", '.BR "pkg-config --cflags --libs %s" .' % libs,
+            ".SH DESCRIPTION", roff(intro)]
     for comment, decl, names in entries:
         if not comment:
             continue
