@@ -7,6 +7,8 @@
 #   make install    meson install into PREFIX (default /usr/local), under DESTDIR when given
 #   make deb        the Debian packages (debian/) built from a copy of the checkout in
 #                   DEB_DIR (default /tmp/scm-deb), then lintian on them
+#   make deb-smoke  those packages installed and removed in a throwaway root (an overlay
+#                   of / in its own namespaces; scripts/deb-smoke.sh; root)
 #   make clean      remove $(BUILD) and $(BUILD)-asan
 #   make bench      install the peers it measures against, build, run bench/run.sh
 #                   (about 12 minutes; bench/README.md), writing bench/results/latest.csv
@@ -18,7 +20,7 @@ BUILD ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all build deps check check-asan demo install deb clean bench bench-deps bench-plot fuzz
+.PHONY: all build deps check check-asan demo install deb deb-smoke clean bench bench-deps bench-plot fuzz
 
 all: build
 
@@ -79,6 +81,9 @@ deb:
 	cd $(DEB_DIR)/scm && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error $(DEB_DIR)/*.changes
 	@ls -l $(DEB_DIR)/*.deb
+
+deb-smoke:
+	scripts/deb-smoke.sh $(DEB_DIR)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
