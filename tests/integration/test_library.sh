@@ -40,9 +40,8 @@ check_headers() {
         local h name deps
         for h in "$INCDIR"/*.h; do
                 name=$(basename "$h")
-                # shellcheck disable=SC2086
-                deps=$(printf '#include <scm/%s>\n' "$name" | cc -M $(pkg-config --cflags scm) -x c - 2>&1)
-                if [ $? -ne 0 ]; then
+                # shellcheck disable=SC2046 # pkg-config's flags are words
+                if ! deps=$(printf '#include <scm/%s>\n' "$name" | cc -M $(pkg-config --cflags scm) -x c - 2>&1); then
                         tap_not_ok "<scm/$name> compiles alone" "$deps"
                         continue
                 fi
@@ -115,7 +114,7 @@ build_examples() {
                 name=$(basename "$src" .c)
                 libs=scm
                 [ "$name" = raw ] && libs="scm jansson"
-                # shellcheck disable=SC2086
+                # shellcheck disable=SC2086,SC2046 # flags are words
                 run cc $san -Wall -Wextra -Werror "$src" $(pkg-config --cflags --libs $libs) \
                         -Wl,-rpath,"$LIBDIR" -o "$EX_BIN/$name"
                 assert_rc "examples: $name.c builds with pkg-config --cflags --libs $libs" 0 ||
@@ -135,7 +134,11 @@ check_list_and_manage() {
         ex list-services
         assert_rc "list-services exits 0" 0
         assert_contains "list-services lists alpha, stopped" "$OUT" "alpha"
-        [[ "$OUT" == *alpha*stopped* ]] && tap_ok "...as stopped" || tap_not_ok "...as stopped" "$(last_run)"
+        if [[ "$OUT" == *alpha*stopped* ]]; then
+                tap_ok "...as stopped"
+        else
+                tap_not_ok "...as stopped" "$(last_run)"
+        fi
 
         ex manage beta "/bin/sleep 1000"
         assert_rc "manage exits 0" 0 || diag "$(last_run)"
