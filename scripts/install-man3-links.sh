@@ -6,8 +6,10 @@
 #   install-man3-links.sh SRC_MAN3_DIR MANDIR
 set -eu
 src=$1
-dir=${MESON_INSTALL_DESTDIR_PREFIX:?}/${2#"${MESON_INSTALL_PREFIX:-}"/}
-dir=${dir%/}/man3
+prefix=${MESON_INSTALL_PREFIX:?}
+# DESTDIR (may be empty) is what meson put before the prefix.
+destdir=${MESON_INSTALL_DESTDIR_PREFIX%"$prefix"}
+dir=$destdir$2/man3
 mkdir -p "$dir"
 for page in "$src"/scm-*.3; do
         base=$(basename "$page")
