@@ -13,6 +13,7 @@
  *   manage_check SOCKET change NAME FIELD JSON   (JSON null: set_null)
  *   manage_check SOCKET security NAME FIELD
  *   manage_check SOCKET failure NAME RESET|infinite|keep COMMAND [TYPE:DELAY...]
+ *   manage_check SOCKET qfailure NAME            failure count, waiting action
  *   manage_check SOCKET group-order [GROUP...]   sets when given, then prints
  *   manage_check SOCKET rights add|remove|query ACCOUNT [PRIVILEGE...]
  *   manage_check SOCKET log NAME LINES           then follows once from there
@@ -171,6 +172,25 @@ static int cmd_failure(int argc, char **argv) {
         return 0;
 }
 
+/* The failure actions as they are now: the count and the waiting action. */
+static int cmd_qfailure(int argc, char **argv) {
+        struct scm_failure_actions fa;
+        if (argc < 1)
+                return 2;
+        int r = scm_query_failure_actions(client, argv[0], &fa);
+        if (r < 0)
+                return fail("query_failure_actions", r);
+        printf("failure_count %" PRIu32 "\n", fa.failure_count);
+        if (fa.pending)
+                printf("pending %s failure %" PRIu32 " in_ms>0 %d\n",
+                       scm_action_type_name(fa.pending_action.type), fa.pending_failure,
+                       fa.pending_in_ms > 0);
+        else
+                puts("pending none");
+        scm_failure_actions_clear(&fa);
+        return 0;
+}
+
 static int print_strings(const char *what, int r, char **v) {
         if (r < 0)
                 return fail(what, r);
@@ -248,6 +268,8 @@ int main(int argc, char **argv) {
                 r = cmd_change(argc, argv);
         else if (strcmp(cmd, "failure") == 0)
                 r = cmd_failure(argc, argv);
+        else if (strcmp(cmd, "qfailure") == 0)
+                r = cmd_qfailure(argc, argv);
         else if (strcmp(cmd, "group-order") == 0)
                 r = cmd_group_order(argc, argv);
         else if (strcmp(cmd, "rights") == 0)

@@ -96,6 +96,21 @@ action restart 2000" "$OUT" || diag "$(last_run)"
         assert_contains "...with INVALID_PARAMETER" "$ERR" "INVALID_PARAMETER"
         run_sc qfailure fa
         assert_icontains "scctl qfailure: infinite" "$OUT" "infinite"
+
+        # A failure: the count, and the restart waiting for its delay.
+        create_helper crash --crash-after 100 || return
+        mc failure crash 600 "" restart:600000
+        assert_rc "failure: a restart after 10 minutes" 0 || diag "$(last_run)"
+        mc qfailure crash
+        assert_eq "qfailure before any failure" "failure_count 0
+pending none" "$OUT"
+        assert_sc_ok "start crash" start crash --wait
+        wait_state crash stopped 15 || return
+        mc qfailure crash
+        assert_eq "qfailure after the crash: counted, the restart waits" "failure_count 1
+pending restart failure 1 in_ms>0 1" "$OUT" || diag "$(last_run)"
+        run_sc qfailure crash
+        assert_contains "scctl qfailure agrees on the count" "$OUT" "FAILURE_COUNT                : 1"
 }
 
 test_group_order_and_rights() {
