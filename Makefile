@@ -5,6 +5,10 @@
 #   make demo       install missing packages, build, walk through scmd and scctl
 #   make check-asan the same suite on an ASan+UBSan build in build-asan/
 #   make install    meson install into PREFIX (default /usr/local), under DESTDIR when given
+#   make deb        the Debian packages (debian/) built from a copy of the checkout in
+#                   DEB_DIR (default /tmp/scm-deb), then lintian on them
+#   make deb-smoke  those packages installed and removed in a throwaway root (an overlay
+#                   of / in its own namespaces; scripts/deb-smoke.sh; root)
 #   make clean      remove $(BUILD) and $(BUILD)-asan
 #   make bench      install the peers it measures against, build, run bench/run.sh
 #                   (about 12 minutes; bench/README.md), writing bench/results/latest.csv
@@ -16,7 +20,7 @@ BUILD ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all build deps check check-asan demo install clean bench bench-deps bench-plot fuzz
+.PHONY: all build deps check check-asan demo install deb deb-smoke clean bench bench-deps bench-plot fuzz
 
 all: build
 
@@ -67,6 +71,19 @@ PREFIX ?= /usr/local
 install: build
 	$(MESON) configure $(BUILD) -Dprefix=$(PREFIX)
 	$(MESON) install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+# dpkg-buildpackage writes its .debs beside the source folder, so the build
+# runs on a copy of the files git knows (committed or not) in DEB_DIR.
+DEB_DIR ?= /tmp/scm-deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/scm
+	git ls-files -z | xargs -0 cp -a --parents -t $(DEB_DIR)/scm
+	cd $(DEB_DIR)/scm && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(DEB_DIR)/*.changes
+	@ls -l $(DEB_DIR)/*.deb
+
+deb-smoke:
+	scripts/deb-smoke.sh $(DEB_DIR)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

@@ -34,6 +34,7 @@ packages=(
         libpam-modules # pam_env, pam_exec, pam_loginuid, pam_limits (tests/integration/test_process_folders.sh)
         ansible-core # test_ansible.sh: contrib/ansible's module run by the real ansible-playbook
         python3-jsonschema # test_apply.sh: documents checked against docs/config-as-code.schema.json
+        zsh          # test_completion.sh: the zsh completion (packaging/zsh-completion/_scctl)
 )
 
 missing=()

@@ -9,12 +9,16 @@
  * (-ECONNREFUSED, -ETIMEDOUT, -EPROTO, -ENOMEM, ...) and SCM_ERR(win32) for
  * an error the SCM reported; then scm_client_error_message() holds the SCM's
  * sentence.  The library never logs and never exits.
+ *
+ * No third-party header comes with this one: the typed calls of
+ * <scm/manage.h> and scm_enumerate() below cover what scctl does; <scm/raw.h> is the escape hatch,
+ * any method of docs/protocol.md as JSON (jansson).
  */
 #ifndef SCM_CLIENT_H
 #define SCM_CLIENT_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -52,14 +56,6 @@ void scm_client_set_timeout(struct scm_client *c, int timeout_ms);
 /* The SCM's message for the last SCM_ERR() returned on c, or "". */
 const char *scm_client_error_message(const struct scm_client *c);
 
-/* The whole error object ({"code", "message", "data"}) of the last SCM_ERR()
- * returned on c, or NULL; borrowed, valid until the next call on c. */
-const json_t *scm_client_error_object(const struct scm_client *c);
-
-/* One JSON-RPC call.  params (an object, or NULL for none) is consumed.
- * On success *ret_result is a new reference the caller must json_decref(). */
-int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result);
-
 /* What QueryServiceStatusEx returns. */
 struct scm_status {
         enum scm_state state;
@@ -73,10 +69,6 @@ struct scm_status {
         bool marked_for_delete;
         uint64_t seq; /* the service's sequence number (<scm/notify.h>) */
 };
-
-/* Fills *ret from a status object as the protocol defines it.
- * -EPROTO when a field is missing or malformed. */
-int scm_status_from_json(const json_t *obj, struct scm_status *ret);
 
 int scm_query_status(struct scm_client *c, const char *name, struct scm_status *ret);
 
@@ -142,5 +134,38 @@ int scm_get_key_name(struct scm_client *c, const char *display_name, char **ret)
 /* The display name of service name (GetServiceDisplayName); *ret is
  * malloc'd.  Both need only connect on the SCM. */
 int scm_get_display_name(struct scm_client *c, const char *name, char **ret);
+
+/* Listing services: EnumServicesStatusEx and EnumDependentServices. */
+enum scm_enum_state {
+        SCM_ENUM_ALL = 0,      /* SERVICE_STATE_ALL */
+        SCM_ENUM_ACTIVE = 1,   /* SERVICE_ACTIVE: not stopped */
+        SCM_ENUM_INACTIVE = 2, /* SERVICE_INACTIVE: stopped */
+};
+
+/* What scm_enumerate() lists; zeroed (or a NULL filter) lists every service. */
+struct scm_enum_filter {
+        enum scm_service_type type; /* 0: any type */
+        enum scm_enum_state state;
+        const char *group; /* NULL: any; "": the services of no group */
+};
+
+struct scm_service_entry {
+        char *name;
+        char *display_name;
+        enum scm_start_type start_type; /* SCM_START_INVALID from scm_enumerate_dependents() */
+        struct scm_status status;
+};
+
+/* The services the caller may see that pass filter, sorted by name:
+ * *ret (free with scm_service_entries_free()) holds *ret_n entries. */
+int scm_enumerate(struct scm_client *c, const struct scm_enum_filter *filter,
+                  struct scm_service_entry **ret, size_t *ret_n);
+
+/* Every service that depends on name, directly or not, in stop order
+ * (each before the services it depends on), in state. */
+int scm_enumerate_dependents(struct scm_client *c, const char *name, enum scm_enum_state state,
+                             struct scm_service_entry **ret, size_t *ret_n);
+
+void scm_service_entries_free(struct scm_service_entry *v, size_t n);
 
 #endif

@@ -30,7 +30,6 @@
 #ifndef SCM_NOTIFY_H
 #define SCM_NOTIFY_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -77,8 +76,8 @@ struct scm_event {
         struct scm_status status; /* STATUS, CREATED, PROGRESS */
         const char *text;         /* MESSAGE: the text, at most 1024 bytes */
         int64_t time_us;          /* when it happened: microseconds since the epoch */
-        json_t *params;           /* the notification's params, owned; the strings above
-                                   * point into it */
+        void *params;             /* the library's: the notification's params, owned; the
+                                   * strings above point into it (<scm/raw.h>) */
         const char *mount_action; /* MOUNT: "mounted", "unmounted" or "changed" */
         const char *mount_fstype; /* MOUNT: the file system type ("tmpfs") */
         const char *mount_source; /* MOUNT: what is mounted ("/dev/sda1", "tmpfs") */

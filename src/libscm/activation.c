@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <scm/activation.h>
+#include <scm/raw.h>
 
 int scm_set_sockets(struct scm_client *c, const char *service, const char *const *specs) {
         if (!service)

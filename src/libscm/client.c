@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <scm/client.h>
+#include <scm/raw.h>
 
 #include "cleanup.h"
 #include "client-internal.h"

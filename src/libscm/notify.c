@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <scm/notify.h>
+#include <scm/raw.h>
 
 #include "cleanup.h"
 #include "client-internal.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <scm/params.h>
+#include <scm/raw.h>
 
 static const struct {
         enum scm_param_type type;

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <scm/resources.h>
+#include <scm/raw.h>
 
 static const struct {
         const char *key;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <scm/client.h>
+#include <scm/raw.h>
 
 #include "cleanup.h"
 

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <scm/tasks.h>
+#include <scm/raw.h>
 
 static int set_str(json_t *p, const char *key, const char *v) {
         return !v || json_object_set_new(p, key, json_string(v)) == 0 ? 0 : -EINVAL;

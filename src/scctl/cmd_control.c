@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <scm/notify.h>
+#include <scm/raw.h>
 
 #include "cleanup.h"
 #include "scctl.h"

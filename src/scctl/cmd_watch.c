@@ -19,7 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <scm/client.h>
 #include <scm/notify.h>
+#include <scm/raw.h>
 
 #include "cleanup.h"
 #include "scctl.h"
@@ -52,6 +54,60 @@ static void print_status_detail(const struct scm_event *e) {
                 printf("  \"%s\"", text);
 }
 
+/* The columns of a line: the name padded to the longest name known (the
+ * services there were at the start, wider when a longer one comes), the
+ * change padded to the longest common one ("continue-pending -> running"),
+ * so that the details after them line up. */
+#define CHANGE_W 27
+static int name_width;
+
+static void widen_names(const char *name) {
+        int len = name ? (int)strlen(name) : 0;
+        if (len > name_width)
+                name_width = len;
+}
+
+/* The width the services there are now need (or the NAMEs given). */
+static void plan_columns(struct scctl *ctx, const char *const *names) {
+        struct scm_service_entry *v = NULL;
+        size_t n = 0;
+        for (size_t i = 0; names && names[i]; i++)
+                widen_names(names[i]);
+        if (names || scm_enumerate(ctx->client, NULL, &v, &n) < 0)
+                return;
+        for (size_t i = 0; i < n; i++)
+                widen_names(v[i].name);
+        scm_service_entries_free(v, n);
+}
+
+/* What changed, as the middle column says it. */
+static void format_change(const struct scm_event *e, char *buf, size_t size) {
+        switch (e->type) {
+        case SCM_EVENT_STATUS:
+                if (e->previous)
+                        snprintf(buf, size, "%s -> %s", scm_state_name(e->previous),
+                                 scm_state_name(e->status.state));
+                else
+                        snprintf(buf, size, "is %s", scm_state_name(e->status.state));
+                break;
+        case SCM_EVENT_CREATED:
+                snprintf(buf, size, "created");
+                break;
+        case SCM_EVENT_DELETED:
+                snprintf(buf, size, "deleted");
+                break;
+        case SCM_EVENT_MESSAGE:
+                snprintf(buf, size, "message:");
+                break;
+        case SCM_EVENT_MOUNT:
+                snprintf(buf, size, "%s", e->mount_action);
+                break;
+        case SCM_EVENT_PROGRESS:
+                snprintf(buf, size, "%s", scm_state_name(e->status.state));
+                break;
+        }
+}
+
 static void print_event(struct scctl *ctx, const struct scm_event *e) {
         if (ctx->json) {
                 static const char *const names[] = {
@@ -70,34 +126,29 @@ static void print_event(struct scctl *ctx, const struct scm_event *e) {
                 fflush(stdout);
                 return;
         }
-        char when[64];
+        char when[64], change[96];
         format_time(e->time_us, when, sizeof(when));
-        printf("%s  %s  ", when, e->name);
+        format_change(e, change, sizeof(change));
+        widen_names(e->name);
+        printf("%s  %-*s  ", when, name_width, e->name);
         switch (e->type) {
         case SCM_EVENT_STATUS:
-                if (e->previous)
-                        printf("%s -> %s", scm_state_name(e->previous),
-                               scm_state_name(e->status.state));
-                else
-                        printf("is %s", scm_state_name(e->status.state));
+                printf("%-*s", CHANGE_W, change);
                 print_status_detail(e);
-                break;
-        case SCM_EVENT_CREATED:
-                printf("created");
-                break;
-        case SCM_EVENT_DELETED:
-                printf("deleted");
                 break;
         case SCM_EVENT_MESSAGE:
-                printf("message: %s", e->text);
+                printf("%s %s", change, e->text);
                 break;
         case SCM_EVENT_MOUNT:
-                printf("%s %s (source %s)", e->mount_action, e->mount_fstype, e->mount_source);
+                printf("%-*s  %s (source %s)", CHANGE_W, change, e->mount_fstype, e->mount_source);
                 break;
         case SCM_EVENT_PROGRESS:
-                printf("%s, checkpoint %u, wait hint %u ms", scm_state_name(e->status.state),
+                printf("%-*s  checkpoint %u, wait hint %u ms", CHANGE_W, change,
                        e->status.checkpoint, e->status.wait_hint);
                 print_status_detail(e);
+                break;
+        default:
+                fputs(change, stdout);
                 break;
         }
         putchar('\n');
@@ -181,6 +232,8 @@ static int run_watch(struct scctl *ctx, int argc, char **argv) {
         int r = scctl_connect(ctx);
         if (r != 0)
                 return r;
+        if (!ctx->json)
+                plan_columns(ctx, names);
         r = scm_subscribe(ctx->client, names, mask, NULL);
         if (r < 0)
                 return output_call_error(ctx, r);

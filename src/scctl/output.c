@@ -732,22 +732,23 @@ static void print_prefix(const struct scctl *ctx) {
         fputs(": ", stderr);
 }
 
-/* The service name nearest to ctx->name, asked of scmd (enumerate);
+/* The service name nearest to ctx->name, asked of scmd (scm_enumerate());
  * malloc'd, or NULL. */
 static char *nearest_service(struct scctl *ctx) {
-        _cleanup_json_ json_t *result = NULL;
-        if (!ctx->client || !ctx->name ||
-            scm_call(ctx->client, "enumerate", json_object(), &result) < 0)
+        struct scm_service_entry *v = NULL;
+        size_t n = 0;
+        if (!ctx->client || !ctx->name || scm_enumerate(ctx->client, NULL, &v, &n) < 0)
                 return NULL;
-        json_t *services = json_object_get(result, "services");
-        size_t n = json_array_size(services);
-        _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
-        if (!names)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                names[i] = json_string_value(json_object_get(json_array_get(services, i), "name"));
-        const char *near = suggest_nearest(ctx->name, names, n);
-        return near && strcmp(near, ctx->name) != 0 ? strdup(near) : NULL;
+        const char **names = calloc(n + 1, sizeof(*names));
+        const char *near = NULL;
+        for (size_t i = 0; names && i < n; i++)
+                names[i] = v[i].name;
+        if (names)
+                near = suggest_nearest(ctx->name, names, n);
+        char *ret = near && strcmp(near, ctx->name) != 0 ? strdup(near) : NULL;
+        free(names);
+        scm_service_entries_free(v, n);
+        return ret;
 }
 
 static int report(struct scctl *ctx, int status, int win32, json_t *data, const char *message) {

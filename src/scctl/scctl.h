@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 #include <scm/client.h>
+#include <scm/raw.h>
 
 #include "paths.h"
 

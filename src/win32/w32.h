@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <scm/client.h>
 #include <scm/notify.h>
+#include <scm/raw.h>
 
 #include <windows.h>
 

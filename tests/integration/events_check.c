@@ -35,6 +35,7 @@
 
 #include <scm/client.h>
 #include <scm/notify.h>
+#include <scm/raw.h>
 
 #include "tap.h"
 

@@ -47,7 +47,7 @@ test_watch() {
         # Not through sc(): $! must be scctl itself, to signal it.
         "$SCCTL" --root "$D" watch >"$D/watch.out" 2>"$D/watch.err" &
         local all=$!
-        wait_until 10 "watch reports the services there" watch_has "$D/watch.out" ' anchor  is stopped  win32_exit_code 0, service_exit_code 0$' || return
+        wait_until 10 "watch reports the services there" watch_has "$D/watch.out" ' anchor +is stopped +win32_exit_code 0, service_exit_code 0$' || return
         create_helper w1 || return
         "$SCCTL" --root "$D" --json watch w1 >"$D/watch.json" 2>&1 &
         local one=$!
@@ -55,14 +55,19 @@ test_watch() {
         start_helper w1 || return
         assert_sc_ok "stop w1 --wait" stop w1 --wait
         assert_sc_ok "delete w1" delete w1
-        wait_until 10 "watch shows the deletion" watch_has "$D/watch.out" ' w1  deleted$' || diag "$(cat "$D/watch.out")"
+        wait_until 10 "watch shows the deletion" watch_has "$D/watch.out" ' w1 +deleted$' || diag "$(cat "$D/watch.out")"
 
-        check "watch: w1 created" watch_has "$D/watch.out" '^[0-9-]+ [0-9:.]+  w1  created$'
-        check "watch: stopped -> start-pending with its pid" watch_has "$D/watch.out" ' w1  stopped -> start-pending  pid [0-9]+$'
-        check "watch: start-pending -> running" watch_has "$D/watch.out" ' w1  start-pending -> running  pid [0-9]+$'
-        check "watch: running -> stop-pending" watch_has "$D/watch.out" ' w1  running -> stop-pending  pid [0-9]+$'
+        check "watch: w1 created" watch_has "$D/watch.out" '^[0-9-]+ [0-9:.]+  w1 +created$'
+        check "watch: stopped -> start-pending with its pid" watch_has "$D/watch.out" ' w1 +stopped -> start-pending +pid [0-9]+$'
+        check "watch: start-pending -> running" watch_has "$D/watch.out" ' w1 +start-pending -> running +pid [0-9]+$'
+        check "watch: running -> stop-pending" watch_has "$D/watch.out" ' w1 +running -> stop-pending +pid [0-9]+$'
         check "watch: stop-pending -> stopped with the exit codes" watch_has "$D/watch.out" \
-                ' w1  stop-pending -> stopped  win32_exit_code 0, service_exit_code 0 \(exited with code 0\)$'
+                ' w1 +stop-pending -> stopped +win32_exit_code 0, service_exit_code 0 \(exited with code 0\)$'
+        # The columns line up: names of 6 and 2 characters, changes of
+        # several lengths, every detail starting at the same place.
+        assert_eq "watch: the columns are aligned (one position for every detail)" 1 \
+                "$(grep -E 'pid [0-9]+$|win32_exit_code' "$D/watch.out" |
+                        awk '{ print index($0, "pid ") + index($0, "win32_exit_code") }' | sort -u | wc -l)"
 
         local seqs states
         seqs=$(grep -o '"seq":[0-9]*,"previous"' "$D/watch.json" | tr -dc '0-9\n' | tr '\n' ' ')
@@ -129,7 +134,7 @@ test_idle_is_asleep() {
         start_helper idle || return
         "$SCCTL" --root "$D" watch >"$D/watch.out" 2>&1 &
         local watcher=$!
-        wait_until 5 "the watcher has subscribed" grep -q " idle  is running" "$D/watch.out" || return
+        wait_until 5 "the watcher has subscribed" grep -qE " idle +is running" "$D/watch.out" || return
         local before after
         before=$(context_switches "$SCMD_PID")
         sleep 2 # the interval observed, not a synchronisation

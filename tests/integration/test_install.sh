@@ -39,6 +39,11 @@ check_unit_and_completion() {
         check "...its ExecStart is the installed scmd ($exec)" test -x "$1$exec"
         check "installed: share/bash-completion/completions/scctl" \
                 test -f "$(find "$1" -path '*/bash-completion/completions/scctl' | head -n 1)"
+        check "installed: share/zsh/site-functions/_scctl" \
+                test -f "$(find "$1" -path '*/zsh/site-functions/_scctl' | head -n 1)"
+        check "installed: man8/scmd-init.8" test -f "$(find "$1" -path '*/man8/scmd-init.8' | head -n 1)"
+        check "installed: man3/scm_query_status.3" \
+                test -f "$(find "$1" -path '*/man3/scm_query_status.3' | head -n 1)"
         check "installed: share/doc/scm/protocol.md" \
                 test -f "$(find "$1" -path '*/doc/scm/protocol.md' | head -n 1)"
 }

@@ -293,6 +293,52 @@ static size_t count(const char *haystack, const char *needle) {
         return n;
 }
 
+/* The value of attribute attr ("width=\"") in the first element after
+ * from that has class cls ("class=\"start\""). */
+static double attr_after(const char *svg, const char *from, const char *cls, const char *attr) {
+        const char *p = strstr(svg, from);
+        assert_non_null(p);
+        p = strstr(p, cls);
+        assert_non_null(p);
+        p = strstr(p, attr);
+        assert_non_null(p);
+        return strtod(p + strlen(attr), NULL);
+}
+
+/* A service started by hand an hour after the boot: the empty hour is cut
+ * out of the axis, so its bars keep their width instead of a pixel at the
+ * right edge; the durations go after the last bar of their row. */
+static void test_svg_late_start(void **state) {
+        (void)state;
+        struct analyze_timeline tl;
+        timeline(&tl, svc("early", "", NULL, -1, 0, 300, "running", 0),
+                 svc("late", "", NULL, -1, 3600000, 3600300, "running", 0), NULL);
+        char *svg = write_all(analyze_write_svg, &tl);
+        assert_int_equal(count(svg, "<g class=\"cut\">"), 1);
+        assert_non_null(strstr(svg, ">+59m 59s</text>"));
+        double late_x = attr_after(svg, "<title>late", "class=\"start\"", "x=\"");
+        double late_w = attr_after(svg, "<title>late", "class=\"start\"", "width=\"");
+        double early_w = attr_after(svg, "<title>early", "class=\"start\"", "width=\"");
+        assert_true(late_w > 300);  /* 0.3 s of about 0.6 s shown over 1,000 px */
+        assert_true(early_w > 300); /* the same for the boot's */
+        assert_true(late_x + late_w <= 1000 + 200);
+        /* early's duration comes after its run bar, which lasts to the end. */
+        double run_x = attr_after(svg, "<title>early", "class=\"run\"", "x=\"");
+        double run_w = attr_after(svg, "<title>early", "class=\"run\"", "width=\"");
+        double text_x = attr_after(svg, "<title>early", "class=\"duration\"", "x=\"");
+        assert_true(text_x >= run_x + run_w);
+        free(svg);
+        analyze_timeline_clear(&tl);
+
+        /* A boot with no long empty stretch has no cut. */
+        timeline(&tl, svc("a", "", NULL, -1, 0, 300, "running", 0),
+                 svc("b", "", NULL, -1, 200, 900, "running", 0), NULL);
+        svg = write_all(analyze_write_svg, &tl);
+        assert_int_equal(count(svg, "class=\"cut\""), 0);
+        free(svg);
+        analyze_timeline_clear(&tl);
+}
+
 static void test_svg(void **state) {
         (void)state;
         struct analyze_timeline tl;
@@ -368,6 +414,7 @@ int main(void) {
                 cmocka_unit_test(test_critical_chain_group_order),
                 cmocka_unit_test(test_escaping),
                 cmocka_unit_test(test_svg),
+                cmocka_unit_test(test_svg_late_start),
                 cmocka_unit_test(test_dot),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
