@@ -55,6 +55,11 @@ int scm_set_parameter(struct scm_client *c, const char *service, const char *key
 int scm_delete_parameter(struct scm_client *c, const char *service, const char *key,
                          const char *value_name);
 
+/* Deletes every value of key (RegDeleteKey): the key is then gone
+ * ("Parameters" stays, empty).  SCM_ERR(SCM_ERROR_ACCESS_DENIED) when it
+ * has subkeys (delete them first) or is the service's own key "";
+ * SCM_ERR(SCM_ERROR_FILE_NOT_FOUND) when there is no such key. */
+int scm_delete_parameter_key(struct scm_client *c, const char *service, const char *key);
 void scm_param_values_free(struct scm_param_value *v, size_t n);
 void scm_param_subkeys_free(char **v);
 

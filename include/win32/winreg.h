@@ -20,6 +20,15 @@ typedef LONG LSTATUS;
 typedef DWORD REGSAM;
 typedef HKEY *PHKEY;
 
+#ifndef SCM_WIN32_FILETIME
+#define SCM_WIN32_FILETIME
+/* 100-nanosecond intervals since 1601-01-01 UTC, in two halves. */
+typedef struct _FILETIME {
+        DWORD dwLowDateTime;
+        DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+#endif
+
 #define HKEY_CLASSES_ROOT ((HKEY)(ULONG_PTR)0x80000000)
 #define HKEY_CURRENT_USER ((HKEY)(ULONG_PTR)0x80000001)
 #define HKEY_LOCAL_MACHINE ((HKEY)(ULONG_PTR)0x80000002)
@@ -78,6 +87,31 @@ LSTATUS WINAPI RegEnumValueA(HKEY hKey, DWORD dwIndex, LPSTR lpValueName, LPDWOR
                              LPDWORD lpReserved, LPDWORD lpType, LPBYTE lpData, LPDWORD lpcbData);
 LSTATUS WINAPI RegEnumValueW(HKEY hKey, DWORD dwIndex, LPWSTR lpValueName, LPDWORD lpcchValueName,
                              LPDWORD lpReserved, LPDWORD lpType, LPBYTE lpData, LPDWORD lpcbData);
+/* A key's values go with it; a key with subkeys is ERROR_ACCESS_DENIED,
+ * as on Windows.  samDesired (KEY_WOW64_*) and Reserved are ignored. */
+LSTATUS WINAPI RegDeleteKeyA(HKEY hKey, LPCSTR lpSubKey);
+LSTATUS WINAPI RegDeleteKeyW(HKEY hKey, LPCWSTR lpSubKey);
+LSTATUS WINAPI RegDeleteKeyExA(HKEY hKey, LPCSTR lpSubKey, REGSAM samDesired, DWORD Reserved);
+LSTATUS WINAPI RegDeleteKeyExW(HKEY hKey, LPCWSTR lpSubKey, REGSAM samDesired, DWORD Reserved);
+/* Keys have no class (an empty one) and no last write time (zero). */
+LSTATUS WINAPI RegEnumKeyExA(HKEY hKey, DWORD dwIndex, LPSTR lpName, LPDWORD lpcchName,
+                             LPDWORD lpReserved, LPSTR lpClass, LPDWORD lpcchClass,
+                             PFILETIME lpftLastWriteTime);
+LSTATUS WINAPI RegEnumKeyExW(HKEY hKey, DWORD dwIndex, LPWSTR lpName, LPDWORD lpcchName,
+                             LPDWORD lpReserved, LPWSTR lpClass, LPDWORD lpcchClass,
+                             PFILETIME lpftLastWriteTime);
+/* The security descriptor's size is 0: keys have the service's access
+ * list, not one of their own. */
+LSTATUS WINAPI RegQueryInfoKeyA(HKEY hKey, LPSTR lpClass, LPDWORD lpcchClass, LPDWORD lpReserved,
+                                LPDWORD lpcSubKeys, LPDWORD lpcbMaxSubKeyLen,
+                                LPDWORD lpcbMaxClassLen, LPDWORD lpcValues,
+                                LPDWORD lpcbMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+                                LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
+LSTATUS WINAPI RegQueryInfoKeyW(HKEY hKey, LPWSTR lpClass, LPDWORD lpcchClass, LPDWORD lpReserved,
+                                LPDWORD lpcSubKeys, LPDWORD lpcbMaxSubKeyLen,
+                                LPDWORD lpcbMaxClassLen, LPDWORD lpcValues,
+                                LPDWORD lpcbMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+                                LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
 LSTATUS WINAPI RegCloseKey(HKEY hKey);
 
 #ifdef UNICODE
@@ -87,6 +121,10 @@ LSTATUS WINAPI RegCloseKey(HKEY hKey);
 #define RegSetValueEx RegSetValueExW
 #define RegDeleteValue RegDeleteValueW
 #define RegEnumValue RegEnumValueW
+#define RegDeleteKey RegDeleteKeyW
+#define RegDeleteKeyEx RegDeleteKeyExW
+#define RegEnumKeyEx RegEnumKeyExW
+#define RegQueryInfoKey RegQueryInfoKeyW
 #else
 #define RegOpenKeyEx RegOpenKeyExA
 #define RegCreateKeyEx RegCreateKeyExA
@@ -94,6 +132,10 @@ LSTATUS WINAPI RegCloseKey(HKEY hKey);
 #define RegSetValueEx RegSetValueExA
 #define RegDeleteValue RegDeleteValueA
 #define RegEnumValue RegEnumValueA
+#define RegDeleteKey RegDeleteKeyA
+#define RegDeleteKeyEx RegDeleteKeyExA
+#define RegEnumKeyEx RegEnumKeyExA
+#define RegQueryInfoKey RegQueryInfoKeyA
 #endif
 
 #ifdef __cplusplus

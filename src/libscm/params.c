@@ -303,6 +303,17 @@ int scm_delete_parameter(struct scm_client *c, const char *service, const char *
         return r;
 }
 
+int scm_delete_parameter_key(struct scm_client *c, const char *service, const char *key) {
+        if (!service || !key)
+                return -EINVAL;
+        json_t *params = target(service, key, NULL), *res = NULL;
+        if (!params)
+                return -ENOMEM;
+        int r = scm_call(c, "delete_parameter_key", params, &res);
+        json_decref(res);
+        return r;
+}
+
 void scm_param_values_free(struct scm_param_value *v, size_t n) {
         for (size_t i = 0; v && i < n; i++) {
                 free(v[i].name);

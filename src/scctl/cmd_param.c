@@ -139,16 +139,18 @@ static int run_param(struct scctl *ctx, int argc, char **argv) {
                 return scctl_usage_error(ctx, "names no service");
         if ((r = scctl_set_service(ctx, argv[optind])) != 0)
                 return r;
-        if (a.delete &&n != 2)
-                return scctl_usage_error(ctx, "--delete takes NAME and VALUE only");
+        if (a.delete &&(n > 2 || (n == 1 && !a.key)))
+                return scctl_usage_error(ctx, "--delete takes NAME and VALUE (a value), or NAME "
+                                              "and --key PATH alone (the key and its values)");
         _cleanup_json_ json_t *params = json_pack("{s:s}", "name", argv[optind]), *result = NULL;
         if (a.key)
                 json_object_set_new(params, "key", json_string(a.key));
         if (n >= 2)
                 json_object_set_new(params, "value", json_string(argv[optind + 1]));
-        const char *method = a.delete ? "delete_parameter"
-                             : n > 2  ? "set_parameter"
-                                      : "query_parameters";
+        const char *method = a.delete &&n == 1 ? "delete_parameter_key"
+                             : a.delete        ? "delete_parameter"
+                             : n > 2           ? "set_parameter"
+                                               : "query_parameters";
         if (n > 2) {
                 json_t *data;
                 const char *type = a.type ? a.type : "sz";
@@ -179,7 +181,8 @@ const struct scctl_verb verb_param = {
                 "  --type TYPE   REG_SZ (the default), REG_EXPAND_SZ, REG_MULTI_SZ (one DATA\n"
                 "                per string), REG_DWORD, REG_QWORD (decimal or 0x hex),\n"
                 "                REG_BINARY (hex digits)\n"
-                "  --delete      delete VALUE\n"
+                "  --delete      delete VALUE; with --key and no VALUE, the key and its\n"
+                "                values (a key with subkeys stays: delete them first)\n"
                 "No VALUE lists the key; VALUE alone shows it; with DATA it is set.\n"
                 "Reading needs query-config on the service, writing change-config.\n",
         .options = param_options,

@@ -2,8 +2,9 @@
 /*
  * The registry, the part a service uses: RegOpenKeyEx, RegCreateKeyEx,
  * RegQueryValueEx, RegSetValueEx, RegDeleteValue, RegEnumValue,
- * RegCloseKey (A and W) on HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\
- * Services\NAME and below, over libscm's <scm/params.h>.
+ * RegDeleteKey(Ex), RegEnumKeyEx, RegQueryInfoKey, RegCloseKey (A and W) on
+ * HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\ Services\NAME and below, over libscm's
+ * <scm/params.h>.
  *
  * An HKEY is a handle-table entry holding the service's name, the key's
  * path below the service's key ("" or "Parameters\..."), the access it was
@@ -369,6 +370,160 @@ static LSTATUS enum_value(HKEY h, DWORD index, void *name, LPDWORD cch, bool wid
         return e;
 }
 
+/* ---- keys: RegDeleteKey, RegEnumKeyEx, RegQueryInfoKey ---- */
+
+/* Deletes the key sub names below h: its values, in one call to scmd.  ""
+ * is h's own key, which needs DELETE on h. */
+static LSTATUS delete_key(HKEY h, const char *sub) {
+        if (!sub)
+                return ERROR_INVALID_PARAMETER;
+        char *service = NULL, *path = NULL;
+        struct w32_key *p = NULL;
+        struct scm_client *c = NULL;
+        LSTATUS e = resolve(h, sub, &service, &path, &p);
+        if (!e && p && !sub[0] && !(p->access & DELETE))
+                e = ERROR_ACCESS_DENIED;
+        if (!e && !p)
+                e = (LSTATUS)manager_connect(&c);
+        if (!e) {
+                if (p)
+                        pthread_mutex_lock(&p->lock);
+                int r = scm_delete_parameter_key(p ? p->client : c, service, path);
+                if (p)
+                        pthread_mutex_unlock(&p->lock);
+                e = r < 0 ? reg_error(r) : ERROR_SUCCESS;
+        }
+        if (c)
+                scm_disconnect(c);
+        if (p)
+                object_unref(&p->obj);
+        free(service);
+        free(path);
+        return e;
+}
+
+/* The values and subkeys of h's key, fetched with need checked. */
+static LSTATUS key_listing(HKEY h, REGSAM need, struct scm_param_value **v, size_t *n,
+                           char ***subkeys) {
+        struct w32_key *k;
+        LSTATUS e = key_get(h, need, &k);
+        if (e)
+                return e;
+        pthread_mutex_lock(&k->lock);
+        int r = scm_enum_parameters(k->client, k->service, k->path, v, n, subkeys);
+        pthread_mutex_unlock(&k->lock);
+        object_unref(&k->obj);
+        return r < 0 ? reg_error(r) : ERROR_SUCCESS;
+}
+
+/* A key's class, which is always empty, as RegEnumKeyEx and
+ * RegQueryInfoKey give it. */
+static LSTATUS give_class(void *cls, LPDWORD cch, bool wide) {
+        if (!cls)
+                return ERROR_SUCCESS;
+        if (!cch)
+                return ERROR_INVALID_PARAMETER;
+        if (*cch < 1)
+                return ERROR_MORE_DATA;
+        if (wide)
+                *(WCHAR *)cls = 0;
+        else
+                *(char *)cls = 0;
+        *cch = 0;
+        return ERROR_SUCCESS;
+}
+
+static size_t subkey_count(char **subkeys) {
+        size_t n = 0;
+        while (subkeys && subkeys[n])
+                n++;
+        return n;
+}
+
+static LSTATUS enum_key(HKEY h, DWORD index, void *name, LPDWORD cch, bool wide, void *cls,
+                        LPDWORD cch_cls, PFILETIME ft) {
+        struct scm_param_value *v = NULL;
+        size_t n = 0;
+        char **subkeys = NULL;
+        LSTATUS e = key_listing(h, KEY_ENUMERATE_SUB_KEYS, &v, &n, &subkeys);
+        if (!e)
+                e = index >= subkey_count(subkeys) ? ERROR_NO_MORE_ITEMS
+                                                   : give_name(subkeys[index], name, cch, wide);
+        if (!e)
+                e = give_class(cls, cch_cls, wide);
+        if (!e && ft)
+                *ft = (FILETIME){0};
+        scm_param_values_free(v, n);
+        scm_param_subkeys_free(subkeys);
+        return e;
+}
+
+static size_t name_len(const char *name, bool wide) {
+        return wide ? w32_wide_len(name) : strlen(name);
+}
+
+/* A value's size as RegQueryValueEx would give it (WCHARs for text to the
+ * W functions). */
+static size_t value_len(const struct scm_param_value *v, bool wide) {
+        unsigned char *w = NULL;
+        size_t size = v->size;
+        if (wide && is_text(v->type) && bytes_to_wide(v->data, v->size, &w, &size) < 0)
+                size = v->size * sizeof(WCHAR);
+        free(w);
+        return size;
+}
+
+static DWORD max_of(DWORD a, size_t b) {
+        return b > a ? (DWORD)b : a;
+}
+
+struct key_info {
+        DWORD subkeys, max_subkey, values, max_name, max_value;
+};
+
+static void measure(struct scm_param_value *v, size_t n, char **subkeys, bool wide,
+                    struct key_info *i) {
+        *i = (struct key_info){.subkeys = (DWORD)subkey_count(subkeys), .values = (DWORD)n};
+        for (size_t j = 0; j < i->subkeys; j++)
+                i->max_subkey = max_of(i->max_subkey, name_len(subkeys[j], wide));
+        for (size_t j = 0; j < n; j++) {
+                i->max_name = max_of(i->max_name, name_len(v[j].name, wide));
+                i->max_value = max_of(i->max_value, value_len(&v[j], wide));
+        }
+}
+
+static void put_dword(LPDWORD p, DWORD value) {
+        if (p)
+                *p = value;
+}
+
+static LSTATUS query_info(HKEY h, bool wide, void *cls, LPDWORD cch_cls, LPDWORD subkeys_out,
+                          LPDWORD max_subkey, LPDWORD max_class, LPDWORD values_out,
+                          LPDWORD max_name, LPDWORD max_value, LPDWORD sd, PFILETIME ft) {
+        struct scm_param_value *v = NULL;
+        size_t n = 0;
+        char **subkeys = NULL;
+        LSTATUS e = key_listing(h, KEY_QUERY_VALUE, &v, &n, &subkeys);
+        if (!e)
+                e = give_class(cls, cch_cls, wide);
+        if (!e) {
+                struct key_info i;
+                measure(v, n, subkeys, wide, &i);
+                put_dword(subkeys_out, i.subkeys);
+                put_dword(max_subkey, i.max_subkey);
+                put_dword(max_class, 0);
+                put_dword(values_out, i.values);
+                put_dword(max_name, i.max_name);
+                put_dword(max_value, i.max_value);
+                put_dword(sd, 0);
+                if (ft)
+                        *ft = (FILETIME){0};
+        }
+        scm_param_values_free(v, n);
+        scm_param_subkeys_free(subkeys);
+        return e;
+}
+
 /* ---- the A and W entry points ---- */
 
 LSTATUS WINAPI RegOpenKeyExA(HKEY hKey, LPCSTR lpSubKey, DWORD ulOptions, REGSAM samDesired,
@@ -465,6 +620,68 @@ LSTATUS WINAPI RegEnumValueW(HKEY hKey, DWORD dwIndex, LPWSTR lpValueName, LPDWO
                 return ERROR_INVALID_PARAMETER;
         return enum_value(hKey, dwIndex, lpValueName, lpcchValueName, true, lpType, lpData,
                           lpcbData);
+}
+
+LSTATUS WINAPI RegDeleteKeyA(HKEY hKey, LPCSTR lpSubKey) {
+        return delete_key(hKey, lpSubKey);
+}
+
+LSTATUS WINAPI RegDeleteKeyW(HKEY hKey, LPCWSTR lpSubKey) {
+        bool oom = false;
+        _cleanup_free_ char *sub = w32_utf8(lpSubKey, &oom);
+        return oom ? ERROR_NOT_ENOUGH_MEMORY : delete_key(hKey, sub);
+}
+
+LSTATUS WINAPI RegDeleteKeyExA(HKEY hKey, LPCSTR lpSubKey, REGSAM samDesired, DWORD Reserved) {
+        (void)samDesired, (void)Reserved;
+        return RegDeleteKeyA(hKey, lpSubKey);
+}
+
+LSTATUS WINAPI RegDeleteKeyExW(HKEY hKey, LPCWSTR lpSubKey, REGSAM samDesired, DWORD Reserved) {
+        (void)samDesired, (void)Reserved;
+        return RegDeleteKeyW(hKey, lpSubKey);
+}
+
+LSTATUS WINAPI RegEnumKeyExA(HKEY hKey, DWORD dwIndex, LPSTR lpName, LPDWORD lpcchName,
+                             LPDWORD lpReserved, LPSTR lpClass, LPDWORD lpcchClass,
+                             PFILETIME lpftLastWriteTime) {
+        if (lpReserved)
+                return ERROR_INVALID_PARAMETER;
+        return enum_key(hKey, dwIndex, lpName, lpcchName, false, lpClass, lpcchClass,
+                        lpftLastWriteTime);
+}
+
+LSTATUS WINAPI RegEnumKeyExW(HKEY hKey, DWORD dwIndex, LPWSTR lpName, LPDWORD lpcchName,
+                             LPDWORD lpReserved, LPWSTR lpClass, LPDWORD lpcchClass,
+                             PFILETIME lpftLastWriteTime) {
+        if (lpReserved)
+                return ERROR_INVALID_PARAMETER;
+        return enum_key(hKey, dwIndex, lpName, lpcchName, true, lpClass, lpcchClass,
+                        lpftLastWriteTime);
+}
+
+LSTATUS WINAPI RegQueryInfoKeyA(HKEY hKey, LPSTR lpClass, LPDWORD lpcchClass, LPDWORD lpReserved,
+                                LPDWORD lpcSubKeys, LPDWORD lpcbMaxSubKeyLen,
+                                LPDWORD lpcbMaxClassLen, LPDWORD lpcValues,
+                                LPDWORD lpcbMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+                                LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime) {
+        if (lpReserved)
+                return ERROR_INVALID_PARAMETER;
+        return query_info(hKey, false, lpClass, lpcchClass, lpcSubKeys, lpcbMaxSubKeyLen,
+                          lpcbMaxClassLen, lpcValues, lpcbMaxValueNameLen, lpcbMaxValueLen,
+                          lpcbSecurityDescriptor, lpftLastWriteTime);
+}
+
+LSTATUS WINAPI RegQueryInfoKeyW(HKEY hKey, LPWSTR lpClass, LPDWORD lpcchClass, LPDWORD lpReserved,
+                                LPDWORD lpcSubKeys, LPDWORD lpcbMaxSubKeyLen,
+                                LPDWORD lpcbMaxClassLen, LPDWORD lpcValues,
+                                LPDWORD lpcbMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+                                LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime) {
+        if (lpReserved)
+                return ERROR_INVALID_PARAMETER;
+        return query_info(hKey, true, lpClass, lpcchClass, lpcSubKeys, lpcbMaxSubKeyLen,
+                          lpcbMaxClassLen, lpcValues, lpcbMaxValueNameLen, lpcbMaxValueLen,
+                          lpcbSecurityDescriptor, lpftLastWriteTime);
 }
 
 LSTATUS WINAPI RegCloseKey(HKEY hKey) {

@@ -92,6 +92,32 @@ test_keys() {
         assert_eq "...and unchanged" "    ImagePath    REG_EXPAND_SZ    /bin/sleep 1" "$(param_line ImagePath)"
 }
 
+test_delete_key() {
+        daemon_start || return
+        sc create web --exec "/bin/sleep 1" >/dev/null
+        sc param web --key 'Parameters\Tls' Cert /etc/cert.pem >/dev/null
+        sc param web --key 'Parameters\Tls' Key /etc/key.pem >/dev/null
+        sc param web --key 'Parameters\Tls\Old' Cert /etc/old.pem >/dev/null
+        sc param web Port --type dword 80 >/dev/null
+        run_sc param web --delete
+        assert_rc "--delete alone names nothing to delete: a usage error" 2
+        assert_sc_error "a key with a subkey is not deleted" ACCESS_DENIED 5 \
+                param web --key 'Parameters\Tls' --delete
+        run_sc param web --key 'Parameters\Tls' Key
+        assert_eq "...its values stay" "    Key    REG_SZ    /etc/key.pem" "$(param_line Key)"
+        assert_sc_ok "the subkey is deleted" param web --key 'parameters\tls\OLD' --delete
+        assert_sc_error "...and gone" FILE_NOT_FOUND 2 param web --key 'Parameters\Tls\Old'
+        assert_sc_ok "then the key, with both its values" param web --key 'Parameters\Tls' --delete
+        assert_sc_error "...gone" FILE_NOT_FOUND 2 param web --key 'Parameters\Tls'
+        assert_sc_error "a key that is not there" FILE_NOT_FOUND 2 param web --key 'Parameters\Tls' --delete
+        assert_sc_error "the service's own key" ACCESS_DENIED 5 param web --key "" --delete
+        run_sc param web Port
+        assert_eq "Parameters' own value is untouched" "    Port    REG_DWORD    0x50" "$(param_line Port)"
+        restart_scmd_checked || return
+        assert_sc_error "the deletion survives a restart of scmd" FILE_NOT_FOUND 2 \
+                param web --key 'Parameters\Tls'
+}
+
 test_delete_and_lkg() {
         daemon_start --boot-accept manual || return
         sc create web --exec "/bin/sleep 1" >/dev/null
@@ -149,6 +175,7 @@ test_access() {
 
 run_test test_types
 run_test test_keys
+run_test test_delete_key
 run_test test_delete_and_lkg
 run_test test_access
 finish

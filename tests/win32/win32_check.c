@@ -729,9 +729,97 @@ static void test_registry_enum_delete(HKEY k) {
         CHECK_REG(RegDeleteValueA(k, "Big"), ERROR_FILE_NOT_FOUND, "RegDeleteValue again");
 }
 
+/* Keys: RegEnumKeyEx, RegQueryInfoKey, RegDeleteKey(Ex) on Parameters (k,
+ * which holds a subkey Sub). */
+static void test_registry_keys(HKEY k) {
+        HKEY deep = NULL, ro = NULL;
+        char name[64], cls[8];
+        WCHAR wname[64];
+        DWORD cch = 0, cch_cls = 0, n = 0, max_sub = 0, max_name = 0, max_value = 0, sd = 9;
+        FILETIME ft = {1, 1};
+        CHECK_REG(RegCreateKeyExA(k, "Sub\\Deep", 0, NULL, 0, KEY_ALL_ACCESS, NULL, &deep, NULL),
+                  ERROR_SUCCESS, "RegCreateKeyEx of Sub\\Deep");
+        CHECK_REG(RegSetValueExA(deep, "D", 0, REG_SZ, (const BYTE *)"deep", 5), ERROR_SUCCESS,
+                  "a value in Sub\\Deep");
+        RegCloseKey(deep);
+        cch = sizeof(name), cch_cls = sizeof(cls), cls[0] = 'x';
+        tap(RegEnumKeyExA(k, 0, name, &cch, NULL, cls, &cch_cls, &ft) == ERROR_SUCCESS &&
+                    strcmp(name, "Sub") == 0 && cch == 3 && !cls[0] && cch_cls == 0 &&
+                    !ft.dwLowDateTime && !ft.dwHighDateTime,
+            "RegEnumKeyExA 0 is Sub (%s, %u), with an empty class and no write time", name,
+            (unsigned)cch);
+        cch = 3;
+        CHECK_REG(RegEnumKeyExA(k, 0, name, &cch, NULL, NULL, NULL, NULL), ERROR_MORE_DATA,
+                  "RegEnumKeyExA into 3 chars (no room for the NUL)");
+        cch = sizeof(name);
+        CHECK_REG(RegEnumKeyExA(k, 1, name, &cch, NULL, NULL, NULL, NULL), ERROR_NO_MORE_ITEMS,
+                  "RegEnumKeyExA past the last subkey");
+        cch = 64;
+        tap(RegEnumKeyExW(k, 0, wname, &cch, NULL, NULL, NULL, NULL) == ERROR_SUCCESS &&
+                    wcscmp(wname, L"Sub") == 0 && cch == 3,
+            "RegEnumKeyExW 0 is L\"Sub\"");
+        CHECK_REG(RegOpenKeyExA(k, "", 0, KEY_QUERY_VALUE, &ro), ERROR_SUCCESS,
+                  "Parameters opened KEY_QUERY_VALUE alone");
+        cch = sizeof(name);
+        CHECK_REG(RegEnumKeyExA(ro, 0, name, &cch, NULL, NULL, NULL, NULL), ERROR_ACCESS_DENIED,
+                  "RegEnumKeyEx needs KEY_ENUMERATE_SUB_KEYS");
+        RegCloseKey(ro);
+
+        DWORD values = 0, want_name = 0, want_value = 0, wide_value = 0;
+        for (;; values++) {
+                DWORD c = sizeof(name), cb = 0, wcb = 0;
+                if (RegEnumValueA(k, values, name, &c, NULL, NULL, NULL, &cb) != ERROR_SUCCESS)
+                        break;
+                WCHAR wn[64];
+                DWORD wc = 64;
+                RegEnumValueW(k, values, wn, &wc, NULL, NULL, NULL, &wcb);
+                want_name = c > want_name ? c : want_name;
+                want_value = cb > want_value ? cb : want_value;
+                wide_value = wcb > wide_value ? wcb : wide_value;
+        }
+        tap(RegQueryInfoKeyA(k, NULL, NULL, NULL, &n, &max_sub, NULL, &cch, &max_name, &max_value,
+                             &sd, &ft) == ERROR_SUCCESS &&
+                    n == 1 && max_sub == 3 && cch == values && max_name == want_name &&
+                    max_value == want_value && sd == 0,
+            "RegQueryInfoKeyA: 1 subkey of 3 chars, %u values (%u), longest name %u (%u), "
+            "largest value %u (%u)",
+            (unsigned)cch, (unsigned)values, (unsigned)max_name, (unsigned)want_name,
+            (unsigned)max_value, (unsigned)want_value);
+        tap(RegQueryInfoKeyW(k, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &max_value, NULL,
+                             NULL) == ERROR_SUCCESS &&
+                    max_value == wide_value && wide_value > want_value,
+            "RegQueryInfoKeyW measures text in WCHARs: %u bytes (%u)", (unsigned)max_value,
+            (unsigned)wide_value);
+        CHECK_REG(RegQueryInfoKeyA(k, NULL, NULL, &sd, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                   NULL),
+                  ERROR_INVALID_PARAMETER, "RegQueryInfoKey with lpReserved");
+
+        CHECK_REG(RegDeleteKeyA(k, "Sub"), ERROR_ACCESS_DENIED,
+                  "RegDeleteKey of a key with a subkey");
+        CHECK_REG(RegOpenKeyExA(k, "Sub", 0, KEY_READ, &ro), ERROR_SUCCESS,
+                  "...which is still there");
+        RegCloseKey(ro);
+        CHECK_REG(RegDeleteKeyA(k, NULL), ERROR_INVALID_PARAMETER, "RegDeleteKey of NULL");
+        CHECK_REG(RegDeleteKeyA((HKEY)(ULONG_PTR)0x4321, "Sub"), ERROR_INVALID_HANDLE,
+                  "RegDeleteKey under a handle that is none");
+        CHECK_REG(RegDeleteKeyA(HKEY_LOCAL_MACHINE, "SYSTEM\\CurrentControlSet\\Services\\w32a"),
+                  ERROR_ACCESS_DENIED, "RegDeleteKey of the service's own key");
+        CHECK_REG(RegDeleteKeyA(HKEY_LOCAL_MACHINE,
+                                "SYSTEM\\CurrentControlSet\\Services\\w32a\\Parameters\\Sub\\Deep"),
+                  ERROR_SUCCESS, "RegDeleteKey of Sub\\Deep from HKEY_LOCAL_MACHINE");
+        CHECK_REG(RegOpenKeyExA(k, "Sub\\Deep", 0, KEY_READ, &ro), ERROR_FILE_NOT_FOUND,
+                  "...it is gone with its value");
+        CHECK_REG(RegDeleteKeyExW(k, L"Sub", KEY_WOW64_64KEY, 0), ERROR_SUCCESS,
+                  "RegDeleteKeyExW of Sub, now without subkeys");
+        cch = sizeof(name);
+        CHECK_REG(RegEnumKeyExA(k, 0, name, &cch, NULL, NULL, NULL, NULL), ERROR_NO_MORE_ITEMS,
+                  "Parameters has no subkey left");
+        CHECK_REG(RegDeleteKeyA(k, "Sub"), ERROR_FILE_NOT_FOUND, "RegDeleteKey again");
+}
+
 static void test_registry(void) {
         HKEY k = NULL, ro = NULL, svc = NULL;
-        DWORD disp = 0, type = 0, cb = 0;
+        DWORD disp = 0, type = 0, cb = 0, cch = 0;
         char rbuf[256];
         CHECK_REG(RegOpenKeyExA(HKEY_LOCAL_MACHINE, "SOFTWARE\\Microsoft", 0, KEY_READ, &k),
                   ERROR_FILE_NOT_FOUND, "a key outside the services' subtree");
@@ -768,6 +856,7 @@ static void test_registry(void) {
                     strcmp(rbuf, "default") == 0,
             "...its default value read with a NULL name");
         RegCloseKey(ro);
+        test_registry_keys(k);
         RegCloseKey(k);
         CHECK_REG(RegQueryValueExA(k, "Port", NULL, &type, NULL, &cb), ERROR_INVALID_HANDLE,
                   "a closed key");
@@ -789,6 +878,10 @@ static void test_registry(void) {
             "Start is a REG_DWORD: %u", (unsigned)start);
         CHECK_REG(RegSetValueExA(svc, "ImagePath", 0, REG_SZ, (const BYTE *)"x", 2),
                   ERROR_ACCESS_DENIED, "the service's own key is read-only");
+        cch = 16;
+        tap(RegEnumKeyExA(svc, 0, rbuf, &cch, NULL, NULL, NULL, NULL) == ERROR_SUCCESS &&
+                    strcmp(rbuf, "Parameters") == 0,
+            "the service's own key has the subkey Parameters: %s", rbuf);
         RegCloseKey(svc);
 }
 

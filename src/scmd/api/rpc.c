@@ -97,6 +97,7 @@ static const struct rpc_method methods[] = {
         {"query_parameters", rpc_query_parameters, RPC_ON_SERVICE, R(QUERY_CONFIG)},
         {"set_parameter", rpc_set_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         {"delete_parameter", rpc_delete_parameter, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"delete_parameter_key", rpc_delete_parameter_key, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         /* Scheduled tasks: create needs create-service on the SCM (and a
          * caller who is no admin names only its own account); the others
          * check the task's own access list in rpc_task.c. */

@@ -93,8 +93,9 @@ rpc_handler_fn rpc_query_boot_phase, rpc_shutdown, rpc_daemon_reexec;
 rpc_handler_fn rpc_query_object_security, rpc_set_object_security;
 /* rpc_lock.c: the service database lock (struct manager's lock). */
 rpc_handler_fn rpc_lock_service_database, rpc_unlock_service_database, rpc_query_lock_status;
-rpc_handler_fn rpc_get_key_name, rpc_get_display_name;                        /* rpc_names.c */
-rpc_handler_fn rpc_query_parameters, rpc_set_parameter, rpc_delete_parameter; /* rpc_param.c */
+rpc_handler_fn rpc_get_key_name, rpc_get_display_name; /* rpc_names.c */
+rpc_handler_fn rpc_query_parameters, rpc_set_parameter, rpc_delete_parameter,
+        rpc_delete_parameter_key; /* rpc_param.c */
 /* rpc_security.c */
 rpc_handler_fn rpc_add_account_rights, rpc_remove_account_rights, rpc_query_account_rights,
         rpc_query_security;

@@ -432,3 +432,37 @@ int rpc_delete_parameter(struct rpc_call *call, json_t **ret) {
         *ret = json_object();
         return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
+
+/* delete_parameter_key (RegDeleteKey): a key's values, in one statement;
+ * a key with subkeys stays, as on Windows. */
+int rpc_delete_parameter_key(struct rpc_call *call, json_t **ret) {
+        static const char *const keys[] = {"name", "key", NULL};
+        struct service *s;
+        char key[PARAM_KEY_MAX_BYTES + 1];
+        int r = rpc_get_service_checked(call, keys, &s);
+        if (r >= 0 && s->marked_for_delete)
+                r = rpc_fail(call, SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
+                             "service %s is marked for delete", s->config.name);
+        if (r >= 0 && !json_object_get(call->params, "key"))
+                r = rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                             "missing parameter 'key': the key to delete, such as "
+                             "Parameters\\Sub");
+        if (r >= 0)
+                r = get_key(call, true, key, sizeof(key));
+        if (r < 0)
+                return r;
+        r = db_param_delete_key(call->manager->db, s->id, key);
+        if (r == -ENOTEMPTY)
+                return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                                "key '%s' of service %s has subkeys: delete them first", key,
+                                s->config.name);
+        /* Parameters always exists, empty or not. */
+        if (r == -ENOENT && strcasecmp(key, "Parameters") != 0)
+                return rpc_fail(call, SCM_ERROR_FILE_NOT_FOUND, "service %s has no key '%s'",
+                                s->config.name, key);
+        if (r < 0 && r != -ENOENT)
+                return rpc_database_failed(call, r);
+        log_info("service %s: parameter key %s deleted", s->config.name, key);
+        *ret = json_object();
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+}

@@ -126,6 +126,9 @@ typedef int db_param_fn(void *userdata, const struct db_param_row *row);
 int db_param_set(struct db *db, int64_t id, const struct db_param_row *row, bool *ret_replaced);
 /* Deletes a value: 0, or -ENOENT when there is none. */
 int db_param_delete(struct db *db, int64_t id, const char *key, const char *value_name);
+/* Deletes a key's values (RegDeleteKey): 0; -ENOTEMPTY when the key has a
+ * subkey (nothing is deleted); -ENOENT when it held no value. */
+int db_param_delete_key(struct db *db, int64_t id, const char *key);
 /* Every value of service id, by key then name; of key and its subkeys
  * when key is not NULL.  fn's negative return stops and is returned. */
 int db_param_list(struct db *db, int64_t id, const char *key, db_param_fn *fn, void *userdata);

@@ -77,6 +77,39 @@ int db_param_delete(struct db *db, int64_t id, const char *key, const char *valu
         return sqlite3_changes(db_sqlite(db)) > 0 ? 0 : -ENOENT;
 }
 
+/* 1 when key has a subkey (a value under "key\..."), 0 when not. */
+static int has_subkey(struct db *db, int64_t id, const char *key) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db,
+                           "SELECT 1 FROM service_parameters WHERE service_id = ?1"
+                           " AND substr(key, 1, length(?2) + 1) = ?2 || '\\' COLLATE NOCASE"
+                           " LIMIT 1",
+                           &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_errno(rc);
+}
+
+int db_param_delete_key(struct db *db, int64_t id, const char *key) {
+        int r = has_subkey(db, id, key);
+        if (r != 0)
+                return r < 0 ? r : -ENOTEMPTY;
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        r = db_prepare(db, "DELETE FROM service_parameters WHERE service_id = ?1 AND key = ?2",
+                       &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+        r = db_errno(sqlite3_step(st));
+        if (r < 0)
+                return r;
+        return sqlite3_changes(db_sqlite(db)) > 0 ? 0 : -ENOENT;
+}
+
 int db_param_list(struct db *db, int64_t id, const char *key, db_param_fn *fn, void *userdata) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         /* key itself, or below it: "key\..." (the backslash sorts alone). */
