@@ -37,8 +37,17 @@
 /* ServiceMain. */
 typedef void scm_service_main_fn(int argc, char **argv);
 
+/* SERVICE_TIMECHANGE_INFO: the wall clock's time before and after it was
+ * set, in 100-nanosecond intervals since 1601-01-01 UTC (FILETIME). */
+struct scm_timechange_info {
+        int64_t new_time;
+        int64_t old_time;
+};
+
 /* HandlerEx: returns NO_ERROR (0) or a Win32 error.  event_type and
- * event_data are 0 and NULL for every control scmd sends today. */
+ * event_data are 0 and NULL but for SCM_CONTROL_POWEREVENT (event_type
+ * SCM_POWER_*, no data) and SCM_CONTROL_TIMECHANGE (event_data a struct
+ * scm_timechange_info, valid during the call). */
 typedef uint32_t scm_handler_fn(uint32_t control, uint32_t event_type, void *event_data,
                                 void *context);
 

@@ -70,7 +70,10 @@ enum scm_control {
         SCM_CONTROL_INTERROGATE = 4,
         SCM_CONTROL_SHUTDOWN = 5,
         SCM_CONTROL_PARAMCHANGE = 6,
+        SCM_CONTROL_POWEREVENT = 13,    /* event_type: SCM_POWER_* */
+        SCM_CONTROL_SESSIONCHANGE = 14, /* not sent by scmd (docs/porting-windows.md) */
         SCM_CONTROL_PRESHUTDOWN = 15,
+        SCM_CONTROL_TIMECHANGE = 16, /* event_data: struct scm_timechange_info */
         SCM_CONTROL_CUSTOM_FIRST = 128,
         SCM_CONTROL_CUSTOM_LAST = 255,
 };
@@ -81,7 +84,20 @@ enum scm_accept {
         SCM_ACCEPT_PAUSE_CONTINUE = 0x002,
         SCM_ACCEPT_SHUTDOWN = 0x004,
         SCM_ACCEPT_PARAMCHANGE = 0x008,
+        /* Accepted in a status; scmd never sends their controls. */
+        SCM_ACCEPT_NETBINDCHANGE = 0x010,
+        SCM_ACCEPT_HARDWAREPROFILECHANGE = 0x020,
+        SCM_ACCEPT_POWEREVENT = 0x040,
+        SCM_ACCEPT_SESSIONCHANGE = 0x080, /* never sent: no session source */
         SCM_ACCEPT_PRESHUTDOWN = 0x100,
+        SCM_ACCEPT_TIMECHANGE = 0x200,
+        SCM_ACCEPT_TRIGGEREVENT = 0x400, /* never sent */
+};
+
+/* POWEREVENT's event types (Windows' PBT_*): scmd sends a resume, seen as
+ * CLOCK_BOOTTIME moving ahead of CLOCK_MONOTONIC. */
+enum scm_power_event {
+        SCM_POWER_RESUME_AUTOMATIC = 0x12, /* PBT_APMRESUMEAUTOMATIC */
 };
 
 /* Limits enforced at the door; docs/protocol.md, "Limits". */

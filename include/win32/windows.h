@@ -65,6 +65,17 @@ typedef int INT;
 typedef unsigned int UINT;
 typedef int64_t LONGLONG;
 typedef uint64_t ULONGLONG;
+typedef union _LARGE_INTEGER {
+        struct {
+                DWORD LowPart;
+                LONG HighPart;
+        };
+        struct {
+                DWORD LowPart;
+                LONG HighPart;
+        } u;
+        LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
 typedef uint64_t DWORD64;
 typedef uintptr_t ULONG_PTR;
 typedef intptr_t LONG_PTR;

@@ -55,6 +55,14 @@ extern "C" {
 #define SERVICE_CONTROL_TIMECHANGE 0x00000010
 #define SERVICE_CONTROL_TRIGGEREVENT 0x00000020
 
+/* POWEREVENT's dwEventType: scmd sends PBT_APMRESUMEAUTOMATIC after a
+ * suspend; the others are here for sources that switch on them. */
+#define PBT_APMSUSPEND 0x0004
+#define PBT_APMRESUMESUSPEND 0x0007
+#define PBT_APMPOWERSTATUSCHANGE 0x000A
+#define PBT_APMRESUMEAUTOMATIC 0x0012
+#define PBT_POWERSETTINGCHANGE 0x8013
+
 /* ---- states -------------------------------------------------------------- */
 #define SERVICE_STOPPED 0x00000001
 #define SERVICE_START_PENDING 0x00000002
@@ -198,6 +206,12 @@ typedef struct SERVICE_STATUS_HANDLE__ *SERVICE_STATUS_HANDLE;
 typedef LPVOID SC_LOCK;
 
 /* ---- structures ---------------------------------------------------------- */
+/* TIMECHANGE's lpEventData: the wall clock after and before it was set. */
+typedef struct _SERVICE_TIMECHANGE_INFO {
+        LARGE_INTEGER liNewTime;
+        LARGE_INTEGER liOldTime;
+} SERVICE_TIMECHANGE_INFO, *PSERVICE_TIMECHANGE_INFO;
+
 typedef struct _SERVICE_STATUS {
         DWORD dwServiceType;
         DWORD dwCurrentState;

@@ -19,11 +19,22 @@ _Static_assert(ELEMENTSOF(type_names) == _CTL_MAX, "every message type has a nam
 
 #define KNOWN_ACCEPT_BITS                                                                          \
         (SCM_ACCEPT_STOP | SCM_ACCEPT_PAUSE_CONTINUE | SCM_ACCEPT_SHUTDOWN |                       \
-         SCM_ACCEPT_PARAMCHANGE | SCM_ACCEPT_PRESHUTDOWN)
+         SCM_ACCEPT_PARAMCHANGE | SCM_ACCEPT_NETBINDCHANGE | SCM_ACCEPT_HARDWAREPROFILECHANGE |    \
+         SCM_ACCEPT_POWEREVENT | SCM_ACCEPT_SESSIONCHANGE | SCM_ACCEPT_PRESHUTDOWN |               \
+         SCM_ACCEPT_TIMECHANGE | SCM_ACCEPT_TRIGGEREVENT)
 
 void control_msg_clear(struct control_msg *m) {
         json_decref(m->root);
         *m = (struct control_msg){0};
+}
+
+/* A signed 64-bit member, optional: false only when present and not one. */
+static bool get_i64(json_t *o, const char *key, int64_t *ret) {
+        json_t *v = json_object_get(o, key);
+        if (v && !json_is_integer(v))
+                return false;
+        *ret = v ? (int64_t)json_integer_value(v) : 0;
+        return true;
 }
 
 /* An unsigned 32-bit member, required. */
@@ -73,6 +84,10 @@ static int parse_body(struct control_msg *m, const char **why) {
         case CTL_CONTROL:
                 if (!get_u32(o, "id", &m->id) || !get_u32(o, "control", &m->control))
                         return *why = "control without id or code", -EBADMSG;
+                if (json_object_get(o, "event_type") && !get_u32(o, "event_type", &m->event_type))
+                        return *why = "control with a malformed event_type", -EBADMSG;
+                if (!get_i64(o, "new_time", &m->new_time) || !get_i64(o, "old_time", &m->old_time))
+                        return *why = "control with a malformed new_time or old_time", -EBADMSG;
                 return 0;
         case CTL_RESULT:
                 if (!get_u32(o, "id", &m->id) || !get_u32(o, "result", &m->result))
@@ -140,9 +155,20 @@ json_t *control_start(const char *service, char *const *args) {
         return json_pack("{s:s, s:s, s:o}", "type", "start", "service", service, "args", a);
 }
 
-json_t *control_control(const char *service, uint32_t id, uint32_t control) {
-        return json_pack("{s:s, s:s, s:I, s:I}", "type", "control", "service", service, "id",
-                         (json_int_t)id, "control", (json_int_t)control);
+json_t *control_control(const char *service, uint32_t id, const struct control_event *ev) {
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "type", "control", "service", service, "id",
+                              (json_int_t)id, "control", (json_int_t)ev->control);
+        if (o && ev->event_type &&
+            json_object_set_new(o, "event_type", json_integer(ev->event_type)) < 0)
+                goto fail;
+        if (o && ev->control == SCM_CONTROL_TIMECHANGE &&
+            (json_object_set_new(o, "new_time", json_integer(ev->new_time)) < 0 ||
+             json_object_set_new(o, "old_time", json_integer(ev->old_time)) < 0))
+                goto fail;
+        return o;
+fail:
+        json_decref(o);
+        return NULL;
 }
 
 json_t *control_status_msg(const char *service, const struct control_status *st) {

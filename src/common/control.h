@@ -46,6 +46,8 @@ struct control_msg {
         const char *service;          /* every type but HELLO */
         uint32_t id;                  /* CONTROL, RESULT */
         uint32_t control;             /* CONTROL */
+        uint32_t event_type;          /* CONTROL: HandlerEx's dwEventType, or 0 */
+        int64_t new_time, old_time;   /* CONTROL TIMECHANGE: FILETIME units, or 0 */
         uint32_t result;              /* RESULT: the handler's Win32 result */
         struct control_status status; /* STATUS */
         const char *text;             /* MESSAGE */
@@ -67,7 +69,13 @@ int control_status_check(const struct control_status *st, const char **ret_reaso
 /* Builders: new JSON objects for each message (NULL on out-of-memory). */
 json_t *control_hello(void);
 json_t *control_start(const char *service, char *const *args);
-json_t *control_control(const char *service, uint32_t id, uint32_t control);
+/* A control with what HandlerEx gets beside it. */
+struct control_event {
+        uint32_t control;
+        uint32_t event_type;
+        int64_t new_time, old_time; /* TIMECHANGE's SERVICE_TIMECHANGE_INFO */
+};
+json_t *control_control(const char *service, uint32_t id, const struct control_event *ev);
 json_t *control_status_msg(const char *service, const struct control_status *st);
 json_t *control_result(const char *service, uint32_t id, uint32_t result);
 json_t *control_message(const char *service, const char *text);

@@ -120,7 +120,13 @@ static const struct {
         {SCM_ACCEPT_PAUSE_CONTINUE, "pause-continue"},
         {SCM_ACCEPT_SHUTDOWN, "shutdown"},
         {SCM_ACCEPT_PARAMCHANGE, "paramchange"},
+        {SCM_ACCEPT_NETBINDCHANGE, "netbindchange"},
+        {SCM_ACCEPT_HARDWAREPROFILECHANGE, "hardwareprofilechange"},
+        {SCM_ACCEPT_POWEREVENT, "powerevent"},
+        {SCM_ACCEPT_SESSIONCHANGE, "sessionchange"},
         {SCM_ACCEPT_PRESHUTDOWN, "preshutdown"},
+        {SCM_ACCEPT_TIMECHANGE, "timechange"},
+        {SCM_ACCEPT_TRIGGEREVENT, "triggerevent"},
 };
 
 int scm_accept_names(uint32_t mask, const char **ret_names, int max) {

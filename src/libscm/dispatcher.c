@@ -40,7 +40,9 @@ struct queued_control {
         struct queued_control *next;
         uint32_t id;
         uint32_t control;
-        char service[]; /* the name scmd sent it with */
+        uint32_t event_type;
+        struct scm_timechange_info time; /* TIMECHANGE's event data */
+        char service[];                  /* the name scmd sent it with */
 };
 
 struct scm_status_handle {
@@ -181,8 +183,9 @@ static void run_handler(struct scm_status_handle *h, struct queued_control *q) {
         scm_handler_fn *fn = h->handler;
         void *context = h->context;
         pthread_mutex_unlock(&D.lock);
-        uint32_t result =
-                fn ? fn(q->control, 0, NULL, context) : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
+        void *data = q->control == SCM_CONTROL_TIMECHANGE ? &q->time : NULL;
+        uint32_t result = fn ? fn(q->control, q->event_type, data, context)
+                             : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
         control_send(D.fd, control_result(q->service, q->id, result), 0);
 }
 
@@ -230,7 +233,10 @@ static void on_control(const struct control_msg *m) {
                 control_send(D.fd, control_result(m->service, m->id, result), 0);
                 return;
         }
-        *q = (struct queued_control){.id = m->id, .control = m->control};
+        *q = (struct queued_control){.id = m->id,
+                                     .control = m->control,
+                                     .event_type = m->event_type,
+                                     .time = {m->new_time, m->old_time}};
         memcpy(q->service, m->service, len);
         *h->queue_tail = q;
         h->queue_tail = &q->next;

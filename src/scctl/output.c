@@ -84,12 +84,15 @@ static void format_exit_code(char *buf, size_t size, unsigned code) {
 
 /* "(STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN)" and the rarer bits. */
 static void print_accepted(uint32_t accepted) {
-        printf(STATE_CONTINUATION_INDENT "(%s, %s, %s%s%s)\n",
+        printf(STATE_CONTINUATION_INDENT "(%s, %s, %s%s%s%s%s%s)\n",
                accepted & SCM_ACCEPT_STOP ? "STOPPABLE" : "NOT_STOPPABLE",
                accepted & SCM_ACCEPT_PAUSE_CONTINUE ? "PAUSABLE" : "NOT_PAUSABLE",
                accepted & SCM_ACCEPT_SHUTDOWN ? "ACCEPTS_SHUTDOWN" : "IGNORES_SHUTDOWN",
                accepted & SCM_ACCEPT_PARAMCHANGE ? ", ACCEPTS_PARAMCHANGE" : "",
-               accepted & SCM_ACCEPT_PRESHUTDOWN ? ", ACCEPTS_PRESHUTDOWN" : "");
+               accepted & SCM_ACCEPT_PRESHUTDOWN ? ", ACCEPTS_PRESHUTDOWN" : "",
+               accepted & SCM_ACCEPT_POWEREVENT ? ", ACCEPTS_POWEREVENT" : "",
+               accepted & SCM_ACCEPT_SESSIONCHANGE ? ", ACCEPTS_SESSIONCHANGE" : "",
+               accepted & SCM_ACCEPT_TIMECHANGE ? ", ACCEPTS_TIMECHANGE" : "");
 }
 
 bool output_process_exit(const json_t *status, char *buf, size_t size) {

@@ -44,6 +44,7 @@
 #include "logcapture.h"
 #include "loop.h"
 #include "manager.h"
+#include "clock_watch.h"
 #include "mounts.h"
 #include "notify.h"
 #include "paths.h"
@@ -380,6 +381,7 @@ static void tear_down(struct manager *m) {
         m->fdholder = NULL;
         scheduler_free(m);
         mounts_watch_free(m);
+        clock_watch_free(m);
         activation_free(m);
         depend_free(m);
         server_free(m->server);
@@ -652,6 +654,7 @@ int main(int argc, char **argv) {
 
         /* Changes of the mount table become mount_changed events. */
         mounts_watch_start(&m, events_mount_changed);
+        clock_watch_start(&m);
         /* Socket activation: every declared socket bound before the boot. */
         activation_start(&m);
         boot_start(&m); /* drivers, auto-start, then the delayed-auto services */

@@ -23,6 +23,12 @@
 
 #define ENTRIES_MAX 64
 
+/* libscm's event data is Windows' (call_handler passes it on). */
+_Static_assert(sizeof(struct scm_timechange_info) == sizeof(SERVICE_TIMECHANGE_INFO) &&
+                       offsetof(SERVICE_TIMECHANGE_INFO, liOldTime) ==
+                               offsetof(struct scm_timechange_info, old_time),
+               "SERVICE_TIMECHANGE_INFO is struct scm_timechange_info");
+
 static struct {
         pthread_mutex_t lock;
         int count;

@@ -18,6 +18,8 @@
  *   running=1                RUNNING reported
  *   control=N                each control the handler receives, BEFORE it acts
  *   answered=N:W             the handler returns W for control N
+ *   event_type=N:E           control N came with event type E (not 0)
+ *   timechange=NEW:OLD       TIMECHANGE's event data (FILETIME units)
  *   bad_status=W, bad_accept=W  what scm_set_service_status() returned for a
  *                            status that does not exist (--bad-status): the
  *                            Win32 number of an SCM_ERR(), else the -errno
@@ -36,8 +38,9 @@
  *   --no-dispatcher      never call scm_service_dispatcher(): just sleep
  *   --block-handler CODE the handler sleeps forever when it gets CODE
  *   --accept LIST        controls_accepted while running: a comma list of
- *                        stop, pause, paramchange, shutdown, preshutdown, or
- *                        none (default stop)
+ *                        stop, pause, paramchange, shutdown, preshutdown,
+ *                        timechange, powerevent, sessionchange, or none
+ *                        (default stop)
  *   --start-accept LIST  controls_accepted while START_PENDING (default none)
  *   --exit-code N        stop ends with STOPPED, win32 1066 and code N
  *   --stop-slowly MS     stop: STOP_PENDING with checkpoints from a worker
@@ -214,11 +217,16 @@ static void set_status(uint32_t state, uint32_t checkpoint, uint32_t wait_hint) 
 }
 
 static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data, void *context) {
-        (void)event_type, (void)event_data;
         uint32_t result = 0;
         self = context;
 
         report("control=%u", control);
+        if (event_type)
+                report("event_type=%u:%u", control, event_type);
+        if (control == SCM_CONTROL_TIMECHANGE && event_data) {
+                const struct scm_timechange_info *t = event_data;
+                report("timechange=%lld:%lld", (long long)t->new_time, (long long)t->old_time);
+        }
         printf("control %u received\n", control);
         fflush(stdout);
         if (opt.block_code >= 0 && control == (uint32_t)opt.block_code)
@@ -253,6 +261,8 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
                 set_status(self->status.state, self->status.checkpoint, self->status.wait_hint);
                 break;
         case SCM_CONTROL_PARAMCHANGE:
+        case SCM_CONTROL_TIMECHANGE:
+        case SCM_CONTROL_POWEREVENT:
                 break;
         default:
                 if (control >= SCM_CONTROL_CUSTOM_FIRST && control <= SCM_CONTROL_CUSTOM_LAST)
@@ -447,6 +457,12 @@ static uint32_t parse_accept(const char *list) {
                         mask |= SCM_ACCEPT_SHUTDOWN;
                 else if (strcmp(w, "preshutdown") == 0)
                         mask |= SCM_ACCEPT_PRESHUTDOWN;
+                else if (strcmp(w, "timechange") == 0)
+                        mask |= SCM_ACCEPT_TIMECHANGE;
+                else if (strcmp(w, "powerevent") == 0)
+                        mask |= SCM_ACCEPT_POWEREVENT;
+                else if (strcmp(w, "sessionchange") == 0)
+                        mask |= SCM_ACCEPT_SESSIONCHANGE;
                 else if (strcmp(w, "none") != 0) {
                         fprintf(stderr, "scm-test-native: unknown control '%s' to accept\n", w);
                         exit(2);

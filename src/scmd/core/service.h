@@ -139,7 +139,9 @@ int service_dispatch(struct service *s, enum svc_event event);
 /* A control on its way to a native handler (channel.c): answered through
  * fn once the handler returned (win32 = its result) or timed out. */
 struct control_request {
-        uint32_t code; /* SCM_CONTROL_* or 128..255 */
+        uint32_t code;              /* SCM_CONTROL_* or 128..255 */
+        uint32_t event_type;        /* HandlerEx's dwEventType (POWEREVENT), or 0 */
+        int64_t new_time, old_time; /* TIMECHANGE: FILETIME units */
         void (*fn)(struct control_request *r, struct service *s, int win32);
         bool delivered; /* set when it went out: the answer comes later */
 };

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System events for native services' handlers (system_event.c).
+ */
+#ifndef SCMD_SYSTEM_EVENT_H
+#define SCMD_SYSTEM_EVENT_H
+
+#include <stdint.h>
+
+struct manager;
+
+/* What a handler gets with a system event's control. */
+struct system_event {
+        uint32_t control;    /* SCM_CONTROL_TIMECHANGE, SCM_CONTROL_POWEREVENT */
+        uint32_t accept_bit; /* SCM_ACCEPT_* a service must have to get it */
+        uint32_t event_type;
+        int64_t new_time, old_time; /* TIMECHANGE: FILETIME units */
+};
+
+/* Sends ev to every service whose handler accepts it now; returns how
+ * many it went to.  Nobody waits for the answers. */
+int system_event_send(struct manager *m, const struct system_event *ev);
+
+#endif

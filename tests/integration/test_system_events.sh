@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# System events for native services' handlers (docs/protocol.md, "The
+# control channel"): a service whose status accepts TIMECHANGE gets
+# control 16 with the wall clock's time before and after when the clock is
+# set, and one that does not accept it gets nothing.  The clock is set to
+# itself plus 10 ms (a step forward no other test notices); where scmd's
+# test may not set the clock the point is skipped.  A resume from suspend
+# (POWEREVENT) cannot be caused here: its points are skipped, saying so.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Now as FILETIME: 100 ns since 1601.
+filetime_now() {
+        echo $(( $(date +%s%N) / 100 + 116444736000000000 ))
+}
+
+test_accept_bits() {
+        daemon_start || return
+        create_native T --accept stop,timechange,powerevent,sessionchange || return
+        start_native T || return
+        run_sc queryex T
+        assert_contains "queryex shows the accepted system events" "$OUT" \
+                "ACCEPTS_POWEREVENT, ACCEPTS_SESSIONCHANGE, ACCEPTS_TIMECHANGE"
+        run_sc --json query T
+        assert_contains "...and the protocol names them" "$OUT" '"timechange"'
+        assert_sc_ok "stop T" stop T --wait
+}
+
+test_timechange() {
+        daemon_start || return
+        create_native T --accept stop,timechange || return
+        create_native N --accept stop || return
+        start_native T || return
+        start_native N || return
+        local before after
+        before=$(filetime_now)
+        if ! date -s "@$(date +%s.%N | awk '{printf "%.9f", $1 + 0.01}')" >/dev/null 2>&1; then
+                tap_skip "TIMECHANGE reaches the service that accepts it" "cannot set the clock here (no CAP_SYS_TIME)"
+                return
+        fi
+        wait_report T control=16 10 || return
+        after=$(filetime_now)
+        check "T's handler got TIMECHANGE's data" report_has_prefix T timechange=
+        local data new old
+        data=$(report_get T timechange)
+        new=${data%%:*} old=${data#*:}
+        if [ "$new" -ge "$before" ] && [ "$new" -le "$after" ] && [ "$old" -le "$new" ] &&
+                [ $((new - old)) -lt 10000000 ]; then
+                tap_ok "new time within the step ($new), old time just before it ($old)"
+        else
+                tap_not_ok "new and old time" "before=$before after=$after new=$new old=$old"
+        fi
+        check "T answered it with NO_ERROR" report_has T answered=16:0
+        check "scmd logs the change and whom it told" scmd_log_has "the wall clock was set"
+        sleep 0.3
+        if report_has N control=16; then
+                tap_not_ok "N, which does not accept TIMECHANGE, gets nothing" "$(cat "$(report_path N)")"
+        else
+                tap_ok "N, which does not accept TIMECHANGE, gets nothing"
+        fi
+        run_sc query T
+        assert_contains "T runs on" "$OUT" RUNNING
+        assert_sc_ok "stop T" stop T --wait
+}
+
+test_powerevent() {
+        tap_skip "POWEREVENT PBT_APMRESUMEAUTOMATIC after a resume" "this machine cannot be suspended by a test"
+}
+
+scmd_log_has() {
+        grep -qF -- "$1" "$D/scmd.stderr" 2>/dev/null
+}
+
+run_test test_accept_bits
+run_test test_timechange
+run_test test_powerevent
+finish
