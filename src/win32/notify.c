@@ -243,6 +243,19 @@ static struct w32_notification *notification_new(struct w32_object *o, DWORD mas
         return n;
 }
 
+/* Stops a started notification: its watcher, its queued APC, the slot's
+ * reference. */
+static void cancel(struct w32_notification *n) {
+        pthread_mutex_lock(&n->lock);
+        n->cancelled = true;
+        pthread_mutex_unlock(&n->lock);
+        uint64_t one = 1;
+        (void)!write(n->cancel_fd, &one, sizeof(one));
+        if (apc_cancel(n->target, n) > 0)
+                unref(n); /* the APC's */
+        unref(n);         /* the slot's */
+}
+
 DWORD notify_register(SC_HANDLE h, DWORD mask, void *buffer, bool wide) {
         struct w32_object *o = handle_get(h, W32_ANY);
         if (!o)
@@ -261,12 +274,28 @@ DWORD notify_register(SC_HANDLE h, DWORD mask, void *buffer, bool wide) {
                 object_unref(o);
                 return e;
         }
-        pthread_mutex_lock(&n->pending->lock);
-        e = n->pending->n ? ERROR_ALREADY_REGISTERED
-                          : start(n, service ? ((struct w32_service *)o)->name : NULL);
-        if (!e)
-                n->pending->n = n;
-        pthread_mutex_unlock(&n->pending->lock);
+        /* The slot is claimed under the lock, and scmd reached without it:
+         * a slow scmd must not hold up CloseServiceHandle or another
+         * thread's registration on the handle. */
+        struct w32_pending *p = n->pending;
+        pthread_mutex_lock(&p->lock);
+        e = p->n || p->starting ? ERROR_ALREADY_REGISTERED : ERROR_SUCCESS;
+        p->starting = !e;
+        pthread_mutex_unlock(&p->lock);
+        if (e)
+                goto fail;
+        e = start(n, service ? ((struct w32_service *)o)->name : NULL);
+        pthread_mutex_lock(&p->lock);
+        bool closed = p->closed;
+        p->starting = false;
+        if (!e && !closed)
+                p->n = n;
+        pthread_mutex_unlock(&p->lock);
+        if (!e && closed) {
+                cancel(n); /* the handle went while it connected */
+                return ERROR_INVALID_HANDLE;
+        }
+fail:
         if (e) {
                 n->refs = 1;
                 unref(n); /* drops o too */
@@ -278,17 +307,10 @@ void notify_cancel(struct w32_pending *p) {
         pthread_mutex_lock(&p->lock);
         struct w32_notification *n = p->n;
         p->n = NULL;
+        p->closed = true;
         pthread_mutex_unlock(&p->lock);
-        if (!n)
-                return;
-        pthread_mutex_lock(&n->lock);
-        n->cancelled = true;
-        pthread_mutex_unlock(&n->lock);
-        uint64_t one = 1;
-        (void)!write(n->cancel_fd, &one, sizeof(one));
-        if (apc_cancel(n->target, n) > 0)
-                unref(n); /* the APC's */
-        unref(n);         /* the slot's */
+        if (n)
+                cancel(n);
 }
 
 DWORD WINAPI NotifyServiceStatusChangeA(SC_HANDLE hService, DWORD dwNotifyMask,

@@ -104,6 +104,8 @@ struct w32_notification;
 struct w32_pending {
         pthread_mutex_t lock;
         struct w32_notification *n;
+        bool starting; /* a registration connects to scmd, without the lock */
+        bool closed;   /* the handle was closed: no registration may land */
 };
 
 struct w32_manager {

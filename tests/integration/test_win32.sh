@@ -20,7 +20,7 @@ test_win32_check() {
                 return
         fi
         daemon_start || return
-        SCM_SOCKET="$D/run/scm.sock" relay_program "win32_check" 300 \
+        SCM_SOCKET="$D/run/scm.sock" SCMD_PID="$SCMD_PID" relay_program "win32_check" 300 \
                 "$WIN32_CHECK" "$EXAMPLES/win32-svc"
         assert_contains "scmd recorded ControlServiceExW's reason and comment" \
                 "$(cat "$D/scmd.stderr")" "service w32a: stop asked by uid $(id -u) with reason 0x40040005: w32 stop ü"

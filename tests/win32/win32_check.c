@@ -10,6 +10,7 @@
  *   win32_check PATH-TO-WIN32-SVC     (SCM_SOCKET names scmd's socket)
  */
 #include <windows.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -621,6 +622,70 @@ static void test_review_findings(void) {
         CloseHandle(t);
 }
 
+/* A registration waiting on a stopped scmd holds up no other call on its
+ * handle: scmd is stopped (SIGSTOP) while one thread registers, and is
+ * continued by a second thread only 5 s later; the main thread's second
+ * registration is refused before that, and its close cancels the slow one
+ * before that one has landed. */
+static pid_t scmd_pid;
+static volatile LONG scmd_resumed;
+static DWORD slow_result = 0xFFFF;
+
+static DWORD WINAPI register_while_stopped(LPVOID arg) {
+        static SERVICE_NOTIFY_2A n2;
+        n2 = (SERVICE_NOTIFY_2A){.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE,
+                                 .pfnNotifyCallback = on_notify};
+        slow_result = NotifyServiceStatusChangeA((SC_HANDLE)arg, SERVICE_NOTIFY_RUNNING, &n2);
+        return 0;
+}
+
+static DWORD WINAPI continue_scmd_later(LPVOID arg) {
+        (void)arg;
+        Sleep(5000);
+        scmd_resumed = 1;
+        kill(scmd_pid, SIGCONT);
+        return 0;
+}
+
+static void test_notify_slow_scmd(void) {
+        const char *pid = getenv("SCMD_PID");
+        if (!pid || !*pid) {
+                tap_skip("a registration on a stopped scmd blocks no other call", "no SCMD_PID");
+                return;
+        }
+        scmd_pid = (pid_t)atoi(pid);
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        SC_HANDLE s = OpenServiceA(m, "w32a", SERVICE_QUERY_STATUS);
+        if (!s || kill(scmd_pid, SIGSTOP) != 0) {
+                tap(false, "open w32a and stop scmd (pid %d)", (int)scmd_pid);
+                return;
+        }
+        HANDLE later = CreateThread(NULL, 0, continue_scmd_later, NULL, 0, NULL);
+        HANDLE slow = CreateThread(NULL, 0, register_while_stopped, s, 0, NULL);
+        Sleep(300); /* the slow registration is inside, waiting on scmd */
+        static SERVICE_NOTIFY_2A n3;
+        n3 = (SERVICE_NOTIFY_2A){.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE,
+                                 .pfnNotifyCallback = on_notify};
+        DWORD second = NotifyServiceStatusChangeA(s, SERVICE_NOTIFY_RUNNING, &n3);
+        LONG second_before = !scmd_resumed;
+        /* Close cancels the registration at once, then tells scmd (which
+         * waits for scmd, as on Windows). */
+        CloseServiceHandle(s);
+        tap(second == ERROR_ALREADY_REGISTERED && second_before,
+            "while scmd is stopped, a second registration on the handle is refused at once "
+            "(%u, before scmd went on: %d)",
+            (unsigned)second, (int)second_before);
+        WaitForSingleObject(later, 20000);
+        tap(WaitForSingleObject(slow, 40000) == WAIT_OBJECT_0 &&
+                    slow_result == ERROR_INVALID_HANDLE,
+            "the slow registration ends when scmd goes on, cancelled by the close that came "
+            "meanwhile: ERROR_INVALID_HANDLE (%u)",
+            (unsigned)slow_result);
+        CloseHandle(later);
+        CloseHandle(slow);
+        CloseServiceHandle(m);
+}
+
 static void cleanup(void) {
         SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
         const char *names[] = {"w32a", "w32e0", "w32e1", "w32e2", "w32e3", "w32e4", "w32e5"};
@@ -905,6 +970,7 @@ int main(int argc, char **argv) {
         test_lock();
         test_kernel32();
         test_review_findings();
+        test_notify_slow_scmd();
         cleanup();
         return tap_finish();
 }
