@@ -73,6 +73,10 @@ struct spawn_report {
         int32_t error;
 };
 
+/* Reserves the descriptor numbers a child keeps (spawn.c), once, early in
+ * scmd's start-up: from then on a spawn costs the same whatever the number
+ * of scmd's descriptors.  -errno: every child copies scmd's table. */
+int spawn_reserve_descriptors(void);
 int spawn_process(const struct spawn_request *req, struct spawn_result *ret);
 /* 0: exec succeeded; 1: *ret filled with the failure; -EAGAIN: not yet. */
 int spawn_read_report(int report_fd, struct spawn_report *ret);
