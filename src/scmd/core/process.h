@@ -37,7 +37,10 @@ struct process {
         bool exec_failed; /* the exec report named a failed step */
         enum process_exit_kind exit_kind;
         int exit_value;
-        int cgroup_fd; /* its cgroup folder; -1 without cgroups */
+        /* Its cgroup folder: open while scmd works on it, let go while the
+         * process runs (process_cgroup()); -1 without cgroups, or let go. */
+        int cgroup_fd;
+        bool cgroup_let_go; /* it has one (cgroup_name), opened again on demand */
         int cgroup_events_fd;
         char *cgroup_name; /* the folder's name while it has one */
         struct loop_io cgroup_io;
@@ -75,6 +78,13 @@ void process_prep_clear(struct process_prep *prep);
 /* The spawn request of prep with s's process settings (no stdio, no cgroup). */
 void process_request(const struct service *s, const struct process_prep *prep,
                      struct spawn_request *req);
+/* p's cgroup folder, opened again from the base when it was let go (a
+ * running service costs scmd no descriptor for it); -1 without one.
+ * Borrowed: p keeps it until process_cgroup_let_go() or its end. */
+int process_cgroup(struct process *p);
+void process_cgroup_let_go(struct process *p);
+/* p has a cgroup folder, open or let go. */
+bool process_has_cgroup(const struct process *p);
 /* s's own process (after its pre-start commands); as process_spawn(). */
 int process_spawn_main(struct service *s);
 /* Every process of p has gone (and the post-stop commands have run): the
