@@ -54,7 +54,10 @@ PID=$(cat "$W/pid")
 got=$(wc -l <"$W/stamps")
 case $started in
 [0-9]*) started="$started ms" ;;
-*) started="$started services, then no more" ;;
+*)
+        started="$started services, then no more"
+        grep -v "^$" "$W/scmd.log" | grep -iv "starting\|started\|running" | tail -n 3 | sed 's/^/  scmd: /'
+        ;;
 esac
 echo "cold start of $N services under a descriptor limit of $LIMIT: $started ($got stamps)"
 

@@ -110,6 +110,7 @@ static void on_stop_timeout(struct loop_timer *t);
 static void on_forking_retry(struct loop_timer *t);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
+static void on_exec_settled(struct loop_timer *t);
 static void hold(struct process *p);
 
 /* How the process finds its way back to scmd, by kind. */
@@ -229,6 +230,8 @@ static int process_new(struct service *s, struct process **ret) {
 }
 
 static void close_exec_report(struct process *p) {
+        loop_timer_disarm(p->manager->loop, &p->exec_timer);
+        p->exec_pending = false;
         loop_io_remove(p->manager->loop, &p->exec_report_io);
         if (p->exec_report_fd >= 0)
                 close(p->exec_report_fd);
@@ -391,6 +394,7 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         req.control_fd = control_fd;
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
+        req.report_in_result = true; /* no descriptor per spawn in flight */
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
         p->forking_deadline =
                 now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
@@ -404,14 +408,19 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         p->pid = res.pid;
         p->pidfd = res.pidfd;
         p->exec_report_fd = res.report_fd;
+        p->exec_pending = res.settled;
+        p->exec_report = res.report;
         if (proc_start_time(p->pid, &p->start_time) < 0)
                 log_warning("service %s: cannot read the start time of pid %d: a restart of scmd "
                             "will not take it back",
                             s->config.name, (int)p->pid);
         hold(p);
         loop_io_add(p->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
-        loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
-                    on_exec_report);
+        if (p->exec_pending)
+                loop_timer_arm(p->manager->loop, &p->exec_timer, now_usec(), on_exec_settled);
+        else
+                loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
+                            on_exec_report);
         log_debug("service %s: spawned %s as pid %d", s->config.name, prep->path, (int)p->pid);
         process_cgroup_let_go(p);
         return 0;
@@ -792,11 +801,13 @@ static void on_stop_timeout(struct loop_timer *t) {
 
 /* Reads the exec report; returns true when it is settled (and dispatched). */
 static bool settle_exec_report(struct process *p) {
-        if (p->exec_report_fd < 0)
+        struct spawn_report rep = p->exec_report;
+        int r;
+        if (p->exec_pending)
+                r = rep.stage >= 0 ? 1 : 0;
+        else if (p->exec_report_fd < 0)
                 return true;
-        struct spawn_report rep;
-        int r = spawn_read_report(p->exec_report_fd, &rep);
-        if (r == -EAGAIN)
+        else if ((r = spawn_read_report(p->exec_report_fd, &rep)) == -EAGAIN)
                 return false;
         close_exec_report(p);
         process_ref(p);
@@ -821,6 +832,10 @@ static void on_exec_report(struct loop_io *io, uint32_t events) {
         struct process *p = container_of(io, struct process, exec_report_io);
         (void)events;
         settle_exec_report(p);
+}
+
+static void on_exec_settled(struct loop_timer *t) {
+        settle_exec_report(container_of(t, struct process, exec_timer));
 }
 
 /* Every process of the cgroup has gone: the post-stop commands of its

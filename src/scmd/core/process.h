@@ -12,6 +12,7 @@
 #include "logcapture.h"
 #include "loop.h"
 #include "service.h"
+#include "spawner.h"
 
 struct security_plan;
 
@@ -27,6 +28,11 @@ struct process {
         struct loop_io pidfd_io;
         int exec_report_fd;
         struct loop_io exec_report_io;
+        /* The outcome known at the spawn (spawn.c, report_in_result),
+         * dispatched on the loop's next turn; no descriptor is held. */
+        bool exec_pending;
+        struct spawn_report exec_report;
+        struct loop_timer exec_timer;
         uint64_t start_time;     /* field 22 of /proc/PID/stat: with pid, who it is */
         bool adopted;            /* taken back after a restart of scmd: maybe not our child */
         bool forked;             /* forking: pid is the daemon its first process left */

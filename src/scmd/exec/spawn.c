@@ -262,9 +262,16 @@ static void put_pid(char *at, pid_t pid) {
         *at = '\0';
 }
 
+/* A borrowing child's report, in the memory it shares with scmd; NULL
+ * for a child with its own. */
+static struct spawn_report *borrowed_report;
+
 static _Noreturn void child_fail(int report_fd, enum spawn_stage stage) {
         struct spawn_report rep = {.stage = stage, .error = errno};
-        (void)!write(report_fd, &rep, sizeof(rep));
+        if (borrowed_report)
+                *borrowed_report = rep;
+        if (report_fd >= 0)
+                (void)!write(report_fd, &rep, sizeof(rep));
         _exit(127);
 }
 
@@ -482,7 +489,7 @@ static bool place_all(struct child_args *a, uint32_t *used) {
             (p && (p->console_fd >= 0 || p->landlock_fd >= 0)))
                 return false;
         struct child_args placed = *a;
-        bool ok = (placed.report_fd = place(used, a->report_fd)) >= 0 &&
+        bool ok = (a->report_fd < 0 || (placed.report_fd = place(used, a->report_fd)) >= 0) &&
                   (placed.stdout_fd = place(used, a->stdout_fd)) >= 0 &&
                   (a->control_fd < 0 || (placed.control_fd = place(used, a->control_fd)) >= 0) &&
                   (!a->join_cgroup || (placed.cgroup_fd = place(used, a->cgroup_fd)) >= 0);
@@ -499,8 +506,10 @@ static bool place_all(struct child_args *a, uint32_t *used) {
         return true;
 }
 
-static int spawn_borrowed(const struct spawn_request *req, int report_fd, pid_t *ret_pid,
-                          int *ret_pidfd) {
+/* scmd resumes once the child has executed the program (or failed, and
+ * then *report says where). */
+static int spawn_borrowed(const struct spawn_request *req, int report_fd,
+                          struct spawn_report *report, pid_t *ret_pid, int *ret_pidfd) {
         struct child_args a = {
                 .req = req,
                 .report_fd = report_fd,
@@ -520,15 +529,17 @@ static int spawn_borrowed(const struct spawn_request *req, int report_fd, pid_t 
         sigfillset(&all);
         sigprocmask(SIG_SETMASK, &all, &old);
         int pidfd = -1;
+        borrowed_report = report;
         pid_t pid = clone_borrowed(&a, &pidfd);
         int r = pid < 0 ? -errno : 0;
+        borrowed_report = NULL;
         sigprocmask(SIG_SETMASK, &old, NULL);
 
         unplace(used);
         listen_env_free(a.envp, req->envp);
         if (r == -ENOSYS && !no_clone3) {
                 no_clone3 = true; /* once: clone() and cgroup.procs from now on */
-                return spawn_borrowed(req, report_fd, ret_pid, ret_pidfd);
+                return spawn_borrowed(req, report_fd, report, ret_pid, ret_pidfd);
         }
         if (r < 0)
                 return r;
@@ -580,17 +591,22 @@ static int spawn_copied(const struct spawn_request *req, int report_fd, int othe
 }
 
 int spawn_process(const struct spawn_request *req, struct spawn_result *ret) {
-        int pipe_fds[2];
-        if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+        bool borrow = may_borrow(req);
+        bool settled = borrow && req->report_in_result; /* no pipe at all */
+        int pipe_fds[2] = {-1, -1};
+        if (!settled && pipe2(pipe_fds, O_CLOEXEC) < 0)
                 return -errno;
 
         pid_t pid = -1;
         int pidfd = -1;
-        int r = may_borrow(req) ? spawn_borrowed(req, pipe_fds[1], &pid, &pidfd)
-                                : spawn_copied(req, pipe_fds[1], pipe_fds[0], &pid, &pidfd);
-        close(pipe_fds[1]);
+        struct spawn_report report = {.stage = -1};
+        int r = borrow ? spawn_borrowed(req, pipe_fds[1], &report, &pid, &pidfd)
+                       : spawn_copied(req, pipe_fds[1], pipe_fds[0], &pid, &pidfd);
+        if (pipe_fds[1] >= 0)
+                close(pipe_fds[1]);
         if (r < 0) {
-                close(pipe_fds[0]);
+                if (pipe_fds[0] >= 0)
+                        close(pipe_fds[0]);
                 return r;
         }
         if (pidfd < 0) {
@@ -599,12 +615,19 @@ int spawn_process(const struct spawn_request *req, struct spawn_result *ret) {
                         /* Without a pidfd we cannot watch it safely: stop it now. */
                         r = -errno;
                         kill(pid, SIGKILL);
-                        close(pipe_fds[0]);
+                        if (pipe_fds[0] >= 0)
+                                close(pipe_fds[0]);
                         return r;
                 }
         }
-        fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
-        *ret = (struct spawn_result){.pid = pid, .pidfd = pidfd, .report_fd = pipe_fds[0]};
+        if (pipe_fds[0] >= 0)
+                fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+        *ret = (struct spawn_result){.pid = pid,
+                                     .pidfd = pidfd,
+                                     .report_fd = pipe_fds[0],
+                                     .settled = settled,
+                                     .failed = settled && report.stage >= 0,
+                                     .report = report};
         return 0;
 }
 

@@ -60,17 +60,23 @@ struct spawn_request {
         const char *fences_keep; /* scmd's run folder: visible whatever the fences */
         /* Its system-call filter (syscall_filter.c); NULL: none. */
         const struct service_syscalls *syscalls;
-};
-
-struct spawn_result {
-        pid_t pid;
-        int pidfd;
-        int report_fd; /* EOF: exec succeeded; else a struct spawn_report */
+        /* The outcome in the result (settled) where it is known when
+         * spawn_process() returns, without a report descriptor. */
+        bool report_in_result;
 };
 
 struct spawn_report {
         int32_t stage;
         int32_t error;
+};
+
+struct spawn_result {
+        pid_t pid;
+        int pidfd;
+        int report_fd; /* EOF: exec succeeded; else a struct spawn_report; -1: settled */
+        bool settled;  /* report_in_result: executed (!failed) or failed at report */
+        bool failed;
+        struct spawn_report report;
 };
 
 /* Reserves the descriptor numbers a child keeps (spawn.c), once, early in
