@@ -35,6 +35,43 @@ cleanup() {
 trap cleanup EXIT
 ulimit -n "$LIMIT" || exit 1
 
+slope() { # STAMPS: per-block cost and slope; MEAN_GAP_US is set
+        sort -n "$1" | awk -v n="$(wc -l <"$1")" '
+        { t[NR] = $1 }
+        END {
+                if (NR < 20) { print "too few stamps"; exit }
+                block = int(n / 10)
+                printf "per spawn, by block of %d services (ms):", block
+                for (b = 0; b < 10; b++) {
+                        lo = b * block + 1; hi = (b + 1) * block
+                        if (hi > NR) break
+                        printf " %.3f", (t[hi] - t[lo]) / (hi - lo) / 1e6
+                }
+                printf "\n"
+                # Least squares of gap (us) against rank (thousands).
+                for (i = 2; i <= NR; i++) {
+                        x = i / 1000; y = (t[i] - t[i - 1]) / 1e3
+                        sx += x; sy += y; sxx += x * x; sxy += x * y; m++
+                }
+                slope = (m * sxy - sx * sy) / (m * sxx - sx * sx)
+                printf "slope: %+.2f us per spawn per 1000 services running (mean gap %.1f us)\n", slope, sy / m
+        }' >"$W/slope.out"
+        cat "$W/slope.out"
+        MEAN_GAP_US=$(sed -n 's/.*mean gap \([0-9.]*\) us.*/\1/p' "$W/slope.out")
+}
+
+# The floor (bench/floor.c: posix_spawn of N services, nothing else), for
+# the ratio of scmd's spawn to the least one can cost.
+: >"$W/floor-stamps"
+floor_ms=$("$TOOL" start "$W/floor-stamps" "$N" 600000 20000 "$W/pid" "$W/floor.log" -- \
+        "$B/bench-floor" "$B/bench-svc" "$W/floor-stamps" "$N")
+PID=$(cat "$W/pid")
+echo "floor: cold start of $N services: $floor_ms ms"
+slope "$W/floor-stamps"
+FLOOR_GAP=$MEAN_GAP_US
+"$TOOL" stop "$W/floor-stamps" 120000 signal "$PID" 15 >/dev/null
+PID=
+
 # The database: N auto-start services, made through libscm.
 mkdir -p "$W/root"
 "$SCMD" --root "$W/root" --foreground 2>>"$W/create.log" &
@@ -61,27 +98,10 @@ case $started in
 esac
 echo "cold start of $N services under a descriptor limit of $LIMIT: $started ($got stamps)"
 
-sort -n "$W/stamps" | awk -v n="$got" '
-        { t[NR] = $1 }
-        END {
-                if (NR < 20) { print "too few stamps"; exit }
-                block = int(n / 10)
-                printf "per spawn, by block of %d services (ms):", block
-                for (b = 0; b < 10; b++) {
-                        lo = b * block + 1; hi = (b + 1) * block
-                        if (hi > NR) break
-                        printf " %.3f", (t[hi] - t[lo]) / (hi - lo) / 1e6
-                }
-                printf "\n"
-                # Least squares of gap (us) against rank (thousands).
-                for (i = 2; i <= NR; i++) {
-                        x = i / 1000; y = (t[i] - t[i - 1]) / 1e3
-                        sx += x; sy += y; sxx += x * x; sxy += x * y; m++
-                }
-                slope = (m * sxy - sx * sy) / (m * sxx - sx * sx)
-                printf "slope: %+.2f us per spawn per 1000 services running (mean gap %.1f us)\n", slope, sy / m
-        }'
+slope "$W/stamps"
+SCM_GAP=$MEAN_GAP_US
 
+awk -v s="$SCM_GAP" -v f="$FLOOR_GAP" 'BEGIN { if (f > 0) printf "scmd per spawn: %.2fx the floor'"'"'s\n", s / f }'
 fds=$(ls "/proc/$PID/fd" | wc -l)
 running=$(sort -u -k2,2 "$W/stamps" | awk '{ print $2 }' | while read -r p; do
         [ -d "/proc/$p" ] && echo "$p"; done | wc -l)
