@@ -544,9 +544,15 @@ static int spawn_borrowed(const struct spawn_request *req, int report_fd,
 
         unplace(used);
         listen_env_free(a.envp, req->envp);
-        if (r == -ENOSYS && !no_clone3) {
+        if ((r == -ENOSYS || r == -E2BIG) && !no_clone3) {
                 no_clone3 = true; /* once: clone() and cgroup.procs from now on */
                 return spawn_borrowed(req, report_fd, report, ret_pid, ret_pidfd);
+        }
+        if (r == -EINVAL && !no_clone3 && !a.join_cgroup) { /* this spawn only */
+                no_clone3 = true;
+                r = spawn_borrowed(req, report_fd, report, ret_pid, ret_pidfd);
+                no_clone3 = false;
+                return r;
         }
         if (r < 0)
                 return r;
