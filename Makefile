@@ -13,6 +13,7 @@
 #   make bench      install the peers it measures against, build, run bench/run.sh
 #                   (about 12 minutes; bench/README.md), writing bench/results/latest.csv
 #   make bench-plot draw bench/results/cold-start.png from bench/results/latest.csv
+#   make bench-spawn the cost of a spawn from service 1 to 10,000 (bench/spawn-slope.sh)
 #   make fuzz       run each fuzz target (tests/fuzz) for FUZZ_SECONDS (default 60) on a
 #                   clang ASan+UBSan build in $(BUILD)-fuzz; make check-asan runs them 20 s
 
@@ -20,7 +21,7 @@ BUILD ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all build deps check check-asan demo install deb deb-smoke clean bench bench-deps bench-plot fuzz
+.PHONY: all build deps check check-asan demo install deb deb-smoke clean bench bench-deps bench-plot bench-spawn fuzz
 
 all: build
 
@@ -64,6 +65,10 @@ bench: deps bench-deps
 
 bench-plot: bench-deps
 	bench/plot.sh
+
+bench-spawn: deps
+	$(MAKE) build
+	bench/spawn-slope.sh $(BUILD)
 
 # PREFIX (default /usr/local) and DESTDIR are honoured:
 #   make install PREFIX=/usr DESTDIR=/tmp/stage

@@ -52,6 +52,7 @@
 #include "credentials.h"
 #include "secrets.h"
 #include "security.h"
+#include "spawner.h"
 #include "selfnotify.h"
 #include "server.h"
 #include "shutdown.h"
@@ -636,6 +637,9 @@ int main(int argc, char **argv) {
         log_set_level(o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
         log_capture_set_limits(o.manager.log_max_size, o.manager.log_keep);
         raise_fd_limit();
+        int reserved = spawn_reserve_descriptors();
+        if (reserved < 0)
+                log_info("each spawn copies scmd's descriptor table (%s)", strerror(-reserved));
         log_info("scmd %s starting in %s mode (database %s)", SCM_VERSION,
                  scm_mode_name(m.paths.mode), m.paths.db_file);
 

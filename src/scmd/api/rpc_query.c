@@ -54,10 +54,11 @@ static json_t *usage_number(int64_t v) {
  * in events: reading it on every change of state would cost for nothing). */
 static json_t *status_with_usage(const struct service *s) {
         json_t *status = service_status_json(s);
-        if (!status || !s->process || s->process->cgroup_fd < 0)
+        if (!status || !s->process || process_cgroup(s->process) < 0)
                 return status;
         struct cgroup_usage u;
         cgroup_usage_read(s->process->cgroup_fd, &u);
+        process_cgroup_let_go(s->process);
         json_t *usage =
                 json_pack("{s:o, s:o, s:o}", "memory_bytes", usage_number(u.memory_bytes),
                           "cpu_usec", usage_number(u.cpu_usec), "tasks", usage_number(u.tasks));

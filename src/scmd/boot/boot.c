@@ -140,11 +140,12 @@ static int raise_thread(pid_t tid, int nice) {
  * /proc/PID/task.  Returns how many were raised, or -errno. */
 static int raise_service(struct service *s, int nice) {
         int n = 0, r = 0;
-        const struct process *p = s->process;
+        struct process *p = s->process;
         if (!p)
                 return 0;
-        if (p->cgroup_fd >= 0) {
+        if (process_cgroup(p) >= 0) {
                 int fd = openat(p->cgroup_fd, "cgroup.threads", O_RDONLY | O_CLOEXEC);
+                process_cgroup_let_go(p);
                 FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
                 if (!f) {
                         if (fd >= 0)

@@ -121,7 +121,7 @@ static char *commands_cgroup_name(const struct service *s) {
 static int command_cgroup(struct service_command *c) {
         struct service *s = c->service;
         if (c->purpose == COMMAND_RELOAD && s->process) {
-                c->cgroup_fd = s->process->cgroup_fd;
+                c->cgroup_fd = process_cgroup(s->process);
                 return 0;
         }
         if (s->manager->cgroup_base_fd < 0)

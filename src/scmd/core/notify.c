@@ -69,7 +69,7 @@ static bool sent_by(const struct manager *m, const struct process *p, pid_t pid,
                     const char *cgroup) {
         if (pid == p->pid)
                 return true;
-        if (p->cgroup_fd >= 0)
+        if (process_has_cgroup(p))
                 return in_cgroup_of(m, p, cgroup);
         return getsid(pid) == p->pid; /* its session */
 }

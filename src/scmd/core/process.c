@@ -110,6 +110,7 @@ static void on_stop_timeout(struct loop_timer *t);
 static void on_forking_retry(struct loop_timer *t);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
+static void on_exec_settled(struct loop_timer *t);
 static void hold(struct process *p);
 
 /* How the process finds its way back to scmd, by kind. */
@@ -229,6 +230,8 @@ static int process_new(struct service *s, struct process **ret) {
 }
 
 static void close_exec_report(struct process *p) {
+        loop_timer_disarm(p->manager->loop, &p->exec_timer);
+        p->exec_pending = false;
         loop_io_remove(p->manager->loop, &p->exec_report_io);
         if (p->exec_report_fd >= 0)
                 close(p->exec_report_fd);
@@ -252,8 +255,9 @@ static void process_free(struct process *p) {
         loop_io_remove(l, &p->cgroup_io);
         if (p->cgroup_events_fd >= 0)
                 close(p->cgroup_events_fd);
-        if (p->cgroup_fd >= 0) {
-                close(p->cgroup_fd);
+        if (process_has_cgroup(p)) {
+                if (p->cgroup_fd >= 0)
+                        close(p->cgroup_fd);
                 if (p->cgroup_name)
                         cgroup_service_remove(p->manager->cgroup_base_fd, p->cgroup_name);
         }
@@ -342,6 +346,29 @@ static int open_cgroup(struct process *p, const struct service *s) {
         return fd;
 }
 
+int process_cgroup(struct process *p) {
+        if (p->cgroup_fd < 0 && p->cgroup_let_go && p->manager->cgroup_base_fd >= 0) {
+                int fd = cgroup_service_open(p->manager->cgroup_base_fd, p->cgroup_name);
+                if (fd >= 0) {
+                        p->cgroup_fd = fd;
+                        p->cgroup_let_go = false;
+                }
+        }
+        return p->cgroup_fd;
+}
+
+void process_cgroup_let_go(struct process *p) {
+        if (p->cgroup_fd < 0 || !p->cgroup_name)
+                return;
+        close(p->cgroup_fd);
+        p->cgroup_fd = -1;
+        p->cgroup_let_go = true;
+}
+
+bool process_has_cgroup(const struct process *p) {
+        return p->cgroup_fd >= 0 || p->cgroup_let_go;
+}
+
 static int fail_errno(struct service *s, const char *what, int e) {
         service_set_last_error(s, "service %s: cannot %s: %s", s->config.name, what, strerror(e));
         return SCM_ERR(scm_error_from_errno(e));
@@ -367,6 +394,7 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         req.control_fd = control_fd;
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
+        req.report_in_result = true; /* no descriptor per spawn in flight */
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
         p->forking_deadline =
                 now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
@@ -380,15 +408,21 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         p->pid = res.pid;
         p->pidfd = res.pidfd;
         p->exec_report_fd = res.report_fd;
+        p->exec_pending = res.settled;
+        p->exec_report = res.report;
         if (proc_start_time(p->pid, &p->start_time) < 0)
                 log_warning("service %s: cannot read the start time of pid %d: a restart of scmd "
                             "will not take it back",
                             s->config.name, (int)p->pid);
         hold(p);
         loop_io_add(p->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
-        loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
-                    on_exec_report);
+        if (p->exec_pending)
+                loop_timer_arm(p->manager->loop, &p->exec_timer, now_usec(), on_exec_settled);
+        else
+                loop_io_add(p->manager->loop, &p->exec_report_io, p->exec_report_fd, EPOLLIN,
+                            on_exec_report);
         log_debug("service %s: spawned %s as pid %d", s->config.name, prep->path, (int)p->pid);
+        process_cgroup_let_go(p);
         return 0;
 }
 
@@ -422,7 +456,7 @@ void process_record(struct service *s) {
         struct db_process rec = {
                 .pid = p->pid,
                 .start_time = p->start_time,
-                .cgroup = p->cgroup_fd >= 0 ? p->cgroup_name : "",
+                .cgroup = process_has_cgroup(p) ? p->cgroup_name : "",
                 .state = s->state,
                 .controls_accepted = s->controls_accepted,
         };
@@ -521,6 +555,7 @@ static int adopt_new(struct service *s, const struct process_found *found, struc
                 if (p->cgroup_fd < 0)
                         log_warning("service %s: cannot open its cgroup %s again: %s",
                                     s->config.name, found->cgroup, strerror(-p->cgroup_fd));
+                process_cgroup_let_go(p);
         }
         if (found->fds[0] >= 0 &&
             log_capture_adopt(&p->log, s->manager->loop, p->log_path, found->fds[0]) < 0)
@@ -737,7 +772,7 @@ void service_kill(struct service *s) {
         }
         p->closed = true;
         process_signal(s, SIGKILL);
-        if (p->cgroup_fd >= 0)
+        if (process_cgroup(p) >= 0)
                 cgroup_kill(p->cgroup_fd);
         else if (p->pid > 0)
                 kill(-p->pid, SIGKILL); /* its session's process group */
@@ -766,11 +801,13 @@ static void on_stop_timeout(struct loop_timer *t) {
 
 /* Reads the exec report; returns true when it is settled (and dispatched). */
 static bool settle_exec_report(struct process *p) {
-        if (p->exec_report_fd < 0)
+        struct spawn_report rep = p->exec_report;
+        int r;
+        if (p->exec_pending)
+                r = rep.stage >= 0 ? 1 : 0;
+        else if (p->exec_report_fd < 0)
                 return true;
-        struct spawn_report rep;
-        int r = spawn_read_report(p->exec_report_fd, &rep);
-        if (r == -EAGAIN)
+        else if ((r = spawn_read_report(p->exec_report_fd, &rep)) == -EAGAIN)
                 return false;
         close_exec_report(p);
         process_ref(p);
@@ -795,6 +832,10 @@ static void on_exec_report(struct loop_io *io, uint32_t events) {
         struct process *p = container_of(io, struct process, exec_report_io);
         (void)events;
         settle_exec_report(p);
+}
+
+static void on_exec_settled(struct loop_timer *t) {
+        settle_exec_report(container_of(t, struct process, exec_timer));
 }
 
 /* Every process of the cgroup has gone: the post-stop commands of its
@@ -849,7 +890,7 @@ static void on_cgroup_event(struct loop_io *io, uint32_t events) {
 /* The main process ended: kill what it left behind, then wait for the
  * cgroup to empty (or, without cgroups, for nothing). */
 static void drain(struct process *p) {
-        if (p->cgroup_fd < 0) {
+        if (process_cgroup(p) < 0) {
                 kill(-p->pid, SIGKILL);
                 all_gone(p);
                 return;
@@ -954,12 +995,12 @@ static int follow(struct process *p, pid_t pid, const struct forking_search *q) 
 }
 
 /* The service and its account as forking.c and follow() check a pid. */
-static struct forking_search search_of(const struct process *p) {
+static struct forking_search search_of(struct process *p) {
         const struct service_process *settings = p->members->config.process;
         return (struct forking_search){
                 .pid_file = settings ? settings->pid_file : NULL,
                 .owner = p->uid,
-                .cgroup_fd = p->cgroup_fd,
+                .cgroup_fd = process_cgroup(p),
                 .cgroup_base = p->manager->cgroup_base_rel,
                 .cgroup_name = p->cgroup_name,
                 .main_pid = p->main_exited ? 0 : p->pid,
@@ -970,7 +1011,7 @@ static void find_daemon(struct process *p) {
         struct service *s = p->members;
         if (s->state != SCM_STATE_START_PENDING) {
                 /* Stopped while its daemon was looked for: whatever it left goes. */
-                if (p->cgroup_fd >= 0)
+                if (process_cgroup(p) >= 0)
                         cgroup_kill(p->cgroup_fd);
                 drain(p);
                 return;

@@ -12,6 +12,7 @@
 #include "logcapture.h"
 #include "loop.h"
 #include "service.h"
+#include "spawner.h"
 
 struct security_plan;
 
@@ -27,6 +28,11 @@ struct process {
         struct loop_io pidfd_io;
         int exec_report_fd;
         struct loop_io exec_report_io;
+        /* The outcome known at the spawn (spawn.c, report_in_result),
+         * dispatched on the loop's next turn; no descriptor is held. */
+        bool exec_pending;
+        struct spawn_report exec_report;
+        struct loop_timer exec_timer;
         uint64_t start_time;     /* field 22 of /proc/PID/stat: with pid, who it is */
         bool adopted;            /* taken back after a restart of scmd: maybe not our child */
         bool forked;             /* forking: pid is the daemon its first process left */
@@ -37,7 +43,10 @@ struct process {
         bool exec_failed; /* the exec report named a failed step */
         enum process_exit_kind exit_kind;
         int exit_value;
-        int cgroup_fd; /* its cgroup folder; -1 without cgroups */
+        /* Its cgroup folder: open while scmd works on it, let go while the
+         * process runs (process_cgroup()); -1 without cgroups, or let go. */
+        int cgroup_fd;
+        bool cgroup_let_go; /* it has one (cgroup_name), opened again on demand */
         int cgroup_events_fd;
         char *cgroup_name; /* the folder's name while it has one */
         struct loop_io cgroup_io;
@@ -75,6 +84,13 @@ void process_prep_clear(struct process_prep *prep);
 /* The spawn request of prep with s's process settings (no stdio, no cgroup). */
 void process_request(const struct service *s, const struct process_prep *prep,
                      struct spawn_request *req);
+/* p's cgroup folder, opened again from the base when it was let go (a
+ * running service costs scmd no descriptor for it); -1 without one.
+ * Borrowed: p keeps it until process_cgroup_let_go() or its end. */
+int process_cgroup(struct process *p);
+void process_cgroup_let_go(struct process *p);
+/* p has a cgroup folder, open or let go. */
+bool process_has_cgroup(const struct process *p);
 /* s's own process (after its pre-start commands); as process_spawn(). */
 int process_spawn_main(struct service *s);
 /* Every process of p has gone (and the post-stop commands have run): the

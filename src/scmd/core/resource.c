@@ -47,7 +47,7 @@ int resource_apply(struct service *s, int cgroup_fd) {
 }
 
 void resource_note_exit(struct process *p) {
-        long kills = p->cgroup_fd >= 0 ? resources_oom_kills(p->cgroup_fd) : 0;
+        long kills = process_cgroup(p) >= 0 ? resources_oom_kills(p->cgroup_fd) : 0;
         for (struct service *s = p->members; s; s = s->member_next) {
                 s->oom_kills = kills;
                 if (kills > 0)
@@ -59,8 +59,11 @@ void resource_note_exit(struct process *p) {
 
 json_t *resource_usage_json(const struct service *s) {
         json_t *limits = service_resources_json(s->config.resources);
-        const struct process *p = s->process;
-        json_t *usage = p && p->cgroup_fd >= 0 ? resources_usage_json(p->cgroup_fd) : json_null();
+        struct process *p = s->process;
+        json_t *usage =
+                p && process_cgroup(p) >= 0 ? resources_usage_json(p->cgroup_fd) : json_null();
+        if (p)
+                process_cgroup_let_go(p);
         json_t *o =
                 json_pack("{s:s, s:o, s:o, s:I}", "name", s->config.name, "limits", limits, "usage",
                           usage, "tasks_max_default", (json_int_t)RESOURCE_TASKS_MAX_DEFAULT);

@@ -173,7 +173,7 @@ static void set_exit_code_once(struct service *s, uint32_t win32) {
 
 /* Freezes or thaws every process of the service (pause by freezing). */
 static void freeze(struct service *s, bool frozen) {
-        int fd = s->process ? s->process->cgroup_fd : -1;
+        int fd = s->process ? process_cgroup(s->process) : -1;
         int r = fd >= 0 ? cgroup_freeze(fd, frozen) : -ENOTSUP;
         if (r < 0)
                 log_warning("service %s: cannot %s it: %s", s->config.name,
@@ -328,7 +328,7 @@ static bool reloads(const struct service *s) {
 /* What a plain, notify, forking or oneshot service accepts in each state:
  * scmd answers for it. */
 static uint32_t signalled_accepts(const struct service *s, enum scm_state state) {
-        bool frozen_ok = s->config.pause_by_freeze && s->process && s->process->cgroup_fd >= 0;
+        bool frozen_ok = s->config.pause_by_freeze && s->process && process_has_cgroup(s->process);
         uint32_t pause = frozen_ok ? SCM_ACCEPT_PAUSE_CONTINUE : 0;
         uint32_t reload = reloads(s) ? SCM_ACCEPT_PARAMCHANGE : 0;
         if (s->config.type == SCM_TYPE_KERNEL_DRIVER)

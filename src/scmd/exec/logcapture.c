@@ -6,6 +6,10 @@
  * NAME.log.1 (older ones shift up to the keep count, the oldest is
  * dropped) and a new file is begun, so a chatty service can never fill the
  * disk.  A service blocked on a full pipe only ever blocks itself.
+ *
+ * The file is open only while output is being written (created empty when
+ * the pipe is opened, then opened, appended to and closed for each read):
+ * a running service costs scmd one descriptor for its output, the pipe.
  */
 #include "logcapture.h"
 
@@ -34,6 +38,35 @@ void log_capture_set_limits(uint64_t size, unsigned count) {
 
 void log_capture_init(struct log_capture *lc) {
         *lc = (struct log_capture){.pipe_fd = -1, .io = {.fd = -1}, .file_fd = -1};
+}
+
+/* The size on disk is the file's own, whoever else wrote to it. */
+static int file_open(struct log_capture *lc) {
+        if (lc->file_fd >= 0)
+                return 0;
+        lc->file_fd = open(lc->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+        if (lc->file_fd < 0)
+                return -errno;
+        struct stat st;
+        lc->file_size = fstat(lc->file_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+        return 0;
+}
+
+static void file_close(struct log_capture *lc) {
+        if (lc->file_fd >= 0)
+                close(lc->file_fd);
+        lc->file_fd = -1;
+}
+
+/* Creates the file as the pipe opens, so a quiet service has one too; a
+ * file that cannot be had drops the output, said once. */
+static void file_create(struct log_capture *lc) {
+        lc->drop = file_open(lc) < 0;
+        if (lc->drop)
+                log_warning("cannot open log file %s, the service's output is dropped: %m",
+                            lc->path);
+        file_close(lc);
+        lc->at_line_start = true;
 }
 
 static int rotate(struct log_capture *lc) {
@@ -110,8 +143,10 @@ static bool pump(struct log_capture *lc) {
         char buf[65536];
         ssize_t n = read(lc->pipe_fd, buf, sizeof(buf));
         if (n > 0) {
-                if (lc->file_fd >= 0)
+                if (!lc->drop && file_open(lc) == 0) {
                         append(lc, buf, (size_t)n);
+                        file_close(lc);
+                }
                 return true;
         }
         return n < 0 && (errno == EAGAIN || errno == EINTR);
@@ -140,12 +175,7 @@ int log_capture_open(struct log_capture *lc, struct loop *l, const char *path, i
         lc->loop = l;
         lc->path = path;
         lc->pipe_fd = fds[0];
-        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-        if (lc->file_fd < 0)
-                log_warning("cannot open log file %s, the service's output is dropped: %m", path);
-        struct stat st;
-        lc->file_size = lc->file_fd >= 0 && fstat(lc->file_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-        lc->at_line_start = true;
+        file_create(lc);
         int r = loop_io_add(l, &lc->io, lc->pipe_fd, EPOLLIN, on_pipe);
         if (r < 0) {
                 close(fds[1]);
@@ -163,12 +193,7 @@ int log_capture_adopt(struct log_capture *lc, struct loop *l, const char *path, 
         lc->loop = l;
         lc->path = path;
         lc->pipe_fd = pipe_fd;
-        lc->file_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-        if (lc->file_fd < 0)
-                log_warning("cannot open log file %s, the service's output is dropped: %m", path);
-        struct stat st;
-        lc->file_size = lc->file_fd >= 0 && fstat(lc->file_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-        lc->at_line_start = true;
+        file_create(lc);
         int r = loop_io_add(l, &lc->io, lc->pipe_fd, EPOLLIN, on_pipe);
         if (r < 0)
                 log_capture_close(lc);
@@ -182,10 +207,8 @@ void log_capture_close(struct log_capture *lc) {
                         ;
                 close_pipe(lc);
         }
-        if (lc->file_fd >= 0) {
-                if (!lc->at_line_start)
-                        write_all(lc, "\n", 1);
-                close(lc->file_fd);
-        }
-        lc->file_fd = -1;
+        if (!lc->at_line_start && lc->path && !lc->drop && file_open(lc) == 0)
+                write_all(lc, "\n", 1);
+        lc->at_line_start = true;
+        file_close(lc);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A service's stdout and stderr: a pipe read by the loop into a log file
- * rotated by size.
+ * rotated by size, open only while output is written.
  */
 #pragma once
 
@@ -15,7 +15,8 @@ struct log_capture {
         const char *path; /* borrowed from the service */
         int pipe_fd;      /* read end, -1 when closed */
         struct loop_io io;
-        int file_fd; /* -1 when closed */
+        int file_fd; /* open only while writing; -1 when closed */
+        bool drop;   /* the file could not be had: the output is read and dropped */
         uint64_t file_size;
         bool at_line_start;
 };

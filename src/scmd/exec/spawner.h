@@ -60,12 +60,9 @@ struct spawn_request {
         const char *fences_keep; /* scmd's run folder: visible whatever the fences */
         /* Its system-call filter (syscall_filter.c); NULL: none. */
         const struct service_syscalls *syscalls;
-};
-
-struct spawn_result {
-        pid_t pid;
-        int pidfd;
-        int report_fd; /* EOF: exec succeeded; else a struct spawn_report */
+        /* The outcome in the result (settled) where it is known when
+         * spawn_process() returns, without a report descriptor. */
+        bool report_in_result;
 };
 
 struct spawn_report {
@@ -73,6 +70,19 @@ struct spawn_report {
         int32_t error;
 };
 
+struct spawn_result {
+        pid_t pid;
+        int pidfd;
+        int report_fd; /* EOF: exec succeeded; else a struct spawn_report; -1: settled */
+        bool settled;  /* report_in_result: executed (!failed) or failed at report */
+        bool failed;
+        struct spawn_report report;
+};
+
+/* Reserves the descriptor numbers a child keeps (spawn.c), once, early in
+ * scmd's start-up: from then on a spawn costs the same whatever the number
+ * of scmd's descriptors.  -errno: every child copies scmd's table. */
+int spawn_reserve_descriptors(void);
 int spawn_process(const struct spawn_request *req, struct spawn_result *ret);
 /* 0: exec succeeded; 1: *ret filled with the failure; -EAGAIN: not yet. */
 int spawn_read_report(int report_fd, struct spawn_report *ret);
