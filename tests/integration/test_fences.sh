@@ -78,7 +78,7 @@ test_private_tmp() {
         # stays reachable under a private /tmp: a notify service gets ready.
         create_helper n --notify-ready-after 0 -- --kind notify --private-tmp || return
         assert_sc_ok "a notify service with a private /tmp reaches RUNNING" start n --wait
-        check "...by its READY=1" report_has n "notify=READY=1"
+        wait_report n "notify=READY=1" 10 && tap_ok "...by its READY=1 (the helper reports it after sending it)"
         sc stop n --wait >/dev/null
 }
 
