@@ -46,6 +46,31 @@ test_refused() {
         assert_sc_ok "128 characters are fine" stop web 4:4:5 "$(printf 'é%.0s' $(seq 128))" --wait
 }
 
+test_kept_across_restart() {
+        daemon_start || return
+        sc create web --exec "/bin/sleep 100" >/dev/null
+        sc start web >/dev/null
+        assert_sc_ok "stop with a reason and a comment" stop web 4:4:5 "before the upgrade" --wait
+        daemon_stop 30 || return
+        daemon_start || return
+        run_sc queryex web
+        assert_contains "a restarted scmd still shows the last stop's reason" "$OUT" \
+                "STOP_REASON        : 0x40040005  (4:4:5)"
+        assert_contains "...and its comment" "$OUT" "STOP_COMMENT       : before the upgrade"
+        sc start web >/dev/null
+        run_sc daemon-reexec
+        run_sc queryex web
+        assert_contains "...and so does a re-executed one, the service running again" "$OUT" \
+                "STOP_COMMENT       : before the upgrade"
+        assert_sc_ok "stop with no comment" stop web 0x20400100 --wait
+        daemon_stop 30 || return
+        daemon_start || return
+        run_sc queryex web
+        assert_contains "the newer reason is the one kept" "$OUT" "STOP_REASON        : 0x20400100  (2:64:256)"
+        assert_not_contains "...without the old comment" "$OUT" "STOP_COMMENT"
+}
+
 run_test test_recorded
 run_test test_refused
+run_test test_kept_across_restart
 finish

@@ -28,6 +28,7 @@
 #include "boot.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "db.h"
 #include "depend.h"
 #include "log.h"
 #include "manager.h"
@@ -407,17 +408,23 @@ static int read_reason(struct rpc_call *call, enum svc_event event, uint32_t *re
         return 0;
 }
 
-/* Records the reason of a stop that went out (persist nothing: it is
- * what the last stop was for, in memory and in the log). */
+/* Records the reason of a stop that went out: in the database (so a
+ * restart of scmd keeps it), then in memory and the log.  A database that
+ * refuses costs the record, not the stop. */
 static void record_reason(struct rpc_call *call, struct service *s, uint32_t reason,
                           const char *comment) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t when = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+        int r = db_save_stop_reason(call->manager->db, s->id, reason, comment, when);
+        if (r < 0)
+                log_warning("service %s: cannot record its stop's reason: %s", s->config.name,
+                            strerror(-r));
         char *copy = comment ? strdup(comment) : NULL;
         free(s->stop_comment);
         s->stop_reason = reason;
         s->stop_comment = copy;
-        s->stop_reason_time_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+        s->stop_reason_time_us = when;
         log_info("service %s: stop asked by uid %u with reason 0x%08x%s%s", s->config.name,
                  (unsigned)rpc_caller(call)->uid, reason, comment ? ": " : "",
                  comment ? comment : "");

@@ -80,6 +80,12 @@ static int load_one(void *userdata, int64_t id, struct service_config *config,
         s->marked_for_delete = running_marked;
         s->win32_exit_code = status->win32_exit_code;
         s->service_exit_code = status->service_exit_code;
+        s->stop_reason = status->stop_reason;
+        s->stop_reason_time_us = status->stop_reason_time_us;
+        if (status->stop_comment && !(s->stop_comment = strdup(status->stop_comment))) {
+                service_free(s);
+                return -ENOMEM;
+        }
         r = registry_add(m->registry, s);
         if (r < 0) {
                 service_free(s);

@@ -280,6 +280,12 @@ static const char *const migrations[] = {
         "  spec TEXT NOT NULL,"
         "  PRIMARY KEY (service_id, position)"
         ");",
+        /* 14 -> 15: the reason the last stop was asked with
+         * (ControlServiceEx), kept across a restart of scmd beside the
+         * status it led to (db_save_stop_reason). */
+        "ALTER TABLE service_status ADD COLUMN stop_reason INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE service_status ADD COLUMN stop_comment TEXT;"
+        "ALTER TABLE service_status ADD COLUMN stop_reason_time_us INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 
@@ -647,6 +653,29 @@ int db_save_status(struct db *db, int64_t id, const struct db_status *st) {
         return extended == SQLITE_CONSTRAINT_FOREIGNKEY ? -ENOENT : db_errno(rc);
 }
 
+int db_save_stop_reason(struct db *db, int64_t id, uint32_t reason, const char *comment,
+                        int64_t time_us) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(
+                db->sql,
+                "INSERT INTO service_status (service_id, state, stop_reason, stop_comment,"
+                " stop_reason_time_us) VALUES (?1, 'stopped', ?2, ?3, ?4)"
+                " ON CONFLICT (service_id) DO UPDATE SET stop_reason = excluded.stop_reason,"
+                " stop_comment = excluded.stop_comment,"
+                " stop_reason_time_us = excluded.stop_reason_time_us",
+                -1, &st, NULL);
+        if (rc != SQLITE_OK)
+                return db_errno(rc);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, reason);
+        if (comment)
+                sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, time_us);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? 0 : db_errno(rc);
+}
+
 /* ---- loading ---- */
 
 char *db_column_strdup(sqlite3_stmt *st, int i) {
@@ -727,7 +756,8 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                 " s.error_control, s.command_line, s.account, s.load_group, s.marked_for_delete,"
                 " t.state, t.win32_exit_code, t.service_exit_code, t.pid,"
                 " s.kind, s.control_timeout_ms, s.watchdog_ms, s.pause_by_freeze,"
-                " s.preshutdown_timeout_ms FROM services s LEFT JOIN service_status t ON "
+                " s.preshutdown_timeout_ms, t.stop_reason, t.stop_comment, t.stop_reason_time_us"
+                " FROM services s LEFT JOIN service_status t ON "
                 "t.service_id = s.id ORDER BY s.id",
                 -1, &st, NULL);
         if (rc != SQLITE_OK)
@@ -745,6 +775,9 @@ int db_load(struct db *db, db_load_fn *fn, void *userdata) {
                         .service_exit_code = (uint32_t)sqlite3_column_int64(st, 13),
                         .pid = (pid_t)sqlite3_column_int64(st, 14),
                         .marked_for_delete = sqlite3_column_int(st, 10) != 0,
+                        .stop_reason = (uint32_t)sqlite3_column_int64(st, 20),
+                        .stop_comment = (const char *)sqlite3_column_text(st, 21),
+                        .stop_reason_time_us = sqlite3_column_int64(st, 22),
                 };
                 r = row_to_config(db, st, &c);
                 if (r >= 0)

@@ -25,6 +25,11 @@ struct db_status {
         uint32_t service_exit_code;
         pid_t pid;
         bool marked_for_delete;
+        /* The last stop's reason (ControlServiceEx); the comment is
+         * borrowed for the call of db_load_fn only. */
+        uint32_t stop_reason;
+        const char *stop_comment;
+        int64_t stop_reason_time_us;
 };
 
 typedef int db_load_fn(void *userdata, int64_t id, struct service_config *config,
@@ -43,6 +48,9 @@ int db_delete_service(struct db *db, int64_t id);
 int db_mark_for_delete(struct db *db, int64_t id);
 /* 0, -ENOENT when the service's row has gone, or -errno. */
 int db_save_status(struct db *db, int64_t id, const struct db_status *st);
+/* Records the reason a stop was asked with (migration 15); one statement. */
+int db_save_stop_reason(struct db *db, int64_t id, uint32_t reason, const char *comment,
+                        int64_t time_us);
 
 /* db_acl.c: the tables of the access-list migration, on db.c's connection.
  * Each stores the canonical text form. */
