@@ -5,7 +5,8 @@
 # request reader (a client's JSON-RPC line), the control channel's packet
 # reader (a native service's process), the process settings' parameter
 # reader (create, change_config, the database's load: what scmd writes it
-# must read back), scctl's unit-file reader, and a task's trigger text.
+# must read back), scctl's unit-file reader, a task's trigger text and the
+# text of an sd_notify message.
 # Each target (tests/fuzz/, libFuzzer, clang, ASan and UBSan) starts from
 # its seed corpus in the tree and runs FUZZ_SECONDS (20 here, 60 with
 # `make fuzz`).  It runs under `make check-asan` (an ASan build); under the
@@ -16,7 +17,7 @@
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-20}
-TARGETS=(jsonrpc control process_settings unit_file trigger)
+TARGETS=(jsonrpc control process_settings unit_file trigger notify)
 
 skip_all() {
         local t

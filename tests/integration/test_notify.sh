@@ -5,8 +5,8 @@
 # daemon (examples/notify-daemon) and the test helper's --notify-* modes
 # run under scmd.  Running only at READY=1, STATUS= as status_text,
 # STOPPING=1, a start that never says READY, EXTEND_TIMEOUT_USEC, the
-# watchdog, ERRNO=, and who is heard: the service's processes, never a
-# stranger.
+# watchdog, ERRNO=, who is heard: the service's processes, never a
+# stranger, and a message holding a NUL byte dropped whole.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -293,6 +293,30 @@ test_attribution_same_name_cgroup() {
         assert_sc_ok "stop imp" stop imp --wait
 }
 
+
+# A message holding a NUL byte is dropped whole (as systemd does): the
+# STATUS= before it stands, not the text up to its NUL.
+test_nul_dropped() {
+        local py
+        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+        if [ -z "$py" ]; then
+                tap_skip "a message with a NUL byte is dropped" "no python3 here to send one"
+                return
+        fi
+        daemon_start || return
+        local code='import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+        code+='[s.sendto(m, os.environ["NOTIFY_SOCKET"]) for m in (b"STATUS=good", b"STATUS=bad\0tail", b"READY=1")]; '
+        code+='time.sleep(60)'
+        assert_sc_ok "create nul" create nul --kind notify --exec "$(cmdline "$py" -c "$code")" \
+                --control-timeout 5000 || return
+        assert_sc_ok "start nul" start nul
+        wait_state nul running 10 || return
+        assert_eq "the message with a NUL byte changed nothing: status_text is the one before it" \
+                good "$(status_field nul status_text)"
+        assert_sc_ok "stop nul" stop nul
+        wait_state nul stopped 10
+}
+
 run_test test_notify_config
 run_test test_ready
 run_test test_stopping
@@ -302,4 +326,5 @@ run_test test_watchdog
 run_test test_errno
 run_test test_attribution
 run_test test_attribution_same_name_cgroup
+run_test test_nul_dropped
 finish

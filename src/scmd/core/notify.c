@@ -13,7 +13,8 @@
  *
  * The messages scmd takes: READY=1, STOPPING=1, STATUS=text,
  * EXTEND_TIMEOUT_USEC=n, ERRNO=n, WATCHDOG=1; others are ignored, as
- * systemd ignores what it does not know.
+ * systemd ignores what it does not know.  The text itself is read by
+ * notify_message.c (a message holding a NUL byte is dropped whole).
  */
 #include "notify.h"
 
@@ -35,6 +36,7 @@
 #include "cleanup.h"
 #include "log.h"
 #include "manager.h"
+#include "notify_message.h"
 #include "process.h"
 
 #define NOTIFY_MESSAGE_MAX 4096
@@ -84,24 +86,23 @@ static struct service *find_sender(struct manager *m, pid_t pid) {
         return NULL;
 }
 
-static void deliver_lines(struct service *s, char *text) {
-        char *save = NULL;
-        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *eq = strchr(line, '=');
-                if (!eq)
-                        continue;
-                *eq = '\0';
-                service_notify(s, line, eq + 1);
-                if (!s->process)
-                        return; /* the message ended the service's run */
-        }
+static bool deliver(const char *name, const char *value, void *userdata) {
+        struct service *s = userdata;
+        service_notify(s, name, value);
+        return s->process != NULL; /* else the message ended the service's run */
+}
+
+static void deliver_message(struct service *s, const char *buf, size_t size) {
+        if (notify_message_parse(buf, size, deliver, s) == -EINVAL)
+                log_debug("service %s: dropped a notify message holding a NUL byte",
+                          s->config.name);
 }
 
 static void on_notify(struct loop_io *io, uint32_t events) {
         struct manager *m = container_of(io, struct manager, notify_io);
         (void)events;
         for (int i = 0; i < 64; i++) {
-                char buf[NOTIFY_MESSAGE_MAX + 1];
+                char buf[NOTIFY_MESSAGE_MAX];
                 union {
                         struct cmsghdr h;
                         char space[CMSG_SPACE(sizeof(struct ucred))];
@@ -120,14 +121,13 @@ static void on_notify(struct loop_io *io, uint32_t events) {
                         continue;
                 struct ucred cred;
                 memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-                buf[n] = '\0';
                 struct service *s = find_sender(m, cred.pid);
                 if (!s) {
                         log_debug("dropped a notify message from pid %d: not a notify service's",
                                   (int)cred.pid);
                         continue;
                 }
-                deliver_lines(s, buf);
+                deliver_message(s, buf, (size_t)n);
         }
 }
 
