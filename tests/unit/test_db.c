@@ -197,6 +197,49 @@ static void test_update_and_delete(void **state) {
         db_close(db);
 }
 
+static int count_services(struct db *db) {
+        struct loaded l = {0};
+        assert_int_equal(db_load(db, collect, &l), 0);
+        service_config_clear(&l.config);
+        return l.count;
+}
+
+/* A batch commits or rolls back whole; a change that fails inside it is
+ * undone alone (a savepoint) and the batch goes on. */
+static void test_batch(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        struct service_config c = web();
+        int64_t id;
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(db_batch_begin(db), 0);
+        assert_int_equal(db_batch_begin(db), -EBUSY);
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        assert_int_equal(db_insert_service(db, &c, &id), -EEXIST);
+        c.name = "other";
+        c.display_name = "other";
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        assert_int_equal(count_services(db), 2);
+        assert_int_equal(db_batch_end(db, false), 0);
+        assert_int_equal(count_services(db), 0);
+
+        assert_int_equal(db_batch_begin(db), 0);
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        c = web();
+        assert_int_equal(db_insert_service(db, &c, &id), 0);
+        assert_int_equal(db_batch_end(db, true), 0);
+        assert_int_equal(db_batch_end(db, true), -EINVAL);
+        db_close(db);
+
+        /* What was committed is on disk; a change after a batch is its own
+         * transaction again. */
+        assert_int_equal(db_open(f->path, &db), 0);
+        assert_int_equal(count_services(db), 2);
+        assert_int_equal(db_delete_service(db, id), 0);
+        assert_int_equal(count_services(db), 1);
+        db_close(db);
+}
+
 static void test_newer_schema_refused(void **state) {
         struct fixture *f = *state;
         sqlite3 *sql;
@@ -285,6 +328,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_names_unique_ignoring_case, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_update_and_delete, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),

@@ -333,6 +333,7 @@ static const char *const stmt_sql[_STMT_MAX] = {
 struct db {
         sqlite3 *sql;
         sqlite3_stmt *stmt[_STMT_MAX];
+        bool batch; /* db_batch_begin(): each change is a savepoint in it */
 };
 
 int db_errno(int rc) {
@@ -372,18 +373,56 @@ static int exec_stmt(struct db *db, enum stmt which) {
         return step_done(db->stmt[which]);
 }
 
+/* A change's transaction: its own IMMEDIATE transaction, or inside a
+ * batch (db_batch_begin()) a savepoint of the batch's, so that a failed
+ * change is undone alone and the batch commits or rolls back whole. */
+int db_begin(struct db *db) {
+        return db->batch ? db_exec(db, "SAVEPOINT change") : exec_stmt(db, STMT_BEGIN);
+}
+
+int db_commit(struct db *db) {
+        return db->batch ? db_exec(db, "RELEASE change") : exec_stmt(db, STMT_COMMIT);
+}
+
+void db_rollback(struct db *db) {
+        if (db->batch)
+                db_exec(db, "ROLLBACK TO change; RELEASE change");
+        else
+                exec_stmt(db, STMT_ROLLBACK);
+}
+
+int db_batch_begin(struct db *db) {
+        if (db->batch)
+                return -EBUSY;
+        int r = exec_stmt(db, STMT_BEGIN);
+        if (r >= 0)
+                db->batch = true;
+        return r;
+}
+
+int db_batch_end(struct db *db, bool commit) {
+        int r = -EINVAL;
+        if (!db->batch)
+                return r;
+        db->batch = false;
+        if (commit && (r = exec_stmt(db, STMT_COMMIT)) >= 0)
+                return 0;
+        exec_stmt(db, STMT_ROLLBACK);
+        return commit ? r : 0;
+}
+
 static int begin(struct db *db) {
-        return exec_stmt(db, STMT_BEGIN);
+        return db_begin(db);
 }
 
 /* Commits when r >= 0, else rolls back; returns r or the commit's error. */
 static int end(struct db *db, int r) {
         if (r >= 0) {
-                r = exec_stmt(db, STMT_COMMIT);
+                r = db_commit(db);
                 if (r >= 0)
                         return 0;
         }
-        exec_stmt(db, STMT_ROLLBACK);
+        db_rollback(db);
         return r;
 }
 

@@ -40,6 +40,17 @@ typedef int db_load_fn(void *userdata, int64_t id, struct service_config *config
 int db_open(const char *path, struct db **ret);
 void db_close(struct db *db);
 int db_schema_version(struct db *db);
+/* A change's transaction, for the db*.c files: BEGIN IMMEDIATE, COMMIT and
+ * ROLLBACK, or inside a batch a savepoint of it.  0 or -errno. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+/* A batch: every change until db_batch_end() is a savepoint of one
+ * IMMEDIATE transaction, committed (commit true) or rolled back whole by
+ * db_batch_end(); a crash before its commit leaves none of it.  -EBUSY when
+ * a batch is open already.  0 or -errno (the commit's). */
+int db_batch_begin(struct db *db);
+int db_batch_end(struct db *db, bool commit);
 /* Calls fn for every service; fn takes ownership of the config strings. */
 int db_load(struct db *db, db_load_fn *fn, void *userdata);
 int db_insert_service(struct db *db, const struct service_config *c, int64_t *ret_id);

@@ -82,14 +82,14 @@ static int save(struct db *db, const char *upsert, const char *remove, int64_t i
         sqlite3_bind_int64(st, 1, id);
         if (acl)
                 sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-        r = db_exec(db, "BEGIN IMMEDIATE");
+        r = db_begin(db);
         if (r < 0)
                 return r;
         r = db_errno(sqlite3_step(st));
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0)
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
         return r;
 }
 

@@ -137,13 +137,13 @@ static int save(struct db *db, int64_t id, const struct failure_config *c) {
 }
 
 int db_failure_save(struct db *db, int64_t id, const struct failure_config *c) {
-        int r = db_exec(db, "BEGIN IMMEDIATE");
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         r = save(db, id, c);
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0)
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
         return r;
 }

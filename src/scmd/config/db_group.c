@@ -56,13 +56,13 @@ static int insert_all(struct db *db, char *const *groups) {
 }
 
 int db_group_order_save(struct db *db, char *const *groups) {
-        int r = db_exec(db, "BEGIN IMMEDIATE");
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         r = insert_all(db, groups);
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0)
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
         return r;
 }

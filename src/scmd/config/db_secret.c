@@ -32,7 +32,7 @@
 int db_secret_put(struct db *db, const char *service, const char *key,
                   const struct sealed_secret *sealed, bool *ret_replaced) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_exec(db, "BEGIN IMMEDIATE");
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         r = db_prepare(db, "SELECT 1 FROM service_secrets WHERE service_name = ?1 AND key = ?2",
@@ -65,9 +65,9 @@ int db_secret_put(struct db *db, const char *service, const char *key,
                 r = db_errno(sqlite3_step(st));
         }
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0) {
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
                 return r;
         }
         if (ret_replaced)

@@ -261,8 +261,7 @@ static int change_one(struct db *db, const char *sql, const char *user, int cap)
 }
 
 int db_account_privileges_change(struct db *db, const char *user, uint64_t add, uint64_t remove) {
-        sqlite3 *sql = db_sqlite(db);
-        int r = db_errno(sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         for (int i = 0; r >= 0 && i < 64; i++) {
@@ -278,8 +277,8 @@ int db_account_privileges_change(struct db *db, const char *user, uint64_t add, 
                                        user, i);
         }
         if (r >= 0)
-                r = db_errno(sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL));
+                r = db_commit(db);
         if (r < 0)
-                sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+                db_rollback(db);
         return r;
 }

@@ -49,7 +49,7 @@ int db_socket_load(struct db *db, int64_t id, char ***ret) {
 }
 
 int db_socket_save(struct db *db, int64_t id, char *const *specs) {
-        int r = db_exec(db, "BEGIN IMMEDIATE");
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         _cleanup_stmt_ sqlite3_stmt *del = NULL, *add = NULL;
@@ -71,8 +71,8 @@ int db_socket_save(struct db *db, int64_t id, char *const *specs) {
                 r = db_errno(sqlite3_step(add));
         }
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0)
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
         return r;
 }

@@ -163,7 +163,7 @@ static int save_triggers(struct db *db, int64_t id, char **triggers) {
 }
 
 int db_task_save(struct db *db, int64_t id, const struct task_config *c, int64_t *ret_id) {
-        int r = db_exec(db, "BEGIN IMMEDIATE");
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         int64_t new_id = 0;
@@ -171,9 +171,9 @@ int db_task_save(struct db *db, int64_t id, const struct task_config *c, int64_t
         if (r >= 0)
                 r = save_triggers(db, new_id, c->triggers);
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0) {
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
                 return r;
         }
         if (ret_id)
