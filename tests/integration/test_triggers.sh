@@ -79,7 +79,25 @@ EOS
         nsenter --net="$ns" ip link del scmtd0
 }
 
+# The last known good copy keeps triggers and sockets: after a restore
+# (which puts every service's rows back from the copy) and a restart of
+# scmd, both are still there.
+test_last_known_good() {
+        daemon_start --boot-accept manual || return
+        create_helper kept || return
+        assert_sc_ok "triggers" triggers kept --start-on custom:kept.go
+        assert_sc_ok "a socket" sockets kept --listen "unix:$D/kept.sock"
+        assert_sc_ok "boot accept (the copy is made)" boot accept
+        assert_sc_ok "lkg restore" lkg restore
+        daemon_stop 30
+        daemon_start --boot-accept manual || return
+        run_sc triggerinfo kept
+        assert_contains "the trigger came back with the copy" "$OUT" "custom:kept.go"
+        assert_contains "...and the socket" "$OUT" "network-endpoint:unix:$D/kept.sock"
+}
+
 run_test test_path_and_custom
+run_test test_last_known_good
 run_test test_refusals
 run_test test_netns
 finish
