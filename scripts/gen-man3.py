@@ -26,6 +26,7 @@ HEADERS = {
     "tasks": "scheduled tasks",
     "resources": "a service's resource limits and usage",
     "activation": "a service's listening sockets (socket activation)",
+    "triggers": "the events that start or stop a service (service triggers)",
     "raw": "any method of the scm protocol as JSON (the escape hatch)",
     "error": "libscm's return values and the Win32 error names",
     "types": "service states, types, start types and controls, and their names",

@@ -73,7 +73,8 @@ enum scm_control {
         SCM_CONTROL_POWEREVENT = 13,    /* event_type: SCM_POWER_* */
         SCM_CONTROL_SESSIONCHANGE = 14, /* not sent by scmd (docs/porting-windows.md) */
         SCM_CONTROL_PRESHUTDOWN = 15,
-        SCM_CONTROL_TIMECHANGE = 16, /* event_data: struct scm_timechange_info */
+        SCM_CONTROL_TIMECHANGE = 16,   /* event_data: struct scm_timechange_info */
+        SCM_CONTROL_TRIGGEREVENT = 32, /* a start trigger fired while it runs */
         SCM_CONTROL_CUSTOM_FIRST = 128,
         SCM_CONTROL_CUSTOM_LAST = 255,
 };
@@ -91,7 +92,7 @@ enum scm_accept {
         SCM_ACCEPT_SESSIONCHANGE = 0x080, /* never sent: no session source */
         SCM_ACCEPT_PRESHUTDOWN = 0x100,
         SCM_ACCEPT_TIMECHANGE = 0x200,
-        SCM_ACCEPT_TRIGGEREVENT = 0x400, /* never sent */
+        SCM_ACCEPT_TRIGGEREVENT = 0x400, /* service triggers (scctl triggers) */
 };
 
 /* POWEREVENT's event types (Windows' PBT_*): scmd sends a resume, seen as

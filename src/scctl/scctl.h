@@ -220,6 +220,7 @@ extern const struct scctl_verb verb_restart, verb_status, verb_enable, verb_disa
 extern const struct scctl_verb verb_task, verb_at;
 /* cmd_sockets.c */
 extern const struct scctl_verb verb_sockets;
+extern const struct scctl_verb verb_triggers, verb_triggerinfo, verb_qtriggerinfo, verb_trigger;
 
 /* cmd_boot.c: query --boot (or, failed_drivers_only, --failed-drivers);
  * returns 0 or an exit status. */

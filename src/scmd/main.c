@@ -28,6 +28,7 @@
 
 #include "acl.h"
 #include "activation.h"
+#include "service_trigger.h"
 #include "adopt.h"
 #include "boot.h"
 #include "cgroup.h"
@@ -384,6 +385,7 @@ static void tear_down(struct manager *m) {
         mounts_watch_free(m);
         clock_watch_free(m);
         activation_free(m);
+        service_triggers_free(m);
         depend_free(m);
         server_free(m->server);
         m->server = NULL;
@@ -400,6 +402,14 @@ static void service_state_changed(struct service *s, enum scm_state old) {
 static void service_deleted(struct service *s) {
         events_service_deleted(s);
         activation_service_deleted(s);
+        service_triggers_deleted(s);
+}
+
+/* Two listeners of the mount table: subscribers (events.c) and service
+ * triggers (work/service_trigger.c). */
+static void mount_changed(struct manager *m, const char *action, const struct mount_entry *e) {
+        events_mount_changed(m, action, e);
+        service_triggers_mount_changed(m, action, e);
 }
 
 /* The layers above core hear of each service's life through these. */
@@ -657,10 +667,12 @@ int main(int argc, char **argv) {
         }
 
         /* Changes of the mount table become mount_changed events. */
-        mounts_watch_start(&m, events_mount_changed);
+        mounts_watch_start(&m, mount_changed);
         clock_watch_start(&m);
         /* Socket activation: every declared socket bound before the boot. */
         activation_start(&m);
+        /* Service triggers: their sources watched before the boot. */
+        service_triggers_start(&m);
         boot_start(&m); /* drivers, auto-start, then the delayed-auto services */
         /* Scheduled tasks: missed runs, boot triggers, then the timer. */
         if (scheduler_start(&m) < 0)

@@ -113,6 +113,11 @@ static const struct rpc_method methods[] = {
         /* Socket activation: the sockets a service declares. */
         {"set_sockets", rpc_set_sockets, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         {"query_sockets", rpc_query_sockets, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        /* Service triggers; a custom event acts only on the services the
+         * caller may start or stop (rpc_trigger.c). */
+        {"set_triggers", rpc_set_triggers, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
+        {"query_triggers", rpc_query_triggers, RPC_ON_SERVICE, R(QUERY_CONFIG)},
+        {"fire_trigger", rpc_fire_trigger, RPC_ON_SCM, R(CONNECT)},
 };
 
 const struct rpc_method *rpc_find_method(const char *name) {

@@ -113,3 +113,4 @@ rpc_handler_fn rpc_task_create, rpc_task_change, rpc_task_delete, rpc_task_run, 
         rpc_task_query, rpc_task_list, rpc_task_history;
 /* rpc_socket.c: socket activation */
 rpc_handler_fn rpc_set_sockets, rpc_query_sockets;
+rpc_handler_fn rpc_set_triggers, rpc_query_triggers, rpc_fire_trigger;

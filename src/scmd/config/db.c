@@ -286,6 +286,14 @@ static const char *const migrations[] = {
         "ALTER TABLE service_status ADD COLUMN stop_reason INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE service_status ADD COLUMN stop_comment TEXT;"
         "ALTER TABLE service_status ADD COLUMN stop_reason_time_us INTEGER NOT NULL DEFAULT 0;",
+        /* 15 -> 16: service triggers (db_trigger.c, work/service_trigger.c):
+         * the events that start or stop a service, in their text form. */
+        "CREATE TABLE service_triggers ("
+        "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  spec TEXT NOT NULL,"
+        "  PRIMARY KEY (service_id, position)"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -58,6 +58,8 @@ static const char *const config_tables[] = {
         "service_resource_limits",
         "service_fences",
         "service_syscall_filter",
+        "service_sockets",
+        "service_triggers",
 };
 
 static void sqlite_freep(char **p) {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Service triggers, from outside: the helper service's report (it ran,
+# its pid) and the service's state.
+#   - a file appearing starts a service;
+#   - a custom event (scctl trigger fire) stops another, and a caller who
+#     may not stop it is told "denied" and it keeps running;
+#   - in a network namespace made by the test: the first IP address
+#     (a dummy or bridge interface's) starts a service, and the dummy's uevent
+#     (subsystem net) starts another;
+#   - refusals: an event that does not parse, a network endpoint.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+test_path_and_custom() {
+        daemon_start || return
+        mkdir -p "$D/watched"
+        create_helper onpath
+        assert_sc_ok "a service started when a file appears" \
+                triggers onpath --start-on "path:$D/watched/go"
+        run_sc triggerinfo onpath
+        assert_contains "triggerinfo shows it" "$OUT" "path:$D/watched/go"
+        assert_contains "...as a start trigger" "$OUT" "START SERVICE"
+        assert_eq "it is stopped before the file" stopped "$(status_field onpath state)"
+        : >"$D/watched/other"
+        assert_eq "another file in the folder does not start it" stopped \
+                "$(status_field onpath state)"
+        : >"$D/watched/go"
+        wait_report onpath ready=1 && tap_ok "the file appearing started it: its helper reported"
+        wait_state onpath running
+
+        assert_sc_ok "a stop trigger on a custom event" triggers onpath --stop-on custom:halt.now
+        run_sc trigger fire halt.now some-data
+        assert_contains "fire reports the stop" "$OUT" "stopped"
+        wait_state onpath stopped
+        check "the service is stopped" state_is onpath stopped
+}
+
+test_refusals() {
+        daemon_start || return
+        create_helper r
+        assert_sc_error "an unknown event is refused" INVALID_PARAMETER 87 triggers r --start-on nothing
+        assert_sc_error "a relative path is refused" INVALID_PARAMETER 87 triggers r --start-on path:x
+        assert_sc_error "a network endpoint is refused (sockets declare it)" INVALID_PARAMETER 87 \
+                triggers r --start-on network-endpoint:tcp:127.0.0.1:80
+        run_sc trigger fire nobody.listens
+        assert_contains "firing an event nobody has starts nothing" "$OUT" "no service"
+}
+
+test_netns() {
+        if ! is_root || ! command -v ip >/dev/null || ! unshare -n true 2>/dev/null; then
+                tap_skip "address and device triggers" "not root, no ip(8) or no network namespace"
+                return
+        fi
+        cat >"$D/scmd-netns" <<EOS
+#!/bin/sh
+exec unshare -n "$SCMD" "\$@"
+EOS
+        chmod +x "$D/scmd-netns"
+        SCMD="$D/scmd-netns" daemon_start || return
+        create_helper onaddr
+        create_helper ondev
+        assert_sc_ok "a service started by the first address" triggers onaddr --start-on address:first
+        assert_sc_ok "a service started by a net device" triggers ondev --start-on device:net::scmtd*
+        local ns="/proc/$(pgrep -P "$SCMD_PID" -x scmd || echo "$SCMD_PID")/ns/net"
+        [ -e "$ns" ] || ns="/proc/$SCMD_PID/ns/net"
+        # A dummy interface, or a bridge where the dummy module is missing.
+        if ! nsenter --net="$ns" ip link add scmtd0 type dummy 2>/dev/null &&
+                ! nsenter --net="$ns" ip link add scmtd0 type bridge; then
+                tap_skip "address and device triggers" "neither a dummy nor a bridge can be made here"
+                return
+        fi
+        wait_report ondev ready=1 && tap_ok "the dummy's uevent started the device-triggered service"
+        assert_eq "no address yet: the address-triggered one is stopped" stopped \
+                "$(status_field onaddr state)"
+        nsenter --net="$ns" ip addr add 10.77.0.1/24 dev scmtd0
+        wait_report onaddr ready=1 && tap_ok "the first address started the address-triggered service"
+        nsenter --net="$ns" ip link del scmtd0
+}
+
+# The last known good copy keeps triggers and sockets: after a restore
+# (which puts every service's rows back from the copy) and a restart of
+# scmd, both are still there.
+test_last_known_good() {
+        daemon_start --boot-accept manual || return
+        create_helper kept || return
+        assert_sc_ok "triggers" triggers kept --start-on custom:kept.go
+        assert_sc_ok "a socket" sockets kept --listen "unix:$D/kept.sock"
+        assert_sc_ok "boot accept (the copy is made)" boot accept
+        assert_sc_ok "lkg restore" lkg restore
+        daemon_stop 30
+        daemon_start --boot-accept manual || return
+        run_sc triggerinfo kept
+        assert_contains "the trigger came back with the copy" "$OUT" "custom:kept.go"
+        assert_contains "...and the socket" "$OUT" "network-endpoint:unix:$D/kept.sock"
+}
+
+run_test test_path_and_custom
+run_test test_last_known_good
+run_test test_refusals
+run_test test_netns
+finish
