@@ -79,6 +79,10 @@ test_debian() {
         local soname
         soname=$(objdump -p "$BUILD_DIR/libscm.so" 2>/dev/null | awk '/SONAME/ {print $2}')
         assert_eq "libscm's soname is libscm.so.0, as the package libscm0 says" "libscm.so.0" "$soname"
+        local exported listed
+        exported=$(nm -D --defined-only "$BUILD_DIR/libscm.so" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort -u)
+        listed=$(awk '/^ scm_/ {sub(/@.*/, "", $1); print $1}' "$SRC/debian/libscm0.symbols" | sort -u)
+        assert_eq "libscm0.symbols lists exactly the functions libscm exports" "$exported" "$listed"
 }
 
 run_test test_debian
