@@ -216,10 +216,15 @@ scm_template() { echo "$W/templates/scm-$1"; }
 
 # make_scm_template N START_TYPE DIR: prints the creates per second.
 make_scm_template() {
-        local n=$1 type=$2 root=$3 pid rate
+        local n=$1 type=$2 root=$3 pid rate i
         mkdir -p "$root"
         "$SCMD" --root "$root" --foreground 2>>"$W/scm-create.log" &
         pid=$!
+        # Its socket, before the first create (up to 10 s).
+        for ((i = 0; i < 200; i++)); do
+                [ -S "$root/run/scm.sock" ] && break
+                sleep 0.05
+        done
         rate=$("$B/bench-scm-create" "$root/run/scm.sock" "$n" "$type" "$SVC $W/scm/stamps")
         kill -TERM "$pid"
         wait "$pid"
