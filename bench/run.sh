@@ -652,7 +652,7 @@ idle_configured() {
 # REPS_REEXEC times; then whether any service was restarted (a new stamp)
 # or ended (a pid of the stamps no longer alive).
 phase_reexec() {
-        local i t0 t1 times=() before after dead
+        local i t0 t1 runs_ms=() before after dead
         say "== scm: daemon-reexec with 1000 services running"
         start_manager scm 1000 "$BOUND_MS"
         if [[ ! $STARTED =~ ^[0-9.]+$ ]]; then
@@ -670,7 +670,7 @@ phase_reexec() {
                         break
                 fi
                 t1=$("$TOOL" now)
-                times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')")
+                runs_ms+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')")
         done
         sleep 1
         after=$(wc -l <"$W/scm/stamps")
@@ -679,12 +679,12 @@ phase_reexec() {
                 kill -0 "$i" 2>/dev/null || dead=$((dead + 1))
         done <"$W/scm/stamps"
         stop_all scm
-        if [ ${#times[@]} -eq 0 ]; then
+        if [ ${#runs_ms[@]} -eq 0 ]; then
                 record reexec 1000 scm failed ms 0 "see the notes"
                 return
         fi
-        record reexec 1000 scm "$(list_median "${times[@]}")" ms "${#times[@]}" "scctl daemon-reexec then scctl query until answered; runs: ${times[*]}"
-        record reexec_restarted 1000 scm "$((after - before + dead))" services "${#times[@]}" "after ${#times[@]} re-execs: $((after - before)) new stamps (a service started again) and $dead of the stamped pids no longer alive (the target is 0)"
+        record reexec 1000 scm "$(list_median "${runs_ms[@]}")" ms "${#runs_ms[@]}" "scctl daemon-reexec then scctl query until answered; runs: ${runs_ms[*]}"
+        record reexec_restarted 1000 scm "$((after - before + dead))" services "${#runs_ms[@]}" "after ${#runs_ms[@]} re-execs: $((after - before)) new stamps (a service started again) and $dead of the stamped pids no longer alive (the target is 0)"
 }
 
 # How scm restarts a crashed service: "action", its own failure action
