@@ -433,6 +433,15 @@ static bool conn_read(struct conn *c) {
         return true;
 }
 
+/* Frees a connection whose client has gone; what it sent before it went
+ * and scmd had read is still done, backlog and all (nobody reads the
+ * replies), as when every request of a read was handled at once. */
+static void conn_drop(struct conn *c) {
+        while (c->backlog && !c->cut_off)
+                handle_input(c);
+        conn_free(c);
+}
+
 /* A turn for every connection with a backlog: its next request each. */
 static void on_backlog(struct loop_timer *t) {
         struct server *srv = container_of(t, struct server, backlog_timer);
@@ -443,7 +452,7 @@ static void on_backlog(struct loop_timer *t) {
                         continue;
                 handle_input(c);
                 if (!conn_flush(c))
-                        conn_free(c);
+                        conn_drop(c);
         }
 }
 
@@ -458,7 +467,7 @@ static void on_conn(struct loop_io *io, uint32_t events) {
         if (ok)
                 ok = conn_flush(c);
         if (!ok)
-                conn_free(c);
+                conn_drop(c);
 }
 
 /* The peer's supplementary groups: SO_PEERGROUPS (Linux 4.13), else those
