@@ -269,6 +269,10 @@ int main(int argc, char **argv) {
                 die("mkdtemp", errno);
         snprintf(socket_path, sizeof(socket_path), "%s/run/scm.sock", root);
         pid_t scmd_pid = start_scmd(scmd, root);
+        /* scm_connect does not wait for the socket to appear: wait for it
+         * first (up to 15 s), while scmd opens its database. */
+        for (int i = 0; i < 1500 && access(socket_path, F_OK) < 0; i++)
+                usleep(10000);
         struct scm_client *c;
         int r = scm_connect(socket_path, 15000, &c);
         if (r < 0)

@@ -12,7 +12,7 @@ set -eu
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CSV=${1:-$SRC/bench/results/latest.csv}
 PNG=${2:-$SRC/bench/results/cold-start.png}
-MANAGERS="scm floor runit s6 daemontools supervisord"
+MANAGERS="scm floor runit s6 daemontools supervisord systemd"
 
 command -v gnuplot >/dev/null || {
         echo "bench-plot: gnuplot is missing (scripts/ensure-bench-deps.sh installs gnuplot-nox)" >&2
@@ -55,6 +55,6 @@ set datafile missing "NaN"
 # scm thick, the floor dashed, the peers plain.
 plot "$DATA" using 1:2 with linespoints lw 4 pt 7 ps 1.3 lc rgb "#c00000" title "scm", \
      "$DATA" using 1:3 with linespoints lw 2 dt 2 pt 6 lc rgb "#000000" title "floor (spawn directly)", \
-     for [i=4:7] "$DATA" using 1:i with linespoints lw 2 pt 7 title word("$MANAGERS", i-1)
+     for [i=4:8] "$DATA" using 1:i with linespoints lw 2 pt 7 title word("$MANAGERS", i-1)
 GNUPLOT
 echo "bench-plot: wrote ${PNG#"$SRC"/}"

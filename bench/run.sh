@@ -4,7 +4,7 @@
 # bench/run.sh BUILD_DIR        (what `make bench` runs)
 # bench/run.sh --table [CSV]    print the table of a results file again
 #
-# scm against its peers — runit, s6, daemontools, supervisord — and a floor
+# scm against its peers — runit, s6, daemontools, supervisord, systemd — and a floor
 # (bench/floor.c: spawn the services directly and wait), side by side in one
 # run, on one trivial service (bench/svc.c, which stamps CLOCK_MONOTONIC
 # itself).  bench/README.md states the method and the latest results.
@@ -19,7 +19,7 @@
 # left), and in any case the EXIT trap stops each manager's tree by pid.
 #
 # Knobs (environment):
-#   BENCH_MANAGERS   which to run (default: scm floor runit s6 daemontools supervisord)
+#   BENCH_MANAGERS   which to run (default: scm floor runit s6 daemontools supervisord systemd)
 #   BENCH_QUICK=1    fewer repetitions and no 10,000 (a smoke test, not results)
 #   BENCH_OUT        the CSV to write (default bench/results/latest.csv)
 #   BENCH_NOTES      the notes written beside it (default: BENCH_OUT with .notes)
@@ -28,7 +28,7 @@
 set -u
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ALL_MANAGERS="scm floor runit s6 daemontools supervisord"
+ALL_MANAGERS="scm floor runit s6 daemontools supervisord systemd"
 
 # ------------------------------------------------------------------ table
 
@@ -124,12 +124,12 @@ QUICK=${BENCH_QUICK:-0}
 if [ "$QUICK" = 1 ]; then
         SIZES="100 1000"
         REPS=2 PEER_REPS=2 REPS_10K=1 REPS_RESTART=2 REPS_STARTUP=2 REPS_QUERY=2 REPS_NOTIFY=1
-        STATUS_ROUNDS=1 WAKE_S=5
+        STATUS_ROUNDS=1 WAKE_S=5 WAKE_CONF_S=5 REPS_REEXEC=2
 else
         # scm and the floor, whose ratio is a target, get more runs than the peers.
         SIZES="100 1000 10000"
         REPS=5 PEER_REPS=3 REPS_10K=3 REPS_RESTART=5 REPS_STARTUP=5 REPS_QUERY=5 REPS_NOTIFY=3
-        STATUS_ROUNDS=3 WAKE_S=30
+        STATUS_ROUNDS=3 WAKE_S=30 WAKE_CONF_S=10 REPS_REEXEC=5
 fi
 BOUND_MS=30000     # a cold start of 100 or 1000
 BOUND_10K_MS=20000 # a cold start of 10,000; past it a manager is skipped at 10,000
@@ -147,6 +147,7 @@ cleanup() {
         for m in "${!PIDS[@]}"; do
                 "$TOOL" kill-tree "${PIDS[$m]}" >/dev/null 2>&1
         done
+        systemd_cgroup_gone
         rm -rf "$W"
 }
 trap cleanup EXIT
@@ -179,6 +180,8 @@ have_manager() {
         s6) command -v s6-svscan >/dev/null && command -v s6-supervise >/dev/null ;;
         daemontools) command -v svscan >/dev/null && command -v supervise >/dev/null ;;
         supervisord) command -v supervisord >/dev/null && command -v supervisorctl >/dev/null ;;
+        systemd) [ -x "$SYSTEMD" ] && [ -n "$CGROUP2" ] && [ "$(id -u)" -eq 0 ] &&
+                command -v nsenter >/dev/null && command -v unshare >/dev/null ;;
         *) return 1 ;;
         esac
 }
@@ -201,6 +204,7 @@ stop_tree() {
                 sleep 0.05
         done
         unset "PIDS[$m]"
+        [ "$m" = systemd ] && systemd_cgroup_gone
         # Let the kernel finish tearing down this run's processes (and
         # scmd's cgroups) before the next run is timed.
         sleep 0.3
@@ -212,10 +216,15 @@ scm_template() { echo "$W/templates/scm-$1"; }
 
 # make_scm_template N START_TYPE DIR: prints the creates per second.
 make_scm_template() {
-        local n=$1 type=$2 root=$3 pid rate
+        local n=$1 type=$2 root=$3 pid rate i
         mkdir -p "$root"
         "$SCMD" --root "$root" --foreground 2>>"$W/scm-create.log" &
         pid=$!
+        # Its socket, before the first create (up to 10 s).
+        for ((i = 0; i < 200; i++)); do
+                [ -S "$root/run/scm.sock" ] && break
+                sleep 0.05
+        done
         rate=$("$B/bench-scm-create" "$root/run/scm.sock" "$n" "$type" "$SVC $W/scm/stamps")
         kill -TERM "$pid"
         wait "$pid"
@@ -248,6 +257,64 @@ EOF
         } >"$d/supervisord.conf"
 }
 
+# systemd 252 as PID 1 of its own PID, mount and cgroup namespaces, in a
+# cgroup of its own (made here, under the cgroup2 hierarchy, and removed
+# after each run).  Its units: a template svc@.service that runs the
+# service (Restart=always with no delay and no start limit, the peers'
+# behaviour; no output), and bench.target, which wants N instances
+# svc@00000 ...; systemd starts bench.target alone (--unit), as a
+# container (container=), with its own /run and a cgroup2 mount whose
+# root is its cgroup.  Its status is `systemctl status` through nsenter.
+SYSTEMD=/lib/systemd/systemd
+CGROUP2=
+if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+        CGROUP2=/sys/fs/cgroup
+elif [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+        CGROUP2=/sys/fs/cgroup/unified
+fi
+SYSTEMD_CG=${CGROUP2:+$CGROUP2/scm-bench-systemd.$$}
+
+systemd_units() { # N
+        local n=$1 d=$W/systemd/units
+        mkdir -p "$d/bench.target.wants"
+        printf '[Unit]\nDescription=bench: N services\nDefaultDependencies=no\n' >"$d/bench.target"
+        cat >"$d/svc@.service" <<EOF
+[Unit]
+DefaultDependencies=no
+StartLimitIntervalSec=0
+[Service]
+ExecStart=$SVC $W/systemd/stamps
+Restart=always
+RestartSec=0
+StandardOutput=null
+StandardError=null
+EOF
+        perl -e 'chdir $ARGV[0] or die; symlink("../svc\@.service", sprintf("svc\@%05d.service", $_)) or die for 0 .. $ARGV[1] - 1' \
+                "$d/bench.target.wants" "$n"
+        cat >"$W/systemd/inside.sh" <<EOF
+set -e
+mount --make-rprivate /
+mount -t tmpfs tmpfs /run
+umount -l /sys/fs/cgroup
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount --bind $d /etc/systemd/system
+exec env -i container=scm-bench $SYSTEMD --system --unit=bench.target --log-target=console --log-level=warning
+EOF
+        cat >"$W/systemd/launch.sh" <<EOF
+mkdir -p $SYSTEMD_CG && echo \$\$ >$SYSTEMD_CG/cgroup.procs || exit 1
+exec unshare --pid --mount --cgroup --fork --mount-proc sh $W/systemd/inside.sh
+EOF
+}
+
+# systemd_pid: systemd's pid here (the child of unshare, the root pid).
+systemd_pid() { pgrep -P "${PIDS[systemd]}" -x systemd | head -n1; }
+
+# systemd_cgroup_gone: removes its cgroup tree once its processes are gone.
+systemd_cgroup_gone() {
+        [ -n "$SYSTEMD_CG" ] && [ -d "$SYSTEMD_CG" ] || return 0
+        find "$SYSTEMD_CG" -depth -type d -exec rmdir {} + 2>/dev/null
+}
+
 # prepare MANAGER N: a fresh folder $W/MANAGER with N configured services.
 prepare() {
         local m=$1 n=$2 d=$W/$1
@@ -259,6 +326,7 @@ prepare() {
         floor) ;;
         runit | s6 | daemontools) "$TOOL" mkservices "$d/sv" "$n" "$SVC" "$d/stamps" ;;
         supervisord) supervisord_conf "$n" ;;
+        systemd) systemd_units "$n" ;;
         esac
 }
 
@@ -272,6 +340,7 @@ launch_cmd() {
         s6) CMD=(s6-svscan -c "$((n + 100))" "$d/sv") ;; # -c: room for N services
         daemontools) CMD=(svscan "$d/sv") ;;
         supervisord) CMD=(supervisord -c "$d/supervisord.conf") ;;
+        systemd) CMD=(bash "$d/launch.sh") ;;
         esac
 }
 
@@ -285,6 +354,8 @@ stop_args() {
         scm | floor | s6 | supervisord) STOP=(signal "$pid" 15) ;;
         runit) STOP=(signal "$pid" 1) ;;
         daemontools) STOP=(exec svc -dx "$W/daemontools/sv"/*) ;;
+        # SIGRTMIN+4: poweroff.target, every unit stopped, then systemd exits.
+        systemd) STOP=(signal "$(systemd_pid)" "$(($(kill -l RTMIN) + 4))") ;;
         esac
 }
 stop_how() {
@@ -295,7 +366,18 @@ stop_how() {
         s6) echo "SIGTERM to s6-svscan (teardown of every s6-supervise)" ;;
         daemontools) echo "svc -dx over every service folder" ;;
         supervisord) echo "SIGTERM to supervisord" ;;
+        systemd) echo "SIGRTMIN+4 to systemd (poweroff.target: every unit stopped; it exits)" ;;
         esac
+}
+
+# tool_of MANAGER ARGS...: bench-tool, told when the manager's stamps hold
+# the pids of a PID namespace of its own (systemd's).
+tool_of() {
+        if [ "$1" = systemd ]; then
+                BENCH_NESTED_PIDS=1 "$TOOL" "${@:2}"
+        else
+                "$TOOL" "${@:2}"
+        fi
 }
 
 # stop_all MANAGER: stops every service the manager's way, and its tree.
@@ -304,7 +386,7 @@ stop_how() {
 stop_all() {
         local m=$1
         stop_args "$m"
-        STOPPED=$("$TOOL" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}")
+        STOPPED=$(tool_of "$m" stop "$W/$m/stamps" "$STOP_BOUND_MS" "${STOP[@]}")
         stop_tree "$m"
 }
 
@@ -316,6 +398,8 @@ status_cmd() { # MANAGER: CMD is the command-line status of one service
         s6) CMD=(s6-svstat "$d/sv/svc00001") LABEL="s6-svstat" ;;
         daemontools) CMD=(svstat "$d/sv/svc00001") LABEL="svstat" ;;
         supervisord) CMD=(supervisorctl -c "$d/supervisord.conf" status svc00001) LABEL="supervisorctl status" ;;
+        systemd) CMD=(nsenter -t "$(systemd_pid)" -m -p systemctl status --no-pager --lines=0 svc@00001.service)
+                LABEL="systemctl status --lines=0 (through nsenter)" ;;
         *) CMD=() LABEL= ;;
         esac
 }
@@ -343,11 +427,17 @@ shortfall_reason() {
         esac
 }
 
-pss_of() { # MANAGER N -> records memory rows for the manager running now
-        local m=$1 n=$2 pss procs
+# pss_of MANAGER N [RUNNING]: records memory rows for the manager running
+# now, with N services (or only RUNNING of them, when it fell short).
+pss_of() {
+        local m=$1 n=$2 running=${3:-$2} pss procs
         read -r pss procs < <("$TOOL" pss "${PIDS[$m]}" "$SVC")
-        record memory "$n" "$m" "$pss" kB 1 "PSS of $procs manager process(es) with $n services running"
-        record memory_per_service "$n" "$m" "$(awk -v p="$pss" -v n="$n" 'BEGIN { printf "%.0f", p * 1024 / n }')" bytes 1 "memory / N"
+        if [ "$running" = "$n" ]; then
+                record memory "$n" "$m" "$pss" kB 1 "PSS of $procs manager process(es) with $n services running"
+        else
+                record memory "$n" "$m" "$pss" kB 1 "PSS of $procs manager process(es) with only $running of $n services running (all it reached)"
+        fi
+        record memory_per_service "$n" "$m" "$(awk -v p="$pss" -v n="$running" 'BEGIN { printf "%.0f", p * 1024 / n }')" bytes 1 "memory / services running ($running)"
 }
 
 # --------------------------------------------------------------- phases
@@ -423,6 +513,10 @@ phase_cold() {
                                         why=$(shortfall_reason "$m")
                                         note "$m: cold start of $n: ${out%% *} after $got of $n services had started${why:+ — $why}; not measured at $n"
                                         record cold_start "$n" "$m" "skipped" ms 0 "only $got of $n started within the bound"
+                                        # Its memory per service at what it reached.
+                                        if [ "$n" -ge 10000 ] && [[ $got =~ ^[0-9]+$ ]] && [ "$got" -gt 0 ]; then
+                                                pss_of "$m" "$n" "$got"
+                                        fi
                                         skip[$m]=1
                                         stop_tree "$m"
                                         continue
@@ -483,6 +577,8 @@ phase_running() {
                 record idle_wakeups 1000 "$m" "$v" per_min 1 "voluntary + involuntary context switches of the manager process(es) over ${WAKE_S} s$([ "$WAKE_S" -ne 60 ] && echo " scaled to a minute")"
         done
 
+        [ -n "${PIDS[scm]:-}" ] && idle_configured
+
         say "== status of one service per call ($STATUS_ROUNDS rounds)"
         for ((r = 1; r <= STATUS_ROUNDS; r++)); do
                 for m in $MANAGERS; do
@@ -525,6 +621,72 @@ phase_running() {
         done
 }
 
+# runs_of PID: how many times the process's threads were put on a CPU
+# (/proc/PID/task/*/schedstat's third field): its wake-ups, whatever woke it.
+runs_of() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ n += $3 } END { print n + 0 }'; }
+
+# scmd's wake-ups, idle with 1000 services running, 100 scheduled tasks
+# (daily at 03:00 and every 7 days) and 100 stopped services activated by a
+# unix socket each, over WAKE_CONF_S: only scmd itself, by schedstat.
+idle_configured() {
+        local root=$W/scm/root pid=${PIDS[scm]} i a b
+        say "== scm idle with 100 scheduled tasks and 100 activation sockets: wake-ups over ${WAKE_CONF_S} s"
+        for ((i = 1; i <= 100; i++)); do
+                "$SCCTL" --root "$root" task create "t$i" --tr true --trigger "daily 03:00" \
+                        --trigger "every 7d" >/dev/null &&
+                        "$SCCTL" --root "$root" create "act$i" --exec "$SVC $W/scm/act-stamps" >/dev/null &&
+                        "$SCCTL" --root "$root" sockets "act$i" --listen "unix:$W/scm/act$i.sock" >/dev/null || {
+                        note "scm: could not configure task or socket $i for the idle measurement"
+                        return
+                }
+        done
+        sleep 1
+        a=$(runs_of "$pid")
+        sleep "$WAKE_CONF_S"
+        b=$(runs_of "$pid")
+        record idle_wakeups_configured 1000 scm "$((b - a))" per_${WAKE_CONF_S}s 1 "scmd's runs on a CPU (/proc/PID/task/*/schedstat) over ${WAKE_CONF_S} s with 1000 services running, 100 scheduled tasks and 100 activation sockets configured (the target is 0)"
+}
+
+# 9. scm's upgrade in place with 1000 services running: `scctl
+# daemon-reexec` until the new scmd answers a query (libscm waits for it),
+# REPS_REEXEC times; then whether any service was restarted (a new stamp)
+# or ended (a pid of the stamps no longer alive).
+phase_reexec() {
+        local i t0 t1 runs_ms=() before after dead
+        say "== scm: daemon-reexec with 1000 services running"
+        start_manager scm 1000 "$BOUND_MS"
+        if [[ ! $STARTED =~ ^[0-9.]+$ ]]; then
+                note "scm: only ${STARTED#* } of 1000 started; daemon-reexec not measured"
+                stop_all scm
+                return
+        fi
+        sleep 1
+        before=$(wc -l <"$W/scm/stamps")
+        for ((i = 1; i <= REPS_REEXEC; i++)); do
+                t0=$("$TOOL" now)
+                if ! "$SCCTL" --root "$W/scm/root" daemon-reexec >/dev/null 2>>"$W/scm/reexec.log" ||
+                        ! "$SCCTL" --root "$W/scm/root" query svc00999 >/dev/null 2>>"$W/scm/reexec.log"; then
+                        note "scm: daemon-reexec $i failed: $(tail -n1 "$W/scm/reexec.log")"
+                        break
+                fi
+                t1=$("$TOOL" now)
+                runs_ms+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')")
+        done
+        sleep 1
+        after=$(wc -l <"$W/scm/stamps")
+        dead=0
+        while read -r _ i; do
+                kill -0 "$i" 2>/dev/null || dead=$((dead + 1))
+        done <"$W/scm/stamps"
+        stop_all scm
+        if [ ${#runs_ms[@]} -eq 0 ]; then
+                record reexec 1000 scm failed ms 0 "see the notes"
+                return
+        fi
+        record reexec 1000 scm "$(list_median "${runs_ms[@]}")" ms "${#runs_ms[@]}" "scctl daemon-reexec then scctl query until answered; runs: ${runs_ms[*]}"
+        record reexec_restarted 1000 scm "$((after - before + dead))" services "${#runs_ms[@]}" "after ${#runs_ms[@]} re-execs: $((after - before)) new stamps (a service started again) and $dead of the stamped pids no longer alive (the target is 0)"
+}
+
 # How scm restarts a crashed service: "action", its own failure action
 # (restart with delay 0, scctl failure), where this scctl has it; else
 # "client", a libscm client that polls query_status and starts the service
@@ -561,7 +723,7 @@ phase_restart() {
                                 how="NOT an scm feature: a libscm client polls query_status in a tight loop and calls start once STOPPED"
                         fi
                 fi
-                lines=$("$TOOL" restart "$W/$m/stamps" "$REPS_RESTART" 2000 100 5000)
+                lines=$(tool_of "$m" restart "$W/$m/stamps" "$REPS_RESTART" 2000 100 5000)
                 if [ -n "$HELPER_PID" ]; then
                         kill "$HELPER_PID" 2>/dev/null
                         wait "$HELPER_PID" 2>/dev/null
@@ -623,6 +785,7 @@ done
 phase_cold
 phase_running
 phase_restart
+[[ " $MANAGERS " == *" scm "* ]] && phase_reexec
 [[ " $MANAGERS " == *" scm "* ]] && phase_notify
 
 T_END=$(date +%s)

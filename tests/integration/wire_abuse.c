@@ -8,6 +8,8 @@
  * says ("Errors", "Limits") and that a fresh connection's `ping` is still
  * answered afterwards.
  *
+ * "flood N" checks that scmd's loop is fair: see flood() below.
+ *
  * Output is TAP on stdout (tests/integration/test_wire.sh renumbers it into
  * the harness's stream).  Every wait has a deadline: nothing here can hang
  * longer than the deadlines below, whatever scmd does.
@@ -738,14 +740,111 @@ static int hold(int n) {
         return 0;
 }
 
+/* "wire_abuse SOCKET flood N": fairness under a flood.  N connections send
+ * pings back to back without pause (each keeps its socket full, and reads
+ * and drops its replies); once they have flooded for a moment, one more
+ * connection sends one ping.  It prints "answered" when that ping's reply
+ * came within FLOOD_ANSWER_MS while the flood went on, else "unanswered"
+ * (then exits 1).  A loop that drains each connection before the next
+ * makes the lone client wait for every flooder's whole buffer, and it
+ * misses the deadline; one request per connection per turn does not. */
+#define FLOOD_WARMUP_MS 500
+#define FLOOD_ANSWER_MS 2000
+#define FLOOD_ID 424242
+
+/* Writes as much of the endless stream of pings as the socket takes. */
+static void flood_feed(int fd, const char *pings, size_t len) {
+        while (send(fd, pings, len, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+                ;
+}
+
+static int flood(int n) {
+        struct rlimit rl;
+        getrlimit(RLIMIT_NOFILE, &rl);
+        if (rl.rlim_cur < (rlim_t)n + 64 && rl.rlim_max >= (rlim_t)n + 64) {
+                rl.rlim_cur = (rlim_t)n + 64;
+                setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        size_t one = strlen(PING) - 1, len = 0; /* "%d" becomes "1" */
+        char *pings = malloc(one * 400 + 1);
+        struct pollfd *pfd = calloc((size_t)n + 1, sizeof(*pfd));
+        if (!pings || !pfd)
+                return 1;
+        while (len < one * 399)
+                len += (size_t)sprintf(pings + len, PING, 1);
+        for (int i = 0; i < n; i++) {
+                pfd[i].fd = connect_scmd(now_ms() + REPLY_DEADLINE_MS);
+                if (pfd[i].fd < 0) {
+                        printf("unanswered: connection %d refused: %s\n", i, strerror(-pfd[i].fd));
+                        return 1;
+                }
+                pfd[i].events = POLLIN | POLLOUT;
+                flood_feed(pfd[i].fd, pings, len);
+        }
+        /* WIRE_FLOOD_ANSWER_MS: another deadline, to see how long an
+         * unfair loop makes the client wait. */
+        const char *env = getenv("WIRE_FLOOD_ANSWER_MS");
+        int answer_ms = env ? atoi(env) : FLOOD_ANSWER_MS;
+        char drop[65536], request[128];
+        struct reader lone = {.fd = -1};
+        int64_t start = now_ms(), asked = 0;
+        for (;;) {
+                int64_t now = now_ms();
+                if (!asked && now - start >= FLOOD_WARMUP_MS) {
+                        int fd = connect_scmd(now + answer_ms);
+                        snprintf(request, sizeof(request), PING, FLOOD_ID);
+                        if (fd < 0 || send_all(fd, request, strlen(request), now + answer_ms) < 0) {
+                                printf("unanswered: the lone client could not connect or send\n");
+                                return 1;
+                        }
+                        reader_init(&lone, fd);
+                        pfd[n] = (struct pollfd){.fd = fd, .events = POLLIN};
+                        asked = now;
+                }
+                if (asked && now - asked > answer_ms) {
+                        printf("unanswered: no reply within %d ms while %d clients flooded\n",
+                               answer_ms, n);
+                        return 1;
+                }
+                if (poll(pfd, (nfds_t)n + (asked ? 1 : 0), 50) < 0 && errno != EINTR)
+                        return 1;
+                for (int i = 0; i < n; i++) {
+                        if (pfd[i].revents & POLLIN)
+                                while (recv(pfd[i].fd, drop, sizeof(drop), MSG_DONTWAIT) > 0)
+                                        ;
+                        if (pfd[i].revents & POLLOUT)
+                                flood_feed(pfd[i].fd, pings, len);
+                        if (pfd[i].revents & (POLLERR | POLLHUP)) {
+                                printf("unanswered: scmd closed flooding connection %d\n", i);
+                                return 1;
+                        }
+                }
+                if (asked && (pfd[n].revents & POLLIN)) {
+                        char *line = NULL;
+                        if (read_line(&lone, now_ms() + 10, &line) > 0 &&
+                            reply_is_result(line, FLOOD_ID)) {
+                                printf("answered in %lld ms while %d clients flooded\n",
+                                       (long long)(now_ms() - asked), n);
+                                return 0;
+                        }
+                        free(line);
+                }
+        }
+}
+
 int main(int argc, char **argv) {
         if (argc == 4 && strcmp(argv[2], "hold") == 0) {
                 socket_path = argv[1];
                 signal(SIGPIPE, SIG_IGN);
                 return hold(atoi(argv[3]));
         }
+        if (argc == 4 && strcmp(argv[2], "flood") == 0) {
+                socket_path = argv[1];
+                signal(SIGPIPE, SIG_IGN);
+                return flood(atoi(argv[3]));
+        }
         if (argc != 2) {
-                fprintf(stderr, "usage: wire_abuse SOCKET [hold N]\n");
+                fprintf(stderr, "usage: wire_abuse SOCKET [hold N | flood N]\n");
                 return 2;
         }
         socket_path = argv[1];

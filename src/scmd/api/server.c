@@ -20,6 +20,14 @@
  * falls to that line at once; until the client reads, it costs what an
  * idle connection costs.
  *
+ * Fairness: a connection is served at most one request per turn of the
+ * loop.  The rest of what it sent stays in its buffer (its "backlog"),
+ * and scmd stops reading its socket until that is used up, so the kernel
+ * holds the client back; a timer due at once gives each backlogged
+ * connection its next request in the following turn.  A request waits
+ * for at most one request of every other connection, however much they
+ * send.
+ *
  * Connections have a 64-bit id that is never reused, so a deferred reply
  * for a connection that has gone is simply dropped.
  *
@@ -72,6 +80,7 @@
 #define OUTPUT_MAX (16u * 1024 * 1024)
 #define EVENTS_MAX (4u * 1024 * 1024)
 #define READ_CHUNK 16384
+#define REQUESTS_PER_TURN 1 /* of one connection, in one turn of the loop */
 
 struct conn {
         struct server *server;
@@ -93,6 +102,7 @@ struct conn {
         size_t out_events;
         bool out_mid_line; /* the last write ended inside a line */
         unsigned deferred; /* replies owed */
+        bool backlog;      /* a whole request waits in `in` for its turn */
         struct conn *prev, *next;
         struct conn_handles *handles; /* rpc_config.c */
         struct conn_events *events;   /* events.c */
@@ -113,6 +123,7 @@ struct server {
          * refused counts those clients; one line reports them. */
         int reserve_fd;
         uint64_t refused;
+        struct loop_timer backlog_timer; /* due now while a connection has a backlog */
 };
 
 static void conn_free(struct conn *c) {
@@ -144,7 +155,8 @@ static struct conn *conn_find(struct server *srv, uint64_t id) {
 
 static void conn_update_events(struct conn *c) {
         uint32_t ev = 0;
-        if (!c->read_closed && !c->cut_off)
+        /* Bounded reads: nothing more from a client with a backlog. */
+        if (!c->read_closed && !c->cut_off && !c->backlog)
                 ev |= EPOLLIN;
         if (c->out_len > c->out_off)
                 ev |= EPOLLOUT;
@@ -347,26 +359,48 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
         jsonrpc_request_clear(&req);
 }
 
-/* Handles every complete line in the input buffer. */
+static void on_backlog(struct loop_timer *t);
+
+/* Handles the first complete line in the input buffer (one request per
+ * turn); a further complete line is left there as the connection's
+ * backlog, for the next turn. */
 static void handle_input(struct conn *c) {
         size_t start = 0;
+        unsigned handled = 0;
+        c->backlog = false;
         while (!c->cut_off) {
                 char *nl = memchr(c->in + start, '\n', c->in_len - start);
                 if (!nl)
                         break;
+                if (handled == REQUESTS_PER_TURN) {
+                        c->backlog = true;
+                        break;
+                }
                 size_t len = (size_t)(nl - (c->in + start));
                 if (c->skipping)
                         c->skipping = false; /* the end of an oversized line */
                 else if (len > SCM_REQUEST_MAX_BYTES)
                         send_too_long(c); /* it arrived whole, in one read */
-                else if (len > 0)
+                else if (len > 0) {
                         handle_line(c, c->in + start, len);
+                        handled++;
+                }
                 start += len + 1;
+        }
+        if (c->backlog && !c->cut_off) {
+                struct server *srv = c->server;
+                if (!loop_timer_armed(&srv->backlog_timer))
+                        loop_timer_arm(srv->manager->loop, &srv->backlog_timer, now_usec(),
+                                       on_backlog);
+        } else {
+                c->backlog = false;
         }
         memmove(c->in, c->in + start, c->in_len - start);
         c->in_len -= start;
 
-        if (c->in_len > SCM_REQUEST_MAX_BYTES) {
+        /* Past the limit with no newline: an oversized line (whole lines
+         * of a backlog are not one). */
+        if (!c->backlog && c->in_len > SCM_REQUEST_MAX_BYTES) {
                 if (!c->skipping)
                         send_too_long(c);
                 c->skipping = true;
@@ -399,6 +433,29 @@ static bool conn_read(struct conn *c) {
         return true;
 }
 
+/* Frees a connection whose client has gone; what it sent before it went
+ * and scmd had read is still done, backlog and all (nobody reads the
+ * replies), as when every request of a read was handled at once. */
+static void conn_drop(struct conn *c) {
+        while (c->backlog && !c->cut_off)
+                handle_input(c);
+        conn_free(c);
+}
+
+/* A turn for every connection with a backlog: its next request each. */
+static void on_backlog(struct loop_timer *t) {
+        struct server *srv = container_of(t, struct server, backlog_timer);
+        struct conn *next;
+        for (struct conn *c = srv->conns; c; c = next) {
+                next = c->next;
+                if (!c->backlog)
+                        continue;
+                handle_input(c);
+                if (!conn_flush(c))
+                        conn_drop(c);
+        }
+}
+
 static void on_conn(struct loop_io *io, uint32_t events) {
         struct conn *c = container_of(io, struct conn, io);
         bool ok = true;
@@ -410,7 +467,7 @@ static void on_conn(struct loop_io *io, uint32_t events) {
         if (ok)
                 ok = conn_flush(c);
         if (!ok)
-                conn_free(c);
+                conn_drop(c);
 }
 
 /* The peer's supplementary groups: SO_PEERGROUPS (Linux 4.13), else those
@@ -699,6 +756,7 @@ void server_free(struct server *srv) {
                 conn_flush(srv->conns);
                 conn_free(srv->conns);
         }
+        loop_timer_disarm(srv->manager->loop, &srv->backlog_timer);
         loop_io_remove(srv->manager->loop, &srv->io);
         close(srv->fd);
         if (srv->reserve_fd >= 0)
