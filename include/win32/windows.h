@@ -76,6 +76,12 @@ typedef union _LARGE_INTEGER {
         } u;
         LONGLONG QuadPart;
 } LARGE_INTEGER, *PLARGE_INTEGER;
+typedef struct _GUID {
+        DWORD Data1;
+        WORD Data2;
+        WORD Data3;
+        BYTE Data4[8];
+} GUID, *LPGUID;
 typedef uint64_t DWORD64;
 typedef uintptr_t ULONG_PTR;
 typedef intptr_t LONG_PTR;

@@ -15,10 +15,11 @@
  *                           (docs/porting-windows.md has it too); capability
  *                           names pass through; read back as capabilities
  *   PRESHUTDOWN_INFO        `preshutdown_timeout_ms`
+ *   TRIGGER_INFO            set_triggers / query_triggers (triggers.c)
  *
- * TRIGGER_INFO, PREFERRED_NODE and LAUNCH_PROTECTED are ERROR_NOT_SUPPORTED
- * (scm has no triggers, NUMA placement or protected services); any other
- * level is ERROR_INVALID_LEVEL.
+ * PREFERRED_NODE and LAUNCH_PROTECTED are ERROR_NOT_SUPPORTED (scm has no
+ * NUMA placement or protected services); any other level is
+ * ERROR_INVALID_LEVEL.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -202,6 +203,7 @@ static DWORD change_params(struct w32_service *s, DWORD level, void *info,
                                                          ->dwPreshutdownTimeout));
                 return ERROR_SUCCESS;
         case SERVICE_CONFIG_TRIGGER_INFO:
+                return triggers_params(info, p);
         case SERVICE_CONFIG_PREFERRED_NODE:
         case SERVICE_CONFIG_LAUNCH_PROTECTED:
                 return ERROR_NOT_SUPPORTED;
@@ -231,7 +233,9 @@ BOOL config2_change(SC_HANDLE h, DWORD level, void *info, const struct config2_i
                   : !p || !fp ? ERROR_NOT_ENOUGH_MEMORY
                               : change_params(s, level, info, in, p, fp);
         if (!e) {
-                e = send_change(s, "change_config", p);
+                e = send_change(
+                        s, level == SERVICE_CONFIG_TRIGGER_INFO ? "set_triggers" : "change_config",
+                        p);
                 p = NULL;
         }
         if (!e) {
@@ -312,6 +316,7 @@ static const struct {
         {SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, "query_security",
          sizeof(SERVICE_REQUIRED_PRIVILEGES_INFOA)},
         {SERVICE_CONFIG_PRESHUTDOWN_INFO, "query_config", sizeof(SERVICE_PRESHUTDOWN_INFO)},
+        {SERVICE_CONFIG_TRIGGER_INFO, "query_triggers", sizeof(SERVICE_TRIGGER_INFO)},
 };
 
 static void fill_level(DWORD level, json_t *res, struct w32_pack *p) {
@@ -342,6 +347,9 @@ static void fill_level(DWORD level, json_t *res, struct w32_pack *p) {
                 put_dword(p, (DWORD)json_integer_value(
                                      json_object_get(res, "preshutdown_timeout_ms")));
                 break;
+        case SERVICE_CONFIG_TRIGGER_INFO:
+                triggers_fill(res, p);
+                break;
         }
 }
 
@@ -358,12 +366,11 @@ BOOL config2_query(SC_HANDLE h, DWORD level, void *buf, DWORD size, LPDWORD need
                 return FALSE;
         int i = level_index(level);
         json_t *res = NULL;
-        DWORD e =
-                i >= 0 ? ERROR_SUCCESS
-                : (level == SERVICE_CONFIG_TRIGGER_INFO || level == SERVICE_CONFIG_PREFERRED_NODE ||
-                   level == SERVICE_CONFIG_LAUNCH_PROTECTED)
-                        ? ERROR_NOT_SUPPORTED
-                        : ERROR_INVALID_LEVEL;
+        DWORD e = i >= 0 ? ERROR_SUCCESS
+                  : (level == SERVICE_CONFIG_PREFERRED_NODE ||
+                     level == SERVICE_CONFIG_LAUNCH_PROTECTED)
+                          ? ERROR_NOT_SUPPORTED
+                          : ERROR_INVALID_LEVEL;
         if (!e && !needed)
                 e = ERROR_INVALID_ADDRESS;
         if (!e)

@@ -164,6 +164,12 @@ struct config2_in {
         const char *privileges; /* multi-string */
 };
 BOOL config2_change(SC_HANDLE h, DWORD level, void *info, const struct config2_in *strings);
+
+/* ---- triggers.c: SERVICE_CONFIG_TRIGGER_INFO ---------------------------------- */
+/* info as set_triggers' "triggers" in p. */
+DWORD triggers_params(const SERVICE_TRIGGER_INFO *info, json_t *p);
+/* query_triggers' result packed as a SERVICE_TRIGGER_INFO. */
+void triggers_fill(json_t *res, struct w32_pack *p);
 BOOL config2_query(SC_HANDLE h, DWORD level, void *buf, DWORD size, LPDWORD needed, bool wide);
 
 /* ---- enum.c --------------------------------------------------------------- */

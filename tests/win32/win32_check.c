@@ -273,8 +273,8 @@ static void test_config2(void) {
                     ((SERVICE_PRESHUTDOWN_INFO *)buf)->dwPreshutdownTimeout == 5000,
             "preshutdown timeout set and read back");
         CHECK_ERR(ChangeServiceConfig2A(s, 99, &pre), ERROR_INVALID_LEVEL, "level 99");
-        tap(query2(s, SERVICE_CONFIG_TRIGGER_INFO) == ERROR_NOT_SUPPORTED,
-            "TRIGGER_INFO is not supported");
+        tap(query2(s, SERVICE_CONFIG_LAUNCH_PROTECTED) == ERROR_NOT_SUPPORTED,
+            "LAUNCH_PROTECTED is not supported");
         SERVICE_DESCRIPTIONW dw = {L"wide \u00e9t\u00e9"};
         tap(ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &dw) &&
                     QueryServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, (BYTE *)buf, sizeof(buf),
@@ -686,6 +686,82 @@ static void test_notify_slow_scmd(void) {
         CloseServiceHandle(m);
 }
 
+/* SERVICE_CONFIG_TRIGGER_INFO set, read back (sizes as Windows gives them),
+ * refused where Linux has no such event, and cleared. */
+static void test_triggers(void) {
+        SC_HANDLE m = scm(SC_MANAGER_CONNECT);
+        SC_HANDLE s = OpenServiceA(m, "w32a", SERVICE_ALL_ACCESS);
+        static const GUID provider = {
+                0x12345678, 0x9abc, 0xdef0, {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}};
+        static WCHAR path[] = L"path:/run/w32a.go";
+        SERVICE_TRIGGER_SPECIFIC_DATA_ITEM item = {SERVICE_TRIGGER_DATA_TYPE_STRING, sizeof(path),
+                                                   (PBYTE)path};
+        GUID first = NETWORK_MANAGER_FIRST_IP_ADDRESS_ARRIVAL_GUID, custom = provider, zero = {0};
+        SERVICE_TRIGGER t[3] = {
+                {SERVICE_TRIGGER_TYPE_IP_ADDRESS_AVAILABILITY, SERVICE_TRIGGER_ACTION_SERVICE_START,
+                 &first, 0, NULL},
+                {SERVICE_TRIGGER_TYPE_CUSTOM, SERVICE_TRIGGER_ACTION_SERVICE_STOP, &custom, 0,
+                 NULL},
+                {SERVICE_TRIGGER_TYPE_CUSTOM_SYSTEM_STATE_CHANGE,
+                 SERVICE_TRIGGER_ACTION_SERVICE_START, &zero, 1, &item},
+        };
+        SERVICE_TRIGGER_INFO info = {3, t, NULL};
+        tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, &info),
+            "ChangeServiceConfig2 sets three triggers (error %u)", (unsigned)GetLastError());
+        DWORD needed = 0;
+        SetLastError(0);
+        tap(!QueryServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, NULL, 0, &needed) &&
+                    GetLastError() == ERROR_INSUFFICIENT_BUFFER &&
+                    needed > sizeof(SERVICE_TRIGGER_INFO) + 3 * sizeof(SERVICE_TRIGGER),
+            "QueryServiceConfig2 into nothing: ERROR_INSUFFICIENT_BUFFER and %u bytes",
+            (unsigned)needed);
+        BYTE *tbuf = calloc(1, needed);
+        SERVICE_TRIGGER_INFO *got = (SERVICE_TRIGGER_INFO *)tbuf;
+        tap(tbuf && QueryServiceConfig2W(s, SERVICE_CONFIG_TRIGGER_INFO, tbuf, needed, &needed) &&
+                    got->cTriggers == 3,
+            "...and into that many: 3 triggers");
+        bool ip = false, cust = false, linux_event = false;
+        for (DWORD i = 0; tbuf && i < got->cTriggers; i++) {
+                SERVICE_TRIGGER *g = &got->pTriggers[i];
+                ip |= g->dwTriggerType == SERVICE_TRIGGER_TYPE_IP_ADDRESS_AVAILABILITY &&
+                      g->dwAction == SERVICE_TRIGGER_ACTION_SERVICE_START &&
+                      !memcmp(g->pTriggerSubtype, &first, sizeof(GUID));
+                cust |= g->dwTriggerType == SERVICE_TRIGGER_TYPE_CUSTOM &&
+                        g->dwAction == SERVICE_TRIGGER_ACTION_SERVICE_STOP &&
+                        !memcmp(g->pTriggerSubtype, &provider, sizeof(GUID));
+                linux_event |=
+                        g->dwTriggerType == SERVICE_TRIGGER_TYPE_CUSTOM_SYSTEM_STATE_CHANGE &&
+                        g->cDataItems == 1 &&
+                        g->pDataItems[0].dwDataType == SERVICE_TRIGGER_DATA_TYPE_STRING &&
+                        g->pDataItems[0].cbData == sizeof(path) &&
+                        !wcscmp((WCHAR *)g->pDataItems[0].pData, path);
+        }
+        tap(ip, "...the first IP address arrival, with its GUID");
+        tap(cust, "...the custom event of the provider GUID, stopping");
+        tap(linux_event, "...and Linux's own path event, as a STRING item");
+        free(tbuf);
+        SERVICE_TRIGGER bad = {SERVICE_TRIGGER_TYPE_DOMAIN_JOIN,
+                               SERVICE_TRIGGER_ACTION_SERVICE_START, &zero, 0, NULL};
+        SERVICE_TRIGGER_INFO one = {1, &bad, NULL};
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, &one), ERROR_NOT_SUPPORTED,
+                  "a domain-join trigger");
+        bad = (SERVICE_TRIGGER){SERVICE_TRIGGER_TYPE_DEVICE_INTERFACE_ARRIVAL,
+                                SERVICE_TRIGGER_ACTION_SERVICE_START, &zero, 0, NULL};
+        CHECK_ERR(ChangeServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, &one),
+                  ERROR_INVALID_PARAMETER, "a device trigger naming no Linux devices");
+        SERVICE_TRIGGER_INFO none = {0, NULL, NULL};
+        needed = 0;
+        BYTE small[64];
+        tap(ChangeServiceConfig2W(s, SERVICE_CONFIG_TRIGGER_INFO, &none) &&
+                    QueryServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, small, sizeof(small),
+                                         &needed) &&
+                    ((SERVICE_TRIGGER_INFO *)small)->cTriggers == 0,
+            "cTriggers 0 clears them: none read back (the failed changes kept the three until "
+            "then)");
+        CloseServiceHandle(s);
+        CloseServiceHandle(m);
+}
+
 static void cleanup(void) {
         SC_HANDLE m = scm(SC_MANAGER_ALL_ACCESS);
         const char *names[] = {"w32a", "w32e0", "w32e1", "w32e2", "w32e3", "w32e4", "w32e5"};
@@ -966,6 +1042,7 @@ int main(int argc, char **argv) {
         test_enumerate();
         test_names();
         test_registry();
+        test_triggers();
         test_created_deleted();
         test_lock();
         test_kernel32();
