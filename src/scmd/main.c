@@ -523,6 +523,8 @@ static int start_up(struct manager *m) {
         if (r >= 0)
                 r = adopt_all(m, held, n_held);
         if (r >= 0)
+                failure_resume_pending(m);
+        if (r >= 0)
                 r = open_server(m, held, n_held);
         for (size_t i = 0; i < n_held; i++) /* what nobody took */
                 for (size_t k = 0; k < held[i].n_fds; k++)

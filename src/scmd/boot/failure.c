@@ -214,6 +214,21 @@ static void recovery_save(const struct service *s, const struct service_recovery
                 log_warning("service %s: cannot save its failure count", s->config.name);
 }
 
+/* The action waiting on its delay, in the database (migration 17): a
+ * crash or re-exec of scmd carries it over (failure_resume_pending). */
+static void pending_save(const struct service *s, const char *action, unsigned count,
+                         int64_t due_ms) {
+        if (s->manager->db &&
+            db_recovery_save_pending(s->manager->db, s->id, action, count, due_ms) < 0)
+                log_warning("service %s: cannot record its waiting failure action", s->config.name);
+}
+
+static int64_t wall_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 struct service_recovery *failure_recovery_of(struct service *s) {
         if (!s->recovery) {
                 s->recovery = calloc(1, sizeof(*s->recovery));
@@ -243,6 +258,7 @@ void failure_cancel_all(struct manager *m) {
                 struct service_recovery *rec = all[i]->recovery;
                 if (rec && loop_timer_armed(&rec->action_timer)) {
                         loop_timer_disarm(m->loop, &rec->action_timer);
+                        pending_save(all[i], NULL, 0, 0);
                         log_info("service %s: the %s waiting after failure %u is cancelled",
                                  all[i]->config.name, failure_action_name(rec->pending),
                                  rec->pending_count);
@@ -624,6 +640,38 @@ static void on_action(struct loop_timer *t) {
         default:
                 break;
         }
+        /* Done, then forgotten: a crash in between finds the service no
+         * longer stopped, and drops the record (failure_resume_pending). */
+        pending_save(s, NULL, 0, 0);
+}
+
+void failure_resume_pending(struct manager *m) {
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n = registry_sorted(m->registry, &all);
+        for (ssize_t i = 0; i < n; i++) {
+                struct service *s = all[i];
+                _cleanup_free_ char *action = NULL;
+                uint32_t count = 0;
+                int64_t due = 0;
+                if (db_recovery_load_pending(m->db, s->id, &action, &count, &due) <= 0)
+                        continue;
+                struct service_recovery *rec = failure_recovery_of(s);
+                if (rec && loop_timer_armed(&rec->action_timer))
+                        continue; /* a newer failure's (adopt.c), already recorded */
+                if (s->state != SCM_STATE_STOPPED || !rec) {
+                        pending_save(s, NULL, 0, 0); /* done before the crash */
+                        continue;
+                }
+                int64_t left = due - wall_ms();
+                rec->pending = failure_action_from_name(action);
+                rec->pending_count = count;
+                loop_timer_arm(m->loop, &rec->action_timer,
+                               now_usec() + (left > 0 ? (usec_t)left * USEC_PER_MSEC : 0),
+                               on_action);
+                log_info("service %s: the %s waiting after failure %u is carried over (due in "
+                         "%lld ms)",
+                         s->config.name, action, count, (long long)(left > 0 ? left : 0));
+        }
 }
 
 static const char *action_text(enum failure_action_type t) {
@@ -693,6 +741,7 @@ static void service_stopped(struct service *s) {
                          failure_action_name(rec->pending), rec->pending_count);
         }
         if (!a || a->type == FAILURE_ACTION_NONE) {
+                pending_save(s, NULL, 0, 0);
                 log_warning("service %s: failure %u (%s: %s); no action", s->config.name, count,
                             kind_text(kind), code);
                 note(s, "failure %u (%s); no action", count, code);
@@ -703,6 +752,7 @@ static void service_stopped(struct service *s) {
         note(s, "failure %u (%s); %s in %u ms", count, code, action_text(a->type), a->delay_ms);
         rec->pending = a->type;
         rec->pending_count = count;
+        pending_save(s, failure_action_name(a->type), count, wall_ms() + a->delay_ms);
         loop_timer_arm(m->loop, &rec->action_timer, now + (usec_t)a->delay_ms * USEC_PER_MSEC,
                        on_action);
 }

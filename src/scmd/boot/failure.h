@@ -62,6 +62,10 @@ struct service_recovery *failure_recovery_of(struct service *s);
 void failure_command_reap(struct manager *m, pid_t pid);
 /* Cancels every waiting action (a roll back to last known good). */
 void failure_cancel_all(struct manager *m);
+/* After adoption: the actions an earlier scmd left waiting (a crash or a
+ * re-exec) are armed again at their due time, or at once if it passed;
+ * one whose service is no longer stopped is dropped. */
+void failure_resume_pending(struct manager *m);
 /* The failure count now and the waiting action, added to o (a
  * query_failure_actions result). */
 int failure_runtime_json(const struct service *s, const struct failure_config *c, json_t *o);

@@ -47,6 +47,7 @@
 #include "boot.h"
 #include "cleanup.h"
 #include "depend.h"
+#include "failure.h"
 #include "log.h"
 #include "manager.h"
 #include "process.h"
@@ -310,6 +311,7 @@ void shutdown_begin(struct manager *m) {
         }
         m->shutting_down = true;
         m->shutdown->began = now_usec();
+        failure_cancel_all(m); /* an orderly stop leaves no action waiting */
         boot_shutdown_begins(m);
         /* No start waiting for its dependencies goes on. */
         depend_cancel_starts(m, SCM_ERROR_SHUTDOWN_IN_PROGRESS,

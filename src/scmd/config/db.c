@@ -294,6 +294,13 @@ static const char *const migrations[] = {
         "  spec TEXT NOT NULL,"
         "  PRIMARY KEY (service_id, position)"
         ");",
+        /* 16 -> 17: the failure action waiting on its delay (boot/failure.c),
+         * so a crash or re-exec of scmd neither loses nor repeats it:
+         * pending_action one of failure_config's action names, or NULL;
+         * pending_due the wall-clock millisecond it is due. */
+        "ALTER TABLE service_recovery ADD COLUMN pending_action TEXT;"
+        "ALTER TABLE service_recovery ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE service_recovery ADD COLUMN pending_due INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -226,3 +226,10 @@ int db_process_load(struct db *db, db_process_fn *fn, void *userdata);
 int db_recovery_save(struct db *db, int64_t id, uint32_t failure_count, int64_t started_at);
 /* 1 with the values, 0 (and zeros) when none was saved, or -errno. */
 int db_recovery_load(struct db *db, int64_t id, uint32_t *ret_count, int64_t *ret_started_at);
+/* The failure action waiting on its delay (migration 17): action a
+ * failure_config action name, NULL for none; due in wall-clock ms. */
+int db_recovery_save_pending(struct db *db, int64_t id, const char *action, uint32_t count,
+                             int64_t due_ms);
+/* 1 with *ret_action (malloc'd), 0 when none waits, or -errno. */
+int db_recovery_load_pending(struct db *db, int64_t id, char **ret_action, uint32_t *ret_count,
+                             int64_t *ret_due_ms);

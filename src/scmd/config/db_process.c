@@ -117,3 +117,43 @@ int db_recovery_load(struct db *db, int64_t id, uint32_t *ret_count, int64_t *re
         *ret_started_at = 0;
         return rc == SQLITE_DONE ? 0 : db_errno(rc);
 }
+
+int db_recovery_save_pending(struct db *db, int64_t id, const char *action, uint32_t count,
+                             int64_t due_ms) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db,
+                           "INSERT INTO service_recovery (service_id, pending_action,"
+                           " pending_count, pending_due) VALUES (?1, ?2, ?3, ?4)"
+                           " ON CONFLICT (service_id) DO UPDATE SET"
+                           " pending_action = excluded.pending_action,"
+                           " pending_count = excluded.pending_count,"
+                           " pending_due = excluded.pending_due",
+                           &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        if (action)
+                sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, action ? count : 0);
+        sqlite3_bind_int64(st, 4, action ? due_ms : 0);
+        return db_errno(sqlite3_step(st));
+}
+
+int db_recovery_load_pending(struct db *db, int64_t id, char **ret_action, uint32_t *ret_count,
+                             int64_t *ret_due_ms) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db,
+                           "SELECT pending_action, pending_count, pending_due FROM service_recovery"
+                           " WHERE service_id = ?1 AND pending_action IS NOT NULL",
+                           &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+                return rc == SQLITE_DONE ? 0 : db_errno(rc);
+        *ret_action = strdup((const char *)sqlite3_column_text(st, 0));
+        *ret_count = (uint32_t)sqlite3_column_int64(st, 1);
+        *ret_due_ms = sqlite3_column_int64(st, 2);
+        return *ret_action ? 1 : -ENOMEM;
+}
