@@ -272,7 +272,7 @@ static const char *const migrations[] = {
         "  error TEXT"
         ");"
         "CREATE INDEX task_runs_by_task ON task_runs (task_id, id);"
-        /* and socket activation (db_socket.c, work/activation.c): the
+        /* and socket activation (db_text_list.c, work/activation.c): the
          * listening sockets a service declares, in their text form. */
         "CREATE TABLE service_sockets ("
         "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"
@@ -286,7 +286,7 @@ static const char *const migrations[] = {
         "ALTER TABLE service_status ADD COLUMN stop_reason INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE service_status ADD COLUMN stop_comment TEXT;"
         "ALTER TABLE service_status ADD COLUMN stop_reason_time_us INTEGER NOT NULL DEFAULT 0;",
-        /* 15 -> 16: service triggers (db_trigger.c, work/service_trigger.c):
+        /* 15 -> 16: service triggers (db_text_list.c, work/service_trigger.c):
          * the events that start or stop a service, in their text form. */
         "CREATE TABLE service_triggers ("
         "  service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,"

@@ -37,7 +37,7 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
-#include "db_socket.h"
+#include "db_text_list.h"
 #include "depend.h"
 #include "listen.h"
 #include "log.h"
@@ -227,7 +227,7 @@ int activation_start(struct manager *m) {
                 return (int)n;
         for (ssize_t i = 0; i < n; i++) {
                 char **specs = NULL;
-                int r = db_socket_load(m->db, all[i]->id, &specs);
+                int r = db_text_list_load(m->db, DB_LIST_SOCKETS, all[i]->id, &specs);
                 if (r < 0)
                         log_warning("service %s: cannot load its sockets: %s", all[i]->config.name,
                                     strerror(-r));
@@ -304,7 +304,7 @@ int activation_set(struct service *s, char **specs, char **ret_error) {
         char **copy = n ? strv_copy(specs) : NULL;
         if (n && !copy)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        int r = db_socket_save(s->manager->db, s->id, specs);
+        int r = db_text_list_save(s->manager->db, DB_LIST_SOCKETS, s->id, specs);
         if (r < 0) {
                 strv_free(copy);
                 if (asprintf(ret_error,

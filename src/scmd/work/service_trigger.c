@@ -42,7 +42,7 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
-#include "db_trigger.h"
+#include "db_text_list.h"
 #include "depend.h"
 #include "log.h"
 #include "loop.h"
@@ -660,7 +660,7 @@ int service_triggers_start(struct manager *m) {
                 return (int)n;
         for (ssize_t i = 0; i < n; i++) {
                 char **texts = NULL;
-                int r = db_trigger_load(m->db, all[i]->id, &texts);
+                int r = db_text_list_load(m->db, DB_LIST_TRIGGERS, all[i]->id, &texts);
                 if (r < 0)
                         log_warning("service %s: cannot load its triggers: %s", all[i]->config.name,
                                     strerror(-r));
@@ -720,7 +720,7 @@ int service_triggers_set(struct service *s, char **texts, char **ret_error) {
         char **copy = n ? strv_copy(texts) : NULL;
         if (n && !copy)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        int r = db_trigger_save(s->manager->db, s->id, texts);
+        int r = db_text_list_save(s->manager->db, DB_LIST_TRIGGERS, s->id, texts);
         if (r < 0) {
                 strv_free(copy);
                 return fail_set(ret_error, SCM_ERROR_SERVICE_DATABASE_LOCKED,

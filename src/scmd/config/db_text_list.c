@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A service's triggers in the database (db_trigger.h): rows of
- * service_triggers in order, going with their service (ON DELETE CASCADE).
+ * A service's ordered lists of texts in the database (db_text_list.h):
+ * rows (service_id, position, spec) of one table per list, in order, going
+ * with their service (ON DELETE CASCADE).  The lists' meaning is their
+ * owners' (work/activation.c, work/service_trigger.c); this file only
+ * stores them.
  */
-#include "db_trigger.h"
+#include "db_text_list.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,11 +18,17 @@
 #include "cmdline.h"
 #include "db_util.h"
 
-int db_trigger_load(struct db *db, int64_t id, char ***ret) {
+static const char *const tables[] = {
+        [DB_LIST_SOCKETS] = "service_sockets",
+        [DB_LIST_TRIGGERS] = "service_triggers",
+};
+
+int db_text_list_load(struct db *db, enum db_text_list list, int64_t id, char ***ret) {
+        char sql[128];
+        snprintf(sql, sizeof(sql), "SELECT spec FROM %s WHERE service_id = ?1 ORDER BY position",
+                 tables[list]);
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(
-                db, "SELECT spec FROM service_triggers WHERE service_id = ?1 ORDER BY position",
-                &st);
+        int r = db_prepare(db, sql, &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -48,17 +58,18 @@ int db_trigger_load(struct db *db, int64_t id, char ***ret) {
         return 0;
 }
 
-int db_trigger_save(struct db *db, int64_t id, char *const *texts) {
-        int r = db_exec(db, "BEGIN IMMEDIATE");
+int db_text_list_save(struct db *db, enum db_text_list list, int64_t id, char *const *texts) {
+        char del_sql[96], add_sql[128];
+        snprintf(del_sql, sizeof(del_sql), "DELETE FROM %s WHERE service_id = ?1", tables[list]);
+        snprintf(add_sql, sizeof(add_sql),
+                 "INSERT INTO %s (service_id, position, spec) VALUES (?1, ?2, ?3)", tables[list]);
+        int r = db_begin(db);
         if (r < 0)
                 return r;
         _cleanup_stmt_ sqlite3_stmt *del = NULL, *add = NULL;
-        r = db_prepare(db, "DELETE FROM service_triggers WHERE service_id = ?1", &del);
+        r = db_prepare(db, del_sql, &del);
         if (r >= 0)
-                r = db_prepare(db,
-                               "INSERT INTO service_triggers (service_id, position, spec)"
-                               " VALUES (?1, ?2, ?3)",
-                               &add);
+                r = db_prepare(db, add_sql, &add);
         if (r >= 0) {
                 sqlite3_bind_int64(del, 1, id);
                 r = db_errno(sqlite3_step(del));
@@ -71,8 +82,8 @@ int db_trigger_save(struct db *db, int64_t id, char *const *texts) {
                 r = db_errno(sqlite3_step(add));
         }
         if (r >= 0)
-                r = db_exec(db, "COMMIT");
+                r = db_commit(db);
         if (r < 0)
-                db_exec(db, "ROLLBACK");
+                db_rollback(db);
         return r;
 }
