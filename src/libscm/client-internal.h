@@ -60,5 +60,13 @@ SCM_HIDDEN int client_receive(struct scm_client *c, json_int_t id, int64_t deadl
 
 /* Queues a notification (msg is taken; size is its line's). */
 SCM_HIDDEN void notify_queue_push(struct scm_client *c, json_t *msg, size_t size);
+/* text_list.c: a service's list of texts (its sockets, its triggers): set
+ * with method as {"name":service, key:[texts]}; read with method as the
+ * item member of each object of the result's key list. */
+SCM_HIDDEN int text_list_set(struct scm_client *c, const char *method, const char *key,
+                             const char *service, const char *const *texts);
+SCM_HIDDEN int text_list_query(struct scm_client *c, const char *method, const char *key,
+                               const char *item, const char *service, char ***ret);
+
 /* Frees every queued notification. */
 SCM_HIDDEN void notify_queue_clear(struct scm_client *c);

@@ -10,48 +10,14 @@
 #include <scm/triggers.h>
 #include <scm/raw.h>
 
+#include "client-internal.h"
+
 int scm_set_triggers(struct scm_client *c, const char *service, const char *const *texts) {
-        if (!service)
-                return -EINVAL;
-        json_t *list = json_array(), *res = NULL;
-        for (const char *const *p = texts; list && p && *p; p++)
-                if (json_array_append_new(list, json_string(*p)) < 0) {
-                        json_decref(list);
-                        return -EINVAL;
-                }
-        json_t *params = list ? json_pack("{s:s, s:o}", "name", service, "triggers", list) : NULL;
-        if (!params)
-                return -ENOMEM;
-        int r = scm_call(c, "set_triggers", params, &res);
-        json_decref(res);
-        return r;
+        return text_list_set(c, "set_triggers", "triggers", service, texts);
 }
 
 int scm_query_triggers(struct scm_client *c, const char *service, char ***ret_texts) {
-        if (!service)
-                return -EINVAL;
-        json_t *res = NULL;
-        int r = scm_call(c, "query_triggers", json_pack("{s:s}", "name", service), &res);
-        if (r < 0)
-                return r;
-        json_t *list = json_object_get(res, "triggers"), *e;
-        size_t n = json_array_size(list), i;
-        char **v = calloc(n + 1, sizeof(char *));
-        json_array_foreach(list, i, e) {
-                const char *text = json_string_value(json_object_get(e, "trigger"));
-                if (!v || !(v[i] = strdup(text ? text : ""))) {
-                        for (size_t k = 0; v && k < i; k++)
-                                free(v[k]);
-                        free(v);
-                        v = NULL;
-                        break;
-                }
-        }
-        json_decref(res);
-        if (!v)
-                return -ENOMEM;
-        *ret_texts = v;
-        return 0;
+        return text_list_query(c, "query_triggers", "triggers", "trigger", service, ret_texts);
 }
 
 int scm_fire_trigger(struct scm_client *c, const char *event, const char *data) {
