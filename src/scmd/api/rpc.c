@@ -241,6 +241,14 @@ int rpc_get_service(struct rpc_call *call, struct service **ret) {
         return rpc_fail(call, SCM_ERROR_SERVICE_DOES_NOT_EXIST, "no service is named '%s'", name);
 }
 
+int rpc_get_required_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret) {
+        if (!json_is_array(json_object_get(call->params, key)))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter '%s' is required: a list of %s ([] for none)", key,
+                                key);
+        return rpc_get_string_list(call, key, max_entries, ret);
+}
+
 int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret) {
         json_t *v = json_object_get(call->params, key);
         if (!v) {

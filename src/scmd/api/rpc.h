@@ -74,6 +74,9 @@ int rpc_database_failed(struct rpc_call *call, int r);
 int rpc_get_service_checked(struct rpc_call *call, const char *const *allowed,
                             struct service **ret);
 int rpc_get_string_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret);
+/* The same for a list that must be there (a service's sockets, triggers:
+ * [] for none). */
+int rpc_get_required_list(struct rpc_call *call, const char *key, size_t max_entries, char ***ret);
 
 /* Handlers, by file. */
 rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_query_resources, rpc_enumerate,

@@ -35,12 +35,8 @@ int rpc_set_sockets(struct rpc_call *call, json_t **ret) {
         int r = rpc_get_service_checked(call, keys, &s);
         if (r < 0)
                 return r;
-        if (!json_is_array(json_object_get(call->params, "sockets")))
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "the parameter 'sockets' is required: a list of sockets ([] for "
-                                "none)");
         _cleanup_(strv_free_p) char **specs = NULL;
-        r = rpc_get_string_list(call, "sockets", 16, &specs);
+        r = rpc_get_required_list(call, "sockets", 16, &specs);
         if (r < 0)
                 return r;
         _cleanup_free_ char *why = NULL;

@@ -50,12 +50,8 @@ int rpc_set_triggers(struct rpc_call *call, json_t **ret) {
         int r = rpc_get_service_checked(call, keys, &s);
         if (r < 0)
                 return r;
-        if (!json_is_array(json_object_get(call->params, "triggers")))
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "the parameter 'triggers' is required: a list of triggers ([] "
-                                "for none)");
         _cleanup_(strv_free_p) char **texts = NULL;
-        r = rpc_get_string_list(call, "triggers", TRIGGERS_MAX, &texts);
+        r = rpc_get_required_list(call, "triggers", TRIGGERS_MAX, &texts);
         if (r < 0)
                 return r;
         _cleanup_free_ char *why = NULL;
