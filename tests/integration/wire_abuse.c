@@ -758,6 +758,19 @@ static void flood_feed(int fd, const char *pings, size_t len) {
                 ;
 }
 
+/* What flood() allocates, freed by flood_free() whichever way it ends. */
+static struct {
+        char *pings;
+        struct pollfd *pfd;
+        struct reader lone;
+} F = {.lone = {.fd = -1}};
+
+static void flood_free(void) {
+        free(F.pings);
+        free(F.pfd);
+        reader_free(&F.lone);
+}
+
 static int flood(int n) {
         struct rlimit rl;
         getrlimit(RLIMIT_NOFILE, &rl);
@@ -766,8 +779,8 @@ static int flood(int n) {
                 setrlimit(RLIMIT_NOFILE, &rl);
         }
         size_t one = strlen(PING) - 1, len = 0; /* "%d" becomes "1" */
-        char *pings = malloc(one * 400 + 1);
-        struct pollfd *pfd = calloc((size_t)n + 1, sizeof(*pfd));
+        char *pings = F.pings = malloc(one * 400 + 1);
+        struct pollfd *pfd = F.pfd = calloc((size_t)n + 1, sizeof(*pfd));
         if (!pings || !pfd)
                 return 1;
         while (len < one * 399)
@@ -786,7 +799,7 @@ static int flood(int n) {
         const char *env = getenv("WIRE_FLOOD_ANSWER_MS");
         int answer_ms = env ? atoi(env) : FLOOD_ANSWER_MS;
         char drop[65536], request[128];
-        struct reader lone = {.fd = -1};
+        struct reader *lone = &F.lone;
         int64_t start = now_ms(), asked = 0;
         for (;;) {
                 int64_t now = now_ms();
@@ -797,7 +810,7 @@ static int flood(int n) {
                                 printf("unanswered: the lone client could not connect or send\n");
                                 return 1;
                         }
-                        reader_init(&lone, fd);
+                        reader_init(lone, fd);
                         pfd[n] = (struct pollfd){.fd = fd, .events = POLLIN};
                         asked = now;
                 }
@@ -821,10 +834,11 @@ static int flood(int n) {
                 }
                 if (asked && (pfd[n].revents & POLLIN)) {
                         char *line = NULL;
-                        if (read_line(&lone, now_ms() + 10, &line) > 0 &&
+                        if (read_line(lone, now_ms() + 10, &line) > 0 &&
                             reply_is_result(line, FLOOD_ID)) {
                                 printf("answered in %lld ms while %d clients flooded\n",
                                        (long long)(now_ms() - asked), n);
+                                free(line);
                                 return 0;
                         }
                         free(line);
@@ -841,7 +855,9 @@ int main(int argc, char **argv) {
         if (argc == 4 && strcmp(argv[2], "flood") == 0) {
                 socket_path = argv[1];
                 signal(SIGPIPE, SIG_IGN);
-                return flood(atoi(argv[3]));
+                int r = flood(atoi(argv[3]));
+                flood_free();
+                return r;
         }
         if (argc != 2) {
                 fprintf(stderr, "usage: wire_abuse SOCKET [hold N | flood N]\n");
