@@ -641,8 +641,10 @@ static void on_action(struct loop_timer *t) {
                 break;
         }
         /* Done, then forgotten: a crash in between finds the service no
-         * longer stopped, and drops the record (failure_resume_pending). */
-        pending_save(s, NULL, 0, 0);
+         * longer stopped, and drops the record (failure_resume_pending).
+         * A timer armed again meanwhile is a newer failure's, recorded. */
+        if (!loop_timer_armed(&rec->action_timer))
+                pending_save(s, NULL, 0, 0);
 }
 
 void failure_resume_pending(struct manager *m) {
