@@ -28,6 +28,7 @@ export SCCTL=${SCCTL:-$BUILD/scctl}
 export HELPER=${HELPER:-$BUILD/tests/scm-test-helper}
 export NATIVE=${NATIVE:-$BUILD/tests/scm-test-native}
 export LISTEN_HELPER=${LISTEN_HELPER:-$BUILD/tests/scm-test-listen}
+export UTMP_HELPER=${UTMP_HELPER:-$BUILD/tests/scm-test-utmp}
 export EXAMPLES=${EXAMPLES:-$BUILD/examples}
 export WIRE_ABUSE=${WIRE_ABUSE:-$BUILD/tests/wire_abuse}
 export EVENTS_CHECK=${EVENTS_CHECK:-$BUILD/tests/events_check}

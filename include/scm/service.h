@@ -44,10 +44,20 @@ struct scm_timechange_info {
         int64_t old_time;
 };
 
+/* WTSSESSION_NOTIFICATION: which login session a SESSIONCHANGE is about.
+ * The session's number is the process id of its login program (the one
+ * utmp records: login, sshd's session process, a display manager's). */
+struct scm_session_info {
+        uint32_t size; /* sizeof(struct scm_session_info) */
+        uint32_t session_id;
+};
+
 /* HandlerEx: returns NO_ERROR (0) or a Win32 error.  event_type and
  * event_data are 0 and NULL but for SCM_CONTROL_POWEREVENT (event_type
- * SCM_POWER_*, no data) and SCM_CONTROL_TIMECHANGE (event_data a struct
- * scm_timechange_info, valid during the call). */
+ * SCM_POWER_*, no data), SCM_CONTROL_SESSIONCHANGE (event_type
+ * SCM_SESSION_*, event_data a struct scm_session_info) and
+ * SCM_CONTROL_TIMECHANGE (event_data a struct scm_timechange_info); the
+ * data is valid during the call. */
 typedef uint32_t scm_handler_fn(uint32_t control, uint32_t event_type, void *event_data,
                                 void *context);
 

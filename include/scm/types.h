@@ -71,7 +71,7 @@ enum scm_control {
         SCM_CONTROL_SHUTDOWN = 5,
         SCM_CONTROL_PARAMCHANGE = 6,
         SCM_CONTROL_POWEREVENT = 13,    /* event_type: SCM_POWER_* */
-        SCM_CONTROL_SESSIONCHANGE = 14, /* not sent by scmd (docs/porting-windows.md) */
+        SCM_CONTROL_SESSIONCHANGE = 14, /* event_type: SCM_SESSION_*; event_data: struct scm_session_info */
         SCM_CONTROL_PRESHUTDOWN = 15,
         SCM_CONTROL_TIMECHANGE = 16,   /* event_data: struct scm_timechange_info */
         SCM_CONTROL_TRIGGEREVENT = 32, /* a start trigger fired while it runs */
@@ -89,16 +89,25 @@ enum scm_accept {
         SCM_ACCEPT_NETBINDCHANGE = 0x010,
         SCM_ACCEPT_HARDWAREPROFILECHANGE = 0x020,
         SCM_ACCEPT_POWEREVENT = 0x040,
-        SCM_ACCEPT_SESSIONCHANGE = 0x080, /* never sent: no session source */
+        SCM_ACCEPT_SESSIONCHANGE = 0x080, /* logons and logoffs, as utmp records them */
         SCM_ACCEPT_PRESHUTDOWN = 0x100,
         SCM_ACCEPT_TIMECHANGE = 0x200,
         SCM_ACCEPT_TRIGGEREVENT = 0x400, /* service triggers (scctl triggers) */
 };
 
-/* POWEREVENT's event types (Windows' PBT_*): scmd sends a resume, seen as
- * CLOCK_BOOTTIME moving ahead of CLOCK_MONOTONIC. */
+/* POWEREVENT's event types (Windows' PBT_*): a suspend when the sleep hook
+ * announces it (scctl power-event suspend), a resume when CLOCK_BOOTTIME
+ * moves ahead of CLOCK_MONOTONIC. */
 enum scm_power_event {
+        SCM_POWER_SUSPEND = 0x04,          /* PBT_APMSUSPEND */
         SCM_POWER_RESUME_AUTOMATIC = 0x12, /* PBT_APMRESUMEAUTOMATIC */
+};
+
+/* SESSIONCHANGE's event types (Windows' WTS_*): a login session began or
+ * ended, as the login program recorded it in utmp. */
+enum scm_session_event {
+        SCM_SESSION_LOGON = 5,  /* WTS_SESSION_LOGON */
+        SCM_SESSION_LOGOFF = 6, /* WTS_SESSION_LOGOFF */
 };
 
 /* Limits enforced at the door; docs/protocol.md, "Limits". */

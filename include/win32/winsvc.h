@@ -55,13 +55,26 @@ extern "C" {
 #define SERVICE_CONTROL_TIMECHANGE 0x00000010
 #define SERVICE_CONTROL_TRIGGEREVENT 0x00000020
 
-/* POWEREVENT's dwEventType: scmd sends PBT_APMRESUMEAUTOMATIC after a
- * suspend; the others are here for sources that switch on them. */
+/* POWEREVENT's dwEventType: scmd sends PBT_APMSUSPEND when the sleep hook
+ * announces a suspend and PBT_APMRESUMEAUTOMATIC after it; the others are
+ * here for sources that switch on them. */
 #define PBT_APMSUSPEND 0x0004
 #define PBT_APMRESUMESUSPEND 0x0007
 #define PBT_APMPOWERSTATUSCHANGE 0x000A
 #define PBT_APMRESUMEAUTOMATIC 0x0012
 #define PBT_POWERSETTINGCHANGE 0x8013
+
+/* SESSIONCHANGE's dwEventType: scmd sends LOGON and LOGOFF, as utmp
+ * records them; the others are here for sources that switch on them. */
+#define WTS_CONSOLE_CONNECT 0x1
+#define WTS_CONSOLE_DISCONNECT 0x2
+#define WTS_REMOTE_CONNECT 0x3
+#define WTS_REMOTE_DISCONNECT 0x4
+#define WTS_SESSION_LOGON 0x5
+#define WTS_SESSION_LOGOFF 0x6
+#define WTS_SESSION_LOCK 0x7
+#define WTS_SESSION_UNLOCK 0x8
+#define WTS_SESSION_REMOTE_CONTROL 0x9
 
 /* ---- states -------------------------------------------------------------- */
 #define SERVICE_STOPPED 0x00000001
@@ -255,6 +268,13 @@ typedef struct _SERVICE_TIMECHANGE_INFO {
         LARGE_INTEGER liNewTime;
         LARGE_INTEGER liOldTime;
 } SERVICE_TIMECHANGE_INFO, *PSERVICE_TIMECHANGE_INFO;
+
+/* SESSIONCHANGE's lpEventData: the session is the process id of its
+ * login program, as utmp records it. */
+typedef struct tagWTSSESSION_NOTIFICATION {
+        DWORD cbSize;
+        DWORD dwSessionId;
+} WTSSESSION_NOTIFICATION, *PWTSSESSION_NOTIFICATION;
 
 typedef struct _SERVICE_STATUS {
         DWORD dwServiceType;

@@ -88,6 +88,8 @@ static int parse_body(struct control_msg *m, const char **why) {
                         return *why = "control with a malformed event_type", -EBADMSG;
                 if (!get_i64(o, "new_time", &m->new_time) || !get_i64(o, "old_time", &m->old_time))
                         return *why = "control with a malformed new_time or old_time", -EBADMSG;
+                if (json_object_get(o, "session_id") && !get_u32(o, "session_id", &m->session_id))
+                        return *why = "control with a malformed session_id", -EBADMSG;
                 return 0;
         case CTL_RESULT:
                 if (!get_u32(o, "id", &m->id) || !get_u32(o, "result", &m->result))
@@ -164,6 +166,9 @@ json_t *control_control(const char *service, uint32_t id, const struct control_e
         if (o && ev->control == SCM_CONTROL_TIMECHANGE &&
             (json_object_set_new(o, "new_time", json_integer(ev->new_time)) < 0 ||
              json_object_set_new(o, "old_time", json_integer(ev->old_time)) < 0))
+                goto fail;
+        if (o && ev->control == SCM_CONTROL_SESSIONCHANGE &&
+            json_object_set_new(o, "session_id", json_integer(ev->session_id)) < 0)
                 goto fail;
         return o;
 fail:

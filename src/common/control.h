@@ -48,6 +48,7 @@ struct control_msg {
         uint32_t control;             /* CONTROL */
         uint32_t event_type;          /* CONTROL: HandlerEx's dwEventType, or 0 */
         int64_t new_time, old_time;   /* CONTROL TIMECHANGE: FILETIME units, or 0 */
+        uint32_t session_id;          /* CONTROL SESSIONCHANGE: the session, or 0 */
         uint32_t result;              /* RESULT: the handler's Win32 result */
         struct control_status status; /* STATUS */
         const char *text;             /* MESSAGE */
@@ -74,6 +75,7 @@ struct control_event {
         uint32_t control;
         uint32_t event_type;
         int64_t new_time, old_time; /* TIMECHANGE's SERVICE_TIMECHANGE_INFO */
+        uint32_t session_id;        /* SESSIONCHANGE's WTSSESSION_NOTIFICATION */
 };
 json_t *control_control(const char *service, uint32_t id, const struct control_event *ev);
 json_t *control_status_msg(const char *service, const struct control_status *st);

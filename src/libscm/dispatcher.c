@@ -42,6 +42,7 @@ struct queued_control {
         uint32_t control;
         uint32_t event_type;
         struct scm_timechange_info time; /* TIMECHANGE's event data */
+        struct scm_session_info session; /* SESSIONCHANGE's */
         char service[];                  /* the name scmd sent it with */
 };
 
@@ -183,7 +184,9 @@ static void run_handler(struct scm_status_handle *h, struct queued_control *q) {
         scm_handler_fn *fn = h->handler;
         void *context = h->context;
         pthread_mutex_unlock(&D.lock);
-        void *data = q->control == SCM_CONTROL_TIMECHANGE ? &q->time : NULL;
+        void *data = q->control == SCM_CONTROL_TIMECHANGE      ? (void *)&q->time
+                     : q->control == SCM_CONTROL_SESSIONCHANGE ? (void *)&q->session
+                                                               : NULL;
         uint32_t result = fn ? fn(q->control, q->event_type, data, context)
                              : SCM_ERROR_SERVICE_CANNOT_ACCEPT_CTRL;
         control_send(D.fd, control_result(q->service, q->id, result), 0);
@@ -236,7 +239,8 @@ static void on_control(const struct control_msg *m) {
         *q = (struct queued_control){.id = m->id,
                                      .control = m->control,
                                      .event_type = m->event_type,
-                                     .time = {m->new_time, m->old_time}};
+                                     .time = {m->new_time, m->old_time},
+                                     .session = {sizeof(struct scm_session_info), m->session_id}};
         memcpy(q->service, m->service, len);
         *h->queue_tail = q;
         h->queue_tail = &q->next;

@@ -57,9 +57,11 @@
 #include "selfnotify.h"
 #include "server.h"
 #include "shutdown.h"
+#include "session_watch.h"
 #include "supervisor.h"
 #include "task.h"
 #include "timeline.h"
+#include "utmp.h"
 
 struct options {
         enum scm_mode mode;
@@ -86,6 +88,7 @@ static void usage(FILE *f) {
                 "  --log-max-size BYTES  rotate a service's log past this size (default 1048576)\n"
                 "  --log-keep N          rotated logs kept per service (default 3)\n"
                 "  --debug               log debug messages too\n"
+                "  --utmp FILE           the login sessions' record (default /var/run/utmp)\n"
                 "%s"
                 "%s"
                 "%s"
@@ -123,6 +126,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 OPT_DELAYED_AUTO_DELAY,
                 OPT_SHUTDOWN_BUDGET,
                 OPT_ADMIN_GROUP,
+                OPT_UTMP,
                 OPT_REEXEC,
         };
         static const struct option longopts[] = {
@@ -143,6 +147,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 {"delayed-auto-delay", required_argument, NULL, OPT_DELAYED_AUTO_DELAY},
                 {"shutdown-budget", required_argument, NULL, OPT_SHUTDOWN_BUDGET},
                 {"admin-group", required_argument, NULL, OPT_ADMIN_GROUP},
+                {"utmp", required_argument, NULL, OPT_UTMP},
                 {"reexec", no_argument, NULL, OPT_REEXEC}, /* scmd's own, not in --help */
                 {0},
         };
@@ -221,6 +226,10 @@ static int parse_options(int argc, char **argv, struct options *o) {
                 case OPT_ADMIN_GROUP:
                         if (acl_set_option("admin-group", optarg) < 0)
                                 return -EINVAL;
+                        break;
+                case OPT_UTMP:
+                        if (utmp_set_path(optarg) < 0)
+                                return -ENOMEM;
                         break;
                 case 'h':
                         usage(stdout);
@@ -384,6 +393,7 @@ static void tear_down(struct manager *m) {
         scheduler_free(m);
         mounts_watch_free(m);
         clock_watch_free(m);
+        session_watch_free(m);
         activation_free(m);
         service_triggers_free(m);
         depend_free(m);
@@ -671,6 +681,7 @@ int main(int argc, char **argv) {
         /* Changes of the mount table become mount_changed events. */
         mounts_watch_start(&m, mount_changed);
         clock_watch_start(&m);
+        session_watch_start(&m);
         /* Socket activation: every declared socket bound before the boot. */
         activation_start(&m);
         /* Service triggers: their sources watched before the boot. */

@@ -28,6 +28,10 @@ _Static_assert(sizeof(struct scm_timechange_info) == sizeof(SERVICE_TIMECHANGE_I
                        offsetof(SERVICE_TIMECHANGE_INFO, liOldTime) ==
                                offsetof(struct scm_timechange_info, old_time),
                "SERVICE_TIMECHANGE_INFO is struct scm_timechange_info");
+_Static_assert(sizeof(struct scm_session_info) == sizeof(WTSSESSION_NOTIFICATION) &&
+                       offsetof(WTSSESSION_NOTIFICATION, dwSessionId) ==
+                               offsetof(struct scm_session_info, session_id),
+               "WTSSESSION_NOTIFICATION is struct scm_session_info");
 
 static struct {
         pthread_mutex_t lock;

@@ -20,6 +20,7 @@
  *   answered=N:W             the handler returns W for control N
  *   event_type=N:E           control N came with event type E (not 0)
  *   timechange=NEW:OLD       TIMECHANGE's event data (FILETIME units)
+ *   session=E:ID:SIZE        SESSIONCHANGE's event type, session and cbSize
  *   bad_status=W, bad_accept=W  what scm_set_service_status() returned for a
  *                            status that does not exist (--bad-status): the
  *                            Win32 number of an SCM_ERR(), else the -errno
@@ -226,6 +227,10 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
         if (control == SCM_CONTROL_TIMECHANGE && event_data) {
                 const struct scm_timechange_info *t = event_data;
                 report("timechange=%lld:%lld", (long long)t->new_time, (long long)t->old_time);
+        }
+        if (control == SCM_CONTROL_SESSIONCHANGE && event_data) {
+                const struct scm_session_info *si = event_data;
+                report("session=%u:%u:%u", event_type, si->session_id, si->size);
         }
         printf("control %u received\n", control);
         fflush(stdout);

@@ -8,6 +8,8 @@
 # itself plus 10 ms (a step forward no other test notices); where scmd's
 # test may not set the clock the point is skipped.  A resume from suspend
 # (POWEREVENT) cannot be caused here: its points are skipped, saying so.
+# Logons and logoffs (SESSIONCHANGE) come from a utmp file of the test's
+# own (scmd --utmp), written by glibc's pututxline as login programs do.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -69,6 +71,42 @@ test_powerevent() {
         tap_skip "POWEREVENT PBT_APMRESUMEAUTOMATIC after a resume" "this machine cannot be suspended by a test"
 }
 
+test_sessionchange() {
+        local utmp="$D/utmp"
+        : >"$utmp"
+        daemon_start --utmp "$utmp" || return
+        create_native S --accept stop,sessionchange || return
+        create_native N --accept stop || return
+        start_native S || return
+        start_native N || return
+        # The session's number is its login program's pid: any number will do.
+        "$UTMP_HELPER" "$utmp" login 424242 pts/77 alice || { tap_not_ok "utmp login" "rc $?"; return; }
+        wait_report S control=14 10 || return
+        check "S's handler got WTS_SESSION_LOGON (5) for session 424242, with cbSize 8" \
+                report_has S session=5:424242:8
+        wait_report S answered=14:0 10 && tap_ok "S answered it with NO_ERROR"
+        check "scmd logs the logon and whom it told" scmd_log_has "session 424242 of alice on pts/77 began: told 1 service"
+        "$UTMP_HELPER" "$utmp" logout 424242 pts/77 || { tap_not_ok "utmp logout" "rc $?"; return; }
+        wait_report S session=6:424242:8 10 || return
+        tap_ok "S's handler got WTS_SESSION_LOGOFF (6) for the same session"
+        # A file replaced whole (as some tools rewrite utmp) is watched anew.
+        cp "$utmp" "$D/utmp.new"
+        "$UTMP_HELPER" "$D/utmp.new" login 4343 pts/78 bob || { tap_not_ok "utmp login" "rc $?"; return; }
+        mv "$D/utmp.new" "$utmp"
+        wait_report S session=5:4343:8 10 || return
+        tap_ok "a utmp file renamed into place is read: bob's logon is told"
+        "$UTMP_HELPER" "$utmp" logout 4343 pts/78 || { tap_not_ok "utmp logout" "rc $?"; return; }
+        wait_report S session=6:4343:8 10 || return
+        tap_ok "...and the renamed file is watched for writes: bob's logoff is told"
+        if report_has N control=14; then
+                tap_not_ok "N, which does not accept SESSIONCHANGE, gets nothing" "$(cat "$(report_path N)")"
+        else
+                tap_ok "N, which does not accept SESSIONCHANGE, gets nothing"
+        fi
+        assert_sc_ok "stop S" stop S --wait
+        assert_sc_ok "stop N" stop N --wait
+}
+
 scmd_log_has() {
         grep -qF -- "$1" "$D/scmd.stderr" 2>/dev/null
 }
@@ -76,4 +114,5 @@ scmd_log_has() {
 run_test test_accept_bits
 run_test test_timechange
 run_test test_powerevent
+run_test test_sessionchange
 finish

@@ -142,6 +142,7 @@ struct control_request {
         uint32_t code;              /* SCM_CONTROL_* or 128..255 */
         uint32_t event_type;        /* HandlerEx's dwEventType (POWEREVENT), or 0 */
         int64_t new_time, old_time; /* TIMECHANGE: FILETIME units */
+        uint32_t session_id;        /* SESSIONCHANGE: the session */
         void (*fn)(struct control_request *r, struct service *s, int win32);
         bool delivered; /* set when it went out: the answer comes later */
 };

@@ -38,6 +38,7 @@ static int send_one(struct service *s, const struct system_event *ev) {
                                         .event_type = ev->event_type,
                                         .new_time = ev->new_time,
                                         .old_time = ev->old_time,
+                                        .session_id = ev->session_id,
                                         .fn = event_answered};
         int r = service_control(s, EV_CUSTOM, req);
         if (r != 1)

@@ -15,6 +15,7 @@ struct system_event {
         uint32_t accept_bit; /* SCM_ACCEPT_* a service must have to get it */
         uint32_t event_type;
         int64_t new_time, old_time; /* TIMECHANGE: FILETIME units */
+        uint32_t session_id;        /* SESSIONCHANGE: the session */
 };
 
 /* Sends ev to every service whose handler accepts it now; returns how

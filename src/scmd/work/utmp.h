@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The login sessions the utmp file records (utmp.c): what session_watch.c
+ * tells handlers of and what wall.c writes to.
+ */
+#ifndef SCMD_UTMP_H
+#define SCMD_UTMP_H
+
+#include <sys/types.h>
+
+struct utmp_session {
+        pid_t pid;      /* the login program's: the session's number */
+        char line[33];  /* its terminal under /dev ("pts/3"), or "" */
+        char user[33];
+};
+
+/* scmd's --utmp: another file than the system's (a test's own). */
+int utmp_set_path(const char *path);
+const char *utmp_path(void);
+
+/* The sessions now recorded (USER_PROCESS records), in file order: a
+ * malloc'd array in *ret (NULL when none) and its length, or -errno. */
+ssize_t utmp_sessions(struct utmp_session **ret);
+
+#endif
