@@ -268,6 +268,7 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
         case SCM_CONTROL_PARAMCHANGE:
         case SCM_CONTROL_TIMECHANGE:
         case SCM_CONTROL_POWEREVENT:
+        case SCM_CONTROL_SESSIONCHANGE:
                 break;
         default:
                 if (control >= SCM_CONTROL_CUSTOM_FIRST && control <= SCM_CONTROL_CUSTOM_LAST)
