@@ -144,3 +144,35 @@ const struct scctl_verb verb_daemon_reexec = {
                 "scmd (libscm retries it).\n",
         .run = run_daemon_reexec,
 };
+
+static int run_power_event(struct scctl *ctx, int argc, char **argv) {
+        int opt = scctl_next_option(ctx, argc, argv);
+        if (opt < 0)
+                return ctx->exit_status;
+        if (optind + 1 != argc)
+                return scctl_usage_error(ctx, "takes one operand: suspend");
+        _cleanup_json_ json_t *result = NULL;
+        int r = scctl_call(ctx, "power_event", json_pack("{s:s}", "event", argv[optind]), &result);
+        if (r != 0)
+                return r;
+        if (ctx->json)
+                output_json(result);
+        else
+                printf("[SC] power-event SUCCESS: %lld service(s) told of the %s, %lld answered "
+                       "with an error\n",
+                       (long long)num(result, "told"), argv[optind], (long long)num(result, "failed"));
+        return 0;
+}
+
+const struct scctl_verb verb_power_event = {
+        .name = "power-event",
+        .synopsis = "suspend",
+        .summary = "Tell the services the machine is about to suspend (the sleep hook's)",
+        .help = "For administrators; the host's sleep hook runs it before the machine\n"
+                "sleeps (lib/systemd/system-sleep/scm, which systemd-sleep and elogind\n"
+                "run).  Every native service whose status accepts POWEREVENT gets it with\n"
+                "PBT_APMSUSPEND; the verb returns once each has answered or its control\n"
+                "timeout passed, so the machine sleeps after they are ready.  A resume\n"
+                "needs no verb: scmd notices it and sends PBT_APMRESUMEAUTOMATIC.\n",
+        .run = run_power_event,
+};

@@ -43,7 +43,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_lock,         &verb_querylock,      &verb_bridge,
         &verb_metrics,      &verb_import,         &verb_export,
         &verb_getkeyname,   &verb_getdisplayname, &verb_param,
-        &verb_description,  &verb_qdescription,   &verb_daemon_reexec,
+        &verb_description,  &verb_qdescription,   &verb_daemon_reexec, &verb_power_event,
         &verb_reload,       &verb_task,           &verb_at,
         &verb_sockets,      &verb_triggers,       &verb_triggerinfo,
         &verb_qtriggerinfo, &verb_trigger,        &verb_apply,

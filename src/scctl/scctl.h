@@ -227,6 +227,7 @@ extern const struct scctl_verb verb_triggers, verb_triggerinfo, verb_qtriggerinf
 int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only);
 extern const struct scctl_verb verb_shutdown;
 extern const struct scctl_verb verb_daemon_reexec;
+extern const struct scctl_verb verb_power_event;
 /* cmd_depend.c */
 extern const struct scctl_verb verb_group_order, verb_enumdepend;
 /* cmd_import.c */

@@ -38,6 +38,7 @@
  *                        hint, then nothing ever again
  *   --no-dispatcher      never call scm_service_dispatcher(): just sleep
  *   --block-handler CODE the handler sleeps forever when it gets CODE
+ *   --slow-handler MS    the handler takes MS before it answers POWEREVENT
  *   --accept LIST        controls_accepted while running: a comma list of
  *                        stop, pause, paramchange, shutdown, preshutdown,
  *                        timechange, powerevent, sessionchange, or none
@@ -102,6 +103,7 @@ static struct {
         bool never_report;
         bool no_dispatcher;
         long block_code;
+        long slow_handler_ms;
         uint32_t accept;
         uint32_t start_accept;
         long exit_code;
@@ -236,6 +238,8 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
         fflush(stdout);
         if (opt.block_code >= 0 && control == (uint32_t)opt.block_code)
                 sleep_forever();
+        if (opt.slow_handler_ms && control == SCM_CONTROL_POWEREVENT)
+                sleep_ms(opt.slow_handler_ms);
 
         pthread_mutex_lock(&lock);
         switch (control) {
@@ -487,6 +491,7 @@ static void parse_options(int argc, char **argv) {
                 OPT_NEVER_REPORT,
                 OPT_NO_DISPATCHER,
                 OPT_BLOCK_HANDLER,
+                OPT_SLOW_HANDLER,
                 OPT_ACCEPT,
                 OPT_START_ACCEPT,
                 OPT_EXIT_CODE,
@@ -512,6 +517,7 @@ static void parse_options(int argc, char **argv) {
                 {"never-report", no_argument, NULL, OPT_NEVER_REPORT},
                 {"no-dispatcher", no_argument, NULL, OPT_NO_DISPATCHER},
                 {"block-handler", required_argument, NULL, OPT_BLOCK_HANDLER},
+                {"slow-handler", required_argument, NULL, OPT_SLOW_HANDLER},
                 {"accept", required_argument, NULL, OPT_ACCEPT},
                 {"start-accept", required_argument, NULL, OPT_START_ACCEPT},
                 {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
@@ -550,6 +556,9 @@ static void parse_options(int argc, char **argv) {
                         break;
                 case OPT_NO_DISPATCHER:
                         opt.no_dispatcher = true;
+                        break;
+                case OPT_SLOW_HANDLER:
+                        opt.slow_handler_ms = parse_long("--slow-handler", optarg, 0, 60000);
                         break;
                 case OPT_BLOCK_HANDLER:
                         opt.block_code = parse_long("--block-handler", optarg, 0, 255);

@@ -12,6 +12,7 @@
 # own (scmd --utmp), written by glibc's pututxline as login programs do.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Now as FILETIME: 100 ns since 1601.
 filetime_now() {
@@ -71,6 +72,41 @@ test_powerevent() {
         tap_skip "POWEREVENT PBT_APMRESUMEAUTOMATIC after a resume" "this machine cannot be suspended by a test"
 }
 
+# The sleep hook as systemd-sleep runs it before a suspend ("pre
+# suspend"), pointed at this test's scmd: it returns only once the service
+# that accepts POWEREVENT has answered PBT_APMSUSPEND (its handler takes
+# 1.5 s), so its answer is in the report the moment the hook is done.
+test_suspend_hook() {
+        daemon_start || return
+        create_native P --accept stop,powerevent --slow-handler 1500 || return
+        create_native N --accept stop || return
+        start_native P || return
+        start_native N || return
+        local hook="$D/sleep-hook"
+        sed "s|/usr/local/bin/scctl|$SCCTL|" "$SRC/packaging/system-sleep/scm" >"$hook"
+        SCM_SOCKET="$D/run/scm.sock" sh "$hook" post suspend
+        sleep 0.3
+        if report_has P control=13; then
+                tap_not_ok "after a wake-up the hook tells nobody (scmd notices the resume)" "$(cat "$(report_path P)")"
+        else
+                tap_ok "after a wake-up the hook tells nobody (scmd notices the resume)"
+        fi
+        SCM_SOCKET="$D/run/scm.sock" sh "$hook" pre suspend
+        check "P's handler got POWEREVENT with PBT_APMSUSPEND (4)" report_has P event_type=13:4
+        check "...and had answered it when the hook returned" report_has P answered=13:0
+        check "N, which does not accept POWEREVENT, got nothing" bash -c "! grep -q control=13 '$(report_path N)'"
+        check "scmd logs the suspend and whom it told" scmd_log_has "the machine is about to suspend: told 1 service"
+        run_sc --json power-event suspend
+        assert_contains "power-event --json says whom it told" "$OUT" '"told":1'
+        run_sc power-event hibernate
+        assert_rc "an unknown power event is refused" 1
+        assert_contains "...with INVALID_PARAMETER, saying what is announced" "$ERR" "INVALID_PARAMETER (87): unknown power event 'hibernate': only 'suspend'"
+        run_sc query P
+        assert_contains "P runs on" "$OUT" RUNNING
+        assert_sc_ok "stop P" stop P --wait
+        assert_sc_ok "stop N" stop N --wait
+}
+
 test_sessionchange() {
         local utmp="$D/utmp"
         : >"$utmp"
@@ -114,5 +150,6 @@ scmd_log_has() {
 run_test test_accept_bits
 run_test test_timechange
 run_test test_powerevent
+run_test test_suspend_hook
 run_test test_sessionchange
 finish

@@ -70,6 +70,8 @@ static const struct rpc_method methods[] = {
         {"shutdown", rpc_shutdown, RPC_ADMINS_ONLY},
         /* An upgrade in place: administrators only, as shutdown. */
         {"daemon_reexec", rpc_daemon_reexec, RPC_ADMINS_ONLY},
+        /* The host's sleep hook; administrators only, as shutdown. */
+        {"power_event", rpc_power_event, RPC_ADMINS_ONLY},
         /* Named services need query-status each (rpc_events.c); events of
          * services the caller may not query-status never reach it (events.c). */
         {"subscribe", rpc_subscribe, RPC_ON_SCM, R(CONNECT)},

@@ -91,7 +91,7 @@ rpc_handler_fn rpc_subscribe, rpc_unsubscribe, rpc_service_message; /* rpc_event
 void conn_handles_release(struct manager *m, struct conn *c);
 
 /* ----------------------------------------------------------- rpc_boot.c */
-rpc_handler_fn rpc_query_boot_phase, rpc_shutdown, rpc_daemon_reexec;
+rpc_handler_fn rpc_query_boot_phase, rpc_shutdown, rpc_daemon_reexec, rpc_power_event;
 
 rpc_handler_fn rpc_query_object_security, rpc_set_object_security;
 /* rpc_lock.c: the service database lock (struct manager's lock). */

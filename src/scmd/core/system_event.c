@@ -12,6 +12,7 @@
  */
 #include "system_event.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include <scm/error.h>
@@ -21,37 +22,78 @@
 #include "registry.h"
 #include "service.h"
 
-static void event_answered(struct control_request *req, struct service *s, int win32) {
-        if (win32)
-                log_info("service %s: its handler answered system event %u with %d (%s)",
-                         s->config.name, req->code, win32, scm_error_name(win32) ?: "its own code");
-        free(req);
+/* The events sent at once, and who waits for their answers (or NULL). */
+struct event_batch {
+        int pending; /* answers owed, plus one while sending */
+        int failed;
+        system_event_done_fn *done;
+        void *userdata;
+};
+
+struct event_request {
+        struct control_request request;
+        struct event_batch *batch;
+};
+
+static void batch_drop(struct event_batch *b) {
+        if (--b->pending > 0)
+                return;
+        if (b->done)
+                b->done(b->userdata, b->failed);
+        free(b);
 }
 
-static int send_one(struct service *s, const struct system_event *ev) {
+static void event_answered(struct control_request *req, struct service *s, int win32) {
+        struct event_request *e = container_of(req, struct event_request, request);
+        if (win32) {
+                log_info("service %s: its handler answered system event %u with %d (%s)",
+                         s->config.name, req->code, win32, scm_error_name(win32) ?: "its own code");
+                e->batch->failed++;
+        }
+        batch_drop(e->batch);
+        free(e);
+}
+
+static int send_one(struct service *s, const struct system_event *ev, struct event_batch *b) {
         if (!(s->controls_accepted & ev->accept_bit))
                 return 0;
-        struct control_request *req = calloc(1, sizeof(*req));
-        if (!req)
+        struct event_request *e = calloc(1, sizeof(*e));
+        if (!e)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
-        *req = (struct control_request){.code = ev->control,
-                                        .event_type = ev->event_type,
-                                        .new_time = ev->new_time,
-                                        .old_time = ev->old_time,
-                                        .session_id = ev->session_id,
-                                        .fn = event_answered};
-        int r = service_control(s, EV_CUSTOM, req);
-        if (r != 1)
-                free(req);
+        e->request = (struct control_request){.code = ev->control,
+                                              .event_type = ev->event_type,
+                                              .new_time = ev->new_time,
+                                              .old_time = ev->old_time,
+                                              .session_id = ev->session_id,
+                                              .fn = event_answered};
+        e->batch = b;
+        b->pending++;
+        int r = service_control(s, EV_CUSTOM, &e->request);
+        if (r != 1) {
+                b->pending--;
+                free(e);
+        }
         return r == 1;
 }
 
-int system_event_send(struct manager *m, const struct system_event *ev) {
+int system_event_send_then(struct manager *m, const struct system_event *ev,
+                           system_event_done_fn *done, void *userdata) {
+        struct event_batch *b = calloc(1, sizeof(*b));
+        if (!b)
+                return -ENOMEM;
+        *b = (struct event_batch){.pending = 1, .done = done, .userdata = userdata};
         struct service **v = NULL;
         ssize_t n = registry_sorted(m->registry, &v);
         int sent = 0;
         for (ssize_t i = 0; i < n; i++)
-                sent += send_one(v[i], ev) > 0;
+                sent += send_one(v[i], ev, b) > 0;
         free(v);
+        if (sent == 0)
+                b->done = NULL; /* nobody to wait for: the caller answers at once */
+        batch_drop(b);
         return sent;
+}
+
+int system_event_send(struct manager *m, const struct system_event *ev) {
+        return system_event_send_then(m, ev, NULL, NULL);
 }

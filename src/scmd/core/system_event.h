@@ -22,4 +22,13 @@ struct system_event {
  * many it went to.  Nobody waits for the answers. */
 int system_event_send(struct manager *m, const struct system_event *ev);
 
+/* Called once every service told has answered, or timed out (the
+ * control's own timeout); failed counts the answers other than NO_ERROR. */
+typedef void system_event_done_fn(void *userdata, int failed);
+/* As system_event_send, then done(userdata) once all have answered: only
+ * when it returns more than 0 (nobody told: done is never called).  Or
+ * -ENOMEM. */
+int system_event_send_then(struct manager *m, const struct system_event *ev,
+                           system_event_done_fn *done, void *userdata);
+
 #endif
