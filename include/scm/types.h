@@ -70,8 +70,9 @@ enum scm_control {
         SCM_CONTROL_INTERROGATE = 4,
         SCM_CONTROL_SHUTDOWN = 5,
         SCM_CONTROL_PARAMCHANGE = 6,
-        SCM_CONTROL_POWEREVENT = 13,    /* event_type: SCM_POWER_* */
-        SCM_CONTROL_SESSIONCHANGE = 14, /* event_type: SCM_SESSION_*; event_data: struct scm_session_info */
+        SCM_CONTROL_POWEREVENT = 13, /* event_type: SCM_POWER_* */
+        SCM_CONTROL_SESSIONCHANGE =
+                14, /* event_type: SCM_SESSION_*; event_data: struct scm_session_info */
         SCM_CONTROL_PRESHUTDOWN = 15,
         SCM_CONTROL_TIMECHANGE = 16,   /* event_data: struct scm_timechange_info */
         SCM_CONTROL_TRIGGEREVENT = 32, /* a start trigger fired while it runs */

@@ -160,7 +160,8 @@ static int run_power_event(struct scctl *ctx, int argc, char **argv) {
         else
                 printf("[SC] power-event SUCCESS: %lld service(s) told of the %s, %lld answered "
                        "with an error\n",
-                       (long long)num(result, "told"), argv[optind], (long long)num(result, "failed"));
+                       (long long)num(result, "told"), argv[optind],
+                       (long long)num(result, "failed"));
         return 0;
 }
 

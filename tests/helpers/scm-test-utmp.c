@@ -15,8 +15,7 @@
 #include <sys/time.h>
 #include <utmpx.h>
 
-static void fill(struct utmpx *u, short type, const char *pid, const char *line,
-                 const char *user) {
+static void fill(struct utmpx *u, short type, const char *pid, const char *line, const char *user) {
         memset(u, 0, sizeof(*u));
         u->ut_type = type;
         u->ut_pid = atoi(pid);

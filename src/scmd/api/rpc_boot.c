@@ -114,8 +114,8 @@ int rpc_power_event(struct rpc_call *call, json_t **ret) {
         if (!w)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         *w = (struct power_wait){call->manager->server, call->conn_id, json_incref(call->id), 0};
-        struct system_event ev = {SCM_CONTROL_POWEREVENT, SCM_ACCEPT_POWEREVENT, SCM_POWER_SUSPEND,
-                                  0, 0, 0};
+        struct system_event ev = {
+                SCM_CONTROL_POWEREVENT, SCM_ACCEPT_POWEREVENT, SCM_POWER_SUSPEND, 0, 0, 0};
         int n = system_event_send_then(call->manager, &ev, power_answered, w);
         log_info("the machine is about to suspend: told %d service%s", n < 0 ? 0 : n,
                  n == 1 ? "" : "s");

@@ -74,7 +74,7 @@ int channel_deliver(struct service *s, struct control_request *req) {
         p->id = ++s->next_control_id;
         p->request = req;
         struct control_event ev = {req->code, req->event_type, req->new_time, req->old_time,
-                                  req->session_id};
+                                   req->session_id};
         int r = control_send(proc->channel_fd, control_control(s->config.name, p->id, &ev),
                              MSG_DONTWAIT);
         if (r < 0) {

@@ -59,8 +59,8 @@ static void tell(struct session_watch *w, const struct utmp_session *s, uint32_t
                                   .session_id = (uint32_t)s->pid};
         int n = system_event_send(w->manager, &ev);
         log_info("session %d of %s%s%s %s: told %d service%s", (int)s->pid, s->user,
-                 s->line[0] ? " on " : "", s->line,
-                 what == SCM_SESSION_LOGON ? "began" : "ended", n, n == 1 ? "" : "s");
+                 s->line[0] ? " on " : "", s->line, what == SCM_SESSION_LOGON ? "began" : "ended",
+                 n, n == 1 ? "" : "s");
 }
 
 static void compare(struct session_watch *w) {

@@ -9,8 +9,8 @@
 #include <sys/types.h>
 
 struct utmp_session {
-        pid_t pid;      /* the login program's: the session's number */
-        char line[33];  /* its terminal under /dev ("pts/3"), or "" */
+        pid_t pid;     /* the login program's: the session's number */
+        char line[33]; /* its terminal under /dev ("pts/3"), or "" */
         char user[33];
 };
 
