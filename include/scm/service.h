@@ -103,4 +103,12 @@ int scm_set_service_status(scm_status_handle *h, const struct scm_service_status
  * whoever watches the SCM. */
 int scm_service_message(scm_status_handle *h, const char *text);
 
+/* scm_service_message_ex's flags. */
+#define SCM_MESSAGE_TO_USERS 0x1u /* also every logged-in user's terminal, as wall(1) */
+
+/* scm_service_message with flags: SCM_MESSAGE_TO_USERS writes it also to
+ * the terminal of every login session utmp records whose owner allows
+ * messages (mesg y).  -EINVAL for an unknown flag. */
+int scm_service_message_ex(scm_status_handle *h, const char *text, unsigned flags);
+
 #endif

@@ -110,6 +110,9 @@ static int parse_body(struct control_msg *m, const char **why) {
                 m->text = json_string_value(json_object_get(o, "text"));
                 if (!m->text || strlen(m->text) > 1024)
                         return *why = "message without text, or longer than 1024 bytes", -EBADMSG;
+                if (json_object_get(o, "users") && !json_is_boolean(json_object_get(o, "users")))
+                        return *why = "message whose users is not true or false", -EBADMSG;
+                m->users = json_is_true(json_object_get(o, "users"));
                 return 0;
         default:
                 return *why = "unknown message type", -EBADMSG;
@@ -190,8 +193,14 @@ json_t *control_result(const char *service, uint32_t id, uint32_t result) {
                          (json_int_t)id, "result", (json_int_t)result);
 }
 
-json_t *control_message(const char *service, const char *text) {
-        return json_pack("{s:s, s:s, s:s}", "type", "message", "service", service, "text", text);
+json_t *control_message(const char *service, const char *text, bool users) {
+        json_t *o =
+                json_pack("{s:s, s:s, s:s}", "type", "message", "service", service, "text", text);
+        if (o && users && json_object_set_new(o, "users", json_true()) < 0) {
+                json_decref(o);
+                return NULL;
+        }
+        return o;
 }
 
 int control_send(int fd, json_t *msg, int flags) {

@@ -52,6 +52,7 @@ struct control_msg {
         uint32_t result;              /* RESULT: the handler's Win32 result */
         struct control_status status; /* STATUS */
         const char *text;             /* MESSAGE */
+        bool users;                   /* MESSAGE: also to logged-in users' terminals */
         json_t *args;                 /* START: array of strings, args[0] the service name */
         uint32_t version;             /* HELLO */
 };
@@ -80,7 +81,7 @@ struct control_event {
 json_t *control_control(const char *service, uint32_t id, const struct control_event *ev);
 json_t *control_status_msg(const char *service, const struct control_status *st);
 json_t *control_result(const char *service, uint32_t id, uint32_t result);
-json_t *control_message(const char *service, const char *text);
+json_t *control_message(const char *service, const char *text, bool users);
 
 /* Sends msg (consumed) as one packet.  flags: MSG_DONTWAIT or 0.
  * Returns 0 or -errno (-EMSGSIZE when over CONTROL_PACKET_MAX). */

@@ -395,10 +395,15 @@ int scm_set_service_status(scm_status_handle *h, const struct scm_service_status
         return 0;
 }
 
-int scm_service_message(scm_status_handle *h, const char *text) {
+int scm_service_message_ex(scm_status_handle *h, const char *text, unsigned flags) {
         if (!h)
                 return SCM_ERR(SCM_ERROR_INVALID_HANDLE);
-        if (!text || strlen(text) > 1024)
+        if (!text || strlen(text) > 1024 || (flags & ~SCM_MESSAGE_TO_USERS))
                 return -EINVAL;
-        return control_send(D.fd, control_message(reported_name(h), text), 0);
+        return control_send(
+                D.fd, control_message(reported_name(h), text, flags & SCM_MESSAGE_TO_USERS), 0);
+}
+
+int scm_service_message(scm_status_handle *h, const char *text) {
+        return scm_service_message_ex(h, text, 0);
 }

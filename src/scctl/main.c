@@ -75,6 +75,7 @@ static const struct scctl_verb *const verbs[] = {
         &verb_qdescription,
         &verb_daemon_reexec,
         &verb_power_event,
+        &verb_message,
         &verb_reload,
         &verb_task,
         &verb_at,

@@ -228,6 +228,7 @@ int scctl_query_boot(struct scctl *ctx, bool failed_drivers_only);
 extern const struct scctl_verb verb_shutdown;
 extern const struct scctl_verb verb_daemon_reexec;
 extern const struct scctl_verb verb_power_event;
+extern const struct scctl_verb verb_message;
 /* cmd_depend.c */
 extern const struct scctl_verb verb_group_order, verb_enumdepend;
 /* cmd_import.c */

@@ -64,6 +64,8 @@
  *   --linger-after-stop  the process stays after the dispatcher returned
  *   --handler-error W    custom controls (128-255) answer W
  *   --message TEXT       scm_service_message(TEXT) at start
+ *   --message-users TEXT scm_service_message_ex(TEXT, SCM_MESSAGE_TO_USERS)
+ *                        at start (reported as message_users=R)
  *   --bad-status         once running, report state 99 and an unknown
  *                        accept bit through the library
  *   --raw-bad-packet     once running, send() malformed packets on fd 3
@@ -117,6 +119,7 @@ static struct {
         bool linger_after_stop;
         long handler_error;
         const char *message;
+        const char *message_users;
         bool bad_status;
         bool raw_bad_packet;
         const char *services;
@@ -374,6 +377,10 @@ static void service_main(int argc, char **argv) {
         if (opt.message)
                 report("message=%d",
                        win32_or_errno(scm_service_message(self->handle, opt.message)));
+        if (opt.message_users)
+                report("message_users=%d",
+                       win32_or_errno(scm_service_message_ex(self->handle, opt.message_users,
+                                                             SCM_MESSAGE_TO_USERS)));
 
         pthread_mutex_lock(&lock);
         if (opt.never_report) {
@@ -505,6 +512,7 @@ static void parse_options(int argc, char **argv) {
                 OPT_LINGER_AFTER_STOP,
                 OPT_HANDLER_ERROR,
                 OPT_MESSAGE,
+                OPT_MESSAGE_USERS,
                 OPT_BAD_STATUS,
                 OPT_RAW_BAD_PACKET,
                 OPT_SERVICES,
@@ -531,6 +539,7 @@ static void parse_options(int argc, char **argv) {
                 {"linger-after-stop", no_argument, NULL, OPT_LINGER_AFTER_STOP},
                 {"handler-error", required_argument, NULL, OPT_HANDLER_ERROR},
                 {"message", required_argument, NULL, OPT_MESSAGE},
+                {"message-users", required_argument, NULL, OPT_MESSAGE_USERS},
                 {"bad-status", no_argument, NULL, OPT_BAD_STATUS},
                 {"raw-bad-packet", no_argument, NULL, OPT_RAW_BAD_PACKET},
                 {"services", required_argument, NULL, OPT_SERVICES},
@@ -602,6 +611,9 @@ static void parse_options(int argc, char **argv) {
                         break;
                 case OPT_MESSAGE:
                         opt.message = optarg;
+                        break;
+                case OPT_MESSAGE_USERS:
+                        opt.message_users = optarg;
                         break;
                 case OPT_BAD_STATUS:
                         opt.bad_status = true;

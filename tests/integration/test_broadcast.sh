@@ -7,7 +7,13 @@
 #     subscriber of mounts as "mounted", its unmount as "unmounted", and a
 #     subscriber that did not ask for mounts gets neither;
 #   - a native service's own scm_service_message() reaches a subscriber of
-#     the service, its text intact.
+#     the service, its text intact;
+#   - a message for the users reaches the terminal of each login session in
+#     utmp (a file of the test's, scmd --utmp, written by glibc's
+#     pututxline as login programs do) whose owner allows messages: a pty
+#     the test opens reads it, with its C1 control made harmless; a
+#     pty with mesg n, and a record whose line points out of /dev, get
+#     nothing.
 # Each watch also names a service, whose state is reported at subscribe:
 # that first line says the subscription is in place.
 
@@ -27,7 +33,39 @@ cleanup_mount() {
         [ -n "$MOUNTED" ] && umount "$MOUNTED" 2>/dev/null
         MOUNTED=""
 }
-trap 'stop_watches; cleanup_mount; teardown quiet' EXIT
+PTY_PIDS=()
+stop_ptys() {
+        local p
+        for p in "${PTY_PIDS[@]}"; do
+                kill -TERM "$p" 2>/dev/null
+                wait "$p" 2>/dev/null
+        done
+        PTY_PIDS=()
+}
+trap 'stop_watches; stop_ptys; cleanup_mount; teardown quiet' EXIT
+
+# open_pty NAME y|n: a pty held open by a reader in the background, which
+# copies what its terminal is written into $D/NAME.out; $D/NAME.tty is
+# the terminal's path; y or n is its mesg.
+open_pty() {
+        python3 - "$D/$1.tty" "$2" "$D/$1.out" <<'PY' &
+import os, select, sys, time
+m, s = os.openpty()
+name = os.ttyname(s)
+os.chmod(name, 0o620 if sys.argv[2] == "y" else 0o600)
+out = open(sys.argv[3], "ab", buffering=0)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(name + "\n")
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+end = time.time() + 120
+while time.time() < end:
+    r, _, _ = select.select([m], [], [], 0.2)
+    if r:
+        out.write(os.read(m, 4096))
+PY
+        PTY_PIDS+=($!)
+        wait_until 10 "pty $1 is open" test -s "$D/$1.tty"
+}
 
 # watch_to FILE ARGS...: scctl --json watch ARGS in the background, into FILE.
 watch_to() {
@@ -101,6 +139,62 @@ test_service_message() {
         stop_watches
 }
 
+test_message_to_users() {
+        local utmp="$D/utmp"
+        mkdir -p "$D"
+        : >"$utmp"
+        open_pty yes y || return
+        open_pty no n || return
+        local yes no
+        yes=$(sed 's|^/dev/||' "$D/yes.tty")
+        no=$(sed 's|^/dev/||' "$D/no.tty")
+        "$UTMP_HELPER" "$utmp" login 5001 "$yes" alice || { tap_not_ok "utmp login" "rc $?"; return; }
+        "$UTMP_HELPER" "$utmp" login 5002 "$no" bob || { tap_not_ok "utmp login" "rc $?"; return; }
+        # A record whose line leads out of /dev, to a file of the test.
+        echo untouched >"$D/victim"
+        "$UTMP_HELPER" "$utmp" login 5003 "../..$D/victim" mallory || { tap_not_ok "utmp login" "rc $?"; return; }
+        daemon_start --utmp "$utmp" || return
+        create_native talker --message-users $'disk full\u009b2J on /srv' || return
+        start_native talker || return
+        wait_until 30 "the message reaches the terminal that allows messages" \
+                file_has "$D/yes.out" "Message from service talker (scm) at " &&
+                tap_ok "scm_service_message_ex(SCM_MESSAGE_TO_USERS) reaches alice's terminal, naming the service"
+        assert_eq "the library told the service it was sent" 0 "$(report_get talker message_users)"
+        # U+009B is CSI, a terminal's escape: valid UTF-8, so the command
+        # line and the protocol take it; the terminal must not.
+        check "the text arrives, its C1 control (CSI) a space" file_has "$D/yes.out" "disk full 2J on /srv"
+        if LC_ALL=C grep -q $'\xc2\x9b' "$D/yes.out"; then
+                tap_not_ok "no control character reaches the terminal" "$(od -c "$D/yes.out" | head)"
+        else
+                tap_ok "no control character reaches the terminal"
+        fi
+        check "scmd logs how many terminals took it" grep -qF "service talker: its message went to 1 terminal" "$D/scmd.stderr"
+        check "bob's terminal (mesg n) gets nothing" test ! -s "$D/no.out"
+        assert_eq "a record whose line leads out of /dev writes nothing" untouched "$(cat "$D/victim")"
+        run_sc message talker "second note" --users
+        assert_rc "scctl message --users" 0
+        wait_until 30 "an administrator's message reaches the terminal" file_has "$D/yes.out" "second note" &&
+                tap_ok "scctl message --users reaches alice's terminal"
+        run_sc message talker "quiet note"
+        sleep 0.5
+        if grep -q "quiet note" "$D/yes.out"; then
+                tap_not_ok "without --users, no terminal is written" "$(cat "$D/yes.out")"
+        else
+                tap_ok "without --users, no terminal is written"
+        fi
+        "$UTMP_HELPER" "$utmp" logout 5001 "$yes" || { tap_not_ok "utmp logout" "rc $?"; return; }
+        run_sc message talker "after logout" --users
+        sleep 0.5
+        if grep -q "after logout" "$D/yes.out"; then
+                tap_not_ok "a session that ended gets no message" "$(cat "$D/yes.out")"
+        else
+                tap_ok "a session that ended gets no message"
+        fi
+        stop_ptys
+        assert_sc_ok "stop talker" stop talker --wait
+}
+
 run_test test_mounts
 run_test test_service_message
+run_test test_message_to_users
 finish

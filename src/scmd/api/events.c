@@ -51,6 +51,7 @@
 #include "rpc_acl.h"
 #include "server.h"
 #include "service.h"
+#include "wall.h"
 
 struct event_watch {
         struct event_sub *sub;
@@ -291,18 +292,33 @@ static char *clean_message(const char *text) {
         return copy;
 }
 
-void events_service_message(struct service *s, const char *text) {
+static void to_users(struct service *s, const char *clean) {
+        int n = wall_write(s->config.name, clean);
+        if (n < 0)
+                log_warning("service %s: cannot read the login sessions for its message: %s",
+                            s->config.name, strerror(-n));
+        else
+                log_info("service %s: its message went to %d terminal%s", s->config.name, n,
+                         n == 1 ? "" : "s");
+}
+
+void events_service_message(struct service *s, const char *text, bool users) {
         _cleanup_free_ char *clean = clean_message(text ? text : "");
         if (!clean)
                 return;
         log_info("service %s: message for the interactive user: %s", s->config.name, clean);
         fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
+        if (users)
+                to_users(s, clean);
 }
 
-void events_service_said(struct service *s, const char *text) {
+void events_service_said(struct service *s, const char *text, bool users) {
         _cleanup_free_ char *clean = clean_message(text ? text : "");
-        if (clean)
-                fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
+        if (!clean)
+                return;
+        fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
+        if (users)
+                to_users(s, clean);
 }
 
 void events_mount_changed(struct manager *m, const char *action, const struct mount_entry *e) {

@@ -67,12 +67,13 @@ void events_service_created(struct service *s);
 void events_service_deleted(struct service *s);
 /* A message from s for the interactive user (MessageBox with
  * MB_SERVICE_NOTIFICATION): logged, and sent to the subscribers of
- * messages.  text is cut to EVENTS_MESSAGE_MAX_BYTES; control characters
- * and invalid UTF-8 are replaced. */
-void events_service_message(struct service *s, const char *text);
+ * messages; with users, also written to the logged-in users' terminals
+ * (work/wall.c).  text is cut to EVENTS_MESSAGE_MAX_BYTES; control
+ * characters and invalid UTF-8 are replaced. */
+void events_service_message(struct service *s, const char *text, bool users);
 /* The same, from the service's own channel (core/channel.c has logged
- * it already): sent to the subscribers of messages. */
-void events_service_said(struct service *s, const char *text);
+ * it already). */
+void events_service_said(struct service *s, const char *text, bool users);
 
 struct mount_entry;
 /* A change of the mount table (work/mounts.c): a mount_changed event to

@@ -143,7 +143,7 @@ int rpc_unsubscribe(struct rpc_call *call, json_t **ret) {
 }
 
 int rpc_service_message(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", "text", NULL};
+        static const char *const keys[] = {"name", "text", "users", NULL};
         struct service *s;
         const char *text;
         int r = rpc_get_service_checked(call, keys, &s);
@@ -151,9 +151,13 @@ int rpc_service_message(struct rpc_call *call, json_t **ret) {
                 r = rpc_get_string(call, "text", true, EVENTS_MESSAGE_MAX_BYTES, &text);
         if (r < 0)
                 return r;
+        json_t *users = json_object_get(call->params, "users");
+        if (users && !json_is_boolean(users))
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "the parameter 'users' must be true or false");
         /* The service's own channel will carry these; until then only
          * admins may speak for a service (rpc.c's table). */
-        events_service_message(s, text);
+        events_service_message(s, text, json_is_true(users));
         *ret = json_object();
         return 0;
 }

@@ -136,9 +136,10 @@ static void handle(struct process *p, const struct control_msg *m) {
                 on_result(s, m);
                 break;
         case CTL_MESSAGE:
-                log_info("service %s says: %s", s->config.name, m->text);
+                log_info("service %s says%s: %s", s->config.name,
+                         m->users ? " to the logged-in users" : "", m->text);
                 if (s->manager->hooks.message)
-                        s->manager->hooks.message(s, m->text);
+                        s->manager->hooks.message(s, m->text, m->users);
                 break;
         default:
                 log_warning_limited(&p->warnings, process_name(p),

@@ -63,8 +63,9 @@ struct service_hooks {
         int (*driver_load)(struct service *s);
         int (*driver_unload)(struct service *s);
         /* a message for the interactive user from the service's own
-         * channel, already logged (events.c sends it to subscribers) */
-        void (*message)(struct service *s, const char *text);
+         * channel, already logged (events.c sends it to subscribers, and
+         * with users to people's terminals) */
+        void (*message)(struct service *s, const char *text, bool users);
         /* at each spawn of s: its activation sockets and their names joined
          * by ':' (work/activation.c); 0 when none */
         size_t (*listen_fds)(struct service *s, const int **ret_fds, const char **ret_names);
