@@ -108,7 +108,8 @@ int scm_service_message(scm_status_handle *h, const char *text);
 
 /* scm_service_message with flags: SCM_MESSAGE_TO_USERS writes it also to
  * the terminal of every login session utmp records whose owner allows
- * messages (mesg y).  -EINVAL for an unknown flag. */
+ * messages (mesg y), and sends it as a desktop notification to those
+ * users whose session bus runs.  -EINVAL for an unknown flag. */
 int scm_service_message_ex(scm_status_handle *h, const char *text, unsigned flags);
 
 #endif

@@ -51,7 +51,8 @@ const struct scctl_verb verb_message = {
                 "log and to whoever watches messages (scctl watch), as the service's own\n"
                 "scm_service_message() does.\n"
                 "  --users  also write it to the terminal of every logged-in user who\n"
-                "           allows messages (mesg y), as wall(1) does\n",
+                "           allows messages (mesg y), as wall(1) does, and as a desktop\n"
+                "           notification to those whose session bus runs\n",
         .options = message_options,
         .run = run_message,
 };

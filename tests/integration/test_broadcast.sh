@@ -13,7 +13,12 @@
 #     pututxline as login programs do) whose owner allows messages: a pty
 #     the test opens reads it, with its C1 control made harmless; a
 #     pty with mesg n, and a record whose line points out of /dev, get
-#     nothing.
+#     nothing;
+#   - the same message reaches the desktop of a user with a login session
+#     and a session bus: a real dbus-daemon of the user nobody on
+#     /run/user/65534/bus, with dbus-monitor of the same user watching, sees
+#     scmd's Notify call to org.freedesktop.Notifications with the
+#     service's name and the text.
 # Each watch also names a service, whose state is reported at subscribe:
 # that first line says the subscription is in place.
 
@@ -42,7 +47,12 @@ stop_ptys() {
         done
         PTY_PIDS=()
 }
-trap 'stop_watches; stop_ptys; cleanup_mount; teardown quiet' EXIT
+RUNTIME_MADE=""
+cleanup_runtime() {
+        [ -n "$RUNTIME_MADE" ] && rm -rf "$RUNTIME_MADE"
+        RUNTIME_MADE=""
+}
+trap 'stop_watches; stop_ptys; cleanup_runtime; cleanup_mount; teardown quiet' EXIT
 
 # open_pty NAME y|n: a pty held open by a reader in the background, which
 # copies what its terminal is written into $D/NAME.out; $D/NAME.tty is
@@ -168,7 +178,7 @@ test_message_to_users() {
         else
                 tap_ok "no control character reaches the terminal"
         fi
-        check "scmd logs how many terminals took it" grep -qF "service talker: its message went to 1 terminal" "$D/scmd.stderr"
+        check "scmd logs how many terminals took it" grep -qF "service talker: its message went to 1 terminal and 0 desktops" "$D/scmd.stderr"
         check "bob's terminal (mesg n) gets nothing" test ! -s "$D/no.out"
         assert_eq "a record whose line leads out of /dev writes nothing" untouched "$(cat "$D/victim")"
         run_sc message talker "second note" --users
@@ -194,7 +204,52 @@ test_message_to_users() {
         assert_sc_ok "stop talker" stop talker --wait
 }
 
+test_desktop_notification() {
+        local tool
+        for tool in dbus-daemon dbus-monitor setpriv; do
+                if ! command -v $tool >/dev/null; then
+                        tap_skip "a message for the users reaches a desktop's session bus" "$tool is not installed"
+                        return
+                fi
+        done
+        if ! is_root; then
+                tap_skip "a message for the users reaches a desktop's session bus" "the test runs a bus as nobody: needs root"
+                return
+        fi
+        local run=/run/user/65534 as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+        if [ -e "$run" ]; then
+                tap_skip "a message for the users reaches a desktop's session bus" "$run exists already (a real session of nobody)"
+                return
+        fi
+        mkdir -p /run/user && mkdir -m 700 "$run" && chown 65534:65534 "$run" && RUNTIME_MADE=$run
+        "${as_nobody[@]}" dbus-daemon --session --address="unix:path=$run/bus" --nofork --nopidfile \
+                >"$D/bus.out" 2>&1 &
+        PTY_PIDS+=($!)
+        wait_until 10 "nobody's session bus listens" test -S "$run/bus" || return
+        DBUS_SESSION_BUS_ADDRESS="unix:path=$run/bus" "${as_nobody[@]}" dbus-monitor --session \
+                "interface='org.freedesktop.Notifications'" >"$D/monitor.out" 2>&1 &
+        PTY_PIDS+=($!)
+        wait_until 10 "the monitor is in place" grep -q "NameAcquired\|member=" "$D/monitor.out" || true
+        local utmp="$D/utmp"
+        : >"$utmp"
+        "$UTMP_HELPER" "$utmp" login 6001 pts/999 nobody || { tap_not_ok "utmp login" "rc $?"; return; }
+        daemon_start --utmp "$utmp" || return
+        create_native talker || return
+        start_native talker || return
+        run_sc message talker "backup finished on /srv" --users
+        assert_rc "scctl message --users" 0
+        wait_until 30 "the Notify call reaches nobody's bus" grep -q "member=Notify" "$D/monitor.out" &&
+                tap_ok "scmd calls Notify on the session bus of the logged-in user"
+        check "...with the service's name as the summary" grep -qF '"Message from service talker"' "$D/monitor.out"
+        check "...and the text as the body" grep -qF '"backup finished on /srv"' "$D/monitor.out"
+        check "scmd logs the desktop it went to" grep -qF "its message went to 0 terminals and 1 desktop" "$D/scmd.stderr"
+        stop_ptys
+        cleanup_runtime
+        assert_sc_ok "stop talker" stop talker --wait
+}
+
 run_test test_mounts
 run_test test_service_message
 run_test test_message_to_users
+run_test test_desktop_notification
 finish

@@ -51,6 +51,7 @@
 #include "rpc_acl.h"
 #include "server.h"
 #include "service.h"
+#include "desktop.h"
 #include "wall.h"
 
 struct event_watch {
@@ -294,12 +295,13 @@ static char *clean_message(const char *text) {
 
 static void to_users(struct service *s, const char *clean) {
         int n = wall_write(s->config.name, clean);
-        if (n < 0)
+        int d = n < 0 ? n : desktop_notify(s->config.name, clean);
+        if (n < 0 || d < 0)
                 log_warning("service %s: cannot read the login sessions for its message: %s",
-                            s->config.name, strerror(-n));
+                            s->config.name, strerror(n < 0 ? -n : -d));
         else
-                log_info("service %s: its message went to %d terminal%s", s->config.name, n,
-                         n == 1 ? "" : "s");
+                log_info("service %s: its message went to %d terminal%s and %d desktop%s",
+                         s->config.name, n, n == 1 ? "" : "s", d, d == 1 ? "" : "s");
 }
 
 void events_service_message(struct service *s, const char *text, bool users) {

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A service's message for people, shown on their desktops: the Linux form
+ * of MessageBox with MB_SERVICE_NOTIFICATION.  A desktop shows
+ * notifications sent to the org.freedesktop.Notifications service of the
+ * user's session bus, whose socket is /run/user/UID/bus.
+ *
+ * The bus takes a connection only from its own user, so for each user
+ * with a login session in utmp and a session bus, scmd forks a child that
+ * becomes that user (groups, gid and uid), connects,
+ * authenticates as itself (EXTERNAL), says Hello and calls Notify, waits
+ * up to two seconds for the answers, and exits.  scmd does not wait for
+ * it (the reaper takes it as any stray child).  The child speaks the few
+ * messages it needs of the D-Bus wire format itself: scm does not link a
+ * D-Bus library for one call.
+ */
+#include "desktop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "utmp.h"
+
+#define MSG_MAX 8192
+#define ANSWER_MS 2000
+
+/* ---- the D-Bus wire format, little-endian, what Hello and Notify need ---- */
+
+struct wire {
+        uint8_t b[MSG_MAX];
+        size_t n;
+        bool full;
+};
+
+static void pad(struct wire *w, size_t align) {
+        while (w->n % align && w->n < MSG_MAX)
+                w->b[w->n++] = 0;
+}
+
+static void put(struct wire *w, const void *p, size_t len) {
+        if (w->n + len > MSG_MAX) {
+                w->full = true;
+                return;
+        }
+        memcpy(w->b + w->n, p, len);
+        w->n += len;
+}
+
+static void put_u8(struct wire *w, uint8_t v) {
+        put(w, &v, 1);
+}
+
+static void put_u32(struct wire *w, uint32_t v) {
+        pad(w, 4);
+        uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+        put(w, le, 4);
+}
+
+static void put_str(struct wire *w, const char *s) { /* s and o */
+        put_u32(w, (uint32_t)strlen(s));
+        put(w, s, strlen(s) + 1);
+}
+
+static void put_sig(struct wire *w, const char *s) { /* g */
+        put_u8(w, (uint8_t)strlen(s));
+        put(w, s, strlen(s) + 1);
+}
+
+/* One header field: (code, variant of type sig holding s). */
+static void put_field(struct wire *w, uint8_t code, const char *sig, const char *s) {
+        pad(w, 8);
+        put_u8(w, code);
+        put_sig(w, sig);
+        if (sig[0] == 'g')
+                put_sig(w, s);
+        else
+                put_str(w, s);
+}
+
+/* A method call with body (already marshalled, starting 8-aligned). */
+static void method_call(struct wire *w, uint32_t serial, const char *dest, const char *path,
+                        const char *iface, const char *member, const char *sig,
+                        const struct wire *body) {
+        put_u8(w, 'l');
+        put_u8(w, 1); /* METHOD_CALL */
+        put_u8(w, 0);
+        put_u8(w, 1);
+        put_u32(w, (uint32_t)body->n);
+        put_u32(w, serial);
+        size_t len_at = w->n;
+        put_u32(w, 0); /* the fields' length, below */
+        size_t start = w->n;
+        put_field(w, 1, "o", path);
+        put_field(w, 2, "s", iface);
+        put_field(w, 3, "s", member);
+        put_field(w, 6, "s", dest);
+        if (sig[0])
+                put_field(w, 8, "g", sig);
+        uint32_t fields = (uint32_t)(w->n - start);
+        memcpy(w->b + len_at,
+               (uint8_t[]){(uint8_t)fields, (uint8_t)(fields >> 8), (uint8_t)(fields >> 16),
+                           (uint8_t)(fields >> 24)},
+               4);
+        pad(w, 8);
+        put(w, body->b, body->n);
+}
+
+static void notify_body(struct wire *w, const char *summary, const char *text) {
+        put_str(w, "scm"); /* app_name */
+        put_u32(w, 0);     /* replaces_id */
+        put_str(w, "");    /* app_icon */
+        put_str(w, summary);
+        put_str(w, text);
+        put_u32(w, 0);            /* actions: as, empty */
+        put_u32(w, 0);            /* hints: a{sv}, empty ... */
+        pad(w, 8);                /* ... its entries' alignment, even when none */
+        put_u32(w, (uint32_t)-1); /* expire_timeout: the server's default */
+}
+
+/* ---- the child ---------------------------------------------------------- */
+
+static bool send_all(int fd, const void *p, size_t len) {
+        return send(fd, p, len, MSG_NOSIGNAL) == (ssize_t)len;
+}
+
+/* Reads until the answers to both calls came (any two messages back of
+ * type return or error: the bus sends nothing else first), or time is up. */
+static int await_answers(int fd) {
+        uint8_t buf[4096];
+        size_t have = 0;
+        int answers = 0, ok = 0;
+        struct timespec end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        end.tv_sec += ANSWER_MS / 1000;
+        while (answers < 2) {
+                struct timespec now;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                long left =
+                        (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+                struct pollfd p = {fd, POLLIN, 0};
+                if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+                        return -1;
+                ssize_t got = recv(fd, buf + have, sizeof(buf) - have, 0);
+                if (got <= 0)
+                        return -1;
+                have += (size_t)got;
+                while (have >= 16) {
+                        uint32_t body =
+                                buf[4] | buf[5] << 8 | buf[6] << 16 | (uint32_t)buf[7] << 24;
+                        uint32_t fields =
+                                buf[12] | buf[13] << 8 | buf[14] << 16 | (uint32_t)buf[15] << 24;
+                        size_t len = ((16 + fields + 7) & ~(size_t)7) + body;
+                        if (len > sizeof(buf))
+                                return -1;
+                        if (have < len)
+                                break;
+                        if (buf[1] == 2 || buf[1] == 3) {
+                                answers++;
+                                ok += buf[1] == 2;
+                        }
+                        memmove(buf, buf + len, have - len);
+                        have -= len;
+                }
+        }
+        return ok == 2 ? 0 : -1;
+}
+
+static int speak(int fd, uid_t uid, const char *summary, const char *text) {
+        char auth[64], line[256];
+        int n = snprintf(auth, sizeof(auth), "%u", (unsigned)uid);
+        char hex[32] = "";
+        for (int i = 0; i < n; i++)
+                sprintf(hex + 2 * i, "%02x", (unsigned char)auth[i]);
+        n = snprintf(line, sizeof(line), "AUTH EXTERNAL %s\r\n", hex);
+        if (!send_all(fd, "", 1) || !send_all(fd, line, (size_t)n))
+                return -1;
+        ssize_t got = recv(fd, line, sizeof(line) - 1, 0);
+        if (got < 3 || strncmp(line, "OK ", 3) != 0 || !send_all(fd, "BEGIN\r\n", 7))
+                return -1;
+        static struct wire msg, body;
+        msg.n = body.n = 0;
+        method_call(&msg, 1, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus", "Hello", "", &body);
+        notify_body(&body, summary, text);
+        method_call(&msg, 2, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                    "org.freedesktop.Notifications", "Notify", "susssasa{sv}i", &body);
+        if (msg.full || body.full || !send_all(fd, msg.b, msg.n))
+                return -1;
+        return await_answers(fd);
+}
+
+static int child(const char *bus, const struct passwd *pw, const char *summary, const char *text) {
+        if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+            setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+                return 1;
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        memcpy(a.sun_path, bus, sizeof(a.sun_path));
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+                return 1;
+        return speak(fd, pw->pw_uid, summary, text) < 0;
+}
+
+/* ---- who gets it -------------------------------------------------------- */
+
+/* The user's session bus, when it runs: a socket the user owns. */
+static bool bus_of(uid_t uid, char *path, size_t size) {
+        struct stat st;
+        snprintf(path, size, "/run/user/%u/bus", (unsigned)uid);
+        return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == uid;
+}
+
+static int notify_user(const char *user, const char *summary, const char *text) {
+        struct passwd *pw = getpwnam(user);
+        char bus[sizeof(((struct sockaddr_un *)0)->sun_path)];
+        if (!pw || !bus_of(pw->pw_uid, bus, sizeof(bus)))
+                return 0;
+        pid_t pid = fork();
+        if (pid < 0)
+                return 0;
+        if (pid == 0) {
+                signal(SIGPIPE, SIG_DFL);
+                _exit(child(bus, pw, summary, text));
+        }
+        return 1;
+}
+
+int desktop_notify(const char *service, const char *text) {
+        struct utmp_session *v;
+        ssize_t n = utmp_sessions(&v);
+        if (n < 0)
+                return (int)n;
+        char summary[320];
+        snprintf(summary, sizeof(summary), "Message from service %s", service);
+        int told = 0;
+        for (ssize_t i = 0; i < n; i++) {
+                bool seen = false; /* one user, one notification */
+                for (ssize_t j = 0; j < i && !seen; j++)
+                        seen = strcmp(v[i].user, v[j].user) == 0;
+                if (!seen)
+                        told += notify_user(v[i].user, summary, text);
+        }
+        free(v);
+        return told;
+}
