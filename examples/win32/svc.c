@@ -77,6 +77,9 @@ static DWORD WINAPI SvcCtrlHandler(DWORD dwCtrl, DWORD dwEventType, LPVOID lpEve
                 return NO_ERROR;
         case SVC_CUSTOM_HELLO:
                 SvcReportEvent(EVENTLOG_INFORMATION_TYPE, TEXT("custom control 128"));
+                /* For the people logged in: their terminals and desktops. */
+                MessageBox(NULL, TEXT("hello from the handler"), SVCNAME,
+                           MB_OK | MB_SERVICE_NOTIFICATION);
                 return NO_ERROR;
         default:
                 return ERROR_CALL_NOT_IMPLEMENTED;

@@ -333,6 +333,26 @@ BOOL WINAPI DeregisterEventSource(HANDLE hEventLog);
 BOOL WINAPI ReportEventA(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwEventID,
                          PSID lpUserSid, WORD wNumStrings, DWORD dwDataSize, LPCSTR *lpStrings,
                          LPVOID lpRawData);
+/* MessageBox: in a service, a message for the people logged in (their
+ * terminals and desktops) and the SCM's watchers, "CAPTION: TEXT", as
+ * MB_SERVICE_NOTIFICATION shows it on the interactive desktop; outside a
+ * service, a line on stderr.  Nobody answers: it returns IDOK at once, or
+ * 0 with GetLastError. */
+#define MB_OK 0x00000000L
+#define MB_OKCANCEL 0x00000001L
+#define MB_YESNO 0x00000004L
+#define MB_ICONERROR 0x00000010L
+#define MB_ICONWARNING 0x00000030L
+#define MB_ICONINFORMATION 0x00000040L
+#define MB_SYSTEMMODAL 0x00001000L
+#define MB_SETFOREGROUND 0x00010000L
+#define MB_DEFAULT_DESKTOP_ONLY 0x00020000L
+#define MB_TOPMOST 0x00040000L
+#define MB_SERVICE_NOTIFICATION 0x00200000L
+#define IDOK 1
+int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
+int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType);
+
 BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwEventID,
                          PSID lpUserSid, WORD wNumStrings, DWORD dwDataSize, LPCWSTR *lpStrings,
                          LPVOID lpRawData);
@@ -341,6 +361,7 @@ BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
 #define FormatMessage FormatMessageW
 #define CreateEvent CreateEventW
 #define OutputDebugString OutputDebugStringW
+#define MessageBox MessageBoxW
 #define GetModuleFileName GetModuleFileNameW
 #define lstrlen lstrlenW
 #define lstrcmp lstrcmpW
@@ -352,6 +373,7 @@ BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
 #define FormatMessage FormatMessageA
 #define CreateEvent CreateEventA
 #define OutputDebugString OutputDebugStringA
+#define MessageBox MessageBoxA
 #define GetModuleFileName GetModuleFileNameA
 #define lstrlen lstrlenA
 #define lstrcmp lstrcmpA

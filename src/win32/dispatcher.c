@@ -13,6 +13,8 @@
  * called StartServiceCtrlDispatcher.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -175,6 +177,9 @@ static uint32_t call_handler(uint32_t control, uint32_t event_type, void *event_
         return NO_ERROR;
 }
 
+/* The service MessageBox speaks for: the first registered in this process. */
+static scm_status_handle *_Atomic speaker;
+
 static SERVICE_STATUS_HANDLE register_handler(const char *name, LPHANDLER_FUNCTION fn,
                                               LPHANDLER_FUNCTION_EX fn_ex, void *context) {
         if (!name || (!fn && !fn_ex))
@@ -193,6 +198,8 @@ static SERVICE_STATUS_HANDLE register_handler(const char *name, LPHANDLER_FUNCTI
                 free(s); /* libscm did not take it */
                 return w32_fail_r(r), NULL;
         }
+        scm_status_handle *none = NULL;
+        atomic_compare_exchange_strong(&speaker, &none, s->h);
         /* Registered, libscm calls the handler with s from now on: s stays
          * even when no handle can be made for it (the table is full). */
         SERVICE_STATUS_HANDLE h = handle_insert(&s->obj);
@@ -250,4 +257,42 @@ BOOL WINAPI SetServiceStatus(SERVICE_STATUS_HANDLE hServiceStatus,
         if (r == -EFAULT)
                 return w32_fail(ERROR_INVALID_ADDRESS);
         return r < 0 ? w32_fail_r(r) : TRUE;
+}
+
+/* ---- MessageBox -------------------------------------------------------------- */
+
+int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType) {
+        (void)hWnd;
+        (void)uType; /* no buttons to press: every box is a notification */
+        char *text = NULL;
+        if (asprintf(&text, "%s%s%s", lpCaption ? lpCaption : "", lpCaption ? ": " : "",
+                     lpText ? lpText : "") < 0)
+                return w32_fail(ERROR_NOT_ENOUGH_MEMORY), 0;
+        scm_status_handle *h = atomic_load(&speaker);
+        if (strlen(text) > 1024) /* the protocol's limit; cut at a character */
+                for (size_t n = 1024; n > 0; n--)
+                        if (((unsigned char)text[n] & 0xc0) != 0x80) {
+                                text[n] = '\0';
+                                break;
+                        }
+        int r = 0;
+        if (h)
+                r = scm_service_message_ex(h, text, SCM_MESSAGE_TO_USERS);
+        else
+                fprintf(stderr, "%s\n", text);
+        free(text);
+        if (r < 0)
+                return w32_fail_r(r), 0;
+        return IDOK;
+}
+
+int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType) {
+        char *text = lpText ? w32_utf8(lpText, NULL) : NULL;
+        char *caption = lpCaption ? w32_utf8(lpCaption, NULL) : NULL;
+        int r = (lpText && !text) || (lpCaption && !caption)
+                        ? (w32_fail(ERROR_NOT_ENOUGH_MEMORY), 0)
+                        : MessageBoxA(hWnd, text, caption, uType);
+        free(text);
+        free(caption);
+        return r;
 }

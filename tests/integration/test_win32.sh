@@ -79,6 +79,8 @@ test_installed_tree() {
         assert_contains "the service's event log is its log: start arguments" "$log" \
                 "Win32Sample: information 0: from the installer"
         assert_contains "the custom control reached the handler" "$log" "custom control 128"
+        assert_contains "its MessageBox(MB_SERVICE_NOTIFICATION) went to the logged-in users" \
+                "$(cat "$D/scmd.stderr")" "service Win32Sample says to the logged-in users: Win32Sample: hello from the handler"
         run_sc query Win32Sample
         assert_rc "the installer deleted the service" 1
         sample_as_written "$src" "$cflags" "$libs" "$libdir" "$san"
