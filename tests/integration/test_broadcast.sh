@@ -24,29 +24,25 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-WATCH_PIDS=()
-stop_watches() {
+# stop_all ARRAY: ends the background processes whose pids ARRAY holds.
+stop_all() {
+        local -n pids=$1
         local p
-        for p in "${WATCH_PIDS[@]}"; do
+        for p in "${pids[@]}"; do
                 kill -TERM "$p" 2>/dev/null
                 wait "$p" 2>/dev/null
         done
-        WATCH_PIDS=()
+        pids=()
 }
+WATCH_PIDS=()
+stop_watches() { stop_all WATCH_PIDS; }
 MOUNTED=""
 cleanup_mount() {
         [ -n "$MOUNTED" ] && umount "$MOUNTED" 2>/dev/null
         MOUNTED=""
 }
 PTY_PIDS=()
-stop_ptys() {
-        local p
-        for p in "${PTY_PIDS[@]}"; do
-                kill -TERM "$p" 2>/dev/null
-                wait "$p" 2>/dev/null
-        done
-        PTY_PIDS=()
-}
+stop_ptys() { stop_all PTY_PIDS; }
 RUNTIME_MADE=""
 cleanup_runtime() {
         [ -n "$RUNTIME_MADE" ] && rm -rf "$RUNTIME_MADE"

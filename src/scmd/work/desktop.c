@@ -247,13 +247,9 @@ int desktop_notify(const char *service, const char *text) {
         char summary[320];
         snprintf(summary, sizeof(summary), "Message from service %s", service);
         int told = 0;
-        for (ssize_t i = 0; i < n; i++) {
-                bool seen = false; /* one user, one notification */
-                for (ssize_t j = 0; j < i && !seen; j++)
-                        seen = strcmp(v[i].user, v[j].user) == 0;
-                if (!seen)
+        for (ssize_t i = 0; i < n; i++)
+                if (!utmp_seen_before(v, (size_t)i, UTMP_BY_USER))
                         told += notify_user(v[i].user, summary, text);
-        }
         free(v);
         return told;
 }

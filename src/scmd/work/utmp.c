@@ -81,3 +81,11 @@ ssize_t utmp_sessions(struct utmp_session **ret) {
         *ret = v;
         return (ssize_t)n;
 }
+
+bool utmp_seen_before(const struct utmp_session *v, size_t i, enum utmp_key key) {
+        for (size_t j = 0; j < i; j++)
+                if (strcmp(key == UTMP_BY_LINE ? v[i].line : v[i].user,
+                           key == UTMP_BY_LINE ? v[j].line : v[j].user) == 0)
+                        return true;
+        return false;
+}

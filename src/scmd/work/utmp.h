@@ -6,6 +6,7 @@
 #ifndef SCMD_UTMP_H
 #define SCMD_UTMP_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct utmp_session {
@@ -21,5 +22,10 @@ const char *utmp_path(void);
 /* The sessions now recorded (USER_PROCESS records), in file order: a
  * malloc'd array in *ret (NULL when none) and its length, or -errno. */
 ssize_t utmp_sessions(struct utmp_session **ret);
+
+/* Whether a session before v[i] has the same terminal (UTMP_BY_LINE) or
+ * user (UTMP_BY_USER): one copy of a message each. */
+enum utmp_key { UTMP_BY_LINE, UTMP_BY_USER };
+bool utmp_seen_before(const struct utmp_session *v, size_t i, enum utmp_key key);
 
 #endif

@@ -103,13 +103,9 @@ int wall_write(const char *service, const char *text) {
         }
         size_t len = compose(buf, service, text);
         int told = 0;
-        for (ssize_t i = 0; i < n; i++) {
-                bool seen = false; /* one terminal, one copy */
-                for (ssize_t j = 0; j < i && !seen; j++)
-                        seen = strcmp(v[i].line, v[j].line) == 0;
-                if (!seen)
+        for (ssize_t i = 0; i < n; i++)
+                if (!utmp_seen_before(v, (size_t)i, UTMP_BY_LINE))
                         told += write_one(v[i].line, buf, len);
-        }
         free(buf);
         free(v);
         return told;
