@@ -44,6 +44,7 @@
 #include <jansson.h>
 #include <scm/types.h>
 
+#include "boot_progress.h"
 #include "cleanup.h"
 #include "depend.h"
 #include "driver.h"
@@ -203,8 +204,10 @@ static void mark_delayed_auto(struct manager *m, bool low) {
 
 static void delayed_auto_done(struct manager *m) {
         mark_delayed_auto(m, false);
-        if (!m->shutting_down)
-                enter_step(m, BOOT_STEP_DONE);
+        if (m->shutting_down)
+                return;
+        boot_progress_finished(m);
+        enter_step(m, BOOT_STEP_DONE);
 }
 
 static void on_delayed_auto_start(struct loop_timer *t) {
@@ -212,6 +215,7 @@ static void on_delayed_auto_start(struct loop_timer *t) {
         if (m->shutting_down)
                 return;
         m->boot->delayed_at = 0;
+        boot_progress_began(m);
         enter_step(m, BOOT_STEP_DELAYED_AUTO);
         mark_delayed_auto(m, m->boot->lower_priority);
         /* Group by group, dependencies first (depend.c). */
@@ -221,10 +225,29 @@ static void on_delayed_auto_start(struct loop_timer *t) {
 static void auto_start_done(struct manager *m) {
         if (m->shutting_down)
                 return;
+        int64_t due_ms;
+        enum delayed_plan plan = boot_progress_plan(
+                m, (int64_t)(m->options.delayed_auto_delay / USEC_PER_MSEC), &due_ms);
+        if (plan == DELAYED_DONE) {
+                log_info("boot: an earlier scmd of this boot started the delayed-auto services: "
+                         "not again");
+                enter_step(m, BOOT_STEP_DONE);
+                return;
+        }
+        if (plan == DELAYED_KEPT)
+                log_info("boot: the delayed-auto services keep the due time an earlier scmd of "
+                         "this boot set");
+        else if (plan == DELAYED_NOW)
+                log_info("boot: an earlier scmd of this boot began starting the delayed-auto "
+                         "services: the rest start now");
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t left_ms = due_ms - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+        if (plan == DELAYED_NOW || left_ms < 0)
+                left_ms = 0;
         enter_step(m, BOOT_STEP_DELAYED_WAIT);
-        m->boot->delayed_at =
-                (int64_t)time(NULL) + (int64_t)(m->options.delayed_auto_delay / USEC_PER_SEC);
-        loop_timer_arm(m->loop, &m->boot->timer, now_usec() + m->options.delayed_auto_delay,
+        m->boot->delayed_at = due_ms / 1000;
+        loop_timer_arm(m->loop, &m->boot->timer, now_usec() + (usec_t)left_ms * USEC_PER_MSEC,
                        on_delayed_auto_start);
 }
 
@@ -256,6 +279,7 @@ void boot_start(struct manager *m) {
 void boot_shutdown_begins(struct manager *m) {
         loop_timer_disarm(m->loop, &m->boot->timer);
         m->boot->delayed_at = 0;
+        boot_progress_forget(m);
 }
 
 void boot_rollback_begins(struct manager *m) {

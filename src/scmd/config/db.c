@@ -301,6 +301,17 @@ static const char *const migrations[] = {
         "ALTER TABLE service_recovery ADD COLUMN pending_action TEXT;"
         "ALTER TABLE service_recovery ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE service_recovery ADD COLUMN pending_due INTEGER NOT NULL DEFAULT 0;",
+        /* 17 -> 18: how far the boot's delayed-auto step got (boot/boot.c),
+         * so a crash or re-exec of scmd neither repeats it nor restarts
+         * its delay: boot_id the kernel's boot it belongs to, delayed_due
+         * the wall-clock millisecond it is due, delayed_state 0 waiting,
+         * 1 begun, 2 finished.  One row; an orderly shutdown deletes it. */
+        "CREATE TABLE boot_progress ("
+        "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+        "  boot_id TEXT NOT NULL,"
+        "  delayed_due INTEGER NOT NULL DEFAULT 0,"
+        "  delayed_state INTEGER NOT NULL DEFAULT 0"
+        ");",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -233,3 +233,14 @@ int db_recovery_save_pending(struct db *db, int64_t id, const char *action, uint
 /* 1 with *ret_action (malloc'd), 0 when none waits, or -errno. */
 int db_recovery_load_pending(struct db *db, int64_t id, char **ret_action, uint32_t *ret_count,
                              int64_t *ret_due_ms);
+/* How far this boot's delayed-auto step got (migration 18): the kernel's
+ * boot id, the step's wall-clock due time (ms) and its state. */
+struct db_boot_progress {
+        char boot_id[40];
+        int64_t delayed_due_ms;
+        int delayed_state; /* 0 waiting, 1 begun, 2 finished */
+};
+int db_boot_progress_save(struct db *db, const struct db_boot_progress *p);
+/* 1 with *ret, 0 when none was saved, or -errno. */
+int db_boot_progress_load(struct db *db, struct db_boot_progress *ret);
+int db_boot_progress_delete(struct db *db);

@@ -5,12 +5,15 @@
  * in clock ticks since boot, its cgroup folder, the state and accepted
  * controls scmd last gave the service), written when the process is made
  * and at each state change, deleted when the service lets go of it; and
- * service_recovery, the failure count and reset-period clock of failure.c.
- * The next scmd reads both at start-up: core/adopt.c takes the processes
- * back, boot/failure.c its counts.  Each write is one statement, so its
+ * service_recovery, the failure count and reset-period clock of failure.c
+ * (and, migration 17, the failure action waiting on its delay); and
+ * boot_progress (migration 18), how far this boot's delayed-auto step got.
+ * The next scmd reads them at start-up: core/adopt.c takes the processes
+ * back, boot/failure.c its counts, boot/boot.c its progress.  Each write is one statement, so its
  * own transaction.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,4 +159,43 @@ int db_recovery_load_pending(struct db *db, int64_t id, char **ret_action, uint3
         *ret_count = (uint32_t)sqlite3_column_int64(st, 1);
         *ret_due_ms = sqlite3_column_int64(st, 2);
         return *ret_action ? 1 : -ENOMEM;
+}
+
+int db_boot_progress_save(struct db *db, const struct db_boot_progress *p) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db,
+                           "INSERT OR REPLACE INTO boot_progress (id, boot_id, delayed_due,"
+                           " delayed_state) VALUES (1, ?1, ?2, ?3)",
+                           &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, p->boot_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, p->delayed_due_ms);
+        sqlite3_bind_int(st, 3, p->delayed_state);
+        return db_errno(sqlite3_step(st));
+}
+
+int db_boot_progress_load(struct db *db, struct db_boot_progress *ret) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        *ret = (struct db_boot_progress){0};
+        int r = db_prepare(db,
+                           "SELECT boot_id, delayed_due, delayed_state FROM boot_progress"
+                           " WHERE id = 1",
+                           &st);
+        if (r < 0)
+                return r;
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+                return rc == SQLITE_DONE ? 0 : db_errno(rc);
+        snprintf(ret->boot_id, sizeof(ret->boot_id), "%s",
+                 (const char *)sqlite3_column_text(st, 0));
+        ret->delayed_due_ms = sqlite3_column_int64(st, 1);
+        ret->delayed_state = sqlite3_column_int(st, 2);
+        return 1;
+}
+
+int db_boot_progress_delete(struct db *db) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = db_prepare(db, "DELETE FROM boot_progress", &st);
+        return r < 0 ? r : db_errno(sqlite3_step(st));
 }
