@@ -133,6 +133,8 @@ static bool adopt_one(struct manager *m, struct service *s, const struct record 
         bool joins = *last && (*last)->pid == rec->p.pid;
         take_fds(&found, joins ? NULL : held_for(held, n_held, rec->p.pid, rec->p.start_time));
         int r = process_adopt(s, &found, last);
+        if (r == 0 && rec->p.state == SCM_STATE_START_PENDING && !joins)
+                r = process_adopt_daemon(s, &found, last);
         if (r <= 0) {
                 close_fds(&found);
                 if (r < 0)
@@ -166,7 +168,11 @@ int adopt_all(struct manager *m, struct fdholder_entry *held, size_t n_held) {
                 if (!s || s->config.type == SCM_TYPE_KERNEL_DRIVER)
                         continue;
                 if (adopt_one(m, s, &rs.v[i], held, n_held, &last)) {
-                        service_adopt(s, rs.v[i].p.state, rs.v[i].p.controls_accepted);
+                        bool daemon = rs.v[i].p.pid != s->process->pid;
+                        service_adopt(s, daemon ? SCM_STATE_RUNNING : rs.v[i].p.state,
+                                      rs.v[i].p.controls_accepted);
+                        if (daemon)
+                                process_record(s); /* the daemon's pid, from now on */
                         if (rs.v[i].p.state == SCM_STATE_STOP_PENDING)
                                 service_stop(s); /* a stop was under way: it goes on */
                         adopted++;

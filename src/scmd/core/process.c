@@ -50,6 +50,7 @@
 #include <scm/error.h>
 #include <scm/types.h>
 
+#include "account.h"
 #include "cgroup.h"
 #include "channel.h"
 #include "cleanup.h"
@@ -108,6 +109,7 @@ static int plan_for(struct service *s, struct security_plan **ret) {
 
 static void on_stop_timeout(struct loop_timer *t);
 static void on_forking_retry(struct loop_timer *t);
+static bool forking_launcher(const struct process *p);
 static void on_pidfd(struct loop_io *io, uint32_t events);
 static void on_exec_report(struct loop_io *io, uint32_t events);
 static void on_exec_settled(struct loop_timer *t);
@@ -541,6 +543,12 @@ static int adopt_new(struct service *s, const struct process_found *found, struc
         p->adopted = true;
         p->pid = found->pid;
         p->start_time = found->start_time;
+        if (proc_uid(found->pid, &p->uid) < 0)
+                p->uid = 0;
+        /* A forking start under way gets a whole start timeout again to
+         * name its daemon (when the earlier scmd began it is not known). */
+        p->forking_deadline =
+                now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
         p->pidfd = proc_pidfd_open(found->pid);
         if (p->pidfd < 0) {
                 r = p->pidfd;
@@ -592,6 +600,43 @@ int process_adopt(struct service *s, const struct process_found *found, struct p
         *shared = p;
         log_info("service %s: took back pid %d, still running since before this scmd",
                  s->config.name, (int)p->pid);
+        return 1;
+}
+
+int process_adopt_daemon(struct service *s, const struct process_found *launcher,
+                         struct process **shared) {
+        struct manager *m = s->manager;
+        if (s->config.kind != SCM_KIND_FORKING || m->cgroup_base_fd < 0 || !launcher->cgroup[0])
+                return 0;
+        int cg = cgroup_service_open(m->cgroup_base_fd, launcher->cgroup);
+        if (cg < 0)
+                return 0;
+        struct passwd *pw = NULL;
+        char *why = NULL;
+        uid_t owner = account_lookup(s->config.account, &pw, &why) >= 0 ? pw->pw_uid : 0;
+        free(pw);
+        free(why);
+        why = NULL;
+        const struct service_process *settings = s->config.process;
+        struct forking_search q = {.pid_file = settings ? settings->pid_file : NULL,
+                                   .owner = owner,
+                                   .cgroup_fd = cg,
+                                   .cgroup_base = m->cgroup_base_rel,
+                                   .cgroup_name = launcher->cgroup};
+        struct process_found found = *launcher;
+        int r = forking_main_pid(&q, &found.pid, &why);
+        close(cg);
+        free(why);
+        if (r <= 0 || command_has_pid(m, found.pid) ||
+            proc_start_time(found.pid, &found.start_time) < 0)
+                return 0;
+        r = process_adopt(s, &found, shared);
+        if (r <= 0)
+                return r;
+        (*shared)->forked = true;
+        log_info("service %s: its program ended while scmd was down, leaving its daemon, pid "
+                 "%d: taken back as its main process",
+                 s->config.name, (int)found.pid);
         return 1;
 }
 
@@ -946,6 +991,13 @@ static void record_unknown_exit(struct process *p) {
 /* How often to look for the PID file while the daemon has not written it. */
 #define FORKING_RETRY (20 * USEC_PER_MSEC)
 
+/* p is the program scmd started for a forking service, still starting. */
+static bool forking_launcher(const struct process *p) {
+        const struct service *s = p->members;
+        return s && s->config.kind == SCM_KIND_FORKING && !p->forked && !p->exec_failed &&
+               s->state == SCM_STATE_START_PENDING;
+}
+
 /* The program scmd started for a forking service has exited 0. */
 static bool launcher_done(const struct process *p) {
         const struct service *s = p->members;
@@ -1085,6 +1137,16 @@ void process_reap(struct process *p) {
                 record_unknown_exit(p);
         else
                 record_exit(p, &si);
+        if (unknown && forking_launcher(p)) {
+                /* Taken back while it ran: its exit status went to the
+                 * earlier scmd's successor as a parent, not here.  Its
+                 * daemon, if it left one, says whether it succeeded. */
+                p->exit_kind = EXIT_CODE;
+                p->exit_value = 0;
+                log_info("service %s: its program ended after a restart of scmd; looking for "
+                         "the daemon it left",
+                         process_name(p));
+        }
         /* The report pipe is settled now: the child has exec'd or died. */
         settle_exec_report(p);
         if (launcher_done(p)) {

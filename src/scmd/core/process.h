@@ -149,6 +149,12 @@ struct process_found {
  * one adopted for an earlier member of the same process); 0 when it has
  * gone.  s's state is not changed: see service_adopt(). */
 int process_adopt(struct service *s, const struct process_found *found, struct process **shared);
+/* A forking service whose program (launcher's process) ended while scmd
+ * was down: the daemon it left in launcher's cgroup (its PID file, or the
+ * one process left) is attached as s's main process.  1 when one was
+ * found, else as process_adopt().  The descriptors go with it. */
+int process_adopt_daemon(struct service *s, const struct process_found *launcher,
+                         struct process **shared);
 /* The holder's key for a process's descriptors. */
 void process_holder_key(pid_t pid, uint64_t start_time, char *buf, size_t size);
 
