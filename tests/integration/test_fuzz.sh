@@ -7,7 +7,8 @@
 # reader (create, change_config, the database's load: what scmd writes it
 # must read back), the readers of the resource limits, the filesystem
 # fences and the system-call filter (the same promise), a listening
-# socket's text (set_sockets), scctl's unit-file reader, a task's trigger text and the
+# socket's text (set_sockets), a service trigger's text (set_triggers),
+# scctl's unit-file reader, a task's trigger text and the
 # text of an sd_notify message.
 # Each target (tests/fuzz/, libFuzzer, clang, ASan and UBSan) starts from
 # its seed corpus in the tree and runs FUZZ_SECONDS (20 here, 60 with
@@ -19,7 +20,7 @@
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-20}
-TARGETS=(jsonrpc control process_settings settings listen unit_file trigger notify)
+TARGETS=(jsonrpc control process_settings settings listen trigger_spec unit_file trigger notify)
 
 skip_all() {
         local t

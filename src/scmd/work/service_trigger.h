@@ -34,37 +34,11 @@
 
 #include <scm/types.h>
 
+#include "trigger_spec.h"
+
 struct manager;
 struct service;
 struct mount_entry;
-
-enum strigger_kind {
-        TRIGGER_PATH,
-        TRIGGER_ADDRESS_FIRST,
-        TRIGGER_ADDRESS_LAST,
-        TRIGGER_DEVICE_ARRIVAL,
-        TRIGGER_DEVICE_REMOVAL,
-        TRIGGER_MOUNT,
-        TRIGGER_UNMOUNT,
-        TRIGGER_CUSTOM,
-};
-
-#define TRIGGERS_MAX 32
-#define TRIGGER_EVENT_MAX 64 /* bytes of a custom event's name */
-
-/* One trigger, parsed. */
-struct trigger_spec {
-        bool stop;
-        enum strigger_kind kind;
-        char *arg;     /* path, custom event, subsystem; malloc'd */
-        char *devtype; /* device: NULL for any */
-        char *devname; /* device: a pattern, NULL for any */
-};
-
-/* Parses text into *ret (trigger_spec_done() it).  0, or -EINVAL with
- * *ret_why (malloc'd, NULL when out of memory) saying what is wrong. */
-int trigger_spec_parse(const char *text, struct trigger_spec *ret, char **ret_why);
-void trigger_spec_done(struct trigger_spec *t);
 
 /* Loads every service's triggers and watches what they name (main.c,
  * before the boot sequence).  0 or -errno. */
