@@ -110,8 +110,14 @@ test_protect_system() {
 test_protect_home_and_devices() {
         needs_root "ProtectHome and PrivateDevices" || return
         daemon_start || return
-        local home=/home/scm-fence.$$ pid
+        local home=/home/scm-fence.$$ pid log_pid=""
         mkdir -p "$home"
+        # A system log socket to carry over, when the host has none.
+        if [ ! -e /dev/log ]; then
+                python3 -c 'import socket,time; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind("/dev/log"); time.sleep(60)' &
+                log_pid=$!
+                wait_until 10 "a /dev/log socket for the test" test -S /dev/log
+        fi
         create_helper h --try-write "$home/x" -- --protect-home yes --private-devices || return
         start_helper h || return
         pid=$(report_get h pid)
@@ -120,15 +126,35 @@ test_protect_home_and_devices() {
         check "...and cannot be written" report_lacks h "write:$home/x=ok"
         check "its /dev has null" test -c "/proc/$pid/root/dev/null"
         check "...and urandom" test -c "/proc/$pid/root/dev/urandom"
+        local host_pts svc_pts
+        host_pts=$(stat -c %d /dev/pts/ptmx 2>/dev/null)
+        svc_pts=$(stat -c %d "/proc/$pid/root/dev/pts/ptmx" 2>/dev/null)
+        check "...a devpts on /dev/pts" grep -q " /dev/pts .* - devpts " "/proc/$pid/mountinfo"
+        if [ -n "$svc_pts" ] && [ "$svc_pts" != "$host_pts" ]; then
+                tap_ok "...of its own (not the host's ptys)"
+        else
+                tap_not_ok "...of its own (not the host's ptys)" "host $host_pts, service $svc_pts"
+        fi
+        check "...with /dev/ptmx" test -L "/proc/$pid/root/dev/ptmx"
+        if [ -L /dev/log ]; then
+                assert_eq "...and the host's /dev/log link" "$(readlink /dev/log)" "$(readlink "/proc/$pid/root/dev/log")"
+        else
+                check "...and the host's /dev/log socket" test -S "/proc/$pid/root/dev/log"
+        fi
         local dev extra=""
         for dev in $(ls /dev); do
-                case $dev in null | zero | full | random | urandom | tty | fd | stdin | stdout | stderr | shm | pts) ;;
+                case $dev in null | zero | full | random | urandom | tty | fd | stdin | stdout | stderr | shm | pts | ptmx | log) ;;
                 *) [ -e "/proc/$pid/root/dev/$dev" ] && extra="$extra $dev" ;;
                 esac
         done
         assert_eq "...and none of the host's other devices" "" "$extra"
         sc stop h --wait >/dev/null
         rmdir "$home"
+        if [ -n "$log_pid" ]; then
+                kill "$log_pid" 2>/dev/null
+                wait "$log_pid" 2>/dev/null
+                rm -f /dev/log
+        fi
 }
 
 mkdir -p "$REPORTS"

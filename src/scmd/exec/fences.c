@@ -10,7 +10,11 @@
  *                     when it is below, is carried over: the sd_notify
  *                     socket must stay reachable);
  *   private_devices   a tmpfs on /dev holding only null, zero, full,
- *                     random, urandom and tty, with shm and the fd links;
+ *                     random, urandom and tty, with shm and the fd links,
+ *                     a devpts of its own on /dev/pts (ptmx beside it: its
+ *                     ptys are its own), and the host's /dev/log when
+ *                     there is one (a link copied, a socket bound), so
+ *                     syslog() still reaches the system log;
  *   protect_home      yes: an empty read-only tmpfs on /home, /root and
  *                     /run/user; read-only; tmpfs: an empty writable one;
  *   protect_system    yes: /usr, /boot and /efi read-only; full: /etc too;
@@ -147,6 +151,33 @@ static int make_read_only(const struct path_set *roots, const struct path_set *k
         return r;
 }
 
+/* The host's /dev/log in the new /dev: the same link, or the socket
+ * (logfd, opened before /dev was covered) bound on an empty file.  Best
+ * effort: a service without it only loses syslog(). */
+static void carry_dev_log(const char *link, int logfd) {
+        if (link[0]) {
+                (void)!symlink(link, "/dev/log");
+                return;
+        }
+        if (logfd < 0)
+                return;
+        char from[40];
+        snprintf(from, sizeof(from), "/proc/self/fd/%d", logfd);
+        int fd = open("/dev/log", O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+                close(fd);
+                if (mount(from, "/dev/log", NULL, MS_BIND, NULL) < 0)
+                        unlink("/dev/log");
+        }
+}
+
+static int private_pts(void) {
+        if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                  "newinstance,ptmxmode=0666,mode=0620") < 0)
+                return -errno;
+        return symlink("pts/ptmx", "/dev/ptmx") < 0 ? -errno : 0;
+}
+
 static int private_dev(void) {
         static const struct {
                 const char *name;
@@ -161,8 +192,15 @@ static int private_dev(void) {
                 {"/proc/self/fd/1", "/dev/stdout"},
                 {"/proc/self/fd/2", "/dev/stderr"},
         };
-        if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0)
+        char log_link[256];
+        ssize_t n = readlink("/dev/log", log_link, sizeof(log_link) - 1);
+        log_link[n > 0 ? n : 0] = '\0';
+        int logfd = n > 0 ? -1 : open("/dev/log", O_PATH | O_CLOEXEC);
+        if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0) {
+                if (logfd >= 0)
+                        close(logfd);
                 return -errno;
+        }
         mode_t old = umask(0);
         int r = 0;
         for (size_t i = 0; r == 0 && i < ELEMENTSOF(nodes); i++) {
@@ -176,7 +214,13 @@ static int private_dev(void) {
                         r = -errno;
         if (r == 0 && (mkdir("/dev/shm", 01777) < 0 || mkdir("/dev/pts", 0755) < 0))
                 r = -errno;
+        if (r == 0)
+                carry_dev_log(log_link, logfd);
         umask(old);
+        if (logfd >= 0)
+                close(logfd);
+        if (r == 0)
+                r = private_pts();
         return r < 0 ? r : mount_tmpfs("/dev/shm", MS_NOSUID | MS_NODEV, "mode=1777");
 }
 
