@@ -214,6 +214,34 @@ test_different_account() {
         assert_sc_ok "stop a" stop a --wait
 }
 
+# One process has one view of the filesystem, one filter, one set of
+# limits: a member whose own differ is refused, saying so, instead of
+# running silently with the first member's.
+test_different_fences() {
+        if ! is_root; then
+                tap_skip "members with other fences are refused" "fences need root (a mount namespace)"
+                return
+        fi
+        daemon_start || return
+        create_member a || return
+        create_member b --private-tmp || return
+        start_member a || return
+        assert_sc_error "b, with a private /tmp, cannot join a's process" INVALID_PARAMETER 87 start b
+        assert_contains "...the message says why and what to do" "$ERR" \
+                "service b has other fences, system-call filter or resource limits than the process it would join"
+        check "b stays stopped" state_is b stopped
+        assert_sc_ok "b without a private /tmp, with a system-call filter" config b --private-tmp=no \
+                --system-call-deny reboot
+        assert_sc_error "...cannot join either" INVALID_PARAMETER 87 start b
+        assert_sc_ok "b as a: delete it" delete b
+        create_member b || return
+        start_member b || return
+        tap_ok "b, with the same settings as a, joins"
+        check "a runs on" state_is a running
+        assert_sc_ok "stop b" stop b --wait
+        assert_sc_ok "stop a" stop a --wait
+}
+
 test_kind_must_be_native() {
         daemon_start || return
         assert_sc_error "create --type share --kind plain: INVALID_PARAMETER" INVALID_PARAMETER 87 \
@@ -302,6 +330,7 @@ run_test test_per_service_controls
 run_test test_hung_member
 run_test test_one_entry_table
 run_test test_different_account
+run_test test_different_fences
 run_test test_kind_must_be_native
 run_test test_privileges_union
 run_test test_privileges_union_other_account

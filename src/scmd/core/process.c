@@ -269,6 +269,7 @@ static void process_free(struct process *p) {
         free(p->log_path);
         free(p->command_line);
         free(p->account);
+        free(p->fence_key);
         free(p);
 }
 
@@ -477,7 +478,8 @@ static int make_shared(struct process *p, const struct service *s,
         p->restrict_network = plan->new_netns;
         p->caps = plan->set_caps ? plan->caps : 0;
         p->root = plan->pw && plan->pw->pw_uid == 0;
-        return p->command_line && p->account ? 0 : -ENOMEM;
+        p->fence_key = share_fence_key(s);
+        return p->command_line && p->account && p->fence_key ? 0 : -ENOMEM;
 }
 
 static void on_joined(struct loop_timer *t) {

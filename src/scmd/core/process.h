@@ -63,6 +63,7 @@ struct process {
         bool closed; /* it takes no new members */
         char *command_line;
         char *account;
+        char *fence_key; /* share_fence_key() of the member that started it */
         bool restrict_network;
         uint64_t caps; /* its capabilities; 0: the account's own */
         bool root;     /* its account is uid 0, whose own are every capability */

@@ -33,16 +33,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <scm/error.h>
 #include <scm/types.h>
 
 #include "account.h"
 #include "cleanup.h"
+#include "fence_config.h"
 #include "manager.h"
 #include "privilege_names.h"
 #include "process.h"
 #include "registry.h"
+#include "resource_config.h"
 #include "security_config.h"
+#include "syscall_config.h"
 
 /* INVALID_PARAMETER, with the sentence in *ret_message (NULL when out of
  * memory). */
@@ -129,6 +133,32 @@ static bool restricts_network(const struct service *s) {
         return s->config.security && s->config.security->restrict_network;
 }
 
+char *share_fence_key(const struct service *s) {
+        json_t *o = json_pack("{s:o, s:o, s:o}", "fences", service_fences_json(s->config.fences),
+                              "syscalls", service_syscalls_json(s->config.syscalls), "limits",
+                              service_resources_json(s->config.resources));
+        char *key = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(o);
+        return key;
+}
+
+/* s's fences, filter and limits are those p was started with. */
+static int check_fences(struct service *s, struct process *p) {
+        _cleanup_free_ char *mine = share_fence_key(s);
+        if (!mine)
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        if (!p->fence_key || strcmp(mine, p->fence_key) == 0)
+                return 0;
+        service_set_last_error(s,
+                               "service %s has other fences, system-call filter or resource "
+                               "limits than the process it would join (pid %d, service %s): "
+                               "one process has one view of the filesystem, one filter and one "
+                               "set of limits; give its members the same ones (scctl qc shows "
+                               "them)",
+                               s->config.name, (int)p->pid, process_name(p));
+        return SCM_ERR(SCM_ERROR_INVALID_PARAMETER);
+}
+
 /* Whether s may run in p; else s->last_error says why. */
 static int check_join(struct service *s, struct process *p) {
         const char *account = s->config.account[0] ? s->config.account : "LocalSystem";
@@ -164,7 +194,7 @@ static int check_join(struct service *s, struct process *p) {
                         (int)p->pid, process_name(p));
                 return SCM_ERR(SCM_ERROR_PRIVILEGE_NOT_HELD);
         }
-        return 0;
+        return check_fences(s, p);
 }
 
 int share_find_process(struct service *s, struct process **ret) {

@@ -20,6 +20,10 @@ int share_check_config(const struct service_config *c, char **ret_message);
  * when it may not run in the process of its command line
  * (DIFFERENT_SERVICE_ACCOUNT, PRIVILEGE_NOT_HELD, INVALID_PARAMETER). */
 int share_find_process(struct service *s, struct process **ret);
+/* What a shared process's members must agree on beside the account: its
+ * fences, system-call filter and resource limits, as one text (malloc'd;
+ * NULL on out-of-memory).  The process has the starting member's. */
+char *share_fence_key(const struct service *s);
 /* The capabilities s's process needs: s's own, or for a share service the
  * union of every configured member's.  A member that requires none has
  * the account's own: every capability for root (root: the account is uid
