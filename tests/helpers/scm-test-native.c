@@ -41,7 +41,8 @@
  *   --slow-handler MS    the handler takes MS before it answers POWEREVENT
  *   --accept LIST        controls_accepted while running: a comma list of
  *                        stop, pause, paramchange, shutdown, preshutdown,
- *                        timechange, powerevent, sessionchange, or none
+ *                        timechange, powerevent, sessionchange,
+ *                        triggerevent, or none
  *                        (default stop)
  *   --start-accept LIST  controls_accepted while START_PENDING (default none)
  *   --exit-code N        stop ends with STOPPED, win32 1066 and code N
@@ -276,6 +277,7 @@ static uint32_t handler(uint32_t control, uint32_t event_type, void *event_data,
         case SCM_CONTROL_TIMECHANGE:
         case SCM_CONTROL_POWEREVENT:
         case SCM_CONTROL_SESSIONCHANGE:
+        case SCM_CONTROL_TRIGGEREVENT:
                 break;
         default:
                 if (control >= SCM_CONTROL_CUSTOM_FIRST && control <= SCM_CONTROL_CUSTOM_LAST)
@@ -480,6 +482,8 @@ static uint32_t parse_accept(const char *list) {
                         mask |= SCM_ACCEPT_POWEREVENT;
                 else if (strcmp(w, "sessionchange") == 0)
                         mask |= SCM_ACCEPT_SESSIONCHANGE;
+                else if (strcmp(w, "triggerevent") == 0)
+                        mask |= SCM_ACCEPT_TRIGGEREVENT;
                 else if (strcmp(w, "none") != 0) {
                         fprintf(stderr, "scm-test-native: unknown control '%s' to accept\n", w);
                         exit(2);

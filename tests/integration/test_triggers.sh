@@ -9,6 +9,11 @@
 #   - in a network namespace made by the test: the first IP address
 #     (a dummy or bridge interface's) starts a service, and the dummy's uevent
 #     (subsystem net) starts another;
+#   - a native service that runs and accepts TRIGGEREVENT gets control 32
+#     when its start trigger fires again, and answers it; one that does not
+#     accept it gets nothing;
+#   - a mount made by the test (a tmpfs, in scmd's mount namespace) starts
+#     a service, and its unmount stops it;
 #   - refusals: an event that does not parse, a network endpoint.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,6 +40,50 @@ test_path_and_custom() {
         assert_contains "fire reports the stop" "$OUT" "stopped"
         wait_state onpath stopped
         check "the service is stopped" state_is onpath stopped
+}
+
+test_triggerevent() {
+        daemon_start || return
+        create_native T --accept stop,triggerevent || return
+        create_native N --accept stop || return
+        assert_sc_ok "T starts on custom:poke" triggers T --start-on custom:poke
+        assert_sc_ok "N starts on custom:poke" triggers N --start-on custom:poke
+        start_native T || return
+        start_native N || return
+        run_sc trigger fire poke
+        assert_contains "fire says T was notified" "$OUT" "notified"
+        wait_report T control=32 10 || return
+        tap_ok "T, running and accepting TRIGGEREVENT, got control 32"
+        wait_report T answered=32:0 10 && tap_ok "...and answered it with NO_ERROR"
+        sleep 0.3
+        if report_has N control=32; then
+                tap_not_ok "N, which does not accept TRIGGEREVENT, gets nothing" "$(cat "$(report_path N)")"
+        else
+                tap_ok "N, which does not accept TRIGGEREVENT, gets nothing"
+        fi
+        assert_sc_ok "stop T" stop T --wait
+        assert_sc_ok "stop N" stop N --wait
+}
+
+MOUNTED=""
+trap '[ -n "$MOUNTED" ] && umount "$MOUNTED"; teardown quiet' EXIT
+test_mount_triggers() {
+        if ! is_root; then
+                tap_skip "a mount starts a service" "mounting needs root"
+                return
+        fi
+        daemon_start || return
+        local mnt="$D/mnt"
+        mkdir -p "$mnt"
+        create_helper onmount
+        assert_sc_ok "a service started by a mount, stopped by its unmount" \
+                triggers onmount --start-on "mount:$mnt" --stop-on "unmount:$mnt"
+        mount -t tmpfs scm-trigger-test "$mnt" || { tap_not_ok "mount a tmpfs" "rc $?"; return; }
+        MOUNTED=$mnt
+        wait_report onmount ready=1 && tap_ok "the mount started it: its helper reported"
+        wait_state onmount running
+        umount "$mnt" && MOUNTED=""
+        wait_state onmount stopped && tap_ok "the unmount stopped it"
 }
 
 test_refusals() {
@@ -98,6 +147,8 @@ test_last_known_good() {
 
 run_test test_path_and_custom
 run_test test_last_known_good
+run_test test_triggerevent
+run_test test_mount_triggers
 run_test test_refusals
 run_test test_netns
 finish
