@@ -66,7 +66,7 @@ test_triggerevent() {
 }
 
 MOUNTED=""
-trap '[ -n "$MOUNTED" ] && umount "$MOUNTED"; teardown quiet' EXIT
+trap '[ -n "$MOUNTED" ] && umount "$MOUNTED"; teardown quiet; unshare_build' EXIT
 test_mount_triggers() {
         if ! is_root; then
                 tap_skip "a mount starts a service" "mounting needs root"
