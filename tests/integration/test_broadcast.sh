@@ -188,6 +188,51 @@ test_message_to_users() {
         else
                 tap_ok "without --users, no terminal is written"
         fi
+        # A record naming a device that is no terminal (here one like
+        # /dev/null, made by the test): scmd must not even open it, since
+        # opening some devices acts (a watchdog).  inotify's IN_OPEN tells,
+        # and the same watch on alice's terminal shows the watch works.
+        local fake=/dev/scm-wall-test.$$
+        if mknod -m 0620 "$fake" c 1 3 2>/dev/null; then
+                "$UTMP_HELPER" "$utmp" login 5004 "${fake#/dev/}" eve
+                python3 - "$D/opens" "$fake" "/dev/$yes" <<'PY' &
+import ctypes, os, select, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(os.O_NONBLOCK)
+names = {}
+for path in sys.argv[2:]:
+    names[libc.inotify_add_watch(fd, path.encode(), 0x20)] = path  # IN_OPEN
+open(sys.argv[1] + ".ready", "w").close()
+seen = set()
+end = time.time() + 5
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        buf = os.read(fd, 4096)
+        i = 0
+        while i + 16 <= len(buf):
+            wd = int.from_bytes(buf[i:i+4], "little")
+            n = int.from_bytes(buf[i+12:i+16], "little")
+            seen.add(names.get(wd, "?"))
+            i += 16 + n
+with open(sys.argv[1], "w") as f:
+    f.write("\n".join(sorted(seen)) + "\n")
+PY
+                local watcher=$!
+                wait_until 10 "the open watch is in place" test -e "$D/opens.ready"
+                run_sc message talker "to every terminal" --users
+                wait "$watcher"
+                check "the watch saw alice's terminal opened" grep -qxF "/dev/$yes" "$D/opens"
+                if grep -qxF "$fake" "$D/opens"; then
+                        tap_not_ok "a device of another kind than a terminal is never opened" "$(cat "$D/opens")"
+                else
+                        tap_ok "a device of another kind than a terminal is never opened"
+                fi
+                "$UTMP_HELPER" "$utmp" logout 5004 "${fake#/dev/}"
+                rm -f "$fake"
+        else
+                tap_skip "a device of another kind than a terminal is never opened" "cannot mknod in /dev here"
+        fi
         "$UTMP_HELPER" "$utmp" logout 5001 "$yes" || { tap_not_ok "utmp logout" "rc $?"; return; }
         run_sc message talker "after logout" --users
         sleep 0.5

@@ -11,9 +11,11 @@
  * control character (C0, DEL and C1, which a terminal could take as a
  * command) as a space, its lines ended with CR LF.  A terminal is
  * written only when it is one: the record's line names a character
- * device under /dev (no "..", opened without following a link, checked
- * to be a terminal) whose owner allows messages (group write, which
- * `mesg n` clears: a service's message is not an emergency).  Each
+ * device under /dev (no ".."), of a terminal's major number, checked
+ * before it is opened (without following a link) and again after, whose
+ * owner allows messages (group write, which `mesg n` clears: a service's
+ * message is not an emergency).  utmp is written by programs of the utmp
+ * group, not only root: a record must not make scmd open /dev/watchdog.  Each
  * terminal gets one non-blocking write: a terminal that is not being
  * read does not hold scmd up, and misses the message.
  */
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,16 +79,27 @@ static size_t compose(char *out, const char *service, const char *text) {
         return put_clean(out, at, WALL_MAX, "\n\n");
 }
 
+/* A terminal that allows messages: a character device of a terminal's
+ * major number (virtual consoles and serial lines 4, pseudo-terminals
+ * 136-143) with group write.  Checked before the open too, since opening
+ * some devices does something (a watchdog starts counting). */
+static bool may_write(const struct stat *st) {
+        unsigned maj = major(st->st_rdev);
+        return S_ISCHR(st->st_mode) && (st->st_mode & S_IWGRP) &&
+               (maj == 4 || (maj >= 136 && maj <= 143));
+}
+
 /* 1 when the terminal took all of it, 0 when it was skipped or refused. */
 static int write_one(const char *line, const char *buf, size_t len) {
         char path[64];
-        if (!line_ok(line) || snprintf(path, sizeof(path), "/dev/%s", line) >= (int)sizeof(path))
+        struct stat before, st;
+        if (!line_ok(line) || snprintf(path, sizeof(path), "/dev/%s", line) >= (int)sizeof(path) ||
+            lstat(path, &before) < 0 || !may_write(&before))
                 return 0;
         int fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return 0;
-        struct stat st;
-        int ok = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && (st.st_mode & S_IWGRP) &&
+        int ok = fstat(fd, &st) == 0 && may_write(&st) && st.st_rdev == before.st_rdev &&
                  isatty(fd) && write(fd, buf, len) == (ssize_t)len;
         close(fd);
         return ok;
