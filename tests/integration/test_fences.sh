@@ -118,7 +118,7 @@ test_protect_home_and_devices() {
                 log_pid=$!
                 wait_until 10 "a /dev/log socket for the test" test -S /dev/log
         fi
-        create_helper h --try-write "$home/x" -- --protect-home yes --private-devices || return
+        create_helper h --try-write "$home/x" --report-security -- --protect-home yes --private-devices || return
         start_helper h || return
         pid=$(report_get h pid)
         assert_eq "its /home is empty" "" "$(ls -A "/proc/$pid/root/home")"
@@ -136,6 +136,12 @@ test_protect_home_and_devices() {
                 tap_not_ok "...of its own (not the host's ptys)" "host $host_pts, service $svc_pts"
         fi
         check "...with /dev/ptmx" test -L "/proc/$pid/root/dev/ptmx"
+        # Root's service, but no CAP_MKNOD (27) or CAP_SYS_RAWIO (17).
+        local bnd eff
+        bnd=$((0x$(report_get h CapBnd))) eff=$((0x$(report_get h CapEff)))
+        assert_eq "...without CAP_MKNOD or CAP_SYS_RAWIO in its bounding set" 0 $((bnd >> 27 & 1 | bnd >> 17 & 1))
+        assert_eq "...nor its effective one" 0 $((eff >> 27 & 1 | eff >> 17 & 1))
+        check "...while it keeps the rest of root's (CAP_SYS_ADMIN)" test $((eff >> 21 & 1)) -eq 1
         if [ -L /dev/log ]; then
                 assert_eq "...and the host's /dev/log link" "$(readlink /dev/log)" "$(readlink "/proc/$pid/root/dev/log")"
         else

@@ -47,6 +47,7 @@
 #include "account.h"
 #include "cleanup.h"
 #include "db.h"
+#include "fence_config.h"
 #include "folders.h"
 #include "identity.h"
 #include "log.h"
@@ -201,6 +202,26 @@ static int plan_privileges(struct security_request *rq, struct security_plan *p)
         p->no_new_privs = true;
         privilege_last_cap(); /* read /proc now, not in the child */
         return 0;
+}
+
+/* A private /dev means no devices of its own: without CAP_MKNOD it makes
+ * none, without CAP_SYS_RAWIO it reaches none behind the kernel's back
+ * (ioperm, /dev/mem).  Taken from the set the service is given, or from
+ * root's whole one.  An account of its own that keeps its default (a
+ * setuid helper allowed) is left as it is: it holds neither. */
+static void plan_private_devices(struct security_request *rq, struct security_plan *p) {
+        const struct service_fences *f = rq->config->fences;
+        if (!f || !f->private_devices)
+                return;
+        uint64_t cut = (1ULL << CAP_MKNOD) | (1ULL << CAP_SYS_RAWIO);
+        if (!p->set_caps) {
+                if (p->pw->pw_uid != 0)
+                        return;
+                p->set_caps = true;
+                p->caps = privileges_held();
+                privilege_last_cap(); /* read /proc now, not in the child */
+        }
+        p->caps &= ~cut;
 }
 
 static int plan_identity(struct security_request *rq, const struct service_security *sec,
@@ -468,6 +489,8 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         int r = plan_account(rq, p);
         if (r >= 0)
                 r = plan_privileges(rq, p);
+        if (r >= 0)
+                plan_private_devices(rq, p);
         if (r >= 0)
                 r = plan_groups(rq, p);
         if (r >= 0)
