@@ -199,6 +199,26 @@ test_stop_refused_then_granted() {
         assert_denied "$U2 still may not start web" start "$U2" start web
 }
 
+# A custom event acts on a service only with the caller's right: a user who
+# may not stop it is told "denied" and it runs on; granted, the same event
+# stops it.
+test_trigger_fire_needs_the_right() {
+        needs_users "a trigger fired by an unprivileged user" || return
+        daemon_start || return
+        create_helper guarded || return
+        assert_sc_ok "guarded stops on custom:acl.halt" triggers guarded --stop-on custom:acl.halt
+        start_helper guarded || return
+        run_as "$U1" --json trigger fire acl.halt
+        assert_rc "$U1 may fire an event (connect)" 0
+        assert_contains "...but for guarded, whose stop it lacks, it is denied" "$OUT" '"outcome":"denied"'
+        assert_eq "guarded still runs" running "$(status_field guarded state)"
+        run_sc sdshow guarded
+        assert_sc_ok "sdset grants $U1 stop on guarded" sdset guarded "$OUT; allow user:$U1 stop"
+        run_as "$U1" --json trigger fire acl.halt
+        assert_contains "now the event stops it" "$OUT" '"outcome":"stopped"'
+        wait_state guarded stopped
+}
+
 # --with-dependents stops the dependents too: the stop right is needed on
 # each of them, not only on the service named.
 test_stop_with_dependents_needs_each() {
@@ -720,6 +740,7 @@ test_user_mode() {
 
 run_test test_stop_refused_then_granted
 run_test test_stop_with_dependents_needs_each
+run_test test_trigger_fire_needs_the_right
 run_test test_hidden_dependents_not_named
 run_test test_connections_per_user
 run_test test_rollback_reason_filtered
