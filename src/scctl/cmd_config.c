@@ -81,6 +81,10 @@ enum {
         OPT_SYSCALL_ACTION,
         OPT_FAMILIES_ALLOW,
         OPT_FAMILIES_DENY,
+        OPT_IP_ALLOW,
+        OPT_IP_DENY,
+        OPT_BIND_ALLOW,
+        OPT_BIND_DENY,
 };
 
 static const struct option config_options[] = {
@@ -143,6 +147,10 @@ static const struct option config_options[] = {
         {"private-devices", optional_argument, NULL, OPT_PRIVATE_DEVICES},
         {"system-call-allow", required_argument, NULL, OPT_SYSCALL_ALLOW},
         {"system-call-deny", required_argument, NULL, OPT_SYSCALL_DENY},
+        {"ip-address-allow", required_argument, NULL, OPT_IP_ALLOW},
+        {"ip-address-deny", required_argument, NULL, OPT_IP_DENY},
+        {"socket-bind-allow", required_argument, NULL, OPT_BIND_ALLOW},
+        {"socket-bind-deny", required_argument, NULL, OPT_BIND_DENY},
         {"system-call-action", required_argument, NULL, OPT_SYSCALL_ACTION},
         {"address-families-allow", required_argument, NULL, OPT_FAMILIES_ALLOW},
         {"address-families-deny", required_argument, NULL, OPT_FAMILIES_DENY},
@@ -344,6 +352,10 @@ static const struct config_field {
         {OPT_SYSCALL_ACTION, "--system-call-action", "system_call_action", NULL, NULL},
         {OPT_FAMILIES_ALLOW, "--address-families-allow", "address_families_allow", NULL, NULL},
         {OPT_FAMILIES_DENY, "--address-families-deny", "address_families_deny", NULL, NULL},
+        {OPT_IP_ALLOW, "--ip-address-allow", "ip_address_allow", NULL, NULL},
+        {OPT_IP_DENY, "--ip-address-deny", "ip_address_deny", NULL, NULL},
+        {OPT_BIND_ALLOW, "--socket-bind-allow", "socket_bind_allow", NULL, NULL},
+        {OPT_BIND_DENY, "--socket-bind-deny", "socket_bind_deny", NULL, NULL},
 };
 
 /* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
@@ -422,7 +434,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS ||
                  opt == OPT_SYSCALL_ALLOW || opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW ||
-                 opt == OPT_FAMILIES_DENY)
+                 opt == OPT_FAMILIES_DENY || (opt >= OPT_IP_ALLOW && opt <= OPT_BIND_DENY))
                 value = split_dependencies(arg);
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
@@ -703,7 +715,13 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         @clock, @debug, @privileged\n"                                   \
         "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"            \
         "  --address-families-allow AF_INET,...  socket() of only these families\n"                \
-        "  --address-families-deny AF_PACKET,...  socket() of these fails (EAFNOSUPPORT)\n"
+        "  --address-families-deny AF_PACKET,...  socket() of these fails (EAFNOSUPPORT)\n"        \
+        "Network rules (on its cgroup; an allow rule wins over a deny rule; \"\" for none):\n"     \
+        "  --ip-address-allow RULE,...  ADDRESS[/PREFIX], any, localhost, link-local,\n"           \
+        "                         multicast: reached and reachable though denied\n"                \
+        "  --ip-address-deny RULE,...   packets to and from these are dropped (EPERM)\n"           \
+        "  --socket-bind-allow RULE,...  [ipv4:|ipv6:][tcp:|udp:]PORT[-PORT] or any\n"             \
+        "  --socket-bind-deny RULE,...   bind() to these fails (EPERM)\n"
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -402,29 +402,37 @@ static void field_fences(const json_t *config) {
 }
 
 /* The system-call filter, when there is one (qc). */
-static void field_syscalls(const json_t *config) {
-        static const char *const lists[][2] = {{"system_call_allow", "SYSTEM_CALL_ALLOW"},
-                                               {"system_call_deny", "SYSTEM_CALL_DENY"},
-                                               {"address_families_allow", "ADDRESS_FAMILIES"},
-                                               {"address_families_deny", "ADDRESS_FAMILIES_DENY"}};
-        bool any = false;
-        for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
-                const json_t *list = json_object_get(config, lists[l][0]);
-                size_t i, len = 0;
-                const json_t *v;
-                char line[1024] = "";
-                json_array_foreach(list, i, v) {
-                        len += (size_t)snprintf(line + len,
-                                                len < sizeof(line) ? sizeof(line) - len : 0, "%s%s",
-                                                i ? "," : "", json_string_value(v));
-                }
-                if (json_array_size(list) > 0) {
-                        field_text(lists[l][1], line);
-                        any = any || l < 2;
-                }
+/* A list of config's key as LABEL: a,b,c; whether it had any. */
+static bool field_list(const json_t *config, const char *key, const char *label) {
+        const json_t *list = json_object_get(config, key);
+        size_t i, len = 0;
+        const json_t *v;
+        char line[1024] = "";
+        json_array_foreach(list, i, v) {
+                len += (size_t)snprintf(line + len, len < sizeof(line) ? sizeof(line) - len : 0,
+                                        "%s%s", i ? "," : "", json_string_value(v));
         }
+        if (json_array_size(list) == 0)
+                return false;
+        field_text(label, line);
+        return true;
+}
+
+static void field_syscalls(const json_t *config) {
+        bool any = field_list(config, "system_call_allow", "SYSTEM_CALL_ALLOW");
+        any |= field_list(config, "system_call_deny", "SYSTEM_CALL_DENY");
+        field_list(config, "address_families_allow", "ADDRESS_FAMILIES");
+        field_list(config, "address_families_deny", "ADDRESS_FAMILIES_DENY");
         if (any)
                 field_text("SYSTEM_CALL_ACTION", string_field(config, "system_call_action"));
+}
+
+/* The network rules, when there are some (qc). */
+static void field_network(const json_t *config) {
+        field_list(config, "ip_address_allow", "IP_ADDRESS_ALLOW");
+        field_list(config, "ip_address_deny", "IP_ADDRESS_DENY");
+        field_list(config, "socket_bind_allow", "SOCKET_BIND_ALLOW");
+        field_list(config, "socket_bind_deny", "SOCKET_BIND_DENY");
 }
 
 /* The resource limits that are set, the fences and the filter (qc). */
@@ -432,6 +440,7 @@ void output_resource_limits(const json_t *config) {
         char buf[32];
         field_fences(config);
         field_syscalls(config);
+        field_network(config);
         for (size_t i = 0; i < ELEMENTSOF(limit_fields); i++) {
                 const json_t *v = json_object_get(config, limit_fields[i].key);
                 if (!v || json_is_null(v))

@@ -20,6 +20,12 @@
  *                        $CREDENTIALS_DIRECTORY has it replaced by the
  *                        variable's value (the line keeps it as given)
  *   --try-bind PORT      (repeatable) bind:PORT= binding TCP 127.0.0.1:PORT
+ *   --try-bind-any PORT  (repeatable) bind6:PORT= binding TCP [::]:PORT
+ *   --try-connect ADDR:PORT  (repeatable) connect:ADDR:PORT= a TCP connect
+ *                        (IPv4, or IPv6 in brackets) within 2 s: ok,
+ *                        ECONNREFUSED, EPERM, ETIMEDOUT...
+ *   --try-detach         detach= detaching the egress programs of its own
+ *                        cgroup (the way to lift network rules)
  *   --try-privileged     what needs a capability, each tried in a child
  *                        process: chown= (giving a file in /tmp away:
  *                        CAP_CHOWN), kill-init= (signal 0 to PID 1:
@@ -35,15 +41,18 @@
  * These options are taken out of argv, wherever they are before a "--",
  * before the helper's own options are read, so they mix with them freely.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/audit.h>
+#include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/keyctl.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -67,8 +76,11 @@ static const char *try_write[MAX_TRIES];
 static int n_try_write;
 static const char *try_read[MAX_TRIES];
 static int n_try_read;
-static long try_bind[MAX_TRIES];
-static int n_try_bind;
+static long try_bind[MAX_TRIES], try_bind6[MAX_TRIES];
+static int n_try_bind, n_try_bind6;
+static const char *try_connect[MAX_TRIES];
+static int n_try_connect;
+static bool try_detach;
 
 static const char *errno_name(int e) {
         const char *n = strerrorname_np(e);
@@ -155,6 +167,14 @@ int security_modes_take(int argc, char **argv) {
                 } else if ((v = value_of(argv, argc, &i, "--try-bind"))) {
                         if (n_try_bind < MAX_TRIES)
                                 try_bind[n_try_bind++] = strtol(v, NULL, 10);
+                } else if ((v = value_of(argv, argc, &i, "--try-bind-any"))) {
+                        if (n_try_bind6 < MAX_TRIES)
+                                try_bind6[n_try_bind6++] = strtol(v, NULL, 10);
+                } else if ((v = value_of(argv, argc, &i, "--try-connect"))) {
+                        if (n_try_connect < MAX_TRIES)
+                                try_connect[n_try_connect++] = v;
+                } else if (strcmp(a, "--try-detach") == 0) {
+                        try_detach = true;
                 } else {
                         /* Not ours: keep it (and a value it may take). */
                         argv[out++] = argv[i];
@@ -289,6 +309,87 @@ static int can_bind(long port) {
         return r;
 }
 
+static int can_bind6(long port) {
+        int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+        int r = bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ? -errno : 0;
+        close(fd);
+        return r;
+}
+
+/* A TCP connect to "A.B.C.D:PORT" or "[V6]:PORT", waited for 2 s. */
+static int can_connect(const char *target) {
+        struct sockaddr_storage ss = {0};
+        socklen_t len;
+        char host[64];
+        const char *colon = strrchr(target, ':');
+        if (!colon || (size_t)(colon - target) >= sizeof(host))
+                return EINVAL;
+        snprintf(host, sizeof(host), "%.*s", (int)(colon - target), target);
+        uint16_t port = htons((uint16_t)atoi(colon + 1));
+        if (host[0] == '[') {
+                struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+                host[strlen(host) - 1] = '\0';
+                if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+                        return EINVAL;
+                a->sin6_family = AF_INET6, a->sin6_port = port, len = sizeof(*a);
+        } else {
+                struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+                if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+                        return EINVAL;
+                a->sin_family = AF_INET, a->sin_port = port, len = sizeof(*a);
+        }
+        int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        int r = connect(fd, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+        if (r == EINPROGRESS) {
+                struct pollfd p = {fd, POLLOUT, 0};
+                socklen_t rl = sizeof(r);
+                if (poll(&p, 1, 2000) <= 0)
+                        r = ETIMEDOUT;
+                else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &rl) < 0)
+                        r = errno;
+        }
+        close(fd);
+        return r;
+}
+
+/* Detaching the egress programs of its own cgroup, as a service that
+ * wanted its network rules gone would. */
+static int can_detach(void) {
+        char line[512], path[600];
+        FILE *f = fopen("/proc/self/cgroup", "re");
+        const char *rel = NULL;
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "0::", 3) == 0) {
+                        line[strcspn(line, "\n")] = '\0';
+                        rel = line + 3;
+                        break;
+                }
+        if (f)
+                fclose(f);
+        if (!rel)
+                return ENOENT;
+        snprintf(path, sizeof(path), "/sys/fs/cgroup/unified%s", rel);
+        int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (cg < 0) {
+                snprintf(path, sizeof(path), "/sys/fs/cgroup%s", rel);
+                cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
+        if (cg < 0)
+                return errno;
+        union bpf_attr a;
+        memset(&a, 0, sizeof(a));
+        a.target_fd = (uint32_t)cg;
+        a.attach_type = BPF_CGROUP_INET_EGRESS;
+        int r = syscall(__NR_bpf, BPF_PROG_DETACH, &a, sizeof(a)) < 0 ? errno : 0;
+        close(cg);
+        return r;
+}
+
 /* Each probe runs in a child of its own, so that one that succeeds (a
  * setuid) changes nothing for the service; it returns 0 or an errno. */
 static int probe_chown(void) {
@@ -351,6 +452,12 @@ void security_modes_run(report_fn *report) {
                 report_read(report, try_read[i]);
         for (int i = 0; i < n_try_bind; i++)
                 report("bind:%ld=%s", try_bind[i], result(can_bind(try_bind[i])));
+        for (int i = 0; i < n_try_bind6; i++)
+                report("bind6:%ld=%s", try_bind6[i], result(can_bind6(try_bind6[i])));
+        for (int i = 0; i < n_try_connect; i++)
+                report("connect:%s=%s", try_connect[i], result(can_connect(try_connect[i])));
+        if (try_detach)
+                report("detach=%s", result(can_detach()));
         if (try_privileged)
                 report_privileged(report);
 }

@@ -13,9 +13,14 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "cmdline.h"
+#include "net_rules.h"
+#include "process_config.h"
 
 const char *const fence_config_keys[] = {
-        "private_tmp", "protect_system", "protect_home", "private_devices", NULL,
+        "private_tmp",       "protect_system",   "protect_home",
+        "private_devices",   "ip_address_allow", "ip_address_deny",
+        "socket_bind_allow", "socket_bind_deny", NULL,
 };
 
 static const char *const system_names[_PROTECT_SYSTEM_MAX] = {
@@ -47,8 +52,38 @@ static int name_index(const char *const *names, int n, const char *s) {
         return -1;
 }
 
+static void lists_free(struct service_fences *f) {
+        strv_free(f->ip_allow);
+        strv_free(f->ip_deny);
+        strv_free(f->bind_allow);
+        strv_free(f->bind_deny);
+}
+
 void service_fences_free(struct service_fences *f) {
+        if (f)
+                lists_free(f);
         free(f);
+}
+
+/* c's lists (f's pointers, as copied with the struct) made copies of
+ * f's, or -ENOMEM with none left in c. */
+static int lists_copy(struct service_fences *c, const struct service_fences *f) {
+        char **const *from[] = {&f->ip_allow, &f->ip_deny, &f->bind_allow, &f->bind_deny};
+        char ***to[] = {&c->ip_allow, &c->ip_deny, &c->bind_allow, &c->bind_deny};
+        char **copies[4];
+        for (size_t i = 0; i < 4; i++) {
+                copies[i] = *from[i] ? strv_copy(*from[i]) : NULL;
+                if (*from[i] && !copies[i]) {
+                        for (size_t k = 0; k < i; k++)
+                                strv_free(copies[k]);
+                        for (size_t k = 0; k < 4; k++)
+                                *to[k] = NULL;
+                        return -ENOMEM;
+                }
+        }
+        for (size_t i = 0; i < 4; i++)
+                *to[i] = copies[i];
+        return 0;
 }
 
 struct service_fences *service_fences_dup(const struct service_fences *f) {
@@ -57,7 +92,15 @@ struct service_fences *service_fences_dup(const struct service_fences *f) {
         struct service_fences *c = malloc(sizeof(*c));
         if (c)
                 *c = *f;
+        if (c && lists_copy(c, f) < 0) {
+                free(c);
+                return NULL;
+        }
         return c;
+}
+
+bool service_fences_network(const struct service_fences *f) {
+        return f && (f->ip_allow || f->ip_deny || f->bind_allow || f->bind_deny);
 }
 
 bool service_fences_any(const struct service_fences *f) {
@@ -97,8 +140,70 @@ static int read_level(const json_t *o, const char *key, const char *const *names
         return 0;
 }
 
+#define RULES_MAX 64
+
+static bool rule_ok(const char *key, const char *text, char **ret_error) {
+        struct ip_rule ip[2];
+        struct bind_rule b;
+        int r = strstr(key, "bind") ? bind_rule_parse(text, &b, ret_error)
+                                    : ip_rule_parse(text, ip, ret_error);
+        return r >= 0;
+}
+
+/* o's list key into *field (a new list; null or [] clears it). */
+static int read_rules(const json_t *o, const char *key, char ***field, char **ret_error) {
+        const json_t *v = json_object_get(o, key);
+        if (!v)
+                return 0;
+        if (json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0)) {
+                strv_free(*field);
+                *field = NULL;
+                return 0;
+        }
+        if (!json_is_array(v) || json_array_size(v) > RULES_MAX)
+                return say(ret_error, "the parameter '%s' must be a list of at most %d rules", key,
+                           RULES_MAX);
+        char **list = calloc(json_array_size(v) + 1, sizeof(char *));
+        if (!list)
+                return -ENOMEM;
+        size_t i;
+        const json_t *e;
+        json_array_foreach(v, i, e) {
+                char *why = NULL;
+                const char *text = json_string_value(e);
+                if (!text || !rule_ok(key, text, &why)) {
+                        strv_free(list);
+                        int r = say(ret_error, "the parameter '%s': %s", key,
+                                    why ? why : "its entries must be strings");
+                        free(why);
+                        return r;
+                }
+                if (!(list[i] = strdup(text))) {
+                        strv_free(list);
+                        return -ENOMEM;
+                }
+        }
+        strv_free(*field);
+        *field = list;
+        return 0;
+}
+
+static int read_all_rules(const json_t *o, struct service_fences *next, char **ret_error) {
+        int r = read_rules(o, "ip_address_allow", &next->ip_allow, ret_error);
+        if (r >= 0)
+                r = read_rules(o, "ip_address_deny", &next->ip_deny, ret_error);
+        if (r >= 0)
+                r = read_rules(o, "socket_bind_allow", &next->bind_allow, ret_error);
+        if (r >= 0)
+                r = read_rules(o, "socket_bind_deny", &next->bind_deny, ret_error);
+        return r;
+}
+
 int service_fences_apply_json(struct service_fences **f, const json_t *o, char **ret_error) {
         struct service_fences next = *f ? **f : (struct service_fences){0};
+        /* next's lists become copies: *f keeps its own until the end. */
+        if (lists_copy(&next, &next) < 0)
+                return -ENOMEM;
         int system = (int)next.protect_system, home = (int)next.protect_home;
         int r = read_bool(o, "private_tmp", &next.private_tmp, ret_error);
         if (r >= 0)
@@ -109,17 +214,25 @@ int service_fences_apply_json(struct service_fences **f, const json_t *o, char *
         if (r >= 0)
                 r = read_level(o, "protect_home", home_names, _PROTECT_HOME_MAX,
                                "no, yes, read-only, tmpfs", &home, ret_error);
-        if (r < 0)
+        if (r >= 0)
+                r = read_all_rules(o, &next, ret_error);
+        if (r < 0) {
+                lists_free(&next);
                 return r;
+        }
         next.protect_system = (enum protect_system)system;
         next.protect_home = (enum protect_home)home;
-        if (!service_fences_any(&next)) {
+        if (!service_fences_any(&next) && !service_fences_network(&next)) {
+                lists_free(&next);
                 service_fences_free(*f);
                 *f = NULL;
                 return 0;
         }
-        if (!*f && !(*f = malloc(sizeof(**f))))
+        if (!*f && !(*f = calloc(1, sizeof(**f)))) {
+                lists_free(&next);
                 return -ENOMEM;
+        }
+        lists_free(*f);
         **f = next;
         return 0;
 }
@@ -128,7 +241,11 @@ json_t *service_fences_json(const struct service_fences *f) {
         struct service_fences none = {0};
         if (!f)
                 f = &none;
-        return json_pack("{s:b, s:s, s:s, s:b}", "private_tmp", f->private_tmp, "protect_system",
-                         protect_system_name(f->protect_system), "protect_home",
-                         protect_home_name(f->protect_home), "private_devices", f->private_devices);
+        return json_pack("{s:b, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "private_tmp", f->private_tmp,
+                         "protect_system", protect_system_name(f->protect_system), "protect_home",
+                         protect_home_name(f->protect_home), "private_devices", f->private_devices,
+                         "ip_address_allow", process_strv_json(f->ip_allow), "ip_address_deny",
+                         process_strv_json(f->ip_deny), "socket_bind_allow",
+                         process_strv_json(f->bind_allow), "socket_bind_deny",
+                         process_strv_json(f->bind_deny));
 }

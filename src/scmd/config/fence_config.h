@@ -3,7 +3,9 @@
  * A service's private view of the filesystem as configured (struct
  * service_fences): a mount namespace of its own with a private /tmp and
  * /var/tmp, the system folders read-only (ProtectSystem='s levels), the
- * home folders hidden or read-only, and a /dev with only pseudo-devices.
+ * home folders hidden or read-only, and a /dev with only pseudo-devices;
+ * and its network rules (net_rules.h: the addresses it may reach and be
+ * reached from, the ports it may bind), which exec/netfilter.c enforces.
  * Their protocol form is a JSON object of docs/protocol.md's keys, which
  * the database keeps too (db_resource.c); exec/fences.c carries them out.
  */
@@ -35,6 +37,9 @@ struct service_fences {
         enum protect_system protect_system;
         enum protect_home protect_home;
         bool private_devices;
+        /* Network rules' texts (net_rules.h), each list NULL-terminated,
+         * NULL for none. */
+        char **ip_allow, **ip_deny, **bind_allow, **bind_deny;
 };
 
 extern const char *const fence_config_keys[];
@@ -45,6 +50,8 @@ struct service_fences *service_fences_dup(const struct service_fences *f);
 int service_fences_apply_json(struct service_fences **f, const json_t *o, char **ret_error);
 /* Every fence as the protocol's object (f NULL: none); NULL on OOM. */
 json_t *service_fences_json(const struct service_fences *f);
+/* True when f has a network rule. */
+bool service_fences_network(const struct service_fences *f);
 /* True when f asks for a mount namespace at all. */
 bool service_fences_any(const struct service_fences *f);
 

@@ -59,6 +59,7 @@
 #include "forking.h"
 #include "log.h"
 #include "manager.h"
+#include "netfilter.h"
 #include "credentials.h"
 #include "environment.h"
 #include "db.h"
@@ -391,6 +392,13 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         p->cgroup_fd = open_cgroup(p, s);
         if ((r = resource_apply(s, p->cgroup_fd)) < 0) /* before the process is in it */
                 return r;
+        _cleanup_free_ char *why = NULL;
+        if ((r = netfilter_attach(p->cgroup_fd, s->config.fences, &why)) < 0) {
+                service_set_last_error(s, "service %s: %s", s->config.name,
+                                       why ? why : strerror(-r));
+                return SCM_ERR(r == -EOPNOTSUPP ? SCM_ERROR_NOT_SUPPORTED
+                                                : scm_error_from_errno(-r));
+        }
 
         process_request(s, prep, &req);
         req.stdout_fd = out_fd;

@@ -204,16 +204,28 @@ static int plan_privileges(struct security_request *rq, struct security_plan *p)
         return 0;
 }
 
-/* A private /dev means no devices of its own: without CAP_MKNOD it makes
- * none, without CAP_SYS_RAWIO it reaches none behind the kernel's back
- * (ioperm, /dev/mem).  Taken from the set the service is given, or from
- * root's whole one.  An account of its own that keeps its default (a
- * setuid helper allowed) is left as it is: it holds neither. */
-static void plan_private_devices(struct security_request *rq, struct security_plan *p) {
+/* What a fence takes away, from the set the service is given or from
+ * root's whole one.  A private /dev means no devices of its own: without
+ * CAP_MKNOD it makes none, without CAP_SYS_RAWIO it reaches none behind the
+ * kernel's back (ioperm, /dev/mem).  Network rules hold only if the
+ * service cannot detach them: no CAP_NET_ADMIN, CAP_SYS_ADMIN or CAP_BPF.
+ * An account of its own that keeps its default (a setuid helper allowed)
+ * is left as it is: it holds none of them. */
+static void plan_fence_caps(struct security_request *rq, struct security_plan *p) {
         const struct service_fences *f = rq->config->fences;
-        if (!f || !f->private_devices)
+        uint64_t cut = 0;
+        if (f && f->private_devices)
+                cut |= (1ULL << CAP_MKNOD) | (1ULL << CAP_SYS_RAWIO);
+        if (service_fences_network(f))
+                cut |= (1ULL << CAP_NET_ADMIN) | (1ULL << CAP_SYS_ADMIN) | (1ULL << CAP_BPF);
+        if (!cut)
                 return;
-        uint64_t cut = (1ULL << CAP_MKNOD) | (1ULL << CAP_SYS_RAWIO);
+        if (p->set_caps && (p->caps & cut) && p->pw->pw_uid != 0) {
+                _cleanup_free_ char *names = privileges_to_text(p->caps & cut);
+                log_warning("service %s: its fences take away %s, which it requires (a private "
+                            "/dev, or network rules it must not be able to lift)",
+                            rq->config->name, names ? names : "privileges");
+        }
         if (!p->set_caps) {
                 if (p->pw->pw_uid != 0)
                         return;
@@ -490,7 +502,7 @@ int security_plan_build(struct security_request *rq, struct security_plan **ret)
         if (r >= 0)
                 r = plan_privileges(rq, p);
         if (r >= 0)
-                plan_private_devices(rq, p);
+                plan_fence_caps(rq, p);
         if (r >= 0)
                 r = plan_groups(rq, p);
         if (r >= 0)
