@@ -8,7 +8,8 @@
  *
  * The weights say how much a fence narrows what a compromised service can
  * do to the rest of the machine: running as root opens everything (15);
- * writes anywhere its account can, the whole network, system calls that
+ * writes anywhere its account can, the whole network (2 left by rules that
+ * deny every address but those allowed), system calls that
  * reconfigure the kernel, and a writable /usr or /etc (10 each); the rest
  * (/tmp shared, homes, devices, memory unbounded) 5, an unlimited task count
  * 3.  The view reads query_config and query_security: it is the client's
@@ -77,9 +78,29 @@ static void account_rows(struct view *v, const json_t *config, const json_t *sec
         bool restricted = !strcmp(sid, "restricted");
         row(v, "writes (sid type)", 10, restricted ? 0 : 10, sid[0] ? sid : "none",
             "sidtype restricted");
-        bool net = json_is_true(json_object_get(security, "restrict_network"));
-        row(v, "network", 10, net ? 0 : 10, net ? "loopback only" : "all",
-            "config --restrict-network");
+}
+
+/* Closed by a network namespace of loopback only, nearly so by rules that
+ * deny every address but those allowed, half by other rules. */
+static void network_row(struct view *v, const json_t *config, const json_t *security) {
+        bool loopback = json_is_true(json_object_get(security, "restrict_network"));
+        const json_t *deny = json_object_get(config, "ip_address_deny");
+        bool deny_any = false, rules = json_array_size(deny) > 0 ||
+                                       json_array_size(json_object_get(config, "ip_address_allow"));
+        size_t i;
+        const json_t *e;
+        json_array_foreach(deny, i, e)
+                deny_any = deny_any || !strcmp(json_string_value(e) ?: "", "any");
+        row(v, "network", 10,
+            loopback   ? 0
+            : deny_any ? 2
+            : rules    ? 6
+                       : 10,
+            loopback   ? "loopback only"
+            : deny_any ? "allowed addresses only"
+            : rules    ? "address rules"
+                       : "all",
+            "config --ip-address-deny any --ip-address-allow localhost");
 }
 
 static void fence_rows(struct view *v, const json_t *config) {
@@ -184,6 +205,7 @@ static int run_qsecurity(struct scctl *ctx, int argc, char **argv) {
                 return r;
         struct view v = {.name = ctx->name};
         account_rows(&v, config, security);
+        network_row(&v, config, security);
         fence_rows(&v, config);
         syscall_row(&v, config);
         limit_rows(&v, config);

@@ -104,6 +104,7 @@ int map_protect_home(struct mapper *m, struct slot *s);
 int map_system_call_filter(struct mapper *m, struct slot *s);
 int map_system_call_errno(struct mapper *m, struct slot *s);
 int map_address_families(struct mapper *m, struct slot *s);
+int map_network_rules(struct mapper *m, struct slot *s);
 int map_capabilities(struct mapper *m);
 int map_no_new_privileges(struct mapper *m, struct slot *s);
 int map_requires(struct mapper *m, struct slot *s);

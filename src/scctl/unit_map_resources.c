@@ -256,3 +256,44 @@ int map_address_families(struct mapper *m, struct slot *s) {
         json_decref(deny);
         return r;
 }
+
+/* IPAddressAllow=, IPAddressDeny=, SocketBindAllow=, SocketBindDeny=: word
+ * lists that add up, an empty assignment clearing what came before, as
+ * systemd reads them; the words are scm's rules as they are (scmd checks
+ * each). */
+int map_network_rules(struct mapper *m, struct slot *s) {
+        static const char *const keys[][2] = {{"IPAddressAllow", "ip_address_allow"},
+                                              {"IPAddressDeny", "ip_address_deny"},
+                                              {"SocketBindAllow", "socket_bind_allow"},
+                                              {"SocketBindDeny", "socket_bind_deny"}};
+        const char *key = NULL;
+        for (size_t k = 0; s->n && k < 4; k++)
+                if (!strcmp(s->items[0].a->key, keys[k][0]))
+                        key = keys[k][1];
+        json_t *list = json_array();
+        int r = list && key ? 0 : -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < s->n; i++) {
+                const struct item *it = &s->items[i];
+                char **w = NULL;
+                const char *reason;
+                int n = unit_split_words(it->value, &w, &reason);
+                if (n < 0) {
+                        r = n == -ENOMEM ? n : REFUSED(m, it, "%s", reason);
+                        continue;
+                }
+                if (n == 0)
+                        json_array_clear(list);
+                for (int j = 0; j < n && r >= 0; j++)
+                        if (json_array_append_new(list, json_string(w[j])) < 0)
+                                r = -ENOMEM;
+                for (int j = 0; j < n; j++)
+                        free(w[j]);
+                free(w);
+                if (r >= 0)
+                        r = MAPPED(m, it, key);
+        }
+        if (r >= 0 && json_array_size(list))
+                r = map_set(m, key, json_incref(list));
+        json_decref(list);
+        return r;
+}

@@ -390,7 +390,14 @@ PrivateDevices=yes
 SystemCallFilter=~@mount @swap
 SystemCallFilter=~reboot
 SystemCallErrorNumber=EPERM
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+IPAddressDeny=any
+IPAddressAllow=localhost
+IPAddressAllow=10.0.0.0/8 192.168.1.0/24
+SocketBindAllow=tcp:8080
+SocketBindDeny=192.0.2.1
+SocketBindDeny=
+SocketBindDeny=any"
         run "$SCCTL" import --dry-run "$D/units/fenced.service"
         assert_rc "a unit with limits and fences imports without --force" 0
         local create
@@ -411,6 +418,11 @@ RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
         assert_contains "SystemCallErrorNumber= -> system_call_action" "$create" '"system_call_action":"EPERM"'
         assert_contains "RestrictAddressFamilies= -> address_families_allow" "$create" \
                 '"address_families_allow":["AF_UNIX","AF_INET","AF_INET6"]'
+        assert_contains "IPAddressDeny= -> ip_address_deny" "$create" '"ip_address_deny":["any"]'
+        assert_contains "IPAddressAllow= lines add up -> ip_address_allow" "$create" \
+                '"ip_address_allow":["localhost","10.0.0.0/8","192.168.1.0/24"]'
+        assert_contains "SocketBindAllow= -> socket_bind_allow" "$create" '"socket_bind_allow":["tcp:8080"]'
+        assert_contains "an empty SocketBindDeny= clears what came before" "$create" '"socket_bind_deny":["any"]'
 
         unit allowlist "[Service]
 ExecStart=/bin/true

@@ -32,6 +32,8 @@ test_vocabulary() {
         assert_contains "...the bind rules" "$OUT" '"socket_bind_allow":["tcp:8080-8090"]'
         run_sc qc v
         assert_contains "qc shows the rules" "$OUT" "IP_ADDRESS_ALLOW   : 10.0.0.0/8,localhost"
+        run_sc qsecurity v
+        assert_contains "qsecurity: the network nearly closed" "$OUT" "network            allowed addresses only  2/10"
         assert_sc_error "a bad address rule is refused" INVALID_PARAMETER 87 config v \
                 --ip-address-deny 10.0.0.300
         assert_contains "...naming it" "$ERR" "'10.0.0.300' is no address rule"
