@@ -4,8 +4,9 @@
 # Network rules (docs/protocol.md, "Fences"), enforced by the kernel on the
 # service's cgroup and seen from inside the service (the helper's own
 # connect and bind attempts), as root, which must not be able to lift them:
-#   - an egress rule denies one loopback address and allows another
-#     (a listener of the test on both);
+#   - in a network namespace made by the test (scmd runs in it), an egress
+#     rule denies one of two test addresses and allows the other (a
+#     listener of the test on both);
 #   - a bind outside the allowed ports fails (EPERM), IPv4 and IPv6;
 #   - the service holds none of the capabilities that detach the rules,
 #     and its own attempt to detach them fails;
@@ -16,11 +17,6 @@
 
 LISTENER=""
 trap '[ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null; teardown quiet; unshare_build' EXIT
-
-# A TCP port nobody listens on now.
-free_port() {
-        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 test_vocabulary() {
         daemon_start || return
@@ -47,31 +43,41 @@ test_vocabulary() {
 }
 
 test_enforced() {
-        if ! is_root; then
-                tap_skip "network rules hold" "cgroup BPF programs need root"
+        if ! is_root || ! command -v ip >/dev/null || ! unshare -n true 2>/dev/null; then
+                tap_skip "network rules hold" "not root, no ip(8) or no network namespace"
                 return
         fi
-        daemon_start || return
-        local port good bad
-        port=$(free_port) good=$(free_port) bad=$(free_port)
-        python3 -c 'import socket,sys,time
+        # scmd, and so its services, in a network namespace of the test's,
+        # with two test addresses and a listener on both.
+        cat >"$D/scmd-netns" <<EOS
+#!/bin/sh
+exec unshare -n "$SCMD" "\$@"
+EOS
+        chmod +x "$D/scmd-netns"
+        SCMD="$D/scmd-netns" daemon_start || return
+        local ns="/proc/$(pgrep -P "$SCMD_PID" -x scmd || echo "$SCMD_PID")/ns/net"
+        [ -e "$ns" ] || ns="/proc/$SCMD_PID/ns/net"
+        nsenter --net="$ns" ip link set lo up &&
+                nsenter --net="$ns" ip addr add 10.78.0.1/32 dev lo &&
+                nsenter --net="$ns" ip addr add 10.78.0.2/32 dev lo ||
+                { tap_not_ok "the test's addresses" "ip failed"; return; }
+        local port=7001 good=7002 bad=7003
+        nsenter --net="$ns" python3 -c 'import socket,sys
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(16); s.settimeout(60)
 while True:
     try: c,_=s.accept(); c.close()
     except socket.timeout: break' "$port" &
         LISTENER=$!
-        wait_until 10 "the test's listener listens" bash -c "exec 3<>/dev/tcp/127.0.0.2/$port" 2>/dev/null || return
-        create_helper n --try-connect "127.0.0.2:$port" --try-connect "127.0.0.3:$port" \
+        wait_until 10 "the test's listener listens" \
+                nsenter --net="$ns" bash -c "exec 3<>/dev/tcp/10.78.0.1/$port" 2>/dev/null || return
+        create_helper n --try-connect "10.78.0.1:$port" --try-connect "10.78.0.2:$port" \
                 --try-bind "$good" --try-bind "$bad" --try-bind-any "$bad" --try-detach \
-                --report-security -- --ip-address-deny any --ip-address-allow 127.0.0.2 \
+                --report-security -- --ip-address-deny any --ip-address-allow 10.78.0.1 \
                 --socket-bind-allow "tcp:$good" --socket-bind-deny any || return
-        start_helper n || {
-                diag "$(scmd_log | tail -5)"
-                return
-        }
-        check "connect to the allowed 127.0.0.2 succeeds" report_has n "connect:127.0.0.2:$port=ok"
-        check "connect to the denied 127.0.0.3 fails with EPERM" report_has n "connect:127.0.0.3:$port=EPERM"
+        start_helper n || return
+        check "connect to the allowed 10.78.0.1 succeeds" report_has n "connect:10.78.0.1:$port=ok"
+        check "connect to the denied 10.78.0.2 fails with EPERM" report_has n "connect:10.78.0.2:$port=EPERM"
         check "bind to the allowed port $good succeeds" report_has n "bind:$good=ok"
         check "bind to port $bad fails with EPERM" report_has n "bind:$bad=EPERM"
         check "...on IPv6 too" report_has n "bind6:$bad=EPERM"
@@ -84,12 +90,12 @@ while True:
         # Started again, the rules are the same (attached anew, not stacked).
         : >"$(report_path n)"
         start_helper n || return
-        check "after a restart the rules still hold" report_has n "connect:127.0.0.3:$port=EPERM"
-        check "...and still let the allowed through" report_has n "connect:127.0.0.2:$port=ok"
+        check "after a restart the rules still hold" report_has n "connect:10.78.0.2:$port=EPERM"
+        check "...and still let the allowed through" report_has n "connect:10.78.0.1:$port=ok"
         assert_sc_ok "stop n" stop n --wait
-        create_helper free --try-connect "127.0.0.3:$port" || return
+        create_helper free --try-connect "10.78.0.2:$port" || return
         start_helper free || return
-        check "a service without rules reaches 127.0.0.3" report_has free "connect:127.0.0.3:$port=ok"
+        check "a service without rules reaches 10.78.0.2" report_has free "connect:10.78.0.2:$port=ok"
         assert_sc_ok "stop free" stop free --wait
 }
 
