@@ -528,6 +528,18 @@ daemon_start() {
         done
 }
 
+# daemon_start_netns [SCMD OPTIONS...]: daemon_start with scmd (and so its
+# services) in a network namespace of its own; NETNS is that namespace's
+# path, for nsenter --net.  The caller checks that it may (root, unshare).
+daemon_start_netns() {
+        mkdir -p "$D"
+        printf '#!/bin/sh\nexec unshare -n "%s" "$@"\n' "$SCMD" >"$D/scmd-netns"
+        chmod +x "$D/scmd-netns"
+        SCMD="$D/scmd-netns" daemon_start "$@" || return
+        NETNS="/proc/$(pgrep -P "$SCMD_PID" -x scmd || echo "$SCMD_PID")/ns/net"
+        [ -e "$NETNS" ] || NETNS="/proc/$SCMD_PID/ns/net"
+}
+
 # daemon_stop [SECS]: SIGTERM to scmd; SIGKILL if it has not exited after
 # SECS (default 30).  DAEMON_RC is its exit status (137 if it was killed).
 # Returns 1 if it had to be killed.

@@ -32,10 +32,10 @@ test_vocabulary() {
         assert_contains "qsecurity: the network nearly closed" "$OUT" "network            allowed addresses only  2/10"
         assert_sc_error "a bad address rule is refused" INVALID_PARAMETER 87 config v \
                 --ip-address-deny 10.0.0.300
-        assert_contains "...naming it" "$ERR" "'10.0.0.300' is no address rule"
+        assert_contains "...naming it" "$ERR" "'ip_address_deny' entry 1: not an address rule"
         assert_sc_error "a bad bind rule is refused" INVALID_PARAMETER 87 config v \
                 --socket-bind-allow tcp:90-80
-        assert_contains "...naming it" "$ERR" "'tcp:90-80' is no bind rule"
+        assert_contains "...naming it" "$ERR" "'socket_bind_allow' entry 1: not a bind rule"
         assert_sc_ok "\"\" clears them" config v --ip-address-allow "" --ip-address-deny "" \
                 --socket-bind-allow "" --socket-bind-deny ""
         run_sc --json qc v
@@ -49,14 +49,8 @@ test_enforced() {
         fi
         # scmd, and so its services, in a network namespace of the test's,
         # with two test addresses and a listener on both.
-        cat >"$D/scmd-netns" <<EOS
-#!/bin/sh
-exec unshare -n "$SCMD" "\$@"
-EOS
-        chmod +x "$D/scmd-netns"
-        SCMD="$D/scmd-netns" daemon_start || return
-        local ns="/proc/$(pgrep -P "$SCMD_PID" -x scmd || echo "$SCMD_PID")/ns/net"
-        [ -e "$ns" ] || ns="/proc/$SCMD_PID/ns/net"
+        daemon_start_netns || return
+        local ns=$NETNS
         nsenter --net="$ns" ip link set lo up &&
                 nsenter --net="$ns" ip addr add 10.78.0.1/32 dev lo &&
                 nsenter --net="$ns" ip addr add 10.78.0.2/32 dev lo ||

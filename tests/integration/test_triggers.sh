@@ -102,18 +102,12 @@ test_netns() {
                 tap_skip "address and device triggers" "not root, no ip(8) or no network namespace"
                 return
         fi
-        cat >"$D/scmd-netns" <<EOS
-#!/bin/sh
-exec unshare -n "$SCMD" "\$@"
-EOS
-        chmod +x "$D/scmd-netns"
-        SCMD="$D/scmd-netns" daemon_start || return
+        daemon_start_netns || return
         create_helper onaddr
         create_helper ondev
         assert_sc_ok "a service started by the first address" triggers onaddr --start-on address:first
         assert_sc_ok "a service started by a net device" triggers ondev --start-on device:net::scmtd*
-        local ns="/proc/$(pgrep -P "$SCMD_PID" -x scmd || echo "$SCMD_PID")/ns/net"
-        [ -e "$ns" ] || ns="/proc/$SCMD_PID/ns/net"
+        local ns=$NETNS
         # A dummy interface, or a bridge where the dummy module is missing.
         if ! nsenter --net="$ns" ip link add scmtd0 type dummy 2>/dev/null &&
                 ! nsenter --net="$ns" ip link add scmtd0 type bridge; then

@@ -142,47 +142,36 @@ static int read_level(const json_t *o, const char *key, const char *const *names
 
 #define RULES_MAX 64
 
-static bool rule_ok(const char *key, const char *text, char **ret_error) {
-        struct ip_rule ip[2];
+static bool ip_ok(const char *text, const char **why) {
+        struct ip_rule r[2];
+        char *reason = NULL;
+        int n = ip_rule_parse(text, r, &reason);
+        free(reason);
+        *why = "not an address rule: an IPv4 or IPv6 address with an optional /PREFIX, or any, "
+               "localhost, link-local, multicast";
+        return n >= 0;
+}
+
+static bool bind_ok(const char *text, const char **why) {
         struct bind_rule b;
-        int r = strstr(key, "bind") ? bind_rule_parse(text, &b, ret_error)
-                                    : ip_rule_parse(text, ip, ret_error);
+        char *reason = NULL;
+        int r = bind_rule_parse(text, &b, &reason);
+        free(reason);
+        *why = "not a bind rule: [ipv4:|ipv6:][tcp:|udp:]PORT[-PORT] or any, ports 0 to 65535, "
+               "the first not above the last";
         return r >= 0;
 }
 
 /* o's list key into *field (a new list; null or [] clears it). */
 static int read_rules(const json_t *o, const char *key, char ***field, char **ret_error) {
         const json_t *v = json_object_get(o, key);
+        char **list = NULL;
         if (!v)
                 return 0;
-        if (json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0)) {
-                strv_free(*field);
-                *field = NULL;
-                return 0;
-        }
-        if (!json_is_array(v) || json_array_size(v) > RULES_MAX)
-                return say(ret_error, "the parameter '%s' must be a list of at most %d rules", key,
-                           RULES_MAX);
-        char **list = calloc(json_array_size(v) + 1, sizeof(char *));
-        if (!list)
-                return -ENOMEM;
-        size_t i;
-        const json_t *e;
-        json_array_foreach(v, i, e) {
-                char *why = NULL;
-                const char *text = json_string_value(e);
-                if (!text || !rule_ok(key, text, &why)) {
-                        strv_free(list);
-                        int r = say(ret_error, "the parameter '%s': %s", key,
-                                    why ? why : "its entries must be strings");
-                        free(why);
-                        return r;
-                }
-                if (!(list[i] = strdup(text))) {
-                        strv_free(list);
-                        return -ENOMEM;
-                }
-        }
+        int r = config_read_list(v, key, RULES_MAX, strstr(key, "bind") ? bind_ok : ip_ok, &list,
+                                 ret_error);
+        if (r < 0)
+                return r;
         strv_free(*field);
         *field = list;
         return 0;

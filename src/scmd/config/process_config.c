@@ -173,7 +173,7 @@ int process_config_say(char **ret_error, const char *fmt, ...) {
 }
 
 /* A list of strings (each checked by ok), or null for none. */
-static int read_list(const json_t *v, const char *key, size_t max,
+int config_read_list(const json_t *v, const char *key, size_t max,
                      bool (*ok)(const char *s, const char **why), char ***ret, char **ret_error) {
         if (json_is_null(v)) {
                 *ret = NULL;
@@ -413,22 +413,23 @@ static int apply_lists(struct service_process *p, const json_t *o, char **ret_er
         char **list;
         int r;
         if ((v = json_object_get(o, "environment"))) {
-                r = read_list(v, "environment", PROCESS_ENV_MAX, is_assignment, &list, ret_error);
+                r = config_read_list(v, "environment", PROCESS_ENV_MAX, is_assignment, &list,
+                                     ret_error);
                 if (r < 0)
                         return r;
                 strv_free(p->environment);
                 p->environment = list;
         }
         if ((v = json_object_get(o, "environment_files"))) {
-                r = read_list(v, "environment_files", 64, is_env_file, &list, ret_error);
+                r = config_read_list(v, "environment_files", 64, is_env_file, &list, ret_error);
                 if (r < 0)
                         return r;
                 strv_free(p->environment_files);
                 p->environment_files = list;
         }
         if ((v = json_object_get(o, "supplementary_groups"))) {
-                r = read_list(v, "supplementary_groups", PROCESS_GROUPS_MAX, is_group, &list,
-                              ret_error);
+                r = config_read_list(v, "supplementary_groups", PROCESS_GROUPS_MAX, is_group, &list,
+                                     ret_error);
                 if (r < 0)
                         return r;
                 strv_free(p->supplementary_groups);
@@ -446,8 +447,8 @@ static int apply_folders(struct service_process *p, const json_t *o, char **ret_
                 const json_t *v = json_object_get(o, key);
                 if (v) {
                         char **list;
-                        int r = read_list(v, key, PROCESS_FOLDERS_MAX, is_folder_name, &list,
-                                          ret_error);
+                        int r = config_read_list(v, key, PROCESS_FOLDERS_MAX, is_folder_name, &list,
+                                                 ret_error);
                         if (r < 0)
                                 return r;
                         strv_free(p->folders[k].names);

@@ -100,6 +100,11 @@ int service_process_apply_json(struct service_process **p, const json_t *o, char
 json_t *service_process_json(const struct service_process *p);
 
 /* *ret_error := the sentence; -EINVAL (or -ENOMEM when it cannot be made). */
+/* v, a JSON list of at most max strings each checked by ok (which says
+ * why not), as a new NULL-terminated list in *ret; null or [] gives NULL.
+ * 0, -EINVAL with *ret_error naming the key and the entry, or -ENOMEM. */
+int config_read_list(const json_t *v, const char *key, size_t max,
+                     bool (*ok)(const char *s, const char **why), char ***ret, char **ret_error);
 int process_config_say(char **ret_error, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 /* A list of strings as a JSON array (NULL: []); NULL on out-of-memory. */
