@@ -143,8 +143,10 @@ test_stop_while_paused() {
 
 # ControlService's gating, in its order (docs/protocol.md, "control").
 test_native_gating() {
+        # A wait hint of 10 s: on a loaded machine a 250 ms step can come
+        # late, and a hint it overran would stop slow as hung (once seen).
         daemon_start --stop-timeout 2000 || return
-        create_native slow --progress 8 --wait-hint 1000 --step 250 --accept none \
+        create_native slow --progress 8 --wait-hint 10000 --step 250 --accept none \
                 -- --control-timeout 2000 || return
 
         # 1. stopped.
