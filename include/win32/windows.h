@@ -333,15 +333,23 @@ BOOL WINAPI DeregisterEventSource(HANDLE hEventLog);
 BOOL WINAPI ReportEventA(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwEventID,
                          PSID lpUserSid, WORD wNumStrings, DWORD dwDataSize, LPCSTR *lpStrings,
                          LPVOID lpRawData);
-/* MessageBox: in a service, a message for the people logged in (their
- * terminals and desktops) and the SCM's watchers, "CAPTION: TEXT", as
- * MB_SERVICE_NOTIFICATION shows it on the interactive desktop; outside a
- * service, a line on stderr.  Nobody answers: it returns IDOK at once, or
- * 0 with GetLastError. */
+/* MessageBox: in a service, a message for the SCM's watchers and its log,
+ * "CAPTION: TEXT"; with MB_SERVICE_NOTIFICATION (or
+ * MB_DEFAULT_DESKTOP_ONLY), as on Windows, also for the people logged in
+ * (their terminals and desktops).  Outside a service, a line on stderr.
+ * Nobody can answer: it returns at once with the answer of a person who
+ * declines, IDOK for MB_OK, IDNO for MB_YESNO, IDABORT for
+ * MB_ABORTRETRYIGNORE, IDCANCEL for the others; or 0 with GetLastError. */
 #define MB_OK 0x00000000L
 #define MB_OKCANCEL 0x00000001L
+#define MB_ABORTRETRYIGNORE 0x00000002L
+#define MB_YESNOCANCEL 0x00000003L
 #define MB_YESNO 0x00000004L
+#define MB_RETRYCANCEL 0x00000005L
+#define MB_CANCELTRYCONTINUE 0x00000006L
+#define MB_TYPEMASK 0x0000000FL
 #define MB_ICONERROR 0x00000010L
+#define MB_ICONQUESTION 0x00000020L
 #define MB_ICONWARNING 0x00000030L
 #define MB_ICONINFORMATION 0x00000040L
 #define MB_SYSTEMMODAL 0x00001000L
@@ -350,6 +358,14 @@ BOOL WINAPI ReportEventA(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwE
 #define MB_TOPMOST 0x00040000L
 #define MB_SERVICE_NOTIFICATION 0x00200000L
 #define IDOK 1
+#define IDCANCEL 2
+#define IDABORT 3
+#define IDRETRY 4
+#define IDIGNORE 5
+#define IDYES 6
+#define IDNO 7
+#define IDTRYAGAIN 10
+#define IDCONTINUE 11
 int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
 int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType);
 

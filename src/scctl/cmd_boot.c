@@ -6,7 +6,10 @@
  * both from query_boot_phase; and `shutdown`, which asks scmd to shut down
  * as SIGTERM does and returns once the sequence has begun.
  */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -145,35 +148,56 @@ const struct scctl_verb verb_daemon_reexec = {
         .run = run_daemon_reexec,
 };
 
+enum { OPT_MAX_WAIT = 0x100 };
+
+static const struct option power_event_options[] = {
+        {"max-wait", required_argument, NULL, OPT_MAX_WAIT},
+        {},
+};
+
 static int run_power_event(struct scctl *ctx, int argc, char **argv) {
-        int opt = scctl_next_option(ctx, argc, argv);
+        long long max_wait = -1;
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) > 0) {
+                char *end;
+                errno = 0;
+                max_wait = strtoll(optarg, &end, 10);
+                if (errno || end == optarg || *end || max_wait < 0)
+                        return scctl_usage_error(ctx, "--max-wait takes a number of milliseconds");
+        }
         if (opt < 0)
                 return ctx->exit_status;
         if (optind + 1 != argc)
                 return scctl_usage_error(ctx, "takes one operand: suspend");
+        json_t *params = json_pack("{s:s}", "event", argv[optind]);
+        if (params && max_wait >= 0)
+                json_object_set_new(params, "timeout_ms", json_integer(max_wait));
         _cleanup_json_ json_t *result = NULL;
-        int r = scctl_call(ctx, "power_event", json_pack("{s:s}", "event", argv[optind]), &result);
+        int r = scctl_call(ctx, "power_event", params, &result);
         if (r != 0)
                 return r;
         if (ctx->json)
                 output_json(result);
         else
                 printf("[SC] power-event SUCCESS: %lld service(s) told of the %s, %lld answered "
-                       "with an error\n",
+                       "with an error, %lld had not answered in time\n",
                        (long long)num(result, "told"), argv[optind],
-                       (long long)num(result, "failed"));
+                       (long long)num(result, "failed"), (long long)num(result, "late"));
         return 0;
 }
 
 const struct scctl_verb verb_power_event = {
         .name = "power-event",
-        .synopsis = "suspend",
+        .synopsis = "suspend [--max-wait MS]",
         .summary = "Tell the services the machine is about to suspend (the sleep hook's)",
         .help = "For administrators; the host's sleep hook runs it before the machine\n"
-                "sleeps (lib/systemd/system-sleep/scm, which systemd-sleep and elogind\n"
-                "run).  Every native service whose status accepts POWEREVENT gets it with\n"
-                "PBT_APMSUSPEND; the verb returns once each has answered or its control\n"
-                "timeout passed, so the machine sleeps after they are ready.  A resume\n"
-                "needs no verb: scmd notices it and sends PBT_APMRESUMEAUTOMATIC.\n",
+                "sleeps (/usr/lib/systemd/system-sleep/scm, which systemd-sleep runs).\n"
+                "Every native service whose status accepts POWEREVENT gets it with\n"
+                "PBT_APMSUSPEND; the verb returns once each has answered, but after 5 s\n"
+                "at most, so the machine sleeps after they are ready and a hung handler\n"
+                "does not hold the sleep back.  It says how many had not answered.\n"
+                "A resume needs no verb: scmd notices it and sends PBT_APMRESUMEAUTOMATIC.\n"
+                "  --max-wait MS  wait this long at most instead (0 to 30000)\n",
+        .options = power_event_options,
         .run = run_power_event,
 };

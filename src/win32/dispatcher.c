@@ -261,9 +261,22 @@ BOOL WINAPI SetServiceStatus(SERVICE_STATUS_HANDLE hServiceStatus,
 
 /* ---- MessageBox -------------------------------------------------------------- */
 
+/* The answer of a person who cannot be asked, or declines. */
+static int declined(UINT type) {
+        switch (type & MB_TYPEMASK) {
+        case MB_OK:
+                return IDOK;
+        case MB_YESNO:
+                return IDNO;
+        case MB_ABORTRETRYIGNORE:
+                return IDABORT;
+        default:
+                return IDCANCEL;
+        }
+}
+
 int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType) {
         (void)hWnd;
-        (void)uType; /* no buttons to press: every box is a notification */
         char *text = NULL;
         if (asprintf(&text, "%s%s%s", lpCaption ? lpCaption : "", lpCaption ? ": " : "",
                      lpText ? lpText : "") < 0)
@@ -275,15 +288,17 @@ int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType) {
                                 text[n] = '\0';
                                 break;
                         }
+        /* Only a box meant for the interactive desktop reaches people. */
+        bool people = uType & (MB_SERVICE_NOTIFICATION | MB_DEFAULT_DESKTOP_ONLY);
         int r = 0;
         if (h)
-                r = scm_service_message_ex(h, text, SCM_MESSAGE_TO_USERS);
+                r = scm_service_message_ex(h, text, people ? SCM_MESSAGE_TO_USERS : 0);
         else
                 fprintf(stderr, "%s\n", text);
         free(text);
         if (r < 0)
                 return w32_fail_r(r), 0;
-        return IDOK;
+        return declined(uType);
 }
 
 int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType) {

@@ -76,6 +76,9 @@ test_powerevent() {
 # suspend"), pointed at this test's scmd: it returns only once the service
 # that accepts POWEREVENT has answered PBT_APMSUSPEND (its handler takes
 # 1.5 s), so its answer is in the report the moment the hook is done.
+# answers_past N: P's report has more than N answers to POWEREVENT.
+answers_past() { [ "$(grep -c "^answered=13:" "$(report_path P)")" -gt "$1" ]; }
+
 test_suspend_hook() {
         daemon_start || return
         create_native P --accept stop,powerevent --slow-handler 1500 || return
@@ -98,6 +101,18 @@ test_suspend_hook() {
         check "scmd logs the suspend and whom it told" scmd_log_has "the machine is about to suspend: told 1 service"
         run_sc --json power-event suspend
         assert_contains "power-event --json says whom it told" "$OUT" '"told":1'
+        assert_contains "...and that all answered in time" "$OUT" '"late":0'
+        # A handler slower than the wait: the answer comes without it, and
+        # says so; the handler's own answer comes later.
+        local answers
+        answers=$(grep -c "^answered=13:" "$(report_path P)")
+        run_sc --json power-event suspend --max-wait 200
+        assert_contains "with --max-wait 200, a 1.5 s handler is reported late" "$OUT" '"late":1'
+        assert_eq "...and the reply came before its answer" "$answers" "$(grep -c "^answered=13:" "$(report_path P)")"
+        wait_until 10 "the late handler answers after all" answers_past "$answers"
+        run_sc power-event suspend --max-wait 40000
+        assert_rc "a wait past 30 s is refused" 1
+        assert_contains "...naming the parameter and its range" "$ERR" "'timeout_ms' must be a number of milliseconds from 0 to 30000"
         run_sc power-event hibernate
         assert_rc "an unknown power event is refused" 1
         assert_contains "...with INVALID_PARAMETER, saying what is announced" "$ERR" "INVALID_PARAMETER (87): unknown power event 'hibernate': only 'suspend'"

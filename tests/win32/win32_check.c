@@ -566,6 +566,15 @@ static void test_kernel32(void) {
             "FormatMessageW(5)");
         CHECK_ERR(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 99999, 0, (LPSTR)buf, 256, NULL),
                   ERROR_MR_MID_NOT_FOUND, "FormatMessage of an unknown number");
+        /* Outside a service MessageBox writes to stderr; nobody answers, so
+         * it says what a person who declines would. */
+        tap(MessageBoxA(NULL, "saved", "w32", MB_OK) == IDOK, "MessageBox MB_OK: IDOK");
+        tap(MessageBoxA(NULL, "delete it all?", "w32", MB_YESNO | MB_ICONQUESTION) == IDNO,
+            "MessageBox MB_YESNO: IDNO, never a yes nobody gave");
+        tap(MessageBoxA(NULL, "go on?", "w32", MB_OKCANCEL) == IDCANCEL,
+            "MessageBox MB_OKCANCEL: IDCANCEL");
+        tap(MessageBoxW(NULL, L"disk?", L"w32", MB_ABORTRETRYIGNORE) == IDABORT,
+            "MessageBoxW MB_ABORTRETRYIGNORE: IDABORT");
 }
 
 static DWORD WINAPI report_own_id(LPVOID p) {

@@ -51,8 +51,7 @@
 #include "rpc_acl.h"
 #include "server.h"
 #include "service.h"
-#include "desktop.h"
-#include "wall.h"
+#include "messenger.h"
 
 struct event_watch {
         struct event_sub *sub;
@@ -293,15 +292,26 @@ static char *clean_message(const char *text) {
         return copy;
 }
 
-static void to_users(struct service *s, const char *clean) {
-        int n = wall_write(s->config.name, clean);
-        int d = n < 0 ? n : desktop_notify(s->config.name, clean);
-        if (n < 0 || d < 0)
-                log_warning("service %s: cannot read the login sessions for its message: %s",
-                            s->config.name, strerror(n < 0 ? -n : -d));
-        else
-                log_info("service %s: its message went to %d terminal%s and %d desktop%s",
-                         s->config.name, n, n == 1 ? "" : "s", d, d == 1 ? "" : "s");
+/* A service's own messages for people: at most USERS_BURST a window of
+ * USERS_WINDOW_SEC each (an administrator's are not counted), so a
+ * service cannot flood people's terminals.  Those over go to subscribers
+ * and the log only. */
+#define USERS_BURST 3
+#define USERS_WINDOW_SEC 60
+
+static void to_users(struct service *s, const char *clean, bool own) {
+        if (own && !ratelimit_take(&s->to_users, USERS_BURST, USERS_WINDOW_SEC)) {
+                if (s->to_users.suppressed == 1)
+                        log_warning("service %s: more than %d messages for people in %d s; the "
+                                    "rest of this window's reach subscribers and this log only",
+                                    s->config.name, USERS_BURST, USERS_WINDOW_SEC);
+                return;
+        }
+        int r = messenger_send(s->config.name, clean);
+        if (r < 0)
+                log_warning("service %s: its message for people was not sent: %s", s->config.name,
+                            r == -EBUSY ? "the messengers of earlier messages are still at work"
+                                        : strerror(-r));
 }
 
 void events_service_message(struct service *s, const char *text, bool users) {
@@ -311,7 +321,7 @@ void events_service_message(struct service *s, const char *text, bool users) {
         log_info("service %s: message for the interactive user: %s", s->config.name, clean);
         fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
         if (users)
-                to_users(s, clean);
+                to_users(s, clean, false);
 }
 
 void events_service_said(struct service *s, const char *text, bool users) {
@@ -320,7 +330,7 @@ void events_service_said(struct service *s, const char *text, bool users) {
                 return;
         fan_out(s, EVENT_MESSAGE, 0, build_message, clean);
         if (users)
-                to_users(s, clean);
+                to_users(s, clean, true);
 }
 
 void events_mount_changed(struct manager *m, const char *action, const struct mount_entry *e) {

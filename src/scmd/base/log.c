@@ -37,6 +37,11 @@ int log_open_file(const char *path) {
         return 0;
 }
 
+void log_to_stderr(void) {
+        if (log_fd != STDERR_FILENO && dup2(log_fd, STDERR_FILENO) == STDERR_FILENO)
+                log_fd = STDERR_FILENO;
+}
+
 void log_set_level(enum log_level max) {
         max_level = max;
 }

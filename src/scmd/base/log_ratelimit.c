@@ -25,3 +25,18 @@ bool log_ratelimit_pass(struct log_ratelimit *rl, const char *source) {
         rl->suppressed++;
         return false;
 }
+
+bool ratelimit_take(struct log_ratelimit *rl, unsigned burst, unsigned window_sec) {
+        usec_t now = now_usec();
+        if (!rl->window_start_us || now - rl->window_start_us >= window_sec * USEC_PER_SEC) {
+                rl->window_start_us = now;
+                rl->shown = 0;
+                rl->suppressed = 0;
+        }
+        if (rl->shown < burst) {
+                rl->shown++;
+                return true;
+        }
+        rl->suppressed++;
+        return false;
+}

@@ -14,6 +14,7 @@
 #include <scm/types.h>
 
 #include "control.h"
+#include "log.h"
 #include "loop.h"
 #include "service_config.h"
 #include "state.h"
@@ -77,6 +78,7 @@ struct service {
         /* notify: WATCHDOG=1 must come before this fires. */
         struct loop_timer watchdog_timer;
         char status_text[SCM_STATUS_TEXT_MAX_BYTES + 1]; /* notify STATUS= */
+        struct log_ratelimit to_users; /* its own messages for people (api/events.c) */
 
         /* native: controls on the process's channel (channel.c). */
         struct pending_control *controls; /* sent, not yet answered; oldest first */

@@ -25,9 +25,7 @@
 /* The events sent at once, and who waits for their answers (or NULL). */
 struct event_batch {
         int pending; /* answers owed, plus one while sending */
-        int failed;
-        system_event_done_fn *done;
-        void *userdata;
+        struct system_event_wait *wait;
 };
 
 struct event_request {
@@ -38,17 +36,20 @@ struct event_request {
 static void batch_drop(struct event_batch *b) {
         if (--b->pending > 0)
                 return;
-        if (b->done)
-                b->done(b->userdata, b->failed);
+        if (b->wait && b->wait->told > 0)
+                b->wait->done(b->wait);
         free(b);
 }
 
 static void event_answered(struct control_request *req, struct service *s, int win32) {
         struct event_request *e = container_of(req, struct event_request, request);
-        if (win32) {
+        struct system_event_wait *w = e->batch->wait;
+        if (win32)
                 log_info("service %s: its handler answered system event %u with %d (%s)",
                          s->config.name, req->code, win32, scm_error_name(win32) ?: "its own code");
-                e->batch->failed++;
+        if (w) {
+                w->answered++;
+                w->failed += win32 != 0;
         }
         batch_drop(e->batch);
         free(e);
@@ -68,32 +69,36 @@ static int send_one(struct service *s, const struct system_event *ev, struct eve
                                               .fn = event_answered};
         e->batch = b;
         b->pending++;
+        if (b->wait)
+                b->wait->told++;
         int r = service_control(s, EV_CUSTOM, &e->request);
         if (r != 1) {
                 b->pending--;
+                if (b->wait)
+                        b->wait->told--;
                 free(e);
         }
         return r == 1;
 }
 
 int system_event_send_then(struct manager *m, const struct system_event *ev,
-                           system_event_done_fn *done, void *userdata) {
+                           struct system_event_wait *w) {
         struct event_batch *b = calloc(1, sizeof(*b));
         if (!b)
                 return -ENOMEM;
-        *b = (struct event_batch){.pending = 1, .done = done, .userdata = userdata};
+        *b = (struct event_batch){.pending = 1, .wait = w};
+        if (w)
+                *w = (struct system_event_wait){.done = w->done};
         struct service **v = NULL;
         ssize_t n = registry_sorted(m->registry, &v);
         int sent = 0;
         for (ssize_t i = 0; i < n; i++)
                 sent += send_one(v[i], ev, b) > 0;
         free(v);
-        if (sent == 0)
-                b->done = NULL; /* nobody to wait for: the caller answers at once */
         batch_drop(b);
         return sent;
 }
 
 int system_event_send(struct manager *m, const struct system_event *ev) {
-        return system_event_send_then(m, ev, NULL, NULL);
+        return system_event_send_then(m, ev, NULL);
 }

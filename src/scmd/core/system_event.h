@@ -22,13 +22,21 @@ struct system_event {
  * many it went to.  Nobody waits for the answers. */
 int system_event_send(struct manager *m, const struct system_event *ev);
 
-/* Called once every service told has answered, or timed out (the
- * control's own timeout); failed counts the answers other than NO_ERROR. */
-typedef void system_event_done_fn(void *userdata, int failed);
-/* As system_event_send, then done(userdata) once all have answered: only
- * when it returns more than 0 (nobody told: done is never called).  Or
- * -ENOMEM. */
+/* A caller's wait for the answers (the power_event method's): the counts
+ * as they come, and done, called once every service told has answered or
+ * timed out (the control's own timeout).  It must stay until done. */
+struct system_event_wait;
+typedef void system_event_done_fn(struct system_event_wait *w);
+struct system_event_wait {
+        int told;     /* the services it went to */
+        int answered; /* the answers so far; a control timed out counts */
+        int failed;   /* of those, the ones other than NO_ERROR */
+        system_event_done_fn *done;
+};
+/* As system_event_send, counting in w and calling w->done once all have
+ * answered: only when it returns more than 0 (nobody told: done is never
+ * called).  done may be called before this returns.  Or -ENOMEM. */
 int system_event_send_then(struct manager *m, const struct system_event *ev,
-                           system_event_done_fn *done, void *userdata);
+                           struct system_event_wait *w);
 
 #endif

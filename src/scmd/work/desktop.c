@@ -6,11 +6,16 @@
  * user's session bus, whose socket is /run/user/UID/bus.
  *
  * The bus takes a connection only from its own user, so for each user
- * with a login session in utmp and a session bus, scmd forks a child that
- * becomes that user (groups, gid and uid), connects,
- * authenticates as itself (EXTERNAL), says Hello and calls Notify, waits
- * up to two seconds for the answers, and exits.  scmd does not wait for
- * it (the reaper takes it as any stray child).  The child speaks the few
+ * with a login session in utmp and a session bus, the messenger
+ * (messenger.c, itself a child of scmd) forks a child that becomes that
+ * user (groups, gid and uid), connects, authenticates as itself
+ * (EXTERNAL), says Hello and calls Notify, waits for the answers, and
+ * exits 0 when Notify was answered.  Each child has ANSWER_SECONDS in
+ * all, held by an alarm.  A user who refuses messages on every terminal
+ * of theirs (mesg n, found by wall.c) gets none on the desktop either.
+ * The text goes as the body, with the characters of the notification
+ * markup (& < >) written as entities, so it shows as it was sent: no
+ * link, image or style of the service's.  The child speaks the few
  * messages it needs of the D-Bus wire format itself: scm does not link a
  * D-Bus library for one call.
  */
@@ -19,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -30,13 +34,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "utmp.h"
 
 #define MSG_MAX 8192
-#define ANSWER_MS 2000
+#define ANSWER_SECONDS 3
 
 /* ---- the D-Bus wire format, little-endian, what Hello and Notify need ---- */
 
@@ -137,33 +141,31 @@ static bool send_all(int fd, const void *p, size_t len) {
         return send(fd, p, len, MSG_NOSIGNAL) == (ssize_t)len;
 }
 
+static uint32_t get_u32(const uint8_t *p, bool big) {
+        return big ? (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]
+                   : p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Reads until the answers to both calls came (any two messages back of
- * type return or error: the bus sends nothing else first), or time is up. */
+ * type return or error: the bus sends nothing else first).  The alarm
+ * ends a wait that lasts. */
 static int await_answers(int fd) {
         uint8_t buf[4096];
         size_t have = 0;
         int answers = 0, ok = 0;
-        struct timespec end;
-        clock_gettime(CLOCK_MONOTONIC, &end);
-        end.tv_sec += ANSWER_MS / 1000;
         while (answers < 2) {
-                struct timespec now;
-                clock_gettime(CLOCK_MONOTONIC, &now);
-                long left =
-                        (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
-                struct pollfd p = {fd, POLLIN, 0};
-                if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-                        return -1;
                 ssize_t got = recv(fd, buf + have, sizeof(buf) - have, 0);
                 if (got <= 0)
                         return -1;
                 have += (size_t)got;
                 while (have >= 16) {
-                        uint32_t body =
-                                buf[4] | buf[5] << 8 | buf[6] << 16 | (uint32_t)buf[7] << 24;
-                        uint32_t fields =
-                                buf[12] | buf[13] << 8 | buf[14] << 16 | (uint32_t)buf[15] << 24;
-                        size_t len = ((16 + fields + 7) & ~(size_t)7) + body;
+                        if (buf[0] != 'l' && buf[0] != 'B')
+                                return -1;
+                        bool big = buf[0] == 'B';
+                        uint32_t body = get_u32(buf + 4, big), fields = get_u32(buf + 12, big);
+                        if (body > sizeof(buf) || fields > sizeof(buf))
+                                return -1;
+                        size_t len = ((16 + (size_t)fields + 7) & ~(size_t)7) + body;
                         if (len > sizeof(buf))
                                 return -1;
                         if (have < len)
@@ -179,6 +181,24 @@ static int await_answers(int fd) {
         return ok == 2 ? 0 : -1;
 }
 
+/* text with the markup's & < > as entities, in out (of size). */
+static void escape_markup(char *out, size_t size, const char *text) {
+        size_t at = 0;
+        for (const char *p = text; *p && at + 6 < size; p++) {
+                const char *e = *p == '&'   ? "&amp;"
+                                : *p == '<' ? "&lt;"
+                                : *p == '>' ? "&gt;"
+                                            : NULL;
+                if (e) {
+                        memcpy(out + at, e, strlen(e));
+                        at += strlen(e);
+                } else {
+                        out[at++] = *p;
+                }
+        }
+        out[at] = '\0';
+}
+
 static int speak(int fd, uid_t uid, const char *summary, const char *text) {
         char auth[64], line[256];
         int n = snprintf(auth, sizeof(auth), "%u", (unsigned)uid);
@@ -192,10 +212,12 @@ static int speak(int fd, uid_t uid, const char *summary, const char *text) {
         if (got < 3 || strncmp(line, "OK ", 3) != 0 || !send_all(fd, "BEGIN\r\n", 7))
                 return -1;
         static struct wire msg, body;
+        static char shown[MSG_MAX];
+        escape_markup(shown, sizeof(shown), text);
         msg.n = body.n = 0;
         method_call(&msg, 1, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                     "org.freedesktop.DBus", "Hello", "", &body);
-        notify_body(&body, summary, text);
+        notify_body(&body, summary, shown);
         method_call(&msg, 2, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
                     "org.freedesktop.Notifications", "Notify", "susssasa{sv}i", &body);
         if (msg.full || body.full || !send_all(fd, msg.b, msg.n))
@@ -204,6 +226,7 @@ static int speak(int fd, uid_t uid, const char *summary, const char *text) {
 }
 
 static int child(const char *bus, const struct passwd *pw, const char *summary, const char *text) {
+        alarm(ANSWER_SECONDS);
         if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
             setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
                 return 1;
@@ -224,32 +247,37 @@ static bool bus_of(uid_t uid, char *path, size_t size) {
         return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == uid;
 }
 
-static int notify_user(const char *user, const char *summary, const char *text) {
-        struct passwd *pw = getpwnam(user);
+/* Whether every session of v[i]'s user refuses messages on its terminal. */
+static bool all_quiet(const struct utmp_session *v, size_t n, size_t i) {
+        for (size_t j = 0; j < n; j++)
+                if (strcmp(v[j].user, v[i].user) == 0 && !v[j].quiet)
+                        return false;
+        return true;
+}
+
+/* The child for v[i]'s user, when that user has a bus: its pid, or 0. */
+static pid_t notify_user(const struct utmp_session *s, const char *summary, const char *text) {
+        struct passwd *pw = getpwnam(s->user);
         char bus[sizeof(((struct sockaddr_un *)0)->sun_path)];
         if (!pw || !bus_of(pw->pw_uid, bus, sizeof(bus)))
                 return 0;
         pid_t pid = fork();
-        if (pid < 0)
-                return 0;
-        if (pid == 0) {
-                signal(SIGPIPE, SIG_DFL);
+        if (pid == 0)
                 _exit(child(bus, pw, summary, text));
-        }
-        return 1;
+        return pid < 0 ? 0 : pid;
 }
 
-int desktop_notify(const char *service, const char *text) {
-        struct utmp_session *v;
-        ssize_t n = utmp_sessions(&v);
-        if (n < 0)
-                return (int)n;
-        char summary[320];
-        snprintf(summary, sizeof(summary), "Message from service %s", service);
-        int told = 0;
-        for (ssize_t i = 0; i < n; i++)
-                if (!utmp_seen_before(v, (size_t)i, UTMP_BY_USER))
-                        told += notify_user(v[i].user, summary, text);
-        free(v);
+int desktop_notify(const char *service, const char *text, const struct utmp_session *v, size_t n) {
+        char *summary = NULL;
+        if (asprintf(&summary, "Message from service %s", service) < 0)
+                return -ENOMEM;
+        int sent = 0, told = 0;
+        for (size_t i = 0; i < n; i++)
+                if (!utmp_seen_before(v, i, UTMP_BY_USER) && !all_quiet(v, n, i))
+                        sent += notify_user(&v[i], summary, text) > 0;
+        free(summary);
+        /* Each child ends within ANSWER_SECONDS: its alarm. */
+        for (int status; sent > 0 && wait(&status) > 0; sent--)
+                told += WIFEXITED(status) && WEXITSTATUS(status) == 0;
         return told;
 }

@@ -11,7 +11,9 @@
  * scmd), so an idle scmd sleeps.  At each change the sessions are read
  * again and compared with the last reading by process id: a new one is a
  * logon, one gone is a logoff.  Sessions that began before scmd did, or
- * while it was down, are taken as they are: no event for them.
+ * while it was down, are taken as they are: no event for them.  When the
+ * inotify queue overflowed, the file is read again as for a change; when a
+ * writer holds the file's lock, it is read again RETRY_MS later.
  */
 #include "session_watch.h"
 
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <scm/types.h>
@@ -33,12 +36,14 @@
 
 #define FILE_EVENTS (IN_MODIFY | IN_CLOSE_WRITE)
 #define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_ONLYDIR)
+#define RETRY_MS 50
 
 struct session_watch {
         struct manager *manager;
         int fd, dir_wd;
         char *base; /* the file's name in its folder */
         struct loop_io io;
+        struct loop_timer retry; /* the file was locked by a writer */
         struct utmp_session *sessions;
         size_t count;
 };
@@ -63,9 +68,17 @@ static void tell(struct session_watch *w, const struct utmp_session *s, uint32_t
                  n, n == 1 ? "" : "s");
 }
 
+static void on_retry(struct loop_timer *t);
+
 static void compare(struct session_watch *w) {
         struct utmp_session *now;
         ssize_t n = utmp_sessions(&now);
+        if (n == -EAGAIN) {
+                if (!loop_timer_armed(&w->retry))
+                        loop_timer_arm(w->manager->loop, &w->retry,
+                                       now_usec() + RETRY_MS * USEC_PER_MSEC, on_retry);
+                return;
+        }
         if (n < 0) {
                 log_warning("cannot read the login sessions from %s: %s", utmp_path(),
                             strerror((int)-n));
@@ -80,6 +93,10 @@ static void compare(struct session_watch *w) {
         free(w->sessions);
         w->sessions = now;
         w->count = (size_t)n;
+}
+
+static void on_retry(struct loop_timer *t) {
+        compare(container_of(t, struct session_watch, retry));
 }
 
 /* Watches the file itself; it may not exist yet (the folder's watch will
@@ -98,6 +115,10 @@ static bool concerns_file(struct session_watch *w, const char *buf, ssize_t len)
         for (const char *p = buf; p < buf + len;) {
                 const struct inotify_event *e = (const void *)p;
                 p += sizeof(*e) + e->len;
+                if (e->mask & IN_Q_OVERFLOW) { /* events were lost: read it anyway */
+                        changed = true;
+                        continue;
+                }
                 if (e->wd != w->dir_wd) {
                         changed |= (e->mask & FILE_EVENTS) != 0;
                         continue;
@@ -149,6 +170,17 @@ static int watch_open(struct session_watch *w) {
         return r;
 }
 
+/* The sessions there are at start: a writer's lock is waited out here,
+ * briefly, since what is read now is taken without events. */
+static ssize_t first_reading(struct utmp_session **ret) {
+        ssize_t n = utmp_sessions(ret);
+        for (int i = 0; n == -EAGAIN && i < 20; i++) {
+                nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+                n = utmp_sessions(ret);
+        }
+        return n;
+}
+
 int session_watch_start(struct manager *m) {
         struct session_watch *w = calloc(1, sizeof(*w));
         if (!w)
@@ -156,7 +188,7 @@ int session_watch_start(struct manager *m) {
         w->manager = m;
         w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         int r = w->fd < 0 ? -errno : watch_open(w);
-        ssize_t n = r < 0 ? 0 : utmp_sessions(&w->sessions);
+        ssize_t n = r < 0 ? 0 : first_reading(&w->sessions);
         if (n < 0)
                 r = (int)n;
         w->count = n < 0 ? 0 : (size_t)n;
@@ -176,6 +208,7 @@ int session_watch_start(struct manager *m) {
 void session_watch_free(struct manager *m) {
         if (!watch)
                 return;
+        loop_timer_disarm(m->loop, &watch->retry);
         loop_io_remove(m->loop, &watch->io);
         watch_free(watch);
         watch = NULL;

@@ -8,6 +8,13 @@
  * else for sessions.  The file is an array of struct utmpx, a few hundred
  * bytes each, read whole with plain reads (glibc's getutxent keeps a
  * descriptor and a position of its own; scmd wants neither).
+ *
+ * The file is written by programs of the utmp group, not only root, so
+ * it is opened without blocking and read only when it is a regular file
+ * (a FIFO there must not hold scmd up), and under a shared lock: the
+ * writers lock the file while they write a record, so a reading never
+ * holds half of one.  When a writer holds the lock, the reading says
+ * -EAGAIN and the caller reads again a moment later.
  */
 #include "utmp.h"
 
@@ -15,6 +22,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utmpx.h>
 
@@ -52,28 +60,74 @@ static int add(struct utmp_session **v, size_t *n, const struct utmpx *u) {
         *v = nv;
         struct utmp_session *s = &nv[(*n)++];
         s->pid = u->ut_pid;
+        s->quiet = false;
         copy_field(s->line, sizeof(s->line), u->ut_line, sizeof(u->ut_line));
         copy_field(s->user, sizeof(s->user), u->ut_user, sizeof(u->ut_user));
         return 0;
 }
 
+/* Opens the file for a reading: a regular file, locked for reading. */
+static int open_locked(void) {
+        int fd = open(utmp_path(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        struct stat st;
+        struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+        int r = 0;
+        if (fstat(fd, &st) < 0)
+                r = -errno;
+        else if (!S_ISREG(st.st_mode))
+                r = -EINVAL;
+        else if (fcntl(fd, F_OFD_SETLK, &lock) < 0)
+                r = errno == EACCES ? -EAGAIN : -errno;
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+/* The whole file in one buffer of whole records (a tail shorter than a
+ * record, which a writer is still adding, is left for the next time). */
+static ssize_t read_records(int fd, struct utmpx **ret) {
+        size_t size = RECORDS_MAX * sizeof(struct utmpx), have = 0;
+        struct utmpx *buf = malloc(size);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t got = read(fd, (char *)buf + have, size - have);
+                if (got < 0 && errno == EINTR)
+                        continue;
+                if (got < 0) {
+                        free(buf);
+                        return -errno;
+                }
+                if (got == 0 || (have += (size_t)got) == size)
+                        break;
+        }
+        *ret = buf;
+        return (ssize_t)(have / sizeof(struct utmpx));
+}
+
 ssize_t utmp_sessions(struct utmp_session **ret) {
         *ret = NULL;
-        int fd = open(utmp_path(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        int fd = open_locked();
+        if (fd == -ENOENT)
+                return 0;
         if (fd < 0)
-                return errno == ENOENT ? 0 : -errno;
+                return fd;
+        struct utmpx *rec = NULL;
+        ssize_t count = read_records(fd, &rec);
+        close(fd);
+        if (count < 0)
+                return count;
         struct utmp_session *v = NULL;
         size_t n = 0;
-        struct utmpx u;
         int r = 0;
-        for (int i = 0; i < RECORDS_MAX && r >= 0; i++) {
-                ssize_t got = read(fd, &u, sizeof(u));
-                if (got < (ssize_t)sizeof(u))
-                        break; /* the end, or a record being written: the next change reads it */
-                if (u.ut_type == USER_PROCESS && u.ut_pid > 0 && u.ut_user[0])
-                        r = add(&v, &n, &u);
-        }
-        close(fd);
+        for (ssize_t i = 0; i < count && r >= 0; i++)
+                if (rec[i].ut_type == USER_PROCESS && rec[i].ut_pid > 0 && rec[i].ut_user[0])
+                        r = add(&v, &n, &rec[i]);
+        free(rec);
         if (r < 0) {
                 free(v);
                 return r;

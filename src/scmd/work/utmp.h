@@ -13,6 +13,7 @@ struct utmp_session {
         pid_t pid;     /* the login program's: the session's number */
         char line[33]; /* its terminal under /dev ("pts/3"), or "" */
         char user[33];
+        bool quiet; /* wall.c: its terminal refuses messages (mesg n) */
 };
 
 /* scmd's --utmp: another file than the system's (a test's own). */
@@ -20,7 +21,9 @@ int utmp_set_path(const char *path);
 const char *utmp_path(void);
 
 /* The sessions now recorded (USER_PROCESS records), in file order: a
- * malloc'd array in *ret (NULL when none) and its length, or -errno. */
+ * malloc'd array in *ret (NULL when none) and its length, or -errno:
+ * -EAGAIN while a writer holds the file (read again in a moment), -EINVAL
+ * when it is no regular file. */
 ssize_t utmp_sessions(struct utmp_session **ret);
 
 /* Whether a session before v[i] has the same terminal (UTMP_BY_LINE) or

@@ -10,19 +10,24 @@
  * header naming the service and the time, then the text with every
  * control character (C0, DEL and C1, which a terminal could take as a
  * command) as a space, its lines ended with CR LF.  A terminal is
- * written only when it is one: the record's line names a character
- * device under /dev (no ".."), of a terminal's major number, checked
- * before it is opened (without following a link) and again after, whose
- * owner allows messages (group write, which `mesg n` clears: a service's
- * message is not an emergency).  utmp is written by programs of the utmp
- * group, not only root: a record must not make scmd open /dev/watchdog.  Each
- * terminal gets one non-blocking write: a terminal that is not being
- * read does not hold scmd up, and misses the message.
+ * written only when it is one and the session's: the record's line names
+ * a character device under /dev (no ".."), a pseudo-terminal or a virtual
+ * console (not a serial line, whose major number they share), owned by
+ * the session's user and of the tty group, checked before it is opened
+ * (without following a link) and again after, whose owner allows
+ * messages (group write, which `mesg n` clears: a service's message is
+ * not an emergency).  utmp is written by programs of the utmp group, not
+ * only root: a record must not make root open /dev/watchdog or a serial
+ * port.  Each terminal gets one non-blocking write: a terminal that is
+ * not being read misses the message.  This runs in the messenger
+ * (messenger.c), a child of scmd, never in scmd's loop.
  */
 #include "wall.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +74,8 @@ static size_t compose(char *out, const char *service, const char *text) {
         time_t now = time(NULL);
         struct tm tm;
         strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
-        size_t at = put_clean(out, 0, WALL_MAX, "\r\n\a");
-        at = put_clean(out, at, WALL_MAX, "Message from service ");
+        memcpy(out, "\r\n\a", 3); /* a new line, and the bell, as wall(1) rings it */
+        size_t at = put_clean(out, 3, WALL_MAX, "Message from service ");
         at = put_clean(out, at, WALL_MAX, service);
         at = put_clean(out, at, WALL_MAX, " (scm) at ");
         at = put_clean(out, at, WALL_MAX, when);
@@ -79,48 +84,60 @@ static size_t compose(char *out, const char *service, const char *text) {
         return put_clean(out, at, WALL_MAX, "\n\n");
 }
 
-/* A terminal that allows messages: a character device of a terminal's
- * major number (virtual consoles and serial lines 4, pseudo-terminals
- * 136-143) with group write.  Checked before the open too, since opening
- * some devices does something (a watchdog starts counting). */
-static bool may_write(const struct stat *st) {
-        unsigned maj = major(st->st_rdev);
-        return S_ISCHR(st->st_mode) && (st->st_mode & S_IWGRP) &&
-               (maj == 4 || (maj >= 136 && maj <= 143));
+/* The terminals a message may be written to, as a session's user owns
+ * them: the tty group's (gid), of that user (uid). */
+struct owner {
+        uid_t uid;
+        gid_t tty_gid;
+};
+
+/* A terminal of the session's: a character device that is a
+ * pseudo-terminal (majors 136-143) or a virtual console (major 4, minors
+ * below 64; serial lines are the same major's 64 and up), owned by the
+ * session's user and the tty group.  Checked before the open too, since
+ * opening some devices does something (a watchdog starts counting). */
+static bool is_session_terminal(const struct stat *st, const struct owner *o) {
+        unsigned maj = major(st->st_rdev), min = minor(st->st_rdev);
+        return S_ISCHR(st->st_mode) && st->st_uid == o->uid && st->st_gid == o->tty_gid &&
+               ((maj >= 136 && maj <= 143) || (maj == 4 && min < 64));
 }
 
-/* 1 when the terminal took all of it, 0 when it was skipped or refused. */
-static int write_one(const char *line, const char *buf, size_t len) {
+/* 1 when the terminal took all of it, 0 when it was skipped or refused;
+ * s->quiet is set when it is the session's terminal but refuses messages. */
+static int write_one(struct utmp_session *s, const struct owner *o, const char *buf, size_t len) {
         char path[64];
         struct stat before, st;
-        if (!line_ok(line) || snprintf(path, sizeof(path), "/dev/%s", line) >= (int)sizeof(path) ||
-            lstat(path, &before) < 0 || !may_write(&before))
+        if (!line_ok(s->line) ||
+            snprintf(path, sizeof(path), "/dev/%s", s->line) >= (int)sizeof(path) ||
+            lstat(path, &before) < 0 || !is_session_terminal(&before, o))
                 return 0;
+        if (!(before.st_mode & S_IWGRP)) {
+                s->quiet = true; /* mesg n */
+                return 0;
+        }
         int fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return 0;
-        int ok = fstat(fd, &st) == 0 && may_write(&st) && st.st_rdev == before.st_rdev &&
-                 isatty(fd) && write(fd, buf, len) == (ssize_t)len;
+        int ok = fstat(fd, &st) == 0 && is_session_terminal(&st, o) && (st.st_mode & S_IWGRP) &&
+                 st.st_rdev == before.st_rdev && isatty(fd) && write(fd, buf, len) == (ssize_t)len;
         close(fd);
         return ok;
 }
 
-int wall_write(const char *service, const char *text) {
-        struct utmp_session *v;
-        ssize_t n = utmp_sessions(&v);
-        if (n < 0)
-                return (int)n;
+int wall_write(const char *service, const char *text, struct utmp_session *v, size_t n) {
+        struct group *tty = getgrnam("tty");
         char *buf = malloc(WALL_MAX);
-        if (!buf) {
-                free(v);
+        if (!buf)
                 return -ENOMEM;
-        }
         size_t len = compose(buf, service, text);
         int told = 0;
-        for (ssize_t i = 0; i < n; i++)
-                if (!utmp_seen_before(v, (size_t)i, UTMP_BY_LINE))
-                        told += write_one(v[i].line, buf, len);
+        for (size_t i = 0; i < n; i++) {
+                struct passwd *pw = getpwnam(v[i].user);
+                if (!pw || !tty || utmp_seen_before(v, i, UTMP_BY_LINE))
+                        continue;
+                struct owner o = {pw->pw_uid, tty->gr_gid};
+                told += write_one(&v[i], &o, buf, len);
+        }
         free(buf);
-        free(v);
         return told;
 }

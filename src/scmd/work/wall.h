@@ -5,9 +5,14 @@
 #ifndef SCMD_WALL_H
 #define SCMD_WALL_H
 
-/* Writes text, from the service named, to the terminal of every login
- * session utmp records whose owner allows messages.  Returns how many
- * terminals took it whole, or -errno when utmp cannot be read. */
-int wall_write(const char *service, const char *text);
+#include <stddef.h>
+
+struct utmp_session;
+
+/* Writes text, from the service named, to the terminal of each of the n
+ * login sessions v whose owner allows messages, marking those that refuse
+ * them quiet.  Returns how many terminals took it whole, or -ENOMEM.
+ * Blocks on NSS: for the messenger's child only. */
+int wall_write(const char *service, const char *text, struct utmp_session *v, size_t n);
 
 #endif
