@@ -7,14 +7,12 @@
  *
  * apply first plans every service of the document (reads what is there,
  * compares field by field, and turns each difference into a call of the
- * protocol, each with the call that undoes it), and changes nothing when
- * the document is refused or --dry-run is given.  Then it runs each
- * service's calls in order; each call is one transaction of scmd's, and
- * every field of create or change_config goes in one call.  When a call of
- * a service fails, the calls of that service already made are undone in
- * reverse (a service just created is deleted), so no service is left half
- * configured, and apply stops there: the services before it keep their
- * changes, those after it are not touched.
+ * protocol), and changes nothing when the document is refused or
+ * --dry-run is given.  Then it sends every call
+ * but the prune's as one `batch` of scmd's, one transaction: the whole
+ * document is made, or (a call failed, the connection broke before scmd
+ * had all of it) none of it.  --prune's stops and deletes follow, since
+ * no transaction takes a stop back.
  *
  * A service is marked as managed by the value `managed` (dword 1) under its
  * key Parameters\scctl, which export shows as "managed": true, and not
@@ -33,12 +31,10 @@
 
 /* ---- planning ---- */
 
-/* One call of the plan and the call that undoes it (undo NULL: none). */
+/* One call of the plan. */
 struct step {
         const char *method;
         json_t *params;
-        const char *undo;
-        json_t *undo_params;
 };
 
 struct plan {
@@ -48,30 +44,26 @@ struct plan {
 };
 
 static void plan_free(struct plan *p) {
-        for (size_t i = 0; i < p->n_steps; i++) {
+        for (size_t i = 0; i < p->n_steps; i++)
                 json_decref(p->steps[i].params);
-                json_decref(p->steps[i].undo_params);
-        }
         free(p->steps);
         json_decref(p->changes);
         *p = (struct plan){0};
 }
 
-/* Adds a step; params and undo_params are consumed. */
-static int add_step(struct plan *p, const char *method, json_t *params, const char *undo,
-                    json_t *undo_params) {
+/* Adds a step; params is consumed. */
+static int add_step(struct plan *p, const char *method, json_t *params) {
         if (p->n_steps == p->size) {
                 size_t n = p->size ? p->size * 2 : 8;
                 struct step *s = realloc(p->steps, n * sizeof(*s));
                 if (!s) {
                         json_decref(params);
-                        json_decref(undo_params);
                         return -ENOMEM;
                 }
                 p->steps = s;
                 p->size = n;
         }
-        p->steps[p->n_steps++] = (struct step){method, params, undo, undo_params};
+        p->steps[p->n_steps++] = (struct step){method, params};
         return 0;
 }
 
@@ -94,7 +86,6 @@ static bool is_nested(const char *key) {
 /* create or change_config: every differing field in one call. */
 static int plan_config(struct plan *p, const char *name, json_t *want, json_t *have) {
         json_t *set = json_pack("{s:s}", "name", name);
-        json_t *old = json_pack("{s:s}", "name", name);
         const char *key;
         json_t *v;
         json_object_foreach(want, key, v) {
@@ -104,26 +95,20 @@ static int plan_config(struct plan *p, const char *name, json_t *want, json_t *h
                 if (was && json_equal(was, v))
                         continue;
                 json_object_set(set, key, v);
-                if (have) {
-                        json_object_set(old, key, was ? was : json_null());
+                if (have)
                         add_change(p, name, "change", key, was, v);
-                }
         }
-        if (!have) { /* undone by deleting it, which undoes every later step */
-                json_decref(old);
-                return add_step(p, "create", set, "delete", json_pack("{s:s}", "name", name));
-        }
+        if (!have)
+                return add_step(p, "create", set);
         if (json_object_size(set) == 1) {
                 json_decref(set);
-                json_decref(old);
                 return 0;
         }
-        return add_step(p, "change_config", set, "change_config", old);
+        return add_step(p, "change_config", set);
 }
 
 static int plan_failure(struct plan *p, const char *name, json_t *want, json_t *have) {
         json_t *set = json_pack("{s:s}", "name", name);
-        json_t *old = json_pack("{s:s}", "name", name);
         const char *key;
         json_t *v;
         json_object_foreach(json_object_get(want, "failure_actions"), key, v) {
@@ -133,20 +118,14 @@ static int plan_failure(struct plan *p, const char *name, json_t *want, json_t *
                 char field[64];
                 snprintf(field, sizeof(field), "failure_actions.%s", key);
                 json_object_set(set, key, v);
-                json_object_set(old, key, was);
                 if (have)
                         add_change(p, name, "change", field, was, v);
-        }
-        if (json_object_size(set) == 1 || !have) {
-                json_decref(old);
-                old = NULL;
         }
         if (json_object_size(set) == 1) {
                 json_decref(set);
                 return 0;
         }
-        return add_step(p, "change_failure_actions", set, old ? "change_failure_actions" : NULL,
-                        old);
+        return add_step(p, "change_failure_actions", set);
 }
 
 static json_t *acl_params(const char *name, const json_t *acl) {
@@ -163,8 +142,7 @@ static int plan_acl(struct plan *p, const char *name, json_t *want, json_t *have
                 return 0;
         if (have)
                 add_change(p, name, "change", "access_list", was, acl);
-        return add_step(p, "set_object_security", acl_params(name, acl),
-                        have ? "set_object_security" : NULL, have ? acl_params(name, was) : NULL);
+        return add_step(p, "set_object_security", acl_params(name, acl));
 }
 
 static json_t *set_param(const char *name, const char *key, const char *value, const json_t *v) {
@@ -194,12 +172,7 @@ static int plan_parameters(struct plan *p, const char *name, json_t *want, json_
                         snprintf(field, sizeof(field), "parameters.%s\\%s", key, vname);
                         if (have)
                                 add_change(p, name, "change", field, was, v);
-                        r = add_step(p, "set_parameter", set_param(name, key, vname, v),
-                                     have ? (was ? "set_parameter" : "delete_parameter") : NULL,
-                                     have ? (was ? set_param(name, key, vname, was)
-                                                 : delete_param(name, key, vname))
-                                          : NULL);
-                        if (r < 0)
+                        if ((r = add_step(p, "set_parameter", set_param(name, key, vname, v))) < 0)
                                 return r;
                 }
         }
@@ -210,9 +183,8 @@ static int plan_parameters(struct plan *p, const char *name, json_t *want, json_
                         char field[1100];
                         snprintf(field, sizeof(field), "parameters.%s\\%s", key, vname);
                         add_change(p, name, "change", field, v, NULL);
-                        r = add_step(p, "delete_parameter", delete_param(name, key, vname),
-                                     "set_parameter", set_param(name, key, vname, v));
-                        if (r < 0)
+                        if ((r = add_step(p, "delete_parameter", delete_param(name, key, vname))) <
+                            0)
                                 return r;
                 }
         }
@@ -234,12 +206,9 @@ static int plan_marker(struct plan *p, const char *name, json_t *want, json_t *h
         if (have)
                 add_change(p, name, "change", "managed", json_boolean(was), json_boolean(managed));
         if (managed)
-                return add_step(
-                        p, "set_parameter", marker_set(name), have ? "delete_parameter" : NULL,
-                        have ? delete_param(name, APPLY_MARKER_KEY, APPLY_MARKER_VALUE) : NULL);
+                return add_step(p, "set_parameter", marker_set(name));
         return add_step(p, "delete_parameter",
-                        delete_param(name, APPLY_MARKER_KEY, APPLY_MARKER_VALUE), "set_parameter",
-                        marker_set(name));
+                        delete_param(name, APPLY_MARKER_KEY, APPLY_MARKER_VALUE));
 }
 
 /* The calls that make name what want says; none when it already is. */
@@ -304,9 +273,9 @@ static int plan_prune(struct scctl *ctx, json_t *services, struct plan *p) {
                 if (r != 0)
                         return apply_report_call(ctx, r);
                 add_change(p, name, "delete", NULL, NULL, NULL);
-                if (add_step(p, "control", json_pack("{s:s, s:s}", "name", name, "control", "stop"),
-                             NULL, NULL) < 0 ||
-                    add_step(p, "delete", json_pack("{s:s}", "name", name), NULL, NULL) < 0)
+                if (add_step(p, "control",
+                             json_pack("{s:s, s:s}", "name", name, "control", "stop")) < 0 ||
+                    add_step(p, "delete", json_pack("{s:s}", "name", name)) < 0)
                         return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY,
                                             NULL, "out of memory");
         }
@@ -326,7 +295,7 @@ static int plan_group_order(struct scctl *ctx, json_t *doc, struct plan *p) {
                 return 0;
         json_t *c = json_pack("{s:s, s:O, s:O}", "action", "group_order", "old", was, "new", want);
         json_array_append_new(p->changes, c);
-        return add_step(p, "set_group_order", json_pack("{s:O}", "groups", want), NULL, NULL) < 0
+        return add_step(p, "set_group_order", json_pack("{s:O}", "groups", want)) < 0
                        ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
                                       "out of memory")
                        : 0;
@@ -352,7 +321,7 @@ static int plan_scm_acl(struct scctl *ctx, json_t *doc, struct plan *p) {
                 return 0;
         json_array_append_new(p->changes, json_pack("{s:s, s:O, s:O}", "action", "scm_access_list",
                                                     "old", was, "new", want));
-        return add_step(p, "set_object_security", scm_acl_params(want), NULL, NULL) < 0
+        return add_step(p, "set_object_security", scm_acl_params(want)) < 0
                        ? output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
                                       "out of memory")
                        : 0;
@@ -386,24 +355,6 @@ static void print_changes(const struct scctl *ctx, const json_t *changes) {
                 return;
         json_array_foreach(changes, i, c)
                 print_change(c);
-}
-
-/* Runs the undo of steps[0..n) in reverse; says what could not be undone. */
-static void undo_steps(struct scctl *ctx, const struct plan *p, size_t n) {
-        for (size_t i = n; i-- > 0;) {
-                const struct step *s = &p->steps[i];
-                if (!s->undo)
-                        continue;
-                int r = apply_call_quiet(ctx, s->undo, json_incref(s->undo_params), NULL);
-                if (r != 0)
-                        fprintf(stderr,
-                                "scctl: apply: %s: undoing %s failed too (%s): the service may "
-                                "be left half changed\n",
-                                ctx->name, s->method,
-                                r < 0 && scm_error_win32(r) > 0
-                                        ? scm_client_error_message(ctx->client)
-                                        : strerror(r < 0 ? -r : EIO));
-        }
 }
 
 static void warn_kept(const char *name, const char *field, const json_t *kept,
@@ -444,44 +395,139 @@ static void check_kept(struct scctl *ctx, const char *name, json_t *want) {
         }
 }
 
-/* Runs a service's plan: all of it, or (undone) none of it. */
-static int run_steps(struct scctl *ctx, const char *name, struct plan *p) {
-        ctx->name = name;
+/* Runs the prune's calls in order; stops at the first that fails (a stop
+ * of a service that is not running is no failure). */
+static int run_steps(struct scctl *ctx, struct plan *p) {
         for (size_t i = 0; i < p->n_steps; i++) {
                 const struct step *s = &p->steps[i];
+                ctx->name = json_string_value(json_object_get(s->params, "name"));
                 int r = apply_call_quiet(ctx, s->method, json_incref(s->params), NULL);
                 if (r == SCM_ERR(SCM_ERROR_SERVICE_NOT_ACTIVE) && !strcmp(s->method, "control"))
-                        r = 0; /* a prune's stop of a stopped service */
-                if (r == 0)
-                        continue;
-                int status = apply_report_call(ctx, r);
-                if (i > 0 && !ctx->json)
-                        fprintf(stderr,
-                                "scctl: apply: %s: %s failed; undoing its %zu earlier "
-                                "change%s\n",
-                                name, s->method, i, i == 1 ? "" : "s");
-                undo_steps(ctx, p, i);
-                return status;
+                        r = 0;
+                if (r != 0)
+                        return apply_report_call(ctx, r);
         }
         return 0;
 }
 
-/* run_steps() with SIGINT, SIGTERM and SIGHUP held until the service is
- * done (or undone): an interrupt ends apply between two services, never
- * inside one. */
-static int run_plan(struct scctl *ctx, const char *name, struct plan *p) {
-        sigset_t hold, old;
+/* SIGINT, SIGTERM and SIGHUP held while calls run (the old mask in old). */
+static void hold_interrupts(sigset_t *old) {
+        sigset_t hold;
         sigemptyset(&hold);
         sigaddset(&hold, SIGINT);
         sigaddset(&hold, SIGTERM);
         sigaddset(&hold, SIGHUP);
-        sigprocmask(SIG_BLOCK, &hold, &old);
-        int r = run_steps(ctx, name, p);
+        sigprocmask(SIG_BLOCK, &hold, old);
+}
+
+/* The prune's run_steps(), with interrupts held until it is done. */
+static int run_prune(struct scctl *ctx, struct plan *p) {
+        sigset_t old;
+        hold_interrupts(&old);
+        int r = run_steps(ctx, p);
         if (r == 0)
                 print_changes(ctx, p->changes);
         fflush(stdout);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
+}
+
+/* The batch's calls: every step of every plan but plans[skip] (the prune,
+ * which stops services: no transaction takes that back). *ret_owner[k] is
+ * the index of the plan of call k. */
+static json_t *batch_calls(const struct plan *plans, size_t n, size_t skip, size_t **ret_owner) {
+        size_t total = 0, k = 0;
+        for (size_t i = 0; i < n; i++)
+                total += i == skip ? 0 : plans[i].n_steps;
+        json_t *calls = json_array();
+        *ret_owner = calloc(total ? total : 1, sizeof(**ret_owner));
+        if (!calls || !*ret_owner) {
+                json_decref(calls);
+                return NULL;
+        }
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; i != skip && j < plans[i].n_steps; j++) {
+                        const struct step *s = &plans[i].steps[j];
+                        json_array_append_new(calls, json_pack("{s:s, s:O}", "method", s->method,
+                                                               "params", s->params));
+                        (*ret_owner)[k++] = i;
+                }
+        return calls;
+}
+
+/* A part of a batch stays well under a request line's 64 KiB. */
+#define BATCH_PART_BYTES (32 * 1024)
+
+/* Sends calls (consumed) as one batch, in parts of BATCH_PART_BYTES each
+ * but the last marked "more": scmd runs them once the last is there. */
+static int send_batch(struct scctl *ctx, json_t *calls) {
+        size_t i, bytes = 0;
+        json_t *c, *part = json_array();
+        int r = 0;
+        json_array_foreach(calls, i, c) {
+                char *text = json_dumps(c, JSON_COMPACT);
+                bytes += text ? strlen(text) : 0;
+                free(text);
+                json_array_append(part, c);
+                bool last = i + 1 == json_array_size(calls);
+                if (!last && bytes < BATCH_PART_BYTES)
+                        continue;
+                r = apply_call_quiet(ctx, "batch",
+                                     json_pack("{s:o, s:b}", "calls", part, "more", !last), NULL);
+                part = json_array();
+                bytes = 0;
+                if (r != 0)
+                        break;
+        }
+        json_decref(part);
+        json_decref(calls);
+        return r;
+}
+
+/* Runs the document's changes but the prune as one batch of scmd's: all
+ * made, or none.  0, or the error's exit status with *ret_failed the plan
+ * whose call failed (n when not known). */
+static int run_batch(struct scctl *ctx, struct plan *plans, size_t n, size_t skip,
+                     size_t *ret_failed) {
+        _cleanup_free_ size_t *owner = NULL;
+        json_t *calls = batch_calls(plans, n, skip, &owner);
+        if (!calls)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
+                                    "out of memory");
+        size_t count = json_array_size(calls);
+        if (count == 0) {
+                json_decref(calls);
+                return 0;
+        }
+        sigset_t old;
+        hold_interrupts(&old);
+        ctx->name = NULL;
+        int r = send_batch(ctx, calls);
+        for (size_t i = 0; i < n && r == 0; i++) /* printed before an interrupt can end us */
+                if (i != skip)
+                        print_changes(ctx, plans[i].changes);
+        fflush(stdout);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (r == 0)
+                return 0;
+        size_t at = 0;
+        const char *msg = r < 0 ? scm_client_error_message(ctx->client) : NULL;
+        if (msg && sscanf(msg, "call %zu of the batch", &at) == 1 && at < count)
+                *ret_failed = owner[at];
+        int status = apply_report_call(ctx, r);
+        if (ctx->json)
+                return status;
+        if (r == SCM_ERR(SCM_ERROR_INVALID_FUNCTION))
+                fprintf(stderr, "scctl: apply: this scmd has no batch: upgrade it to apply a "
+                                "document, which goes as one transaction\n");
+        else if (r < 0 && scm_error_win32(r) > 0)
+                fprintf(stderr, "scctl: apply: nothing was changed: the document is applied as "
+                                "one transaction\n");
+        else
+                fprintf(stderr, "scctl: apply: the connection to scmd broke: the document was "
+                                "applied whole or not at all (scctl apply --dry-run tells "
+                                "which)\n");
+        return status;
 }
 
 struct apply_options {
@@ -532,14 +578,17 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
         if ((r = plan_scm_acl(ctx, doc, &plans[k])) != 0)
                 goto out;
         const char *failed = NULL;
+        size_t prune = json_object_size(services), at = n;
+        if (!o->dry_run && (r = run_batch(ctx, plans, n, prune, &at)) != 0)
+                failed = at < n ? names[at] : "(batch)";
         for (size_t i = 0; i < n && !failed; i++) {
                 if (o->dry_run)
                         print_changes(ctx, plans[i].changes);
-                else if ((r = run_plan(ctx, names[i], &plans[i])) != 0) {
+                else if (i == prune && (r = run_prune(ctx, &plans[i])) != 0) {
                         failed = names[i];
                         break;
                 }
-                if (!o->dry_run && plans[i].n_steps > 0 && i < json_object_size(services))
+                if (!o->dry_run && plans[i].n_steps > 0 && i < prune)
                         check_kept(ctx, names[i], json_object_get(services, names[i]));
                 json_array_extend(done, plans[i].changes);
         }
@@ -585,8 +634,8 @@ const struct scctl_verb verb_apply = {
                 "prints it.  Each service is created when missing and changed where it\n"
                 "differs; a field the document leaves out is left as it is.  Every change\n"
                 "is printed (nothing when there is none); --json prints\n"
-                "{\"changed\":..,\"dry_run\":..,\"changes\":[..]}.  A service's changes are\n"
-                "all made or, undone, none: a failure stops apply at that service.\n"
+                "{\"changed\":..,\"dry_run\":..,\"changes\":[..]}.  The document's changes\n"
+                "are one transaction of scmd's: all made, or (a failure) none.\n"
                 "  --dry-run  print what would change, and change nothing\n"
                 "  --prune    also delete (after stopping) the services marked managed\n"
                 "             that the document does not name; apply marks every service\n"

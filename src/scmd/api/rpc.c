@@ -38,6 +38,8 @@
  * tests/unit/test_acl.c checks that only RPC_ADMINS_ONLY entries lack them. */
 static const struct rpc_method methods[] = {
         {"ping", rpc_ping, RPC_ON_SCM, R(CONNECT)},
+        /* Each call in it is checked on its own (rpc_batch.c). */
+        {"batch", rpc_batch, RPC_ON_SCM, R(CONNECT)},
         {"create", rpc_create, RPC_ON_SCM, R(CREATE_SERVICE)},
         {"change_config", rpc_change_config, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         {"delete", rpc_delete, RPC_ON_SERVICE, R(DELETE)},

@@ -110,7 +110,10 @@ rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;
 /* rpc_depend.c */
 rpc_handler_fn rpc_query_group_order, rpc_set_group_order, rpc_enumerate_dependents;
 rpc_handler_fn rpc_query_counters; /* counters.c */
-rpc_handler_fn rpc_read_log;       /* rpc_log.c */
+rpc_handler_fn rpc_batch;          /* rpc_batch.c */
+/* The calls c sent ahead for a batch it did not run are dropped. */
+void rpc_batch_conn_closed(struct conn *c);
+rpc_handler_fn rpc_read_log; /* rpc_log.c */
 /* rpc_task.c: scheduled tasks (their rights are checked on each task's own list) */
 rpc_handler_fn rpc_task_create, rpc_task_change, rpc_task_delete, rpc_task_run, rpc_task_end,
         rpc_task_query, rpc_task_list, rpc_task_history;

@@ -106,6 +106,7 @@ struct conn {
         struct conn *prev, *next;
         struct conn_handles *handles; /* rpc_config.c */
         struct conn_events *events;   /* events.c */
+        json_t *batch;                /* rpc_batch.c: calls sent ahead of the run */
 };
 
 struct server {
@@ -131,6 +132,7 @@ static void conn_free(struct conn *c) {
         loop_io_remove(srv->manager->loop, &c->io);
         close(c->fd);
         conn_handles_release(srv->manager, c);
+        rpc_batch_conn_closed(c);
         events_conn_closed(srv->manager, c);
         lock_conn_closed(srv->manager, c->id);
         if (c->prev)
@@ -783,6 +785,10 @@ struct conn_handles **conn_handles_slot(struct conn *c) {
 
 struct conn_events **conn_events_slot(struct conn *c) {
         return &c->events;
+}
+
+json_t **conn_batch_slot(struct conn *c) {
+        return &c->batch;
 }
 
 unsigned server_connections(const struct server *srv) {

@@ -49,6 +49,8 @@ void conn_send_event(struct conn *c, const struct iovec *parts, size_t n_parts, 
 void conn_cut_off(struct conn *c, int win32, const char *message);
 /* Where events.c keeps the connection's subscriptions. */
 struct conn_events **conn_events_slot(struct conn *c);
+/* Where rpc_batch.c keeps the calls of a batch sent in parts. */
+json_t **conn_batch_slot(struct conn *c);
 /* Tells every connection that scmd executes itself again (the
  * daemon_reexec notification, docs/protocol.md "Events"): what it sent and
  * was not answered was not read, and its subscriptions are gone. */

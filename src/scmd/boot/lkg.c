@@ -51,6 +51,7 @@
 #include <scm/error.h>
 #include <scm/types.h>
 
+#include "acl.h"
 #include "boot.h"
 #include "cleanup.h"
 #include "db.h"
@@ -412,6 +413,18 @@ static int follow(struct manager *m, json_t *added, json_t *removed) {
         return 0;
 }
 
+int lkg_memory_follow(struct manager *m, json_t *added, json_t *removed) {
+        int r = follow(m, added, removed);
+        if (r >= 0)
+                r = depend_load(m); /* the group order list is configuration too */
+        struct acl *scm_access = NULL;
+        if (r >= 0 && (r = db_acl_load_scm(m->db, &scm_access)) >= 0) {
+                acl_free(m->scm_access);
+                m->scm_access = scm_access;
+        }
+        return r;
+}
+
 /* Restores the copy, in the database and in memory. */
 static int restore(struct manager *m, json_t **ret_result) {
         struct db_lkg_info info;
@@ -423,9 +436,7 @@ static int restore(struct manager *m, json_t **ret_result) {
         if (r < 0)
                 return r;
         json_t *added = json_array(), *removed = json_array();
-        r = added && removed ? follow(m, added, removed) : -ENOMEM;
-        if (r >= 0)
-                r = depend_load(m); /* the group order list is configuration too */
+        r = added && removed ? lkg_memory_follow(m, added, removed) : -ENOMEM;
         if (r < 0) {
                 log_error("the last known good configuration is restored in the database, but "
                           "memory could not follow (%s): restart scmd",

@@ -17,7 +17,7 @@ description:
     scmd on the managed host, through C(scctl) there.
   - The configuration is applied with C(scctl apply) (docs/config-as-code.md),
     and only the fields given are managed; a field left out is left as it is.
-    A service's changes are all made or, undone, none.
+    A service's changes are all made or none (one transaction of scmd's).
   - Supports check mode and diff mode.
 options:
   name:
