@@ -127,6 +127,25 @@ static void take_marker(json_t *doc, json_t *params) {
         json_object_set_new(doc, "managed", json_boolean(managed));
 }
 
+/* A list of query_sockets or query_triggers (entries {key: TEXT, ...}) as
+ * the document has it: the texts (not the triggers scmd shows "from" the
+ * sockets: those are the sockets'). */
+static int fetch_texts(struct scctl *ctx, const char *method, const char *name, const char *list,
+                       const char *key, json_t *doc) {
+        _cleanup_json_ json_t *res = NULL;
+        int r = apply_call_quiet(ctx, method, json_pack("{s:s}", "name", name), &res);
+        if (r != 0)
+                return r;
+        json_t *texts = json_array(), *e;
+        size_t i;
+        json_array_foreach(json_object_get(res, list), i, e) {
+                if (!json_object_get(e, "from"))
+                        json_array_append(texts, json_object_get(e, key));
+        }
+        json_object_set_new(doc, list, texts);
+        return 0;
+}
+
 /* The document's form of service name as scmd has it (*ret), or *ret NULL
  * when there is no such service.  0, or an error (SCM_ERR(), -errno, or an
  * exit status already printed). */
@@ -170,6 +189,10 @@ int apply_fetch_service(struct scctl *ctx, const char *name, json_t **ret) {
         json_t *params = json_object();
         json_object_set_new(doc, "parameters", params);
         r = fetch_parameters(ctx, name, "Parameters", params);
+        if (r == 0)
+                r = fetch_texts(ctx, "query_sockets", name, "sockets", "socket", doc);
+        if (r == 0)
+                r = fetch_texts(ctx, "query_triggers", name, "triggers", "trigger", doc);
         if (r != 0) {
                 json_decref(doc);
                 return r;
@@ -187,6 +210,32 @@ static int print_document(json_t *doc) {
                 return -ENOMEM;
         printf("%s\n", text);
         free(text);
+        return 0;
+}
+
+/* The fields of a task that are its settings (task_list reports more). */
+static const char *const task_fields[] = {
+        "command_line", "account",        "triggers",   "enabled",   "time_limit_s",
+        "overlap",      "random_delay_s", "run_missed", "time_zone", "access",
+};
+
+int apply_fetch_tasks(struct scctl *ctx, json_t **ret) {
+        _cleanup_json_ json_t *list = NULL;
+        *ret = NULL;
+        int r = apply_call_quiet(ctx, "task_list", NULL, &list);
+        if (r == SCM_ERR(SCM_ERROR_NOT_SUPPORTED))
+                return 0; /* no scheduler runs: no tasks to speak of */
+        if (r != 0)
+                return r;
+        json_t *tasks = json_object(), *t;
+        size_t i;
+        json_array_foreach(json_object_get(list, "tasks"), i, t) {
+                json_t *doc = json_object();
+                for (size_t f = 0; f < ELEMENTSOF(task_fields); f++)
+                        json_object_set(doc, task_fields[f], json_object_get(t, task_fields[f]));
+                json_object_set_new(tasks, json_string_value(json_object_get(t, "name")), doc);
+        }
+        *ret = tasks;
         return 0;
 }
 
@@ -223,6 +272,11 @@ int apply_export_document(struct scctl *ctx, int argc, char **argv) {
                                 json_is_true(json_object_get(order, "default"))
                                         ? json_null()
                                         : json_object_get(order, "access_list"));
+                json_t *tasks;
+                if ((r = apply_fetch_tasks(ctx, &tasks)) != 0)
+                        return apply_report_call(ctx, r);
+                if (tasks)
+                        json_object_set_new(doc, "tasks", tasks);
         }
         for (int i = 0; i < argc; i++) {
                 if ((r = scctl_set_service(ctx, argv[i])) != 0)
@@ -468,6 +522,59 @@ static int check_parameters(struct scctl *ctx, const char *file, const char *nam
         return 0;
 }
 
+static bool is_text_list(const json_t *v) {
+        size_t i;
+        json_t *e;
+        if (!json_is_array(v))
+                return false;
+        json_array_foreach(v, i, e) {
+                if (!json_is_string(e))
+                        return false;
+        }
+        return true;
+}
+
+/* A task of the document: an object of task_fields, each of its kind. */
+static int check_task(struct scctl *ctx, const char *file, const char *name, json_t *t) {
+        const char *reason, *key;
+        json_t *v;
+        if (validate_service_name(name, &reason) < 0)
+                return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_NAME, NULL,
+                                    "%s: '%s' is not a valid task name: %s", file, name, reason);
+        if (!json_is_object(t))
+                return bad_document(ctx, file, "task '%s' is not an object", name);
+        json_object_foreach(t, key, v) {
+                if (!in_list(key, task_fields, ELEMENTSOF(task_fields)))
+                        return bad_document(ctx, file,
+                                            "task '%s': unknown field \"%s\" (known: "
+                                            "command_line, account, triggers, enabled, "
+                                            "time_limit_s, overlap, random_delay_s, run_missed, "
+                                            "time_zone, access)",
+                                            name, key);
+                if (!strcmp(key, "triggers") && !is_text_list(v))
+                        return bad_document(ctx, file,
+                                            "task '%s': \"triggers\" is not a list "
+                                            "of texts",
+                                            name);
+        }
+        if (!json_is_string(json_object_get(t, "command_line")))
+                return bad_document(ctx, file, "task '%s' has no \"command_line\"", name);
+        return 0;
+}
+
+static int check_tasks(struct scctl *ctx, const char *file, json_t *tasks) {
+        const char *name;
+        json_t *t;
+        if (!json_is_object(tasks))
+                return bad_document(ctx, file, "\"tasks\" is not an object");
+        json_object_foreach(tasks, name, t) {
+                int r = check_task(ctx, file, name, t);
+                if (r != 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int check_service(struct scctl *ctx, const char *file, const char *name, json_t *s) {
         const char *reason;
         if (validate_service_name(name, &reason) < 0)
@@ -490,6 +597,10 @@ static int check_service(struct scctl *ctx, const char *file, const char *name, 
                         return bad_document(ctx, file,
                                             "service '%s': \"access_list\" is not a string or null",
                                             name);
+                if ((!strcmp(key, "sockets") || !strcmp(key, "triggers")) && !is_text_list(v))
+                        return bad_document(ctx, file,
+                                            "service '%s': \"%s\" is not a list of texts", name,
+                                            key);
         }
         json_t *fa = json_object_get(s, "failure_actions");
         if (fa && !json_is_object(fa))
@@ -529,10 +640,11 @@ int apply_load_document(struct scctl *ctx, const char *file, json_t **ret) {
         json_t *v;
         json_object_foreach(doc, key, v) {
                 if (strcmp(key, "scm_config") && strcmp(key, "services") &&
-                    strcmp(key, "group_order") && strcmp(key, "scm_access_list"))
+                    strcmp(key, "group_order") && strcmp(key, "scm_access_list") &&
+                    strcmp(key, "tasks"))
                         return bad_document(ctx, file,
                                             "unknown field \"%s\" (known: scm_config, services, "
-                                            "group_order, scm_access_list)",
+                                            "group_order, scm_access_list, tasks)",
                                             key);
         }
         v = json_object_get(doc, "scm_config");
@@ -548,6 +660,12 @@ int apply_load_document(struct scctl *ctx, const char *file, json_t **ret) {
                 if (acl)
                         json_object_set_new(doc, "scm_access_list", json_string(acl));
                 free(acl);
+        }
+        v = json_object_get(doc, "tasks");
+        if (v) {
+                int r = check_tasks(ctx, file, v);
+                if (r != 0)
+                        return r;
         }
         v = json_object_get(doc, "group_order");
         if (v && !json_is_array(v))

@@ -26,6 +26,10 @@ int apply_report_call(struct scctl *ctx, int r);
 /* Service name in the document's form (*ret, new), or *ret NULL when there
  * is no such service.  0, or an error as apply_call_quiet()'s. */
 int apply_fetch_service(struct scctl *ctx, const char *name, json_t **ret);
+/* The document's "tasks" as scmd has them (*ret, new): each task's
+ * settings by name; NULL when scmd runs no scheduler.  0, or an error as
+ * apply_call_quiet()'s. */
+int apply_fetch_tasks(struct scctl *ctx, json_t **ret);
 /* Appends every service's name (enumerate) to names; 0 or an exit status. */
 int apply_all_names(struct scctl *ctx, json_t *names);
 

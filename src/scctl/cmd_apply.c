@@ -80,7 +80,8 @@ static void add_change(struct plan *p, const char *service, const char *action, 
 
 static bool is_nested(const char *key) {
         return !strcmp(key, "failure_actions") || !strcmp(key, "access_list") ||
-               !strcmp(key, "parameters") || !strcmp(key, "managed");
+               !strcmp(key, "parameters") || !strcmp(key, "managed") || !strcmp(key, "sockets") ||
+               !strcmp(key, "triggers");
 }
 
 /* create or change_config: every differing field in one call. */
@@ -211,8 +212,24 @@ static int plan_marker(struct plan *p, const char *name, json_t *want, json_t *h
                         delete_param(name, APPLY_MARKER_KEY, APPLY_MARKER_VALUE));
 }
 
-/* The calls that make name what want says; none when it already is. */
-static int plan_service(struct scctl *ctx, const char *name, json_t *want, struct plan *p) {
+/* sockets or triggers (list): the whole list, after the batch, since
+ * scmd binds sockets and arms watches as it takes them. */
+static int plan_list(struct plan *after, const char *name, const char *list, json_t *want,
+                     json_t *have) {
+        json_t *w = json_object_get(want, list);
+        json_t *was = have ? json_object_get(have, list) : NULL;
+        if (!w || (was ? json_equal(w, was) : json_array_size(w) == 0))
+                return 0;
+        if (have)
+                add_change(after, name, "change", list, was, w);
+        return add_step(after, !strcmp(list, "sockets") ? "set_sockets" : "set_triggers",
+                        json_pack("{s:s, s:O}", "name", name, list, w));
+}
+
+/* The calls that make name what want says; none when it already is.  The
+ * calls that cannot be in the batch go to after. */
+static int plan_service(struct scctl *ctx, const char *name, json_t *want, struct plan *p,
+                        struct plan *after) {
         _cleanup_json_ json_t *have = NULL;
         ctx->name = name;
         int r = apply_fetch_service(ctx, name, &have);
@@ -239,7 +256,9 @@ static int plan_service(struct scctl *ctx, const char *name, json_t *want, struc
             (r = plan_failure(p, name, want, have)) < 0 ||
             (r = plan_acl(p, name, want, have)) < 0 ||
             (r = plan_parameters(p, name, want, have)) < 0 ||
-            (r = plan_marker(p, name, want, have)) < 0)
+            (r = plan_marker(p, name, want, have)) < 0 ||
+            (r = plan_list(after, name, "sockets", want, have)) < 0 ||
+            (r = plan_list(after, name, "triggers", want, have)) < 0)
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
                                     "out of memory");
         return 0;
@@ -301,6 +320,69 @@ static int plan_group_order(struct scctl *ctx, json_t *doc, struct plan *p) {
                        : 0;
 }
 
+static void add_task_change(struct plan *p, const char *task, const char *action, const char *field,
+                            json_t *old, json_t *new) {
+        json_t *c = json_pack("{s:s, s:s}", "task", task, "action", action);
+        if (field) {
+                json_object_set_new(c, "field", json_string(field));
+                json_object_set(c, "old", old ? old : json_null());
+                json_object_set(c, "new", new ? new : json_null());
+        }
+        json_array_append_new(p->changes, c);
+}
+
+/* A task: task_create when missing, else task_change of what differs. */
+static int plan_task(struct plan *p, const char *name, json_t *want, json_t *have) {
+        json_t *set = json_pack("{s:s}", "name", name);
+        const char *key;
+        json_t *v;
+        json_object_foreach(want, key, v) {
+                json_t *was = have ? json_object_get(have, key) : NULL;
+                if (have && json_equal(was, v))
+                        continue;
+                if (!json_is_null(v))
+                        json_object_set(set, key, v);
+                if (have)
+                        add_task_change(p, name, "change", key, was, v);
+        }
+        if (!have)
+                add_task_change(p, name, "create", NULL, NULL, NULL);
+        if (have && json_object_size(set) == 1) {
+                json_decref(set);
+                return 0;
+        }
+        return add_step(p, have ? "task_change" : "task_create", set);
+}
+
+/* The document's tasks, after the batch (scmd's scheduler arms their
+ * timers as it takes them); with --prune, the tasks it does not name go,
+ * when it has "tasks" at all. */
+static int plan_tasks(struct scctl *ctx, json_t *doc, bool prune, struct plan *p) {
+        json_t *want = json_object_get(doc, "tasks");
+        if (!want)
+                return 0;
+        _cleanup_json_ json_t *have = NULL;
+        int r = apply_fetch_tasks(ctx, &have);
+        if (r != 0)
+                return apply_report_call(ctx, r);
+        const char *name;
+        json_t *t;
+        json_object_foreach(want, name, t) {
+                if (plan_task(p, name, t, json_object_get(have, name)) < 0)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                            NULL, "out of memory");
+        }
+        json_object_foreach(have, name, t) {
+                if (!prune || json_object_get(want, name))
+                        continue;
+                add_task_change(p, name, "delete", NULL, NULL, NULL);
+                if (add_step(p, "task_delete", json_pack("{s:s}", "name", name)) < 0)
+                        return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                            NULL, "out of memory");
+        }
+        return 0;
+}
+
 static json_t *scm_acl_params(const json_t *acl) {
         return json_is_string(acl) ? json_pack("{s:b, s:O}", "scm", 1, "access_list", acl)
                                    : json_pack("{s:b, s:b}", "scm", 1, "default", 1);
@@ -333,6 +415,19 @@ static void print_change(const json_t *c) {
         const char *action = json_string_value(json_object_get(c, "action"));
         const char *service = json_string_value(json_object_get(c, "service"));
         const char *field = json_string_value(json_object_get(c, "field"));
+        const char *task = json_string_value(json_object_get(c, "task"));
+        if (task && !field) {
+                printf("%s task %s\n", action, task);
+                return;
+        }
+        if (task) {
+                char *old = json_dumps(json_object_get(c, "old"), JSON_ENCODE_ANY | JSON_COMPACT);
+                char *new = json_dumps(json_object_get(c, "new"), JSON_ENCODE_ANY | JSON_COMPACT);
+                printf("change task %s %s: %s -> %s\n", task, field, old, new);
+                free(old);
+                free(new);
+                return;
+        }
         if (service && !field) {
                 printf("%s %s\n", action, service);
                 return;
@@ -395,8 +490,8 @@ static void check_kept(struct scctl *ctx, const char *name, json_t *want) {
         }
 }
 
-/* Runs the prune's calls in order; stops at the first that fails (a stop
- * of a service that is not running is no failure). */
+/* Runs the calls outside the batch in order; stops at the first that
+ * fails (a stop of a service that is not running is no failure). */
 static int run_steps(struct scctl *ctx, struct plan *p) {
         for (size_t i = 0; i < p->n_steps; i++) {
                 const struct step *s = &p->steps[i];
@@ -420,8 +515,9 @@ static void hold_interrupts(sigset_t *old) {
         sigprocmask(SIG_BLOCK, &hold, old);
 }
 
-/* The prune's run_steps(), with interrupts held until it is done. */
-static int run_prune(struct scctl *ctx, struct plan *p) {
+/* run_steps() of the calls outside the batch, with interrupts held until
+ * they are done. */
+static int run_outside(struct scctl *ctx, struct plan *p) {
         sigset_t old;
         hold_interrupts(&old);
         int r = run_steps(ctx, p);
@@ -432,13 +528,18 @@ static int run_prune(struct scctl *ctx, struct plan *p) {
         return r;
 }
 
-/* The batch's calls: every step of every plan but plans[skip] (the prune,
- * which stops services: no transaction takes that back). *ret_owner[k] is
- * the index of the plan of call k. */
+/* The batch's calls: every step of every plan before plans[skip], the
+ * prune and the calls after the batch (a stop, a socket bound: no
+ * transaction takes those back), and of the two after it (the group order,
+ * the SCM's list). *ret_owner[k] is the index of the plan of call k. */
+static bool in_batch(size_t i, size_t skip) {
+        return i != skip && i != skip + 3;
+}
+
 static json_t *batch_calls(const struct plan *plans, size_t n, size_t skip, size_t **ret_owner) {
         size_t total = 0, k = 0;
         for (size_t i = 0; i < n; i++)
-                total += i == skip ? 0 : plans[i].n_steps;
+                total += in_batch(i, skip) ? plans[i].n_steps : 0;
         json_t *calls = json_array();
         *ret_owner = calloc(total ? total : 1, sizeof(**ret_owner));
         if (!calls || !*ret_owner) {
@@ -446,7 +547,7 @@ static json_t *batch_calls(const struct plan *plans, size_t n, size_t skip, size
                 return NULL;
         }
         for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; i != skip && j < plans[i].n_steps; j++) {
+                for (size_t j = 0; in_batch(i, skip) && j < plans[i].n_steps; j++) {
                         const struct step *s = &plans[i].steps[j];
                         json_array_append_new(calls, json_pack("{s:s, s:O}", "method", s->method,
                                                                "params", s->params));
@@ -504,7 +605,7 @@ static int run_batch(struct scctl *ctx, struct plan *plans, size_t n, size_t ski
         ctx->name = NULL;
         int r = send_batch(ctx, calls);
         for (size_t i = 0; i < n && r == 0; i++) /* printed before an interrupt can end us */
-                if (i != skip)
+                if (in_batch(i, skip))
                         print_changes(ctx, plans[i].changes);
         fflush(stdout);
         sigprocmask(SIG_SETMASK, &old, NULL);
@@ -548,7 +649,9 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
         if (r != 0)
                 return r;
         json_t *services = json_object_get(doc, "services");
-        size_t n = json_object_size(services) + 3; /* + prune, group order, SCM's list */
+        /* The services', then the prune, the group order, the SCM's list,
+         * and after: sockets, triggers and tasks. */
+        size_t n = json_object_size(services) + 4;
         struct plan *plans = calloc(n, sizeof(*plans));
         const char **names = calloc(n, sizeof(*names));
         _cleanup_json_ json_t *done = json_array();
@@ -558,14 +661,14 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_NOT_ENOUGH_MEMORY, NULL,
                                     "out of memory");
         }
-        size_t k = 0;
+        size_t k = 0, prune = json_object_size(services), after = prune + 3;
         const char *name;
         json_t *want;
         for (size_t i = 0; i < n; i++)
                 plans[i].changes = json_array();
         json_object_foreach(services, name, want) {
                 names[k] = name;
-                if ((r = plan_service(ctx, name, want, &plans[k++])) != 0)
+                if ((r = plan_service(ctx, name, want, &plans[k++], &plans[after])) != 0)
                         goto out;
         }
         names[k] = "(prune)";
@@ -577,21 +680,25 @@ static int apply(struct scctl *ctx, const char *file, const struct apply_options
         names[++k] = "(the SCM's access list)";
         if ((r = plan_scm_acl(ctx, doc, &plans[k])) != 0)
                 goto out;
+        names[++k] = "(sockets, triggers and tasks)";
+        if ((r = plan_tasks(ctx, doc, o->prune, &plans[k])) != 0)
+                goto out;
         const char *failed = NULL;
-        size_t prune = json_object_size(services), at = n;
+        size_t at = n;
         if (!o->dry_run && (r = run_batch(ctx, plans, n, prune, &at)) != 0)
                 failed = at < n ? names[at] : "(batch)";
         for (size_t i = 0; i < n && !failed; i++) {
                 if (o->dry_run)
                         print_changes(ctx, plans[i].changes);
-                else if (i == prune && (r = run_prune(ctx, &plans[i])) != 0) {
+                else if (!in_batch(i, prune) && (r = run_outside(ctx, &plans[i])) != 0) {
                         failed = names[i];
                         break;
                 }
-                if (!o->dry_run && plans[i].n_steps > 0 && i < prune)
-                        check_kept(ctx, names[i], json_object_get(services, names[i]));
                 json_array_extend(done, plans[i].changes);
         }
+        for (size_t i = 0; i < prune && !o->dry_run && !failed; i++) /* once all is made */
+                if (plans[i].n_steps > 0 || plans[after].n_steps > 0)
+                        check_kept(ctx, names[i], json_object_get(services, names[i]));
         if (ctx->json)
                 report_json(done, o->dry_run, failed);
 out:

@@ -96,7 +96,9 @@ write_doc() {
       "access_list": "allow everyone query-status,query-config; allow user:nobody start,stop",
       "parameters": {"Parameters": {"Port": {"type": "dword", "data": 8080},
                                     "Paths": {"type": "multi_sz", "data": ["/a", "/b"]}},
-                     "Parameters\\\\Tls": {"Key": {"type": "binary", "data": "00ff10"}}}
+                     "Parameters\\\\Tls": {"Key": {"type": "binary", "data": "00ff10"}}},
+      "sockets": ["unix:$D/web.sock name=web mode=0600"],
+      "triggers": ["start custom:poke"]
     },
     "db": {
       "command_line": "/bin/sleep 1000",
@@ -107,6 +109,10 @@ write_doc() {
       "required_privileges": ["net_bind_service"],
       "start_type": "disabled"
     }
+  },
+  "tasks": {
+    "nightly": {"command_line": "/bin/true", "triggers": ["daily 03:00"], "overlap": "skip",
+                "time_limit_s": 600}
   }
 }
 EOF
@@ -118,8 +124,16 @@ test_roundtrip() {
 
         run_sc apply "$D/doc.json"
         assert_rc "apply of a document to an empty scmd" 0 || diag "$(last_run)"
-        assert_eq "it reports the two services it created, the group order and the SCM's list" \
-                "$(grep -c '^create \|^change group_order\|^change scm_access_list' <<<"$OUT")" 4
+        assert_eq "it reports the two services it created, the task, the group order and the SCM's list" \
+                "$(grep -c '^create \|^change group_order\|^change scm_access_list' <<<"$OUT")" 5
+        assert_contains "...the task among them" "$OUT" "create task nightly"
+        run_sc sockets web
+        assert_contains "the service's socket is bound" "$OUT" "$D/web.sock"
+        check "...there, as a socket" test -S "$D/web.sock"
+        run_sc triggerinfo web
+        assert_contains "its trigger is set" "$OUT" "custom:poke"
+        run_sc task query nightly
+        assert_contains "the task is there, with its schedule" "$OUT" "daily 03:00"
         run_sc sdshow --scm
         assert_contains "the SCM's access list is there" "$OUT" "nobody"
 
@@ -301,6 +315,23 @@ EOF
         assert_contains "...and the one named" "$OUT" "keep"
         run_sc apply --prune "$D/one.json"
         assert_eq "a second --prune reports nothing" "$OUT" ""
+
+        # Tasks: a document without "tasks" leaves them; one with "tasks"
+        # and --prune makes them exactly its own.
+        sc task create old --tr /bin/true --sc DAILY --st 04:00 >/dev/null
+        run_sc apply --prune "$D/one.json"
+        assert_eq "--prune of a document without tasks leaves the tasks" "$OUT" ""
+        echo '{"services": {"keep": {"command_line": "/bin/sleep 1000"}},
+ "tasks": {"new": {"command_line": "/bin/true", "triggers": ["daily 05:00"]}}}' >"$D/tasks.json"
+        run_sc apply --prune "$D/tasks.json"
+        assert_rc "apply --prune of a document with tasks" 0 || diag "$(last_run)"
+        assert_eq "...creates its task and deletes the one it does not name" "$OUT" "create task new
+delete task old"
+        run_sc task list
+        assert_contains "...as the scheduler shows" "$OUT" "new"
+        echo '{"services": {}, "tasks": {"new": {"command_line": "/bin/true", "triggers": ["daily 06:00"]}}}' >"$D/tasks2.json"
+        run_sc apply "$D/tasks2.json"
+        assert_eq "a task's change is one line" "$OUT" 'change task new triggers: ["daily 05:00"] -> ["daily 06:00"]'
 }
 
 # SIGTERM while apply runs ends it between two services, never inside one:
