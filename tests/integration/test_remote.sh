@@ -276,6 +276,32 @@ EOF
         run "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P1" export --document fleet
         assert_eq "export --document through ssh gives the local export" "$OUT" "$here"
 
+        # A Ctrl-C at the terminal during an apply through ssh: it reaches
+        # scctl and ssh (one process group); the connection breaks.  The
+        # remote gets the whole document or none of it, whatever the moment.
+        local i doc='{"services": {'
+        for i in $(seq 1 300); do
+                doc+="${i:+$([ "$i" -gt 1 ] && echo ,)}\"c$i\": {\"command_line\": \"/bin/sleep 1000\", \"description\": \"$i\","
+                doc+=' "parameters": {"Parameters": {"A": {"type": "dword", "data": 1}}}}'
+        done
+        printf '%s}}\n' "$doc" >"$D/many.json"
+        # (env: a background job of a script starts with SIGINT ignored.)
+        setsid env --default-signal=INT "$SCCTL" --timeout 20 --host "$U@127.0.0.1:$P2" apply "$D/many.json" \
+                >"$D/many.out" 2>"$D/many.err" &
+        local pid=$!
+        sleep ${CTRLC_AT:-0.15} # a moment into it: any moment must do
+        kill -INT -- -"$pid" 2>/dev/null
+        wait "$pid"
+        local there
+        there=$("$SCCTL" --root "$T/s2" query 2>/dev/null | grep -c '^c[0-9]')
+        diag "after the Ctrl-C, $there of 300 services are on the remote; apply said: $(head -c 200 "$D/many.err")"
+        if [ "$there" -eq 0 ] || [ "$there" -eq 300 ]; then
+                tap_ok "a Ctrl-C during apply --host leaves the remote with all of the document or none ($there)"
+        else
+                tap_not_ok "a Ctrl-C during apply --host leaves the remote with all of the document or none" "$there of 300"
+        fi
+        for i in $(seq 1 300); do "$SCCTL" --root "$T/s2" delete "c$i" >/dev/null 2>&1; done
+
         # The Ansible module on "the remote", through ansible's own ssh.
         if ! command -v ansible-playbook >/dev/null || [ ! -x /usr/bin/python3 ]; then
                 tap_skip "ansible-playbook drives scm_service through ssh" "no ansible-playbook or /usr/bin/python3"
