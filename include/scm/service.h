@@ -112,4 +112,17 @@ int scm_service_message(scm_status_handle *h, const char *text);
  * users whose session bus runs.  -EINVAL for an unknown flag. */
 int scm_service_message_ex(scm_status_handle *h, const char *text, unsigned flags);
 
+/* Socket activation for a native service (scctl sockets NAME --listen):
+ * the listening sockets scmd bound for it, which it gets at descriptors
+ * SCM_LISTEN_FDS_START, SCM_LISTEN_FDS_START + 1, ... (3 is its control
+ * channel).  Returns how many there are (0: none, or they are another
+ * process's), and in *ret_names, when ret_names is not NULL, their names
+ * (each socket's name=, else "unknown"): a malloc'd NULL-terminated array
+ * the caller frees with scm_listen_names_free().  Each socket is made
+ * close-on-exec, and the variables that name them are removed, so a
+ * second call returns 0.  -ENOMEM. */
+#define SCM_LISTEN_FDS_START 4
+int scm_listen_fds(char ***ret_names);
+void scm_listen_names_free(char **names);
+
 #endif

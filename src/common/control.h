@@ -17,6 +17,11 @@
 
 #define SCM_CONTROL_FD_ENV "SCM_CONTROL_FD"
 #define SCM_CONTROL_FD_NUMBER 3
+/* A native service's activation sockets: from 4 on (3 is its control
+ * channel), named by SCM_LISTEN_FDS, SCM_LISTEN_PID and
+ * SCM_LISTEN_FDNAMES, so that no sd_listen_fds() takes its channel for a
+ * socket.  libscm's scm_listen_fds() reads them. */
+#define SCM_LISTEN_FDS_NATIVE_START 4
 #define CONTROL_PACKET_MAX 65536
 #define CONTROL_PROTOCOL_VERSION 1
 

@@ -67,6 +67,9 @@
  *   --message TEXT       scm_service_message(TEXT) at start
  *   --message-users TEXT scm_service_message_ex(TEXT, SCM_MESSAGE_TO_USERS)
  *                        at start (reported as message_users=R)
+ *   --serve-sockets      at start, scm_listen_fds() (reported as listen_fds=N
+ *                        and listen_name=NAME each), then answers each
+ *                        connection to the first with "native PID\n"
  *   --bad-status         once running, report state 99 and an unknown
  *                        accept bit through the library
  *   --raw-bad-packet     once running, send() malformed packets on fd 3
@@ -121,6 +124,7 @@ static struct {
         long handler_error;
         const char *message;
         const char *message_users;
+        bool serve_sockets;
         bool bad_status;
         bool raw_bad_packet;
         const char *services;
@@ -360,6 +364,31 @@ static struct hosted *find_hosted(const char *name) {
         return NULL;
 }
 
+/* Answers each connection to the first activation socket. */
+static void *serve(void *arg) {
+        (void)arg;
+        for (;;) {
+                int c = accept(SCM_LISTEN_FDS_START, NULL, NULL);
+                if (c < 0)
+                        return NULL;
+                dprintf(c, "native %d\n", (int)getpid());
+                close(c);
+        }
+}
+
+static void take_sockets(void) {
+        char **names = NULL;
+        int n = scm_listen_fds(&names);
+        report("listen_fds=%d", n);
+        for (int i = 0; n > 0 && names[i]; i++)
+                report("listen_name=%s", names[i]);
+        scm_listen_names_free(names);
+        report("listen_fds_again=%d", scm_listen_fds(NULL));
+        pthread_t t;
+        if (n > 0 && pthread_create(&t, NULL, serve, NULL) == 0)
+                pthread_detach(t);
+}
+
 static void service_main(int argc, char **argv) {
         self = find_hosted(argv[0]);
         if (!self)
@@ -383,6 +412,8 @@ static void service_main(int argc, char **argv) {
                 report("message_users=%d",
                        win32_or_errno(scm_service_message_ex(self->handle, opt.message_users,
                                                              SCM_MESSAGE_TO_USERS)));
+        if (opt.serve_sockets)
+                take_sockets();
 
         pthread_mutex_lock(&lock);
         if (opt.never_report) {
@@ -517,6 +548,7 @@ static void parse_options(int argc, char **argv) {
                 OPT_HANDLER_ERROR,
                 OPT_MESSAGE,
                 OPT_MESSAGE_USERS,
+                OPT_SERVE_SOCKETS,
                 OPT_BAD_STATUS,
                 OPT_RAW_BAD_PACKET,
                 OPT_SERVICES,
@@ -544,6 +576,7 @@ static void parse_options(int argc, char **argv) {
                 {"handler-error", required_argument, NULL, OPT_HANDLER_ERROR},
                 {"message", required_argument, NULL, OPT_MESSAGE},
                 {"message-users", required_argument, NULL, OPT_MESSAGE_USERS},
+                {"serve-sockets", no_argument, NULL, OPT_SERVE_SOCKETS},
                 {"bad-status", no_argument, NULL, OPT_BAD_STATUS},
                 {"raw-bad-packet", no_argument, NULL, OPT_RAW_BAD_PACKET},
                 {"services", required_argument, NULL, OPT_SERVICES},
@@ -618,6 +651,9 @@ static void parse_options(int argc, char **argv) {
                         break;
                 case OPT_MESSAGE_USERS:
                         opt.message_users = optarg;
+                        break;
+                case OPT_SERVE_SOCKETS:
+                        opt.serve_sockets = true;
                         break;
                 case OPT_BAD_STATUS:
                         opt.bad_status = true;

@@ -12,7 +12,10 @@
 #     made while it stops and starts are all answered, none refused;
 #   - a Unix datagram socket: the first datagram starts it;
 #   - the sockets are bound when scmd starts, before any client;
-#   - refusals: a socket text that does not parse, a native service.
+#   - a native service, whose descriptor 3 is its control channel, takes
+#     its sockets through libscm (scm_listen_fds(): from 4 on, with their
+#     names) and answers on them, its channel working all the while;
+#   - refusals: a socket text that does not parse.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -129,12 +132,33 @@ test_refusals() {
                 sockets r1 --listen "sctp:1.2.3.4:5"
         assert_contains "...naming it" "$ERR" "sctp:1.2.3.4:5"
         assert_sc_error "a port out of range" INVALID_PARAMETER 87 sockets r1 --listen "tcp:127.0.0.1:70000"
-        create_native nat || return
-        assert_sc_error "a native service cannot take sockets (fd 3 is its channel)" NOT_SUPPORTED 50 \
-                sockets nat --listen "unix:$D/nat.sock"
         assert_sc_ok "--clear" sockets r1 --clear
         run_sc sockets r1
         assert_contains "...leaves none" "$OUT" "(no sockets)"
+}
+
+test_native() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        create_native nat --serve-sockets || return
+        assert_sc_ok "a native service declares a TCP and a Unix socket" \
+                sockets nat --listen "tcp:127.0.0.1:$port name=api" --listen "unix:$D/nat.sock"
+        local line pid
+        line=$(tcp_hello "$port")
+        assert_contains "the first connection starts it, and it answers that very connection" "$line" "native "
+        wait_report nat running=1 || return
+        pid=$(pid_of nat)
+        assert_eq "...from the service's process" "$line" "native $pid"
+        check "scm_listen_fds() gave it both sockets" report_has nat listen_fds=2
+        check "...with the names given" report_has nat listen_name=api
+        check "...and the default name for the other" report_has nat listen_name=nat
+        check "...and only once" report_has nat listen_fds_again=0
+        assert_sc_ok "stop it through its control channel" stop nat --wait
+        check "...which its handler got" report_has nat control=1
+        line=$(tcp_hello "$port")
+        assert_contains "the next connection starts it again" "$line" "native "
+        assert_sc_ok "stop it" stop nat --wait
 }
 
 ctxt_switches() { # PID: voluntary + involuntary context switches so far
@@ -173,6 +197,7 @@ test_debian_daemon() {
 run_test test_first_connection
 run_test test_datagram
 run_test test_bound_at_start
+run_test test_native
 run_test test_refusals
 run_test test_idle
 run_test test_debian_daemon

@@ -126,12 +126,16 @@ char *spawn_resolve_program(const char *program) {
 /* ---- the reserved numbers ---- */
 
 /* scmd's descriptors [SLOT_FIRST, SLOT_END) are the only ones a child on
- * the borrowed path keeps.  The listen sockets go to 3, 4, ..., so what
- * is placed for a spawn sits at SLOT_LOW and above, out of their way. */
+ * the borrowed path keeps.  The listen sockets go to 3, 4, ... (4, 5, ...
+ * after a native service's control channel), so what is placed for a
+ * spawn sits at SLOT_LOW and above, out of their way. */
 #define SLOT_FIRST 3
 #define SLOT_END 32
 #define MAX_FLAT_LISTEN 12
 #define SLOT_LOW (SLOT_FIRST + MAX_FLAT_LISTEN)
+/* Where the listen sockets start, and the prefix of their variables. */
+#define LISTEN_FIRST(req) ((req)->control_fd >= 0 ? SCM_LISTEN_FDS_NATIVE_START : 3)
+#define LISTEN_PREFIX(req) ((req)->control_fd >= 0 ? "SCM_LISTEN_" : "LISTEN_")
 #define CHILD_STACK_SIZE (512 * 1024)
 
 static uint32_t slots_owned; /* bit i: SLOT_FIRST + i is scmd's to place on */
@@ -190,12 +194,12 @@ struct child_args {
         int listen_copy[MAX_FLAT_LISTEN];
 };
 
-/* Socket activation, in the child: the sockets at 3, 4, ... (through
- * copies above them, since a socket may sit where another goes).  -1 on
- * failure. */
+/* Socket activation, in the child: the sockets at 3, 4, ... (4, 5, ...
+ * for a native service), through copies above them, since a socket may
+ * sit where another goes.  -1 on failure. */
 static int place_listen_fds(const struct child_args *a) {
         size_t n = a->req->n_listen_fds;
-        int high = 3 + (int)n;
+        int first = LISTEN_FIRST(a->req), high = first + (int)n;
         int copies[64];
         if (n > 64)
                 return -1;
@@ -203,7 +207,7 @@ static int place_listen_fds(const struct child_args *a) {
                 if ((copies[i] = fcntl(a->listen_fds[i], F_DUPFD_CLOEXEC, high)) < 0)
                         return -1;
         for (size_t i = 0; i < n; i++)
-                if (dup2(copies[i], 3 + (int)i) < 0) /* dup2 clears close-on-exec */
+                if (dup2(copies[i], first + (int)i) < 0) /* dup2 clears close-on-exec */
                         return -1;
         return 0;
 }
@@ -213,7 +217,8 @@ static int place_listen_fds(const struct child_args *a) {
  * strings are allocated, in the memory of whoever calls it. */
 static int listen_env_build(const struct spawn_request *req, char ***envp, char **ret_pid) {
         char **from = *envp;
-        size_t count = 0;
+        const char *pre = LISTEN_PREFIX(req);
+        size_t count = 0, plen = strlen(pre);
         while (from[count])
                 count++;
         char **env = calloc(count + 4, sizeof(char *));
@@ -221,28 +226,29 @@ static int listen_env_build(const struct spawn_request *req, char ***envp, char 
                 return -1;
         size_t k = 0;
         for (size_t i = 0; i < count; i++)
-                if (strncmp(from[i], "LISTEN_", 7) != 0)
+                if (strncmp(from[i], pre, plen) != 0)
                         env[k++] = from[i];
         size_t first = k;
-        if (asprintf(&env[k++], "LISTEN_FDS=%zu", req->n_listen_fds) < 0 ||
-            asprintf(&env[k++], "LISTEN_PID=%-12s", "") < 0 ||
-            asprintf(&env[k++], "LISTEN_FDNAMES=%s", req->listen_names ? req->listen_names : "") <
+        if (asprintf(&env[k++], "%sFDS=%zu", pre, req->n_listen_fds) < 0 ||
+            asprintf(&env[k++], "%sPID=%-12s", pre, "") < 0 ||
+            asprintf(&env[k++], "%sFDNAMES=%s", pre, req->listen_names ? req->listen_names : "") <
                     0) {
                 for (size_t i = first; i < k; i++)
                         free(env[i]);
                 free(env);
                 return -1;
         }
-        *ret_pid = env[first + 1] + strlen("LISTEN_PID=");
+        *ret_pid = env[first + 1] + plen + strlen("PID=");
         *envp = env;
         return 0;
 }
 
-static void listen_env_free(char **env, char **base) {
+static void listen_env_free(const struct spawn_request *req, char **env, char **base) {
         if (env == base)
                 return;
+        const char *pre = LISTEN_PREFIX(req);
         size_t k = 0;
-        while (env[k] && strncmp(env[k], "LISTEN_", 7) != 0)
+        while (env[k] && strncmp(env[k], pre, strlen(pre)) != 0)
                 k++;
         for (; env[k]; k++)
                 free(env[k]);
@@ -492,7 +498,7 @@ static bool may_borrow(const struct spawn_request *req) {
 static bool place_all(struct child_args *a, uint32_t *used) {
         const struct spawn_request *req = a->req;
         const struct security_plan *p = req->security;
-        if (!slots_owned || req->n_listen_fds > MAX_FLAT_LISTEN ||
+        if (!slots_owned || LISTEN_FIRST(req) + req->n_listen_fds > SLOT_LOW ||
             (p && (p->console_fd >= 0 || p->landlock_fd >= 0)))
                 return false;
         struct child_args placed = *a;
@@ -543,7 +549,7 @@ static int spawn_borrowed(const struct spawn_request *req, int report_fd,
         sigprocmask(SIG_SETMASK, &old, NULL);
 
         unplace(used);
-        listen_env_free(a.envp, req->envp);
+        listen_env_free(req, a.envp, req->envp);
         if ((r == -ENOSYS || r == -E2BIG) && !no_clone3) {
                 no_clone3 = true; /* once: clone() and cgroup.procs from now on */
                 return spawn_borrowed(req, report_fd, report, ret_pid, ret_pidfd);

@@ -51,7 +51,9 @@ struct spawn_request {
         const struct process_limit *limits;
         size_t n_limits;
         /* Socket activation: at 3, 4, ... with LISTEN_FDS, LISTEN_PID and
-         * LISTEN_FDNAMES (names joined by ':'); 0: none. */
+         * LISTEN_FDNAMES (names joined by ':'); 0: none.  With a control
+         * channel (a native service) at 4, 5, ... with SCM_LISTEN_FDS,
+         * SCM_LISTEN_PID and SCM_LISTEN_FDNAMES (control.h). */
         const int *listen_fds;
         size_t n_listen_fds;
         const char *listen_names;

@@ -21,7 +21,9 @@
  * the child with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES: what
  * sd_listen_fds() reads, so daemons written for systemd's socket
  * activation work unchanged.  A native service's descriptor 3 is its
- * control channel: sockets are refused for native services.
+ * control channel: its sockets go at 4, 5, ... with SCM_LISTEN_FDS,
+ * SCM_LISTEN_PID and SCM_LISTEN_FDNAMES, which libscm's scm_listen_fds()
+ * reads (and no sd_listen_fds() takes for its own).
  */
 #include "activation.h"
 
@@ -264,12 +266,6 @@ size_t activation_listen_fds(struct service *s, const int **ret_fds, const char 
         struct activated *a = find(s);
         if (!a || !a->n)
                 return 0;
-        if (s->config.kind == SCM_KIND_NATIVE) {
-                log_warning("service %s: a native service cannot take its sockets (descriptor 3 "
-                            "is its control channel)",
-                            s->config.name);
-                return 0;
-        }
         *ret_fds = a->fds;
         *ret_names = a->names ? a->names : "";
         return a->n;
@@ -284,13 +280,6 @@ int activation_set(struct service *s, char **specs, char **ret_error) {
                 return asprintf(ret_error, "a service has at most %d sockets", SOCKETS_MAX) < 0
                                ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
                                : SCM_ERR(SCM_ERROR_INVALID_PARAMETER);
-        if (n && s->config.kind == SCM_KIND_NATIVE)
-                return asprintf(ret_error,
-                                "service %s is native: its descriptor 3 is its control channel, "
-                                "so it cannot take sockets from 3 on as sd_listen_fds() expects",
-                                s->config.name) < 0
-                               ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
-                               : SCM_ERR(SCM_ERROR_NOT_SUPPORTED);
         for (size_t i = 0; i < n; i++) {
                 struct listen_spec spec;
                 _cleanup_free_ char *why = NULL;
