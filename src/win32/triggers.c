@@ -9,7 +9,8 @@
  *       [:NAME]]" <-> device:...  (an interface class GUID means nothing on
  *       Linux: the string says which devices; read back with a zero GUID)
  *   CUSTOM, provider GUID G <-> custom:G (its 36-character text): what
- *       scctl trigger fire G (FireTrigger) sets off
+ *       scctl trigger fire G (FireTrigger) sets off; with a STRING item D
+ *       <-> custom:G data=D, set off only by a fire with the data D
  *   CUSTOM_SYSTEM_STATE_CHANGE, a STRING item holding any trigger event
  *       ("path:/run/go", "mount:/srv", "custom:name", "device-removal:...")
  *       <-> that event: Linux's own events, for ported code that wants them
@@ -99,7 +100,7 @@ static DWORD event_of(const SERVICE_TRIGGER *t, char **ret) {
                 if (!g)
                         return ERROR_INVALID_PARAMETER;
                 guid_text(g, guid);
-                n = asprintf(ret, "custom:%s", guid);
+                n = asprintf(ret, "custom:%s%s%s", guid, item ? " data=" : "", item ? item : "");
                 break;
         case SERVICE_TRIGGER_TYPE_CUSTOM_SYSTEM_STATE_CHANGE:
                 if (!item)
@@ -160,8 +161,15 @@ static struct shape shape_of(const char *event, GUID *custom) {
         if (strncmp(event, "device:", 7) == 0)
                 return (struct shape){SERVICE_TRIGGER_TYPE_DEVICE_INTERFACE_ARRIVAL, &zero_guid,
                                       event + 7};
-        if (strncmp(event, "custom:", 7) == 0 && guid_parse(event + 7, custom))
-                return (struct shape){SERVICE_TRIGGER_TYPE_CUSTOM, custom, NULL};
+        if (strncmp(event, "custom:", 7) == 0) {
+                char id[37] = "";
+                const char *data = strstr(event, " data=");
+                snprintf(id, sizeof(id), "%.*s", data ? (int)(data - event - 7) : 36, event + 7);
+                if (guid_parse(id, custom) &&
+                    strlen(event + 7) == strlen(id) + (data ? strlen(data) : 0))
+                        return (struct shape){SERVICE_TRIGGER_TYPE_CUSTOM, custom,
+                                              data ? data + 6 : NULL};
+        }
         if (strncmp(event, "network-endpoint:", 17) == 0)
                 return (struct shape){SERVICE_TRIGGER_TYPE_NETWORK_ENDPOINT, &zero_guid,
                                       event + 17};

@@ -42,6 +42,31 @@ test_path_and_custom() {
         check "the service is stopped" state_is onpath stopped
 }
 
+# A custom trigger with data (Windows' data item): only a fire that
+# carries exactly that data sets it off.
+test_custom_data() {
+        daemon_start || return
+        create_helper blue || return
+        create_helper green || return
+        assert_sc_ok "blue starts on deploy with data blue" triggers blue --start-on "custom:deploy data=blue"
+        assert_sc_ok "green starts on deploy with data green" triggers green --start-on "custom:deploy data=green"
+        run_sc triggerinfo blue
+        assert_contains "triggerinfo shows the data" "$OUT" "custom:deploy data=blue"
+        run_sc trigger fire deploy
+        assert_not_contains "a fire without data starts neither" "$OUT" "started"
+        run_sc trigger fire deploy blue
+        assert_contains "a fire with data blue starts one" "$OUT" "blue"
+        wait_report blue ready=1 && tap_ok "...blue, whose helper reported"
+        check "green stays stopped" state_is green stopped
+        assert_sc_ok "stop blue" stop blue --wait
+        run_sc trigger fire deploy blu
+        assert_not_contains "data that is only close starts nothing" "$OUT" "started"
+        check "...blue stays stopped" state_is blue stopped
+        assert_sc_error "data with a control character is refused" INVALID_PARAMETER 87 \
+                triggers green --start-on $'custom:deploy data=\e[2J'
+        assert_contains "...naming the data" "$ERR" "is no trigger data"
+}
+
 test_triggerevent() {
         daemon_start || return
         create_native T --accept stop,triggerevent || return
@@ -141,6 +166,7 @@ test_last_known_good() {
 
 run_test test_path_and_custom
 run_test test_last_known_good
+run_test test_custom_data
 run_test test_triggerevent
 run_test test_mount_triggers
 run_test test_refusals

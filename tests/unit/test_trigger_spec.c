@@ -82,6 +82,14 @@ static void test_kinds(void **state) {
         t = parsed("start custom:backup.done-1");
         assert_int_equal(t.kind, TRIGGER_CUSTOM);
         assert_string_equal(t.arg, "backup.done-1");
+        assert_null(t.data);
+        trigger_spec_done(&t);
+
+        t = parsed("stop custom:deploy data=blue green");
+        assert_int_equal(t.kind, TRIGGER_CUSTOM);
+        assert_true(t.stop);
+        assert_string_equal(t.arg, "deploy");
+        assert_string_equal(t.data, "blue green");
         trigger_spec_done(&t);
 }
 
@@ -100,6 +108,10 @@ static void test_refusals(void **state) {
         refused("start device:Net", "is no subsystem");
         refused("start custom:", "is no custom event name");
         refused("start custom:a b", "is no custom event name");
+        refused("start custom: data=x", "is no custom event name");
+        refused("start custom:a data=", "is no trigger data");
+        refused("start custom:a data=\x1b[2J", "is no trigger data");
+        refused("start custom:a b data=x", "is no custom event name");
         char big[200];
         memset(big, 'e', sizeof(big));
         memcpy(big, "start custom:", 13);

@@ -705,31 +705,36 @@ static void test_triggers(void) {
         static WCHAR path[] = L"path:/run/w32a.go";
         SERVICE_TRIGGER_SPECIFIC_DATA_ITEM item = {SERVICE_TRIGGER_DATA_TYPE_STRING, sizeof(path),
                                                    (PBYTE)path};
+        static WCHAR blue[] = L"blue";
+        SERVICE_TRIGGER_SPECIFIC_DATA_ITEM data = {SERVICE_TRIGGER_DATA_TYPE_STRING, sizeof(blue),
+                                                   (PBYTE)blue};
         GUID first = NETWORK_MANAGER_FIRST_IP_ADDRESS_ARRIVAL_GUID, custom = provider, zero = {0};
-        SERVICE_TRIGGER t[3] = {
+        SERVICE_TRIGGER t[4] = {
                 {SERVICE_TRIGGER_TYPE_IP_ADDRESS_AVAILABILITY, SERVICE_TRIGGER_ACTION_SERVICE_START,
                  &first, 0, NULL},
                 {SERVICE_TRIGGER_TYPE_CUSTOM, SERVICE_TRIGGER_ACTION_SERVICE_STOP, &custom, 0,
                  NULL},
                 {SERVICE_TRIGGER_TYPE_CUSTOM_SYSTEM_STATE_CHANGE,
                  SERVICE_TRIGGER_ACTION_SERVICE_START, &zero, 1, &item},
+                {SERVICE_TRIGGER_TYPE_CUSTOM, SERVICE_TRIGGER_ACTION_SERVICE_START, &custom, 1,
+                 &data},
         };
-        SERVICE_TRIGGER_INFO info = {3, t, NULL};
+        SERVICE_TRIGGER_INFO info = {4, t, NULL};
         tap(ChangeServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, &info),
-            "ChangeServiceConfig2 sets three triggers (error %u)", (unsigned)GetLastError());
+            "ChangeServiceConfig2 sets four triggers (error %u)", (unsigned)GetLastError());
         DWORD needed = 0;
         SetLastError(0);
         tap(!QueryServiceConfig2A(s, SERVICE_CONFIG_TRIGGER_INFO, NULL, 0, &needed) &&
                     GetLastError() == ERROR_INSUFFICIENT_BUFFER &&
-                    needed > sizeof(SERVICE_TRIGGER_INFO) + 3 * sizeof(SERVICE_TRIGGER),
+                    needed > sizeof(SERVICE_TRIGGER_INFO) + 4 * sizeof(SERVICE_TRIGGER),
             "QueryServiceConfig2 into nothing: ERROR_INSUFFICIENT_BUFFER and %u bytes",
             (unsigned)needed);
         BYTE *tbuf = calloc(1, needed);
         SERVICE_TRIGGER_INFO *got = (SERVICE_TRIGGER_INFO *)tbuf;
         tap(tbuf && QueryServiceConfig2W(s, SERVICE_CONFIG_TRIGGER_INFO, tbuf, needed, &needed) &&
-                    got->cTriggers == 3,
-            "...and into that many: 3 triggers");
-        bool ip = false, cust = false, linux_event = false;
+                    got->cTriggers == 4,
+            "...and into that many: 4 triggers");
+        bool ip = false, cust = false, linux_event = false, cust_data = false;
         for (DWORD i = 0; tbuf && i < got->cTriggers; i++) {
                 SERVICE_TRIGGER *g = &got->pTriggers[i];
                 ip |= g->dwTriggerType == SERVICE_TRIGGER_TYPE_IP_ADDRESS_AVAILABILITY &&
@@ -737,7 +742,13 @@ static void test_triggers(void) {
                       !memcmp(g->pTriggerSubtype, &first, sizeof(GUID));
                 cust |= g->dwTriggerType == SERVICE_TRIGGER_TYPE_CUSTOM &&
                         g->dwAction == SERVICE_TRIGGER_ACTION_SERVICE_STOP &&
-                        !memcmp(g->pTriggerSubtype, &provider, sizeof(GUID));
+                        !memcmp(g->pTriggerSubtype, &provider, sizeof(GUID)) && g->cDataItems == 0;
+                cust_data |= g->dwTriggerType == SERVICE_TRIGGER_TYPE_CUSTOM &&
+                             g->dwAction == SERVICE_TRIGGER_ACTION_SERVICE_START &&
+                             !memcmp(g->pTriggerSubtype, &provider, sizeof(GUID)) &&
+                             g->cDataItems == 1 &&
+                             g->pDataItems[0].dwDataType == SERVICE_TRIGGER_DATA_TYPE_STRING &&
+                             !wcscmp((WCHAR *)g->pDataItems[0].pData, blue);
                 linux_event |=
                         g->dwTriggerType == SERVICE_TRIGGER_TYPE_CUSTOM_SYSTEM_STATE_CHANGE &&
                         g->cDataItems == 1 &&
@@ -748,6 +759,7 @@ static void test_triggers(void) {
         tap(ip, "...the first IP address arrival, with its GUID");
         tap(cust, "...the custom event of the provider GUID, stopping");
         tap(linux_event, "...and Linux's own path event, as a STRING item");
+        tap(cust_data, "...and the custom event with its data item, read back as it was set");
         free(tbuf);
         SERVICE_TRIGGER bad = {SERVICE_TRIGGER_TYPE_DOMAIN_JOIN,
                                SERVICE_TRIGGER_ACTION_SERVICE_START, &zero, 0, NULL};

@@ -610,7 +610,8 @@ int service_triggers_fire(struct manager *m, const char *event, const char *data
         for (struct triggered *e = W.entries; e; e = e->next)
                 for (size_t i = 0; i < e->n; i++) {
                         const struct trigger_spec *t = &e->specs[i];
-                        if (e->errors[i] || t->kind != TRIGGER_CUSTOM || strcmp(t->arg, event))
+                        if (e->errors[i] || t->kind != TRIGGER_CUSTOM || strcmp(t->arg, event) ||
+                            (t->data && (!data || strcmp(t->data, data))))
                                 continue;
                         matched++;
                         enum trigger_outcome o =

@@ -12,6 +12,8 @@
  *           mount:/ABS/PATH           something is mounted there
  *           unmount:/ABS/PATH         what was mounted there goes
  *           custom:EVENT              a client fires EVENT (fire_trigger)
+ *           custom:EVENT data=DATA    ... with exactly DATA (Windows' data
+ *                                     item of a custom trigger)
  *
  * DEVTYPE "*" or empty matches any; NAME is a shell pattern (fnmatch) on
  * the device's name (a net device's INTERFACE, else DEVNAME or the last

@@ -29,6 +29,7 @@ void trigger_spec_done(struct trigger_spec *t) {
         free(t->arg);
         free(t->devtype);
         free(t->devname);
+        free(t->data);
         *t = (struct trigger_spec){0};
 }
 
@@ -88,15 +89,32 @@ static int parse_device(const char *p, struct trigger_spec *t, char **ret_why) {
         return 0;
 }
 
+/* "EVENT" or "EVENT data=DATA": DATA, to the end, is what a fire must
+ * carry (Windows' data items of a custom trigger). */
 static int parse_custom(const char *p, struct trigger_spec *t, char **ret_why) {
-        size_t len = strlen(p);
+        const char *data = strstr(p, " data=");
+        size_t len = data ? (size_t)(data - p) : strlen(p);
+        if (data) {
+                data += 6;
+                size_t dlen = strlen(data);
+                bool control = false;
+                for (const char *c = data; *c; c++)
+                        control |= (unsigned char)*c < 0x20 || *c == 0x7f;
+                if (dlen == 0 || dlen > TRIGGER_DATA_MAX || control)
+                        return invalid(ret_why,
+                                       "'%s' is no trigger data: 1 to %d bytes, no control "
+                                       "character",
+                                       data, TRIGGER_DATA_MAX);
+                if (!(t->data = strdup(data)))
+                        return -ENOMEM;
+        }
         if (len == 0 || len > TRIGGER_EVENT_MAX ||
-            strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != len)
+            strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") < len)
                 return invalid(ret_why,
-                               "'%s' is no custom event name: 1 to %d letters, digits, '_', '.' "
-                               "or '-'",
-                               p, TRIGGER_EVENT_MAX);
-        t->arg = strdup(p);
+                               "'%.*s' is no custom event name: 1 to %d letters, digits, '_', "
+                               "'.' or '-' (then, optionally, ' data=DATA')",
+                               (int)len, p, TRIGGER_EVENT_MAX);
+        t->arg = strndup(p, len);
         return t->arg ? 0 : -ENOMEM;
 }
 

@@ -20,6 +20,7 @@ enum strigger_kind {
 
 #define TRIGGERS_MAX 32
 #define TRIGGER_EVENT_MAX 64 /* bytes of a custom event's name */
+#define TRIGGER_DATA_MAX 256 /* bytes of a custom trigger's data */
 
 /* One trigger, parsed. */
 struct trigger_spec {
@@ -28,6 +29,7 @@ struct trigger_spec {
         char *arg;     /* path, custom event, subsystem; malloc'd */
         char *devtype; /* device: NULL for any */
         char *devname; /* device: a pattern, NULL for any */
+        char *data;    /* custom: only a fire with this data; NULL for any */
 };
 
 /* Parses text into *ret (trigger_spec_done() it).  0, or -EINVAL with
