@@ -43,6 +43,7 @@ enum {
         OPT_LIMIT,
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
+        OPT_IDLE_STOP,
         OPT_PRIMARY_GROUP,
         OPT_SUPPLEMENTARY_GROUPS,
         /* a folder option and its mode option for each kind, in this order */
@@ -113,6 +114,7 @@ static const struct option config_options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+        {"idle-stop", required_argument, NULL, OPT_IDLE_STOP},
         {"primary-group", required_argument, NULL, OPT_PRIMARY_GROUP},
         {"supplementary-groups", required_argument, NULL, OPT_SUPPLEMENTARY_GROUPS},
         {"runtime-directory", required_argument, NULL, OPT_RUNTIME_DIRECTORY},
@@ -300,6 +302,7 @@ static const struct config_field {
         {OPT_STOP_SIGNAL, "--stop-signal", "stop_signal", NULL, NULL},
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
+        {OPT_IDLE_STOP, "--idle-stop", "idle_stop_ms", valid_ms, "milliseconds (0: never)"},
         {OPT_PRIMARY_GROUP, "--primary-group", "primary_group", NULL, NULL},
         {OPT_SUPPLEMENTARY_GROUPS, "--supplementary-groups", "supplementary_groups", NULL, NULL},
         {OPT_RUNTIME_DIRECTORY, "--runtime-directory", "runtime_directory", NULL, NULL},
@@ -430,7 +433,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = limit_value(opt, arg);
         else if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
-        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT)
+        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT || opt == OPT_IDLE_STOP)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS ||
                  opt == OPT_SYSCALL_ALLOW || opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW ||
@@ -672,6 +675,7 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "                         AS, ...; a number or infinity (repeat)\n"                        \
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
         "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
+        "  --idle-stop MS         socket activation: stop it after MS with no client (0: never)\n" \
         "  --primary-group GROUP  its primary group, a name or gid (\"\": the account's)\n"        \
         "  --supplementary-groups G1,G2  more groups it is in (\"\" for none)\n"                   \
         "  --runtime-directory NAME  a folder made under /run before each start and\n"             \

@@ -287,6 +287,9 @@ void output_process_settings(const json_t *config) {
         json_t *stop = json_object_get(config, "stop_timeout_ms");
         if (json_integer_value(stop) > 0)
                 field("STOP_TIMEOUT", "%lld ms", (long long)json_integer_value(stop));
+        json_t *idle = json_object_get(config, "idle_stop_ms");
+        if (json_integer_value(idle) > 0)
+                field("IDLE_STOP", "%lld ms", (long long)json_integer_value(idle));
         output_groups_and_folders(config);
         output_process_commands(config);
         output_resource_limits(config);

@@ -9,6 +9,9 @@
  * SIGTERM.  Without a valid environment it exits 2, saying why on stderr.
  *
  *   scm-test-listen                      the server
+ *   scm-test-listen --hold               the server, keeping each stream
+ *                                        connection open until its client
+ *                                        closes it
  *   scm-test-listen --connect PATH       a client of a Unix stream socket:
  *                                        prints the line it gets
  *   scm-test-listen --datagram PATH      the same over a Unix datagram socket
@@ -45,6 +48,8 @@ static int listen_fds(void) {
         return n;
 }
 
+static int hold; /* --hold */
+
 static void answer(int fd, int n, const char *names) {
         char line[256];
         int len = snprintf(line, sizeof(line), "hello pid=%d fds=%d names=%s\n", (int)getpid(), n,
@@ -56,6 +61,11 @@ static void answer(int fd, int n, const char *names) {
                 int c = accept(fd, NULL, NULL);
                 if (c >= 0) {
                         (void)!write(c, line, (size_t)len);
+                        if (hold) { /* until the client's end: then it reads 0 */
+                                char b;
+                                while (read(c, &b, 1) > 0)
+                                        ;
+                        }
                         close(c);
                 }
                 return;
@@ -115,5 +125,6 @@ int main(int argc, char **argv) {
                 return client(argv[2], SOCK_STREAM);
         if (argc == 3 && strcmp(argv[1], "--datagram") == 0)
                 return client(argv[2], SOCK_DGRAM);
+        hold = argc == 2 && strcmp(argv[1], "--hold") == 0;
         return serve();
 }

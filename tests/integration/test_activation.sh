@@ -15,6 +15,9 @@
 #   - a native service, whose descriptor 3 is its control channel, takes
 #     its sockets through libscm (scm_listen_fds(): from 4 on, with their
 #     names) and answers on them, its channel working all the while;
+#   - an idle stop: a service with --idle-stop runs on while a client
+#     holds a connection it accepted, stops once none has come for that
+#     long, and the next client starts it again;
 #   - refusals: a socket text that does not parse.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -137,6 +140,55 @@ test_refusals() {
         assert_contains "...leaves none" "$OUT" "(no sockets)"
 }
 
+test_idle_stop() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a server that holds each connection until its client closes it" \
+                create idler --exec "$(cmdline "$LISTEN_HELPER" --hold)"
+        assert_sc_ok "its socket" sockets idler --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "an idle stop of 1.5 s" config idler --idle-stop 1500
+        run_sc qc idler
+        assert_contains "qc shows it" "$OUT" "1500 ms"
+        local line
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        assert_contains "a client connects and is answered" "$line" "hello pid="
+        sleep 4 # well past two idle periods, with the client connected
+        check "while the client holds its connection, the service runs on" state_is idler running
+        exec 4<&-
+        wait_state idler stopped &&
+                tap_ok "once the client has gone, it is stopped after the idle period"
+        check "scmd says why" grep -qF "service idler: no client came to its sockets for 1500 ms: stopping it" "$D/scmd.stderr"
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again" "$line" "hello pid="
+        wait_state idler stopped &&
+                tap_ok "...and, that client gone, it stops again"
+        # The same on a Unix stream socket: a client that holds its
+        # connection 4 s, then closes it.
+        assert_sc_ok "a Unix socket instead" sockets idler --listen "unix:$D/idler.sock"
+        /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+print(s.recv(100).decode().strip(), flush=True)
+time.sleep(4)
+s.close()
+' "$D/idler.sock" >"$D/unix-client.out" 2>&1 &
+        local client=$!
+        wait_until 10 "the Unix client is answered" grep -q "hello pid=" "$D/unix-client.out"
+        sleep 3
+        check "while a Unix client holds its connection, the service runs on" state_is idler running
+        wait "$client"
+        wait_state idler stopped &&
+                tap_ok "once the Unix client has gone, it is stopped"
+        assert_sc_ok "no idle stop (0)" config idler --idle-stop 0
+        run "$LISTEN_HELPER" --connect "$D/idler.sock"
+        sleep 3
+        check "without an idle stop it runs on" state_is idler running
+        assert_sc_ok "stop it" stop idler --wait
+}
+
 test_native() {
         daemon_start || return
         local port
@@ -197,6 +249,7 @@ test_debian_daemon() {
 run_test test_first_connection
 run_test test_datagram
 run_test test_bound_at_start
+run_test test_idle_stop
 run_test test_native
 run_test test_refusals
 run_test test_idle

@@ -30,6 +30,7 @@ const char *const process_config_keys[] = {
         "limits",
         "stop_signal",
         "stop_timeout_ms",
+        "idle_stop_ms",
         "primary_group",
         "supplementary_groups",
         "runtime_directory",
@@ -338,8 +339,8 @@ static bool is_default(const struct service_process *p) {
                         return false;
         return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
                p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0 &&
-               !p->primary_group && !p->supplementary_groups && !p->pam_name &&
-               process_commands_default(p);
+               p->idle_stop_ms == 0 && !p->primary_group && !p->supplementary_groups &&
+               !p->pam_name && process_commands_default(p);
 }
 
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
@@ -404,6 +405,14 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
                                 ret_error, "the parameter 'stop_timeout_ms' must be a number of "
                                            "milliseconds up to a day (0: scmd's own)");
                 p->stop_timeout_ms = (uint32_t)json_integer_value(v);
+        }
+        if ((v = json_object_get(o, "idle_stop_ms"))) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                    json_integer_value(v) > 24LL * 3600 * 1000)
+                        return process_config_say(
+                                ret_error, "the parameter 'idle_stop_ms' must be a number of "
+                                           "milliseconds up to a day (0: never)");
+                p->idle_stop_ms = (uint32_t)json_integer_value(v);
         }
         return 0;
 }
@@ -555,13 +564,14 @@ static int groups_and_folders_json(const struct service_process *p, json_t *o) {
 
 json_t *service_process_json(const struct service_process *p) {
         json_t *o = json_pack(
-                "{s:s, s:o, s:o, s:i, s:o, s:s, s:I}", "working_directory",
+                "{s:s, s:o, s:o, s:i, s:o, s:s, s:I, s:I}", "working_directory",
                 p && p->working_directory ? p->working_directory : "", "environment",
                 process_strv_json(p ? p->environment : NULL), "environment_files",
                 process_strv_json(p ? p->environment_files : NULL), "umask",
                 p && p->umask >= 0 ? p->umask : 022, "limits", limits_json(p), "stop_signal",
                 process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
-                "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0));
+                "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0), "idle_stop_ms",
+                (json_int_t)(p ? p->idle_stop_ms : 0));
         if (o && (groups_and_folders_json(p, o) < 0 || process_commands_json(p, o) < 0)) {
                 json_decref(o);
                 o = NULL;

@@ -61,6 +61,8 @@ struct service_process {
         size_t n_limits;
         int stop_signal;             /* 0: SIGTERM */
         uint32_t stop_timeout_ms;    /* 0: scmd's --stop-timeout */
+        uint32_t idle_stop_ms;       /* socket activation: stop after this long without a
+                                        client (work/activation.c); 0: never */
         char *primary_group;         /* a group name or gid; NULL: the account's */
         char **supplementary_groups; /* names or gids, NULL-terminated; NULL none */
         struct process_folders folders[_FOLDER_KIND_MAX];

@@ -16,6 +16,16 @@
  * the watch resumes.  A start that fails at once is tried again on the
  * next connection, no sooner than RETRY_DELAY later.
  *
+ * A service whose idle_stop_ms is set (a process setting) is stopped once
+ * it has had no client for that long.  While it runs, scmd watches its
+ * sockets edge-triggered: one wake-up when a connection or datagram
+ * arrives to an empty queue, which re-arms the idle timer; when the timer
+ * is up, the connections the service accepted are looked up in the
+ * kernel's tables (socket_clients.c): one still open keeps it running
+ * another period.  No periodic wake-up while nothing happens but the
+ * timer's, once a period.  It is stopped as a stop trigger stops: not
+ * while a service that depends on it runs.
+ *
  * At each spawn core/process.c asks for the descriptors
  * (activation_listen_fds()), and exec/spawn.c puts them at 3, 4, ... in
  * the child with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES: what
@@ -45,8 +55,10 @@
 #include "log.h"
 #include "loop.h"
 #include "manager.h"
+#include "process_config.h"
 #include "registry.h"
 #include "service.h"
+#include "socket_clients.h"
 
 #define RETRY_DELAY (2 * USEC_PER_SEC)
 #define SOCKETS_MAX 16
@@ -70,6 +82,7 @@ struct activated {
         bool watching;
         struct loop_timer retry;
         usec_t last_failure;
+        struct loop_timer idle; /* the idle stop, while it runs */
 };
 
 static struct activated *entries;
@@ -89,20 +102,78 @@ static void unwatch(struct activated *a) {
 }
 
 static void on_ready(struct loop_io *io, uint32_t events);
+static void on_activity(struct loop_io *io, uint32_t events);
 
-static void watch(struct activated *a) {
+static void watch_with(struct activated *a, uint32_t events, loop_io_fn *fn) {
         if (a->watching)
                 return;
         struct loop *l = a->service->manager->loop;
         for (size_t i = 0; i < a->n; i++)
                 if (a->fds[i] >= 0)
-                        loop_io_add(l, &a->ios[i].io, a->fds[i], EPOLLIN, on_ready);
+                        loop_io_add(l, &a->ios[i].io, a->fds[i], events, fn);
         a->watching = true;
+}
+
+/* Stopped: the first client starts it. */
+static void watch(struct activated *a) {
+        watch_with(a, EPOLLIN, on_ready);
+}
+
+/* ---- the idle stop ---- */
+
+static uint32_t idle_ms(const struct service *s) {
+        return s->config.process ? s->config.process->idle_stop_ms : 0;
+}
+
+static void on_idle(struct loop_timer *t);
+
+static void idle_rearm(struct activated *a) {
+        loop_timer_arm(a->service->manager->loop, &a->idle,
+                       now_usec() + (usec_t)idle_ms(a->service) * USEC_PER_MSEC, on_idle);
+}
+
+static void on_activity(struct loop_io *io, uint32_t events) {
+        (void)events;
+        idle_rearm(container_of(io, struct activation_io, io)->owner);
+}
+
+static bool dependents_run(struct service *s) {
+        struct service **v = NULL;
+        ssize_t n = depend_dependents(s->manager, s, &v);
+        bool running = false;
+        for (ssize_t i = 0; i < n && !running; i++)
+                running = v[i]->state != SCM_STATE_STOPPED;
+        free(v);
+        return running;
+}
+
+static void on_idle(struct loop_timer *t) {
+        struct activated *a = container_of(t, struct activated, idle);
+        struct service *s = a->service;
+        if (s->state != SCM_STATE_RUNNING || !idle_ms(s))
+                return;
+        if (socket_clients(a->fds, a->n) || dependents_run(s)) {
+                idle_rearm(a); /* a client is still connected, or it is needed */
+                return;
+        }
+        log_info("service %s: no client came to its sockets for %u ms: stopping it", s->config.name,
+                 (unsigned)idle_ms(s));
+        int r = service_stop(s);
+        if (r < 0)
+                log_warning("service %s: its idle stop failed: %s", s->config.name,
+                            scm_error_name(scm_error_win32(r)) ?: strerror(-r));
+}
+
+/* Running with an idle stop: every arrival re-arms the timer. */
+static void watch_activity(struct activated *a) {
+        watch_with(a, EPOLLIN | EPOLLET, on_activity);
+        idle_rearm(a);
 }
 
 static void close_all(struct activated *a) {
         unwatch(a);
         loop_timer_disarm(a->service->manager->loop, &a->retry);
+        loop_timer_disarm(a->service->manager->loop, &a->idle);
         for (size_t i = 0; i < a->n; i++) {
                 if (a->fds[i] >= 0)
                         close(a->fds[i]);
@@ -247,13 +318,20 @@ void activation_free(struct manager *m) {
 
 void activation_state_changed(struct service *s, enum scm_state old) {
         struct activated *a = find(s);
-        (void)old;
         if (!a)
                 return;
-        if (s->state == SCM_STATE_STOPPED && !loop_timer_armed(&a->retry))
-                watch(a);
-        else if (s->state != SCM_STATE_STOPPED)
+        struct loop *l = s->manager->loop;
+        if (s->state == SCM_STATE_STOPPED) {
+                loop_timer_disarm(l, &a->idle);
                 unwatch(a);
+                if (!loop_timer_armed(&a->retry))
+                        watch(a);
+        } else if (s->state == SCM_STATE_RUNNING && idle_ms(s) && old != SCM_STATE_RUNNING) {
+                unwatch(a);
+                watch_activity(a);
+        } else if (s->state != SCM_STATE_RUNNING) {
+                unwatch(a);
+        }
 }
 
 void activation_service_deleted(struct service *s) {
