@@ -21,6 +21,7 @@
 # Knobs (environment):
 #   BENCH_MANAGERS   which to run (default: scm floor runit s6 daemontools supervisord systemd)
 #   BENCH_QUICK=1    fewer repetitions and no 10,000 (a smoke test, not results)
+#   BENCH_PHASES     which parts to run (default: api cold running restart reexec notify)
 #   BENCH_OUT        the CSV to write (default bench/results/latest.csv)
 #   BENCH_NOTES      the notes written beside it (default: BENCH_OUT with .notes)
 #   BENCH_REVISION   what to call the scm measured (default: git's HEAD of the source)
@@ -703,6 +704,10 @@ fi
 # after it came back.
 phase_restart() {
         local m lines a b x y how
+        if [[ " $MANAGERS " == *" scm "* ]] && [ ! -d "$(scm_template 1)" ]; then
+                mkdir -p "$W/templates" # phase_api's, when it did not run
+                make_scm_template 1 auto "$(scm_template 1)" >/dev/null
+        fi
         for m in $MANAGERS; do
                 say "== restart after kill -9: $m"
                 start_manager "$m" 1 "$BOUND_MS" restart
@@ -781,12 +786,14 @@ for m in $MANAGERS; do
                 MANAGERS=${MANAGERS//$m/}
         }
 done
-[[ " $MANAGERS " == *" scm "* ]] && phase_api
-phase_cold
-phase_running
-phase_restart
-[[ " $MANAGERS " == *" scm "* ]] && phase_reexec
-[[ " $MANAGERS " == *" scm "* ]] && phase_notify
+PHASES=" ${BENCH_PHASES:-api cold running restart reexec notify} "
+wanted() { [[ $PHASES == *" $1 "* ]]; }
+wanted api && [[ " $MANAGERS " == *" scm "* ]] && phase_api
+wanted cold && phase_cold
+wanted running && phase_running
+wanted restart && phase_restart
+wanted reexec && [[ " $MANAGERS " == *" scm "* ]] && phase_reexec
+wanted notify && [[ " $MANAGERS " == *" scm "* ]] && phase_notify
 
 T_END=$(date +%s)
 note "scm at $REVISION; the whole run took $((T_END - T_START)) s; load average $LOAD_START at the start and $(cut -d' ' -f1 /proc/loadavg) at the end"

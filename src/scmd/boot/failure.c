@@ -208,12 +208,6 @@ static void recovery_restore(const struct service *s, struct service_recovery *r
         rec->last_failure = now > ago ? now - ago : 0;
 }
 
-static void recovery_save(const struct service *s, const struct service_recovery *rec) {
-        if (s->manager->db &&
-            db_recovery_save(s->manager->db, s->id, rec->failure_count, (int64_t)time(NULL)) < 0)
-                log_warning("service %s: cannot save its failure count", s->config.name);
-}
-
 /* The action waiting on its delay, in the database (migration 17): a
  * crash or re-exec of scmd carries it over (failure_resume_pending). */
 static void pending_save(const struct service *s, const char *action, unsigned count,
@@ -227,6 +221,17 @@ static int64_t wall_ms(void) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A failure, in the database: its count and the action waiting on its
+ * delay (action NULL: none), one statement, so a restart costs one write
+ * before it and one (the record cleared) after. */
+static void failure_save(const struct service *s, const struct service_recovery *rec,
+                         const char *action, unsigned count, int64_t due_ms) {
+        if (s->manager->db &&
+            db_recovery_save_failure(s->manager->db, s->id, rec->failure_count, (int64_t)time(NULL),
+                                     action, count, due_ms) < 0)
+                log_warning("service %s: cannot save its failure count and action", s->config.name);
 }
 
 struct service_recovery *failure_recovery_of(struct service *s) {
@@ -732,18 +737,20 @@ static void service_stopped(struct service *s) {
                 failure_count_current(rec->failure_count, rec->last_failure, now, c.reset_period_s);
         rec->failure_count = count < UINT_MAX ? count + 1 : count;
         rec->last_failure = now;
-        recovery_save(s, rec); /* persist, then act */
         count = rec->failure_count;
+        const struct failure_action *a = failure_action_for(&c, count);
+        bool acts = a && a->type != FAILURE_ACTION_NONE;
+        /* Persist, then act: the count and the action it brings, in one write. */
+        failure_save(s, rec, acts ? failure_action_name(a->type) : NULL, count,
+                     acts ? wall_ms() + a->delay_ms : 0);
 
         const char *code = scm_error_name((int)s->win32_exit_code) ?: "an error of its own";
-        const struct failure_action *a = failure_action_for(&c, count);
         if (loop_timer_armed(&rec->action_timer)) {
                 loop_timer_disarm(m->loop, &rec->action_timer);
                 log_info("service %s: the %s waiting after failure %u is replaced", s->config.name,
                          failure_action_name(rec->pending), rec->pending_count);
         }
-        if (!a || a->type == FAILURE_ACTION_NONE) {
-                pending_save(s, NULL, 0, 0);
+        if (!acts) {
                 log_warning("service %s: failure %u (%s: %s); no action", s->config.name, count,
                             kind_text(kind), code);
                 note(s, "failure %u (%s); no action", count, code);
@@ -754,7 +761,6 @@ static void service_stopped(struct service *s) {
         note(s, "failure %u (%s); %s in %u ms", count, code, action_text(a->type), a->delay_ms);
         rec->pending = a->type;
         rec->pending_count = count;
-        pending_save(s, failure_action_name(a->type), count, wall_ms() + a->delay_ms);
         loop_timer_arm(m->loop, &rec->action_timer, now + (usec_t)a->delay_ms * USEC_PER_MSEC,
                        on_action);
 }

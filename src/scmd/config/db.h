@@ -222,10 +222,13 @@ int db_process_delete(struct db *db, int64_t id);
 int db_process_recorded(struct db *db, int64_t id);
 /* Calls fn for every recorded process (the strings valid during the call). */
 int db_process_load(struct db *db, db_process_fn *fn, void *userdata);
-/* failure.c's count and the start of its reset period (unix seconds). */
-int db_recovery_save(struct db *db, int64_t id, uint32_t failure_count, int64_t started_at);
-/* 1 with the values, 0 (and zeros) when none was saved, or -errno. */
+/* failure.c's count and the start of its reset period (unix seconds):
+ * 1 with the values, 0 (and zeros) when none was saved, or -errno. */
 int db_recovery_load(struct db *db, int64_t id, uint32_t *ret_count, int64_t *ret_started_at);
+/* A failure: the count and the start of its reset period, and the action
+ * waiting on its delay (as db_recovery_save_pending), in one statement. */
+int db_recovery_save_failure(struct db *db, int64_t id, uint32_t failure_count, int64_t started_at,
+                             const char *action, uint32_t count, int64_t due_ms);
 /* The failure action waiting on its delay (migration 17): action a
  * failure_config action name, NULL for none; due in wall-clock ms. */
 int db_recovery_save_pending(struct db *db, int64_t id, const char *action, uint32_t count,

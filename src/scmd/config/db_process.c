@@ -85,19 +85,28 @@ int db_process_load(struct db *db, db_process_fn *fn, void *userdata) {
         return r;
 }
 
-int db_recovery_save(struct db *db, int64_t id, uint32_t failure_count, int64_t started_at) {
+int db_recovery_save_failure(struct db *db, int64_t id, uint32_t failure_count, int64_t started_at,
+                             const char *action, uint32_t count, int64_t due_ms) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db,
                            "INSERT INTO service_recovery (service_id, failure_count,"
-                           " period_started_at) VALUES (?1, ?2, ?3) ON CONFLICT (service_id)"
+                           " period_started_at, pending_action, pending_count, pending_due)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (service_id)"
                            " DO UPDATE SET failure_count = excluded.failure_count,"
-                           " period_started_at = excluded.period_started_at",
+                           " period_started_at = excluded.period_started_at,"
+                           " pending_action = excluded.pending_action,"
+                           " pending_count = excluded.pending_count,"
+                           " pending_due = excluded.pending_due",
                            &st);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, failure_count);
         sqlite3_bind_int64(st, 3, started_at);
+        if (action)
+                sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, action ? count : 0);
+        sqlite3_bind_int64(st, 6, action ? due_ms : 0);
         return db_errno(sqlite3_step(st));
 }
 
