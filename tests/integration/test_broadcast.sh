@@ -308,6 +308,18 @@ test_message_limit() {
         stop_ptys
 }
 
+# talker_for_session PID LINE USER: a utmp of the test's with USER's
+# session PID on LINE, scmd reading it, and the native service talker
+# running.
+talker_for_session() {
+        local utmp="$D/utmp"
+        : >"$utmp"
+        "$UTMP_HELPER" "$utmp" login "$1" "$2" "$3" || { tap_not_ok "utmp login" "rc $?"; return 1; }
+        daemon_start --utmp "$utmp" || return 1
+        create_native talker || return 1
+        start_native talker
+}
+
 # scmd_children_named COMM: the pids of scmd's children whose name is COMM.
 scmd_children_named() {
         local st pid rest ppid
@@ -349,12 +361,7 @@ while time.time() < end:
 ' "$run/bus" &
         PTY_PIDS+=($!)
         wait_until 10 "the silent bus listens" test -S "$run/bus" || return
-        local utmp="$D/utmp"
-        : >"$utmp"
-        "$UTMP_HELPER" "$utmp" login 7001 pts/998 daemon || { tap_not_ok "utmp login" "rc $?"; return; }
-        daemon_start --utmp "$utmp" || return
-        create_native talker || return
-        start_native talker || return
+        talker_for_session 7001 pts/998 daemon || return
         run_sc message talker "to a bus that never answers" --users
         assert_rc "scctl message --users" 0
         local messenger=""
@@ -407,12 +414,7 @@ test_desktop_notification() {
                 >"$D/shown" 2>"$D/notes.err" &
         PTY_PIDS+=($!)
         wait_until 10 "the notification service owns its name" grep -qx ready "$D/shown" || return
-        local utmp="$D/utmp"
-        : >"$utmp"
-        "$UTMP_HELPER" "$utmp" login 6001 pts/999 nobody || { tap_not_ok "utmp login" "rc $?"; return; }
-        daemon_start --utmp "$utmp" || return
-        create_native talker || return
-        start_native talker || return
+        talker_for_session 6001 pts/999 nobody || return
         run_sc message talker "backup <b>done</b> & <a href=\"http://x\">ok</a>" --users
         assert_rc "scctl message --users" 0
         wait_until 30 "the Notify call reaches nobody's bus" grep -q "member=Notify" "$D/monitor.out" &&
@@ -428,8 +430,8 @@ test_desktop_notification() {
         # nobody now refuses messages (mesg n) on the one terminal of theirs:
         # the desktop is spared too.
         open_pty quiet n nobody || return
-        "$UTMP_HELPER" "$utmp" logout 6001 pts/999
-        "$UTMP_HELPER" "$utmp" login 6002 "$(sed 's|^/dev/||' "$D/quiet.tty")" nobody
+        "$UTMP_HELPER" "$D/utmp" logout 6001 pts/999
+        "$UTMP_HELPER" "$D/utmp" login 6002 "$(sed 's|^/dev/||' "$D/quiet.tty")" nobody
         run_sc message talker "while quiet" --users
         wait_until 10 "scmd logs the quiet message" \
                 grep -qF "its message went to 0 terminals and 0 desktops" "$D/scmd.stderr" &&

@@ -9,21 +9,13 @@
 #include "loop.h"
 
 bool log_ratelimit_pass(struct log_ratelimit *rl, const char *source) {
-        usec_t now = now_usec();
-        if (!rl->window_start_us || now - rl->window_start_us >= LOG_WINDOW_SEC * USEC_PER_SEC) {
-                if (rl->suppressed)
-                        log_warning("%s: %lu more warnings were not logged in %d s", source,
-                                    rl->suppressed, LOG_WINDOW_SEC);
-                rl->window_start_us = now;
-                rl->shown = 0;
-                rl->suppressed = 0;
-        }
-        if (rl->shown < LOG_BURST) {
-                rl->shown++;
-                return true;
-        }
-        rl->suppressed++;
-        return false;
+        unsigned long suppressed = rl->suppressed;
+        usec_t window = rl->window_start_us;
+        bool pass = ratelimit_take(rl, LOG_BURST, LOG_WINDOW_SEC);
+        if (rl->window_start_us != window && suppressed) /* a new window: say what the last hid */
+                log_warning("%s: %lu more warnings were not logged in %d s", source, suppressed,
+                            LOG_WINDOW_SEC);
+        return pass;
 }
 
 bool ratelimit_take(struct log_ratelimit *rl, unsigned burst, unsigned window_sec) {

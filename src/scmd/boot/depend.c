@@ -379,6 +379,16 @@ out:
         return r;
 }
 
+bool depend_dependents_running(struct service *s) {
+        struct service **v = NULL;
+        ssize_t n = depend_dependents(s->manager, s, &v);
+        bool running = n < 0;
+        for (ssize_t i = 0; i < n && !running; i++)
+                running = v[i]->state != SCM_STATE_STOPPED;
+        free(v);
+        return running;
+}
+
 /* ---- the group order list ---- */
 
 int depend_load(struct manager *m) {

@@ -77,6 +77,9 @@ int depend_stop_dependents(struct service *s,
  * Returns the count with *ret (a malloc'd array; services borrowed), or
  * -ENOMEM. */
 ssize_t depend_dependents(struct manager *m, struct service *s, struct service ***ret);
+/* Whether a service that depends on s is not stopped (so s may not be
+ * stopped by a trigger or an idle stop); true when memory runs out. */
+bool depend_dependents_running(struct service *s);
 
 /* Whether the dependencies make a cycle, with c in place of the service of
  * its name (added when there is none; NULL: no change) and order as the

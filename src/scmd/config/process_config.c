@@ -343,6 +343,23 @@ static bool is_default(const struct service_process *p) {
                !p->pam_name && process_commands_default(p);
 }
 
+/* o's key, when there, into *field: milliseconds up to a day; zero says
+ * what zero_means. */
+static int read_day_ms(const json_t *o, const char *key, const char *zero_means, uint32_t *field,
+                       char **ret_error) {
+        json_t *v = json_object_get(o, key);
+        if (!v)
+                return 0;
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > 24LL * 3600 * 1000)
+                return process_config_say(ret_error,
+                                          "the parameter '%s' must be a number of milliseconds "
+                                          "up to a day (0: %s)",
+                                          key, zero_means);
+        *field = (uint32_t)json_integer_value(v);
+        return 0;
+}
+
 static int apply_scalars(struct service_process *p, const json_t *o, char **ret_error) {
         const json_t *v;
         if ((v = json_object_get(o, "working_directory"))) {
@@ -398,23 +415,8 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
                 if (s[0] && !p->pam_name)
                         return -ENOMEM;
         }
-        if ((v = json_object_get(o, "stop_timeout_ms"))) {
-                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-                    json_integer_value(v) > 24LL * 3600 * 1000)
-                        return process_config_say(
-                                ret_error, "the parameter 'stop_timeout_ms' must be a number of "
-                                           "milliseconds up to a day (0: scmd's own)");
-                p->stop_timeout_ms = (uint32_t)json_integer_value(v);
-        }
-        if ((v = json_object_get(o, "idle_stop_ms"))) {
-                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-                    json_integer_value(v) > 24LL * 3600 * 1000)
-                        return process_config_say(
-                                ret_error, "the parameter 'idle_stop_ms' must be a number of "
-                                           "milliseconds up to a day (0: never)");
-                p->idle_stop_ms = (uint32_t)json_integer_value(v);
-        }
-        return 0;
+        int r = read_day_ms(o, "stop_timeout_ms", "scmd's own", &p->stop_timeout_ms, ret_error);
+        return r < 0 ? r : read_day_ms(o, "idle_stop_ms", "never", &p->idle_stop_ms, ret_error);
 }
 
 static int apply_lists(struct service_process *p, const json_t *o, char **ret_error) {

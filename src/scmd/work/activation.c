@@ -137,22 +137,12 @@ static void on_activity(struct loop_io *io, uint32_t events) {
         idle_rearm(container_of(io, struct activation_io, io)->owner);
 }
 
-static bool dependents_run(struct service *s) {
-        struct service **v = NULL;
-        ssize_t n = depend_dependents(s->manager, s, &v);
-        bool running = false;
-        for (ssize_t i = 0; i < n && !running; i++)
-                running = v[i]->state != SCM_STATE_STOPPED;
-        free(v);
-        return running;
-}
-
 static void on_idle(struct loop_timer *t) {
         struct activated *a = container_of(t, struct activated, idle);
         struct service *s = a->service;
         if (s->state != SCM_STATE_RUNNING || !idle_ms(s))
                 return;
-        if (socket_clients(a->fds, a->n) || dependents_run(s)) {
+        if (socket_clients(a->fds, a->n) || depend_dependents_running(s)) {
                 idle_rearm(a); /* a client is still connected, or it is needed */
                 return;
         }

@@ -96,16 +96,6 @@ static enum trigger_outcome notify_running(struct service *s) {
         return r >= 0 ? TRIGGER_NOTIFIED : TRIGGER_FAILED;
 }
 
-static bool dependents_running(struct service *s) {
-        struct service **v = NULL;
-        ssize_t n = depend_dependents(s->manager, s, &v);
-        bool running = false;
-        for (ssize_t i = 0; i < n && !running; i++)
-                running = v[i]->state != SCM_STATE_STOPPED;
-        free(v);
-        return running;
-}
-
 static enum trigger_outcome act(struct service *s, bool stop, const char *event) {
         const char *name = s->config.name;
         if (!stop) {
@@ -122,7 +112,7 @@ static enum trigger_outcome act(struct service *s, bool stop, const char *event)
         }
         if (s->state == SCM_STATE_STOPPED || s->state == SCM_STATE_STOP_PENDING)
                 return TRIGGER_NOTHING;
-        if (dependents_running(s)) {
+        if (depend_dependents_running(s)) {
                 log_warning("service %s: trigger %s: not stopped, services that depend on it run",
                             name, event);
                 return TRIGGER_FAILED;
