@@ -411,6 +411,19 @@ test_batch_parts() {
         run_sc --json apply /dev/stdin <<<'{"services": {"partial": {"command_line": "/bin/sleep 1000"}}}'
         assert_rc "a later apply on a new connection is served whole" 0
         assert_sc_ok "...and made the service" query partial
+        if is_root && command -v setpriv >/dev/null; then
+                chmod 711 "$D"
+                run setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+                        /usr/bin/python3 -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rw")
+f.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "batch", "params": {"more": True,
+    "calls": [{"method": "set_group_order", "params": {"groups": []}}]}}) + "\n"); f.flush()
+print(f.readline().strip())' "$D/run/scm.sock"
+                assert_contains "a batch in parts is for administrators: nobody is refused" "$OUT" "a batch in parts is for administrators only"
+        else
+                tap_skip "a batch in parts is for administrators" "not root, or no setpriv"
+        fi
 }
 
 # A call the caller's rights refuse half-way through a service is undone

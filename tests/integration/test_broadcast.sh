@@ -49,7 +49,12 @@ cleanup_runtime() {
         [ -n "$RUNTIME_MADE" ] && rm -rf "$RUNTIME_MADE"
         RUNTIME_MADE=""
 }
-trap 'stop_watches; stop_ptys; cleanup_runtime; cleanup_mount; teardown quiet' EXIT
+DUMPABLE_WAS=""
+restore_dumpable() {
+        [ -n "$DUMPABLE_WAS" ] && echo "$DUMPABLE_WAS" >/proc/sys/fs/suid_dumpable
+        DUMPABLE_WAS=""
+}
+trap 'restore_dumpable; stop_watches; stop_ptys; cleanup_runtime; cleanup_mount; teardown quiet' EXIT
 
 # open_pty NAME y|n [OWNER]: a pty held open by a reader in the
 # background, which copies what its terminal is written into $D/NAME.out;
@@ -361,6 +366,8 @@ while time.time() < end:
 ' "$run/bus" &
         PTY_PIDS+=($!)
         wait_until 10 "the silent bus listens" test -S "$run/bus" || return
+        DUMPABLE_WAS=$(cat /proc/sys/fs/suid_dumpable)
+        echo 1 >/proc/sys/fs/suid_dumpable
         talker_for_session 7001 pts/998 daemon || return
         run_sc message talker "to a bus that never answers" --users
         assert_rc "scctl message --users" 0
@@ -372,6 +379,19 @@ while time.time() < end:
         assert_eq "the messenger holds only the standard descriptors, none of scmd's" "0 1 2 " "$fds"
         assert_eq "the messenger blocks no signal (scmd's mask is not kept)" 0000000000000000 \
                 "$(awk '/^SigBlk:/ {print $2}' /proc/"$messenger"/status)"
+        # Its child that became daemon holds a copy of scmd's memory: daemon
+        # must not be able to read it, even with fs.suid_dumpable 1 (set for
+        # this check), where a change of uid alone would leave it readable.
+        local child
+        child=$(grep -l "^PPid:[[:space:]]*$messenger\$" /proc/[0-9]*/status 2>/dev/null | head -1)
+        child=${child#/proc/}
+        child=${child%/status}
+        if [ -n "$child" ] && [ "$(awk '/^Uid:/ {print $2}' "/proc/$child/status")" = 1 ]; then
+                assert_eq "...its child, now daemon's, is not daemon's to read (/proc/PID/mem owned by root)" \
+                        0 "$(stat -c %u "/proc/$child/mem")"
+        else
+                tap_not_ok "the messenger's child for daemon's bus is there" "child '$child'"
+        fi
         run_sc daemon-reexec
         assert_rc "daemon-reexec while the messenger waits" 0
         wait_until 10 "the new scmd answers" "$SCCTL" --root "$D" query talker &&
@@ -379,6 +399,7 @@ while time.time() < end:
         wait_until 20 "the messenger gives up on the silent bus in time" no_messenger &&
                 tap_ok "a messenger waiting on a silent bus ends by itself"
         check "scmd lives on" proc_alive "$SCMD_PID"
+        restore_dumpable
         stop_ptys
         cleanup_runtime
 }

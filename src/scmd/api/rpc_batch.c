@@ -14,8 +14,9 @@
  * there.  A batch larger than a request line (64 KiB) comes in parts:
  * each part but the last says "more", and its calls wait on the
  * connection, checked but not run; the last part runs them all.  A
- * connection that closes first drops them.  At most BATCH_MAX calls wait
- * on all connections together, so parts cannot fill scmd's memory.
+ * connection that closes first drops them.  Only administrators send
+ * parts, and at most BATCH_MAX calls wait on all connections together, so
+ * nobody else can make scmd hold memory past one request line.
  *
  * Only the calls that change stored configuration alone may be batched:
  * no start, stop or delete, nothing that binds sockets or arms timers
@@ -34,6 +35,7 @@
 #include "log.h"
 #include "manager.h"
 #include "rpc.h"
+#include "rpc_acl.h"
 #include "server.h"
 
 #define BATCH_MAX 100000
@@ -170,6 +172,11 @@ int rpc_batch(struct rpc_call *call, json_t **ret) {
         if (r >= 0 && more && !json_is_boolean(more))
                 r = rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
                              "the parameter 'more' must be true or false");
+        if (r >= 0 && json_is_true(more) && !rpc_caller(call)->admin)
+                r = rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                             "access denied: a batch in parts is for administrators only (root, "
+                             "scmd's own user, members of scmd's --admin-group); others send "
+                             "one part of 64 KiB at most");
         if (r >= 0)
                 r = check_calls(call, calls);
         if (r >= 0 && !*ahead && !(*ahead = json_array()))

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -227,8 +228,11 @@ static int speak(int fd, uid_t uid, const char *summary, const char *text) {
 
 static int child(const char *bus, const struct passwd *pw, const char *summary, const char *text) {
         alarm(ANSWER_SECONDS);
+        /* It holds a copy of scmd's memory: the user it becomes must not
+         * read it (ptrace, /proc/PID/mem).  After the change of uid, which
+         * sets it to fs.suid_dumpable (1 on some hosts). */
         if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-            setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+            setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
                 return 1;
         struct sockaddr_un a = {.sun_family = AF_UNIX};
         memcpy(a.sun_path, bus, sizeof(a.sun_path));

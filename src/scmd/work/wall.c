@@ -126,6 +126,7 @@ static int write_one(struct utmp_session *s, const struct owner *o, const char *
 
 int wall_write(const char *service, const char *text, struct utmp_session *v, size_t n) {
         struct group *tty = getgrnam("tty");
+        gid_t tty_gid = tty ? tty->gr_gid : 0;
         char *buf = malloc(WALL_MAX);
         if (!buf)
                 return -ENOMEM;
@@ -135,7 +136,7 @@ int wall_write(const char *service, const char *text, struct utmp_session *v, si
                 struct passwd *pw = getpwnam(v[i].user);
                 if (!pw || !tty || utmp_seen_before(v, i, UTMP_BY_LINE))
                         continue;
-                struct owner o = {pw->pw_uid, tty->gr_gid};
+                struct owner o = {pw->pw_uid, tty_gid};
                 told += write_one(&v[i], &o, buf, len);
         }
         free(buf);
