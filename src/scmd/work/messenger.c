@@ -4,12 +4,14 @@
  * message to people.  Reading utmp, asking NSS who a user is, opening
  * terminals and speaking to session buses can each block, and none of
  * them belongs in scmd's loop, so scmd forks once per message and goes
- * on; ps shows the child as scm-messenger.  The child first sheds what it got of scmd: every
- * descriptor but the standard three (scmd's log is moved onto standard error), scmd's blocked
- * signals and its handlers; so a daemon-reexec, which needs scmd's lock and sockets back, never
- * finds one held by a messenger.  An alarm ends it after MESSENGER_SECONDS whatever it waits on.
- * scmd's reaper takes it as any stray child.  scmd keeps a pidfd of each one at work, so a flood of
- * messages cannot fill the process table: at most MESSENGERS_MAX run at once.
+ * on; ps shows the child as scm-messenger.  The child first sheds what it
+ * got of scmd: every descriptor but the standard three (scmd's log is
+ * moved onto standard error), scmd's blocked signals and its handlers; so
+ * a daemon-reexec, which needs scmd's lock and sockets back, never finds
+ * one held by a messenger.  An alarm ends it after MESSENGER_SECONDS
+ * whatever it waits on.  scmd's reaper takes it as any stray child.  scmd
+ * keeps a pidfd of each one at work, so a flood of messages cannot fill
+ * the process table: at most MESSENGERS_MAX run at once.
  */
 #include "messenger.h"
 
