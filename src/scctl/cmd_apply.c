@@ -67,15 +67,22 @@ static int add_step(struct plan *p, const char *method, json_t *params) {
         return 0;
 }
 
-static void add_change(struct plan *p, const char *service, const char *action, const char *field,
-                       json_t *old, json_t *new) {
-        json_t *c = json_pack("{s:s, s:s}", "service", service, "action", action);
+/* One change for the report: of a service (kind "service") or a task
+ * ("task"), with the field's old and new values when a field changed. */
+static void add_change_of(struct plan *p, const char *kind, const char *name, const char *action,
+                          const char *field, json_t *old, json_t *new) {
+        json_t *c = json_pack("{s:s, s:s}", kind, name, "action", action);
         if (field) {
                 json_object_set_new(c, "field", json_string(field));
                 json_object_set(c, "old", old ? old : json_null());
                 json_object_set(c, "new", new ? new : json_null());
         }
         json_array_append_new(p->changes, c);
+}
+
+static void add_change(struct plan *p, const char *service, const char *action, const char *field,
+                       json_t *old, json_t *new) {
+        add_change_of(p, "service", service, action, field, old, new);
 }
 
 static bool is_nested(const char *key) {
@@ -322,13 +329,7 @@ static int plan_group_order(struct scctl *ctx, json_t *doc, struct plan *p) {
 
 static void add_task_change(struct plan *p, const char *task, const char *action, const char *field,
                             json_t *old, json_t *new) {
-        json_t *c = json_pack("{s:s, s:s}", "task", task, "action", action);
-        if (field) {
-                json_object_set_new(c, "field", json_string(field));
-                json_object_set(c, "old", old ? old : json_null());
-                json_object_set(c, "new", new ? new : json_null());
-        }
-        json_array_append_new(p->changes, c);
+        add_change_of(p, "task", task, action, field, old, new);
 }
 
 /* A task: task_create when missing, else task_change of what differs. */
@@ -416,26 +417,15 @@ static void print_change(const json_t *c) {
         const char *service = json_string_value(json_object_get(c, "service"));
         const char *field = json_string_value(json_object_get(c, "field"));
         const char *task = json_string_value(json_object_get(c, "task"));
-        if (task && !field) {
-                printf("%s task %s\n", action, task);
-                return;
-        }
-        if (task) {
-                char *old = json_dumps(json_object_get(c, "old"), JSON_ENCODE_ANY | JSON_COMPACT);
-                char *new = json_dumps(json_object_get(c, "new"), JSON_ENCODE_ANY | JSON_COMPACT);
-                printf("change task %s %s: %s -> %s\n", task, field, old, new);
-                free(old);
-                free(new);
-                return;
-        }
-        if (service && !field) {
-                printf("%s %s\n", action, service);
+        const char *what = task ? "task " : "", *name = task ? task : service;
+        if (name && !field) {
+                printf("%s %s%s\n", action, what, name);
                 return;
         }
         char *old = json_dumps(json_object_get(c, "old"), JSON_ENCODE_ANY | JSON_COMPACT);
         char *new = json_dumps(json_object_get(c, "new"), JSON_ENCODE_ANY | JSON_COMPACT);
         if (field)
-                printf("change %s %s: %s -> %s\n", service, field, old, new);
+                printf("change %s%s %s: %s -> %s\n", what, name, field, old, new);
         else
                 printf("change %s: %s -> %s\n", action, old, new);
         free(old);
