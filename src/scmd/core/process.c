@@ -52,6 +52,7 @@
 
 #include "account.h"
 #include "cgroup.h"
+#include "cgroup_usage.h"
 #include "channel.h"
 #include "cleanup.h"
 #include "cmdline.h"
@@ -371,6 +372,17 @@ void process_cgroup_let_go(struct process *p) {
 
 bool process_has_cgroup(const struct process *p) {
         return p->cgroup_fd >= 0 || p->cgroup_let_go;
+}
+
+bool process_cgroup_usage(const struct process *p, struct cgroup_usage *ret) {
+        unsigned controllers = p->manager->cgroup_controllers;
+        if (p->cgroup_fd >= 0)
+                cgroup_usage_read(p->cgroup_fd, NULL, controllers, ret);
+        else if (p->cgroup_let_go && p->cgroup_name && p->manager->cgroup_base_fd >= 0)
+                cgroup_usage_read(p->manager->cgroup_base_fd, p->cgroup_name, controllers, ret);
+        else
+                return false;
+        return true;
 }
 
 static int fail_errno(struct service *s, const char *what, int e) {

@@ -9,6 +9,7 @@
 #include "cgroup_usage.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,10 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The file name of the folder dir_fd, up to size - 1 bytes, into buf (NUL
- * terminated); false when it cannot be read. */
-static bool read_small(int dir_fd, const char *name, char *buf, size_t size) {
-        int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+#include "resource_config.h"
+
+/* The file name of the folder folder under dir_fd (NULL: dir_fd), up to
+ * size - 1 bytes, into buf (NUL terminated); false when it cannot be read. */
+static bool read_small(int dir_fd, const char *folder, const char *name, char *buf, size_t size) {
+        char path[PATH_MAX];
+        if (folder && (size_t)snprintf(path, sizeof(path), "%s/%s", folder, name) >= sizeof(path))
+                return false;
+        int fd = openat(dir_fd, folder ? path : name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return false;
         ssize_t n = read(fd, buf, size - 1);
@@ -32,9 +38,9 @@ static bool read_small(int dir_fd, const char *name, char *buf, size_t size) {
 
 /* The first number of the file (key NULL), or the number after "key " at
  * the start of a line; -1 when there is none. */
-static int64_t read_number(int dir_fd, const char *name, const char *key) {
+static int64_t read_number(int dir_fd, const char *folder, const char *name, const char *key) {
         char buf[1024];
-        if (!read_small(dir_fd, name, buf, sizeof(buf)))
+        if (!read_small(dir_fd, folder, name, buf, sizeof(buf)))
                 return -1;
         const char *p = buf;
         size_t n = key ? strlen(key) : 0;
@@ -50,8 +56,13 @@ static int64_t read_number(int dir_fd, const char *name, const char *key) {
         return end == p || v < 0 ? -1 : (int64_t)v;
 }
 
-void cgroup_usage_read(int cgroup_fd, struct cgroup_usage *ret) {
-        ret->memory_bytes = read_number(cgroup_fd, "memory.current", NULL);
-        ret->cpu_usec = read_number(cgroup_fd, "cpu.stat", "usage_usec");
-        ret->tasks = read_number(cgroup_fd, "pids.current", NULL);
+void cgroup_usage_read(int dir_fd, const char *folder, unsigned controllers,
+                       struct cgroup_usage *ret) {
+        ret->memory_bytes = controllers & RESOURCE_CTL_MEMORY
+                                    ? read_number(dir_fd, folder, "memory.current", NULL)
+                                    : -1;
+        ret->cpu_usec = read_number(dir_fd, folder, "cpu.stat", "usage_usec");
+        ret->tasks = controllers & RESOURCE_CTL_PIDS
+                             ? read_number(dir_fd, folder, "pids.current", NULL)
+                             : -1;
 }

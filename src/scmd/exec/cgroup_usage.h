@@ -13,7 +13,10 @@ struct cgroup_usage {
         int64_t tasks;        /* pids.current; -1 likewise */
 };
 
-/* Reads the usage of the cgroup folder cgroup_fd.  A file a controller
- * would provide is absent when the controller is not enabled for the
- * cgroup (memory, pids); its field is -1 then.  Never fails. */
-void cgroup_usage_read(int cgroup_fd, struct cgroup_usage *ret);
+/* Reads the usage of the cgroup folder folder under dir_fd (folder NULL:
+ * dir_fd is the folder).  controllers (RESOURCE_CTL_*) are those enabled
+ * for the folder: the file of a controller not among them is not there
+ * and not looked for (memory, pids; cpu.stat always is), its field -1.
+ * Never fails. */
+void cgroup_usage_read(int dir_fd, const char *folder, unsigned controllers,
+                       struct cgroup_usage *ret);
