@@ -36,7 +36,9 @@
 
 #include "cleanup.h"
 #include "client-internal.h"
+#include "jsonrpc.h"
 #include "paths.h"
+#include "utf8.h"
 
 #define CONNECT_TIMEOUT_DEFAULT_MS 30000
 #define CALL_TIMEOUT_DEFAULT_MS 60000
@@ -225,6 +227,7 @@ void scm_disconnect(struct scm_client *c) {
                 close(c->fd);
         json_decref(c->error);
         notify_queue_clear(c);
+        json_writer_free(&c->request);
         free(c->buf);
         free(c);
 }
@@ -299,6 +302,14 @@ static int buffer_fill(struct scm_client *c, int64_t deadline) {
         int r = buffer_reserve(c);
         if (r < 0)
                 return r;
+        /* Right after a request its reply is hardly ever there yet: poll()
+         * first spares a recv() that would say EAGAIN. */
+        if (c->sent) {
+                c->sent = false;
+                r = wait_fd(c->fd, POLLIN, deadline);
+                if (r < 0)
+                        return r;
+        }
         for (;;) {
                 ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
                 if (n > 0) {
@@ -398,7 +409,10 @@ static int reply_take(struct scm_client *c, const json_t *reply, json_t **ret_re
         return 0;
 }
 
-int client_receive(struct scm_client *c, json_int_t id, int64_t deadline, json_t **ret_result) {
+/* client_receive(), offering reader (may be NULL) every line first: 1
+ * when it took the reply. */
+static int receive(struct scm_client *c, json_int_t id, int64_t deadline,
+                   client_reply_reader_fn *reader, void *ctx, json_t **ret_result) {
         for (;;) {
                 char *line;
                 size_t size;
@@ -407,6 +421,10 @@ int client_receive(struct scm_client *c, json_int_t id, int64_t deadline, json_t
                         if (r != -ETIMEDOUT)
                                 c->broken = true;
                         return r;
+                }
+                if (reader && id > 0 && reader(line, size, id, ctx) > 0) {
+                        buffer_consume(c, size);
+                        return 1;
                 }
                 json_t *reply = json_loadb(line, size, 0, NULL);
                 buffer_consume(c, size);
@@ -440,6 +458,10 @@ int client_receive(struct scm_client *c, json_int_t id, int64_t deadline, json_t
         }
 }
 
+int client_receive(struct scm_client *c, json_int_t id, int64_t deadline, json_t **ret_result) {
+        return receive(c, id, deadline, NULL, NULL, ret_result);
+}
+
 /* The request line for method, newline-terminated; consumes params. */
 static char *request_line(json_int_t id, const char *method, json_t *params) {
         json_t *req = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", id, "method", method);
@@ -463,9 +485,28 @@ static char *request_line(json_int_t id, const char *method, json_t *params) {
         return line;
 }
 
+/* One call: the request line, and how its reply may be read. */
+struct call {
+        const char *line;
+        size_t size;
+        json_int_t id;
+        client_reply_reader_fn *reader; /* may be NULL */
+        void *ctx;
+};
+
 static int reconnect(struct scm_client *c, int64_t deadline);
-static int call_once(struct scm_client *c, const char *line, json_int_t id, int64_t deadline,
+static int call_once(struct scm_client *c, const struct call *call, int64_t deadline,
                      json_t **ret_result);
+
+/* Sends call and reads its reply, again on a new connection when scmd
+ * re-executed before reading it. */
+static int call_run(struct scm_client *c, const struct call *call, int64_t deadline,
+                    json_t **ret_result) {
+        int r = call_once(c, call, deadline, ret_result);
+        if ((r == -ECONNRESET || r == -EPIPE) && c->reexec_seen && reconnect(c, deadline) >= 0)
+                r = call_once(c, call, deadline, ret_result); /* it was never read */
+        return r;
+}
 
 int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **ret_result) {
         if (!c || !method || !ret_result || (params && !json_is_object(params))) {
@@ -482,10 +523,33 @@ int scm_call(struct scm_client *c, const char *method, json_t *params, json_t **
         _cleanup_free_ char *line = request_line(id, method, params);
         if (!line)
                 return -ENOMEM;
-        int r = call_once(c, line, id, deadline, ret_result);
-        if ((r == -ECONNRESET || r == -EPIPE) && c->reexec_seen && reconnect(c, deadline) >= 0)
-                r = call_once(c, line, id, deadline, ret_result); /* it was never read */
-        return r;
+        struct call call = {.line = line, .size = strlen(line), .id = id};
+        return call_run(c, &call, deadline, ret_result);
+}
+
+int client_call_named(struct scm_client *c, const char *method, const char *name,
+                      client_reply_reader_fn *reader, void *ctx, json_t **ret_result) {
+        if (!c || !method || !name || !ret_result)
+                return -EINVAL;
+        if (c->broken)
+                return -ENOTCONN;
+        if (!utf8_valid(name))
+                return -EINVAL;
+        int64_t deadline = client_now_ms() + c->timeout_ms;
+        json_int_t id = c->next_id++;
+        struct json_writer *w = &c->request;
+        json_writer_reset(w);
+        jsonrpc_write_request_head(w, id, method);
+        json_write_object_begin(w);
+        json_write_key(w, "name");
+        json_write_string(w, name);
+        json_write_object_end(w);
+        jsonrpc_write_tail(w);
+        if (w->failed)
+                return -ENOMEM;
+        struct call call = {
+                .line = w->buf, .size = w->len, .id = id, .reader = reader, .ctx = ctx};
+        return call_run(c, &call, deadline, ret_result);
 }
 
 /* scmd said daemon_reexec and closed the connection: everything it had
@@ -504,16 +568,17 @@ static int reconnect(struct scm_client *c, int64_t deadline) {
         return 0;
 }
 
-static int call_once(struct scm_client *c, const char *line, json_int_t id, int64_t deadline,
+static int call_once(struct scm_client *c, const struct call *call, int64_t deadline,
                      json_t **ret_result) {
-        int sent = send_all(c, line, strlen(line), deadline);
+        int sent = send_all(c, call->line, call->size, deadline);
         if (sent < 0 && sent != -EPIPE && sent != -ECONNRESET) {
                 c->broken = true; /* part of a request may have gone out */
                 return sent;
         }
+        c->sent = sent == 0;
         /* Even when scmd has closed the connection, the line saying why
          * may still be waiting to be read. */
-        int r = client_receive(c, id, deadline, ret_result);
+        int r = receive(c, call->id, deadline, call->reader, call->ctx, ret_result);
         if (sent < 0 && r == -ECONNRESET)
                 return sent;
         return r;
