@@ -168,7 +168,10 @@ void json_write_key(struct json_writer *w, const char *key) {
 
 void json_write_string(struct json_writer *w, const char *s) {
         before_value(w);
-        put_string(w, s);
+        if (s)
+                put_string(w, s);
+        else
+                json_write_raw(w, "null", 4);
 }
 
 void json_write_int(struct json_writer *w, int64_t v) {

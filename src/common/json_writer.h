@@ -29,7 +29,8 @@ struct json_writer {
         bool after_key;      /* a key was written: its value needs no comma */
 };
 
-#define JSON_WRITER_INIT {0}
+#define JSON_WRITER_INIT                                                                           \
+        { 0 }
 
 /* Empties w for new text, keeping its buffer. */
 void json_writer_reset(struct json_writer *w);
@@ -44,7 +45,7 @@ void json_write_array_end(struct json_writer *w);
 void json_write_key(struct json_writer *w, const char *key);
 /* A string, escaped as jansson escapes it; a byte that does not begin a
  * valid UTF-8 sequence is written as U+FFFD (jansson would refuse the
- * whole text instead). */
+ * whole text instead).  NULL is written as null. */
 void json_write_string(struct json_writer *w, const char *s);
 void json_write_int(struct json_writer *w, int64_t v);
 void json_write_bool(struct json_writer *w, bool v);

@@ -115,8 +115,8 @@ static int read_name_params(struct json_scan *s, struct jsonrpc_named_call *ret)
 }
 
 /* One member of the request whose key is key, into ret; bit its bit. */
-static int read_request_member(struct json_scan *s, const char *key,
-                               struct jsonrpc_named_call *ret, unsigned *bit) {
+static int read_request_member(struct json_scan *s, const char *key, struct jsonrpc_named_call *ret,
+                               unsigned *bit) {
         char version[4];
         size_t len;
         if (strcmp(key, "jsonrpc") == 0) {

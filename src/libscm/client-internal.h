@@ -80,8 +80,7 @@ SCM_HIDDEN int client_call_named(struct scm_client *c, const char *method, const
 /* status.c: 1 with *ret when line is the reply to id with a status as
  * its result, read without a tree; 0 for every other line, and for one it
  * is not sure of (the general path reads those). */
-SCM_HIDDEN int status_reply_read(const char *line, size_t size, int64_t id,
-                                 struct scm_status *ret);
+SCM_HIDDEN int status_reply_read(const char *line, size_t size, int64_t id, struct scm_status *ret);
 
 /* Queues a notification (msg is taken; size is its line's). */
 SCM_HIDDEN void notify_queue_push(struct scm_client *c, json_t *msg, size_t size);

@@ -547,8 +547,7 @@ int client_call_named(struct scm_client *c, const char *method, const char *name
         jsonrpc_write_tail(w);
         if (w->failed)
                 return -ENOMEM;
-        struct call call = {
-                .line = w->buf, .size = w->len, .id = id, .reader = reader, .ctx = ctx};
+        struct call call = {.line = w->buf, .size = w->len, .id = id, .reader = reader, .ctx = ctx};
         return call_run(c, &call, deadline, ret_result);
 }
 

@@ -43,7 +43,8 @@ static const struct rpc_method methods[] = {
         {"create", rpc_create, RPC_ON_SCM, R(CREATE_SERVICE)},
         {"change_config", rpc_change_config, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         {"delete", rpc_delete, RPC_ON_SERVICE, R(DELETE)},
-        {"query_status", rpc_query_status, RPC_ON_SERVICE, R(QUERY_STATUS), .fast = rpc_query_status_fast},
+        {"query_status", rpc_query_status, RPC_ON_SERVICE, R(QUERY_STATUS),
+         .fast = rpc_query_status_fast},
         {"query_config", rpc_query_config, RPC_ON_SERVICE, R(QUERY_CONFIG)},
         {"query_resources", rpc_query_resources, RPC_ON_SERVICE, R(QUERY_STATUS)},
         /* Its own right, in no default list: a log may hold what the
