@@ -20,3 +20,16 @@ struct cgroup_usage {
  * Never fails. */
 void cgroup_usage_read(int dir_fd, const char *folder, unsigned controllers,
                        struct cgroup_usage *ret);
+
+/* The same files held open: each reading is then one pread() a file (the
+ * kernel makes a cgroup file's text again for a read at offset 0). */
+struct cgroup_usage_files {
+        int fd[3]; /* memory.current, cpu.stat, pids.current; -1: not there */
+};
+
+/* Opens the files cgroup_usage_read() would read into *ret; how many it
+ * opened (0: none, *ret holds no descriptor). */
+int cgroup_usage_open(int dir_fd, const char *folder, unsigned controllers,
+                      struct cgroup_usage_files *ret);
+void cgroup_usage_read_open(const struct cgroup_usage_files *f, struct cgroup_usage *ret);
+void cgroup_usage_close(struct cgroup_usage_files *f);
