@@ -51,7 +51,12 @@ struct scm_client {
         bool reexec_seen;
 
         struct json_writer request; /* client_call_named()'s line, its buffer kept */
-        bool sent;                  /* a request went out: wait before reading */
+        bool sent;                  /* a request went out: its reply is read next */
+        /* Spinning for a reply (client.c, reply_spin()). */
+        bool spin_off;        /* one CPU: never */
+        bool spin_wanted;     /* the request sent has a fast path */
+        unsigned spin_skip;   /* calls that still go straight to poll() */
+        unsigned spin_misses; /* spins in a row that saw no reply */
 };
 
 /* CLOCK_MONOTONIC in milliseconds. */
