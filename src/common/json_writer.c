@@ -2,7 +2,7 @@
 /* Compact JSON text without a tree; see json_writer.h. */
 #include "json_writer.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,62 +101,68 @@ void json_write_array_end(struct json_writer *w) {
         close_nested(w, ']');
 }
 
-/* The escape of byte c, or NULL when it stands for itself. */
-static const char *escape_of(unsigned char c, char tmp[7]) {
-        switch (c) {
-        case '"':
-                return "\\\"";
-        case '\\':
-                return "\\\\";
-        case '\b':
-                return "\\b";
-        case '\f':
-                return "\\f";
-        case '\n':
-                return "\\n";
-        case '\r':
-                return "\\r";
-        case '\t':
-                return "\\t";
-        default:
-                if (c >= 0x20)
-                        return NULL;
-                snprintf(tmp, 7, "\\u%04X", c);
-                return tmp;
+/* The escape of byte c below 0x20, '"' or '\\', into out: its length. */
+static size_t escape(unsigned char c, char *out) {
+        static const char hex[] = "0123456789ABCDEF";
+        char short_form = c == '"'    ? '"'
+                          : c == '\\' ? '\\'
+                          : c == '\b' ? 'b'
+                          : c == '\f' ? 'f'
+                          : c == '\n' ? 'n'
+                          : c == '\r' ? 'r'
+                          : c == '\t' ? 't'
+                                      : 0;
+        out[0] = '\\';
+        if (short_form) {
+                out[1] = short_form;
+                return 2;
         }
+        memcpy(out + 1, "u00", 3);
+        out[4] = hex[c >> 4];
+        out[5] = hex[c & 0xf];
+        return 6;
 }
 
+/* s as a JSON string, written in place: one reserve() for the longest it
+ * can be (each byte escaped to six, or replaced by three). */
 static void put_string(struct json_writer *w, const char *s) {
-        const unsigned char *p = (const unsigned char *)s;
         size_t left = strlen(s);
-        put_char(w, '"');
+        if (left > SIZE_MAX / 8) {
+                w->failed = true;
+                return;
+        }
+        if (!reserve(w, left * 6 + 2))
+                return;
+        const unsigned char *p = (const unsigned char *)s;
+        char *o = w->buf + w->len;
+        *o++ = '"';
         while (left > 0) {
-                /* The longest run that stands for itself, in one copy. */
-                size_t run = 0;
-                while (run < left && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' &&
-                       p[run] != '\\')
-                        run++;
-                json_write_raw(w, (const char *)p, run);
-                p += run;
-                left -= run;
-                if (left == 0)
-                        break;
-                char tmp[7];
-                const char *esc = escape_of(p[0], tmp);
-                if (esc) {
-                        json_write_raw(w, esc, strlen(esc));
+                unsigned char c = *p;
+                if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                        *o++ = (char)c;
+                        p++, left--;
+                        continue;
+                }
+                if (c < 0x80) {
+                        o += escape(c, o);
                         p++, left--;
                         continue;
                 }
                 int n = utf8_sequence(p, left);
-                if (n > 0)
-                        json_write_raw(w, (const char *)p, (size_t)n);
-                else
-                        json_write_raw(w, "\xef\xbf\xbd", 3); /* U+FFFD */
-                p += n > 0 ? n : 1;
-                left -= n > 0 ? (size_t)n : 1;
+                if (n > 0) {
+                        memcpy(o, p, (size_t)n);
+                        o += n;
+                } else {
+                        memcpy(o, "\xef\xbf\xbd", 3); /* U+FFFD */
+                        o += 3;
+                        n = 1;
+                }
+                p += n;
+                left -= (size_t)n;
         }
-        put_char(w, '"');
+        *o++ = '"';
+        *o = '\0';
+        w->len = (size_t)(o - w->buf);
 }
 
 void json_write_key(struct json_writer *w, const char *key) {

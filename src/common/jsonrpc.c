@@ -163,20 +163,32 @@ int jsonrpc_read_named_call(const char *line, size_t len, struct jsonrpc_named_c
         return r == 0 && seen == 15 && json_scan_at_end(&s) ? 0 : -1;
 }
 
-void jsonrpc_write_result_head(struct json_writer *w, int64_t id) {
+static void write_version_and_id_key(struct json_writer *w) {
         json_write_object_begin(w);
         json_write_key(w, "jsonrpc");
         json_write_string(w, "2.0");
         json_write_key(w, "id");
+}
+
+void jsonrpc_write_result_head(struct json_writer *w, int64_t id) {
+        write_version_and_id_key(w);
         json_write_int(w, id);
         json_write_key(w, "result");
 }
 
+void jsonrpc_write_result_head_for(struct json_writer *w, const json_t *id) {
+        write_version_and_id_key(w);
+        if (json_is_integer(id))
+                json_write_int(w, json_integer_value(id));
+        else if (json_is_string(id))
+                json_write_string(w, json_string_value(id));
+        else
+                json_write_null(w);
+        json_write_key(w, "result");
+}
+
 void jsonrpc_write_request_head(struct json_writer *w, int64_t id, const char *method) {
-        json_write_object_begin(w);
-        json_write_key(w, "jsonrpc");
-        json_write_string(w, "2.0");
-        json_write_key(w, "id");
+        write_version_and_id_key(w);
         json_write_int(w, id);
         json_write_key(w, "method");
         json_write_string(w, method);

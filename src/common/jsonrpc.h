@@ -62,6 +62,8 @@ int jsonrpc_read_named_call(const char *line, size_t len, struct jsonrpc_named_c
 
 /* {"jsonrpc":"2.0","id":id,"result": — the result's value comes next. */
 void jsonrpc_write_result_head(struct json_writer *w, int64_t id);
+/* The same for an id as jsonrpc_parse() read it (integer, string, null). */
+void jsonrpc_write_result_head_for(struct json_writer *w, const json_t *id);
 /* {"jsonrpc":"2.0","id":id,"method":method,"params": — the params next. */
 void jsonrpc_write_request_head(struct json_writer *w, int64_t id, const char *method);
 /* Closes the message begun with a head, and its line ("}\n"). */

@@ -24,13 +24,17 @@ struct rpc_call {
         json_t *params;   /* borrowed; an object (empty when absent) */
         char *error;      /* message of the failure */
         int jsonrpc_code; /* for protocol-level failures, else 0 */
+        /* Where a handler may write its result as text instead of
+         * returning a tree (then it returns RPC_TEXT); NULL: it may not. */
+        struct json_writer *text;
 };
 
 #define RPC_DEFERRED 1
-
-typedef int rpc_handler_fn(struct rpc_call *call, json_t **ret_result);
+#define RPC_TEXT 2
 
 struct json_writer;
+
+typedef int rpc_handler_fn(struct rpc_call *call, json_t **ret_result);
 /* A method's fast path, for a request of service s that passed the
  * access check: writes the reply's result into w and returns 1, or
  * returns 0 for the handler to answer the request (what it wrote then is

@@ -372,17 +372,29 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
                 return;
         }
 
+        /* A handler that writes its result as text writes it after this. */
+        struct json_writer *w = &c->server->reply;
+        json_writer_reset(w);
+        jsonrpc_write_result_head_for(w, req.id);
         struct rpc_call call = {
                 .manager = c->server->manager,
                 .conn = c,
                 .conn_id = c->id,
                 .id = req.id,
                 .params = req.params,
+                .text = w,
         };
         json_t *result = NULL;
         int r = rpc_dispatch(method, &call, &result);
         if (r == RPC_DEFERRED) {
                 c->deferred++;
+        } else if (r == RPC_TEXT) {
+                jsonrpc_write_tail(w);
+                if (w->failed)
+                        send_error(c, req.id, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                   SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+                else
+                        conn_queue_line(c, w->buf, w->len);
         } else if (r >= 0) {
                 conn_queue(c, jsonrpc_result(req.id, result));
         } else {
