@@ -561,6 +561,10 @@ phase_cold() {
 phase_running() {
         local m a b r v i
         declare -A before=() cli=()
+        if [[ " $MANAGERS " == *" scm "* ]] && [ ! -d "$(scm_template 1000)" ]; then
+                mkdir -p "$W/templates" # phase_api's, when it did not run
+                make_scm_template 1000 auto "$(scm_template 1000)" >/dev/null
+        fi
         say "== all managers with 1000 services running: idle wake-ups over ${WAKE_S} s"
         for m in $MANAGERS; do
                 start_manager "$m" 1000 "$BOUND_MS"
