@@ -99,7 +99,7 @@ SCCTL=$BUILD/scctl
 SVC=$B/bench-svc
 TOOL=$B/bench-tool
 for f in "$SCMD" "$SCCTL" "$SVC" "$TOOL" "$B/bench-floor" "$B/bench-scm-create" \
-        "$B/bench-scm-query" "$B/bench-scm-restarter" "$B/bench-win32-query"; do
+        "$B/bench-scm-query" "$B/bench-scm-restarter" "$B/bench-win32-query" "$B/bench-roundtrip-floor"; do
         [ -x "$f" ] || {
                 echo "bench: $f is missing; run make first" >&2
                 exit 1
@@ -561,6 +561,10 @@ phase_cold() {
 phase_running() {
         local m a b r v i
         declare -A before=() cli=()
+        if [[ " $MANAGERS " == *" scm "* ]] && [ ! -d "$(scm_template 1000)" ]; then
+                mkdir -p "$W/templates" # phase_api's, when it did not run
+                make_scm_template 1000 auto "$(scm_template 1000)" >/dev/null
+        fi
         say "== all managers with 1000 services running: idle wake-ups over ${WAKE_S} s"
         for m in $MANAGERS; do
                 start_manager "$m" 1000 "$BOUND_MS"
@@ -600,15 +604,22 @@ phase_running() {
 
         if [ -n "${PIDS[scm]:-}" ]; then
                 say "== scm library round trip"
-                local q=() p50=() p99=() line
+                local q=() p50=() p99=() line floor_poll=() floor_spin=() kind
                 for ((i = 0; i < REPS_QUERY; i++)); do
                         line=$("$B/bench-scm-query" "$W/scm/root/run/scm.sock" svc00001 1)
                         read -r a b v _ <<<"$line"
                         q+=("$a") p50+=("$b") p99+=("$v")
+                        # The floor of a round trip, in the same minute.
+                        while read -r kind a _; do
+                                [ "$kind" = poll ] && floor_poll+=("$a")
+                                [ "$kind" = spin ] && floor_spin+=("$a")
+                        done < <("$B/bench-roundtrip-floor" 1)
                 done
                 record lib_query_rate 1000 scm "$(list_median "${q[@]}")" queries/s "$REPS_QUERY" "bench-scm-query: scm_query_status on one connection for 1 s a run (higher is better); runs: ${q[*]}"
                 record lib_query_p50 1000 scm "$(list_median "${p50[@]}")" us "$REPS_QUERY" "median over runs of each run's p50"
                 record lib_query_p99 1000 scm "$(list_median "${p99[@]}")" us "$REPS_QUERY" "median over runs of each run's p99"
+                [ ${#floor_poll[@]} -gt 0 ] && record lib_query_floor_poll 1 floor "$(list_median "${floor_poll[@]}")" round_trips/s "${#floor_poll[@]}" "bench-roundtrip-floor: 80 bytes out, 420 back over a unix socket, no JSON, no work; the caller sleeps in poll() for each reply; runs: ${floor_poll[*]}"
+                [ ${#floor_spin[@]} -gt 0 ] && record lib_query_floor_spin 1 floor "$(list_median "${floor_spin[@]}")" round_trips/s "${#floor_spin[@]}" "the same, the caller reading without sleeping (as libscm's query does); runs: ${floor_spin[*]}"
                 local ratio=()
                 for ((i = 0; i < REPS_QUERY; i++)); do
                         line=$(SCM_SOCKET="$W/scm/root/run/scm.sock" "$B/bench-win32-query" svc00001 1)

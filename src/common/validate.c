@@ -9,32 +9,7 @@
 
 #include <scm/types.h>
 
-/* Length of the UTF-8 sequence at s, or 0 when it is not a valid one
- * (overlong forms, surrogates and values past U+10FFFF are invalid). */
-static int utf8_sequence(const unsigned char *s) {
-        uint32_t c;
-        int n;
-
-        if (s[0] < 0x80)
-                return 1;
-        if ((s[0] & 0xe0) == 0xc0)
-                n = 2, c = s[0] & 0x1f;
-        else if ((s[0] & 0xf0) == 0xe0)
-                n = 3, c = s[0] & 0x0f;
-        else if ((s[0] & 0xf8) == 0xf0)
-                n = 4, c = s[0] & 0x07;
-        else
-                return 0;
-        for (int i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                c = (c << 6) | (s[i] & 0x3f);
-        }
-        static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-        if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-                return 0;
-        return n;
-}
+#include "utf8.h"
 
 int utf8_text_chars(const char *s) {
         const unsigned char *p = (const unsigned char *)s;
@@ -43,7 +18,9 @@ int utf8_text_chars(const char *s) {
         while (*p) {
                 if (*p < 0x20 || *p == 0x7f)
                         return -1;
-                int n = utf8_sequence(p);
+                /* A NUL ends the string: at most 4 bytes are looked at, and
+                 * a NUL inside them is no continuation byte. */
+                int n = utf8_sequence(p, 4);
                 if (n == 0)
                         return -1;
                 p += n;

@@ -9,6 +9,10 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+
+#include <scm/client.h>
+
+#include "json_writer.h"
 #include <sys/un.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +49,14 @@ struct scm_client {
          * scmd said daemon_reexec (docs/protocol.md, "Events"). */
         struct sockaddr_un addr;
         bool reexec_seen;
+
+        struct json_writer request; /* client_call_named()'s line, its buffer kept */
+        bool sent;                  /* a request went out: its reply is read next */
+        /* Spinning for a reply (client.c, reply_spin()). */
+        bool spin_off;        /* one CPU: never */
+        bool spin_wanted;     /* the request sent has a fast path */
+        unsigned spin_skip;   /* calls that still go straight to poll() */
+        unsigned spin_misses; /* spins in a row that saw no reply */
 };
 
 /* CLOCK_MONOTONIC in milliseconds. */
@@ -57,6 +69,23 @@ SCM_HIDDEN int64_t client_now_ms(void);
  * -errno; any failure but -ETIMEDOUT breaks the client. */
 SCM_HIDDEN int client_receive(struct scm_client *c, json_int_t id, int64_t deadline,
                               json_t **ret_result);
+
+/* A reader of one call's reply line without a tree of values: 1 when
+ * line is the reply to id and it has read it into ctx, 0 (ctx untouched)
+ * to leave the line to the general path. */
+typedef int client_reply_reader_fn(const char *line, size_t size, json_int_t id, void *ctx);
+
+/* scm_call() of method with params {"name": name}, its request line
+ * written as text, and reader offered the reply line first.  1 when reader
+ * took it; 0 with *ret_result when the general path read it; or what
+ * scm_call() fails with (-EINVAL for a name that is not UTF-8). */
+SCM_HIDDEN int client_call_named(struct scm_client *c, const char *method, const char *name,
+                                 client_reply_reader_fn *reader, void *ctx, json_t **ret_result);
+
+/* status.c: 1 with *ret when line is the reply to id with a status as
+ * its result, read without a tree; 0 for every other line, and for one it
+ * is not sure of (the general path reads those). */
+SCM_HIDDEN int status_reply_read(const char *line, size_t size, int64_t id, struct scm_status *ret);
 
 /* Queues a notification (msg is taken; size is its line's). */
 SCM_HIDDEN void notify_queue_push(struct scm_client *c, json_t *msg, size_t size);

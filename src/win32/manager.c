@@ -136,6 +136,13 @@ int manager_call(struct w32_manager *m, const char *method, json_t *params, json
         return r;
 }
 
+int manager_query_status(struct w32_manager *m, const char *name, struct scm_status *ret) {
+        pthread_mutex_lock(&m->lock);
+        int r = scm_query_status(m->client, name, ret);
+        pthread_mutex_unlock(&m->lock);
+        return r;
+}
+
 static BOOL close_service(struct w32_service *s) {
         notify_cancel(&s->pending);
         if (s->server_handle >= 0)

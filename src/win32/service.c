@@ -176,12 +176,8 @@ BOOL WINAPI DeleteService(SC_HANDLE hService) {
 /* ---- status ----------------------------------------------------------------- */
 
 static int query_status(struct w32_service *s, SERVICE_STATUS_PROCESS *ret) {
-        json_t *res = NULL;
         struct scm_status st;
-        int r = service_call(s, "query_status", NULL, &res);
-        if (r >= 0)
-                r = scm_status_from_json(res, &st);
-        json_decref(res);
+        int r = manager_query_status(s->manager, s->name, &st);
         if (r >= 0)
                 status_to_win32(&st, ret);
         return r;

@@ -121,6 +121,9 @@ struct w32_manager {
 struct w32_manager *manager_get(SC_HANDLE h, DWORD need);
 /* One JSON-RPC call on m's connection, under its lock. */
 int manager_call(struct w32_manager *m, const char *method, json_t *params, json_t **ret);
+/* scm_query_status() under m's lock: libscm's fast path for the call a
+ * program makes in a loop (QueryServiceStatus(Ex)). */
+int manager_query_status(struct w32_manager *m, const char *name, struct scm_status *ret);
 /* Connects to scmd as OpenSCManager does: ERROR_* on failure. */
 DWORD manager_connect(struct scm_client **ret);
 

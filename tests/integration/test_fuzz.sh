@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # Coverage-guided fuzzing of what reads input from outside scmd: the
-# request reader (a client's JSON-RPC line), the control channel's packet
+# request reader (a client's JSON-RPC line), the fast paths' readers of a
+# query_status request (scmd) and of its reply (libscm), each against the
+# general reader it stands in for, the control channel's packet
 # reader (a native service's process), the process settings' parameter
 # reader (create, change_config, the database's load: what scmd writes it
 # must read back), the readers of the resource limits, the filesystem
@@ -20,7 +22,7 @@
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-20}
-TARGETS=(jsonrpc control process_settings settings listen trigger_spec unit_file trigger notify)
+TARGETS=(jsonrpc named_call status_reply control process_settings settings listen trigger_spec unit_file trigger notify)
 
 skip_all() {
         local t

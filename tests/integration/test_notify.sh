@@ -6,7 +6,8 @@
 # run under scmd.  Running only at READY=1, STATUS= as status_text,
 # STOPPING=1, a start that never says READY, EXTEND_TIMEOUT_USEC, the
 # watchdog, ERRNO=, who is heard: the service's processes, never a
-# stranger, and a message holding a NUL byte dropped whole.
+# stranger, a message holding a NUL byte dropped whole, and a STATUS=
+# text that is not UTF-8.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -317,6 +318,31 @@ test_nul_dropped() {
         wait_state nul stopped 10
 }
 
+# A STATUS= text that is not UTF-8 shows with U+FFFD for each byte that
+# begins no valid sequence (once the status could not be written at all:
+# query_status failed with NOT_ENOUGH_MEMORY); quotes and backslashes come
+# back as they went.
+test_status_not_utf8() {
+        local py
+        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+        if [ -z "$py" ]; then
+                tap_skip "a STATUS= text that is not UTF-8" "no python3 here to send one"
+                return
+        fi
+        daemon_start || return
+        local code='import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+        code+='[s.sendto(m, os.environ["NOTIFY_SOCKET"]) for m in (b"STATUS=50% \xff done \"q\" \\ end", b"READY=1")]; '
+        code+='time.sleep(60)'
+        assert_sc_ok "create latin" create latin --kind notify --exec "$(cmdline "$py" -c "$code")" \
+                --control-timeout 5000 || return
+        assert_sc_ok "start latin" start latin
+        wait_state latin running 10 || return
+        assert_eq "status_text with U+FFFD for the byte that is not UTF-8" \
+                "$(printf '50%% \xef\xbf\xbd done "q" \\ end')" "$(status_field latin status_text)"
+        assert_sc_ok "stop latin" stop latin
+        wait_state latin stopped 10
+}
+
 run_test test_notify_config
 run_test test_ready
 run_test test_stopping
@@ -327,4 +353,5 @@ run_test test_errno
 run_test test_attribution
 run_test test_attribution_same_name_cgroup
 run_test test_nul_dropped
+run_test test_status_not_utf8
 finish

@@ -24,11 +24,22 @@ struct rpc_call {
         json_t *params;   /* borrowed; an object (empty when absent) */
         char *error;      /* message of the failure */
         int jsonrpc_code; /* for protocol-level failures, else 0 */
+        /* Where a handler may write its result as text instead of
+         * returning a tree (then it returns RPC_TEXT); NULL: it may not. */
+        struct json_writer *text;
 };
 
 #define RPC_DEFERRED 1
+#define RPC_TEXT 2
+
+struct json_writer;
 
 typedef int rpc_handler_fn(struct rpc_call *call, json_t **ret_result);
+/* A method's fast path, for a request of service s that passed the
+ * access check: writes the reply's result into w and returns 1, or
+ * returns 0 for the handler to answer the request (what it wrote then is
+ * dropped).  Never fails the request itself. */
+typedef int rpc_fast_fn(struct rpc_call *call, struct service *s, struct json_writer *w);
 
 /* Records a failure with a message and returns SCM_ERR(win32). */
 int rpc_fail(struct rpc_call *call, int win32, const char *fmt, ...)
@@ -51,6 +62,8 @@ struct rpc_method {
         uint32_t rights; /* ACL_BIT()s needed on the object */
         /* Instead of rights, when they depend on the parameters. */
         uint32_t (*rights_of)(const struct rpc_call *call);
+        /* For {"name": S} alone, on RPC_ON_SERVICE: no tree of values. */
+        rpc_fast_fn *fast;
 };
 
 /* The method named name, or NULL. */
@@ -61,6 +74,12 @@ const struct rpc_method *rpc_methods(size_t *ret_n);
  * method without a right in the table is refused for everyone but admins:
  * the check fails closed. */
 int rpc_dispatch(const struct rpc_method *m, struct rpc_call *call, json_t **ret_result);
+/* m's fast path for params {"name": name} (jsonrpc_read_named_call()):
+ * 1 when it wrote the result into w, the call counted; 0 when the request
+ * is the general path's (no fast path, no such service, a bad name, a
+ * right missing: whatever the handler would answer with an error). */
+int rpc_dispatch_fast(const struct rpc_method *m, struct rpc_call *call, const char *name,
+                      struct json_writer *w);
 
 /* Parameter helpers: each returns 0, or rpc_fail(INVALID_PARAMETER). */
 int rpc_check_keys(struct rpc_call *call, const char *const *allowed);
@@ -81,6 +100,7 @@ int rpc_get_required_list(struct rpc_call *call, const char *key, size_t max_ent
 /* Handlers, by file. */
 rpc_handler_fn rpc_ping, rpc_query_status, rpc_query_config, rpc_query_resources, rpc_enumerate,
         rpc_query_timeline;                                                    /* rpc_query.c */
+rpc_fast_fn rpc_query_status_fast;                                             /* rpc_query.c */
 rpc_handler_fn rpc_create, rpc_change_config, rpc_delete, rpc_open, rpc_close; /* rpc_config.c */
 rpc_handler_fn rpc_start, rpc_control;                                         /* rpc_control.c */
 /* The right a control needs: stop, pause-continue, interrogate or user-defined-control. */

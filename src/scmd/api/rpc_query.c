@@ -16,6 +16,7 @@
 #include "acl.h"
 #include "cgroup_usage.h"
 #include "cleanup.h"
+#include "json_writer.h"
 #include "manager.h"
 #include "process.h"
 #include "registry.h"
@@ -45,28 +46,40 @@ int rpc_ping(struct rpc_call *call, json_t **ret) {
         return r;
 }
 
-static json_t *usage_number(int64_t v) {
-        return v >= 0 ? json_integer(v) : json_null();
+static void write_usage_number(struct json_writer *w, const char *key, int64_t v) {
+        json_write_key(w, key);
+        if (v >= 0)
+                json_write_int(w, v);
+        else
+                json_write_null(w);
 }
 
-/* The status of query_status and enumerate: service_status_json() and,
- * while the service has a process in a cgroup, "usage" read from it (not
- * in events: reading it on every change of state would cost for nothing). */
-static json_t *status_with_usage(const struct service *s) {
-        json_t *status = service_status_json(s);
-        if (!status || !s->process || process_cgroup(s->process) < 0)
-                return status;
+/* The members of the status of query_status and enumerate:
+ * service_status_write()'s and, while the service has a process in a
+ * cgroup, "usage" read from it (not in events: reading it on every change
+ * of state would cost for nothing). */
+static void write_status_with_usage(const struct service *s, struct json_writer *w) {
         struct cgroup_usage u;
-        cgroup_usage_read(s->process->cgroup_fd, &u);
-        process_cgroup_let_go(s->process);
-        json_t *usage =
-                json_pack("{s:o, s:o, s:o}", "memory_bytes", usage_number(u.memory_bytes),
-                          "cpu_usec", usage_number(u.cpu_usec), "tasks", usage_number(u.tasks));
-        if (!usage || json_object_set_new(status, "usage", usage) < 0) {
-                json_decref(status);
-                return NULL;
-        }
-        return status;
+        service_status_write(s, w);
+        if (!s->process || !process_cgroup_usage(s->process, &u))
+                return;
+        json_write_key(w, "usage");
+        json_write_object_begin(w);
+        write_usage_number(w, "memory_bytes", u.memory_bytes);
+        write_usage_number(w, "cpu_usec", u.cpu_usec);
+        write_usage_number(w, "tasks", u.tasks);
+        json_write_object_end(w);
+}
+
+/* The same as an object, for the general path and enumerate. */
+static json_t *status_with_usage(const struct service *s) {
+        struct json_writer w = JSON_WRITER_INIT;
+        json_write_object_begin(&w);
+        write_status_with_usage(s, &w);
+        json_write_object_end(&w);
+        json_t *o = w.failed ? NULL : json_loadb(w.buf, w.len, 0, NULL);
+        json_writer_free(&w);
+        return o;
 }
 
 int rpc_query_status(struct rpc_call *call, json_t **ret) {
@@ -76,6 +89,14 @@ int rpc_query_status(struct rpc_call *call, json_t **ret) {
         if (r >= 0)
                 *ret = or_oom(call, status_with_usage(s), &r);
         return r;
+}
+
+int rpc_query_status_fast(struct rpc_call *call, struct service *s, struct json_writer *w) {
+        (void)call;
+        json_write_object_begin(w);
+        write_status_with_usage(s, w);
+        json_write_object_end(w);
+        return 1;
 }
 
 int rpc_query_config(struct rpc_call *call, json_t **ret) {
@@ -136,6 +157,37 @@ static bool matches(const struct enum_filter *f, const struct service *s) {
         return !f->group || names_equal(f->group, s->config.group);
 }
 
+/* enumerate's result, {"services":[...]}, as text. */
+static void write_enumerate(struct rpc_call *call, const struct enum_filter *f,
+                            struct service **all, size_t n, struct json_writer *w) {
+        json_write_object_begin(w);
+        json_write_key(w, "services");
+        json_write_array_begin(w);
+        for (size_t i = 0; i < n && !w->failed; i++) {
+                /* Silently: a service the caller may not query is not there. */
+                if (!matches(f, all[i]) || !rpc_may(call, all[i], ACL_BIT(ACL_QUERY_STATUS)))
+                        continue;
+                const struct service_config *c = &all[i]->config;
+                json_write_object_begin(w);
+                json_write_key(w, "name");
+                json_write_string(w, c->name);
+                json_write_key(w, "display_name");
+                json_write_string(w, c->display_name);
+                json_write_key(w, "start_type");
+                json_write_string(w, scm_start_type_name(c->start_type));
+                json_write_key(w, "status");
+                json_write_object_begin(w);
+                write_status_with_usage(all[i], w);
+                json_write_object_end(w);
+                json_write_object_end(w);
+        }
+        json_write_array_end(w);
+        json_write_object_end(w);
+}
+
+/* Written as text (a tree of 10,000 services cost more than the rest of
+ * the request); read back into a tree only for a caller that takes no
+ * text. */
 int rpc_enumerate(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"type", "state", "group", NULL};
         struct enum_filter f;
@@ -147,25 +199,16 @@ int rpc_enumerate(struct rpc_call *call, json_t **ret) {
 
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(call->manager->registry, &all);
-        json_t *list = n >= 0 ? json_array() : NULL;
-        if (!list)
+        if (n < 0)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        for (ssize_t i = 0; i < n; i++) {
-                /* Silently: a service the caller may not query is not there. */
-                if (!matches(&f, all[i]) || !rpc_may(call, all[i], ACL_BIT(ACL_QUERY_STATUS)))
-                        continue;
-                const struct service_config *c = &all[i]->config;
-                json_t *e =
-                        json_pack("{s:s, s:s, s:s, s:o}", "name", c->name, "display_name",
-                                  c->display_name, "start_type", scm_start_type_name(c->start_type),
-                                  "status", status_with_usage(all[i]));
-                if (!e || json_array_append_new(list, e) < 0) {
-                        json_decref(list);
-                        return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-                }
-        }
-        *ret = or_oom(call, json_pack("{s:o}", "services", list), &r);
-        return r;
+        struct json_writer own = JSON_WRITER_INIT;
+        struct json_writer *w = call->text ? call->text : &own;
+        write_enumerate(call, &f, all, (size_t)n, w);
+        if (!w->failed && call->text)
+                return RPC_TEXT;
+        *ret = w->failed ? NULL : json_loadb(w->buf, w->len, 0, NULL);
+        json_writer_free(&own);
+        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }
 
 /* The timeline entry of every service the caller may query, by name;

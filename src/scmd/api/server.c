@@ -68,6 +68,7 @@
 #include "cleanup.h"
 #include "counters.h"
 #include "events.h"
+#include "json_writer.h"
 #include "jsonrpc.h"
 #include "lock.h"
 #include "log.h"
@@ -125,6 +126,7 @@ struct server {
         int reserve_fd;
         uint64_t refused;
         struct loop_timer backlog_timer; /* due now while a connection has a backlog */
+        struct json_writer reply;        /* handle_fast()'s, its buffer kept */
 };
 
 static void conn_free(struct conn *c) {
@@ -258,13 +260,10 @@ void conn_cut_off(struct conn *c, int win32, const char *message) {
         conn_update_events(c);
 }
 
-/* Queues one reply. */
-static void conn_queue(struct conn *c, json_t *msg) {
-        size_t len;
-        _cleanup_free_ char *line = msg && !c->cut_off ? jsonrpc_line(msg, &len) : NULL;
-        json_decref(msg);
-        if (c->cut_off || !line)
-                return; /* cut off; or out of memory: the reply is lost, not the daemon */
+/* Queues one reply's line (len bytes with its newline). */
+static void conn_queue_line(struct conn *c, const char *line, size_t len) {
+        if (c->cut_off)
+                return;
         if (c->out_len - c->out_off + len > OUTPUT_MAX) {
                 conn_cut_off(c, SCM_ERROR_NOT_ENOUGH_MEMORY,
                              "the client does not read its replies (16 MiB unread)");
@@ -274,6 +273,15 @@ static void conn_queue(struct conn *c, json_t *msg) {
                 memcpy(c->out + c->out_len, line, len);
                 c->out_len += len;
         }
+}
+
+/* Queues one reply. */
+static void conn_queue(struct conn *c, json_t *msg) {
+        size_t len;
+        _cleanup_free_ char *line = msg && !c->cut_off ? jsonrpc_line(msg, &len) : NULL;
+        json_decref(msg);
+        if (line) /* else cut off; or out of memory: the reply is lost, not the daemon */
+                conn_queue_line(c, line, len);
 }
 
 void conn_send_event(struct conn *c, const struct iovec *parts, size_t n_parts, bool counted) {
@@ -317,7 +325,34 @@ static void send_too_long(struct conn *c) {
                    "the request line is longer than 65536 bytes; it was skipped");
 }
 
+/* The fast path of a request naming one service (query_status): read in
+ * place, its reply written as text into the server's one writer, no tree
+ * of values either way.  False, having sent nothing, for every request it
+ * does not take and every one that would fail: handle_line() reads those
+ * again and answers them. */
+static bool handle_fast(struct conn *c, const char *line, size_t len) {
+        struct jsonrpc_named_call req;
+        if (jsonrpc_read_named_call(line, len, &req) < 0)
+                return false;
+        const struct rpc_method *method = rpc_find_method(req.method);
+        if (!method || !method->fast)
+                return false;
+        struct rpc_call call = {.manager = c->server->manager, .conn = c, .conn_id = c->id};
+        struct json_writer *w = &c->server->reply;
+        json_writer_reset(w);
+        jsonrpc_write_result_head(w, req.id);
+        if (!rpc_dispatch_fast(method, &call, req.name, w))
+                return false;
+        jsonrpc_write_tail(w);
+        if (w->failed)
+                return false;
+        conn_queue_line(c, w->buf, w->len);
+        return true;
+}
+
 static void handle_line(struct conn *c, const char *line, size_t len) {
+        if (handle_fast(c, line, len))
+                return;
         struct jsonrpc_request req;
         const char *reason;
         int code = jsonrpc_parse(line, len, &req, &reason);
@@ -337,17 +372,29 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
                 return;
         }
 
+        /* A handler that writes its result as text writes it after this. */
+        struct json_writer *w = &c->server->reply;
+        json_writer_reset(w);
+        jsonrpc_write_result_head_for(w, req.id);
         struct rpc_call call = {
                 .manager = c->server->manager,
                 .conn = c,
                 .conn_id = c->id,
                 .id = req.id,
                 .params = req.params,
+                .text = w,
         };
         json_t *result = NULL;
         int r = rpc_dispatch(method, &call, &result);
         if (r == RPC_DEFERRED) {
                 c->deferred++;
+        } else if (r == RPC_TEXT) {
+                jsonrpc_write_tail(w);
+                if (w->failed)
+                        send_error(c, req.id, SCM_ERROR_NOT_ENOUGH_MEMORY,
+                                   SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+                else
+                        conn_queue_line(c, w->buf, w->len);
         } else if (r >= 0) {
                 conn_queue(c, jsonrpc_result(req.id, result));
         } else {
@@ -759,6 +806,7 @@ void server_free(struct server *srv) {
                 conn_free(srv->conns);
         }
         loop_timer_disarm(srv->manager->loop, &srv->backlog_timer);
+        json_writer_free(&srv->reply);
         loop_io_remove(srv->manager->loop, &srv->io);
         close(srv->fd);
         if (srv->reserve_fd >= 0)

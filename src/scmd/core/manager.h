@@ -85,6 +85,7 @@ struct manager {
         char *cgroup_base_path;
         char *cgroup_base_rel;        /* as /proc/PID/cgroup names it */
         unsigned cgroup_controllers;  /* RESOURCE_CTL_* the services' folders have */
+        unsigned usage_held;          /* processes whose usage files are held (process.c) */
         char *cgroup_controllers_why; /* why the others are missing; NULL */
         int signal_fd;
         struct loop_io signal_io;

@@ -52,6 +52,7 @@
 
 #include "account.h"
 #include "cgroup.h"
+#include "cgroup_usage.h"
 #include "channel.h"
 #include "cleanup.h"
 #include "cmdline.h"
@@ -258,6 +259,10 @@ static void process_free(struct process *p) {
         loop_io_remove(l, &p->cgroup_io);
         if (p->cgroup_events_fd >= 0)
                 close(p->cgroup_events_fd);
+        if (p->usage_held) {
+                cgroup_usage_close(&p->usage_files);
+                p->manager->usage_held--;
+        }
         if (process_has_cgroup(p)) {
                 if (p->cgroup_fd >= 0)
                         close(p->cgroup_fd);
@@ -371,6 +376,28 @@ void process_cgroup_let_go(struct process *p) {
 
 bool process_has_cgroup(const struct process *p) {
         return p->cgroup_fd >= 0 || p->cgroup_let_go;
+}
+
+bool process_cgroup_usage(struct process *p, struct cgroup_usage *ret) {
+        struct manager *m = p->manager;
+        int dir_fd = p->cgroup_fd;
+        const char *folder = NULL;
+        if (dir_fd < 0 && p->cgroup_let_go && p->cgroup_name && m->cgroup_base_fd >= 0) {
+                dir_fd = m->cgroup_base_fd;
+                folder = p->cgroup_name;
+        }
+        if (dir_fd < 0)
+                return false;
+        if (!p->usage_held && m->usage_held < PROCESS_USAGE_HELD_MAX &&
+            cgroup_usage_open(dir_fd, folder, m->cgroup_controllers, &p->usage_files) > 0) {
+                p->usage_held = true;
+                m->usage_held++;
+        }
+        if (p->usage_held)
+                cgroup_usage_read_open(&p->usage_files, ret);
+        else
+                cgroup_usage_read(dir_fd, folder, m->cgroup_controllers, ret);
+        return true;
 }
 
 static int fail_errno(struct service *s, const char *what, int e) {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup_usage.h"
 #include "log.h"
 #include "logcapture.h"
 #include "loop.h"
@@ -49,6 +50,9 @@ struct process {
         bool cgroup_let_go; /* it has one (cgroup_name), opened again on demand */
         int cgroup_events_fd;
         char *cgroup_name; /* the folder's name while it has one */
+        /* Its usage files, held open once queried (process_cgroup_usage()). */
+        bool usage_held;
+        struct cgroup_usage_files usage_files;
         struct loop_io cgroup_io;
         struct loop_timer drain_timer; /* killed, the cgroup must empty by then */
         struct log_capture log;
@@ -92,6 +96,13 @@ int process_cgroup(struct process *p);
 void process_cgroup_let_go(struct process *p);
 /* p has a cgroup folder, open or let go. */
 bool process_has_cgroup(const struct process *p);
+/* What p's cgroup folder uses now; false when p has none.  The first
+ * PROCESS_USAGE_HELD_MAX processes queried at once keep the files open
+ * until they end: a reading is then one pread() a file.  The others open
+ * each file by its path from the base and close it again (the folder
+ * itself is never opened for it). */
+bool process_cgroup_usage(struct process *p, struct cgroup_usage *ret);
+#define PROCESS_USAGE_HELD_MAX 64
 /* s's own process (after its pre-start commands); as process_spawn(). */
 int process_spawn_main(struct service *s);
 /* Every process of p has gone (and the post-stop commands have run): the

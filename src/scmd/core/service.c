@@ -529,65 +529,12 @@ static void on_watchdog_timeout(struct loop_timer *t) {
         service_dispatch(s, EV_WATCHDOG);
 }
 
-/* ---- JSON views ---- */
-
-static json_t *reload_json(const struct service *s);
-
-json_t *service_status_json(const struct service *s) {
-        json_t *accepted = json_array();
-        const char *names[8];
-        int n = scm_accept_names(s->controls_accepted, names, 8);
-        for (int i = 0; accepted && i < n && i < 8; i++)
-                json_array_append_new(accepted, json_string(names[i]));
-
-        json_t *exit = json_null();
-        if (s->exit_kind == EXIT_CODE)
-                exit = json_pack("{s:i}", "code", s->exit_value);
-        else if (s->exit_kind == EXIT_SIGNAL)
-                exit = json_pack("{s:i}", "signal", s->exit_value);
-        if (json_is_object(exit) && s->oom_kills > 0) /* its memory limit (resource.c) */
-                json_object_set_new(exit, "oom_kills", json_integer(s->oom_kills));
-
-        json_t *o =
-                json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:o, s:s, s:I}",
-                          "name", s->config.name, "type", scm_type_name(s->config.type), "state",
-                          scm_state_name(s->state), "controls_accepted", accepted,
-                          "win32_exit_code", (json_int_t)s->win32_exit_code, "service_exit_code",
-                          (json_int_t)s->service_exit_code, "checkpoint", (json_int_t)s->checkpoint,
-                          "wait_hint", (json_int_t)s->wait_hint, "pid", (json_int_t)service_pid(s),
-                          "desired", scm_state_name(s->desired), "marked_for_delete",
-                          s->marked_for_delete, "process_exit", exit, "status_text", s->status_text,
-                          "seq", (json_int_t)events_seq(s));
-        if (o && (json_object_set_new(o, "reloading", json_boolean(s->reloading)) < 0 ||
-                  json_object_set_new(o, "last_reload", reload_json(s)) < 0)) {
-                json_decref(o);
-                return NULL;
-        }
-        if (o && s->stop_reason)
-                json_object_set_new(o, "stop_reason",
-                                    json_pack("{s:I, s:s, s:I}", "reason",
-                                              (json_int_t)s->stop_reason, "comment",
-                                              s->stop_comment ? s->stop_comment : "", "time_us",
-                                              (json_int_t)s->stop_reason_time_us));
-        return o;
-}
-
 void service_reload_ended(struct service *s) {
         s->reloading = false;
         HOOK(s, progress, s);
 }
 
-/* "last_reload": how the last reload command ended, or null. */
-static json_t *reload_json(const struct service *s) {
-        if (!s->reload_failed && s->reload_exit_kind == EXIT_NONE)
-                return json_null();
-        return json_pack("{s:b, s:o}", "succeeded", !s->reload_failed, "exit",
-                         s->reload_exit_kind == EXIT_CODE
-                                 ? json_pack("{s:i}", "code", s->reload_exit_value)
-                         : s->reload_exit_kind == EXIT_SIGNAL
-                                 ? json_pack("{s:i}", "signal", s->reload_exit_value)
-                                 : json_null());
-}
+/* ---- JSON views (the status: service_status.c) ---- */
 
 json_t *service_config_json(const struct service *s) {
         const struct service_config *c = &s->config;

@@ -180,7 +180,11 @@ void service_set_last_error(struct service *s, const char *fmt, ...)
 
 void service_add_start_waiter(struct service *s, struct start_waiter *w);
 
-/* A status object (docs/protocol.md, "Status"); NULL on out-of-memory. */
+struct json_writer;
+/* service_status.c: the members of s's status object (docs/protocol.md,
+ * "Status") into the object w has open, after any it holds. */
+void service_status_write(const struct service *s, struct json_writer *w);
+/* The same as an object; NULL on out-of-memory. */
 json_t *service_status_json(const struct service *s);
 json_t *service_config_json(const struct service *s);
 

@@ -9,6 +9,7 @@
 #include "cgroup_usage.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,27 +17,43 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The file name of the folder dir_fd, up to size - 1 bytes, into buf (NUL
- * terminated); false when it cannot be read. */
-static bool read_small(int dir_fd, const char *name, char *buf, size_t size) {
-        int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return false;
-        ssize_t n = read(fd, buf, size - 1);
-        close(fd);
-        if (n <= 0)
-                return false;
-        buf[n] = '\0';
-        return true;
+#include "resource_config.h"
+
+/* The three files, in struct cgroup_usage_files' order: the controller
+ * that provides each (0: always there), and the key of its number (NULL:
+ * the file's first number). */
+static const struct {
+        const char *name;
+        unsigned controller;
+        const char *key;
+} files[3] = {
+        {"memory.current", RESOURCE_CTL_MEMORY, NULL},
+        {"cpu.stat", 0, "usage_usec"},
+        {"pids.current", RESOURCE_CTL_PIDS, NULL},
+};
+
+/* File i of the folder folder under dir_fd (NULL: dir_fd) opened for
+ * reading, or -1 when its controller is not enabled or it cannot be. */
+static int open_file(int dir_fd, const char *folder, unsigned controllers, size_t i) {
+        char path[PATH_MAX];
+        if (files[i].controller && !(controllers & files[i].controller))
+                return -1;
+        if (folder &&
+            (size_t)snprintf(path, sizeof(path), "%s/%s", folder, files[i].name) >= sizeof(path))
+                return -1;
+        return openat(dir_fd, folder ? path : files[i].name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 }
 
-/* The first number of the file (key NULL), or the number after "key " at
- * the start of a line; -1 when there is none. */
-static int64_t read_number(int dir_fd, const char *name, const char *key) {
+/* The number of file i read at its start through fd: the first one (key
+ * NULL), or the one after "key " at the start of a line; -1 when there is
+ * none. */
+static int64_t read_number(int fd, size_t i) {
         char buf[1024];
-        if (!read_small(dir_fd, name, buf, sizeof(buf)))
+        ssize_t len = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+        if (len <= 0)
                 return -1;
-        const char *p = buf;
+        buf[len] = '\0';
+        const char *key = files[i].key, *p = buf;
         size_t n = key ? strlen(key) : 0;
         while (key && p && (strncmp(p, key, n) != 0 || p[n] != ' ')) {
                 p = strchr(p, '\n');
@@ -50,8 +67,43 @@ static int64_t read_number(int dir_fd, const char *name, const char *key) {
         return end == p || v < 0 ? -1 : (int64_t)v;
 }
 
-void cgroup_usage_read(int cgroup_fd, struct cgroup_usage *ret) {
-        ret->memory_bytes = read_number(cgroup_fd, "memory.current", NULL);
-        ret->cpu_usec = read_number(cgroup_fd, "cpu.stat", "usage_usec");
-        ret->tasks = read_number(cgroup_fd, "pids.current", NULL);
+static void fill(struct cgroup_usage *ret, const int64_t v[3]) {
+        ret->memory_bytes = v[0];
+        ret->cpu_usec = v[1];
+        ret->tasks = v[2];
+}
+
+void cgroup_usage_read(int dir_fd, const char *folder, unsigned controllers,
+                       struct cgroup_usage *ret) {
+        int64_t v[3];
+        for (size_t i = 0; i < 3; i++) {
+                int fd = open_file(dir_fd, folder, controllers, i);
+                v[i] = read_number(fd, i);
+                if (fd >= 0)
+                        close(fd);
+        }
+        fill(ret, v);
+}
+
+int cgroup_usage_open(int dir_fd, const char *folder, unsigned controllers,
+                      struct cgroup_usage_files *ret) {
+        int n = 0;
+        for (size_t i = 0; i < 3; i++)
+                n += (ret->fd[i] = open_file(dir_fd, folder, controllers, i)) >= 0;
+        return n;
+}
+
+void cgroup_usage_read_open(const struct cgroup_usage_files *f, struct cgroup_usage *ret) {
+        int64_t v[3];
+        for (size_t i = 0; i < 3; i++)
+                v[i] = read_number(f->fd[i], i);
+        fill(ret, v);
+}
+
+void cgroup_usage_close(struct cgroup_usage_files *f) {
+        for (size_t i = 0; i < 3; i++) {
+                if (f->fd[i] >= 0)
+                        close(f->fd[i]);
+                f->fd[i] = -1;
+        }
 }

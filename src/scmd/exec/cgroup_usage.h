@@ -13,7 +13,23 @@ struct cgroup_usage {
         int64_t tasks;        /* pids.current; -1 likewise */
 };
 
-/* Reads the usage of the cgroup folder cgroup_fd.  A file a controller
- * would provide is absent when the controller is not enabled for the
- * cgroup (memory, pids); its field is -1 then.  Never fails. */
-void cgroup_usage_read(int cgroup_fd, struct cgroup_usage *ret);
+/* Reads the usage of the cgroup folder folder under dir_fd (folder NULL:
+ * dir_fd is the folder).  controllers (RESOURCE_CTL_*) are those enabled
+ * for the folder: the file of a controller not among them is not there
+ * and not looked for (memory, pids; cpu.stat always is), its field -1.
+ * Never fails. */
+void cgroup_usage_read(int dir_fd, const char *folder, unsigned controllers,
+                       struct cgroup_usage *ret);
+
+/* The same files held open: each reading is then one pread() a file (the
+ * kernel makes a cgroup file's text again for a read at offset 0). */
+struct cgroup_usage_files {
+        int fd[3]; /* memory.current, cpu.stat, pids.current; -1: not there */
+};
+
+/* Opens the files cgroup_usage_read() would read into *ret; how many it
+ * opened (0: none, *ret holds no descriptor). */
+int cgroup_usage_open(int dir_fd, const char *folder, unsigned controllers,
+                      struct cgroup_usage_files *ret);
+void cgroup_usage_read_open(const struct cgroup_usage_files *f, struct cgroup_usage *ret);
+void cgroup_usage_close(struct cgroup_usage_files *f);
