@@ -68,6 +68,7 @@
 #include "cleanup.h"
 #include "counters.h"
 #include "events.h"
+#include "fdio.h"
 #include "jsonrpc.h"
 #include "lock.h"
 #include "log.h"
@@ -311,13 +312,7 @@ void conn_send_event(struct conn *c, const struct iovec *parts, size_t n_parts, 
                 return;
         }
         /* The rest, past what the socket took, as if written from here. */
-        for (size_t i = 0, skip = sent; i < n_parts; i++) {
-                size_t take = parts[i].iov_len > skip ? parts[i].iov_len - skip : 0;
-                memcpy(c->out + c->out_len,
-                       (const char *)parts[i].iov_base + (parts[i].iov_len - take), take);
-                c->out_len += take;
-                skip -= parts[i].iov_len - take;
-        }
+        c->out_len += iov_copy_tail(c->out + c->out_len, parts, n_parts, sent);
         if (sent > 0)
                 c->out_mid_line = true; /* the line goes on in c->out */
         if (counted)
