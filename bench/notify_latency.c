@@ -10,7 +10,7 @@
  * persisted) to the moment the event could be read (CLOCK_REALTIME right
  * after epoll_wait() returned with it).
  *
- *   bench-notify-latency [--scmd PATH] [--cycles N] [SUBSCRIBERS...]
+ *   bench-notify-latency [--scmd PATH | --floor] [--cycles N] [SUBSCRIBERS...]
  *
  * SUBSCRIBERS defaults to 1 100 1000; PATH to the scmd beside this build
  * (../scmd from this program); CYCLES to 100.  One change at a time: the
@@ -20,6 +20,14 @@
  * what is measured at 1000.  Prints one line per count:
  *
  *   subscribers  deliveries  median_us  p99_us  max_us
+ *
+ * --floor measures the least any fan-out can cost on this machine, the
+ * floor scmd is measured against: no scmd and no service; a process of
+ * its own holds the other ends of the connections (socketpairs) and, for
+ * each change, stamps one event of a real one's size and sends it with
+ * one send() per connection; the same number of events as with scmd, one
+ * at a time (scmd's come two a change, the second after a start's spawn
+ * or a stop's exit).  Read and timed by the same code as scmd's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +53,7 @@
 #define ROUND_DEADLINE_MS (10 * 60 * 1000)
 
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static bool floor_mode;
 
 static int64_t realtime_us(void) {
         struct timespec ts;
@@ -166,15 +175,64 @@ static void drive(int go, int done) {
         _exit(0);
 }
 
+/* The floor's driver: on each byte from go, one event to every fd of
+ * peers, stamped when its fan-out begins, as scmd stamps its own;
+ * answers with one byte once it was sent. */
+static void drive_floor(int go, int done, const int *peers, int n) {
+        char b, line[512];
+        for (long seq = 2; read(go, &b, 1) == 1; seq++) {
+                /* As long as scmd's status_changed for this service. */
+                int len = snprintf(line, sizeof(line),
+                                   "{\"jsonrpc\":\"2.0\",\"method\":\"status_changed\","
+                                   "\"params\":{\"subscriptions\":[1],\"name\":\"" SERVICE "\","
+                                   "\"seq\":%ld,\"previous\":\"stopped\",\"time_us\":%lld,"
+                                   "\"status\":{\"name\":\"" SERVICE "\",\"type\":\"own\","
+                                   "\"state\":\"start-pending\",\"controls_accepted\":[],"
+                                   "\"win32_exit_code\":0,\"service_exit_code\":0,"
+                                   "\"checkpoint\":0,\"wait_hint\":0,\"pid\":0,"
+                                   "\"desired\":\"running\",\"marked_for_delete\":false,"
+                                   "\"process_exit\":null,\"status_text\":\"\",\"seq\":%ld,"
+                                   "\"reloading\":false,\"last_reload\":null}}}\n",
+                                   seq, (long long)realtime_us(), seq);
+                for (int i = 0; i < n; i++)
+                        if (send(peers[i], line, (size_t)len, MSG_NOSIGNAL) != len)
+                                _exit(2);
+                if (write(done, "x", 1) != 1)
+                        _exit(3);
+        }
+        _exit(0);
+}
+
+/* Connects the subscribers to the floor's driver instead of scmd: the
+ * other ends go to *ret_peers. */
+static int pair_all(struct subscriber *subs, int n, int **ret_peers) {
+        int *peers = calloc((size_t)n, sizeof(*peers));
+        if (!peers)
+                return -ENOMEM;
+        for (int i = 0; i < n; i++) {
+                int sv[2];
+                if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                        return -errno;
+                subs[i].fd = sv[0];
+                peers[i] = sv[1];
+                fcntl(subs[i].fd, F_SETFL, O_NONBLOCK);
+        }
+        *ret_peers = peers;
+        return 0;
+}
+
 static void round_of(int subscribers, int cycles) {
         struct subscriber *subs = calloc((size_t)subscribers, sizeof(*subs));
         size_t max = (size_t)subscribers * (size_t)cycles * 4, n = 0;
         int64_t *samples = malloc(max * sizeof(*samples));
         int ep = epoll_create1(EPOLL_CLOEXEC);
+        int *peers = NULL;
         if (!subs || !samples || ep < 0)
                 die("setting up", ENOMEM);
+        if (floor_mode && (errno = -pair_all(subs, subscribers, &peers)) > 0)
+                die("socketpair", errno);
         for (int i = 0; i < subscribers; i++) {
-                int r = subscribe_one(&subs[i]);
+                int r = floor_mode ? 0 : subscribe_one(&subs[i]);
                 if (r < 0)
                         die("subscribing", r);
                 struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &subs[i]};
@@ -187,13 +245,20 @@ static void round_of(int subscribers, int cycles) {
         pid_t driver = fork();
         if (driver == 0) {
                 close(go[1]); /* so that it sees the end when we close ours */
+                if (floor_mode)
+                        drive_floor(go[0], done[1], peers, subscribers);
                 drive(go[0], done[1]);
         }
+        for (int i = 0; peers && i < subscribers; i++)
+                close(peers[i]); /* the driver's now */
+        free(peers);
 
         struct epoll_event *ready = calloc((size_t)subscribers, sizeof(*ready));
         int64_t deadline = monotonic_ms() + ROUND_DEADLINE_MS;
-        for (int change = 0; change < cycles * 2 && monotonic_ms() < deadline; change++) {
-                long want = (long)subscribers * 2, got = 0;
+        /* A start or a stop gives two events; the floor's changes one. */
+        int per_change = floor_mode ? 1 : 2, changes = cycles * 4 / per_change;
+        for (int change = 0; change < changes && monotonic_ms() < deadline; change++) {
+                long want = (long)subscribers * per_change, got = 0;
                 char b;
                 if (write(go[1], "x", 1) != 1)
                         die("driver", EPIPE);
@@ -234,13 +299,15 @@ int main(int argc, char **argv) {
         for (int i = 1; i < argc; i++) {
                 if (strcmp(argv[i], "--scmd") == 0 && i + 1 < argc)
                         snprintf(scmd, sizeof(scmd), "%s", argv[++i]);
+                else if (strcmp(argv[i], "--floor") == 0)
+                        floor_mode = true;
                 else if (strcmp(argv[i], "--cycles") == 0 && i + 1 < argc)
                         cycles = atoi(argv[++i]);
                 else if (atoi(argv[i]) > 0 && n_counts < 16)
                         counts[n_counts++] = atoi(argv[i]);
                 else {
-                        fprintf(stderr, "usage: bench-notify-latency [--scmd PATH] [--cycles N] "
-                                        "[SUBSCRIBERS...]\n");
+                        fprintf(stderr, "usage: bench-notify-latency [--scmd PATH | --floor] "
+                                        "[--cycles N] [SUBSCRIBERS...]\n");
                         return 2;
                 }
         }
@@ -265,6 +332,15 @@ int main(int argc, char **argv) {
         setrlimit(RLIMIT_NOFILE, &rl);
         signal(SIGPIPE, SIG_IGN);
 
+        if (floor_mode) {
+                printf("notify latency floor: no scmd, %d events sent straight to socketpairs, "
+                       "one at a time, per count\n",
+                       cycles * 4);
+                printf("subscribers  deliveries  median_us  p99_us  max_us\n");
+                for (int i = 0; i < n_counts; i++)
+                        round_of(counts[i], cycles);
+                return 0;
+        }
         if (!mkdtemp(root))
                 die("mkdtemp", errno);
         snprintf(socket_path, sizeof(socket_path), "%s/run/scm.sock", root);
