@@ -16,8 +16,10 @@
 #include "acl.h"
 #include "cgroup_usage.h"
 #include "cleanup.h"
+#include "instance.h"
 #include "manager.h"
 #include "process.h"
+#include "process_config.h"
 #include "registry.h"
 #include "resource.h"
 #include "rpc.h"
@@ -49,11 +51,18 @@ static json_t *usage_number(int64_t v) {
         return v >= 0 ? json_integer(v) : json_null();
 }
 
-/* The status of query_status and enumerate: service_status_json() and,
- * while the service has a process in a cgroup, "usage" read from it (not
- * in events: reading it on every change of state would cost for nothing). */
+/* The status of query_status and enumerate: service_status_json(), the
+ * count of its instances when scmd accepts its connections (work/instance.c)
+ * and, while the service has a process in a cgroup, "usage" read from it
+ * (not in events: reading it on every change of state would cost for
+ * nothing). */
 static json_t *status_with_usage(const struct service *s) {
         json_t *status = service_status_json(s);
+        if (status && s->config.process && s->config.process->accept_connections &&
+            json_object_set_new(status, "instances", json_integer(instance_count(s))) < 0) {
+                json_decref(status);
+                return NULL;
+        }
         if (!status || !s->process || process_cgroup(s->process) < 0)
                 return status;
         struct cgroup_usage u;
