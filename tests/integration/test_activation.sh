@@ -17,7 +17,8 @@
 #     names) and answers on them, its channel working all the while;
 #   - an idle stop: a service with --idle-stop runs on while a client
 #     holds a connection it accepted, stops once none has come for that
-#     long, and the next client starts it again;
+#     long, and the next client starts it again; an idle stop set while
+#     it runs takes effect at once;
 #   - the idle stop is not before a period without arrivals: clients that
 #     come and go more often than the period keep it running;
 #   - an instance per connection (--accept N): two clients at once are
@@ -203,7 +204,10 @@ s.close()
         run "$LISTEN_HELPER" --connect "$D/idler.sock"
         sleep 3
         check "without an idle stop it runs on" state_is idler running
-        assert_sc_ok "stop it" stop idler --wait
+        assert_sc_ok "an idle stop of 1.5 s set while it runs, with no client" \
+                config idler --idle-stop 1500
+        wait_state idler stopped &&
+                tap_ok "...takes effect at once: it is stopped after the period"
 }
 
 # Clients that come and go, each a little after the last, more often than
@@ -292,13 +296,24 @@ test_per_connection() {
         wait_until 10 "its end is logged" grep -qE "service inst: instance [0-9]+ \(pid $pid1, connection from 127\.0\.0\.1:[0-9]+\) exited with code 0" "$D/scmd.stderr" &&
                 tap_ok "scmd logs each instance's end, with its pid and client"
 
-        assert_sc_ok "a stop while two instances hold connections" stop inst --wait
+        # A cap raised while it runs is taken at once by a waiting client.
+        local line4="" pid4
+        exec 7<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 2 line4 <&7
+        assert_eq "a fourth client waits while two run" "$line4" ""
+        assert_sc_ok "raise the cap to 3 while it runs" config inst --accept 3
+        read -r -t 10 line4 <&7
+        assert_contains "...and the fourth is answered" "$line4" "instance pid="
+        pid4=$(inst_pid "$line4")
+
+        assert_sc_ok "a stop while three instances hold connections" stop inst --wait
         check "...ends the second" proc_gone "$pid2"
-        check "...and the third" proc_gone "$pid3"
+        check "...the third" proc_gone "$pid3"
+        check "...and the fourth" proc_gone "$pid4"
         run_sc --json query inst
         assert_eq "...and it is stopped" stopped "$(json_get "$OUT" state)"
         assert_eq "...with no instance" 0 "$(json_get "$OUT" instances)"
-        exec 5<&- 6<&-
+        exec 5<&- 6<&- 7<&-
 
         local line
         line=$(tcp_hello "$port")

@@ -18,6 +18,7 @@
 #include <scm/types.h>
 
 #include "account.h"
+#include "activation.h"
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
@@ -599,7 +600,8 @@ int rpc_change_config(struct rpc_call *call, json_t **ret) {
         registry_rename_display(call->manager->registry, s, old.display_name);
         service_config_clear(&old);
         log_info("service %s: configuration changed", s->config.name);
-        service_config_changed(s); /* a reload set while it runs is accepted now */
+        service_config_changed(s);    /* a reload set while it runs is accepted now */
+        activation_config_changed(s); /* an idle stop or a cap set while it runs, now */
         *ret = service_config_json(s);
         return 0;
 }

@@ -544,6 +544,35 @@ void activation_state_changed(struct service *s, enum scm_state old) {
         }
 }
 
+void activation_config_changed(struct service *s) {
+        struct activated *a = find(s);
+        if (!a)
+                return;
+        struct loop *l = s->manager->loop;
+        if (s->state == SCM_STATE_STOPPED && a->watching) {
+                unwatch(a); /* whether it accepts decides which sockets start it */
+                watch(a);
+        }
+        if (s->state != SCM_STATE_RUNNING)
+                return;
+        if (a->accept_run) {
+                unwatch(a); /* its cap may have changed */
+                accept_watch(a);
+                if (!idle_ms(s))
+                        loop_timer_disarm(l, &a->idle);
+                else if (!instance_count(s))
+                        idle_rearm(a);
+        } else if (idle_ms(s)) {
+                if (a->watching)
+                        idle_rearm(a); /* a new period, from now */
+                else
+                        watch_activity(a);
+        } else {
+                unwatch(a);
+                loop_timer_disarm(l, &a->idle);
+        }
+}
+
 void activation_service_deleted(struct service *s) {
         struct activated *a = find(s);
         instance_abandon_all(s); /* none: it is deleted stopped */

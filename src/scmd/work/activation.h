@@ -22,6 +22,9 @@ void activation_free(struct manager *m);
  * while STOPPED, not otherwise); s is deleted (its sockets close). */
 void activation_state_changed(struct service *s, enum scm_state old);
 void activation_service_deleted(struct service *s);
+/* s's configuration has changed (change_config): its idle stop and its
+ * instances' cap take effect at once. */
+void activation_config_changed(struct service *s);
 /* The hook core/process.c asks at each spawn: s's sockets (*ret_fds, n
  * returned) and their names joined by ':' (*ret_names); 0 when none. */
 size_t activation_listen_fds(struct service *s, const int **ret_fds, const char **ret_names);
