@@ -448,7 +448,7 @@ static void wire_hooks(struct manager *m) {
                 .message = events_service_said,
                 .listen_fds = activation_listen_fds,
                 .accept_start = activation_accept_start,
-                .instances_signal = activation_instances_signal,
+                .instances_signal = instance_signal_all,
                 .child_exited = child_exited,
         };
 }

@@ -35,10 +35,10 @@
  * is RUNNING on the loop's next turn; while it runs scmd watches its
  * stream sockets (level-triggered) and accepts until the cap, when the
  * watch stops until an instance has gone.  A stop signals the instances
- * (the process_signal and kill hooks) and the service is STOPPED once the
- * last has gone.  Its datagram sockets are bound but unused: there is no
- * connection to hand over.  Its idle stop counts instances instead of the
- * kernel's tables: it is stopped once it has had none for idle_stop_ms.
+ * (the instances_signal hook, from process_signal() and service_kill()) and the service is STOPPED
+ * once the last has gone.  Its datagram sockets are bound but unused: there is no connection to
+ * hand over.  Its idle stop counts instances instead of the kernel's tables: it is stopped once it
+ * has had none for idle_stop_ms.
  *
  * At each spawn core/process.c asks for the descriptors
  * (activation_listen_fds()), and exec/spawn.c puts them at 3, 4, ... in
@@ -110,6 +110,7 @@ struct activated {
         enum svc_event settle_event;
         bool accept_run; /* this run of the service is scmd's accepting (accept_start) */
         bool at_cap;     /* not watching: as many instances as it may have */
+        bool cap_said;   /* the log has said so this run */
 };
 
 static struct activated *entries;
@@ -358,9 +359,12 @@ static void on_accept(struct loop_io *io, uint32_t events) {
         while (instance_count(s) < accept_cap(s))
                 if (!accept_one(a, io->fd))
                         return;
-        log_info("service %s: %u instances run, as many as it may have at once: further "
-                 "connections wait",
-                 s->config.name, instance_count(s));
+        /* Said once a run: a busy service reaches its cap at every connection. */
+        log_msg(a->cap_said ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO,
+                "service %s: %u instances run, as many as it may have at once: further "
+                "connections wait",
+                s->config.name, instance_count(s));
+        a->cap_said = true;
         unwatch(a);
         a->at_cap = true;
 }
@@ -391,10 +395,6 @@ int activation_accept_start(struct service *s) {
         return 0;
 }
 
-void activation_instances_signal(struct service *s, int sig) {
-        instance_signal_all(s, sig);
-}
-
 /* Its accepting run, as the service's state moves (not STOPPED). */
 static void accept_state_changed(struct activated *a) {
         struct service *s = a->service;
@@ -414,7 +414,7 @@ static void accept_state_changed(struct activated *a) {
 /* STOPPED: its accepting run is over (every instance has gone). */
 static void accept_run_end(struct activated *a) {
         a->accept_run = false;
-        a->at_cap = false;
+        a->at_cap = a->cap_said = false;
         loop_timer_disarm(a->service->manager->loop, &a->settle);
         manager_untrack(a->service->manager, a->service);
 }

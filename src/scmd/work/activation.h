@@ -32,13 +32,11 @@ size_t activation_listen_fds(struct service *s, const int **ret_fds, const char 
  * checked, persisted, then the old ones closed and the new ones bound.
  * 0, or SCM_ERR(win32) with *ret_error (malloc'd). */
 int activation_set(struct service *s, char **specs, char **ret_error);
-/* The hooks of a service whose connections scmd accepts, an instance for
- * each (core/process.c): its start begins the accepting (0, or
- * SCM_ERR(win32) with s's last error: no stream socket listens, an
- * instance could not be prepared), and a stop's or kill's signal goes to
- * its instances. */
+/* The hook of core/process.c's start of a service whose connections scmd
+ * accepts, an instance for each: the accepting begins (EV_SPAWNED on the
+ * loop's next turn).  0, or SCM_ERR(win32) with s's last error: no stream
+ * socket listens, an instance could not be prepared. */
 int activation_accept_start(struct service *s);
-void activation_instances_signal(struct service *s, int sig);
 /* s's socket texts (borrowed; NULL-terminated) and, per socket, the error
  * of its binding (NULL: bound).  0 when it has none. */
 size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors);

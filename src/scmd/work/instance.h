@@ -31,7 +31,7 @@ const struct instance *instance_next(const struct service *s, const struct insta
 pid_t instance_pid(const struct instance *i);
 const char *instance_peer(const struct instance *i);
 /* sig to the main process of each instance of s; SIGKILL to all their
- * processes. */
+ * processes.  The instances_signal hook: a stop's signal and a kill. */
 void instance_signal_all(struct service *s, int sig);
 /* The supervisor's hook for children that are no service's main process:
  * true when si's child was an instance, now recorded (not reaped). */
