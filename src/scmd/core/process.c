@@ -749,14 +749,17 @@ int process_spawn_main(struct service *s) {
         return 0;
 }
 
-/* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
- * Win32 error in win32_exit_code and a sentence in last_error.  With
- * pre-start commands, they run first (command.c), which then spawns. */
-/* Its connections are accepted by scmd, an instance of it for each (work/activation.c). */
+/* Its connections are accepted by scmd, an instance of it for each (the
+ * accept_start hook: work/activation.c). */
 static bool accepts_connections(const struct service *s) {
         return s->config.process && s->config.process->accept_connections;
 }
 
+/* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
+ * Win32 error in win32_exit_code and a sentence in last_error.  With
+ * pre-start commands, they run first (command.c), which then spawns.  A
+ * service whose connections scmd accepts has no process: its accepting
+ * begins instead. */
 int process_spawn(struct service *s) {
         if (accepts_connections(s)) { /* no process of its own: the accepting begins */
                 int r = s->manager->hooks.accept_start ? s->manager->hooks.accept_start(s)
