@@ -44,6 +44,8 @@ enum {
         OPT_STOP_SIGNAL,
         OPT_STOP_TIMEOUT,
         OPT_IDLE_STOP,
+        OPT_ACCEPT,
+        OPT_ACCEPT_STDIO,
         OPT_PRIMARY_GROUP,
         OPT_SUPPLEMENTARY_GROUPS,
         /* a folder option and its mode option for each kind, in this order */
@@ -115,6 +117,8 @@ static const struct option config_options[] = {
         {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
         {"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
         {"idle-stop", required_argument, NULL, OPT_IDLE_STOP},
+        {"accept", required_argument, NULL, OPT_ACCEPT},
+        {"accept-stdio", required_argument, NULL, OPT_ACCEPT_STDIO},
         {"primary-group", required_argument, NULL, OPT_PRIMARY_GROUP},
         {"supplementary-groups", required_argument, NULL, OPT_SUPPLEMENTARY_GROUPS},
         {"runtime-directory", required_argument, NULL, OPT_RUNTIME_DIRECTORY},
@@ -179,6 +183,13 @@ static bool valid_ms(const char *s) {
         char *end;
         unsigned long v = strtoul(s, &end, 10);
         return s[0] >= '0' && s[0] <= '9' && !*end && v <= 24UL * 3600 * 1000;
+}
+
+/* Instances per connection at most at once: 0 (off) to 1024. */
+static bool valid_accept(const char *s) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 10);
+        return s[0] >= '0' && s[0] <= '9' && !*end && v <= 1024;
 }
 
 /* Milliseconds up to 0xFFFFFFFF, or "infinite" (that value). */
@@ -303,6 +314,9 @@ static const struct config_field {
         {OPT_STOP_TIMEOUT, "--stop-timeout", "stop_timeout_ms", valid_ms,
          "milliseconds (0: scmd's)"},
         {OPT_IDLE_STOP, "--idle-stop", "idle_stop_ms", valid_ms, "milliseconds (0: never)"},
+        {OPT_ACCEPT, "--accept", "accept_connections", valid_accept,
+         "a number of instances, 0 to 1024 (0: the service accepts)"},
+        {OPT_ACCEPT_STDIO, "--accept-stdio", "accept_stdio", valid_yes_no, "yes, no"},
         {OPT_PRIMARY_GROUP, "--primary-group", "primary_group", NULL, NULL},
         {OPT_SUPPLEMENTARY_GROUPS, "--supplementary-groups", "supplementary_groups", NULL, NULL},
         {OPT_RUNTIME_DIRECTORY, "--runtime-directory", "runtime_directory", NULL, NULL},
@@ -433,7 +447,8 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                 value = limit_value(opt, arg);
         else if (opt == OPT_UMASK || is_folder_mode_option(opt))
                 value = json_integer(strtol(arg, NULL, 8));
-        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT || opt == OPT_IDLE_STOP)
+        else if (opt == OPT_STOP_TIMEOUT || opt == OPT_START_TIMEOUT || opt == OPT_IDLE_STOP ||
+                 opt == OPT_ACCEPT)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS ||
                  opt == OPT_SYSCALL_ALLOW || opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW ||
@@ -447,7 +462,7 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         else if (opt == OPT_PAUSE_BY_FREEZE || opt == OPT_INTERACTIVE ||
                  opt == OPT_RESTRICT_NETWORK || opt == OPT_ALLOW_WEAK_ISOLATION ||
                  opt == OPT_REMAIN_AFTER_EXIT || opt == OPT_NO_NEW_PRIVILEGES ||
-                 opt == OPT_PRIVATE_TMP || opt == OPT_PRIVATE_DEVICES)
+                 opt == OPT_PRIVATE_TMP || opt == OPT_PRIVATE_DEVICES || opt == OPT_ACCEPT_STDIO)
                 value = json_boolean(!strcmp(arg, "yes"));
         else
                 value = json_string(arg);
@@ -676,6 +691,9 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --stop-signal SIG      what asks it to stop (default TERM; e.g. QUIT, INT)\n"           \
         "  --stop-timeout MS      before a stop kills it (0: scmd's --stop-timeout)\n"             \
         "  --idle-stop MS         socket activation: stop it after MS with no client (0: never)\n" \
+        "  --accept N             socket activation: scmd accepts each connection and starts\n"    \
+        "                         an instance for it (fd 3), at most N at once (0: off)\n"         \
+        "  --accept-stdio yes|no  with --accept: the connection is also its stdin and stdout\n"    \
         "  --primary-group GROUP  its primary group, a name or gid (\"\": the account's)\n"        \
         "  --supplementary-groups G1,G2  more groups it is in (\"\" for none)\n"                   \
         "  --runtime-directory NAME  a folder made under /run before each start and\n"             \

@@ -31,6 +31,16 @@ static void print_sockets(const json_t *result) {
                 printf("        %-40s %s%s\n", json_string_value(json_object_get(e, "socket")),
                        error ? "NOT LISTENING: " : "LISTENING", error ? error : "");
         }
+        json_t *cap = json_object_get(result, "accept_connections");
+        if (!json_is_integer(cap))
+                return;
+        list = json_object_get(result, "instances");
+        printf("        scmd accepts each connection: %zu of %lld instances at most run\n",
+               json_array_size(list), (long long)json_integer_value(cap));
+        json_array_foreach(list, i, e)
+                printf("        instance pid %lld  for %s\n",
+                       (long long)json_integer_value(json_object_get(e, "pid")),
+                       json_string_value(json_object_get(e, "peer")));
 }
 
 static int run_sockets(struct scctl *ctx, int argc, char **argv) {
@@ -80,7 +90,11 @@ const struct scctl_verb verb_sockets = {
                 "scmd binds them at once and at each start, and holds them: the first\n"
                 "connection or datagram while the service is stopped starts it, and the\n"
                 "service gets them from descriptor 3 on with LISTEN_FDS, LISTEN_PID and\n"
-                "LISTEN_FDNAMES, as sd_listen_fds() expects.  Not for native services.\n",
+                "LISTEN_FDNAMES, as sd_listen_fds() expects (a native service from 4 on,\n"
+                "with SCM_LISTEN_FDS...).  With scctl config NAME --accept N, scmd accepts\n"
+                "each connection itself and starts an instance of the service for it, the\n"
+                "connection as its descriptor 3 (LISTEN_FDNAMES=connection), at most N at once;\n"
+                "the instances are listed here.\n",
         .options = sockets_options,
         .run = run_sockets,
 };

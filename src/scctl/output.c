@@ -182,6 +182,10 @@ void output_status_block(const json_t *status, bool ex) {
         const char *text = string_field(status, "status_text");
         if (text[0])
                 field_text("STATUS_TEXT", text);
+        json_t *instances = json_object_get(status, "instances");
+        if (json_is_integer(instances))
+                field("INSTANCES", "%lld  (one per connection)",
+                      (long long)json_integer_value(instances));
         if (!ex)
                 return;
         field("PID", "%d", (int)s.pid);
@@ -290,6 +294,13 @@ void output_process_settings(const json_t *config) {
         json_t *idle = json_object_get(config, "idle_stop_ms");
         if (json_integer_value(idle) > 0)
                 field("IDLE_STOP", "%lld ms", (long long)json_integer_value(idle));
+        json_t *accept = json_object_get(config, "accept_connections");
+        if (json_integer_value(accept) > 0)
+                field("ACCEPT", "%lld instances at most, one per connection%s",
+                      (long long)json_integer_value(accept),
+                      json_is_true(json_object_get(config, "accept_stdio"))
+                              ? " (on its stdin and stdout too)"
+                              : "");
         output_groups_and_folders(config);
         output_process_commands(config);
         output_resource_limits(config);

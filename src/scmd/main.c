@@ -28,6 +28,7 @@
 
 #include "acl.h"
 #include "activation.h"
+#include "instance.h"
 #include "service_trigger.h"
 #include "adopt.h"
 #include "boot.h"
@@ -422,6 +423,13 @@ static void mount_changed(struct manager *m, const char *action, const struct mo
         service_triggers_mount_changed(m, action, e);
 }
 
+/* Two owners of children that are no service's main process: scheduled
+ * tasks' runs (work/task_run.c) and per-connection instances
+ * (work/instance.c). */
+static bool child_exited(struct manager *m, const siginfo_t *si) {
+        return scheduler_child_exited(m, si) || instance_child_exited(m, si);
+}
+
 /* The layers above core hear of each service's life through these. */
 static void wire_hooks(struct manager *m) {
         m->hooks = (struct service_hooks){
@@ -439,7 +447,9 @@ static void wire_hooks(struct manager *m) {
                 .driver_unload = driver_unload,
                 .message = events_service_said,
                 .listen_fds = activation_listen_fds,
-                .child_exited = scheduler_child_exited,
+                .accept_start = activation_accept_start,
+                .instances_signal = instance_signal_all,
+                .child_exited = child_exited,
         };
 }
 

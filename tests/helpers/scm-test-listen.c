@@ -12,6 +12,15 @@
  *   scm-test-listen --hold               the server, keeping each stream
  *                                        connection open until its client
  *                                        closes it
+ *   scm-test-listen --instance           an instance for one connection
+ *                                        (inetd style): LISTEN_FDS=1, fd 3
+ *                                        connected (not listening), named
+ *                                        "connection"; it writes "instance
+ *                                        pid=PID fds=1 names=connection" on
+ *                                        it, then waits for the client's end
+ *                                        and exits 0
+ *   scm-test-listen --instance-stdio     the same on its stdin and stdout,
+ *                                        checking they are the connection
  *   scm-test-listen --connect PATH       a client of a Unix stream socket:
  *                                        prints the line it gets
  *   scm-test-listen --datagram PATH      the same over a Unix datagram socket
@@ -96,6 +105,44 @@ static int serve(void) {
         }
 }
 
+/* Whether fd is a connected stream socket (not a listening one). */
+static int connected_stream(int fd) {
+        int type = 0, listening = 1;
+        socklen_t tl = sizeof(type), ll = sizeof(listening);
+        struct sockaddr_storage peer;
+        socklen_t pl = sizeof(peer);
+        return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM &&
+               getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) == 0 && !listening &&
+               getpeername(fd, (struct sockaddr *)&peer, &pl) == 0;
+}
+
+/* One connection's instance: fd 3, or stdin and stdout with stdio. */
+static int instance(int stdio) {
+        int n = listen_fds();
+        const char *names = getenv("LISTEN_FDNAMES");
+        if (n != 1 || !connected_stream(LISTEN_FDS_START)) {
+                fprintf(stderr, "scm-test-listen: fd 3 is not one connection (LISTEN_FDS %d)\n", n);
+                return 2;
+        }
+        int in = stdio ? STDIN_FILENO : LISTEN_FDS_START;
+        int out = stdio ? STDOUT_FILENO : LISTEN_FDS_START;
+        if (stdio && (!connected_stream(in) || !connected_stream(out))) {
+                fprintf(stderr, "scm-test-listen: stdin and stdout are not the connection\n");
+                return 2;
+        }
+        char line[256];
+        int len = snprintf(line, sizeof(line), "instance pid=%d fds=%d names=%s%s\n", (int)getpid(),
+                           n, names ? names : "", stdio ? " stdio" : "");
+        if (write(out, line, (size_t)len) != len)
+                return 1;
+        fprintf(stderr, "scm-test-listen: instance pid %d answered its connection\n",
+                (int)getpid());
+        char b;
+        while (read(in, &b, 1) > 0) /* until the client's end */
+                ;
+        return 0;
+}
+
 static int client(const char *path, int type) {
         int fd = socket(AF_UNIX, type, 0);
         struct sockaddr_un to = {.sun_family = AF_UNIX}, me = {.sun_family = AF_UNIX};
@@ -125,6 +172,10 @@ int main(int argc, char **argv) {
                 return client(argv[2], SOCK_STREAM);
         if (argc == 3 && strcmp(argv[1], "--datagram") == 0)
                 return client(argv[2], SOCK_DGRAM);
+        if (argc == 2 && strcmp(argv[1], "--instance") == 0)
+                return instance(0);
+        if (argc == 2 && strcmp(argv[1], "--instance-stdio") == 0)
+                return instance(1);
         hold = argc == 2 && strcmp(argv[1], "--hold") == 0;
         return serve();
 }

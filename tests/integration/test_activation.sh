@@ -17,8 +17,26 @@
 #     names) and answers on them, its channel working all the while;
 #   - an idle stop: a service with --idle-stop runs on while a client
 #     holds a connection it accepted, stops once none has come for that
-#     long, and the next client starts it again;
-#   - refusals: a socket text that does not parse.
+#     long, and the next client starts it again; an idle stop set while
+#     it runs takes effect at once;
+#   - the idle stop is not before a period without arrivals: clients that
+#     come and go more often than the period keep it running;
+#   - an instance per connection (--accept N): two clients at once are
+#     each answered by a process of their own, given its connection alone
+#     as fd 3 (LISTEN_FDNAMES=connection); the service is RUNNING with no
+#     process of its own and counts its instances; a third client over the
+#     cap waits in the backlog until one has gone; each instance's end is
+#     logged; a stop ends every instance and the next client starts the
+#     service again; scmd's shutdown leaves no instance behind;
+#   - --accept-stdio: the connection is also the instance's stdin and
+#     stdout; the settings travel through export --document and apply;
+#   - after a crash of scmd, the next one ends the instances it left (its
+#     cgroup sweep) and the next client starts the service again;
+#   - the idle stop of a service with instances: it runs on while one does,
+#     stops once none has for the period, and the next client starts it;
+#   - refusals: a socket text that does not parse; an instance per
+#     connection for a native service, --accept-stdio without --accept, a
+#     start with no stream socket to accept on.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -186,7 +204,232 @@ s.close()
         run "$LISTEN_HELPER" --connect "$D/idler.sock"
         sleep 3
         check "without an idle stop it runs on" state_is idler running
-        assert_sc_ok "stop it" stop idler --wait
+        assert_sc_ok "an idle stop of 1.5 s set while it runs, with no client" \
+                config idler --idle-stop 1500
+        wait_state idler stopped &&
+                tap_ok "...takes effect at once: it is stopped after the period"
+}
+
+# Clients that come and go, each a little after the last, more often than
+# the idle period: each arrival starts the period again.
+test_idle_rearm() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a socket-activated server" create rearm --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "its socket" sockets rearm --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "an idle stop of 4 s" config rearm --idle-stop 4000
+        local line pid i answered=0
+        line=$(tcp_hello "$port")
+        pid=$(pid_of rearm)
+        assert_eq "the first client starts it" "$line" "hello pid=$pid fds=1 names=rearm"
+        for i in $(seq 16); do # 8 s: twice the period, no client held
+                sleep 0.5
+                line=$(tcp_hello "$port") && [ "$line" = "hello pid=$pid fds=1 names=rearm" ] &&
+                        answered=$((answered + 1))
+        done
+        assert_eq "16 clients over twice the idle period, one each 0.5 s, all answered by it" \
+                "$answered" 16
+        check "...and it runs on: each arrival started the period again" state_is rearm running
+        wait_state rearm stopped 20 &&
+                tap_ok "once they stop coming, it is stopped"
+}
+
+# inst_pid LINE: the pid in an instance's line "instance pid=PID ...".
+inst_pid() {
+        local p=${1#instance pid=}
+        echo "${p%% *}"
+}
+
+test_per_connection() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a service whose process serves one connection" \
+                create inst --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets inst --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "an instance per connection, at most 2 at once" config inst --accept 2
+        run_sc qc inst
+        assert_contains "qc shows it" "$OUT" "2 instances at most, one per connection"
+        run_sc --json query inst
+        assert_eq "it is stopped before any client" stopped "$(json_get "$OUT" state)"
+        assert_eq "...with no instance" 0 "$(json_get "$OUT" instances)"
+
+        local line1="" line2="" line3="" pid1 pid2 pid3
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line1 <&4
+        exec 5<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line2 <&5
+        assert_contains "a first client starts it, and an instance answers" "$line1" "instance pid="
+        assert_contains "...which got its connection alone, as fd 3 named connection" "$line1" \
+                "fds=1 names=connection"
+        assert_contains "a second client, while the first holds on, is answered too" "$line2" \
+                "instance pid="
+        pid1=$(inst_pid "$line1")
+        pid2=$(inst_pid "$line2")
+        assert_ne "...by another process" "$pid1" "$pid2"
+        check "both instances run" proc_alive "$pid1"
+        check "..." proc_alive "$pid2"
+        run_sc --json query inst
+        assert_eq "the service is running" running "$(json_get "$OUT" state)"
+        assert_eq "...with no process of its own" 0 "$(json_get "$OUT" pid)"
+        assert_eq "...and counts 2 instances" 2 "$(json_get "$OUT" instances)"
+        run_sc query inst
+        assert_contains "scctl query shows the count" "$OUT" "INSTANCES"
+        run_sc sockets inst
+        assert_contains "scctl sockets lists each instance" "$OUT" "instance pid $pid1  for 127.0.0.1:"
+        assert_contains "..." "$OUT" "instance pid $pid2  for 127.0.0.1:"
+
+        # The cap: a third client is taken into the backlog, not answered.
+        exec 6<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 2 line3 <&6
+        assert_eq "a third client, over the cap, is not answered while two run" "$line3" ""
+        run_sc --json query inst
+        assert_eq "...and still 2 instances run" 2 "$(json_get "$OUT" instances)"
+        check "scmd says the rest wait" grep -qF "service inst: 2 instances run, as many as it may have at once: further connections wait" "$D/scmd.stderr"
+        exec 4<&-
+        read -r -t 10 line3 <&6
+        assert_contains "once the first client has gone, the third is answered" "$line3" "instance pid="
+        pid3=$(inst_pid "$line3")
+        assert_ne "...by a process of its own" "$pid3" "$pid2"
+        wait_until 10 "the first instance has gone" proc_gone "$pid1"
+        wait_until 10 "its end is logged" grep -qE "service inst: instance [0-9]+ \(pid $pid1, connection from 127\.0\.0\.1:[0-9]+\) exited with code 0" "$D/scmd.stderr" &&
+                tap_ok "scmd logs each instance's end, with its pid and client"
+
+        # A cap raised while it runs is taken at once by a waiting client.
+        local line4="" pid4
+        exec 7<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 2 line4 <&7
+        assert_eq "a fourth client waits while two run" "$line4" ""
+        assert_sc_ok "raise the cap to 3 while it runs" config inst --accept 3
+        read -r -t 10 line4 <&7
+        assert_contains "...and the fourth is answered" "$line4" "instance pid="
+        pid4=$(inst_pid "$line4")
+
+        assert_sc_ok "a stop while three instances hold connections" stop inst --wait
+        check "...ends the second" proc_gone "$pid2"
+        check "...the third" proc_gone "$pid3"
+        check "...and the fourth" proc_gone "$pid4"
+        run_sc --json query inst
+        assert_eq "...and it is stopped" stopped "$(json_get "$OUT" state)"
+        assert_eq "...with no instance" 0 "$(json_get "$OUT" instances)"
+        exec 5<&- 6<&- 7<&-
+
+        local line
+        line=$(tcp_hello "$port")
+        assert_contains "after the stop, the next client starts it again and is answered" "$line" \
+                "instance pid="
+        wait_state inst running
+
+        # scmd's shutdown stops it, and with it every instance.
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line1 <&4
+        pid1=$(inst_pid "$line1")
+        check "an instance holds a connection" proc_alive "$pid1"
+        daemon_stop
+        assert_eq "scmd exits cleanly with an instance running" "$DAEMON_RC" 0
+        check "...and no instance outlives it" proc_gone "$pid1"
+        exec 4<&-
+}
+
+# After a crash of scmd, the instances it left are not taken back: the next
+# scmd's cgroup sweep ends them (so no instance outlives its service), and
+# the service starts again with the next client.
+test_accept_crash() {
+        if ! is_root || ! cgroup2_mount >/dev/null; then
+                tap_skip "the instances of a crashed scmd are ended by the next" "not root or no cgroup v2"
+                return
+        fi
+        daemon_start || return
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create ic --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ic --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4" config ic --accept 4
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        pid=$(inst_pid "$line")
+        check "an instance holds a connection" proc_alive "$pid"
+        kill -KILL "$SCMD_PID"
+        wait_until 30 "scmd is gone" proc_gone "$SCMD_PID"
+        daemon_start || return
+        wait_until 30 "the instance left by the crashed scmd is ended by the next" proc_gone "$pid" &&
+                tap_ok "the instance a crashed scmd left is ended by the next one"
+        exec 4<&-
+        check "the service is stopped" state_is ic stopped
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again and is answered" "$line" "instance pid="
+}
+
+test_accept_stdio() {
+        daemon_start || return
+        assert_sc_ok "an inetd-style service" create ino --exec "$(cmdline "$LISTEN_HELPER" --instance-stdio)"
+        assert_sc_ok "its Unix socket" sockets ino --listen "unix:$D/ino.sock"
+        assert_sc_ok "an instance per connection, on its stdin and stdout too" \
+                config ino --accept 4 --accept-stdio yes
+        run_sc qc ino
+        assert_contains "qc says so" "$OUT" "(on its stdin and stdout too)"
+        run "$LISTEN_HELPER" --connect "$D/ino.sock"
+        assert_contains "the instance answers on its stdout, which is the connection" "$OUT" \
+                "names=connection stdio"
+        wait_until 10 "its end is logged" grep -qE "service ino: instance [0-9]+ \(pid [0-9]+, connection from pid [0-9]+ \(uid [0-9]+\)\) exited with code 0" "$D/scmd.stderr" &&
+                tap_ok "...and ends with its client, a Unix peer named by its pid in the log"
+        assert_sc_ok "stop it" stop ino --wait
+        # Configuration as code: the settings travel with the service.
+        run_sc export --document
+        assert_contains "export --document has its instances' cap" "$OUT" '"accept_connections": 4'
+        assert_contains "...and that they take the connection on stdio" "$OUT" '"accept_stdio": true'
+        printf '%s\n' "$OUT" | sed 's/"accept_connections": 4/"accept_connections": 7/' >"$D/doc.json"
+        assert_sc_ok "apply a document with another cap" apply "$D/doc.json"
+        run_sc --json qc ino
+        assert_eq "...which scmd now has" 7 "$(json_get "$OUT" accept_connections)"
+}
+
+test_accept_idle() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create ai --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ai --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4, and an idle stop of 1.5 s" config ai --accept 4 --idle-stop 1500
+        local line pid
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        assert_contains "a client is answered by an instance" "$line" "instance pid="
+        pid=$(inst_pid "$line")
+        sleep 4 # well past two idle periods, the instance running
+        check "while an instance runs, the service runs on" state_is ai running
+        exec 4<&-
+        wait_state ai stopped &&
+                tap_ok "once its last instance has gone, it is stopped after the idle period"
+        check "the instance is gone" proc_gone "$pid"
+        check "scmd says why" grep -qF "service ai: no client came to its sockets for 1500 ms: stopping it" "$D/scmd.stderr"
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again, and is answered" "$line" "instance pid="
+        wait_state ai stopped && tap_ok "...and, that client gone, it stops again"
+}
+
+test_accept_refusals() {
+        daemon_start || return
+        create_native an || return
+        assert_sc_error "an instance per connection is refused for a native service" \
+                INVALID_PARAMETER 87 config an --accept 2
+        assert_contains "...saying for which" "$ERR" "plain services of type own"
+        assert_sc_ok "a plain one" create ap --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_error "--accept-stdio without --accept is refused" INVALID_PARAMETER 87 \
+                config ap --accept-stdio yes
+        run_sc config ap --accept 1025
+        assert_rc "more than 1024 instances is a usage error" 2
+        assert_contains "...saying the range" "$ERR" "0 to 1024"
+        assert_sc_ok "--accept 3" config ap --accept 3
+        assert_sc_error "a pre-start command then is refused (no main process)" INVALID_PARAMETER 87 \
+                config ap --exec-start-pre /bin/true
+        assert_sc_ok "only a datagram socket" sockets ap --listen "unix-dgram:$D/ap.sock"
+        assert_sc_error "a start with no stream socket to accept on fails" NOT_FOUND 1168 start ap
+        assert_contains "...saying why" "$ERR" "no stream socket of its is listening"
+        assert_sc_ok "back to the service accepting (0)" config ap --accept 0
+        run_sc qc ap
+        assert_not_contains "...which qc no longer shows" "$OUT" "ACCEPT"
 }
 
 test_native() {
@@ -250,6 +493,12 @@ run_test test_first_connection
 run_test test_datagram
 run_test test_bound_at_start
 run_test test_idle_stop
+run_test test_idle_rearm
+run_test test_per_connection
+run_test test_accept_stdio
+run_test test_accept_crash
+run_test test_accept_idle
+run_test test_accept_refusals
 run_test test_native
 run_test test_refusals
 run_test test_idle

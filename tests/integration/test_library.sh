@@ -181,6 +181,17 @@ check_params_tasks_sockets() {
         assert_rc "activation exits 0" 0 || diag "$(last_run)"
         assert_contains "activation lists the socket" "$OUT" "socket unix:$D/alpha.sock"
         check "scmd listens on $D/alpha.sock" test -S "$D/alpha.sock"
+        run_sc create delta --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        ex activation delta "unix:$D/delta.sock" 2
+        assert_rc "activation with an instance per connection exits 0" 0 || diag "$(last_run)"
+        assert_contains "scm_set_accept sets it, scm_query_instances reads it back" "$OUT" \
+                "accept 2 instances at most, 0 running"
+        run "$LISTEN_HELPER" --connect "$D/delta.sock"
+        assert_contains "...and a client is answered by an instance" "$OUT" "names=connection"
+        ex activation delta "unix:$D/delta.sock" 1025
+        assert_rc "scm_set_accept over 1024 fails" 1
+        assert_contains "...refused by scmd" "$ERR" "INVALID_PARAMETER"
+        sc stop delta >/dev/null
 
         ex raw ping
         assert_rc "raw ping exits 0" 0 || diag "$(last_run)"

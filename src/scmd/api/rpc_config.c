@@ -18,6 +18,7 @@
 #include <scm/types.h>
 
 #include "account.h"
+#include "activation.h"
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
@@ -358,6 +359,30 @@ static int check_driver(struct rpc_call *call, const struct service_config *c) {
         return 0;
 }
 
+/* Per-connection instances (work/instance.c): plain processes of a service
+ * of its own, with no main process for commands to run around. */
+static int check_accept_settings(struct rpc_call *call, const struct service_config *c) {
+        const struct service_process *p = c->process;
+        if (p->accept_stdio && !p->accept_connections)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: accept_stdio is for a service whose connections scmd "
+                                "accepts (accept_connections)",
+                                c->name);
+        if (!p->accept_connections)
+                return 0;
+        if (c->kind != SCM_KIND_PLAIN || c->type != SCM_TYPE_OWN_PROCESS)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: an instance per connection is for plain services of "
+                                "type own (this one is %s, type %s)",
+                                c->name, scm_kind_name(c->kind), scm_type_name(c->type));
+        if (p->start_pre || p->stop_post || p->reload_command || p->reload_signal)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
+                                "service %s: a service with an instance per connection has no "
+                                "main process: no pre-start, post-stop or reload commands",
+                                c->name);
+        return 0;
+}
+
 /* The process settings that belong to some kinds only. */
 static int check_kind_settings(struct rpc_call *call, const struct service_config *c) {
         const struct service_process *p = c->process;
@@ -399,7 +424,7 @@ static int check_kind_settings(struct rpc_call *call, const struct service_confi
                                 "service %s: pre-start and post-stop commands are for services of "
                                 "type own; a shared process is not the service's alone",
                                 c->name);
-        return 0;
+        return check_accept_settings(call, c);
 }
 
 /* Every rule a whole configuration must satisfy, given the others. */
@@ -575,7 +600,8 @@ int rpc_change_config(struct rpc_call *call, json_t **ret) {
         registry_rename_display(call->manager->registry, s, old.display_name);
         service_config_clear(&old);
         log_info("service %s: configuration changed", s->config.name);
-        service_config_changed(s); /* a reload set while it runs is accepted now */
+        service_config_changed(s);    /* a reload set while it runs is accepted now */
+        activation_config_changed(s); /* an idle stop or a cap set while it runs, now */
         *ret = service_config_json(s);
         return 0;
 }

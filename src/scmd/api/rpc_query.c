@@ -16,9 +16,11 @@
 #include "acl.h"
 #include "cgroup_usage.h"
 #include "cleanup.h"
+#include "instance.h"
 #include "json_writer.h"
 #include "manager.h"
 #include "process.h"
+#include "process_config.h"
 #include "registry.h"
 #include "resource.h"
 #include "rpc.h"
@@ -55,12 +57,17 @@ static void write_usage_number(struct json_writer *w, const char *key, int64_t v
 }
 
 /* The members of the status of query_status and enumerate:
- * service_status_write()'s and, while the service has a process in a
- * cgroup, "usage" read from it (not in events: reading it on every change
- * of state would cost for nothing). */
+ * service_status_write()'s, the count of its instances when scmd accepts
+ * its connections (work/instance.c) and, while the service has a process
+ * in a cgroup, "usage" read from it (not in events: reading it on every
+ * change of state would cost for nothing). */
 static void write_status_with_usage(const struct service *s, struct json_writer *w) {
         struct cgroup_usage u;
         service_status_write(s, w);
+        if (s->config.process && s->config.process->accept_connections) {
+                json_write_key(w, "instances");
+                json_write_int(w, instance_count(s));
+        }
         if (!s->process || !process_cgroup_usage(s->process, &u))
                 return;
         json_write_key(w, "usage");

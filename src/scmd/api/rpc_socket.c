@@ -3,6 +3,7 @@
  * Socket activation's methods (docs/protocol.md, "Socket activation"):
  * set_sockets and query_sockets, over work/activation.c.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -11,8 +12,25 @@
 #include "activation.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "instance.h"
+#include "process_config.h"
 #include "rpc.h"
 #include "service.h"
+
+/* When scmd accepts s's connections: the most instances it may have at
+ * once, and those that run (pid, client). */
+static int instances_json(struct service *s, json_t *o) {
+        uint32_t cap = s->config.process ? s->config.process->accept_connections : 0;
+        if (!cap)
+                return 0;
+        json_t *list = json_array();
+        for (const struct instance *i = instance_next(s, NULL); list && i; i = instance_next(s, i))
+                json_array_append_new(list, json_pack("{s:i, s:s}", "pid", (int)instance_pid(i),
+                                                      "peer", instance_peer(i)));
+        if (!list || json_object_set_new(o, "accept_connections", json_integer(cap)) < 0)
+                return -ENOMEM;
+        return json_object_set_new(o, "instances", list);
+}
 
 /* The sockets of s, each with whether it listens and, if not, why. */
 static json_t *sockets_json(struct service *s) {
@@ -26,7 +44,12 @@ static json_t *sockets_json(struct service *s) {
                         json_object_set_new(e, "error", json_string(errors[i]));
                 json_array_append_new(list, e);
         }
-        return json_pack("{s:s, s:o}", "name", s->config.name, "sockets", list);
+        json_t *o = json_pack("{s:s, s:o}", "name", s->config.name, "sockets", list);
+        if (o && instances_json(s, o) < 0) {
+                json_decref(o);
+                return NULL;
+        }
+        return o;
 }
 
 int rpc_set_sockets(struct rpc_call *call, json_t **ret) {

@@ -31,6 +31,8 @@ const char *const process_config_keys[] = {
         "stop_signal",
         "stop_timeout_ms",
         "idle_stop_ms",
+        "accept_connections",
+        "accept_stdio",
         "primary_group",
         "supplementary_groups",
         "runtime_directory",
@@ -339,8 +341,9 @@ static bool is_default(const struct service_process *p) {
                         return false;
         return !p->working_directory && !p->environment && !p->environment_files && p->umask < 0 &&
                p->n_limits == 0 && p->stop_signal == 0 && p->stop_timeout_ms == 0 &&
-               p->idle_stop_ms == 0 && !p->primary_group && !p->supplementary_groups &&
-               !p->pam_name && process_commands_default(p);
+               p->idle_stop_ms == 0 && p->accept_connections == 0 && !p->accept_stdio &&
+               !p->primary_group && !p->supplementary_groups && !p->pam_name &&
+               process_commands_default(p);
 }
 
 /* o's key, when there, into *field: milliseconds up to a day; zero says
@@ -357,6 +360,31 @@ static int read_day_ms(const json_t *o, const char *key, const char *zero_means,
                                           "up to a day (0: %s)",
                                           key, zero_means);
         *field = (uint32_t)json_integer_value(v);
+        return 0;
+}
+
+/* Per-connection instances: how many at once, and whether their standard
+ * input and output are the connection. */
+static int apply_accept(struct service_process *p, const json_t *o, char **ret_error) {
+        const json_t *v;
+        if ((v = json_object_get(o, "accept_connections"))) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                    json_integer_value(v) > PROCESS_ACCEPT_MAX)
+                        return process_config_say(
+                                ret_error,
+                                "the parameter 'accept_connections' must be a number of "
+                                "instances from 1 to %d (0: the service accepts its connections "
+                                "itself)",
+                                PROCESS_ACCEPT_MAX);
+                p->accept_connections = (uint32_t)json_integer_value(v);
+        }
+        if ((v = json_object_get(o, "accept_stdio"))) {
+                if (!json_is_boolean(v))
+                        return process_config_say(ret_error,
+                                                  "the parameter 'accept_stdio' must be true or "
+                                                  "false");
+                p->accept_stdio = json_is_true(v);
+        }
         return 0;
 }
 
@@ -416,7 +444,9 @@ static int apply_scalars(struct service_process *p, const json_t *o, char **ret_
                         return -ENOMEM;
         }
         int r = read_day_ms(o, "stop_timeout_ms", "scmd's own", &p->stop_timeout_ms, ret_error);
-        return r < 0 ? r : read_day_ms(o, "idle_stop_ms", "never", &p->idle_stop_ms, ret_error);
+        if (r >= 0)
+                r = read_day_ms(o, "idle_stop_ms", "never", &p->idle_stop_ms, ret_error);
+        return r < 0 ? r : apply_accept(p, o, ret_error);
 }
 
 static int apply_lists(struct service_process *p, const json_t *o, char **ret_error) {
@@ -574,7 +604,10 @@ json_t *service_process_json(const struct service_process *p) {
                 process_signal_name(p && p->stop_signal ? p->stop_signal : SIGTERM) ?: "TERM",
                 "stop_timeout_ms", (json_int_t)(p ? p->stop_timeout_ms : 0), "idle_stop_ms",
                 (json_int_t)(p ? p->idle_stop_ms : 0));
-        if (o && (groups_and_folders_json(p, o) < 0 || process_commands_json(p, o) < 0)) {
+        if (o && (json_object_set_new(o, "accept_connections",
+                                      json_integer(p ? p->accept_connections : 0)) < 0 ||
+                  json_object_set_new(o, "accept_stdio", json_boolean(p && p->accept_stdio)) < 0 ||
+                  groups_and_folders_json(p, o) < 0 || process_commands_json(p, o) < 0)) {
                 json_decref(o);
                 o = NULL;
         }

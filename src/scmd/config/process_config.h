@@ -63,6 +63,10 @@ struct service_process {
         uint32_t stop_timeout_ms;    /* 0: scmd's --stop-timeout */
         uint32_t idle_stop_ms;       /* socket activation: stop after this long without a
                                         client (work/activation.c); 0: never */
+        uint32_t accept_connections; /* socket activation: scmd accepts each connection and
+                                        starts an instance for it, at most this many at
+                                        once (work/instance.c); 0: the service accepts */
+        bool accept_stdio;           /* its instances' stdin and stdout are the connection */
         char *primary_group;         /* a group name or gid; NULL: the account's */
         char **supplementary_groups; /* names or gids, NULL-terminated; NULL none */
         struct process_folders folders[_FOLDER_KIND_MAX];
@@ -84,6 +88,9 @@ struct service_process {
         ((config)->process && (config)->process->start_timeout_ms                                  \
                  ? (config)->process->start_timeout_ms                                             \
                  : (config)->control_timeout_ms)
+
+/* The most instances accept_connections may allow at once. */
+#define PROCESS_ACCEPT_MAX 1024
 
 /* The protocol's keys of these settings (NULL-terminated). */
 extern const char *const process_config_keys[];

@@ -69,6 +69,13 @@ struct service_hooks {
         /* at each spawn of s: its activation sockets and their names joined
          * by ':' (work/activation.c); 0 when none */
         size_t (*listen_fds)(struct service *s, const int **ret_fds, const char **ret_names);
+        /* socket activation with an instance per connection (work/activation.c):
+         * the EFF_SPAWN of a service whose connections scmd accepts (the
+         * accepting begins; EV_SPAWNED follows, EV_EXITED once a stop has
+         * ended every instance), and the signals of a stop or a kill, which
+         * reach its instances */
+        int (*accept_start)(struct service *s);
+        void (*instances_signal)(struct service *s, int sig);
         /* a child that is no service's main process ended, not yet reaped:
          * true when it was a scheduled task's run, now recorded (work/) */
         bool (*child_exited)(struct manager *m, const siginfo_t *si);

@@ -776,10 +776,25 @@ int process_spawn_main(struct service *s) {
         return 0;
 }
 
+/* Its connections are accepted by scmd, an instance of it for each (the
+ * accept_start hook: work/activation.c). */
+static bool accepts_connections(const struct service *s) {
+        return s->config.process && s->config.process->accept_connections;
+}
+
 /* The EFF_SPAWN effect.  On failure the service stays STOPPED with the
  * Win32 error in win32_exit_code and a sentence in last_error.  With
- * pre-start commands, they run first (command.c), which then spawns. */
+ * pre-start commands, they run first (command.c), which then spawns.  A
+ * service whose connections scmd accepts has no process: its accepting
+ * begins instead. */
 int process_spawn(struct service *s) {
+        if (accepts_connections(s)) { /* no process of its own: the accepting begins */
+                int r = s->manager->hooks.accept_start ? s->manager->hooks.accept_start(s)
+                                                       : SCM_ERR(SCM_ERROR_NOT_SUPPORTED);
+                if (r >= 0)
+                        s->desired = SCM_STATE_RUNNING;
+                return r;
+        }
         struct process *running = NULL;
         int r = s->config.type == SCM_TYPE_SHARE_PROCESS ? share_find_process(s, &running) : 0;
         if (r < 0)
@@ -796,6 +811,8 @@ int process_spawn(struct service *s) {
 void process_signal(struct service *s, int sig) {
         struct process *p = s->process;
         command_signal(s, sig);
+        if (s->manager->hooks.instances_signal) /* an instance per connection's */
+                s->manager->hooks.instances_signal(s, sig);
         if (p && !p->forked && p->main_exited && loop_timer_armed(&p->forking_timer)) {
                 /* A forking service whose daemon is not known yet: the next
                  * look for it finds it stopping, and ends what it left. */
@@ -846,6 +863,8 @@ static void cut_loose(struct service *s) {
 void service_kill(struct service *s) {
         struct process *p = s->process;
         command_signal(s, SIGKILL);
+        if (s->manager->hooks.instances_signal)
+                s->manager->hooks.instances_signal(s, SIGKILL);
         if (!p)
                 return;
         if (p->shared && others_run(s)) {

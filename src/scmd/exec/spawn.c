@@ -316,9 +316,14 @@ static void child_stdio(const struct child_args *a) {
         if (setsid() < 0)
                 child_fail(a->report_fd, SPAWN_STAGE_SESSION);
 
-        int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
-            dup2(a->stdout_fd, STDOUT_FILENO) < 0 || dup2(a->stdout_fd, STDERR_FILENO) < 0)
+        /* stdin /dev/null, stdout and stderr the log; an inetd-style
+         * instance's stdin and stdout its connection. */
+        bool on_socket = req->listen_stdio && req->n_listen_fds > 0;
+        int null_fd = on_socket ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int in_fd = on_socket ? a->listen_fds[0] : null_fd;
+        int out_fd = on_socket ? a->listen_fds[0] : a->stdout_fd;
+        if (in_fd < 0 || dup2(in_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+            dup2(a->stdout_fd, STDERR_FILENO) < 0)
                 child_fail(a->report_fd, SPAWN_STAGE_STDIO);
         /* Whatever scmd inherited without O_CLOEXEC must not reach the service. */
         syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);

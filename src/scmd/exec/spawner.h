@@ -57,6 +57,9 @@ struct spawn_request {
         const int *listen_fds;
         size_t n_listen_fds;
         const char *listen_names;
+        /* inetd style (a connection's instance): stdin and stdout are
+         * listen_fds[0] too; stderr stays stdout_fd. */
+        bool listen_stdio;
         /* Its private view of the filesystem (fences.c); NULL: none. */
         const struct service_fences *fences;
         const char *fences_keep; /* scmd's run folder: visible whatever the fences */

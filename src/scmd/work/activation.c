@@ -26,6 +26,20 @@
  * timer's, once a period.  It is stopped as a stop trigger stops: not
  * while a service that depends on it runs.
  *
+ * A service whose accept_connections is set (a process setting) has no
+ * process of its own: its connections are accepted by scmd, which starts
+ * an instance of the service for each (work/instance.c), at most
+ * accept_connections at once; further connections wait in the backlog.
+ * Its start (core/process.c's accept_start hook) checks that it has a
+ * listening stream socket and that an instance could be prepared, and it
+ * is RUNNING on the loop's next turn; while it runs scmd watches its
+ * stream sockets (level-triggered) and accepts until the cap, when the
+ * watch stops until an instance has gone.  A stop signals the instances
+ * (the instances_signal hook, from process_signal() and service_kill()) and the service is STOPPED
+ * once the last has gone.  Its datagram sockets are bound but unused: there is no connection to
+ * hand over.  Its idle stop counts instances instead of the kernel's tables: it is stopped once it
+ * has had none for idle_stop_ms.
+ *
  * At each spawn core/process.c asks for the descriptors
  * (activation_listen_fds()), and exec/spawn.c puts them at 3, 4, ... in
  * the child with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES: what
@@ -37,11 +51,14 @@
  */
 #include "activation.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <scm/error.h>
@@ -51,10 +68,12 @@
 #include "db.h"
 #include "db_text_list.h"
 #include "depend.h"
+#include "instance.h"
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
 #include "manager.h"
+#include "process.h"
 #include "process_config.h"
 #include "registry.h"
 #include "service.h"
@@ -76,6 +95,7 @@ struct activated {
         char **specs;
         size_t n;
         int fds[SOCKETS_MAX];
+        bool stream[SOCKETS_MAX];  /* a listening stream socket (connections to accept) */
         char *errors[SOCKETS_MAX]; /* why a socket is not bound, or NULL */
         struct activation_io ios[SOCKETS_MAX];
         char *names; /* "a:b:c" */
@@ -83,6 +103,14 @@ struct activated {
         struct loop_timer retry;
         usec_t last_failure;
         struct loop_timer idle; /* the idle stop, while it runs */
+        /* An instance per connection: the event the table hears on the
+         * loop's next turn (EV_SPAWNED once the accepting has begun,
+         * EV_EXITED once a stop has no instance left). */
+        struct loop_timer settle;
+        enum svc_event settle_event;
+        bool accept_run; /* this run of the service is scmd's accepting (accept_start) */
+        bool at_cap;     /* not watching: as many instances as it may have */
+        bool cap_said;   /* the log has said so this run */
 };
 
 static struct activated *entries;
@@ -104,12 +132,18 @@ static void unwatch(struct activated *a) {
 static void on_ready(struct loop_io *io, uint32_t events);
 static void on_activity(struct loop_io *io, uint32_t events);
 
+/* Its connections are accepted by scmd, an instance for each. */
+static bool accepts(const struct service *s) {
+        return s->config.process && s->config.process->accept_connections;
+}
+
 static void watch_with(struct activated *a, uint32_t events, loop_io_fn *fn) {
         if (a->watching)
                 return;
         struct loop *l = a->service->manager->loop;
+        bool stream_only = accepts(a->service); /* no datagram is ever read */
         for (size_t i = 0; i < a->n; i++)
-                if (a->fds[i] >= 0)
+                if (a->fds[i] >= 0 && (a->stream[i] || !stream_only))
                         loop_io_add(l, &a->ios[i].io, a->fds[i], events, fn);
         a->watching = true;
 }
@@ -142,7 +176,9 @@ static void on_idle(struct loop_timer *t) {
         struct service *s = a->service;
         if (s->state != SCM_STATE_RUNNING || !idle_ms(s))
                 return;
-        if (socket_clients(a->fds, a->n) || depend_dependents_running(s)) {
+        if (a->accept_run && instance_count(s))
+                return; /* re-armed when its last instance has gone */
+        if ((!a->accept_run && socket_clients(a->fds, a->n)) || depend_dependents_running(s)) {
                 idle_rearm(a); /* a client is still connected, or it is needed */
                 return;
         }
@@ -162,6 +198,7 @@ static void watch_activity(struct activated *a) {
 
 static void close_all(struct activated *a) {
         unwatch(a);
+        a->at_cap = false;
         loop_timer_disarm(a->service->manager->loop, &a->retry);
         loop_timer_disarm(a->service->manager->loop, &a->idle);
         for (size_t i = 0; i < a->n; i++) {
@@ -187,6 +224,7 @@ static void bind_all(struct activated *a) {
                 struct listen_spec spec;
                 _cleanup_free_ char *why = NULL;
                 a->fds[i] = -1;
+                a->stream[i] = false;
                 a->ios[i].owner = a;
                 a->ios[i].io.fd = -1;
                 int r = listen_parse(a->specs[i], name, &spec, &why);
@@ -200,6 +238,7 @@ static void bind_all(struct activated *a) {
                         snprintf(spec.name, sizeof(spec.name), "%s", "unbound");
                 } else {
                         a->fds[i] = r;
+                        a->stream[i] = listen_is_stream(&spec);
                 }
                 len += strlen(spec.name) + 1;
                 char *names = realloc(a->names, len);
@@ -214,10 +253,178 @@ static void bind_all(struct activated *a) {
         }
 }
 
+/* ---- an instance per connection ---- */
+
+static void on_accept(struct loop_io *io, uint32_t events);
+static void on_retry(struct loop_timer *t);
+
+static uint32_t accept_cap(const struct service *s) {
+        return s->config.process ? s->config.process->accept_connections : 0;
+}
+
+/* Running: its stream sockets are watched while it has fewer instances
+ * than it may; at the cap, connections wait in the backlog. */
+static void accept_watch(struct activated *a) {
+        a->at_cap = instance_count(a->service) >= accept_cap(a->service);
+        if (!a->at_cap)
+                watch_with(a, EPOLLIN, on_accept);
+}
+
+static void on_settle(struct loop_timer *t) {
+        struct activated *a = container_of(t, struct activated, settle);
+        service_dispatch(a->service, a->settle_event); /* may free a (STOPPED, no sockets) */
+}
+
+/* The table hears event on the loop's next turn (not inside the
+ * transition that asked for it). */
+static void settle(struct activated *a, enum svc_event event) {
+        a->settle_event = event;
+        loop_timer_arm(a->service->manager->loop, &a->settle, now_usec(), on_settle);
+}
+
+/* The client in words, for the log: an address, or a Unix peer's pid. */
+static void peer_text(int fd, const struct sockaddr_storage *sa, char *buf, size_t size) {
+        char host[INET6_ADDRSTRLEN] = "";
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        if (sa->ss_family == AF_INET) {
+                const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+                inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+                snprintf(buf, size, "%s:%u", host, ntohs(in->sin_port));
+        } else if (sa->ss_family == AF_INET6) {
+                const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+                inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+                snprintf(buf, size, "[%s]:%u", host, ntohs(in6->sin6_port));
+        } else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+                snprintf(buf, size, "pid %d (uid %u)", (int)cred.pid, (unsigned)cred.uid);
+        } else {
+                snprintf(buf, size, "a Unix socket");
+        }
+}
+
+static void on_instance_gone(struct instance *i, void *userdata) {
+        struct service *s = userdata;
+        struct activated *a = find(s);
+        (void)i;
+        if (!a || !a->accept_run)
+                return;
+        unsigned left = instance_count(s);
+        if (s->state == SCM_STATE_STOP_PENDING && !left)
+                settle(a, EV_EXITED); /* the stop is complete */
+        if (s->state != SCM_STATE_RUNNING)
+                return;
+        if (a->at_cap)
+                accept_watch(a);
+        if (!left && idle_ms(s))
+                idle_rearm(a);
+}
+
+/* One connection taken from the backlog and given to a new instance; false
+ * when there is none now (or accept() fails: tried again later). */
+static bool accept_one(struct activated *a, int fd) {
+        struct service *s = a->service;
+        struct sockaddr_storage sa = {0};
+        socklen_t len = sizeof(sa);
+        int c = accept4(fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
+        if (c < 0 && (errno == EINTR || errno == ECONNABORTED))
+                return true;
+        if (c < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                        log_warning("service %s: cannot accept a connection: %m; trying again "
+                                    "in %llu s",
+                                    s->config.name, RETRY_DELAY / USEC_PER_SEC);
+                        unwatch(a);
+                        loop_timer_arm(s->manager->loop, &a->retry, now_usec() + RETRY_DELAY,
+                                       on_retry);
+                }
+                return false;
+        }
+        char peer[96];
+        peer_text(c, &sa, peer, sizeof(peer));
+        int r = instance_start(s, c, peer, on_instance_gone, s);
+        close(c); /* the instance has its own; a failed one's client sees the end */
+        if (r < 0)
+                log_warning("%s", s->last_error ? s->last_error : "an instance did not start");
+        else
+                loop_timer_disarm(s->manager->loop, &a->idle);
+        return true;
+}
+
+static void on_accept(struct loop_io *io, uint32_t events) {
+        struct activated *a = container_of(io, struct activation_io, io)->owner;
+        struct service *s = a->service;
+        (void)events;
+        if (!a->accept_run || s->state != SCM_STATE_RUNNING)
+                return;
+        while (instance_count(s) < accept_cap(s))
+                if (!accept_one(a, io->fd))
+                        return;
+        /* Said once a run: a busy service reaches its cap at every connection. */
+        log_msg(a->cap_said ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO,
+                "service %s: %u instances run, as many as it may have at once: further "
+                "connections wait",
+                s->config.name, instance_count(s));
+        a->cap_said = true;
+        unwatch(a);
+        a->at_cap = true;
+}
+
+int activation_accept_start(struct service *s) {
+        struct activated *a = find(s);
+        bool listening = false;
+        for (size_t i = 0; a && i < a->n; i++)
+                listening = listening || (a->fds[i] >= 0 && a->stream[i]);
+        if (!listening) {
+                service_set_last_error(s,
+                                       "service %s: scmd accepts its connections, and no stream "
+                                       "socket of its is listening (scctl sockets %s)",
+                                       s->config.name, s->config.name);
+                return SCM_ERR(SCM_ERROR_NOT_FOUND);
+        }
+        /* What every instance needs (its account, its program, its
+         * environment files) is checked now: a bad configuration fails the
+         * start, not each connection. */
+        struct process_prep prep;
+        int r = process_prepare(s, s->config.command_line, NULL, &prep);
+        if (r < 0)
+                return r;
+        process_prep_clear(&prep);
+        a->accept_run = true;
+        manager_track(s->manager, s); /* active: the shutdown stops it and waits */
+        settle(a, EV_SPAWNED);
+        return 0;
+}
+
+/* Its accepting run, as the service's state moves (not STOPPED). */
+static void accept_state_changed(struct activated *a) {
+        struct service *s = a->service;
+        if (s->state == SCM_STATE_RUNNING) {
+                unwatch(a);
+                accept_watch(a);
+                if (idle_ms(s) && !instance_count(s))
+                        idle_rearm(a);
+        } else if (s->state == SCM_STATE_STOP_PENDING) {
+                unwatch(a);
+                loop_timer_disarm(s->manager->loop, &a->idle);
+                if (!instance_count(s))
+                        settle(a, EV_EXITED); /* nothing to wait for (also a start under way) */
+        }
+}
+
+/* STOPPED: its accepting run is over (every instance has gone). */
+static void accept_run_end(struct activated *a) {
+        a->accept_run = false;
+        a->at_cap = a->cap_said = false;
+        loop_timer_disarm(a->service->manager->loop, &a->settle);
+        manager_untrack(a->service->manager, a->service);
+}
+
 static void on_retry(struct loop_timer *t) {
         struct activated *a = container_of(t, struct activated, retry);
         if (a->service->state == SCM_STATE_STOPPED)
                 watch(a);
+        else if (a->accept_run && a->service->state == SCM_STATE_RUNNING)
+                accept_watch(a);
 }
 
 static void on_ready(struct loop_io *io, uint32_t events) {
@@ -253,6 +460,7 @@ static int entry_for(struct service *s, struct activated **ret) {
 
 static void entry_free(struct activated *a) {
         close_all(a);
+        loop_timer_disarm(a->service->manager->loop, &a->settle);
         for (struct activated **p = &entries; *p; p = &(*p)->next)
                 if (*p == a) {
                         *p = a->next;
@@ -266,7 +474,9 @@ static void publish(struct service *s, char **specs) {
         struct activated *a = find(s);
         if (!specs || !specs[0]) {
                 strv_free(specs);
-                if (a)
+                if (a && a->accept_run)
+                        close_all(a); /* its run goes on until STOPPED, with no socket */
+                else if (a)
                         entry_free(a);
                 return;
         }
@@ -281,6 +491,8 @@ static void publish(struct service *s, char **specs) {
         bind_all(a);
         if (s->state == SCM_STATE_STOPPED)
                 watch(a);
+        else if (a->accept_run && s->state == SCM_STATE_RUNNING)
+                accept_watch(a);
 }
 
 int activation_start(struct manager *m) {
@@ -302,8 +514,10 @@ int activation_start(struct manager *m) {
 
 void activation_free(struct manager *m) {
         (void)m;
-        while (entries)
+        while (entries) {
+                instance_abandon_all(entries->service); /* none after a clean shutdown */
                 entry_free(entries);
+        }
 }
 
 void activation_state_changed(struct service *s, enum scm_state old) {
@@ -312,10 +526,16 @@ void activation_state_changed(struct service *s, enum scm_state old) {
                 return;
         struct loop *l = s->manager->loop;
         if (s->state == SCM_STATE_STOPPED) {
+                if (a->accept_run)
+                        accept_run_end(a);
                 loop_timer_disarm(l, &a->idle);
                 unwatch(a);
-                if (!loop_timer_armed(&a->retry))
+                if (!a->n)
+                        entry_free(a); /* its sockets were cleared while it ran */
+                else if (!loop_timer_armed(&a->retry))
                         watch(a);
+        } else if (a->accept_run) {
+                accept_state_changed(a);
         } else if (s->state == SCM_STATE_RUNNING && idle_ms(s) && old != SCM_STATE_RUNNING) {
                 unwatch(a);
                 watch_activity(a);
@@ -324,8 +544,38 @@ void activation_state_changed(struct service *s, enum scm_state old) {
         }
 }
 
+void activation_config_changed(struct service *s) {
+        struct activated *a = find(s);
+        if (!a)
+                return;
+        struct loop *l = s->manager->loop;
+        if (s->state == SCM_STATE_STOPPED && a->watching) {
+                unwatch(a); /* whether it accepts decides which sockets start it */
+                watch(a);
+        }
+        if (s->state != SCM_STATE_RUNNING)
+                return;
+        if (a->accept_run) {
+                unwatch(a); /* its cap may have changed */
+                accept_watch(a);
+                if (!idle_ms(s))
+                        loop_timer_disarm(l, &a->idle);
+                else if (!instance_count(s))
+                        idle_rearm(a);
+        } else if (idle_ms(s)) {
+                if (a->watching)
+                        idle_rearm(a); /* a new period, from now */
+                else
+                        watch_activity(a);
+        } else {
+                unwatch(a);
+                loop_timer_disarm(l, &a->idle);
+        }
+}
+
 void activation_service_deleted(struct service *s) {
         struct activated *a = find(s);
+        instance_abandon_all(s); /* none: it is deleted stopped */
         if (a)
                 entry_free(a);
 }

@@ -22,6 +22,9 @@ void activation_free(struct manager *m);
  * while STOPPED, not otherwise); s is deleted (its sockets close). */
 void activation_state_changed(struct service *s, enum scm_state old);
 void activation_service_deleted(struct service *s);
+/* s's configuration has changed (change_config): its idle stop and its
+ * instances' cap take effect at once. */
+void activation_config_changed(struct service *s);
 /* The hook core/process.c asks at each spawn: s's sockets (*ret_fds, n
  * returned) and their names joined by ':' (*ret_names); 0 when none. */
 size_t activation_listen_fds(struct service *s, const int **ret_fds, const char **ret_names);
@@ -29,6 +32,11 @@ size_t activation_listen_fds(struct service *s, const int **ret_fds, const char 
  * checked, persisted, then the old ones closed and the new ones bound.
  * 0, or SCM_ERR(win32) with *ret_error (malloc'd). */
 int activation_set(struct service *s, char **specs, char **ret_error);
+/* The hook of core/process.c's start of a service whose connections scmd
+ * accepts, an instance for each: the accepting begins (EV_SPAWNED on the
+ * loop's next turn).  0, or SCM_ERR(win32) with s's last error: no stream
+ * socket listens, an instance could not be prepared. */
+int activation_accept_start(struct service *s);
 /* s's socket texts (borrowed; NULL-terminated) and, per socket, the error
  * of its binding (NULL: bound).  0 when it has none. */
 size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors);
