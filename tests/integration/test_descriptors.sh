@@ -5,7 +5,9 @@
 # service receives.  300 auto-start services are started at scmd's boot;
 # scmd's own /proc/PID/fd is counted before and after: at most two more per
 # running service (its pidfd and its output pipe: the log file is open only
-# while output is written, the cgroup folder is opened again when needed).
+# while output is written, the cgroup folder is opened again when needed),
+# besides the usage files of at most 64 processes queried, which scmd holds
+# open (three each at most: a fixed number, not one per service).
 # A service holds only its standard descriptors (spawn.c places the child's
 # few on reserved numbers and drops the rest of scmd's table), its output
 # still reaches its log, and scmd's SIGTERM stops all 300.
@@ -15,6 +17,12 @@
 N=300
 
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+
+# The usage files (cpu.stat, memory.current, pids.current) pid $1 holds.
+usage_count() {
+        find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' |
+                grep -cE '^/sys/fs/cgroup/.*/(cpu\.stat|memory\.current|pids\.current)$'
+}
 
 # The fewest descriptors of pid $1 over a second: a client's connection
 # (scctl's last query) may not have been closed yet at the first look.
@@ -41,8 +49,9 @@ test_descriptors_per_service() {
         daemon_stop
         daemon_start || return
         wait_until 60 "all $N services running" all_running || return
-        local with after
+        local with after usage
         after=$(fd_settled "$SCMD_PID")
+        usage=$(usage_count "$SCMD_PID")
         # scmd's own without services: a second scmd on an empty root.
         local D_KEEP=$D SCMD_KEEP=$SCMD_PID
         D=$D/empty
@@ -51,8 +60,9 @@ test_descriptors_per_service() {
         base=$(fd_settled "$SCMD_PID")
         daemon_stop
         D=$D_KEEP SCMD_PID=$SCMD_KEEP
-        with=$((after - base))
-        diag "scmd: $base descriptors with no service, $after with $N running"
+        with=$((after - base - usage))
+        diag "scmd: $base descriptors with no service, $after with $N running ($usage usage files)"
+        check "at most 64 processes' usage files held open ($usage)" test "$usage" -le $((3 * 64))
         check "at most 2 descriptors per running service ($with for $N)" test "$with" -le $((2 * N))
 
         local pid fds
