@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * epoll plus a binary min-heap of timers behind one timerfd.  The heap
- * grows by doubling and never shrinks; arming and disarming are O(log n),
- * so thousands of services with their own deadlines cost nothing while
- * idle: with no timer armed the timerfd is disarmed and the loop sleeps in
- * epoll_wait() without waking.
+ * epoll plus a binary min-heap of timers.  The heap grows by doubling and
+ * never shrinks; arming and disarming are O(log n) and make no system
+ * call: the loop runs the timers that are due before each wait, and waits
+ * in epoll_pwait2() until the earliest of the others, so thousands of
+ * services with their own deadlines cost nothing while idle, and a timer
+ * armed for now (a restart without delay) costs no more than the turn of
+ * the loop.  With no timer armed the loop sleeps without a timeout.
  */
 #include "loop.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,11 +24,9 @@
 
 struct loop {
         int epoll_fd;
-        int timer_fd;
-        struct loop_io timer_io;
         struct loop_timer **heap;
         size_t heap_len, heap_cap;
-        usec_t timer_armed_for; /* what timer_fd is set to; 0 = disarmed */
+        unsigned turn; /* counts the passes over the due timers */
         struct epoll_event batch[BATCH];
         int batch_len, batch_pos;
         bool quit;
@@ -99,22 +99,6 @@ static void heap_down(struct loop *l, size_t i) {
         heap_set(l, i, t);
 }
 
-static void timerfd_sync(struct loop *l) {
-        usec_t want = l->heap_len ? l->heap[0]->when : 0;
-        if (want == l->timer_armed_for)
-                return;
-        struct itimerspec its = {0};
-        if (want) {
-                /* 0 would disarm: a deadline already past fires at once. */
-                its.it_value.tv_sec = (time_t)(want / USEC_PER_SEC);
-                its.it_value.tv_nsec = (long)(want % USEC_PER_SEC) * 1000;
-                if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
-                        its.it_value.tv_nsec = 1;
-        }
-        timerfd_settime(l->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-        l->timer_armed_for = want;
-}
-
 void loop_timer_disarm(struct loop *l, struct loop_timer *t) {
         if (!t->heap_index)
                 return;
@@ -127,7 +111,6 @@ void loop_timer_disarm(struct loop *l, struct loop_timer *t) {
                 heap_up(l, i);
                 heap_down(l, moved->heap_index - 1);
         }
-        timerfd_sync(l);
 }
 
 void loop_timer_arm(struct loop *l, struct loop_timer *t, usec_t when, loop_timer_fn *fn) {
@@ -142,25 +125,49 @@ void loop_timer_arm(struct loop *l, struct loop_timer *t, usec_t when, loop_time
         }
         t->when = when ? when : 1;
         t->fn = fn;
+        t->armed_turn = l->turn;
         heap_set(l, l->heap_len++, t);
         heap_up(l, l->heap_len - 1);
-        timerfd_sync(l);
 }
 
-static void on_timerfd(struct loop_io *io, uint32_t events) {
-        struct loop *l = container_of(io, struct loop, timer_io);
-        uint64_t expirations;
-        (void)events;
-        (void)!read(l->timer_fd, &expirations, sizeof(expirations));
-        l->timer_armed_for = 0;
-
+/* Runs the timers due by now that were armed before this turn (one armed
+ * by one of them, even for a time already past, waits for the next turn,
+ * after the I/O that is ready), and returns how long the loop may wait
+ * for the earliest of the rest, or NULL when none is armed. */
+static struct timespec *run_due(struct loop *l, struct timespec *ts) {
         usec_t now = now_usec();
-        while (l->heap_len && l->heap[0]->when <= now) {
+        l->turn++; /* what a timer armed from now on records: wraps safely */
+        while (l->heap_len && l->heap[0]->when <= now && l->heap[0]->armed_turn != l->turn &&
+               !l->quit) {
                 struct loop_timer *t = l->heap[0];
                 loop_timer_disarm(l, t);
                 t->fn(t);
         }
-        timerfd_sync(l);
+        if (!l->heap_len)
+                return NULL;
+        usec_t left = l->heap[0]->when > now ? l->heap[0]->when - now : 0;
+        ts->tv_sec = (time_t)(left / USEC_PER_SEC);
+        ts->tv_nsec = (long)(left % USEC_PER_SEC) * 1000;
+        return ts;
+}
+
+/* epoll_pwait2(), or on a kernel before 5.11 epoll_wait() with the
+ * timeout rounded up to a millisecond, so that a timer is never early. */
+static int wait_events(struct loop *l, const struct timespec *timeout) {
+        static bool no_pwait2;
+        if (!no_pwait2) {
+                int n = epoll_pwait2(l->epoll_fd, l->batch, BATCH, timeout, NULL);
+                if (n >= 0 || errno != ENOSYS)
+                        return n;
+                no_pwait2 = true;
+        }
+        int ms = -1;
+        if (timeout) {
+                long long left =
+                        (long long)timeout->tv_sec * 1000 + (timeout->tv_nsec + 999999) / 1000000;
+                ms = left > INT_MAX ? INT_MAX : (int)left;
+        }
+        return epoll_wait(l->epoll_fd, l->batch, BATCH, ms);
 }
 
 /* ---- lifecycle ---- */
@@ -170,17 +177,13 @@ int loop_new(struct loop **ret) {
         if (!l)
                 return -ENOMEM;
         l->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-        l->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-        if (l->epoll_fd < 0 || l->timer_fd < 0)
-                goto fail;
-        if (loop_io_add(l, &l->timer_io, l->timer_fd, EPOLLIN, on_timerfd) < 0)
-                goto fail;
+        if (l->epoll_fd < 0) {
+                int r = -errno;
+                free(l);
+                return r;
+        }
         *ret = l;
         return 0;
-fail:;
-        int r = -errno;
-        loop_free(l);
-        return r;
 }
 
 void loop_free(struct loop *l) {
@@ -188,8 +191,6 @@ void loop_free(struct loop *l) {
                 return;
         if (l->epoll_fd >= 0)
                 close(l->epoll_fd);
-        if (l->timer_fd >= 0)
-                close(l->timer_fd);
         free(l->heap);
         free(l);
 }
@@ -200,7 +201,11 @@ void loop_quit(struct loop *l) {
 
 int loop_run(struct loop *l) {
         while (!l->quit) {
-                int n = epoll_wait(l->epoll_fd, l->batch, BATCH, -1);
+                struct timespec ts;
+                const struct timespec *timeout = run_due(l, &ts);
+                if (l->quit)
+                        break;
+                int n = wait_events(l, timeout);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The event loop: one epoll set and one timerfd over a heap of deadlines.
+ * The event loop: one epoll set and a heap of deadlines, waited for in
+ * epoll_pwait2().
  * Everything scmd reacts to (client sockets, pidfds, log pipes, signals,
  * exec reports, timeouts) is a struct loop_io or a struct loop_timer
  * embedded in the object it concerns; the loop only dispatches.  No heap
@@ -39,7 +40,8 @@ struct loop_io {
 
 struct loop_timer {
         usec_t when;
-        size_t heap_index; /* 0 when not armed; else index + 1 */
+        size_t heap_index;   /* 0 when not armed; else index + 1 */
+        unsigned armed_turn; /* the loop's turn when it was armed */
         loop_timer_fn *fn;
 };
 
