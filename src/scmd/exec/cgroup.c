@@ -107,9 +107,14 @@ int cgroup_setup(const char *instance, char **ret_path, char **ret_rel) {
 }
 
 int cgroup_service_open(int base_fd, const char *dirname) {
+        /* Open first: a folder kept for a restart, or one opened again,
+         * costs no mkdir, which takes the kernel's cgroup lock. */
+        int fd = openat(base_fd, dirname, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 || errno != ENOENT)
+                return fd < 0 ? -errno : fd;
         if (mkdirat(base_fd, dirname, 0755) < 0 && errno != EEXIST)
                 return -errno;
-        int fd = openat(base_fd, dirname, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        fd = openat(base_fd, dirname, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
         return fd < 0 ? -errno : fd;
 }
 
