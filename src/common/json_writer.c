@@ -23,6 +23,13 @@ void json_writer_free(struct json_writer *w) {
         *w = (struct json_writer)JSON_WRITER_INIT;
 }
 
+void json_writer_shrink(struct json_writer *w) {
+        if (w->cap > JSON_WRITER_KEEP_BYTES)
+                json_writer_free(w);
+        else
+                json_writer_reset(w);
+}
+
 /* Room for n more bytes and the NUL; false (and failed) when there is none. */
 static bool reserve(struct json_writer *w, size_t n) {
         if (w->failed)

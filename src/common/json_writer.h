@@ -36,6 +36,12 @@ struct json_writer {
 void json_writer_reset(struct json_writer *w);
 /* Frees w's buffer; w is empty afterwards. */
 void json_writer_free(struct json_writer *w);
+/* For a writer kept between messages, once its text has been used: frees
+ * the buffer when it grew past JSON_WRITER_KEEP_BYTES (one large reply
+ * must not hold its memory for the life of the process), else keeps it
+ * for the next message.  w is empty afterwards either way. */
+void json_writer_shrink(struct json_writer *w);
+#define JSON_WRITER_KEEP_BYTES (1u << 20)
 
 void json_write_object_begin(struct json_writer *w);
 void json_write_object_end(struct json_writer *w);

@@ -609,7 +609,9 @@ int client_call_named(struct scm_client *c, const char *method, const char *name
         if (w->failed)
                 return -ENOMEM;
         struct call call = {.line = w->buf, .size = w->len, .id = id, .reader = reader, .ctx = ctx};
-        return call_run(c, &call, deadline, ret_result);
+        int r = call_run(c, &call, deadline, ret_result);
+        json_writer_shrink(w); /* a caller's name of many MiB, refused by scmd */
+        return r;
 }
 
 /* scmd said daemon_reexec and closed the connection: everything it had

@@ -165,6 +165,37 @@ static void test_writer_depth_bound(void **state) {
         json_writer_free(&w);
 }
 
+/* A writer kept between messages (the server's reply, the client's
+ * request) gives back the memory of one large message, and keeps a small
+ * buffer for the next. */
+static void test_writer_shrink(void **state) {
+        (void)state;
+        struct json_writer w = JSON_WRITER_INIT;
+        json_write_string(&w, "small");
+        char *small = w.buf;
+        json_writer_shrink(&w);
+        assert_ptr_equal(w.buf, small);
+        assert_int_equal(w.len, 0);
+        assert_false(w.failed);
+
+        size_t big = JSON_WRITER_KEEP_BYTES + 1;
+        char *text = malloc(big + 1);
+        assert_non_null(text);
+        memset(text, 'x', big);
+        text[big] = '\0';
+        json_write_string(&w, text);
+        assert_false(w.failed);
+        assert_true(w.cap > JSON_WRITER_KEEP_BYTES);
+        json_writer_shrink(&w);
+        assert_null(w.buf);
+        assert_int_equal(w.cap, 0);
+        assert_int_equal(w.len, 0);
+        json_write_int(&w, 7); /* and it writes again */
+        assert_string_equal(w.buf, "7");
+        json_writer_free(&w);
+        free(text);
+}
+
 /* ---- the reader ---- */
 
 static int scan_string(const char *text, char *out, size_t cap) {
@@ -601,6 +632,7 @@ int main(void) {
                 cmocka_unit_test(test_writer_values_as_jansson),
                 cmocka_unit_test(test_writer_replaces_invalid_utf8),
                 cmocka_unit_test(test_writer_depth_bound),
+                cmocka_unit_test(test_writer_shrink),
                 cmocka_unit_test(test_scan_strings_as_jansson),
                 cmocka_unit_test(test_scan_numbers),
                 cmocka_unit_test(test_scan_skip),

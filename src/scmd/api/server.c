@@ -419,6 +419,7 @@ static void handle_line(struct conn *c, const char *line, size_t len) {
                 int wire = call.jsonrpc_code ? call.jsonrpc_code : win32;
                 send_error(c, req.id, wire, win32, call.error);
         }
+        json_writer_shrink(w); /* an enumerate of 10,000 services: many MiB */
         free(call.error);
         jsonrpc_request_clear(&req);
 }

@@ -416,7 +416,7 @@ bool process_cgroup_usage(struct process *p, struct cgroup_usage *ret) {
         if (dir_fd < 0)
                 return false;
         if (!p->usage_held && m->usage_held < PROCESS_USAGE_HELD_MAX &&
-            cgroup_usage_open(dir_fd, folder, m->cgroup_controllers, &p->usage_files) > 0) {
+            cgroup_usage_open(dir_fd, folder, m->cgroup_controllers, &p->usage_files) == 0) {
                 p->usage_held = true;
                 m->usage_held++;
         }

@@ -106,7 +106,8 @@ bool process_has_cgroup(const struct process *p);
  * PROCESS_USAGE_HELD_MAX processes queried at once keep the files open
  * until they end: a reading is then one pread() a file.  The others open
  * each file by its path from the base and close it again (the folder
- * itself is never opened for it). */
+ * itself is never opened for it), as does a process whose files could not
+ * all be opened: they are tried again at its next query. */
 bool process_cgroup_usage(struct process *p, struct cgroup_usage *ret);
 #define PROCESS_USAGE_HELD_MAX 64
 /* s's own process (after its pre-start commands); as process_spawn(). */

@@ -8,6 +8,7 @@
  */
 #include "cgroup_usage.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <inttypes.h>
@@ -32,15 +33,23 @@ static const struct {
         {"pids.current", RESOURCE_CTL_PIDS, NULL},
 };
 
+/* Whether file i is there with these controllers enabled. */
+static bool enabled(unsigned controllers, size_t i) {
+        return !files[i].controller || (controllers & files[i].controller);
+}
+
 /* File i of the folder folder under dir_fd (NULL: dir_fd) opened for
- * reading, or -1 when its controller is not enabled or it cannot be. */
+ * reading, or -1 when its controller is not enabled or it cannot be
+ * (errno then says why). */
 static int open_file(int dir_fd, const char *folder, unsigned controllers, size_t i) {
         char path[PATH_MAX];
-        if (files[i].controller && !(controllers & files[i].controller))
+        if (!enabled(controllers, i))
                 return -1;
         if (folder &&
-            (size_t)snprintf(path, sizeof(path), "%s/%s", folder, files[i].name) >= sizeof(path))
+            (size_t)snprintf(path, sizeof(path), "%s/%s", folder, files[i].name) >= sizeof(path)) {
+                errno = ENAMETOOLONG;
                 return -1;
+        }
         return openat(dir_fd, folder ? path : files[i].name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 }
 
@@ -87,10 +96,21 @@ void cgroup_usage_read(int dir_fd, const char *folder, unsigned controllers,
 
 int cgroup_usage_open(int dir_fd, const char *folder, unsigned controllers,
                       struct cgroup_usage_files *ret) {
-        int n = 0;
-        for (size_t i = 0; i < 3; i++)
-                n += (ret->fd[i] = open_file(dir_fd, folder, controllers, i)) >= 0;
-        return n;
+        struct cgroup_usage_files f;
+        for (size_t i = 0; i < 3; i++) {
+                f.fd[i] = open_file(dir_fd, folder, controllers, i);
+                if (f.fd[i] < 0 && enabled(controllers, i)) {
+                        /* All or none: a file held as missing would read
+                         * as null until the process ends. */
+                        int r = -errno;
+                        for (size_t j = 0; j < i; j++)
+                                if (f.fd[j] >= 0)
+                                        close(f.fd[j]);
+                        return r < 0 ? r : -EIO;
+                }
+        }
+        *ret = f;
+        return 0;
 }
 
 void cgroup_usage_read_open(const struct cgroup_usage_files *f, struct cgroup_usage *ret) {

@@ -27,8 +27,10 @@ struct cgroup_usage_files {
         int fd[3]; /* memory.current, cpu.stat, pids.current; -1: not there */
 };
 
-/* Opens the files cgroup_usage_read() would read into *ret; how many it
- * opened (0: none, *ret holds no descriptor). */
+/* Opens the files cgroup_usage_read() would read into *ret: 0 when every
+ * file of an enabled controller is open (a disabled one's is -1), else
+ * -errno with none held (the caller reads by path, and tries again later:
+ * a file held as missing would read as null until the process ends). */
 int cgroup_usage_open(int dir_fd, const char *folder, unsigned controllers,
                       struct cgroup_usage_files *ret);
 void cgroup_usage_read_open(const struct cgroup_usage_files *f, struct cgroup_usage *ret);
