@@ -264,7 +264,6 @@ void failure_cancel_all(struct manager *m) {
                 if (rec && loop_timer_armed(&rec->action_timer)) {
                         loop_timer_disarm(m->loop, &rec->action_timer);
                         pending_save(all[i], NULL, 0, 0);
-                        process_cgroup_done(all[i]);
                         log_info("service %s: the %s waiting after failure %u is cancelled",
                                  all[i]->config.name, failure_action_name(rec->pending),
                                  rec->pending_count);
@@ -631,7 +630,6 @@ static void on_action(struct loop_timer *t) {
         if (s->manager->shutting_down) {
                 log_info("service %s: failure %u: no %s: scmd is shutting down", s->config.name,
                          rec->pending_count, failure_action_name(rec->pending));
-                process_cgroup_done(s);
                 return;
         }
         switch (rec->pending) {
@@ -652,8 +650,6 @@ static void on_action(struct loop_timer *t) {
          * A timer armed again meanwhile is a newer failure's, recorded. */
         if (!loop_timer_armed(&rec->action_timer))
                 pending_save(s, NULL, 0, 0);
-        if (!s->process)
-                process_cgroup_done(s); /* no restart took the folder */
 }
 
 void failure_resume_pending(struct manager *m) {
@@ -769,18 +765,8 @@ static void service_stopped(struct service *s) {
                        on_action);
 }
 
-/* A restart waits on its delay: the cgroup folder stays for it. */
-static bool restart_waits(const struct service *s) {
-        const struct service_recovery *rec = s->recovery;
-        return rec && loop_timer_armed(&rec->action_timer) &&
-               rec->pending == FAILURE_ACTION_RESTART;
-}
-
 void failure_service_entered(struct service *s, enum scm_state old) {
-        if (s->state == SCM_STATE_STOPPED) {
+        if (s->state == SCM_STATE_STOPPED)
                 service_stopped(s);
-                if (!restart_waits(s))
-                        process_cgroup_done(s);
-        }
         lkg_service_entered(s, old);
 }

@@ -309,12 +309,6 @@ static void detach(struct service *s) {
         s->member_next = NULL;
         s->process = NULL;
         s->cut_loose = false;
-        if (p->emptied && !p->cgroup_killed && !p->shared && !p->members && p->cgroup_name) {
-                /* Its folder outlives it, for a restart to take again
-                 * without a rmdir and a mkdir (failure.c decides). */
-                free(s->cgroup_kept);
-                s->cgroup_kept = TAKE_PTR(p->cgroup_name);
-        }
         if (s->manager->db && db_process_delete(s->manager->db, s->id) < 0)
                 log_warning("service %s: cannot forget its process record", s->config.name);
         manager_untrack(p->manager, s);
@@ -341,7 +335,7 @@ pid_t service_pid(const struct service *s) {
 /* An own process's cgroup is "NAME.service"; a shared one's
  * "NAME.share-N.service", after the member that spawned it and numbered,
  * since a new one may start while the last is still ending. */
-static int open_cgroup(struct process *p, struct service *s) {
+static int open_cgroup(struct process *p, const struct service *s) {
         static unsigned shared_count;
         if (p->manager->cgroup_base_fd < 0)
                 return -1;
@@ -354,10 +348,6 @@ static int open_cgroup(struct process *p, struct service *s) {
                 p->cgroup_name = NULL;
                 return -ENOMEM;
         }
-        if (s->cgroup_kept && !p->shared && !strcmp(s->cgroup_kept, p->cgroup_name))
-                free(TAKE_PTR(s->cgroup_kept)); /* taken again */
-        else
-                process_cgroup_done(s); /* renamed since, or now shared */
         int fd = cgroup_service_open(p->manager->cgroup_base_fd, p->cgroup_name);
         if (fd < 0)
                 log_warning("service %s: no cgroup (%s); holding it by process group",
@@ -382,23 +372,6 @@ void process_cgroup_let_go(struct process *p) {
         close(p->cgroup_fd);
         p->cgroup_fd = -1;
         p->cgroup_let_go = true;
-}
-
-/* cgroup.kill on p's folder, which then never takes another process: on
- * Linux 6.18 at least, a process cloned with CLONE_INTO_CGROUP into a
- * folder that was ever killed so is killed at its birth. */
-static void kill_cgroup(struct process *p) {
-        p->cgroup_killed = true;
-        cgroup_kill(p->cgroup_fd);
-}
-
-void process_cgroup_done(struct service *s) {
-        if (!s->cgroup_kept)
-                return;
-        if (s->manager->cgroup_base_fd >= 0)
-                cgroup_service_remove(s->manager->cgroup_base_fd, s->cgroup_kept);
-        free(s->cgroup_kept);
-        s->cgroup_kept = NULL;
 }
 
 bool process_has_cgroup(const struct process *p) {
@@ -901,7 +874,7 @@ void service_kill(struct service *s) {
         p->closed = true;
         process_signal(s, SIGKILL);
         if (process_cgroup(p) >= 0)
-                kill_cgroup(p);
+                cgroup_kill(p->cgroup_fd);
         else if (p->pid > 0)
                 kill(-p->pid, SIGKILL); /* its session's process group */
 }
@@ -978,7 +951,6 @@ static void all_gone(struct process *p) {
         loop_timer_disarm(p->manager->loop, &p->forking_timer);
         /* A job that remains after exit is not stopping: its post-stop
          * commands are not run at its success. */
-        p->emptied = true;
         bool remains = p->members && event == EV_SUCCEEDED &&
                        state_rows_of(&p->members->config) == SVC_ROWS_ONESHOT_REMAIN;
         if (!p->shared && p->members && !remains && command_stop_post(p->members, event))
@@ -1028,7 +1000,7 @@ static void drain(struct process *p) {
                 all_gone(p);
                 return;
         }
-        kill_cgroup(p);
+        cgroup_kill(p->cgroup_fd);
         p->cgroup_events_fd = cgroup_events_open(p->cgroup_fd);
         if (p->cgroup_events_fd < 0 ||
             loop_io_add(p->manager->loop, &p->cgroup_io, p->cgroup_events_fd, EPOLLPRI,
@@ -1148,7 +1120,7 @@ static void find_daemon(struct process *p) {
         if (s->state != SCM_STATE_START_PENDING) {
                 /* Stopped while its daemon was looked for: whatever it left goes. */
                 if (process_cgroup(p) >= 0)
-                        kill_cgroup(p);
+                        cgroup_kill(p->cgroup_fd);
                 drain(p);
                 return;
         }

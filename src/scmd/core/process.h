@@ -49,9 +49,7 @@ struct process {
         int cgroup_fd;
         bool cgroup_let_go; /* it has one (cgroup_name), opened again on demand */
         int cgroup_events_fd;
-        char *cgroup_name;  /* the folder's name while it has one */
-        bool emptied;       /* all_gone(): an own one's folder passes to its service */
-        bool cgroup_killed; /* cgroup.kill written: the folder is not passed on */
+        char *cgroup_name; /* the folder's name while it has one */
         /* Its usage files, held open once queried (process_cgroup_usage()). */
         bool usage_held;
         struct cgroup_usage_files usage_files;
@@ -96,10 +94,6 @@ void process_request(const struct service *s, const struct process_prep *prep,
  * Borrowed: p keeps it until process_cgroup_let_go() or its end. */
 int process_cgroup(struct process *p);
 void process_cgroup_let_go(struct process *p);
-/* The own cgroup folder s's last process left empty (s->cgroup_kept):
- * removed, unless s's next process took it.  For the layer that knows
- * whether a restart follows (failure.c); service_free() calls it too. */
-void process_cgroup_done(struct service *s);
 /* p has a cgroup folder, open or let go. */
 bool process_has_cgroup(const struct process *p);
 /* What p's cgroup folder uses now; false when p has none.  The first

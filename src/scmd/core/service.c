@@ -82,7 +82,6 @@ void service_free(struct service *s) {
         HOOK(s, failure_gone, s);
         HOOK(s, driver_gone, s);
         command_abandon(s);
-        process_cgroup_done(s);
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);

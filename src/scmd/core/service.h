@@ -69,9 +69,6 @@ struct service {
 
         /* The process it runs in (process.c); NULL when it has none. */
         struct process *process;
-        /* The cgroup folder its own process left empty, kept for a restart
-         * (process_cgroup_done() removes it when none follows); or NULL. */
-        char *cgroup_kept;
         struct service *member_next; /* the process's other members */
         struct loop_timer timer;     /* stop timeout */
         char *log_path;
