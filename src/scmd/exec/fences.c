@@ -344,7 +344,7 @@ int fences_enter(const struct service_fences *f, const char *keep) {
                 break;
         case PROTECT_SYSTEM_FULL:
                 add(&roots, "/etc");
-                /* fall through */
+                __attribute__((fallthrough));
         case PROTECT_SYSTEM_YES:
                 add(&roots, "/usr");
                 add(&roots, "/boot");
