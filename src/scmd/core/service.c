@@ -234,8 +234,13 @@ static int apply(struct service *s, const struct transition *t) {
                 set_exit_code_once(s, SCM_ERROR_SERVICE_REQUEST_TIMEOUT);
         if (eff & EFF_START_HANG)
                 set_exit_code_once(s, SCM_ERROR_SERVICE_START_HANG);
-        if (eff & EFF_FINISH)
+        if (eff & EFF_FINISH) {
+                /* The process record it lets go of, and the STOPPED that
+                 * enter() writes next: one transaction, not two. */
+                s->persist_open = t->to == SCM_STATE_STOPPED && s->state != SCM_STATE_STOPPED &&
+                                  s->process && s->manager->db && db_begin(s->manager->db) >= 0;
                 process_release(s);
+        }
         if (t->to)
                 enter(s, t->to);
         /* After entering: a plain start is answered with RUNNING.  Never
@@ -354,6 +359,30 @@ static void log_transition(const struct service *s, enum scm_state old, enum scm
                          scm_state_name(state), (int)service_pid(s));
 }
 
+/* What the next scmd must know of the state just entered: the status at
+ * RUNNING and STOPPED, and the process record that lets it take the
+ * process back, in one transaction (with the record apply() deleted).  A
+ * transaction that cannot begin (within another one) leaves each write
+ * its own, or the other's. */
+static void persist_entered(struct service *s, enum scm_state state) {
+        struct db *db = s->manager->db;
+        bool status = state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED;
+        bool record = state != SCM_STATE_STOPPED && s->process;
+        bool open = s->persist_open;
+        s->persist_open = false;
+        if (!open && status && record && db)
+                open = db_begin(db) >= 0;
+        if (status)
+                persist_status(s);
+        if (record)
+                process_record(s);
+        if (open && db_commit(db) < 0) {
+                log_warning("service %s: cannot record its state (%s)", s->config.name,
+                            scm_state_name(state));
+                db_rollback(db);
+        }
+}
+
 static void enter(struct service *s, enum scm_state state) {
         enum scm_state old = s->state;
         s->state = state;
@@ -379,10 +408,7 @@ static void enter(struct service *s, enum scm_state state) {
 
         if (state == SCM_STATE_RUNNING)
                 HOOK(s, running, s); /* a delayed-auto start back to normal priority */
-        if (state == SCM_STATE_RUNNING || state == SCM_STATE_STOPPED)
-                persist_status(s);
-        if (state != SCM_STATE_STOPPED)
-                process_record(s); /* what the next scmd must know to take it back */
+        persist_entered(s, state);
         timeline_service_entered(s, old);
         HOOK(s, state_changed, s, old);
         HOOK(s, failure_entered, s, old); /* failure actions, boot acceptance */

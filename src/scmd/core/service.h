@@ -48,6 +48,7 @@ struct service {
         enum scm_state state;
         enum scm_state desired; /* RUNNING or STOPPED */
         bool stop_requested;    /* a client or the shutdown asked it to stop (failure.c) */
+        bool persist_open;      /* apply(): a transaction is open for enter() to commit */
         uint32_t controls_accepted;
         uint32_t win32_exit_code;
         uint32_t service_exit_code;
