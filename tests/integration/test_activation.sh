@@ -409,6 +409,41 @@ test_accept_idle() {
         wait_state ai stopped && tap_ok "...and, that client gone, it stops again"
 }
 
+# accept_connections set to 0 while instances serve: the run accepts on
+# (with the cap it had) until it stops, and the next start is the
+# service's own process.  Before, the run kept going with a cap of 0: it
+# accepted nothing more, RUNNING for ever, its clients left in the backlog.
+test_accept_off_while_running() {
+        daemon_start || return
+        local port line1="" line2="" pid1 pid2
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create ao --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ao --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 2" config ao --accept 2
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line1 <&4
+        assert_contains "a first client is answered by an instance" "$line1" "instance pid="
+        pid1=$(inst_pid "$line1")
+        assert_sc_ok "accept_connections 0 while it runs" config ao --accept 0
+        check "scmd says when it applies" grep -qF "service ao: accept_connections 0 applies from its next start" "$D/scmd.stderr"
+        exec 5<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line2 <&5
+        assert_contains "a second client is still answered by an instance of this run" "$line2" \
+                "instance pid="
+        pid2=$(inst_pid "$line2")
+        run_sc --json query ao
+        assert_eq "the status still counts the run's instances" 2 "$(json_get "$OUT" instances)"
+        run_sc sockets ao
+        assert_contains "scctl sockets shows the run's cap" "$OUT" "2 of 2 instances at most run"
+        assert_sc_ok "a stop" stop ao --wait
+        check "...ends the first instance" proc_gone "$pid1"
+        check "...and the second" proc_gone "$pid2"
+        exec 4<&- 5<&-
+        run_sc --json query ao
+        assert_eq "...and it is stopped" stopped "$(json_get "$OUT" state)"
+        assert_eq "...its status without instances now" "" "$(json_get "$OUT" instances)"
+}
+
 test_accept_refusals() {
         daemon_start || return
         create_native an || return
@@ -498,6 +533,7 @@ run_test test_per_connection
 run_test test_accept_stdio
 run_test test_accept_crash
 run_test test_accept_idle
+run_test test_accept_off_while_running
 run_test test_accept_refusals
 run_test test_native
 run_test test_refusals

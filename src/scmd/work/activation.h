@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <scm/types.h>
 
@@ -37,6 +38,10 @@ int activation_set(struct service *s, char **specs, char **ret_error);
  * loop's next turn).  0, or SCM_ERR(win32) with s's last error: no stream
  * socket listens, an instance could not be prepared. */
 int activation_accept_start(struct service *s);
+/* How many instances s may have at once: its accepting run's cap while it
+ * runs (which a change to 0 leaves until it stops), else its
+ * configuration's; 0 when s accepts its connections itself. */
+uint32_t activation_accept_cap(const struct service *s);
 /* s's socket texts (borrowed; NULL-terminated) and, per socket, the error
  * of its binding (NULL: bound).  0 when it has none. */
 size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors);
