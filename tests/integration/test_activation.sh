@@ -444,6 +444,94 @@ test_accept_off_while_running() {
         assert_eq "...its status without instances now" "" "$(json_get "$OUT" instances)"
 }
 
+# free_fds PID: the two lowest descriptor numbers PID has free.
+free_fds() {
+        local used f=0 n=0
+        used=" $(ls "/proc/$1/fd" | tr '\n' ' ') "
+        while [ $n -lt 2 ]; do
+                case $used in *" $f "*) ;; *) echo "$f" && n=$((n + 1)) ;; esac
+                f=$((f + 1))
+        done
+}
+
+# instance_answers PORT COUNT: opens COUNT connections at once, then
+# prints how many were answered by an instance (10 s each at most).
+instance_answers() {
+        local fds=() fd line answered=0
+        for _ in $(seq "$2"); do
+                exec {fd}<>"/dev/tcp/127.0.0.1/$1" || continue
+                fds+=("$fd")
+        done
+        sleep "${3:-0}"
+        [ -n "${RELIMIT:-}" ] && prlimit --pid "$SCMD_PID" --nofile="$RELIMIT"
+        for fd in "${fds[@]}"; do
+                line=""
+                read -r -t 10 line <&"$fd"
+                case $line in "instance pid="*) answered=$((answered + 1)) ;; esac
+                exec {fd}<&-
+        done
+        echo "$answered"
+}
+
+# Instances that cannot be made, for every connection.  When the child
+# fails (here its working folder is gone) each client sees its connection
+# end and scmd says so a few times, not once a connection (any client
+# could fill its log).  When scmd itself cannot make one (out of
+# descriptors), the connections wait in the backlog instead of being taken
+# and closed one after the other, and are served once it can.
+test_accept_spawn_failures() {
+        daemon_start || return
+        local port n
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        mkdir "$D/wd"
+        assert_sc_ok "an instance per connection" create af --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket and working folder" sockets af --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 50, in a working folder" config af --accept 50 --working-directory "$D/wd"
+        assert_sc_ok "it starts" start af
+        wait_state af running
+        rmdir "$D/wd"
+        n=$(instance_answers "$port" 30)
+        assert_eq "with its working folder gone, none of 30 clients is answered" 0 "$n"
+        wait_until 10 "the thirtieth instance was made" grep -q "service af: instance 30," "$D/scmd.stderr"
+        n=$(grep -c "warning: service af: instance [0-9]* .* did not start: cannot" "$D/scmd.stderr")
+        diag "$n warnings for 30 failed instances"
+        check "scmd warns of failed instances at most 10 times in 10 s, not once each" \
+                test "$n" -ge 1 -a "$n" -le 10
+        check "the service is still running (the next connection may succeed)" state_is af running
+
+        if ! is_root; then
+                tap_skip "scmd out of descriptors for an instance" "not root (prlimit on scmd)"
+                return
+        fi
+        mkdir "$D/wd"
+        n=$(instance_answers "$port" 1)
+        assert_eq "with its folder back, a client is answered" 1 "$n"
+        # Another service: af's warnings are spent for this window.
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "another" create ag --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ag --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 50" config ag --accept 50
+        assert_sc_ok "it starts" start ag
+        wait_state ag running
+        local orig f
+        orig=$(prlimit --pid "$SCMD_PID" --nofile --raw --noheadings -o SOFT,HARD | tr ' ' ':')
+        # One descriptor free below the limit: accept() takes it, and
+        # the instance's pipes are refused (EMFILE).
+        f=($(free_fds "$SCMD_PID"))
+        prlimit --pid "$SCMD_PID" --nofile="${f[1]}:" || { tap_not_ok "prlimit" "failed"; return; }
+        n=$(RELIMIT=$orig instance_answers "$port" 20 3)
+        diag "$n of 20 answered"
+        prlimit --pid "$SCMD_PID" --nofile="$orig"
+        check "clients that came while scmd lacked descriptors are answered once it has them" \
+                test "$n" -ge 10
+        n=$(grep -c "warning: service ag: .*Too many open files" "$D/scmd.stderr")
+        diag "$n warnings while scmd lacked descriptors"
+        check "...and scmd said so a few times, not once a connection" test "$n" -ge 1 -a "$n" -le 5
+        check "...saying the account could not be looked up, not that it does not exist" \
+                grep -qF "the account 'uid 0' could not be looked up (Too many open files)" "$D/scmd.stderr"
+        check "the service is running" state_is ag running
+}
+
 test_accept_refusals() {
         daemon_start || return
         create_native an || return
@@ -534,6 +622,7 @@ run_test test_accept_stdio
 run_test test_accept_crash
 run_test test_accept_idle
 run_test test_accept_off_while_running
+run_test test_accept_spawn_failures
 run_test test_accept_refusals
 run_test test_native
 run_test test_refusals

@@ -360,11 +360,19 @@ static bool accept_one(struct activated *a, int fd) {
         peer_text(c, &sa, peer, sizeof(peer));
         int r = instance_start(s, c, a->stdio, peer, on_instance_gone, s);
         close(c); /* the instance has its own; a failed one's client sees the end */
-        if (r < 0)
-                log_warning("%s", s->last_error ? s->last_error : "an instance did not start");
-        else
+        if (r >= 0) {
                 loop_timer_disarm(s->manager->loop, &a->idle);
-        return true;
+                return true;
+        }
+        /* scmd could not make it (descriptors, memory, processes): the
+         * next connections wait in the backlog for a while rather than be
+         * taken and closed one after the other. */
+        log_warning_limited(&s->instance_warnings, s->config.name, "%s; accepting again in %llu s",
+                            s->last_error ? s->last_error : "an instance did not start",
+                            RETRY_DELAY / USEC_PER_SEC);
+        unwatch(a);
+        loop_timer_arm(s->manager->loop, &a->retry, now_usec() + RETRY_DELAY, on_retry);
+        return false;
 }
 
 static void on_accept(struct loop_io *io, uint32_t events) {

@@ -292,10 +292,14 @@ static void log_end(struct instance *i, const siginfo_t *si) {
         struct spawn_report rep = i->report;
         const char *name = i->service->config.name;
         if (rep.stage >= 0 || (i->report_fd >= 0 && spawn_read_report(i->report_fd, &rep) == 1)) {
-                log_warning("service %s: instance %lu (pid %d, connection from %s) did not "
-                            "start: cannot %s: %s",
-                            name, i->number, (int)i->pid, i->peer,
-                            spawn_stage_name((enum spawn_stage)rep.stage), strerror(rep.error));
+                service_set_last_error(i->service,
+                                       "service %s: instance %lu (pid %d, connection from %s) "
+                                       "did not start: cannot %s: %s",
+                                       name, i->number, (int)i->pid, i->peer,
+                                       spawn_stage_name((enum spawn_stage)rep.stage),
+                                       strerror(rep.error));
+                log_warning_limited(&i->service->instance_warnings, name, "%s",
+                                    i->service->last_error);
                 return;
         }
         log_info("service %s: instance %lu (pid %d, connection from %s) %s %d", name, i->number,
