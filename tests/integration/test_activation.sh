@@ -361,6 +361,64 @@ test_accept_crash() {
         assert_contains "the next client starts it again and is answered" "$line" "instance pid="
 }
 
+# daemon-reexec while an instance serves: the new scmd does not take it back
+# (docs/architecture.md); it is ended, not left running unsupervised, and
+# reaped (scmd keeps its pid, so it is still the parent).
+test_accept_reexec() {
+        daemon_start || return
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create ir --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ir --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4" config ir --accept 4
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        pid=$(inst_pid "$line")
+        check "an instance holds a connection" proc_alive "$pid"
+        assert_sc_ok "daemon-reexec" daemon-reexec
+        wait_until 30 "the instance is ended across the re-exec" proc_gone "$pid" &&
+                tap_ok "no instance runs on unsupervised after a re-exec"
+        exec 4<&-
+        wait_until 10 "scmd has no zombie child" no_zombie_children "$SCMD_PID" &&
+                tap_ok "...and it is reaped"
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again and is answered" "$line" "instance pid="
+}
+
+# The same without cgroups (scmd in a mount namespace without cgroup2, as
+# an unprivileged scmd would be): no sweep can find the instance then, so
+# the scmd that re-executes itself ends it first.
+test_accept_reexec_no_cgroups() {
+        if ! is_root || ! command -v unshare >/dev/null; then
+                tap_skip "an instance is ended across a re-exec without cgroups" "not root or no unshare"
+                return
+        fi
+        mkdir -p "$D"
+        # shellcheck disable=SC2016
+        printf '#!/bin/sh\nexec unshare -m sh -c %s "%s" "$@"\n' \
+                "'for m in \$(awk '\\''\$3 == \"cgroup2\" { print \$2 }'\\'' /proc/self/mounts); do umount -l \"\$m\"; done; exec \"\$0\" \"\$@\"'" \
+                "$SCMD" >"$D/scmd-nocg"
+        chmod +x "$D/scmd-nocg"
+        SCMD="$D/scmd-nocg" daemon_start || return
+        check "scmd runs without cgroups" grep -qF "cgroups unavailable" "$D/scmd.stderr"
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create in --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets in --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4" config in --accept 4
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        pid=$(inst_pid "$line")
+        check "an instance holds a connection" proc_alive "$pid"
+        assert_sc_ok "daemon-reexec" daemon-reexec
+        wait_until 30 "the instance is ended across the re-exec" proc_gone "$pid" &&
+                tap_ok "no instance runs on unsupervised after a re-exec, without cgroups"
+        exec 4<&-
+        kill -KILL "$pid" 2>/dev/null
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again and is answered" "$line" "instance pid="
+}
+
 test_accept_stdio() {
         daemon_start || return
         assert_sc_ok "an inetd-style service" create ino --exec "$(cmdline "$LISTEN_HELPER" --instance-stdio)"
@@ -620,6 +678,8 @@ run_test test_idle_rearm
 run_test test_per_connection
 run_test test_accept_stdio
 run_test test_accept_crash
+run_test test_accept_reexec
+run_test test_accept_reexec_no_cgroups
 run_test test_accept_idle
 run_test test_accept_off_while_running
 run_test test_accept_spawn_failures

@@ -546,6 +546,12 @@ void activation_free(struct manager *m) {
         }
 }
 
+void activation_end_instances(struct manager *m) {
+        (void)m;
+        for (struct activated *a = entries; a; a = a->next)
+                instance_abandon_all(a->service);
+}
+
 void activation_state_changed(struct service *s, enum scm_state old) {
         struct activated *a = find(s);
         if (!a)

@@ -19,6 +19,10 @@ struct service;
  * services (main.c, before the boot sequence).  0 or -errno. */
 int activation_start(struct manager *m);
 void activation_free(struct manager *m);
+/* scmd executes itself again, and the next one takes no instance back:
+ * every instance is killed now, with what it left (without cgroups no
+ * sweep of the next scmd could find them). */
+void activation_end_instances(struct manager *m);
 /* Hooks (main.c chains them with events.c's): s changed state (watched
  * while STOPPED, not otherwise); s is deleted (its sockets close). */
 void activation_state_changed(struct service *s, enum scm_state old);
