@@ -32,6 +32,12 @@
 #     stdout; the settings travel through export --document and apply;
 #   - after a crash of scmd, the next one ends the instances it left (its
 #     cgroup sweep) and the next client starts the service again;
+#   - a re-exec of scmd ends the instances, with cgroups and without;
+#   - accept_connections set to 0 while it runs: the run accepts on with
+#     its cap until it stops;
+#   - instances that fail at every connection: a few warnings, not one a
+#     connection; scmd out of descriptors (prlimit): the clients wait in
+#     the backlog and are served once it has them again;
 #   - the idle stop of a service with instances: it runs on while one does,
 #     stops once none has for the period, and the next client starts it;
 #   - refusals: a socket text that does not parse; an instance per
