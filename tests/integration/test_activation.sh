@@ -32,6 +32,12 @@
 #     stdout; the settings travel through export --document and apply;
 #   - after a crash of scmd, the next one ends the instances it left (its
 #     cgroup sweep) and the next client starts the service again;
+#   - a re-exec of scmd ends the instances, with cgroups and without;
+#   - accept_connections set to 0 while it runs: the run accepts on with
+#     its cap until it stops;
+#   - instances that fail at every connection: a few warnings, not one a
+#     connection; scmd out of descriptors (prlimit): the clients wait in
+#     the backlog and are served once it has them again;
 #   - the idle stop of a service with instances: it runs on while one does,
 #     stops once none has for the period, and the next client starts it;
 #   - refusals: a socket text that does not parse; an instance per
@@ -361,6 +367,64 @@ test_accept_crash() {
         assert_contains "the next client starts it again and is answered" "$line" "instance pid="
 }
 
+# daemon-reexec while an instance serves: the new scmd does not take it back
+# (docs/architecture.md); it is ended, not left running unsupervised, and
+# reaped (scmd keeps its pid, so it is still the parent).
+test_accept_reexec() {
+        daemon_start || return
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create ir --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ir --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4" config ir --accept 4
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        pid=$(inst_pid "$line")
+        check "an instance holds a connection" proc_alive "$pid"
+        assert_sc_ok "daemon-reexec" daemon-reexec
+        wait_until 30 "the instance is ended across the re-exec" proc_gone "$pid" &&
+                tap_ok "no instance runs on unsupervised after a re-exec"
+        exec 4<&-
+        wait_until 10 "scmd has no zombie child" no_zombie_children "$SCMD_PID" &&
+                tap_ok "...and it is reaped"
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again and is answered" "$line" "instance pid="
+}
+
+# The same without cgroups (scmd in a mount namespace without cgroup2, as
+# an unprivileged scmd would be): no sweep can find the instance then, so
+# the scmd that re-executes itself ends it first.
+test_accept_reexec_no_cgroups() {
+        if ! is_root || ! command -v unshare >/dev/null; then
+                tap_skip "an instance is ended across a re-exec without cgroups" "not root or no unshare"
+                return
+        fi
+        mkdir -p "$D"
+        # shellcheck disable=SC2016
+        printf '#!/bin/sh\nexec unshare -m sh -c %s "%s" "$@"\n' \
+                "'for m in \$(awk '\\''\$3 == \"cgroup2\" { print \$2 }'\\'' /proc/self/mounts); do umount -l \"\$m\"; done; exec \"\$0\" \"\$@\"'" \
+                "$SCMD" >"$D/scmd-nocg"
+        chmod +x "$D/scmd-nocg"
+        SCMD="$D/scmd-nocg" daemon_start || return
+        check "scmd runs without cgroups" grep -qF "cgroups unavailable" "$D/scmd.stderr"
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create in --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets in --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4" config in --accept 4
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line <&4
+        pid=$(inst_pid "$line")
+        check "an instance holds a connection" proc_alive "$pid"
+        assert_sc_ok "daemon-reexec" daemon-reexec
+        wait_until 30 "the instance is ended across the re-exec" proc_gone "$pid" &&
+                tap_ok "no instance runs on unsupervised after a re-exec, without cgroups"
+        exec 4<&-
+        kill -KILL "$pid" 2>/dev/null
+        line=$(tcp_hello "$port")
+        assert_contains "the next client starts it again and is answered" "$line" "instance pid="
+}
+
 test_accept_stdio() {
         daemon_start || return
         assert_sc_ok "an inetd-style service" create ino --exec "$(cmdline "$LISTEN_HELPER" --instance-stdio)"
@@ -407,6 +471,129 @@ test_accept_idle() {
         line=$(tcp_hello "$port")
         assert_contains "the next client starts it again, and is answered" "$line" "instance pid="
         wait_state ai stopped && tap_ok "...and, that client gone, it stops again"
+}
+
+# accept_connections set to 0 while instances serve: the run accepts on
+# (with the cap it had) until it stops, and the next start is the
+# service's own process.  Before, the run kept going with a cap of 0: it
+# accepted nothing more, RUNNING for ever, its clients left in the backlog.
+test_accept_off_while_running() {
+        daemon_start || return
+        local port line1="" line2="" pid1 pid2
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "an instance per connection" create ao --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ao --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 2" config ao --accept 2
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line1 <&4
+        assert_contains "a first client is answered by an instance" "$line1" "instance pid="
+        pid1=$(inst_pid "$line1")
+        assert_sc_ok "accept_connections 0 while it runs" config ao --accept 0
+        check "scmd says when it applies" grep -qF "service ao: accept_connections 0 applies from its next start" "$D/scmd.stderr"
+        exec 5<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
+        read -r -t 10 line2 <&5
+        assert_contains "a second client is still answered by an instance of this run" "$line2" \
+                "instance pid="
+        pid2=$(inst_pid "$line2")
+        run_sc --json query ao
+        assert_eq "the status still counts the run's instances" 2 "$(json_get "$OUT" instances)"
+        run_sc sockets ao
+        assert_contains "scctl sockets shows the run's cap" "$OUT" "2 of 2 instances at most run"
+        assert_sc_ok "a stop" stop ao --wait
+        check "...ends the first instance" proc_gone "$pid1"
+        check "...and the second" proc_gone "$pid2"
+        exec 4<&- 5<&-
+        run_sc --json query ao
+        assert_eq "...and it is stopped" stopped "$(json_get "$OUT" state)"
+        assert_eq "...its status without instances now" "" "$(json_get "$OUT" instances)"
+}
+
+# free_fds PID: the two lowest descriptor numbers PID has free.
+free_fds() {
+        local used f=0 n=0
+        used=" $(ls "/proc/$1/fd" | tr '\n' ' ') "
+        while [ $n -lt 2 ]; do
+                case $used in *" $f "*) ;; *) echo "$f" && n=$((n + 1)) ;; esac
+                f=$((f + 1))
+        done
+}
+
+# instance_answers PORT COUNT: opens COUNT connections at once, then
+# prints how many were answered by an instance (10 s each at most).
+instance_answers() {
+        local fds=() fd line answered=0
+        for _ in $(seq "$2"); do
+                exec {fd}<>"/dev/tcp/127.0.0.1/$1" || continue
+                fds+=("$fd")
+        done
+        sleep "${3:-0}"
+        [ -n "${RELIMIT:-}" ] && prlimit --pid "$SCMD_PID" --nofile="$RELIMIT"
+        for fd in "${fds[@]}"; do
+                line=""
+                read -r -t 10 line <&"$fd"
+                case $line in "instance pid="*) answered=$((answered + 1)) ;; esac
+                exec {fd}<&-
+        done
+        echo "$answered"
+}
+
+# Instances that cannot be made, for every connection.  When the child
+# fails (here its working folder is gone) each client sees its connection
+# end and scmd says so a few times, not once a connection (any client
+# could fill its log).  When scmd itself cannot make one (out of
+# descriptors), the connections wait in the backlog instead of being taken
+# and closed one after the other, and are served once it can.
+test_accept_spawn_failures() {
+        daemon_start || return
+        local port n
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        mkdir "$D/wd"
+        assert_sc_ok "an instance per connection" create af --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket and working folder" sockets af --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 50, in a working folder" config af --accept 50 --working-directory "$D/wd"
+        assert_sc_ok "it starts" start af
+        wait_state af running
+        rmdir "$D/wd"
+        n=$(instance_answers "$port" 30)
+        assert_eq "with its working folder gone, none of 30 clients is answered" 0 "$n"
+        wait_until 10 "the thirtieth instance was made" grep -q "service af: instance 30," "$D/scmd.stderr"
+        n=$(grep -c "warning: service af: instance [0-9]* .* did not start: cannot" "$D/scmd.stderr")
+        diag "$n warnings for 30 failed instances"
+        check "scmd warns of failed instances at most 10 times in 10 s, not once each" \
+                test "$n" -ge 1 -a "$n" -le 10
+        check "the service is still running (the next connection may succeed)" state_is af running
+
+        if ! is_root; then
+                tap_skip "scmd out of descriptors for an instance" "not root (prlimit on scmd)"
+                return
+        fi
+        mkdir "$D/wd"
+        n=$(instance_answers "$port" 1)
+        assert_eq "with its folder back, a client is answered" 1 "$n"
+        # Another service: af's warnings are spent for this window.
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "another" create ag --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets ag --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 50" config ag --accept 50
+        assert_sc_ok "it starts" start ag
+        wait_state ag running
+        local orig f
+        orig=$(prlimit --pid "$SCMD_PID" --nofile --raw --noheadings -o SOFT,HARD | tr ' ' ':')
+        # One descriptor free below the limit: accept() takes it, and
+        # the instance's pipes are refused (EMFILE).
+        f=($(free_fds "$SCMD_PID"))
+        prlimit --pid "$SCMD_PID" --nofile="${f[1]}:" || { tap_not_ok "prlimit" "failed"; return; }
+        n=$(RELIMIT=$orig instance_answers "$port" 20 3)
+        diag "$n of 20 answered"
+        prlimit --pid "$SCMD_PID" --nofile="$orig"
+        check "clients that came while scmd lacked descriptors are answered once it has them" \
+                test "$n" -ge 10
+        n=$(grep -c "warning: service ag: .*Too many open files" "$D/scmd.stderr")
+        diag "$n warnings while scmd lacked descriptors"
+        check "...and scmd said so a few times, not once a connection" test "$n" -ge 1 -a "$n" -le 5
+        check "...saying the account could not be looked up, not that it does not exist" \
+                grep -qF "the account 'uid 0' could not be looked up (Too many open files)" "$D/scmd.stderr"
+        check "the service is running" state_is ag running
 }
 
 test_accept_refusals() {
@@ -497,7 +684,11 @@ run_test test_idle_rearm
 run_test test_per_connection
 run_test test_accept_stdio
 run_test test_accept_crash
+run_test test_accept_reexec
+run_test test_accept_reexec_no_cgroups
 run_test test_accept_idle
+run_test test_accept_off_while_running
+run_test test_accept_spawn_failures
 run_test test_accept_refusals
 run_test test_native
 run_test test_refusals

@@ -14,13 +14,13 @@
 #include <scm/types.h>
 
 #include "acl.h"
+#include "activation.h"
 #include "cgroup_usage.h"
 #include "cleanup.h"
 #include "instance.h"
 #include "json_writer.h"
 #include "manager.h"
 #include "process.h"
-#include "process_config.h"
 #include "registry.h"
 #include "resource.h"
 #include "rpc.h"
@@ -64,7 +64,7 @@ static void write_usage_number(struct json_writer *w, const char *key, int64_t v
 static void write_status_with_usage(const struct service *s, struct json_writer *w) {
         struct cgroup_usage u;
         service_status_write(s, w);
-        if (s->config.process && s->config.process->accept_connections) {
+        if (activation_accept_cap(s)) {
                 json_write_key(w, "instances");
                 json_write_int(w, instance_count(s));
         }

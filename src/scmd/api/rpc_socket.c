@@ -13,14 +13,13 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "instance.h"
-#include "process_config.h"
 #include "rpc.h"
 #include "service.h"
 
 /* When scmd accepts s's connections: the most instances it may have at
  * once, and those that run (pid, client). */
 static int instances_json(struct service *s, json_t *o) {
-        uint32_t cap = s->config.process ? s->config.process->accept_connections : 0;
+        uint32_t cap = activation_accept_cap(s);
         if (!cap)
                 return 0;
         json_t *list = json_array();

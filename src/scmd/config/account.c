@@ -224,9 +224,16 @@ int account_lookup(const char *account, struct passwd **ret, char **ret_error) {
         }
         if (!pw) {
                 int e = errno && errno != ENOENT && errno != ESRCH ? errno : ENOENT;
-                if (asprintf(ret_error, "the account '%s' does not exist%s%s",
-                             wk == WK_LOCAL_SYSTEM ? "(scmd's own)" : user, e == ENOENT ? "" : ": ",
-                             e == ENOENT ? "" : strerror(e)) < 0)
+                char uid[32];
+                snprintf(uid, sizeof(uid), "uid %u", (unsigned)geteuid());
+                const char *who = wk == WK_LOCAL_SYSTEM ? uid : user; /* scmd's own, or named */
+                /* Not found, or the look-up itself failed (scmd out of
+                 * descriptors, say): the account may well exist. */
+                int n = e == ENOENT ? asprintf(ret_error, "the account '%s' does not exist", who)
+                                    : asprintf(ret_error,
+                                               "the account '%s' could not be looked up (%s)", who,
+                                               strerror(e));
+                if (n < 0)
                         *ret_error = NULL;
                 return -e;
         }

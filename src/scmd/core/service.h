@@ -80,6 +80,9 @@ struct service {
         struct loop_timer watchdog_timer;
         char status_text[SCM_STATUS_TEXT_MAX_BYTES + 1]; /* notify STATUS= */
         struct log_ratelimit to_users; /* its own messages for people (api/events.c) */
+        /* Failures of its per-connection instances (work/): one a connection
+         * would let any client fill scmd's log. */
+        struct log_ratelimit instance_warnings;
 
         /* native: controls on the process's channel (channel.c). */
         struct pending_control *controls; /* sent, not yet answered; oldest first */

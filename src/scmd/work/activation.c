@@ -109,6 +109,8 @@ struct activated {
         struct loop_timer settle;
         enum svc_event settle_event;
         bool accept_run; /* this run of the service is scmd's accepting (accept_start) */
+        uint32_t cap;    /* its instances at most, this run (a cap set to 0 waits for a stop) */
+        bool stdio;      /* this run's instances take the connection on stdin and stdout */
         bool at_cap;     /* not watching: as many instances as it may have */
         bool cap_said;   /* the log has said so this run */
 };
@@ -262,10 +264,25 @@ static uint32_t accept_cap(const struct service *s) {
         return s->config.process ? s->config.process->accept_connections : 0;
 }
 
+/* This run takes the configuration's cap and stdio; a cap of 0 (the
+ * service accepts itself, from its next start) leaves the run as it was:
+ * a run without a cap would accept nothing and never end. */
+static void accept_take_config(struct activated *a) {
+        struct service *s = a->service;
+        if (!accept_cap(s)) {
+                log_info("service %s: accept_connections 0 applies from its next start; until "
+                         "it stops, scmd accepts on, at most %u instances at once",
+                         s->config.name, (unsigned)a->cap);
+                return;
+        }
+        a->cap = accept_cap(s);
+        a->stdio = s->config.process->accept_stdio;
+}
+
 /* Running: its stream sockets are watched while it has fewer instances
  * than it may; at the cap, connections wait in the backlog. */
 static void accept_watch(struct activated *a) {
-        a->at_cap = instance_count(a->service) >= accept_cap(a->service);
+        a->at_cap = instance_count(a->service) >= a->cap;
         if (!a->at_cap)
                 watch_with(a, EPOLLIN, on_accept);
 }
@@ -341,13 +358,21 @@ static bool accept_one(struct activated *a, int fd) {
         }
         char peer[96];
         peer_text(c, &sa, peer, sizeof(peer));
-        int r = instance_start(s, c, peer, on_instance_gone, s);
+        int r = instance_start(s, c, a->stdio, peer, on_instance_gone, s);
         close(c); /* the instance has its own; a failed one's client sees the end */
-        if (r < 0)
-                log_warning("%s", s->last_error ? s->last_error : "an instance did not start");
-        else
+        if (r >= 0) {
                 loop_timer_disarm(s->manager->loop, &a->idle);
-        return true;
+                return true;
+        }
+        /* scmd could not make it (descriptors, memory, processes): the
+         * next connections wait in the backlog for a while rather than be
+         * taken and closed one after the other. */
+        log_warning_limited(&s->instance_warnings, s->config.name, "%s; accepting again in %llu s",
+                            s->last_error ? s->last_error : "an instance did not start",
+                            RETRY_DELAY / USEC_PER_SEC);
+        unwatch(a);
+        loop_timer_arm(s->manager->loop, &a->retry, now_usec() + RETRY_DELAY, on_retry);
+        return false;
 }
 
 static void on_accept(struct loop_io *io, uint32_t events) {
@@ -356,7 +381,7 @@ static void on_accept(struct loop_io *io, uint32_t events) {
         (void)events;
         if (!a->accept_run || s->state != SCM_STATE_RUNNING)
                 return;
-        while (instance_count(s) < accept_cap(s))
+        while (instance_count(s) < a->cap)
                 if (!accept_one(a, io->fd))
                         return;
         /* Said once a run: a busy service reaches its cap at every connection. */
@@ -390,6 +415,7 @@ int activation_accept_start(struct service *s) {
                 return r;
         process_prep_clear(&prep);
         a->accept_run = true;
+        accept_take_config(a);
         manager_track(s->manager, s); /* active: the shutdown stops it and waits */
         settle(a, EV_SPAWNED);
         return 0;
@@ -520,6 +546,12 @@ void activation_free(struct manager *m) {
         }
 }
 
+void activation_end_instances(struct manager *m) {
+        (void)m;
+        for (struct activated *a = entries; a; a = a->next)
+                instance_abandon_all(a->service);
+}
+
 void activation_state_changed(struct service *s, enum scm_state old) {
         struct activated *a = find(s);
         if (!a)
@@ -556,6 +588,7 @@ void activation_config_changed(struct service *s) {
         if (s->state != SCM_STATE_RUNNING)
                 return;
         if (a->accept_run) {
+                accept_take_config(a);
                 unwatch(a); /* its cap may have changed */
                 accept_watch(a);
                 if (!idle_ms(s))
@@ -623,6 +656,11 @@ int activation_set(struct service *s, char **specs, char **ret_error) {
         }
         publish(s, copy);
         return 0;
+}
+
+uint32_t activation_accept_cap(const struct service *s) {
+        const struct activated *a = find(s);
+        return a && a->accept_run ? a->cap : accept_cap(s);
 }
 
 size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <scm/types.h>
 
@@ -18,6 +19,10 @@ struct service;
  * services (main.c, before the boot sequence).  0 or -errno. */
 int activation_start(struct manager *m);
 void activation_free(struct manager *m);
+/* scmd executes itself again, and the next one takes no instance back:
+ * every instance is killed now, with what it left (without cgroups no
+ * sweep of the next scmd could find them). */
+void activation_end_instances(struct manager *m);
 /* Hooks (main.c chains them with events.c's): s changed state (watched
  * while STOPPED, not otherwise); s is deleted (its sockets close). */
 void activation_state_changed(struct service *s, enum scm_state old);
@@ -37,6 +42,10 @@ int activation_set(struct service *s, char **specs, char **ret_error);
  * loop's next turn).  0, or SCM_ERR(win32) with s's last error: no stream
  * socket listens, an instance could not be prepared. */
 int activation_accept_start(struct service *s);
+/* How many instances s may have at once: its accepting run's cap while it
+ * runs (which a change to 0 leaves until it stops), else its
+ * configuration's; 0 when s accepts its connections itself. */
+uint32_t activation_accept_cap(const struct service *s);
 /* s's socket texts (borrowed; NULL-terminated) and, per socket, the error
  * of its binding (NULL: bound).  0 when it has none. */
 size_t activation_query(struct service *s, char ***ret_specs, const char ***ret_errors);

@@ -138,7 +138,7 @@ static int open_cgroup(struct instance *i) {
         return 0;
 }
 
-static int spawn_instance(struct instance *i, int conn_fd) {
+static int spawn_instance(struct instance *i, int conn_fd, bool on_stdio) {
         struct service *s = i->service;
         struct process_prep prep;
         int r = process_prepare(s, s->config.command_line, NULL, &prep);
@@ -155,7 +155,7 @@ static int spawn_instance(struct instance *i, int conn_fd) {
                 req.listen_fds = &conn_fd;
                 req.n_listen_fds = 1;
                 req.listen_names = "connection";
-                req.listen_stdio = s->config.process && s->config.process->accept_stdio;
+                req.listen_stdio = on_stdio;
                 req.report_in_result = true;
                 struct spawn_result res;
                 e = spawn_process(&req, &res);
@@ -172,8 +172,8 @@ static int spawn_instance(struct instance *i, int conn_fd) {
         return r;
 }
 
-int instance_start(struct service *s, int conn_fd, const char *peer, instance_gone_fn *gone,
-                   void *userdata) {
+int instance_start(struct service *s, int conn_fd, bool on_stdio, const char *peer,
+                   instance_gone_fn *gone, void *userdata) {
         struct instance *i = calloc(1, sizeof(*i));
         if (!i)
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
@@ -188,7 +188,7 @@ int instance_start(struct service *s, int conn_fd, const char *peer, instance_go
         i->events_io.fd = -1;
         log_capture_init(&i->log);
         snprintf(i->peer, sizeof(i->peer), "%s", peer);
-        int r = spawn_instance(i, conn_fd);
+        int r = spawn_instance(i, conn_fd, on_stdio);
         if (r < 0) {
                 instance_free(i);
                 return r;
@@ -292,10 +292,14 @@ static void log_end(struct instance *i, const siginfo_t *si) {
         struct spawn_report rep = i->report;
         const char *name = i->service->config.name;
         if (rep.stage >= 0 || (i->report_fd >= 0 && spawn_read_report(i->report_fd, &rep) == 1)) {
-                log_warning("service %s: instance %lu (pid %d, connection from %s) did not "
-                            "start: cannot %s: %s",
-                            name, i->number, (int)i->pid, i->peer,
-                            spawn_stage_name((enum spawn_stage)rep.stage), strerror(rep.error));
+                service_set_last_error(i->service,
+                                       "service %s: instance %lu (pid %d, connection from %s) "
+                                       "did not start: cannot %s: %s",
+                                       name, i->number, (int)i->pid, i->peer,
+                                       spawn_stage_name((enum spawn_stage)rep.stage),
+                                       strerror(rep.error));
+                log_warning_limited(&i->service->instance_warnings, name, "%s",
+                                    i->service->last_error);
                 return;
         }
         log_info("service %s: instance %lu (pid %d, connection from %s) %s %d", name, i->number,

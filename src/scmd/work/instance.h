@@ -21,10 +21,11 @@ struct service;
 typedef void instance_gone_fn(struct instance *i, void *userdata);
 
 /* Starts an instance of s for the connection conn_fd (borrowed: the
- * instance has its own copy), peer the client's address in words.  0,
- * or SCM_ERR(win32) with s's last error saying why. */
-int instance_start(struct service *s, int conn_fd, const char *peer, instance_gone_fn *gone,
-                   void *userdata);
+ * instance has its own copy; with on_stdio also its stdin and stdout),
+ * peer the client's address in words.  0, or SCM_ERR(win32) with s's last
+ * error saying why. */
+int instance_start(struct service *s, int conn_fd, bool on_stdio, const char *peer,
+                   instance_gone_fn *gone, void *userdata);
 /* s's instances: how many run, and each after `after` (NULL: the first). */
 unsigned instance_count(const struct service *s);
 const struct instance *instance_next(const struct service *s, const struct instance *after);
