@@ -14,7 +14,11 @@
  * watch stops at once, so the pending connection, which the service will
  * accept, does not wake scmd again.  When the service is STOPPED again
  * the watch resumes.  A start that fails at once is tried again on the
- * next connection, no sooner than RETRY_DELAY later.
+ * next connection, no sooner than RETRY_DELAY later; a service whose runs
+ * fail (a program that exits with an error at once, while its client
+ * waits in the backlog) is started at most FAILED_BURST times in
+ * FAILED_WINDOW_SEC, then its sockets wait that long before they start it
+ * again: no start loop at full speed.
  *
  * A service whose idle_stop_ms is set (a process setting) is stopped once
  * it has had no client for that long.  While it runs, scmd watches its
@@ -80,6 +84,8 @@
 #include "socket_clients.h"
 
 #define RETRY_DELAY (2 * USEC_PER_SEC)
+#define FAILED_BURST 5
+#define FAILED_WINDOW_SEC 10
 #define SOCKETS_MAX 16
 
 struct activated;
@@ -101,6 +107,7 @@ struct activated {
         char *names; /* "a:b:c" */
         bool watching;
         struct loop_timer retry;
+        struct log_ratelimit failed_runs; /* FAILED_BURST in FAILED_WINDOW_SEC */
         usec_t last_failure;
         struct loop_timer idle; /* the idle stop, while it runs */
         /* An instance per connection: the event the table hears on the
@@ -552,6 +559,22 @@ void activation_end_instances(struct manager *m) {
                 instance_abandon_all(a->service);
 }
 
+/* STOPPED: the watch resumes, unless its runs keep failing. */
+static void watch_unless_failing(struct activated *a) {
+        struct service *s = a->service;
+        if (!s->win32_exit_code ||
+            ratelimit_take(&a->failed_runs, FAILED_BURST, FAILED_WINDOW_SEC)) {
+                watch(a);
+                return;
+        }
+        if (a->failed_runs.suppressed == 1)
+                log_warning("service %s: more than %d of its runs failed within %d s; its sockets "
+                            "start it again in %d s",
+                            s->config.name, FAILED_BURST, FAILED_WINDOW_SEC, FAILED_WINDOW_SEC);
+        loop_timer_arm(s->manager->loop, &a->retry,
+                       now_usec() + (usec_t)FAILED_WINDOW_SEC * USEC_PER_SEC, on_retry);
+}
+
 void activation_state_changed(struct service *s, enum scm_state old) {
         struct activated *a = find(s);
         if (!a)
@@ -565,7 +588,7 @@ void activation_state_changed(struct service *s, enum scm_state old) {
                 if (!a->n)
                         entry_free(a); /* its sockets were cleared while it ran */
                 else if (!loop_timer_armed(&a->retry))
-                        watch(a);
+                        watch_unless_failing(a);
         } else if (a->accept_run) {
                 accept_state_changed(a);
         } else if (s->state == SCM_STATE_RUNNING && idle_ms(s) && old != SCM_STATE_RUNNING) {
