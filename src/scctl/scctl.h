@@ -104,6 +104,23 @@ int scctl_change_service(struct scctl *ctx, const char *method, json_t *params);
  * printed with --json.  Returns an exit status. */
 int scctl_query_service(struct scctl *ctx, const char *method, json_t **ret);
 
+/* cmd_config.c: one option of create and config (option its long name
+ * without "--", arg NULL for a flag given without =no) into params, as
+ * those verbs take it; task create and config share the least-privilege
+ * and sandbox ones.  Returns 0 or an exit status once printed. */
+int scctl_config_option(struct scctl *ctx, const char *option, const char *arg, json_t *params);
+
+/* The help of the least-privilege options create, config and task share. */
+#define SCCTL_SECURITY_OPTIONS_HELP                                                                \
+        "  --privileges CAP,...   required privileges: exactly these capabilities\n"               \
+        "                         (CAP_NET_BIND_SERVICE; ',' or '/' between; \"\": the\n"          \
+        "                         account's own), each granted to the account\n"                   \
+        "  --sid-type TYPE        none; unrestricted: a group and folders of its own;\n"           \
+        "                         restricted: and writes only where granted (Landlock)\n"          \
+        "  --restrict-network[=no]  a network namespace of its own, only loopback up\n"            \
+        "  --writable PATH,...    restricted: more paths it may write (\"\" for none)\n"           \
+        "  --allow-weak-isolation[=no]  restricted: start even without Landlock\n"
+
 /* Prints "scctl: VERB: <message>" and a pointer to --help to stderr;
  * returns SCCTL_EXIT_USAGE. */
 int scctl_usage_error(struct scctl *ctx, const char *format, ...)

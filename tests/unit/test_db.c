@@ -28,7 +28,7 @@
 #include "service_config.h"
 
 /* The schema this scmd writes; bump with each migration added to db.c. */
-#define SCHEMA_VERSION_NOW 18
+#define SCHEMA_VERSION_NOW 19
 
 struct fixture {
         char dir[64];

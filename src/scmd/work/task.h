@@ -83,10 +83,11 @@ int scheduler_create(struct scheduler *s, struct task_config *c, struct task **r
 int scheduler_change(struct task *t, struct task_config *c);
 /* Deletes t: its runs are stopped, its record and history go. */
 int scheduler_delete(struct task *t);
-/* A run now (reason "manual"), under its overlap policy: returns the
- * outcome "started", "queued" or "skipped", or NULL when the run could not
- * be made (*ret_error says why). */
-const char *task_due(struct task *t, const char *reason, char **ret_error);
+/* A run now (reason "manual", ...), under its overlap policy: 0 with the
+ * outcome "started", "queued" or "skipped" in *ret_outcome, or, when the
+ * run could not be made, SCM_ERR(win32) or -errno with *ret_error
+ * (malloc'd, may be NULL) saying why. */
+int task_due(struct task *t, const char *reason, const char **ret_outcome, char **ret_error);
 /* The hook of a child that is no service's (struct service_hooks): true
  * when it was a task's run, now recorded. */
 bool scheduler_child_exited(struct manager *m, const siginfo_t *si);
@@ -94,8 +95,9 @@ bool scheduler_child_exited(struct manager *m, const siginfo_t *si);
 /* ---- task_run.c ---- */
 
 /* Makes a run of t (reason: "scheduled", "missed", "boot", "manual",
- * "queued").  0, or -errno with *ret_error; the history records it
- * either way. */
+ * "queued").  0, or SCM_ERR(win32) (a step of its security plan:
+ * SERVICE_LOGON_FAILED, PRIVILEGE_NOT_HELD, PATH_NOT_FOUND, ...) or
+ * -errno, with *ret_error; the history records it either way. */
 int task_run_start(struct task *t, const char *reason, char **ret_error);
 /* Stops r: SIGTERM to its process group, SIGKILL to its cgroup 5 s later;
  * result is what its history will say. */

@@ -35,7 +35,9 @@
 #include "db_task.h"
 #include "log.h"
 #include "manager.h"
+#include "process_config.h"
 #include "security.h"
+#include "security_config.h"
 #include "service_config.h"
 #include "environment.h"
 #include "spawner.h"
@@ -54,17 +56,30 @@ static char **build_env(const struct task *t, const struct passwd *pw) {
         return environment_for_account(pw, "SCM_TASK_NAME", t->config.name);
 }
 
-/* The security plan of the task's account, built as a service's is: the
- * task stands in as a service of that name and account, with every
- * security setting at its default. */
+/* The security plan of the task, built as a service's is: the task stands
+ * in as a service of its name and account with its least-privilege
+ * settings (required privileges, identity, sandbox) and no_new_privileges;
+ * the owner OWNER_TASK gives it the tasks' folders and sentences that say
+ * "task NAME". */
 static int plan_for(struct task *t, struct security_plan **ret, char **ret_error) {
         struct manager *m = t->scheduler->manager;
+        struct service_process process = {.setuid_allowed = t->config.setuid_allowed};
         struct service_config as_service = {
                 .name = t->config.name,
                 .account = t->config.account,
                 .type = SCM_TYPE_OWN_PROCESS,
+                .security = t->config.security,
+                .process = t->config.setuid_allowed ? &process : NULL,
         };
-        struct security_request rq = {.config = &as_service, .db = m->db, .paths = &m->paths};
+        uint64_t caps = t->config.security ? t->config.security->privileges : 0;
+        struct security_request rq = {
+                .config = &as_service,
+                .owner = OWNER_TASK,
+                .db = m->db,
+                .paths = &m->paths,
+                .caps_as_root = caps,
+                .caps_as_user = caps,
+        };
         int r = security_plan_build(&rq, ret);
         if (r < 0)
                 *ret_error = rq.error ? rq.error : strdup("cannot build the security plan");
@@ -139,7 +154,7 @@ static int spawn_run(struct task_run *r, char **ret_error) {
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
         e = plan_for(t, &plan, ret_error);
         if (e < 0)
-                return -EPERM;
+                return e;
         _cleanup_(strv_free_p) char **envp = build_env(t, plan->pw);
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return -ENOMEM;

@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# A scheduled task's own least privilege, observed from inside its run (a
+# script that writes what it sees: its uid, groups, CapEff and NoNewPrivs
+# from /proc/self/status, its folders, which writes it may make, its
+# network devices) and from outside (task query, the history, scctl's
+# errors):
+#   - required privileges: the run holds exactly those capabilities, as
+#     nobody; a privilege the account is not granted fails the run with
+#     PRIVILEGE_NOT_HELD, recorded in its history;
+#   - identity: a task and a service of the same name get different groups
+#     and different folders; the run is in its own group, not the service's;
+#   - restricted: the run writes its state folder and its writable path, not
+#     a file everyone may write elsewhere (Landlock);
+#   - restrict_network: only loopback; no_new_privileges: on by default for
+#     nobody, off when asked;
+#   - the settings survive a restart of scmd, group id included;
+#   - bad input gets the Win32 error and a sentence.
+# Root only (accounts, capabilities, groups, Landlock); skipped otherwise.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+MADE_FILES=()
+trap 'rm -f "${MADE_FILES[@]}"; teardown quiet; unshare_build' EXIT
+
+needs_root() {
+        if is_root; then
+                return 0
+        fi
+        tap_skip "$1" "not root"
+        return 1
+}
+
+# The run's report folder and the script it runs, both reachable by nobody.
+setup_report() {
+        chmod 711 "$D"
+        mkdir -p "$D/out"
+        chmod 1777 "$D/out"
+        cat >"$D/report.sh" <<'EOF'
+#!/bin/sh
+# report.sh OUT [OTHER]: what the run sees, one file each in OUT.
+out=$1
+id -u >"$out/uid"
+id -G >"$out/groups"
+grep '^CapEff:' /proc/self/status | cut -f2 >"$out/capeff"
+grep '^NoNewPrivs:' /proc/self/status | cut -f2 >"$out/nnp"
+echo "${STATE_DIRECTORY:-}" >"$out/state_dir"
+if [ -n "${STATE_DIRECTORY:-}" ] && echo x >"$STATE_DIRECTORY/probe" 2>/dev/null; then
+        echo yes >"$out/wrote_state"
+else
+        echo no >"$out/wrote_state"
+fi
+if [ -n "${2:-}" ]; then
+        if echo x >>"$2" 2>/dev/null; then echo yes; else echo no; fi >"$out/wrote_other"
+fi
+awk 'NR > 2 { sub(":", "", $1); print $1 }' /proc/net/dev | sort | tr '\n' ' ' >"$out/netdevs"
+echo done >"$out/done"
+EOF
+        chmod 755 "$D/report.sh"
+}
+
+# report TASK FILE: what TASK's run wrote in FILE.
+report() {
+        cat "$D/out/$1/$2" 2>/dev/null
+}
+
+# run_task_report TASK: a run by hand; waits for its report.
+run_task_report() {
+        rm -rf "$D/out/$1"
+        mkdir -p "$D/out/$1"
+        chmod 1777 "$D/out/$1"
+        assert_sc_ok "task run $1" task run "$1" || return 1
+        wait_until 30 "the run of $1 reported what it sees" test -s "$D/out/$1/done"
+}
+
+# A file everyone may write, outside /tmp (Landlock lets a restricted run
+# write beneath /tmp): only Landlock can refuse a write to it.
+others_file() {
+        OTHERS_FILE=$(mktemp /var/tmp/scm-it-task.XXXXXX) || return 1
+        MADE_FILES+=("$OTHERS_FILE")
+        chmod 0666 "$OTHERS_FILE"
+}
+
+# task_field TASK FIELD: one field of `task query --json`.
+task_field() {
+        local out
+        out=$(sc --json task query "$1" 2>/dev/null) || return 1
+        json_get "$out" "$2"
+}
+
+cap_mask() { # the capability set with exactly capability N
+        printf '%016x' $((1 << $1))
+}
+
+test_privileges() {
+        needs_root "a task's required privileges" || return
+        daemon_start || return
+        setup_report
+        assert_sc_ok "a task as nobody that requires CAP_NET_BIND_SERVICE" \
+                task create priv --tr "$D/report.sh $D/out/priv" --ru nobody \
+                --privileges CAP_NET_BIND_SERVICE
+        run_sc --json task query priv
+        assert_contains "task query shows its required privileges" "$OUT" \
+                '"required_privileges":["CAP_NET_BIND_SERVICE"]'
+        assert_sc_error "its run is refused while nobody is not granted it" \
+                PRIVILEGE_NOT_HELD 1314 task run priv
+        assert_contains "the sentence names the task and the privilege" "$ERR" \
+                "task priv: its account nobody is not granted the privilege CAP_NET_BIND_SERVICE"
+        assert_contains "the hint says how to change the task" "$ERR" \
+                "task config priv --privileges"
+        run_sc --json task history priv
+        assert_contains "its history records the run that could not be made" "$OUT" \
+                '"result":"failed_to_start"'
+        assert_contains "with the sentence" "$OUT" "is not granted the privilege"
+        assert_sc_ok "grant nobody CAP_NET_BIND_SERVICE" privilege grant nobody CAP_NET_BIND_SERVICE
+        run_task_report priv || return
+        assert_eq "the run is nobody (uid from inside)" "$(report priv uid)" "$(id -u nobody)"
+        assert_eq "it holds exactly CAP_NET_BIND_SERVICE (CapEff from inside)" \
+                "$(report priv capeff)" "$(cap_mask 10)"
+        assert_eq "with no_new_privs" "$(report priv nnp)" 1
+
+        assert_sc_ok "a task as nobody that requires nothing" \
+                task create plain --tr "$D/report.sh $D/out/plain" --ru nobody
+        run_task_report plain || return
+        assert_eq "holds no capability" "$(report plain capeff)" "0000000000000000"
+        assert_eq "and has no_new_privs (no_new_privileges is on by default)" \
+                "$(report plain nnp)" 1
+        assert_sc_ok "no_new_privileges off" task config plain --no-new-privileges no
+        assert_eq "task query says so" "$(task_field plain no_new_privileges)" false
+        run_task_report plain || return
+        assert_eq "then the run has no no_new_privs" "$(report plain nnp)" 0
+}
+
+test_identity_apart_from_service() {
+        needs_root "a task's identity beside a service's of the same name" || return
+        daemon_start || return
+        setup_report
+        assert_sc_ok "a service named twin with an identity" \
+                create twin --exec "sleep 1000" --sid-type unrestricted
+        assert_sc_ok "a task named twin with an identity" \
+                task create twin --tr "$D/report.sh $D/out/twin" --ru nobody --sid-type unrestricted
+        local sgid tgid sstate tstate
+        sgid=$(json_get "$(sc --json showsid twin)" service_gid)
+        tgid=$(task_field twin service_gid)
+        assert_ne "the service has a group" "$sgid" ""
+        assert_ne "the task has a group" "$tgid" ""
+        assert_ne "and they differ" "$sgid" "$tgid"
+        sstate=$(json_get "$(sc --json showsid twin)" state_directory)
+        tstate=$(task_field twin state_directory)
+        assert_eq "the service's state folder" "$sstate" "$D/db-services/twin"
+        assert_eq "the task's state folder is apart from it" "$tstate" "$D/db-tasks/twin"
+        run_task_report twin || return
+        local groups=" $(report twin groups) "
+        if [[ "$groups" == *" $tgid "* ]]; then
+                tap_ok "the run is in the task's group (id -G from inside)"
+        else
+                tap_not_ok "the run is in the task's group (id -G from inside)" "groups:$groups gid $tgid"
+        fi
+        if [[ "$groups" == *" $sgid "* ]]; then
+                tap_not_ok "and not in the service's" "groups:$groups service gid $sgid"
+        else
+                tap_ok "and not in the service's"
+        fi
+        assert_eq "it finds its folder in STATE_DIRECTORY" "$(report twin state_dir)" "$D/db-tasks/twin"
+        assert_eq "and may write there" "$(report twin wrote_state)" yes
+        check "the folder is root's and the task's group, 2770" \
+                test "$(stat -c '%U %g %a' "$D/db-tasks/twin")" = "root $tgid 2770"
+        assert_sc_ok "the task is deleted" task delete twin
+        assert_sc_ok "and made again under the same name" \
+                task create twin --tr true --sid-type unrestricted
+        assert_eq "it gets its group back (kept for its name, as a service's)" \
+                "$(task_field twin service_gid)" "$tgid"
+        assert_eq "the service kept its own" "$(json_get "$(sc --json showsid twin)" service_gid)" "$sgid"
+}
+
+test_restricted() {
+        needs_root "a restricted task's writes" || return
+        daemon_start || return
+        setup_report
+        others_file || return
+        assert_sc_ok "a restricted task that may write its report folder" \
+                task create jail --tr "$D/report.sh $D/out/jail $OTHERS_FILE" --ru nobody \
+                --sid-type restricted --writable "$D/out/jail"
+        mkdir -p "$D/out/jail" && chmod 1777 "$D/out/jail"
+        if [ "$(task_field jail mechanism)" != landlock ]; then
+                tap_skip "a restricted task's writes" "no Landlock on this kernel (task query says so)"
+                return
+        fi
+        run_task_report jail || return
+        assert_eq "it writes its writable path (its report is there)" "$(report jail done)" done
+        assert_eq "and its state folder" "$(report jail wrote_state)" yes
+        assert_eq "but not a file everyone may write, outside them" "$(report jail wrote_other)" no
+        assert_eq "which is unchanged" "$(cat "$OTHERS_FILE")" ""
+
+        assert_sc_ok "the same, not restricted" task create free \
+                --tr "$D/report.sh $D/out/free $OTHERS_FILE" --ru nobody --sid-type unrestricted
+        run_task_report free || return
+        assert_eq "writes that file (the check can fail)" "$(report free wrote_other)" yes
+
+        assert_sc_ok "a writable path that does not exist" \
+                task config jail --writable "$D/no-such-folder"
+        assert_sc_error "fails the run with PATH_NOT_FOUND" PATH_NOT_FOUND 3 task run jail
+        assert_contains "naming the path" "$ERR" "$D/no-such-folder"
+}
+
+test_restrict_network() {
+        needs_root "a task's network namespace" || return
+        daemon_start || return
+        setup_report
+        assert_sc_ok "a task with --restrict-network" \
+                task create lonely --tr "$D/report.sh $D/out/lonely" --ru nobody --restrict-network
+        run_task_report lonely || return
+        assert_eq "its run sees only loopback (/proc/net/dev from inside)" \
+                "$(report lonely netdevs)" "lo "
+        assert_sc_ok "and without it" task config lonely --restrict-network=no
+        run_task_report lonely || return
+        assert_ne "it sees the host's devices (the check can fail)" "$(report lonely netdevs)" "lo "
+}
+
+test_survives_restart() {
+        needs_root "a task's settings across a restart" || return
+        daemon_start || return
+        assert_sc_ok "a task with every setting" task create keep --tr true --ru nobody \
+                --privileges CAP_NET_RAW,CAP_NET_BIND_SERVICE --sid-type restricted \
+                --writable /var/tmp,/srv --allow-weak-isolation --restrict-network \
+                --no-new-privileges no
+        local before after gid
+        before=$(sc --json task query keep)
+        gid=$(json_get "$before" service_gid)
+        daemon_stop
+        daemon_start || return
+        after=$(sc --json task query keep)
+        assert_contains "its privileges are kept" "$after" \
+                '"required_privileges":["CAP_NET_BIND_SERVICE","CAP_NET_RAW"]'
+        assert_contains "its sid type" "$after" '"sid_type":"restricted"'
+        assert_contains "its writable paths" "$after" '"writable_paths":["/var/tmp","/srv"]'
+        assert_contains "weak isolation" "$after" '"allow_weak_isolation":true'
+        assert_contains "restrict_network" "$after" '"restrict_network":true'
+        assert_contains "no_new_privileges" "$after" '"no_new_privileges":false'
+        assert_eq "and its group id" "$(json_get "$after" service_gid)" "$gid"
+        assert_sc_ok "set back to the defaults" task config keep --privileges "" --sid-type none \
+                --writable "" --allow-weak-isolation=no --restrict-network=no --no-new-privileges yes
+        after=$(sc --json task query keep)
+        assert_contains "no privileges" "$after" '"required_privileges":[]'
+        assert_contains "no identity" "$after" '"sid_type":"none"'
+        assert_contains "no folders then" "$after" '"state_directory":null'
+}
+
+test_refusals() {
+        daemon_start || return
+        assert_sc_error "an unknown capability" INVALID_PARAMETER 87 \
+                task create bad --tr true --privileges CAP_FLY
+        assert_contains "is named" "$ERR" "'CAP_FLY' is not a privilege"
+        assert_sc_error "a relative writable path" INVALID_PARAMETER 87 \
+                task create bad --tr true --writable relative/path
+        assert_contains "is refused with the reason" "$ERR" "it is not an absolute path"
+        assert_sc_error "a writable path with .." INVALID_PARAMETER 87 \
+                task create bad --tr true --writable /srv/../etc
+        assert_contains "is refused with the reason" "$ERR" "it goes up with '..'"
+        run_sc task create bad --tr true --sid-type sometimes
+        assert_rc "scctl refuses an unknown sid type before sending" 2
+        assert_contains "naming the values" "$ERR" "none, unrestricted, restricted"
+        run_sc task create bad --tr true --interactive
+        assert_rc "a task has no --interactive" 2
+        assert_sc_error "nothing was made of the refused ones" FILE_NOT_FOUND 2 task query bad
+        if is_root; then
+                assert_sc_ok "a task" task create good --tr true
+                assert_sc_error "a privilege change refused leaves it" INVALID_PARAMETER 87 \
+                        task config good --privileges CAP_NET_RAW,nonsense
+                assert_eq "as it was" "$(task_field good sid_type)" none
+        fi
+}
+
+run_test test_privileges
+run_test test_identity_apart_from_service
+run_test test_restricted
+run_test test_restrict_network
+run_test test_survives_restart
+run_test test_refusals
+finish
