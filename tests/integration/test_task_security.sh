@@ -16,6 +16,9 @@
 #   - restrict_network: only loopback; no_new_privileges: on by default for
 #     nobody, off when asked;
 #   - the settings survive a restart of scmd, group id included;
+#   - secrets: a run reads its task's secret (not the service's of the same
+#     name) from a folder of its own, gone when the run ends; they survive
+#     a restart and go with the task;
 #   - bad input gets the Win32 error and a sentence.
 # Root only (accounts, capabilities, groups, Landlock); skipped otherwise.
 
@@ -55,6 +58,11 @@ if [ -n "${2:-}" ]; then
         if echo x >>"$2" 2>/dev/null; then echo yes; else echo no; fi >"$out/wrote_other"
 fi
 awk 'NR > 2 { sub(":", "", $1); print $1 }' /proc/net/dev | sort | tr '\n' ' ' >"$out/netdevs"
+if [ -n "${CREDENTIALS_DIRECTORY:-}" ]; then
+        echo "$CREDENTIALS_DIRECTORY" >"$out/cred_dir"
+        cat "$CREDENTIALS_DIRECTORY/pw" >"$out/secret" 2>/dev/null
+        stat -c '%U %g %a' "$CREDENTIALS_DIRECTORY" >"$out/cred_owner"
+fi
 echo done >"$out/done"
 EOF
         chmod 755 "$D/report.sh"
@@ -272,10 +280,67 @@ test_refusals() {
         fi
 }
 
+test_secrets() {
+        needs_root "a task's secrets" || return
+        daemon_start || return
+        setup_report
+        assert_sc_ok "a task named vault as nobody" \
+                task create vault --tr "$D/report.sh $D/out/vault" --ru nobody
+        assert_sc_ok "a service named vault" create vault --exec "sleep 1000"
+        printf 'task-pw' | sc secret --task set vault pw >/dev/null
+        assert_rc "secret --task set stores the task's" 0
+        printf 'service-pw' | sc secret set vault pw >/dev/null
+        assert_rc "secret set stores the service's of the same name" 0
+        run_sc secret --task list vault
+        assert_contains "the task's list has it, 7 bytes" "$OUT" "pw                              7"
+        run_sc secret list vault
+        assert_contains "the service's has its own, 10 bytes" "$OUT" "pw                             10"
+        run_task_report vault || return
+        assert_eq "the run reads its task's secret, not the service's" "$(report vault secret)" task-pw
+        local dir
+        dir=$(report vault cred_dir)
+        assert_eq "from a folder of the run's own" "${dir%.*}" "$D/run/task-credentials/vault"
+        assert_eq "readable by the task's account only" "$(report vault cred_owner)" \
+                "nobody $(id -g nobody) 500"
+        wait_until 30 "the run ended" has_result vault exited
+        check "the folder is gone once the run ended" test ! -e "$dir"
+
+        assert_sc_ok "the task gets an identity" task config vault --sid-type unrestricted
+        run_task_report vault || return
+        assert_eq "then its secrets are its group's" "$(report vault cred_owner)" \
+                "root $(task_field vault service_gid) 550"
+        assert_eq "and still read" "$(report vault secret)" task-pw
+
+        daemon_stop
+        daemon_start || return
+        run_sc secret --task list vault
+        assert_contains "the task's secret survives a restart of scmd" "$OUT" "pw"
+        assert_sc_error "a key that is no file name" INVALID_PARAMETER 87 \
+                secret --task delete vault ../pw
+        assert_sc_error "a key the task does not have" FILE_NOT_FOUND 2 \
+                secret --task delete vault nope
+        assert_contains "says whose" "$ERR" "task vault has no secret 'nope'"
+        assert_sc_error "a task that does not exist" FILE_NOT_FOUND 2 secret --task list nothing
+        assert_sc_ok "the task is deleted" task delete vault
+        assert_sc_ok "and made again" task create vault --tr true
+        run_sc secret --task list vault
+        assert_contains "without the secrets of the one deleted" "$OUT" "(no secrets)"
+        run_sc secret list vault
+        assert_contains "the service keeps its own" "$OUT" "pw"
+}
+
+# has_result TASK RESULT: TASK's newest run has RESULT.
+has_result() {
+        local out
+        out=$(sc --json task history "$1" 2>/dev/null) || return 1
+        [ "$(json_get "$out" result)" = "$2" ]
+}
+
 run_test test_privileges
 run_test test_identity_apart_from_service
 run_test test_restricted
 run_test test_restrict_network
 run_test test_survives_restart
+run_test test_secrets
 run_test test_refusals
 finish

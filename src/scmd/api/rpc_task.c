@@ -410,15 +410,18 @@ int rpc_task_change(struct rpc_call *call, json_t **ret) {
         return 0;
 }
 
-/* The prologue of the methods that take only a task's name: the scheduler
- * is there, no other parameter, the task exists and the caller holds
- * rights on it. */
-static int task_named(struct rpc_call *call, uint32_t rights, struct task **ret) {
-        static const char *const keys[] = {"name", NULL};
+int rpc_task_named(struct rpc_call *call, const char *const *keys, uint32_t rights,
+                   struct task **ret) {
         int r = scheduler_ready(call);
         if (r >= 0)
                 r = rpc_check_keys(call, keys);
         return r < 0 ? r : get_task(call, rights, ret);
+}
+
+/* The prologue of the methods that take only a task's name. */
+static int task_named(struct rpc_call *call, uint32_t rights, struct task **ret) {
+        static const char *const keys[] = {"name", NULL};
+        return rpc_task_named(call, keys, rights, ret);
 }
 
 int rpc_task_delete(struct rpc_call *call, json_t **ret) {

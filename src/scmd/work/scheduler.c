@@ -37,6 +37,7 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
+#include "credentials.h"
 #include "db_task.h"
 #include "log.h"
 #include "manager.h"
@@ -322,6 +323,8 @@ int scheduler_start(struct manager *m) {
         if (r < 0)
                 return r;
         open_cgroup_folder(s);
+        /* The secrets of runs an earlier scmd left: they are gone. */
+        secrets_sweep(&m->paths, OWNER_TASK, NULL, NULL);
         db_task_runs_interrupted(m->db, task_wall_ms());
         r = db_task_load(m->db, on_load, s);
         if (r < 0) {
@@ -343,21 +346,7 @@ void scheduler_free(struct manager *m) {
                 while (t->runs) { /* scmd exits: no run outlives it unwatched */
                         struct task_run *r = t->runs;
                         t->runs = r->next;
-                        if (r->cgroup_fd >= 0)
-                                cgroup_kill(r->cgroup_fd);
-                        else
-                                kill(-r->pid, SIGKILL);
-                        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL,
-                                        "scmd exited while it ran");
-                        loop_timer_disarm(m->loop, &r->timer);
-                        log_capture_close(&r->log);
-                        if (r->report_fd >= 0)
-                                close(r->report_fd);
-                        if (r->cgroup_fd >= 0)
-                                close(r->cgroup_fd);
-                        free(r->cgroup_name);
-                        free(r->log_path);
-                        free(r);
+                        task_run_abandon(r);
                 }
                 task_free(t);
         }

@@ -25,16 +25,18 @@ struct manager;
 struct scheduler;
 
 /* One run of a task: a process in a cgroup of its own, its output going to
- * the task's log. */
+ * the task's log, its secrets (if the task has any) in a folder of its own. */
 struct task_run {
         struct task *task;
         struct task_run *next;
-        int64_t id; /* its row in task_runs */
+        int64_t id;   /* its row in task_runs */
+        unsigned seq; /* counts runs since scmd started: names its cgroup and secrets folder */
         pid_t pid;
         int report_fd; /* spawn.c's exec report; read when the process ends */
         int cgroup_fd; /* -1: none (held by its process group) */
         char *cgroup_name;
         char *log_path;
+        char *credentials_dir; /* its secrets (exec/credentials.c), or NULL */
         struct log_capture log;
         struct loop_timer timer; /* the time limit, then the grace before SIGKILL */
         bool stopping;
@@ -104,5 +106,7 @@ int task_run_start(struct task *t, const char *reason, char **ret_error);
 void task_run_stop(struct task_run *r, const char *result);
 /* r's process ended (si from waitid): records it, lets go of r. */
 void task_run_ended(struct task_run *r, const siginfo_t *si);
+/* scmd exits while r runs: kills it, records it interrupted, lets go of r. */
+void task_run_abandon(struct task_run *r);
 /* The wall clock in milliseconds. */
 int64_t task_wall_ms(void);

@@ -7,6 +7,10 @@
  * scmd's (CGROUP/tasks/NAME.N.service, N counting runs), and a row in the task's history
  * from its start to its end.
  *
+ * A task with secrets gets them as a service does (exec/credentials.c),
+ * in a folder of the run's own, RUN_DIR/task-credentials/NAME.N, named
+ * by CREDENTIALS_DIRECTORY and removed when the run ends.
+ *
  * A run ends when its main process does: SIGCHLD reaches the supervisor
  * (boot/supervisor.c), which hands every child that is no service's to
  * scheduler_child_exited() before reaping it, so the exit status is read
@@ -29,6 +33,7 @@
 #include <scm/error.h>
 
 #include "cgroup.h"
+#include "credentials.h"
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
@@ -56,21 +61,29 @@ static char **build_env(const struct task *t, const struct passwd *pw) {
         return environment_for_account(pw, "SCM_TASK_NAME", t->config.name);
 }
 
-/* The security plan of the task, built as a service's is: the task stands
- * in as a service of its name and account with its least-privilege
- * settings (required privileges, identity, sandbox) and no_new_privileges;
- * the owner OWNER_TASK gives it the tasks' folders and sentences that say
- * "task NAME". */
-static int plan_for(struct task *t, struct security_plan **ret, char **ret_error) {
-        struct manager *m = t->scheduler->manager;
-        struct service_process process = {.setuid_allowed = t->config.setuid_allowed};
-        struct service_config as_service = {
+/* The service t stands in as: its name and account, with its
+ * least-privilege settings and no_new_privileges (process, which the
+ * caller provides). */
+static void stand_in(const struct task *t, struct service_process *process,
+                     struct service_config *ret) {
+        *process = (struct service_process){.setuid_allowed = t->config.setuid_allowed};
+        *ret = (struct service_config){
                 .name = t->config.name,
                 .account = t->config.account,
                 .type = SCM_TYPE_OWN_PROCESS,
                 .security = t->config.security,
-                .process = t->config.setuid_allowed ? &process : NULL,
+                .process = t->config.setuid_allowed ? process : NULL,
         };
+}
+
+/* The security plan of the task, built as a service's is: the task stands
+ * in as a service; the owner OWNER_TASK gives it the tasks' folders and
+ * sentences that say "task NAME". */
+static int plan_for(struct task *t, struct security_plan **ret, char **ret_error) {
+        struct manager *m = t->scheduler->manager;
+        struct service_process process;
+        struct service_config as_service;
+        stand_in(t, &process, &as_service);
         uint64_t caps = t->config.security ? t->config.security->privileges : 0;
         struct security_request rq = {
                 .config = &as_service,
@@ -88,9 +101,47 @@ static int plan_for(struct task *t, struct security_plan **ret, char **ret_error
         return r;
 }
 
+/* The task's secrets into a folder of r's own (none: nothing made), and
+ * CREDENTIALS_DIRECTORY into *envp. */
+static int deliver_secrets(struct task_run *r, const struct security_plan *plan, char ***envp,
+                           char **ret_error) {
+        struct task *t = r->task;
+        struct manager *m = t->scheduler->manager;
+        _cleanup_free_ char *key = task_identity_key(t->config.name);
+        _cleanup_free_ char *fname = service_file_name(t->config.name);
+        _cleanup_free_ char *folder = NULL;
+        if (!key || !fname || asprintf(&folder, "%s.%u", fname, r->seq) < 0) {
+                folder = NULL;
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        }
+        struct service_process process;
+        struct service_config as_service;
+        stand_in(t, &process, &as_service);
+        struct secrets_request rq = {
+                .config = &as_service,
+                .owner = OWNER_TASK,
+                .key = key,
+                .folder = folder,
+                .db = m->db,
+                .paths = &m->paths,
+                .credentials_dir = &r->credentials_dir,
+                .error = ret_error,
+        };
+        int e = secrets_deliver(&rq, plan);
+        if (e < 0 || !r->credentials_dir)
+                return e;
+        size_t n = 0;
+        while ((*envp)[n])
+                n++;
+        return environment_push(envp, &n, "CREDENTIALS_DIRECTORY", r->credentials_dir) < 0
+                       ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
+                       : 0;
+}
+
 static void run_free(struct task_run *r) {
         struct loop *l = r->task->scheduler->manager->loop;
         loop_timer_disarm(l, &r->timer);
+        secrets_withdraw(&r->credentials_dir);
         log_capture_close(&r->log);
         if (r->report_fd >= 0)
                 close(r->report_fd);
@@ -106,9 +157,8 @@ static void run_free(struct task_run *r) {
 static void open_cgroup(struct task_run *r) {
         struct scheduler *s = r->task->scheduler;
         _cleanup_free_ char *fname = service_file_name(r->task->config.name);
-        static unsigned count;
         if (s->cgroup_fd < 0 || !fname ||
-            asprintf(&r->cgroup_name, "%s.%u.service", fname, ++count) < 0) {
+            asprintf(&r->cgroup_name, "%s.%u.service", fname, r->seq) < 0) {
                 r->cgroup_name = NULL;
                 return;
         }
@@ -158,6 +208,9 @@ static int spawn_run(struct task_run *r, char **ret_error) {
         _cleanup_(strv_free_p) char **envp = build_env(t, plan->pw);
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return -ENOMEM;
+        e = deliver_secrets(r, plan, &envp, ret_error);
+        if (e < 0)
+                return e;
         _cleanup_close_ int out_fd = -1;
         e = log_capture_open(&r->log, m->loop, r->log_path, &out_fd);
         if (e < 0)
@@ -203,7 +256,9 @@ int task_run_start(struct task *t, const char *reason, char **ret_error) {
                 *ret_error = NULL;
                 return -ENOMEM;
         }
+        static unsigned count;
         r->task = t;
+        r->seq = ++count;
         r->report_fd = r->cgroup_fd = -1;
         log_capture_init(&r->log);
         int64_t started = task_wall_ms();
@@ -290,5 +345,16 @@ void task_run_ended(struct task_run *r, const siginfo_t *si) {
                         break;
                 }
         t->n_running--;
+        run_free(r);
+}
+
+void task_run_abandon(struct task_run *r) {
+        struct manager *m = r->task->scheduler->manager;
+        if (r->cgroup_fd >= 0)
+                cgroup_kill(r->cgroup_fd);
+        else
+                kill(-r->pid, SIGKILL);
+        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL,
+                        "scmd exited while it ran");
         run_free(r);
 }
