@@ -12,8 +12,9 @@
  *
  * A task's least privilege and sandbox take a service's options, in the
  * same words (--privileges, --sid-type, --writable, --restrict-network,
- * ...): cmd_config.c reads them (scctl_config_option()), so both verbs
- * send the same parameters.  Its secrets are `scctl secret --task`.
+ * --private-tmp, --system-call-deny, --ip-address-deny, ...): cmd_config.c
+ * reads them (scctl_config_option()), so both verbs send the same
+ * parameters.  Its secrets are `scctl secret --task`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,8 +49,25 @@ enum {
 
 /* The options of a service's create and config that a task takes too. */
 static const char *const shared_options[] = {
-        "privileges",           "sid-type",          "writable", "restrict-network",
-        "allow-weak-isolation", "no-new-privileges",
+        "privileges",
+        "sid-type",
+        "writable",
+        "restrict-network",
+        "allow-weak-isolation",
+        "no-new-privileges",
+        "private-tmp",
+        "protect-system",
+        "protect-home",
+        "private-devices",
+        "system-call-allow",
+        "system-call-deny",
+        "system-call-action",
+        "address-families-allow",
+        "address-families-deny",
+        "ip-address-allow",
+        "ip-address-deny",
+        "socket-bind-allow",
+        "socket-bind-deny",
 };
 
 static const struct option task_options[] = {
@@ -76,6 +94,19 @@ static const struct option task_options[] = {
         {"restrict-network", optional_argument, NULL, OPT_SHARED + 3},
         {"allow-weak-isolation", optional_argument, NULL, OPT_SHARED + 4},
         {"no-new-privileges", required_argument, NULL, OPT_SHARED + 5},
+        {"private-tmp", optional_argument, NULL, OPT_SHARED + 6},
+        {"protect-system", required_argument, NULL, OPT_SHARED + 7},
+        {"protect-home", required_argument, NULL, OPT_SHARED + 8},
+        {"private-devices", optional_argument, NULL, OPT_SHARED + 9},
+        {"system-call-allow", required_argument, NULL, OPT_SHARED + 10},
+        {"system-call-deny", required_argument, NULL, OPT_SHARED + 11},
+        {"system-call-action", required_argument, NULL, OPT_SHARED + 12},
+        {"address-families-allow", required_argument, NULL, OPT_SHARED + 13},
+        {"address-families-deny", required_argument, NULL, OPT_SHARED + 14},
+        {"ip-address-allow", required_argument, NULL, OPT_SHARED + 15},
+        {"ip-address-deny", required_argument, NULL, OPT_SHARED + 16},
+        {"socket-bind-allow", required_argument, NULL, OPT_SHARED + 17},
+        {"socket-bind-deny", required_argument, NULL, OPT_SHARED + 18},
         {},
 };
 
@@ -321,6 +352,11 @@ static void print_security(const json_t *t) {
         print_list("Writable Paths:", json_object_get(t, "writable_paths"), "(none)");
         printf("Restrict Network:    %s\n", yes_no(t, "restrict_network"));
         printf("No New Privileges:   %s\n", yes_no(t, "no_new_privileges"));
+        printf("Private Tmp:         %s\n", yes_no(t, "private_tmp"));
+        printf("Protect System:      %s\n",
+               json_string_value(json_object_get(t, "protect_system")));
+        print_list("System Calls Denied:", json_object_get(t, "system_call_deny"), "(none)");
+        print_list("IP Addresses Denied:", json_object_get(t, "ip_address_deny"), "(none)");
 }
 
 /* schtasks /query /v /fo list, in its words. */
@@ -567,7 +603,7 @@ const struct scctl_verb verb_task = {
                 "Least privilege, as a service's (scctl config):\n" SCCTL_SECURITY_OPTIONS_HELP
                 "  --no-new-privileges yes|no  an account other than root that requires no\n"
                 "                         privilege runs with none, not even through a setuid\n"
-                "                         program (yes, the default)\n"
+                "                         program (yes, the default)\n" SCCTL_SANDBOX_OPTIONS_HELP
                 "Its secrets: scctl secret --task set|list|delete NAME [KEY].\n",
         .options = task_options,
         .run = run_task,

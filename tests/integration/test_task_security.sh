@@ -15,6 +15,9 @@
 #     a file everyone may write elsewhere (Landlock);
 #   - restrict_network: only loopback; no_new_privileges: on by default for
 #     nobody, off when asked;
+#   - the rest of a service's sandbox: a private /tmp, read-only system
+#     folders, a system-call filter (Seccomp in /proc/self/status), a bind
+#     rule on the run's cgroup (EPERM from inside);
 #   - the settings survive a restart of scmd, group id included;
 #   - secrets: a run reads its task's secret (not the service's of the same
 #     name) from a folder of its own, gone when the run ends; they survive
@@ -232,7 +235,8 @@ test_survives_restart() {
         assert_sc_ok "a task with every setting" task create keep --tr true --ru nobody \
                 --privileges CAP_NET_RAW,CAP_NET_BIND_SERVICE --sid-type restricted \
                 --writable /var/tmp,/srv --allow-weak-isolation --restrict-network \
-                --no-new-privileges no
+                --no-new-privileges no --private-tmp --protect-home read-only \
+                --system-call-deny @reboot --ip-address-deny any
         local before after gid
         before=$(sc --json task query keep)
         gid=$(json_get "$before" service_gid)
@@ -247,6 +251,10 @@ test_survives_restart() {
         assert_contains "restrict_network" "$after" '"restrict_network":true'
         assert_contains "no_new_privileges" "$after" '"no_new_privileges":false'
         assert_eq "and its group id" "$(json_get "$after" service_gid)" "$gid"
+        assert_contains "its fences" "$after" '"private_tmp":true'
+        assert_contains "...its home folders" "$after" '"protect_home":"read-only"'
+        assert_contains "its filter" "$after" '"system_call_deny":["@reboot"]'
+        assert_contains "its network rules" "$after" '"ip_address_deny":["any"]'
         assert_sc_ok "set back to the defaults" task config keep --privileges "" --sid-type none \
                 --writable "" --allow-weak-isolation=no --restrict-network=no --no-new-privileges yes
         after=$(sc --json task query keep)
@@ -329,6 +337,70 @@ test_secrets() {
         assert_contains "the service keeps its own" "$OUT" "pw"
 }
 
+# task_log TASK: what TASK's runs wrote on stdout (its log, which the run
+# reaches whatever its fences hide).
+task_log() {
+        cat "$D/log/$1.task.log" 2>/dev/null
+}
+
+test_sandbox() {
+        needs_root "a task's fences and system-call filter" || return
+        daemon_start || return
+        chmod 711 "$D"
+        touch "$D/visible"
+        local body="grep ^Seccomp: /proc/self/status; test -e $D/visible && echo tmp=shared || echo tmp=private; grep -q ' / [^ ]* ro,' /proc/self/mounts && echo root=ro || echo root=rw"
+        assert_sc_ok "a task with a private /tmp, strict system folders and a filter" \
+                task create fenced --ru nobody --tr "sh -c \"$body\"" --private-tmp \
+                --protect-system strict --system-call-deny @mount
+        run_sc --json task query fenced
+        assert_contains "task query shows the fences" "$OUT" '"private_tmp":true'
+        assert_contains "...the system folders" "$OUT" '"protect_system":"strict"'
+        assert_contains "...and the filter" "$OUT" '"system_call_deny":["@mount"]'
+        assert_sc_ok "task run fenced" task run fenced
+        wait_until 30 "its run ended" has_result fenced exited
+        local log
+        log=$(task_log fenced)
+        assert_contains "a filter is loaded (Seccomp 2 from inside)" "$log" "Seccomp:	2"
+        assert_contains "its /tmp is its own (the test's folder is not there)" "$log" "tmp=private"
+        assert_contains "the system is read-only (its / mount, from inside)" "$log" "root=ro"
+        assert_sc_ok "the fences and filter cleared" task config fenced --private-tmp=no \
+                --protect-system no --system-call-deny ""
+        : >"$D/log/fenced.task.log"
+        assert_sc_ok "task run fenced" task run fenced
+        wait_until 30 "that run wrote" test -s "$D/log/fenced.task.log"
+        wait_until 30 "and is recorded" has_result fenced exited
+        log=$(task_log fenced)
+        assert_contains "then no filter (the check can fail)" "$log" "Seccomp:	0"
+        assert_contains "and the host's /tmp" "$log" "tmp=shared"
+        assert_contains "and / as the host has it" "$log" "root=rw"
+
+        cat >"$D/bind.py" <<'EOF'
+import errno, socket
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", 47123))
+    print("bind=ok")
+except OSError as e:
+    print("bind=" + errno.errorcode[e.errno])
+EOF
+        chmod 644 "$D/bind.py"
+        assert_sc_ok "a task that may bind no port" task create nobind --ru nobody \
+                --tr "/usr/bin/python3 $D/bind.py" --socket-bind-deny any
+        run_sc task run nobind
+        if [ "$RC" -ne 0 ] && [[ "$ERR" == *"NOT_SUPPORTED (50)"* ]]; then
+                tap_skip "a task's bind rule" "scmd has no cgroup here: $ERR"
+                return
+        fi
+        assert_rc "task run nobind" 0
+        wait_until 30 "its run ended" has_result nobind exited
+        assert_contains "its bind fails with EPERM (from inside)" "$(task_log nobind)" "bind=EPERM"
+        assert_sc_ok "the rule cleared" task config nobind --socket-bind-deny ""
+        : >"$D/log/nobind.task.log"
+        assert_sc_ok "task run nobind" task run nobind
+        wait_until 30 "that run wrote" test -s "$D/log/nobind.task.log"
+        assert_contains "then it binds (the check can fail)" "$(task_log nobind)" "bind=ok"
+}
+
 # has_result TASK RESULT: TASK's newest run has RESULT.
 has_result() {
         local out
@@ -342,5 +414,6 @@ run_test test_restricted
 run_test test_restrict_network
 run_test test_survives_restart
 run_test test_secrets
+run_test test_sandbox
 run_test test_refusals
 finish

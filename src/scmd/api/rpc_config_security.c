@@ -4,7 +4,9 @@
  * (required_privileges, sid_type, writable_paths, allow_weak_isolation,
  * restrict_network, interactive) read onto a configuration, then checked
  * against the rest of it, allocating the service's group when it first
- * gets an identity; and their form in a reply (query_security).
+ * gets an identity; and their form in a reply (query_security).  And the
+ * rest of a sandbox: the fences (a private view of the filesystem, network
+ * rules) and the system-call filter.
  * task_create and task_change (rpc_task.c) use the same, a task standing
  * in as a service keyed by its identity key.  The plan they become at
  * start is exec/security.c's.
@@ -24,6 +26,7 @@
 #include "account.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "fence_config.h"
 #include "identity.h"
 #include "manager.h"
 #include "paths.h"
@@ -32,6 +35,7 @@
 #include "sandbox.h"
 #include "security_config.h"
 #include "service_config.h"
+#include "syscall_config.h"
 #include "validate.h"
 
 #define WRITABLE_PATHS_MAX 64
@@ -166,6 +170,34 @@ int security_check_config(struct rpc_call *call, const struct service_config *c)
                                         strerror(-r));
         }
         return 0;
+}
+
+/* The filesystem fences of the request (fence_config.c), when it names any. */
+int security_read_fences(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = fence_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_fences_apply_json(&c->fences, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+/* The system-call filter of the request (syscall_config.c), when it names any. */
+int security_read_syscalls(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = syscall_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_syscalls_apply_json(&c->syscalls, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
 }
 
 static json_t *string_or_null(const char *s) {

@@ -19,6 +19,11 @@ struct service_config;
  * identity (check_config).  Each returns 0 or rpc_fail(). */
 int security_read_config(struct rpc_call *call, struct service_config *c);
 int security_check_config(struct rpc_call *call, const struct service_config *c);
+/* The fences (fence_config.c) and the system-call filter (syscall_config.c)
+ * the request names, onto c->fences and c->syscalls; nothing when it
+ * names none.  0 or rpc_fail(). */
+int security_read_fences(struct rpc_call *call, struct service_config *c);
+int security_read_syscalls(struct rpc_call *call, struct service_config *c);
 /* The least-privilege settings sec (NULL: every default) of the service
  * or task name as query_security shows them: required_privileges,
  * sid_type, service_gid, the identity's three folders (null without one),

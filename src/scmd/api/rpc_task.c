@@ -14,10 +14,11 @@
  * account: a task is a program run under its account, and create-service
  * must not be a way to run one as someone else.
  *
- * A task's least privilege is a service's, in the same words
+ * A task's least privilege and sandbox are a service's, in the same words
  * (required_privileges, sid_type, writable_paths, allow_weak_isolation,
- * restrict_network, and the process setting no_new_privileges; never
- * interactive): rpc_config_security.c reads and checks them, the task
+ * restrict_network, the process setting no_new_privileges, the fences and
+ * network rules, the system-call filter; never interactive):
+ * rpc_config_security.c reads and checks them, the task
  * standing in as a service named by its identity key ("task/NAME"), so
  * that its group is allocated and recorded apart from any service's.
  */
@@ -37,6 +38,7 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db_task.h"
+#include "fence_config.h"
 #include "log.h"
 #include "manager.h"
 #include "rpc.h"
@@ -44,6 +46,7 @@
 #include "rpc_config_security.h"
 #include "security_config.h"
 #include "service_config.h"
+#include "syscall_config.h"
 #include "task.h"
 #include "validate.h"
 
@@ -68,13 +71,21 @@ static const char *const setting_keys[] = {
         "no_new_privileges",
 };
 
+static bool in_list(const char *key, const char *const *list) {
+        for (; *list; list++)
+                if (strcmp(*list, key) == 0)
+                        return true;
+        return false;
+}
+
+/* Its settings, a service's fences and a service's system-call filter. */
 static bool known_key(const char *key) {
         if (strcmp(key, "name") == 0)
                 return true;
         for (size_t i = 0; i < ELEMENTSOF(setting_keys); i++)
                 if (strcmp(setting_keys[i], key) == 0)
                         return true;
-        return false;
+        return in_list(key, fence_config_keys) || in_list(key, syscall_config_keys);
 }
 
 static int check_setting_keys(struct rpc_call *call) {
@@ -172,19 +183,28 @@ static int stand_in(struct rpc_call *call, const struct task_config *c, char **k
                 .account = c->account,
                 .type = SCM_TYPE_OWN_PROCESS,
                 .security = c->security,
+                .fences = c->fences,
+                .syscalls = c->syscalls,
         };
         return 0;
 }
 
-/* The least-privilege settings present in params, over c, read as a
- * service's are. */
+/* The least-privilege and sandbox settings present in params, over c,
+ * read as a service's are. */
 static int read_security(struct rpc_call *call, struct task_config *c) {
         _cleanup_free_ char *key = NULL;
         struct service_config as_service;
         int r = stand_in(call, c, &key, &as_service);
         if (r >= 0)
                 r = security_read_config(call, &as_service);
-        c->security = as_service.security; /* allocated there when first set */
+        if (r >= 0)
+                r = security_read_fences(call, &as_service);
+        if (r >= 0)
+                r = security_read_syscalls(call, &as_service);
+        /* made, changed or freed there */
+        c->security = as_service.security;
+        c->fences = as_service.fences;
+        c->syscalls = as_service.syscalls;
         bool no_new_privileges = !c->setuid_allowed;
         if (r >= 0)
                 r = get_bool(call, "no_new_privileges", &no_new_privileges);
@@ -285,18 +305,27 @@ static int owner_access(struct rpc_call *call, struct task_config *c) {
 }
 
 /* The task's least privilege, as query_security shows a service's (less
- * interactive, which a task never is), and no_new_privileges; into o. */
+ * interactive, which a task never is), no_new_privileges, and its fences
+ * and filter as query_config shows a service's; into o. */
 static int add_security(const struct task *t, json_t *o) {
         json_t *sec = security_settings_json(&t->scheduler->manager->paths, OWNER_TASK,
                                              t->config.name, t->config.security);
-        if (!sec)
-                return -ENOMEM;
+        json_t *fences = service_fences_json(t->config.fences);
+        json_t *syscalls = service_syscalls_json(t->config.syscalls);
+        int r = sec && fences && syscalls ? 0 : -1;
         json_object_del(sec, "interactive");
-        int r = json_object_update(o, sec);
-        json_decref(sec);
+        if (r == 0)
+                r = json_object_update(o, sec);
         if (r == 0)
                 r = json_object_set_new(o, "no_new_privileges",
                                         json_boolean(!t->config.setuid_allowed));
+        if (r == 0)
+                r = json_object_update(o, fences);
+        if (r == 0)
+                r = json_object_update(o, syscalls);
+        json_decref(sec);
+        json_decref(fences);
+        json_decref(syscalls);
         return r < 0 ? -ENOMEM : 0;
 }
 

@@ -103,6 +103,12 @@ int db_fence_save(struct db *db, int64_t id, const struct service_fences *f);
 int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret);
 int db_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s);
 int db_syscall_load(struct db *db, int64_t id, const char *name, struct service_syscalls **ret);
+/* The same for scheduled task id (named name), in db_task.c's transaction. */
+int db_task_fence_save(struct db *db, int64_t id, const struct service_fences *f);
+int db_task_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret);
+int db_task_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s);
+int db_task_syscall_load(struct db *db, int64_t id, const char *name,
+                         struct service_syscalls **ret);
 
 /* The gid recorded for service name: 1 with *ret, 0 when none. */
 int db_security_gid_of(struct db *db, const char *name, gid_t *ret);

@@ -2,8 +2,9 @@
 /*
  * Scheduled tasks in the database (migration 14, in db.c's list): a task's
  * row, its triggers in their text form, and its bounded run history; its
- * least-privilege settings (migration 19) through db_security.c, in the
- * same transaction as the row.
+ * least-privilege settings, fences and system-call filter (migration 19)
+ * through db_security.c and db_resource.c, in the same transaction as the
+ * row.
  * What the texts mean is work/trigger.c's; this file only stores them.
  * Workload: read whole at start-up; a write per change by a client, one
  * per due run (checked_until) and two per run (begin, end).
@@ -71,7 +72,12 @@ static int row_to_task(struct db *db, sqlite3_stmt *st, struct task_config *c) {
         _cleanup_free_ char *key = task_identity_key(c->name);
         if (!key)
                 return -ENOMEM;
-        int e = db_task_security_load(db, sqlite3_column_int64(st, 0), key, &c->security);
+        int64_t id = sqlite3_column_int64(st, 0);
+        int e = db_task_security_load(db, id, key, &c->security);
+        if (e >= 0)
+                e = db_task_fence_load(db, id, c->name, &c->fences);
+        if (e >= 0)
+                e = db_task_syscall_load(db, id, c->name, &c->syscalls);
         if (e < 0)
                 return e;
         const char *access = (const char *)sqlite3_column_text(st, 10);
@@ -89,7 +95,7 @@ static int row_to_task(struct db *db, sqlite3_stmt *st, struct task_config *c) {
                                 return -ENOMEM;
                 }
         }
-        return load_triggers(db, sqlite3_column_int64(st, 0), &c->triggers);
+        return load_triggers(db, id, &c->triggers);
 }
 
 int db_task_load(struct db *db, db_task_load_fn *fn, void *userdata) {
@@ -188,6 +194,10 @@ int db_task_save(struct db *db, int64_t id, const struct task_config *c, int64_t
                 r = -ENOMEM;
         if (r >= 0)
                 r = db_task_security_save(db, new_id, key, c->security);
+        if (r >= 0)
+                r = db_task_fence_save(db, new_id, c->fences);
+        if (r >= 0)
+                r = db_task_syscall_save(db, new_id, c->syscalls);
         if (r >= 0)
                 r = db_commit(db);
         if (r < 0) {

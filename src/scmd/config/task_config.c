@@ -12,7 +12,9 @@
 
 #include "acl.h"
 #include "cmdline.h"
+#include "fence_config.h"
 #include "security_config.h"
+#include "syscall_config.h"
 
 static const char *const overlap_names[_TASK_OVERLAP_MAX] = {
         [TASK_OVERLAP_SKIP] = "skip",
@@ -45,6 +47,8 @@ void task_config_clear(struct task_config *c) {
         free(c->time_zone);
         acl_free(c->access);
         service_security_free(c->security);
+        service_fences_free(c->fences);
+        service_syscalls_free(c->syscalls);
         memset(c, 0, sizeof(*c));
 }
 
@@ -59,6 +63,8 @@ int task_config_copy(const struct task_config *from, struct task_config *to) {
         to->triggers = NULL;
         to->access = NULL;
         to->security = NULL;
+        to->fences = NULL;
+        to->syscalls = NULL;
         int r = dup_str(from->name, &to->name);
         if (r >= 0)
                 r = dup_str(from->command_line, &to->command_line);
@@ -69,6 +75,10 @@ int task_config_copy(const struct task_config *from, struct task_config *to) {
         if (r >= 0 && from->access && !(to->access = acl_dup(from->access)))
                 r = -ENOMEM;
         if (r >= 0 && from->security && !(to->security = service_security_dup(from->security)))
+                r = -ENOMEM;
+        if (r >= 0 && from->fences && !(to->fences = service_fences_dup(from->fences)))
+                r = -ENOMEM;
+        if (r >= 0 && from->syscalls && !(to->syscalls = service_syscalls_dup(from->syscalls)))
                 r = -ENOMEM;
         size_t n = 0;
         while (from->triggers && from->triggers[n])

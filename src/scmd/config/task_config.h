@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 struct acl;
+struct service_fences;
 struct service_security;
+struct service_syscalls;
 
 /* What a due run does while an earlier run of the task still runs. */
 enum task_overlap {
@@ -45,6 +47,11 @@ struct task_config {
          * never interactive.  NULL: every default. */
         struct service_security *security;
         bool setuid_allowed; /* no_new_privileges false: a setuid program may raise it */
+        /* Its private view of the filesystem and network rules
+         * (fence_config.h), and its system-call filter (syscall_config.h),
+         * as a service's.  NULL: none. */
+        struct service_fences *fences;
+        struct service_syscalls *syscalls;
 };
 
 /* One run of a task, as its history shows it. */

@@ -7,6 +7,9 @@
  * scmd's (CGROUP/tasks/NAME.N.service, N counting runs), and a row in the task's history
  * from its start to its end.
  *
+ * Its fences, network rules and system-call filter are a service's too
+ * (exec/fences.c, netfilter.c on the run's cgroup, syscall_filter.c).
+ *
  * A task with secrets gets them as a service does (exec/credentials.c),
  * in a folder of the run's own, RUN_DIR/task-credentials/NAME.N, named
  * by CREDENTIALS_DIRECTORY and removed when the run ends.
@@ -40,6 +43,7 @@
 #include "db_task.h"
 #include "log.h"
 #include "manager.h"
+#include "netfilter.h"
 #include "process_config.h"
 #include "security.h"
 #include "security_config.h"
@@ -62,8 +66,8 @@ static char **build_env(const struct task *t, const struct passwd *pw) {
 }
 
 /* The service t stands in as: its name and account, with its
- * least-privilege settings and no_new_privileges (process, which the
- * caller provides). */
+ * least-privilege settings, no_new_privileges (process, which the caller
+ * provides), fences and system-call filter. */
 static void stand_in(const struct task *t, struct service_process *process,
                      struct service_config *ret) {
         *process = (struct service_process){.setuid_allowed = t->config.setuid_allowed};
@@ -73,6 +77,8 @@ static void stand_in(const struct task *t, struct service_process *process,
                 .type = SCM_TYPE_OWN_PROCESS,
                 .security = t->config.security,
                 .process = t->config.setuid_allowed ? process : NULL,
+                .fences = t->config.fences,
+                .syscalls = t->config.syscalls,
         };
 }
 
@@ -218,6 +224,16 @@ static int spawn_run(struct task_run *r, char **ret_error) {
                                ? -ENOMEM
                                : e;
         open_cgroup(r);
+        _cleanup_free_ char *why = NULL;
+        e = netfilter_attach(r->cgroup_fd, t->config.fences, &why); /* before it holds a process */
+        if (e < 0) {
+                int n = asprintf(ret_error, "task %s: %s", t->config.name,
+                                 why ? why : strerror(-e));
+                if (n < 0)
+                        *ret_error = NULL;
+                return SCM_ERR(e == -EOPNOTSUPP ? SCM_ERROR_NOT_SUPPORTED
+                                                : scm_error_from_errno(-e));
+        }
         struct spawn_request req = {
                 .path = path,
                 .control_fd = -1,
@@ -227,6 +243,9 @@ static int spawn_run(struct task_run *r, char **ret_error) {
                 .cgroup_fd = r->cgroup_fd,
                 .security = plan,
                 .umask = -1,
+                .fences = t->config.fences,
+                .fences_keep = m->paths.run_dir,
+                .syscalls = t->config.syscalls,
         };
         struct spawn_result res;
         e = spawn_process(&req, &res);
