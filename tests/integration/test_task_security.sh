@@ -263,6 +263,22 @@ test_survives_restart() {
         assert_contains "no folders then" "$after" '"state_directory":null'
 }
 
+# raw METHOD PARAMS_JSON: the reply line scmd gives to one request (OUT).
+raw() {
+        OUT=$(python3 - "$D/run/scm.sock" "$1" "$2" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(30)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": sys.argv[2],
+                    "params": json.loads(sys.argv[3])}) + "\n")
+f.flush()
+print(f.readline().strip())
+EOF
+)
+}
+
 test_refusals() {
         daemon_start || return
         assert_sc_error "an unknown capability" INVALID_PARAMETER 87 \
@@ -279,6 +295,16 @@ test_refusals() {
         assert_contains "naming the values" "$ERR" "none, unrestricted, restricted"
         run_sc task create bad --tr true --interactive
         assert_rc "a task has no --interactive" 2
+        if command -v python3 >/dev/null; then
+                raw task_create '{"name": "bad", "command_line": "true", "interactive": true}'
+                assert_contains "nor interactive on the wire: INVALID_PARAMETER" "$OUT" '"win32":87'
+                assert_contains "...naming it" "$OUT" "unknown parameter 'interactive'"
+                raw task_create '{"name": "bad", "command_line": "true", "no_new_privileges": "yes"}'
+                assert_contains "no_new_privileges must be a boolean" "$OUT" \
+                        "'no_new_privileges' must be true or false"
+        else
+                tap_skip "interactive on the wire" "no python3"
+        fi
         assert_sc_error "nothing was made of the refused ones" FILE_NOT_FOUND 2 task query bad
         if is_root; then
                 assert_sc_ok "a task" task create good --tr true
