@@ -6,6 +6,11 @@
  * (docs/protocol.md, "Scheduled tasks").  Triggers travel in their text
  * form: "once 2026-12-24 18:00", "every 15m", "daily 03:00",
  * "weekly mon,fri 19:30", "monthly 1,15 06:00", "boot".
+ * A task's least privilege and sandbox are a service's, in the same words
+ * ("required_privileges", "sid_type", "writable_paths", "private_tmp",
+ * "system_call_deny", ...): scm_task_create_with() and
+ * scm_task_change_with() take them as a struct scm_change of
+ * <scm/manage.h>, and scm_task_query() reads them back, field by field.
  * Every call returns 0, SCM_ERR(win32) for a refusal, or -errno.
  */
 #ifndef SCM_TASKS_H
@@ -15,6 +20,7 @@
 #include <stdint.h>
 
 #include <scm/client.h>
+#include <scm/manage.h>
 
 /* What task_create sets, or task_change changes: NULL (or -1) leaves a
  * setting alone (at create: its default). */
@@ -46,6 +52,18 @@ struct scm_task_run {
 
 int scm_task_create(struct scm_client *c, const char *name, const struct scm_task_settings *s);
 int scm_task_change(struct scm_client *c, const char *name, const struct scm_task_settings *s);
+/* The same, with the fields of more (may be NULL) that s does not set: a
+ * service's least-privilege and sandbox fields, by their protocol names
+ * (a field s sets wins).  *ret_task (may be NULL) is the task after it,
+ * as scm_task_query() gives it. */
+int scm_task_create_with(struct scm_client *c, const char *name, const struct scm_task_settings *s,
+                         const struct scm_change *more, struct scm_object **ret_task);
+int scm_task_change_with(struct scm_client *c, const char *name, const struct scm_task_settings *s,
+                         const struct scm_change *more, struct scm_object **ret_task);
+/* The task as task_query returns it: its settings (least privilege and
+ * sandbox included, and what they derive: "service_gid",
+ * "state_directory", ...), "next_run", "running", "pids". */
+int scm_task_query(struct scm_client *c, const char *name, struct scm_object **ret);
 int scm_task_delete(struct scm_client *c, const char *name);
 /* A run now, under the task's overlap policy; *ret_started (may be NULL)
  * is 1 when it started, 0 when it was queued or skipped. */

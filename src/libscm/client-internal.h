@@ -97,5 +97,15 @@ SCM_HIDDEN int text_list_set(struct scm_client *c, const char *method, const cha
 SCM_HIDDEN int text_list_query(struct scm_client *c, const char *method, const char *key,
                                const char *item, const char *service, char ***ret);
 
+/* manage.c: calls method with params (consumed) and hands its result over
+ * as an object (*ret may be NULL: the result is dropped). */
+struct scm_change;
+struct scm_object;
+SCM_HIDDEN int manage_call_object(struct scm_client *c, const char *method, json_t *params,
+                                  struct scm_object **ret);
+/* params (consumed) with every field of ch (may be NULL) it lacks added;
+ * NULL on out-of-memory (params freed). */
+SCM_HIDDEN json_t *manage_with_change(json_t *params, const struct scm_change *ch);
+
 /* Frees every queued notification. */
 SCM_HIDDEN void notify_queue_clear(struct scm_client *c);

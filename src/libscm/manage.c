@@ -15,6 +15,8 @@
 #include <scm/manage.h>
 #include <scm/raw.h>
 
+#include "client-internal.h"
+
 struct scm_object {
         json_t *json;
 };
@@ -86,8 +88,7 @@ static int object_wrap(json_t *json, struct scm_object **ret) {
         return 0;
 }
 
-/* Calls method with params (consumed) and hands its result over as an object. */
-static int call_object(struct scm_client *c, const char *method, json_t *params,
+int manage_call_object(struct scm_client *c, const char *method, json_t *params,
                        struct scm_object **ret) {
         json_t *result = NULL;
         if (!params)
@@ -259,11 +260,13 @@ void scm_object_free(struct scm_object *o) {
 /* ---- Configuration ---- */
 
 int scm_query_config(struct scm_client *c, const char *name, struct scm_object **ret) {
-        return name && ret ? call_object(c, "query_config", name_params(name), ret) : -EINVAL;
+        return name && ret ? manage_call_object(c, "query_config", name_params(name), ret)
+                           : -EINVAL;
 }
 
 int scm_query_security(struct scm_client *c, const char *name, struct scm_object **ret) {
-        return name && ret ? call_object(c, "query_security", name_params(name), ret) : -EINVAL;
+        return name && ret ? manage_call_object(c, "query_security", name_params(name), ret)
+                           : -EINVAL;
 }
 
 struct scm_change *scm_change_new(void) {
@@ -320,8 +323,7 @@ int scm_change_set_text(struct scm_change *ch, const char *field, const char *js
         return v ? change_set(ch, field, v) : -EINVAL;
 }
 
-/* params (consumed) with every field of ch added. */
-static json_t *with_change(json_t *params, const struct scm_change *ch) {
+json_t *manage_with_change(json_t *params, const struct scm_change *ch) {
         if (params && ch && json_object_update_missing(params, ch->json) < 0) {
                 json_decref(params);
                 return NULL;
@@ -333,7 +335,8 @@ int scm_change_config(struct scm_client *c, const char *name, const struct scm_c
                       struct scm_object **ret_config) {
         if (!name || !ch)
                 return -EINVAL;
-        return call_object(c, "change_config", with_change(name_params(name), ch), ret_config);
+        return manage_call_object(c, "change_config", manage_with_change(name_params(name), ch),
+                                  ret_config);
 }
 
 int scm_create_service_with(struct scm_client *c, const char *name, const char *command_line,
@@ -341,7 +344,7 @@ int scm_create_service_with(struct scm_client *c, const char *name, const char *
         if (!name || !command_line)
                 return -EINVAL;
         json_t *params = json_pack("{s:s, s:s}", "name", name, "command_line", command_line);
-        return call_object(c, "create", with_change(params, ch), ret_config);
+        return manage_call_object(c, "create", manage_with_change(params, ch), ret_config);
 }
 
 /* ---- Groups and account privileges ---- */

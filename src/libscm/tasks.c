@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Scheduled tasks (<scm/tasks.h>): the task_* methods of the protocol.
+ * Scheduled tasks (<scm/tasks.h>): the task_* methods of the protocol.  A
+ * task's security fields travel as a struct scm_change and come back as a
+ * struct scm_object, manage.c's (client-internal.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,6 +11,8 @@
 #include <jansson.h>
 #include <scm/tasks.h>
 #include <scm/raw.h>
+
+#include "client-internal.h"
 
 static int set_str(json_t *p, const char *key, const char *v) {
         return !v || json_object_set_new(p, key, json_string(v)) == 0 ? 0 : -EINVAL;
@@ -73,6 +77,33 @@ int scm_task_create(struct scm_client *c, const char *name, const struct scm_tas
 
 int scm_task_change(struct scm_client *c, const char *name, const struct scm_task_settings *s) {
         return call_named(c, "task_change", name, s, NULL);
+}
+
+int scm_task_create_with(struct scm_client *c, const char *name, const struct scm_task_settings *s,
+                         const struct scm_change *more, struct scm_object **ret_task) {
+        if (!name || !s || !s->command_line)
+                return -EINVAL;
+        json_t *params = settings_json(name, s);
+        if (!params)
+                return -EINVAL;
+        return manage_call_object(c, "task_create", manage_with_change(params, more), ret_task);
+}
+
+int scm_task_change_with(struct scm_client *c, const char *name, const struct scm_task_settings *s,
+                         const struct scm_change *more, struct scm_object **ret_task) {
+        if (!name)
+                return -EINVAL;
+        json_t *params = settings_json(name, s);
+        if (!params)
+                return -EINVAL;
+        return manage_call_object(c, "task_change", manage_with_change(params, more), ret_task);
+}
+
+int scm_task_query(struct scm_client *c, const char *name, struct scm_object **ret) {
+        if (!name || !ret)
+                return -EINVAL;
+        json_t *params = json_pack("{s:s}", "name", name);
+        return params ? manage_call_object(c, "task_query", params, ret) : -EINVAL;
 }
 
 int scm_task_delete(struct scm_client *c, const char *name) {

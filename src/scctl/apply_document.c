@@ -213,10 +213,38 @@ static int print_document(json_t *doc) {
         return 0;
 }
 
-/* The fields of a task that are its settings (task_list reports more). */
+/* The fields of a task that are its settings (task_list reports more):
+ * its own, then its least privilege and sandbox in a service's words. */
 static const char *const task_fields[] = {
-        "command_line", "account",        "triggers",   "enabled",   "time_limit_s",
-        "overlap",      "random_delay_s", "run_missed", "time_zone", "access",
+        "command_line",
+        "account",
+        "triggers",
+        "enabled",
+        "time_limit_s",
+        "overlap",
+        "random_delay_s",
+        "run_missed",
+        "time_zone",
+        "access",
+        "required_privileges",
+        "sid_type",
+        "writable_paths",
+        "allow_weak_isolation",
+        "restrict_network",
+        "no_new_privileges",
+        "private_tmp",
+        "protect_system",
+        "protect_home",
+        "private_devices",
+        "ip_address_allow",
+        "ip_address_deny",
+        "socket_bind_allow",
+        "socket_bind_deny",
+        "system_call_allow",
+        "system_call_deny",
+        "system_call_action",
+        "address_families_allow",
+        "address_families_deny",
 };
 
 int apply_fetch_tasks(struct scctl *ctx, json_t **ret) {
@@ -549,7 +577,11 @@ static int check_task(struct scctl *ctx, const char *file, const char *name, jso
                                             "task '%s': unknown field \"%s\" (known: "
                                             "command_line, account, triggers, enabled, "
                                             "time_limit_s, overlap, random_delay_s, run_missed, "
-                                            "time_zone, access)",
+                                            "time_zone, access, and a service's "
+                                            "required_privileges, sid_type, writable_paths, "
+                                            "allow_weak_isolation, restrict_network, "
+                                            "no_new_privileges, fences, network rules and "
+                                            "system-call filter)",
                                             name, key);
                 if (!strcmp(key, "triggers") && !is_text_list(v))
                         return bad_document(ctx, file,
@@ -559,6 +591,7 @@ static int check_task(struct scctl *ctx, const char *file, const char *name, jso
         }
         if (!json_is_string(json_object_get(t, "command_line")))
                 return bad_document(ctx, file, "task '%s' has no \"command_line\"", name);
+        normalize_service(t); /* the spellings of a service's fields, as scmd reports them */
         return 0;
 }
 

@@ -88,6 +88,8 @@ enum {
         OPT_IP_DENY,
         OPT_BIND_ALLOW,
         OPT_BIND_DENY,
+        OPT_PRIVILEGES,
+        OPT_SID_TYPE,
 };
 
 static const struct option config_options[] = {
@@ -160,6 +162,8 @@ static const struct option config_options[] = {
         {"system-call-action", required_argument, NULL, OPT_SYSCALL_ACTION},
         {"address-families-allow", required_argument, NULL, OPT_FAMILIES_ALLOW},
         {"address-families-deny", required_argument, NULL, OPT_FAMILIES_DENY},
+        {"privileges", required_argument, NULL, OPT_PRIVILEGES},
+        {"sid-type", required_argument, NULL, OPT_SID_TYPE},
         {},
 };
 
@@ -275,6 +279,10 @@ static bool valid_yes_no(const char *s) {
         return !strcmp(s, "yes") || !strcmp(s, "no");
 }
 
+static bool valid_sid_type(const char *s) {
+        return !strcmp(s, "none") || !strcmp(s, "unrestricted") || !strcmp(s, "restricted");
+}
+
 /* Each option of config_options[] and the params field it sets. */
 static const struct config_field {
         int opt;
@@ -373,6 +381,8 @@ static const struct config_field {
         {OPT_IP_DENY, "--ip-address-deny", "ip_address_deny", NULL, NULL},
         {OPT_BIND_ALLOW, "--socket-bind-allow", "socket_bind_allow", NULL, NULL},
         {OPT_BIND_DENY, "--socket-bind-deny", "socket_bind_deny", NULL, NULL},
+        {OPT_PRIVILEGES, "--privileges", "required_privileges", NULL, NULL},
+        {OPT_SID_TYPE, "--sid-type", "sid_type", valid_sid_type, "none, unrestricted, restricted"},
 };
 
 /* Repeatable options gather into a list (--env, --env-file, --*-directory) or an object
@@ -409,18 +419,19 @@ static const struct config_field *config_field_of(int opt) {
         return NULL;
 }
 
-/* "A,B,+GROUP" as a list; empty entries are dropped, so "" is none.  NULL
- * when an entry is not UTF-8 (or memory ran out). */
-static json_t *split_dependencies(const char *arg) {
+/* "A,B,+GROUP" as a list, split at any of separators; empty entries are
+ * dropped, so "" is none.  NULL when an entry is not UTF-8 (or memory ran
+ * out). */
+static json_t *split_list(const char *arg, const char *separators) {
         json_t *list = json_array();
 
         for (const char *p = arg; list && *p;) {
-                size_t n = strcspn(p, ",");
+                size_t n = strcspn(p, separators);
                 if (n > 0 && json_array_append_new(list, json_stringn(p, n)) < 0) {
                         json_decref(list);
                         return NULL;
                 }
-                p += n + (p[n] == ',');
+                p += n + (p[n] != '\0');
         }
         return list;
 }
@@ -453,7 +464,9 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
         else if (opt == OPT_DEPEND || opt == OPT_WRITABLE || opt == OPT_SUPPLEMENTARY_GROUPS ||
                  opt == OPT_SYSCALL_ALLOW || opt == OPT_SYSCALL_DENY || opt == OPT_FAMILIES_ALLOW ||
                  opt == OPT_FAMILIES_DENY || (opt >= OPT_IP_ALLOW && opt <= OPT_BIND_DENY))
-                value = split_dependencies(arg);
+                value = split_list(arg, ",");
+        else if (opt == OPT_PRIVILEGES) /* joined with '/' as sc.exe privs joins them */
+                value = split_list(arg, ",/");
         else if (opt == OPT_CONTROL_TIMEOUT || opt == OPT_WATCHDOG)
                 value = json_integer(strtoll(arg, NULL, 10));
         else if (opt == OPT_PRESHUTDOWN_TIMEOUT)
@@ -471,6 +484,13 @@ static int config_option(struct scctl *ctx, int opt, const char *arg, json_t *pa
                                     "%s is not valid UTF-8 text", f->option);
         json_object_set_new(params, f->key, value);
         return 0;
+}
+
+int scctl_config_option(struct scctl *ctx, const char *option, const char *arg, json_t *params) {
+        for (size_t i = 0; i < ELEMENTSOF(config_fields); i++)
+                if (!strcmp(config_fields[i].option + 2, option))
+                        return config_option(ctx, config_fields[i].opt, arg, params);
+        return scctl_usage_error(ctx, "unexpected option --%s", option);
 }
 
 /* Reads the options of create and config into params, then the one NAME. */
@@ -677,10 +697,8 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --pause-by-freeze yes|no  plain/notify: pause freezes every process (cgroup)\n"         \
         "  --preshutdown-timeout MS|infinite  native: how long PRESHUTDOWN may take at\n"          \
         "                         shutdown while it makes progress (default 180000)\n"             \
-        "  --interactive[=no]     LocalSystem only: standard I/O on scmd's --console\n"            \
-        "  --restrict-network[=no]  a network namespace of its own, only loopback up\n"            \
-        "  --writable PATH,...    restricted: more paths it may write (\"\" for none)\n"           \
-        "  --allow-weak-isolation[=no]  restricted: start even without Landlock\n"                 \
+        "  --interactive[=no]     LocalSystem only: standard I/O on scmd's "                       \
+        "--console\n" SCCTL_SECURITY_OPTIONS_HELP                                                  \
         "  --working-directory DIR  where it starts (default /)\n"                                 \
         "  --env KEY=VALUE        added to its environment (repeat; --env '' clears)\n"            \
         "  --env-file [-]PATH     KEY=VALUE lines read at each start (repeat; - : may be\n"        \
@@ -723,27 +741,8 @@ static int run_qc(struct scctl *ctx, int argc, char **argv) {
         "  --cpu-weight N         its share of busy CPUs, 1 to 10000 (default 100)\n"              \
         "  --cpu-quota PERCENT    at most this much of one CPU (200%: two)\n"                      \
         "  --tasks-max N|infinity  processes and threads (default 4096)\n"                         \
-        "  --io-weight N          its share of busy disks, 1 to 10000 (default 100)\n"             \
-        "A private view of the filesystem (a mount namespace of its own):\n"                       \
-        "  --private-tmp[=no]     /tmp and /var/tmp its own, empty, gone at stop\n"                \
-        "  --protect-system LEVEL  no; yes: /usr, /boot, /efi read-only; full: /etc too;\n"        \
-        "                         strict: all but /dev, /proc, /sys, /run, /tmp, /var/tmp\n"       \
-        "  --protect-home LEVEL   no; yes: /home, /root, /run/user empty; read-only; tmpfs\n"      \
-        "  --private-devices[=no]  a /dev with only null, zero, full, random, urandom, tty\n"      \
-        "A system-call filter (seccomp), loaded last before exec:\n"                               \
-        "  --system-call-allow NAME,...  only these calls and groups (\"\" for no list)\n"         \
-        "  --system-call-deny NAME,...   these calls and groups refused (\"\" for none)\n"         \
-        "                         groups: @mount, @reboot, @swap, @module, @raw-io,\n"             \
-        "                         @clock, @debug, @privileged\n"                                   \
-        "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"            \
-        "  --address-families-allow AF_INET,...  socket() of only these families\n"                \
-        "  --address-families-deny AF_PACKET,...  socket() of these fails (EAFNOSUPPORT)\n"        \
-        "Network rules (on its cgroup; an allow rule wins over a deny rule; \"\" for none):\n"     \
-        "  --ip-address-allow RULE,...  ADDRESS[/PREFIX], any, localhost, link-local,\n"           \
-        "                         multicast: reached and reachable though denied\n"                \
-        "  --ip-address-deny RULE,...   packets to and from these are dropped (EPERM)\n"           \
-        "  --socket-bind-allow RULE,...  [ipv4:|ipv6:][tcp:|udp:]PORT[-PORT] or any\n"             \
-        "  --socket-bind-deny RULE,...   bind() to these fails (EPERM)\n"
+        "  --io-weight N          its share of busy disks, 1 to 10000 (default "                   \
+        "100)\n" SCCTL_SANDBOX_OPTIONS_HELP
 
 const struct scctl_verb verb_create = {
         .name = "create",

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The machine secret store's verb: secret set|list|delete (the methods
- * set_secret, list_secrets, delete_secret).
+ * set_secret, list_secrets, delete_secret), and with --task the same for
+ * a scheduled task (task_set_secret, task_list_secrets,
+ * task_delete_secret).
  *
  * A value is read from standard input only, never from the command line,
  * where every user could see it in /proc/PID/cmdline and the shell would
@@ -25,6 +27,23 @@
 #include "scctl.h"
 
 #define VALUE_MAX 32768 /* scmd's SECRET_VALUE_MAX_BYTES */
+
+enum { OPT_TASK = 0x100 };
+
+static const struct option secret_options[] = {
+        {"task", no_argument, NULL, OPT_TASK},
+        {},
+};
+
+/* --task: NAME is a scheduled task's. */
+static bool of_task;
+
+/* The method for a service, or a task's of the same name ("task_" before). */
+static const char *method(const char *name) {
+        static char buf[32];
+        snprintf(buf, sizeof(buf), "%s%s", of_task ? "task_" : "", name);
+        return buf;
+}
 
 /* Reads what fd holds, up to VALUE_MAX + 1 bytes (one more shows it is too
  * long).  Returns the length, or -errno. */
@@ -62,7 +81,7 @@ static ssize_t read_terminal(const char *service, const char *key, unsigned char
         struct termios quiet = saved_tty;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag |= ECHONL;
-        fprintf(stderr, "Secret %s for %s: ", key, service);
+        fprintf(stderr, "Secret %s for %s%s: ", key, of_task ? "task " : "", service);
         fflush(stderr);
         for (size_t i = 0; i < 5; i++)
                 sigaction(signals[i], &sa, &old_sa[i]);
@@ -117,7 +136,7 @@ static int run_set(struct scctl *ctx, const char *key) {
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
                                     "the key name is not valid UTF-8 text");
         _cleanup_json_ json_t *result = NULL;
-        r = scctl_call(ctx, "set_secret", params, &result);
+        r = scctl_call(ctx, method("set_secret"), params, &result);
         if (r != 0)
                 return r;
         if (ctx->json)
@@ -141,7 +160,8 @@ static void print_time(json_int_t t) {
 
 static int run_list(struct scctl *ctx) {
         _cleanup_json_ json_t *result = NULL;
-        int r = scctl_call(ctx, "list_secrets", json_pack("{s:s}", "name", ctx->name), &result);
+        int r = scctl_call(ctx, method("list_secrets"), json_pack("{s:s}", "name", ctx->name),
+                           &result);
         if (r != 0)
                 return r;
         if (ctx->json) {
@@ -149,7 +169,7 @@ static int run_list(struct scctl *ctx) {
                 return 0;
         }
         json_t *list = json_object_get(result, "secrets");
-        printf("SERVICE_NAME: %s\n", ctx->name);
+        printf("%s: %s\n", of_task ? "TASK_NAME" : "SERVICE_NAME", ctx->name);
         if (json_array_size(list) == 0) {
                 printf("        (no secrets)\n");
                 return 0;
@@ -172,7 +192,7 @@ static int run_delete(struct scctl *ctx, const char *key) {
         if (!params)
                 return output_error(ctx, SCCTL_EXIT_REFUSED, SCM_ERROR_INVALID_PARAMETER, NULL,
                                     "the key name is not valid UTF-8 text");
-        int r = scctl_call(ctx, "delete_secret", params, &result);
+        int r = scctl_call(ctx, method("delete_secret"), params, &result);
         if (r != 0)
                 return r;
         if (ctx->json)
@@ -183,7 +203,9 @@ static int run_delete(struct scctl *ctx, const char *key) {
 }
 
 static int run_secret(struct scctl *ctx, int argc, char **argv) {
-        int opt = scctl_next_option(ctx, argc, argv);
+        int opt;
+        while ((opt = scctl_next_option(ctx, argc, argv)) == OPT_TASK)
+                of_task = true;
         if (opt < 0)
                 return ctx->exit_status;
         const char *action = optind < argc ? argv[optind] : "";
@@ -208,8 +230,9 @@ static int run_secret(struct scctl *ctx, int argc, char **argv) {
 
 const struct scctl_verb verb_secret = {
         .name = "secret",
-        .synopsis = "set NAME KEY | list NAME | delete NAME KEY",
-        .summary = "Keep a service's secrets in the machine store (given to it at start)",
+        .synopsis = "[--task] set NAME KEY | list NAME | delete NAME KEY",
+        .summary =
+                "Keep a service's (or task's) secrets in the machine store (given to it at start)",
         .help = "  set NAME KEY     store the secret KEY of service NAME, read from standard\n"
                 "                   input (never from the command line): from a terminal one\n"
                 "                   line without echo; from a pipe or file all of it, less one\n"
@@ -222,6 +245,10 @@ const struct scctl_verb verb_secret = {
                 "each start the service finds them as read-only files in a private, memory-\n"
                 "backed folder named by $CREDENTIALS_DIRECTORY ($CREDENTIALS_DIRECTORY/KEY),\n"
                 "readable only by its account (or its service group); the folder is removed\n"
-                "when it stops.  A change takes effect at the next start.\n",
+                "when it stops.  A change takes effect at the next start.\n"
+                "  --task           NAME is a scheduled task: its own store, apart from a\n"
+                "                   service's of the same name; each run gets them as a\n"
+                "                   service's start does, in a folder removed when it ends\n",
+        .options = secret_options,
         .run = run_secret,
 };

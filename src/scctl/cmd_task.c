@@ -9,6 +9,12 @@
  * (the XML's ExecutionTimeLimit).  --sc and its companions are turned
  * here into one trigger in its text form (docs/protocol.md, "Triggers"),
  * which --trigger gives directly, as often as wanted.
+ *
+ * A task's least privilege and sandbox take a service's options, in the
+ * same words (--privileges, --sid-type, --writable, --restrict-network,
+ * --private-tmp, --system-call-deny, --ip-address-deny, ...): cmd_config.c
+ * reads them (scctl_config_option()), so both verbs send the same
+ * parameters.  Its secrets are `scctl secret --task`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +44,30 @@ enum {
         OPT_ENABLE,
         OPT_DISABLE,
         OPT_ACCESS,
+        OPT_SHARED, /* shared_options[opt - OPT_SHARED] */
+};
+
+/* The options of a service's create and config that a task takes too. */
+static const char *const shared_options[] = {
+        "privileges",
+        "sid-type",
+        "writable",
+        "restrict-network",
+        "allow-weak-isolation",
+        "no-new-privileges",
+        "private-tmp",
+        "protect-system",
+        "protect-home",
+        "private-devices",
+        "system-call-allow",
+        "system-call-deny",
+        "system-call-action",
+        "address-families-allow",
+        "address-families-deny",
+        "ip-address-allow",
+        "ip-address-deny",
+        "socket-bind-allow",
+        "socket-bind-deny",
 };
 
 static const struct option task_options[] = {
@@ -58,6 +88,25 @@ static const struct option task_options[] = {
         {"enable", no_argument, NULL, OPT_ENABLE},
         {"disable", no_argument, NULL, OPT_DISABLE},
         {"access", required_argument, NULL, OPT_ACCESS},
+        {"privileges", required_argument, NULL, OPT_SHARED + 0},
+        {"sid-type", required_argument, NULL, OPT_SHARED + 1},
+        {"writable", required_argument, NULL, OPT_SHARED + 2},
+        {"restrict-network", optional_argument, NULL, OPT_SHARED + 3},
+        {"allow-weak-isolation", optional_argument, NULL, OPT_SHARED + 4},
+        {"no-new-privileges", required_argument, NULL, OPT_SHARED + 5},
+        {"private-tmp", optional_argument, NULL, OPT_SHARED + 6},
+        {"protect-system", required_argument, NULL, OPT_SHARED + 7},
+        {"protect-home", required_argument, NULL, OPT_SHARED + 8},
+        {"private-devices", optional_argument, NULL, OPT_SHARED + 9},
+        {"system-call-allow", required_argument, NULL, OPT_SHARED + 10},
+        {"system-call-deny", required_argument, NULL, OPT_SHARED + 11},
+        {"system-call-action", required_argument, NULL, OPT_SHARED + 12},
+        {"address-families-allow", required_argument, NULL, OPT_SHARED + 13},
+        {"address-families-deny", required_argument, NULL, OPT_SHARED + 14},
+        {"ip-address-allow", required_argument, NULL, OPT_SHARED + 15},
+        {"ip-address-deny", required_argument, NULL, OPT_SHARED + 16},
+        {"socket-bind-allow", required_argument, NULL, OPT_SHARED + 17},
+        {"socket-bind-deny", required_argument, NULL, OPT_SHARED + 18},
         {},
 };
 
@@ -227,6 +276,9 @@ static int task_option(struct scctl *ctx, int opt, const char *arg, json_t *para
                 json_object_set_new(params, "enabled", json_boolean(opt == OPT_ENABLE));
                 return 0;
         default:
+                if (opt >= OPT_SHARED && opt < OPT_SHARED + (int)ELEMENTSOF(shared_options))
+                        return scctl_config_option(ctx, shared_options[opt - OPT_SHARED], arg,
+                                                   params);
                 return scctl_usage_error(ctx, "unexpected option");
         }
 }
@@ -274,6 +326,39 @@ static const char *status_of(const json_t *task) {
         return json_is_true(json_object_get(task, "enabled")) ? "Ready" : "Disabled";
 }
 
+static void print_list(const char *label, const json_t *list, const char *none) {
+        size_t i;
+        json_t *e;
+        if (json_array_size(list) == 0)
+                printf("%-21s%s\n", label, none);
+        json_array_foreach(list, i, e)
+                printf("%-21s%s\n", i ? "" : label, json_string_value(e));
+}
+
+static const char *yes_no(const json_t *t, const char *key) {
+        return json_is_true(json_object_get(t, key)) ? "yes" : "no";
+}
+
+/* Its least privilege, in qprivs' and qsidtype's words. */
+static void print_security(const json_t *t) {
+        print_list("Privileges:", json_object_get(t, "required_privileges"), "(the account's own)");
+        printf("SID Type:            %s\n", json_string_value(json_object_get(t, "sid_type")));
+        json_t *gid = json_object_get(t, "service_gid");
+        if (json_is_integer(gid))
+                printf("Task Group:          %lld\n", (long long)json_integer_value(gid));
+        const char *state = json_string_value(json_object_get(t, "state_directory"));
+        if (state)
+                printf("State Directory:     %s\n", state);
+        print_list("Writable Paths:", json_object_get(t, "writable_paths"), "(none)");
+        printf("Restrict Network:    %s\n", yes_no(t, "restrict_network"));
+        printf("No New Privileges:   %s\n", yes_no(t, "no_new_privileges"));
+        printf("Private Tmp:         %s\n", yes_no(t, "private_tmp"));
+        printf("Protect System:      %s\n",
+               json_string_value(json_object_get(t, "protect_system")));
+        print_list("System Calls Denied:", json_object_get(t, "system_call_deny"), "(none)");
+        print_list("IP Addresses Denied:", json_object_get(t, "ip_address_deny"), "(none)");
+}
+
 /* schtasks /query /v /fo list, in its words. */
 static void print_task(const json_t *t) {
         printf("TaskName:            %s\n", json_string_value(json_object_get(t, "name")));
@@ -303,6 +388,7 @@ static void print_task(const json_t *t) {
         printf("Random Delay:        %lld s\n",
                (long long)json_integer_value(json_object_get(t, "random_delay_s")));
         printf("Access:              %s\n", json_string_value(json_object_get(t, "access")));
+        print_security(t);
 }
 
 static int need_name(struct scctl *ctx, int argc, char **argv, const char **name) {
@@ -513,7 +599,12 @@ const struct scctl_verb verb_task = {
                 "  --enable, --disable     whether its triggers fire\n"
                 "  --access TEXT           its access list (as sdset's); a service's rights:\n"
                 "                          query-status, change-config, start (run), stop\n"
-                "                          (end), delete, read-control, write-dac\n",
+                "                          (end), delete, read-control, write-dac\n"
+                "Least privilege, as a service's (scctl config):\n" SCCTL_SECURITY_OPTIONS_HELP
+                "  --no-new-privileges yes|no  an account other than root that requires no\n"
+                "                         privilege runs with none, not even through a setuid\n"
+                "                         program (yes, the default)\n" SCCTL_SANDBOX_OPTIONS_HELP
+                "Its secrets: scctl secret --task set|list|delete NAME [KEY].\n",
         .options = task_options,
         .run = run_task,
 };

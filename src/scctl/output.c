@@ -659,6 +659,24 @@ static const char *create_hint(int win32) {
         }
 }
 
+/* What to do about an error of a task verb: {name} is a task, which the
+ * service verbs do not change. */
+static const char *task_hint(int win32) {
+        switch (win32) {
+        case SCM_ERROR_SERVICE_EXISTS:
+                return "change it with: {scctl} task config {name} OPTIONS";
+        case SCM_ERROR_PRIVILEGE_NOT_HELD:
+                return "grant it to the account with: {scctl} privilege grant {account} "
+                       "{privileges}, or change what the task requires with: {scctl} task "
+                       "config {name} --privileges PRIVILEGE,...";
+        case SCM_ERROR_PATH_NOT_FOUND:
+                return "make that folder, or change the task's writable paths with: {scctl} "
+                       "task config {name} --writable PATH,...";
+        default:
+                return NULL;
+        }
+}
+
 /* What to do about an error, when there is one thing to say. */
 static const char *hint_for(const struct scctl *ctx, int win32, const char *message) {
         bool starting = ctx->verb && strcmp(ctx->verb->name, "start") == 0;
@@ -666,6 +684,9 @@ static const char *hint_for(const struct scctl *ctx, int win32, const char *mess
         hint_names_from(message);
         if (ctx->verb && strcmp(ctx->verb->name, "create") == 0)
                 return create_hint(win32);
+        if (ctx->verb &&
+            (strcmp(ctx->verb->name, "task") == 0 || strcmp(ctx->verb->name, "at") == 0))
+                return task_hint(win32);
 
         if (win32 == SCM_ERROR_ACCESS_DENIED && message &&
             strncmp(message, "access denied:", 14) == 0)

@@ -104,6 +104,46 @@ int scctl_change_service(struct scctl *ctx, const char *method, json_t *params);
  * printed with --json.  Returns an exit status. */
 int scctl_query_service(struct scctl *ctx, const char *method, json_t **ret);
 
+/* cmd_config.c: one option of create and config (option its long name
+ * without "--", arg NULL for a flag given without =no) into params, as
+ * those verbs take it; task create and config share the least-privilege
+ * and sandbox ones.  Returns 0 or an exit status once printed. */
+int scctl_config_option(struct scctl *ctx, const char *option, const char *arg, json_t *params);
+
+/* The help of the least-privilege options create, config and task share. */
+#define SCCTL_SECURITY_OPTIONS_HELP                                                                \
+        "  --privileges CAP,...   required privileges: exactly these capabilities\n"               \
+        "                         (CAP_NET_BIND_SERVICE; ',' or '/' between; \"\": the\n"          \
+        "                         account's own), each granted to the account\n"                   \
+        "  --sid-type TYPE        none; unrestricted: a group and folders of its own;\n"           \
+        "                         restricted: and writes only where granted (Landlock)\n"          \
+        "  --restrict-network[=no]  a network namespace of its own, only loopback up\n"            \
+        "  --writable PATH,...    restricted: more paths it may write (\"\" for none)\n"           \
+        "  --allow-weak-isolation[=no]  restricted: start even without Landlock\n"
+
+/* The help of the sandbox options create, config and task share. */
+#define SCCTL_SANDBOX_OPTIONS_HELP                                                                 \
+        "A private view of the filesystem (a mount namespace of its own):\n"                       \
+        "  --private-tmp[=no]     /tmp and /var/tmp its own, empty, gone at stop\n"                \
+        "  --protect-system LEVEL  no; yes: /usr, /boot, /efi read-only; full: /etc too;\n"        \
+        "                         strict: all but /dev, /proc, /sys, /run, /tmp, /var/tmp\n"       \
+        "  --protect-home LEVEL   no; yes: /home, /root, /run/user empty; read-only; tmpfs\n"      \
+        "  --private-devices[=no]  a /dev with only null, zero, full, random, urandom, tty\n"      \
+        "A system-call filter (seccomp), loaded last before exec:\n"                               \
+        "  --system-call-allow NAME,...  only these calls and groups (\"\" for no list)\n"         \
+        "  --system-call-deny NAME,...   these calls and groups refused (\"\" for none)\n"         \
+        "                         groups: @mount, @reboot, @swap, @module, @raw-io,\n"             \
+        "                         @clock, @debug, @privileged\n"                                   \
+        "  --system-call-action ERRNO|kill  what a refused call gets (default EPERM)\n"            \
+        "  --address-families-allow AF_INET,...  socket() of only these families\n"                \
+        "  --address-families-deny AF_PACKET,...  socket() of these fails (EAFNOSUPPORT)\n"        \
+        "Network rules (on its cgroup; an allow rule wins over a deny rule; \"\" for none):\n"     \
+        "  --ip-address-allow RULE,...  ADDRESS[/PREFIX], any, localhost, link-local,\n"           \
+        "                         multicast: reached and reachable though denied\n"                \
+        "  --ip-address-deny RULE,...   packets to and from these are dropped (EPERM)\n"           \
+        "  --socket-bind-allow RULE,...  [ipv4:|ipv6:][tcp:|udp:]PORT[-PORT] or any\n"             \
+        "  --socket-bind-deny RULE,...   bind() to these fails (EPERM)\n"
+
 /* Prints "scctl: VERB: <message>" and a pointer to --help to stderr;
  * returns SCCTL_EXIT_USAGE. */
 int scctl_usage_error(struct scctl *ctx, const char *format, ...)

@@ -14,6 +14,8 @@
 #     also when the failure is a right the caller lacks;
 #   - --prune deletes (stopping it) only a managed service the document
 #     does not name;
+#   - a task's least privilege and sandbox travel in it, in a service's
+#     words: applied, exported, applied again without a change;
 #   - SIGTERM during apply leaves the whole document made or none of it;
 #   - a bad document is refused before anything is changed.
 
@@ -334,6 +336,51 @@ delete task old"
         assert_eq "a task's change is one line" "$OUT" 'change task new triggers: ["daily 05:00"] -> ["daily 06:00"]'
 }
 
+# A task's least privilege and sandbox travel in the document, in a
+# service's words: applied, exported, applied again without a change.
+test_task_security() {
+        daemon_start || return
+        cat >"$D/t.json" <<EOF
+{"services": {}, "tasks": {"vault": {"command_line": "/bin/true", "account": "nobody",
+  "required_privileges": ["net_bind_service"], "sid_type": "unrestricted",
+  "writable_paths": ["/var/tmp"], "restrict_network": true, "no_new_privileges": false,
+  "private_tmp": true, "system_call_deny": ["@mount"], "ip_address_deny": ["any"]}}}
+EOF
+        run_sc apply "$D/t.json"
+        assert_rc "apply of a task with a service's security fields" 0 || diag "$(last_run)"
+        assert_eq "...creates it" "$OUT" "create task vault"
+        run_sc --json task query vault
+        assert_contains "scmd has its privileges, spelt as it spells them" "$OUT" \
+                '"required_privileges":["CAP_NET_BIND_SERVICE"]'
+        assert_contains "...its identity" "$OUT" '"sid_type":"unrestricted"'
+        assert_contains "...its writable paths" "$OUT" '"writable_paths":["/var/tmp"]'
+        assert_contains "...restrict_network" "$OUT" '"restrict_network":true'
+        assert_contains "...no_new_privileges" "$OUT" '"no_new_privileges":false'
+        assert_contains "...its fences" "$OUT" '"private_tmp":true'
+        assert_contains "...its filter" "$OUT" '"system_call_deny":["@mount"]'
+        assert_contains "...its network rules" "$OUT" '"ip_address_deny":["any"]'
+        run_sc apply "$D/t.json"
+        assert_eq "a second apply changes nothing" "$OUT" ""
+        run_sc export --document
+        assert_contains "export --document carries them" "$OUT" '"sid_type": "unrestricted"'
+        assert_contains "...the privileges too" "$OUT" '"CAP_NET_BIND_SERVICE"'
+        assert_not_contains "...but not what is derived (its group)" "$OUT" '"service_gid"'
+        sed 's/"unrestricted"/"restricted"/' "$D/t.json" >"$D/t2.json"
+        run_sc apply "$D/t2.json"
+        assert_eq "a change of one is one line" "$OUT" \
+                'change task vault sid_type: "unrestricted" -> "restricted"'
+        echo '{"services": {}, "tasks": {"vault": {"command_line": "/bin/true", "interactive": true}}}' >"$D/t3.json"
+        run_sc apply "$D/t3.json"
+        assert_rc "a task with interactive is refused before anything is sent" 1
+        assert_contains "...naming the field" "$ERR" 'unknown field "interactive"'
+        echo '{"services": {}, "tasks": {"vault": {"command_line": "/bin/true", "sid_type": "sometimes"}}}' >"$D/t4.json"
+        run_sc apply "$D/t4.json"
+        assert_rc "a bad sid type is refused by scmd" 1
+        assert_contains "...with its error" "$ERR" "INVALID_PARAMETER (87)"
+        run_sc --json task query vault
+        assert_contains "...and the task is as it was" "$OUT" '"sid_type":"restricted"'
+}
+
 # SIGTERM while apply runs ends it between two services, never inside one:
 # every service is either all there or not there, and the lines printed
 # are exactly the services made.
@@ -450,6 +497,7 @@ test_denied() {
 }
 
 run_test test_roundtrip
+run_test test_task_security
 run_test test_changes
 run_test test_atomic
 run_test test_prune

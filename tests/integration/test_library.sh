@@ -174,6 +174,7 @@ check_params_tasks_sockets() {
         ex tasks nightly /bin/true
         assert_rc "tasks exits 0" 0 || diag "$(last_run)"
         assert_contains "tasks listed its task" "$OUT" "task nightly"
+        assert_contains "tasks set and read back a service's field of a task" "$OUT" "restrict_network 1"
         run_sc task list
         assert_not_contains "scctl task list: the example deleted it again" "$OUT" "nightly"
 

@@ -4,7 +4,9 @@
  * folder: the schema is created and versioned, a service survives a close
  * and reopen byte for byte, uniqueness is case-insensitive, a failed
  * change leaves nothing behind, and a database from a newer scmd is
- * refused rather than touched.
+ * refused rather than touched; a scheduled task's least privilege comes
+ * back whole, and its group and secrets are kept under its own key, apart
+ * from a service's of the same name.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,12 +25,16 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "cmdline.h"
+#include "db_task.h"
 #include "db_util.h"
 #include "log.h"
+#include "security_config.h"
 #include "service_config.h"
+#include "task_config.h"
 
 /* The schema this scmd writes; bump with each migration added to db.c. */
-#define SCHEMA_VERSION_NOW 18
+#define SCHEMA_VERSION_NOW 19
 
 struct fixture {
         char dir[64];
@@ -312,6 +318,97 @@ static void test_migrates_version_1(void **state) {
         db_close(db);
 }
 
+static int take_task(void *userdata, int64_t id, struct task_config *c, int64_t checked) {
+        (void)id;
+        (void)checked;
+        *(struct task_config *)userdata = *c;
+        memset(c, 0, sizeof(*c));
+        return 0;
+}
+
+static int count_secret(void *userdata, const struct db_secret_row *row) {
+        (void)row;
+        ++*(int *)userdata;
+        return 0;
+}
+
+static int secrets_of(struct db *db, const char *owner) {
+        int n = 0;
+        assert_int_equal(db_secret_list(db, owner, count_secret, &n), 0);
+        return n;
+}
+
+static void put_secret(struct db *db, const char *owner) {
+        unsigned char bytes[4] = {1, 2, 3, 4};
+        struct sealed_secret sealed = {
+                .ciphertext = bytes, .ciphertext_size = sizeof(bytes), .plaintext_size = 0};
+        assert_int_equal(db_secret_put(db, owner, "pw", &sealed, NULL), 0);
+}
+
+static void test_task_security(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        assert_int_equal(db_open(f->path, &db), 0);
+        struct service_config web_config = web();
+        int64_t service_id, task_id;
+        assert_int_equal(db_insert_service(db, &web_config, &service_id), 0);
+
+        char *paths[] = {"/srv/a", "/srv/b", NULL};
+        struct service_security sec = {.privileges = 1ULL << 10 | 1ULL << 13,
+                                       .sid_type = SID_TYPE_RESTRICTED,
+                                       .gid = 815000,
+                                       .writable_paths = paths,
+                                       .restrict_network = true};
+        struct task_config t = {.name = "Web",
+                                .command_line = "true",
+                                .account = "nobody",
+                                .time_zone = "",
+                                .enabled = true,
+                                .security = &sec,
+                                .setuid_allowed = true};
+        assert_int_equal(db_task_save(db, 0, &t, &task_id), 0);
+        gid_t gid = 0;
+        assert_int_equal(db_security_gid_of(db, "task/Web", &gid), 1);
+        assert_int_equal(gid, 815000);
+        assert_int_equal(db_security_gid_of(db, "Web", &gid), 0); /* the service has none */
+        db_close(db);
+
+        assert_int_equal(db_open(f->path, &db), 0);
+        struct task_config got = {0};
+        assert_int_equal(db_task_load(db, take_task, &got), 0);
+        assert_string_equal(got.name, "Web");
+        assert_true(got.setuid_allowed);
+        assert_non_null(got.security);
+        assert_int_equal(got.security->privileges, sec.privileges);
+        assert_int_equal(got.security->sid_type, SID_TYPE_RESTRICTED);
+        assert_int_equal(got.security->gid, 815000);
+        assert_true(got.security->restrict_network);
+        assert_false(got.security->allow_weak_isolation);
+        assert_string_equal(got.security->writable_paths[0], "/srv/a");
+        assert_string_equal(got.security->writable_paths[1], "/srv/b");
+        assert_null(got.security->writable_paths[2]);
+
+        /* A task's secrets are no orphans; a name with neither service nor
+         * task has; deleting the task takes its own, not the service's. */
+        put_secret(db, "task/Web");
+        put_secret(db, "Web");
+        put_secret(db, "gone");
+        assert_int_equal(db_secret_drop_orphans(db), 0);
+        assert_int_equal(secrets_of(db, "task/Web"), 1);
+        assert_int_equal(secrets_of(db, "Web"), 1);
+        assert_int_equal(secrets_of(db, "gone"), 0);
+        assert_int_equal(db_task_delete(db, task_id), 0);
+        assert_int_equal(secrets_of(db, "task/Web"), 0);
+        assert_int_equal(secrets_of(db, "Web"), 1);
+        /* Its group stays its key's, and its settings went with it. */
+        assert_int_equal(db_security_gid_of(db, "task/Web", &gid), 1);
+        struct service_security *left = NULL;
+        assert_int_equal(db_task_security_load(db, task_id, "task/none", &left), 0);
+        assert_null(left);
+        task_config_clear(&got);
+        db_close(db);
+}
+
 static void test_not_a_database(void **state) {
         struct fixture *f = *state;
         FILE *fp = fopen(f->path, "w");
@@ -332,6 +429,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_task_security, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,7 +99,7 @@ static void test_folders_and_range(void **state) {
                                       .run_dir = (char *)"/r/run",
                                       .log_dir = (char *)"/r/log"}};
         char *st, *rt, *lg;
-        assert_int_equal(identity_folders(&m.paths, "web", &st, &rt, &lg), 0);
+        assert_int_equal(identity_folders(&m.paths, OWNER_SERVICE, "web", &st, &rt, &lg), 0);
         assert_string_equal(st, "/r/db-services/web");
         assert_string_equal(rt, "/r/run/services/web");
         assert_string_equal(lg, "/r/log-services/web");

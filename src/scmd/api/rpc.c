@@ -115,6 +115,9 @@ static const struct rpc_method methods[] = {
         /* Leaves out the tasks the caller may not query-status. */
         {"task_list", rpc_task_list, RPC_ON_SCM, R(CONNECT)},
         {"task_history", rpc_task_history, RPC_ON_SCM, R(CONNECT)},
+        {"task_set_secret", rpc_task_set_secret, RPC_ON_SCM, R(CONNECT)},
+        {"task_list_secrets", rpc_task_list_secrets, RPC_ON_SCM, R(CONNECT)},
+        {"task_delete_secret", rpc_task_delete_secret, RPC_ON_SCM, R(CONNECT)},
         /* Socket activation: the sockets a service declares. */
         {"set_sockets", rpc_set_sockets, RPC_ON_SERVICE, R(CHANGE_CONFIG)},
         {"query_sockets", rpc_query_sockets, RPC_ON_SERVICE, R(QUERY_CONFIG)},

@@ -126,7 +126,8 @@ rpc_handler_fn rpc_add_account_rights, rpc_remove_account_rights, rpc_query_acco
 rpc_handler_fn rpc_change_failure_actions, rpc_query_failure_actions, rpc_query_boot_status,
         rpc_notify_boot_config_status, rpc_restore_last_known_good;
 /* rpc_secret.c */
-rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret;
+rpc_handler_fn rpc_set_secret, rpc_list_secrets, rpc_delete_secret, rpc_task_set_secret,
+        rpc_task_list_secrets, rpc_task_delete_secret;
 /* rpc_depend.c */
 rpc_handler_fn rpc_query_group_order, rpc_set_group_order, rpc_enumerate_dependents;
 rpc_handler_fn rpc_query_counters; /* counters.c */
@@ -137,6 +138,12 @@ rpc_handler_fn rpc_read_log; /* rpc_log.c */
 /* rpc_task.c: scheduled tasks (their rights are checked on each task's own list) */
 rpc_handler_fn rpc_task_create, rpc_task_change, rpc_task_delete, rpc_task_run, rpc_task_end,
         rpc_task_query, rpc_task_list, rpc_task_history;
+struct task;
+/* The prologue of a method on one task: the scheduler runs, params has
+ * only keys (NULL-terminated), the task params.name names exists, and the
+ * caller holds rights on it (its own list).  0 with *ret, or rpc_fail(). */
+int rpc_task_named(struct rpc_call *call, const char *const *keys, uint32_t rights,
+                   struct task **ret);
 /* rpc_socket.c: socket activation */
 rpc_handler_fn rpc_set_sockets, rpc_query_sockets;
 rpc_handler_fn rpc_set_triggers, rpc_query_triggers, rpc_fire_trigger;

@@ -136,34 +136,6 @@ static int read_resources(struct rpc_call *call, struct service_config *c) {
         return 0;
 }
 
-/* The filesystem fences of the request (fence_config.c), when it names any. */
-static int read_fences(struct rpc_call *call, struct service_config *c) {
-        bool any = false;
-        for (const char *const *k = fence_config_keys; *k; k++)
-                any = any || json_object_get(call->params, *k);
-        if (!any)
-                return 0;
-        _cleanup_free_ char *why = NULL;
-        int r = service_fences_apply_json(&c->fences, call->params, &why);
-        if (r == -EINVAL)
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
-        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
-}
-
-/* The system-call filter of the request (syscall_config.c), when it names any. */
-static int read_syscalls(struct rpc_call *call, struct service_config *c) {
-        bool any = false;
-        for (const char *const *k = syscall_config_keys; *k; k++)
-                any = any || json_object_get(call->params, *k);
-        if (!any)
-                return 0;
-        _cleanup_free_ char *why = NULL;
-        int r = service_syscalls_apply_json(&c->syscalls, call->params, &why);
-        if (r == -EINVAL)
-                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
-        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
-}
-
 /* Replaces *field with a copy of value when value is given. */
 static int set_string(struct rpc_call *call, char **field, const char *value) {
         if (!value)
@@ -265,9 +237,9 @@ static int read_config(struct rpc_call *call, struct service_config *c) {
         if (r >= 0)
                 r = read_resources(call, c);
         if (r >= 0)
-                r = read_fences(call, c);
+                r = security_read_fences(call, c);
         if (r >= 0)
-                r = read_syscalls(call, c);
+                r = security_read_syscalls(call, c);
         if (r >= 0)
                 r = set_string(call, &c->display_name, display);
         if (r >= 0)

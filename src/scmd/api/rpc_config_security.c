@@ -4,7 +4,12 @@
  * (required_privileges, sid_type, writable_paths, allow_weak_isolation,
  * restrict_network, interactive) read onto a configuration, then checked
  * against the rest of it, allocating the service's group when it first
- * gets an identity.  The plan they become at start is exec/security.c's.
+ * gets an identity; and their form in a reply (query_security).  And the
+ * rest of a sandbox: the fences (a private view of the filesystem, network
+ * rules) and the system-call filter.
+ * task_create and task_change (rpc_task.c) use the same, a task standing
+ * in as a service keyed by its identity key.  The plan they become at
+ * start is exec/security.c's.
  */
 #include "rpc_config_security.h"
 
@@ -21,12 +26,16 @@
 #include "account.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "fence_config.h"
 #include "identity.h"
 #include "manager.h"
+#include "paths.h"
 #include "privilege_names.h"
 #include "rpc.h"
+#include "sandbox.h"
 #include "security_config.h"
 #include "service_config.h"
+#include "syscall_config.h"
 #include "validate.h"
 
 #define WRITABLE_PATHS_MAX 64
@@ -150,7 +159,7 @@ int security_check_config(struct rpc_call *call, const struct service_config *c)
                         gid_t min, max;
                         identity_gid_range(&min, &max);
                         return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY,
-                                        "no group id is left for service %s: every one of "
+                                        "no group id is left for %s: every one of "
                                         "%u-%u has been given out",
                                         c->name, (unsigned)min, (unsigned)max);
                 }
@@ -161,4 +170,80 @@ int security_check_config(struct rpc_call *call, const struct service_config *c)
                                         strerror(-r));
         }
         return 0;
+}
+
+/* The filesystem fences of the request (fence_config.c), when it names any. */
+int security_read_fences(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = fence_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_fences_apply_json(&c->fences, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+/* The system-call filter of the request (syscall_config.c), when it names any. */
+int security_read_syscalls(struct rpc_call *call, struct service_config *c) {
+        bool any = false;
+        for (const char *const *k = syscall_config_keys; *k; k++)
+                any = any || json_object_get(call->params, *k);
+        if (!any)
+                return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = service_syscalls_apply_json(&c->syscalls, call->params, &why);
+        if (r == -EINVAL)
+                return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER, "%s", why);
+        return r < 0 ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory") : 0;
+}
+
+static json_t *string_or_null(const char *s) {
+        return s ? json_string(s) : json_null();
+}
+
+/* How the writes of a restricted service (or task) are held on this kernel. */
+static json_t *isolation_json(const struct service_security *sec) {
+        if (!sec || sec->sid_type != SID_TYPE_RESTRICTED)
+                return json_null();
+        int abi = sandbox_landlock_abi();
+        if (abi > 0)
+                return json_pack("{s:s, s:i}", "mechanism", "landlock", "landlock_abi", abi);
+        return json_pack("{s:s, s:i, s:s}", "mechanism",
+                         sec->allow_weak_isolation ? "weak" : "none", "landlock_abi", 0, "warning",
+                         sec->allow_weak_isolation
+                                 ? "this kernel has no Landlock: the service's writes are not "
+                                   "restricted, only its account and group hold it (weak "
+                                   "isolation is allowed)"
+                                 : "this kernel has no Landlock: the service will not start "
+                                   "unless weak isolation is allowed");
+}
+
+json_t *security_settings_json(const struct scm_paths *paths, enum owner_kind owner,
+                               const char *name, const struct service_security *sec) {
+        static const struct service_security defaults = {.sid_type = SID_TYPE_NONE};
+        const struct service_security *v = sec ? sec : &defaults;
+        _cleanup_free_ char *state = NULL, *runtime = NULL, *logs = NULL;
+        if (v->sid_type != SID_TYPE_NONE &&
+            identity_folders(paths, owner, name, &state, &runtime, &logs) < 0)
+                return NULL;
+        json_t *list = json_array();
+        for (char **p = v->writable_paths; list && p && *p; p++)
+                json_array_append_new(list, json_string(*p));
+        json_t *caps = privileges_to_json(v->privileges);
+        if (!list || !caps) {
+                json_decref(list);
+                json_decref(caps);
+                return NULL;
+        }
+        return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o}",
+                         "required_privileges", caps, "sid_type", sid_type_name(v->sid_type),
+                         "service_gid", v->gid ? json_integer(v->gid) : json_null(),
+                         "state_directory", string_or_null(state), "runtime_directory",
+                         string_or_null(runtime), "logs_directory", string_or_null(logs),
+                         "writable_paths", list, "allow_weak_isolation", v->allow_weak_isolation,
+                         "restrict_network", v->restrict_network, "interactive", v->interactive,
+                         "isolation", isolation_json(sec));
 }

@@ -14,6 +14,13 @@
  * Who may call is rpc.c's access check: set_secret and delete_secret
  * need change-config on the service, list_secrets query-config (names
  * and sizes only, as query_config shows the rest of the configuration).
+ *
+ * A scheduled task has a store of its own, the same methods named
+ * task_set_secret, task_list_secrets and task_delete_secret, its rights
+ * checked on the task's own list (rpc_task_named()).  Its rows are kept
+ * under its identity key, "task/NAME", which is also what each value is
+ * sealed for: a service of the same name can neither read nor be given
+ * them.  Each method below works on a struct owner, whichever it is.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -24,21 +31,34 @@
 #include <scm/error.h>
 #include <sodium.h>
 
+#include "acl.h"
 #include "cleanup.h"
 #include "log.h"
 #include "manager.h"
 #include "rpc.h"
 #include "secrets.h"
+#include "security_config.h"
 #include "service.h"
+#include "task.h"
 
-/* The start of each method: parameters, service, key name. */
-static int get_target(struct rpc_call *call, const char *const *keys, bool want_key,
-                      struct service **ret_s, const char **ret_key) {
-        int r = rpc_get_service_checked(call, keys, ret_s);
-        if (r < 0 || !want_key)
-                return r;
+/* Whose secrets a request is about. */
+struct owner {
+        enum owner_kind kind;
+        const char *name; /* as people say it */
+        const char *key;  /* in the store and in the seal: the name, or the task's key */
+        char *owned_key;
+        bool marked; /* a service marked for delete */
+};
+
+static void owner_clear(struct owner *o) {
+        free(o->owned_key);
+        o->owned_key = NULL;
+}
+
+/* The key name a method names, checked. */
+static int get_key(struct rpc_call *call, const char **ret_key) {
         const char *key, *reason;
-        r = rpc_get_string(call, "key", true, SECRET_KEY_NAME_MAX * 4, &key);
+        int r = rpc_get_string(call, "key", true, SECRET_KEY_NAME_MAX * 4, &key);
         if (r < 0)
                 return r;
         if (secret_key_name_check(key, &reason) < 0)
@@ -46,6 +66,37 @@ static int get_target(struct rpc_call *call, const char *const *keys, bool want_
                                 "'%.64s' is not a valid secret key name: %s", key, reason);
         *ret_key = key;
         return 0;
+}
+
+/* The start of each method: parameters, the service (its rights checked
+ * by rpc.c's table) or the task (rights checked on its own list), the key
+ * name when want_key. */
+static int get_target(struct rpc_call *call, bool task, const char *const *keys, uint32_t rights,
+                      bool want_key, struct owner *ret, const char **ret_key) {
+        int r;
+        *ret = (struct owner){.kind = task ? OWNER_TASK : OWNER_SERVICE};
+        if (task) {
+                struct task *t;
+                r = rpc_task_named(call, keys, rights, &t);
+                if (r >= 0 && !(ret->owned_key = task_identity_key(t->config.name)))
+                        r = rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+                if (r >= 0) {
+                        ret->name = t->config.name;
+                        ret->key = ret->owned_key;
+                }
+        } else {
+                struct service *s;
+                r = rpc_get_service_checked(call, keys, &s); /* rights: rpc.c's table */
+                if (r >= 0) {
+                        ret->name = ret->key = s->config.name;
+                        ret->marked = s->marked_for_delete;
+                }
+        }
+        if (r >= 0 && want_key)
+                r = get_key(call, ret_key);
+        if (r < 0)
+                owner_clear(ret);
+        return r;
 }
 
 /* A JSON string's bytes, wiped where jansson keeps them. */
@@ -121,16 +172,16 @@ static int count_one(void *userdata, const struct db_secret_row *row) {
         return 0;
 }
 
-static int store(struct rpc_call *call, struct service *s, const char *key,
+static int store(struct rpc_call *call, const struct owner *o, const char *key,
                  const unsigned char *value, size_t len, bool *ret_replaced) {
         struct census c = {.key = key};
-        int r = db_secret_list(call->manager->db, s->config.name, count_one, &c);
+        int r = db_secret_list(call->manager->db, o->key, count_one, &c);
         if (r < 0)
                 return rpc_database_failed(call, r);
         if (c.n >= SECRETS_PER_SERVICE_MAX && !c.has_key)
                 return rpc_fail(call, SCM_ERROR_INVALID_PARAMETER,
-                                "service %s already has %d secrets, the most it may have",
-                                s->config.name, SECRETS_PER_SERVICE_MAX);
+                                "%s %s already has %d secrets, the most it may have",
+                                owner_kind_name(o->kind), o->name, SECRETS_PER_SERVICE_MAX);
         const unsigned char *mkey;
         _cleanup_free_ char *why = NULL;
         r = secrets_machine_key(&call->manager->paths, call->manager->db, true, &mkey, &why);
@@ -140,38 +191,41 @@ static int store(struct rpc_call *call, struct service *s, const char *key,
                                 why ? why : strerror(-r));
         }
         struct sealed_secret sealed;
-        if (secret_seal(mkey, s->config.name, key, value, len, &sealed) < 0)
+        if (secret_seal(mkey, o->key, key, value, len, &sealed) < 0)
                 return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        r = db_secret_put(call->manager->db, s->config.name, key, &sealed, ret_replaced);
+        r = db_secret_put(call->manager->db, o->key, key, &sealed, ret_replaced);
         sealed_secret_clear(&sealed);
         return r < 0 ? rpc_database_failed(call, r) : 0;
 }
 
-int rpc_set_secret(struct rpc_call *call, json_t **ret) {
+static int set_secret(struct rpc_call *call, bool task, json_t **ret) {
         static const char *const keys[] = {"name", "key", "value", "value_base64", NULL};
-        struct service *s;
+        struct owner o;
         const char *key = NULL;
         const unsigned char *value = NULL;
         size_t len = 0;
         unsigned char *owned = NULL;
         bool replaced = false;
-        int r = get_target(call, keys, true, &s, &key);
-        if (r >= 0 && s->marked_for_delete)
+        int r = get_target(call, task, keys, ACL_BIT(ACL_CHANGE_CONFIG), true, &o, &key);
+        if (r >= 0 && o.marked)
                 r = rpc_fail(call, SCM_ERROR_SERVICE_MARKED_FOR_DELETE,
-                             "service %s is marked for delete", s->config.name);
+                             "service %s is marked for delete", o.name);
         if (r >= 0)
                 r = get_value(call, &value, &len, &owned);
         if (r >= 0)
-                r = store(call, s, key, value, len, &replaced);
+                r = store(call, &o, key, value, len, &replaced);
         secret_plain_free(owned, len);
         wipe_values(call);
-        if (r < 0)
-                return r;
-        log_info("service %s: secret %s %s (%zu bytes)", s->config.name, key,
-                 replaced ? "replaced" : "added", len);
-        *ret = json_pack("{s:s, s:s, s:I, s:b}", "name", s->config.name, "key", key, "size",
-                         (json_int_t)len, "replaced", replaced);
-        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        if (r >= 0) {
+                log_info("%s %s: secret %s %s (%zu bytes)", owner_kind_name(o.kind), o.name, key,
+                         replaced ? "replaced" : "added", len);
+                *ret = json_pack("{s:s, s:s, s:I, s:b}", "name", o.name, "key", key, "size",
+                                 (json_int_t)len, "replaced", replaced);
+                if (!*ret)
+                        r = rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        }
+        owner_clear(&o);
+        return r;
 }
 
 static int list_one(void *userdata, const struct db_secret_row *row) {
@@ -181,42 +235,68 @@ static int list_one(void *userdata, const struct db_secret_row *row) {
         return o && json_array_append_new(userdata, o) == 0 ? 0 : -ENOMEM;
 }
 
-int rpc_list_secrets(struct rpc_call *call, json_t **ret) {
+static int list_secrets(struct rpc_call *call, bool task, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
-        struct service *s;
-        int r = get_target(call, keys, false, &s, NULL);
+        struct owner o;
+        int r = get_target(call, task, keys, ACL_BIT(ACL_QUERY_CONFIG), false, &o, NULL);
         if (r < 0)
                 return r;
         json_t *list = json_array();
-        if (!list)
-                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        r = db_secret_list(call->manager->db, s->config.name, list_one, list);
-        if (r < 0) {
-                json_decref(list);
-                return r == -ENOMEM ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory")
-                                    : rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
-                                               "the configuration database could not be read "
-                                               "(%s)",
-                                               strerror(-r));
+        r = list ? db_secret_list(call->manager->db, o.key, list_one, list) : -ENOMEM;
+        if (r < 0)
+                r = r == -ENOMEM ? rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory")
+                                 : rpc_fail(call, SCM_ERROR_SERVICE_DATABASE_LOCKED,
+                                            "the configuration database could not be read (%s)",
+                                            strerror(-r));
+        if (r >= 0 && !(*ret = json_pack("{s:s, s:O}", "name", o.name, "secrets", list)))
+                r = rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        json_decref(list);
+        owner_clear(&o);
+        return r;
+}
+
+static int delete_secret(struct rpc_call *call, bool task, json_t **ret) {
+        static const char *const keys[] = {"name", "key", NULL};
+        struct owner o;
+        const char *key = NULL;
+        int r = get_target(call, task, keys, ACL_BIT(ACL_CHANGE_CONFIG), true, &o, &key);
+        if (r < 0)
+                return r;
+        r = db_secret_delete(call->manager->db, o.key, key);
+        if (r == -ENOENT)
+                r = rpc_fail(call, SCM_ERROR_FILE_NOT_FOUND, "%s %s has no secret '%s'",
+                             owner_kind_name(o.kind), o.name, key);
+        else if (r < 0)
+                r = rpc_database_failed(call, r);
+        if (r >= 0) {
+                log_info("%s %s: secret %s deleted", owner_kind_name(o.kind), o.name, key);
+                if (!(*ret = json_object()))
+                        r = rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         }
-        *ret = json_pack("{s:s, s:o}", "name", s->config.name, "secrets", list);
-        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        owner_clear(&o);
+        return r;
+}
+
+int rpc_set_secret(struct rpc_call *call, json_t **ret) {
+        return set_secret(call, false, ret);
+}
+
+int rpc_list_secrets(struct rpc_call *call, json_t **ret) {
+        return list_secrets(call, false, ret);
 }
 
 int rpc_delete_secret(struct rpc_call *call, json_t **ret) {
-        static const char *const keys[] = {"name", "key", NULL};
-        struct service *s;
-        const char *key = NULL;
-        int r = get_target(call, keys, true, &s, &key);
-        if (r < 0)
-                return r;
-        r = db_secret_delete(call->manager->db, s->config.name, key);
-        if (r == -ENOENT)
-                return rpc_fail(call, SCM_ERROR_FILE_NOT_FOUND, "service %s has no secret '%s'",
-                                s->config.name, key);
-        if (r < 0)
-                return rpc_database_failed(call, r);
-        log_info("service %s: secret %s deleted", s->config.name, key);
-        *ret = json_object();
-        return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        return delete_secret(call, false, ret);
+}
+
+int rpc_task_set_secret(struct rpc_call *call, json_t **ret) {
+        return set_secret(call, true, ret);
+}
+
+int rpc_task_list_secrets(struct rpc_call *call, json_t **ret) {
+        return list_secrets(call, true, ret);
+}
+
+int rpc_task_delete_secret(struct rpc_call *call, json_t **ret) {
+        return delete_secret(call, true, ret);
 }

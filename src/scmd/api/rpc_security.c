@@ -27,12 +27,11 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
-#include "identity.h"
 #include "log.h"
 #include "manager.h"
 #include "privilege_names.h"
 #include "rpc.h"
-#include "sandbox.h"
+#include "rpc_config_security.h"
 #include "security_config.h"
 #include "service.h"
 
@@ -143,59 +142,21 @@ int rpc_query_account_rights(struct rpc_call *call, json_t **ret) {
 
 /* ---- query_security ---- */
 
-static json_t *string_or_null(const char *s) {
-        return s ? json_string(s) : json_null();
-}
-
-/* How the writes of a restricted service are held on this kernel. */
-static json_t *isolation_json(const struct service_security *sec) {
-        if (!sec || sec->sid_type != SID_TYPE_RESTRICTED)
-                return json_null();
-        int abi = sandbox_landlock_abi();
-        if (abi > 0)
-                return json_pack("{s:s, s:i}", "mechanism", "landlock", "landlock_abi", abi);
-        return json_pack("{s:s, s:i, s:s}", "mechanism",
-                         sec->allow_weak_isolation ? "weak" : "none", "landlock_abi", 0, "warning",
-                         sec->allow_weak_isolation
-                                 ? "this kernel has no Landlock: the service's writes are not "
-                                   "restricted, only its account and group hold it (weak "
-                                   "isolation is allowed)"
-                                 : "this kernel has no Landlock: the service will not start "
-                                   "unless weak isolation is allowed");
-}
-
 int rpc_query_security(struct rpc_call *call, json_t **ret) {
         static const char *const keys[] = {"name", NULL};
         struct service *s;
         int r = rpc_get_service_checked(call, keys, &s);
         if (r < 0)
                 return r;
-        const struct service_security *sec = s->config.security;
-        static const struct service_security defaults = {.sid_type = SID_TYPE_NONE};
-        const struct service_security *v = sec ? sec : &defaults;
-
-        _cleanup_free_ char *state = NULL, *runtime = NULL, *logs = NULL;
-        if (v->sid_type != SID_TYPE_NONE &&
-            identity_folders(&s->manager->paths, s->config.name, &state, &runtime, &logs) < 0)
-                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        json_t *paths = json_array();
-        for (char **p = v->writable_paths; paths && p && *p; p++)
-                json_array_append_new(paths, json_string(*p));
-        json_t *caps = privileges_to_json(v->privileges);
-        if (!paths || !caps) {
-                json_decref(paths);
-                json_decref(caps);
-                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        json_t *o = security_settings_json(&s->manager->paths, OWNER_SERVICE, s->config.name,
+                                           s->config.security);
+        *ret = o ? json_pack("{s:s, s:s}", "name", s->config.name, "account",
+                             s->config.account ? s->config.account : "")
+                 : NULL;
+        if (*ret && json_object_update(*ret, o) < 0) {
+                json_decref(*ret);
+                *ret = NULL;
         }
-        *ret = json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o}",
-                         "name", s->config.name, "account",
-                         s->config.account ? s->config.account : "", "required_privileges", caps,
-                         "sid_type", sid_type_name(v->sid_type), "service_gid",
-                         v->gid ? json_integer(v->gid) : json_null(), "state_directory",
-                         string_or_null(state), "runtime_directory", string_or_null(runtime),
-                         "logs_directory", string_or_null(logs), "writable_paths", paths,
-                         "allow_weak_isolation", v->allow_weak_isolation, "restrict_network",
-                         v->restrict_network, "interactive", v->interactive, "isolation",
-                         isolation_json(sec));
+        json_decref(o);
         return *ret ? 0 : rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
 }

@@ -13,6 +13,14 @@
  * and a caller who is no admin may create tasks only under its own
  * account: a task is a program run under its account, and create-service
  * must not be a way to run one as someone else.
+ *
+ * A task's least privilege and sandbox are a service's, in the same words
+ * (required_privileges, sid_type, writable_paths, allow_weak_isolation,
+ * restrict_network, the process setting no_new_privileges, the fences and
+ * network rules, the system-call filter; never interactive):
+ * rpc_config_security.c reads and checks them, the task
+ * standing in as a service named by its identity key ("task/NAME"), so
+ * that its group is allocated and recorded apart from any service's.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -30,27 +38,54 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db_task.h"
+#include "fence_config.h"
 #include "log.h"
 #include "manager.h"
 #include "rpc.h"
 #include "rpc_acl.h"
+#include "rpc_config_security.h"
+#include "security_config.h"
+#include "service_config.h"
+#include "syscall_config.h"
 #include "task.h"
 #include "validate.h"
 
 #define R(x) ACL_BIT(ACL_##x)
 
 static const char *const setting_keys[] = {
-        "command_line", "account",        "triggers",   "enabled",   "time_limit_s",
-        "overlap",      "random_delay_s", "run_missed", "time_zone", "access",
+        "command_line",
+        "account",
+        "triggers",
+        "enabled",
+        "time_limit_s",
+        "overlap",
+        "random_delay_s",
+        "run_missed",
+        "time_zone",
+        "access",
+        "required_privileges",
+        "sid_type",
+        "writable_paths",
+        "allow_weak_isolation",
+        "restrict_network",
+        "no_new_privileges",
 };
 
+static bool in_list(const char *key, const char *const *list) {
+        for (; *list; list++)
+                if (strcmp(*list, key) == 0)
+                        return true;
+        return false;
+}
+
+/* Its settings, a service's fences and a service's system-call filter. */
 static bool known_key(const char *key) {
         if (strcmp(key, "name") == 0)
                 return true;
         for (size_t i = 0; i < ELEMENTSOF(setting_keys); i++)
                 if (strcmp(setting_keys[i], key) == 0)
                         return true;
-        return false;
+        return in_list(key, fence_config_keys) || in_list(key, syscall_config_keys);
 }
 
 static int check_setting_keys(struct rpc_call *call) {
@@ -137,6 +172,46 @@ static int read_access(struct rpc_call *call, struct task_config *c) {
         return 0;
 }
 
+/* A service that stands in for c, keyed by its identity key (*key,
+ * malloc'd), with c's account and least privilege. */
+static int stand_in(struct rpc_call *call, const struct task_config *c, char **key,
+                    struct service_config *ret) {
+        if (!(*key = task_identity_key(c->name)))
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        *ret = (struct service_config){
+                .name = *key,
+                .account = c->account,
+                .type = SCM_TYPE_OWN_PROCESS,
+                .security = c->security,
+                .fences = c->fences,
+                .syscalls = c->syscalls,
+        };
+        return 0;
+}
+
+/* The least-privilege and sandbox settings present in params, over c,
+ * read as a service's are. */
+static int read_security(struct rpc_call *call, struct task_config *c) {
+        _cleanup_free_ char *key = NULL;
+        struct service_config as_service;
+        int r = stand_in(call, c, &key, &as_service);
+        if (r >= 0)
+                r = security_read_config(call, &as_service);
+        if (r >= 0)
+                r = security_read_fences(call, &as_service);
+        if (r >= 0)
+                r = security_read_syscalls(call, &as_service);
+        /* made, changed or freed there */
+        c->security = as_service.security;
+        c->fences = as_service.fences;
+        c->syscalls = as_service.syscalls;
+        bool no_new_privileges = !c->setuid_allowed;
+        if (r >= 0)
+                r = get_bool(call, "no_new_privileges", &no_new_privileges);
+        c->setuid_allowed = !no_new_privileges;
+        return r;
+}
+
 /* The settings present in params, over c. */
 static int read_settings(struct rpc_call *call, struct task_config *c) {
         int r = set_text(call, "command_line", SCM_COMMAND_LINE_MAX_BYTES, &c->command_line);
@@ -173,6 +248,8 @@ static int read_settings(struct rpc_call *call, struct task_config *c) {
         }
         if (r >= 0)
                 r = read_access(call, c);
+        if (r >= 0)
+                r = read_security(call, c);
         return r;
 }
 
@@ -186,7 +263,12 @@ static int check(struct rpc_call *call, const struct task_config *c) {
         if (!account_is_well_known(account) && !getpwnam(account))
                 return rpc_fail(call, SCM_ERROR_INVALID_SERVICE_ACCOUNT,
                                 "the account '%s' does not exist on this machine", account);
-        return 0;
+        /* As a service's; its group, when it first gets an identity, is
+         * allocated for its key. */
+        _cleanup_free_ char *key = NULL;
+        struct service_config as_service;
+        r = stand_in(call, c, &key, &as_service);
+        return r < 0 ? r : security_check_config(call, &as_service);
 }
 
 /* A caller who is no admin runs tasks only as itself. */
@@ -222,6 +304,31 @@ static int owner_access(struct rpc_call *call, struct task_config *c) {
         return 0;
 }
 
+/* The task's least privilege, as query_security shows a service's (less
+ * interactive, which a task never is), no_new_privileges, and its fences
+ * and filter as query_config shows a service's; into o. */
+static int add_security(const struct task *t, json_t *o) {
+        json_t *sec = security_settings_json(&t->scheduler->manager->paths, OWNER_TASK,
+                                             t->config.name, t->config.security);
+        json_t *fences = service_fences_json(t->config.fences);
+        json_t *syscalls = service_syscalls_json(t->config.syscalls);
+        int r = sec && fences && syscalls ? 0 : -1;
+        json_object_del(sec, "interactive");
+        if (r == 0)
+                r = json_object_update(o, sec);
+        if (r == 0)
+                r = json_object_set_new(o, "no_new_privileges",
+                                        json_boolean(!t->config.setuid_allowed));
+        if (r == 0)
+                r = json_object_update(o, fences);
+        if (r == 0)
+                r = json_object_update(o, syscalls);
+        json_decref(sec);
+        json_decref(fences);
+        json_decref(syscalls);
+        return r < 0 ? -ENOMEM : 0;
+}
+
 static json_t *task_json(const struct task *t) {
         json_t *triggers = json_array(), *pids = json_array();
         for (char **p = t->config.triggers; p && *p; p++)
@@ -229,16 +336,21 @@ static json_t *task_json(const struct task *t) {
         for (const struct task_run *r = t->runs; r; r = r->next)
                 json_array_append_new(pids, json_integer(r->pid));
         _cleanup_free_ char *access = acl_format(t->config.access, ACL_OBJECT_SERVICE);
-        return json_pack("{s:s, s:s, s:s, s:o, s:b, s:i, s:s, s:b, s:i, s:s, s:s?, s:o, s:i, s:o}",
-                         "name", t->config.name, "command_line", t->config.command_line, "account",
-                         t->config.account ? t->config.account : "", "triggers", triggers,
-                         "enabled", t->config.enabled, "time_limit_s",
-                         (json_int_t)t->config.time_limit_s, "overlap",
-                         task_overlap_name(t->config.overlap), "run_missed", t->config.run_missed,
-                         "random_delay_s", (json_int_t)t->config.random_delay_s, "time_zone",
-                         t->config.time_zone ? t->config.time_zone : "", "access", access,
-                         "next_run", t->next_fire ? json_integer(t->next_fire) : json_null(),
-                         "running", (json_int_t)t->n_running, "pids", pids);
+        json_t *o = json_pack(
+                "{s:s, s:s, s:s, s:o, s:b, s:i, s:s, s:b, s:i, s:s, s:s?, s:o, s:i, s:o}", "name",
+                t->config.name, "command_line", t->config.command_line, "account",
+                t->config.account ? t->config.account : "", "triggers", triggers, "enabled",
+                t->config.enabled, "time_limit_s", (json_int_t)t->config.time_limit_s, "overlap",
+                task_overlap_name(t->config.overlap), "run_missed", t->config.run_missed,
+                "random_delay_s", (json_int_t)t->config.random_delay_s, "time_zone",
+                t->config.time_zone ? t->config.time_zone : "", "access", access, "next_run",
+                t->next_fire ? json_integer(t->next_fire) : json_null(), "running",
+                (json_int_t)t->n_running, "pids", pids);
+        if (o && add_security(t, o) < 0) {
+                json_decref(o);
+                o = NULL;
+        }
+        return o;
 }
 
 static int scheduler_ready(struct rpc_call *call) {
@@ -327,15 +439,18 @@ int rpc_task_change(struct rpc_call *call, json_t **ret) {
         return 0;
 }
 
-/* The prologue of the methods that take only a task's name: the scheduler
- * is there, no other parameter, the task exists and the caller holds
- * rights on it. */
-static int task_named(struct rpc_call *call, uint32_t rights, struct task **ret) {
-        static const char *const keys[] = {"name", NULL};
+int rpc_task_named(struct rpc_call *call, const char *const *keys, uint32_t rights,
+                   struct task **ret) {
         int r = scheduler_ready(call);
         if (r >= 0)
                 r = rpc_check_keys(call, keys);
         return r < 0 ? r : get_task(call, rights, ret);
+}
+
+/* The prologue of the methods that take only a task's name. */
+static int task_named(struct rpc_call *call, uint32_t rights, struct task **ret) {
+        static const char *const keys[] = {"name", NULL};
+        return rpc_task_named(call, keys, rights, ret);
 }
 
 int rpc_task_delete(struct rpc_call *call, json_t **ret) {
@@ -358,10 +473,17 @@ int rpc_task_run(struct rpc_call *call, json_t **ret) {
         if (r < 0)
                 return r;
         _cleanup_free_ char *why = NULL;
-        const char *outcome = task_due(t, "manual", &why);
-        if (!outcome)
+        const char *outcome = NULL;
+        r = task_due(t, "manual", &outcome, &why);
+        if (r < 0) {
+                /* The security plan's error where it says one (the sentence
+                 * names the task), else SERVICE_LOGON_FAILED. */
+                int win32 = scm_error_win32(r);
+                if (win32)
+                        return rpc_fail(call, win32, "%s", why ? why : "the run could not be made");
                 return rpc_fail(call, SCM_ERROR_SERVICE_LOGON_FAILED, "task %s: %s", t->config.name,
-                                why ? why : "the run could not be made");
+                                why ? why : strerror(-r));
+        }
         *ret = json_pack("{s:s, s:i}", "outcome", outcome, "running", (json_int_t)t->n_running);
         return 0;
 }

@@ -312,6 +312,40 @@ static const char *const migrations[] = {
         "  delayed_due INTEGER NOT NULL DEFAULT 0,"
         "  delayed_state INTEGER NOT NULL DEFAULT 0"
         ");",
+        /* 18 -> 19: a scheduled task's least privilege and sandbox, a
+         * service's settings in tables of the same shape, each going with
+         * its task: task_security and task_writable_paths (db_security.c),
+         * task_fences and task_syscall_filter (db_resource.c).
+         * interactive is never set for a task (a run has no console); the
+         * column keeps the two shapes one, so one code writes both.
+         * setuid_allowed is the process setting no_new_privileges, false.
+         * The task's group (service_groups) and secrets (service_secrets)
+         * are kept under the key "task/NAME" (task_identity_key()), which
+         * no service name can be: those tables need no change. */
+        "CREATE TABLE task_security ("
+        "  task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  required_privileges TEXT NOT NULL DEFAULT '',"
+        "  sid_type TEXT NOT NULL DEFAULT 'none'"
+        "    CHECK (sid_type IN ('none','unrestricted','restricted')),"
+        "  allow_weak_isolation INTEGER NOT NULL DEFAULT 0,"
+        "  restrict_network INTEGER NOT NULL DEFAULT 0,"
+        "  interactive INTEGER NOT NULL DEFAULT 0 CHECK (interactive = 0)"
+        ");"
+        "CREATE TABLE task_writable_paths ("
+        "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  path TEXT NOT NULL,"
+        "  PRIMARY KEY (task_id, position)"
+        ");"
+        "CREATE TABLE task_fences ("
+        "  task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  fences TEXT NOT NULL"
+        ");"
+        "CREATE TABLE task_syscall_filter ("
+        "  task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,"
+        "  filter TEXT NOT NULL"
+        ");"
+        "ALTER TABLE tasks ADD COLUMN setuid_allowed INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

@@ -83,6 +83,12 @@ struct sqlite3 *db_sqlite(struct db *db);
 int db_security_save(struct db *db, int64_t id, const struct service_config *c);
 /* Loads the settings of service id (named name) into *ret (NULL when all are defaults). */
 int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret);
+/* The same for scheduled task id (migration 19), its identity kept under
+ * key (task_identity_key()): in db_task.c's transaction of a save. */
+int db_task_security_save(struct db *db, int64_t id, const char *key,
+                          const struct service_security *sec);
+int db_task_security_load(struct db *db, int64_t id, const char *key,
+                          struct service_security **ret);
 /* db_process_settings.c: process settings (migration 9), in db.c's transaction of
  * an insert or update; NULL: every default (no row). */
 int db_process_settings_save(struct db *db, int64_t id, const struct service_process *p);
@@ -97,6 +103,12 @@ int db_fence_save(struct db *db, int64_t id, const struct service_fences *f);
 int db_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret);
 int db_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s);
 int db_syscall_load(struct db *db, int64_t id, const char *name, struct service_syscalls **ret);
+/* The same for scheduled task id (named name), in db_task.c's transaction. */
+int db_task_fence_save(struct db *db, int64_t id, const struct service_fences *f);
+int db_task_fence_load(struct db *db, int64_t id, const char *name, struct service_fences **ret);
+int db_task_syscall_save(struct db *db, int64_t id, const struct service_syscalls *s);
+int db_task_syscall_load(struct db *db, int64_t id, const char *name,
+                         struct service_syscalls **ret);
 
 /* The gid recorded for service name: 1 with *ret, 0 when none. */
 int db_security_gid_of(struct db *db, const char *name, gid_t *ret);
@@ -193,7 +205,8 @@ int db_secret_delete(struct db *db, const char *service, const char *key);
 int db_secret_delete_service(struct db *db, int64_t id);
 /* How many secrets the table holds, of every service. */
 int db_secret_count(struct db *db, int64_t *ret);
-/* Drops the secrets of names that have no service (after a roll back). */
+/* Drops the secrets of names that have no service or task (after a roll
+ * back, at start-up). */
 int db_secret_drop_orphans(struct db *db);
 int db_secret_list(struct db *db, const char *service, db_secret_fn *fn, void *userdata);
 

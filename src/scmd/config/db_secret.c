@@ -16,6 +16,10 @@
  * transaction of the delete (db.c), and rows of names that no longer have
  * a service are dropped after a roll back (db_lkg.c) and at start-up.
  *
+ * A scheduled task's secrets are rows of the same table under its identity
+ * key, "task/NAME" (task_config.h), which no service name can be; its
+ * delete takes them (db_task.c), and they are no orphans while it exists.
+ *
  * Prepared per call: these run on a client's request or a start, never in
  * a loop.
  */
@@ -28,6 +32,7 @@
 #include <sqlite3.h>
 
 #include "db_util.h"
+#include "task_config.h"
 
 int db_secret_put(struct db *db, const char *service, const char *key,
                   const struct sealed_secret *sealed, bool *ret_replaced) {
@@ -103,7 +108,8 @@ int db_secret_delete_service(struct db *db, int64_t id) {
 
 int db_secret_drop_orphans(struct db *db) {
         return db_exec(db, "DELETE FROM service_secrets WHERE service_name NOT IN"
-                           " (SELECT name FROM services)");
+                           " (SELECT name FROM services) AND service_name NOT IN"
+                           " (SELECT '" TASK_IDENTITY_PREFIX "' || name FROM tasks)");
 }
 
 int db_secret_count(struct db *db, int64_t *ret) {

@@ -14,12 +14,20 @@
  *                           another name.
  *   account_privileges      the account privilege policy: (user, capability).
  *
+ * and a scheduled task's (migration 19): task_security and
+ * task_writable_paths, of the same shape, written and read by the same
+ * code (struct owner_tables names the tables); a task's gid is recorded in
+ * service_groups under its identity key, "task/NAME" (task_config.h).
+ *
  * A service's settings are written inside db.c's transaction of the
- * insert or update, so a configuration is saved whole or not at all; the
- * policy has transactions of its own.  Prepared per call: these run on a
- * change of configuration or a start, never in a loop.
+ * insert or update, a task's inside db_task.c's, so a configuration is
+ * saved whole or not at all; the policy has transactions of its own.
+ * Prepared per call: these run on a change of configuration or a start,
+ * never in a loop.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +39,6 @@
 #include "log.h"
 #include "privilege_names.h"
 #include "security_config.h"
-
-/* Runs a statement that returns no rows, with id bound to ?1. */
-static int exec_id(struct db *db, const char *sql, int64_t id) {
-        _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(db, sql, &st);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(st, 1, id);
-        return db_errno(sqlite3_step(st));
-}
 
 static char *caps_to_names(uint64_t caps) {
         char *text = privileges_to_text(caps);
@@ -66,11 +64,82 @@ static uint64_t caps_from_names(const char *text, const char *whose) {
         return caps;
 }
 
-int db_security_save(struct db *db, int64_t id, const struct service_config *c) {
-        int r = exec_id(db, "DELETE FROM service_security WHERE service_id = ?1", id);
+/* Where an owner's settings are: a service's tables or a task's. */
+struct owner_tables {
+        const char *settings, *paths, *id_column;
+};
+
+static const struct owner_tables service_tables = {"service_security", "service_writable_paths",
+                                                   "service_id"};
+static const struct owner_tables task_tables = {"task_security", "task_writable_paths", "task_id"};
+
+/* Prepares the statement fmt makes with the tables' names. */
+static int prepare_sql(struct db *db, sqlite3_stmt **ret, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static int prepare_sql(struct db *db, sqlite3_stmt **ret, const char *fmt, ...) {
+        _cleanup_free_ char *sql = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vasprintf(&sql, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                sql = NULL;
+                return -ENOMEM;
+        }
+        return db_prepare(db, sql, ret);
+}
+
+/* DELETE FROM table WHERE column = id. */
+static int delete_rows(struct db *db, const char *table, const char *column, int64_t id) {
+        _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        int r = prepare_sql(db, &st, "DELETE FROM %s WHERE %s = ?1", table, column);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(st, 1, id);
+        return db_errno(sqlite3_step(st));
+}
+
+/* The gid is the key's for good: record it once, and make sure nobody
+ * else holds it. */
+static int record_gid(struct db *db, const char *key, gid_t gid) {
+        _cleanup_stmt_ sqlite3_stmt *g = NULL;
+        int r = db_prepare(
+                db, "INSERT OR IGNORE INTO service_groups (gid, service_name) VALUES (?1, ?2)", &g);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(g, 1, gid);
+        sqlite3_bind_text(g, 2, key, -1, SQLITE_STATIC);
+        r = db_errno(sqlite3_step(g));
+        gid_t recorded;
+        if (r >= 0 && (r = db_security_gid_of(db, key, &recorded)) >= 0 &&
+            (r == 0 || recorded != gid))
+                r = -EEXIST;
+        return r < 0 ? r : 0;
+}
+
+static int save_paths(struct db *db, const struct owner_tables *t, int64_t id, char **paths) {
+        int r = 0;
+        for (int i = 0; r >= 0 && paths && paths[i]; i++) {
+                _cleanup_stmt_ sqlite3_stmt *p = NULL;
+                r = prepare_sql(db, &p, "INSERT INTO %s (%s, position, path) VALUES (?1, ?2, ?3)",
+                                t->paths, t->id_column);
+                if (r < 0)
+                        break;
+                sqlite3_bind_int64(p, 1, id);
+                sqlite3_bind_int(p, 2, i);
+                sqlite3_bind_text(p, 3, paths[i], -1, SQLITE_STATIC);
+                r = db_errno(sqlite3_step(p));
+        }
+        return r;
+}
+
+/* Replaces the settings of owner id (its identity kept under key) by sec
+ * (NULL: the defaults, no row). */
+static int save_in(struct db *db, const struct owner_tables *t, int64_t id, const char *key,
+                   const struct service_security *sec) {
+        int r = delete_rows(db, t->settings, t->id_column, id);
         if (r >= 0)
-                r = exec_id(db, "DELETE FROM service_writable_paths WHERE service_id = ?1", id);
-        const struct service_security *sec = c->security;
+                r = delete_rows(db, t->paths, t->id_column, id);
         if (r < 0 || !sec)
                 return r;
 
@@ -78,11 +147,11 @@ int db_security_save(struct db *db, int64_t id, const struct service_config *c) 
         _cleanup_free_ char *caps = caps_to_names(sec->privileges);
         if (!caps)
                 return -ENOMEM;
-        r = db_prepare(db,
-                       "INSERT INTO service_security (service_id, required_privileges, sid_type,"
-                       " allow_weak_isolation, restrict_network, interactive)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                       &st);
+        r = prepare_sql(db, &st,
+                        "INSERT INTO %s (%s, required_privileges, sid_type,"
+                        " allow_weak_isolation, restrict_network, interactive)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        t->settings, t->id_column);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -92,46 +161,26 @@ int db_security_save(struct db *db, int64_t id, const struct service_config *c) 
         sqlite3_bind_int(st, 5, sec->restrict_network);
         sqlite3_bind_int(st, 6, sec->interactive);
         r = db_errno(sqlite3_step(st));
-
-        for (int i = 0; r >= 0 && sec->writable_paths && sec->writable_paths[i]; i++) {
-                _cleanup_stmt_ sqlite3_stmt *p = NULL;
-                r = db_prepare(db,
-                               "INSERT INTO service_writable_paths (service_id, position, path)"
-                               " VALUES (?1, ?2, ?3)",
-                               &p);
-                if (r < 0)
-                        break;
-                sqlite3_bind_int64(p, 1, id);
-                sqlite3_bind_int(p, 2, i);
-                sqlite3_bind_text(p, 3, sec->writable_paths[i], -1, SQLITE_STATIC);
-                r = db_errno(sqlite3_step(p));
-        }
+        if (r >= 0)
+                r = save_paths(db, t, id, sec->writable_paths);
         if (r < 0 || sec->gid == 0)
                 return r;
-
-        /* The gid is the name's for good: record it once, and make sure
-         * nobody else holds it. */
-        _cleanup_stmt_ sqlite3_stmt *g = NULL;
-        r = db_prepare(
-                db, "INSERT OR IGNORE INTO service_groups (gid, service_name) VALUES (?1, ?2)", &g);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(g, 1, sec->gid);
-        sqlite3_bind_text(g, 2, c->name, -1, SQLITE_STATIC);
-        r = db_errno(sqlite3_step(g));
-        gid_t recorded;
-        if (r >= 0 && (r = db_security_gid_of(db, c->name, &recorded)) >= 0 &&
-            (r == 0 || recorded != sec->gid))
-                r = -EEXIST;
-        return r < 0 ? r : 0;
+        return record_gid(db, key, sec->gid);
 }
 
-static int load_paths(struct db *db, int64_t id, char ***ret) {
+int db_security_save(struct db *db, int64_t id, const struct service_config *c) {
+        return save_in(db, &service_tables, id, c->name, c->security);
+}
+
+int db_task_security_save(struct db *db, int64_t id, const char *key,
+                          const struct service_security *sec) {
+        return save_in(db, &task_tables, id, key, sec);
+}
+
+static int load_paths(struct db *db, const struct owner_tables *t, int64_t id, char ***ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(db,
-                           "SELECT path FROM service_writable_paths WHERE service_id = ?1"
-                           " ORDER BY position",
-                           &st);
+        int r = prepare_sql(db, &st, "SELECT path FROM %s WHERE %s = ?1 ORDER BY position",
+                            t->paths, t->id_column);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -145,8 +194,8 @@ static int load_paths(struct db *db, int64_t id, char ***ret) {
                         return -ENOMEM;
                 }
                 v = nv;
-                const unsigned char *t = sqlite3_column_text(st, 0);
-                v[n] = strdup(t ? (const char *)t : "");
+                const unsigned char *text = sqlite3_column_text(st, 0);
+                v[n] = strdup(text ? (const char *)text : "");
                 v[n + 1] = NULL;
                 if (!v[n++]) {
                         strv_free(v);
@@ -161,13 +210,14 @@ static int load_paths(struct db *db, int64_t id, char ***ret) {
         return 0;
 }
 
-int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret) {
+/* The settings of owner id, its identity kept under key. */
+static int load_from(struct db *db, const struct owner_tables *t, int64_t id, const char *key,
+                     struct service_security **ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        int r = db_prepare(db,
-                           "SELECT required_privileges, sid_type, allow_weak_isolation,"
-                           " restrict_network, interactive FROM service_security"
-                           " WHERE service_id = ?1",
-                           &st);
+        int r = prepare_sql(db, &st,
+                            "SELECT required_privileges, sid_type, allow_weak_isolation,"
+                            " restrict_network, interactive FROM %s WHERE %s = ?1",
+                            t->settings, t->id_column);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(st, 1, id);
@@ -175,7 +225,7 @@ int db_security_load(struct db *db, int64_t id, const char *name, struct service
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
                 return db_errno(rc);
         gid_t gid = 0;
-        r = db_security_gid_of(db, name, &gid);
+        r = db_security_gid_of(db, key, &gid);
         if (r < 0)
                 return r;
         if (rc == SQLITE_DONE && gid == 0) {
@@ -188,14 +238,14 @@ int db_security_load(struct db *db, int64_t id, const char *name, struct service
                 return -ENOMEM;
         sec->gid = gid;
         if (rc == SQLITE_ROW) {
-                sec->privileges = caps_from_names((const char *)sqlite3_column_text(st, 0), name);
+                sec->privileges = caps_from_names((const char *)sqlite3_column_text(st, 0), key);
                 sec->sid_type = sid_type_from_name((const char *)sqlite3_column_text(st, 1));
                 if (sec->sid_type == SID_TYPE_INVALID)
                         sec->sid_type = SID_TYPE_RESTRICTED; /* the CHECK forbids it; be safe */
                 sec->allow_weak_isolation = sqlite3_column_int(st, 2) != 0;
                 sec->restrict_network = sqlite3_column_int(st, 3) != 0;
                 sec->interactive = sqlite3_column_int(st, 4) != 0;
-                r = load_paths(db, id, &sec->writable_paths);
+                r = load_paths(db, t, id, &sec->writable_paths);
                 if (r < 0) {
                         service_security_free(sec);
                         return r;
@@ -203,6 +253,15 @@ int db_security_load(struct db *db, int64_t id, const char *name, struct service
         }
         *ret = sec;
         return 0;
+}
+
+int db_security_load(struct db *db, int64_t id, const char *name, struct service_security **ret) {
+        return load_from(db, &service_tables, id, name, ret);
+}
+
+int db_task_security_load(struct db *db, int64_t id, const char *key,
+                          struct service_security **ret) {
+        return load_from(db, &task_tables, id, key, ret);
 }
 
 int db_security_gid_of(struct db *db, const char *name, gid_t *ret) {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scheduled tasks in the database (migration 14, in db.c's list): a task's
- * row, its triggers in their text form, and its bounded run history.
+ * row, its triggers in their text form, and its bounded run history; its
+ * least-privilege settings, fences and system-call filter (migration 19)
+ * through db_security.c and db_resource.c, in the same transaction as the
+ * row.
  * What the texts mean is work/trigger.c's; this file only stores them.
  * Workload: read whole at start-up; a write per change by a client, one
  * per due run (checked_until) and two per run (begin, end).
@@ -19,6 +22,7 @@
 #include "acl.h"
 #include "db_util.h"
 #include "log.h"
+#include "security_config.h"
 
 static int load_triggers(struct db *db, int64_t id, char ***ret) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
@@ -62,8 +66,20 @@ static int row_to_task(struct db *db, sqlite3_stmt *st, struct task_config *c) {
         c->run_missed = sqlite3_column_int(st, 7) != 0;
         c->random_delay_s = (uint32_t)sqlite3_column_int64(st, 8);
         c->time_zone = db_column_strdup(st, 9);
+        c->setuid_allowed = sqlite3_column_int(st, 12) != 0;
         if (!c->name || !c->command_line || !c->account || !c->time_zone)
                 return -ENOMEM;
+        _cleanup_free_ char *key = task_identity_key(c->name);
+        if (!key)
+                return -ENOMEM;
+        int64_t id = sqlite3_column_int64(st, 0);
+        int e = db_task_security_load(db, id, key, &c->security);
+        if (e >= 0)
+                e = db_task_fence_load(db, id, c->name, &c->fences);
+        if (e >= 0)
+                e = db_task_syscall_load(db, id, c->name, &c->syscalls);
+        if (e < 0)
+                return e;
         const char *access = (const char *)sqlite3_column_text(st, 10);
         if (access) {
                 _cleanup_free_ char *why = NULL;
@@ -79,15 +95,15 @@ static int row_to_task(struct db *db, sqlite3_stmt *st, struct task_config *c) {
                                 return -ENOMEM;
                 }
         }
-        return load_triggers(db, sqlite3_column_int64(st, 0), &c->triggers);
+        return load_triggers(db, id, &c->triggers);
 }
 
 int db_task_load(struct db *db, db_task_load_fn *fn, void *userdata) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db,
                            "SELECT id, name, command_line, account, enabled, time_limit_s, overlap,"
-                           " run_missed, random_delay_s, time_zone, access, checked_until"
-                           " FROM tasks ORDER BY id",
+                           " run_missed, random_delay_s, time_zone, access, checked_until,"
+                           " setuid_allowed FROM tasks ORDER BY id",
                            &st);
         if (r < 0)
                 return r;
@@ -111,10 +127,12 @@ static int save_row(struct db *db, int64_t id, const struct task_config *c, int6
                 db,
                 id > 0 ? "UPDATE tasks SET name = ?1, command_line = ?2, account = ?3,"
                          " enabled = ?4, time_limit_s = ?5, overlap = ?6, run_missed = ?7,"
-                         " random_delay_s = ?8, time_zone = ?9, access = ?10 WHERE id = ?11"
+                         " random_delay_s = ?8, time_zone = ?9, access = ?10,"
+                         " setuid_allowed = ?12 WHERE id = ?11"
                        : "INSERT INTO tasks (name, command_line, account, enabled, time_limit_s,"
-                         " overlap, run_missed, random_delay_s, time_zone, access, checked_until)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%s','now'))",
+                         " overlap, run_missed, random_delay_s, time_zone, access, checked_until,"
+                         " setuid_allowed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                         " strftime('%s','now'), ?12)",
                 &st);
         if (r < 0)
                 return r;
@@ -134,6 +152,7 @@ static int save_row(struct db *db, int64_t id, const struct task_config *c, int6
                 sqlite3_bind_text(st, 10, access, -1, SQLITE_STATIC);
         if (id > 0)
                 sqlite3_bind_int64(st, 11, id);
+        sqlite3_bind_int(st, 12, c->setuid_allowed);
         r = db_errno(sqlite3_step(st));
         if (r >= 0)
                 *ret_id = id > 0 ? id : sqlite3_last_insert_rowid(db_sqlite(db));
@@ -170,6 +189,15 @@ int db_task_save(struct db *db, int64_t id, const struct task_config *c, int64_t
         r = save_row(db, id, c, &new_id);
         if (r >= 0)
                 r = save_triggers(db, new_id, c->triggers);
+        _cleanup_free_ char *key = r >= 0 ? task_identity_key(c->name) : NULL;
+        if (r >= 0 && !key)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = db_task_security_save(db, new_id, key, c->security);
+        if (r >= 0)
+                r = db_task_fence_save(db, new_id, c->fences);
+        if (r >= 0)
+                r = db_task_syscall_save(db, new_id, c->syscalls);
         if (r >= 0)
                 r = db_commit(db);
         if (r < 0) {
@@ -196,7 +224,21 @@ static int exec_ints(struct db *db, const char *sql, int64_t a, int64_t b) {
 }
 
 int db_task_delete(struct db *db, int64_t id) {
-        return exec_ints(db, "DELETE FROM tasks WHERE id = ?1", id, 0);
+        int r = db_begin(db);
+        if (r < 0)
+                return r;
+        /* Its secrets have no foreign key (db_secret.c): they go here. */
+        r = exec_ints(db,
+                      "DELETE FROM service_secrets WHERE service_name ="
+                      " (SELECT '" TASK_IDENTITY_PREFIX "' || name FROM tasks WHERE id = ?1)",
+                      id, 0);
+        if (r >= 0)
+                r = exec_ints(db, "DELETE FROM tasks WHERE id = ?1", id, 0);
+        if (r >= 0)
+                r = db_commit(db);
+        if (r < 0)
+                db_rollback(db);
+        return r;
 }
 
 int db_task_set_checked(struct db *db, int64_t id, int64_t t) {

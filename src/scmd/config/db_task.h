@@ -22,6 +22,8 @@ int db_task_load(struct db *db, db_task_load_fn *fn, void *userdata);
  * transaction.  0 (with *ret_id on insert), -EEXIST (the name is taken),
  * or -errno. */
 int db_task_save(struct db *db, int64_t id, const struct task_config *c, int64_t *ret_id);
+/* Deletes the task with its triggers, history, least-privilege settings
+ * and secrets, in one transaction; its group stays recorded for its key. */
 int db_task_delete(struct db *db, int64_t id);
 /* Records that the task's due runs up to the wall-clock second t have been
  * handled (run, skipped, or found missed). */

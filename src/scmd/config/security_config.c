@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A service's least-privilege settings (struct service_security) as
- * configured: copying and freeing them, and the names of the SID types.
+ * configured: copying and freeing them, the names of the SID types, and
+ * of the kinds of owner (a service, a scheduled task).
  * What they make a process do is exec/security.c's.
  */
 #include "security_config.h"
@@ -63,4 +64,17 @@ enum sid_type sid_type_from_name(const char *name) {
                 if (strcmp(sid_type_names[i], name) == 0)
                         return (enum sid_type)i;
         return SID_TYPE_INVALID;
+}
+
+static const char *const owner_names[_OWNER_KIND_MAX][2] = {
+        [OWNER_SERVICE] = {"service", "services"},
+        [OWNER_TASK] = {"task", "tasks"},
+};
+
+const char *owner_kind_name(enum owner_kind k) {
+        return k >= 0 && k < _OWNER_KIND_MAX ? owner_names[k][0] : "service";
+}
+
+const char *owner_kind_folder(enum owner_kind k) {
+        return k >= 0 && k < _OWNER_KIND_MAX ? owner_names[k][1] : "services";
 }

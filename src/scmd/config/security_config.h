@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A service's least-privilege settings as configured.
+ * A service's least-privilege settings as configured (a scheduled task
+ * has the same, task_config.h), and whose they are.
  */
 #pragma once
 
@@ -28,6 +29,21 @@ struct service_security {
         bool restrict_network;     /* a network namespace of its own with only loopback */
         bool interactive;          /* LocalSystem only: standard I/O on scmd's --console */
 };
+
+/* Whose settings a plan or a delivery of secrets is made for
+ * (exec/security.c, exec/credentials.c): a service's, or a scheduled
+ * task's, whose identity (group, folders, secrets) is kept apart from
+ * every service's (task_config.h, identity.c). */
+enum owner_kind {
+        OWNER_SERVICE,
+        OWNER_TASK,
+        _OWNER_KIND_MAX,
+};
+
+/* "service", "task": how a sentence names the owner. */
+const char *owner_kind_name(enum owner_kind k);
+/* "services", "tasks": the word of the owner's folders (identity.c). */
+const char *owner_kind_folder(enum owner_kind k);
 
 /* Frees sec and everything it holds; NULL is fine. */
 void service_security_free(struct service_security *sec);

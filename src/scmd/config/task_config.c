@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A scheduled task's configuration in memory: names of the overlap
- * policies, copying and freeing (task_config.h).
+ * policies, the key of its identity, copying and freeing (task_config.h).
  */
 #include "task_config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "acl.h"
 #include "cmdline.h"
+#include "fence_config.h"
+#include "security_config.h"
+#include "syscall_config.h"
 
 static const char *const overlap_names[_TASK_OVERLAP_MAX] = {
         [TASK_OVERLAP_SKIP] = "skip",
@@ -18,6 +22,11 @@ static const char *const overlap_names[_TASK_OVERLAP_MAX] = {
         [TASK_OVERLAP_PARALLEL] = "parallel",
         [TASK_OVERLAP_STOP_OLD] = "stop_old",
 };
+
+char *task_identity_key(const char *name) {
+        char *key;
+        return asprintf(&key, TASK_IDENTITY_PREFIX "%s", name) < 0 ? NULL : key;
+}
 
 const char *task_overlap_name(enum task_overlap o) {
         return o >= 0 && o < _TASK_OVERLAP_MAX ? overlap_names[o] : "invalid";
@@ -37,6 +46,9 @@ void task_config_clear(struct task_config *c) {
         strv_free(c->triggers);
         free(c->time_zone);
         acl_free(c->access);
+        service_security_free(c->security);
+        service_fences_free(c->fences);
+        service_syscalls_free(c->syscalls);
         memset(c, 0, sizeof(*c));
 }
 
@@ -50,6 +62,9 @@ int task_config_copy(const struct task_config *from, struct task_config *to) {
         to->name = to->command_line = to->account = to->time_zone = NULL;
         to->triggers = NULL;
         to->access = NULL;
+        to->security = NULL;
+        to->fences = NULL;
+        to->syscalls = NULL;
         int r = dup_str(from->name, &to->name);
         if (r >= 0)
                 r = dup_str(from->command_line, &to->command_line);
@@ -58,6 +73,12 @@ int task_config_copy(const struct task_config *from, struct task_config *to) {
         if (r >= 0)
                 r = dup_str(from->time_zone, &to->time_zone);
         if (r >= 0 && from->access && !(to->access = acl_dup(from->access)))
+                r = -ENOMEM;
+        if (r >= 0 && from->security && !(to->security = service_security_dup(from->security)))
+                r = -ENOMEM;
+        if (r >= 0 && from->fences && !(to->fences = service_fences_dup(from->fences)))
+                r = -ENOMEM;
+        if (r >= 0 && from->syscalls && !(to->syscalls = service_syscalls_dup(from->syscalls)))
                 r = -ENOMEM;
         size_t n = 0;
         while (from->triggers && from->triggers[n])

@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 struct acl;
+struct service_fences;
+struct service_security;
+struct service_syscalls;
 
 /* What a due run does while an earlier run of the task still runs. */
 enum task_overlap {
@@ -39,6 +42,16 @@ struct task_config {
         uint32_t random_delay_s; /* each due run waits a random 0..N seconds more */
         char *time_zone;         /* the calendar's zone (a tz database name); "": scmd's */
         struct acl *access;      /* NULL: the default list (acl.c) */
+        /* Required privileges, sid type (a group and folders of its own),
+         * writable paths, weak isolation, restrict_network, as a service's;
+         * never interactive.  NULL: every default. */
+        struct service_security *security;
+        bool setuid_allowed; /* no_new_privileges false: a setuid program may raise it */
+        /* Its private view of the filesystem and network rules
+         * (fence_config.h), and its system-call filter (syscall_config.h),
+         * as a service's.  NULL: none. */
+        struct service_fences *fences;
+        struct service_syscalls *syscalls;
 };
 
 /* One run of a task, as its history shows it. */
@@ -53,6 +66,14 @@ struct task_run_record {
         int signal;    /* 0: none */
         char *error;   /* or NULL */
 };
+
+/* The name a task's identity is kept under where a service's is kept
+ * under its own name: its group (service_groups), its secrets
+ * (service_secrets) and the seal of each.  "task/NAME": a service name
+ * never holds '/', so a task and a service of the same name never share
+ * one.  malloc'd; NULL on out-of-memory. */
+char *task_identity_key(const char *name);
+#define TASK_IDENTITY_PREFIX "task/"
 
 const char *task_overlap_name(enum task_overlap o);
 enum task_overlap task_overlap_from_name(const char *name);

@@ -192,7 +192,7 @@ int adopt_all(struct manager *m, struct fdholder_entry *held, size_t n_held) {
         /* Only now: whatever runs in a folder nobody took back goes. */
         if (m->cgroup_base_fd >= 0)
                 cgroup_sweep(m->cgroup_base_fd, cgroup_in_use, m);
-        secrets_sweep(&m->paths, credentials_in_use, m);
+        secrets_sweep(&m->paths, OWNER_SERVICE, credentials_in_use, m);
         for (size_t i = 0; r >= 0 && i < rs.n; i++) {
                 struct service *s = gone[i] ? find_by_id(all, n_all, rs.v[i].id) : NULL;
                 if (!s)

@@ -15,6 +15,11 @@
  * wiped from scmd's memory as soon as it is written.  The folder goes when
  * the service's process is released, and start-up sweeps what a crashed
  * scmd left.
+ *
+ * A scheduled task's run gets the same, in a folder of its own per run
+ * under RUN_DIR/task-credentials (a task's runs may overlap, and a
+ * service name may be anything a file name is), its secrets read from the
+ * store under the task's identity key; it goes when the run ends.
  */
 #include "credentials.h"
 
@@ -45,11 +50,21 @@
 #include "security_config.h"
 
 #define CREDENTIALS_FOLDER "credentials"
+#define TASK_CREDENTIALS_FOLDER "task-credentials"
 #define PAGE 4096
 
-char *secrets_folder_root(const struct scm_paths *paths) {
+/* Where the folders of owner's kind are: RUN_DIR/credentials, or
+ * RUN_DIR/task-credentials. */
+static char *root_of(const struct scm_paths *paths, enum owner_kind owner) {
         char *p;
-        return asprintf(&p, "%s/" CREDENTIALS_FOLDER, paths->run_dir) < 0 ? NULL : p;
+        return asprintf(&p, "%s/%s", paths->run_dir,
+                        owner == OWNER_TASK ? TASK_CREDENTIALS_FOLDER : CREDENTIALS_FOLDER) < 0
+                       ? NULL
+                       : p;
+}
+
+char *secrets_folder_root(const struct scm_paths *paths) {
+        return root_of(paths, OWNER_SERVICE);
 }
 
 /* Empties and removes a folder of delivered secrets, unmounting it first
@@ -83,9 +98,9 @@ void secrets_withdraw(char **credentials_dir) {
         *credentials_dir = NULL;
 }
 
-void secrets_sweep(const struct scm_paths *paths, bool (*keep)(void *userdata, const char *path),
-                   void *userdata) {
-        _cleanup_free_ char *base = secrets_folder_root(paths);
+void secrets_sweep(const struct scm_paths *paths, enum owner_kind owner,
+                   bool (*keep)(void *userdata, const char *path), void *userdata) {
+        _cleanup_free_ char *base = root_of(paths, owner);
         DIR *d = base ? opendir(base) : NULL;
         if (!d)
                 return;
@@ -141,30 +156,38 @@ static int delivery_fail(struct delivery *d, int win32, const char *fmt, ...) {
         return SCM_ERR(win32);
 }
 
+/* Who a sentence is about: "service NAME" or "task NAME" (two arguments,
+ * for "%s %s"). */
+#define WHO(rq) owner_kind_name((rq)->owner), (rq)->config->name
+
+/* The name the owner's secrets are kept and sealed under. */
+static const char *store_key(const struct secrets_request *rq) {
+        return rq->key ? rq->key : rq->config->name;
+}
+
 static int open_one(void *userdata, const struct db_secret_row *row) {
         struct delivery *d = userdata;
-        const char *name = d->rq->config->name;
         if (d->n >= SECRETS_PER_SERVICE_MAX)
                 return delivery_fail(d, SCM_ERROR_INVALID_DATA,
-                                     "service %s: it has more than %d secrets", name,
+                                     "%s %s: it has more than %d secrets", WHO(d->rq),
                                      SECRETS_PER_SERVICE_MAX);
         if (!d->mkey) {
                 _cleanup_free_ char *why = NULL;
                 int r = secrets_machine_key(d->rq->paths, d->rq->db, false, &d->mkey, &why);
                 if (r < 0)
                         return delivery_fail(d, SCM_ERROR_INVALID_DATA,
-                                             "service %s: its secrets cannot be opened: %s", name,
+                                             "%s %s: its secrets cannot be opened: %s", WHO(d->rq),
                                              why ? why : strerror(-r));
         }
         struct opened *o = &d->items[d->n];
-        int r = secret_open(d->mkey, name, row->key, row->nonce, row->nonce_size, row->ciphertext,
-                            row->ciphertext_size, &o->plain, &o->len);
+        int r = secret_open(d->mkey, store_key(d->rq), row->key, row->nonce, row->nonce_size,
+                            row->ciphertext, row->ciphertext_size, &o->plain, &o->len);
         if (r == -EBADMSG)
                 return delivery_fail(d, SCM_ERROR_INVALID_DATA,
-                                     "service %s: its secret '%s' does not open with this "
+                                     "%s %s: its secret '%s' does not open with this "
                                      "machine's key (it was changed, moved, or sealed with "
                                      "another key); set it again",
-                                     name, row->key);
+                                     WHO(d->rq), row->key);
         if (r < 0 || !(o->key = strdup(row->key))) {
                 if (r >= 0)
                         secret_plain_free(o->plain, o->len);
@@ -288,23 +311,22 @@ static int make_base(const char *base) {
 
 int secrets_deliver(const struct secrets_request *rq, const struct security_plan *plan) {
         struct delivery d = {.rq = rq};
-        const char *name = rq->config->name;
         secrets_withdraw(rq->credentials_dir);
-        int r = db_secret_list(rq->db, name, open_one, &d);
+        int r = db_secret_list(rq->db, store_key(rq), open_one, &d);
         if (r < 0 && d.win32 == 0) {
                 delivery_clear(&d);
                 return delivery_fail(&d, SCM_ERROR_SERVICE_DATABASE_LOCKED,
-                                     "service %s: its secrets cannot be read from the database: "
-                                     "%s",
-                                     name, strerror(-r));
+                                     "%s %s: its secrets cannot be read from the database: %s",
+                                     WHO(rq), strerror(-r));
         }
         if (r < 0 || d.n == 0) {
                 delivery_clear(&d);
                 return r < 0 ? SCM_ERR(d.win32) : 0;
         }
 
-        _cleanup_free_ char *base = secrets_folder_root(rq->paths);
-        _cleanup_free_ char *fname = service_file_name(name);
+        _cleanup_free_ char *base = root_of(rq->paths, rq->owner);
+        _cleanup_free_ char *fname =
+                rq->folder ? strdup(rq->folder) : service_file_name(rq->config->name);
         char *path = NULL;
         if (!base || !fname || asprintf(&path, "%s/%s", base, fname) < 0) {
                 delivery_clear(&d);
@@ -314,18 +336,18 @@ int secrets_deliver(const struct secrets_request *rq, const struct security_plan
         if (r >= 0 && geteuid() != 0 && !memory_backed(base)) {
                 delivery_clear(&d);
                 r = delivery_fail(&d, SCM_ERROR_NOT_SUPPORTED,
-                                  "service %s has secrets, but %s is not on a memory-backed file "
+                                  "%s %s has secrets, but %s is not on a memory-backed file "
                                   "system (tmpfs or ramfs) and scmd, not being root, cannot mount "
                                   "one; secrets are never written to disk (give scmd a run folder "
                                   "on tmpfs, such as $XDG_RUNTIME_DIR, or run it as root)",
-                                  name, base);
+                                  WHO(rq), base);
                 free(path);
                 return r;
         }
         if (r < 0) {
                 delivery_clear(&d);
                 r = delivery_fail(&d, scm_error_from_errno(-r),
-                                  "service %s: cannot make the folder %s for its secrets: %s", name,
+                                  "%s %s: cannot make the folder %s for its secrets: %s", WHO(rq),
                                   base, strerror(-r));
                 free(path);
                 return r;
@@ -338,18 +360,18 @@ int secrets_deliver(const struct secrets_request *rq, const struct security_plan
         if (r == -EPERM && strcmp(what, "mount a tmpfs on") == 0) {
                 remove_folder(path);
                 r = delivery_fail(&d, SCM_ERROR_NOT_SUPPORTED,
-                                  "service %s has secrets, but scmd may not mount a tmpfs on %s "
+                                  "%s %s has secrets, but scmd may not mount a tmpfs on %s "
                                   "and %s is not on a memory-backed file system; secrets are "
                                   "never written to disk (give scmd CAP_SYS_ADMIN, or a run "
                                   "folder on tmpfs)",
-                                  name, path, base);
+                                  WHO(rq), path, base);
                 free(path);
                 return r;
         }
         if (r < 0) {
                 remove_folder(path);
                 r = delivery_fail(&d, scm_error_from_errno(-r),
-                                  "service %s: cannot %s the folder %s for its secrets: %s", name,
+                                  "%s %s: cannot %s the folder %s for its secrets: %s", WHO(rq),
                                   what, path, strerror(-r));
                 free(path);
                 return r;

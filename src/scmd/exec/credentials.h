@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "security_config.h"
+
 struct db;
 struct scm_paths;
 struct security_plan;
@@ -15,6 +17,13 @@ struct service_config;
 /* What secrets_deliver() is told of the service it delivers to. */
 struct secrets_request {
         const struct service_config *config;
+        /* A service (the default), or a scheduled task's run standing in as
+         * a service of its name (work/task_run.c): its secrets are kept
+         * and sealed under key, its folder is RUN_DIR/task-credentials/FOLDER,
+         * and a sentence says "task NAME". */
+        enum owner_kind owner;
+        const char *key;    /* NULL: config->name */
+        const char *folder; /* NULL: service_file_name(config->name) */
         struct db *db;
         const struct scm_paths *paths;
         char **credentials_dir; /* in: the service's folder or NULL; out: the new one */
@@ -36,6 +45,7 @@ char *secrets_folder_root(const struct scm_paths *paths);
  * and sets it to NULL. */
 void secrets_withdraw(char **credentials_dir);
 /* At start-up: removes every folder an earlier scmd left in RUN_DIR/credentials
- * but those for which keep (if set) says true (services taken back). */
-void secrets_sweep(const struct scm_paths *paths, bool (*keep)(void *userdata, const char *path),
-                   void *userdata);
+ * (owner OWNER_SERVICE) or RUN_DIR/task-credentials (OWNER_TASK) but those for
+ * which keep (if set) says true (services taken back). */
+void secrets_sweep(const struct scm_paths *paths, enum owner_kind owner,
+                   bool (*keep)(void *userdata, const char *path), void *userdata);

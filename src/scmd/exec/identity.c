@@ -18,6 +18,11 @@
  *   runtime   <run folder>/services/NAME   (/run/scm/services/NAME)
  *   logs      <log folder>-services/NAME   (/var/log/scm-services/NAME)
  *
+ * A scheduled task with an identity has the same three under "tasks"
+ * (<db folder>-tasks/NAME, <run folder>/tasks/NAME, <log folder>-tasks/NAME),
+ * and its group is recorded under "task/NAME" (task_config.h): a service
+ * and a task of the same name never share a group or a folder.
+ *
  * They sit beside scmd's own folders, not inside them, because those are
  * closed to everyone but scmd (the database folder is 0700).  Each is owned
  * by root and the service's group with mode 2770: the service reaches it
@@ -94,15 +99,16 @@ static char *trimmed(const char *path) {
         return p;
 }
 
-int identity_folders(const struct scm_paths *paths, const char *name, char **ret_state,
-                     char **ret_runtime, char **ret_logs) {
+int identity_folders(const struct scm_paths *paths, enum owner_kind owner, const char *name,
+                     char **ret_state, char **ret_runtime, char **ret_logs) {
         _cleanup_free_ char *db_dir = trimmed(paths->db_dir), *run_dir = trimmed(paths->run_dir),
                             *log_dir = trimmed(paths->log_dir);
+        const char *word = owner_kind_folder(owner);
         char *state = NULL, *runtime = NULL, *logs = NULL;
         if (!db_dir || !run_dir || !log_dir ||
-            asprintf(&state, "%s-services/%s", db_dir, name) < 0 ||
-            asprintf(&runtime, "%s/services/%s", run_dir, name) < 0 ||
-            asprintf(&logs, "%s-services/%s", log_dir, name) < 0) {
+            asprintf(&state, "%s-%s/%s", db_dir, word, name) < 0 ||
+            asprintf(&runtime, "%s/%s/%s", run_dir, word, name) < 0 ||
+            asprintf(&logs, "%s-%s/%s", log_dir, word, name) < 0) {
                 free(state);
                 free(runtime);
                 return -ENOMEM;

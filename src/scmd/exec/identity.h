@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include "security_config.h"
+
 struct db;
 struct scm_paths;
 struct security_plan;
@@ -17,9 +19,10 @@ int identity_set_gid_range(gid_t min, gid_t max);
  * of the range that no service was ever given and no group of the system
  * uses.  -ENOSPC when the range is used up. */
 int identity_allocate_gid(struct db *db, const char *name, gid_t *ret);
-/* The service's state, runtime and logs folders (malloc'd). */
-int identity_folders(const struct scm_paths *paths, const char *name, char **ret_state,
-                     char **ret_runtime, char **ret_logs);
+/* The state, runtime and logs folders of the service (or task, by owner)
+ * name (malloc'd). */
+int identity_folders(const struct scm_paths *paths, enum owner_kind owner, const char *name,
+                     char **ret_state, char **ret_runtime, char **ret_logs);
 /* Creates the folders of plan (and their parents) owned by root and the
  * service's group, mode 2770, fixing an existing folder's owner and mode.
  * 0 or -errno with *ret_path the folder that failed. */

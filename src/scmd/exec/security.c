@@ -96,6 +96,10 @@ int security_set_option(const char *name, const char *value) {
 
 /* ---- the plan ---- */
 
+/* Who a sentence is about: "service NAME" or "task NAME" (two arguments,
+ * for "%s %s"). */
+#define WHO(rq) owner_kind_name((rq)->owner), (rq)->config->name
+
 static int plan_fail(struct security_request *rq, int win32, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 static int plan_fail(struct security_request *rq, int win32, const char *fmt, ...) {
@@ -135,14 +139,14 @@ static int plan_account(struct security_request *rq, struct security_plan *p) {
                 return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
         if (r < 0)
                 return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: cannot log on as '%s': %s", rq->config->name,
+                                 "%s %s: cannot log on as '%s': %s", WHO(rq),
                                  account[0] ? account : "LocalSystem", why ? why : strerror(-r));
         p->switch_ids = p->pw->pw_uid != geteuid();
         if (p->switch_ids && geteuid() != 0)
                 return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: scmd runs as uid %u and cannot start a service as "
+                                 "%s %s: scmd runs as uid %u and cannot start a service as "
                                  "'%s'; run scmd as root, or clear the account",
-                                 rq->config->name, (unsigned)geteuid(), account);
+                                 WHO(rq), (unsigned)geteuid(), account);
         return 0;
 }
 
@@ -171,16 +175,16 @@ static int plan_privileges(struct security_request *rq, struct security_plan *p)
                 int r = db_account_privileges(rq->db, p->pw->pw_name, &granted);
                 if (r < 0)
                         return plan_fail(rq, SCM_ERROR_SERVICE_DATABASE_LOCKED,
-                                         "service %s: cannot read the account privilege policy: "
+                                         "%s %s: cannot read the account privilege policy: "
                                          "%s",
-                                         rq->config->name, strerror(-r));
+                                         WHO(rq), strerror(-r));
                 uint64_t missing = want & ~granted;
                 if (missing) {
                         _cleanup_free_ char *names = privileges_to_text(missing);
                         return plan_fail(rq, SCM_ERROR_PRIVILEGE_NOT_HELD,
-                                         "service %s: its account %s is not granted %s %s, "
-                                         "which the service requires",
-                                         rq->config->name, p->pw->pw_name,
+                                         "%s %s: its account %s is not granted %s %s, "
+                                         "which it requires",
+                                         WHO(rq), p->pw->pw_name,
                                          __builtin_popcountll(missing) > 1 ? "the privileges"
                                                                            : "the privilege",
                                          names ? names : "?");
@@ -191,9 +195,9 @@ static int plan_privileges(struct security_request *rq, struct security_plan *p)
         uint64_t withheld = want & ~privileges_held();
         if (withheld) {
                 _cleanup_free_ char *names = privileges_to_text(withheld);
-                log_warning("service %s: scmd itself does not hold %s (this machine or container "
+                log_warning("%s %s: scmd itself does not hold %s (this machine or container "
                             "withholds it); the service starts without",
-                            rq->config->name, names ? names : "some privileges");
+                            WHO(rq), names ? names : "some privileges");
                 want &= ~withheld;
         }
         p->set_caps = true;
@@ -222,9 +226,9 @@ static void plan_fence_caps(struct security_request *rq, struct security_plan *p
                 return;
         if (p->set_caps && (p->caps & cut) && p->pw->pw_uid != 0) {
                 _cleanup_free_ char *names = privileges_to_text(p->caps & cut);
-                log_warning("service %s: its fences take away %s, which it requires (a private "
+                log_warning("%s %s: its fences take away %s, which it requires (a private "
                             "/dev, or network rules it must not be able to lift)",
-                            rq->config->name, names ? names : "privileges");
+                            WHO(rq), names ? names : "privileges");
         }
         if (!p->set_caps) {
                 if (p->pw->pw_uid != 0)
@@ -242,23 +246,22 @@ static int plan_identity(struct security_request *rq, const struct service_secur
         if (sec && sec->sid_type != SID_TYPE_NONE) {
                 if (geteuid() != 0)
                         return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                         "service %s: a service identity (sid type %s) needs "
+                                         "%s %s: a service identity (sid type %s) needs "
                                          "scmd to run as root",
-                                         rq->config->name, sid_type_name(sec->sid_type));
+                                         WHO(rq), sid_type_name(sec->sid_type));
                 gid = sec->gid;
                 if (gid == 0)
                         return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                         "service %s: it has no group id recorded",
-                                         rq->config->name);
-                if (identity_folders(rq->paths, rq->config->name, &p->state_dir, &p->runtime_dir,
-                                     &p->logs_dir) < 0)
+                                         "%s %s: it has no group id recorded", WHO(rq));
+                if (identity_folders(rq->paths, rq->owner, rq->config->name, &p->state_dir,
+                                     &p->runtime_dir, &p->logs_dir) < 0)
                         return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
                 const char *path = NULL;
                 int r = identity_make_folders(p, gid, &path);
                 if (r < 0)
                         return plan_fail(rq, scm_error_from_errno(-r),
-                                         "service %s: cannot make its folder %s: %s",
-                                         rq->config->name, path, strerror(-r));
+                                         "%s %s: cannot make its folder %s: %s", WHO(rq), path,
+                                         strerror(-r));
         }
         const struct service_process *settings = rq->config->process;
         /* Not root, they were checked to be scmd's own (plan_groups()). */
@@ -269,8 +272,8 @@ static int plan_identity(struct security_request *rq, const struct service_secur
         int r = account_groups(p->pw, gid, &p->groups, &p->n_groups);
         if (r < 0)
                 return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: cannot find the groups of %s: %s", rq->config->name,
-                                 p->pw->pw_name, strerror(-r));
+                                 "%s %s: cannot find the groups of %s: %s", WHO(rq), p->pw->pw_name,
+                                 strerror(-r));
         p->set_groups = true;
         return 0;
 }
@@ -288,8 +291,7 @@ static int resolve_group(struct security_request *rq, const char *group, const c
         const struct group *gr = getgrnam(group);
         if (!gr)
                 return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: the group '%s' (%s) %s", rq->config->name, group,
-                                 setting,
+                                 "%s %s: the group '%s' (%s) %s", WHO(rq), group, setting,
                                  errno && errno != ENOENT ? strerror(errno)
                                                           : "does not exist on this machine");
         *ret = gr->gr_gid;
@@ -314,10 +316,10 @@ static int check_unprivileged_groups(struct security_request *rq, struct securit
         if (ok)
                 return 0;
         return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                         "service %s: scmd runs as uid %u and cannot give the service groups it "
+                         "%s %s: scmd runs as uid %u and cannot give the service groups it "
                          "has not itself; run scmd as root, or clear primary_group and "
                          "supplementary_groups",
-                         rq->config->name, (unsigned)geteuid());
+                         WHO(rq), (unsigned)geteuid());
 }
 
 /* primary_group and supplementary_groups (process_config.h): the gid
@@ -391,16 +393,16 @@ static int plan_session(struct security_request *rq, struct security_plan *p) {
                 return 0;
         if (geteuid() != 0)
                 return plan_fail(rq, SCM_ERROR_SERVICE_LOGON_FAILED,
-                                 "service %s: a logon session (pam_name %s) needs scmd to run "
+                                 "%s %s: a logon session (pam_name %s) needs scmd to run "
                                  "as root",
-                                 rq->config->name, settings->pam_name);
+                                 WHO(rq), settings->pam_name);
         char etc[PATH_MAX], usr[PATH_MAX];
         snprintf(etc, sizeof(etc), "/etc/pam.d/%s", settings->pam_name);
         snprintf(usr, sizeof(usr), "/usr/lib/pam.d/%s", settings->pam_name);
         if (access(etc, R_OK) < 0 && access(usr, R_OK) < 0)
                 return plan_fail(rq, SCM_ERROR_FILE_NOT_FOUND,
-                                 "service %s: there is no PAM service '%s' (%s does not exist)",
-                                 rq->config->name, settings->pam_name, etc);
+                                 "%s %s: there is no PAM service '%s' (%s does not exist)", WHO(rq),
+                                 settings->pam_name, etc);
         p->pam_name = strdup(settings->pam_name);
         return p->pam_name ? 0 : SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
 }
@@ -411,19 +413,18 @@ static int plan_console(struct security_request *rq, const struct service_securi
                 return 0;
         if (!account_is_local_system(rq->config->account))
                 return plan_fail(rq, SCM_ERROR_INVALID_PARAMETER,
-                                 "service %s: an interactive service must run as LocalSystem",
-                                 rq->config->name);
+                                 "%s %s: an interactive service must run as LocalSystem", WHO(rq));
         if (!console_path) {
-                log_warning("service %s is interactive, but scmd has no console: its output goes "
+                log_warning("%s %s is interactive, but scmd has no console: its output goes "
                             "to its log",
-                            rq->config->name);
+                            WHO(rq));
                 return 0;
         }
         p->console_fd = open(console_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (p->console_fd < 0)
                 return plan_fail(rq, scm_error_from_errno(errno),
-                                 "service %s: cannot open the console %s: %s", rq->config->name,
-                                 console_path, strerror(errno));
+                                 "%s %s: cannot open the console %s: %s", WHO(rq), console_path,
+                                 strerror(errno));
         return 0;
 }
 
@@ -438,13 +439,13 @@ static int plan_sandbox(struct security_request *rq, const struct service_securi
                 if (!sec->allow_weak_isolation)
                         return plan_fail(
                                 rq, SCM_ERROR_NOT_SUPPORTED,
-                                "service %s is restricted, but this kernel has no Landlock, so "
+                                "%s %s is restricted, but this kernel has no Landlock, so "
                                 "its writes cannot be restricted; it was not started (allow weak "
                                 "isolation to run it with its account and group only)",
-                                rq->config->name);
-                log_warning("service %s: this kernel has no Landlock; it runs without write "
+                                WHO(rq));
+                log_warning("%s %s: this kernel has no Landlock; it runs without write "
                             "restriction (weak isolation is allowed for it)",
-                            rq->config->name);
+                            WHO(rq));
                 return 0;
         }
         size_t n = 0;
@@ -480,13 +481,11 @@ static int plan_sandbox(struct security_request *rq, const struct service_securi
         int fd = sandbox_ruleset(paths, &path);
         if (fd == -ENOENT)
                 return plan_fail(rq, SCM_ERROR_PATH_NOT_FOUND,
-                                 "service %s: the writable path %s does not exist",
-                                 rq->config->name, path);
+                                 "%s %s: the writable path %s does not exist", WHO(rq), path);
         if (fd < 0)
                 return plan_fail(rq, scm_error_from_errno(-fd),
-                                 "service %s: cannot build its write restriction%s%s: %s",
-                                 rq->config->name, path ? " at " : "", path ? path : "",
-                                 strerror(-fd));
+                                 "%s %s: cannot build its write restriction%s%s: %s", WHO(rq),
+                                 path ? " at " : "", path ? path : "", strerror(-fd));
         p->landlock_fd = fd;
         p->no_new_privs = true;
         return 0;

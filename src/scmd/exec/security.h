@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "process_config.h"
+#include "security_config.h"
 #include "spawner.h"
 
 struct db;
@@ -57,6 +58,10 @@ extern const char security_options_help[];
 /* What security_plan_build() is told of the service it plans for. */
 struct security_request {
         const struct service_config *config;
+        /* A service (the default), or a scheduled task standing in as a
+         * service of its name (work/task_run.c): its identity's folders are
+         * the tasks' (identity.c), and a sentence says "task NAME". */
+        enum owner_kind owner;
         struct db *db;                 /* the account privilege policy */
         const struct scm_paths *paths; /* where the service's folders are */
         /* The capabilities its process needs when its account is root, and

@@ -37,6 +37,7 @@
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
+#include "credentials.h"
 #include "db_task.h"
 #include "log.h"
 #include "manager.h"
@@ -150,7 +151,7 @@ static void start_queued(struct task *t) {
         task_run_start(t, reason, &why);
 }
 
-const char *task_due(struct task *t, const char *reason, char **ret_error) {
+int task_due(struct task *t, const char *reason, const char **ret_outcome, char **ret_error) {
         *ret_error = NULL;
         if (t->n_running) {
                 switch (t->config.overlap) {
@@ -162,21 +163,27 @@ const char *task_due(struct task *t, const char *reason, char **ret_error) {
                                                 "the previous run was still running");
                         log_info("task %s: run skipped: the previous one still runs",
                                  t->config.name);
-                        return "skipped";
+                        *ret_outcome = "skipped";
+                        return 0;
                 }
                 case TASK_OVERLAP_QUEUE:
                         t->queued = "queued";
-                        return "queued";
+                        *ret_outcome = "queued";
+                        return 0;
                 case TASK_OVERLAP_STOP_OLD:
                         for (struct task_run *r = t->runs; r; r = r->next)
                                 task_run_stop(r, "stopped_by_newer_run");
                         t->queued = reason;
-                        return "queued";
+                        *ret_outcome = "queued";
+                        return 0;
                 default:
                         break;
                 }
         }
-        return task_run_start(t, reason, ret_error) < 0 ? NULL : "started";
+        int r = task_run_start(t, reason, ret_error);
+        if (r >= 0)
+                *ret_outcome = "started";
+        return r;
 }
 
 /* Runs every task whose time has come, each once. */
@@ -194,7 +201,8 @@ static void run_due(struct scheduler *s, const char *reason) {
                 }
                 t->checked_until = due;
                 _cleanup_free_ char *why = NULL;
-                task_due(t, reason, &why);
+                const char *outcome;
+                task_due(t, reason, &outcome, &why);
                 compute_next(t);
         }
 }
@@ -275,10 +283,11 @@ static void first_runs(struct scheduler *s) {
                 if (t->checked_until < now && db_task_set_checked(s->manager->db, t->id, now) >= 0)
                         t->checked_until = now;
                 _cleanup_free_ char *why = NULL;
+                const char *outcome;
                 if (was_missed)
-                        task_due(t, "missed", &why);
+                        task_due(t, "missed", &outcome, &why);
                 else if (t->config.enabled && has_boot_trigger(t))
-                        task_due(t, "boot", &why);
+                        task_due(t, "boot", &outcome, &why);
                 compute_next(t);
         }
 }
@@ -314,6 +323,8 @@ int scheduler_start(struct manager *m) {
         if (r < 0)
                 return r;
         open_cgroup_folder(s);
+        /* The secrets of runs an earlier scmd left: they are gone. */
+        secrets_sweep(&m->paths, OWNER_TASK, NULL, NULL);
         db_task_runs_interrupted(m->db, task_wall_ms());
         r = db_task_load(m->db, on_load, s);
         if (r < 0) {
@@ -335,21 +346,7 @@ void scheduler_free(struct manager *m) {
                 while (t->runs) { /* scmd exits: no run outlives it unwatched */
                         struct task_run *r = t->runs;
                         t->runs = r->next;
-                        if (r->cgroup_fd >= 0)
-                                cgroup_kill(r->cgroup_fd);
-                        else
-                                kill(-r->pid, SIGKILL);
-                        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL,
-                                        "scmd exited while it ran");
-                        loop_timer_disarm(m->loop, &r->timer);
-                        log_capture_close(&r->log);
-                        if (r->report_fd >= 0)
-                                close(r->report_fd);
-                        if (r->cgroup_fd >= 0)
-                                close(r->cgroup_fd);
-                        free(r->cgroup_name);
-                        free(r->log_path);
-                        free(r);
+                        task_run_abandon(r);
                 }
                 task_free(t);
         }

@@ -25,16 +25,18 @@ struct manager;
 struct scheduler;
 
 /* One run of a task: a process in a cgroup of its own, its output going to
- * the task's log. */
+ * the task's log, its secrets (if the task has any) in a folder of its own. */
 struct task_run {
         struct task *task;
         struct task_run *next;
-        int64_t id; /* its row in task_runs */
+        int64_t id;   /* its row in task_runs */
+        unsigned seq; /* counts runs since scmd started: names its cgroup and secrets folder */
         pid_t pid;
         int report_fd; /* spawn.c's exec report; read when the process ends */
         int cgroup_fd; /* -1: none (held by its process group) */
         char *cgroup_name;
         char *log_path;
+        char *credentials_dir; /* its secrets (exec/credentials.c), or NULL */
         struct log_capture log;
         struct loop_timer timer; /* the time limit, then the grace before SIGKILL */
         bool stopping;
@@ -83,10 +85,11 @@ int scheduler_create(struct scheduler *s, struct task_config *c, struct task **r
 int scheduler_change(struct task *t, struct task_config *c);
 /* Deletes t: its runs are stopped, its record and history go. */
 int scheduler_delete(struct task *t);
-/* A run now (reason "manual"), under its overlap policy: returns the
- * outcome "started", "queued" or "skipped", or NULL when the run could not
- * be made (*ret_error says why). */
-const char *task_due(struct task *t, const char *reason, char **ret_error);
+/* A run now (reason "manual", ...), under its overlap policy: 0 with the
+ * outcome "started", "queued" or "skipped" in *ret_outcome, or, when the
+ * run could not be made, SCM_ERR(win32) or -errno with *ret_error
+ * (malloc'd, may be NULL) saying why. */
+int task_due(struct task *t, const char *reason, const char **ret_outcome, char **ret_error);
 /* The hook of a child that is no service's (struct service_hooks): true
  * when it was a task's run, now recorded. */
 bool scheduler_child_exited(struct manager *m, const siginfo_t *si);
@@ -94,13 +97,16 @@ bool scheduler_child_exited(struct manager *m, const siginfo_t *si);
 /* ---- task_run.c ---- */
 
 /* Makes a run of t (reason: "scheduled", "missed", "boot", "manual",
- * "queued").  0, or -errno with *ret_error; the history records it
- * either way. */
+ * "queued").  0, or SCM_ERR(win32) (a step of its security plan:
+ * SERVICE_LOGON_FAILED, PRIVILEGE_NOT_HELD, PATH_NOT_FOUND, ...) or
+ * -errno, with *ret_error; the history records it either way. */
 int task_run_start(struct task *t, const char *reason, char **ret_error);
 /* Stops r: SIGTERM to its process group, SIGKILL to its cgroup 5 s later;
  * result is what its history will say. */
 void task_run_stop(struct task_run *r, const char *result);
 /* r's process ended (si from waitid): records it, lets go of r. */
 void task_run_ended(struct task_run *r, const siginfo_t *si);
+/* scmd exits while r runs: kills it, records it interrupted, lets go of r. */
+void task_run_abandon(struct task_run *r);
 /* The wall clock in milliseconds. */
 int64_t task_wall_ms(void);

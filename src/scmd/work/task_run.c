@@ -7,6 +7,13 @@
  * scmd's (CGROUP/tasks/NAME.N.service, N counting runs), and a row in the task's history
  * from its start to its end.
  *
+ * Its fences, network rules and system-call filter are a service's too
+ * (exec/fences.c, netfilter.c on the run's cgroup, syscall_filter.c).
+ *
+ * A task with secrets gets them as a service does (exec/credentials.c),
+ * in a folder of the run's own, RUN_DIR/task-credentials/NAME.N, named
+ * by CREDENTIALS_DIRECTORY and removed when the run ends.
+ *
  * A run ends when its main process does: SIGCHLD reaches the supervisor
  * (boot/supervisor.c), which hands every child that is no service's to
  * scheduler_child_exited() before reaping it, so the exit status is read
@@ -29,13 +36,17 @@
 #include <scm/error.h>
 
 #include "cgroup.h"
+#include "credentials.h"
 #include "cleanup.h"
 #include "cmdline.h"
 #include "db.h"
 #include "db_task.h"
 #include "log.h"
 #include "manager.h"
+#include "netfilter.h"
+#include "process_config.h"
 #include "security.h"
+#include "security_config.h"
 #include "service_config.h"
 #include "environment.h"
 #include "spawner.h"
@@ -54,17 +65,40 @@ static char **build_env(const struct task *t, const struct passwd *pw) {
         return environment_for_account(pw, "SCM_TASK_NAME", t->config.name);
 }
 
-/* The security plan of the task's account, built as a service's is: the
- * task stands in as a service of that name and account, with every
- * security setting at its default. */
-static int plan_for(struct task *t, struct security_plan **ret, char **ret_error) {
-        struct manager *m = t->scheduler->manager;
-        struct service_config as_service = {
+/* The service t stands in as: its name and account, with its
+ * least-privilege settings, no_new_privileges (process, which the caller
+ * provides), fences and system-call filter. */
+static void stand_in(const struct task *t, struct service_process *process,
+                     struct service_config *ret) {
+        *process = (struct service_process){.setuid_allowed = t->config.setuid_allowed};
+        *ret = (struct service_config){
                 .name = t->config.name,
                 .account = t->config.account,
                 .type = SCM_TYPE_OWN_PROCESS,
+                .security = t->config.security,
+                .process = t->config.setuid_allowed ? process : NULL,
+                .fences = t->config.fences,
+                .syscalls = t->config.syscalls,
         };
-        struct security_request rq = {.config = &as_service, .db = m->db, .paths = &m->paths};
+}
+
+/* The security plan of the task, built as a service's is: the task stands
+ * in as a service; the owner OWNER_TASK gives it the tasks' folders and
+ * sentences that say "task NAME". */
+static int plan_for(struct task *t, struct security_plan **ret, char **ret_error) {
+        struct manager *m = t->scheduler->manager;
+        struct service_process process;
+        struct service_config as_service;
+        stand_in(t, &process, &as_service);
+        uint64_t caps = t->config.security ? t->config.security->privileges : 0;
+        struct security_request rq = {
+                .config = &as_service,
+                .owner = OWNER_TASK,
+                .db = m->db,
+                .paths = &m->paths,
+                .caps_as_root = caps,
+                .caps_as_user = caps,
+        };
         int r = security_plan_build(&rq, ret);
         if (r < 0)
                 *ret_error = rq.error ? rq.error : strdup("cannot build the security plan");
@@ -73,9 +107,47 @@ static int plan_for(struct task *t, struct security_plan **ret, char **ret_error
         return r;
 }
 
+/* The task's secrets into a folder of r's own (none: nothing made), and
+ * CREDENTIALS_DIRECTORY into *envp. */
+static int deliver_secrets(struct task_run *r, const struct security_plan *plan, char ***envp,
+                           char **ret_error) {
+        struct task *t = r->task;
+        struct manager *m = t->scheduler->manager;
+        _cleanup_free_ char *key = task_identity_key(t->config.name);
+        _cleanup_free_ char *fname = service_file_name(t->config.name);
+        _cleanup_free_ char *folder = NULL;
+        if (!key || !fname || asprintf(&folder, "%s.%u", fname, r->seq) < 0) {
+                folder = NULL;
+                return SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY);
+        }
+        struct service_process process;
+        struct service_config as_service;
+        stand_in(t, &process, &as_service);
+        struct secrets_request rq = {
+                .config = &as_service,
+                .owner = OWNER_TASK,
+                .key = key,
+                .folder = folder,
+                .db = m->db,
+                .paths = &m->paths,
+                .credentials_dir = &r->credentials_dir,
+                .error = ret_error,
+        };
+        int e = secrets_deliver(&rq, plan);
+        if (e < 0 || !r->credentials_dir)
+                return e;
+        size_t n = 0;
+        while ((*envp)[n])
+                n++;
+        return environment_push(envp, &n, "CREDENTIALS_DIRECTORY", r->credentials_dir) < 0
+                       ? SCM_ERR(SCM_ERROR_NOT_ENOUGH_MEMORY)
+                       : 0;
+}
+
 static void run_free(struct task_run *r) {
         struct loop *l = r->task->scheduler->manager->loop;
         loop_timer_disarm(l, &r->timer);
+        secrets_withdraw(&r->credentials_dir);
         log_capture_close(&r->log);
         if (r->report_fd >= 0)
                 close(r->report_fd);
@@ -91,9 +163,8 @@ static void run_free(struct task_run *r) {
 static void open_cgroup(struct task_run *r) {
         struct scheduler *s = r->task->scheduler;
         _cleanup_free_ char *fname = service_file_name(r->task->config.name);
-        static unsigned count;
         if (s->cgroup_fd < 0 || !fname ||
-            asprintf(&r->cgroup_name, "%s.%u.service", fname, ++count) < 0) {
+            asprintf(&r->cgroup_name, "%s.%u.service", fname, r->seq) < 0) {
                 r->cgroup_name = NULL;
                 return;
         }
@@ -139,10 +210,13 @@ static int spawn_run(struct task_run *r, char **ret_error) {
         _cleanup_(security_plan_freep) struct security_plan *plan = NULL;
         e = plan_for(t, &plan, ret_error);
         if (e < 0)
-                return -EPERM;
+                return e;
         _cleanup_(strv_free_p) char **envp = build_env(t, plan->pw);
         if (!envp || security_plan_env(plan, &envp) < 0)
                 return -ENOMEM;
+        e = deliver_secrets(r, plan, &envp, ret_error);
+        if (e < 0)
+                return e;
         _cleanup_close_ int out_fd = -1;
         e = log_capture_open(&r->log, m->loop, r->log_path, &out_fd);
         if (e < 0)
@@ -150,6 +224,16 @@ static int spawn_run(struct task_run *r, char **ret_error) {
                                ? -ENOMEM
                                : e;
         open_cgroup(r);
+        _cleanup_free_ char *why = NULL;
+        e = netfilter_attach(r->cgroup_fd, t->config.fences, &why); /* before it holds a process */
+        if (e < 0) {
+                int n = asprintf(ret_error, "task %s: %s", t->config.name,
+                                 why ? why : strerror(-e));
+                if (n < 0)
+                        *ret_error = NULL;
+                return SCM_ERR(e == -EOPNOTSUPP ? SCM_ERROR_NOT_SUPPORTED
+                                                : scm_error_from_errno(-e));
+        }
         struct spawn_request req = {
                 .path = path,
                 .control_fd = -1,
@@ -159,6 +243,9 @@ static int spawn_run(struct task_run *r, char **ret_error) {
                 .cgroup_fd = r->cgroup_fd,
                 .security = plan,
                 .umask = -1,
+                .fences = t->config.fences,
+                .fences_keep = m->paths.run_dir,
+                .syscalls = t->config.syscalls,
         };
         struct spawn_result res;
         e = spawn_process(&req, &res);
@@ -188,7 +275,9 @@ int task_run_start(struct task *t, const char *reason, char **ret_error) {
                 *ret_error = NULL;
                 return -ENOMEM;
         }
+        static unsigned count;
         r->task = t;
+        r->seq = ++count;
         r->report_fd = r->cgroup_fd = -1;
         log_capture_init(&r->log);
         int64_t started = task_wall_ms();
@@ -275,5 +364,16 @@ void task_run_ended(struct task_run *r, const siginfo_t *si) {
                         break;
                 }
         t->n_running--;
+        run_free(r);
+}
+
+void task_run_abandon(struct task_run *r) {
+        struct manager *m = r->task->scheduler->manager;
+        if (r->cgroup_fd >= 0)
+                cgroup_kill(r->cgroup_fd);
+        else
+                kill(-r->pid, SIGKILL);
+        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL,
+                        "scmd exited while it ran");
         run_free(r);
 }
