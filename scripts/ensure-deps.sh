@@ -35,6 +35,8 @@ packages=(
         ansible-core # test_ansible.sh: contrib/ansible's module run by the real ansible-playbook
         python3-jsonschema # test_apply.sh: documents checked against docs/config-as-code.schema.json
         zsh          # test_completion.sh: the zsh completion (packaging/zsh-completion/_scctl)
+        dbus-daemon  # test_activation.sh: a Debian daemon started by its socket (sd_listen_fds())
+        dbus-bin     # dbus-send, its client
 )
 
 missing=()
