@@ -363,6 +363,61 @@ test_secrets() {
         assert_contains "the service keeps its own" "$OUT" "pw"
 }
 
+# as_nobody ARGS...: scctl ARGS as the user nobody (OUT, ERR, RC).
+as_nobody() {
+        run setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+                "$SCCTL" --root "$D" --timeout 30 "$@"
+}
+
+# A task's identity (its group and folders) is kept for its name after a
+# delete: a caller who is no admin must not get it back by making a task of
+# that name, or it reads what the deleted task (another account's) left.
+test_identity_not_inherited() {
+        needs_root "a deleted task's identity" || return
+        if ! command -v setpriv >/dev/null; then
+                tap_skip "a deleted task's identity" "no setpriv"
+                return
+        fi
+        daemon_start || return
+        chmod 711 "$D"
+        assert_sc_ok "a task as daemon with an identity, writing into its state folder" \
+                task create heir --ru daemon --sid-type unrestricted \
+                --tr "sh -c 'echo data-of-daemon >\$STATE_DIRECTORY/kept'"
+        local gid state
+        gid=$(task_field heir service_gid)
+        state=$(task_field heir state_directory)
+        assert_sc_ok "task run heir" task run heir
+        wait_until 30 "its run wrote into its state folder" test -s "$state/kept"
+        assert_sc_ok "the task is deleted" task delete heir
+        assert_sc_ok "root grants everyone create-service" \
+                sdset --scm "allow everyone connect,enumerate,query-lock-status,read-control,create-service"
+        as_nobody task create heir --ru nobody --sid-type unrestricted --tr "cat $state/kept"
+        assert_rc "nobody may not make a task of that name with an identity" 1
+        assert_contains "ACCESS_DENIED" "$ERR" "ACCESS_DENIED (5)"
+        assert_contains "and is told why" "$ERR" "only an administrator"
+        as_nobody task create heir --ru nobody --tr "cat $state/kept"
+        assert_rc "it may make one without" 0
+        as_nobody task config heir --sid-type restricted
+        assert_rc "but not give it the identity afterwards" 1
+        assert_contains "ACCESS_DENIED there too" "$ERR" "ACCESS_DENIED (5)"
+        assert_eq "the task still has none" "$(task_field heir sid_type)" none
+        as_nobody task run heir
+        assert_rc "its run" 0
+        wait_until 30 "its run ended" has_result heir exited
+        run_sc --json task history heir
+        assert_contains "cannot read the deleted task's file (exit status from inside)" "$OUT" \
+                '"exit_code":1'
+        as_nobody task create fresh --ru nobody --sid-type unrestricted --tr true
+        assert_rc "a name that never had an identity: nobody may give it one" 0
+        as_nobody task config fresh --sid-type restricted
+        assert_rc "and change its kind" 0
+        as_nobody task config fresh --sid-type none
+        assert_rc "or take it away" 0
+        assert_sc_ok "an admin may give a name's identity back" \
+                task config heir --sid-type unrestricted
+        assert_eq "the same group as before the delete" "$(task_field heir service_gid)" "$gid"
+}
+
 # task_log TASK: what TASK's runs wrote on stdout (its log, which the run
 # reaches whatever its fences hide).
 task_log() {
@@ -440,6 +495,7 @@ run_test test_restricted
 run_test test_restrict_network
 run_test test_survives_restart
 run_test test_secrets
+run_test test_identity_not_inherited
 run_test test_sandbox
 run_test test_refusals
 finish

@@ -37,6 +37,7 @@
 #include "account.h"
 #include "cleanup.h"
 #include "cmdline.h"
+#include "db.h"
 #include "db_task.h"
 #include "fence_config.h"
 #include "log.h"
@@ -288,6 +289,35 @@ static int check_own_account(struct rpc_call *call, const struct task_config *c)
                         (unsigned)caller->uid, account[0] ? account : "LocalSystem");
 }
 
+static bool has_identity(const struct task_config *c) {
+        return c && c->security && c->security->sid_type != SID_TYPE_NONE;
+}
+
+/* A caller who is no admin gives a task (before: NULL at create) an
+ * identity only when its name never had one: the group of a name is kept
+ * for good, also after a delete (identity.c), and with it the folders and
+ * what a deleted task, perhaps another account's, left in them. */
+static int check_identity_reuse(struct rpc_call *call, const struct task_config *before,
+                                const struct task_config *c) {
+        if (rpc_caller(call)->admin || !has_identity(c) || has_identity(before))
+                return 0;
+        _cleanup_free_ char *key = task_identity_key(c->name);
+        if (!key)
+                return rpc_fail(call, SCM_ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        gid_t gid;
+        int r = db_security_gid_of(call->manager->db, key, &gid);
+        if (r < 0)
+                return rpc_database_failed(call, r);
+        if (r == 0)
+                return 0;
+        return rpc_fail(call, SCM_ERROR_ACCESS_DENIED,
+                        "access denied: the name '%s' had an identity before (group %u and its "
+                        "folders, kept after a delete with what that task left there); only an "
+                        "administrator may give it again: choose another name, or set sid_type "
+                        "none",
+                        c->name, (unsigned)gid);
+}
+
 /* A task made by a caller who is no admin: the default list, and every
  * right for its maker (the owner of a Windows task). */
 static int owner_access(struct rpc_call *call, struct task_config *c) {
@@ -389,6 +419,8 @@ int rpc_task_create(struct rpc_call *call, json_t **ret) {
         if (r >= 0)
                 r = check_own_account(call, &c);
         if (r >= 0)
+                r = check_identity_reuse(call, NULL, &c);
+        if (r >= 0)
                 r = owner_access(call, &c);
         struct task *t = NULL;
         if (r >= 0) {
@@ -427,6 +459,8 @@ int rpc_task_change(struct rpc_call *call, json_t **ret) {
                 r = check(call, &c);
         if (r >= 0 && json_object_get(call->params, "account"))
                 r = check_own_account(call, &c);
+        if (r >= 0)
+                r = check_identity_reuse(call, &t->config, &c);
         if (r >= 0) {
                 r = scheduler_change(t, &c);
                 if (r < 0)
