@@ -326,23 +326,31 @@ static const char *status_of(const json_t *task) {
         return json_is_true(json_object_get(task, "enabled")) ? "Ready" : "Disabled";
 }
 
+/* LABEL and each entry of list on a line of its own (none: the text none).
+ * The value starts in column 22, after one blank at least. */
 static void print_list(const char *label, const json_t *list, const char *none) {
         size_t i;
         json_t *e;
         if (json_array_size(list) == 0)
-                printf("%-21s%s\n", label, none);
+                printf("%-20s %s\n", label, none);
         json_array_foreach(list, i, e)
-                printf("%-21s%s\n", i ? "" : label, json_string_value(e));
+                printf("%-20s %s\n", i ? "" : label, json_string_value(e));
 }
 
 static const char *yes_no(const json_t *t, const char *key) {
         return json_is_true(json_object_get(t, key)) ? "yes" : "no";
 }
 
-/* Its least privilege, in qprivs' and qsidtype's words. */
+static const char *text_of(const json_t *t, const char *key) {
+        const char *s = json_string_value(json_object_get(t, key));
+        return s ? s : "?";
+}
+
+/* Its least privilege, in qprivs' and qsidtype's words, then its sandbox:
+ * every setting, so that a filtered task never reads as an open one. */
 static void print_security(const json_t *t) {
         print_list("Privileges:", json_object_get(t, "required_privileges"), "(the account's own)");
-        printf("SID Type:            %s\n", json_string_value(json_object_get(t, "sid_type")));
+        printf("SID Type:            %s\n", text_of(t, "sid_type"));
         json_t *gid = json_object_get(t, "service_gid");
         if (json_is_integer(gid))
                 printf("Task Group:          %lld\n", (long long)json_integer_value(gid));
@@ -350,13 +358,32 @@ static void print_security(const json_t *t) {
         if (state)
                 printf("State Directory:     %s\n", state);
         print_list("Writable Paths:", json_object_get(t, "writable_paths"), "(none)");
+        if (json_is_true(json_object_get(t, "allow_weak_isolation")))
+                printf("Weak Isolation:      allowed\n");
         printf("Restrict Network:    %s\n", yes_no(t, "restrict_network"));
         printf("No New Privileges:   %s\n", yes_no(t, "no_new_privileges"));
         printf("Private Tmp:         %s\n", yes_no(t, "private_tmp"));
-        printf("Protect System:      %s\n",
-               json_string_value(json_object_get(t, "protect_system")));
-        print_list("System Calls Denied:", json_object_get(t, "system_call_deny"), "(none)");
+        printf("Protect System:      %s\n", text_of(t, "protect_system"));
+        printf("Protect Home:        %s\n", text_of(t, "protect_home"));
+        printf("Private Devices:     %s\n", yes_no(t, "private_devices"));
+        const json_t *allow = json_object_get(t, "system_call_allow");
+        const json_t *deny = json_object_get(t, "system_call_deny");
+        if (json_array_size(allow))
+                print_list("System Calls Only:", allow, "");
+        print_list("System Calls Denied:", deny, "(none)");
+        if (json_array_size(allow) || json_array_size(deny))
+                printf("System Call Action:  %s\n", text_of(t, "system_call_action"));
+        if (json_array_size(json_object_get(t, "address_families_allow")))
+                print_list("Families Allowed:", json_object_get(t, "address_families_allow"), "");
+        if (json_array_size(json_object_get(t, "address_families_deny")))
+                print_list("Families Denied:", json_object_get(t, "address_families_deny"), "");
+        if (json_array_size(json_object_get(t, "ip_address_allow")))
+                print_list("IP Addresses Allowed:", json_object_get(t, "ip_address_allow"), "");
         print_list("IP Addresses Denied:", json_object_get(t, "ip_address_deny"), "(none)");
+        if (json_array_size(json_object_get(t, "socket_bind_allow")))
+                print_list("Bind Allowed:", json_object_get(t, "socket_bind_allow"), "");
+        if (json_array_size(json_object_get(t, "socket_bind_deny")))
+                print_list("Bind Denied:", json_object_get(t, "socket_bind_deny"), "");
 }
 
 /* schtasks /query /v /fo list, in its words. */

@@ -418,6 +418,36 @@ test_identity_not_inherited() {
         assert_eq "the same group as before the delete" "$(task_field heir service_gid)" "$gid"
 }
 
+# task query's text form shows every least-privilege and sandbox setting a
+# task has, not only some: a reader must not take a filtered task for an
+# open one.
+test_query_text() {
+        daemon_start || return
+        assert_sc_ok "a task with every sandbox setting" \
+                task create shown --tr true --protect-home tmpfs --private-devices \
+                --system-call-allow read,write,exit_group --system-call-action kill \
+                --address-families-allow AF_UNIX --address-families-deny AF_PACKET \
+                --ip-address-allow localhost --socket-bind-allow tcp:8080 \
+                --socket-bind-deny any --allow-weak-isolation
+        run_sc task query shown
+        assert_rc "task query shown" 0
+        assert_contains "the home folders" "$OUT" "Protect Home:        tmpfs"
+        assert_contains "the private /dev" "$OUT" "Private Devices:     yes"
+        assert_contains "the calls allowed" "$OUT" "System Calls Only:   read"
+        assert_contains "...each of them" "$OUT" "                     exit_group"
+        assert_contains "what a refused call gets" "$OUT" "System Call Action:  kill"
+        assert_contains "the families allowed" "$OUT" "Families Allowed:    AF_UNIX"
+        assert_contains "the families denied" "$OUT" "Families Denied:     AF_PACKET"
+        assert_contains "the addresses allowed" "$OUT" "IP Addresses Allowed: localhost"
+        assert_contains "the binds allowed" "$OUT" "Bind Allowed:        tcp:8080"
+        assert_contains "the binds denied" "$OUT" "Bind Denied:         any"
+        assert_contains "weak isolation" "$OUT" "Weak Isolation:      allowed"
+        assert_sc_ok "a task with none" task create bare --tr true
+        run_sc task query bare
+        assert_contains "no home fence" "$OUT" "Protect Home:        no"
+        assert_not_contains "no call action without a filter" "$OUT" "System Call Action:"
+}
+
 # task_log TASK: what TASK's runs wrote on stdout (its log, which the run
 # reaches whatever its fences hide).
 task_log() {
@@ -498,4 +528,5 @@ run_test test_secrets
 run_test test_identity_not_inherited
 run_test test_sandbox
 run_test test_refusals
+run_test test_query_text
 finish
