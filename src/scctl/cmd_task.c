@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <scm/error.h>
+
 #include "cleanup.h"
 #include "scctl.h"
 
@@ -521,6 +523,9 @@ static void print_run(const json_t *run) {
                 printf("  exit %lld", (long long)json_integer_value(code));
         if (sig)
                 printf("  signal %lld", (long long)json_integer_value(sig));
+        json_int_t win32 = json_integer_value(json_object_get(run, "win32_exit_code"));
+        if (win32)
+                printf("  %s (%lld)", scm_error_name((int)win32), (long long)win32);
         const char *error = json_string_value(json_object_get(run, "error"));
         if (error)
                 printf("  (%s)", error);

@@ -124,6 +124,9 @@ test_privileges() {
         assert_contains "its history records the run that could not be made" "$OUT" \
                 '"result":"failed_to_start"'
         assert_contains "with the sentence" "$OUT" "is not granted the privilege"
+        assert_contains "and the Win32 error" "$OUT" '"win32_exit_code":1314'
+        run_sc task history priv
+        assert_contains "which task history names" "$OUT" "PRIVILEGE_NOT_HELD (1314)"
         assert_sc_ok "grant nobody CAP_NET_BIND_SERVICE" privilege grant nobody CAP_NET_BIND_SERVICE
         run_task_report priv || return
         assert_eq "the run is nobody (uid from inside)" "$(report priv uid)" "$(id -u nobody)"
@@ -306,6 +309,11 @@ test_refusals() {
                 tap_skip "interactive on the wire" "no python3"
         fi
         assert_sc_error "nothing was made of the refused ones" FILE_NOT_FOUND 2 task query bad
+        assert_sc_ok "a task whose program is not there" task create gone --tr /nonexistent/prog
+        run_sc task run gone
+        wait_until 30 "its run is recorded" has_result gone failed_to_start
+        run_sc --json task history gone
+        assert_contains "with the Win32 error of the missing file" "$OUT" '"win32_exit_code":2'
         if is_root; then
                 assert_sc_ok "a task" task create good --tr true
                 assert_sc_error "a privilege change refused leaves it" INVALID_PARAMETER 87 \

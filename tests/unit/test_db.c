@@ -34,7 +34,7 @@
 #include "task_config.h"
 
 /* The schema this scmd writes; bump with each migration added to db.c. */
-#define SCHEMA_VERSION_NOW 19
+#define SCHEMA_VERSION_NOW 20
 
 struct fixture {
         char dir[64];

@@ -578,6 +578,8 @@ static json_t *run_json(const struct task_run_record *e) {
                 json_object_set_new(o, "exit_code", json_integer(e->exit_code));
         if (e->signal > 0)
                 json_object_set_new(o, "signal", json_integer(e->signal));
+        if (e->win32_exit_code)
+                json_object_set_new(o, "win32_exit_code", json_integer(e->win32_exit_code));
         if (e->error)
                 json_object_set_new(o, "error", json_string(e->error));
         return o;

@@ -346,6 +346,11 @@ static const char *const migrations[] = {
         "  filter TEXT NOT NULL"
         ");"
         "ALTER TABLE tasks ADD COLUMN setuid_allowed INTEGER NOT NULL DEFAULT 0;",
+        /* 19 -> 20: the Win32 error of a run that could not be made (a
+         * step of its security plan: PRIVILEGE_NOT_HELD, PATH_NOT_FOUND,
+         * ...; an exec that failed), beside its sentence in error; 0 for
+         * none, which every run recorded before has. */
+        "ALTER TABLE task_runs ADD COLUMN win32_exit_code INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)ELEMENTSOF(migrations))
 

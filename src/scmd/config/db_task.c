@@ -270,11 +270,11 @@ int db_task_run_begin(struct db *db, int64_t task_id, const char *reason, int64_
 }
 
 int db_task_run_end(struct db *db, int64_t run_id, int64_t ended_at_ms, const char *result,
-                    int exit_code, int signal, const char *error) {
+                    int exit_code, int signal, int win32, const char *error) {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db,
                            "UPDATE task_runs SET ended_at_ms = ?2, result = ?3, exit_code = ?4,"
-                           " signal = ?5, error = ?6 WHERE id = ?1",
+                           " signal = ?5, error = ?6, win32_exit_code = ?7 WHERE id = ?1",
                            &st);
         if (r < 0)
                 return r;
@@ -287,6 +287,7 @@ int db_task_run_end(struct db *db, int64_t run_id, int64_t ended_at_ms, const ch
                 sqlite3_bind_int(st, 5, signal);
         if (error)
                 sqlite3_bind_text(st, 6, error, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, win32);
         return db_errno(sqlite3_step(st));
 }
 
@@ -301,7 +302,8 @@ int db_task_history(struct db *db, int64_t task_id, struct task_run_record **ret
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         int r = db_prepare(db,
                            "SELECT id, reason, started_at_ms, ended_at_ms, pid, result, exit_code,"
-                           " signal, error FROM task_runs WHERE task_id = ?1 ORDER BY id DESC",
+                           " signal, error, win32_exit_code FROM task_runs WHERE task_id = ?1"
+                           " ORDER BY id DESC",
                            &st);
         if (r < 0)
                 return r;
@@ -331,6 +333,7 @@ int db_task_history(struct db *db, int64_t task_id, struct task_run_record **ret
                         .error = sqlite3_column_type(st, 8) == SQLITE_NULL
                                          ? NULL
                                          : db_column_strdup(st, 8),
+                        .win32_exit_code = sqlite3_column_int(st, 9),
                 };
                 if (!e->reason || !e->result) {
                         task_run_records_free(v, n);

@@ -33,9 +33,10 @@ int db_task_set_checked(struct db *db, int64_t id, int64_t t);
  * TASK_HISTORY_MAX of the task.  0 with *ret_run_id, or -errno. */
 int db_task_run_begin(struct db *db, int64_t task_id, const char *reason, int64_t started_at_ms,
                       int pid, int64_t *ret_run_id);
-/* A run ended (result, exit code or -1, signal or 0, error or NULL). */
+/* A run ended (result, exit code or -1, signal or 0, the Win32 error of a
+ * run that could not be made or 0, its sentence or NULL). */
 int db_task_run_end(struct db *db, int64_t run_id, int64_t ended_at_ms, const char *result,
-                    int exit_code, int signal, const char *error);
+                    int exit_code, int signal, int win32, const char *error);
 /* Runs still marked running by an earlier scmd become "interrupted". */
 int db_task_runs_interrupted(struct db *db, int64_t now_ms);
 /* The task's history, newest first, malloc'd (task_run_records_free()). */

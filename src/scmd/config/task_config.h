@@ -60,11 +60,12 @@ struct task_run_record {
         char *reason;                       /* "scheduled", "missed", "boot", "manual", "queued" */
         int64_t started_at_ms, ended_at_ms; /* wall clock; ended 0 while it runs */
         int pid;
-        char *result;  /* "running", "exited", "killed", "time_limit", "ended", "skipped",
-                          "failed_to_start", "interrupted" */
-        int exit_code; /* -1: none */
-        int signal;    /* 0: none */
-        char *error;   /* or NULL */
+        char *result;        /* "running", "exited", "killed", "time_limit", "ended", "skipped",
+                                "failed_to_start", "interrupted" */
+        int exit_code;       /* -1: none */
+        int signal;          /* 0: none */
+        int win32_exit_code; /* a run that could not be made: why (0: none) */
+        char *error;         /* or NULL */
 };
 
 /* The name a task's identity is kept under where a service's is kept

@@ -159,7 +159,7 @@ int task_due(struct task *t, const char *reason, const char **ret_outcome, char 
                         struct manager *m = t->scheduler->manager;
                         int64_t id, now = task_wall_ms();
                         if (db_task_run_begin(m->db, t->id, reason, now, 0, &id) >= 0)
-                                db_task_run_end(m->db, id, now, "skipped", -1, 0,
+                                db_task_run_end(m->db, id, now, "skipped", -1, 0, 0,
                                                 "the previous run was still running");
                         log_info("task %s: run skipped: the previous one still runs",
                                  t->config.name);

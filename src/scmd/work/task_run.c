@@ -291,6 +291,8 @@ int task_run_start(struct task *t, const char *reason, char **ret_error) {
                             *ret_error ? *ret_error : strerror(-e));
                 if (b >= 0)
                         db_task_run_end(m->db, r->id, task_wall_ms(), "failed_to_start", -1, 0,
+                                        scm_error_win32(e) ? scm_error_win32(e)
+                                                           : scm_error_from_errno(-e),
                                         *ret_error ? *ret_error : strerror(-e));
                 run_free(r);
                 return e;
@@ -327,9 +329,10 @@ void task_run_stop(struct task_run *r, const char *result) {
 
 /* What the history says of how r ended. */
 static const char *result_of(struct task_run *r, const siginfo_t *si, int *exit_code, int *sig,
-                             char **error) {
+                             int *win32, char **error) {
         struct spawn_report rep;
         if (r->report_fd >= 0 && spawn_read_report(r->report_fd, &rep) == 1) {
+                *win32 = scm_error_from_errno(rep.error);
                 if (asprintf(error, "cannot %s: %s", spawn_stage_name((enum spawn_stage)rep.stage),
                              strerror(rep.error)) < 0)
                         *error = NULL;
@@ -347,12 +350,12 @@ static const char *result_of(struct task_run *r, const siginfo_t *si, int *exit_
 void task_run_ended(struct task_run *r, const siginfo_t *si) {
         struct task *t = r->task;
         struct manager *m = t->scheduler->manager;
-        int exit_code = -1, sig = 0;
+        int exit_code = -1, sig = 0, win32 = 0;
         _cleanup_free_ char *error = NULL;
-        const char *result = result_of(r, si, &exit_code, &sig, &error);
+        const char *result = result_of(r, si, &exit_code, &sig, &win32, &error);
         if (r->cgroup_fd >= 0 && cgroup_populated(r->cgroup_fd) == 1)
                 cgroup_kill(r->cgroup_fd); /* what the run left behind */
-        int e = db_task_run_end(m->db, r->id, task_wall_ms(), result, exit_code, sig, error);
+        int e = db_task_run_end(m->db, r->id, task_wall_ms(), result, exit_code, sig, win32, error);
         if (e < 0 && !t->deleted)
                 log_warning("task %s: cannot record the end of run %lld: %s", t->config.name,
                             (long long)r->id, strerror(-e));
@@ -373,7 +376,7 @@ void task_run_abandon(struct task_run *r) {
                 cgroup_kill(r->cgroup_fd);
         else
                 kill(-r->pid, SIGKILL);
-        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL,
+        db_task_run_end(m->db, r->id, task_wall_ms(), "interrupted", -1, SIGKILL, 0,
                         "scmd exited while it ran");
         run_free(r);
 }
