@@ -567,8 +567,12 @@ static int run_task(struct scctl *ctx, int argc, char **argv) {
         for (int i = 1; i < argc && !action; i++)
                 if (argv[i][0] != '-')
                         action = argv[i];
-        if (!action)
+        if (!action) {
+                /* --help (and the global options) come before any action. */
+                if (scctl_next_option(ctx, argc, argv) < 0)
+                        return ctx->exit_status;
                 return scctl_usage_error(ctx, "expects an action: %s", ctx->verb->synopsis);
+        }
         if (strcmp(action, "create") == 0 || strcmp(action, "config") == 0)
                 return run_create_or_config(ctx, argc, argv, action[1] == 'r');
         if (strcmp(action, "list") == 0) {

@@ -450,6 +450,9 @@ test_query_text() {
         assert_contains "the binds allowed" "$OUT" "Bind Allowed:        tcp:8080"
         assert_contains "the binds denied" "$OUT" "Bind Denied:         any"
         assert_contains "weak isolation" "$OUT" "Weak Isolation:      allowed"
+        run_sc task --help
+        assert_rc "scctl task --help, which scctl's usage errors point to" 0
+        assert_contains "names the security options" "$OUT" "--sid-type TYPE"
         assert_sc_ok "a task with none" task create bare --tr true
         run_sc task query bare
         assert_contains "no home fence" "$OUT" "Protect Home:        no"
