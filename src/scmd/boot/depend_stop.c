@@ -42,12 +42,8 @@ void depend_stop_job_free(struct stop_job *job) {
         free(job);
 }
 
-/* The services of the registry that depend on s directly. */
-static struct service **direct_dependents(struct manager *m, struct service *s) {
-        _cleanup_free_ struct service **all = NULL;
-        ssize_t n = registry_sorted(m->registry, &all);
-        if (n < 0)
-                return NULL;
+/* The services of all (the registry, n of them) that depend on s directly. */
+static struct service **direct_dependents(struct service **all, ssize_t n, struct service *s) {
         struct service **v = calloc((size_t)n + 1, sizeof(*v));
         size_t k = 0;
         for (ssize_t i = 0; v && i < n; i++)
@@ -185,10 +181,14 @@ static struct stop_job *stop_job_new(struct manager *m, struct service **service
         job->asked = calloc(n + 1, sizeof(bool));
         job->stopped = calloc(n + 1, sizeof(bool));
         job->dependents = calloc(n + 1, sizeof(*job->dependents));
-        bool ok = job->services && job->asked && job->stopped && job->dependents;
+        /* The registry listed once for the whole job: once a service, the
+         * shutdown's job of N services sorted N names N times. */
+        _cleanup_free_ struct service **all = NULL;
+        ssize_t n_all = registry_sorted(m->registry, &all);
+        bool ok = n_all >= 0 && job->services && job->asked && job->stopped && job->dependents;
         for (size_t i = 0; ok && i < n; i++) {
                 job->services[i] = services[i];
-                ok = (job->dependents[i] = direct_dependents(m, services[i])) != NULL;
+                ok = (job->dependents[i] = direct_dependents(all, n_all, services[i])) != NULL;
         }
         if (!ok) {
                 depend_stop_job_free(job);
