@@ -29,6 +29,7 @@ struct dep_watch {
 
 struct start_target {
         struct start_target *next;
+        struct start_target **pprev; /* what points at it in the list; NULL: out */
         struct manager *m;
         struct service *service; /* a service target; NULL for a group */
         char *group;             /* a group target */
