@@ -12,7 +12,10 @@
 # slope of a least-squares line through the gaps between stamps against
 # the service's rank: microseconds per spawn added per 1000 services
 # already running (0 is flat).  Then scmd's open descriptors per running
-# service (/proc/PID/fd), and the time its SIGTERM takes to stop all N.
+# service (/proc/PID/fd), and, once scmd has them all RUNNING, the time
+# its SIGTERM takes to stop all N (the last service process gone) and the
+# time until scmd itself has exited (every STOPPED recorded; with
+# BENCH_PERF=FILE, a perf record of scmd over that stop).
 #
 # As root it runs in a PID namespace of its own, so nothing outlives it.
 set -u
@@ -107,7 +110,31 @@ running=$(sort -u -k2,2 "$W/stamps" | awk '{ print $2 }' | while read -r p; do
         [ -d "/proc/$p" ] && echo "$p"; done | wc -l)
 echo "scmd holds $fds descriptors with $running services running: $(awk -v f="$fds" -v r="$running" 'BEGIN { printf "%.2f", r ? f / r : 0 }') per service"
 
+# The stop begins once scmd has seen every running service RUNNING (the
+# boot's end; at most 60 s), so that it measures the stop alone.
+in_running() { "$BUILD/scctl" --root "$W/root" --timeout 5 --json query 2>/dev/null | grep -o '"state":"running"' | wc -l; }
+settle0=$(date +%s%N)
+while :; do
+        seen=$(in_running)
+        waited=$((($(date +%s%N) - settle0) / 1000000))
+        [ "$seen" -ge "$running" ] || [ "$waited" -ge 60000 ] && break
+        sleep 0.2
+done
+echo "scmd had $seen services RUNNING $waited ms after the count above"
+
+# BENCH_PERF=FILE: a perf record of scmd over the stop, into FILE (its
+# options BENCH_PERF_OPTS, -g unless set).
+PERF=
+if [ -n "${BENCH_PERF:-}" ]; then
+        perf record ${BENCH_PERF_OPTS:--g} -q -o "$BENCH_PERF" -p "$PID" 2>/dev/null &
+        PERF=$!
+        sleep 1
+fi
+t0=$(date +%s%N)
 stopped=$("$TOOL" stop "$W/stamps" 120000 signal "$PID" 15)
 echo "stop all $N at scmd's SIGTERM: $stopped ms"
 wait "$PID" 2>/dev/null
+t1=$(date +%s%N)
+echo "scmd exited $(((t1 - t0) / 1000000)) ms after the stop began (every service stopped and recorded)"
+[ -n "$PERF" ] && wait "$PERF"
 PID=

@@ -104,6 +104,33 @@ test_adopted_twice() {
         assert_sc_ok "t stops" stop t --wait
 }
 
+pidfd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'anon_inode:*pidfd*' | wc -l; }
+
+# Taken back after a crash, a process is not scmd's child (its parent was
+# the scmd that died): no SIGCHLD tells of its end, so scmd watches it
+# through a pidfd, and sees it end.  A process the new scmd starts is its
+# child, watched without one.
+test_adopted_ends_after() {
+        daemon_start || return
+        create_helper e || return
+        start_helper e || return
+        local pid
+        pid=$(report_get e pid)
+        crash_scmd
+        daemon_start || return
+        assert_eq "e runs with the same pid" "$pid" "$(status_field e pid)"
+        check "...not scmd's child" test "$(proc_ppid "$pid")" != "$SCMD_PID"
+        assert_eq "scmd holds one pidfd, for e" 1 "$(pidfd_count "$SCMD_PID")"
+        create_helper f || return
+        start_helper f || return
+        assert_eq "...and none for f, its own child" 1 "$(pidfd_count "$SCMD_PID")"
+        kill -KILL "$pid"
+        wait_state e stopped 10 && tap_ok "e's end, killed from outside, is seen: e is stopped"
+        assert_eq "...and its pidfd is closed" 0 "$(pidfd_count "$SCMD_PID")"
+        kill -KILL "$(report_get f pid)"
+        wait_state f stopped 10 && tap_ok "f's end is seen through SIGCHLD: f is stopped"
+}
+
 test_died_while_down() {
         daemon_start || return
         create_helper d || return
@@ -237,6 +264,7 @@ test_no_cgroups_note() {
 
 run_test test_plain_adopted
 run_test test_adopted_twice
+run_test test_adopted_ends_after
 run_test test_died_while_down
 run_test test_failure_count_persists
 run_test test_notify_adopted

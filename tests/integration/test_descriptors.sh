@@ -3,11 +3,13 @@
 #
 # What a running service costs scmd in descriptors, and what of scmd's a
 # service receives.  300 auto-start services are started at scmd's boot;
-# scmd's own /proc/PID/fd is counted before and after: at most two more per
-# running service (its pidfd and its output pipe: the log file is open only
-# while output is written, the cgroup folder is opened again when needed),
-# besides the usage files of at most 64 processes queried, which scmd holds
-# open (three each at most: a fixed number, not one per service).
+# scmd's own /proc/PID/fd is counted before and after: at most one more per
+# running service (its output pipe: a process scmd spawned is its child,
+# watched through SIGCHLD without a pidfd; the log file is open only while
+# output is written, the cgroup folder is opened again when needed), and no
+# pidfd at all, besides the usage files of at most 64 processes queried,
+# which scmd holds open (three each at most: a fixed number, not one per
+# service).
 # A service holds only its standard descriptors (spawn.c places the child's
 # few on reserved numbers and drops the rest of scmd's table), its output
 # still reaches its log, and scmd's SIGTERM stops all 300.
@@ -17,6 +19,7 @@
 N=300
 
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+pidfd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'anon_inode:*pidfd*' | wc -l; }
 
 # The usage files (cpu.stat, memory.current, pids.current) pid $1 holds.
 usage_count() {
@@ -63,7 +66,8 @@ test_descriptors_per_service() {
         with=$((after - base - usage))
         diag "scmd: $base descriptors with no service, $after with $N running ($usage usage files)"
         check "at most 64 processes' usage files held open ($usage)" test "$usage" -le $((3 * 64))
-        check "at most 2 descriptors per running service ($with for $N)" test "$with" -le $((2 * N))
+        check "at most 1 descriptor per running service ($with for $N)" test "$with" -le "$N"
+        assert_eq "no pidfd for scmd's own children" 0 "$(pidfd_count "$SCMD_PID")"
 
         local pid fds
         pid=$(status_field fd150 pid)

@@ -11,6 +11,8 @@
 
 #include <scm/types.h>
 
+#include "loop.h"
+
 struct manager;
 struct service;
 struct service_config;
@@ -27,6 +29,7 @@ struct dep_watch {
 
 struct start_target {
         struct start_target *next;
+        struct start_target **pprev; /* what points at it in the list; NULL: out */
         struct manager *m;
         struct service *service; /* a service target; NULL for a group */
         char *group;             /* a group target */
@@ -68,14 +71,15 @@ struct stop_job {
         void (*client_done)(void *userdata, int win32, const char *message);
         void *userdata;
         bool kicking, again;
-        unsigned round; /* depend_service_entered()'s last round that kicked it */
+        unsigned round; /* kick_stop_jobs()'s last round that kicked it */
 };
 
 struct depend_run {
         struct start_target *targets;
         struct start_all *boots;
         struct stop_job *stops;
-        bool cancelling; /* depend_cancel_starts(): every answer is its own */
+        struct loop_timer kick; /* the stop jobs move on: armed at a STOPPED */
+        bool cancelling;        /* depend_cancel_starts(): every answer is its own */
 };
 extern struct depend_run depend_run;
 

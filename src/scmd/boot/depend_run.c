@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The running cascades' shared state, and the hooks that move them: every
- * change of a service's state (depend_service_entered), a service freed
+ * change of a service's state (depend_service_entered: a start at once,
+ * the stop jobs once a turn of the loop), a service freed
  * (depend_service_gone), and the end (depend_free).
  *
  * The running cascades are kept in one object (there is one scmd, and one
@@ -40,6 +41,24 @@ char *depend_text(const char *fmt, ...) {
 
 /* ---- hooks ---- */
 
+/* Moves every stop job on.  A job may end (and be freed, or end others)
+ * inside its kick: start again from the head after each, skipping those
+ * kicked. */
+static void kick_stop_jobs(struct loop_timer *t) {
+        (void)t;
+        static unsigned round;
+        round++;
+        for (struct stop_job *j = depend_run.stops; j;) {
+                if (j->round == round) {
+                        j = j->next;
+                        continue;
+                }
+                j->round = round;
+                depend_stop_job_kick(j);
+                j = depend_run.stops;
+        }
+}
+
 /* A one-shot job that has run to its clean end: its dependents may start. */
 static bool job_succeeded(const struct service *s) {
         return s->config.kind == SCM_KIND_ONESHOT && s->state == SCM_STATE_STOPPED &&
@@ -65,21 +84,13 @@ void depend_service_entered(struct service *s, enum scm_state old) {
                                            s->last_error ? s->last_error : why);
                 }
         }
-        if (s->state != SCM_STATE_STOPPED)
+        if (s->state != SCM_STATE_STOPPED || !depend_run.stops)
                 return;
-        /* A job may end (and be freed, or end others) inside its kick:
-         * start again from the head after each, skipping those kicked. */
-        static unsigned round;
-        round++;
-        for (struct stop_job *j = depend_run.stops; j;) {
-                if (j->round == round) {
-                        j = j->next;
-                        continue;
-                }
-                j->round = round;
-                depend_stop_job_kick(j);
-                j = depend_run.stops;
-        }
+        /* The stop jobs move on the next turn of the loop, once for every
+         * service that stopped in this one: a kick walks its whole job, and
+         * one per STOPPED made a stop of 10,000 at once O(N^2). */
+        if (!loop_timer_armed(&depend_run.kick))
+                loop_timer_arm(s->manager->loop, &depend_run.kick, now_usec(), kick_stop_jobs);
 }
 
 void depend_service_gone(struct service *s) {
@@ -118,6 +129,7 @@ void depend_free(struct manager *m) {
         }
         while (depend_run.stops)
                 depend_stop_job_free(depend_run.stops);
+        loop_timer_disarm(m->loop, &depend_run.kick);
         strv_free(m->group_order);
         m->group_order = NULL;
 }

@@ -65,17 +65,29 @@ static struct start_target *target_new(struct manager *m, size_t n_deps) {
         t->n_deps = n_deps;
         t->building = true;
         t->next = depend_run.targets;
+        if (t->next)
+                t->next->pprev = &t->next;
+        t->pprev = &depend_run.targets;
         depend_run.targets = t;
         return t;
 }
 
+/* Takes t out of the list of targets, in O(1): at a boot of 10,000 every
+ * service's target is answered, and a walk of the list each time made the
+ * boot O(N^2). */
+static void target_unlink(struct start_target *t) {
+        if (!t->pprev)
+                return;
+        *t->pprev = t->next;
+        if (t->next)
+                t->next->pprev = t->pprev;
+        t->next = NULL;
+        t->pprev = NULL;
+}
+
 /* Unlinks t and frees it; it must have no watcher and no client left. */
 void depend_target_free(struct start_target *t) {
-        for (struct start_target **p = &depend_run.targets; *p; p = &(*p)->next)
-                if (*p == t) {
-                        *p = t->next;
-                        break;
-                }
+        target_unlink(t);
         for (size_t i = 0; i < t->n_deps; i++)
                 depend_watch_cancel(&t->deps[i]);
         if (t->service && t->service->start_target == t)
@@ -105,12 +117,7 @@ void depend_target_done(struct start_target *t, int win32, const char *message) 
         if (s && s->start_target == t)
                 s->start_target = NULL;
         /* Out of the list first: nobody joins a target being answered. */
-        for (struct start_target **p = &depend_run.targets; *p; p = &(*p)->next)
-                if (*p == t) {
-                        *p = t->next;
-                        break;
-                }
-        t->next = NULL;
+        target_unlink(t);
         if (s && win32 && !t->started && !depend_run.cancelling) {
                 log_warning("service %s: not started: %s", s->config.name, message);
                 service_fail_start(s, win32, message);

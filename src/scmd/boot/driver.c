@@ -289,7 +289,9 @@ static int run_modprobe(struct driver_job *j, const char *path, char **argv) {
                                     .argv = argv,
                                     .envp = envp,
                                     .stdout_fd = fds[1],
-                                    .cgroup_fd = -1};
+                                    .cgroup_fd = -1,
+                                    /* its end comes through SIGCHLD (driver_child_exited) */
+                                    .no_pidfd = true};
         struct spawn_result res;
         int r = spawn_process(&req, &res);
         close(fds[1]);
@@ -297,7 +299,6 @@ static int run_modprobe(struct driver_job *j, const char *path, char **argv) {
                 close(fds[0]);
                 return r;
         }
-        close(res.pidfd); /* its end comes through SIGCHLD (driver_child_exited) */
         close(res.report_fd);
         j->pid = res.pid;
         j->ran = true;

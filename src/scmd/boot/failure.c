@@ -446,6 +446,7 @@ static void run_command(struct service *s, unsigned count) {
                 .stdout_fd = out_fd,
                 .cgroup_fd = -1, /* not the service: it must not hold the service up */
                 .security = plan,
+                .no_pidfd = true, /* our child: its pid stays ours until reaped */
         };
         struct spawn_result res;
         r = out_fd < 0 ? -errno : spawn_process(&req, &res);
@@ -455,7 +456,6 @@ static void run_command(struct service *s, unsigned count) {
                 command_free(cmd);
                 return;
         }
-        close(res.pidfd); /* our child: its pid stays ours until reaped */
         cmd->pid = res.pid;
         cmd->report_fd = res.report_fd;
         cmd->next = commands;
@@ -492,13 +492,13 @@ static void broadcast(struct manager *m, const char *text) {
                                     .argv = argv,
                                     .envp = envp,
                                     .stdout_fd = null_fd,
-                                    .cgroup_fd = -1};
+                                    .cgroup_fd = -1,
+                                    .no_pidfd = true};
         struct spawn_result res;
         if (null_fd < 0 || spawn_process(&req, &res) < 0) {
                 log_warning("cannot run wall(1) for the reboot message: %m");
                 return;
         }
-        close(res.pidfd);
         close(res.report_fd);
 }
 

@@ -133,17 +133,30 @@ void manager_service_stopped(struct service *s) {
 
 /* ---- signals ---- */
 
+/* How many ended children one turn of the loop reaps at most: a storm of
+ * them (a stop of 10,000) is taken in turns, between which the rest of
+ * scmd's events are served. */
+#define REAP_BATCH 256
+
+static void on_reap_more(struct loop_timer *t);
+
 /* Reaps every child that has ended: a service's main process through its
- * service, anything else (orphans re-parented to us) directly. */
+ * process (found by pid in O(1)), anything else (a command, a task's run,
+ * an instance, orphans re-parented to us) through its owner or directly.
+ * SIGCHLDs coalesce, and a service's own process has no pidfd to tell of
+ * its end (process.c): so reaping goes on until no ended child is left,
+ * REAP_BATCH a turn, the next turn armed when this one stops at the bound. */
 static void reap_children(struct manager *m) {
-        /* Bounded, so a child that cannot be reaped can never spin the loop;
-         * the next SIGCHLD takes up what is left. */
-        for (int i = 0; i < 4096; i++) {
+        pid_t last = 0;
+        for (int i = 0; i < REAP_BATCH; i++) {
                 siginfo_t si = {0};
                 if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
                         return;
+                if (si.si_pid == last)
+                        return; /* it could not be reaped: never spin on it */
+                last = si.si_pid;
                 struct process *p = manager_find_process(m, si.si_pid);
-                if (p && !p->main_exited)
+                if (p)
                         process_reap(p);
                 if (!p && command_reap(m, si.si_pid)) /* a pre-start, reload or post-stop command */
                         continue;
@@ -157,6 +170,11 @@ static void reap_children(struct manager *m) {
                 if (!p && gone.si_pid)
                         log_debug("reaped orphan pid %d", (int)si.si_pid);
         }
+        loop_timer_arm(m->loop, &m->reap_timer, now_usec(), on_reap_more);
+}
+
+static void on_reap_more(struct loop_timer *t) {
+        reap_children(container_of(t, struct manager, reap_timer));
 }
 
 static void on_signal(struct loop_io *io, uint32_t events) {
@@ -214,6 +232,8 @@ void manager_free(struct manager *m) {
         notify_close(m);
         driver_finish(m); /* before the services go */
         registry_free(m->registry);
+        manager_processes_free(m);
+        loop_timer_disarm(m->loop, &m->reap_timer);
         db_close(m->db);
         if (m->signal_fd >= 0) {
                 loop_io_remove(m->loop, &m->signal_io);

@@ -96,10 +96,17 @@ struct manager {
         char *cgroup_controllers_why; /* why the others are missing; NULL */
         int signal_fd;
         struct loop_io signal_io;
-        struct boot_sequence *boot;       /* boot.c */
-        struct shutdown_state *shutdown;  /* shutdown.c */
-        struct driver_state *drivers;     /* driver.c */
-        struct service *active;           /* list of services with a process */
+        struct loop_timer reap_timer;    /* supervisor.c: more ended children to reap */
+        struct boot_sequence *boot;      /* boot.c */
+        struct shutdown_state *shutdown; /* shutdown.c */
+        struct driver_state *drivers;    /* driver.c */
+        struct service *active;          /* list of services with a process */
+        /* manager.c: the processes whose main pid scmd has not reaped yet,
+         * by that pid (chained; one bucket of its own before the first
+         * table, so filing never fails). */
+        struct process **by_pid;
+        struct process *by_pid_first;
+        size_t by_pid_buckets, by_pid_count;
         struct service_command *commands; /* command.c: those running, for the reaping */
         int notify_fd;                    /* the sd_notify socket; -1 none */
         struct loop_io notify_io;
@@ -117,8 +124,16 @@ struct manager {
         struct service_hooks hooks;
 };
 
-/* The process of a service by its main pid, or NULL. */
+/* The process whose main pid is pid and not reaped yet, or NULL: O(1),
+ * for the reaping of each child at SIGCHLD. */
 struct process *manager_find_process(struct manager *m, pid_t pid);
+/* Files p under its main pid (p->pid > 0) once it is known; never fails.
+ * manager_unfile_process() once that pid is reaped, before it changes, and
+ * before p is freed (safe when p is not filed). */
+void manager_file_process(struct manager *m, struct process *p);
+void manager_unfile_process(struct manager *m, struct process *p);
+/* Frees the table (every process is unfiled by then). */
+void manager_processes_free(struct manager *m);
 /* Adds s to / removes s from the services that have a process. */
 void manager_track(struct manager *m, struct service *s);
 void manager_untrack(struct manager *m, struct service *s);

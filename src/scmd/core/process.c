@@ -14,19 +14,22 @@
  * which), and a member is never signalled or killed alone while others run
  * in its process: it is cut loose instead.
  *
- * A process is watched through three handles, all in the loop: its pidfd
- * (it ended), its exec report pipe (exec succeeded or which step failed),
- * and, after the main process ended, its cgroup.events (every process of
- * the cgroup has gone).  What they report becomes an event of the table
+ * A process is watched through three handles, all in the loop: its end
+ * (SIGCHLD for scmd's own child, which needs no descriptor: its pid stays
+ * scmd's until reaped, so it is signalled by pid; a pidfd for one that is
+ * not its child, taken back after a crash, or not made by scmd, a forking
+ * daemon's), its exec report (exec succeeded or which step failed), and,
+ * after the main process ended, its cgroup.events (every process of the
+ * cgroup has gone).  What they report becomes an event of the table
  * (spawned, spawn-failed, exited, stop-timeout) for every member; a service
  * is STOPPED only when all of its processes are gone, so no grandchild
  * outlives it.
  *
  * Why one file of about 700 lines: the process's life (made, watched
- * through its pidfd, exec report and cgroup, reaped, drained, released) is
- * one object whose handlers share its private state; the parts that stand
- * on their own already have files (exec/spawn.c, exec/cgroup.c,
- * exec/logcapture.c, core/channel.c, core/share.c).
+ * through SIGCHLD or its pidfd, exec report and cgroup, reaped, drained,
+ * released) is one object whose handlers share its private state; the
+ * parts that stand on their own already have files (exec/spawn.c,
+ * exec/cgroup.c, exec/logcapture.c, core/channel.c, core/share.c).
  */
 #include "process.h"
 #include "process_config.h"
@@ -250,6 +253,7 @@ static void process_free(struct process *p) {
                 process_holder_key(p->pid, p->start_time, key, sizeof(key));
                 fdholder_drop(p->manager->fdholder, key);
         }
+        manager_unfile_process(p->manager, p);
         loop_timer_disarm(l, &p->drain_timer);
         loop_timer_disarm(l, &p->forking_timer);
         close_exec_report(p);
@@ -433,6 +437,7 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         req.cgroup_fd = p->cgroup_fd >= 0 ? p->cgroup_fd : -1;
         req.low_priority = s->start_low_priority;
         req.report_in_result = true; /* no descriptor per spawn in flight */
+        req.no_pidfd = true;         /* our child: watched through SIGCHLD */
         p->uid = prep->plan->pw ? prep->plan->pw->pw_uid : 0;
         p->forking_deadline =
                 now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
@@ -444,7 +449,7 @@ static int spawn_into(struct process *p, struct service *s, const struct process
         if (r < 0)
                 return fail_errno(s, "create its process", -r);
         p->pid = res.pid;
-        p->pidfd = res.pidfd;
+        manager_file_process(p->manager, p); /* before its SIGCHLD is read */
         p->exec_report_fd = res.report_fd;
         p->exec_pending = res.settled;
         p->exec_report = res.report;
@@ -453,7 +458,6 @@ static int spawn_into(struct process *p, struct service *s, const struct process
                             "will not take it back",
                             s->config.name, (int)p->pid);
         hold(p);
-        loop_io_add(p->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
         if (p->exec_pending)
                 loop_timer_arm(p->manager->loop, &p->exec_timer, now_usec(), on_exec_settled);
         else
@@ -586,12 +590,18 @@ static int adopt_new(struct service *s, const struct process_found *found, struc
          * name its daemon (when the earlier scmd began it is not known). */
         p->forking_deadline =
                 now_usec() + (usec_t)PROCESS_START_TIMEOUT_MS(&s->config) * USEC_PER_MSEC;
-        p->pidfd = proc_pidfd_open(found->pid);
-        if (p->pidfd < 0) {
-                r = p->pidfd;
-                process_free(p);
-                return r;
+        /* After a re-exec it is still scmd's child, watched through
+         * SIGCHLD; after a crash it is another's, watched through a pidfd. */
+        pid_t parent = 0;
+        if (proc_parent(found->pid, &parent) < 0 || parent != getpid()) {
+                p->pidfd = proc_pidfd_open(found->pid);
+                if (p->pidfd < 0) {
+                        r = p->pidfd;
+                        process_free(p);
+                        return r;
+                }
         }
+        manager_file_process(s->manager, p);
         if (found->cgroup[0] && s->manager->cgroup_base_fd >= 0) {
                 p->cgroup_name = strdup(found->cgroup);
                 p->cgroup_fd = p->cgroup_name ? cgroup_service_open(s->manager->cgroup_base_fd,
@@ -616,7 +626,8 @@ static int adopt_new(struct service *s, const struct process_found *found, struc
                 p->account = strdup(s->config.account);
         }
         p->connected = p->channel_fd >= 0;
-        loop_io_add(s->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
+        if (p->pidfd >= 0)
+                loop_io_add(s->manager->loop, &p->pidfd_io, p->pidfd, EPOLLIN, on_pidfd);
         *ret = p;
         return 0;
 }
@@ -819,8 +830,13 @@ void process_signal(struct service *s, int sig) {
                 loop_timer_arm(p->manager->loop, &p->forking_timer, now_usec(), on_forking_retry);
                 return;
         }
-        if (p && p->pidfd >= 0 && syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0 &&
-            errno != ESRCH)
+        if (!p || p->pid <= 0 || p->main_exited)
+                return; /* reaped: its pid may be another's now */
+        /* Not reaped: the pid is still its own (a child's is ours until we
+         * reap it; any other is held by its pidfd). */
+        int r = p->pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0)
+                              : kill(p->pid, sig);
+        if (r < 0 && errno != ESRCH)
                 log_warning("service %s: cannot signal pid %d: %m", s->config.name, (int)p->pid);
 }
 
@@ -1072,7 +1088,8 @@ static bool launcher_failed(const struct process *p) {
 
 /* From now on p is pid, the daemon: its death is the service's.  The
  * pidfd is opened first and the pid checked after, so a pid reused in
- * between is never followed. */
+ * between is never followed; it is kept, since the daemon may not be
+ * scmd's child (a MAINPID's parent may still live). */
 static int follow(struct process *p, pid_t pid, const struct forking_search *q) {
         int fd = proc_pidfd_open(pid);
         if (fd < 0)
@@ -1084,7 +1101,9 @@ static int follow(struct process *p, pid_t pid, const struct forking_search *q) 
         }
         struct loop *l = p->manager->loop;
         loop_io_remove(l, &p->pidfd_io);
-        close(p->pidfd);
+        if (p->pidfd >= 0)
+                close(p->pidfd);
+        manager_unfile_process(p->manager, p);
         if (p->manager->fdholder) {
                 char key[FDHOLDER_KEY_MAX];
                 process_holder_key(p->pid, p->start_time, key, sizeof(key));
@@ -1092,6 +1111,7 @@ static int follow(struct process *p, pid_t pid, const struct forking_search *q) 
         }
         p->pidfd = fd;
         p->pid = pid;
+        manager_file_process(p->manager, p);
         p->forked = true;
         p->main_exited = false;
         p->exit_kind = EXIT_NONE;
@@ -1173,20 +1193,36 @@ static void on_forking_retry(struct loop_timer *t) {
                 find_daemon(p);
 }
 
+/* Reaps p's main process: 1 with *si when it has ended and was scmd's
+ * child, 2 when it has ended but how is unknown, 0 while it runs. */
+static int collect_exit(struct process *p, siginfo_t *si) {
+        if (p->pidfd < 0) {
+                /* Our child, watched through SIGCHLD: only the reaping of
+                 * children (supervisor.c) calls this, for a pid that has
+                 * ended.  Should the wait fail, the pid is given up as
+                 * ended, so it is never signalled again. */
+                if (waitid(P_PID, (id_t)p->pid, si, WEXITED | WNOHANG) < 0)
+                        return 2;
+                return si->si_pid != 0;
+        }
+        if (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, si, WEXITED | WNOHANG) < 0)
+                return errno == ECHILD && (p->adopted || p->forked) &&
+                                       proc_pidfd_exited(p->pidfd) == 1
+                               ? 2
+                               : 0;
+        return si->si_pid != 0;
+}
+
 void process_reap(struct process *p) {
-        if (p->main_exited || p->pidfd < 0)
+        if (p->main_exited || p->pid <= 0)
                 return;
         siginfo_t si = {0};
-        bool unknown = false;
-        if (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0) {
-                if (errno != ECHILD || !(p->adopted || p->forked) ||
-                    proc_pidfd_exited(p->pidfd) != 1)
-                        return;
-                unknown = true;
-        } else if (si.si_pid == 0) {
+        int r = collect_exit(p, &si);
+        if (r == 0)
                 return; /* not yet */
-        }
+        bool unknown = r == 2;
         p->main_exited = true;
+        manager_unfile_process(p->manager, p); /* the pid is no longer its own */
         loop_io_remove(p->manager->loop, &p->pidfd_io);
         process_ref(p);
         if (unknown)

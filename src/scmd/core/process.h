@@ -25,8 +25,14 @@ struct process {
         unsigned refs;           /* one per member, plus short holds */
         struct service *members; /* attached, linked by member_next */
         pid_t pid;
+        /* Watched through a pidfd only when it is not scmd's child (taken
+         * back after a crash) or not one scmd made (a forking daemon, a
+         * MAINPID): scmd's own child is watched through SIGCHLD, its pid
+         * ours until reaped, and costs no descriptor.  -1 none. */
         int pidfd;
         struct loop_io pidfd_io;
+        bool filed;                  /* in the manager's table by pid (manager.c) */
+        struct process *by_pid_next; /* its chain there */
         int exec_report_fd;
         struct loop_io exec_report_io;
         /* The outcome known at the spawn (spawn.c, report_in_result),
@@ -123,14 +129,16 @@ void process_release(struct service *s);
  * configuration and its process's capabilities): 0 with *ret, or
  * SCM_ERR(win32) with *ret_error the sentence (malloc'd) or NULL. */
 int process_security_plan(struct service *s, struct security_plan **ret, char **ret_error);
-/* Signals s's main process (through its pidfd). */
+/* Signals s's main process until it is reaped: by pid (scmd's child), or
+ * through its pidfd. */
 void process_signal(struct service *s, int sig);
 /* The signal that asks s to stop: its stop_signal, else SIGTERM. */
 int process_stop_signal(const struct service *s);
 /* Arms the stop timer: EV_STOP_TIMEOUT after s's stop_timeout_ms, else
  * scmd's --stop-timeout. */
 void process_arm_stop_timer(struct service *s);
-/* Collects the main process's exit if it has ended (pidfd or SIGCHLD). */
+/* Collects the main process's exit if it has ended (SIGCHLD's reaping,
+ * or its pidfd), and unfiles it from the manager's table by pid. */
 void process_reap(struct process *p);
 /* Asks every process of s to go now (shutdown escalation). */
 void service_kill(struct service *s);

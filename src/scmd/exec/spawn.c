@@ -11,7 +11,9 @@
  * cgroup membership atomically, so the process is never outside its
  * cgroup and its pid can never be recycled under us.  On kernels without
  * clone3 we fall back to clone() + CLONE_PIDFD and join the cgroup by
- * writing cgroup.procs from the child.
+ * writing cgroup.procs from the child.  A caller that watches the child
+ * through SIGCHLD (its pid stays scmd's until scmd reaps it) asks for no
+ * pidfd (no_pidfd): a running service then costs no descriptor for it.
  *
  * A spawn costs the same whatever scmd's size.  The child borrows scmd's
  * memory (CLONE_VM | CLONE_VFORK, on a stack of its own; scmd waits until
@@ -464,7 +466,8 @@ static pid_t clone_borrowed(struct child_args *a, int *ret_pidfd) {
                 errno = ENOMEM;
                 return -1;
         }
-        uint64_t flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | (a->unshare_fds ? CLONE_FILES : 0);
+        uint64_t flags = CLONE_VM | CLONE_VFORK | (a->req->no_pidfd ? 0 : CLONE_PIDFD) |
+                         (a->unshare_fds ? CLONE_FILES : 0);
 #if defined(__x86_64__)
         if (!a->join_cgroup) {
                 struct clone_args args = {
@@ -572,9 +575,9 @@ static int spawn_borrowed(const struct spawn_request *req, int report_fd,
         return 0;
 }
 
-static pid_t clone3_into(int cgroup_fd, int *ret_pidfd) {
+static pid_t clone3_into(int cgroup_fd, bool want_pidfd, int *ret_pidfd) {
         struct clone_args args = {
-                .flags = CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+                .flags = (want_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
                 .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
                 .exit_signal = SIGCHLD,
                 .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
@@ -587,7 +590,7 @@ static int spawn_copied(const struct spawn_request *req, int report_fd, int othe
                         pid_t *ret_pid, int *ret_pidfd) {
         int pidfd = -1;
         bool join_cgroup = false;
-        pid_t pid = clone3_into(req->cgroup_fd, &pidfd);
+        pid_t pid = clone3_into(req->cgroup_fd, !req->no_pidfd, &pidfd);
         if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
                 join_cgroup = req->cgroup_fd >= 0;
                 pid = fork();
@@ -633,7 +636,7 @@ int spawn_process(const struct spawn_request *req, struct spawn_result *ret) {
                         close(pipe_fds[0]);
                 return r;
         }
-        if (pidfd < 0) {
+        if (pidfd < 0 && !req->no_pidfd) {
                 pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
                 if (pidfd < 0) {
                         /* Without a pidfd we cannot watch it safely: stop it now. */

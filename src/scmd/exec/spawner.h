@@ -68,6 +68,9 @@ struct spawn_request {
         /* The outcome in the result (settled) where it is known when
          * spawn_process() returns, without a report descriptor. */
         bool report_in_result;
+        /* No pidfd (the result's is -1): the caller watches the child
+         * through SIGCHLD and reaps it, so its pid is not reused before. */
+        bool no_pidfd;
 };
 
 struct spawn_report {
@@ -77,7 +80,7 @@ struct spawn_report {
 
 struct spawn_result {
         pid_t pid;
-        int pidfd;
+        int pidfd;     /* -1 with no_pidfd */
         int report_fd; /* EOF: exec succeeded; else a struct spawn_report; -1: settled */
         bool settled;  /* report_in_result: executed (!failed) or failed at report */
         bool failed;

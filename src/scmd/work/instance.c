@@ -157,12 +157,12 @@ static int spawn_instance(struct instance *i, int conn_fd, bool on_stdio) {
                 req.listen_names = "connection";
                 req.listen_stdio = on_stdio;
                 req.report_in_result = true;
+                req.no_pidfd = true; /* the supervisor's SIGCHLD tells of its end */
                 struct spawn_result res;
                 e = spawn_process(&req, &res);
                 if (e < 0) {
                         r = fail_errno(s, "create a process", -e);
                 } else {
-                        close(res.pidfd); /* the supervisor's SIGCHLD tells of its end */
                         i->pid = res.pid;
                         i->report_fd = res.report_fd;
                         i->report = res.report;

@@ -246,6 +246,7 @@ static int spawn_run(struct task_run *r, char **ret_error) {
                 .fences = t->config.fences,
                 .fences_keep = m->paths.run_dir,
                 .syscalls = t->config.syscalls,
+                .no_pidfd = true, /* the supervisor's SIGCHLD tells us it ended */
         };
         struct spawn_result res;
         e = spawn_process(&req, &res);
@@ -253,7 +254,6 @@ static int spawn_run(struct task_run *r, char **ret_error) {
                 return asprintf(ret_error, "cannot create its process: %s", strerror(-e)) < 0
                                ? -ENOMEM
                                : e;
-        close(res.pidfd); /* the supervisor's SIGCHLD tells us it ended */
         r->pid = res.pid;
         r->report_fd = res.report_fd;
         return 0;
