@@ -61,6 +61,7 @@ static void grow(struct manager *m) {
                 }
         if (m->by_pid != &m->by_pid_first)
                 free(m->by_pid);
+        m->by_pid_first = NULL;
         m->by_pid = v;
         m->by_pid_buckets = n;
 }
