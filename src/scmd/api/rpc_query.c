@@ -80,13 +80,7 @@ static void write_status_with_usage(const struct service *s, struct json_writer 
 
 /* The same as an object, for the general path and enumerate. */
 static json_t *status_with_usage(const struct service *s) {
-        struct json_writer w = JSON_WRITER_INIT;
-        json_write_object_begin(&w);
-        write_status_with_usage(s, &w);
-        json_write_object_end(&w);
-        json_t *o = w.failed ? NULL : json_loadb(w.buf, w.len, 0, NULL);
-        json_writer_free(&w);
-        return o;
+        return service_status_object(s, write_status_with_usage);
 }
 
 int rpc_query_status(struct rpc_call *call, json_t **ret) {

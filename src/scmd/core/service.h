@@ -190,6 +190,10 @@ struct json_writer;
 void service_status_write(const struct service *s, struct json_writer *w);
 /* The same as an object; NULL on out-of-memory. */
 json_t *service_status_json(const struct service *s);
+/* What write puts into an open object, as an object (a tree of values,
+ * for the general path); NULL on out-of-memory. */
+typedef void service_status_writer(const struct service *s, struct json_writer *w);
+json_t *service_status_object(const struct service *s, service_status_writer *write);
 json_t *service_config_json(const struct service *s);
 
 /* Deletes s now if it is marked for delete, stopped and not open.

@@ -108,12 +108,16 @@ void service_status_write(const struct service *s, struct json_writer *w) {
                 write_stop_reason(w, s);
 }
 
-json_t *service_status_json(const struct service *s) {
+json_t *service_status_object(const struct service *s, service_status_writer *write) {
         struct json_writer w = JSON_WRITER_INIT;
         json_write_object_begin(&w);
-        service_status_write(s, &w);
+        write(s, &w);
         json_write_object_end(&w);
         json_t *o = w.failed ? NULL : json_loadb(w.buf, w.len, 0, NULL);
         json_writer_free(&w);
         return o;
+}
+
+json_t *service_status_json(const struct service *s) {
+        return service_status_object(s, service_status_write);
 }
