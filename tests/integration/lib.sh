@@ -653,6 +653,21 @@ is_root() {
         [ "$(id -u)" -eq 0 ]
 }
 
+# free_port: a TCP port on 127.0.0.1 that no socket uses now, listening
+# or connected (/proc/net/tcp), and below the kernel's range of ephemeral
+# ports, so that no client's connection can take it before the test binds
+# it (ports in that range made a listener fail now and then).
+free_port() {
+        local p hex low
+        read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+        for _ in $(seq 50); do
+                p=$((10000 + RANDOM % (low > 12000 ? low - 10000 : 2000)))
+                hex=$(printf ':%04X ' "$p")
+                grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "$p" && return 0; }
+        done
+        return 1
+}
+
 # The cgroup v2 mount point, or nothing.
 cgroup2_mount() {
         local dev mnt type rest

@@ -51,18 +51,6 @@ if [ -z "${LISTEN_HELPER:-}" ] || [ ! -x "$LISTEN_HELPER" ]; then
         exit 1
 fi
 
-# A TCP port on 127.0.0.1 that nothing listens on now.
-free_port() {
-        local p
-        for _ in $(seq 50); do
-                p=$((20000 + RANDOM % 30000))
-                if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-                        echo "$p"
-                        return 0
-                fi
-        done
-        return 1
-}
 
 # tcp_hello PORT: connects, prints the line the server sends (10 s at most).
 tcp_hello() {

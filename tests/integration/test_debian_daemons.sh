@@ -213,7 +213,8 @@ sshd_restarted() {
 
 test_ssh() {
         daemon_start || return
-        local port=$((42000 + RANDOM % 1000))
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
         mkdir -p "$D/units/ssh.service.d"
         printf '[Service]\nExecStart=\nExecStart=/usr/sbin/sshd -D -p %s $SSHD_OPTS\n' "$port" \
                 >"$D/units/ssh.service.d/50-port.conf"

@@ -63,16 +63,6 @@ else
         done
 fi
 
-# A free TCP port on 127.0.0.1 (none listening on it now).
-free_port() {
-        local p hex
-        for _ in $(seq 50); do
-                p=$((20000 + RANDOM % 30000))
-                hex=$(printf ':%04X ' "$p")
-                grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "$p" && return 0; }
-        done
-        return 1
-}
 
 # Sets up the user, keys, a copy of scctl the user can run, and sshd with
 # three ports whose sessions see SCM_SOCKET $T/s1, $T/s2, $T/s3.
