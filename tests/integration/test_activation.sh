@@ -382,6 +382,12 @@ test_accept_reexec() {
 # The same without cgroups (scmd in a mount namespace without cgroup2, as
 # an unprivileged scmd would be): no sweep can find the instance then, so
 # the scmd that re-executes itself ends it first.
+socket_listening() { # NAME PORT: scctl sockets NAME says the port listens
+        local out
+        out=$(sc sockets "$1" 2>/dev/null) || return 1
+        grep -q "tcp:127.0.0.1:$2 *LISTENING" <<<"$out"
+}
+
 test_accept_reexec_no_cgroups() {
         if ! is_root || ! command -v unshare >/dev/null; then
                 tap_skip "an instance is ended across a re-exec without cgroups" "not root or no unshare"
@@ -409,6 +415,10 @@ test_accept_reexec_no_cgroups() {
                 tap_ok "no instance runs on unsupervised after a re-exec, without cgroups"
         exec 4<&-
         kill -KILL "$pid" 2>/dev/null
+        # The new scmd binds the service's sockets again as it starts (they
+        # are not handed over across a re-exec): wait for it, as the test
+        # with cgroups waits for its reaping.
+        wait_until 30 "the new scmd listens on the socket" socket_listening in "$port" || return
         line=$(tcp_hello "$port")
         assert_contains "the next client starts it again and is answered" "$line" "instance pid="
 }
