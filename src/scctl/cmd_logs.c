@@ -28,6 +28,7 @@
 
 #include "cleanup.h"
 #include "scctl.h"
+#include "utf8.h"
 
 #define TAIL_DEFAULT_LINES 100
 #define FOLLOW_POLL_MS 200
@@ -42,34 +43,6 @@ struct log_output {
         size_t cap;
 };
 
-/* Length of the valid UTF-8 sequence at p (at most left bytes), or 0.
- * validate.c's decoder would do, but it also refuses control characters,
- * and a log is full of tabs and escape sequences. */
-static size_t utf8_valid(const unsigned char *p, size_t left) {
-        static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-        uint32_t c;
-        size_t n;
-
-        if (p[0] < 0x80)
-                return 1;
-        if ((p[0] & 0xe0) == 0xc0)
-                n = 2, c = p[0] & 0x1f;
-        else if ((p[0] & 0xf0) == 0xe0)
-                n = 3, c = p[0] & 0x0f;
-        else if ((p[0] & 0xf8) == 0xf0)
-                n = 4, c = p[0] & 0x07;
-        else
-                return 0;
-        if (n > left)
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((p[i] & 0xc0) != 0x80)
-                        return 0;
-                c = (c << 6) | (p[i] & 0x3f);
-        }
-        return c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? 0 : n;
-}
-
 /* line as a JSON string, each byte that is not UTF-8 as U+FFFD. */
 static json_t *json_line(const char *line, size_t size) {
         json_t *s = json_stringn(line, size);
@@ -80,7 +53,7 @@ static json_t *json_line(const char *line, size_t size) {
         if (!clean)
                 return NULL;
         for (size_t i = 0; i < size;) {
-                size_t n = utf8_valid((const unsigned char *)line + i, size - i);
+                size_t n = (size_t)utf8_sequence((const unsigned char *)line + i, size - i);
                 if (n == 0) {
                         memcpy(clean + w, "\xef\xbf\xbd", 3);
                         w += 3;
