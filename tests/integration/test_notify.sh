@@ -343,6 +343,31 @@ test_status_not_utf8() {
         wait_state latin stopped 10
 }
 
+# A STATUS= text longer than 256 bytes shows its first 256; an empty
+# STATUS= takes the text away (scmd holds one only while there is one).
+test_status_long_and_cleared() {
+        local py
+        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+        if [ -z "$py" ]; then
+                tap_skip "a long STATUS= text, then an empty one" "no python3 here to send them"
+                return
+        fi
+        daemon_start || return
+        local code='import os, socket, sys, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
+        code+='n = os.environ["NOTIFY_SOCKET"]; s.sendto(b"STATUS=" + b"x" * 300, n); s.sendto(b"READY=1", n); '
+        code+='time.sleep(float(sys.argv[1])); s.sendto(b"STATUS=", n); time.sleep(60)'
+        assert_sc_ok "create long" create long --kind notify --exec "$(cmdline "$py" -c "$code" 5)" \
+                --control-timeout 5000 || return
+        assert_sc_ok "start long" start long
+        wait_state long running 10 || return
+        assert_eq "a STATUS= of 300 bytes shows its first 256" \
+                "$(printf 'x%.0s' $(seq 256))" "$(status_field long status_text)"
+        wait_until 10 "the empty STATUS= took the text away" status_text_is long "" &&
+                tap_ok "an empty STATUS= takes the text away"
+        assert_sc_ok "stop long" stop long
+        wait_state long stopped 10
+}
+
 run_test test_notify_config
 run_test test_ready
 run_test test_stopping
@@ -354,4 +379,5 @@ run_test test_attribution
 run_test test_attribution_same_name_cgroup
 run_test test_nul_dropped
 run_test test_status_not_utf8
+run_test test_status_long_and_cleared
 finish

@@ -485,7 +485,7 @@ static void test_status_written_and_read(void **state) {
                 };
                 s.config.name = (char *)odd_texts[i < ODD_NAMES ? i : 0];
                 s.config.type = SCM_TYPE_SHARE_PROCESS;
-                snprintf(s.status_text, sizeof(s.status_text), "%s", odd_texts[i]);
+                s.status_text = (char *)odd_texts[i];
 
                 char *line = reply_for(90 + (int64_t)i, &s);
                 /* Valid JSON that jansson reads back to the same texts. */
@@ -529,7 +529,7 @@ static void test_status_text_not_utf8(void **state) {
         struct service s = {.state = SCM_STATE_RUNNING, .desired = SCM_STATE_RUNNING};
         s.config.name = (char *)"n";
         s.config.type = SCM_TYPE_OWN_PROCESS;
-        snprintf(s.status_text, sizeof(s.status_text), "%s", "50 \xe2\x82 done \xff");
+        s.status_text = (char *)"50 \xe2\x82 done \xff";
         char *line = reply_for(1, &s);
         json_t *reply = json_loads(line, 0, NULL);
         assert_non_null(reply);

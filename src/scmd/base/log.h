@@ -29,7 +29,7 @@ void log_set_level(enum log_level max);
 struct log_ratelimit {
         unsigned long long window_start_us;
         unsigned shown;
-        unsigned long suppressed;
+        unsigned suppressed;
 };
 /* Whether a warning of source may be written now. */
 bool log_ratelimit_pass(struct log_ratelimit *rl, const char *source);

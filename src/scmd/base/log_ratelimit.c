@@ -5,15 +5,17 @@
  * then silence with a count, which the next window's first warning
  * precedes with one line.
  */
+#include <limits.h>
+
 #include "log.h"
 #include "loop.h"
 
 bool log_ratelimit_pass(struct log_ratelimit *rl, const char *source) {
-        unsigned long suppressed = rl->suppressed;
+        unsigned suppressed = rl->suppressed;
         usec_t window = rl->window_start_us;
         bool pass = ratelimit_take(rl, LOG_BURST, LOG_WINDOW_SEC);
         if (rl->window_start_us != window && suppressed) /* a new window: say what the last hid */
-                log_warning("%s: %lu more warnings were not logged in %d s", source, suppressed,
+                log_warning("%s: %u more warnings were not logged in %d s", source, suppressed,
                             LOG_WINDOW_SEC);
         return pass;
 }
@@ -29,6 +31,7 @@ bool ratelimit_take(struct log_ratelimit *rl, unsigned burst, unsigned window_se
                 rl->shown++;
                 return true;
         }
-        rl->suppressed++;
+        if (rl->suppressed < UINT_MAX)
+                rl->suppressed++;
         return false;
 }

@@ -38,11 +38,12 @@ struct loop_io {
         loop_io_fn *fn;
 };
 
+/* 24 bytes: a service holds several. */
 struct loop_timer {
         usec_t when;
-        size_t heap_index;   /* 0 when not armed; else index + 1 */
-        unsigned armed_turn; /* the loop's turn when it was armed */
         loop_timer_fn *fn;
+        uint32_t heap_index; /* 0 when not armed; else index + 1 */
+        unsigned armed_turn; /* the loop's turn when it was armed */
 };
 
 /* Creates a loop.  Returns 0 or -errno. */

@@ -125,7 +125,7 @@ static void log_waiting_for(struct service *s) {
         log_info("shutdown (%s): waiting for service %s: %s, checkpoint %u, wait hint %s, "
                  "status text '%s'",
                  phase_names[s->manager->shutdown->phase], s->config.name, scm_state_name(s->state),
-                 s->checkpoint, hint, s->status_text);
+                 s->checkpoint, hint, service_status_text(s));
 }
 
 /* A preshutdown service the preshutdown phase still waits for. */
@@ -345,6 +345,6 @@ json_t *shutdown_pending_json(struct manager *m) {
                                 json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", s->config.name,
                                           "state", scm_state_name(s->state), "checkpoint",
                                           (json_int_t)s->checkpoint, "wait_hint",
-                                          (json_int_t)s->wait_hint, "status_text", s->status_text));
+                                          (json_int_t)s->wait_hint, "status_text", service_status_text(s)));
         return list;
 }

@@ -571,9 +571,13 @@ int db_open(const char *path, struct db **ret) {
         }
         sqlite3_busy_timeout(db->sql, 5000);
         char *err = NULL;
+        /* The page cache is held to 512 KiB: SQLite's default (2 MiB) fills
+         * while the configuration is read once at start-up, and then costs
+         * 200 bytes a service at 10,000; a page not held is one pread of
+         * the operating system's own cache away. */
         rc = sqlite3_exec(db->sql,
                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                          " PRAGMA foreign_keys = OFF;",
+                          " PRAGMA foreign_keys = OFF; PRAGMA cache_size = -512;",
                           NULL, NULL, &err);
         if (rc != SQLITE_OK) {
                 log_error("cannot set up database %s: %s", path, err ? err : sqlite3_errstr(rc));

@@ -24,6 +24,7 @@ struct service_config {
         enum scm_service_type type;
         enum scm_start_type start_type;
         enum scm_error_control error_control;
+        enum scm_service_kind kind;
         char *command_line;
         char *account;
         char *group;
@@ -40,13 +41,12 @@ struct service_config {
         struct service_syscalls *syscalls;
         /* Who may do what to it (acl.c); NULL: the default list. */
         struct acl *access;
-        enum scm_service_kind kind;
         uint32_t control_timeout_ms; /* a control's answer; a native start's first report */
         uint32_t watchdog_ms;        /* notify: WATCHDOG=1 at least this often; 0 off */
-        bool pause_by_freeze;        /* plain/notify: pause freezes the cgroup */
         /* native: how long a preshutdown may take while it makes progress;
          * SCM_PRESHUTDOWN_TIMEOUT_INFINITE: as long as it makes progress */
         uint32_t preshutdown_timeout_ms;
+        bool pause_by_freeze; /* plain/notify: pause freezes the cgroup */
 };
 
 /* Frees the strings of a config and zeroes it. */

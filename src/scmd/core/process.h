@@ -22,61 +22,61 @@ struct security_plan;
  * pid 0 and fds -1 when none. */
 struct process {
         struct manager *manager;
-        unsigned refs;           /* one per member, plus short holds */
         struct service *members; /* attached, linked by member_next */
+        unsigned refs;           /* one per member, plus short holds */
         pid_t pid;
+        uid_t uid; /* its account's (a PID file's owner may be it or root) */
         /* Watched through a pidfd only when it is not scmd's child (taken
          * back after a crash) or not one scmd made (a forking daemon, a
          * MAINPID): scmd's own child is watched through SIGCHLD, its pid
          * ours until reaped, and costs no descriptor.  -1 none. */
         int pidfd;
         struct loop_io pidfd_io;
-        bool filed;                  /* in the manager's table by pid (manager.c) */
-        struct process *by_pid_next; /* its chain there */
-        int exec_report_fd;
+        struct process *by_pid_next; /* its chain in the manager's table by pid (manager.c) */
         struct loop_io exec_report_io;
+        int exec_report_fd;
         /* The outcome known at the spawn (spawn.c, report_in_result),
          * dispatched on the loop's next turn; no descriptor is held. */
-        bool exec_pending;
         struct spawn_report exec_report;
         struct loop_timer exec_timer;
-        uint64_t start_time;     /* field 22 of /proc/PID/stat: with pid, who it is */
-        bool adopted;            /* taken back after a restart of scmd: maybe not our child */
-        bool forked;             /* forking: pid is the daemon its first process left */
-        uid_t uid;               /* its account's (a PID file's owner may be it or root) */
-        usec_t forking_deadline; /* forking: the daemon must be known by then */
+        uint64_t start_time;             /* field 22 of /proc/PID/stat: with pid, who it is */
+        usec_t forking_deadline;         /* forking: the daemon must be known by then */
         struct loop_timer forking_timer; /* forking: look for the PID file again */
-        bool main_exited;
-        bool exec_failed; /* the exec report named a failed step */
         enum process_exit_kind exit_kind;
         int exit_value;
+        bool filed;        /* in the manager's table by pid */
+        bool exec_pending; /* exec_report holds the outcome */
+        bool adopted;      /* taken back after a restart of scmd: maybe not our child */
+        bool forked;       /* forking: pid is the daemon its first process left */
+        bool main_exited;
+        bool exec_failed; /* the exec report named a failed step */
         /* Its cgroup folder: open while scmd works on it, let go while the
          * process runs (process_cgroup()); -1 without cgroups, or let go. */
-        int cgroup_fd;
         bool cgroup_let_go; /* it has one (cgroup_name), opened again on demand */
-        int cgroup_events_fd;
-        char *cgroup_name; /* the folder's name while it has one */
         /* Its usage files, held open once queried (process_cgroup_usage()). */
         bool usage_held;
+        int cgroup_fd;
+        int cgroup_events_fd;
         struct cgroup_usage_files usage_files;
+        char *cgroup_name; /* the folder's name while it has one */
         struct loop_io cgroup_io;
         struct loop_timer drain_timer; /* killed, the cgroup must empty by then */
         struct log_capture log;
         char *log_path;
         /* native: the control channel (channel.c). */
-        int channel_fd;
         struct loop_io channel_io;
-        bool connected;                /* the dispatcher said hello */
-        struct log_ratelimit warnings; /* what its channel makes scmd warn of */
+        int channel_fd;
+        bool connected; /* the dispatcher said hello */
         /* type share (share.c): what its members must have in common. */
         bool shared;
         bool closed; /* it takes no new members */
+        bool restrict_network;
+        bool root;                     /* its account is uid 0, whose own are every capability */
+        struct log_ratelimit warnings; /* what its channel makes scmd warn of */
         char *command_line;
         char *account;
         char *fence_key; /* share_fence_key() of the member that started it */
-        bool restrict_network;
-        uint64_t caps; /* its capabilities; 0: the account's own */
-        bool root;     /* its account is uid 0, whose own are every capability */
+        uint64_t caps;   /* its capabilities; 0: the account's own */
 };
 
 /* What a program of s needs to run as s: its security plan, the program,

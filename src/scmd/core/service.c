@@ -85,6 +85,7 @@ void service_free(struct service *s) {
         service_config_clear(&s->config);
         free(s->log_path);
         free(s->last_error);
+        free(s->status_text);
         free(s->stop_comment);
         secrets_withdraw(&s->credentials_dir); /* nothing left: it has no process */
         free(s);
@@ -189,7 +190,8 @@ static void reset_run(struct service *s) {
         s->win32_exit_code = s->service_exit_code = 0;
         s->checkpoint = s->wait_hint = 0;
         s->exit_kind = EXIT_NONE;
-        s->status_text[0] = '\0';
+        free(s->status_text);
+        s->status_text = NULL;
         s->connected = false;
         s->stop_reported = false;
         free(s->last_error);
@@ -497,10 +499,12 @@ static void notify_extend(struct service *s, const char *value) {
         HOOK(s, progress, s);
 }
 
+/* Held on the heap, only while there is one: most services never set one. */
 static void notify_status_text(struct service *s, const char *value) {
-        if (strncmp(s->status_text, value, sizeof(s->status_text) - 1) == 0)
+        if (strncmp(service_status_text(s), value, SCM_STATUS_TEXT_MAX_BYTES) == 0)
                 return;
-        snprintf(s->status_text, sizeof(s->status_text), "%s", value);
+        free(s->status_text);
+        s->status_text = *value ? strndup(value, SCM_STATUS_TEXT_MAX_BYTES) : NULL;
         HOOK(s, progress, s);
 }
 

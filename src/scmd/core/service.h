@@ -47,8 +47,6 @@ struct service {
         /* Current state (QueryServiceStatusEx) and desired state. */
         enum scm_state state;
         enum scm_state desired; /* RUNNING or STOPPED */
-        bool stop_requested;    /* a client or the shutdown asked it to stop (failure.c) */
-        bool persist_open;      /* apply(): a transaction is open for enter() to commit */
         uint32_t controls_accepted;
         uint32_t win32_exit_code;
         uint32_t service_exit_code;
@@ -56,17 +54,33 @@ struct service {
         uint32_t wait_hint;
         enum process_exit_kind exit_kind;
         int exit_value;
-        long oom_kills; /* at that exit: its cgroup's OOM kills (resource.c) */
-
+        bool stop_requested; /* a client or the shutdown asked it to stop (failure.c) */
+        bool persist_open;   /* apply(): a transaction is open for enter() to commit */
         bool marked_for_delete;
         unsigned open_handles;
+        long oom_kills; /* at that exit: its cgroup's OOM kills (resource.c) */
 
         /* command.c: its pre-start, reload or post-stop command running; NULL none */
         struct service_command *command;
-        bool reloading;                          /* a reload command, or notify RELOADING=1 */
-        bool reload_failed;                      /* the last reload command's end */
         enum process_exit_kind reload_exit_kind; /* EXIT_NONE: none, or it could not start */
         int reload_exit_value;
+        bool reloading;     /* a reload command, or notify RELOADING=1 */
+        bool reload_failed; /* the last reload command's end */
+
+        /* native: the dispatcher said hello this run */
+        bool connected;
+        bool cut_loose;     /* share: given up on while the other members run */
+        bool stop_reported; /* native: it reported STOPPED; its codes stand */
+
+        /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
+        bool start_low_priority; /* the next spawn lowers it */
+        bool low_priority;       /* this run was lowered and is not back yet */
+
+        /* shutdown.c */
+        bool preshutdown_sent;       /* it took PRESHUTDOWN: no SHUTDOWN follows */
+        bool preshutdown_settled;    /* stopped, cut off, or back to running */
+        bool active;                 /* supervisor.c: in the list of those with a process */
+        usec_t preshutdown_deadline; /* monotonic; 0: none but progress */
 
         /* The process it runs in (process.c); NULL when it has none. */
         struct process *process;
@@ -78,46 +92,36 @@ struct service {
         struct loop_timer progress_timer;
         /* notify: WATCHDOG=1 must come before this fires. */
         struct loop_timer watchdog_timer;
-        char status_text[SCM_STATUS_TEXT_MAX_BYTES + 1]; /* notify STATUS= */
+        /* notify STATUS= (at most SCM_STATUS_TEXT_MAX_BYTES), malloc'd; NULL
+         * none (service_status_text()) */
+        char *status_text;
         struct log_ratelimit to_users; /* its own messages for people (api/events.c) */
         /* Failures of its per-connection instances (work/): one a connection
          * would let any client fill scmd's log. */
         struct log_ratelimit instance_warnings;
 
         /* native: controls on the process's channel (channel.c). */
-        struct pending_control *controls; /* sent, not yet answered; oldest first */
-        uint32_t next_control_id;
+        struct pending_control *controls;        /* sent, not yet answered; oldest first */
         struct control_request *control_request; /* borrowed during service_control() */
+        uint32_t next_control_id;
+
+        /* The reason the last stop was asked with (ControlServiceEx;
+         * rpc_control.c): Windows' SERVICE_STOP_REASON_* code, 0 for none. */
+        uint32_t stop_reason;
+        char *stop_comment;          /* malloc'd, or NULL */
+        int64_t stop_reason_time_us; /* when, microseconds since the epoch */
 
         struct service_recovery *recovery; /* failure.c, lkg.c; NULL until needed */
         struct start_target *start_target; /* depend.c: the cascade bringing it up, or NULL */
         struct start_waiter *start_waiters;
         char **start_args; /* borrowed during service_start() only */
         char *last_error;  /* the sentence for the last failed start */
-        /* The reason the last stop was asked with (ControlServiceEx;
-         * rpc_control.c): Windows' SERVICE_STOP_REASON_* code, 0 for none. */
-        uint32_t stop_reason;
-        char *stop_comment;          /* malloc'd, or NULL */
-        int64_t stop_reason_time_us; /* when, microseconds since the epoch */
-        bool connected;              /* native: the dispatcher said hello this run */
-        bool cut_loose;              /* share: given up on while the other members run */
-        bool stop_reported;          /* native: it reported STOPPED; its codes stand */
-
-        /* boot.c: a delayed-auto start runs at the lowest CPU priority until RUNNING */
-        bool start_low_priority; /* the next spawn lowers it */
-        bool low_priority;       /* this run was lowered and is not back yet */
 
         /* driver.c: a kernel driver's load or unload under way */
         struct driver_job *driver_job;
 
-        /* shutdown.c */
-        bool preshutdown_sent;       /* it took PRESHUTDOWN: no SHUTDOWN follows */
-        bool preshutdown_settled;    /* stopped, cut off, or back to running */
-        usec_t preshutdown_deadline; /* monotonic; 0: none but progress */
-
-        /* supervisor.c: the services that have a process */
+        /* supervisor.c: the services that have a process (active) */
         struct service *active_prev, *active_next;
-        bool active;
 
         /* registry.c */
         struct service *next_by_name;
@@ -131,6 +135,11 @@ struct service {
         struct event_watch *event_watches;
         struct service_timeline timeline; /* timeline.c */
 };
+
+/* Its notify STATUS= text, "" for none. */
+static inline const char *service_status_text(const struct service *s) {
+        return s->status_text ? s->status_text : "";
+}
 
 /* Creates a stopped service owning config (moved in, *config zeroed).
  * Returns 0 or -ENOMEM. */

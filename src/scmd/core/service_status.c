@@ -97,7 +97,7 @@ void service_status_write(const struct service *s, struct json_writer *w) {
         json_write_key(w, "process_exit");
         write_exit(w, s->exit_kind, s->exit_value, s->oom_kills);
         json_write_key(w, "status_text");
-        json_write_string(w, s->status_text);
+        json_write_string(w, service_status_text(s));
         json_write_key(w, "seq");
         json_write_int(w, (int64_t)events_seq(s));
         json_write_key(w, "reloading");

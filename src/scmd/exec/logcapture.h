@@ -13,11 +13,11 @@
 struct log_capture {
         struct loop *loop;
         const char *path; /* borrowed from the service */
-        int pipe_fd;      /* read end, -1 when closed */
         struct loop_io io;
+        uint64_t file_size;
+        int pipe_fd; /* read end, -1 when closed */
         int file_fd; /* open only while writing; -1 when closed */
         bool drop;   /* the file could not be had: the output is read and dropped */
-        uint64_t file_size;
         bool at_line_start;
 };
 
