@@ -99,6 +99,23 @@ test_logs_follow_served() {
         assert_eq "...with exit 0" 0 "$rc" || diag "$(cat "$D/follow.err")"
 }
 
+# A quiet service costs no log file: the first output makes it.  Until
+# then its log is shown empty, not as an error.
+test_quiet_no_file() {
+        daemon_start || return
+        create_helper quiet || return
+        start_helper quiet || return
+        check "a quiet service has no log file" test ! -e "$D/log/quiet.log"
+        run_sc logs quiet
+        assert_rc "...and scctl logs shows it empty, without an error" 0
+        assert_eq "...printing nothing" "" "$OUT"
+        assert_sc_ok "stop quiet" stop quiet --wait
+        create_helper said --print something || return
+        start_helper said || return
+        wait_until 15 "a service's first output makes its log file" grep -q something "$D/log/said.log"
+}
+
 run_test test_logs_served
 run_test test_logs_follow_served
+run_test test_quiet_no_file
 finish

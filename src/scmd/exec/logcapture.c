@@ -7,9 +7,10 @@
  * dropped) and a new file is begun, so a chatty service can never fill the
  * disk.  A service blocked on a full pipe only ever blocks itself.
  *
- * The file is open only while output is being written (created empty when
- * the pipe is opened, then opened, appended to and closed for each read):
- * a running service costs scmd one descriptor for its output, the pipe.
+ * The file is open only while output is being written (created by the
+ * run's first output, then opened, appended to and closed for each read):
+ * a running service costs scmd one descriptor for its output, the pipe,
+ * and a quiet one no file at all.
  */
 #include "logcapture.h"
 
@@ -58,15 +59,25 @@ static void file_close(struct log_capture *lc) {
         lc->file_fd = -1;
 }
 
-/* Creates the file as the pipe opens, so a quiet service has one too; a
- * file that cannot be had drops the output, said once. */
-static void file_create(struct log_capture *lc) {
-        lc->drop = file_open(lc) < 0;
-        if (lc->drop)
-                log_warning("cannot open log file %s, the service's output is dropped: %m",
-                            lc->path);
-        file_close(lc);
+/* A run begins with no file opened: it is created by the first output (a
+ * quiet service costs no file, and a start no file system work). */
+static void run_begin(struct log_capture *lc) {
+        lc->drop = false;
         lc->at_line_start = true;
+}
+
+/* The file for output at hand; one that cannot be had drops the rest of
+ * the run's output, said once. */
+static bool file_ready(struct log_capture *lc) {
+        if (lc->drop)
+                return false;
+        int r = file_open(lc);
+        if (r < 0) {
+                lc->drop = true;
+                log_warning("cannot open log file %s, the service's output is dropped: %s",
+                            lc->path, strerror(-r));
+        }
+        return !lc->drop;
 }
 
 static int rotate(struct log_capture *lc) {
@@ -143,7 +154,7 @@ static bool pump(struct log_capture *lc) {
         char buf[65536];
         ssize_t n = read(lc->pipe_fd, buf, sizeof(buf));
         if (n > 0) {
-                if (!lc->drop && file_open(lc) == 0) {
+                if (file_ready(lc)) {
                         append(lc, buf, (size_t)n);
                         file_close(lc);
                 }
@@ -175,7 +186,7 @@ int log_capture_open(struct log_capture *lc, struct loop *l, const char *path, i
         lc->loop = l;
         lc->path = path;
         lc->pipe_fd = fds[0];
-        file_create(lc);
+        run_begin(lc);
         int r = loop_io_add(l, &lc->io, lc->pipe_fd, EPOLLIN, on_pipe);
         if (r < 0) {
                 close(fds[1]);
@@ -193,7 +204,7 @@ int log_capture_adopt(struct log_capture *lc, struct loop *l, const char *path, 
         lc->loop = l;
         lc->path = path;
         lc->pipe_fd = pipe_fd;
-        file_create(lc);
+        run_begin(lc);
         int r = loop_io_add(l, &lc->io, lc->pipe_fd, EPOLLIN, on_pipe);
         if (r < 0)
                 log_capture_close(lc);
