@@ -418,6 +418,85 @@ static void test_not_a_database(void **state) {
         assert_true(db_open(f->path, &db) < 0);
 }
 
+/* Statements of db_prepare() are kept: the same text gives the same
+ * statement again, with its bindings cleared and its last run reset; a
+ * nested use gets one of its own; past the limit, none is kept; two
+ * databases keep theirs apart. */
+static void test_statements_kept(void **state) {
+        struct fixture *f = *state;
+        struct db *db;
+        assert_int_equal(db_open(f->path, &db), 0);
+        const char *sql = "SELECT ?1, name FROM group_order";
+        sqlite3_stmt *a = NULL, *b = NULL;
+        assert_int_equal(db_prepare(db, sql, &a), 0);
+        sqlite3_bind_int(a, 1, 7);
+        assert_int_equal(sqlite3_step(a), SQLITE_DONE);
+        /* In use: a nested use of the same text is another statement. */
+        assert_int_equal(db_prepare(db, sql, &b), 0);
+        assert_ptr_not_equal(a, b);
+        db_release(b);
+        db_release(a);
+        sqlite3_stmt *again = NULL;
+        assert_int_equal(db_prepare(db, sql, &again), 0);
+        assert_ptr_equal(again, a);
+        assert_false(sqlite3_stmt_busy(again));
+        assert_int_equal(sqlite3_bind_parameter_count(again), 1);
+        /* Bindings cleared: ?1 reads NULL until bound again. */
+        assert_int_equal(db_exec(db, "INSERT INTO group_order (position, name) VALUES (1, 'G')"),
+                         0);
+        assert_int_equal(sqlite3_step(again), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_type(again, 0), SQLITE_NULL);
+        /* Let go mid-run: reset, so a write can follow. */
+        db_release(again);
+        assert_int_equal(db_exec(db, "DELETE FROM group_order"), 0);
+
+        /* A text built at run time is kept by its text, not its address. */
+        char buf[64];
+        sqlite3_stmt *x = NULL, *y = NULL;
+        snprintf(buf, sizeof(buf), "SELECT %d", 1);
+        assert_int_equal(db_prepare(db, buf, &x), 0);
+        db_release(x);
+        snprintf(buf, sizeof(buf), "SELECT %d", 2);
+        assert_int_equal(db_prepare(db, buf, &y), 0);
+        assert_int_equal(sqlite3_step(y), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(y, 0), 2);
+        db_release(y);
+
+        /* Many texts: those past the limit are finalised when let go. */
+        int before = 0, after = 0;
+        for (sqlite3_stmt *st = sqlite3_next_stmt(db_sqlite(db), NULL); st;
+             st = sqlite3_next_stmt(db_sqlite(db), st))
+                before++;
+        for (int i = 0; i < 400; i++) {
+                sqlite3_stmt *st = NULL;
+                snprintf(buf, sizeof(buf), "SELECT %d + 1000", i);
+                assert_int_equal(db_prepare(db, buf, &st), 0);
+                assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+                assert_int_equal(sqlite3_column_int(st, 0), i + 1000);
+                db_release(st);
+        }
+        for (sqlite3_stmt *st = sqlite3_next_stmt(db_sqlite(db), NULL); st;
+             st = sqlite3_next_stmt(db_sqlite(db), st))
+                after++;
+        assert_true(after - before < 200);
+
+        /* A second database: its own statements, released to it. */
+        char path2[160];
+        snprintf(path2, sizeof(path2), "%s/other.db", f->dir);
+        struct db *db2;
+        assert_int_equal(db_open(path2, &db2), 0);
+        sqlite3_stmt *c = NULL, *d = NULL;
+        assert_int_equal(db_prepare(db2, sql, &c), 0);
+        assert_ptr_not_equal(c, a);
+        assert_ptr_equal(sqlite3_db_handle(c), db_sqlite(db2));
+        db_release(c);
+        assert_int_equal(db_prepare(db2, sql, &d), 0);
+        assert_ptr_equal(d, c);
+        db_release(d);
+        db_close(db2);
+        db_close(db);
+}
+
 int main(void) {
         log_set_level(LOG_LEVEL_ERROR);
         const struct CMUnitTest tests[] = {
@@ -430,6 +509,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_task_security, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_statements_kept, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -292,7 +292,8 @@ void boot_rollback_begins(struct manager *m) {
 static json_t *progress_json(const struct service *s) {
         return json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", s->config.name, "state",
                          scm_state_name(s->state), "checkpoint", (json_int_t)s->checkpoint,
-                         "wait_hint", (json_int_t)s->wait_hint, "status_text", service_status_text(s));
+                         "wait_hint", (json_int_t)s->wait_hint, "status_text",
+                         service_status_text(s));
 }
 
 /* What the boot step still waits for: the drivers being loaded, the

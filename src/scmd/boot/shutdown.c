@@ -341,10 +341,10 @@ json_t *shutdown_pending_json(struct manager *m) {
         for (struct service *s = m->active; list && s; s = s->active_next)
                 if (waited_for(s))
                         json_array_append_new(
-                                list,
-                                json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", s->config.name,
-                                          "state", scm_state_name(s->state), "checkpoint",
-                                          (json_int_t)s->checkpoint, "wait_hint",
-                                          (json_int_t)s->wait_hint, "status_text", service_status_text(s)));
+                                list, json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", s->config.name,
+                                                "state", scm_state_name(s->state), "checkpoint",
+                                                (json_int_t)s->checkpoint, "wait_hint",
+                                                (json_int_t)s->wait_hint, "status_text",
+                                                service_status_text(s)));
         return list;
 }

@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "cmdline.h"
+#include "db_kept.h"
 #include "db_util.h"
 #include "log.h"
 
@@ -397,6 +398,7 @@ static const char *const stmt_sql[_STMT_MAX] = {
 
 struct db {
         sqlite3 *sql;
+        struct db_kept *kept; /* db_prepare()'s */
         sqlite3_stmt *stmt[_STMT_MAX];
         bool batch; /* db_batch_begin(): each change is a savepoint in it */
 };
@@ -593,6 +595,10 @@ int db_open(const char *path, struct db **ret) {
                 r = db_errno(rc);
                 goto fail;
         }
+        if (!(db->kept = db_kept_new(db->sql))) {
+                r = -ENOMEM;
+                goto fail;
+        }
         for (int i = 0; i < _STMT_MAX; i++) {
                 rc = sqlite3_prepare_v3(db->sql, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                         &db->stmt[i], NULL);
@@ -614,6 +620,7 @@ void db_close(struct db *db) {
                 return;
         for (int i = 0; i < _STMT_MAX; i++)
                 sqlite3_finalize(db->stmt[i]);
+        db_kept_free(db->kept);
         sqlite3_close(db->sql);
         free(db);
 }
@@ -627,7 +634,7 @@ struct sqlite3 *db_sqlite(struct db *db) {
 }
 
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
-        return db_errno(sqlite3_prepare_v2(db->sql, sql, -1, ret, NULL));
+        return db_kept_prepare(db->kept, sql, ret);
 }
 
 int db_exec(struct db *db, const char *sql) {

@@ -49,7 +49,7 @@ int db_secret_put(struct db *db, const char *service, const char *key,
                 int rc = sqlite3_step(st);
                 replaced = rc == SQLITE_ROW;
                 r = db_errno(rc);
-                sqlite3_finalize(st);
+                db_release(st);
                 st = NULL;
         }
         if (r >= 0)

@@ -3,7 +3,7 @@
  * The little SQLite vocabulary the database files share (db.c owns the
  * handle; db_security.c, db_failure.c and db_lkg.c own their tables): one
  * mapping of result codes to -errno, one way to prepare, step, read a text
- * column and finalise.  Only the db*.c files include this.
+ * column and let a statement go.  Only the db*.c files include this.
  */
 #pragma once
 
@@ -16,8 +16,12 @@
  * -EBUSY, a constraint -EEXIST, corruption -EBADMSG. */
 int db_errno(int rc);
 
-/* sqlite3_prepare_v2 on db's handle; 0 or -errno. */
+/* A statement for sql on db's handle, prepared once and kept (db_kept.c):
+ * let it go with db_release(), never sqlite3_finalize(); 0 or -errno. */
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret);
+/* Lets a statement of db_prepare() go: a kept one is reset for its next
+ * use, any other finalised.  NULL is fine. */
+void db_release(sqlite3_stmt *st);
 
 /* sqlite3_exec on db's handle, for statements without rows; 0 or -errno. */
 int db_exec(struct db *db, const char *sql);
@@ -25,7 +29,7 @@ int db_exec(struct db *db, const char *sql);
 /* A text column as a malloc'd string ("" for NULL); NULL on out-of-memory. */
 char *db_column_strdup(sqlite3_stmt *st, int i);
 
-static inline void db_finalizep(sqlite3_stmt **st) {
-        sqlite3_finalize(*st);
+static inline void db_releasep(sqlite3_stmt **st) {
+        db_release(*st);
 }
-#define _cleanup_stmt_ _cleanup_(db_finalizep)
+#define _cleanup_stmt_ _cleanup_(db_releasep)
