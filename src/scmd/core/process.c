@@ -508,6 +508,14 @@ void process_record(struct service *s) {
                             strerror(-r));
 }
 
+/* A process just attached to s is recorded at once, unless s is still
+ * STOPPED: then its start (EV_START) enters START_PENDING in the same turn,
+ * whose transaction writes the record (service.c, persist_entered()). */
+static void record_unless_entering(struct service *s) {
+        if (s->state != SCM_STATE_STOPPED)
+                process_record(s);
+}
+
 /* A shared process records what its members must have in common. */
 static int make_shared(struct process *p, const struct service *s,
                        const struct security_plan *plan) {
@@ -547,7 +555,7 @@ static int join(struct process *p, struct service *s) {
                 return fail_errno(s, "send its start to its process", -r);
         }
         attach(p, s);
-        process_record(s);
+        record_unless_entering(s);
         s->next_control_id = 0;
         s->desired = SCM_STATE_RUNNING;
         if (p->connected)
@@ -782,7 +790,7 @@ int process_spawn_main(struct service *s) {
                 return r;
         }
         attach(p, s);
-        process_record(s);
+        record_unless_entering(s);
         s->low_priority = s->start_low_priority; /* boot.c raises it at RUNNING */
         return 0;
 }
