@@ -504,7 +504,9 @@ static int open_server(struct manager *m, struct fdholder_entry *held, size_t n_
         return r;
 }
 
-static int start_up(struct manager *m) {
+/* held: what the descriptor holder gave back, for main() to hand on
+ * (activation) and then close what nobody took. */
+static int start_up(struct manager *m, struct fdholder_entry **held, size_t *n_held) {
         int r = secrets_init();
         if (r < 0) {
                 log_error("cannot initialise libsodium: the secret store cannot work");
@@ -530,10 +532,8 @@ static int start_up(struct manager *m) {
         else
                 enable_controllers(m);
 
-        struct fdholder_entry *held = NULL;
-        size_t n_held = 0;
-        open_holder(m, &held, &n_held);
-        open_notify(m, held, n_held);
+        open_holder(m, held, n_held);
+        open_notify(m, *held, *n_held);
 
         r = db_open(m->paths.db_file, &m->db);
         if (r >= 0)
@@ -541,16 +541,20 @@ static int start_up(struct manager *m) {
         /* What an earlier scmd left running is taken back (or killed) before
          * anything starts: adopt.c. */
         if (r >= 0)
-                r = adopt_all(m, held, n_held);
+                r = adopt_all(m, *held, *n_held);
         if (r >= 0)
                 failure_resume_pending(m);
         if (r >= 0)
-                r = open_server(m, held, n_held);
-        for (size_t i = 0; i < n_held; i++) /* what nobody took */
+                r = open_server(m, *held, *n_held);
+        return r;
+}
+
+/* What nobody took of what the descriptor holder gave back. */
+static void close_held(struct fdholder_entry *held, size_t n_held) {
+        for (size_t i = 0; i < n_held; i++)
                 for (size_t k = 0; k < held[i].n_fds; k++)
                         close(held[i].fds[k]);
         free(held);
-        return r;
 }
 
 /* The path of scmd's binary as it is now: after an upgrade replaced the
@@ -676,8 +680,11 @@ int main(int argc, char **argv) {
         log_info("scmd %s starting in %s mode (database %s)", SCM_VERSION,
                  scm_mode_name(m.paths.mode), m.paths.db_file);
 
-        r = start_up(&m);
+        struct fdholder_entry *held = NULL;
+        size_t n_held = 0;
+        r = start_up(&m, &held, &n_held);
         if (r < 0) {
+                close_held(held, n_held);
                 tear_down(&m);
                 return 1;
         }
@@ -693,8 +700,10 @@ int main(int argc, char **argv) {
         mounts_watch_start(&m, mount_changed);
         clock_watch_start(&m);
         session_watch_start(&m);
-        /* Socket activation: every declared socket bound before the boot. */
-        activation_start(&m);
+        /* Socket activation: every declared socket bound (or taken back
+         * from the holder) before the boot. */
+        activation_start(&m, held, n_held);
+        close_held(held, n_held);
         /* Service triggers: their sources watched before the boot. */
         service_triggers_start(&m);
         boot_start(&m); /* drivers, auto-start, then the delayed-auto services */

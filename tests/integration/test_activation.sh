@@ -33,6 +33,9 @@
 #   - after a crash of scmd, the next one ends the instances it left (its
 #     cgroup sweep) and the next client starts the service again;
 #   - a re-exec of scmd ends the instances, with cgroups and without;
+#   - the sockets outlive scmd: across a re-exec a running service's Unix
+#     socket and port still reach it, and a client that comes while scmd
+#     is down (killed) is answered by the service the next scmd starts;
 #   - accept_connections set to 0 while it runs: the run accepts on with
 #     its cap until it stops;
 #   - instances that fail at every connection: a few warnings, not one a
@@ -415,12 +418,54 @@ test_accept_reexec_no_cgroups() {
                 tap_ok "no instance runs on unsupervised after a re-exec, without cgroups"
         exec 4<&-
         kill -KILL "$pid" 2>/dev/null
-        # The new scmd binds the service's sockets again as it starts (they
-        # are not handed over across a re-exec): wait for it, as the test
+        # The new scmd watches the service's socket (taken back from the
+        # descriptor holder) once it has started: wait for that, as the test
         # with cgroups waits for its reaping.
         wait_until 30 "the new scmd listens on the socket" socket_listening in "$port" || return
         line=$(tcp_hello "$port")
         assert_contains "the next client starts it again and is answered" "$line" "instance pid="
+}
+
+# The sockets outlive scmd: each is kept by the descriptor holder, so a
+# re-exec leaves a running service's sockets the ones at their addresses
+# (its Unix path is not taken over by a new socket, its port not refused
+# to a new bind), and a client that comes while scmd is down (a crash)
+# waits in the backlog and is answered by the service the next scmd starts.
+test_sockets_kept() {
+        daemon_start || return
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a service with a TCP and a Unix socket" create kept --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "its sockets" sockets kept --listen "tcp:127.0.0.1:$port" --listen "unix:$D/kept.sock"
+        line=$(tcp_hello "$port")
+        pid=$(pid_of kept)
+        assert_contains "a client starts it" "$line" "hello pid=$pid"
+        assert_sc_ok "daemon-reexec while it runs" daemon-reexec
+        wait_until 30 "the new scmd answers" state_is kept running || return
+        run timeout 10 "$LISTEN_HELPER" --connect "$D/kept.sock"
+        assert_eq "its Unix socket still reaches the running service" "$OUT" \
+                "hello pid=$pid fds=2 names=kept:kept"
+        line=$(tcp_hello "$port")
+        assert_contains "...and so does its port" "$line" "hello pid=$pid"
+        run_sc sockets kept
+        assert_not_contains "the new scmd has both sockets listening" "$OUT" "NOT LISTENING"
+
+        assert_sc_ok "stop it" stop kept --wait
+        kill -KILL "$SCMD_PID"
+        wait_until 30 "scmd is gone" proc_gone "$SCMD_PID"
+        if exec 5<>"/dev/tcp/127.0.0.1/$port"; then
+                tap_ok "with scmd down, a client's connection is not refused"
+        else
+                tap_not_ok "with scmd down, a client's connection is not refused" "refused"
+                return
+        fi
+        daemon_start || return
+        line=""
+        read -r -t 10 line <&5
+        exec 5<&-
+        pid=$(pid_of kept)
+        assert_eq "...and the service the next scmd starts answers it" "$line" \
+                "hello pid=$pid fds=2 names=kept:kept"
 }
 
 test_accept_stdio() {
@@ -744,6 +789,7 @@ run_test test_accept_stdio
 run_test test_accept_crash
 run_test test_accept_reexec
 run_test test_accept_reexec_no_cgroups
+run_test test_sockets_kept
 run_test test_accept_idle
 run_test test_accept_off_while_running
 run_test test_accept_spawn_failures

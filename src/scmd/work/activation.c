@@ -72,6 +72,7 @@
 #include "db.h"
 #include "db_text_list.h"
 #include "depend.h"
+#include "fdholder.h"
 #include "instance.h"
 #include "listen.h"
 #include "log.h"
@@ -205,14 +206,69 @@ static void watch_activity(struct activated *a) {
         idle_rearm(a);
 }
 
+/* ---- sockets kept across a restart of scmd ----
+ * Each bound socket has a copy in the descriptor holder (exec/fdholder.c)
+ * under "socket:ID:INDEX": a re-execution or a crash of scmd closes no
+ * socket (a client in between waits in its backlog, a running service's
+ * socket stays the one at its address), and the next scmd takes each one
+ * back when it is still what the configuration says (listen_adopt()). */
+
+/* What the holder gave back at start-up, while activation_start() runs. */
+static struct fdholder_entry *held;
+static size_t n_held;
+
+static void held_key(const struct activated *a, size_t i, char *buf, size_t size) {
+        snprintf(buf, size, "socket:%lld:%zu", (long long)a->service->id, i);
+}
+
+/* The socket an earlier scmd bound for spec under key, when the holder
+ * kept it and it is still spec's; else -1 (one that is not is closed). */
+static int take_held(const char *key, const struct listen_spec *spec) {
+        for (size_t i = 0; i < n_held; i++) {
+                if (held[i].n_fds != 1 || strcmp(held[i].key, key) != 0)
+                        continue;
+                int fd = held[i].fds[0];
+                held[i].n_fds = 0;
+                int r = listen_adopt(fd, spec);
+                if (r == 0)
+                        return fd;
+                log_info("the socket kept as %s is not taken back (%s): bound again", key,
+                         r == -ESTALE ? "it is no longer the configured one" : strerror(-r));
+                close(fd);
+                return -1;
+        }
+        return -1;
+}
+
+static void hold(struct activated *a, size_t i) {
+        struct fdholder *h = a->service->manager->fdholder;
+        char key[FDHOLDER_KEY_MAX];
+        held_key(a, i, key, sizeof(key));
+        int r = h ? fdholder_put(h, key, &a->fds[i], 1) : 0;
+        if (r < 0)
+                log_warning("service %s: the descriptor holder did not take socket '%s' (%s): a "
+                            "restart of scmd would close it",
+                            a->service->config.name, a->specs[i], strerror(-r));
+}
+
+static void unhold(struct activated *a, size_t i) {
+        struct fdholder *h = a->service->manager->fdholder;
+        char key[FDHOLDER_KEY_MAX];
+        held_key(a, i, key, sizeof(key));
+        if (h)
+                fdholder_drop(h, key);
+}
+
 static void close_all(struct activated *a) {
         unwatch(a);
         a->at_cap = false;
         loop_timer_disarm(a->service->manager->loop, &a->retry);
         loop_timer_disarm(a->service->manager->loop, &a->idle);
         for (size_t i = 0; i < a->n; i++) {
-                if (a->fds[i] >= 0)
+                if (a->fds[i] >= 0) {
+                        unhold(a, i);
                         close(a->fds[i]);
+                }
                 a->fds[i] = -1;
                 free(a->errors[i]);
                 a->errors[i] = NULL;
@@ -236,8 +292,10 @@ static void bind_all(struct activated *a) {
                 a->stream[i] = false;
                 a->ios[i].owner = a;
                 a->ios[i].io.fd = -1;
+                char key[FDHOLDER_KEY_MAX];
+                held_key(a, i, key, sizeof(key));
                 int r = listen_parse(a->specs[i], name, &spec, &why);
-                if (r >= 0 && (r = listen_bind(&spec)) < 0 &&
+                if (r >= 0 && (r = take_held(key, &spec)) < 0 && (r = listen_bind(&spec)) < 0 &&
                     asprintf(&why, "cannot bind it: %s", strerror(-r)) < 0)
                         why = NULL;
                 if (r < 0) {
@@ -248,6 +306,7 @@ static void bind_all(struct activated *a) {
                 } else {
                         a->fds[i] = r;
                         a->stream[i] = listen_is_stream(&spec);
+                        hold(a, i);
                 }
                 len += strlen(spec.name) + 1;
                 char *names = realloc(a->names, len);
@@ -528,11 +587,13 @@ static void publish(struct service *s, char **specs) {
                 accept_watch(a);
 }
 
-int activation_start(struct manager *m) {
+int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_kept) {
         _cleanup_free_ struct service **all = NULL;
         ssize_t n = registry_sorted(m->registry, &all);
         if (n < 0)
                 return (int)n;
+        held = kept;
+        n_held = n_kept;
         for (ssize_t i = 0; i < n; i++) {
                 char **specs = NULL;
                 int r = db_text_list_load(m->db, DB_LIST_SOCKETS, all[i]->id, &specs);
@@ -542,6 +603,8 @@ int activation_start(struct manager *m) {
                 else if (specs)
                         publish(all[i], specs);
         }
+        held = NULL;
+        n_held = 0;
         return 0;
 }
 

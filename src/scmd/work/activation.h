@@ -12,12 +12,17 @@
 
 #include <scm/types.h>
 
+struct fdholder_entry;
 struct manager;
 struct service;
 
 /* Loads every service's sockets, binds them and watches those of stopped
- * services (main.c, before the boot sequence).  0 or -errno. */
-int activation_start(struct manager *m);
+ * services (main.c, before the boot sequence).  A socket an earlier scmd
+ * left with the descriptor holder (in kept, n_kept: what the holder gave
+ * back) is taken from there when it is still the configured one; those
+ * taken are marked (n_fds 0).  Each bound socket is given to the holder.
+ * 0 or -errno. */
+int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_kept);
 void activation_free(struct manager *m);
 /* scmd executes itself again, and the next one takes no instance back:
  * every instance is killed now, with what it left (without cgroups no

@@ -206,3 +206,58 @@ int listen_bind(const struct listen_spec *spec) {
                 return -errno;
         return TAKE_FD(fd);
 }
+
+/* Whether fd's address is spec's: family, address and port, or path. */
+static bool same_address(int fd, const struct listen_spec *spec) {
+        struct sockaddr_storage sa = {0};
+        socklen_t len = sizeof(sa);
+        if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+            sa.ss_family != spec->addr.ss_family)
+                return false;
+        switch (sa.ss_family) {
+        case AF_INET: {
+                const struct sockaddr_in *a = (const void *)&sa, *b = (const void *)&spec->addr;
+                return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+        }
+        case AF_INET6: {
+                const struct sockaddr_in6 *a = (const void *)&sa, *b = (const void *)&spec->addr;
+                return a->sin6_port == b->sin6_port &&
+                       memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
+        }
+        case AF_UNIX: {
+                const char *path = ((const struct sockaddr_un *)&spec->addr)->sun_path;
+                struct stat st;
+                /* Its path still there, as a socket (the one bound there,
+                 * unless another replaced it: then connections go to that). */
+                return strcmp(((const struct sockaddr_un *)&sa)->sun_path, path) == 0 &&
+                       stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+        }
+        default:
+                return false;
+        }
+}
+
+int listen_adopt(int fd, const struct listen_spec *spec) {
+        int type = 0, listening = 0;
+        socklen_t len = sizeof(type);
+        bool stream = listen_is_stream(spec);
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+            type != (stream ? SOCK_STREAM : SOCK_DGRAM) || !same_address(fd, spec))
+                return -ESTALE;
+        len = sizeof(listening);
+        if (stream &&
+            (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening))
+                return -ESTALE;
+        if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+                return -errno;
+        if (spec->addr.ss_family == AF_UNIX) {
+                int r = unix_path_setup(spec);
+                if (r < 0)
+                        return r;
+        }
+        /* The backlog as configured now (listen() again only changes it). */
+        if (stream && listen(fd, spec->backlog) < 0)
+                return -errno;
+        return 0;
+}

@@ -36,5 +36,10 @@ int listen_parse(const char *text, const char *service, struct listen_spec *ret,
  * non-blocking descriptor, or -errno.  A Unix path left by an earlier
  * socket is replaced. */
 int listen_bind(const struct listen_spec *spec);
+/* Takes back fd, a socket bound for spec by an earlier scmd: 0 when it is
+ * still spec's (its kind, address or path, listening) and set up as
+ * listen_bind() would (close-on-exec, non-blocking, mode, owner, backlog);
+ * -ESTALE when it is not spec's socket, or -errno. */
+int listen_adopt(int fd, const struct listen_spec *spec);
 /* Whether the socket is a stream one (it has connections to accept). */
 bool listen_is_stream(const struct listen_spec *spec);
