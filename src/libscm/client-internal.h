@@ -53,7 +53,8 @@ struct scm_client {
         struct json_writer request; /* client_call_named()'s line, its buffer kept */
         bool sent;                  /* a request went out: its reply is read next */
         /* Spinning for a reply (client.c, reply_spin()). */
-        bool spin_off;        /* one CPU: never */
+        bool spin_off;        /* it may run on one CPU only: never */
+        bool spin_checked;    /* spin_off was decided (reply_spin()) */
         bool spin_wanted;     /* the request sent has a fast path */
         unsigned spin_skip;   /* calls that still go straight to poll() */
         unsigned spin_misses; /* spins in a row that saw no reply */

@@ -170,7 +170,6 @@ static int client_new(int fd, struct scm_client **ret) {
         c->timeout_ms = CALL_TIMEOUT_DEFAULT_MS;
         c->next_id = 1;
         c->message = "";
-        c->spin_off = sysconf(_SC_NPROCESSORS_ONLN) < 2;
         *ret = c;
         return 0;
 }
@@ -323,10 +322,18 @@ static int64_t now_ns(void) {
  * SPIN_NS every SPIN_SKIP_MAX calls.  Each empty read yields the CPU, so a
  * spin never keeps a process that waits for this CPU from running (scmd,
  * when the scheduler put both on one CPU: 47,000 queries/s spinning
- * without yielding there, 67,000 with).  On a machine of one CPU it never
+ * without yielding there, 67,000 with).  A process that may run on one
+ * CPU only (its affinity: a machine of one CPU, taskset, a cpuset) never
  * spins. */
 static int reply_spin(struct scm_client *c) {
-        if (c->spin_off || !c->spin_wanted)
+        if (!c->spin_wanted)
+                return 0;
+        if (!c->spin_checked) { /* the CPUs this process may run on, not the machine's */
+                cpu_set_t set;
+                c->spin_checked = true;
+                c->spin_off = sched_getaffinity(0, sizeof(set), &set) < 0 || CPU_COUNT(&set) < 2;
+        }
+        if (c->spin_off)
                 return 0;
         if (c->spin_skip > 0) {
                 c->spin_skip--;

@@ -468,6 +468,66 @@ test_sockets_kept() {
                 "hello pid=$pid fds=2 names=kept:kept"
 }
 
+port_refused() { # PORT: nothing listens on 127.0.0.1:PORT
+        ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# What the holder keeps follows the configuration:
+#   - a socket list set again keeps an unchanged socket and binds a changed
+#     one anew, its old copy let go first (its address free for the bind);
+#   - a socket kept for a configuration changed while scmd was down is let
+#     go, and the new one bound;
+#   - a Unix path replaced by a link is not followed at the next start: the
+#     file it names keeps its mode, and the socket is bound again;
+#   - a service a restore of the last known good configuration deletes
+#     frees its port.
+test_sockets_kept_changes() {
+        daemon_start || return
+        local port port2 i bad=0 out
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a service with a socket" create ch --exec "$(cmdline "$LISTEN_HELPER")"
+        for i in 1 2 3 4 5 6; do
+                local text="tcp:127.0.0.1:$port"
+                [ $((i % 2)) -eq 0 ] && text+=" backlog=64"
+                sc sockets ch --listen "$text" --listen "unix:$D/ch$i.sock" >/dev/null || bad=$((bad + 1))
+                out=$(sc sockets ch 2>&1)
+                grep -q "NOT LISTENING" <<<"$out" && bad=$((bad + 1))
+        done
+        assert_eq "the socket list set 6 times, its port's text changed each time: always listening" \
+                0 "$bad"
+
+        assert_sc_ok "one socket" sockets ch --listen "tcp:127.0.0.1:$port"
+        kill -KILL "$SCMD_PID"
+        wait_until 30 "scmd is gone" proc_gone "$SCMD_PID"
+        sqlite3 "$D/db/scm.db" "UPDATE service_sockets SET spec = 'tcp:*:$port' WHERE service_id = \
+                (SELECT id FROM services WHERE name = 'ch')" || { tap_not_ok "edit the database" "sqlite3 failed"; return; }
+        daemon_start || return
+        run_sc sockets ch
+        assert_contains "a socket changed while scmd was down: the new one is bound" "$OUT" "tcp:*:$port"
+        assert_not_contains "...and listening (the kept one was let go)" "$OUT" "NOT LISTENING"
+
+        # Named to come before ch: scmd takes the sockets back in name order.
+        assert_sc_ok "a service with a Unix socket of mode 0600" create avictim --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "...its socket" sockets avictim --listen "unix:$D/victim.sock mode=0600"
+        assert_sc_ok "ch on a Unix socket" sockets ch --listen "unix:$D/ch.sock"
+        rm -f "$D/ch.sock"
+        ln -s "$D/victim.sock" "$D/ch.sock"
+        assert_sc_ok "a link in place of ch's socket, then daemon-reexec" daemon-reexec
+        wait_until 30 "the new scmd answers" state_is ch stopped || return
+        assert_eq "the file the link names keeps its mode" 600 "$(stat -c %a "$D/victim.sock")"
+        check "...and ch's path is a socket again, not the link" \
+                bash -c "[ -S '$D/ch.sock' ] && [ ! -L '$D/ch.sock' ]"
+        run timeout 10 "$LISTEN_HELPER" --connect "$D/ch.sock"
+        assert_contains "...which starts ch" "$OUT" "hello pid="
+
+        port2=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a service the saved configuration lacks" create lk --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "...with a socket" sockets lk --listen "tcp:127.0.0.1:$port2"
+        assert_sc_ok "lkg restore deletes it" lkg restore
+        wait_until 10 "...and its port is free, not held for it" port_refused "$port2" &&
+                tap_ok "a service the restore deleted frees its port"
+}
+
 test_accept_stdio() {
         daemon_start || return
         assert_sc_ok "an inetd-style service" create ino --exec "$(cmdline "$LISTEN_HELPER" --instance-stdio)"
@@ -790,6 +850,7 @@ run_test test_accept_crash
 run_test test_accept_reexec
 run_test test_accept_reexec_no_cgroups
 run_test test_sockets_kept
+run_test test_sockets_kept_changes
 run_test test_accept_idle
 run_test test_accept_off_while_running
 run_test test_accept_spawn_failures

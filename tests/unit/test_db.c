@@ -448,7 +448,11 @@ static void test_statements_kept(void **state) {
         assert_int_equal(sqlite3_column_type(again, 0), SQLITE_NULL);
         /* Let go mid-run: reset, so a write can follow. */
         db_release(again);
+        db_release(again); /* twice: still kept, not freed (ASan would see a use after it) */
         assert_int_equal(db_exec(db, "DELETE FROM group_order"), 0);
+        assert_int_equal(db_prepare(db, sql, &again), 0);
+        assert_ptr_equal(again, a);
+        db_release(again);
 
         /* A text built at run time is kept by its text, not its address. */
         char buf[64];

@@ -103,7 +103,9 @@ void db_release(sqlite3_stmt *st) {
                 if (k->sql != sql)
                         continue;
                 for (unsigned i = 0; i < k->n; i++)
-                        if (k->stmt[i].st == st && k->stmt[i].in_use) {
+                        if (k->stmt[i].st == st) {
+                                if (!k->stmt[i].in_use)
+                                        return; /* let go twice: it is kept, not freed */
                                 sqlite3_reset(st);
                                 sqlite3_clear_bindings(st);
                                 k->stmt[i].in_use = false;

@@ -17,6 +17,8 @@
  *   DROP key                  close key's copies
  *   LIST                      answered by one "FD key" packet per entry
  *                             (with its fds), then "END"
+ *   SYNC                      answered by "END" once every request before
+ *                             it is done (a DROP's address is free again)
  *   BYE                       end (scmd's clean exit)
  * It serves every connection (a new scmd connects while the holder may not
  * yet have seen the old one's end).  Its limits: it holds, it never reads,
@@ -31,6 +33,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +52,10 @@
 struct fdholder {
         int fd;
         int pid;
+        bool no_sync; /* an older holder did not answer SYNC: not asked again */
 };
+
+#define SYNC_WAIT_MS 1000
 
 /* ---- the wire ---- */
 
@@ -166,6 +172,8 @@ static bool serve(int sock) {
                         snprintf(line, sizeof(line), "FD %s", table[i].key);
                         send_packet(sock, line, table[i].fds, table[i].n);
                 }
+                send_packet(sock, "END", NULL, 0);
+        } else if (strcmp(text, "SYNC") == 0) {
                 send_packet(sock, "END", NULL, 0);
         } else if (strcmp(text, "BYE") == 0) {
                 _exit(0);
@@ -380,6 +388,41 @@ int fdholder_drop(struct fdholder *h, const char *key) {
                 return -ENOTCONN;
         snprintf(text, sizeof(text), "DROP %s", key);
         return send_packet(h->fd, text, NULL, 0);
+}
+
+/* Waits for the holder's answer to SYNC: every request sent before is
+ * done.  An answer that does not come in SYNC_WAIT_MS (a holder of an
+ * older scmd, which ignores SYNC) is not waited for again. */
+static int sync_holder(struct fdholder *h) {
+        if (h->no_sync)
+                return -ENOTSUP;
+        int r = send_packet(h->fd, "SYNC", NULL, 0);
+        while (r >= 0) {
+                struct pollfd p = {.fd = h->fd, .events = POLLIN};
+                int k = poll(&p, 1, SYNC_WAIT_MS);
+                if (k <= 0) {
+                        if (k < 0 && errno == EINTR)
+                                continue;
+                        h->no_sync = true;
+                        return k < 0 ? -errno : -ETIMEDOUT;
+                }
+                char text[PACKET_MAX];
+                int fds[FDHOLDER_FDS_MAX];
+                size_t n = 0;
+                ssize_t len = recv_packet(h->fd, text, fds, &n);
+                for (size_t i = 0; i < n; i++)
+                        close(fds[i]);
+                if (len <= 0)
+                        return len < 0 ? (int)len : -ECONNRESET;
+                if (strcmp(text, "END") == 0)
+                        return 0;
+        }
+        return r;
+}
+
+int fdholder_drop_wait(struct fdholder *h, const char *key) {
+        int r = fdholder_drop(h, key);
+        return r < 0 ? r : sync_holder(h);
 }
 
 void fdholder_close(struct fdholder *h, bool bye) {

@@ -32,6 +32,9 @@ int fdholder_open(const char *path, struct fdholder **ret, struct fdholder_entry
 int fdholder_put(struct fdholder *h, const char *key, const int *fds, size_t n);
 /* The holder closes its copies of key's descriptors. */
 int fdholder_drop(struct fdholder *h, const char *key);
+/* The same, and waits (up to a second) until the holder has done it: an
+ * address its copy held is free again.  0 or -errno. */
+int fdholder_drop_wait(struct fdholder *h, const char *key);
 /* Closes the link; with bye the holder ends too (scmd's clean exit). */
 void fdholder_close(struct fdholder *h, bool bye);
 /* The holder's pid (0 when unknown). */

@@ -63,21 +63,27 @@ static void file_close(struct log_capture *lc) {
  * quiet service costs no file, and a start no file system work). */
 static void run_begin(struct log_capture *lc) {
         lc->drop = false;
+        lc->warned = false;
         lc->at_line_start = true;
 }
 
-/* The file for output at hand; one that cannot be had drops the rest of
- * the run's output, said once. */
+/* The file for output at hand.  One that cannot be had is said once a
+ * run; what was read meanwhile is lost.  A lasting reason (the path is a
+ * link, a folder, not permitted, read-only) drops the rest of the run's
+ * output; a passing one (no descriptor or memory left) is tried again at
+ * the next read. */
 static bool file_ready(struct log_capture *lc) {
         if (lc->drop)
                 return false;
         int r = file_open(lc);
-        if (r < 0) {
-                lc->drop = true;
+        if (r >= 0)
+                return true;
+        if (!lc->warned)
                 log_warning("cannot open log file %s, the service's output is dropped: %s",
                             lc->path, strerror(-r));
-        }
-        return !lc->drop;
+        lc->warned = true;
+        lc->drop = r != -EMFILE && r != -ENFILE && r != -ENOMEM && r != -EINTR && r != -EAGAIN;
+        return false;
 }
 
 static int rotate(struct log_capture *lc) {

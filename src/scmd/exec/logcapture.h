@@ -18,6 +18,7 @@ struct log_capture {
         int pipe_fd; /* read end, -1 when closed */
         int file_fd; /* open only while writing; -1 when closed */
         bool drop;   /* the file could not be had: the output is read and dropped */
+        bool warned; /* this run's failure to open the file was logged */
         bool at_line_start;
 };
 

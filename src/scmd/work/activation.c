@@ -72,9 +72,9 @@
 #include "db.h"
 #include "db_text_list.h"
 #include "depend.h"
-#include "fdholder.h"
 #include "instance.h"
 #include "listen.h"
+#include "listen_held.h"
 #include "log.h"
 #include "loop.h"
 #include "manager.h"
@@ -102,8 +102,9 @@ struct activated {
         char **specs;
         size_t n;
         int fds[SOCKETS_MAX];
-        bool stream[SOCKETS_MAX];  /* a listening stream socket (connections to accept) */
-        char *errors[SOCKETS_MAX]; /* why a socket is not bound, or NULL */
+        struct listen_id ids[SOCKETS_MAX]; /* a Unix socket's file (listen_held.c) */
+        bool stream[SOCKETS_MAX];          /* a listening stream socket (connections to accept) */
+        char *errors[SOCKETS_MAX];         /* why a socket is not bound, or NULL */
         struct activation_io ios[SOCKETS_MAX];
         char *names; /* "a:b:c" */
         bool watching;
@@ -206,73 +207,36 @@ static void watch_activity(struct activated *a) {
         idle_rearm(a);
 }
 
-/* ---- sockets kept across a restart of scmd ----
- * Each bound socket has a copy in the descriptor holder (exec/fdholder.c)
- * under "socket:ID:INDEX": a re-execution or a crash of scmd closes no
- * socket (a client in between waits in its backlog, a running service's
- * socket stays the one at its address), and the next scmd takes each one
- * back when it is still what the configuration says (listen_adopt()). */
+/* ---- the sockets, bound or taken back ----
+ * Each bound socket has a copy in the descriptor holder (listen_held.c):
+ * a re-execution or a crash of scmd closes no socket (a client in between
+ * waits in its backlog, a running service's socket stays the one at its
+ * address), and the next scmd takes each one back while it is still what
+ * the configuration says. */
 
-/* What the holder gave back at start-up, while activation_start() runs. */
-static struct fdholder_entry *held;
-static size_t n_held;
-
-static void held_key(const struct activated *a, size_t i, char *buf, size_t size) {
-        snprintf(buf, size, "socket:%lld:%zu", (long long)a->service->id, i);
-}
-
-/* The socket an earlier scmd bound for spec under key, when the holder
- * kept it and it is still spec's; else -1 (one that is not is closed). */
-static int take_held(const char *key, const struct listen_spec *spec) {
-        for (size_t i = 0; i < n_held; i++) {
-                if (held[i].n_fds != 1 || strcmp(held[i].key, key) != 0)
-                        continue;
-                int fd = held[i].fds[0];
-                held[i].n_fds = 0;
-                int r = listen_adopt(fd, spec);
-                if (r == 0)
-                        return fd;
-                log_info("the socket kept as %s is not taken back (%s): bound again", key,
-                         r == -ESTALE ? "it is no longer the configured one" : strerror(-r));
-                close(fd);
-                return -1;
+/* Lets socket i go: the holder's copy first, waited for (its address is
+ * then free for a new bind), then scmd's. */
+static void let_go(struct activated *a, size_t i) {
+        if (a->fds[i] >= 0) {
+                listen_held_drop(a->service->manager->fdholder, a->service->config.name, i,
+                                 &a->ids[i]);
+                close(a->fds[i]);
         }
-        return -1;
+        a->fds[i] = -1;
+        free(a->errors[i]);
+        a->errors[i] = NULL;
 }
 
-static void hold(struct activated *a, size_t i) {
-        struct fdholder *h = a->service->manager->fdholder;
-        char key[FDHOLDER_KEY_MAX];
-        held_key(a, i, key, sizeof(key));
-        int r = h ? fdholder_put(h, key, &a->fds[i], 1) : 0;
-        if (r < 0)
-                log_warning("service %s: the descriptor holder did not take socket '%s' (%s): a "
-                            "restart of scmd would close it",
-                            a->service->config.name, a->specs[i], strerror(-r));
-}
-
-static void unhold(struct activated *a, size_t i) {
-        struct fdholder *h = a->service->manager->fdholder;
-        char key[FDHOLDER_KEY_MAX];
-        held_key(a, i, key, sizeof(key));
-        if (h)
-                fdholder_drop(h, key);
-}
-
-static void close_all(struct activated *a) {
+/* Stops watching and lets every socket go but those keep marks (NULL:
+ * none), which stay bound and held at their place. */
+static void close_all(struct activated *a, const bool *keep) {
         unwatch(a);
         a->at_cap = false;
         loop_timer_disarm(a->service->manager->loop, &a->retry);
         loop_timer_disarm(a->service->manager->loop, &a->idle);
-        for (size_t i = 0; i < a->n; i++) {
-                if (a->fds[i] >= 0) {
-                        unhold(a, i);
-                        close(a->fds[i]);
-                }
-                a->fds[i] = -1;
-                free(a->errors[i]);
-                a->errors[i] = NULL;
-        }
+        for (size_t i = 0; i < a->n; i++)
+                if (!keep || !keep[i])
+                        let_go(a, i);
         strv_free(a->specs);
         a->specs = NULL;
         free(a->names);
@@ -280,33 +244,49 @@ static void close_all(struct activated *a) {
         a->n = 0;
 }
 
-/* Binds every socket of a (its specs set); a failure is kept for
- * query_sockets and logged. */
-static void bind_all(struct activated *a) {
+/* Binds socket i (its spec parsed as *spec), or takes it back from the
+ * holder; a failure is kept for query_sockets and logged. */
+static void bind_one(struct activated *a, size_t i, struct listen_spec *spec) {
+        struct manager *m = a->service->manager;
         const char *name = a->service->config.name;
+        _cleanup_free_ char *why = NULL;
+        a->fds[i] = -1;
+        a->stream[i] = false;
+        int r = listen_parse(a->specs[i], name, spec, &why);
+        if (r >= 0 && (r = listen_held_take(m->fdholder, name, i, spec, &a->ids[i])) < 0 &&
+            (r = listen_bind(spec, &a->ids[i])) < 0 &&
+            asprintf(&why, "cannot bind it: %s", strerror(-r)) < 0)
+                why = NULL;
+        if (r < 0) {
+                log_warning("service %s: socket '%s' is not listening: %s", name, a->specs[i],
+                            why ? why : "out of memory");
+                a->errors[i] = why ? TAKE_PTR(why) : NULL;
+                snprintf(spec->name, sizeof(spec->name), "%s", "unbound");
+                return;
+        }
+        a->fds[i] = r;
+        a->stream[i] = listen_is_stream(spec);
+        r = listen_held_put(m->fdholder, name, i, r, &a->ids[i]);
+        if (r < 0)
+                log_warning("service %s: the descriptor holder did not take socket '%s' (%s): a "
+                            "restart of scmd would close it",
+                            name, a->specs[i], strerror(-r));
+}
+
+/* Binds every socket of a (its specs set) but those keep marks (NULL:
+ * none), which are bound already; names them all. */
+static void bind_all(struct activated *a, const bool *keep) {
         size_t len = 1;
         for (size_t i = 0; i < a->n; i++) {
                 struct listen_spec spec;
-                _cleanup_free_ char *why = NULL;
-                a->fds[i] = -1;
-                a->stream[i] = false;
                 a->ios[i].owner = a;
                 a->ios[i].io.fd = -1;
-                char key[FDHOLDER_KEY_MAX];
-                held_key(a, i, key, sizeof(key));
-                int r = listen_parse(a->specs[i], name, &spec, &why);
-                if (r >= 0 && (r = take_held(key, &spec)) < 0 && (r = listen_bind(&spec)) < 0 &&
-                    asprintf(&why, "cannot bind it: %s", strerror(-r)) < 0)
-                        why = NULL;
-                if (r < 0) {
-                        log_warning("service %s: socket '%s' is not listening: %s", name,
-                                    a->specs[i], why ? why : "out of memory");
-                        a->errors[i] = why ? TAKE_PTR(why) : NULL;
-                        snprintf(spec.name, sizeof(spec.name), "%s", "unbound");
+                if (keep && keep[i]) {
+                        _cleanup_free_ char *why = NULL;
+                        if (listen_parse(a->specs[i], a->service->config.name, &spec, &why) < 0)
+                                snprintf(spec.name, sizeof(spec.name), "%s", "unbound");
                 } else {
-                        a->fds[i] = r;
-                        a->stream[i] = listen_is_stream(&spec);
-                        hold(a, i);
+                        bind_one(a, i, &spec);
                 }
                 len += strlen(spec.name) + 1;
                 char *names = realloc(a->names, len);
@@ -551,7 +531,7 @@ static int entry_for(struct service *s, struct activated **ret) {
 }
 
 static void entry_free(struct activated *a) {
-        close_all(a);
+        close_all(a, NULL);
         loop_timer_disarm(a->service->manager->loop, &a->settle);
         for (struct activated **p = &entries; *p; p = &(*p)->next)
                 if (*p == a) {
@@ -561,13 +541,15 @@ static void entry_free(struct activated *a) {
         free(a);
 }
 
-/* Takes specs (a NULL-terminated vector). */
+/* Takes specs (a NULL-terminated vector).  A socket whose text is
+ * unchanged at its place is kept as it is (bound, held, its clients
+ * queued); the others are let go and bound anew. */
 static void publish(struct service *s, char **specs) {
         struct activated *a = find(s);
         if (!specs || !specs[0]) {
                 strv_free(specs);
                 if (a && a->accept_run)
-                        close_all(a); /* its run goes on until STOPPED, with no socket */
+                        close_all(a, NULL); /* its run goes on until STOPPED, with no socket */
                 else if (a)
                         entry_free(a);
                 return;
@@ -576,15 +558,39 @@ static void publish(struct service *s, char **specs) {
                 strv_free(specs);
                 return;
         }
-        close_all(a);
+        size_t n = 0;
+        while (n < SOCKETS_MAX && specs[n])
+                n++;
+        bool keep[SOCKETS_MAX] = {false};
+        for (size_t i = 0; i < a->n && i < n; i++)
+                keep[i] = a->fds[i] >= 0 && strcmp(a->specs[i], specs[i]) == 0;
+        close_all(a, keep);
         a->specs = specs;
-        while (a->n < SOCKETS_MAX && specs[a->n])
-                a->n++;
-        bind_all(a);
+        a->n = n;
+        bind_all(a, keep);
         if (s->state == SCM_STATE_STOPPED)
                 watch(a);
         else if (a->accept_run && s->state == SCM_STATE_RUNNING)
                 accept_watch(a);
+}
+
+/* After the sockets nobody took back were let go: those that could not
+ * be bound (their address was held for them) are bound now. */
+static void bind_failed(void) {
+        for (struct activated *a = entries; a; a = a->next)
+                for (size_t i = 0; i < a->n; i++) {
+                        if (a->fds[i] >= 0)
+                                continue;
+                        struct listen_spec spec;
+                        free(a->errors[i]);
+                        a->errors[i] = NULL;
+                        bind_one(a, i, &spec);
+                        if (a->fds[i] >= 0 && a->watching &&
+                            a->service->state == SCM_STATE_STOPPED) {
+                                unwatch(a);
+                                watch(a);
+                        }
+                }
 }
 
 int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_kept) {
@@ -592,8 +598,7 @@ int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_ke
         ssize_t n = registry_sorted(m->registry, &all);
         if (n < 0)
                 return (int)n;
-        held = kept;
-        n_held = n_kept;
+        listen_held_begin(kept, n_kept);
         for (ssize_t i = 0; i < n; i++) {
                 char **specs = NULL;
                 int r = db_text_list_load(m->db, DB_LIST_SOCKETS, all[i]->id, &specs);
@@ -603,8 +608,8 @@ int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_ke
                 else if (specs)
                         publish(all[i], specs);
         }
-        held = NULL;
-        n_held = 0;
+        if (listen_held_end(m->fdholder) > 0)
+                bind_failed();
         return 0;
 }
 

@@ -175,22 +175,37 @@ bool listen_is_stream(const struct listen_spec *spec) {
         return spec->kind == LISTEN_TCP || spec->kind == LISTEN_UNIX;
 }
 
-static int unix_path_setup(const struct listen_spec *spec) {
+/* The socket file at spec's path, opened without following a link
+ * (O_PATH): it must be a socket, and when want is given, that very file.
+ * Its mode and owner are set through the descriptor, never through a path
+ * another could have replaced.  *ret is the file's identity. */
+static int unix_path_setup(const struct listen_spec *spec, const struct listen_id *want,
+                           struct listen_id *ret) {
         const char *path = ((const struct sockaddr_un *)&spec->addr)->sun_path;
-        if (chmod(path, spec->mode) < 0)
+        _cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
                 return -errno;
-        if (spec->uid != (uid_t)-1 && chown(path, spec->uid, spec->gid) < 0)
+        if (!S_ISSOCK(st.st_mode) || (want && (st.st_dev != want->dev || st.st_ino != want->ino)))
+                return -ESTALE;
+        char proc[64];
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        if (chmod(proc, spec->mode) < 0)
                 return -errno;
+        if (spec->uid != (uid_t)-1 && fchownat(fd, "", spec->uid, spec->gid, AT_EMPTY_PATH) < 0)
+                return -errno;
+        *ret = (struct listen_id){.dev = st.st_dev, .ino = st.st_ino};
         return 0;
 }
 
-int listen_bind(const struct listen_spec *spec) {
+int listen_bind(const struct listen_spec *spec, struct listen_id *ret_id) {
         int type = listen_is_stream(spec) ? SOCK_STREAM : SOCK_DGRAM;
         _cleanup_close_ int fd =
                 socket(spec->addr.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return -errno;
         int one = 1;
+        *ret_id = (struct listen_id){0};
         if (spec->addr.ss_family != AF_UNIX)
                 setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         else
@@ -198,7 +213,7 @@ int listen_bind(const struct listen_spec *spec) {
         if (bind(fd, (const struct sockaddr *)&spec->addr, spec->addr_len) < 0)
                 return -errno;
         if (spec->addr.ss_family == AF_UNIX) {
-                int r = unix_path_setup(spec);
+                int r = unix_path_setup(spec, NULL, ret_id);
                 if (r < 0)
                         return r;
         }
@@ -224,20 +239,15 @@ static bool same_address(int fd, const struct listen_spec *spec) {
                 return a->sin6_port == b->sin6_port &&
                        memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
         }
-        case AF_UNIX: {
-                const char *path = ((const struct sockaddr_un *)&spec->addr)->sun_path;
-                struct stat st;
-                /* Its path still there, as a socket (the one bound there,
-                 * unless another replaced it: then connections go to that). */
-                return strcmp(((const struct sockaddr_un *)&sa)->sun_path, path) == 0 &&
-                       stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-        }
+        case AF_UNIX:
+                return strcmp(((const struct sockaddr_un *)&sa)->sun_path,
+                              ((const struct sockaddr_un *)&spec->addr)->sun_path) == 0;
         default:
                 return false;
         }
 }
 
-int listen_adopt(int fd, const struct listen_spec *spec) {
+int listen_adopt(int fd, const struct listen_spec *spec, const struct listen_id *id) {
         int type = 0, listening = 0;
         socklen_t len = sizeof(type);
         bool stream = listen_is_stream(spec);
@@ -251,10 +261,14 @@ int listen_adopt(int fd, const struct listen_spec *spec) {
         if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
                 return -errno;
+        /* A path: still the file this socket was bound to (not a link, not
+         * another's socket put in its place), else its clients would never
+         * reach it. */
+        struct listen_id now;
         if (spec->addr.ss_family == AF_UNIX) {
-                int r = unix_path_setup(spec);
+                int r = unix_path_setup(spec, id, &now);
                 if (r < 0)
-                        return r;
+                        return r == -ENOENT ? -ESTALE : r;
         }
         /* The backlog as configured now (listen() again only changes it). */
         if (stream && listen(fd, spec->backlog) < 0)
