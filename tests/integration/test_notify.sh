@@ -295,23 +295,33 @@ test_attribution_same_name_cgroup() {
 }
 
 
+
+# py_notify_running NAME WHAT CODE [ARGS...]: scmd started and NAME, a notify
+# service running python3 -c CODE ARGS (CODE begins with s, a datagram
+# socket, and n, the NOTIFY_SOCKET path, made), created, started and
+# RUNNING; WHAT names the test for its skip when there is no python3.
+py_notify_running() {
+        local name=$1 what=$2 code=$3 py
+        shift 3
+        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+        if [ -z "$py" ]; then
+                tap_skip "$what" "no python3 here to send its messages"
+                return 1
+        fi
+        daemon_start || return
+        code="import os, socket, sys, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); n = os.environ['NOTIFY_SOCKET']; $code"
+        assert_sc_ok "create $name" create "$name" --kind notify --exec "$(cmdline "$py" -c "$code" "$@")" \
+                --control-timeout 5000 || return
+        assert_sc_ok "start $name" start "$name"
+        wait_state "$name" running 10
+}
+
 # A message holding a NUL byte is dropped whole (as systemd does): the
 # STATUS= before it stands, not the text up to its NUL.
 test_nul_dropped() {
-        local py
-        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-        if [ -z "$py" ]; then
-                tap_skip "a message with a NUL byte is dropped" "no python3 here to send one"
+        py_notify_running nul "a message with a NUL byte is dropped" \
+                '[s.sendto(m, n) for m in (b"STATUS=good", b"STATUS=bad\0tail", b"READY=1")]; time.sleep(60)' ||
                 return
-        fi
-        daemon_start || return
-        local code='import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
-        code+='[s.sendto(m, os.environ["NOTIFY_SOCKET"]) for m in (b"STATUS=good", b"STATUS=bad\0tail", b"READY=1")]; '
-        code+='time.sleep(60)'
-        assert_sc_ok "create nul" create nul --kind notify --exec "$(cmdline "$py" -c "$code")" \
-                --control-timeout 5000 || return
-        assert_sc_ok "start nul" start nul
-        wait_state nul running 10 || return
         assert_eq "the message with a NUL byte changed nothing: status_text is the one before it" \
                 good "$(status_field nul status_text)"
         assert_sc_ok "stop nul" stop nul
@@ -323,20 +333,9 @@ test_nul_dropped() {
 # query_status failed with NOT_ENOUGH_MEMORY); quotes and backslashes come
 # back as they went.
 test_status_not_utf8() {
-        local py
-        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-        if [ -z "$py" ]; then
-                tap_skip "a STATUS= text that is not UTF-8" "no python3 here to send one"
+        py_notify_running latin "a STATUS= text that is not UTF-8" \
+                '[s.sendto(m, n) for m in (b"STATUS=50% \xff done \"q\" \\ end", b"READY=1")]; time.sleep(60)' ||
                 return
-        fi
-        daemon_start || return
-        local code='import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
-        code+='[s.sendto(m, os.environ["NOTIFY_SOCKET"]) for m in (b"STATUS=50% \xff done \"q\" \\ end", b"READY=1")]; '
-        code+='time.sleep(60)'
-        assert_sc_ok "create latin" create latin --kind notify --exec "$(cmdline "$py" -c "$code")" \
-                --control-timeout 5000 || return
-        assert_sc_ok "start latin" start latin
-        wait_state latin running 10 || return
         assert_eq "status_text with U+FFFD for the byte that is not UTF-8" \
                 "$(printf '50%% \xef\xbf\xbd done "q" \\ end')" "$(status_field latin status_text)"
         assert_sc_ok "stop latin" stop latin
@@ -346,20 +345,9 @@ test_status_not_utf8() {
 # A STATUS= text longer than 256 bytes shows its first 256; an empty
 # STATUS= takes the text away (scmd holds one only while there is one).
 test_status_long_and_cleared() {
-        local py
-        py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-        if [ -z "$py" ]; then
-                tap_skip "a long STATUS= text, then an empty one" "no python3 here to send them"
-                return
-        fi
-        daemon_start || return
-        local code='import os, socket, sys, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
-        code+='n = os.environ["NOTIFY_SOCKET"]; s.sendto(b"STATUS=" + b"x" * 300, n); s.sendto(b"READY=1", n); '
-        code+='time.sleep(float(sys.argv[1])); s.sendto(b"STATUS=", n); time.sleep(60)'
-        assert_sc_ok "create long" create long --kind notify --exec "$(cmdline "$py" -c "$code" 5)" \
-                --control-timeout 5000 || return
-        assert_sc_ok "start long" start long
-        wait_state long running 10 || return
+        py_notify_running long "a long STATUS= text, then an empty one" \
+                's.sendto(b"STATUS=" + b"x" * 300, n); s.sendto(b"READY=1", n); time.sleep(float(sys.argv[1])); s.sendto(b"STATUS=", n); time.sleep(60)' \
+                5 || return
         assert_eq "a STATUS= of 300 bytes shows its first 256" \
                 "$(printf 'x%.0s' $(seq 256))" "$(status_field long status_text)"
         wait_until 10 "the empty STATUS= took the text away" status_text_is long "" &&
