@@ -574,23 +574,18 @@ static void publish(struct service *s, char **specs) {
                 accept_watch(a);
 }
 
-/* After the sockets nobody took back were let go: those that could not
- * be bound (their address was held for them) are bound now. */
+/* After the sockets nobody took back were let go: a service with a
+ * socket that could not be bound (its address was held for it) has its
+ * list set again, which binds those and keeps the others. */
 static void bind_failed(void) {
-        for (struct activated *a = entries; a; a = a->next)
-                for (size_t i = 0; i < a->n; i++) {
-                        if (a->fds[i] >= 0)
-                                continue;
-                        struct listen_spec spec;
-                        free(a->errors[i]);
-                        a->errors[i] = NULL;
-                        bind_one(a, i, &spec);
-                        if (a->fds[i] >= 0 && a->watching &&
-                            a->service->state == SCM_STATE_STOPPED) {
-                                unwatch(a);
-                                watch(a);
-                        }
-                }
+        for (struct activated *a = entries; a; a = a->next) {
+                bool failed = false;
+                for (size_t i = 0; i < a->n; i++)
+                        failed = failed || a->fds[i] < 0;
+                char **copy = failed ? strv_copy(a->specs) : NULL;
+                if (copy)
+                        publish(a->service, copy);
+        }
 }
 
 int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_kept) {
