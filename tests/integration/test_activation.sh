@@ -479,11 +479,13 @@ port_refused() { # PORT: nothing listens on 127.0.0.1:PORT
 #     go, and the new one bound;
 #   - a Unix path replaced by a link is not followed at the next start: the
 #     file it names keeps its mode, and the socket is bound again;
+#   - a service gone while scmd was down: its kept socket is let go, and
+#     another service that wanted its address gets it;
 #   - a service a restore of the last known good configuration deletes
 #     frees its port.
 test_sockets_kept_changes() {
         daemon_start || return
-        local port port2 i bad=0 out
+        local port port2 i bad=0 out line
         port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
         assert_sc_ok "a service with a socket" create ch --exec "$(cmdline "$LISTEN_HELPER")"
         for i in 1 2 3 4 5 6; do
@@ -519,6 +521,26 @@ test_sockets_kept_changes() {
                 bash -c "[ -S '$D/ch.sock' ] && [ ! -L '$D/ch.sock' ]"
         run timeout 10 "$LISTEN_HELPER" --connect "$D/ch.sock"
         assert_contains "...which starts ch" "$OUT" "hello pid="
+
+        # A service gone while scmd was down (its row deleted): its kept
+        # socket is let go, and another service waiting for that address
+        # gets it.
+        assert_sc_ok "a service holding a port" create gone --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "...its socket" sockets gone --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "another service wanting that port" create heir --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "...its socket" sockets heir --listen "tcp:127.0.0.1:$port"
+        run_sc sockets heir
+        assert_contains "...which it cannot have yet" "$OUT" "NOT LISTENING"
+        kill -KILL "$SCMD_PID"
+        wait_until 30 "scmd is gone" proc_gone "$SCMD_PID"
+        sqlite3 "$D/db/scm.db" "DELETE FROM services WHERE name = 'gone'" ||
+                { tap_not_ok "edit the database" "sqlite3 failed"; return; }
+        daemon_start || return
+        run_sc sockets heir
+        assert_not_contains "the kept socket of a service gone is let go: the other one has the port" \
+                "$OUT" "NOT LISTENING"
+        line=$(tcp_hello "$port")
+        assert_contains "...and is started by it" "$line" "hello pid=$(pid_of heir)"
 
         port2=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
         assert_sc_ok "a service the saved configuration lacks" create lk --exec "$(cmdline "$LISTEN_HELPER")"
