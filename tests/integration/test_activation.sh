@@ -329,6 +329,20 @@ test_per_connection() {
         exec 4<&-
 }
 
+# accepting_with_client NAME PORT: NAME, an instance per connection (at
+# most 4) on 127.0.0.1:PORT, and a client on descriptor 4 that one instance
+# holds; INSTANCE_PID is that instance's pid.
+accepting_with_client() {
+        local name=$1 port=$2 line
+        assert_sc_ok "an instance per connection" create "$name" --exec "$(cmdline "$LISTEN_HELPER" --instance)"
+        assert_sc_ok "its socket" sockets "$name" --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "at most 4" config "$name" --accept 4
+        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return 1; }
+        read -r -t 10 line <&4
+        INSTANCE_PID=$(inst_pid "$line")
+        check "an instance holds a connection" proc_alive "$INSTANCE_PID"
+}
+
 # After a crash of scmd, the instances it left are not taken back: the next
 # scmd's cgroup sweep ends them (so no instance outlives its service), and
 # the service starts again with the next client.
@@ -340,13 +354,8 @@ test_accept_crash() {
         daemon_start || return
         local port line pid
         port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
-        assert_sc_ok "an instance per connection" create ic --exec "$(cmdline "$LISTEN_HELPER" --instance)"
-        assert_sc_ok "its socket" sockets ic --listen "tcp:127.0.0.1:$port"
-        assert_sc_ok "at most 4" config ic --accept 4
-        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
-        read -r -t 10 line <&4
-        pid=$(inst_pid "$line")
-        check "an instance holds a connection" proc_alive "$pid"
+        accepting_with_client ic "$port" || return
+        pid=$INSTANCE_PID
         kill -KILL "$SCMD_PID"
         wait_until 30 "scmd is gone" proc_gone "$SCMD_PID"
         daemon_start || return
@@ -365,13 +374,8 @@ test_accept_reexec() {
         daemon_start || return
         local port line pid
         port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
-        assert_sc_ok "an instance per connection" create ir --exec "$(cmdline "$LISTEN_HELPER" --instance)"
-        assert_sc_ok "its socket" sockets ir --listen "tcp:127.0.0.1:$port"
-        assert_sc_ok "at most 4" config ir --accept 4
-        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
-        read -r -t 10 line <&4
-        pid=$(inst_pid "$line")
-        check "an instance holds a connection" proc_alive "$pid"
+        accepting_with_client ir "$port" || return
+        pid=$INSTANCE_PID
         assert_sc_ok "daemon-reexec" daemon-reexec
         wait_until 30 "the instance is ended across the re-exec" proc_gone "$pid" &&
                 tap_ok "no instance runs on unsupervised after a re-exec"
@@ -406,13 +410,8 @@ test_accept_reexec_no_cgroups() {
         check "scmd runs without cgroups" grep -qF "cgroups unavailable" "$D/scmd.stderr"
         local port line pid
         port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
-        assert_sc_ok "an instance per connection" create in --exec "$(cmdline "$LISTEN_HELPER" --instance)"
-        assert_sc_ok "its socket" sockets in --listen "tcp:127.0.0.1:$port"
-        assert_sc_ok "at most 4" config in --accept 4
-        exec 4<>"/dev/tcp/127.0.0.1/$port" || { tap_not_ok "connect" "refused"; return; }
-        read -r -t 10 line <&4
-        pid=$(inst_pid "$line")
-        check "an instance holds a connection" proc_alive "$pid"
+        accepting_with_client in "$port" || return
+        pid=$INSTANCE_PID
         assert_sc_ok "daemon-reexec" daemon-reexec
         wait_until 30 "the instance is ended across the re-exec" proc_gone "$pid" &&
                 tap_ok "no instance runs on unsupervised after a re-exec, without cgroups"
