@@ -540,6 +540,20 @@ daemon_start_netns() {
         [ -e "$NETNS" ] || NETNS="/proc/$SCMD_PID/ns/net"
 }
 
+# daemon_start_quiet [SCMD OPTIONS...]: daemon_start with scmd in a mount
+# namespace of its own (as root), for tests that count its wake-ups: scmd
+# watches the mount table, and another program's mount must not wake it.
+daemon_start_quiet() {
+        if ! is_root || ! unshare -m --propagation private true 2>/dev/null; then
+                daemon_start "$@"
+                return
+        fi
+        mkdir -p "$D"
+        printf '#!/bin/sh\nexec unshare -m --propagation private "%s" "$@"\n' "$SCMD" >"$D/scmd-mountns"
+        chmod +x "$D/scmd-mountns"
+        SCMD="$D/scmd-mountns" daemon_start "$@"
+}
+
 # daemon_stop [SECS]: SIGTERM to scmd; SIGKILL if it has not exited after
 # SECS (default 30).  DAEMON_RC is its exit status (137 if it was killed).
 # Returns 1 if it had to be killed.

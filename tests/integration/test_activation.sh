@@ -232,6 +232,55 @@ test_idle_rearm() {
                 tap_ok "once they stop coming, it is stopped"
 }
 
+# Clients the service takes before scmd is woken for them: scmd is held
+# (SIGSTOP) while each client comes, is answered by the service and goes,
+# so the wake-up finds an empty queue and is lost.  The kernel's count at
+# the socket sees them, and the service runs on: TCP connections, then
+# Unix datagrams.
+test_idle_unseen_arrivals() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        unseen_arrivals unseen-tcp "tcp:127.0.0.1:$port" tcp_hello "$port"
+        unseen_arrivals unseen-dgram "unix-dgram:$D/unseen.sock" "$LISTEN_HELPER" --datagram \
+                "$D/unseen.sock"
+}
+
+# unseen_arrivals NAME SOCKET CLIENT...: a service on SOCKET with a 3 s idle
+# stop, started by a first CLIENT, then 8 more over 8 s, each while scmd is
+# held (at most 5 s: a service stopped meanwhile is started only once scmd
+# runs again); all are answered by its first process, which is stopped once
+# they stop coming.
+unseen_arrivals() {
+        local name=$1 socket=$2 line pid i answered=0
+        shift 2
+        assert_sc_ok "$name: a socket-activated server" create "$name" --exec "$(cmdline "$LISTEN_HELPER")"
+        assert_sc_ok "$name: its socket" sockets "$name" --listen "$socket"
+        assert_sc_ok "$name: an idle stop of 3 s" config "$name" --idle-stop 3000
+        line=$("$@")
+        pid=$(pid_of "$name")
+        assert_contains "$name: the first client starts it" "$line" "hello pid=$pid fds=1"
+        local resume
+        for i in $(seq 8); do # 8 s: over twice the period
+                sleep 0.5
+                kill -STOP "$SCMD_PID"
+                (sleep 5 && kill -CONT "$SCMD_PID") & # a stopped service waits for scmd
+                resume=$!
+                line=$("$@")
+                kill -CONT "$SCMD_PID"
+                kill "$resume" 2>/dev/null
+                wait "$resume" 2>/dev/null
+                [[ $line == "hello pid=$pid fds=1"* ]] && answered=$((answered + 1))
+                sleep 0.5
+        done
+        assert_eq "$name: 8 clients over twice the idle period, each while scmd was held, all answered by it" \
+                "$answered" 8
+        check "$name: ...and it runs on: the kernel counted what scmd was not woken for" \
+                state_is "$name" running
+        wait_state "$name" stopped 20 &&
+                tap_ok "$name: once they stop coming, it is stopped"
+}
+
 # inst_pid LINE: the pid in an instance's line "instance pid=PID ...".
 inst_pid() {
         local p=${1#instance pid=}
@@ -775,7 +824,7 @@ ctxt_switches() { # PID: voluntary + involuntary context switches so far
 # wake-up: one timer for the earliest run (tomorrow), epoll on the sockets.
 # A count over a window, not a speed: nothing at all may wake it.
 test_idle() {
-        daemon_start --delayed-auto-delay 3600 || return
+        daemon_start_quiet --delayed-auto-delay 3600 || return
         chmod 711 "$D"
         local i
         for i in $(seq 100); do
@@ -865,6 +914,7 @@ run_test test_datagram
 run_test test_bound_at_start
 run_test test_idle_stop
 run_test test_idle_rearm
+run_test test_idle_unseen_arrivals
 run_test test_per_connection
 run_test test_accept_stdio
 run_test test_accept_crash

@@ -129,7 +129,7 @@ context_switches() {
 # No periodic wake-up: with subscribers connected and nothing happening,
 # scmd stays blocked.
 test_idle_is_asleep() {
-        daemon_start || return
+        daemon_start_quiet || return
         create_helper idle || return
         start_helper idle || return
         "$SCCTL" --root "$D" watch >"$D/watch.out" 2>&1 &

@@ -24,8 +24,9 @@
  * it has had no client for that long.  While it runs, scmd watches its
  * sockets edge-triggered: one wake-up when a connection or datagram
  * arrives to an empty queue, which re-arms the idle timer; when the timer
- * is up, the connections the service accepted are looked up in the
- * kernel's tables (socket_clients.c): one still open keeps it running
+ * is up, an arrival the kernel counted meanwhile (socket_arrivals.c: the
+ * service may take one before scmd is woken for it) or a connection the
+ * service accepted and still has open (socket_clients.c) keeps it running
  * another period.  No periodic wake-up while nothing happens but the
  * timer's, once a period.  It is stopped as a stop trigger stops: not
  * while a service that depends on it runs.
@@ -82,6 +83,7 @@
 #include "process_config.h"
 #include "registry.h"
 #include "service.h"
+#include "socket_arrivals.h"
 #include "socket_clients.h"
 
 #define RETRY_DELAY (2 * USEC_PER_SEC)
@@ -106,7 +108,8 @@ struct activated {
         bool stream[SOCKETS_MAX];          /* a listening stream socket (connections to accept) */
         char *errors[SOCKETS_MAX];         /* why a socket is not bound, or NULL */
         struct activation_io ios[SOCKETS_MAX];
-        char *names; /* "a:b:c" */
+        struct socket_arrivals arrivals[SOCKETS_MAX]; /* counted while it runs with an idle stop */
+        char *names;                                  /* "a:b:c" */
         bool watching;
         struct loop_timer retry;
         struct log_ratelimit failed_runs; /* FAILED_BURST in FAILED_WINDOW_SEC */
@@ -177,9 +180,20 @@ static void idle_rearm(struct activated *a) {
                        now_usec() + (usec_t)idle_ms(a->service) * USEC_PER_MSEC, on_idle);
 }
 
+/* Whether the kernel counted an arrival at one of its sockets since the
+ * last look (all are looked at: each count is then seen). */
+static bool arrived(struct activated *a) {
+        bool any = false;
+        for (size_t i = 0; i < a->n; i++)
+                any |= socket_arrivals_new(&a->arrivals[i]);
+        return any;
+}
+
 static void on_activity(struct loop_io *io, uint32_t events) {
         (void)events;
-        idle_rearm(container_of(io, struct activation_io, io)->owner);
+        struct activated *a = container_of(io, struct activation_io, io)->owner;
+        arrived(a); /* this period counts from now */
+        idle_rearm(a);
 }
 
 static void on_idle(struct loop_timer *t) {
@@ -189,8 +203,9 @@ static void on_idle(struct loop_timer *t) {
                 return;
         if (a->accept_run && instance_count(s))
                 return; /* re-armed when its last instance has gone */
-        if ((!a->accept_run && socket_clients(a->fds, a->n)) || depend_dependents_running(s)) {
-                idle_rearm(a); /* a client is still connected, or it is needed */
+        if ((!a->accept_run && (arrived(a) || socket_clients(a->fds, a->n))) ||
+            depend_dependents_running(s)) {
+                idle_rearm(a); /* a client came or is still connected, or it is needed */
                 return;
         }
         log_info("service %s: no client came to its sockets for %u ms: stopping it", s->config.name,
@@ -201,8 +216,13 @@ static void on_idle(struct loop_timer *t) {
                             scm_error_name(scm_error_win32(r)) ?: strerror(-r));
 }
 
-/* Running with an idle stop: every arrival re-arms the timer. */
+/* Running with an idle stop: every arrival re-arms the timer.  The
+ * service may take an arrival before scmd is woken for it; the kernel's
+ * count (socket_arrivals.c) sees those when the period is up. */
 static void watch_activity(struct activated *a) {
+        for (size_t i = 0; i < a->n; i++)
+                if (a->fds[i] >= 0 && !a->arrivals[i].count)
+                        socket_arrivals_count(&a->arrivals[i], a->fds[i]);
         watch_with(a, EPOLLIN | EPOLLET, on_activity);
         idle_rearm(a);
 }
@@ -222,6 +242,7 @@ static void let_go(struct activated *a, size_t i) {
                                  &a->ids[i]);
                 close(a->fds[i]);
         }
+        socket_arrivals_end(&a->arrivals[i]);
         a->fds[i] = -1;
         free(a->errors[i]);
         a->errors[i] = NULL;
