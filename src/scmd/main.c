@@ -598,7 +598,7 @@ static void reexec(struct manager *m, int argc, char **argv) {
         if (!has)
                 args[n++] = (char *)"--reexec";
         args[n] = NULL;
-        activation_end_instances(m); /* not taken back: none may run on unsupervised */
+        activation_before_exec(m); /* no instance may run on unsupervised */
         server_say_reexec(m->server);
         server_free(m->server); /* flushes every reply and the notification */
         m->server = NULL;

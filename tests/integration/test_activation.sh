@@ -241,26 +241,46 @@ test_idle_unseen_arrivals() {
         daemon_start || return
         local port
         port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
-        unseen_arrivals unseen-tcp "tcp:127.0.0.1:$port" tcp_hello "$port"
-        unseen_arrivals unseen-dgram "unix-dgram:$D/unseen.sock" "$LISTEN_HELPER" --datagram \
-                "$D/unseen.sock"
+        idle_started unseen-tcp "tcp:127.0.0.1:$port" tcp_hello "$port" &&
+                held_clients unseen-tcp tcp_hello "$port"
+        idle_started unseen-dgram "unix-dgram:$D/unseen.sock" "$LISTEN_HELPER" --datagram \
+                "$D/unseen.sock" &&
+                held_clients unseen-dgram "$LISTEN_HELPER" --datagram "$D/unseen.sock"
 }
 
-# unseen_arrivals NAME SOCKET CLIENT...: a service on SOCKET with a 3 s idle
-# stop, started by a first CLIENT, then 8 more over 8 s, each while scmd is
-# held (at most 5 s: a service stopped meanwhile is started only once scmd
-# runs again); all are answered by its first process, which is stopped once
-# they stop coming.
-unseen_arrivals() {
-        local name=$1 socket=$2 line pid i answered=0
+# The same across daemon-reexec: the new scmd watches the service it took
+# back running, with a count of its own (the old one took its filter off),
+# and stops it once the clients stop coming.
+test_idle_after_reexec() {
+        daemon_start || return
+        local port
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        idle_started idle-reexec "tcp:127.0.0.1:$port" tcp_hello "$port" || return
+        assert_sc_ok "daemon-reexec while it runs" daemon-reexec
+        wait_until 30 "the new scmd answers" state_is idle-reexec running || return
+        held_clients idle-reexec tcp_hello "$port"
+}
+
+# idle_started NAME SOCKET CLIENT...: a service on SOCKET with a 3 s idle
+# stop, started by a first CLIENT; IDLE_PID is its process.
+idle_started() {
+        local name=$1 socket=$2 line
         shift 2
         assert_sc_ok "$name: a socket-activated server" create "$name" --exec "$(cmdline "$LISTEN_HELPER")"
         assert_sc_ok "$name: its socket" sockets "$name" --listen "$socket"
         assert_sc_ok "$name: an idle stop of 3 s" config "$name" --idle-stop 3000
         line=$("$@")
-        pid=$(pid_of "$name")
-        assert_contains "$name: the first client starts it" "$line" "hello pid=$pid fds=1"
-        local resume
+        IDLE_PID=$(pid_of "$name")
+        assert_contains "$name: the first client starts it" "$line" "hello pid=$IDLE_PID fds=1"
+}
+
+# held_clients NAME CLIENT...: 8 more clients over 8 s, each while scmd is
+# held (at most 5 s: a service stopped meanwhile is started only once scmd
+# runs again); all are answered by IDLE_PID, which is stopped once they
+# stop coming.
+held_clients() {
+        local name=$1 line i answered=0 resume
+        shift
         for i in $(seq 8); do # 8 s: over twice the period
                 sleep 0.5
                 kill -STOP "$SCMD_PID"
@@ -270,7 +290,7 @@ unseen_arrivals() {
                 kill -CONT "$SCMD_PID"
                 kill "$resume" 2>/dev/null
                 wait "$resume" 2>/dev/null
-                [[ $line == "hello pid=$pid fds=1"* ]] && answered=$((answered + 1))
+                [[ $line == "hello pid=$IDLE_PID fds=1"* ]] && answered=$((answered + 1))
                 sleep 0.5
         done
         assert_eq "$name: 8 clients over twice the idle period, each while scmd was held, all answered by it" \
@@ -915,6 +935,7 @@ run_test test_bound_at_start
 run_test test_idle_stop
 run_test test_idle_rearm
 run_test test_idle_unseen_arrivals
+run_test test_idle_after_reexec
 run_test test_per_connection
 run_test test_accept_stdio
 run_test test_accept_crash

@@ -223,6 +223,7 @@ static void watch_activity(struct activated *a) {
         for (size_t i = 0; i < a->n; i++)
                 if (a->fds[i] >= 0 && !a->arrivals[i].count)
                         socket_arrivals_count(&a->arrivals[i], a->fds[i]);
+        arrived(a); /* what came before (the client that started it) is seen */
         watch_with(a, EPOLLIN | EPOLLET, on_activity);
         idle_rearm(a);
 }
@@ -593,6 +594,8 @@ static void publish(struct service *s, char **specs) {
                 watch(a);
         else if (a->accept_run && s->state == SCM_STATE_RUNNING)
                 accept_watch(a);
+        else if (s->state == SCM_STATE_RUNNING && idle_ms(s))
+                watch_activity(a); /* taken back running by this scmd, or its list set */
 }
 
 /* After the sockets nobody took back were let go: a service with a
@@ -637,10 +640,14 @@ void activation_free(struct manager *m) {
         }
 }
 
-void activation_end_instances(struct manager *m) {
+void activation_before_exec(struct manager *m) {
         (void)m;
-        for (struct activated *a = entries; a; a = a->next)
+        for (struct activated *a = entries; a; a = a->next) {
                 instance_abandon_all(a->service);
+                for (size_t i = 0; i < a->n; i++)
+                        if (a->fds[i] >= 0)
+                                socket_arrivals_detach(&a->arrivals[i], a->fds[i]);
+        }
 }
 
 /* STOPPED: the watch resumes, unless its runs keep failing. */

@@ -24,10 +24,11 @@ struct service;
  * 0 or -errno. */
 int activation_start(struct manager *m, struct fdholder_entry *kept, size_t n_kept);
 void activation_free(struct manager *m);
-/* scmd executes itself again, and the next one takes no instance back:
- * every instance is killed now, with what it left (without cgroups no
- * sweep of the next scmd could find them). */
-void activation_end_instances(struct manager *m);
+/* scmd executes itself again.  The next one takes no instance back: every
+ * instance is killed now, with what it left (without cgroups no sweep of
+ * the next scmd could find them).  The counts of arrivals are taken off
+ * the sockets, for the next one to put its own. */
+void activation_before_exec(struct manager *m);
 /* Hooks (main.c chains them with events.c's): s changed state (watched
  * while STOPPED, not otherwise); s is deleted (its sockets close). */
 void activation_state_changed(struct service *s, enum scm_state old);

@@ -24,6 +24,8 @@
 
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -33,6 +35,9 @@
 
 #ifndef SO_ATTACH_BPF
 #define SO_ATTACH_BPF 50
+#endif
+#ifndef SO_DETACH_BPF
+#define SO_DETACH_BPF SO_DETACH_FILTER
 #endif
 
 static bool refused; /* the kernel said no once: not asked again */
@@ -96,32 +101,42 @@ static int counting_filter(int map, bool tcp) {
 
 /* Counted: TCP (true in *tcp) and datagram sockets; not Unix streams. */
 static bool counted_type(int fd, bool *tcp) {
-        int type = 0;
-        socklen_t len = sizeof(type);
-        struct sockaddr_storage sa;
-        socklen_t sl = sizeof(sa);
+        int type = 0, protocol = 0;
+        socklen_t len = sizeof(type), plen = sizeof(protocol);
         if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
-            getsockname(fd, (struct sockaddr *)&sa, &sl) < 0)
+            getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &plen) < 0)
                 return false;
-        *tcp = type == SOCK_STREAM && (sa.ss_family == AF_INET || sa.ss_family == AF_INET6);
+        *tcp = type == SOCK_STREAM && protocol == IPPROTO_TCP;
         return type == SOCK_DGRAM || *tcp;
+}
+
+static void detach(int fd) {
+        int unused = 0; /* the kernel wants an int's length */
+        (void)setsockopt(fd, SOL_SOCKET, SO_DETACH_BPF, &unused, sizeof(unused));
+}
+
+enum filter { FILTER_NONE, FILTER_CLASSIC, FILTER_EBPF };
+
+/* The filter on fd: the kernel says a classic one's length, and EACCES
+ * for an eBPF one (it cannot be read back). */
+static enum filter filter_on(int fd) {
+        struct sock_filter none;
+        socklen_t len = 0;
+        if (getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, &none, &len) < 0)
+                return FILTER_EBPF;
+        return len > 0 ? FILTER_CLASSIC : FILTER_NONE;
 }
 
 bool socket_arrivals_count(struct socket_arrivals *a, int fd) {
         socket_arrivals_end(a);
         bool tcp = false;
-        if (refused || !counted_type(fd, &tcp))
-                return false;
+        if (refused || !counted_type(fd, &tcp) || filter_on(fd) != FILTER_NONE)
+                return false; /* the service's own filter is left alone */
         int map = counter_map(), prog = map < 0 ? -1 : counting_filter(map, tcp);
-        void *page = MAP_FAILED;
-        if (prog >= 0 && setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) == 0)
-                page = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, map, 0);
-        int err = errno;
-        if (prog >= 0)
-                close(prog);
-        if (map >= 0)
-                close(map);
-        if (page == MAP_FAILED) {
+        if (prog < 0) {
+                int err = errno;
+                if (map >= 0)
+                        close(map);
                 refused = err == EPERM || err == ENOSYS || err == EINVAL || err == EACCES;
                 if (refused)
                         log_info("activation: the kernel counts no arrivals at sockets (%s); an "
@@ -129,9 +144,28 @@ bool socket_arrivals_count(struct socket_arrivals *a, int fd) {
                                  strerror(err));
                 return false;
         }
+        void *page = MAP_FAILED;
+        if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) == 0) {
+                page = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, map, 0);
+                if (page == MAP_FAILED)
+                        detach(fd);
+        }
+        int err = errno;
+        close(prog);
+        close(map);
+        if (page == MAP_FAILED) {
+                log_debug("activation: a socket's arrivals are not counted: %s", strerror(err));
+                return false;
+        }
         a->count = page;
         a->seen = *a->count;
         return true;
+}
+
+void socket_arrivals_detach(struct socket_arrivals *a, int fd) {
+        if (a->count && filter_on(fd) == FILTER_EBPF) /* scmd's, most likely */
+                detach(fd);
+        socket_arrivals_end(a);
 }
 
 bool socket_arrivals_new(struct socket_arrivals *a) {

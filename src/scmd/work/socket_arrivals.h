@@ -13,11 +13,10 @@ struct socket_arrivals {
         uint64_t seen;                  /* the count when last looked at */
 };
 
-/* Has the kernel count what arrives at fd from now on: TCP segments to a
- * listener and to the connections it accepts, datagrams (UDP, Unix).  A
- * Unix stream socket's connections are not counted, nor anything where
- * the kernel refuses the counter: false then, and the socket is left as
- * it was.  Counting again replaces the last count. */
+/* Has the kernel count what arrives at fd from now on: TCP clients' first
+ * segments, datagrams (UDP, Unix).  False, and the socket left as it was,
+ * for a Unix stream socket, a socket with a filter on it already (the
+ * service's, or an earlier scmd's), or where the kernel refuses. */
 bool socket_arrivals_count(struct socket_arrivals *a, int fd);
 
 /* Whether anything arrived since the last call (or since counting began);
@@ -27,3 +26,7 @@ bool socket_arrivals_new(struct socket_arrivals *a);
 /* Forgets the count (the socket, and the count the kernel keeps for it, go
  * on until it is closed). */
 void socket_arrivals_end(struct socket_arrivals *a);
+
+/* Forgets the count and takes its filter off fd, for the next scmd to put
+ * its own: before scmd executes itself again. */
+void socket_arrivals_detach(struct socket_arrivals *a, int fd);
