@@ -12,6 +12,14 @@
  *   scm-test-listen --hold               the server, keeping each stream
  *                                        connection open until its client
  *                                        closes it
+ *   scm-test-listen --filter             the server, with a socket filter of
+ *                                        its own (classic BPF, one
+ *                                        instruction, keeping every packet)
+ *                                        put on each socket at its start;
+ *                                        each answer ends " filter=F": the
+ *                                        first socket's filter as the kernel
+ *                                        says it now, "classic-N" (N
+ *                                        instructions), "ebpf" or "none"
  *   scm-test-listen --instance           an instance for one connection
  *                                        (inetd style): LISTEN_FDS=1, fd 3
  *                                        connected (not listening), named
@@ -26,6 +34,7 @@
  *   scm-test-listen --datagram PATH      the same over a Unix datagram socket
  */
 #include <errno.h>
+#include <linux/filter.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,12 +66,31 @@ static int listen_fds(void) {
         return n;
 }
 
-static int hold; /* --hold */
+static int hold;   /* --hold */
+static int filter; /* --filter */
+
+/* Keeps every packet whole. */
+static void put_filter(int fd) {
+        struct sock_filter keep = BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+        struct sock_fprog prog = {.len = 1, .filter = &keep};
+        if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+                perror("scm-test-listen: SO_ATTACH_FILTER");
+}
+
+static const char *filter_text(int fd, char *buf, size_t size) {
+        struct sock_filter none;
+        socklen_t len = 0;
+        if (getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, &none, &len) < 0)
+                snprintf(buf, size, errno == EACCES ? " filter=ebpf" : " filter=error");
+        else
+                snprintf(buf, size, len ? " filter=classic-%u" : " filter=none", (unsigned)len);
+        return buf;
+}
 
 static void answer(int fd, int n, const char *names) {
-        char line[256];
-        int len = snprintf(line, sizeof(line), "hello pid=%d fds=%d names=%s\n", (int)getpid(), n,
-                           names);
+        char line[256], f[32] = "";
+        int len = snprintf(line, sizeof(line), "hello pid=%d fds=%d names=%s%s\n", (int)getpid(), n,
+                           names, filter ? filter_text(LISTEN_FDS_START, f, sizeof(f)) : "");
         int type = 0;
         socklen_t tl = sizeof(type);
         getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl);
@@ -92,8 +120,11 @@ static int serve(void) {
                 return 2;
         const char *names = getenv("LISTEN_FDNAMES");
         struct pollfd p[FDS_MAX];
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
                 p[i] = (struct pollfd){.fd = LISTEN_FDS_START + i, .events = POLLIN};
+                if (filter)
+                        put_filter(p[i].fd);
+        }
         fprintf(stderr, "scm-test-listen: pid %d serving %d sockets (%s)\n", (int)getpid(), n,
                 names ? names : "");
         for (;;) {
@@ -177,5 +208,6 @@ int main(int argc, char **argv) {
         if (argc == 2 && strcmp(argv[1], "--instance-stdio") == 0)
                 return instance(1);
         hold = argc == 2 && strcmp(argv[1], "--hold") == 0;
+        filter = argc == 2 && strcmp(argv[1], "--filter") == 0;
         return serve();
 }

@@ -261,6 +261,28 @@ test_idle_after_reexec() {
         held_clients idle-reexec tcp_hello "$port"
 }
 
+# A filter the service put on its socket is its own: scmd, which counts
+# arrivals with one, leaves it alone, across a re-exec too (the new scmd
+# finds it there before the service's next client).
+test_idle_service_filter() {
+        daemon_start || return
+        local port line pid
+        port=$(free_port) || { tap_not_ok "a free port" "none found"; return; }
+        assert_sc_ok "a server that filters its socket" create own-filter \
+                --exec "$(cmdline "$LISTEN_HELPER" --filter)"
+        assert_sc_ok "its socket" sockets own-filter --listen "tcp:127.0.0.1:$port"
+        assert_sc_ok "an idle stop of 60 s" config own-filter --idle-stop 60000
+        line=$(tcp_hello "$port")
+        pid=$(pid_of own-filter)
+        assert_eq "the first client starts it, and its filter is on its socket" "$line" \
+                "hello pid=$pid fds=1 names=own-filter filter=classic-1"
+        assert_sc_ok "daemon-reexec while it runs" daemon-reexec
+        wait_until 30 "the new scmd answers" state_is own-filter running || return
+        line=$(tcp_hello "$port")
+        assert_eq "after the re-exec, its own filter is still the one on its socket" "$line" \
+                "hello pid=$pid fds=1 names=own-filter filter=classic-1"
+}
+
 # idle_started NAME SOCKET CLIENT...: a service on SOCKET with a 3 s idle
 # stop, started by a first CLIENT; IDLE_PID is its process.
 idle_started() {
@@ -936,6 +958,7 @@ run_test test_idle_stop
 run_test test_idle_rearm
 run_test test_idle_unseen_arrivals
 run_test test_idle_after_reexec
+run_test test_idle_service_filter
 run_test test_per_connection
 run_test test_accept_stdio
 run_test test_accept_crash
