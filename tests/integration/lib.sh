@@ -528,14 +528,23 @@ daemon_start() {
         done
 }
 
+# unshared_scmd FILE UNSHARE_OPTIONS...: writes $D/FILE, a script that
+# executes $SCMD through unshare with those options (in place: scmd keeps
+# the pid daemon_start sees), and prints its path.
+unshared_scmd() {
+        local file=$D/$1
+        shift
+        mkdir -p "$D"
+        printf '#!/bin/sh\nexec unshare %s "%s" "$@"\n' "$*" "$SCMD" >"$file"
+        chmod +x "$file"
+        echo "$file"
+}
+
 # daemon_start_netns [SCMD OPTIONS...]: daemon_start with scmd (and so its
 # services) in a network namespace of its own; NETNS is that namespace's
 # path, for nsenter --net.  The caller checks that it may (root, unshare).
 daemon_start_netns() {
-        mkdir -p "$D"
-        printf '#!/bin/sh\nexec unshare -n "%s" "$@"\n' "$SCMD" >"$D/scmd-netns"
-        chmod +x "$D/scmd-netns"
-        SCMD="$D/scmd-netns" daemon_start "$@" || return
+        SCMD=$(unshared_scmd scmd-netns -n) daemon_start "$@" || return
         NETNS="/proc/$(pgrep -P "$SCMD_PID" -x scmd || echo "$SCMD_PID")/ns/net"
         [ -e "$NETNS" ] || NETNS="/proc/$SCMD_PID/ns/net"
 }
@@ -548,10 +557,7 @@ daemon_start_quiet() {
                 daemon_start "$@"
                 return
         fi
-        mkdir -p "$D"
-        printf '#!/bin/sh\nexec unshare -m --propagation private "%s" "$@"\n' "$SCMD" >"$D/scmd-mountns"
-        chmod +x "$D/scmd-mountns"
-        SCMD="$D/scmd-mountns" daemon_start "$@"
+        SCMD=$(unshared_scmd scmd-mountns -m --propagation private) daemon_start "$@"
 }
 
 # daemon_stop [SECS]: SIGTERM to scmd; SIGKILL if it has not exited after
